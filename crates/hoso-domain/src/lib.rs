@@ -1,0 +1,16 @@
+//! The rules of Vietnamese public-personnel records, free of I/O.
+//!
+//! Everything here is a pure function of its inputs (including "today" and the rules in force),
+//! so that every rule can be unit-tested exhaustively and every computation can be asked "as of"
+//! any date.
+
+pub mod access;
+pub mod calendar;
+pub mod catalog;
+pub mod deadlines;
+pub mod national_id;
+pub mod org;
+pub mod retirement;
+pub mod salary;
+pub mod schema;
+pub mod search_key;
