@@ -1,1 +1,149 @@
-fn main() {}
+//! `hoso`: the one binary. Starts the web app, migrates the database, seeds demo data.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use hoso_app::{App, Config};
+
+#[derive(Parser)]
+#[command(
+    name = "hoso",
+    version,
+    about = "Hoso — hồ sơ điện tử cán bộ, công chức, viên chức (electronic personnel records)",
+    long_about = "Hoso — phần mềm quản lý hồ sơ điện tử cán bộ, công chức, viên chức của tỉnh.\n\
+                  Electronic personnel records of a Vietnamese province's public servants.\n\n\
+                  Cơ sở dữ liệu / database: HOSO_DATABASE_URL (mặc định / default sqlite://data/hoso.db, hoặc / or postgres://…)."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Chạy ứng dụng web / start the web application.
+    Serve {
+        /// Tạo tỉnh mẫu trên cơ sở dữ liệu trống / create the demo province on an empty database.
+        #[arg(long)]
+        demo: bool,
+        /// Địa chỉ lắng nghe / address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080", env = "HOSO_BIND")]
+        bind: SocketAddr,
+        /// Số người của tỉnh mẫu / people in the demo province.
+        #[arg(long, default_value_t = 3000)]
+        demo_people: usize,
+    },
+    /// Áp dụng các bản cập nhật cấu trúc cơ sở dữ liệu / apply database migrations.
+    Migrate,
+    /// Tạo dữ liệu mẫu N người trên cơ sở dữ liệu trống (đo hiệu năng) / fill an empty database with N synthetic people.
+    SeedDemo {
+        /// Số người / number of people.
+        #[arg(long)]
+        people: usize,
+    },
+}
+
+fn demo_password() -> (String, bool) {
+    match std::env::var("HOSO_DEMO_PASSWORD") {
+        Ok(p) if !p.is_empty() => (p, false),
+        _ => {
+            use rand::Rng;
+            let suffix: u64 = rand::rngs::OsRng.r#gen();
+            (format!("Hoso-{:012x}", suffix & 0xffff_ffff_ffff), true)
+        }
+    }
+}
+
+async fn seed(app: &App, people: usize, password: &str) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let report = app
+        .seed_demo(people, password, &|done, total| {
+            if done == total || done % 20_000 == 0 {
+                let secs = started.elapsed().as_secs_f64().max(1e-9);
+                eprintln!(
+                    "  {done}/{total} người ({:.0} người/giây)",
+                    done as f64 / secs
+                );
+            }
+        })
+        .await?;
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "Đã tạo / created: {} đơn vị, {} người, {} tài khoản trong {:.1} giây ({:.0} người/giây).",
+        report.units,
+        report.people,
+        report.accounts,
+        secs,
+        report.people as f64 / secs.max(1e-9)
+    );
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("HOSO_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let config = Config::from_env().map_err(anyhow::Error::msg)?;
+    match cli.command {
+        Command::Migrate => {
+            App::start(config)
+                .await
+                .context("không mở được cơ sở dữ liệu / cannot open the database")?;
+            eprintln!("Cơ sở dữ liệu đã được cập nhật / database is up to date.");
+        }
+        Command::SeedDemo { people } => {
+            let app = App::start(config)
+                .await
+                .context("không mở được cơ sở dữ liệu / cannot open the database")?;
+            let (password, generated) = demo_password();
+            seed(&app, people, &password).await?;
+            if generated {
+                eprintln!("Mật khẩu các tài khoản mẫu / demo password: {password}");
+            }
+        }
+        Command::Serve {
+            demo,
+            bind,
+            demo_people,
+        } => {
+            if demo && !bind.ip().is_loopback() {
+                bail!(
+                    "Chế độ mẫu chỉ chạy trên địa chỉ nội bộ (127.0.0.1) / demo mode refuses to bind to a non-loopback address."
+                );
+            }
+            let app = App::start(config)
+                .await
+                .context("không mở được cơ sở dữ liệu / cannot open the database")?;
+            if demo {
+                let (password, generated) = demo_password();
+                if app.is_empty().await? {
+                    eprintln!("Đang tạo tỉnh mẫu / creating the demo province…");
+                    seed(&app, demo_people, &password).await?;
+                    if generated {
+                        eprintln!("Mật khẩu các tài khoản mẫu / demo password: {password}");
+                    }
+                } else if generated {
+                    eprintln!(
+                        "Cơ sở dữ liệu đã có dữ liệu: dùng mật khẩu mẫu đã in lần trước / database already seeded: use the demo password printed then."
+                    );
+                }
+                eprintln!(
+                    "Tài khoản / accounts: admin (quản trị hệ thống), lanhdao (lãnh đạo), qt.<mã đơn vị> (quản trị đơn vị), <số định danh> (cá nhân)."
+                );
+            }
+            eprintln!(
+                "Hoso đang chạy tại / listening on http://{bind}/  (API: http://{bind}/api/docs/)"
+            );
+            hoso_web::serve(app, bind).await?;
+        }
+    }
+    Ok(())
+}

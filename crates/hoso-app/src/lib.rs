@@ -1,1 +1,255 @@
+//! Hoso's use cases: one method of [`App`] per thing a user does. Each takes the acting
+//! account ([`Actor`]), checks scope, role and field access before touching data, runs its
+//! writes in one transaction and appends to the audit trail. Handlers call these and nothing
+//! else; they never query the store themselves.
 
+pub mod accounts;
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod org;
+pub mod records;
+
+use std::sync::{Arc, RwLock};
+
+use hmac::{Hmac, Mac};
+use hoso_domain::catalog::Catalogs;
+use hoso_domain::schema::SchemaSet;
+use hoso_store::Store;
+use serde::Serialize;
+use sha2::Sha256;
+
+pub use auth::{Actor, Grant};
+pub use config::Config;
+pub use error::{AppError, AppResult};
+
+/// Where a request came from, for the audit trail.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    pub addr: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// Paging requested by a client, clamped to sane bounds.
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Paging {
+    pub const MAX_PER_PAGE: i64 = 200;
+
+    pub fn new(page: Option<i64>, per_page: Option<i64>) -> AppResult<Paging> {
+        let page = page.unwrap_or(1);
+        let per_page = per_page.unwrap_or(50);
+        if page < 1 {
+            return Err(AppError::BadRequest(
+                "Số trang (page) phải từ 1 trở lên.".into(),
+            ));
+        }
+        if !(1..=Self::MAX_PER_PAGE).contains(&per_page) {
+            return Err(AppError::BadRequest(format!(
+                "Số dòng mỗi trang (per_page) phải từ 1 đến {}.",
+                Self::MAX_PER_PAGE
+            )));
+        }
+        Ok(Paging { page, per_page })
+    }
+
+    pub fn offset(self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+}
+
+/// The application: storage, configuration and the rules in force. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub(crate) store: Store,
+    pub(crate) config: Arc<Config>,
+    pub(crate) schemas: &'static SchemaSet,
+    pub(crate) catalogs: Arc<RwLock<Arc<Catalogs>>>,
+    pub(crate) keys: Arc<Keys>,
+    pub(crate) hash_permits: Arc<tokio::sync::Semaphore>,
+}
+
+/// Secret keys derived from the configured master key.
+pub(crate) struct Keys {
+    /// Keyed hash of số định danh: lets us find and de-duplicate records by the number without
+    /// keeping the number itself in an index.
+    identifier_mac: Hmac<Sha256>,
+}
+
+impl Keys {
+    fn from_master(master: &[u8; 32]) -> Keys {
+        let mut derive =
+            <Hmac<Sha256> as Mac>::new_from_slice(master).expect("HMAC takes any key length");
+        derive.update(b"hoso/identifier-hash/v1");
+        let sub = derive.finalize().into_bytes();
+        Keys {
+            identifier_mac: <Hmac<Sha256> as Mac>::new_from_slice(&sub)
+                .expect("HMAC takes any key length"),
+        }
+    }
+
+    pub(crate) fn national_id_hash(&self, national_id: &str) -> String {
+        let mut mac = self.identifier_mac.clone();
+        mac.update(national_id.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+}
+
+fn load_master_key(config: &Config) -> AppResult<[u8; 32]> {
+    let parse = |hex_text: &str| -> AppResult<[u8; 32]> {
+        let bytes = hex::decode(hex_text.trim()).map_err(|_| {
+            AppError::BadRequest("Khóa bí mật phải là 64 chữ số thập lục phân.".into())
+        })?;
+        bytes.try_into().map_err(|_| {
+            AppError::BadRequest("Khóa bí mật phải dài đúng 32 byte (64 chữ số).".into())
+        })
+    };
+    if let Some(hex_text) = &config.secret_key_hex {
+        return parse(hex_text);
+    }
+    match std::fs::read_to_string(&config.key_file) {
+        Ok(text) => parse(&text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            use rand::RngCore;
+            let mut key = [0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut key);
+            if let Some(dir) = config
+                .key_file
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| AppError::Internal(format!("cannot create key folder: {e}")))?;
+            }
+            write_private_file(&config.key_file, hex::encode(key).as_bytes())
+                .map_err(|e| AppError::Internal(format!("cannot write key file: {e}")))?;
+            tracing::warn!(path = %config.key_file.display(), "generated a new secret key file; back it up with the database");
+            Ok(key)
+        }
+        Err(e) => Err(AppError::Internal(format!("cannot read key file: {e}"))),
+    }
+}
+
+fn write_private_file(path: &std::path::Path, content: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(content)
+}
+
+impl App {
+    /// Opens the database, applies migrations, and loads the shipped catalogs on first start.
+    pub async fn start(config: Config) -> AppResult<App> {
+        let master = load_master_key(&config)?;
+        let store = Store::open(&config.database_url).await?;
+        let mut conn = store.reader().await?;
+        let stored = hoso_store::catalogs::count(&mut conn).await?;
+        drop(conn);
+        if stored == 0 {
+            let defaults = Catalogs::embedded();
+            let items: Vec<_> = defaults
+                .catalog_names()
+                .flat_map(|name| defaults.items(name).iter().cloned())
+                .collect();
+            let mut tx = store.begin().await?;
+            hoso_store::catalogs::insert_all(&mut tx, &items).await?;
+            tx.commit().await.map_err(hoso_store::StoreError::from)?;
+        }
+        let mut conn = store.reader().await?;
+        let items = hoso_store::catalogs::all_active(&mut conn).await?;
+        drop(conn);
+        let catalogs = Catalogs::from_items(items);
+        Ok(App {
+            store,
+            config: Arc::new(config),
+            schemas: SchemaSet::embedded(),
+            catalogs: Arc::new(RwLock::new(Arc::new(catalogs))),
+            keys: Arc::new(Keys::from_master(&master)),
+            hash_permits: Arc::new(tokio::sync::Semaphore::new(2)),
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn schemas(&self) -> &'static SchemaSet {
+        self.schemas
+    }
+
+    pub fn catalogs(&self) -> Arc<Catalogs> {
+        self.catalogs
+            .read()
+            .map(|c| Arc::clone(&c))
+            .unwrap_or_else(|poisoned| Arc::clone(&poisoned.into_inner()))
+    }
+
+    /// "Today" in Vietnam (UTC+7), the date every rule is evaluated on.
+    pub fn today(&self) -> time::Date {
+        let offset = time::UtcOffset::from_hms(7, 0, 0).expect("valid offset");
+        time::OffsetDateTime::now_utc().to_offset(offset).date()
+    }
+
+    /// Readiness: the database answers.
+    pub async fn health(&self) -> AppResult<()> {
+        let mut conn = self.store.reader().await?;
+        hoso_store::org::count(&mut conn).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paging_is_bounded_with_vietnamese_messages() {
+        assert_eq!(Paging::new(None, None).unwrap().offset(), 0);
+        assert_eq!(Paging::new(Some(3), Some(20)).unwrap().offset(), 40);
+        assert!(
+            matches!(Paging::new(Some(0), None), Err(AppError::BadRequest(m)) if m.contains("trang"))
+        );
+        assert!(Paging::new(None, Some(10_000)).is_err());
+    }
+
+    #[test]
+    fn identifier_hashes_are_keyed() {
+        let a = Keys::from_master(&[1; 32]);
+        let b = Keys::from_master(&[2; 32]);
+        assert_eq!(
+            a.national_id_hash("001090000123"),
+            a.national_id_hash("001090000123")
+        );
+        assert_ne!(
+            a.national_id_hash("001090000123"),
+            b.national_id_hash("001090000123")
+        );
+        assert_ne!(
+            a.national_id_hash("001090000123"),
+            a.national_id_hash("001090000124")
+        );
+    }
+}

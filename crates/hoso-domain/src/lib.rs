@@ -5,7 +5,9 @@
 //! any date.
 
 pub mod access;
+pub mod alerts;
 pub mod calendar;
+pub mod career;
 pub mod catalog;
 pub mod deadlines;
 pub mod national_id;

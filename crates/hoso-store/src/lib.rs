@@ -1,1 +1,225 @@
+//! Storage for Hoso: one code path over SQLite (the embedded default) and PostgreSQL
+//! (production), chosen at run time from the database URL.
+//!
+//! Queries are plain SQL written once with `$n` placeholders, which both drivers accept. To
+//! keep that possible, the schema uses only types both databases share: dates are ISO-8601
+//! `TEXT`, instants are `BIGINT` milliseconds, booleans are `BIGINT` 0/1, documents are JSON
+//! `TEXT`. Where the dialects really differ (auto-increment keys, triggers, collation) the
+//! migration text has a placeholder or a per-backend file.
+//!
+//! Repository functions take `&mut AnyConnection`, so a use case can run several of them in
+//! one transaction ([`Store::begin`]) or on a pooled read connection ([`Store::reader`]).
 
+pub mod accounts;
+pub mod audit;
+pub mod catalogs;
+mod migrate;
+pub mod org;
+pub mod persons;
+pub mod sessions;
+
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyPool, ConnectOptions, Transaction};
+
+pub use migrate::MIGRATIONS;
+pub use sqlx::AnyConnection;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("unsupported database URL (expected sqlite:// or postgres://)")]
+    UnsupportedUrl,
+    #[error("migration {version} ({name}) failed: {source}")]
+    Migration {
+        version: i64,
+        name: &'static str,
+        source: sqlx::Error,
+    },
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    /// True when the error is a violated UNIQUE constraint (on either backend).
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(e)) => e.is_unique_violation(),
+            _ => false,
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> StoreResult<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::UnsupportedUrl)
+        }
+    }
+}
+
+/// Handle to the database. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    backend: Backend,
+    /// Pool for reads. On PostgreSQL also for writes.
+    read: AnyPool,
+    /// Pool for write transactions. On SQLite it holds one connection, which serialises
+    /// writers: SQLite allows one writer at a time, and a deferred transaction that upgrades
+    /// to a write while another writer commits fails instead of waiting.
+    write: AnyPool,
+}
+
+impl Store {
+    /// Connects and applies pending migrations.
+    pub async fn open(url: &str) -> StoreResult<Store> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects without migrating.
+    pub async fn connect(url: &str) -> StoreResult<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(url)?;
+        match backend {
+            Backend::Sqlite => {
+                let url = sqlite_url_creating_file(url);
+                let options: AnyConnectOptions = url.parse()?;
+                let options = options.disable_statement_logging();
+                let read = sqlite_pool(8).connect_with(options.clone()).await?;
+                let write = sqlite_pool(1).connect_with(options).await?;
+                Ok(Store {
+                    backend,
+                    read,
+                    write,
+                })
+            }
+            Backend::Postgres => {
+                let options: AnyConnectOptions = url.parse()?;
+                let options = options.disable_statement_logging();
+                let pool = AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await?;
+                Ok(Store {
+                    backend,
+                    read: pool.clone(),
+                    write: pool,
+                })
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A pooled connection for reads.
+    pub async fn reader(&self) -> StoreResult<PoolConnection<Any>> {
+        Ok(self.read.acquire().await?)
+    }
+
+    /// A write transaction. Dropped without `commit`, it rolls back: nothing half-written.
+    pub async fn begin(&self) -> StoreResult<Transaction<'static, Any>> {
+        Ok(self.write.begin().await?)
+    }
+
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+
+    /// Applies pending migrations, each in its own transaction.
+    pub async fn migrate(&self) -> StoreResult<Vec<i64>> {
+        migrate::run(self).await
+    }
+
+    /// Database size in bytes, for benchmarks and the health page.
+    pub async fn size_bytes(&self) -> StoreResult<i64> {
+        let mut conn = self.reader().await?;
+        let sql = match self.backend {
+            Backend::Sqlite => {
+                "SELECT CAST(page_count * page_size AS BIGINT) FROM pragma_page_count(), pragma_page_size()"
+            }
+            Backend::Postgres => "SELECT CAST(pg_database_size(current_database()) AS BIGINT)",
+        };
+        let (size,): (i64,) = sqlx::query_as(sql).fetch_one(&mut *conn).await?;
+        Ok(size)
+    }
+}
+
+fn sqlite_pool(max: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                sqlx::raw_sql(
+                    "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; \
+                     PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32000;",
+                )
+                .execute(&mut *conn)
+                .await?;
+                Ok(())
+            })
+        })
+}
+
+/// `sqlite://data/hoso.db` must create the file (and its folder) on first start.
+fn sqlite_url_creating_file(url: &str) -> String {
+    let rest = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let path = rest.split('?').next().unwrap_or("");
+    if !path.is_empty()
+        && path != ":memory:"
+        && let Some(parent) = std::path::Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        let _ = std::fs::create_dir_all(parent);
+    }
+    if url.contains("mode=") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+pub(crate) fn bool_int(b: bool) -> i64 {
+    i64::from(b)
+}
+
+impl Store {
+    /// Runs administrative SQL text (tests, maintenance). Not for user input.
+    pub async fn execute_raw(&self, sql: &str) -> StoreResult<()> {
+        let mut conn = self.write.acquire().await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+}

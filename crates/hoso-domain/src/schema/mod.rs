@@ -1,1 +1,1098 @@
-//! (being written)
+//! The record schema: every section and field of the sơ yếu lý lịch, declared once as data.
+//!
+//! The schema lives in `data/schema/*.toml` (one file per version, embedded in the crate) and is
+//! parsed at first use into [`RecordSchema`]s. Forms, validation, import columns, exports, search
+//! filters, field encryption and access redaction are all derived from it.
+//!
+//! A record document ([`RecordDoc`]) is a JSON object whose keys are section ids: a single
+//! section is an object `field → value`, a repeating section is an array of such objects. Value
+//! formats per [`FieldKind`] are documented there.
+//!
+//! Schema versions follow one another by effective date; a later version declares its
+//! [`Change`]s relative to its predecessor and [`SchemaSet::migrate`] carries an old document
+//! forward.
+
+pub mod fixtures;
+mod project;
+mod validate;
+
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use time::Date;
+
+use crate::access::AccessLevel;
+use crate::catalog::{CATALOGS, Catalogs};
+
+pub use project::Projection;
+pub use validate::{FieldError, ValidationErrors};
+
+/// A record document: section id → section value (object, or array of objects for repeating
+/// sections).
+pub type RecordDoc = serde_json::Map<String, Value>;
+
+/// The embedded schema files, oldest first.
+const EMBEDDED: &[&str] = &[include_str!("../../data/schema/tt06-2023.toml")];
+
+/// Type of a field and therefore the JSON shape of its value in a [`RecordDoc`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    /// JSON string.
+    Text,
+    /// `"YYYY-MM-DD"`.
+    Date,
+    /// `"YYYY-MM"`.
+    MonthYear,
+    /// Integer year.
+    Year,
+    /// Integer.
+    Integer,
+    /// JSON number with at most 2 decimals (coefficients, areas).
+    Decimal,
+    /// Integer amount in đồng.
+    Money,
+    /// Number 0–100, at most 2 decimals.
+    Percent,
+    /// `true` / `false`.
+    Bool,
+    /// Catalog code (string).
+    Catalog,
+    /// Array of catalog codes.
+    CatalogList,
+    /// One of the field's [`Choice`] codes (string).
+    Choice,
+    /// `"nam"` or `"nu"`.
+    Gender,
+    /// 12-digit số định danh cá nhân (string).
+    NationalId,
+    /// `{"province_code": "<tinh_thanh or tinh_thanh_truoc_2025 code>", "commune": "…",
+    /// "detail": "…"}`; without `province_code` (legacy free text) `detail` is required.
+    Address,
+    /// Integer id of an org unit (checked by the application, not here).
+    OrgUnit,
+    /// Reference to a stored file (photo, signature): non-empty string.
+    Attachment,
+}
+
+impl FieldKind {
+    /// The identifier used in the schema files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldKind::Text => "text",
+            FieldKind::Date => "date",
+            FieldKind::MonthYear => "month_year",
+            FieldKind::Year => "year",
+            FieldKind::Integer => "integer",
+            FieldKind::Decimal => "decimal",
+            FieldKind::Money => "money",
+            FieldKind::Percent => "percent",
+            FieldKind::Bool => "bool",
+            FieldKind::Catalog => "catalog",
+            FieldKind::CatalogList => "catalog_list",
+            FieldKind::Choice => "choice",
+            FieldKind::Gender => "gender",
+            FieldKind::NationalId => "national_id",
+            FieldKind::Address => "address",
+            FieldKind::OrgUnit => "org_unit",
+            FieldKind::Attachment => "attachment",
+        }
+    }
+
+    /// Date-like kinds that can be ordered by the `not_before` rule.
+    pub fn is_temporal(self) -> bool {
+        matches!(
+            self,
+            FieldKind::Date | FieldKind::MonthYear | FieldKind::Year
+        )
+    }
+}
+
+/// Whether a field must be filled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Requirement {
+    /// Always required (`Có*`).
+    Yes,
+    /// Optional (`Không*`).
+    #[default]
+    No,
+    /// Required under conditions declared as `required_if` rules (`ĐK*`).
+    Conditional,
+}
+
+/// Where a catalog field takes its codes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CatalogRef {
+    /// Catalog name (see [`crate::catalog::CATALOGS`]).
+    pub name: String,
+    /// Accepted kinds within the catalog; empty = every kind.
+    pub kinds: Vec<String>,
+    /// Further catalogs whose codes are also accepted (no kind filter), e.g. a rank code may
+    /// come from `ngach_cong_chuc` or `chuc_danh_nghe_nghiep`.
+    pub alternatives: Vec<String>,
+}
+
+impl CatalogRef {
+    /// The kind filter when there is exactly one.
+    pub fn kind(&self) -> Option<&str> {
+        match self.kinds.as_slice() {
+            [k] => Some(k),
+            _ => None,
+        }
+    }
+
+    /// Every catalog consulted, primary first.
+    pub fn catalog_names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_str()).chain(self.alternatives.iter().map(String::as_str))
+    }
+
+    /// Whether `code` is acceptable.
+    pub fn accepts(&self, catalogs: &Catalogs, code: &str) -> bool {
+        catalogs.contains_any_kind(&self.name, &self.kinds, code)
+            || self
+                .alternatives
+                .iter()
+                .any(|alt| catalogs.contains(alt, None, code))
+    }
+}
+
+/// Columns of the current-state projection table, filled from fields carrying `projection`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectionColumn {
+    FullName,
+    Gender,
+    DateOfBirth,
+    NationalId,
+    Ethnicity,
+    Religion,
+    PersonnelCategory,
+    RankOrTitleCode,
+    SalaryStep,
+    SalaryCoefficient,
+    HighestQualification,
+    PoliticalTheory,
+    CurrentPosition,
+    FirstRecruitmentDate,
+}
+
+impl ProjectionColumn {
+    pub const ALL: [ProjectionColumn; 14] = [
+        ProjectionColumn::FullName,
+        ProjectionColumn::Gender,
+        ProjectionColumn::DateOfBirth,
+        ProjectionColumn::NationalId,
+        ProjectionColumn::Ethnicity,
+        ProjectionColumn::Religion,
+        ProjectionColumn::PersonnelCategory,
+        ProjectionColumn::RankOrTitleCode,
+        ProjectionColumn::SalaryStep,
+        ProjectionColumn::SalaryCoefficient,
+        ProjectionColumn::HighestQualification,
+        ProjectionColumn::PoliticalTheory,
+        ProjectionColumn::CurrentPosition,
+        ProjectionColumn::FirstRecruitmentDate,
+    ];
+
+    /// Column name (snake_case).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProjectionColumn::FullName => "full_name",
+            ProjectionColumn::Gender => "gender",
+            ProjectionColumn::DateOfBirth => "date_of_birth",
+            ProjectionColumn::NationalId => "national_id",
+            ProjectionColumn::Ethnicity => "ethnicity",
+            ProjectionColumn::Religion => "religion",
+            ProjectionColumn::PersonnelCategory => "personnel_category",
+            ProjectionColumn::RankOrTitleCode => "rank_or_title_code",
+            ProjectionColumn::SalaryStep => "salary_step",
+            ProjectionColumn::SalaryCoefficient => "salary_coefficient",
+            ProjectionColumn::HighestQualification => "highest_qualification",
+            ProjectionColumn::PoliticalTheory => "political_theory",
+            ProjectionColumn::CurrentPosition => "current_position",
+            ProjectionColumn::FirstRecruitmentDate => "first_recruitment_date",
+        }
+    }
+
+    /// Field kinds whose values this column can hold.
+    fn accepts_kind(self, kind: FieldKind) -> bool {
+        use FieldKind as K;
+        use ProjectionColumn as C;
+        match self {
+            C::FullName | C::CurrentPosition => kind == K::Text,
+            C::Gender => kind == K::Gender,
+            C::DateOfBirth | C::FirstRecruitmentDate => kind == K::Date,
+            C::NationalId => kind == K::NationalId,
+            C::Ethnicity
+            | C::Religion
+            | C::RankOrTitleCode
+            | C::HighestQualification
+            | C::PoliticalTheory => matches!(kind, K::Catalog | K::Text),
+            C::PersonnelCategory => matches!(kind, K::Choice | K::Text),
+            C::SalaryStep => kind == K::Integer,
+            C::SalaryCoefficient => kind == K::Decimal,
+        }
+    }
+}
+
+/// One option of a `choice` field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub code: String,
+    pub label: String,
+}
+
+/// A field of a section.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Field {
+    /// snake_case identifier, unique within its section.
+    pub id: String,
+    /// Vietnamese label as on the form.
+    pub label: String,
+    pub kind: FieldKind,
+    pub required: Requirement,
+    /// Minimum clearance needed to read the field.
+    pub access: AccessLevel,
+    /// Encrypted at rest.
+    pub encrypted: bool,
+    /// For `catalog` / `catalog_list` fields.
+    pub catalog: Option<CatalogRef>,
+    /// Column of the projection table filled from this field.
+    pub projection: Option<ProjectionColumn>,
+    pub help: Option<String>,
+    /// Maximum length in characters (text); see [`Field::max_chars`] for the default.
+    pub max_len: Option<usize>,
+    /// Lower bound for numbers and years.
+    pub min: Option<f64>,
+    /// Upper bound for numbers and years.
+    pub max: Option<f64>,
+    /// Dates/months/years after today are allowed (contract end, discipline end…).
+    pub allow_future: bool,
+    /// Long text (rendered as a text area; default maximum 4000 characters).
+    pub multiline: bool,
+    /// Options of a `choice` field.
+    pub choices: Vec<Choice>,
+}
+
+impl Field {
+    /// Maximum length of a text value in characters.
+    pub fn max_chars(&self) -> usize {
+        self.max_len
+            .unwrap_or(if self.multiline { 4000 } else { 255 })
+    }
+
+    /// The label of a choice code.
+    pub fn choice_label(&self, code: &str) -> Option<&str> {
+        self.choices
+            .iter()
+            .find(|c| c.code == code)
+            .map(|c| c.label.as_str())
+    }
+}
+
+/// A section of the record: a group of fields, or a list of rows of those fields.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Section {
+    pub id: String,
+    pub label: String,
+    /// A repeating section's value is an array of rows.
+    pub repeating: bool,
+    pub fields: Vec<Field>,
+}
+
+impl Section {
+    pub fn field(&self, id: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.id == id)
+    }
+
+    /// The lowest access level of its fields: below it, the section is not shown at all.
+    pub fn min_access(&self) -> AccessLevel {
+        self.fields
+            .iter()
+            .map(|f| f.access)
+            .min()
+            .unwrap_or(AccessLevel::Secret)
+    }
+}
+
+/// A reference to a field in a rule: `section.field` or `section[].field` (per row).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct FieldPath {
+    pub section: String,
+    pub field: String,
+    /// The section is repeating: the rule applies to each row.
+    pub repeating: bool,
+}
+
+impl FieldPath {
+    fn parse(s: &str) -> Option<FieldPath> {
+        let (section, field) = s.split_once('.')?;
+        let (section, repeating) = match section.strip_suffix("[]") {
+            Some(sec) => (sec, true),
+            None => (section, false),
+        };
+        if section.is_empty() || field.is_empty() || field.contains('.') {
+            return None;
+        }
+        Some(FieldPath {
+            section: section.to_owned(),
+            field: field.to_owned(),
+            repeating,
+        })
+    }
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let brackets = if self.repeating { "[]" } else { "" };
+        write!(f, "{}{brackets}.{}", self.section, self.field)
+    }
+}
+
+/// A cross-field rule declared in the schema file (`[[rules]]`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Rule {
+    /// `later` must not be before `earlier` (+ `min_years`). Checked when both are filled.
+    NotBefore {
+        earlier: FieldPath,
+        later: FieldPath,
+        min_years: u32,
+    },
+    /// `field` is required when `when` is filled (and its value is one of `equals`, if given).
+    RequiredIf {
+        field: FieldPath,
+        when: FieldPath,
+        equals: Vec<String>,
+    },
+    /// Values of a repeating field are unique across rows.
+    Unique { field: FieldPath },
+    /// The số định danh agrees with the declared sex and birth year.
+    NationalIdMatches {
+        national_id: FieldPath,
+        gender: FieldPath,
+        birth_date: FieldPath,
+    },
+}
+
+/// How a schema version differs from its predecessor (`[[changes]]`); additions are implicit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Change {
+    /// A field changes its id within a section.
+    Rename {
+        section: String,
+        from: String,
+        to: String,
+    },
+    /// A field moves to another section (between single sections, or within one repeating
+    /// section).
+    Move {
+        from_section: String,
+        from_field: String,
+        to_section: String,
+        to_field: String,
+    },
+    /// A field is dropped.
+    Retire { section: String, field: String },
+}
+
+/// One version of the record schema.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordSchema {
+    /// e.g. `tt06-2023`.
+    pub version: String,
+    /// First day the version applies.
+    pub effective_from: Date,
+    pub title: String,
+    /// Version this one evolves from (declares `changes` relative to it).
+    pub predecessor: Option<String>,
+    pub sections: Vec<Section>,
+    pub rules: Vec<Rule>,
+    pub changes: Vec<Change>,
+}
+
+/// Why a schema file is rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SchemaError {
+    #[error("lược đồ hồ sơ: lỗi cú pháp TOML: {0}")]
+    Toml(String),
+    #[error("lược đồ hồ sơ {version}: {message}")]
+    Invalid { version: String, message: String },
+    #[error("lược đồ hồ sơ: không có phiên bản \"{0}\"")]
+    UnknownVersion(String),
+}
+
+impl RecordSchema {
+    /// Parses and checks one schema file (without its predecessor: `changes` are checked by
+    /// [`SchemaSet::from_sources`]).
+    pub fn from_toml(text: &str) -> Result<RecordSchema, SchemaError> {
+        let raw: raw::RawSchema =
+            toml::from_str(text).map_err(|e| SchemaError::Toml(e.to_string()))?;
+        let schema = raw.into_schema()?;
+        schema.check()?;
+        Ok(schema)
+    }
+
+    pub fn section(&self, id: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.id == id)
+    }
+
+    pub fn field(&self, section: &str, field: &str) -> Option<&Field> {
+        self.section(section)?.field(field)
+    }
+
+    /// Every (section, field), in declaration order.
+    pub fn fields(&self) -> impl Iterator<Item = (&Section, &Field)> {
+        self.sections
+            .iter()
+            .flat_map(|s| s.fields.iter().map(move |f| (s, f)))
+    }
+
+    /// Fields encrypted at rest.
+    pub fn encrypted_fields(&self) -> impl Iterator<Item = (&Section, &Field)> {
+        self.fields().filter(|(_, f)| f.encrypted)
+    }
+
+    /// Fields a reader with `clearance` may see.
+    pub fn fields_visible_to(
+        &self,
+        clearance: AccessLevel,
+    ) -> impl Iterator<Item = (&Section, &Field)> {
+        self.fields().filter(move |(_, f)| f.access <= clearance)
+    }
+
+    /// The field that feeds a projection column.
+    pub fn projection_field(&self, column: ProjectionColumn) -> Option<(&Section, &Field)> {
+        self.fields().find(|(_, f)| f.projection == Some(column))
+    }
+
+    fn resolve(&self, path: &FieldPath) -> Option<(&Section, &Field)> {
+        let section = self.section(&path.section)?;
+        Some((section, section.field(&path.field)?))
+    }
+
+    fn invalid(&self, message: impl Into<String>) -> SchemaError {
+        SchemaError::Invalid {
+            version: self.version.clone(),
+            message: message.into(),
+        }
+    }
+
+    /// Internal consistency of one version.
+    fn check(&self) -> Result<(), SchemaError> {
+        let known_catalog = |name: &str| CATALOGS.iter().any(|(n, _, _)| *n == name);
+        let is_ident = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        };
+        if self.version.trim().is_empty() || self.title.trim().is_empty() {
+            return Err(self.invalid("thiếu version hoặc title"));
+        }
+        let mut projections = Vec::new();
+        for (i, section) in self.sections.iter().enumerate() {
+            if !is_ident(&section.id) {
+                return Err(self.invalid(format!("mã mục \"{}\" không hợp lệ", section.id)));
+            }
+            if self.sections[..i].iter().any(|s| s.id == section.id) {
+                return Err(self.invalid(format!("mục \"{}\" khai hai lần", section.id)));
+            }
+            if section.fields.is_empty() {
+                return Err(self.invalid(format!("mục \"{}\" không có trường", section.id)));
+            }
+            for (j, field) in section.fields.iter().enumerate() {
+                let at = format!("{}.{}", section.id, field.id);
+                if !is_ident(&field.id) || field.label.trim().is_empty() {
+                    return Err(self.invalid(format!("{at}: mã hoặc nhãn không hợp lệ")));
+                }
+                if section.fields[..j].iter().any(|f| f.id == field.id) {
+                    return Err(self.invalid(format!("{at}: trường khai hai lần")));
+                }
+                let is_catalog = matches!(field.kind, FieldKind::Catalog | FieldKind::CatalogList);
+                match (&field.catalog, is_catalog) {
+                    (Some(c), true) => {
+                        if let Some(bad) = c.catalog_names().find(|n| !known_catalog(n)) {
+                            return Err(self.invalid(format!("{at}: không có danh mục \"{bad}\"")));
+                        }
+                    }
+                    (None, false) => {}
+                    _ => {
+                        return Err(self.invalid(format!(
+                            "{at}: chỉ trường kiểu catalog/catalog_list mới (và phải) có catalog"
+                        )));
+                    }
+                }
+                if (field.kind == FieldKind::Choice) == field.choices.is_empty() {
+                    return Err(self.invalid(format!(
+                        "{at}: chỉ trường kiểu choice mới (và phải) có choices"
+                    )));
+                }
+                for (k, c) in field.choices.iter().enumerate() {
+                    if field.choices[..k].iter().any(|x| x.code == c.code) {
+                        return Err(self.invalid(format!("{at}: lựa chọn \"{}\" trùng", c.code)));
+                    }
+                }
+                if let (Some(min), Some(max)) = (field.min, field.max)
+                    && min > max
+                {
+                    return Err(self.invalid(format!("{at}: min > max")));
+                }
+                if field.allow_future && !field.kind.is_temporal() {
+                    return Err(self.invalid(format!("{at}: allow_future chỉ dùng cho ngày tháng")));
+                }
+                if let Some(col) = field.projection {
+                    if section.repeating || !col.accepts_kind(field.kind) {
+                        return Err(self.invalid(format!(
+                            "{at}: projection {} không hợp với trường này",
+                            col.as_str()
+                        )));
+                    }
+                    if projections.contains(&col) {
+                        return Err(
+                            self.invalid(format!("{at}: projection {} khai hai lần", col.as_str()))
+                        );
+                    }
+                    projections.push(col);
+                }
+            }
+        }
+        for rule in &self.rules {
+            self.check_rule(rule)?;
+        }
+        Ok(())
+    }
+
+    fn check_path(&self, path: &FieldPath) -> Result<(&Section, &Field), SchemaError> {
+        let (section, field) = self
+            .resolve(path)
+            .ok_or_else(|| self.invalid(format!("quy tắc: không có trường {path}")))?;
+        if section.repeating != path.repeating {
+            return Err(self.invalid(format!(
+                "quy tắc: {path} — mục lặp phải viết \"mục[].trường\", mục đơn viết \"mục.trường\""
+            )));
+        }
+        Ok((section, field))
+    }
+
+    fn check_rule(&self, rule: &Rule) -> Result<(), SchemaError> {
+        // Two repeating paths in one rule must be in the same section (compared row by row).
+        let same_rows = |a: &FieldPath, b: &FieldPath| {
+            if a.repeating && b.repeating && a.section != b.section {
+                Err(self.invalid(format!("quy tắc: {a} và {b} thuộc hai nhóm lặp khác nhau")))
+            } else {
+                Ok(())
+            }
+        };
+        match rule {
+            Rule::NotBefore { earlier, later, .. } => {
+                for p in [earlier, later] {
+                    let (_, f) = self.check_path(p)?;
+                    if !f.kind.is_temporal() {
+                        return Err(
+                            self.invalid(format!("quy tắc not_before: {p} không phải ngày tháng"))
+                        );
+                    }
+                }
+                same_rows(earlier, later)
+            }
+            Rule::RequiredIf { field, when, .. } => {
+                let (_, f) = self.check_path(field)?;
+                self.check_path(when)?;
+                if f.required != Requirement::Conditional {
+                    return Err(self.invalid(format!(
+                        "quy tắc required_if: {field} phải khai required = \"conditional\""
+                    )));
+                }
+                if when.repeating && !field.repeating {
+                    return Err(self.invalid(format!(
+                        "quy tắc required_if: {field} là mục đơn nhưng điều kiện {when} ở nhóm lặp"
+                    )));
+                }
+                same_rows(field, when)
+            }
+            Rule::Unique { field } => {
+                self.check_path(field)?;
+                if !field.repeating {
+                    return Err(self.invalid(format!("quy tắc unique: {field} không ở nhóm lặp")));
+                }
+                Ok(())
+            }
+            Rule::NationalIdMatches {
+                national_id,
+                gender,
+                birth_date,
+            } => {
+                let kinds = [
+                    (national_id, FieldKind::NationalId),
+                    (gender, FieldKind::Gender),
+                    (birth_date, FieldKind::Date),
+                ];
+                for (p, kind) in kinds {
+                    let (_, f) = self.check_path(p)?;
+                    if f.kind != kind || p.repeating {
+                        return Err(self.invalid(format!(
+                            "quy tắc national_id_matches: {p} phải là trường {} ở mục đơn",
+                            kind.as_str()
+                        )));
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Checks this version's `changes` against its predecessor.
+    fn check_changes(&self, prev: &RecordSchema) -> Result<(), SchemaError> {
+        for change in &self.changes {
+            let (from_sec, from_field, to) = match change {
+                Change::Rename { section, from, to } => (
+                    section.as_str(),
+                    from.as_str(),
+                    Some((section.as_str(), to.as_str())),
+                ),
+                Change::Move {
+                    from_section,
+                    from_field,
+                    to_section,
+                    to_field,
+                } => (
+                    from_section.as_str(),
+                    from_field.as_str(),
+                    Some((to_section.as_str(), to_field.as_str())),
+                ),
+                Change::Retire { section, field } => (section.as_str(), field.as_str(), None),
+            };
+            let old_sec = prev
+                .section(from_sec)
+                .filter(|s| s.field(from_field).is_some());
+            let Some(old_sec) = old_sec else {
+                return Err(self.invalid(format!(
+                    "thay đổi {change:?}: phiên bản {} không có trường {from_sec}.{from_field}",
+                    prev.version
+                )));
+            };
+            if let Some((to_sec, to_field)) = to {
+                let Some(new_sec) = self.section(to_sec).filter(|s| s.field(to_field).is_some())
+                else {
+                    return Err(self.invalid(format!(
+                        "thay đổi {change:?}: phiên bản này không có trường {to_sec}.{to_field}"
+                    )));
+                };
+                if (old_sec.repeating || new_sec.repeating) && old_sec.id != new_sec.id {
+                    return Err(self.invalid(format!(
+                        "thay đổi {change:?}: chỉ chuyển được giữa hai mục đơn hoặc trong cùng một nhóm lặp"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies this version's changes to a document of the predecessor version.
+    fn apply_changes(&self, doc: &mut RecordDoc) {
+        for change in &self.changes {
+            match change {
+                Change::Rename { section, from, to } => {
+                    move_field(doc, section, from, section, to);
+                }
+                Change::Move {
+                    from_section,
+                    from_field,
+                    to_section,
+                    to_field,
+                } => move_field(doc, from_section, from_field, to_section, to_field),
+                Change::Retire { section, field } => match doc.get_mut(section) {
+                    Some(Value::Object(obj)) => {
+                        obj.remove(field);
+                    }
+                    Some(Value::Array(rows)) => {
+                        for row in rows.iter_mut().filter_map(Value::as_object_mut) {
+                            row.remove(field);
+                        }
+                    }
+                    _ => {}
+                },
+            }
+        }
+    }
+}
+
+fn move_field(doc: &mut RecordDoc, from_sec: &str, from: &str, to_sec: &str, to: &str) {
+    if from_sec == to_sec {
+        match doc.get_mut(from_sec) {
+            Some(Value::Object(obj)) => rename_key(obj, from, to),
+            Some(Value::Array(rows)) => {
+                for row in rows.iter_mut().filter_map(Value::as_object_mut) {
+                    rename_key(row, from, to);
+                }
+            }
+            _ => {}
+        }
+        return;
+    }
+    let taken = match doc.get_mut(from_sec) {
+        Some(Value::Object(obj)) => obj.remove(from),
+        _ => None,
+    };
+    if let Some(value) = taken {
+        let target = doc
+            .entry(to_sec.to_owned())
+            .or_insert_with(|| Value::Object(Default::default()));
+        if !target.is_object() {
+            *target = Value::Object(Default::default());
+        }
+        if let Value::Object(obj) = target {
+            obj.insert(to.to_owned(), value);
+        }
+    }
+}
+
+fn rename_key(obj: &mut serde_json::Map<String, Value>, from: &str, to: &str) {
+    if let Some(v) = obj.remove(from) {
+        obj.insert(to.to_owned(), v);
+    }
+}
+
+/// Every known schema version, ordered by effective date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemaSet {
+    versions: Vec<RecordSchema>,
+}
+
+impl SchemaSet {
+    /// The schemas embedded in the crate, parsed once.
+    ///
+    /// # Panics
+    /// If an embedded file is invalid (they are ours and tested), with the parse error.
+    pub fn embedded() -> &'static SchemaSet {
+        static CELL: OnceLock<SchemaSet> = OnceLock::new();
+        CELL.get_or_init(|| match SchemaSet::from_sources(EMBEDDED) {
+            Ok(set) => set,
+            Err(e) => panic!("embedded record schema is invalid: {e}"),
+        })
+    }
+
+    /// Parses a set of schema files (any order). Each version after the first must name the
+    /// previous one (by effective date) as its `predecessor`.
+    pub fn from_sources(sources: &[&str]) -> Result<SchemaSet, SchemaError> {
+        let mut versions = sources
+            .iter()
+            .map(|s| RecordSchema::from_toml(s))
+            .collect::<Result<Vec<_>, _>>()?;
+        if versions.is_empty() {
+            return Err(SchemaError::UnknownVersion(String::new()));
+        }
+        versions.sort_by_key(|v| v.effective_from);
+        for i in 0..versions.len() {
+            let v = &versions[i];
+            if versions[..i].iter().any(|p| p.version == v.version) {
+                return Err(v.invalid("phiên bản khai hai lần"));
+            }
+            match (i, &v.predecessor) {
+                (0, None) if v.changes.is_empty() => {}
+                (0, _) => {
+                    return Err(
+                        v.invalid("phiên bản đầu tiên không được có predecessor hay changes")
+                    );
+                }
+                (_, Some(p)) if *p == versions[i - 1].version => {
+                    if versions[i - 1].effective_from == v.effective_from {
+                        return Err(v.invalid("trùng ngày hiệu lực với phiên bản trước"));
+                    }
+                    v.check_changes(&versions[i - 1])?;
+                }
+                _ => {
+                    return Err(v.invalid(format!(
+                        "predecessor phải là \"{}\"",
+                        versions[i - 1].version
+                    )));
+                }
+            }
+        }
+        Ok(SchemaSet { versions })
+    }
+
+    /// All versions, oldest first.
+    pub fn versions(&self) -> &[RecordSchema] {
+        &self.versions
+    }
+
+    /// The newest version.
+    pub fn latest(&self) -> &RecordSchema {
+        self.versions.last().expect("a schema set is never empty")
+    }
+
+    pub fn get(&self, version: &str) -> Option<&RecordSchema> {
+        self.versions.iter().find(|v| v.version == version)
+    }
+
+    /// The version in force on `date`; the oldest version for dates before any version (older
+    /// records are kept in the oldest known form).
+    pub fn for_date(&self, date: Date) -> &RecordSchema {
+        self.versions
+            .iter()
+            .rev()
+            .find(|v| v.effective_from <= date)
+            .unwrap_or(&self.versions[0])
+    }
+
+    /// Carries a document written under `from_version` forward to the latest version by
+    /// applying every later version's changes in order.
+    pub fn migrate(&self, doc: RecordDoc, from_version: &str) -> Result<RecordDoc, SchemaError> {
+        let latest = self.latest().version.clone();
+        self.migrate_to(doc, from_version, &latest)
+    }
+
+    /// Like [`Self::migrate`], up to `to_version` (which must not be older than `from_version`).
+    pub fn migrate_to(
+        &self,
+        mut doc: RecordDoc,
+        from_version: &str,
+        to_version: &str,
+    ) -> Result<RecordDoc, SchemaError> {
+        let index = |v: &str| {
+            self.versions
+                .iter()
+                .position(|s| s.version == v)
+                .ok_or_else(|| SchemaError::UnknownVersion(v.to_owned()))
+        };
+        let (from, to) = (index(from_version)?, index(to_version)?);
+        if to < from {
+            return Err(SchemaError::Invalid {
+                version: to_version.to_owned(),
+                message: format!("không chuyển ngược từ {from_version} về phiên bản cũ hơn"),
+            });
+        }
+        for schema in &self.versions[from + 1..=to] {
+            schema.apply_changes(&mut doc);
+        }
+        Ok(doc)
+    }
+}
+
+/// The raw TOML shape, converted into the public types after parsing.
+mod raw {
+    use super::*;
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct RawSchema {
+        version: String,
+        effective_from: toml::value::Datetime,
+        title: String,
+        #[serde(default)]
+        predecessor: Option<String>,
+        sections: Vec<RawSection>,
+        #[serde(default)]
+        rules: Vec<RawRule>,
+        #[serde(default)]
+        changes: Vec<Change>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct RawSection {
+        id: String,
+        label: String,
+        #[serde(default)]
+        repeating: bool,
+        #[serde(default)]
+        access: Option<AccessLevel>,
+        #[serde(default)]
+        encrypted: bool,
+        fields: Vec<RawField>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct RawField {
+        id: String,
+        label: String,
+        #[serde(rename = "type")]
+        kind: FieldKind,
+        #[serde(default)]
+        required: Requirement,
+        #[serde(default)]
+        access: Option<AccessLevel>,
+        #[serde(default)]
+        encrypted: Option<bool>,
+        #[serde(default)]
+        catalog: Option<RawCatalogRef>,
+        #[serde(default)]
+        projection: Option<ProjectionColumn>,
+        #[serde(default)]
+        help: Option<String>,
+        #[serde(default)]
+        max_len: Option<usize>,
+        #[serde(default)]
+        min: Option<f64>,
+        #[serde(default)]
+        max: Option<f64>,
+        #[serde(default)]
+        allow_future: bool,
+        #[serde(default)]
+        multiline: bool,
+        #[serde(default)]
+        choices: Vec<Choice>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct RawCatalogRef {
+        name: String,
+        #[serde(default)]
+        kind: Option<String>,
+        #[serde(default)]
+        kinds: Vec<String>,
+        #[serde(default)]
+        alternatives: Vec<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+    enum RawRule {
+        NotBefore {
+            earlier: String,
+            later: String,
+            #[serde(default)]
+            min_years: u32,
+        },
+        RequiredIf {
+            field: String,
+            when: String,
+            #[serde(default)]
+            equals: Vec<String>,
+        },
+        Unique {
+            field: String,
+        },
+        NationalIdMatches {
+            national_id: String,
+            gender: String,
+            birth_date: String,
+        },
+    }
+
+    impl RawSchema {
+        pub(super) fn into_schema(self) -> Result<RecordSchema, SchemaError> {
+            let version = self.version;
+            let invalid = |message: String| SchemaError::Invalid {
+                version: version.clone(),
+                message,
+            };
+            let effective_from = self
+                .effective_from
+                .date
+                .filter(|_| self.effective_from.time.is_none())
+                .and_then(|d| {
+                    let month = time::Month::try_from(d.month).ok()?;
+                    Date::from_calendar_date(i32::from(d.year), month, d.day).ok()
+                })
+                .ok_or_else(|| invalid("effective_from phải là một ngày (YYYY-MM-DD)".into()))?;
+            let mut sections = Vec::with_capacity(self.sections.len());
+            for s in self.sections {
+                let mut fields = Vec::with_capacity(s.fields.len());
+                for f in s.fields {
+                    let access = f
+                        .access
+                        .or(s.access)
+                        .ok_or_else(|| invalid(format!("{}.{}: thiếu access", s.id, f.id)))?;
+                    let catalog = match f.catalog {
+                        None => None,
+                        Some(c) => {
+                            if c.kind.is_some() && !c.kinds.is_empty() {
+                                return Err(invalid(format!(
+                                    "{}.{}: dùng kind hoặc kinds, không dùng cả hai",
+                                    s.id, f.id
+                                )));
+                            }
+                            Some(CatalogRef {
+                                name: c.name,
+                                kinds: c.kind.into_iter().chain(c.kinds).collect(),
+                                alternatives: c.alternatives,
+                            })
+                        }
+                    };
+                    fields.push(Field {
+                        id: f.id,
+                        label: f.label,
+                        kind: f.kind,
+                        required: f.required,
+                        access,
+                        encrypted: f.encrypted.unwrap_or(s.encrypted),
+                        catalog,
+                        projection: f.projection,
+                        help: f.help,
+                        max_len: f.max_len,
+                        min: f.min,
+                        max: f.max,
+                        allow_future: f.allow_future,
+                        multiline: f.multiline,
+                        choices: f.choices,
+                    });
+                }
+                sections.push(Section {
+                    id: s.id,
+                    label: s.label,
+                    repeating: s.repeating,
+                    fields,
+                });
+            }
+            let path = |p: &str| {
+                FieldPath::parse(p)
+                    .ok_or_else(|| invalid(format!("quy tắc: đường dẫn \"{p}\" không hợp lệ")))
+            };
+            let mut rules = Vec::with_capacity(self.rules.len());
+            for r in self.rules {
+                rules.push(match r {
+                    RawRule::NotBefore {
+                        earlier,
+                        later,
+                        min_years,
+                    } => Rule::NotBefore {
+                        earlier: path(&earlier)?,
+                        later: path(&later)?,
+                        min_years,
+                    },
+                    RawRule::RequiredIf {
+                        field,
+                        when,
+                        equals,
+                    } => Rule::RequiredIf {
+                        field: path(&field)?,
+                        when: path(&when)?,
+                        equals,
+                    },
+                    RawRule::Unique { field } => Rule::Unique {
+                        field: path(&field)?,
+                    },
+                    RawRule::NationalIdMatches {
+                        national_id,
+                        gender,
+                        birth_date,
+                    } => Rule::NationalIdMatches {
+                        national_id: path(&national_id)?,
+                        gender: path(&gender)?,
+                        birth_date: path(&birth_date)?,
+                    },
+                });
+            }
+            Ok(RecordSchema {
+                version: version.clone(),
+                effective_from,
+                title: self.title,
+                predecessor: self.predecessor,
+                sections,
+                rules,
+                changes: self.changes,
+            })
+        }
+    }
+}

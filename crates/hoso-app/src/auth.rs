@@ -1,0 +1,465 @@
+//! Authentication: passwords (Argon2id), sessions, and the acting account every use case
+//! receives.
+
+use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
+use hoso_domain::access::{AccessLevel, Role};
+use hoso_store::accounts::{self, AccountRow};
+use hoso_store::persons::Scope;
+use hoso_store::{audit, sessions};
+use rand::RngCore;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::{App, AppError, AppResult, ClientInfo};
+
+/// Hashes a password with Argon2id (the crate's defaults: m=19 MiB, t=2, p=1). Slow on purpose,
+/// so callers run it on the blocking pool.
+pub fn hash_password(password: &str) -> AppResult<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
+}
+
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// A hash that no password verifies against in less time than a real one, used when the
+/// username does not exist so that timing does not reveal which usernames do.
+static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// One role held over a subtree (or the whole province when `unit_path` is `None`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Grant {
+    #[schema(value_type = String)]
+    pub role: Role,
+    pub unit_id: Option<i64>,
+    #[serde(skip)]
+    pub unit_path: Option<String>,
+    pub read_only: bool,
+}
+
+/// The account acting in a request, with everything authorization needs.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub account_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub person_id: Option<i64>,
+    pub grants: Vec<Grant>,
+    pub must_change_password: bool,
+    /// Hash of the session token the request came with (for logout).
+    pub session_hash: Option<String>,
+}
+
+impl Actor {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+
+    pub fn is_system_admin(&self) -> bool {
+        self.has_role(Role::SystemAdmin)
+    }
+
+    fn scope_where(&self, allow: impl Fn(&Grant) -> bool) -> Scope {
+        let mut scope = Scope::default();
+        for g in self.grants.iter().filter(|g| allow(g)) {
+            match (&g.role, &g.unit_path) {
+                (Role::Individual, _) => {
+                    if let Some(p) = self.person_id {
+                        scope.persons.push(p);
+                    }
+                }
+                (_, None) => scope.everything = true,
+                (_, Some(path)) => scope.subtrees.push(path.clone()),
+            }
+        }
+        scope
+    }
+
+    /// Records this account may read.
+    pub fn read_scope(&self) -> Scope {
+        self.scope_where(|_| true)
+    }
+
+    /// Records this account may change directly.
+    pub fn write_scope(&self) -> Scope {
+        self.scope_where(|g| g.role.may_write_records() && !g.read_only)
+    }
+
+    /// Org subtrees this account sees (individuals see none).
+    pub fn unit_paths(&self) -> Option<Vec<String>> {
+        let mut paths = Vec::new();
+        for g in self.grants.iter().filter(|g| g.role != Role::Individual) {
+            match &g.unit_path {
+                None => return None,
+                Some(p) => paths.push(p.clone()),
+            }
+        }
+        Some(paths)
+    }
+
+    /// Whether the account may manage units (create, rename, move) under `path`.
+    pub fn may_manage_units_under(&self, path: &str) -> bool {
+        self.grants.iter().any(|g| {
+            !g.read_only
+                && match g.role {
+                    Role::SystemAdmin => true,
+                    Role::UnitAdmin => g
+                        .unit_path
+                        .as_deref()
+                        .is_some_and(|p| hoso_domain::org::is_within(path, p)),
+                    _ => false,
+                }
+        })
+    }
+
+    /// The most sensitive field level this account may read on a record of a person in the unit
+    /// at `unit_path`.
+    pub fn clearance_for(&self, person_id: i64, unit_path: &str) -> Option<AccessLevel> {
+        self.grants
+            .iter()
+            .filter(|g| match (&g.role, &g.unit_path) {
+                (Role::Individual, _) => self.person_id == Some(person_id),
+                (_, None) => true,
+                (_, Some(p)) => hoso_domain::org::is_within(unit_path, p),
+            })
+            .map(|g| g.role.field_clearance())
+            .max()
+    }
+}
+
+pub(crate) fn grants_from_rows(rows: Vec<accounts::GrantRow>) -> Vec<Grant> {
+    rows.into_iter()
+        .filter_map(|g| {
+            Some(Grant {
+                role: Role::parse(&g.role)?,
+                unit_id: g.unit_id,
+                unit_path: g.unit_path,
+                read_only: g.read_only,
+            })
+        })
+        .collect()
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+impl App {
+    /// Signs in. Returns the session token (for the cookie or the `Authorization: Bearer` header)
+    /// and the actor.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        client: &ClientInfo,
+    ) -> AppResult<(String, Actor)> {
+        let username = username.trim();
+        let mut conn = self.store.reader().await?;
+        let account = accounts::by_username(&mut conn, username).await?;
+        drop(conn);
+        let now = hoso_store::now_ms();
+
+        let Some(account) = account else {
+            // Spend the same time as a real check.
+            let dummy = DUMMY_HASH
+                .get_or_init(|| hash_password("không-dùng").unwrap_or_default())
+                .clone();
+            let pw = password.to_string();
+            let _ = self
+                .run_blocking_hash(move || verify_password(&pw, &dummy))
+                .await;
+            self.audit_anonymous(
+                "auth.login_failed",
+                client,
+                serde_json::json!({"reason": "unknown_user"}),
+            )
+            .await?;
+            return Err(AppError::BadCredentials);
+        };
+        if let Some(until) = account.locked_until.filter(|u| *u > now) {
+            self.audit_account(&account, "auth.login_refused_locked", client)
+                .await?;
+            return Err(AppError::Locked {
+                minutes: ((until - now) / 60_000).max(1),
+            });
+        }
+        let pw = password.to_string();
+        let phc = account.password_hash.clone();
+        let ok = self
+            .run_blocking_hash(move || verify_password(&pw, &phc))
+            .await?;
+        if !ok || !account.active {
+            let failures = account.failed_logins + 1;
+            let locked_until = (failures >= self.config.lockout_threshold).then(|| {
+                // Back off: each further failure past the threshold doubles the wait.
+                let extra = (failures - self.config.lockout_threshold).min(6) as u32;
+                now + self.config.lockout_minutes * 60_000 * 2i64.pow(extra)
+            });
+            let mut tx = self.store.begin().await?;
+            accounts::record_failed_login(&mut tx, account.id, locked_until).await?;
+            audit::append(
+                &mut tx,
+                audit::NewEntry {
+                    actor_id: Some(account.id),
+                    action: "auth.login_failed",
+                    target_kind: "account",
+                    target_id: Some(account.id.to_string()),
+                    client_addr: client.addr.as_deref(),
+                    detail:
+                        serde_json::json!({"failures": failures, "locked": locked_until.is_some()})
+                            .to_string(),
+                },
+            )
+            .await?;
+            tx.commit().await.map_err(hoso_store::StoreError::from)?;
+            return Err(AppError::BadCredentials);
+        }
+
+        let token = new_token();
+        let hash = token_hash(&token);
+        let mut tx = self.store.begin().await?;
+        accounts::record_successful_login(&mut tx, account.id).await?;
+        sessions::insert(
+            &mut tx,
+            sessions::NewSession {
+                token_hash: &hash,
+                account_id: account.id,
+                expires_at: now + self.config.session_minutes * 60_000,
+                client_addr: client.addr.as_deref(),
+                user_agent: client.user_agent.as_deref(),
+            },
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            audit::NewEntry {
+                actor_id: Some(account.id),
+                action: "auth.login",
+                target_kind: "account",
+                target_id: Some(account.id.to_string()),
+                client_addr: client.addr.as_deref(),
+                detail: "{}".into(),
+            },
+        )
+        .await?;
+        let grants = grants_from_rows(accounts::grants_of(&mut tx, account.id).await?);
+        tx.commit().await.map_err(hoso_store::StoreError::from)?;
+        Ok((token, actor_from(account, grants, Some(hash))))
+    }
+
+    /// The actor behind a session token, or `Unauthenticated`.
+    pub async fn authenticate(&self, token: &str) -> AppResult<Actor> {
+        if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(AppError::Unauthenticated);
+        }
+        let hash = token_hash(token);
+        let mut conn = self.store.reader().await?;
+        let account_id = sessions::live_account(&mut conn, &hash, hoso_store::now_ms())
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let account = accounts::by_id(&mut conn, account_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let grants = grants_from_rows(accounts::grants_of(&mut conn, account_id).await?);
+        Ok(actor_from(account, grants, Some(hash)))
+    }
+
+    pub async fn logout(&self, actor: &Actor, client: &ClientInfo) -> AppResult<()> {
+        let Some(hash) = &actor.session_hash else {
+            return Ok(());
+        };
+        let mut tx = self.store.begin().await?;
+        sessions::revoke(&mut tx, hash).await?;
+        audit::append(
+            &mut tx,
+            audit::NewEntry {
+                actor_id: Some(actor.account_id),
+                action: "auth.logout",
+                target_kind: "account",
+                target_id: Some(actor.account_id.to_string()),
+                client_addr: client.addr.as_deref(),
+                detail: "{}".into(),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(hoso_store::StoreError::from)?;
+        Ok(())
+    }
+
+    async fn run_blocking_hash<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> AppResult<T> {
+        // Argon2 takes ~19 MiB and tens of milliseconds per hash: bound how many run at once so a
+        // login flood cannot starve the server.
+        let _permit = self
+            .hash_permits
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        tokio::task::spawn_blocking(f)
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))
+    }
+
+    async fn audit_anonymous(
+        &self,
+        action: &str,
+        client: &ClientInfo,
+        detail: serde_json::Value,
+    ) -> AppResult<()> {
+        let mut tx = self.store.begin().await?;
+        audit::append(
+            &mut tx,
+            audit::NewEntry {
+                actor_id: None,
+                action,
+                target_kind: "account",
+                target_id: None,
+                client_addr: client.addr.as_deref(),
+                detail: detail.to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(hoso_store::StoreError::from)?;
+        Ok(())
+    }
+
+    async fn audit_account(
+        &self,
+        account: &AccountRow,
+        action: &str,
+        client: &ClientInfo,
+    ) -> AppResult<()> {
+        let mut tx = self.store.begin().await?;
+        audit::append(
+            &mut tx,
+            audit::NewEntry {
+                actor_id: Some(account.id),
+                action,
+                target_kind: "account",
+                target_id: Some(account.id.to_string()),
+                client_addr: client.addr.as_deref(),
+                detail: "{}".into(),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(hoso_store::StoreError::from)?;
+        Ok(())
+    }
+}
+
+fn actor_from(account: AccountRow, grants: Vec<Grant>, session_hash: Option<String>) -> Actor {
+    Actor {
+        account_id: account.id,
+        username: account.username,
+        display_name: account.display_name,
+        person_id: account.person_id,
+        grants,
+        must_change_password: account.must_change_password,
+        session_hash,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_verify() {
+        let phc = hash_password("Mật-khẩu-2026!").unwrap();
+        assert!(phc.starts_with("$argon2id$"));
+        assert!(verify_password("Mật-khẩu-2026!", &phc));
+        assert!(!verify_password("mật-khẩu-2026!", &phc));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    fn actor(grants: Vec<Grant>, person_id: Option<i64>) -> Actor {
+        Actor {
+            account_id: 1,
+            username: "u".into(),
+            display_name: "U".into(),
+            person_id,
+            grants,
+            must_change_password: false,
+            session_hash: None,
+        }
+    }
+
+    fn grant(role: Role, path: Option<&str>) -> Grant {
+        Grant {
+            role,
+            unit_id: None,
+            unit_path: path.map(str::to_string),
+            read_only: false,
+        }
+    }
+
+    #[test]
+    fn unit_admin_scope_is_its_subtree() {
+        let a = actor(vec![grant(Role::UnitAdmin, Some("/1/5/"))], None);
+        let s = a.read_scope();
+        assert!(!s.everything);
+        assert_eq!(s.subtrees, vec!["/1/5/".to_string()]);
+        assert_eq!(a.clearance_for(9, "/1/5/7/"), Some(AccessLevel::Secret));
+        assert_eq!(a.clearance_for(9, "/1/6/"), None);
+        assert!(a.may_manage_units_under("/1/5/7/"));
+        assert!(!a.may_manage_units_under("/1/"));
+    }
+
+    #[test]
+    fn individual_sees_only_own_record() {
+        let a = actor(vec![grant(Role::Individual, None)], Some(42));
+        let s = a.read_scope();
+        assert!(!s.everything);
+        assert_eq!(s.persons, vec![42]);
+        assert!(a.write_scope().is_empty());
+        assert_eq!(a.clearance_for(42, "/1/"), Some(AccessLevel::Secret));
+        assert_eq!(a.clearance_for(43, "/1/"), None);
+        assert_eq!(a.unit_paths(), Some(vec![]));
+    }
+
+    #[test]
+    fn read_only_grant_does_not_write() {
+        let mut g = grant(Role::UnitAdmin, Some("/1/5/"));
+        g.read_only = true;
+        let a = actor(vec![g], None);
+        assert!(a.write_scope().is_empty());
+        assert!(!a.read_scope().is_empty());
+        assert!(!a.may_manage_units_under("/1/5/"));
+    }
+
+    #[test]
+    fn system_admin_sees_everything() {
+        let a = actor(vec![grant(Role::SystemAdmin, None)], None);
+        assert!(a.read_scope().everything);
+        assert!(a.write_scope().everything);
+        assert_eq!(a.unit_paths(), None);
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let t1 = new_token();
+        let t2 = new_token();
+        assert_ne!(t1, t2);
+        assert_eq!(t1.len(), 64);
+        assert_ne!(token_hash(&t1), t1);
+    }
+}

@@ -1,0 +1,61 @@
+//! All configuration in one struct, read from the environment (and flags, in the CLI).
+
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `sqlite://…` (default `sqlite://data/hoso.db`) or `postgres://…`. `HOSO_DATABASE_URL`.
+    pub database_url: String,
+    /// File holding the 32-byte secret key (hex) used for keyed hashes of identifiers; created
+    /// on first start when missing. `HOSO_KEY_FILE`, default `data/hoso.key`. `HOSO_SECRET_KEY`
+    /// (64 hex digits) takes precedence when set.
+    pub key_file: PathBuf,
+    pub secret_key_hex: Option<String>,
+    /// Session lifetime in minutes. `HOSO_SESSION_MINUTES`, default 480 (a working day).
+    pub session_minutes: i64,
+    /// Failed logins before the account is locked, and for how long (doubling each time).
+    pub lockout_threshold: i64,
+    pub lockout_minutes: i64,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Whether cookies are marked `Secure` (set behind HTTPS). `HOSO_SECURE_COOKIES`.
+    pub secure_cookies: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: "sqlite://data/hoso.db".into(),
+            key_file: PathBuf::from("data/hoso.key"),
+            secret_key_hex: None,
+            session_minutes: 480,
+            lockout_threshold: 5,
+            lockout_minutes: 15,
+            max_body_bytes: 2 * 1024 * 1024,
+            secure_cookies: false,
+        }
+    }
+}
+
+impl Config {
+    /// Defaults overridden by `HOSO_*` environment variables.
+    pub fn from_env() -> Result<Config, String> {
+        let mut c = Config::default();
+        if let Ok(v) = std::env::var("HOSO_DATABASE_URL") {
+            c.database_url = v;
+        }
+        if let Ok(v) = std::env::var("HOSO_KEY_FILE") {
+            c.key_file = PathBuf::from(v);
+        }
+        c.secret_key_hex = std::env::var("HOSO_SECRET_KEY").ok();
+        if let Ok(v) = std::env::var("HOSO_SESSION_MINUTES") {
+            c.session_minutes = v
+                .parse()
+                .map_err(|_| "HOSO_SESSION_MINUTES phải là số phút".to_string())?;
+        }
+        if let Ok(v) = std::env::var("HOSO_SECURE_COOKIES") {
+            c.secure_cookies = matches!(v.as_str(), "1" | "true" | "yes");
+        }
+        Ok(c)
+    }
+}

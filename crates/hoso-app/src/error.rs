@@ -1,0 +1,63 @@
+//! The errors a use case can end in. Each maps to one HTTP status in the web layer
+//! (`hoso_web::error`), and each message is the Vietnamese sentence the user reads.
+
+use hoso_domain::schema::ValidationErrors;
+use hoso_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("Chưa đăng nhập hoặc phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.")]
+    Unauthenticated,
+    #[error("Tên đăng nhập hoặc mật khẩu không đúng.")]
+    BadCredentials,
+    #[error("Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau {minutes} phút.")]
+    Locked { minutes: i64 },
+    #[error("Bạn không có quyền thực hiện thao tác này.")]
+    Forbidden,
+    #[error("{0}")]
+    NotFound(&'static str),
+    #[error("Dữ liệu hồ sơ chưa hợp lệ: {0}")]
+    Invalid(ValidationErrors),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{message}")]
+    Duplicate { message: String, existing_id: i64 },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("Lỗi hệ thống. Vui lòng thử lại sau hoặc liên hệ quản trị hệ thống.")]
+    Internal(String),
+}
+
+impl AppError {
+    /// A stable machine-readable code for API clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::BadCredentials => "bad_credentials",
+            AppError::Locked { .. } => "account_locked",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound(_) => "not_found",
+            AppError::Invalid(_) => "validation_failed",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Duplicate { .. } => "duplicate",
+            AppError::Conflict(_) => "conflict",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn record_not_found() -> AppError {
+        AppError::NotFound("Không tìm thấy hồ sơ.")
+    }
+
+    pub fn unit_not_found() -> AppError {
+        AppError::NotFound("Không tìm thấy cơ quan, đơn vị.")
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

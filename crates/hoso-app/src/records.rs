@@ -1,0 +1,736 @@
+//! The record (F3): create, read, list and change personnel records. Every change produces a
+//! new immutable version, hashed and chained to the previous one; the `persons` row is only a
+//! projection of the latest version for lists and statistics.
+
+use hoso_domain::org::PersonStatus;
+use hoso_domain::schema::{Projection, RecordDoc, RecordSchema};
+use hoso_store::persons::{self, PersonFilter, PersonRow, PersonSort, ProjectionRow, VersionRow};
+use hoso_store::{StoreError, audit, org as org_store};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::{Actor, App, AppError, AppResult, ClientInfo, Page, Paging};
+
+/// A person in a list: projected columns only, nothing sensitive.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PersonSummary {
+    pub id: i64,
+    pub unit_id: i64,
+    pub status: String,
+    pub full_name: String,
+    pub gender: Option<String>,
+    /// ISO date.
+    pub date_of_birth: Option<String>,
+    pub personnel_category: Option<String>,
+    /// Ngạch or chức danh nghề nghiệp code.
+    pub rank_code: Option<String>,
+    pub salary_step: Option<i64>,
+    /// Hệ số lương, e.g. 3.33.
+    pub salary_coefficient: Option<f64>,
+    pub current_position: Option<String>,
+    pub current_version: i64,
+}
+
+impl From<PersonRow> for PersonSummary {
+    fn from(r: PersonRow) -> Self {
+        PersonSummary {
+            id: r.id,
+            unit_id: r.unit_id,
+            status: r.status,
+            full_name: r.projection.full_name,
+            gender: r.projection.gender,
+            date_of_birth: r.projection.date_of_birth,
+            personnel_category: r.projection.personnel_category,
+            rank_code: r.projection.rank_code,
+            salary_step: r.projection.salary_step,
+            salary_coefficient: r.projection.salary_coefficient.map(|h| h as f64 / 100.0),
+            current_position: r.projection.current_position,
+            current_version: r.current_version,
+        }
+    }
+}
+
+/// One record as the caller may see it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PersonView {
+    pub id: i64,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub status: String,
+    pub current_version: i64,
+    pub version_hash: String,
+    pub schema_version: String,
+    /// The most sensitive field level shown; fields above it were left out.
+    pub clearance: String,
+    /// The record document: section id → fields (or rows, for repeating sections).
+    #[schema(value_type = Object)]
+    pub record: RecordDoc,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VersionSummary {
+    pub version: i64,
+    pub hash: String,
+    pub prev_hash: Option<String>,
+    pub schema_version: String,
+    pub unit_id: i64,
+    pub status: String,
+    pub created_by: Option<i64>,
+    /// Milliseconds since the Unix epoch.
+    pub created_at: i64,
+    pub note: Option<String>,
+}
+
+impl From<&VersionRow> for VersionSummary {
+    fn from(v: &VersionRow) -> Self {
+        VersionSummary {
+            version: v.version,
+            hash: v.hash.clone(),
+            prev_hash: v.prev_hash.clone(),
+            schema_version: v.schema_version.clone(),
+            unit_id: v.unit_id,
+            status: v.status.clone(),
+            created_by: v.created_by,
+            created_at: v.created_at,
+            note: v.note.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePerson {
+    /// The unit that pays the person.
+    pub unit_id: i64,
+    /// `working` unless importing people who already left.
+    pub status: Option<String>,
+    #[schema(value_type = Object)]
+    pub record: RecordDoc,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateRecord {
+    /// The version the change was made against; refused if the record moved on since (no lost
+    /// update).
+    pub expected_version: i64,
+    #[schema(value_type = Object)]
+    pub record: RecordDoc,
+    pub unit_id: Option<i64>,
+    pub status: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PersonQuery {
+    /// Name search, accent-insensitive ("nguyen van dat" finds "Nguyễn Văn Đạt").
+    pub q: Option<String>,
+    /// Only this unit and the units below it.
+    pub unit: Option<i64>,
+    /// working, retired, resigned, deceased, transferred_out.
+    pub status: Option<String>,
+    /// Ngạch or chức danh nghề nghiệp code, e.g. 01.003.
+    pub grade: Option<String>,
+    /// cadre, civil_servant, public_employee, contract_worker.
+    pub category: Option<String>,
+    /// nam or nu.
+    pub gender: Option<String>,
+    /// name (default), date_of_birth, rank, updated; prefix with '-' for descending.
+    pub sort: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// The canonical JSON text of a document: keys sorted at every level, nulls dropped. Hashes are
+/// computed over this text so that key order never changes a hash.
+pub fn canonical_json(doc: &RecordDoc) -> String {
+    fn canon(v: &Value) -> Value {
+        match v {
+            Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                let mut out = serde_json::Map::new();
+                for k in keys {
+                    let val = &map[k];
+                    if !val.is_null() {
+                        out.insert(k.clone(), canon(val));
+                    }
+                }
+                Value::Object(out)
+            }
+            Value::Array(items) => Value::Array(items.iter().map(canon).collect()),
+            other => other.clone(),
+        }
+    }
+    canon(&Value::Object(doc.clone())).to_string()
+}
+
+/// Hash of a version: covers its predecessor's hash, the schema version and the canonical
+/// document, so a version cannot be changed, dropped or reordered unnoticed.
+pub fn version_hash(prev_hash: Option<&str>, schema_version: &str, canonical: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(prev_hash.unwrap_or("").as_bytes());
+    h.update(b"\n");
+    h.update(schema_version.as_bytes());
+    h.update(b"\n");
+    h.update(canonical.as_bytes());
+    hex::encode(h.finalize())
+}
+
+pub(crate) fn projection_row(p: &Projection) -> ProjectionRow {
+    ProjectionRow {
+        full_name: p.full_name.clone(),
+        gender: p.gender.map(|g| g.code().to_string()),
+        date_of_birth: p.date_of_birth.map(|d| d.to_string()),
+        personnel_category: p.personnel_category.clone(),
+        rank_code: p.rank_or_title_code.clone(),
+        salary_step: p.salary_step.map(i64::from),
+        salary_coefficient: p.salary_coefficient,
+        ethnicity_code: p.ethnicity.clone(),
+        highest_qualification: p.highest_qualification.clone(),
+        political_theory: p.political_theory.clone(),
+        current_position: p.current_position.clone(),
+        first_recruitment_date: p.first_recruitment_date.map(|d| d.to_string()),
+    }
+}
+
+fn parse_status(s: Option<&str>) -> AppResult<PersonStatus> {
+    match s {
+        None => Ok(PersonStatus::Working),
+        Some(s) => PersonStatus::parse(s).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "Trạng thái '{s}' không hợp lệ. Chọn một trong: working, retired, resigned, deceased, transferred_out."
+            ))
+        }),
+    }
+}
+
+/// A record document ready to store: validated, with the fields the system owns filled in.
+struct Prepared {
+    canonical: String,
+    projection: ProjectionRow,
+    national_id: String,
+}
+
+impl App {
+    fn prepare(
+        &self,
+        schema: &RecordSchema,
+        mut doc: RecordDoc,
+        unit: &org_store::OrgUnitRow,
+    ) -> AppResult<Prepared> {
+        // The system owns the links to the paying unit and its managing agency, and the dossier
+        // id (= số định danh, NĐ 27/2026).
+        let unit_id = unit.id;
+        let agency = managing_agency_of(unit);
+        let national_id = doc
+            .get("general")
+            .and_then(|g| g.get("citizen_id_number"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        if let Some(Value::Object(identity)) = doc.get_mut("identity") {
+            identity.insert("employing_unit".into(), Value::from(unit_id));
+            identity
+                .entry("managing_agency")
+                .or_insert_with(|| Value::from(agency));
+            if let Some(id) = &national_id {
+                identity.insert("dossier_id".into(), Value::from(id.clone()));
+            }
+        } else if doc.contains_key("identity") {
+            // Wrong type: leave it for validation to report.
+        } else {
+            let mut identity = serde_json::Map::new();
+            identity.insert("employing_unit".into(), Value::from(unit_id));
+            identity.insert("managing_agency".into(), Value::from(agency));
+            if let Some(id) = &national_id {
+                identity.insert("dossier_id".into(), Value::from(id.clone()));
+            }
+            doc.insert("identity".into(), Value::Object(identity));
+        }
+        let catalogs = self.catalogs();
+        schema
+            .validate(&doc, &catalogs, self.today())
+            .map_err(AppError::Invalid)?;
+        let national_id = national_id.ok_or_else(|| {
+            AppError::BadRequest("Thiếu số định danh cá nhân (general.citizen_id_number).".into())
+        })?;
+        let projection = projection_row(&schema.project(&doc));
+        Ok(Prepared {
+            canonical: canonical_json(&doc),
+            projection,
+            national_id,
+        })
+    }
+
+    async fn unit_in_write_scope(
+        &self,
+        actor: &Actor,
+        unit_id: i64,
+    ) -> AppResult<org_store::OrgUnitRow> {
+        let mut conn = self.store.reader().await?;
+        let unit = org_store::get(&mut conn, unit_id)
+            .await?
+            .ok_or_else(AppError::unit_not_found)?;
+        let scope = actor.write_scope();
+        let allowed = scope.everything
+            || scope
+                .subtrees
+                .iter()
+                .any(|p| hoso_domain::org::is_within(&unit.path, p));
+        if !allowed {
+            // A unit the caller cannot see at all is "not found"; one it sees but may not write is forbidden.
+            let readable = actor.unit_paths().is_none_or(|paths| {
+                paths
+                    .iter()
+                    .any(|p| hoso_domain::org::is_within(&unit.path, p))
+            });
+            return Err(if readable {
+                AppError::Forbidden
+            } else {
+                AppError::unit_not_found()
+            });
+        }
+        if unit.dissolved_on.is_some() {
+            return Err(AppError::BadRequest(format!(
+                "Đơn vị '{}' đã giải thể, không thể nhận hồ sơ.",
+                unit.name
+            )));
+        }
+        Ok(unit)
+    }
+
+    /// Creates a record (version 1). Refused, pointing at the existing record, when the số định
+    /// danh already has one.
+    pub async fn create_person(
+        &self,
+        actor: &Actor,
+        input: CreatePerson,
+        client: &ClientInfo,
+    ) -> AppResult<PersonView> {
+        let unit = self.unit_in_write_scope(actor, input.unit_id).await?;
+        let status = parse_status(input.status.as_deref())?;
+        let schema = self.schemas.latest();
+        let prepared = self.prepare(schema, input.record, &unit)?;
+        let id_hash = self.keys.national_id_hash(&prepared.national_id);
+
+        let mut tx = self.store.begin().await?;
+        if let Some(existing) = persons::find_by_national_id_hash(&mut tx, &id_hash).await? {
+            return Err(duplicate(existing));
+        }
+        let person_id = match persons::insert(
+            &mut tx,
+            persons::NewPerson {
+                national_id_hash: &id_hash,
+                unit_id: unit.id,
+                status: status.as_str(),
+                projection: &prepared.projection,
+            },
+        )
+        .await
+        {
+            Ok(id) => id,
+            // A concurrent insert of the same person won the race.
+            Err(e) if e.is_unique_violation() => {
+                drop(tx);
+                let mut conn = self.store.reader().await?;
+                let existing = persons::find_by_national_id_hash(&mut conn, &id_hash)
+                    .await?
+                    .unwrap_or_default();
+                return Err(duplicate(existing));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let version = self
+            .append_version(
+                &mut tx, actor, person_id, None, schema, &prepared, unit.id, status, input.note,
+            )
+            .await?;
+        audit::append(
+            &mut tx,
+            audit::NewEntry {
+                actor_id: Some(actor.account_id),
+                action: "record.create",
+                target_kind: "person",
+                target_id: Some(person_id.to_string()),
+                client_addr: client.addr.as_deref(),
+                detail: serde_json::json!({"version": 1, "hash": version.hash}).to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        self.get_person(actor, person_id, client).await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn append_version(
+        &self,
+        conn: &mut hoso_store::AnyConnection,
+        actor: &Actor,
+        person_id: i64,
+        prev: Option<&VersionRow>,
+        schema: &RecordSchema,
+        prepared: &Prepared,
+        unit_id: i64,
+        status: PersonStatus,
+        note: Option<String>,
+    ) -> AppResult<VersionRow> {
+        let prev_hash = prev.map(|p| p.hash.clone());
+        let version = VersionRow {
+            person_id,
+            version: prev.map_or(1, |p| p.version + 1),
+            schema_version: schema.version.clone(),
+            hash: version_hash(prev_hash.as_deref(), &schema.version, &prepared.canonical),
+            document: prepared.canonical.clone(),
+            prev_hash,
+            unit_id,
+            status: status.as_str().to_string(),
+            created_by: Some(actor.account_id),
+            created_at: hoso_store::now_ms(),
+            note,
+        };
+        persons::insert_version(conn, &version).await?;
+        persons::set_projection(
+            conn,
+            person_id,
+            version.version,
+            unit_id,
+            status.as_str(),
+            &prepared.projection,
+        )
+        .await?;
+        Ok(version)
+    }
+
+    /// Changes a record: a new version against `expected_version`.
+    pub async fn update_record(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        input: UpdateRecord,
+        client: &ClientInfo,
+    ) -> AppResult<PersonView> {
+        let current = self.person_in_scope(actor, person_id).await?;
+        if !self.in_scope_for_write(actor, person_id).await? {
+            return Err(AppError::Forbidden);
+        }
+        let unit = self
+            .unit_in_write_scope(actor, input.unit_id.unwrap_or(current.unit_id))
+            .await?;
+        let status = match input.status.as_deref() {
+            None => PersonStatus::parse(&current.status).unwrap_or(PersonStatus::Working),
+            Some(s) => parse_status(Some(s))?,
+        };
+        let schema = self.schemas.latest();
+        let prepared = self.prepare(schema, input.record, &unit)?;
+        let id_hash = self.keys.national_id_hash(&prepared.national_id);
+
+        let mut tx = self.store.begin().await?;
+        let fresh = persons::get(&mut tx, person_id)
+            .await?
+            .ok_or_else(AppError::record_not_found)?;
+        if fresh.current_version != input.expected_version {
+            return Err(AppError::Conflict(format!(
+                "Hồ sơ đã được cập nhật (phiên bản hiện tại {}, bạn sửa trên phiên bản {}). Vui lòng tải lại và sửa lại.",
+                fresh.current_version, input.expected_version
+            )));
+        }
+        if let Some(other) = persons::find_by_national_id_hash(&mut tx, &id_hash)
+            .await?
+            .filter(|other| *other != person_id)
+        {
+            return Err(duplicate(other));
+        }
+        let prev = persons::version(&mut tx, person_id, fresh.current_version).await?;
+        let version = self
+            .append_version(
+                &mut tx,
+                actor,
+                person_id,
+                prev.as_ref(),
+                schema,
+                &prepared,
+                unit.id,
+                status,
+                input.note,
+            )
+            .await?;
+        sqlx_update_identifier_hash(&mut tx, person_id, &id_hash).await?;
+        audit::append(
+            &mut tx,
+            audit::NewEntry {
+                actor_id: Some(actor.account_id),
+                action: "record.update",
+                target_kind: "person",
+                target_id: Some(person_id.to_string()),
+                client_addr: client.addr.as_deref(),
+                detail: serde_json::json!({"version": version.version, "hash": version.hash})
+                    .to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        self.get_person(actor, person_id, client).await
+    }
+
+    async fn in_scope_for_write(&self, actor: &Actor, person_id: i64) -> AppResult<bool> {
+        let mut conn = self.store.reader().await?;
+        Ok(persons::in_scope(&mut conn, &actor.write_scope(), person_id).await?)
+    }
+
+    /// The person row if the actor may read it; otherwise "not found" (never "forbidden", which
+    /// would confirm that the record exists).
+    async fn person_in_scope(&self, actor: &Actor, person_id: i64) -> AppResult<PersonRow> {
+        let mut conn = self.store.reader().await?;
+        if !persons::in_scope(&mut conn, &actor.read_scope(), person_id).await? {
+            return Err(AppError::record_not_found());
+        }
+        persons::get(&mut conn, person_id)
+            .await?
+            .ok_or_else(AppError::record_not_found)
+    }
+
+    /// Reads one record, leaving out the fields above the caller's clearance. Audited.
+    pub async fn get_person(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        client: &ClientInfo,
+    ) -> AppResult<PersonView> {
+        let person = self.person_in_scope(actor, person_id).await?;
+        let mut conn = self.store.reader().await?;
+        let unit = org_store::get(&mut conn, person.unit_id)
+            .await?
+            .ok_or_else(AppError::unit_not_found)?;
+        let clearance = actor
+            .clearance_for(person_id, &unit.path)
+            .ok_or_else(AppError::record_not_found)?;
+        let version = persons::version(&mut conn, person_id, person.current_version)
+            .await?
+            .ok_or_else(|| {
+                AppError::Internal(format!(
+                    "person {person_id} has no version {}",
+                    person.current_version
+                ))
+            })?;
+        drop(conn);
+        let doc = self.decode_document(&version)?;
+        let schema = self.schemas.latest();
+        let redacted = schema.redact(&doc, clearance);
+
+        let mut tx = self.store.begin().await?;
+        audit::append(
+            &mut tx,
+            audit::NewEntry {
+                actor_id: Some(actor.account_id),
+                action: "record.read",
+                target_kind: "person",
+                target_id: Some(person_id.to_string()),
+                client_addr: client.addr.as_deref(),
+                detail: serde_json::json!({"version": version.version}).to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+
+        Ok(PersonView {
+            id: person.id,
+            unit_id: person.unit_id,
+            unit_name: unit.name,
+            status: person.status,
+            current_version: person.current_version,
+            version_hash: version.hash,
+            schema_version: schema.version.clone(),
+            clearance: serde_json::to_value(clearance)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            record: redacted,
+        })
+    }
+
+    /// A stored document, migrated to the latest schema.
+    fn decode_document(&self, version: &VersionRow) -> AppResult<RecordDoc> {
+        let doc: RecordDoc = serde_json::from_str(&version.document).map_err(|e| {
+            AppError::Internal(format!(
+                "stored document of person {} is not JSON: {e}",
+                version.person_id
+            ))
+        })?;
+        self.schemas
+            .migrate(doc, &version.schema_version)
+            .map_err(|e| {
+                AppError::Internal(format!(
+                    "cannot migrate the document of person {}: {e}",
+                    version.person_id
+                ))
+            })
+    }
+
+    /// Lists records in the caller's scope.
+    pub async fn list_persons(
+        &self,
+        actor: &Actor,
+        query: PersonQuery,
+    ) -> AppResult<Page<PersonSummary>> {
+        let paging = Paging::new(query.page, query.per_page)?;
+        let (sort, descending) = match query.sort.as_deref() {
+            None | Some("") => (PersonSort::Name, false),
+            Some(s) => {
+                let (name, desc) = s.strip_prefix('-').map_or((s, false), |n| (n, true));
+                let sort = PersonSort::parse(name).ok_or_else(|| {
+                    AppError::BadRequest(format!("Không sắp xếp được theo '{name}'. Chọn: name, date_of_birth, rank, updated."))
+                })?;
+                (sort, desc)
+            }
+        };
+        if let Some(s) = &query.status {
+            parse_status(Some(s))?;
+        }
+        let mut conn = self.store.reader().await?;
+        let unit_path = match query.unit {
+            None => None,
+            Some(unit_id) => {
+                let unit = org_store::get(&mut conn, unit_id)
+                    .await?
+                    .ok_or_else(AppError::unit_not_found)?;
+                let visible = actor.read_scope().everything
+                    || actor.unit_paths().is_some_and(|paths| {
+                        paths
+                            .iter()
+                            .any(|p| hoso_domain::org::is_within(&unit.path, p))
+                    })
+                    || actor.read_scope().persons.len() == 1;
+                if !visible {
+                    return Err(AppError::unit_not_found());
+                }
+                Some(unit.path)
+            }
+        };
+        let filter = PersonFilter {
+            q: query
+                .q
+                .as_deref()
+                .map(hoso_domain::search_key::fold)
+                .filter(|q| !q.is_empty()),
+            unit_path,
+            status: query.status,
+            rank_code: query.grade,
+            personnel_category: query.category,
+            gender: query.gender,
+            sort,
+            descending,
+            limit: paging.per_page,
+            offset: paging.offset(),
+        };
+        let (rows, total) = persons::list(&mut conn, &actor.read_scope(), &filter).await?;
+        Ok(Page {
+            items: rows.into_iter().map(PersonSummary::from).collect(),
+            total,
+            page: paging.page,
+            per_page: paging.per_page,
+        })
+    }
+
+    /// The version history of a record.
+    pub async fn versions(&self, actor: &Actor, person_id: i64) -> AppResult<Vec<VersionSummary>> {
+        self.person_in_scope(actor, person_id).await?;
+        let mut conn = self.store.reader().await?;
+        let rows = persons::versions(&mut conn, person_id).await?;
+        Ok(rows.iter().map(VersionSummary::from).collect())
+    }
+
+    /// Checks a record's version chain: every hash recomputed from its content and predecessor.
+    pub async fn verify_versions(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+    ) -> AppResult<Result<i64, String>> {
+        self.person_in_scope(actor, person_id).await?;
+        let mut conn = self.store.reader().await?;
+        let rows = persons::versions(&mut conn, person_id).await?;
+        let mut prev: Option<&VersionRow> = None;
+        for v in &rows {
+            if v.prev_hash.as_deref() != prev.map(|p| p.hash.as_str()) {
+                return Ok(Err(format!(
+                    "Phiên bản {} không nối với phiên bản trước.",
+                    v.version
+                )));
+            }
+            if version_hash(v.prev_hash.as_deref(), &v.schema_version, &v.document) != v.hash {
+                return Ok(Err(format!(
+                    "Nội dung phiên bản {} không khớp mã băm.",
+                    v.version
+                )));
+            }
+            prev = Some(v);
+        }
+        Ok(Ok(rows.len() as i64))
+    }
+}
+
+async fn sqlx_update_identifier_hash(
+    conn: &mut hoso_store::AnyConnection,
+    person_id: i64,
+    hash: &str,
+) -> AppResult<()> {
+    hoso_store::persons::set_identifier_hash(conn, person_id, hash).await?;
+    Ok(())
+}
+
+/// The agency that manages a unit's staff: the unit's top-level ancestor under the province
+/// (a sở, ban, ngành or xã/phường), or the unit itself at the top.
+pub(crate) fn managing_agency_of(unit: &org_store::OrgUnitRow) -> i64 {
+    unit.path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(unit.id)
+}
+
+fn duplicate(existing_id: i64) -> AppError {
+    AppError::Duplicate {
+        message: format!(
+            "Số định danh cá nhân này đã có hồ sơ (mã hồ sơ {existing_id}). Mỗi người chỉ có một hồ sơ: hãy cập nhật hồ sơ đó."
+        ),
+        existing_id,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_json_sorts_keys_and_drops_nulls() {
+        let a: RecordDoc = serde_json::from_str(
+            r#"{"b": {"y": 1, "x": null, "a": [ {"d": 1, "c": 2} ]}, "a": "v"}"#,
+        )
+        .unwrap();
+        let b: RecordDoc =
+            serde_json::from_str(r#"{"a": "v", "b": {"a": [ {"c": 2, "d": 1} ], "y": 1}}"#)
+                .unwrap();
+        assert_eq!(canonical_json(&a), canonical_json(&b));
+        assert_eq!(
+            canonical_json(&a),
+            r#"{"a":"v","b":{"a":[{"c":2,"d":1}],"y":1}}"#
+        );
+    }
+
+    #[test]
+    fn version_hash_chains() {
+        let h1 = version_hash(None, "tt06-2023", "{}");
+        let h2 = version_hash(Some(&h1), "tt06-2023", "{}");
+        assert_ne!(h1, h2, "same content, different predecessor");
+        assert_ne!(
+            h1,
+            version_hash(None, "nd27-2026", "{}"),
+            "schema version is covered"
+        );
+        assert_eq!(h1.len(), 64);
+    }
+}

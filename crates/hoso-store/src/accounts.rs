@@ -1,0 +1,265 @@
+//! Accounts and the roles they hold over org subtrees.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+
+use crate::StoreResult;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub person_id: Option<i64>,
+    pub active: bool,
+    pub must_change_password: bool,
+    pub password_changed_at: i64,
+    pub failed_logins: i64,
+    pub locked_until: Option<i64>,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str = "id, username, display_name, password_hash, person_id, active, must_change_password, \
+    password_changed_at, failed_logins, locked_until, created_at";
+
+fn row(r: &AnyRow) -> AccountRow {
+    AccountRow {
+        id: r.get(0),
+        username: r.get(1),
+        display_name: r.get(2),
+        password_hash: r.get(3),
+        person_id: r.get(4),
+        active: r.get::<i64, _>(5) != 0,
+        must_change_password: r.get::<i64, _>(6) != 0,
+        password_changed_at: r.get(7),
+        failed_logins: r.get(8),
+        locked_until: r.get(9),
+        created_at: r.get(10),
+    }
+}
+
+pub struct NewAccount<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub person_id: Option<i64>,
+    pub must_change_password: bool,
+    pub created_by: Option<i64>,
+}
+
+pub async fn insert(conn: &mut AnyConnection, a: NewAccount<'_>) -> StoreResult<i64> {
+    let now = crate::now_ms();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO accounts (username, display_name, password_hash, person_id, active, must_change_password, \
+         password_changed_at, failed_logins, created_at, created_by) VALUES ($1,$2,$3,$4,1,$5,$6,0,$6,$7) RETURNING id",
+    )
+    .bind(a.username)
+    .bind(a.display_name)
+    .bind(a.password_hash)
+    .bind(a.person_id)
+    .bind(crate::bool_int(a.must_change_password))
+    .bind(now)
+    .bind(a.created_by)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn by_username(
+    conn: &mut AnyConnection,
+    username: &str,
+) -> StoreResult<Option<AccountRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM accounts WHERE username = $1");
+    Ok(sqlx::query(AssertSqlSafe(sql))
+        .bind(username)
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(row))
+}
+
+pub async fn by_id(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<AccountRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM accounts WHERE id = $1");
+    Ok(sqlx::query(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(row))
+}
+
+pub async fn record_failed_login(
+    conn: &mut AnyConnection,
+    id: i64,
+    locked_until: Option<i64>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE accounts SET failed_logins = failed_logins + 1, locked_until = $1 WHERE id = $2",
+    )
+    .bind(locked_until)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn record_successful_login(conn: &mut AnyConnection, id: i64) -> StoreResult<()> {
+    sqlx::query("UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct GrantRow {
+    pub id: i64,
+    pub account_id: i64,
+    pub role: String,
+    pub unit_id: Option<i64>,
+    /// Path of the unit the grant covers, `None` for province-wide grants.
+    pub unit_path: Option<String>,
+    pub read_only: bool,
+    pub granted_by: Option<i64>,
+    pub granted_at: i64,
+    pub request_ref: Option<String>,
+}
+
+pub struct NewGrant<'a> {
+    pub account_id: i64,
+    pub role: &'a str,
+    pub unit_id: Option<i64>,
+    pub read_only: bool,
+    pub granted_by: Option<i64>,
+    pub request_ref: Option<&'a str>,
+}
+
+pub async fn grant(conn: &mut AnyConnection, g: NewGrant<'_>) -> StoreResult<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO role_grants (account_id, role, unit_id, read_only, granted_by, granted_at, request_ref) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
+    )
+    .bind(g.account_id)
+    .bind(g.role)
+    .bind(g.unit_id)
+    .bind(crate::bool_int(g.read_only))
+    .bind(g.granted_by)
+    .bind(crate::now_ms())
+    .bind(g.request_ref)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// The live (not revoked) grants of an account, with the paths of their units.
+pub async fn grants_of(conn: &mut AnyConnection, account_id: i64) -> StoreResult<Vec<GrantRow>> {
+    let rows = sqlx::query(
+        "SELECT g.id, g.account_id, g.role, g.unit_id, u.path, g.read_only, g.granted_by, g.granted_at, g.request_ref \
+         FROM role_grants g LEFT JOIN org_units u ON u.id = g.unit_id \
+         WHERE g.account_id = $1 AND g.revoked_at IS NULL ORDER BY g.id",
+    )
+    .bind(account_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.iter().map(grant_row).collect())
+}
+
+fn grant_row(r: &AnyRow) -> GrantRow {
+    GrantRow {
+        id: r.get(0),
+        account_id: r.get(1),
+        role: r.get(2),
+        unit_id: r.get(3),
+        unit_path: r.get(4),
+        read_only: r.get::<i64, _>(5) != 0,
+        granted_by: r.get(6),
+        granted_at: r.get(7),
+        request_ref: r.get(8),
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AccountSummary {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub active: bool,
+    pub person_id: Option<i64>,
+    pub grants: Vec<GrantRow>,
+}
+
+/// Accounts holding a non-individual grant on a unit inside one of `paths` (or every such
+/// account when `paths` is `None`), with their grants. Personal accounts are many (one per
+/// person) and are listed through their records instead.
+pub async fn list_staff_accounts(
+    conn: &mut AnyConnection,
+    paths: Option<&[String]>,
+    limit: i64,
+    offset: i64,
+) -> StoreResult<(Vec<AccountSummary>, i64)> {
+    let mut conds = vec![
+        "g.revoked_at IS NULL".to_string(),
+        "g.role <> 'individual'".to_string(),
+    ];
+    let mut args: Vec<String> = Vec::new();
+    if let Some(paths) = paths {
+        let mut ors = vec![];
+        for p in paths {
+            let (lo, hi) = crate::org::subtree_range(p);
+            args.push(lo);
+            args.push(hi);
+            ors.push(format!(
+                "(u.path >= ${} AND u.path < ${})",
+                args.len() - 1,
+                args.len()
+            ));
+        }
+        if ors.is_empty() {
+            ors.push("1 = 0".into());
+        }
+        conds.push(format!("({})", ors.join(" OR ")));
+    }
+    let ids_sql = format!(
+        "SELECT DISTINCT a.id, a.username FROM accounts a JOIN role_grants g ON g.account_id = a.id \
+         LEFT JOIN org_units u ON u.id = g.unit_id WHERE {} ORDER BY a.username",
+        conds.join(" AND ")
+    );
+    let mut q = sqlx::query(AssertSqlSafe(ids_sql));
+    for a in &args {
+        q = q.bind(a.as_str());
+    }
+    let all: Vec<i64> = q
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.get::<i64, _>(0))
+        .collect();
+    let total = all.len() as i64;
+    let mut out = Vec::new();
+    for id in all
+        .into_iter()
+        .skip(offset.max(0) as usize)
+        .take(limit.max(0) as usize)
+    {
+        if let Some(a) = by_id(conn, id).await? {
+            let grants = grants_of(conn, id).await?;
+            out.push(AccountSummary {
+                id,
+                username: a.username,
+                display_name: a.display_name,
+                active: a.active,
+                person_id: a.person_id,
+                grants,
+            });
+        }
+    }
+    Ok((out, total))
+}
+
+pub async fn count(conn: &mut AnyConnection) -> StoreResult<i64> {
+    let (n,): (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM accounts")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(n)
+}

@@ -1,0 +1,210 @@
+//! The append-only, hash-chained audit trail. Each entry's hash covers its content and the
+//! previous entry's hash, so changing or removing any entry breaks every hash after it.
+
+use sha2::{Digest, Sha256};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::StoreResult;
+
+#[derive(Debug, Clone, Default)]
+pub struct NewEntry<'a> {
+    pub actor_id: Option<i64>,
+    pub action: &'a str,
+    pub target_kind: &'a str,
+    pub target_id: Option<String>,
+    pub client_addr: Option<&'a str>,
+    /// Free-form JSON detail. Never personal data beyond ids.
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EntryRow {
+    pub id: i64,
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub action: String,
+    pub target_kind: String,
+    pub target_id: Option<String>,
+    pub client_addr: Option<String>,
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+fn entry_hash(prev: &str, at: i64, e: &EntryFields<'_>) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        prev,
+        &at.to_string(),
+        &e.actor_id.map(|a| a.to_string()).unwrap_or_default(),
+        e.action,
+        e.target_kind,
+        e.target_id.unwrap_or(""),
+        e.client_addr.unwrap_or(""),
+        e.detail,
+    ] {
+        h.update(part.as_bytes());
+        // A separator that cannot occur in the parts keeps ("ab","c") distinct from ("a","bc").
+        h.update([0u8]);
+    }
+    hex::encode(h.finalize())
+}
+
+struct EntryFields<'a> {
+    actor_id: Option<i64>,
+    action: &'a str,
+    target_kind: &'a str,
+    target_id: Option<&'a str>,
+    client_addr: Option<&'a str>,
+    detail: &'a str,
+}
+
+/// Appends one entry. Must run inside the caller's write transaction so that the entry commits
+/// (or not) with the change it records.
+pub async fn append(conn: &mut AnyConnection, e: NewEntry<'_>) -> StoreResult<()> {
+    let lock = if conn.backend_name() == "PostgreSQL" {
+        " FOR UPDATE"
+    } else {
+        ""
+    };
+    let sql = format!("SELECT last_hash FROM audit_head WHERE id = 1{lock}");
+    let (prev,): (String,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .fetch_one(&mut *conn)
+        .await?;
+    let at = crate::now_ms();
+    let fields = EntryFields {
+        actor_id: e.actor_id,
+        action: e.action,
+        target_kind: e.target_kind,
+        target_id: e.target_id.as_deref(),
+        client_addr: e.client_addr,
+        detail: &e.detail,
+    };
+    let hash = entry_hash(&prev, at, &fields);
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor_id, action, target_kind, target_id, client_addr, detail, prev_hash, hash) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+    )
+    .bind(at)
+    .bind(e.actor_id)
+    .bind(e.action)
+    .bind(e.target_kind)
+    .bind(e.target_id.as_deref())
+    .bind(e.client_addr)
+    .bind(&e.detail)
+    .bind(&prev)
+    .bind(&hash)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
+        .bind(&hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+const COLUMNS: &str =
+    "id, at, actor_id, action, target_kind, target_id, client_addr, detail, prev_hash, hash";
+
+fn row(r: &AnyRow) -> EntryRow {
+    EntryRow {
+        id: r.get(0),
+        at: r.get(1),
+        actor_id: r.get(2),
+        action: r.get(3),
+        target_kind: r.get(4),
+        target_id: r.get(5),
+        client_addr: r.get(6),
+        detail: r.get(7),
+        prev_hash: r.get(8),
+        hash: r.get(9),
+    }
+}
+
+/// Entries about one target, newest first.
+pub async fn for_target(
+    conn: &mut AnyConnection,
+    kind: &str,
+    id: &str,
+    limit: i64,
+) -> StoreResult<Vec<EntryRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM audit_log WHERE target_kind = $1 AND target_id = $2 ORDER BY id DESC LIMIT $3"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(kind)
+        .bind(id)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows.iter().map(row).collect())
+}
+
+/// Where the chain first breaks, if anywhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainBreak {
+    pub entry_id: i64,
+    pub reason: &'static str,
+}
+
+/// Recomputes the whole chain, in pages so that memory stays flat on a large log.
+pub async fn verify_chain(conn: &mut AnyConnection) -> StoreResult<(i64, Option<ChainBreak>)> {
+    let mut prev = String::new();
+    let mut last_id = 0i64;
+    let mut checked = 0i64;
+    loop {
+        let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE id > $1 ORDER BY id LIMIT 5000");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(last_id)
+            .fetch_all(&mut *conn)
+            .await?;
+        if rows.is_empty() {
+            break;
+        }
+        for r in rows.iter().map(row) {
+            if r.prev_hash != prev {
+                return Ok((
+                    checked,
+                    Some(ChainBreak {
+                        entry_id: r.id,
+                        reason: "prev_hash does not match the previous entry",
+                    }),
+                ));
+            }
+            let fields = EntryFields {
+                actor_id: r.actor_id,
+                action: &r.action,
+                target_kind: &r.target_kind,
+                target_id: r.target_id.as_deref(),
+                client_addr: r.client_addr.as_deref(),
+                detail: &r.detail,
+            };
+            if entry_hash(&r.prev_hash, r.at, &fields) != r.hash {
+                return Ok((
+                    checked,
+                    Some(ChainBreak {
+                        entry_id: r.id,
+                        reason: "content does not match its hash",
+                    }),
+                ));
+            }
+            prev = r.hash;
+            last_id = r.id;
+            checked += 1;
+        }
+    }
+    let (head,): (String,) = sqlx::query_as("SELECT last_hash FROM audit_head WHERE id = 1")
+        .fetch_one(&mut *conn)
+        .await?;
+    if head != prev {
+        return Ok((
+            checked,
+            Some(ChainBreak {
+                entry_id: last_id,
+                reason: "entries after this one were removed",
+            }),
+        ));
+    }
+    Ok((checked, None))
+}

@@ -1,0 +1,312 @@
+//! Organisation units and their effective-dated history.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::StoreResult;
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OrgUnitRow {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub path: String,
+    pub depth: i64,
+    pub valid_from: String,
+    pub dissolved_on: Option<String>,
+}
+
+const COLUMNS: &str = "id, parent_id, code, name, kind, path, depth, valid_from, dissolved_on";
+
+fn row(r: &AnyRow) -> OrgUnitRow {
+    OrgUnitRow {
+        id: r.get(0),
+        parent_id: r.get(1),
+        code: r.get(2),
+        name: r.get(3),
+        kind: r.get(4),
+        path: r.get(5),
+        depth: r.get(6),
+        valid_from: r.get(7),
+        dissolved_on: r.get(8),
+    }
+}
+
+/// The half-open range of paths in the subtree of `path` (`/1/5/` → [`/1/5/`, `/1/50`)): `/` is
+/// the byte just below `0`, so every descendant path sorts inside it and no sibling does.
+pub fn subtree_range(path: &str) -> (String, String) {
+    let upper = format!("{}0", &path[..path.len() - 1]);
+    (path.to_string(), upper)
+}
+
+pub struct NewOrgUnit<'a> {
+    pub parent: Option<&'a OrgUnitRow>,
+    pub code: &'a str,
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub valid_from: &'a str,
+    pub actor_id: Option<i64>,
+    pub decision_ref: Option<&'a str>,
+}
+
+pub async fn insert(conn: &mut AnyConnection, new: NewOrgUnit<'_>) -> StoreResult<OrgUnitRow> {
+    let now = crate::now_ms();
+    // The path needs the id, which the insert gives: write a placeholder, then set it.
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO org_units (parent_id, code, name, search_key, kind, path, depth, valid_from, created_at) \
+         VALUES ($1, $2, $3, $4, $5, '', $6, $7, $8) RETURNING id",
+    )
+    .bind(new.parent.map(|p| p.id))
+    .bind(new.code)
+    .bind(new.name)
+    .bind(hoso_domain::search_key::fold(new.name))
+    .bind(new.kind)
+    .bind(new.parent.map_or(0, |p| p.depth + 1))
+    .bind(new.valid_from)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    let path = match new.parent {
+        Some(p) => hoso_domain::org::child_path(&p.path, id),
+        None => hoso_domain::org::root_path(id),
+    };
+    sqlx::query("UPDATE org_units SET path = $1 WHERE id = $2")
+        .bind(&path)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    record_history(
+        conn,
+        id,
+        "created",
+        new.valid_from,
+        new.name,
+        new.kind,
+        new.parent.map(|p| p.id),
+        new.actor_id,
+        new.decision_ref,
+    )
+    .await?;
+    get(conn, id)
+        .await?
+        .ok_or_else(|| crate::StoreError::Corrupt("unit vanished".into()))
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn record_history(
+    conn: &mut AnyConnection,
+    unit_id: i64,
+    change: &str,
+    effective_on: &str,
+    name: &str,
+    kind: &str,
+    parent_id: Option<i64>,
+    actor_id: Option<i64>,
+    decision_ref: Option<&str>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO org_unit_history (unit_id, change, effective_on, name, kind, parent_id, actor_id, decision_ref, recorded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(unit_id)
+    .bind(change)
+    .bind(effective_on)
+    .bind(name)
+    .bind(kind)
+    .bind(parent_id)
+    .bind(actor_id)
+    .bind(decision_ref)
+    .bind(crate::now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<OrgUnitRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM org_units WHERE id = $1");
+    Ok(sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(row))
+}
+
+pub async fn get_by_code(conn: &mut AnyConnection, code: &str) -> StoreResult<Option<OrgUnitRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM org_units WHERE code = $1");
+    Ok(sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(code)
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(row))
+}
+
+/// Every unit in the subtree rooted at `path` (inclusive), ordered by path so that parents come
+/// before children.
+pub async fn subtree(conn: &mut AnyConnection, path: &str) -> StoreResult<Vec<OrgUnitRow>> {
+    let (lo, hi) = subtree_range(path);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM org_units WHERE path >= $1 AND path < $2 ORDER BY depth, name"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(lo)
+        .bind(hi)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows.iter().map(row).collect())
+}
+
+pub async fn children(conn: &mut AnyConnection, parent_id: i64) -> StoreResult<Vec<OrgUnitRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM org_units WHERE parent_id = $1 ORDER BY name");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(parent_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows.iter().map(row).collect())
+}
+
+pub async fn roots(conn: &mut AnyConnection) -> StoreResult<Vec<OrgUnitRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM org_units WHERE parent_id IS NULL ORDER BY name");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows.iter().map(row).collect())
+}
+
+pub async fn count(conn: &mut AnyConnection) -> StoreResult<i64> {
+    let (n,): (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM org_units")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(n)
+}
+
+/// Staff count per unit (the unit itself only, working people), for the tree browser.
+pub async fn staff_counts(conn: &mut AnyConnection, path: &str) -> StoreResult<Vec<(i64, i64)>> {
+    let (lo, hi) = subtree_range(path);
+    let rows = sqlx::query(
+        "SELECT p.unit_id, CAST(COUNT(*) AS BIGINT) FROM persons p JOIN org_units u ON u.id = p.unit_id \
+         WHERE u.path >= $1 AND u.path < $2 AND p.status = 'working' GROUP BY p.unit_id",
+    )
+    .bind(lo)
+    .bind(hi)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+pub async fn rename(conn: &mut AnyConnection, id: i64, name: &str) -> StoreResult<()> {
+    sqlx::query("UPDATE org_units SET name = $1, search_key = $2 WHERE id = $3")
+        .bind(name)
+        .bind(hoso_domain::search_key::fold(name))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn dissolve(conn: &mut AnyConnection, id: i64, on: &str) -> StoreResult<()> {
+    sqlx::query("UPDATE org_units SET dissolved_on = $1 WHERE id = $2")
+        .bind(on)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Moves `unit` under `new_parent`, rewriting the paths and depths of its whole subtree.
+pub async fn move_under(
+    conn: &mut AnyConnection,
+    unit: &OrgUnitRow,
+    new_parent: &OrgUnitRow,
+) -> StoreResult<()> {
+    let new_path = hoso_domain::org::child_path(&new_parent.path, unit.id);
+    let depth_delta = new_parent.depth + 1 - unit.depth;
+    let (lo, hi) = subtree_range(&unit.path);
+    let old_len = unit.path.len() as i64;
+    sqlx::query(
+        "UPDATE org_units SET path = $1 || SUBSTR(path, CAST($2 AS INTEGER)), depth = depth + $3 WHERE path >= $4 AND path < $5",
+    )
+    .bind(&new_path)
+    .bind(old_len + 1)
+    .bind(depth_delta)
+    .bind(lo)
+    .bind(hi)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE org_units SET parent_id = $1 WHERE id = $2")
+        .bind(new_parent.id)
+        .bind(unit.id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HistoryRow {
+    pub change: String,
+    pub effective_on: String,
+    pub name: String,
+    pub kind: String,
+    pub parent_id: Option<i64>,
+    pub actor_id: Option<i64>,
+    pub decision_ref: Option<String>,
+    pub recorded_at: i64,
+}
+
+pub async fn history(conn: &mut AnyConnection, unit_id: i64) -> StoreResult<Vec<HistoryRow>> {
+    let rows = sqlx::query(
+        "SELECT change, effective_on, name, kind, parent_id, actor_id, decision_ref, recorded_at \
+         FROM org_unit_history WHERE unit_id = $1 ORDER BY id",
+    )
+    .bind(unit_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| HistoryRow {
+            change: r.get(0),
+            effective_on: r.get(1),
+            name: r.get(2),
+            kind: r.get(3),
+            parent_id: r.get(4),
+            actor_id: r.get(5),
+            decision_ref: r.get(6),
+            recorded_at: r.get(7),
+        })
+        .collect())
+}
+
+pub async fn count_people_in_subtree(conn: &mut AnyConnection, path: &str) -> StoreResult<i64> {
+    let (lo, hi) = subtree_range(path);
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM persons WHERE status = 'working' AND unit_id IN \
+         (SELECT id FROM org_units WHERE path >= $1 AND path < $2)",
+    )
+    .bind(lo)
+    .bind(hi)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::subtree_range;
+
+    #[test]
+    fn subtree_range_brackets_descendants_only() {
+        let (lo, hi) = subtree_range("/1/5/");
+        for inside in ["/1/5/", "/1/5/23/", "/1/5/9/99/"] {
+            assert!(inside >= lo.as_str() && inside < hi.as_str(), "{inside}");
+        }
+        for outside in ["/1/52/", "/1/6/", "/1/", "/1/4/9/"] {
+            assert!(
+                !(outside >= lo.as_str() && outside < hi.as_str()),
+                "{outside}"
+            );
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! Test harness: a real app on a fresh database of each backend, driven in-process through the
+//! real router. SQLite always; PostgreSQL too when `HOSO_TEST_POSTGRES_URL` is set, each test in
+//! a schema of its own.
+
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use hoso_app::{App, Config};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "Demo-Mat-Khau-2026!";
+
+pub struct TestDb {
+    pub label: &'static str,
+    pub url: String,
+    _dir: tempfile::TempDir,
+}
+
+static SCHEMA_COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// One fresh database per backend available.
+pub async fn databases() -> Vec<TestDb> {
+    let mut out = Vec::new();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/hoso.db", dir.path().display());
+    out.push(TestDb {
+        label: "sqlite",
+        url,
+        _dir: dir,
+    });
+    if let Ok(base) = std::env::var("HOSO_TEST_POSTGRES_URL") {
+        let schema = format!(
+            "t_{}_{}_{}",
+            std::process::id(),
+            SCHEMA_COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst),
+            hoso_store::now_ms() % 1_000_000
+        );
+        sqlx_create_schema(&base, &schema).await;
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+        out.push(TestDb {
+            label: "postgres",
+            url,
+            _dir: tempfile::tempdir().unwrap(),
+        });
+    }
+    out
+}
+
+async fn sqlx_create_schema(base: &str, schema: &str) {
+    let store = hoso_store::Store::connect(base)
+        .await
+        .expect("PostgreSQL reachable at HOSO_TEST_POSTGRES_URL");
+    store
+        .execute_raw(&format!("CREATE SCHEMA {schema}"))
+        .await
+        .unwrap();
+    store.close().await;
+}
+
+pub fn config(db: &TestDb) -> Config {
+    Config {
+        database_url: db.url.clone(),
+        key_file: db._dir.path().join("hoso.key"),
+        ..Config::default()
+    }
+}
+
+/// An app on `db` with the demo province of `people` people.
+pub async fn demo_app(db: &TestDb, people: usize) -> App {
+    let app = App::start(config(db)).await.unwrap();
+    app.seed_demo(people, PASSWORD, &|_, _| {}).await.unwrap();
+    app
+}
+
+pub struct Client {
+    pub router: Router,
+    pub token: Option<String>,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+    pub headers: axum::http::HeaderMap,
+}
+
+impl Reply {
+    pub fn error_code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+    pub fn error_message(&self) -> &str {
+        self.body["error"]["message"].as_str().unwrap_or("")
+    }
+}
+
+impl Client {
+    pub fn anonymous(app: &App) -> Client {
+        Client {
+            router: hoso_web::router(app.clone()),
+            token: None,
+        }
+    }
+
+    pub async fn login(app: &App, username: &str) -> Client {
+        let mut c = Client::anonymous(app);
+        let r = c
+            .post(
+                "/api/v1/auth/login",
+                serde_json::json!({"username": username, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "login {username}: {}", r.body);
+        c.token = Some(r.body["token"].as_str().unwrap().to_string());
+        c
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        Reply {
+            status,
+            body,
+            headers,
+        }
+    }
+
+    fn request(&self, method: &str, uri: &str) -> axum::http::request::Builder {
+        let mut b = Request::builder().method(method).uri(uri);
+        if let Some(t) = &self.token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        b
+    }
+
+    pub async fn get(&self, uri: &str) -> Reply {
+        self.send(self.request("GET", uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    pub async fn post(&self, uri: &str, body: Value) -> Reply {
+        self.send_json("POST", uri, body).await
+    }
+
+    pub async fn send_json(&self, method: &str, uri: &str, body: Value) -> Reply {
+        self.send_raw(method, uri, body.to_string()).await
+    }
+
+    pub async fn send_raw(&self, method: &str, uri: &str, body: String) -> Reply {
+        self.send(
+            self.request(method, uri)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+}
