@@ -37,12 +37,23 @@ enum Command {
     },
     /// Áp dụng các bản cập nhật cấu trúc cơ sở dữ liệu / apply database migrations.
     Migrate,
+    /// Nhật ký truy cập / the audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Tạo dữ liệu mẫu N người trên cơ sở dữ liệu trống (đo hiệu năng) / fill an empty database with N synthetic people.
     SeedDemo {
         /// Số người / number of people.
         #[arg(long)]
         people: usize,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Kiểm tra chuỗi băm của nhật ký / verify the hash chain of the audit trail.
+    Verify,
 }
 
 fn demo_password() -> (String, bool) {
@@ -98,6 +109,22 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .context("không mở được cơ sở dữ liệu / cannot open the database")?;
             eprintln!("Cơ sở dữ liệu đã được cập nhật / database is up to date.");
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let app = App::start(config)
+                .await
+                .context("không mở được cơ sở dữ liệu / cannot open the database")?;
+            match app.verify_audit_chain().await? {
+                (n, None) => eprintln!("Nhật ký toàn vẹn / audit trail intact: {n} mục / entries."),
+                (n, Some(b)) => bail!(
+                    "Nhật ký bị sửa đổi tại mục {} / audit trail broken at entry {} ({}); {n} mục trước đó hợp lệ / entries before it check out.",
+                    b.entry_id,
+                    b.entry_id,
+                    b.reason
+                ),
+            }
         }
         Command::SeedDemo { people } => {
             let app = App::start(config)

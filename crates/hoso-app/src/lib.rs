@@ -213,6 +213,14 @@ impl App {
         time::OffsetDateTime::now_utc().to_offset(offset).date()
     }
 
+    /// Recomputes the whole audit chain: how many entries check out, and where it first breaks.
+    pub async fn verify_audit_chain(
+        &self,
+    ) -> AppResult<(i64, Option<hoso_store::audit::ChainBreak>)> {
+        let mut conn = self.store.reader().await?;
+        Ok(hoso_store::audit::verify_chain(&mut conn).await?)
+    }
+
     /// Readiness: the database answers.
     pub async fn health(&self) -> AppResult<()> {
         let mut conn = self.store.reader().await?;

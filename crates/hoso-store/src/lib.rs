@@ -13,10 +13,11 @@
 pub mod accounts;
 pub mod audit;
 pub mod catalogs;
-mod migrate;
+pub mod migrate;
 pub mod org;
 pub mod persons;
 pub mod sessions;
+pub mod testing;
 
 use std::time::Duration;
 

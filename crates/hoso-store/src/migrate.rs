@@ -38,6 +38,11 @@ impl Migration {
 }
 
 pub(crate) async fn run(store: &Store) -> StoreResult<Vec<i64>> {
+    apply(store, MIGRATIONS).await
+}
+
+/// Applies those of `migrations` not yet recorded, in order.
+pub async fn apply(store: &Store, migrations: &[Migration]) -> StoreResult<Vec<i64>> {
     let mut conn = store.write.acquire().await?;
     sqlx::raw_sql(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
@@ -51,7 +56,7 @@ pub(crate) async fn run(store: &Store) -> StoreResult<Vec<i64>> {
     drop(conn);
 
     let mut done = Vec::new();
-    for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
+    for m in migrations.iter().filter(|m| !applied.contains(&m.version)) {
         let fail = |source| StoreError::Migration {
             version: m.version,
             name: m.name,

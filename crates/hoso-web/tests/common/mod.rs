@@ -14,58 +14,12 @@ use tower::ServiceExt;
 
 pub const PASSWORD: &str = "Demo-Mat-Khau-2026!";
 
-pub struct TestDb {
-    pub label: &'static str,
-    pub url: String,
-    _dir: tempfile::TempDir,
-}
-
-static SCHEMA_COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-
-/// One fresh database per backend available.
-pub async fn databases() -> Vec<TestDb> {
-    let mut out = Vec::new();
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/hoso.db", dir.path().display());
-    out.push(TestDb {
-        label: "sqlite",
-        url,
-        _dir: dir,
-    });
-    if let Ok(base) = std::env::var("HOSO_TEST_POSTGRES_URL") {
-        let schema = format!(
-            "t_{}_{}_{}",
-            std::process::id(),
-            SCHEMA_COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst),
-            hoso_store::now_ms() % 1_000_000
-        );
-        sqlx_create_schema(&base, &schema).await;
-        let sep = if base.contains('?') { '&' } else { '?' };
-        let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
-        out.push(TestDb {
-            label: "postgres",
-            url,
-            _dir: tempfile::tempdir().unwrap(),
-        });
-    }
-    out
-}
-
-async fn sqlx_create_schema(base: &str, schema: &str) {
-    let store = hoso_store::Store::connect(base)
-        .await
-        .expect("PostgreSQL reachable at HOSO_TEST_POSTGRES_URL");
-    store
-        .execute_raw(&format!("CREATE SCHEMA {schema}"))
-        .await
-        .unwrap();
-    store.close().await;
-}
+pub use hoso_store::testing::{TestDb, databases};
 
 pub fn config(db: &TestDb) -> Config {
     Config {
         database_url: db.url.clone(),
-        key_file: db._dir.path().join("hoso.key"),
+        key_file: db.dir.path().join("hoso.key"),
         ..Config::default()
     }
 }

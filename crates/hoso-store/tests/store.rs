@@ -1,0 +1,260 @@
+//! Storage behaviour on every available database (SQLite, and PostgreSQL when
+//! `HOSO_TEST_POSTGRES_URL` is set).
+
+use hoso_store::migrate::{Migration, apply};
+use hoso_store::persons::{self, NewPerson, PersonFilter, ProjectionRow, Scope, VersionRow};
+use hoso_store::testing::databases;
+use hoso_store::{Backend, Store, audit, org};
+
+async fn unit(
+    store: &Store,
+    parent: Option<&org::OrgUnitRow>,
+    code: &str,
+    kind: &str,
+) -> org::OrgUnitRow {
+    let mut tx = store.begin().await.unwrap();
+    let u = org::insert(
+        &mut tx,
+        org::NewOrgUnit {
+            parent,
+            code,
+            name: code,
+            kind,
+            valid_from: "2025-07-01",
+            actor_id: None,
+            decision_ref: None,
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    u
+}
+
+async fn person(store: &Store, unit_id: i64, name: &str) -> i64 {
+    let mut tx = store.begin().await.unwrap();
+    let projection = ProjectionRow {
+        full_name: name.into(),
+        ..ProjectionRow::default()
+    };
+    let id = persons::insert(
+        &mut tx,
+        NewPerson {
+            national_id_hash: name,
+            unit_id,
+            status: "working",
+            projection: &projection,
+        },
+    )
+    .await
+    .unwrap();
+    persons::insert_version(
+        &mut tx,
+        &VersionRow {
+            person_id: id,
+            version: 1,
+            schema_version: "tt06-2023".into(),
+            document: "{}".into(),
+            hash: "h1".into(),
+            prev_hash: None,
+            unit_id,
+            status: "working".into(),
+            created_by: None,
+            created_at: 0,
+            note: None,
+        },
+    )
+    .await
+    .unwrap();
+    persons::set_projection(&mut tx, id, 1, unit_id, "working", &projection)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+#[tokio::test]
+async fn migrations_are_recorded_and_a_failed_one_leaves_nothing() {
+    for db in databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        assert!(
+            store.migrate().await.unwrap().is_empty(),
+            "second run applies nothing ({})",
+            db.label
+        );
+        let broken = [Migration {
+            version: 9_999,
+            name: "broken",
+            common: "CREATE TABLE half_done (id BIGINT); INSERT INTO no_such_table VALUES (1);",
+            sqlite: "",
+            postgres: "",
+        }];
+        assert!(apply(&store, &broken).await.is_err());
+        let r = store.execute_raw("SELECT * FROM half_done").await;
+        assert!(
+            r.is_err(),
+            "the failed migration's table was rolled back on {}",
+            db.label
+        );
+        let mut conn = store.reader().await.unwrap();
+        let n: (i64,) = sqlx::query_as(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM schema_migrations WHERE version = 9999",
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        assert_eq!(n.0, 0);
+    }
+}
+
+#[tokio::test]
+async fn record_versions_cannot_be_changed_or_deleted() {
+    for db in databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let root = unit(&store, None, "T68", "province").await;
+        let id = person(&store, root.id, "nguyen van a").await;
+        let update = store
+            .execute_raw(&format!(
+                "UPDATE record_versions SET document = '{{\"x\":1}}' WHERE person_id = {id}"
+            ))
+            .await;
+        assert!(update.is_err(), "UPDATE refused on {}", db.label);
+        let delete = store
+            .execute_raw(&format!(
+                "DELETE FROM record_versions WHERE person_id = {id}"
+            ))
+            .await;
+        assert!(delete.is_err(), "DELETE refused on {}", db.label);
+        let mut conn = store.reader().await.unwrap();
+        assert_eq!(
+            persons::versions(&mut conn, id).await.unwrap()[0].document,
+            "{}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn audit_chain_verifies_and_detects_tampering() {
+    for db in databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        for i in 0..5 {
+            let mut tx = store.begin().await.unwrap();
+            audit::append(
+                &mut tx,
+                audit::NewEntry {
+                    actor_id: Some(i),
+                    action: "record.read",
+                    target_kind: "person",
+                    target_id: Some(i.to_string()),
+                    client_addr: Some("127.0.0.1"),
+                    detail: "{}".into(),
+                },
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+        }
+        let mut conn = store.reader().await.unwrap();
+        assert_eq!(audit::verify_chain(&mut conn).await.unwrap(), (5, None));
+        drop(conn);
+        assert!(
+            store
+                .execute_raw("UPDATE audit_log SET action = 'x' WHERE id = 3")
+                .await
+                .is_err(),
+            "append-only"
+        );
+
+        // Someone with database access disables the guard and rewrites history.
+        match store.backend() {
+            Backend::Sqlite => store
+                .execute_raw("DROP TRIGGER audit_log_append_only_update")
+                .await
+                .unwrap(),
+            Backend::Postgres => store
+                .execute_raw("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+                .await
+                .unwrap(),
+        }
+        let third: (i64,) = {
+            let mut conn = store.reader().await.unwrap();
+            sqlx::query_as("SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET 2")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap()
+        };
+        store
+            .execute_raw(&format!(
+                "UPDATE audit_log SET actor_id = 99 WHERE id = {}",
+                third.0
+            ))
+            .await
+            .unwrap();
+        let mut conn = store.reader().await.unwrap();
+        let (checked, broken) = audit::verify_chain(&mut conn).await.unwrap();
+        assert_eq!(checked, 2, "{}", db.label);
+        assert_eq!(broken.unwrap().entry_id, third.0);
+    }
+}
+
+#[tokio::test]
+async fn subtree_scope_and_moves() {
+    for db in databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let root = unit(&store, None, "T68", "province").await;
+        let a = unit(&store, Some(&root), "S01", "administrative_agency").await;
+        let a1 = unit(&store, Some(&a), "S01.P01", "department").await;
+        let b = unit(&store, Some(&root), "S02", "administrative_agency").await;
+        let in_a = person(&store, a1.id, "tran thi b").await;
+        let in_b = person(&store, b.id, "le van c").await;
+
+        let mut conn = store.reader().await.unwrap();
+        let scope_a = Scope {
+            subtrees: vec![a.path.clone()],
+            ..Scope::default()
+        };
+        let filter = PersonFilter {
+            limit: 50,
+            ..PersonFilter::default()
+        };
+        let (rows, total) = persons::list(&mut conn, &scope_a, &filter).await.unwrap();
+        assert_eq!((rows.len(), total), (1, 1));
+        assert_eq!(rows[0].id, in_a);
+        assert!(persons::in_scope(&mut conn, &scope_a, in_a).await.unwrap());
+        assert!(!persons::in_scope(&mut conn, &scope_a, in_b).await.unwrap());
+        assert!(
+            !persons::in_scope(&mut conn, &Scope::default(), in_a)
+                .await
+                .unwrap(),
+            "an empty scope sees nothing"
+        );
+        let own = Scope {
+            persons: vec![in_b],
+            ..Scope::default()
+        };
+        assert_eq!(persons::list(&mut conn, &own, &filter).await.unwrap().1, 1);
+        drop(conn);
+
+        // Move S01 under S02: its department and person follow, paths rewritten.
+        let mut tx = store.begin().await.unwrap();
+        org::move_under(&mut tx, &a, &b).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut conn = store.reader().await.unwrap();
+        let moved = org::get(&mut conn, a1.id).await.unwrap().unwrap();
+        assert_eq!(
+            moved.path,
+            format!("/{}/{}/{}/{}/", root.id, b.id, a.id, a1.id),
+            "{}",
+            db.label
+        );
+        assert_eq!(moved.depth, 3);
+        let scope_b = Scope {
+            subtrees: vec![b.path.clone()],
+            ..Scope::default()
+        };
+        assert_eq!(
+            persons::list(&mut conn, &scope_b, &filter).await.unwrap().1,
+            2
+        );
+    }
+}
