@@ -37,6 +37,8 @@ enum Command {
     },
     /// Áp dụng các bản cập nhật cấu trúc cơ sở dữ liệu / apply database migrations.
     Migrate,
+    /// Dựng lại bảng tra cứu từ các phiên bản hồ sơ / rebuild the search projection from the record versions.
+    RebuildProjections,
     /// Nhật ký truy cập / the audit trail.
     Audit {
         #[command(subcommand)]

@@ -672,6 +672,48 @@ impl App {
     }
 }
 
+impl App {
+    /// Rebuilds every person's projection row from their latest version (after a schema change
+    /// of the projection, or to prove the projection is derived data). Returns how many rows.
+    pub async fn rebuild_projections(&self) -> AppResult<i64> {
+        let schema = self.schemas.latest();
+        let mut last_id = 0i64;
+        let mut rebuilt = 0i64;
+        loop {
+            let mut conn = self.store.reader().await?;
+            let batch = persons::ids_after(&mut conn, last_id, 1_000).await?;
+            drop(conn);
+            let Some(&last) = batch.last() else { break };
+            let mut tx = self.store.begin().await?;
+            for id in batch {
+                let person = persons::get(&mut tx, id)
+                    .await?
+                    .ok_or_else(AppError::record_not_found)?;
+                let version = persons::version(&mut tx, id, person.current_version)
+                    .await?
+                    .ok_or_else(|| {
+                        AppError::Internal(format!("person {id} has no current version"))
+                    })?;
+                let doc = self.decode_document(&version)?;
+                let projection = projection_row(&schema.project(&doc));
+                persons::set_projection(
+                    &mut tx,
+                    id,
+                    version.version,
+                    version.unit_id,
+                    &version.status,
+                    &projection,
+                )
+                .await?;
+                rebuilt += 1;
+            }
+            tx.commit().await.map_err(StoreError::from)?;
+            last_id = last;
+        }
+        Ok(rebuilt)
+    }
+}
+
 async fn sqlx_update_identifier_hash(
     conn: &mut hoso_store::AnyConnection,
     person_id: i64,

@@ -492,3 +492,13 @@ pub async fn set_identifier_hash(
         .await?;
     Ok(())
 }
+
+/// Person ids after `after`, ascending, at most `limit` (for batch jobs).
+pub async fn ids_after(conn: &mut AnyConnection, after: i64, limit: i64) -> StoreResult<Vec<i64>> {
+    let rows = sqlx::query("SELECT id FROM persons WHERE id > $1 ORDER BY id LIMIT $2")
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
