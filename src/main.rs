@@ -112,6 +112,13 @@ async fn main() -> anyhow::Result<()> {
                 .context("không mở được cơ sở dữ liệu / cannot open the database")?;
             eprintln!("Cơ sở dữ liệu đã được cập nhật / database is up to date.");
         }
+        Command::RebuildProjections => {
+            let app = App::start(config)
+                .await
+                .context("không mở được cơ sở dữ liệu / cannot open the database")?;
+            let n = app.rebuild_projections().await?;
+            eprintln!("Đã dựng lại / rebuilt {n} hồ sơ / records.");
+        }
         Command::Audit {
             command: AuditCommand::Verify,
         } => {

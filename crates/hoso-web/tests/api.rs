@@ -624,6 +624,10 @@ async fn projection_rebuilds_from_versions_and_audit_chain_holds() {
             .body;
         assert_eq!(before, after, "{}", db.label);
         let (entries, broken) = app.verify_audit_chain().await.unwrap();
-        assert!(entries >= 3 && broken.is_none(), "{}: {entries} {broken:?}", db.label);
+        assert!(
+            entries >= 3 && broken.is_none(),
+            "{}: {entries} {broken:?}",
+            db.label
+        );
     }
 }
