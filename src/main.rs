@@ -39,6 +39,14 @@ enum Command {
     Migrate,
     /// Dựng lại bảng tra cứu từ các phiên bản hồ sơ / rebuild the search projection from the record versions.
     RebuildProjections,
+    /// Đổi khóa mã hóa dữ liệu (dừng máy chủ trước) / rotate the encryption key (stop the server first).
+    RotateKey,
+    /// Tính lại cảnh báo cho một ngày / compute the alerts as of a date (default today).
+    ComputeAlerts {
+        /// Ngày (YYYY-MM-DD) / date.
+        #[arg(long)]
+        date: Option<String>,
+    },
     /// Nhật ký truy cập / the audit trail.
     Audit {
         #[command(subcommand)]
@@ -67,6 +75,22 @@ fn demo_password() -> (String, bool) {
             (format!("Hoso-{:012x}", suffix & 0xffff_ffff_ffff), true)
         }
     }
+}
+
+/// The daily jobs (alerts): checked every 10 minutes; the database decides which node runs
+/// them, once a day.
+fn spawn_daily_jobs(app: App) {
+    let node = format!("{}-{}", std::process::id(), hoso_store::now_ms());
+    tokio::spawn(async move {
+        loop {
+            match app.run_daily_alerts(&node).await {
+                Ok(Some(n)) => tracing::info!(alerts = n, "daily alerts computed"),
+                Ok(None) => {}
+                Err(e) => tracing::error!(error = %e, "daily alerts failed"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+        }
+    });
 }
 
 async fn seed(app: &App, people: usize, password: &str) -> anyhow::Result<()> {
@@ -118,6 +142,31 @@ async fn main() -> anyhow::Result<()> {
                 .context("không mở được cơ sở dữ liệu / cannot open the database")?;
             let n = app.rebuild_projections().await?;
             eprintln!("Đã dựng lại / rebuilt {n} hồ sơ / records.");
+        }
+        Command::RotateKey => {
+            let app = App::start(config)
+                .await
+                .context("không mở được cơ sở dữ liệu / cannot open the database")?;
+            let r = app.rotate_key().await?;
+            eprintln!(
+                "Đã đổi khóa / key rotated: {} → {} ({} bản mã hóa, {} mã định danh). Khóa cũ giữ lại bên cạnh tệp khóa / old key kept beside the key file.",
+                r.old_key_id, r.new_key_id, r.secrets_resealed, r.identifiers_rehashed
+            );
+        }
+        Command::ComputeAlerts { date } => {
+            let app = App::start(config)
+                .await
+                .context("không mở được cơ sở dữ liệu / cannot open the database")?;
+            let day = match date {
+                Some(d) => time::Date::parse(
+                    &d,
+                    time::macros::format_description!("[year]-[month]-[day]"),
+                )
+                .with_context(|| format!("ngày không hợp lệ / invalid date: {d}"))?,
+                None => app.today(),
+            };
+            let n = app.compute_all_alerts(day).await?;
+            eprintln!("Đã tính {n} cảnh báo cho ngày {day} / computed {n} alerts as of {day}.");
         }
         Command::Audit {
             command: AuditCommand::Verify,
@@ -178,6 +227,7 @@ async fn main() -> anyhow::Result<()> {
             eprintln!(
                 "Hoso đang chạy tại / listening on http://{bind}/  (API: http://{bind}/api/docs/)"
             );
+            spawn_daily_jobs(app.clone());
             hoso_web::serve(app, bind).await?;
         }
     }

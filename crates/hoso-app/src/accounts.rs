@@ -7,6 +7,21 @@ use utoipa::ToSchema;
 
 use crate::{Actor, App, AppError, AppResult, Grant, Page, Paging};
 
+impl From<store::GrantRow> for GrantView {
+    fn from(g: store::GrantRow) -> Self {
+        GrantView {
+            id: g.id,
+            role_label: Role::parse(&g.role)
+                .map(|r| r.label_vi().to_string())
+                .unwrap_or_default(),
+            role: g.role,
+            unit_id: g.unit_id,
+            read_only: g.read_only,
+            request_ref: g.request_ref,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MeView {
     pub account_id: i64,
@@ -20,6 +35,10 @@ pub struct MeView {
     /// True when the account acts on the whole province.
     pub whole_province: bool,
     pub must_change_password: bool,
+    /// The password is past its maximum age: change it before anything else.
+    pub password_expired: bool,
+    /// A second factor is required of this account and not yet enrolled (`POST /api/v1/me/totp`).
+    pub totp_enrolment_required: bool,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -34,6 +53,7 @@ pub struct AccountView {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct GrantView {
+    pub id: i64,
     pub role: String,
     pub role_label: String,
     pub unit_id: Option<i64>,
@@ -65,6 +85,8 @@ impl App {
                 .collect(),
             whole_province: actor.unit_paths().is_none(),
             must_change_password: actor.must_change_password,
+            password_expired: actor.password_expired,
+            totp_enrolment_required: actor.totp_enrolment_required,
         }
     }
 
@@ -101,19 +123,7 @@ impl App {
                 display_name: a.display_name,
                 active: a.active,
                 person_id: a.person_id,
-                grants: a
-                    .grants
-                    .into_iter()
-                    .map(|g| GrantView {
-                        role_label: Role::parse(&g.role)
-                            .map(|r| r.label_vi().to_string())
-                            .unwrap_or_default(),
-                        role: g.role,
-                        unit_id: g.unit_id,
-                        read_only: g.read_only,
-                        request_ref: g.request_ref,
-                    })
-                    .collect(),
+                grants: a.grants.into_iter().map(GrantView::from).collect(),
             })
             .collect();
         Ok(Page {

@@ -61,8 +61,14 @@ pub struct Actor {
     pub person_id: Option<i64>,
     pub grants: Vec<Grant>,
     pub must_change_password: bool,
+    /// The password is older than `password_max_age_days`.
+    pub password_expired: bool,
+    /// The configuration requires a second factor of this account, and it has none yet.
+    pub totp_enrolment_required: bool,
     /// Hash of the session token the request came with (for logout).
     pub session_hash: Option<String>,
+    /// Public id of that session (shown in the list of one's sessions).
+    pub session_id: Option<String>,
 }
 
 impl Actor {
@@ -72,6 +78,36 @@ impl Actor {
 
     pub fn is_system_admin(&self) -> bool {
         self.has_role(Role::SystemAdmin)
+    }
+
+    /// True while the account must change its password before doing anything else (temporary
+    /// password after a reset, or a password past its maximum age).
+    pub fn password_change_required(&self) -> bool {
+        self.must_change_password || self.password_expired
+    }
+
+    /// The org subtrees this account administers (`None` inside: the whole province), from its
+    /// writable system- and unit-administrator grants.
+    pub fn admin_paths(&self) -> Vec<Option<String>> {
+        self.grants
+            .iter()
+            .filter(|g| !g.read_only && matches!(g.role, Role::SystemAdmin | Role::UnitAdmin))
+            .map(|g| match g.role {
+                Role::SystemAdmin => None,
+                _ => g.unit_path.clone(),
+            })
+            .filter(|p| p.is_some() || self.is_system_admin())
+            .collect()
+    }
+
+    /// Whether the account administers the unit at `path` (`None`: the whole province, which
+    /// only a system administrator does).
+    pub fn administers(&self, path: Option<&str>) -> bool {
+        self.admin_paths().iter().any(|scope| match (scope, path) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(top), Some(p)) => hoso_domain::org::is_within(p, top),
+        })
     }
 
     fn scope_where(&self, allow: impl Fn(&Grant) -> bool) -> Scope {
@@ -155,6 +191,15 @@ pub(crate) fn grants_from_rows(rows: Vec<accounts::GrantRow>) -> Vec<Grant> {
         .collect()
 }
 
+/// Sessions record activity at most once a minute.
+const SESSION_TOUCH_MS: i64 = 60_000;
+
+fn new_public_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
 fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
@@ -164,10 +209,12 @@ fn new_token() -> String {
 impl App {
     /// Signs in. Returns the session token (for the cookie or the `Authorization: Bearer` header)
     /// and the actor.
+    /// `totp` is the second-factor code, required when the account has TOTP enabled.
     pub async fn login(
         &self,
         username: &str,
         password: &str,
+        totp: Option<&str>,
         client: &ClientInfo,
     ) -> AppResult<(String, Actor)> {
         let username = username.trim();
@@ -202,9 +249,23 @@ impl App {
         }
         let pw = password.to_string();
         let phc = account.password_hash.clone();
-        let ok = self
+        let mut ok = self
             .run_blocking_hash(move || verify_password(&pw, &phc))
             .await?;
+        // The second factor, once the password is right. A wrong code counts as a failure; a
+        // missing one only asks for it.
+        let mut totp_error = None;
+        if ok && account.active && account.totp_enabled {
+            match totp {
+                None => return Err(AppError::TotpRequired),
+                Some(code) => {
+                    if let Err(e) = self.accept_totp(account.id, code).await {
+                        ok = false;
+                        totp_error = Some(e);
+                    }
+                }
+            }
+        }
         if !ok || !account.active {
             let failures = account.failed_logins + 1;
             let locked_until = (failures >= self.config.lockout_threshold).then(|| {
@@ -229,17 +290,19 @@ impl App {
             )
             .await?;
             tx.commit().await.map_err(hoso_store::StoreError::from)?;
-            return Err(AppError::BadCredentials);
+            return Err(totp_error.unwrap_or(AppError::BadCredentials));
         }
 
         let token = new_token();
         let hash = token_hash(&token);
+        let public_id = new_public_id();
         let mut tx = self.store.begin().await?;
         accounts::record_successful_login(&mut tx, account.id).await?;
         sessions::insert(
             &mut tx,
             sessions::NewSession {
                 token_hash: &hash,
+                public_id: &public_id,
                 account_id: account.id,
                 expires_at: now + self.config.session_minutes * 60_000,
                 client_addr: client.addr.as_deref(),
@@ -261,7 +324,13 @@ impl App {
         .await?;
         let grants = grants_from_rows(accounts::grants_of(&mut tx, account.id).await?);
         tx.commit().await.map_err(hoso_store::StoreError::from)?;
-        Ok((token, actor_from(account, grants, Some(hash))))
+        let expired = self.password_expired(&account, now);
+        let totp_missing = !account.totp_enabled;
+        let mut actor = actor_from(account, grants, Some(hash));
+        actor.password_expired = expired;
+        actor.totp_enrolment_required = totp_missing && self.totp_required_for(&actor);
+        actor.session_id = Some(public_id);
+        Ok((token, actor))
     }
 
     /// The actor behind a session token, or `Unauthenticated`.
@@ -270,15 +339,35 @@ impl App {
             return Err(AppError::Unauthenticated);
         }
         let hash = token_hash(token);
+        let now = hoso_store::now_ms();
         let mut conn = self.store.reader().await?;
-        let account_id = sessions::live_account(&mut conn, &hash, hoso_store::now_ms())
+        let session = sessions::live(&mut conn, &hash, now)
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        let account = accounts::by_id(&mut conn, account_id)
+        let account = accounts::by_id(&mut conn, session.account_id)
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        let grants = grants_from_rows(accounts::grants_of(&mut conn, account_id).await?);
-        Ok(actor_from(account, grants, Some(hash)))
+        // Grants are read on every request, so a revocation takes effect at once.
+        let grants = grants_from_rows(accounts::grants_of(&mut conn, session.account_id).await?);
+        drop(conn);
+        if now - session.last_seen_at >= SESSION_TOUCH_MS {
+            let mut tx = self.store.begin().await?;
+            sessions::touch(&mut tx, &hash, now).await?;
+            tx.commit().await.map_err(hoso_store::StoreError::from)?;
+        }
+        let expired = self.password_expired(&account, now);
+        let totp_missing = !account.totp_enabled;
+        let mut actor = actor_from(account, grants, Some(hash));
+        actor.password_expired = expired;
+        actor.totp_enrolment_required = totp_missing && self.totp_required_for(&actor);
+        actor.session_id = session.public_id;
+        Ok(actor)
+    }
+
+    /// Whether the account's password is past the configured maximum age.
+    pub(crate) fn password_expired(&self, account: &AccountRow, now: i64) -> bool {
+        let days = self.config.password_max_age_days;
+        days > 0 && now - account.password_changed_at > days * 86_400_000
     }
 
     pub async fn logout(&self, actor: &Actor, client: &ClientInfo) -> AppResult<()> {
@@ -303,7 +392,7 @@ impl App {
         Ok(())
     }
 
-    async fn run_blocking_hash<T: Send + 'static>(
+    pub(crate) async fn run_blocking_hash<T: Send + 'static>(
         &self,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> AppResult<T> {
@@ -374,7 +463,10 @@ fn actor_from(account: AccountRow, grants: Vec<Grant>, session_hash: Option<Stri
         person_id: account.person_id,
         grants,
         must_change_password: account.must_change_password,
+        password_expired: false,
+        totp_enrolment_required: false,
         session_hash,
+        session_id: None,
     }
 }
 
@@ -399,7 +491,10 @@ mod tests {
             person_id,
             grants,
             must_change_password: false,
+            password_expired: false,
+            totp_enrolment_required: false,
             session_hash: None,
+            session_id: None,
         }
     }
 

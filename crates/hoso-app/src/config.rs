@@ -20,6 +20,14 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Whether cookies are marked `Secure` (set behind HTTPS). `HOSO_SECURE_COOKIES`.
     pub secure_cookies: bool,
+    /// Days a password stays valid before the account must change it (0: never).
+    /// `HOSO_PASSWORD_MAX_AGE_DAYS`, default 90.
+    pub password_max_age_days: i64,
+    /// Minimum password length. `HOSO_PASSWORD_MIN_LENGTH`, default 8.
+    pub password_min_length: usize,
+    /// Whether administrators and approvers must sign in with a TOTP code.
+    /// `HOSO_REQUIRE_TOTP_FOR_ADMINS`, default off (so the demo works).
+    pub require_totp_for_admins: bool,
 }
 
 impl Default for Config {
@@ -33,6 +41,9 @@ impl Default for Config {
             lockout_minutes: 15,
             max_body_bytes: 2 * 1024 * 1024,
             secure_cookies: false,
+            password_max_age_days: 90,
+            password_min_length: 8,
+            require_totp_for_admins: false,
         }
     }
 }
@@ -55,6 +66,19 @@ impl Config {
         }
         if let Ok(v) = std::env::var("HOSO_SECURE_COOKIES") {
             c.secure_cookies = matches!(v.as_str(), "1" | "true" | "yes");
+        }
+        if let Ok(v) = std::env::var("HOSO_PASSWORD_MAX_AGE_DAYS") {
+            c.password_max_age_days = v
+                .parse()
+                .map_err(|_| "HOSO_PASSWORD_MAX_AGE_DAYS phải là số ngày".to_string())?;
+        }
+        if let Ok(v) = std::env::var("HOSO_PASSWORD_MIN_LENGTH") {
+            c.password_min_length = v
+                .parse()
+                .map_err(|_| "HOSO_PASSWORD_MIN_LENGTH phải là số ký tự".to_string())?;
+        }
+        if let Ok(v) = std::env::var("HOSO_REQUIRE_TOTP_FOR_ADMINS") {
+            c.require_totp_for_admins = matches!(v.as_str(), "1" | "true" | "yes");
         }
         Ok(c)
     }

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use hoso_demo::{DemoUnit, PersonGenerator, province_tree};
 use hoso_domain::access::Role;
 use hoso_domain::schema::RecordDoc;
-use hoso_store::persons::{self, VersionRow};
+use hoso_store::bulk::BulkPerson;
+use hoso_store::persons::VersionRow;
+use hoso_store::secrets::SecretRow;
 use hoso_store::{StoreError, accounts, audit, org as org_store};
 
 use crate::records::{canonical_json, projection_row, version_hash};
@@ -144,101 +146,71 @@ impl App {
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
 
-        let schema = self.schemas.latest();
-        let mut generator = PersonGenerator::new(0x486f_736f, &tree, today);
+        // Generating and preparing documents (JSON, hashing) runs on its own thread while the
+        // database writes the previous batch: on two cores, the two halves overlap.
+        let (sender, mut batches) =
+            tokio::sync::mpsc::channel::<AppResult<Vec<(usize, BulkPerson)>>>(2);
+        let producer = {
+            let schema = self.schemas.latest();
+            let units: HashMap<usize, org_store::OrgUnitRow> = ids.clone();
+            let phc = phc.clone();
+            let key_id = self.keys.current.id.clone();
+            let keys = self.keys.clone();
+            let mut generator = PersonGenerator::new(0x486f_736f, &tree, today);
+            std::thread::spawn(move || {
+                let mut left = people;
+                while left > 0 {
+                    let n = BATCH.min(left);
+                    left -= n;
+                    let batch = (0..n)
+                        .map(|_| {
+                            let p = generator.next_person();
+                            let unit = units.get(&p.unit_key).ok_or_else(|| {
+                                AppError::Internal("demo person in unknown unit".into())
+                            })?;
+                            Ok((
+                                p.unit_key,
+                                prepare_person(
+                                    schema,
+                                    &keys.current,
+                                    &key_id,
+                                    unit,
+                                    p,
+                                    &phc,
+                                    admin,
+                                ),
+                            ))
+                        })
+                        .collect::<AppResult<Vec<_>>>();
+                    if sender.blocking_send(batch).is_err() {
+                        return;
+                    }
+                }
+            })
+        };
         let mut unit_admins: HashMap<usize, ()> = HashMap::new();
         let mut done = 0usize;
-        while done < people {
-            let n = BATCH.min(people - done);
+        while let Some(batch) = batches.recv().await {
+            let batch = batch?;
+            let n = batch.len();
             let mut tx = self.store.begin().await?;
-            for _ in 0..n {
-                let p = generator.next_person();
+            // Unit administrators first: they take ids from the sequences, the bulk insert after
+            // them assigns its own.
+            for (unit_key, _) in &batch {
+                if unit_admins.insert(*unit_key, ()).is_some() {
+                    continue;
+                }
                 let unit = ids
-                    .get(&p.unit_key)
+                    .get(unit_key)
                     .ok_or_else(|| AppError::Internal("demo person in unknown unit".into()))?;
-                if unit_admins.insert(p.unit_key, ()).is_none() {
-                    let code = unit_code(&tree, p.unit_key);
-                    let acc = accounts::insert(
-                        &mut tx,
-                        accounts::NewAccount {
-                            username: &format!("qt.{}", code.to_lowercase()),
-                            display_name: &format!("Cán bộ tổ chức — {}", unit.name),
-                            password_hash: &phc,
-                            person_id: None,
-                            must_change_password: false,
-                            created_by: Some(admin),
-                        },
-                    )
-                    .await?;
-                    accounts::grant(
-                        &mut tx,
-                        accounts::NewGrant {
-                            account_id: acc,
-                            role: Role::UnitAdmin.as_str(),
-                            unit_id: Some(unit.id),
-                            read_only: false,
-                            granted_by: Some(admin),
-                            request_ref: Some("Dữ liệu mẫu"),
-                        },
-                    )
-                    .await?;
-                    report.accounts += 1;
-                }
-                let mut doc: RecordDoc = p.doc;
-                let identity = doc
-                    .entry("identity")
-                    .or_insert_with(|| serde_json::Value::Object(Default::default()));
-                if let Some(identity) = identity.as_object_mut() {
-                    identity.insert("employing_unit".into(), unit.id.into());
-                    identity.insert(
-                        "managing_agency".into(),
-                        crate::records::managing_agency_of(unit).into(),
-                    );
-                    identity.insert("dossier_id".into(), p.national_id.clone().into());
-                }
-                let projection = projection_row(&schema.project(&doc));
-                let canonical = canonical_json(&doc);
-                let person_id = persons::insert(
-                    &mut tx,
-                    persons::NewPerson {
-                        national_id_hash: &self.keys.national_id_hash(&p.national_id),
-                        unit_id: unit.id,
-                        status: p.status.as_str(),
-                        projection: &projection,
-                    },
-                )
-                .await?;
-                let hash = version_hash(None, &schema.version, &canonical);
-                let version = VersionRow {
-                    person_id,
-                    version: 1,
-                    schema_version: schema.version.clone(),
-                    document: canonical,
-                    hash,
-                    prev_hash: None,
-                    unit_id: unit.id,
-                    status: p.status.as_str().to_string(),
-                    created_by: Some(admin),
-                    created_at: hoso_store::now_ms(),
-                    note: Some("Dữ liệu mẫu".into()),
-                };
-                persons::insert_version(&mut tx, &version).await?;
-                persons::set_projection(
-                    &mut tx,
-                    person_id,
-                    1,
-                    unit.id,
-                    p.status.as_str(),
-                    &projection,
-                )
-                .await?;
+                let code = unit_code(&tree, *unit_key);
                 let acc = accounts::insert(
                     &mut tx,
                     accounts::NewAccount {
-                        username: &p.national_id,
-                        display_name: &p.full_name,
+                        username: &format!("qt.{}", code.to_lowercase()),
+                        display_name: &format!("Cán bộ tổ chức — {}", unit.name),
                         password_hash: &phc,
-                        person_id: Some(person_id),
+                        person_id: None,
                         must_change_password: false,
                         created_by: Some(admin),
                     },
@@ -248,16 +220,27 @@ impl App {
                     &mut tx,
                     accounts::NewGrant {
                         account_id: acc,
-                        role: Role::Individual.as_str(),
-                        unit_id: None,
+                        role: Role::UnitAdmin.as_str(),
+                        unit_id: Some(unit.id),
                         read_only: false,
                         granted_by: Some(admin),
-                        request_ref: None,
+                        request_ref: Some("Dữ liệu mẫu"),
                     },
                 )
                 .await?;
                 report.accounts += 1;
             }
+            let key = &self.keys.current;
+            let mut bulk: Vec<BulkPerson> = batch.into_iter().map(|(_, p)| p).collect();
+            let first = hoso_store::bulk::next_person_id(&mut tx).await?;
+            for (i, person) in bulk.iter_mut().enumerate() {
+                let context = crate::records::secret_context(first + i as i64, 1);
+                person.secret.sealed =
+                    hex::encode(key.seal(person.secret.sealed.as_bytes(), &context));
+            }
+            let inserted = hoso_store::bulk::insert_people(&mut tx, &mut bulk).await?;
+            debug_assert_eq!(inserted.first().copied(), Some(first));
+            report.accounts += bulk.len();
             audit::append(
                 &mut tx,
                 audit::NewEntry {
@@ -274,8 +257,70 @@ impl App {
             done += n;
             progress(done, people);
         }
+        producer
+            .join()
+            .map_err(|_| AppError::Internal("demo generator thread panicked".into()))?;
         report.people = done;
+        // Fresh statistics, or the planner guesses on an empty table's numbers.
+        self.store.analyze().await?;
         Ok(report)
+    }
+}
+
+/// A generated person, ready for the bulk insert but for sealing (which needs the id).
+fn prepare_person(
+    schema: &hoso_domain::schema::RecordSchema,
+    key: &crate::crypto::MasterKey,
+    key_id: &str,
+    unit: &org_store::OrgUnitRow,
+    p: hoso_demo::DemoPerson,
+    phc: &str,
+    admin: i64,
+) -> BulkPerson {
+    let mut doc: RecordDoc = p.doc;
+    let identity = doc
+        .entry("identity")
+        .or_insert_with(|| serde_json::Value::Object(Default::default()));
+    if let Some(identity) = identity.as_object_mut() {
+        identity.insert("employing_unit".into(), unit.id.into());
+        identity.insert(
+            "managing_agency".into(),
+            crate::records::managing_agency_of(unit).into(),
+        );
+        identity.insert("dossier_id".into(), p.national_id.clone().into());
+    }
+    let projection = projection_row(&schema.project(&doc));
+    let canonical = canonical_json(&doc);
+    let (public, secret) = crate::crypto::split_secrets(schema, &doc);
+    BulkPerson {
+        national_id_hash: key.national_id_hash(&p.national_id),
+        unit_id: unit.id,
+        status: p.status.as_str().to_string(),
+        projection,
+        version: VersionRow {
+            person_id: 0,
+            version: 1,
+            schema_version: schema.version.clone(),
+            hash: version_hash(None, &schema.version, &canonical),
+            document: canonical_json(&public),
+            prev_hash: None,
+            unit_id: unit.id,
+            status: p.status.as_str().to_string(),
+            created_by: Some(admin),
+            created_at: hoso_store::now_ms(),
+            note: Some("Dữ liệu mẫu".into()),
+        },
+        // Sealed by the writer, once the person id (part of the sealing context) is known.
+        secret: SecretRow {
+            person_id: 0,
+            version: 1,
+            key_id: key_id.to_string(),
+            sealed: canonical_json(&secret),
+        },
+        username: p.national_id,
+        display_name: p.full_name,
+        password_hash: phc.to_string(),
+        created_by: Some(admin),
     }
 }
 

@@ -14,6 +14,16 @@ pub enum AppError {
     Locked { minutes: i64 },
     #[error("Bạn không có quyền thực hiện thao tác này.")]
     Forbidden,
+    #[error("Bạn cần đổi mật khẩu trước khi tiếp tục (mật khẩu tạm thời hoặc đã quá hạn).")]
+    PasswordChangeRequired,
+    #[error("{0}")]
+    WeakPassword(String),
+    #[error("Cần nhập mã xác thực hai lớp (TOTP) hợp lệ.")]
+    TotpRequired,
+    #[error(
+        "Tài khoản quản trị, phê duyệt phải đăng ký xác thực hai lớp (TOTP) trước khi tiếp tục."
+    )]
+    TotpEnrolmentRequired,
     #[error("{0}")]
     NotFound(&'static str),
     #[error("Dữ liệu hồ sơ chưa hợp lệ: {0}")]
@@ -36,6 +46,10 @@ impl AppError {
             AppError::BadCredentials => "bad_credentials",
             AppError::Locked { .. } => "account_locked",
             AppError::Forbidden => "forbidden",
+            AppError::PasswordChangeRequired => "password_change_required",
+            AppError::WeakPassword(_) => "weak_password",
+            AppError::TotpRequired => "totp_required",
+            AppError::TotpEnrolmentRequired => "totp_enrolment_required",
             AppError::NotFound(_) => "not_found",
             AppError::Invalid(_) => "validation_failed",
             AppError::BadRequest(_) => "bad_request",

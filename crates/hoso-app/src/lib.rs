@@ -4,21 +4,25 @@
 //! else; they never query the store themselves.
 
 pub mod accounts;
+pub mod alerts;
 pub mod auth;
 pub mod config;
+pub mod crypto;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod org;
 pub mod records;
+pub mod rotation;
+pub mod security;
+pub mod totp;
 
 use std::sync::{Arc, RwLock};
 
-use hmac::{Hmac, Mac};
 use hoso_domain::catalog::Catalogs;
 use hoso_domain::schema::SchemaSet;
 use hoso_store::Store;
 use serde::Serialize;
-use sha2::Sha256;
 
 pub use auth::{Actor, Grant};
 pub use config::Config;
@@ -79,72 +83,51 @@ pub struct App {
     pub(crate) config: Arc<Config>,
     pub(crate) schemas: &'static SchemaSet,
     pub(crate) catalogs: Arc<RwLock<Arc<Catalogs>>>,
-    pub(crate) keys: Arc<Keys>,
+    pub(crate) keys: Arc<crypto::Keyring>,
     pub(crate) hash_permits: Arc<tokio::sync::Semaphore>,
 }
 
-/// Secret keys derived from the configured master key.
-pub(crate) struct Keys {
-    /// Keyed hash of số định danh: lets us find and de-duplicate records by the number without
-    /// keeping the number itself in an index.
-    identifier_mac: Hmac<Sha256>,
-}
-
-impl Keys {
-    fn from_master(master: &[u8; 32]) -> Keys {
-        let mut derive =
-            <Hmac<Sha256> as Mac>::new_from_slice(master).expect("HMAC takes any key length");
-        derive.update(b"hoso/identifier-hash/v1");
-        let sub = derive.finalize().into_bytes();
-        Keys {
-            identifier_mac: <Hmac<Sha256> as Mac>::new_from_slice(&sub)
-                .expect("HMAC takes any key length"),
-        }
-    }
-
-    pub(crate) fn national_id_hash(&self, national_id: &str) -> String {
-        let mut mac = self.identifier_mac.clone();
-        mac.update(national_id.as_bytes());
-        hex::encode(mac.finalize().into_bytes())
-    }
-}
-
-fn load_master_key(config: &Config) -> AppResult<[u8; 32]> {
-    let parse = |hex_text: &str| -> AppResult<[u8; 32]> {
-        let bytes = hex::decode(hex_text.trim()).map_err(|_| {
-            AppError::BadRequest("Khóa bí mật phải là 64 chữ số thập lục phân.".into())
-        })?;
-        bytes.try_into().map_err(|_| {
-            AppError::BadRequest("Khóa bí mật phải dài đúng 32 byte (64 chữ số).".into())
-        })
-    };
-    if let Some(hex_text) = &config.secret_key_hex {
-        return parse(hex_text);
-    }
-    match std::fs::read_to_string(&config.key_file) {
-        Ok(text) => parse(&text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            use rand::RngCore;
-            let mut key = [0u8; 32];
-            rand::rngs::OsRng.fill_bytes(&mut key);
-            if let Some(dir) = config
-                .key_file
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-            {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| AppError::Internal(format!("cannot create key folder: {e}")))?;
+/// The keys in force: the configured key, plus older ones found beside the key file (an
+/// interrupted or finished rotation), for reading rows not yet re-encrypted.
+fn load_keyring(config: &Config) -> AppResult<crypto::Keyring> {
+    let current = match &config.secret_key_hex {
+        Some(hex_text) => crypto::parse_key_hex(hex_text)?,
+        None => match std::fs::read_to_string(&config.key_file) {
+            Ok(text) => crypto::parse_key_hex(&text)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let key = crypto::new_key();
+                if let Some(dir) = config
+                    .key_file
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        AppError::Internal(format!("cannot create key folder: {e}"))
+                    })?;
+                }
+                write_private_file(&config.key_file, hex::encode(key).as_bytes())
+                    .map_err(|e| AppError::Internal(format!("cannot write key file: {e}")))?;
+                tracing::warn!(path = %config.key_file.display(), "generated a new secret key file; back it up with the database");
+                key
             }
-            write_private_file(&config.key_file, hex::encode(key).as_bytes())
-                .map_err(|e| AppError::Internal(format!("cannot write key file: {e}")))?;
-            tracing::warn!(path = %config.key_file.display(), "generated a new secret key file; back it up with the database");
-            Ok(key)
+            Err(e) => return Err(AppError::Internal(format!("cannot read key file: {e}"))),
+        },
+    };
+    let mut older = Vec::new();
+    if config.secret_key_hex.is_none() {
+        for path in crypto::companion_key_files(&config.key_file) {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| AppError::Internal(format!("cannot read {}: {e}", path.display())))?;
+            older.push(crypto::MasterKey::new(&crypto::parse_key_hex(&text)?));
         }
-        Err(e) => Err(AppError::Internal(format!("cannot read key file: {e}"))),
     }
+    Ok(crypto::Keyring {
+        current: crypto::MasterKey::new(&current),
+        older,
+    })
 }
 
-fn write_private_file(path: &std::path::Path, content: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_private_file(path: &std::path::Path, content: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -159,7 +142,7 @@ fn write_private_file(path: &std::path::Path, content: &[u8]) -> std::io::Result
 impl App {
     /// Opens the database, applies migrations, and loads the shipped catalogs on first start.
     pub async fn start(config: Config) -> AppResult<App> {
-        let master = load_master_key(&config)?;
+        let keys = load_keyring(&config)?;
         let store = Store::open(&config.database_url).await?;
         let mut conn = store.reader().await?;
         let stored = hoso_store::catalogs::count(&mut conn).await?;
@@ -183,7 +166,7 @@ impl App {
             config: Arc::new(config),
             schemas: SchemaSet::embedded(),
             catalogs: Arc::new(RwLock::new(Arc::new(catalogs))),
-            keys: Arc::new(Keys::from_master(&master)),
+            keys: Arc::new(keys),
             hash_permits: Arc::new(tokio::sync::Semaphore::new(2)),
         })
     }
@@ -241,23 +224,5 @@ mod tests {
             matches!(Paging::new(Some(0), None), Err(AppError::BadRequest(m)) if m.contains("trang"))
         );
         assert!(Paging::new(None, Some(10_000)).is_err());
-    }
-
-    #[test]
-    fn identifier_hashes_are_keyed() {
-        let a = Keys::from_master(&[1; 32]);
-        let b = Keys::from_master(&[2; 32]);
-        assert_eq!(
-            a.national_id_hash("001090000123"),
-            a.national_id_hash("001090000123")
-        );
-        assert_ne!(
-            a.national_id_hash("001090000123"),
-            b.national_id_hash("001090000123")
-        );
-        assert_ne!(
-            a.national_id_hash("001090000123"),
-            a.national_id_hash("001090000124")
-        );
     }
 }

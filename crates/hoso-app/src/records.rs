@@ -211,7 +211,12 @@ fn parse_status(s: Option<&str>) -> AppResult<PersonStatus> {
 
 /// A record document ready to store: validated, with the fields the system owns filled in.
 struct Prepared {
+    /// The whole document, canonical: what the version hash covers.
     canonical: String,
+    /// Stored in clear (no sensitive field).
+    public: String,
+    /// The sensitive fields, canonical JSON, to be sealed.
+    secret: String,
     projection: ProjectionRow,
     national_id: String,
 }
@@ -259,8 +264,11 @@ impl App {
             AppError::BadRequest("Thiếu số định danh cá nhân (general.citizen_id_number).".into())
         })?;
         let projection = projection_row(&schema.project(&doc));
+        let (public, secret) = crate::crypto::split_secrets(schema, &doc);
         Ok(Prepared {
             canonical: canonical_json(&doc),
+            public: canonical_json(&public),
+            secret: canonical_json(&secret),
             projection,
             national_id,
         })
@@ -315,7 +323,7 @@ impl App {
         let status = parse_status(input.status.as_deref())?;
         let schema = self.schemas.latest();
         let prepared = self.prepare(schema, input.record, &unit)?;
-        let id_hash = self.keys.national_id_hash(&prepared.national_id);
+        let id_hash = self.keys.current.national_id_hash(&prepared.national_id);
 
         let mut tx = self.store.begin().await?;
         if let Some(existing) = persons::find_by_national_id_hash(&mut tx, &id_hash).await? {
@@ -384,7 +392,7 @@ impl App {
             version: prev.map_or(1, |p| p.version + 1),
             schema_version: schema.version.clone(),
             hash: version_hash(prev_hash.as_deref(), &schema.version, &prepared.canonical),
-            document: prepared.canonical.clone(),
+            document: prepared.public.clone(),
             prev_hash,
             unit_id,
             status: status.as_str().to_string(),
@@ -393,6 +401,8 @@ impl App {
             note,
         };
         persons::insert_version(conn, &version).await?;
+        self.seal_secrets(conn, person_id, version.version, &prepared.secret)
+            .await?;
         persons::set_projection(
             conn,
             person_id,
@@ -426,7 +436,7 @@ impl App {
         };
         let schema = self.schemas.latest();
         let prepared = self.prepare(schema, input.record, &unit)?;
-        let id_hash = self.keys.national_id_hash(&prepared.national_id);
+        let id_hash = self.keys.current.national_id_hash(&prepared.national_id);
 
         let mut tx = self.store.begin().await?;
         let fresh = persons::get(&mut tx, person_id)
@@ -516,8 +526,8 @@ impl App {
                     person.current_version
                 ))
             })?;
+        let doc = self.decode_document(&mut conn, &version).await?;
         drop(conn);
-        let doc = self.decode_document(&version)?;
         let schema = self.schemas.latest();
         let redacted = schema.redact(&doc, clearance);
 
@@ -552,14 +562,74 @@ impl App {
         })
     }
 
-    /// A stored document, migrated to the latest schema.
-    fn decode_document(&self, version: &VersionRow) -> AppResult<RecordDoc> {
-        let doc: RecordDoc = serde_json::from_str(&version.document).map_err(|e| {
+    pub(crate) async fn seal_secrets(
+        &self,
+        conn: &mut hoso_store::AnyConnection,
+        person_id: i64,
+        version: i64,
+        secret: &str,
+    ) -> AppResult<()> {
+        let key = &self.keys.current;
+        let sealed = key.seal(secret.as_bytes(), &secret_context(person_id, version));
+        hoso_store::secrets::insert(
+            conn,
+            &hoso_store::secrets::SecretRow {
+                person_id,
+                version,
+                key_id: key.id.clone(),
+                sealed: hex::encode(sealed),
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// A stored version's whole document (sensitive fields decrypted), as stored: the text
+    /// its hash was computed over.
+    pub(crate) async fn full_document(
+        &self,
+        conn: &mut hoso_store::AnyConnection,
+        version: &VersionRow,
+    ) -> AppResult<RecordDoc> {
+        let mut doc: RecordDoc = serde_json::from_str(&version.document).map_err(|e| {
             AppError::Internal(format!(
                 "stored document of person {} is not JSON: {e}",
                 version.person_id
             ))
         })?;
+        if let Some(row) =
+            hoso_store::secrets::get(conn, version.person_id, version.version).await?
+        {
+            let key = self.keys.by_id(&row.key_id).ok_or_else(|| {
+                AppError::Internal(format!(
+                    "no key {} for the secrets of person {} (key file missing?)",
+                    row.key_id, version.person_id
+                ))
+            })?;
+            let sealed = hex::decode(&row.sealed)
+                .map_err(|e| AppError::Internal(format!("sealed secrets are not hex: {e}")))?;
+            let plain = key
+                .open(&sealed, &secret_context(version.person_id, version.version))
+                .ok_or_else(|| {
+                    AppError::Internal(format!(
+                        "secrets of person {} v{} do not decrypt",
+                        version.person_id, version.version
+                    ))
+                })?;
+            let secret: RecordDoc = serde_json::from_slice(&plain)
+                .map_err(|e| AppError::Internal(format!("decrypted secrets are not JSON: {e}")))?;
+            crate::crypto::merge_secrets(&mut doc, secret);
+        }
+        Ok(doc)
+    }
+
+    /// A stored version's document, decrypted and migrated to the latest schema.
+    pub(crate) async fn decode_document(
+        &self,
+        conn: &mut hoso_store::AnyConnection,
+        version: &VersionRow,
+    ) -> AppResult<RecordDoc> {
+        let doc = self.full_document(conn, version).await?;
         self.schemas
             .migrate(doc, &version.schema_version)
             .map_err(|e| {
@@ -660,7 +730,8 @@ impl App {
                     v.version
                 )));
             }
-            if version_hash(v.prev_hash.as_deref(), &v.schema_version, &v.document) != v.hash {
+            let full = canonical_json(&self.full_document(&mut conn, v).await?);
+            if version_hash(v.prev_hash.as_deref(), &v.schema_version, &full) != v.hash {
                 return Ok(Err(format!(
                     "Nội dung phiên bản {} không khớp mã băm.",
                     v.version
@@ -694,7 +765,7 @@ impl App {
                     .ok_or_else(|| {
                         AppError::Internal(format!("person {id} has no current version"))
                     })?;
-                let doc = self.decode_document(&version)?;
+                let doc = self.decode_document(&mut tx, &version).await?;
                 let projection = projection_row(&schema.project(&doc));
                 persons::set_projection(
                     &mut tx,
@@ -732,6 +803,11 @@ pub(crate) fn managing_agency_of(unit: &org_store::OrgUnitRow) -> i64 {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(unit.id)
+}
+
+/// What a sealed secret is bound to: a ciphertext copied to another row does not decrypt.
+pub(crate) fn secret_context(person_id: i64, version: i64) -> String {
+    format!("record:{person_id}:v{version}")
 }
 
 fn duplicate(existing_id: i64) -> AppError {

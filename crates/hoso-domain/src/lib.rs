@@ -12,6 +12,8 @@ pub mod catalog;
 pub mod deadlines;
 pub mod national_id;
 pub mod org;
+pub mod password_policy;
+pub mod record_facts;
 pub mod retirement;
 pub mod salary;
 pub mod schema;

@@ -18,10 +18,12 @@ pub struct AccountRow {
     pub failed_logins: i64,
     pub locked_until: Option<i64>,
     pub created_at: i64,
+    /// A confirmed TOTP second factor is required at sign-in.
+    pub totp_enabled: bool,
 }
 
 const COLUMNS: &str = "id, username, display_name, password_hash, person_id, active, must_change_password, \
-    password_changed_at, failed_logins, locked_until, created_at";
+    password_changed_at, failed_logins, locked_until, created_at, totp_enabled";
 
 fn row(r: &AnyRow) -> AccountRow {
     AccountRow {
@@ -36,6 +38,7 @@ fn row(r: &AnyRow) -> AccountRow {
         failed_logins: r.get(8),
         locked_until: r.get(9),
         created_at: r.get(10),
+        totp_enabled: r.get::<i64, _>(11) != 0,
     }
 }
 
@@ -262,4 +265,164 @@ pub async fn count(conn: &mut AnyConnection) -> StoreResult<i64> {
         .fetch_one(&mut *conn)
         .await?;
     Ok(n)
+}
+
+/// Sets a new password hash; `must_change` marks a temporary password (administrator reset).
+pub async fn set_password(
+    conn: &mut AnyConnection,
+    id: i64,
+    password_hash: &str,
+    must_change: bool,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE accounts SET password_hash = $1, must_change_password = $2, password_changed_at = $3, \
+         failed_logins = 0, locked_until = NULL WHERE id = $4",
+    )
+    .bind(password_hash)
+    .bind(crate::bool_int(must_change))
+    .bind(crate::now_ms())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Remembers a password hash the account used, for the no-reuse rule.
+pub async fn push_password_history(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    password_hash: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO password_history (account_id, password_hash, changed_at) VALUES ($1,$2,$3)",
+    )
+    .bind(account_id)
+    .bind(password_hash)
+    .bind(crate::now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The `n` most recent previous password hashes of an account, newest first.
+pub async fn recent_password_hashes(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    n: i64,
+) -> StoreResult<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT password_hash FROM password_history WHERE account_id = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(account_id)
+    .bind(n)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
+/// One live grant by id, with its unit's path.
+pub async fn live_grant(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<GrantRow>> {
+    let row = sqlx::query(
+        "SELECT g.id, g.account_id, g.role, g.unit_id, u.path, g.read_only, g.granted_by, g.granted_at, g.request_ref \
+         FROM role_grants g LEFT JOIN org_units u ON u.id = g.unit_id \
+         WHERE g.id = $1 AND g.revoked_at IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.as_ref().map(grant_row))
+}
+
+/// Restricts or widens a grant: read-only flag and covered unit. The request reference of the
+/// change replaces the grant's.
+pub async fn change_grant(
+    conn: &mut AnyConnection,
+    id: i64,
+    read_only: bool,
+    unit_id: Option<i64>,
+    request_ref: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE role_grants SET read_only = $1, unit_id = $2, request_ref = $3 WHERE id = $4 AND revoked_at IS NULL",
+    )
+    .bind(crate::bool_int(read_only))
+    .bind(unit_id)
+    .bind(request_ref)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Revokes one grant.
+pub async fn revoke_grant(
+    conn: &mut AnyConnection,
+    id: i64,
+    revoked_by: Option<i64>,
+    revoke_ref: Option<&str>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE role_grants SET revoked_at = $1, revoked_by = $2, revoke_ref = $3 WHERE id = $4 AND revoked_at IS NULL",
+    )
+    .bind(crate::now_ms())
+    .bind(revoked_by)
+    .bind(revoke_ref)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Accounts of a person (normally one, the personal account).
+pub async fn ids_of_person(conn: &mut AnyConnection, person_id: i64) -> StoreResult<Vec<i64>> {
+    let rows = sqlx::query("SELECT id FROM accounts WHERE person_id = $1 ORDER BY id")
+        .bind(person_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
+/// The TOTP state of an account: secret (base32), enabled, last accepted time step.
+pub async fn totp_state(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> StoreResult<(Option<String>, bool, Option<i64>)> {
+    let row =
+        sqlx::query("SELECT totp_secret, totp_enabled, totp_last_step FROM accounts WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok((row.get(0), row.get::<i64, _>(1) != 0, row.get(2)))
+}
+
+pub async fn set_totp(
+    conn: &mut AnyConnection,
+    id: i64,
+    secret: Option<&str>,
+    enabled: bool,
+    last_step: Option<i64>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE accounts SET totp_secret = $1, totp_enabled = $2, totp_last_step = $3 WHERE id = $4",
+    )
+    .bind(secret)
+    .bind(crate::bool_int(enabled))
+    .bind(last_step)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Records `step` as the last accepted TOTP time step, unless an equal or later one was already
+/// accepted (a code is never accepted twice, even by two concurrent sign-ins).
+pub async fn advance_totp_step(conn: &mut AnyConnection, id: i64, step: i64) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE accounts SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
+    )
+    .bind(step)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
 }

@@ -208,3 +208,155 @@ pub async fn verify_chain(conn: &mut AnyConnection) -> StoreResult<(i64, Option<
     }
     Ok((checked, None))
 }
+
+/// Criteria for searching the trail; every field optional.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub actor_id: Option<i64>,
+    pub action: Option<String>,
+    pub target_kind: Option<String>,
+    pub target_id: Option<String>,
+    /// Instants (ms), inclusive lower and exclusive upper bound.
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    /// Only entries about persons whose unit lies in one of these subtrees (a unit
+    /// administrator's view); `None`: everything.
+    pub person_subtrees: Option<Vec<String>>,
+}
+
+/// Entries matching `filter`, newest first, with the total count.
+pub async fn search(
+    conn: &mut AnyConnection,
+    filter: &Filter,
+    limit: i64,
+    offset: i64,
+) -> StoreResult<(Vec<EntryRow>, i64)> {
+    enum Arg<'a> {
+        I(i64),
+        S(&'a str),
+    }
+    let mut conds: Vec<String> = Vec::new();
+    let mut args: Vec<Arg<'_>> = Vec::new();
+    let mut add = |cond: &str, arg| {
+        args.push(arg);
+        conds.push(format!("{cond} ${}", args.len()));
+    };
+    if let Some(a) = filter.actor_id {
+        add("actor_id =", Arg::I(a));
+    }
+    if let Some(a) = filter.action.as_deref() {
+        add("action =", Arg::S(a));
+    }
+    if let Some(k) = filter.target_kind.as_deref() {
+        add("target_kind =", Arg::S(k));
+    }
+    if let Some(t) = filter.target_id.as_deref() {
+        add("target_id =", Arg::S(t));
+    }
+    if let Some(f) = filter.from {
+        add("at >=", Arg::I(f));
+    }
+    if let Some(t) = filter.to {
+        add("at <", Arg::I(t));
+    }
+    let ranges: Vec<(String, String)> = filter
+        .person_subtrees
+        .iter()
+        .flatten()
+        .map(|p| crate::org::subtree_range(p))
+        .collect();
+    if let Some(paths) = &filter.person_subtrees {
+        let mut ors = Vec::new();
+        for (lo, hi) in &ranges {
+            args.push(Arg::S(lo));
+            args.push(Arg::S(hi));
+            ors.push(format!(
+                "(u.path >= ${} AND u.path < ${})",
+                args.len() - 1,
+                args.len()
+            ));
+        }
+        if paths.is_empty() {
+            ors.push("1 = 0".into());
+        }
+        conds.push(format!(
+            "target_kind = 'person' AND target_id IN (SELECT CAST(p.id AS TEXT) FROM persons p \
+             JOIN org_units u ON u.id = p.unit_id WHERE {})",
+            ors.join(" OR ")
+        ));
+    }
+    let where_sql = if conds.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conds.join(" AND "))
+    };
+    let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log{where_sql}");
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(count_sql));
+    for a in &args {
+        q = match a {
+            Arg::I(i) => q.bind(*i),
+            Arg::S(s) => q.bind(*s),
+        };
+    }
+    let total: i64 = q.fetch_one(&mut *conn).await?.get(0);
+    let n = args.len();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM audit_log{where_sql} ORDER BY id DESC LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for a in &args {
+        q = match a {
+            Arg::I(i) => q.bind(*i),
+            Arg::S(s) => q.bind(*s),
+        };
+    }
+    let rows = q.bind(limit).bind(offset).fetch_all(&mut *conn).await?;
+    Ok((rows.iter().map(row).collect(), total))
+}
+
+/// One read of a person's record: when, and by which account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadRow {
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub actor_display_name: Option<String>,
+}
+
+/// Who read a person's record (`record.read` entries), newest first, with the total count.
+pub async fn reads_of_person(
+    conn: &mut AnyConnection,
+    person_id: i64,
+    limit: i64,
+    offset: i64,
+) -> StoreResult<(Vec<ReadRow>, i64)> {
+    let target = person_id.to_string();
+    let total: i64 = sqlx::query(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE target_kind = 'person' AND target_id = $1 AND action = 'record.read'",
+    )
+    .bind(&target)
+    .fetch_one(&mut *conn)
+    .await?
+    .get(0);
+    let rows = sqlx::query(
+        "SELECT l.at, l.actor_id, a.display_name FROM audit_log l LEFT JOIN accounts a ON a.id = l.actor_id \
+         WHERE l.target_kind = 'person' AND l.target_id = $1 AND l.action = 'record.read' \
+         ORDER BY l.id DESC LIMIT $2 OFFSET $3",
+    )
+    .bind(&target)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok((
+        rows.iter()
+            .map(|r| ReadRow {
+                at: r.get(0),
+                actor_id: r.get(1),
+                actor_display_name: r.get(2),
+            })
+            .collect(),
+        total,
+    ))
+}

@@ -11,12 +11,16 @@
 //! one transaction ([`Store::begin`]) or on a pooled read connection ([`Store::reader`]).
 
 pub mod accounts;
+pub mod alerts;
 pub mod audit;
+pub mod bulk;
 pub mod catalogs;
 pub mod migrate;
 pub mod org;
 pub mod persons;
+pub mod secrets;
 pub mod sessions;
+pub mod stats;
 pub mod testing;
 
 use std::time::Duration;
@@ -152,6 +156,17 @@ impl Store {
         migrate::run(self).await
     }
 
+    /// Refreshes the planner's statistics (after a bulk load).
+    pub async fn analyze(&self) -> StoreResult<()> {
+        let sql = match self.backend {
+            Backend::Sqlite => "ANALYZE; PRAGMA optimize;",
+            Backend::Postgres => "ANALYZE",
+        };
+        let mut conn = self.write.acquire().await?;
+        sqlx::raw_sql(sql).execute(&mut *conn).await?;
+        Ok(())
+    }
+
     /// Database size in bytes, for benchmarks and the health page.
     pub async fn size_bytes(&self) -> StoreResult<i64> {
         let mut conn = self.reader().await?;
@@ -174,7 +189,7 @@ fn sqlite_pool(max: u32) -> AnyPoolOptions {
             Box::pin(async move {
                 sqlx::raw_sql(
                     "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; \
-                     PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32000;",
+                     PRAGMA synchronous=NORMAL; PRAGMA cache_size=-8000;",
                 )
                 .execute(&mut *conn)
                 .await?;

@@ -14,13 +14,43 @@ pub struct Migration {
     pub postgres: &'static str,
 }
 
-pub static MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial",
-    common: include_str!("../migrations/0001_initial.sql"),
-    sqlite: include_str!("../migrations/0001_initial.sqlite.sql"),
-    postgres: include_str!("../migrations/0001_initial.postgres.sql"),
-}];
+pub static MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial",
+        common: include_str!("../migrations/0001_initial.sql"),
+        sqlite: include_str!("../migrations/0001_initial.sqlite.sql"),
+        postgres: include_str!("../migrations/0001_initial.postgres.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "account_security",
+        common: include_str!("../migrations/0002_account_security.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
+        version: 3,
+        name: "record_secrets",
+        common: include_str!("../migrations/0003_record_secrets.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
+        version: 4,
+        name: "search_indexes",
+        common: include_str!("../migrations/0004_search_indexes.sql"),
+        sqlite: include_str!("../migrations/0004_search_indexes.sqlite.sql"),
+        postgres: include_str!("../migrations/0004_search_indexes.postgres.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "alerts",
+        common: include_str!("../migrations/0005_alerts.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+];
 
 impl Migration {
     fn render(&self, backend: Backend) -> String {

@@ -321,6 +321,8 @@ pub struct PersonFilter {
 struct Sql {
     text: String,
     args: Vec<Arg>,
+    /// SQLite answers substring search from its FTS5 index.
+    sqlite: bool,
 }
 
 enum Arg {
@@ -332,6 +334,15 @@ impl Sql {
     fn push_arg(&mut self, arg: Arg) -> String {
         self.args.push(arg);
         format!("${}", self.args.len())
+    }
+}
+
+/// The persons table, joined to the units only when a subtree condition needs their paths.
+fn from_clause(scope: &Scope, f: &PersonFilter) -> &'static str {
+    if f.unit_path.is_some() || (!scope.everything && !scope.subtrees.is_empty()) {
+        "FROM persons p JOIN org_units u ON u.id = p.unit_id"
+    } else {
+        "FROM persons p"
     }
 }
 
@@ -366,14 +377,22 @@ fn where_clause(scope: &Scope, f: &PersonFilter, sql: &mut Sql) -> bool {
         conds.push(format!("u.path >= {a} AND u.path < {b}"));
     }
     if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
-        let pattern = format!(
-            "%{}%",
-            q.replace('\\', "\\\\")
+        if sql.sqlite && q.chars().count() >= 3 {
+            // The FTS5 trigram index finds substrings; a phrase in double quotes matches the
+            // text as typed (quotes inside are doubled).
+            let phrase = format!("\"{}\"", q.replace('"', "\"\""));
+            let a = sql.push_arg(Arg::Text(phrase));
+            conds.push(format!(
+                "p.id IN (SELECT rowid FROM persons_name_fts WHERE persons_name_fts MATCH {a})"
+            ));
+        } else {
+            let escaped = q
+                .replace('\\', "\\\\")
                 .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
-        let a = sql.push_arg(Arg::Text(pattern));
-        conds.push(format!("p.search_key LIKE {a} ESCAPE '\\'"));
+                .replace('_', "\\_");
+            let a = sql.push_arg(Arg::Text(format!("%{escaped}%")));
+            conds.push(format!("p.search_key LIKE {a} ESCAPE '\\'"));
+        }
     }
     for (col, val) in [
         ("p.status", &f.status),
@@ -418,9 +437,12 @@ pub async fn list(
         .map(|c| format!("p.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
+    let sqlite = conn.backend_name() == "SQLite";
+    let from = from_clause(scope, f);
     let mut sql = Sql {
-        text: format!("SELECT {prefixed} FROM persons p JOIN org_units u ON u.id = p.unit_id"),
+        text: format!("SELECT {prefixed} {from}"),
         args: vec![],
+        sqlite,
     };
     where_clause(scope, f, &mut sql);
     let dir = if f.descending { "DESC" } else { "ASC" };
@@ -437,9 +459,9 @@ pub async fn list(
         .await?;
 
     let mut count = Sql {
-        text: "SELECT CAST(COUNT(*) AS BIGINT) FROM persons p JOIN org_units u ON u.id = p.unit_id"
-            .into(),
+        text: format!("SELECT CAST(COUNT(*) AS BIGINT) {from}"),
         args: vec![],
+        sqlite,
     };
     where_clause(scope, f, &mut count);
     let total: i64 = bind_all(sqlx::query(AssertSqlSafe(count.text.clone())), &count.args)
@@ -455,9 +477,11 @@ pub async fn in_scope(
     scope: &Scope,
     person_id: i64,
 ) -> StoreResult<bool> {
+    let sqlite = conn.backend_name() == "SQLite";
     let mut sql = Sql {
         text: "SELECT p.id FROM persons p JOIN org_units u ON u.id = p.unit_id".into(),
         args: vec![],
+        sqlite,
     };
     let has_where = where_clause(scope, &PersonFilter::default(), &mut sql);
     let id = sql.push_arg(Arg::Int(person_id));

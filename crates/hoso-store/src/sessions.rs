@@ -1,12 +1,15 @@
 //! Login sessions. Only a hash of each token is stored, so a leaked database holds no usable
-//! session.
+//! session. Each session also has a random public id, which is what its owner sees and revokes.
 
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::StoreResult;
 
 pub struct NewSession<'a> {
     pub token_hash: &'a str,
+    /// Random, public: shown to the owner in the list of sessions.
+    pub public_id: &'a str,
     pub account_id: i64,
     pub expires_at: i64,
     pub client_addr: Option<&'a str>,
@@ -16,8 +19,8 @@ pub struct NewSession<'a> {
 pub async fn insert(conn: &mut AnyConnection, s: NewSession<'_>) -> StoreResult<()> {
     let now = crate::now_ms();
     sqlx::query(
-        "INSERT INTO sessions (token_hash, account_id, created_at, expires_at, last_seen_at, client_addr, user_agent) \
-         VALUES ($1,$2,$3,$4,$3,$5,$6)",
+        "INSERT INTO sessions (token_hash, account_id, created_at, expires_at, last_seen_at, client_addr, user_agent, public_id) \
+         VALUES ($1,$2,$3,$4,$3,$5,$6,$7)",
     )
     .bind(s.token_hash)
     .bind(s.account_id)
@@ -25,9 +28,39 @@ pub async fn insert(conn: &mut AnyConnection, s: NewSession<'_>) -> StoreResult<
     .bind(s.expires_at)
     .bind(s.client_addr)
     .bind(s.user_agent)
+    .bind(s.public_id)
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// A live session found by its token hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveSession {
+    pub account_id: i64,
+    pub public_id: Option<String>,
+    pub last_seen_at: i64,
+}
+
+/// The live session (not revoked, not expired at `now`, account active) of a token hash.
+pub async fn live(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    now: i64,
+) -> StoreResult<Option<LiveSession>> {
+    let row = sqlx::query(
+        "SELECT s.account_id, s.public_id, s.last_seen_at FROM sessions s JOIN accounts a ON a.id = s.account_id \
+         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND a.active = 1",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| LiveSession {
+        account_id: r.get(0),
+        public_id: r.get(1),
+        last_seen_at: r.get(2),
+    }))
 }
 
 /// The account of a live session (not revoked, not expired at `now`).
@@ -36,15 +69,75 @@ pub async fn live_account(
     token_hash: &str,
     now: i64,
 ) -> StoreResult<Option<i64>> {
-    let row = sqlx::query(
-        "SELECT s.account_id FROM sessions s JOIN accounts a ON a.id = s.account_id \
-         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND a.active = 1",
+    Ok(live(conn, token_hash, now).await?.map(|s| s.account_id))
+}
+
+/// Records activity on a session.
+pub async fn touch(conn: &mut AnyConnection, token_hash: &str, now: i64) -> StoreResult<()> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+        .bind(now)
+        .bind(token_hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub public_id: String,
+    pub token_hash: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+    pub client_addr: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+fn session_row(r: &AnyRow) -> SessionRow {
+    SessionRow {
+        public_id: r.get(0),
+        token_hash: r.get(1),
+        created_at: r.get(2),
+        last_seen_at: r.get(3),
+        expires_at: r.get(4),
+        client_addr: r.get(5),
+        user_agent: r.get(6),
+    }
+}
+
+/// The live sessions of an account, most recently used first.
+pub async fn live_of(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    now: i64,
+) -> StoreResult<Vec<SessionRow>> {
+    let rows = sqlx::query(
+        "SELECT public_id, token_hash, created_at, last_seen_at, expires_at, client_addr, user_agent FROM sessions \
+         WHERE account_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND public_id IS NOT NULL \
+         ORDER BY last_seen_at DESC, created_at DESC",
     )
-    .bind(token_hash)
+    .bind(account_id)
     .bind(now)
-    .fetch_optional(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
-    Ok(row.map(|r| r.get(0)))
+    Ok(rows.iter().map(session_row).collect())
+}
+
+/// Ends one live session of an account by its public id; false when there is none.
+pub async fn revoke_public(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    public_id: &str,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE sessions SET revoked_at = $1 WHERE account_id = $2 AND public_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(crate::now_ms())
+    .bind(account_id)
+    .bind(public_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
 }
 
 pub async fn revoke(conn: &mut AnyConnection, token_hash: &str) -> StoreResult<()> {

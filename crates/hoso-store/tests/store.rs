@@ -228,6 +228,29 @@ async fn subtree_scope_and_moves() {
                 .unwrap(),
             "an empty scope sees nothing"
         );
+        // Substring search on the folded name: the trigram index (3+ characters) and the
+        // plain scan for shorter text agree.
+        let everything = Scope::everything();
+        for (q, expect) in [
+            ("van c", vec![in_b]),
+            ("thi", vec![in_a]),
+            ("b", vec![in_a]),
+            ("zzz", vec![]),
+        ] {
+            let f = PersonFilter {
+                q: Some(q.into()),
+                limit: 50,
+                ..PersonFilter::default()
+            };
+            let ids: Vec<i64> = persons::list(&mut conn, &everything, &f)
+                .await
+                .unwrap()
+                .0
+                .iter()
+                .map(|p| p.id)
+                .collect();
+            assert_eq!(ids, expect, "q={q} on {}", db.label);
+        }
         let own = Scope {
             persons: vec![in_b],
             ..Scope::default()

@@ -62,7 +62,11 @@ impl From<AppError> for ApiError {
         let status = match &e {
             AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
             AppError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden
+            | AppError::PasswordChangeRequired
+            | AppError::TotpEnrolmentRequired => StatusCode::FORBIDDEN,
+            AppError::WeakPassword(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::TotpRequired => StatusCode::UNAUTHORIZED,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,

@@ -37,7 +37,8 @@ pub fn session_token(parts: &Parts) -> Option<String> {
         })
 }
 
-/// The signed-in account; rejects with 401 otherwise.
+/// The signed-in account; rejects with 401 otherwise, and with 403
+/// `password_change_required` while the account must change its password first.
 pub struct Authenticated(pub Actor);
 
 impl<S> FromRequestParts<S> for Authenticated
@@ -48,9 +49,32 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let SignedIn(actor) = SignedIn::from_request_parts(parts, state).await?;
+        if actor.password_change_required() {
+            return Err(hoso_app::AppError::PasswordChangeRequired.into());
+        }
+        if actor.totp_enrolment_required {
+            return Err(hoso_app::AppError::TotpEnrolmentRequired.into());
+        }
+        Ok(Authenticated(actor))
+    }
+}
+
+/// The signed-in account, even while it must change its password or enrol a second factor (for
+/// `/me`, sign-out, the password change and TOTP enrolment).
+pub struct SignedIn(pub Actor);
+
+impl<S> FromRequestParts<S> for SignedIn
+where
+    App: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let app = App::from_ref(state);
         let token = session_token(parts).ok_or(hoso_app::AppError::Unauthenticated)?;
-        Ok(Authenticated(app.authenticate(&token).await?))
+        Ok(SignedIn(app.authenticate(&token).await?))
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod error;
 pub mod extract;
+pub mod pages;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -39,6 +40,7 @@ pub fn router(app: App) -> Router {
         )
         .merge(api)
         .merge(swagger)
+        .merge(pages::router())
         .fallback(not_found)
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(DefaultBodyLimit::max(max_body))
@@ -68,12 +70,17 @@ async fn healthz(State(app): State<App>) -> Response {
     }
 }
 
-async fn not_found() -> ApiError {
+/// Browsers (Accept: text/html) get the Vietnamese 404 page; API clients the JSON error.
+async fn not_found(headers: axum::http::HeaderMap) -> Response {
+    if pages::wants_html(&headers) {
+        return pages::not_found_page();
+    }
     ApiError::new(
         StatusCode::NOT_FOUND,
         "not_found",
         "Không tìm thấy địa chỉ yêu cầu.",
     )
+    .into_response()
 }
 
 /// CSRF defence for cookie sessions: a state-changing request that the browser marks as

@@ -1,6 +1,8 @@
 //! The JSON API under `/api/v1`. Handlers are thin: extract, call one use case, answer.
 
 pub mod accounts;
+pub mod alerts;
+pub mod audit;
 pub mod auth;
 pub mod org;
 pub mod persons;
@@ -18,6 +20,8 @@ use utoipa_axum::routes;
         (name = "org", description = "Cơ cấu tổ chức"),
         (name = "persons", description = "Hồ sơ cán bộ, công chức, viên chức"),
         (name = "accounts", description = "Tài khoản"),
+        (name = "alerts", description = "Cảnh báo, thời hạn"),
+        (name = "audit", description = "Nhật ký truy cập, thao tác"),
     )
 )]
 struct ApiDoc;
@@ -34,5 +38,18 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(persons::get))
         .routes(routes!(persons::update))
         .routes(routes!(persons::versions))
-        .routes(routes!(accounts::list))
+        .routes(routes!(auth::change_password))
+        .routes(routes!(auth::sessions))
+        .routes(routes!(auth::end_session))
+        .routes(routes!(auth::record_reads))
+        .routes(routes!(auth::start_totp))
+        .routes(routes!(auth::confirm_totp))
+        .routes(routes!(accounts::list, accounts::create))
+        .routes(routes!(accounts::reset_password))
+        .routes(routes!(accounts::add_grant))
+        .routes(routes!(accounts::change_grant, accounts::revoke_grant))
+        .routes(routes!(audit::search))
+        .routes(routes!(alerts::list))
+        .routes(routes!(alerts::summary))
+        .routes(routes!(alerts::preview))
 }

@@ -1,0 +1,376 @@
+//! Alerts (F12): computed from the records by a daily job claimed through the database, listed
+//! per account within its scope, and previewed for any date ("what-if").
+
+use hoso_domain::access::Role;
+use hoso_domain::alerts::{AlertConfig, AlertKind, compute_alerts};
+use hoso_domain::calendar::HolidayCalendar;
+use hoso_domain::org::PersonStatus;
+use hoso_domain::record_facts;
+use hoso_store::alerts::{self as store, AlertFilter, AlertRow};
+use hoso_store::persons::{self, PersonFilter};
+use hoso_store::{StoreError, org as org_store};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::{Actor, App, AppError, AppResult, Page, Paging};
+
+pub const DAILY_JOB: &str = "alerts.daily";
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AlertView {
+    pub person_id: i64,
+    pub full_name: String,
+    pub unit_id: i64,
+    pub unit_name: String,
+    /// step_increase_due, beyond_scale_due, retirement_notice, retirement_decision,
+    /// probation_ending, appointment_term_ending, contract_ending, discipline_ending,
+    /// two_failing_ratings, record_incomplete, record_stale.
+    pub kind: String,
+    pub kind_label: String,
+    /// ISO date.
+    pub due: String,
+    pub message: String,
+    /// The rule and its legal source.
+    pub legal_basis: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AlertQuery {
+    pub kind: Option<String>,
+    /// Only this unit and below.
+    pub unit: Option<i64>,
+    /// Only alerts due on or before this ISO date.
+    pub due_before: Option<String>,
+    /// For the preview: the "today" to compute for (ISO date).
+    pub date: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AlertCount {
+    pub kind: String,
+    pub kind_label: String,
+    pub count: i64,
+}
+
+pub fn kind_code(kind: AlertKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+pub fn kind_label(code: &str) -> &'static str {
+    match code {
+        "step_increase_due" => "Đến hạn nâng bậc lương thường xuyên",
+        "beyond_scale_due" => "Đến hạn phụ cấp thâm niên vượt khung",
+        "retirement_notice" => "Thông báo nghỉ hưu (trước 6 tháng)",
+        "retirement_decision" => "Quyết định nghỉ hưu (trước 3 tháng)",
+        "probation_ending" => "Hết thời gian tập sự",
+        "appointment_term_ending" => "Hết thời hạn bổ nhiệm",
+        "contract_ending" => "Hết hạn hợp đồng",
+        "discipline_ending" => "Hết thời hạn kỷ luật",
+        "two_failing_ratings" => "Hai năm liên tiếp không hoàn thành nhiệm vụ",
+        "record_incomplete" => "Hồ sơ thiếu thông tin bắt buộc",
+        "record_stale" => "Hồ sơ lâu chưa cập nhật",
+        _ => "",
+    }
+}
+
+fn parse_iso(field: &str, s: &str) -> AppResult<time::Date> {
+    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).map_err(|_| {
+        AppError::BadRequest(format!(
+            "{field}: '{s}' không phải ngày hợp lệ (YYYY-MM-DD)."
+        ))
+    })
+}
+
+fn check_kind(kind: &Option<String>) -> AppResult<()> {
+    if let Some(k) = kind
+        && kind_label(k).is_empty()
+    {
+        return Err(AppError::BadRequest(format!(
+            "Loại cảnh báo '{k}' không tồn tại."
+        )));
+    }
+    Ok(())
+}
+
+fn date_of_ms(ms: i64) -> Option<time::Date> {
+    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+        .ok()
+        .map(|t| t.date())
+}
+
+impl App {
+    /// Alerts of every person as of `as_of`, computed from the current records. Returns how
+    /// many alerts were stored. Each batch of persons is replaced in its own transaction.
+    pub async fn compute_all_alerts(&self, as_of: time::Date) -> AppResult<i64> {
+        let calendar = HolidayCalendar::embedded();
+        let config = AlertConfig::default();
+        let schema = self.schemas.latest();
+        let mut last_id = 0i64;
+        let mut stored = 0i64;
+        loop {
+            let mut conn = self.store.reader().await?;
+            let ids = persons::ids_after(&mut conn, last_id, 500).await?;
+            let Some(&last) = ids.last() else { break };
+            let mut rows = Vec::new();
+            for &id in &ids {
+                let Some(person) = persons::get(&mut conn, id).await? else {
+                    continue;
+                };
+                let Some(version) = persons::version(&mut conn, id, person.current_version).await?
+                else {
+                    continue;
+                };
+                let doc = self.decode_document(&mut conn, &version).await?;
+                let status = PersonStatus::parse(&person.status).unwrap_or(PersonStatus::Working);
+                let facts =
+                    record_facts::facts(schema, &doc, status, date_of_ms(person.updated_at));
+                for a in compute_alerts(&facts, as_of, &calendar, &config) {
+                    rows.push(AlertRow {
+                        person_id: id,
+                        unit_id: person.unit_id,
+                        kind: kind_code(a.kind),
+                        due: a.due.to_string(),
+                        message: a.message_vi,
+                        legal_basis: a.legal_basis,
+                        computed_for: as_of.to_string(),
+                    });
+                }
+            }
+            drop(conn);
+            let mut tx = self.store.begin().await?;
+            store::replace_for(&mut tx, &ids, &rows).await?;
+            tx.commit().await.map_err(StoreError::from)?;
+            stored += rows.len() as i64;
+            last_id = last;
+        }
+        Ok(stored)
+    }
+
+    /// Runs the daily alert job if it has not run today and no other node holds it. Returns
+    /// `Some(count)` when this call ran it.
+    pub async fn run_daily_alerts(&self, node: &str) -> AppResult<Option<i64>> {
+        let today = self.today();
+        let now = hoso_store::now_ms();
+        let mut tx = self.store.begin().await?;
+        let claimed = store::claim_job(
+            &mut tx,
+            DAILY_JOB,
+            node,
+            &today.to_string(),
+            now,
+            now + 3_600_000,
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        if !claimed {
+            return Ok(None);
+        }
+        match self.compute_all_alerts(today).await {
+            Ok(n) => {
+                let mut tx = self.store.begin().await?;
+                store::finish_job(
+                    &mut tx,
+                    DAILY_JOB,
+                    node,
+                    &today.to_string(),
+                    &format!("{n} cảnh báo"),
+                )
+                .await?;
+                tx.commit().await.map_err(StoreError::from)?;
+                Ok(Some(n))
+            }
+            Err(e) => {
+                let mut tx = self.store.begin().await?;
+                store::release_job(&mut tx, DAILY_JOB, node).await?;
+                tx.commit().await.map_err(StoreError::from)?;
+                Err(e)
+            }
+        }
+    }
+
+    async fn alert_unit_path(&self, actor: &Actor, unit: Option<i64>) -> AppResult<Option<String>> {
+        let Some(unit_id) = unit else { return Ok(None) };
+        let mut conn = self.store.reader().await?;
+        let unit = org_store::get(&mut conn, unit_id)
+            .await?
+            .ok_or_else(AppError::unit_not_found)?;
+        if !actor.unit_paths().is_none_or(|paths| {
+            paths
+                .iter()
+                .any(|p| hoso_domain::org::is_within(&unit.path, p))
+        }) {
+            return Err(AppError::unit_not_found());
+        }
+        Ok(Some(unit.path))
+    }
+
+    /// The stored alerts in the caller's scope (an individual: their own).
+    pub async fn list_alerts(&self, actor: &Actor, q: AlertQuery) -> AppResult<Page<AlertView>> {
+        let paging = Paging::new(q.page, q.per_page)?;
+        check_kind(&q.kind)?;
+        if let Some(d) = &q.due_before {
+            parse_iso("due_before", d)?;
+        }
+        let filter = AlertFilter {
+            kind: q.kind,
+            unit_path: self.alert_unit_path(actor, q.unit).await?,
+            due_before: q.due_before,
+            limit: paging.per_page,
+            offset: paging.offset(),
+        };
+        let mut conn = self.store.reader().await?;
+        let (rows, total) = store::list(&mut conn, &actor.read_scope(), &filter).await?;
+        let items = rows
+            .into_iter()
+            .map(|r| AlertView {
+                kind_label: kind_label(&r.kind).to_string(),
+                person_id: r.person_id,
+                full_name: r.full_name,
+                unit_id: r.unit_id,
+                unit_name: r.unit_name,
+                kind: r.kind,
+                due: r.due,
+                message: r.message,
+                legal_basis: r.legal_basis,
+            })
+            .collect();
+        Ok(Page {
+            items,
+            total,
+            page: paging.page,
+            per_page: paging.per_page,
+        })
+    }
+
+    /// Counts per kind in the caller's scope, for the home page.
+    pub async fn alert_summary(&self, actor: &Actor) -> AppResult<Vec<AlertCount>> {
+        let mut conn = self.store.reader().await?;
+        let counts = store::summary(&mut conn, &actor.read_scope()).await?;
+        Ok(counts
+            .into_iter()
+            .map(|(kind, count)| AlertCount {
+                kind_label: kind_label(&kind).to_string(),
+                kind,
+                count,
+            })
+            .collect())
+    }
+
+    /// What-if: the alerts of the caller's scope as they would be on `date`, computed now and
+    /// not stored. Administrators only; at most 5,000 people per preview (narrow by unit).
+    pub async fn preview_alerts(&self, actor: &Actor, q: AlertQuery) -> AppResult<Page<AlertView>> {
+        if !actor
+            .grants
+            .iter()
+            .any(|g| matches!(g.role, Role::SystemAdmin | Role::UnitAdmin))
+        {
+            return Err(AppError::Forbidden);
+        }
+        let paging = Paging::new(q.page, q.per_page)?;
+        check_kind(&q.kind)?;
+        let date = match &q.date {
+            Some(d) => parse_iso("date", d)?,
+            None => self.today(),
+        };
+        let unit_path = self.alert_unit_path(actor, q.unit).await?;
+        const CAP: i64 = 5_000;
+        let mut conn = self.store.reader().await?;
+        let filter = PersonFilter {
+            unit_path,
+            status: Some("working".into()),
+            limit: CAP,
+            ..PersonFilter::default()
+        };
+        let (people, total_people) = persons::list(&mut conn, &actor.read_scope(), &filter).await?;
+        if total_people > CAP {
+            return Err(AppError::BadRequest(format!(
+                "Phạm vi có {total_people} người, quá {CAP} người cho một lần xem trước: hãy chọn một đơn vị (unit)."
+            )));
+        }
+        let calendar = HolidayCalendar::embedded();
+        let config = AlertConfig::default();
+        let schema = self.schemas.latest();
+        let mut all = Vec::new();
+        for p in people {
+            let Some(version) = persons::version(&mut conn, p.id, p.current_version).await? else {
+                continue;
+            };
+            let doc = self.decode_document(&mut conn, &version).await?;
+            let facts = record_facts::facts(
+                schema,
+                &doc,
+                PersonStatus::Working,
+                date_of_ms(p.updated_at),
+            );
+            let unit_name = org_store::get(&mut conn, p.unit_id)
+                .await?
+                .map(|u| u.name)
+                .unwrap_or_default();
+            for a in compute_alerts(&facts, date, &calendar, &config) {
+                let kind = kind_code(a.kind);
+                if q.kind.as_ref().is_some_and(|k| *k != kind) {
+                    continue;
+                }
+                all.push(AlertView {
+                    person_id: p.id,
+                    full_name: p.projection.full_name.clone(),
+                    unit_id: p.unit_id,
+                    unit_name: unit_name.clone(),
+                    kind_label: kind_label(&kind).to_string(),
+                    kind,
+                    due: a.due.to_string(),
+                    message: a.message_vi,
+                    legal_basis: a.legal_basis,
+                });
+            }
+        }
+        all.sort_by(|a, b| a.due.cmp(&b.due).then(a.person_id.cmp(&b.person_id)));
+        let total = all.len() as i64;
+        let items = all
+            .into_iter()
+            .skip(paging.offset() as usize)
+            .take(paging.per_page as usize)
+            .collect();
+        Ok(Page {
+            items,
+            total,
+            page: paging.page,
+            per_page: paging.per_page,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KINDS: [AlertKind; 11] = [
+        AlertKind::StepIncreaseDue,
+        AlertKind::BeyondScaleDue,
+        AlertKind::RetirementNotice,
+        AlertKind::RetirementDecision,
+        AlertKind::ProbationEnding,
+        AlertKind::AppointmentTermEnding,
+        AlertKind::ContractEnding,
+        AlertKind::DisciplineEnding,
+        AlertKind::TwoFailingRatings,
+        AlertKind::RecordIncomplete,
+        AlertKind::RecordStale,
+    ];
+
+    #[test]
+    fn every_kind_has_a_code_and_a_vietnamese_label() {
+        for k in KINDS {
+            let code = kind_code(k);
+            assert!(!kind_label(&code).is_empty(), "{code}");
+        }
+        assert!(check_kind(&Some("nope".into())).is_err());
+        assert!(check_kind(&Some("retirement_notice".into())).is_ok());
+    }
+}

@@ -1,0 +1,377 @@
+//! Read-only use cases for the web pages: dashboard aggregates over the caller's scope, the
+//! organisation tree one level at a time, and list exports that page through the whole scope.
+//! Authorization is the caller's read scope, as for every other read.
+
+use std::collections::HashMap;
+
+use hoso_domain::org::{OrgUnitKind, PersonStatus, is_within};
+use hoso_store::org as org_store;
+use hoso_store::stats::{self, GroupBy};
+use serde::Serialize;
+
+use crate::records::{PersonQuery, PersonSummary};
+use crate::{Actor, App, AppError, AppResult};
+
+/// Most rows an export returns.
+pub const EXPORT_CAP: usize = 50_000;
+
+/// A labelled count.
+#[derive(Debug, Clone, Serialize)]
+pub struct Count {
+    pub key: String,
+    pub label: String,
+    pub count: i64,
+}
+
+/// One band of the age pyramid.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgeBand {
+    pub label: String,
+    pub men: i64,
+    pub women: i64,
+}
+
+/// Headcounts of the caller's scope.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dashboard {
+    /// Every record in scope, whatever the status.
+    pub total: i64,
+    /// People working now.
+    pub working: i64,
+    pub by_status: Vec<Count>,
+    /// Working people, by the top units of the scope.
+    pub by_unit: Vec<Count>,
+    pub by_gender: Vec<Count>,
+    pub by_rank: Vec<Count>,
+    pub by_category: Vec<Count>,
+    /// Youngest band first.
+    pub age_pyramid: Vec<AgeBand>,
+}
+
+/// A unit in the tree browser.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitNode {
+    pub id: i64,
+    pub name: String,
+    pub code: String,
+    pub kind_label: String,
+    pub dissolved: bool,
+    /// Working people in the whole subtree.
+    pub staff: i64,
+    pub has_children: bool,
+}
+
+/// The Vietnamese name of a ngạch / chức danh nghề nghiệp code.
+pub fn rank_name(catalogs: &hoso_domain::catalog::Catalogs, code: &str) -> Option<String> {
+    catalogs
+        .name("ngach_cong_chuc", code)
+        .or_else(|| catalogs.name("chuc_danh_nghe_nghiep", code))
+        .map(str::to_string)
+}
+
+fn gender_label(code: &str) -> &'static str {
+    match code {
+        "nam" => "Nam",
+        "nu" => "Nữ",
+        _ => "Chưa rõ",
+    }
+}
+
+fn category_label(code: &str) -> &'static str {
+    match code {
+        "cadre" => "Cán bộ",
+        "civil_servant" => "Công chức",
+        "public_employee" => "Viên chức",
+        "contract_worker" => "Người lao động theo hợp đồng",
+        _ => "Chưa rõ",
+    }
+}
+
+impl App {
+    /// Headcounts of everything the caller may read. One grouped query per breakdown.
+    pub async fn dashboard(&self, actor: &Actor) -> AppResult<Dashboard> {
+        let scope = actor.read_scope();
+        let mut conn = self.store.reader().await?;
+        let working = Some(PersonStatus::Working.as_str());
+        let by_status_rows = stats::count_by(&mut conn, &scope, None, GroupBy::Status).await?;
+        let total = by_status_rows.iter().map(|r| r.1).sum();
+        let by_status: Vec<Count> = by_status_rows
+            .into_iter()
+            .map(|(k, n)| {
+                let k = k.unwrap_or_default();
+                Count {
+                    label: PersonStatus::parse(&k)
+                        .map(|s| s.label_vi().to_string())
+                        .unwrap_or_else(|| k.clone()),
+                    key: k,
+                    count: n,
+                }
+            })
+            .collect();
+        let working_n = by_status
+            .iter()
+            .find(|c| c.key == "working")
+            .map_or(0, |c| c.count);
+        let by_gender = stats::count_by(&mut conn, &scope, working, GroupBy::Gender)
+            .await?
+            .into_iter()
+            .map(|(k, n)| {
+                let k = k.unwrap_or_default();
+                Count {
+                    label: gender_label(&k).into(),
+                    key: k,
+                    count: n,
+                }
+            })
+            .collect();
+        let by_category = stats::count_by(&mut conn, &scope, working, GroupBy::PersonnelCategory)
+            .await?
+            .into_iter()
+            .map(|(k, n)| {
+                let k = k.unwrap_or_default();
+                Count {
+                    label: category_label(&k).into(),
+                    key: k,
+                    count: n,
+                }
+            })
+            .collect();
+        let catalogs = self.catalogs();
+        let by_rank = stats::count_by(&mut conn, &scope, working, GroupBy::RankCode)
+            .await?
+            .into_iter()
+            .take(12)
+            .map(|(k, n)| {
+                let k = k.unwrap_or_default();
+                Count {
+                    label: if k.is_empty() {
+                        "Chưa xếp ngạch".into()
+                    } else {
+                        rank_name(&catalogs, &k)
+                            .map_or_else(|| k.clone(), |name| format!("{name} ({k})"))
+                    },
+                    key: k,
+                    count: n,
+                }
+            })
+            .collect();
+
+        // Age pyramid from birth years, in 10-year bands, by gender.
+        let this_year = self.today().year() as i64;
+        let mut bands: Vec<AgeBand> = ["Dưới 30", "30–39", "40–49", "50–59", "Từ 60"]
+            .iter()
+            .map(|l| AgeBand {
+                label: (*l).into(),
+                men: 0,
+                women: 0,
+            })
+            .collect();
+        for gender in ["nam", "nu"] {
+            let scope_g = scope.clone();
+            let rows =
+                stats::count_by(&mut conn, &scope_g, working, GroupBy::BirthYearOf(gender)).await?;
+            for (year, n) in rows {
+                let Some(year) = year.and_then(|y| y.parse::<i64>().ok()) else {
+                    continue;
+                };
+                let age = this_year - year;
+                let i = match age {
+                    ..30 => 0,
+                    30..40 => 1,
+                    40..50 => 2,
+                    50..60 => 3,
+                    _ => 4,
+                };
+                if gender == "nam" {
+                    bands[i].men += n;
+                } else {
+                    bands[i].women += n;
+                }
+            }
+        }
+
+        // Working people by the top units of the scope (the children of each scope root).
+        let unit_counts = stats::count_by(&mut conn, &scope, working, GroupBy::Unit).await?;
+        let roots: Vec<String> = match actor.unit_paths() {
+            None => org_store::roots(&mut conn)
+                .await?
+                .into_iter()
+                .map(|u| u.path)
+                .collect(),
+            Some(paths) => paths,
+        };
+        let mut units: HashMap<i64, org_store::OrgUnitRow> = HashMap::new();
+        for root in &roots {
+            for u in org_store::subtree(&mut conn, root).await? {
+                units.insert(u.id, u);
+            }
+        }
+        let by_path: HashMap<&str, &org_store::OrgUnitRow> =
+            units.values().map(|u| (u.path.as_str(), u)).collect();
+        let mut tops: HashMap<i64, i64> = HashMap::new();
+        for (unit_id, n) in unit_counts {
+            let Some(unit) = unit_id
+                .and_then(|s| s.parse::<i64>().ok())
+                .and_then(|id| units.get(&id))
+            else {
+                continue;
+            };
+            let Some(root) = roots.iter().find(|r| is_within(&unit.path, r)) else {
+                continue;
+            };
+            // The ancestor one level below the root (or the root itself).
+            let rest = &unit.path[root.len()..];
+            let top = match rest.split('/').find(|s| !s.is_empty()) {
+                Some(seg) => by_path
+                    .get(format!("{root}{seg}/").as_str())
+                    .map_or(unit.id, |u| u.id),
+                None => unit.id,
+            };
+            *tops.entry(top).or_default() += n;
+        }
+        let mut by_unit: Vec<Count> = tops
+            .into_iter()
+            .map(|(id, n)| Count {
+                key: id.to_string(),
+                label: units.get(&id).map(|u| u.name.clone()).unwrap_or_default(),
+                count: n,
+            })
+            .collect();
+        by_unit.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+        by_unit.truncate(10);
+
+        Ok(Dashboard {
+            total,
+            working: working_n,
+            by_status,
+            by_unit,
+            by_gender,
+            by_rank,
+            by_category,
+            age_pyramid: bands,
+        })
+    }
+
+    /// The units directly below `parent` (the caller's top units when `None`), each with the
+    /// working staff of its whole subtree. Lets a browser open a 5,000-unit tree one level at a
+    /// time.
+    pub async fn org_children(
+        &self,
+        actor: &Actor,
+        parent: Option<i64>,
+    ) -> AppResult<Vec<UnitNode>> {
+        let mut conn = self.store.reader().await?;
+        let units = match parent {
+            None => match actor.unit_paths() {
+                None => org_store::roots(&mut conn).await?,
+                Some(paths) => {
+                    let mut out = Vec::new();
+                    let mut paths = paths;
+                    paths.sort();
+                    paths.dedup();
+                    for p in &paths {
+                        if paths.iter().any(|o| o != p && is_within(p, o)) {
+                            continue;
+                        }
+                        let id = p
+                            .trim_end_matches('/')
+                            .rsplit('/')
+                            .next()
+                            .and_then(|s| s.parse::<i64>().ok());
+                        if let Some(unit) = match id {
+                            Some(id) => org_store::get(&mut conn, id).await?,
+                            None => None,
+                        } {
+                            out.push(unit);
+                        }
+                    }
+                    out
+                }
+            },
+            Some(id) => {
+                let unit = org_store::get(&mut conn, id)
+                    .await?
+                    .ok_or_else(AppError::unit_not_found)?;
+                let visible = actor
+                    .unit_paths()
+                    .is_none_or(|paths| paths.iter().any(|p| is_within(&unit.path, p)));
+                if !visible {
+                    return Err(AppError::unit_not_found());
+                }
+                org_store::children(&mut conn, id).await?
+            }
+        };
+        let mut out = Vec::with_capacity(units.len());
+        for u in units {
+            let staff = org_store::count_people_in_subtree(&mut conn, &u.path).await?;
+            let has_children = !org_store::children(&mut conn, u.id).await?.is_empty();
+            out.push(UnitNode {
+                id: u.id,
+                kind_label: OrgUnitKind::parse(&u.kind)
+                    .map(|k| k.label_vi().to_string())
+                    .unwrap_or_default(),
+                name: u.name,
+                code: u.code,
+                dissolved: u.dissolved_on.is_some(),
+                staff,
+                has_children,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Names of the units of records the caller has already been shown (list rows carry unit
+    /// ids): one primary-key lookup per distinct unit, instead of loading the whole tree.
+    pub async fn unit_names(
+        &self,
+        actor: &Actor,
+        ids: Vec<i64>,
+    ) -> AppResult<HashMap<i64, String>> {
+        let scope = actor.read_scope();
+        let mut out = HashMap::new();
+        let mut conn = self.store.reader().await?;
+        for id in ids {
+            if out.contains_key(&id) {
+                continue;
+            }
+            if let Some(unit) = org_store::get(&mut conn, id).await? {
+                // Only units inside the caller's subtrees, or an individual's own unit.
+                let visible = scope.everything
+                    || !scope.persons.is_empty()
+                    || scope.subtrees.iter().any(|p| is_within(&unit.path, p));
+                if visible {
+                    out.insert(id, unit.name);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every record in scope matching the query (ignoring its paging), up to [`EXPORT_CAP`].
+    /// Returns the rows and whether the cap cut the list short.
+    pub async fn export_persons(
+        &self,
+        actor: &Actor,
+        mut query: PersonQuery,
+    ) -> AppResult<(Vec<PersonSummary>, bool)> {
+        let mut out = Vec::new();
+        let per_page = crate::Paging::MAX_PER_PAGE;
+        let mut page = 1;
+        loop {
+            query.page = Some(page);
+            query.per_page = Some(per_page);
+            let batch = self.list_persons(actor, query.clone()).await?;
+            let n = batch.items.len();
+            out.extend(batch.items);
+            if out.len() >= EXPORT_CAP {
+                let truncated = batch.total > EXPORT_CAP as i64;
+                out.truncate(EXPORT_CAP);
+                return Ok((out, truncated));
+            }
+            if (n as i64) < per_page || out.len() as i64 >= batch.total {
+                return Ok((out, false));
+            }
+            page += 1;
+        }
+    }
+}

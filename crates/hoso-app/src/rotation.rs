@@ -1,0 +1,176 @@
+//! Key rotation (`hoso rotate-key`): every sealed secret re-encrypted and every identifier hash
+//! recomputed under a new key, in one transaction, with the key files switched around it so
+//! that no crash can leave data under a key that is not on disk.
+//!
+//! Run it with the server stopped: a running server keeps the old key in memory.
+
+use hoso_store::persons;
+use hoso_store::secrets::{self, SecretRow};
+use hoso_store::{StoreError, audit};
+
+use crate::crypto::{MasterKey, new_key};
+use crate::records::secret_context;
+use crate::{App, AppError, AppResult, write_private_file};
+
+#[derive(Debug, Clone)]
+pub struct RotationReport {
+    pub old_key_id: String,
+    pub new_key_id: String,
+    pub secrets_resealed: i64,
+    pub identifiers_rehashed: i64,
+}
+
+impl App {
+    pub async fn rotate_key(&self) -> AppResult<RotationReport> {
+        if self.config.secret_key_hex.is_some() {
+            return Err(AppError::BadRequest(
+                "Khóa được cấu hình qua HOSO_SECRET_KEY: hãy dùng tệp khóa (HOSO_KEY_FILE) để đổi khóa tự động.".into(),
+            ));
+        }
+        let key_file = self.config.key_file.clone();
+        let next_file = key_file.with_file_name(format!(
+            "{}.next",
+            key_file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("hoso.key")
+        ));
+        if next_file.exists() {
+            return Err(AppError::Conflict(format!(
+                "Có một lần đổi khóa chưa hoàn tất ({}). Khởi động lại để đọc khóa đó, rồi xử lý tệp này trước khi đổi khóa lần nữa.",
+                next_file.display()
+            )));
+        }
+        let raw = new_key();
+        // 1. The new key reaches the disk before any row depends on it.
+        write_private_file(&next_file, hex::encode(raw).as_bytes()).map_err(|e| {
+            AppError::Internal(format!("cannot write {}: {e}", next_file.display()))
+        })?;
+        let new = MasterKey::new(&raw);
+        let old_id = self.keys.current.id.clone();
+
+        // 2. Everything under the new key, in one transaction.
+        let mut tx = self.store.begin().await?;
+        let mut resealed = 0i64;
+        let mut after = (0i64, 0i64);
+        loop {
+            let page = secrets::page_after(&mut tx, after, 1_000).await?;
+            let Some(last) = page.last() else { break };
+            after = (last.person_id, last.version);
+            for row in page {
+                let key = self.keys.by_id(&row.key_id).ok_or_else(|| {
+                    AppError::Internal(format!(
+                        "no key {} for person {}",
+                        row.key_id, row.person_id
+                    ))
+                })?;
+                let context = secret_context(row.person_id, row.version);
+                let sealed = hex::decode(&row.sealed)
+                    .map_err(|e| AppError::Internal(format!("sealed secrets are not hex: {e}")))?;
+                let plain = key.open(&sealed, &context).ok_or_else(|| {
+                    AppError::Internal(format!(
+                        "secrets of person {} v{} do not decrypt",
+                        row.person_id, row.version
+                    ))
+                })?;
+                let resealed_row = SecretRow {
+                    key_id: new.id.clone(),
+                    sealed: hex::encode(new.seal(&plain, &context)),
+                    ..row
+                };
+                secrets::reseal(&mut tx, &resealed_row).await?;
+                resealed += 1;
+            }
+        }
+        let mut rehashed = 0i64;
+        let mut last_id = 0i64;
+        loop {
+            let ids = persons::ids_after(&mut tx, last_id, 1_000).await?;
+            let Some(&last) = ids.last() else { break };
+            for id in ids {
+                let person = persons::get(&mut tx, id)
+                    .await?
+                    .ok_or_else(AppError::record_not_found)?;
+                let version = persons::version(&mut tx, id, person.current_version)
+                    .await?
+                    .ok_or_else(|| {
+                        AppError::Internal(format!("person {id} has no current version"))
+                    })?;
+                // Decrypt with the old keyring (rows may already be resealed: look them up by id in
+                // the new key too).
+                let doc = self.full_document_with(&mut tx, &version, &new).await?;
+                let national_id = doc
+                    .get("general")
+                    .and_then(|g| g.get("citizen_id_number"))
+                    .and_then(|v| v.as_str())
+                    .ok_or_else(|| {
+                        AppError::Internal(format!("person {id} has no số định danh"))
+                    })?;
+                persons::set_identifier_hash(&mut tx, id, &new.national_id_hash(national_id))
+                    .await?;
+                rehashed += 1;
+            }
+            last_id = last;
+        }
+        audit::append(
+            &mut tx,
+            audit::NewEntry {
+                actor_id: None,
+                action: "keys.rotate",
+                target_kind: "key",
+                target_id: Some(new.id.clone()),
+                client_addr: None,
+                detail:
+                    serde_json::json!({"old": old_id, "secrets": resealed, "identifiers": rehashed})
+                        .to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+
+        // 3. Switch the files: the old key is kept (backups made before today need it).
+        let old_file = key_file.with_file_name(format!(
+            "{}.old-{old_id}",
+            key_file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("hoso.key")
+        ));
+        std::fs::rename(&key_file, &old_file)
+            .map_err(|e| AppError::Internal(format!("cannot keep the old key: {e}")))?;
+        std::fs::rename(&next_file, &key_file)
+            .map_err(|e| AppError::Internal(format!("cannot install the new key: {e}")))?;
+        Ok(RotationReport {
+            old_key_id: old_id,
+            new_key_id: new.id.clone(),
+            secrets_resealed: resealed,
+            identifiers_rehashed: rehashed,
+        })
+    }
+
+    async fn full_document_with(
+        &self,
+        conn: &mut hoso_store::AnyConnection,
+        version: &hoso_store::persons::VersionRow,
+        new: &MasterKey,
+    ) -> AppResult<hoso_domain::schema::RecordDoc> {
+        let row = secrets::get(conn, version.person_id, version.version).await?;
+        match row {
+            Some(row) if row.key_id == new.id => {
+                let mut doc: hoso_domain::schema::RecordDoc =
+                    serde_json::from_str(&version.document)
+                        .map_err(|e| AppError::Internal(e.to_string()))?;
+                let sealed =
+                    hex::decode(&row.sealed).map_err(|e| AppError::Internal(e.to_string()))?;
+                let plain = new
+                    .open(&sealed, &secret_context(version.person_id, version.version))
+                    .ok_or_else(|| AppError::Internal("resealed secrets do not decrypt".into()))?;
+                let secret = serde_json::from_slice(&plain)
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
+                crate::crypto::merge_secrets(&mut doc, secret);
+                Ok(doc)
+            }
+            _ => self.full_document(conn, version).await,
+        }
+    }
+}

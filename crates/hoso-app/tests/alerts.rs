@@ -1,0 +1,129 @@
+//! Alerts from record data, end to end: seeded people with known dates, the daily job claimed
+//! once, alerts listed within scope, a what-if preview — on every database.
+
+use hoso_app::alerts::AlertQuery;
+use hoso_app::records::CreatePerson;
+use hoso_app::{App, ClientInfo, Config};
+use hoso_domain::national_id::Gender;
+use hoso_domain::retirement::retirement;
+use hoso_domain::schema::fixtures::sample_record;
+use hoso_store::testing::{TestDb, databases};
+use serde_json::json;
+use time::macros::date;
+
+fn config(db: &TestDb) -> Config {
+    Config {
+        database_url: db.url.clone(),
+        key_file: db.dir.path().join("hoso.key"),
+        ..Config::default()
+    }
+}
+
+#[tokio::test]
+async fn a_person_near_retirement_gets_the_notice_alert_and_the_job_runs_once() {
+    for db in databases().await {
+        let app = App::start(config(&db)).await.unwrap();
+        app.seed_demo(5, "Mat-khau-2026!", &|_, _| {})
+            .await
+            .unwrap();
+        let client = ClientInfo::default();
+        let admin = app
+            .login("admin", "Mat-khau-2026!", None, &client)
+            .await
+            .unwrap()
+            .1;
+        let some = app
+            .list_persons(&admin, Default::default())
+            .await
+            .unwrap()
+            .items[0]
+            .clone();
+
+        // A woman born 15/06/1970: her retirement dates come from NĐ 135/2020's roadmap.
+        let born = date!(1970 - 06 - 15);
+        let r = retirement(Gender::Female, born);
+        let mut record = sample_record();
+        record["general"]["date_of_birth"] = json!("1970-06-15");
+        record["general"]["citizen_id_number"] = json!("020170004321");
+        let created = app
+            .create_person(
+                &admin,
+                CreatePerson {
+                    unit_id: some.unit_id,
+                    status: None,
+                    record,
+                    note: None,
+                },
+                &client,
+            )
+            .await
+            .unwrap();
+
+        // Ten days before the notice is due, the alert is there, with its legal basis.
+        let as_of = r.notice_due - time::Duration::days(10);
+        let stored = app.compute_all_alerts(as_of).await.unwrap();
+        assert!(stored >= 1);
+        let page = app
+            .list_alerts(
+                &admin,
+                AlertQuery {
+                    kind: Some("retirement_notice".into()),
+                    per_page: Some(200),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let mine: Vec<_> = page
+            .items
+            .iter()
+            .filter(|a| a.person_id == created.id)
+            .collect();
+        assert_eq!(mine.len(), 1, "{}: {:?}", db.label, page.items);
+        assert!(mine[0].due.as_str() <= r.notice_due.to_string().as_str());
+        assert!(!mine[0].legal_basis.is_empty());
+        assert_eq!(mine[0].kind_label, "Thông báo nghỉ hưu (trước 6 tháng)");
+
+        let summary = app.alert_summary(&admin).await.unwrap();
+        assert!(
+            summary
+                .iter()
+                .any(|c| c.kind == "retirement_notice" && c.count >= 1)
+        );
+
+        // What-if: a year earlier there is no retirement alert for her.
+        let earlier = app
+            .preview_alerts(
+                &admin,
+                AlertQuery {
+                    date: Some((as_of - time::Duration::days(365)).to_string()),
+                    unit: Some(some.unit_id),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(
+            !earlier
+                .items
+                .iter()
+                .any(|a| a.person_id == created.id && a.kind.starts_with("retirement")),
+            "{}",
+            db.label
+        );
+        let bad = app
+            .preview_alerts(
+                &admin,
+                AlertQuery {
+                    date: Some("2026-02-30".into()),
+                    ..Default::default()
+                },
+            )
+            .await;
+        assert!(matches!(bad, Err(hoso_app::AppError::BadRequest(m)) if m.contains("YYYY-MM-DD")));
+
+        // The daily job: the first call runs it, the second (same day, or another node) does not.
+        assert!(app.run_daily_alerts("node-a").await.unwrap().is_some());
+        assert!(app.run_daily_alerts("node-b").await.unwrap().is_none());
+    }
+}

@@ -1,0 +1,270 @@
+//! From a record document to the plain facts the alert rules take ([`PersonFacts`]). Pure: the
+//! caller passes the document, the person's status and when the record last changed.
+
+use serde_json::Value;
+use time::{Date, Month};
+
+use crate::alerts::{PersonFacts, PersonStatus};
+use crate::career::{
+    Discipline, DisciplineForm, PersonCategory, Rating, SalaryGroup, SalaryPosition,
+};
+use crate::national_id::Gender;
+use crate::org;
+use crate::salary::{SalaryTable, SalaryTables, salary_group_of};
+use crate::schema::{RecordDoc, RecordSchema, Requirement};
+
+fn get<'a>(doc: &'a RecordDoc, section: &str, field: &str) -> Option<&'a Value> {
+    doc.get(section)?.get(field).filter(|v| !v.is_null())
+}
+
+fn text<'a>(doc: &'a RecordDoc, section: &str, field: &str) -> Option<&'a str> {
+    get(doc, section, field)?
+        .as_str()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+fn parse_date(s: &str) -> Option<Date> {
+    Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok()
+}
+
+/// "YYYY-MM" → the first day of that month.
+fn parse_month(s: &str) -> Option<Date> {
+    let (y, m) = s.split_once('-')?;
+    Date::from_calendar_date(
+        y.parse().ok()?,
+        Month::try_from(m.parse::<u8>().ok()?).ok()?,
+        1,
+    )
+    .ok()
+}
+
+fn date(doc: &RecordDoc, section: &str, field: &str) -> Option<Date> {
+    text(doc, section, field).and_then(parse_date)
+}
+
+fn rows<'a>(
+    doc: &'a RecordDoc,
+    section: &str,
+) -> impl Iterator<Item = &'a serde_json::Map<String, Value>> {
+    doc.get(section)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+}
+
+/// The career rule's salary group of a NĐ 204/2004 group name ("A1", "A2.1", "C3"…).
+pub fn career_group(table: SalaryTable, group: &str) -> Option<SalaryGroup> {
+    if table == SalaryTable::B1 {
+        return Some(SalaryGroup::SeniorExpert);
+    }
+    if table == SalaryTable::B4 {
+        return Some(SalaryGroup::Table4);
+    }
+    let g = group.trim().to_uppercase();
+    Some(match g.as_str() {
+        "A3" | "A3.1" | "A3.2" => SalaryGroup::A3,
+        "A2" | "A2.1" | "A2.2" => SalaryGroup::A2,
+        "A1" => SalaryGroup::A1,
+        "A0" => SalaryGroup::A0,
+        "B" => SalaryGroup::B,
+        _ if g.starts_with('C') => SalaryGroup::C,
+        _ => return None,
+    })
+}
+
+fn discipline_form(code: &str) -> Option<DisciplineForm> {
+    Some(match code {
+        "khien_trach" => DisciplineForm::Reprimand,
+        "canh_cao" => DisciplineForm::Warning,
+        "giang_chuc" | "ha_bac_luong" => DisciplineForm::Demotion,
+        "cach_chuc" | "bai_nhiem" => DisciplineForm::Dismissal,
+        "buoc_thoi_viec" => DisciplineForm::ForcedResignation,
+        _ => return None,
+    })
+}
+
+fn rating(code: &str) -> Option<Rating> {
+    Some(match code {
+        "htxsnv" => Rating::Excellent,
+        "httnv" => Rating::Good,
+        "htnv" => Rating::Completed,
+        "khtnv" => Rating::Failed,
+        _ => return None,
+    })
+}
+
+/// Required fields (of non-repeating sections) left empty.
+pub fn required_fields_missing(schema: &RecordSchema, doc: &RecordDoc) -> u32 {
+    schema
+        .fields()
+        .filter(|(s, f)| !s.repeating && f.required == Requirement::Yes)
+        .filter(|(s, f)| match get(doc, &s.id, &f.id) {
+            None => true,
+            Some(Value::String(t)) => t.trim().is_empty(),
+            Some(Value::Array(a)) => a.is_empty(),
+            Some(_) => false,
+        })
+        .count() as u32
+}
+
+/// The facts of one record for the alert rules.
+pub fn facts(
+    schema: &RecordSchema,
+    doc: &RecordDoc,
+    status: org::PersonStatus,
+    last_update: Option<Date>,
+) -> PersonFacts {
+    let category = match text(doc, "identity", "personnel_category") {
+        Some("cadre") => PersonCategory::Cadre,
+        Some("public_employee") => PersonCategory::PublicEmployee,
+        Some("contract_worker") => PersonCategory::ContractWorker,
+        _ => PersonCategory::CivilServant,
+    };
+    let salary = (|| {
+        let code = text(doc, "salary", "rank_or_title_code")?;
+        let group = salary_group_of(code)?;
+        let max_step = SalaryTables::embedded().max_step(group.table, &group.group)?;
+        let step = get(doc, "salary", "salary_step")?.as_u64()?;
+        Some(SalaryPosition {
+            group: career_group(group.table, &group.group)?,
+            step: u8::try_from(step).ok()?,
+            max_step: u8::try_from(max_step).ok()?,
+            since: date(doc, "salary", "salary_effective_date")?,
+        })
+    })();
+    let disciplines = rows(doc, "disciplinary_records")
+        .filter_map(|r| {
+            let form = discipline_form(r.get("discipline_form")?.as_str()?)?;
+            let decided = r
+                .get("decision_date")
+                .and_then(Value::as_str)
+                .and_then(parse_date)
+                .or_else(|| r.get("from").and_then(Value::as_str).and_then(parse_month))?;
+            Some(Discipline {
+                form,
+                decision_date: decided,
+            })
+        })
+        .collect();
+    let mut ratings: Vec<(i32, Rating)> = rows(doc, "annual_achievements")
+        .filter_map(|r| {
+            let year = i32::try_from(r.get("year")?.as_i64()?).ok()?;
+            Some((year, rating(r.get("performance_rating")?.as_str()?)?))
+        })
+        .collect();
+    ratings.sort_by_key(|(y, _)| *y);
+    let appointment_date = text(doc, "position", "current_position")
+        .and_then(|_| date(doc, "position", "position_appointment_date"));
+    PersonFacts {
+        sex: text(doc, "general", "gender").and_then(Gender::parse),
+        birth_date: date(doc, "general", "date_of_birth"),
+        category,
+        salary,
+        disciplines,
+        ratings,
+        probation: None,
+        probation_excluded_days: 0,
+        appointment_date,
+        contract_end: date(doc, "contract", "contract_end_date"),
+        status: match status {
+            org::PersonStatus::Working => PersonStatus::Active,
+            org::PersonStatus::Retired => PersonStatus::Retired,
+            org::PersonStatus::Resigned => PersonStatus::Resigned,
+            org::PersonStatus::Deceased => PersonStatus::Deceased,
+            org::PersonStatus::TransferredOut => PersonStatus::TransferredOut,
+        },
+        required_fields_missing: required_fields_missing(schema, doc),
+        last_update,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use time::macros::date;
+
+    use super::*;
+    use crate::alerts::{AlertConfig, AlertKind, compute_alerts};
+    use crate::calendar::HolidayCalendar;
+    use crate::schema::SchemaSet;
+    use crate::schema::fixtures::sample_record;
+
+    #[test]
+    fn the_sample_record_yields_its_facts() {
+        let schema = SchemaSet::embedded().latest();
+        let doc = sample_record();
+        let f = facts(
+            schema,
+            &doc,
+            org::PersonStatus::Working,
+            Some(date!(2026 - 01 - 01)),
+        );
+        assert_eq!(
+            f.birth_date.map(|d| d.to_string()),
+            doc["general"]["date_of_birth"].as_str().map(str::to_string)
+        );
+        assert_eq!(
+            f.required_fields_missing, 0,
+            "the sample record is complete"
+        );
+        assert_eq!(f.status, PersonStatus::Active);
+        if doc["salary"]["rank_or_title_code"] == "01.003" {
+            let s = f.salary.expect("Chuyên viên has a salary position");
+            assert_eq!(s.group, SalaryGroup::A1);
+            assert_eq!(s.max_step, 9);
+        }
+    }
+
+    #[test]
+    fn groups_map_to_career_rules() {
+        assert_eq!(career_group(SalaryTable::B2, "A2.1"), Some(SalaryGroup::A2));
+        assert_eq!(career_group(SalaryTable::B3, "C3"), Some(SalaryGroup::C));
+        assert_eq!(
+            career_group(SalaryTable::B1, "Chuyên gia cao cấp"),
+            Some(SalaryGroup::SeniorExpert)
+        );
+        assert_eq!(career_group(SalaryTable::B2, "Z9"), None);
+    }
+
+    #[test]
+    fn disciplines_ratings_and_missing_fields_are_read() {
+        let schema = SchemaSet::embedded().latest();
+        let mut doc = sample_record();
+        doc.insert(
+            "disciplinary_records".into(),
+            json!([{"from": "2026-03", "discipline_form": "khien_trach"}, {"from": "2025-01", "discipline_form": "???"}]),
+        );
+        doc.insert(
+            "annual_achievements".into(),
+            json!([{"year": 2025, "performance_rating": "khtnv"}, {"year": 2024, "performance_rating": "khtnv"}]),
+        );
+        doc["general"]
+            .as_object_mut()
+            .unwrap()
+            .remove("date_of_birth");
+        let f = facts(schema, &doc, org::PersonStatus::Working, None);
+        assert_eq!(
+            f.disciplines,
+            vec![Discipline {
+                form: DisciplineForm::Reprimand,
+                decision_date: date!(2026 - 03 - 01)
+            }]
+        );
+        assert_eq!(
+            f.ratings,
+            vec![(2024, Rating::Failed), (2025, Rating::Failed)]
+        );
+        assert_eq!(f.required_fields_missing, 1);
+        let alerts = compute_alerts(
+            &f,
+            date!(2026 - 11 - 23),
+            &HolidayCalendar::embedded(),
+            &AlertConfig::default(),
+        );
+        let kinds: Vec<AlertKind> = alerts.iter().map(|a| a.kind).collect();
+        assert!(kinds.contains(&AlertKind::TwoFailingRatings), "{kinds:?}");
+        assert!(kinds.contains(&AlertKind::RecordIncomplete), "{kinds:?}");
+    }
+}

@@ -1,0 +1,243 @@
+//! Stored alerts and the job table.
+
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+
+use crate::StoreResult;
+use crate::org::subtree_range;
+use crate::persons::Scope;
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AlertRow {
+    pub person_id: i64,
+    pub unit_id: i64,
+    pub kind: String,
+    pub due: String,
+    pub message: String,
+    pub legal_basis: String,
+    pub computed_for: String,
+}
+
+/// Replaces the alerts of these persons by `rows`.
+pub async fn replace_for(
+    conn: &mut AnyConnection,
+    person_ids: &[i64],
+    rows: &[AlertRow],
+) -> StoreResult<()> {
+    for chunk in person_ids.chunks(500) {
+        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+        let sql = format!("DELETE FROM alerts WHERE person_id IN ({})", list.join(","));
+        sqlx::query(AssertSqlSafe(sql)).execute(&mut *conn).await?;
+    }
+    for r in rows {
+        sqlx::query(
+            "INSERT INTO alerts (person_id, unit_id, kind, due, message, legal_basis, computed_for) VALUES ($1,$2,$3,$4,$5,$6,$7)",
+        )
+        .bind(r.person_id)
+        .bind(r.unit_id)
+        .bind(&r.kind)
+        .bind(&r.due)
+        .bind(&r.message)
+        .bind(&r.legal_basis)
+        .bind(&r.computed_for)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AlertFilter {
+    pub kind: Option<String>,
+    pub unit_path: Option<String>,
+    pub due_before: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AlertListRow {
+    pub person_id: i64,
+    pub full_name: String,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub kind: String,
+    pub due: String,
+    pub message: String,
+    pub legal_basis: String,
+}
+
+fn conditions(
+    scope: &Scope,
+    f: &AlertFilter,
+    args: &mut Vec<String>,
+    ints: &mut Vec<(usize, i64)>,
+) -> String {
+    let mut conds = Vec::new();
+    let push = |args: &mut Vec<String>, v: String| {
+        args.push(v);
+        format!("${}", args.len())
+    };
+    if !scope.everything {
+        let mut ors = Vec::new();
+        for p in &scope.subtrees {
+            let (lo, hi) = subtree_range(p);
+            let a = push(args, lo);
+            let b = push(args, hi);
+            ors.push(format!("(u.path >= {a} AND u.path < {b})"));
+        }
+        for id in &scope.persons {
+            args.push(String::new());
+            ints.push((args.len(), *id));
+            ors.push(format!("a.person_id = ${}", args.len()));
+        }
+        if ors.is_empty() {
+            ors.push("1 = 0".into());
+        }
+        conds.push(format!("({})", ors.join(" OR ")));
+    }
+    if let Some(path) = &f.unit_path {
+        let (lo, hi) = subtree_range(path);
+        let a = push(args, lo);
+        let b = push(args, hi);
+        conds.push(format!("u.path >= {a} AND u.path < {b}"));
+    }
+    if let Some(kind) = &f.kind {
+        let a = push(args, kind.clone());
+        conds.push(format!("a.kind = {a}"));
+    }
+    if let Some(before) = &f.due_before {
+        let a = push(args, before.clone());
+        conds.push(format!("a.due <= {a}"));
+    }
+    if conds.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conds.join(" AND "))
+    }
+}
+
+fn bind<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    args: &'q [String],
+    ints: &[(usize, i64)],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    for (i, a) in args.iter().enumerate() {
+        q = match ints.iter().find(|(pos, _)| *pos == i + 1) {
+            Some((_, v)) => q.bind(*v),
+            None => q.bind(a.as_str()),
+        };
+    }
+    q
+}
+
+const FROM: &str =
+    "FROM alerts a JOIN persons p ON p.id = a.person_id JOIN org_units u ON u.id = a.unit_id";
+
+pub async fn list(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    f: &AlertFilter,
+) -> StoreResult<(Vec<AlertListRow>, i64)> {
+    let mut args = Vec::new();
+    let mut ints = Vec::new();
+    let where_sql = conditions(scope, f, &mut args, &mut ints);
+    let n = args.len();
+    let sql = format!(
+        "SELECT a.person_id, p.full_name, a.unit_id, u.name, a.kind, a.due, a.message, a.legal_basis {FROM}{where_sql} \
+         ORDER BY a.due, a.person_id LIMIT {} OFFSET {}",
+        f.limit.clamp(0, 10_000),
+        f.offset.max(0)
+    );
+    let rows = bind(sqlx::query(AssertSqlSafe(sql)), &args, &ints)
+        .fetch_all(&mut *conn)
+        .await?;
+    let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) {FROM}{where_sql}");
+    let total: i64 = bind(sqlx::query(AssertSqlSafe(count_sql)), &args[..n], &ints)
+        .fetch_one(&mut *conn)
+        .await?
+        .get(0);
+    let items = rows
+        .iter()
+        .map(|r| AlertListRow {
+            person_id: r.get(0),
+            full_name: r.get(1),
+            unit_id: r.get(2),
+            unit_name: r.get(3),
+            kind: r.get(4),
+            due: r.get(5),
+            message: r.get(6),
+            legal_basis: r.get(7),
+        })
+        .collect();
+    Ok((items, total))
+}
+
+/// Alert counts per kind in scope.
+pub async fn summary(conn: &mut AnyConnection, scope: &Scope) -> StoreResult<Vec<(String, i64)>> {
+    let mut args = Vec::new();
+    let mut ints = Vec::new();
+    let where_sql = conditions(scope, &AlertFilter::default(), &mut args, &mut ints);
+    let sql = format!(
+        "SELECT a.kind, CAST(COUNT(*) AS BIGINT) {FROM}{where_sql} GROUP BY a.kind ORDER BY a.kind"
+    );
+    let rows = bind(sqlx::query(AssertSqlSafe(sql)), &args, &ints)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+/// Claims a job for `owner` until `lease_until` (ms) if nobody holds it and it has not run for
+/// `run_on` yet. One UPDATE, atomic on both databases: of two nodes, exactly one gets it.
+pub async fn claim_job(
+    conn: &mut AnyConnection,
+    name: &str,
+    owner: &str,
+    run_on: &str,
+    now: i64,
+    lease_until: i64,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE jobs SET locked_by = $1, locked_until = $2 WHERE name = $3 \
+         AND (locked_until IS NULL OR locked_until < $4) AND (last_run_on IS NULL OR last_run_on < $5)",
+    )
+    .bind(owner)
+    .bind(lease_until)
+    .bind(name)
+    .bind(now)
+    .bind(run_on)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn finish_job(
+    conn: &mut AnyConnection,
+    name: &str,
+    owner: &str,
+    run_on: &str,
+    result: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE jobs SET locked_by = NULL, locked_until = NULL, last_run_on = $1, last_finished_at = $2, last_result = $3 \
+         WHERE name = $4 AND locked_by = $5",
+    )
+    .bind(run_on)
+    .bind(crate::now_ms())
+    .bind(result)
+    .bind(name)
+    .bind(owner)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn release_job(conn: &mut AnyConnection, name: &str, owner: &str) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE jobs SET locked_by = NULL, locked_until = NULL WHERE name = $1 AND locked_by = $2",
+    )
+    .bind(name)
+    .bind(owner)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,193 @@
+//! Bulk loading of new people (demo province, benchmarks, and later imports into an empty
+//! database): many rows per statement, ids assigned here. Must run in one write transaction
+//! on the single writer, so that nobody else takes ids meanwhile.
+
+use sqlx::{AnyConnection, AssertSqlSafe};
+
+use crate::StoreResult;
+use crate::persons::{ProjectionRow, VersionRow};
+use crate::secrets::SecretRow;
+
+/// One new person with their first version, sealed secrets and personal account.
+pub struct BulkPerson {
+    pub national_id_hash: String,
+    pub unit_id: i64,
+    pub status: String,
+    pub projection: ProjectionRow,
+    pub version: VersionRow,
+    pub secret: SecretRow,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub created_by: Option<i64>,
+}
+
+/// Rows per INSERT: under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
+const ROWS_PER_STATEMENT: usize = 200;
+
+async fn next_id(conn: &mut AnyConnection, table: &str) -> StoreResult<i64> {
+    let sql = format!("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM {table}");
+    let (max,): (i64,) = sqlx::query_as(AssertSqlSafe(sql))
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(max + 1)
+}
+
+fn placeholders(rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            format!(
+                "({})",
+                (1..=cols)
+                    .map(|c| format!("${}", r * cols + c))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The id the next bulk-inserted person will get.
+pub async fn next_person_id(conn: &mut AnyConnection) -> StoreResult<i64> {
+    next_id(conn, "persons").await
+}
+
+/// Inserts the people; fills in the person ids of their version and secret rows. Returns the
+/// person ids in order.
+pub async fn insert_people(
+    conn: &mut AnyConnection,
+    people: &mut [BulkPerson],
+) -> StoreResult<Vec<i64>> {
+    let first_person = next_id(conn, "persons").await?;
+    let first_account = next_id(conn, "accounts").await?;
+    let first_grant = next_id(conn, "role_grants").await?;
+    let now = crate::now_ms();
+    let ids: Vec<i64> = (0..people.len() as i64).map(|i| first_person + i).collect();
+    for (p, id) in people.iter_mut().zip(&ids) {
+        p.version.person_id = *id;
+        p.secret.person_id = *id;
+    }
+    for (chunk_index, chunk) in people.chunks(ROWS_PER_STATEMENT).enumerate() {
+        let base = chunk_index * ROWS_PER_STATEMENT;
+        let sql = format!(
+            "INSERT INTO persons (id, national_id_hash, unit_id, status, full_name, search_key, gender, date_of_birth, \
+             personnel_category, rank_code, salary_step, salary_coefficient, ethnicity_code, highest_qualification, \
+             political_theory, current_position, first_recruitment_date, current_version, created_at, updated_at) VALUES {}",
+            placeholders(chunk.len(), 20)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for (i, p) in chunk.iter().enumerate() {
+            let pr = &p.projection;
+            q = q
+                .bind(ids[base + i])
+                .bind(p.national_id_hash.as_str())
+                .bind(p.unit_id)
+                .bind(p.status.as_str())
+                .bind(pr.full_name.as_str())
+                .bind(hoso_domain::search_key::fold(&pr.full_name))
+                .bind(pr.gender.clone())
+                .bind(pr.date_of_birth.clone())
+                .bind(pr.personnel_category.clone())
+                .bind(pr.rank_code.clone())
+                .bind(pr.salary_step)
+                .bind(pr.salary_coefficient)
+                .bind(pr.ethnicity_code.clone())
+                .bind(pr.highest_qualification.clone())
+                .bind(pr.political_theory.clone())
+                .bind(pr.current_position.clone())
+                .bind(pr.first_recruitment_date.clone())
+                .bind(p.version.version)
+                .bind(now)
+                .bind(now);
+        }
+        q.execute(&mut *conn).await?;
+
+        let sql = format!(
+            "INSERT INTO record_versions (person_id, version, schema_version, document, hash, prev_hash, unit_id, status, \
+             created_by, created_at, note) VALUES {}",
+            placeholders(chunk.len(), 11)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for p in chunk {
+            let v = &p.version;
+            q = q
+                .bind(v.person_id)
+                .bind(v.version)
+                .bind(v.schema_version.as_str())
+                .bind(v.document.as_str())
+                .bind(v.hash.as_str())
+                .bind(v.prev_hash.clone())
+                .bind(v.unit_id)
+                .bind(v.status.as_str())
+                .bind(v.created_by)
+                .bind(v.created_at)
+                .bind(v.note.clone());
+        }
+        q.execute(&mut *conn).await?;
+
+        let sql = format!(
+            "INSERT INTO record_secrets (person_id, version, key_id, sealed) VALUES {}",
+            placeholders(chunk.len(), 4)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for p in chunk {
+            q = q
+                .bind(p.secret.person_id)
+                .bind(p.secret.version)
+                .bind(p.secret.key_id.as_str())
+                .bind(p.secret.sealed.as_str());
+        }
+        q.execute(&mut *conn).await?;
+
+        let sql = format!(
+            "INSERT INTO accounts (id, username, display_name, password_hash, person_id, active, must_change_password, \
+             password_changed_at, failed_logins, created_at, created_by) VALUES {}",
+            placeholders(chunk.len(), 11)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for (i, p) in chunk.iter().enumerate() {
+            q = q
+                .bind(first_account + (base + i) as i64)
+                .bind(p.username.as_str())
+                .bind(p.display_name.as_str())
+                .bind(p.password_hash.as_str())
+                .bind(ids[base + i])
+                .bind(1i64)
+                .bind(0i64)
+                .bind(now)
+                .bind(0i64)
+                .bind(now)
+                .bind(p.created_by);
+        }
+        q.execute(&mut *conn).await?;
+
+        let sql = format!(
+            "INSERT INTO role_grants (id, account_id, role, unit_id, read_only, granted_by, granted_at, request_ref) VALUES {}",
+            placeholders(chunk.len(), 8)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for (i, p) in chunk.iter().enumerate() {
+            q = q
+                .bind(first_grant + (base + i) as i64)
+                .bind(first_account + (base + i) as i64)
+                .bind("individual")
+                .bind(None::<i64>)
+                .bind(0i64)
+                .bind(p.created_by)
+                .bind(now)
+                .bind(None::<String>);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    if conn.backend_name() == "PostgreSQL" {
+        // Explicit ids do not move identity sequences: move them past what was written.
+        for table in ["persons", "accounts", "role_grants"] {
+            let sql = format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+            );
+            sqlx::query(AssertSqlSafe(sql)).execute(&mut *conn).await?;
+        }
+    }
+    Ok(ids)
+}

@@ -1,0 +1,93 @@
+//! Encrypted sensitive fields of record versions (see `hoso_app::crypto`).
+
+use sqlx::{AnyConnection, Row};
+
+use crate::StoreResult;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretRow {
+    pub person_id: i64,
+    pub version: i64,
+    pub key_id: String,
+    /// Hex of nonce ‖ ciphertext ‖ tag.
+    pub sealed: String,
+}
+
+pub async fn insert(conn: &mut AnyConnection, row: &SecretRow) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO record_secrets (person_id, version, key_id, sealed) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(row.person_id)
+    .bind(row.version)
+    .bind(&row.key_id)
+    .bind(&row.sealed)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn get(
+    conn: &mut AnyConnection,
+    person_id: i64,
+    version: i64,
+) -> StoreResult<Option<SecretRow>> {
+    let row = sqlx::query(
+        "SELECT key_id, sealed FROM record_secrets WHERE person_id = $1 AND version = $2",
+    )
+    .bind(person_id)
+    .bind(version)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| SecretRow {
+        person_id,
+        version,
+        key_id: r.get(0),
+        sealed: r.get(1),
+    }))
+}
+
+/// Rows after the given key, in key order, for batch re-encryption.
+pub async fn page_after(
+    conn: &mut AnyConnection,
+    after: (i64, i64),
+    limit: i64,
+) -> StoreResult<Vec<SecretRow>> {
+    let rows = sqlx::query(
+        "SELECT person_id, version, key_id, sealed FROM record_secrets \
+         WHERE person_id > $1 OR (person_id = $1 AND version > $2) ORDER BY person_id, version LIMIT $3",
+    )
+    .bind(after.0)
+    .bind(after.1)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| SecretRow {
+            person_id: r.get(0),
+            version: r.get(1),
+            key_id: r.get(2),
+            sealed: r.get(3),
+        })
+        .collect())
+}
+
+pub async fn reseal(conn: &mut AnyConnection, row: &SecretRow) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE record_secrets SET key_id = $1, sealed = $2 WHERE person_id = $3 AND version = $4",
+    )
+    .bind(&row.key_id)
+    .bind(&row.sealed)
+    .bind(row.person_id)
+    .bind(row.version)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn count_by_key(conn: &mut AnyConnection) -> StoreResult<Vec<(String, i64)>> {
+    let rows = sqlx::query("SELECT key_id, CAST(COUNT(*) AS BIGINT) FROM record_secrets GROUP BY key_id ORDER BY key_id")
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}

@@ -1,0 +1,41 @@
+//! Alerts and deadlines.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use hoso_app::alerts::{AlertCount, AlertQuery, AlertView};
+use hoso_app::{App, Page};
+
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::Authenticated;
+
+/// Alerts in the caller's scope (computed daily), with filters.
+#[utoipa::path(get, path = "/api/v1/alerts", tag = "alerts", params(AlertQuery),
+    responses((status = 200, body = Page<AlertView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn list(
+    State(app): State<App>,
+    Authenticated(actor): Authenticated,
+    Query(q): Query<AlertQuery>,
+) -> ApiResult<Json<Page<AlertView>>> {
+    Ok(Json(app.list_alerts(&actor, q).await?))
+}
+
+/// Alert counts per kind in the caller's scope.
+#[utoipa::path(get, path = "/api/v1/alerts/summary", tag = "alerts",
+    responses((status = 200, body = Vec<AlertCount>), (status = 401, body = ErrorBody)))]
+pub async fn summary(
+    State(app): State<App>,
+    Authenticated(actor): Authenticated,
+) -> ApiResult<Json<Vec<AlertCount>>> {
+    Ok(Json(app.alert_summary(&actor).await?))
+}
+
+/// What-if: the alerts of the caller's scope as of another date (`date=YYYY-MM-DD`). Administrators.
+#[utoipa::path(get, path = "/api/v1/alerts/preview", tag = "alerts", params(AlertQuery),
+    responses((status = 200, body = Page<AlertView>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn preview(
+    State(app): State<App>,
+    Authenticated(actor): Authenticated,
+    Query(q): Query<AlertQuery>,
+) -> ApiResult<Json<Page<AlertView>>> {
+    Ok(Json(app.preview_alerts(&actor, q).await?))
+}

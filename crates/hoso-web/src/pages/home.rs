@@ -1,0 +1,160 @@
+//! The home page: what each role needs first.
+
+use askama::Template;
+use axum::extract::State;
+use hoso_app::App;
+use hoso_app::export::{Count, Dashboard};
+
+use super::{Layout, PageActor, PageResult, format, render};
+use crate::extract::Client;
+
+/// One horizontal bar.
+pub struct Bar {
+    pub label: String,
+    pub count: String,
+    /// Width in percent of the widest bar.
+    pub width: f64,
+    /// Link to the filtered list, when there is one.
+    pub href: Option<String>,
+}
+
+pub struct PyramidRow {
+    pub label: String,
+    pub men: String,
+    pub women: String,
+    pub men_width: f64,
+    pub women_width: f64,
+}
+
+fn bars(counts: &[Count], href: impl Fn(&Count) -> Option<String>) -> Vec<Bar> {
+    let max = counts.iter().map(|c| c.count).max().unwrap_or(0).max(1) as f64;
+    counts
+        .iter()
+        .map(|c| Bar {
+            label: c.label.clone(),
+            count: format::thousands(c.count),
+            width: (c.count as f64 / max * 100.0).round(),
+            href: href(c),
+        })
+        .collect()
+}
+
+pub struct OwnSummary {
+    pub id: i64,
+    pub name: String,
+    pub unit: String,
+    pub status: String,
+    pub date_of_birth: String,
+    pub position: String,
+    pub rank: String,
+    pub version: i64,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    layout: Layout,
+    staff: bool,
+    total: String,
+    working: String,
+    by_status: Vec<Bar>,
+    by_unit: Vec<Bar>,
+    by_gender: Vec<Bar>,
+    by_rank: Vec<Bar>,
+    by_category: Vec<Bar>,
+    pyramid: Vec<PyramidRow>,
+    own: Option<OwnSummary>,
+}
+
+pub async fn home(State(app): State<App>, page: PageActor, Client(client): Client) -> PageResult {
+    let layout = page.layout("Trang chủ", "home");
+    let own = match page.actor.person_id {
+        Some(id) => {
+            let view = app.get_person(&page.actor, id, &client).await?;
+            let p = app.schemas().latest().project(&view.record);
+            let catalogs = app.catalogs();
+            Some(OwnSummary {
+                id,
+                name: p.full_name,
+                unit: view.unit_name,
+                status: format::status(&view.status),
+                date_of_birth: p
+                    .date_of_birth
+                    .map(|d| format::date(&d.to_string()))
+                    .unwrap_or_default(),
+                position: p
+                    .current_position
+                    .map(|c| {
+                        catalogs
+                            .name("chuc_vu", &c)
+                            .map_or(c.clone(), str::to_string)
+                    })
+                    .unwrap_or_default(),
+                rank: p
+                    .rank_or_title_code
+                    .map(|c| hoso_app::export::rank_name(&catalogs, &c).unwrap_or(c))
+                    .unwrap_or_default(),
+                version: view.current_version,
+            })
+        }
+        None => None,
+    };
+    let staff = layout.staff;
+    let d = if staff {
+        app.dashboard(&page.actor).await?
+    } else {
+        Dashboard {
+            total: 0,
+            working: 0,
+            by_status: vec![],
+            by_unit: vec![],
+            by_gender: vec![],
+            by_rank: vec![],
+            by_category: vec![],
+            age_pyramid: vec![],
+        }
+    };
+    let max_band = d
+        .age_pyramid
+        .iter()
+        .map(|b| b.men.max(b.women))
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let pyramid = d
+        .age_pyramid
+        .iter()
+        .rev()
+        .map(|b| PyramidRow {
+            label: b.label.clone(),
+            men: format::thousands(b.men),
+            women: format::thousands(b.women),
+            men_width: (b.men as f64 / max_band * 100.0).round(),
+            women_width: (b.women as f64 / max_band * 100.0).round(),
+        })
+        .collect();
+    Ok(render(&HomePage {
+        staff,
+        total: format::thousands(d.total),
+        working: format::thousands(d.working),
+        by_status: bars(&d.by_status, |c| Some(format!("/can-bo?status={}", c.key))),
+        by_unit: bars(&d.by_unit, |c| Some(format!("/don-vi/{}", c.key))),
+        by_gender: bars(&d.by_gender, |c| {
+            (!c.key.is_empty()).then(|| format!("/can-bo?status=working&gender={}", c.key))
+        }),
+        by_rank: bars(&d.by_rank, |c| {
+            (!c.key.is_empty()).then(|| {
+                format!(
+                    "/can-bo?status=working&grade={}",
+                    format::url_encode(&c.key)
+                )
+            })
+        }),
+        by_category: bars(&d.by_category, |c| {
+            (!c.key.is_empty()).then(|| format!("/can-bo?status=working&category={}", c.key))
+        }),
+        pyramid,
+        own,
+        layout,
+    }))
+}

@@ -1,0 +1,171 @@
+//! The organisation tree, one level at a time (htmx loads the children of a unit when it is
+//! opened), and the unit page with its staff.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use hoso_app::App;
+use hoso_app::export::UnitNode;
+use hoso_app::records::PersonQuery;
+use serde::Deserialize;
+
+use super::staff::{Row, rows_for};
+use super::{Layout, PageActor, PageResult, format, render};
+
+pub struct NodeView {
+    pub id: i64,
+    pub name: String,
+    pub kind_label: String,
+    pub staff: String,
+    pub has_children: bool,
+    pub dissolved: bool,
+}
+
+fn nodes(units: Vec<UnitNode>) -> Vec<NodeView> {
+    units
+        .into_iter()
+        .map(|u| NodeView {
+            id: u.id,
+            name: u.name,
+            kind_label: u.kind_label,
+            staff: format::thousands(u.staff),
+            has_children: u.has_children,
+            dissolved: u.dissolved,
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "org_tree.html")]
+struct TreePage {
+    layout: Layout,
+    /// A single top unit (the province, or a unit administrator's unit) is opened at once.
+    root: Option<NodeView>,
+    nodes: Vec<NodeView>,
+}
+
+#[derive(Template)]
+#[template(path = "org_nodes.html")]
+struct NodesFragment {
+    nodes: Vec<NodeView>,
+}
+
+pub async fn tree(State(app): State<App>, page: PageActor) -> PageResult {
+    let mut top = nodes(app.org_children(&page.actor, None).await?);
+    let (root, nodes) = if top.len() == 1 && top[0].has_children {
+        let root = top.remove(0);
+        let children = nodes(app.org_children(&page.actor, Some(root.id)).await?);
+        (Some(root), children)
+    } else {
+        (None, top)
+    };
+    Ok(render(&TreePage {
+        layout: page.layout("Cơ cấu tổ chức", "org"),
+        root,
+        nodes,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ChildrenQuery {
+    parent: i64,
+}
+
+pub async fn children(
+    State(app): State<App>,
+    page: PageActor,
+    Query(q): Query<ChildrenQuery>,
+) -> PageResult {
+    let units = app.org_children(&page.actor, Some(q.parent)).await?;
+    Ok(render(&NodesFragment {
+        nodes: nodes(units),
+    }))
+}
+
+pub struct HistoryView {
+    pub change: String,
+    pub effective_on: String,
+    pub name: String,
+    pub decision_ref: String,
+}
+
+#[derive(Template)]
+#[template(path = "org_unit.html")]
+struct UnitPage {
+    layout: Layout,
+    id: i64,
+    name: String,
+    code: String,
+    kind_label: String,
+    valid_from: String,
+    dissolved_on: String,
+    own_staff: String,
+    subtree_staff: String,
+    children: Vec<NodeView>,
+    rows: Vec<Row>,
+    total: i64,
+    history: Vec<HistoryView>,
+}
+
+fn change_label(c: &str) -> &str {
+    match c {
+        "created" => "Thành lập",
+        "renamed" => "Đổi tên",
+        "moved" => "Chuyển đơn vị cấp trên",
+        "dissolved" => "Giải thể",
+        other => other,
+    }
+}
+
+pub async fn unit(
+    State(app): State<App>,
+    page: PageActor,
+    Path(id): Path<i64>,
+) -> Result<Response, super::PageError> {
+    let detail = app.org_unit(&page.actor, id).await?;
+    let children = app.org_children(&page.actor, Some(id)).await?;
+    let list = app
+        .list_persons(
+            &page.actor,
+            PersonQuery {
+                unit: Some(id),
+                per_page: Some(50),
+                ..PersonQuery::default()
+            },
+        )
+        .await?;
+    let names = app
+        .unit_names(&page.actor, list.items.iter().map(|i| i.unit_id).collect())
+        .await?;
+    let catalogs = app.catalogs();
+    let rows = rows_for(&list.items, &names, &catalogs);
+    Ok(render(&UnitPage {
+        layout: page.layout(detail.unit.name.clone(), "org"),
+        id,
+        name: detail.unit.name,
+        code: detail.unit.code,
+        kind_label: detail.unit.kind_label,
+        valid_from: format::date(&detail.unit.valid_from),
+        dissolved_on: detail
+            .unit
+            .dissolved_on
+            .as_deref()
+            .map(format::date)
+            .unwrap_or_default(),
+        own_staff: format::thousands(detail.unit.staff_count),
+        subtree_staff: format::thousands(detail.subtree_staff_count),
+        children: nodes(children),
+        rows,
+        total: list.total,
+        history: detail
+            .history
+            .into_iter()
+            .map(|h| HistoryView {
+                change: change_label(&h.change).to_string(),
+                effective_on: format::date(&h.effective_on),
+                name: h.name,
+                decision_ref: h.decision_ref.unwrap_or_default(),
+            })
+            .collect(),
+    }))
+}

@@ -1,0 +1,907 @@
+//! The record page (every section of the sơ yếu lý lịch, rendered from the schema) and its edit
+//! forms, one per section, generated from the schema as well.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use hoso_app::records::{PersonView, UpdateRecord};
+use hoso_app::{App, AppError};
+use hoso_domain::access::AccessLevel;
+use hoso_domain::catalog::Catalogs;
+use hoso_domain::schema::{Field, FieldKind, RecordDoc, Requirement, Section};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::{Layout, PageActor, PageError, PageResult, format, render, render_status};
+use crate::extract::Client;
+
+/// One field of a single section, for reading.
+pub struct FieldView {
+    pub label: String,
+    pub value: String,
+}
+
+pub struct SectionView {
+    pub id: String,
+    pub label: String,
+    pub repeating: bool,
+    pub fields: Vec<FieldView>,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub is_empty: bool,
+}
+
+pub struct VersionView {
+    pub version: i64,
+    pub at: String,
+    pub by: String,
+    pub note: String,
+    pub hash: String,
+}
+
+#[derive(Template)]
+#[template(path = "record.html")]
+struct RecordPage {
+    layout: Layout,
+    id: i64,
+    name: String,
+    unit_name: String,
+    status: String,
+    version: i64,
+    clearance: String,
+    may_edit: bool,
+    saved: bool,
+    sections: Vec<SectionView>,
+    versions: Vec<VersionView>,
+}
+
+fn clearance_of(view: &PersonView) -> AccessLevel {
+    serde_json::from_value(Value::String(view.clearance.clone())).unwrap_or(AccessLevel::Public)
+}
+
+fn name_of(view: &PersonView) -> String {
+    view.record
+        .get("general")
+        .and_then(|g| g.get("birth_full_name"))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string()
+}
+
+/// A value as the reader sees it: dates dd/mm/yyyy, money with dots and đ, codes by name.
+fn display(
+    field: &Field,
+    value: &Value,
+    catalogs: &Catalogs,
+    units: &HashMap<i64, String>,
+) -> String {
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    let catalog_name = |code: &str| -> String {
+        field
+            .catalog
+            .as_ref()
+            .and_then(|c| c.catalog_names().find_map(|n| catalogs.name(n, code)))
+            .map_or_else(|| code.to_string(), str::to_string)
+    };
+    match field.kind {
+        FieldKind::Date => value
+            .as_str()
+            .map(format::date)
+            .unwrap_or_else(|| text(value)),
+        FieldKind::MonthYear => value
+            .as_str()
+            .map(format::month_year)
+            .unwrap_or_else(|| text(value)),
+        FieldKind::Money => value
+            .as_i64()
+            .map(format::money)
+            .unwrap_or_else(|| text(value)),
+        FieldKind::Decimal => value
+            .as_f64()
+            .map(format::decimal)
+            .unwrap_or_else(|| text(value)),
+        FieldKind::Percent => value
+            .as_f64()
+            .map(|x| format!("{} %", format::decimal(x)))
+            .unwrap_or_else(|| text(value)),
+        FieldKind::Bool => match value.as_bool() {
+            Some(true) => "Có".into(),
+            Some(false) => "Không".into(),
+            None => text(value),
+        },
+        FieldKind::Catalog => value
+            .as_str()
+            .map(catalog_name)
+            .unwrap_or_else(|| text(value)),
+        FieldKind::CatalogList => value
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(catalog_name)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_default(),
+        FieldKind::Choice => value
+            .as_str()
+            .map(|c| field.choice_label(c).unwrap_or(c).to_string())
+            .unwrap_or_else(|| text(value)),
+        FieldKind::Gender => value
+            .as_str()
+            .map(|g| format::gender(g).to_string())
+            .unwrap_or_default(),
+        FieldKind::Address => {
+            let part = |k: &str| value.get(k).and_then(Value::as_str).unwrap_or("").trim();
+            let province = value
+                .get("province_code")
+                .and_then(Value::as_str)
+                .map(|c| {
+                    catalogs
+                        .name("tinh_thanh", c)
+                        .or_else(|| catalogs.name("tinh_thanh_truoc_2025", c))
+                        .unwrap_or(c)
+                        .to_string()
+                })
+                .unwrap_or_default();
+            [part("detail"), part("commune"), province.as_str()]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+        FieldKind::OrgUnit => match value.as_i64() {
+            Some(id) => units
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| format!("Đơn vị mã {id}")),
+            None => text(value),
+        },
+        FieldKind::Attachment => {
+            if value.is_null() {
+                String::new()
+            } else {
+                "Đã có tệp đính kèm".into()
+            }
+        }
+        FieldKind::Text | FieldKind::NationalId | FieldKind::Year | FieldKind::Integer => {
+            text(value)
+        }
+    }
+}
+
+fn sections_view(view: &PersonView, app: &App, units: &HashMap<i64, String>) -> Vec<SectionView> {
+    let schema = app.schemas().latest();
+    let catalogs = app.catalogs();
+    let clearance = clearance_of(view);
+    let mut out = Vec::new();
+    for section in &schema.sections {
+        if section.min_access() > clearance {
+            continue;
+        }
+        let visible: Vec<&Field> = section
+            .fields
+            .iter()
+            .filter(|f| f.access <= clearance)
+            .collect();
+        let value = view.record.get(&section.id);
+        if section.repeating {
+            let rows: Vec<Vec<String>> = value
+                .and_then(Value::as_array)
+                .map(|rows| {
+                    rows.iter()
+                        .map(|row| {
+                            visible
+                                .iter()
+                                .map(|f| {
+                                    row.get(&f.id)
+                                        .map(|v| display(f, v, &catalogs, units))
+                                        .unwrap_or_default()
+                                })
+                                .collect()
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            out.push(SectionView {
+                id: section.id.clone(),
+                label: section.label.clone(),
+                repeating: true,
+                fields: vec![],
+                columns: visible.iter().map(|f| f.label.clone()).collect(),
+                is_empty: rows.is_empty(),
+                rows,
+            });
+        } else {
+            let fields: Vec<FieldView> = visible
+                .iter()
+                .filter_map(|f| {
+                    let v = value.and_then(|s| s.get(&f.id))?;
+                    let shown = display(f, v, &catalogs, units);
+                    (!shown.is_empty()).then(|| FieldView {
+                        label: f.label.clone(),
+                        value: shown,
+                    })
+                })
+                .collect();
+            out.push(SectionView {
+                id: section.id.clone(),
+                label: section.label.clone(),
+                repeating: false,
+                is_empty: fields.is_empty(),
+                fields,
+                columns: vec![],
+                rows: vec![],
+            });
+        }
+    }
+    out
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ShowQuery {
+    #[serde(default)]
+    da_luu: Option<String>,
+}
+
+pub async fn show(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Path(id): Path<i64>,
+    Query(q): Query<ShowQuery>,
+) -> PageResult {
+    let view = app.get_person(&page.actor, id, &client).await?;
+    let versions = app.versions(&page.actor, id).await?;
+    let name = name_of(&view);
+    let nav = if page.actor.person_id == Some(id) {
+        "own"
+    } else {
+        "staff"
+    };
+    let may_edit = may_edit(&page, &view);
+    // Names of the units the record links to (those the viewer may see).
+    let mut units: HashMap<i64, String> = HashMap::new();
+    units.insert(view.unit_id, view.unit_name.clone());
+    for (section, field) in app.schemas().latest().fields() {
+        if field.kind != FieldKind::OrgUnit || section.repeating {
+            continue;
+        }
+        let Some(id) = view
+            .record
+            .get(&section.id)
+            .and_then(|s| s.get(&field.id))
+            .and_then(Value::as_i64)
+        else {
+            continue;
+        };
+        if let std::collections::hash_map::Entry::Vacant(e) = units.entry(id)
+            && let Ok(unit) = app.org_unit(&page.actor, id).await
+        {
+            e.insert(unit.unit.name);
+        }
+    }
+    Ok(render(&RecordPage {
+        layout: page.layout(name.clone(), nav),
+        id,
+        sections: sections_view(&view, &app, &units),
+        versions: versions
+            .iter()
+            .rev()
+            .map(|v| VersionView {
+                version: v.version,
+                at: format::instant(v.created_at),
+                by: v
+                    .created_by
+                    .map(|a| format!("Tài khoản #{a}"))
+                    .unwrap_or_else(|| "Hệ thống".into()),
+                note: v.note.clone().unwrap_or_default(),
+                hash: v.hash.chars().take(12).collect(),
+            })
+            .collect(),
+        name,
+        unit_name: view.unit_name.clone(),
+        status: format::status(&view.status),
+        version: view.current_version,
+        clearance: clearance_of(&view).label_vi().to_string(),
+        may_edit,
+        saved: q.da_luu.is_some(),
+    }))
+}
+
+/// Whether to offer the edit forms: the account may change records and sees the whole record
+/// (a partial view cannot be written back without losing the hidden fields). The use case
+/// decides in the end.
+fn may_edit(page: &PageActor, view: &PersonView) -> bool {
+    !page.actor.write_scope().is_empty() && clearance_of(view) == AccessLevel::Secret
+}
+
+// ───────────────────────────── edit forms ─────────────────────────────
+
+/// Raw form values by input name (several for multi-selects).
+type Raw = HashMap<String, Vec<String>>;
+
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// One input of the form, with everything the template needs.
+pub struct Input {
+    /// Form name: `field`, `field.detail` (address parts), `r2.field` (row 2 of a list).
+    pub name: String,
+    /// HTML id.
+    pub html_id: String,
+    pub label: String,
+    /// text, textarea, date, month, number, select, multi, address, readonly.
+    pub widget: &'static str,
+    pub value: String,
+    pub maxlength: usize,
+    pub options: Vec<Opt>,
+    pub required: bool,
+    pub help: String,
+    pub error: Option<String>,
+    /// For addresses: the province select options, commune and detail values.
+    pub commune: String,
+    pub detail: String,
+}
+
+pub struct RowInputs {
+    pub number: usize,
+    pub inputs: Vec<Input>,
+}
+
+#[derive(Template)]
+#[template(path = "record_edit.html")]
+struct EditPage {
+    layout: Layout,
+    id: i64,
+    name: String,
+    section_id: String,
+    section_label: String,
+    repeating: bool,
+    version: i64,
+    inputs: Vec<Input>,
+    rows: Vec<RowInputs>,
+    row_count: usize,
+    errors: Vec<String>,
+    has_errors: bool,
+    conflict: Option<String>,
+}
+
+fn editable(f: &Field) -> bool {
+    !matches!(f.kind, FieldKind::Attachment | FieldKind::OrgUnit)
+}
+
+fn html_id(name: &str) -> String {
+    format!("f-{}", name.replace('.', "-"))
+}
+
+/// Flattens a section value (one object) into raw form values under `prefix`.
+fn to_raw(section: &Section, obj: Option<&Map<String, Value>>, prefix: &str, raw: &mut Raw) {
+    let Some(obj) = obj else { return };
+    for f in section.fields.iter().filter(|f| editable(f)) {
+        let Some(v) = obj.get(&f.id) else { continue };
+        let name = format!("{prefix}{}", f.id);
+        match (f.kind, v) {
+            (FieldKind::Address, Value::Object(parts)) => {
+                for (k, pv) in parts {
+                    if let Some(s) = pv.as_str() {
+                        raw.insert(format!("{name}.{k}"), vec![s.to_string()]);
+                    }
+                }
+            }
+            (FieldKind::CatalogList, Value::Array(items)) => {
+                raw.insert(
+                    name,
+                    items
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect(),
+                );
+            }
+            (_, Value::String(s)) => {
+                raw.insert(name, vec![s.clone()]);
+            }
+            (_, Value::Null) => {}
+            (_, other) => {
+                raw.insert(name, vec![other.to_string()]);
+            }
+        }
+    }
+}
+
+fn first<'a>(raw: &'a Raw, name: &str) -> &'a str {
+    raw.get(name)
+        .and_then(|v| v.first())
+        .map(|s| s.trim())
+        .unwrap_or("")
+}
+
+/// Reads one field from raw form values into its JSON value (`None` when left empty). A value
+/// that does not parse is passed on as text so the validator names the problem.
+fn from_raw(f: &Field, raw: &Raw, name: &str) -> Option<Value> {
+    match f.kind {
+        FieldKind::Address => {
+            let mut obj = Map::new();
+            for part in ["province_code", "commune", "detail"] {
+                let v = first(raw, &format!("{name}.{part}"));
+                if !v.is_empty() {
+                    obj.insert(part.into(), Value::String(v.into()));
+                }
+            }
+            (!obj.is_empty()).then_some(Value::Object(obj))
+        }
+        FieldKind::CatalogList => {
+            let items: Vec<Value> = raw
+                .get(name)
+                .into_iter()
+                .flatten()
+                .map(|s| s.trim())
+                .filter(|s| !s.is_empty())
+                .map(|s| Value::String(s.into()))
+                .collect();
+            (!items.is_empty()).then_some(Value::Array(items))
+        }
+        _ => {
+            let v = first(raw, name);
+            if v.is_empty() {
+                return None;
+            }
+            Some(match f.kind {
+                FieldKind::Year | FieldKind::Integer | FieldKind::Money => v
+                    .replace(['.', ' '], "")
+                    .parse::<i64>()
+                    .map(Value::from)
+                    .unwrap_or_else(|_| Value::String(v.into())),
+                FieldKind::Decimal | FieldKind::Percent => v
+                    .replace(',', ".")
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(|x| serde_json::Number::from_f64(x).map(Value::Number))
+                    .unwrap_or_else(|| Value::String(v.into())),
+                FieldKind::Bool => match v {
+                    "true" => Value::Bool(true),
+                    "false" => Value::Bool(false),
+                    other => Value::String(other.into()),
+                },
+                _ => Value::String(v.into()),
+            })
+        }
+    }
+}
+
+/// Builds a section object from the form, starting from the stored one so that fields the form
+/// does not edit (attachments, unit links) are kept.
+fn section_object(
+    section: &Section,
+    base: Option<&Map<String, Value>>,
+    raw: &Raw,
+    prefix: &str,
+) -> Map<String, Value> {
+    let mut obj = base.cloned().unwrap_or_default();
+    for f in section.fields.iter().filter(|f| editable(f)) {
+        match from_raw(f, raw, &format!("{prefix}{}", f.id)) {
+            Some(v) => {
+                obj.insert(f.id.clone(), v);
+            }
+            None => {
+                obj.remove(&f.id);
+            }
+        }
+    }
+    obj
+}
+
+fn inputs_for(
+    section: &Section,
+    raw: &Raw,
+    prefix: &str,
+    catalogs: &Catalogs,
+    errors: &HashMap<String, String>,
+) -> Vec<Input> {
+    section
+        .fields
+        .iter()
+        .filter(|f| editable(f))
+        .map(|f| {
+            let name = format!("{prefix}{}", f.id);
+            let value = first(raw, &name).to_string();
+            let widget = match f.kind {
+                FieldKind::Text if f.multiline => "textarea",
+                FieldKind::Text | FieldKind::NationalId => "text",
+                FieldKind::Date => "date",
+                FieldKind::MonthYear => "month",
+                FieldKind::Year | FieldKind::Integer | FieldKind::Money => "number",
+                FieldKind::Decimal | FieldKind::Percent => "number",
+                FieldKind::Bool | FieldKind::Catalog | FieldKind::Choice | FieldKind::Gender => {
+                    "select"
+                }
+                FieldKind::CatalogList => "multi",
+                FieldKind::Address => "address",
+                FieldKind::OrgUnit | FieldKind::Attachment => "readonly",
+            };
+            let selected: Vec<&str> = raw
+                .get(&name)
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .collect();
+            let mut options: Vec<Opt> = match f.kind {
+                FieldKind::Bool => vec![("true", "Có"), ("false", "Không")]
+                    .into_iter()
+                    .map(|(v, l)| Opt {
+                        selected: value == v,
+                        value: v.into(),
+                        label: l.into(),
+                    })
+                    .collect(),
+                FieldKind::Gender => vec![("nam", "Nam"), ("nu", "Nữ")]
+                    .into_iter()
+                    .map(|(v, l)| Opt {
+                        selected: value == v,
+                        value: v.into(),
+                        label: l.into(),
+                    })
+                    .collect(),
+                FieldKind::Choice => f
+                    .choices
+                    .iter()
+                    .map(|c| Opt {
+                        selected: value == c.code,
+                        value: c.code.clone(),
+                        label: c.label.clone(),
+                    })
+                    .collect(),
+                FieldKind::Catalog | FieldKind::CatalogList => {
+                    let mut out: Vec<Opt> = Vec::new();
+                    if let Some(cref) = &f.catalog {
+                        for cat in cref.catalog_names() {
+                            for item in catalogs.items(cat) {
+                                if !cref.kinds.is_empty()
+                                    && !item
+                                        .kind
+                                        .as_deref()
+                                        .is_some_and(|k| cref.kinds.iter().any(|x| x == k))
+                                {
+                                    continue;
+                                }
+                                if out.iter().any(|o| o.value == item.code) {
+                                    continue;
+                                }
+                                out.push(Opt {
+                                    selected: selected.contains(&item.code.as_str()),
+                                    value: item.code.clone(),
+                                    label: item.name.clone(),
+                                });
+                            }
+                        }
+                    }
+                    out
+                }
+                FieldKind::Address => {
+                    let code = first(raw, &format!("{name}.province_code")).to_string();
+                    let mut out: Vec<Opt> = catalogs
+                        .items("tinh_thanh")
+                        .iter()
+                        .map(|i| Opt {
+                            selected: i.code == code,
+                            value: i.code.clone(),
+                            label: i.name.clone(),
+                        })
+                        .collect();
+                    if !code.is_empty() && !out.iter().any(|o| o.selected) {
+                        let label = catalogs
+                            .name("tinh_thanh_truoc_2025", &code)
+                            .map(|n| format!("{n} (trước 01/7/2025)"))
+                            .unwrap_or_else(|| code.clone());
+                        out.push(Opt {
+                            selected: true,
+                            value: code,
+                            label,
+                        });
+                    }
+                    out
+                }
+                _ => vec![],
+            };
+            // Keep a stored code that is no longer in the catalog, rather than losing it.
+            if matches!(f.kind, FieldKind::Catalog | FieldKind::Choice)
+                && !value.is_empty()
+                && !options.iter().any(|o| o.selected)
+            {
+                options.push(Opt {
+                    selected: true,
+                    value: value.clone(),
+                    label: value.clone(),
+                });
+            }
+            Input {
+                html_id: html_id(&name),
+                label: f.label.clone(),
+                widget,
+                maxlength: f.max_chars(),
+                options,
+                required: f.required == Requirement::Yes,
+                help: f.help.clone().unwrap_or_default(),
+                error: errors
+                    .iter()
+                    .filter(|(path, _)| *path == &name || path.starts_with(&format!("{name}.")))
+                    .map(|(_, m)| m.clone())
+                    .next(),
+                commune: first(raw, &format!("{name}.commune")).to_string(),
+                detail: first(raw, &format!("{name}.detail")).to_string(),
+                value,
+                name,
+            }
+        })
+        .collect()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EditPath {
+    id: i64,
+    section: String,
+}
+
+struct FormState {
+    raw: Raw,
+    rows: usize,
+    /// Validation messages by input name.
+    errors: HashMap<String, String>,
+    other_errors: Vec<String>,
+    conflict: Option<String>,
+}
+
+fn edit_page(
+    app: &App,
+    page: &PageActor,
+    view: &PersonView,
+    section: &Section,
+    state: FormState,
+) -> EditPage {
+    let catalogs = app.catalogs();
+    let (inputs, rows) = if section.repeating {
+        let rows = (0..state.rows)
+            .map(|i| RowInputs {
+                number: i + 1,
+                inputs: inputs_for(
+                    section,
+                    &state.raw,
+                    &format!("r{i}."),
+                    &catalogs,
+                    &state.errors,
+                ),
+            })
+            .collect();
+        (vec![], rows)
+    } else {
+        (
+            inputs_for(section, &state.raw, "", &catalogs, &state.errors),
+            vec![],
+        )
+    };
+    let name = name_of(view);
+    let has_errors = !state.other_errors.is_empty()
+        || inputs.iter().any(|i| i.error.is_some())
+        || rows
+            .iter()
+            .any(|r: &RowInputs| r.inputs.iter().any(|i| i.error.is_some()));
+    EditPage {
+        has_errors,
+        layout: page.layout(format!("Sửa: {}", section.label), "staff"),
+        id: view.id,
+        name,
+        section_id: section.id.clone(),
+        section_label: section.label.clone(),
+        repeating: section.repeating,
+        version: view.current_version,
+        inputs,
+        rows,
+        row_count: state.rows,
+        errors: state.other_errors,
+        conflict: state.conflict,
+    }
+}
+
+fn find_section<'a>(app: &'a App, id: &str) -> Result<&'a Section, PageError> {
+    app.schemas()
+        .latest()
+        .section(id)
+        .ok_or(PageError::App(AppError::NotFound(
+            "Không có mục này trong hồ sơ.",
+        )))
+}
+
+pub async fn edit_form(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Path(p): Path<EditPath>,
+) -> PageResult {
+    let section = find_section(&app, &p.section)?;
+    let view = app.get_person(&page.actor, p.id, &client).await?;
+    if !may_edit(&page, &view) {
+        return Err(AppError::Forbidden.into());
+    }
+    let mut raw = Raw::new();
+    let value = view.record.get(&section.id);
+    let rows = if section.repeating {
+        let items = value.and_then(Value::as_array).cloned().unwrap_or_default();
+        for (i, row) in items.iter().enumerate() {
+            to_raw(section, row.as_object(), &format!("r{i}."), &mut raw);
+        }
+        items.len() + 1
+    } else {
+        to_raw(section, value.and_then(Value::as_object), "", &mut raw);
+        0
+    };
+    let state = FormState {
+        raw,
+        rows,
+        errors: HashMap::new(),
+        other_errors: vec![],
+        conflict: None,
+    };
+    Ok(render(&edit_page(&app, &page, &view, section, state)))
+}
+
+pub async fn edit_submit(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Path(p): Path<EditPath>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let mut raw = Raw::new();
+    for (k, v) in pairs {
+        raw.entry(k).or_default().push(v);
+    }
+    page.check_csrf(raw.get("_csrf").and_then(|v| v.first()).map(String::as_str))?;
+    let section = find_section(&app, &p.section)?;
+    let view = app.get_person(&page.actor, p.id, &client).await?;
+    if !may_edit(&page, &view) {
+        return Err(AppError::Forbidden.into());
+    }
+    let expected_version: i64 = first(&raw, "_version").parse().map_err(|_| {
+        PageError::App(AppError::BadRequest(
+            "Thiếu phiên bản hồ sơ trong biểu mẫu. Vui lòng tải lại trang.".into(),
+        ))
+    })?;
+    let rows: usize = first(&raw, "_rows").parse::<usize>().unwrap_or(0).min(500);
+
+    // Build the section; for lists, rows left entirely empty are dropped, and `kept` maps each
+    // stored row back to its row on the form (for error messages).
+    let mut kept: Vec<usize> = Vec::new();
+    let new_value = if section.repeating {
+        let stored = view
+            .record
+            .get(&section.id)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        for i in 0..rows {
+            let prefix = format!("r{i}.");
+            let empty = section
+                .fields
+                .iter()
+                .filter(|f| editable(f))
+                .all(|f| from_raw(f, &raw, &format!("{prefix}{}", f.id)).is_none());
+            if empty {
+                continue;
+            }
+            let base = stored.get(i).and_then(Value::as_object);
+            out.push(Value::Object(section_object(section, base, &raw, &prefix)));
+            kept.push(i);
+        }
+        Value::Array(out)
+    } else {
+        let base = view.record.get(&section.id).and_then(Value::as_object);
+        Value::Object(section_object(section, base, &raw, ""))
+    };
+    let mut doc: RecordDoc = view.record.clone();
+    doc.insert(section.id.clone(), new_value);
+
+    let input = UpdateRecord {
+        expected_version,
+        record: doc,
+        unit_id: None,
+        status: None,
+        note: Some(format!("Sửa mục “{}” trên trang web", section.label)),
+    };
+    let failure = match app.update_record(&page.actor, p.id, input, &client).await {
+        Ok(_) => {
+            return Ok(
+                Redirect::to(&format!("/ho-so/{}?da_luu=1#muc-{}", p.id, section.id))
+                    .into_response(),
+            );
+        }
+        Err(e) => e,
+    };
+    let mut state = FormState {
+        raw,
+        rows,
+        errors: HashMap::new(),
+        other_errors: vec![],
+        conflict: None,
+    };
+    let status = match failure {
+        AppError::Invalid(errors) => {
+            for e in errors.iter() {
+                match form_name(&section.id, section.repeating, &e.path, &kept) {
+                    Some(name) => {
+                        state
+                            .errors
+                            .entry(name)
+                            .or_insert_with(|| e.message.clone());
+                    }
+                    None => state.other_errors.push(e.message.clone()),
+                }
+            }
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        AppError::Conflict(message) => {
+            state.conflict = Some(message);
+            StatusCode::CONFLICT
+        }
+        e @ (AppError::Duplicate { .. } | AppError::BadRequest(_)) => {
+            state.other_errors.push(e.to_string());
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        other => return Err(other.into()),
+    };
+    let mut page_view = edit_page(&app, &page, &view, section, state);
+    // Keep the version the user edited, so that a stale form stays stale.
+    page_view.version = expected_version;
+    Ok(render_status(status, &page_view))
+}
+
+/// The form input an error path points at: `general.date_of_birth` → `date_of_birth`,
+/// `family_members[2].birth_year` → `r{kept[2]}.birth_year`; `None` for other sections.
+fn form_name(section: &str, repeating: bool, path: &str, kept: &[usize]) -> Option<String> {
+    if repeating {
+        let rest = path.strip_prefix(section)?.strip_prefix('[')?;
+        let (index, field) = rest.split_once("].")?;
+        let form_row = kept.get(index.parse::<usize>().ok()?)?;
+        Some(format!("r{form_row}.{field}"))
+    } else {
+        let field = path.strip_prefix(section)?.strip_prefix('.')?;
+        Some(field.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::form_name;
+
+    #[test]
+    fn error_paths_map_to_inputs() {
+        assert_eq!(
+            form_name("general", false, "general.date_of_birth", &[]).as_deref(),
+            Some("date_of_birth")
+        );
+        assert_eq!(
+            form_name(
+                "family_members",
+                true,
+                "family_members[1].birth_year",
+                &[0, 3]
+            )
+            .as_deref(),
+            Some("r3.birth_year")
+        );
+        assert_eq!(form_name("general", false, "salary.step", &[]), None);
+    }
+}

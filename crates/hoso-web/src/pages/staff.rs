@@ -1,0 +1,474 @@
+//! The staff list: search as you type, filters, sort, paging, chosen columns, and the Excel
+//! export of everything that matches.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use hoso_app::org::OrgUnitView;
+use hoso_app::records::{PersonQuery, PersonSummary};
+use hoso_app::{App, AppError};
+use hoso_domain::catalog::Catalogs;
+use hoso_domain::org::PersonStatus;
+
+use super::{Layout, PageActor, PageError, PageResult, format, is_htmx, render};
+
+/// Columns a user may show, with their Vietnamese headers. The name is always shown.
+pub const COLUMNS: &[(&str, &str)] = &[
+    ("dob", "Ngày sinh"),
+    ("gender", "Giới tính"),
+    ("unit", "Đơn vị"),
+    ("category", "Đối tượng"),
+    ("rank", "Ngạch/chức danh"),
+    ("step", "Bậc"),
+    ("coef", "Hệ số lương"),
+    ("position", "Chức vụ"),
+    ("status", "Trạng thái"),
+];
+const DEFAULT_COLUMNS: &[&str] = &["dob", "gender", "unit", "rank", "position", "status"];
+
+/// One person in a list, every column formatted for display.
+pub struct Row {
+    pub id: i64,
+    pub name: String,
+    pub dob: String,
+    pub gender: String,
+    pub unit: String,
+    pub category: String,
+    pub rank: String,
+    pub step: String,
+    pub coef: String,
+    pub position: String,
+    pub status: String,
+}
+
+impl Row {
+    pub fn cell(&self, col: &str) -> &str {
+        match col {
+            "dob" => &self.dob,
+            "gender" => &self.gender,
+            "unit" => &self.unit,
+            "category" => &self.category,
+            "rank" => &self.rank,
+            "step" => &self.step,
+            "coef" => &self.coef,
+            "position" => &self.position,
+            "status" => &self.status,
+            _ => "",
+        }
+    }
+}
+
+pub fn rows_for(
+    items: &[PersonSummary],
+    names: &HashMap<i64, String>,
+    catalogs: &Catalogs,
+) -> Vec<Row> {
+    items
+        .iter()
+        .map(|p| Row {
+            id: p.id,
+            name: p.full_name.clone(),
+            dob: p
+                .date_of_birth
+                .as_deref()
+                .map(format::date)
+                .unwrap_or_default(),
+            gender: p
+                .gender
+                .as_deref()
+                .map(format::gender)
+                .unwrap_or_default()
+                .into(),
+            unit: names
+                .get(&p.unit_id)
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+            category: p
+                .personnel_category
+                .as_deref()
+                .map(format::category)
+                .unwrap_or_default()
+                .into(),
+            rank: p
+                .rank_code
+                .as_deref()
+                .map(|c| hoso_app::export::rank_name(catalogs, c).unwrap_or_else(|| c.to_string()))
+                .unwrap_or_default(),
+            step: p.salary_step.map(|s| s.to_string()).unwrap_or_default(),
+            coef: p
+                .salary_coefficient
+                .map(format::decimal)
+                .unwrap_or_default(),
+            position: p
+                .current_position
+                .as_deref()
+                .map(|c| catalogs.name("chuc_vu", c).unwrap_or(c).to_string())
+                .unwrap_or_default(),
+            status: format::status(&p.status),
+        })
+        .collect()
+}
+
+/// The list's parameters, as read from the query string (empty values are absent).
+#[derive(Debug, Clone, Default)]
+pub struct Params {
+    pub q: String,
+    pub unit: Option<i64>,
+    pub status: String,
+    pub grade: String,
+    pub category: String,
+    pub gender: String,
+    pub sort: String,
+    pub page: i64,
+    pub per_page: i64,
+    pub cols: Vec<String>,
+}
+
+impl Params {
+    pub fn parse(pairs: &[(String, String)]) -> Params {
+        let mut p = Params {
+            page: 1,
+            per_page: 25,
+            ..Params::default()
+        };
+        let mut cols_given = false;
+        for (k, v) in pairs {
+            let v = v.trim();
+            match k.as_str() {
+                "q" => p.q = v.chars().take(100).collect(),
+                "unit" => p.unit = v.parse().ok(),
+                "status" if PersonStatus::parse(v).is_some() => p.status = v.into(),
+                "grade" => p.grade = v.chars().take(20).collect(),
+                "category" if !format::category(v).is_empty() => p.category = v.into(),
+                "gender" if v == "nam" || v == "nu" => p.gender = v.into(),
+                "sort" if SORTS.iter().any(|(s, _)| *s == v) => p.sort = v.into(),
+                "page" => p.page = v.parse().unwrap_or(1).max(1),
+                "per_page" => p.per_page = v.parse().unwrap_or(25).clamp(10, 200),
+                "cot" => {
+                    cols_given = true;
+                    if COLUMNS.iter().any(|(c, _)| *c == v) && !p.cols.iter().any(|c| c == v) {
+                        p.cols.push(v.into());
+                    }
+                }
+                "cot_chon" => cols_given = true,
+                _ => {}
+            }
+        }
+        if !cols_given {
+            p.cols = DEFAULT_COLUMNS.iter().map(|s| s.to_string()).collect();
+        }
+        // Keep the declared order.
+        p.cols
+            .sort_by_key(|c| COLUMNS.iter().position(|(k, _)| k == c));
+        p
+    }
+
+    fn some(s: &str) -> Option<String> {
+        (!s.is_empty()).then(|| s.to_string())
+    }
+
+    pub fn query(&self) -> PersonQuery {
+        PersonQuery {
+            q: Self::some(&self.q),
+            unit: self.unit,
+            status: Self::some(&self.status),
+            grade: Self::some(&self.grade),
+            category: Self::some(&self.category),
+            gender: Self::some(&self.gender),
+            sort: Self::some(&self.sort),
+            page: Some(self.page),
+            per_page: Some(self.per_page),
+        }
+    }
+
+    /// The query string of this list, at another page.
+    pub fn qs(&self, page: i64) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        for (k, v) in [
+            ("q", &self.q),
+            ("status", &self.status),
+            ("grade", &self.grade),
+            ("category", &self.category),
+            ("gender", &self.gender),
+            ("sort", &self.sort),
+        ] {
+            if !v.is_empty() {
+                parts.push(format!("{k}={}", format::url_encode(v)));
+            }
+        }
+        if let Some(u) = self.unit {
+            parts.push(format!("unit={u}"));
+        }
+        if page > 1 {
+            parts.push(format!("page={page}"));
+        }
+        if self.per_page != 25 {
+            parts.push(format!("per_page={}", self.per_page));
+        }
+        parts.push("cot_chon=1".into());
+        for c in &self.cols {
+            parts.push(format!("cot={c}"));
+        }
+        parts.join("&")
+    }
+
+    pub fn shows(&self, col: &str) -> bool {
+        self.cols.iter().any(|c| c == col)
+    }
+}
+
+pub const SORTS: &[(&str, &str)] = &[
+    ("name", "Họ tên (A–Z)"),
+    ("-name", "Họ tên (Z–A)"),
+    ("date_of_birth", "Ngày sinh (già trước)"),
+    ("-date_of_birth", "Ngày sinh (trẻ trước)"),
+    ("rank", "Ngạch/chức danh"),
+    ("-updated", "Mới cập nhật"),
+];
+
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+fn opts<'a>(items: impl IntoIterator<Item = (&'a str, String)>, current: &str) -> Vec<Opt> {
+    items
+        .into_iter()
+        .map(|(v, l)| Opt {
+            selected: v == current,
+            value: v.to_string(),
+            label: l,
+        })
+        .collect()
+}
+
+pub struct ColumnChoice {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "staff.html")]
+struct ListPage {
+    layout: Layout,
+    p: Params,
+    results: Results,
+    units: Vec<Opt>,
+    statuses: Vec<Opt>,
+    genders: Vec<Opt>,
+    categories: Vec<Opt>,
+    ranks: Vec<Opt>,
+    titles: Vec<Opt>,
+    sorts: Vec<Opt>,
+    columns: Vec<ColumnChoice>,
+}
+
+#[derive(Template)]
+#[template(path = "staff_results.html")]
+pub struct Results {
+    pub rows: Vec<Row>,
+    pub headers: Vec<(&'static str, &'static str)>,
+    pub total: String,
+    pub total_n: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub export: String,
+}
+
+pub async fn list(
+    State(app): State<App>,
+    page: PageActor,
+    headers: HeaderMap,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> PageResult {
+    let p = Params::parse(&pairs);
+    let list = app.list_persons(&page.actor, p.query()).await?;
+    let names = app
+        .unit_names(&page.actor, list.items.iter().map(|i| i.unit_id).collect())
+        .await?;
+    let catalogs = app.catalogs();
+    let rows = rows_for(&list.items, &names, &catalogs);
+    let pages = ((list.total + p.per_page - 1) / p.per_page).max(1);
+    let results = Results {
+        rows,
+        headers: COLUMNS
+            .iter()
+            .filter(|(c, _)| p.shows(c))
+            .copied()
+            .collect(),
+        total: format::thousands(list.total),
+        total_n: list.total,
+        page: p.page,
+        pages,
+        prev: (p.page > 1).then(|| format!("/can-bo?{}", p.qs(p.page - 1))),
+        next: (p.page < pages).then(|| format!("/can-bo?{}", p.qs(p.page + 1))),
+        export: format!("/can-bo/xuat-excel?{}", p.qs(1)),
+    };
+    if is_htmx(&headers) {
+        return Ok(render(&results));
+    }
+    let units: Vec<OrgUnitView> = app.org_units(&page.actor).await?;
+    // Unit filter: the upper levels of the tree (and the chosen unit), indented by depth.
+    let min_depth = units.iter().map(|u| u.depth).min().unwrap_or(0);
+    let unit_opts: Vec<Opt> = units
+        .iter()
+        .filter(|u| u.depth <= min_depth + 2 || Some(u.id) == p.unit)
+        .map(|u| Opt {
+            value: u.id.to_string(),
+            label: format!(
+                "{}{}",
+                "\u{2003}".repeat((u.depth - min_depth) as usize),
+                u.name
+            ),
+            selected: Some(u.id) == p.unit,
+        })
+        .collect();
+    let catalog_opts = |name: &str| -> Vec<Opt> {
+        catalogs
+            .items(name)
+            .iter()
+            .map(|i| Opt {
+                selected: i.code == p.grade,
+                value: i.code.clone(),
+                label: format!("{} ({})", i.name, i.code),
+            })
+            .collect()
+    };
+    Ok(render(&ListPage {
+        layout: page.layout("Danh sách cán bộ", "staff"),
+        units: unit_opts,
+        statuses: opts(
+            PersonStatus::ALL
+                .iter()
+                .map(|s| (s.as_str(), s.label_vi().to_string())),
+            &p.status,
+        ),
+        genders: opts([("nam", "Nam".into()), ("nu", "Nữ".into())], &p.gender),
+        categories: opts(
+            [
+                "cadre",
+                "civil_servant",
+                "public_employee",
+                "contract_worker",
+            ]
+            .into_iter()
+            .map(|c| (c, format::category(c).to_string())),
+            &p.category,
+        ),
+        ranks: catalog_opts("ngach_cong_chuc"),
+        titles: catalog_opts("chuc_danh_nghe_nghiep"),
+        sorts: opts(SORTS.iter().map(|(v, l)| (*v, l.to_string())), &p.sort),
+        columns: COLUMNS
+            .iter()
+            .map(|(k, l)| ColumnChoice {
+                key: k,
+                label: l,
+                checked: p.shows(k),
+            })
+            .collect(),
+        results,
+        p,
+    }))
+}
+
+/// The current list (all pages, within the caller's scope, at most 50,000 rows) as `.xlsx`.
+pub async fn export(
+    State(app): State<App>,
+    page: PageActor,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let p = Params::parse(&pairs);
+    let (items, truncated) = app.export_persons(&page.actor, p.query()).await?;
+    let names = app
+        .unit_names(&page.actor, items.iter().map(|i| i.unit_id).collect())
+        .await?;
+    let catalogs = app.catalogs();
+    let rows = rows_for(&items, &names, &catalogs);
+    let cols = p.cols.clone();
+    let bytes = tokio::task::spawn_blocking(move || workbook(&rows, &cols, truncated))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(format!("xlsx: {e}")))?;
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"danh-sach-can-bo.xlsx\""),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok((headers, bytes).into_response())
+}
+
+fn workbook(
+    rows: &[Row],
+    cols: &[String],
+    truncated: bool,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold().set_background_color("DCE6F1");
+    let ws = wb.add_worksheet();
+    ws.set_name("Danh sách")?;
+    let mut headers: Vec<(&str, &str)> = vec![("stt", "STT"), ("name", "Họ và tên")];
+    headers.extend(
+        COLUMNS
+            .iter()
+            .filter(|(c, _)| cols.iter().any(|x| x == c))
+            .copied(),
+    );
+    for (i, (_, h)) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, i as u16, *h, &bold)?;
+        ws.set_column_width(i as u16, if i == 0 { 6.0 } else { 22.0 })?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let y = r as u32 + 1;
+        for (i, (key, _)) in headers.iter().enumerate() {
+            let x = i as u16;
+            match *key {
+                "stt" => {
+                    ws.write_number(y, x, (r + 1) as f64)?;
+                }
+                "name" => {
+                    ws.write_string(y, x, &row.name)?;
+                }
+                "step" if !row.step.is_empty() => {
+                    ws.write_number(y, x, row.step.parse::<f64>().unwrap_or(0.0))?;
+                }
+                "coef" if !row.coef.is_empty() => {
+                    ws.write_number(
+                        y,
+                        x,
+                        row.coef.replace(',', ".").parse::<f64>().unwrap_or(0.0),
+                    )?;
+                }
+                other => {
+                    ws.write_string(y, x, row.cell(other))?;
+                }
+            }
+        }
+    }
+    if !rows.is_empty() {
+        ws.autofilter(0, 0, rows.len() as u32, headers.len() as u16 - 1)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    if truncated {
+        ws.write_string(
+            rows.len() as u32 + 2,
+            0,
+            "Danh sách dài hơn 50.000 dòng: chỉ xuất 50.000 dòng đầu. Hãy lọc thêm để xuất phần còn lại.",
+        )?;
+    }
+    wb.save_to_buffer()
+}

@@ -1,0 +1,669 @@
+//! The authorization matrix: every route of the OpenAPI document × every role × a target inside
+//! and outside the role's scope, against a table of expected statuses. A route missing from the
+//! table fails the test, so every new route must come with its authorization rule.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use axum::http::StatusCode;
+use common::{Client, databases, demo_app};
+use hoso_app::App;
+use serde_json::{Value, json};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Who {
+    SystemAdmin,
+    UnitAdmin,
+    /// A lãnh đạo / viewer account over the unit administrator's unit.
+    Viewer,
+    Individual,
+    Anonymous,
+}
+
+const EVERYONE: [Who; 5] = [
+    Who::SystemAdmin,
+    Who::UnitAdmin,
+    Who::Viewer,
+    Who::Individual,
+    Who::Anonymous,
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// Inside the unit administrator's and viewer's unit; the individual's own record/session.
+    Inside,
+    /// In another unit; someone else's record/session.
+    Outside,
+}
+
+/// Expected statuses (inside, outside) for the four signed-in roles; anonymous callers get one
+/// status whatever the target.
+#[derive(Debug, Clone, Copy)]
+struct Rule {
+    system_admin: (u16, u16),
+    unit_admin: (u16, u16),
+    viewer: (u16, u16),
+    individual: (u16, u16),
+    anonymous: u16,
+}
+
+impl Rule {
+    fn expect(&self, who: Who, target: Target) -> u16 {
+        let pair = match who {
+            Who::SystemAdmin => self.system_admin,
+            Who::UnitAdmin => self.unit_admin,
+            Who::Viewer => self.viewer,
+            Who::Individual => self.individual,
+            Who::Anonymous => return self.anonymous,
+        };
+        match target {
+            Target::Inside => pair.0,
+            Target::Outside => pair.1,
+        }
+    }
+}
+
+/// Same status for every signed-in role and target.
+const fn any_signed_in(status: u16) -> Rule {
+    Rule {
+        system_admin: (status, status),
+        unit_admin: (status, status),
+        viewer: (status, status),
+        individual: (status, status),
+        anonymous: 401,
+    }
+}
+
+/// The table: one rule per (method, OpenAPI path).
+fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
+    let mut t = BTreeMap::new();
+    // Public: an unknown user is refused the same way whoever asks.
+    t.insert(
+        ("post", "/api/v1/auth/login"),
+        Rule {
+            anonymous: 401,
+            ..any_signed_in(401)
+        },
+    );
+    t.insert(("post", "/api/v1/auth/logout"), any_signed_in(204));
+    t.insert(("get", "/api/v1/me"), any_signed_in(200));
+    // The matrix sends a wrong current password: refused with 400 for every signed-in account.
+    t.insert(("post", "/api/v1/me/password"), any_signed_in(400));
+    t.insert(("get", "/api/v1/me/sessions"), any_signed_in(200));
+    // Starting TOTP enrolment is everyone's own business; the matrix confirms with a malformed
+    // code, refused with 400.
+    t.insert(("post", "/api/v1/me/totp"), any_signed_in(200));
+    t.insert(("post", "/api/v1/me/totp/confirm"), any_signed_in(400));
+    t.insert(
+        ("delete", "/api/v1/me/sessions/{id}"),
+        Rule {
+            system_admin: (204, 404),
+            unit_admin: (204, 404),
+            viewer: (204, 404),
+            individual: (204, 404),
+            anonymous: 401,
+        },
+    );
+    t.insert(
+        ("get", "/api/v1/me/record-reads"),
+        Rule {
+            system_admin: (403, 403),
+            unit_admin: (403, 403),
+            viewer: (403, 403),
+            individual: (200, 200),
+            anonymous: 401,
+        },
+    );
+    t.insert(("get", "/api/v1/org-units"), any_signed_in(200));
+    t.insert(
+        ("post", "/api/v1/org-units"),
+        Rule {
+            system_admin: (201, 201),
+            unit_admin: (201, 404),
+            viewer: (403, 404),
+            individual: (404, 404),
+            anonymous: 401,
+        },
+    );
+    t.insert(
+        ("get", "/api/v1/org-units/{id}"),
+        Rule {
+            system_admin: (200, 200),
+            unit_admin: (200, 404),
+            viewer: (200, 404),
+            individual: (404, 404),
+            anonymous: 401,
+        },
+    );
+    t.insert(
+        ("patch", "/api/v1/org-units/{id}"),
+        Rule {
+            system_admin: (200, 200),
+            unit_admin: (200, 404),
+            viewer: (403, 404),
+            individual: (404, 404),
+            anonymous: 401,
+        },
+    );
+    t.insert(("get", "/api/v1/persons"), any_signed_in(200));
+    t.insert(
+        ("post", "/api/v1/persons"),
+        Rule {
+            system_admin: (201, 201),
+            unit_admin: (201, 404),
+            viewer: (403, 404),
+            individual: (404, 404),
+            anonymous: 401,
+        },
+    );
+    let read_record = Rule {
+        system_admin: (200, 200),
+        unit_admin: (200, 404),
+        viewer: (200, 404),
+        individual: (200, 404),
+        anonymous: 401,
+    };
+    t.insert(("get", "/api/v1/persons/{id}"), read_record);
+    t.insert(("get", "/api/v1/persons/{id}/versions"), read_record);
+    t.insert(
+        ("put", "/api/v1/persons/{id}/record"),
+        Rule {
+            system_admin: (200, 200),
+            unit_admin: (200, 404),
+            viewer: (403, 404),
+            individual: (403, 404),
+            anonymous: 401,
+        },
+    );
+    t.insert(
+        ("get", "/api/v1/accounts"),
+        Rule {
+            system_admin: (200, 200),
+            unit_admin: (200, 200),
+            viewer: (403, 403),
+            individual: (403, 403),
+            anonymous: 401,
+        },
+    );
+    let manage = |ok: u16| Rule {
+        system_admin: (ok, ok),
+        unit_admin: (ok, 403),
+        viewer: (403, 403),
+        individual: (403, 403),
+        anonymous: 401,
+    };
+    t.insert(("post", "/api/v1/accounts"), manage(201));
+    t.insert(
+        ("post", "/api/v1/accounts/{id}/reset-password"),
+        manage(200),
+    );
+    t.insert(("post", "/api/v1/accounts/{id}/grants"), manage(201));
+    t.insert(("patch", "/api/v1/grants/{id}"), manage(200));
+    t.insert(("delete", "/api/v1/grants/{id}"), manage(204));
+    // Alerts: the matrix filters by the target's unit.
+    t.insert(
+        ("get", "/api/v1/alerts"),
+        Rule {
+            system_admin: (200, 200),
+            unit_admin: (200, 404),
+            viewer: (200, 404),
+            individual: (404, 404),
+            anonymous: 401,
+        },
+    );
+    t.insert(("get", "/api/v1/alerts/summary"), any_signed_in(200));
+    t.insert(
+        ("get", "/api/v1/alerts/preview"),
+        Rule {
+            system_admin: (200, 200),
+            unit_admin: (200, 404),
+            viewer: (403, 403),
+            individual: (403, 403),
+            anonymous: 401,
+        },
+    );
+    t.insert(
+        ("get", "/api/v1/audit"),
+        Rule {
+            system_admin: (200, 200),
+            unit_admin: (200, 200),
+            viewer: (403, 403),
+            individual: (403, 403),
+            anonymous: 401,
+        },
+    );
+    t
+}
+
+const VIEWER_PASSWORD: &str = "Xem-Ho-So#2026";
+
+/// The demo province plus the actors and targets of the matrix.
+struct World {
+    app: App,
+    admin: Client,
+    unit_in: i64,
+    unit_out: i64,
+    person_in: i64,
+    person_out: i64,
+    usernames: BTreeMap<Who, String>,
+    clients: BTreeMap<Who, Client>,
+}
+
+static SERIAL: AtomicU32 = AtomicU32::new(0);
+
+fn serial() -> u32 {
+    SERIAL.fetch_add(1, Ordering::SeqCst)
+}
+
+async fn login_with(app: &App, username: &str, password: &str) -> Client {
+    let mut c = Client::anonymous(app);
+    let r = c
+        .post(
+            "/api/v1/auth/login",
+            json!({"username": username, "password": password}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "login {username}: {}", r.body);
+    c.token = Some(r.body["token"].as_str().unwrap().to_string());
+    c
+}
+
+fn password_of(who: Who) -> &'static str {
+    match who {
+        Who::Viewer => VIEWER_PASSWORD,
+        _ => common::PASSWORD,
+    }
+}
+
+async fn unit_path(app: &App, unit: i64) -> String {
+    let mut conn = app.store().reader().await.unwrap();
+    hoso_store::org::get(&mut conn, unit)
+        .await
+        .unwrap()
+        .unwrap()
+        .path
+}
+
+impl World {
+    async fn new(app: App) -> World {
+        let admin = Client::login(&app, "admin").await;
+        let list = admin.get("/api/v1/persons?per_page=200").await;
+        let people = list.body["items"].as_array().unwrap().clone();
+        let first = &people[0];
+        let person_in = first["id"].as_i64().unwrap();
+        let unit_in = first["unit_id"].as_i64().unwrap();
+        let path_in = unit_path(&app, unit_in).await;
+        let mut outside = None;
+        for p in &people {
+            let u = p["unit_id"].as_i64().unwrap();
+            let path = unit_path(&app, u).await;
+            if !path.starts_with(&path_in) && !path_in.starts_with(&path) {
+                outside = Some((p["id"].as_i64().unwrap(), u));
+                break;
+            }
+        }
+        let (person_out, unit_out) = outside.expect("two people in unrelated units");
+
+        let accounts = admin.get("/api/v1/accounts?per_page=200").await;
+        let unit_admin = accounts.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| {
+                a["grants"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|g| g["role"] == "unit_admin" && g["unit_id"] == unit_in)
+            })
+            .map(|a| a["username"].as_str().unwrap().to_string())
+            .expect("the unit has an administrator");
+        let individual = {
+            let mut conn = app.store().reader().await.unwrap();
+            let ids = hoso_store::accounts::ids_of_person(&mut conn, person_in)
+                .await
+                .unwrap();
+            hoso_store::accounts::by_id(&mut conn, ids[0])
+                .await
+                .unwrap()
+                .unwrap()
+                .username
+        };
+
+        // A viewer over the same unit, created through the API, with its first password changed.
+        let r = admin
+            .post(
+                "/api/v1/accounts",
+                json!({"username": "xem.matran", "display_name": "Lãnh đạo đơn vị",
+                       "grants": [{"role": "viewer", "unit_id": unit_in, "read_only": true}],
+                       "request_ref": "Công văn 1/SNV"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let temporary = r.body["temporary_password"].as_str().unwrap().to_string();
+        let viewer = login_with(&app, "xem.matran", &temporary).await;
+        let r = viewer
+            .post(
+                "/api/v1/me/password",
+                json!({"current_password": temporary, "new_password": VIEWER_PASSWORD}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+
+        let mut usernames = BTreeMap::new();
+        usernames.insert(Who::SystemAdmin, "admin".to_string());
+        usernames.insert(Who::UnitAdmin, unit_admin);
+        usernames.insert(Who::Viewer, "xem.matran".to_string());
+        usernames.insert(Who::Individual, individual);
+        let mut w = World {
+            app,
+            admin,
+            unit_in,
+            unit_out,
+            person_in,
+            person_out,
+            usernames,
+            clients: BTreeMap::new(),
+        };
+        for who in EVERYONE {
+            let c = w.fresh_client(who).await;
+            w.clients.insert(who, c);
+        }
+        w
+    }
+
+    async fn fresh_client(&self, who: Who) -> Client {
+        match who {
+            Who::Anonymous => Client::anonymous(&self.app),
+            _ => login_with(&self.app, &self.usernames[&who], password_of(who)).await,
+        }
+    }
+
+    fn unit(&self, target: Target) -> i64 {
+        match target {
+            Target::Inside => self.unit_in,
+            Target::Outside => self.unit_out,
+        }
+    }
+
+    fn person(&self, who: Who, target: Target) -> i64 {
+        match (who, target) {
+            (_, Target::Inside) => self.person_in,
+            (_, Target::Outside) => self.person_out,
+        }
+    }
+
+    /// A fresh staff account with a viewer grant on the target's unit: (account id, grant id).
+    async fn fresh_account(&self, target: Target) -> (i64, i64) {
+        let n = serial();
+        let r = self
+            .admin
+            .post(
+                "/api/v1/accounts",
+                json!({"username": format!("mt.{n}"), "display_name": format!("Tài khoản thử {n}"),
+                       "grants": [{"role": "viewer", "unit_id": self.unit(target)}],
+                       "request_ref": "Công văn 2/SNV"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        (
+            r.body["account"]["id"].as_i64().unwrap(),
+            r.body["account"]["grants"][0]["id"].as_i64().unwrap(),
+        )
+    }
+
+    /// The public id of a new session: of `who` itself (inside) or of the administrator
+    /// (outside; for the administrator, of the unit administrator).
+    async fn fresh_session_id(&self, who: Who, target: Target) -> String {
+        let owner = match (who, target) {
+            (Who::Anonymous, _) => Who::UnitAdmin,
+            (w, Target::Inside) => w,
+            (Who::SystemAdmin, Target::Outside) => Who::UnitAdmin,
+            (_, Target::Outside) => Who::SystemAdmin,
+        };
+        let c = self.fresh_client(owner).await;
+        let r = c.get("/api/v1/me/sessions").await;
+        r.body
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["current"] == true)
+            .expect("the current session is listed")["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// The request for one cell of the matrix: URI and body, with fresh targets where the call
+    /// changes them.
+    async fn request(&self, method: &str, path: &str, who: Who, target: Target) -> (String, Value) {
+        let n = serial();
+        match (method, path) {
+            ("post", "/api/v1/auth/login") => (
+                path.into(),
+                json!({"username": "khong-ton-tai", "password": "x"}),
+            ),
+            ("post", "/api/v1/me/totp/confirm") => (path.into(), json!({"code": "abcdef"})),
+            ("post", "/api/v1/me/password") => (
+                path.into(),
+                json!({"current_password": "sai-mat-khau", "new_password": "Moi-Mat-Khau#2026"}),
+            ),
+            ("delete", "/api/v1/me/sessions/{id}") => (
+                format!(
+                    "/api/v1/me/sessions/{}",
+                    self.fresh_session_id(who, target).await
+                ),
+                Value::Null,
+            ),
+            ("post", "/api/v1/org-units") => (
+                path.into(),
+                json!({"parent_id": self.unit(target), "code": format!("MT.{n}"),
+                       "name": format!("Phòng thử {n}"), "kind": "department", "decision_ref": "QĐ 9/QĐ-SNV"}),
+            ),
+            ("get", "/api/v1/alerts") | ("get", "/api/v1/alerts/preview") => {
+                (format!("{path}?unit={}", self.unit(target)), Value::Null)
+            }
+            ("get", "/api/v1/org-units/{id}") => (
+                format!("/api/v1/org-units/{}", self.unit(target)),
+                Value::Null,
+            ),
+            ("patch", "/api/v1/org-units/{id}") => (
+                format!("/api/v1/org-units/{}", self.unit(target)),
+                json!({"name": format!("Đơn vị đổi tên {n}"), "decision_ref": "QĐ 10/QĐ-SNV"}),
+            ),
+            ("post", "/api/v1/persons") => {
+                let national_id = format!("020185{:06}", 900_000 + n);
+                let record = serde_json::to_string(&hoso_domain::schema::fixtures::sample_record())
+                    .unwrap()
+                    .replace("020185001234", &national_id);
+                let record: Value = serde_json::from_str(&record).unwrap();
+                (
+                    path.into(),
+                    json!({"unit_id": self.unit(target), "record": record}),
+                )
+            }
+            ("get", "/api/v1/persons/{id}") => (
+                format!("/api/v1/persons/{}", self.person(who, target)),
+                Value::Null,
+            ),
+            ("get", "/api/v1/persons/{id}/versions") => (
+                format!("/api/v1/persons/{}/versions", self.person(who, target)),
+                Value::Null,
+            ),
+            ("put", "/api/v1/persons/{id}/record") => {
+                let id = self.person(who, target);
+                let current = self.admin.get(&format!("/api/v1/persons/{id}")).await;
+                (
+                    format!("/api/v1/persons/{id}/record"),
+                    json!({"expected_version": current.body["current_version"], "record": current.body["record"]}),
+                )
+            }
+            ("post", "/api/v1/accounts") => (
+                path.into(),
+                json!({"username": format!("tk.{n}"), "display_name": format!("Tài khoản {n}"),
+                       "grants": [{"role": "viewer", "unit_id": self.unit(target)}],
+                       "request_ref": "Công văn 3/SNV"}),
+            ),
+            ("post", "/api/v1/accounts/{id}/reset-password") => {
+                let (account, _) = self.fresh_account(target).await;
+                (
+                    format!("/api/v1/accounts/{account}/reset-password"),
+                    Value::Null,
+                )
+            }
+            ("post", "/api/v1/accounts/{id}/grants") => {
+                let (account, _) = self.fresh_account(target).await;
+                (
+                    format!("/api/v1/accounts/{account}/grants"),
+                    json!({"role": "approver", "unit_id": self.unit(target), "request_ref": "Công văn 4/SNV"}),
+                )
+            }
+            ("patch", "/api/v1/grants/{id}") => {
+                let (_, grant) = self.fresh_account(target).await;
+                (
+                    format!("/api/v1/grants/{grant}"),
+                    json!({"read_only": true, "request_ref": "Công văn 5/SNV"}),
+                )
+            }
+            ("delete", "/api/v1/grants/{id}") => {
+                let (_, grant) = self.fresh_account(target).await;
+                (
+                    format!("/api/v1/grants/{grant}"),
+                    json!({"request_ref": "Công văn 6/SNV"}),
+                )
+            }
+            // Routes without parameters or body.
+            (_, p) if !p.contains('{') => (p.to_string(), Value::Null),
+            _ => {
+                panic!("the matrix does not know how to call {method} {path}: add it to request()")
+            }
+        }
+    }
+}
+
+/// (method, path) of every operation in the OpenAPI document.
+fn documented_routes() -> Vec<(String, String)> {
+    let (_, openapi) = hoso_web::api::router().split_for_parts();
+    let doc = serde_json::to_value(&openapi).unwrap();
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            if [
+                "get", "post", "put", "patch", "delete", "head", "options", "trace",
+            ]
+            .contains(&method.as_str())
+            {
+                out.push((method.clone(), path.clone()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_documented_route_has_an_authorization_rule() {
+    let table = rules();
+    let missing: Vec<_> = documented_routes()
+        .into_iter()
+        .filter(|(m, p)| !table.contains_key(&(m.as_str(), p.as_str())))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "new route without an authorization rule: {missing:?} — add it to rules() in tests/authz.rs"
+    );
+    let documented = documented_routes();
+    let stale: Vec<_> = table
+        .keys()
+        .filter(|(m, p)| !documented.iter().any(|(dm, dp)| dm == m && dp == p))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "rules for routes that no longer exist: {stale:?}"
+    );
+}
+
+#[tokio::test]
+async fn every_route_every_role_inside_and_outside_scope() {
+    let table = rules();
+    for db in databases().await {
+        let world = World::new(demo_app(&db, 40).await).await;
+        let mut failures = Vec::new();
+        let mut cells = 0;
+        for (method, path) in documented_routes() {
+            let rule = table
+                .get(&(method.as_str(), path.as_str()))
+                .unwrap_or_else(|| {
+                    panic!("new route without an authorization rule: {method} {path}")
+                });
+            for who in EVERYONE {
+                for target in [Target::Inside, Target::Outside] {
+                    let (uri, body) = world.request(&method, &path, who, target).await;
+                    // Calls that end the caller's session get a session of their own.
+                    let fresh;
+                    let client = if method == "post" && path == "/api/v1/auth/logout" {
+                        fresh = world.fresh_client(who).await;
+                        &fresh
+                    } else {
+                        &world.clients[&who]
+                    };
+                    let reply = if body.is_null() && method != "post" {
+                        client
+                            .send(
+                                axum::http::Request::builder()
+                                    .method(method.to_uppercase().as_str())
+                                    .uri(&uri)
+                                    .header(
+                                        "authorization",
+                                        format!(
+                                            "Bearer {}",
+                                            client.token.clone().unwrap_or_default()
+                                        ),
+                                    )
+                                    .body(axum::body::Body::empty())
+                                    .unwrap(),
+                            )
+                            .await
+                    } else {
+                        let raw = if body.is_null() {
+                            String::new()
+                        } else {
+                            body.to_string()
+                        };
+                        client.send_raw(&method.to_uppercase(), &uri, raw).await
+                    };
+                    cells += 1;
+                    let expected = rule.expect(who, target);
+                    if reply.status.as_u16() != expected {
+                        failures.push(format!(
+                            "{method} {uri} as {who:?} ({target:?}): expected {expected}, got {} {}",
+                            reply.status, reply.body
+                        ));
+                    } else if expected >= 400 {
+                        let message = reply.error_message();
+                        if message.is_empty() || message.is_ascii() {
+                            failures.push(format!(
+                                "{method} {uri} as {who:?} ({target:?}): refusal without a Vietnamese message: {}",
+                                reply.body
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            cells,
+            table.len() * EVERYONE.len() * 2,
+            "every cell was tried"
+        );
+        assert!(
+            failures.is_empty(),
+            "{}: {} of {cells} cells differ:\n{}",
+            db.label,
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+}

@@ -1,0 +1,422 @@
+//! End to end in a real browser: headless Chromium driven through chromedriver (fantoccini),
+//! against the real server on a free port with a fresh SQLite demo database. Screenshots of the
+//! main pages go to `target/screenshots/`.
+//!
+//! Needs `/usr/bin/chromedriver` and `/usr/bin/chromium` (Debian: `apt-get install chromium
+//! chromium-driver`); without them the test says so and passes without running.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hoso_app::records::PersonQuery;
+use hoso_app::{App, ClientInfo};
+use serde_json::json;
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const WAIT: Duration = Duration::from_secs(15);
+
+fn screenshots_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    let dir = target.join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The acting account behind a username, signed in through the API.
+async fn actor(app: &App, username: &str) -> hoso_app::Actor {
+    let client = common::Client::login(app, username).await;
+    app.authenticate(client.token.as_deref().unwrap())
+        .await
+        .unwrap()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn shot(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(screenshots_dir().join(format!("{name}.png")), png).unwrap();
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn sign_in(c: &Client, base: &str, username: &str) {
+    c.delete_all_cookies().await.unwrap();
+    c.goto(&format!("{base}/dang-nhap")).await.unwrap();
+    let form = c.form(Locator::Css("main form")).await.unwrap();
+    form.set_by_name("username", username).await.unwrap();
+    form.set_by_name("password", common::PASSWORD)
+        .await
+        .unwrap();
+    form.submit().await.unwrap();
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("form[action='/dang-xuat']"))
+        .await
+        .unwrap_or_else(|e| panic!("sign-in of {username} did not finish: {e}"));
+}
+
+/// Waits until `dir` holds a finished `.xlsx` download.
+async fn downloaded_xlsx(dir: &Path) -> PathBuf {
+    let start = Instant::now();
+    loop {
+        if let Some(found) = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "xlsx"))
+        {
+            return found;
+        }
+        assert!(start.elapsed() < WAIT, "no .xlsx downloaded into {dir:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_flows_for_admin_unit_admin_and_individual() {
+    if !Path::new(CHROMEDRIVER).exists() || !Path::new(CHROMIUM).exists() {
+        eprintln!(
+            "SKIPPED e2e: {CHROMEDRIVER} or {CHROMIUM} is missing (apt-get install chromium chromium-driver)"
+        );
+        return;
+    }
+    let dbs = common::databases().await;
+    let db = dbs.into_iter().find(|d| d.label == "sqlite").unwrap();
+    let app: App = common::demo_app(&db, 40).await;
+
+    // What the flows look for, from the use cases.
+    let admin = actor(&app, "admin").await;
+    let people = app
+        .list_persons(&admin, PersonQuery::default())
+        .await
+        .unwrap();
+    let target = people.items[5].clone();
+    let unaccented = hoso_domain::search_key::fold(&target.full_name);
+    let accounts = app.list_accounts(&admin, None, Some(200)).await.unwrap();
+    let unit_admin = accounts
+        .items
+        .iter()
+        .find(|a| a.grants.iter().any(|g| g.role == "unit_admin"))
+        .expect("a unit administrator")
+        .username
+        .clone();
+    let own = app
+        .get_person(&admin, people.items[2].id, &ClientInfo::default())
+        .await
+        .unwrap();
+    let citizen_id = own.record["general"]["citizen_id_number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // The real server.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(hoso_web::serve_on(app.clone(), listener));
+
+    // chromedriver, killed when the test ends.
+    let port = free_port();
+    let _driver = tokio::process::Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start chromedriver");
+    let start = Instant::now();
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(start.elapsed() < WAIT, "chromedriver did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let profile = tempfile::tempdir().unwrap();
+    let downloads = tempfile::tempdir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": CHROMIUM,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-quic", "--lang=vi-VN", "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.path().display()),
+            ],
+            "prefs": {
+                "download.default_directory": downloads.path().display().to_string(),
+                "download.prompt_for_download": false,
+                "intl.accept_languages": "vi-VN,vi",
+            },
+        }),
+    );
+    let c = ClientBuilder::native()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("connect to chromedriver");
+
+    flows(
+        &c,
+        &base,
+        &target,
+        &unaccented,
+        &unit_admin,
+        &citizen_id,
+        downloads.path(),
+        &app,
+    )
+    .await;
+    c.close().await.ok();
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn flows(
+    c: &Client,
+    base: &str,
+    target: &hoso_app::records::PersonSummary,
+    unaccented: &str,
+    unit_admin: &str,
+    citizen_id: &str,
+    downloads: &Path,
+    app: &App,
+) {
+    // Anonymous: sent to the sign-in page.
+    c.goto(&format!("{base}/can-bo")).await.unwrap();
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with("/dang-nhap")
+    );
+    shot(c, "01-dang-nhap").await;
+
+    // A wrong password is told next to the form.
+    let form = c.form(Locator::Css("main form")).await.unwrap();
+    form.set_by_name("username", "admin").await.unwrap();
+    form.set_by_name("password", "sai").await.unwrap();
+    form.submit().await.unwrap();
+    let alert = text_of(c, ".alert").await;
+    assert_eq!(alert, "Tên đăng nhập hoặc mật khẩu không đúng.");
+
+    // System administrator: dashboard.
+    sign_in(c, base, "admin").await;
+    c.goto(&format!("{base}/")).await.unwrap();
+    assert!(
+        text_of(c, "main")
+            .await
+            .contains("Tổng quan trong phạm vi quản lý")
+    );
+    shot(c, "02-trang-chu-quan-tri").await;
+
+    // Staff list: type an unaccented name, htmx narrows the list as you type.
+    c.goto(&format!("{base}/can-bo")).await.unwrap();
+    shot(c, "03-danh-sach").await;
+    let q = c.find(Locator::Css("#q")).await.unwrap();
+    q.send_keys(unaccented).await.unwrap();
+    let xpath = format!(
+        "//div[@id='ket-qua']//a[normalize-space()='{}']",
+        target.full_name
+    );
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(&xpath))
+        .await
+        .unwrap_or_else(|e| panic!("search for {unaccented}: {e}"));
+    let start = Instant::now();
+    while !c
+        .current_url()
+        .await
+        .unwrap()
+        .query()
+        .unwrap_or("")
+        .contains("q=")
+    {
+        assert!(start.elapsed() < WAIT, "the URL follows the search");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Let the last keystroke's request settle, then open the record.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    shot(c, "04-tim-kiem").await;
+    let shown = text_of(c, ".results-head strong").await;
+    assert!(shown.parse::<i64>().unwrap() >= 1);
+    let link = c.find(Locator::XPath(&xpath)).await.unwrap();
+    link.click().await.unwrap();
+
+    // The record.
+    let h1 = text_of(c, "main h1").await;
+    assert_eq!(h1, target.full_name);
+    assert!(text_of(c, "#muc-general").await.contains("Ngày sinh"));
+    shot(c, "05-ho-so").await;
+    c.execute(
+        "document.getElementById('muc-work_history').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(c, "05b-ho-so-qua-trinh-cong-tac").await;
+
+    // Edit a field: a new version.
+    c.goto(&format!("{base}/ho-so/{}/sua/general", target.id))
+        .await
+        .unwrap();
+    shot(c, "06-sua-thong-tin-chung").await;
+    let other = c.find(Locator::Css("#f-other_names")).await.unwrap();
+    other.clear().await.unwrap();
+    other.send_keys("Bí danh thử nghiệm").await.unwrap();
+    c.find(Locator::Css("form.record-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let notice = text_of(c, ".notice").await;
+    assert!(notice.contains("phiên bản 2"), "{notice}");
+    assert!(
+        text_of(c, "#muc-general")
+            .await
+            .contains("Bí danh thử nghiệm")
+    );
+    assert!(text_of(c, "#lich-su").await.contains("Sửa mục"));
+
+    // An impossible date of birth: the error shows next to the field, nothing saved.
+    c.goto(&format!("{base}/ho-so/{}/sua/general", target.id))
+        .await
+        .unwrap();
+    c.execute(
+        "document.getElementById('f-date_of_birth').value = '2099-01-01';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.find(Locator::Css("form.record-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let err = text_of(c, "#f-date_of_birth-loi").await;
+    assert!(err.contains("tương lai"), "{err}");
+    let kept = c
+        .find(Locator::Css("#f-date_of_birth"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("2099-01-01"));
+    shot(c, "07-loi-ngay-sinh").await;
+    let admin = actor(app, "admin").await;
+    assert_eq!(app.versions(&admin, target.id).await.unwrap().len(), 2);
+
+    // Export the current list.
+    c.goto(&format!("{base}/can-bo?gender=nu")).await.unwrap();
+    c.find(Locator::Css("#xuat-excel"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let file = downloaded_xlsx(downloads).await;
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(bytes.starts_with(b"PK") && bytes.len() > 2_000, "{file:?}");
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = wb.worksheet_range("Danh sách").unwrap();
+    assert_eq!(sheet.rows().next().unwrap()[1].to_string(), "Họ và tên");
+
+    // Organisation tree: children load when a unit is opened.
+    c.goto(&format!("{base}/co-cau")).await.unwrap();
+    c.find(Locator::Css(".tree details > summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(".tree details .children .tree li"))
+        .await
+        .expect("children loaded by htmx");
+    shot(c, "08-co-cau").await;
+
+    // On a phone.
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&format!("{base}/can-bo")).await.unwrap();
+    shot(c, "09-dien-thoai-danh-sach").await;
+    c.goto(&format!("{base}/ho-so/{}", target.id))
+        .await
+        .unwrap();
+    shot(c, "10-dien-thoai-ho-so").await;
+    c.set_window_size(1280, 900).await.unwrap();
+
+    // Sign out.
+    c.goto(&format!("{base}/")).await.unwrap();
+    c.find(Locator::Css("form[action='/dang-xuat'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("input[name=username]"))
+        .await
+        .unwrap();
+
+    // Unit administrator: the dashboard and list of their unit only.
+    sign_in(c, base, unit_admin).await;
+    c.goto(&format!("{base}/")).await.unwrap();
+    assert!(text_of(c, "main").await.contains("Tổng quan"));
+    shot(c, "11-trang-chu-don-vi").await;
+    c.goto(&format!("{base}/can-bo")).await.unwrap();
+    let ua = actor(app, unit_admin).await;
+    let theirs = app.list_persons(&ua, PersonQuery::default()).await.unwrap();
+    let count = text_of(c, ".results-head strong").await;
+    assert_eq!(count, theirs.total.to_string());
+
+    // Individual: their own record.
+    sign_in(c, base, citizen_id).await;
+    c.goto(&format!("{base}/")).await.unwrap();
+    let main = text_of(c, "main").await;
+    assert!(main.contains("Hồ sơ của tôi"), "{main}");
+    shot(c, "12-trang-chu-ca-nhan").await;
+    c.find(Locator::LinkText("Xem toàn bộ sơ yếu lý lịch"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(text_of(c, "main").await.contains("Lịch sử phiên bản"));
+
+    // The 404 page.
+    c.goto(&format!("{base}/khong-co-trang-nay")).await.unwrap();
+    assert!(text_of(c, "main h1").await.contains("Không tìm thấy trang"));
+    shot(c, "13-khong-tim-thay").await;
+}
