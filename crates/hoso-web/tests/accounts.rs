@@ -446,10 +446,11 @@ async fn the_audit_trail_is_searchable_and_people_see_who_read_their_record() {
         let items = r.body["items"].as_array().unwrap();
         assert!(!items.is_empty());
         assert!(items.iter().all(|e| e["target_kind"] == "person"));
+        let target = person.to_string();
         assert!(
             items
                 .iter()
-                .any(|e| e["action"] == "record.read" && e["target_id"] == person.to_string())
+                .any(|e| e["action"] == "record.read" && e["target_id"] == target.as_str())
         );
         let all = admin.get("/api/v1/audit").await;
         assert!(all.body["total"].as_i64() > r.body["total"].as_i64());

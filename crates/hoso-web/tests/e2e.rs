@@ -105,6 +105,7 @@ async fn browser_flows_for_admin_unit_admin_and_individual() {
     let dbs = common::databases().await;
     let db = dbs.into_iter().find(|d| d.label == "sqlite").unwrap();
     let app: App = common::demo_app(&db, 40).await;
+    app.compute_all_alerts(app.today()).await.unwrap();
 
     // What the flows look for, from the use cases.
     let admin = actor(&app, "admin").await;
@@ -365,6 +366,11 @@ async fn flows(
         .await
         .expect("children loaded by htmx");
     shot(c, "08-co-cau").await;
+
+    // Alerts: what is due, and why.
+    c.goto(&format!("{base}/canh-bao")).await.unwrap();
+    assert_eq!(text_of(c, "h1").await, "Cảnh báo, thời hạn");
+    shot(c, "14-canh-bao").await;
 
     // On a phone.
     c.set_window_size(390, 844).await.unwrap();

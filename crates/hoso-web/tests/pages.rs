@@ -614,3 +614,77 @@ async fn a_temporary_password_must_be_changed_before_anything_else() {
         assert_eq!(b.get("/can-bo").await.status, StatusCode::OK);
     }
 }
+
+#[tokio::test]
+async fn alerts_page_lists_filters_previews_and_exports() {
+    for db in databases().await {
+        let app = demo_app(&db, 60).await;
+        let stored = app.compute_all_alerts(app.today()).await.unwrap();
+        let mut admin = signed_in(&app, "admin").await;
+
+        let page = admin.get("/canh-bao").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", db.label);
+        assert!(page.body.contains("Cảnh báo, thời hạn"));
+        assert!(
+            page.body
+                .contains(&format!("<strong>{stored}</strong> cảnh báo")),
+            "{}: {stored} alerts stored",
+            db.label
+        );
+
+        // Filter by one kind: every row is of that kind.
+        let page = admin.get("/canh-bao?kind=step_increase_due").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let rows = page.body.matches("<tr><td><a href=\"/ho-so/").count();
+        let of_kind = page
+            .body
+            .matches("<td>Đến hạn nâng bậc lương thường xuyên</td>")
+            .count();
+        assert_eq!(rows, of_kind);
+
+        // A preview for an impossible date says so and keeps the form.
+        let page = admin.get("/canh-bao?date=30/02/2027").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains("không phải ngày hợp lệ"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("value=\"30/02/2027\""));
+        let page = admin.get("/canh-bao?date=01/07/2027").await;
+        assert!(page.body.contains("xem trước cho ngày 01/07/2027"));
+
+        // Export: an xlsx (a zip) with a header row.
+        let file = admin
+            .get("/canh-bao/xuat-excel?kind=step_increase_due")
+            .await;
+        assert_eq!(file.status, StatusCode::OK);
+        assert_eq!(&file.bytes[..2], b"PK");
+
+        // An individual sees the page, limited to their own alerts, and no preview form.
+        let person = app
+            .list_persons(&actor(&app, "admin").await, PersonQuery::default())
+            .await
+            .unwrap()
+            .items[0]
+            .id;
+        let view = app
+            .get_person(&actor(&app, "admin").await, person, &ClientInfo::default())
+            .await
+            .unwrap();
+        let number = view.record["general"]["citizen_id_number"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let mut me = signed_in(&app, &number).await;
+        let page = me.get("/canh-bao").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(!page.body.contains("Xem trước theo ngày"));
+        let others = page.body.matches("<tr><td><a href=\"/ho-so/").count()
+            - page
+                .body
+                .matches(&format!("<tr><td><a href=\"/ho-so/{person}\""))
+                .count();
+        assert_eq!(others, 0, "an individual sees only their own alerts");
+    }
+}

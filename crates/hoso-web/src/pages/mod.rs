@@ -6,6 +6,7 @@
 //! synchronizer token derived from the session token (see [`csrf_token`]), checked on top of the
 //! Origin / Sec-Fetch-Site check that the router applies to every request.
 
+mod alerts;
 mod assets;
 mod auth;
 pub mod format;
@@ -40,6 +41,8 @@ pub fn router() -> Router<App> {
             PASSWORD_PATH,
             get(auth::password_form).post(auth::password_submit),
         )
+        .route("/canh-bao", get(alerts::list))
+        .route("/canh-bao/xuat-excel", get(alerts::export))
         .route("/co-cau", get(org::tree))
         .route("/co-cau/con", get(org::children))
         .route("/don-vi/{id}", get(org::unit))
