@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod alerts;
 pub mod auth;
+pub mod catalogs;
 pub mod config;
 pub mod crypto;
 pub mod demo;

@@ -99,6 +99,15 @@ impl From<&VersionRow> for VersionSummary {
     }
 }
 
+/// One version with its document.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VersionView {
+    #[serde(flatten)]
+    pub version: VersionSummary,
+    #[schema(value_type = Object)]
+    pub record: RecordDoc,
+}
+
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePerson {
@@ -711,6 +720,48 @@ impl App {
         let mut conn = self.store.reader().await?;
         let rows = persons::versions(&mut conn, person_id).await?;
         Ok(rows.iter().map(VersionSummary::from).collect())
+    }
+
+    /// One past version of a record, as the caller may see it. Audited like any read.
+    pub async fn version(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        number: i64,
+        client: &ClientInfo,
+    ) -> AppResult<VersionView> {
+        let person = self.person_in_scope(actor, person_id).await?;
+        let mut conn = self.store.reader().await?;
+        let unit = org_store::get(&mut conn, person.unit_id)
+            .await?
+            .ok_or_else(AppError::unit_not_found)?;
+        let clearance = actor
+            .clearance_for(person_id, &unit.path)
+            .ok_or_else(AppError::record_not_found)?;
+        let version = persons::version(&mut conn, person_id, number)
+            .await?
+            .ok_or(AppError::NotFound("Không có phiên bản này của hồ sơ."))?;
+        let doc = self.decode_document(&mut conn, &version).await?;
+        drop(conn);
+        let record = self.schemas.latest().redact(&doc, clearance);
+        let mut tx = self.store.begin().await?;
+        audit::append(
+            &mut tx,
+            audit::NewEntry {
+                actor_id: Some(actor.account_id),
+                action: "record.read",
+                target_kind: "person",
+                target_id: Some(person_id.to_string()),
+                client_addr: client.addr.as_deref(),
+                detail: serde_json::json!({"version": number}).to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(VersionView {
+            version: VersionSummary::from(&version),
+            record,
+        })
     }
 
     /// Checks a record's version chain: every hash recomputed from its content and predecessor.

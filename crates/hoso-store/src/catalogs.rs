@@ -51,3 +51,68 @@ pub async fn all_active(conn: &mut AnyConnection) -> StoreResult<Vec<CatalogItem
         })
         .collect()
 }
+
+/// Every item, active or not (for the administrator's catalog page).
+pub async fn items_of(
+    conn: &mut AnyConnection,
+    catalog: &str,
+) -> StoreResult<Vec<(CatalogItem, bool)>> {
+    let rows = sqlx::query("SELECT kind, code, name, attrs, active FROM catalog_items WHERE catalog = $1 ORDER BY kind, code")
+        .bind(catalog)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let kind: String = r.get(0);
+            let attrs: String = r.get(3);
+            let attrs: BTreeMap<String, String> =
+                serde_json::from_str(&attrs).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let item = CatalogItem {
+                catalog: catalog.to_string(),
+                kind: (!kind.is_empty()).then_some(kind),
+                code: r.get(1),
+                name: r.get(2),
+                attrs,
+            };
+            Ok((item, r.get::<i64, _>(4) != 0))
+        })
+        .collect()
+}
+
+/// Adds an item, or renames and reactivates an existing one (same catalog, kind and code).
+pub async fn upsert(conn: &mut AnyConnection, item: &CatalogItem) -> StoreResult<()> {
+    let attrs =
+        serde_json::to_string(&item.attrs).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let kind = item.kind.clone().unwrap_or_default();
+    let updated = sqlx::query("UPDATE catalog_items SET name = $1, attrs = $2, active = 1 WHERE catalog = $3 AND kind = $4 AND code = $5")
+        .bind(&item.name)
+        .bind(&attrs)
+        .bind(&item.catalog)
+        .bind(&kind)
+        .bind(&item.code)
+        .execute(&mut *conn)
+        .await?;
+    if updated.rows_affected() == 0 {
+        insert_all(conn, std::slice::from_ref(item)).await?;
+    }
+    Ok(())
+}
+
+/// Retires an item: kept for records that already use it, refused for new ones. Returns whether
+/// the item existed.
+pub async fn deactivate(
+    conn: &mut AnyConnection,
+    catalog: &str,
+    kind: &str,
+    code: &str,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE catalog_items SET active = 0 WHERE catalog = $1 AND kind = $2 AND code = $3",
+    )
+    .bind(catalog)
+    .bind(kind)
+    .bind(code)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}

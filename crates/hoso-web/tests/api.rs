@@ -631,3 +631,115 @@ async fn projection_rebuilds_from_versions_and_audit_chain_holds() {
         );
     }
 }
+
+#[tokio::test]
+async fn catalogs_are_edited_by_the_system_administrator_and_drive_validation() {
+    for db in databases().await {
+        let app = demo_app(&db, 5).await;
+        let admin = Client::login(&app, "admin").await;
+        let (person, unit) = some_person(&admin).await;
+        let list = admin.get("/api/v1/catalogs").await;
+        assert!(
+            list.body
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["name"] == "dan_toc" && c["items"].as_i64().unwrap() >= 54)
+        );
+
+        // A new religion code is accepted on a record at once.
+        let r = admin
+            .send_json(
+                "PUT",
+                "/api/v1/catalogs/ton_giao/items",
+                json!({"code": "moi", "name": "Tôn giáo mới", "decision_ref": "QĐ 5/QĐ-BNV"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let existing = admin.get(&format!("/api/v1/persons/{person}")).await.body;
+        let mut record = existing["record"].clone();
+        record["general"]["religion_code"] = json!("moi");
+        let r = admin
+            .send_json(
+                "PUT",
+                &format!("/api/v1/persons/{person}/record"),
+                json!({"expected_version": 1, "record": record.clone()}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", db.label, r.body);
+
+        // Retired: existing records keep it, new values are refused naming the field.
+        assert_eq!(
+            admin
+                .send_raw(
+                    "DELETE",
+                    "/api/v1/catalogs/ton_giao/items/moi",
+                    String::new()
+                )
+                .await
+                .status,
+            StatusCode::NO_CONTENT
+        );
+        let r = admin
+            .send_json(
+                "PUT",
+                &format!("/api/v1/persons/{person}/record"),
+                json!({"expected_version": 2, "record": record}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body["error"]["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["path"] == "general.religion_code")
+        );
+        let items = admin.get("/api/v1/catalogs/ton_giao").await.body;
+        assert!(
+            items
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|i| i["code"] == "moi" && i["active"] == false)
+        );
+
+        // Bad input and other roles.
+        let r = admin
+            .send_json(
+                "PUT",
+                "/api/v1/catalogs/ton_giao/items",
+                json!({"code": "có dấu", "name": "x", "decision_ref": "QĐ"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            admin.get("/api/v1/catalogs/khong_co").await.status,
+            StatusCode::NOT_FOUND
+        );
+        let hr = Client::login(&app, &unit_admin_of(&admin, unit).await).await;
+        let r = hr
+            .send_json(
+                "PUT",
+                "/api/v1/catalogs/ton_giao/items",
+                json!({"code": "x", "name": "x", "decision_ref": "QĐ"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+        // Past versions are readable, redacted like the current one.
+        let v1 = admin
+            .get(&format!("/api/v1/persons/{person}/versions/1"))
+            .await;
+        assert_eq!(v1.status, StatusCode::OK);
+        assert_eq!(v1.body["version"], 1);
+        assert_eq!(v1.body["record"], existing["record"]);
+        assert_eq!(
+            admin
+                .get(&format!("/api/v1/persons/{person}/versions/9"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+    }
+}

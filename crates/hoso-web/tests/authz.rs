@@ -168,6 +168,25 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
     t.insert(("get", "/api/v1/persons/{id}"), read_record);
     t.insert(("get", "/api/v1/persons/{id}/versions"), read_record);
     t.insert(
+        ("get", "/api/v1/persons/{id}/versions/{version}"),
+        read_record,
+    );
+    // Catalogs: everyone signed in reads them; only the system administrator edits them.
+    t.insert(("get", "/api/v1/catalogs"), any_signed_in(200));
+    t.insert(("get", "/api/v1/catalogs/{name}"), any_signed_in(200));
+    let edit_catalog = |ok: u16| Rule {
+        system_admin: (ok, ok),
+        unit_admin: (403, 403),
+        viewer: (403, 403),
+        individual: (403, 403),
+        anonymous: 401,
+    };
+    t.insert(("put", "/api/v1/catalogs/{name}/items"), edit_catalog(200));
+    t.insert(
+        ("delete", "/api/v1/catalogs/{name}/items/{code}"),
+        edit_catalog(204),
+    );
+    t.insert(
         ("put", "/api/v1/persons/{id}/record"),
         Rule {
             system_admin: (200, 200),
@@ -492,6 +511,31 @@ impl World {
                 format!("/api/v1/persons/{}/versions", self.person(who, target)),
                 Value::Null,
             ),
+            ("get", "/api/v1/persons/{id}/versions/{version}") => (
+                format!("/api/v1/persons/{}/versions/1", self.person(who, target)),
+                Value::Null,
+            ),
+            ("get", "/api/v1/catalogs/{name}") => ("/api/v1/catalogs/dan_toc".into(), Value::Null),
+            ("put", "/api/v1/catalogs/{name}/items") => (
+                "/api/v1/catalogs/ton_giao/items".into(),
+                json!({"code": format!("mt{n}"), "name": format!("Tôn giáo thử {n}"), "decision_ref": "QĐ 11/QĐ-SNV"}),
+            ),
+            ("delete", "/api/v1/catalogs/{name}/items/{code}") => {
+                let code = format!("mt{n}");
+                let r = self
+                    .admin
+                    .send_json(
+                        "PUT",
+                        "/api/v1/catalogs/ton_giao/items",
+                        json!({"code": code, "name": format!("Tôn giáo thử {n}"), "decision_ref": "QĐ 11/QĐ-SNV"}),
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+                (
+                    format!("/api/v1/catalogs/ton_giao/items/{code}"),
+                    Value::Null,
+                )
+            }
             ("put", "/api/v1/persons/{id}/record") => {
                 let id = self.person(who, target);
                 let current = self.admin.get(&format!("/api/v1/persons/{id}")).await;

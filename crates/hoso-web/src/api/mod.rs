@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod audit;
 pub mod auth;
+pub mod catalogs;
 pub mod org;
 pub mod persons;
 
@@ -21,6 +22,7 @@ use utoipa_axum::routes;
         (name = "persons", description = "Hồ sơ cán bộ, công chức, viên chức"),
         (name = "accounts", description = "Tài khoản"),
         (name = "alerts", description = "Cảnh báo, thời hạn"),
+        (name = "catalogs", description = "Danh mục"),
         (name = "audit", description = "Nhật ký truy cập, thao tác"),
     )
 )]
@@ -52,4 +54,9 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(alerts::list))
         .routes(routes!(alerts::summary))
         .routes(routes!(alerts::preview))
+        .routes(routes!(catalogs::list))
+        .routes(routes!(catalogs::items))
+        .routes(routes!(catalogs::put))
+        .routes(routes!(catalogs::retire))
+        .routes(routes!(persons::version))
 }

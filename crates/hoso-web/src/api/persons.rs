@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use hoso_app::records::{
-    CreatePerson, PersonQuery, PersonSummary, PersonView, UpdateRecord, VersionSummary,
+    CreatePerson, PersonQuery, PersonSummary, PersonView, UpdateRecord, VersionSummary, VersionView,
 };
 use hoso_app::{App, Page};
 
@@ -81,4 +81,16 @@ pub async fn versions(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Vec<VersionSummary>>> {
     Ok(Json(app.versions(&actor, id).await?))
+}
+
+/// One version of a record, with only the fields the caller may see.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/versions/{version}", tag = "persons", params(("id" = i64, Path), ("version" = i64, Path)),
+    responses((status = 200, body = VersionView), (status = 404, body = ErrorBody)))]
+pub async fn version(
+    State(app): State<App>,
+    Authenticated(actor): Authenticated,
+    Client(client): Client,
+    Path((id, number)): Path<(i64, i64)>,
+) -> ApiResult<Json<VersionView>> {
+    Ok(Json(app.version(&actor, id, number, &client).await?))
 }
