@@ -689,12 +689,23 @@ impl App {
                 Some(unit.path)
             }
         };
+        // Twelve digits are a số định danh: found through its keyed hash, never stored in clear.
+        let national_id_hash = query
+            .q
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| q.len() == 12 && q.bytes().all(|b| b.is_ascii_digit()))
+            .map(|n| self.keys.current.national_id_hash(n));
         let filter = PersonFilter {
-            q: query
-                .q
-                .as_deref()
-                .map(hoso_domain::search_key::fold)
-                .filter(|q| !q.is_empty()),
+            q: match national_id_hash {
+                Some(_) => None,
+                None => query
+                    .q
+                    .as_deref()
+                    .map(hoso_domain::search_key::fold)
+                    .filter(|q| !q.is_empty()),
+            },
+            national_id_hash,
             unit_path,
             status: query.status,
             rank_code: query.grade,

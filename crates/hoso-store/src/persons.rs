@@ -305,6 +305,8 @@ impl Scope {
 pub struct PersonFilter {
     /// Accent-folded search text; matched against the folded name.
     pub q: Option<String>,
+    /// Keyed hash of a số định danh: the one person with that number.
+    pub national_id_hash: Option<String>,
     /// Only this unit's subtree (path).
     pub unit_path: Option<String>,
     pub status: Option<String>,
@@ -393,6 +395,10 @@ fn where_clause(scope: &Scope, f: &PersonFilter, sql: &mut Sql) -> bool {
             let a = sql.push_arg(Arg::Text(format!("%{escaped}%")));
             conds.push(format!("p.search_key LIKE {a} ESCAPE '\\'"));
         }
+    }
+    if let Some(hash) = &f.national_id_hash {
+        let a = sql.push_arg(Arg::Text(hash.clone()));
+        conds.push(format!("p.national_id_hash = {a}"));
     }
     for (col, val) in [
         ("p.status", &f.status),

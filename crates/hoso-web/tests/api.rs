@@ -281,6 +281,10 @@ async fn unit_admin_and_individual_see_only_their_scope() {
             .as_str()
             .unwrap()
             .to_string();
+        // HR finds the person by số định danh (a keyed-hash lookup; the number is not stored in clear).
+        let found = hr.get(&format!("/api/v1/persons?q={national_id}")).await;
+        assert_eq!(found.body["total"], 1, "{}", db.label);
+        assert_eq!(found.body["items"][0]["id"], person);
         let me = Client::login(&app, &national_id).await;
         let own = me.get(&format!("/api/v1/persons/{person}")).await;
         assert_eq!(own.status, StatusCode::OK);
