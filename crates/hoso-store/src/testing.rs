@@ -11,6 +11,35 @@ pub struct TestDb {
     pub url: String,
     /// Holds the SQLite file (and anything else a test wants to keep beside the database).
     pub dir: tempfile::TempDir,
+    /// On PostgreSQL: the server URL and the test's schema, dropped with the `TestDb`.
+    postgres_schema: Option<(String, String)>,
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((base, schema)) = self.postgres_schema.take() else {
+            return;
+        };
+        // Drop runs outside any async context we could borrow: a thread of its own with a small
+        // runtime removes the schema, so that test runs do not pile up in the shared database.
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async {
+                if let Ok(store) = Store::connect(&base).await {
+                    let _ = store
+                        .execute_raw(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                        .await;
+                    store.close().await;
+                }
+            });
+        })
+        .join();
+    }
 }
 
 static SCHEMA_COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -24,6 +53,7 @@ pub async fn databases() -> Vec<TestDb> {
         label: "sqlite",
         url,
         dir,
+        postgres_schema: None,
     });
     if let Ok(base) = std::env::var("HOSO_TEST_POSTGRES_URL") {
         let schema = format!(
@@ -46,6 +76,7 @@ pub async fn databases() -> Vec<TestDb> {
             label: "postgres",
             url,
             dir: tempfile::tempdir().expect("temp dir"),
+            postgres_schema: Some((base, schema)),
         });
     }
     out
