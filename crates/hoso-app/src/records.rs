@@ -2,6 +2,7 @@
 //! new immutable version, hashed and chained to the previous one; the `persons` row is only a
 //! projection of the latest version for lists and statistics.
 
+use hoso_domain::access::AccessLevel;
 use hoso_domain::org::PersonStatus;
 use hoso_domain::schema::{Projection, RecordDoc, RecordSchema};
 use hoso_store::persons::{self, PersonFilter, PersonRow, PersonSort, ProjectionRow, VersionRow};
@@ -512,13 +513,22 @@ impl App {
             .ok_or_else(AppError::record_not_found)
     }
 
-    /// Reads one record, leaving out the fields above the caller's clearance. Audited.
-    pub async fn get_person(
+    /// A version of a record as the caller may see it (the current one when `number` is
+    /// `None`): scope and clearance checked, sensitive fields decrypted, fields above the
+    /// clearance left out, the read audited.
+    async fn read_version(
         &self,
         actor: &Actor,
         person_id: i64,
+        number: Option<i64>,
         client: &ClientInfo,
-    ) -> AppResult<PersonView> {
+    ) -> AppResult<(
+        PersonRow,
+        org_store::OrgUnitRow,
+        VersionRow,
+        RecordDoc,
+        AccessLevel,
+    )> {
         let person = self.person_in_scope(actor, person_id).await?;
         let mut conn = self.store.reader().await?;
         let unit = org_store::get(&mut conn, person.unit_id)
@@ -527,19 +537,22 @@ impl App {
         let clearance = actor
             .clearance_for(person_id, &unit.path)
             .ok_or_else(AppError::record_not_found)?;
-        let version = persons::version(&mut conn, person_id, person.current_version)
-            .await?
-            .ok_or_else(|| {
-                AppError::Internal(format!(
-                    "person {person_id} has no version {}",
-                    person.current_version
-                ))
-            })?;
+        let version = match number {
+            None => persons::version(&mut conn, person_id, person.current_version)
+                .await?
+                .ok_or_else(|| {
+                    AppError::Internal(format!(
+                        "person {person_id} has no version {}",
+                        person.current_version
+                    ))
+                })?,
+            Some(n) => persons::version(&mut conn, person_id, n)
+                .await?
+                .ok_or(AppError::NotFound("Không có phiên bản này của hồ sơ."))?,
+        };
         let doc = self.decode_document(&mut conn, &version).await?;
         drop(conn);
-        let schema = self.schemas.latest();
-        let redacted = schema.redact(&doc, clearance);
-
+        let redacted = self.schemas.latest().redact(&doc, clearance);
         let mut tx = self.store.begin().await?;
         audit::append(
             &mut tx,
@@ -554,7 +567,18 @@ impl App {
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
+        Ok((person, unit, version, redacted, clearance))
+    }
 
+    /// Reads one record, leaving out the fields above the caller's clearance. Audited.
+    pub async fn get_person(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        client: &ClientInfo,
+    ) -> AppResult<PersonView> {
+        let (person, unit, version, record, clearance) =
+            self.read_version(actor, person_id, None, client).await?;
         Ok(PersonView {
             id: person.id,
             unit_id: person.unit_id,
@@ -562,15 +586,14 @@ impl App {
             status: person.status,
             current_version: person.current_version,
             version_hash: version.hash,
-            schema_version: schema.version.clone(),
+            schema_version: self.schemas.latest().version.clone(),
             clearance: serde_json::to_value(clearance)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default(),
-            record: redacted,
+            record,
         })
     }
-
     pub(crate) async fn seal_secrets(
         &self,
         conn: &mut hoso_store::AnyConnection,
@@ -741,40 +764,14 @@ impl App {
         number: i64,
         client: &ClientInfo,
     ) -> AppResult<VersionView> {
-        let person = self.person_in_scope(actor, person_id).await?;
-        let mut conn = self.store.reader().await?;
-        let unit = org_store::get(&mut conn, person.unit_id)
-            .await?
-            .ok_or_else(AppError::unit_not_found)?;
-        let clearance = actor
-            .clearance_for(person_id, &unit.path)
-            .ok_or_else(AppError::record_not_found)?;
-        let version = persons::version(&mut conn, person_id, number)
-            .await?
-            .ok_or(AppError::NotFound("Không có phiên bản này của hồ sơ."))?;
-        let doc = self.decode_document(&mut conn, &version).await?;
-        drop(conn);
-        let record = self.schemas.latest().redact(&doc, clearance);
-        let mut tx = self.store.begin().await?;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                actor_id: Some(actor.account_id),
-                action: "record.read",
-                target_kind: "person",
-                target_id: Some(person_id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: serde_json::json!({"version": number}).to_string(),
-            },
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        let (_, _, version, record, _) = self
+            .read_version(actor, person_id, Some(number), client)
+            .await?;
         Ok(VersionView {
             version: VersionSummary::from(&version),
             record,
         })
     }
-
     /// Checks a record's version chain: every hash recomputed from its content and predecessor.
     pub async fn verify_versions(
         &self,

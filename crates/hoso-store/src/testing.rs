@@ -11,38 +11,42 @@ pub struct TestDb {
     pub url: String,
     /// Holds the SQLite file (and anything else a test wants to keep beside the database).
     pub dir: tempfile::TempDir,
-    /// On PostgreSQL: the server URL and the test's schema, dropped with the `TestDb`.
-    postgres_schema: Option<(String, String)>,
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let Some((base, schema)) = self.postgres_schema.take() else {
-            return;
-        };
-        // Drop runs outside any async context we could borrow: a thread of its own with a small
-        // runtime removes the schema, so that test runs do not pile up in the shared database.
-        let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            rt.block_on(async {
-                if let Ok(store) = Store::connect(&base).await {
-                    let _ = store
-                        .execute_raw(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
-                        .await;
-                    store.close().await;
-                }
-            });
-        })
-        .join();
-    }
 }
 
 static SCHEMA_COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// Removes the schemas of earlier test processes that have exited, once per process, so that
+/// test runs do not pile up in the shared database. A schema is named `t_<pid>_…`; a live
+/// process's schemas are left alone (two test runs may share the server). Dropping at the end of
+/// each test instead would wait on connections the test's pool still holds.
+async fn drop_stale_schemas(base: &str) {
+    static DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if DONE.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let Ok(store) = Store::connect(base).await else {
+        return;
+    };
+    let Ok(mut conn) = store.reader().await else {
+        return;
+    };
+    let names: Vec<(String,)> =
+        sqlx::query_as("SELECT CAST(nspname AS TEXT) FROM pg_namespace WHERE nspname LIKE 't\\_%'")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap_or_default();
+    drop(conn);
+    for (name,) in names {
+        let pid = name.split('_').nth(1).and_then(|p| p.parse::<u32>().ok());
+        let alive = pid.is_some_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists());
+        if pid.is_some() && !alive {
+            let _ = store
+                .execute_raw(&format!("DROP SCHEMA IF EXISTS {name} CASCADE"))
+                .await;
+        }
+    }
+    store.close().await;
+}
 
 /// One fresh, empty database per available backend.
 pub async fn databases() -> Vec<TestDb> {
@@ -53,7 +57,6 @@ pub async fn databases() -> Vec<TestDb> {
         label: "sqlite",
         url,
         dir,
-        postgres_schema: None,
     });
     if let Ok(base) = std::env::var("HOSO_TEST_POSTGRES_URL") {
         let schema = format!(
@@ -62,6 +65,7 @@ pub async fn databases() -> Vec<TestDb> {
             SCHEMA_COUNTER.fetch_add(1, Ordering::SeqCst),
             crate::now_ms() % 1_000_000
         );
+        drop_stale_schemas(&base).await;
         let admin = Store::connect(&base)
             .await
             .expect("PostgreSQL reachable at HOSO_TEST_POSTGRES_URL");
@@ -76,7 +80,6 @@ pub async fn databases() -> Vec<TestDb> {
             label: "postgres",
             url,
             dir: tempfile::tempdir().expect("temp dir"),
-            postgres_schema: Some((base, schema)),
         });
     }
     out

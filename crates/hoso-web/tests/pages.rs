@@ -622,6 +622,16 @@ async fn alerts_page_lists_filters_previews_and_exports() {
         let stored = app.compute_all_alerts(app.today()).await.unwrap();
         let mut admin = signed_in(&app, "admin").await;
 
+        // The home page counts what is due, linking to the list.
+        let home = admin.get("/").await;
+        // (The demo's dates follow today's date: with nothing due the panel is left out.)
+        assert_eq!(
+            home.body.contains("Việc đến hạn"),
+            stored > 0,
+            "{}",
+            db.label
+        );
+        assert_eq!(home.body.contains("/canh-bao?kind="), stored > 0);
         let page = admin.get("/canh-bao").await;
         assert_eq!(page.status, StatusCode::OK, "{}", db.label);
         assert!(page.body.contains("Cảnh báo, thời hạn"));

@@ -64,6 +64,8 @@ struct HomePage {
     by_category: Vec<Bar>,
     pyramid: Vec<PyramidRow>,
     own: Option<OwnSummary>,
+    /// What is due in the scope (from the daily alert job): label, count, link.
+    alerts: Vec<(String, String, String)>,
 }
 
 pub async fn home(State(app): State<App>, page: PageActor, Client(client): Client) -> PageResult {
@@ -133,7 +135,20 @@ pub async fn home(State(app): State<App>, page: PageActor, Client(client): Clien
             women_width: (b.women as f64 / max_band * 100.0).round(),
         })
         .collect();
+    let alerts = app
+        .alert_summary(&page.actor)
+        .await?
+        .into_iter()
+        .map(|c| {
+            (
+                c.kind_label,
+                format::thousands(c.count),
+                format!("/canh-bao?kind={}", c.kind),
+            )
+        })
+        .collect();
     Ok(render(&HomePage {
+        alerts,
         staff,
         total: format::thousands(d.total),
         working: format::thousands(d.working),
