@@ -18,6 +18,12 @@ pub struct Config {
     pub lockout_minutes: i64,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
+    /// Which regulation's deadlines apply: `national` (NĐ 27/2026, TT 06/2023), `lang-son-2023`,
+    /// `lai-chau-2024`, `dak-nong-2018`, `dong-thap-2024`. `HOSO_DEADLINE_PRESET`.
+    pub deadline_preset: String,
+    /// Optional TOML file of rules that replace or add to the preset's (same format as the
+    /// presets in `crates/hoso-domain/data/deadlines/`). `HOSO_DEADLINE_RULES_FILE`.
+    pub deadline_rules_file: Option<PathBuf>,
     /// Whether cookies are marked `Secure` (set behind HTTPS). `HOSO_SECURE_COOKIES`.
     pub secure_cookies: bool,
     /// Days a password stays valid before the account must change it (0: never).
@@ -41,6 +47,8 @@ impl Default for Config {
             lockout_minutes: 15,
             max_body_bytes: 2 * 1024 * 1024,
             secure_cookies: false,
+            deadline_preset: "national".into(),
+            deadline_rules_file: None,
             password_max_age_days: 90,
             password_min_length: 8,
             require_totp_for_admins: false,
@@ -63,6 +71,12 @@ impl Config {
             c.session_minutes = v
                 .parse()
                 .map_err(|_| "HOSO_SESSION_MINUTES phải là số phút".to_string())?;
+        }
+        if let Ok(v) = std::env::var("HOSO_DEADLINE_PRESET") {
+            c.deadline_preset = v;
+        }
+        if let Ok(v) = std::env::var("HOSO_DEADLINE_RULES_FILE") {
+            c.deadline_rules_file = Some(PathBuf::from(v));
         }
         if let Ok(v) = std::env::var("HOSO_SECURE_COOKIES") {
             c.secure_cookies = matches!(v.as_str(), "1" | "true" | "yes");

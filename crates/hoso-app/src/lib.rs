@@ -9,6 +9,7 @@ pub mod auth;
 pub mod catalogs;
 pub mod config;
 pub mod crypto;
+pub mod deadlines;
 pub mod demo;
 pub mod error;
 pub mod export;
@@ -86,6 +87,7 @@ pub struct App {
     pub(crate) catalogs: Arc<RwLock<Arc<Catalogs>>>,
     pub(crate) keys: Arc<crypto::Keyring>,
     pub(crate) hash_permits: Arc<tokio::sync::Semaphore>,
+    pub(crate) deadline_rules: Arc<hoso_domain::deadlines::RuleSet>,
 }
 
 /// The keys in force: the configured key, plus older ones found beside the key file (an
@@ -144,6 +146,7 @@ impl App {
     /// Opens the database, applies migrations, and loads the shipped catalogs on first start.
     pub async fn start(config: Config) -> AppResult<App> {
         let keys = load_keyring(&config)?;
+        let deadline_rules = deadlines::load_rules(&config)?;
         let store = Store::open(&config.database_url).await?;
         let mut conn = store.reader().await?;
         let stored = hoso_store::catalogs::count(&mut conn).await?;
@@ -169,6 +172,7 @@ impl App {
             catalogs: Arc::new(RwLock::new(Arc::new(catalogs))),
             keys: Arc::new(keys),
             hash_permits: Arc::new(tokio::sync::Semaphore::new(2)),
+            deadline_rules: Arc::new(deadline_rules),
         })
     }
 

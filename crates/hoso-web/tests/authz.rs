@@ -233,6 +233,7 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
         },
     );
     t.insert(("get", "/api/v1/alerts/summary"), any_signed_in(200));
+    t.insert(("get", "/api/v1/deadline-rules"), any_signed_in(200));
     t.insert(
         ("get", "/api/v1/alerts/preview"),
         Rule {

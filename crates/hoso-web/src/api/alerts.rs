@@ -39,3 +39,20 @@ pub async fn preview(
 ) -> ApiResult<Json<Page<AlertView>>> {
     Ok(Json(app.preview_alerts(&actor, q).await?))
 }
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct DateQuery {
+    /// ISO date; today when absent.
+    pub date: Option<String>,
+}
+
+/// The deadline rules in force: the configured regulation's preset with local overrides.
+#[utoipa::path(get, path = "/api/v1/deadline-rules", tag = "alerts", params(DateQuery),
+    responses((status = 200, body = Vec<hoso_app::deadlines::DeadlineRuleView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn deadline_rules(
+    State(app): State<App>,
+    Authenticated(actor): Authenticated,
+    Query(q): Query<DateQuery>,
+) -> ApiResult<Json<Vec<hoso_app::deadlines::DeadlineRuleView>>> {
+    Ok(Json(app.deadline_rules(&actor, q.date.as_deref())?))
+}

@@ -54,6 +54,7 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(alerts::list))
         .routes(routes!(alerts::summary))
         .routes(routes!(alerts::preview))
+        .routes(routes!(alerts::deadline_rules))
         .routes(routes!(catalogs::list))
         .routes(routes!(catalogs::items))
         .routes(routes!(catalogs::put))

@@ -1,0 +1,100 @@
+//! The deadline rules in force follow the configuration: preset, overrides, refusals.
+
+use hoso_app::{App, ClientInfo, Config};
+use hoso_store::testing::{TestDb, databases};
+
+fn config(db: &TestDb) -> Config {
+    Config {
+        database_url: db.url.clone(),
+        key_file: db.dir.path().join("hoso.key"),
+        ..Config::default()
+    }
+}
+
+#[tokio::test]
+async fn the_configured_preset_and_overrides_are_in_force() {
+    let db = databases().await.remove(0);
+    let app = App::start(config(&db)).await.unwrap();
+    app.seed_demo(2, "Mat-khau-2026!", &|_, _| {})
+        .await
+        .unwrap();
+    let admin = app
+        .login("admin", "Mat-khau-2026!", None, &ClientInfo::default())
+        .await
+        .unwrap()
+        .1;
+    let national = app.deadline_rules(&admin, Some("2026-11-23")).unwrap();
+    assert!(
+        national
+            .iter()
+            .any(|r| r.id == "nd27.first_declaration" && r.length == 3),
+        "{national:?}"
+    );
+    assert!(app.deadline_rules(&admin, Some("2026-02-30")).is_err());
+    drop(app);
+
+    // Lai Châu's regulation, with one rule made stricter by the deployment.
+    let file = db.dir.path().join("quy-tac.toml");
+    let lai_chau = App::start(Config {
+        deadline_preset: "lai-chau-2024".into(),
+        ..config(&db)
+    })
+    .await
+    .unwrap();
+    let rules = lai_chau.deadline_rules(&admin, Some("2026-11-23")).unwrap();
+    let status_change = rules
+        .iter()
+        .find(|r| r.id.contains("status_change"))
+        .expect("Lai Châu has a status-change rule")
+        .clone();
+    drop(lai_chau);
+    std::fs::write(
+        &file,
+        format!(
+            "[[rule]]\nid = \"{}\"\nname_vi = \"Cập nhật biến động trạng thái (quy định riêng)\"\ntrigger = \"status_changed\"\nlength = 3\nunit = \"working_days\"\nresponsible = \"don_vi\"\nsatisfied_by = \"record_updated\"\nlegal_basis = \"Quyết định của UBND tỉnh\"\neffective_from = 2026-01-01\n",
+            status_change.id
+        ),
+    )
+    .unwrap();
+    let overridden = App::start(Config {
+        deadline_preset: "lai-chau-2024".into(),
+        deadline_rules_file: Some(file.clone()),
+        ..config(&db)
+    })
+    .await;
+    let app = overridden.expect("the override file is in the presets' format");
+    let rules = app.deadline_rules(&admin, Some("2026-11-23")).unwrap();
+    assert_eq!(
+        rules
+            .iter()
+            .find(|r| r.id == status_change.id)
+            .unwrap()
+            .length,
+        3
+    );
+    drop(app);
+
+    // A negative length or an unknown preset refuses to start, saying why.
+    std::fs::write(
+        &file,
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .replace("length = 3", "length = -1"),
+    )
+    .unwrap();
+    let bad = App::start(Config {
+        deadline_preset: "lai-chau-2024".into(),
+        deadline_rules_file: Some(file),
+        ..config(&db)
+    })
+    .await;
+    assert!(matches!(bad, Err(hoso_app::AppError::BadRequest(m)) if m.contains("quy-tac.toml")));
+    let bad = App::start(Config {
+        deadline_preset: "ha-noi-2030".into(),
+        ..config(&db)
+    })
+    .await;
+    assert!(
+        matches!(bad, Err(hoso_app::AppError::BadRequest(m)) if m.contains("HOSO_DEADLINE_PRESET"))
+    );
+}
