@@ -478,7 +478,7 @@ impl App {
                 input.note,
             )
             .await?;
-        sqlx_update_identifier_hash(&mut tx, person_id, &id_hash).await?;
+        persons::set_identifier_hash(&mut tx, person_id, &id_hash).await?;
         audit::append(
             &mut tx,
             audit::NewEntry {
@@ -623,6 +623,17 @@ impl App {
         conn: &mut hoso_store::AnyConnection,
         version: &VersionRow,
     ) -> AppResult<RecordDoc> {
+        self.full_document_with_key(conn, version, None).await
+    }
+
+    /// [`Self::full_document`], also accepting secrets sealed under `extra` (a key not yet in the
+    /// keyring: the new one, during rotation).
+    pub(crate) async fn full_document_with_key(
+        &self,
+        conn: &mut hoso_store::AnyConnection,
+        version: &VersionRow,
+        extra: Option<&crate::crypto::MasterKey>,
+    ) -> AppResult<RecordDoc> {
         let mut doc: RecordDoc = serde_json::from_str(&version.document).map_err(|e| {
             AppError::Internal(format!(
                 "stored document of person {} is not JSON: {e}",
@@ -632,7 +643,10 @@ impl App {
         if let Some(row) =
             hoso_store::secrets::get(conn, version.person_id, version.version).await?
         {
-            let key = self.keys.by_id(&row.key_id).ok_or_else(|| {
+            let key = extra
+                .filter(|k| k.id == row.key_id)
+                .or_else(|| self.keys.by_id(&row.key_id));
+            let key = key.ok_or_else(|| {
                 AppError::Internal(format!(
                     "no key {} for the secrets of person {} (key file missing?)",
                     row.key_id, version.person_id
@@ -842,15 +856,6 @@ impl App {
         }
         Ok(rebuilt)
     }
-}
-
-async fn sqlx_update_identifier_hash(
-    conn: &mut hoso_store::AnyConnection,
-    person_id: i64,
-    hash: &str,
-) -> AppResult<()> {
-    hoso_store::persons::set_identifier_hash(conn, person_id, hash).await?;
-    Ok(())
 }
 
 /// The agency that manages a unit's staff: the unit's top-level ancestor under the province

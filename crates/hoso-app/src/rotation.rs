@@ -98,7 +98,9 @@ impl App {
                     })?;
                 // Decrypt with the old keyring (rows may already be resealed: look them up by id in
                 // the new key too).
-                let doc = self.full_document_with(&mut tx, &version, &new).await?;
+                let doc = self
+                    .full_document_with_key(&mut tx, &version, Some(&new))
+                    .await?;
                 let national_id = doc
                     .get("general")
                     .and_then(|g| g.get("citizen_id_number"))
@@ -146,31 +148,5 @@ impl App {
             secrets_resealed: resealed,
             identifiers_rehashed: rehashed,
         })
-    }
-
-    async fn full_document_with(
-        &self,
-        conn: &mut hoso_store::AnyConnection,
-        version: &hoso_store::persons::VersionRow,
-        new: &MasterKey,
-    ) -> AppResult<hoso_domain::schema::RecordDoc> {
-        let row = secrets::get(conn, version.person_id, version.version).await?;
-        match row {
-            Some(row) if row.key_id == new.id => {
-                let mut doc: hoso_domain::schema::RecordDoc =
-                    serde_json::from_str(&version.document)
-                        .map_err(|e| AppError::Internal(e.to_string()))?;
-                let sealed =
-                    hex::decode(&row.sealed).map_err(|e| AppError::Internal(e.to_string()))?;
-                let plain = new
-                    .open(&sealed, &secret_context(version.person_id, version.version))
-                    .ok_or_else(|| AppError::Internal("resealed secrets do not decrypt".into()))?;
-                let secret = serde_json::from_slice(&plain)
-                    .map_err(|e| AppError::Internal(e.to_string()))?;
-                crate::crypto::merge_secrets(&mut doc, secret);
-                Ok(doc)
-            }
-            _ => self.full_document(conn, version).await,
-        }
     }
 }

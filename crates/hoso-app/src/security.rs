@@ -187,6 +187,30 @@ impl App {
         }
     }
 
+    /// Refuses (audited) an account that administers no unit.
+    async fn require_administrator(
+        &self,
+        actor: &Actor,
+        action: &str,
+        target_kind: &str,
+        target_id: Option<String>,
+        client: &ClientInfo,
+    ) -> AppResult<()> {
+        if actor.admin_paths().is_empty() {
+            return Err(self
+                .refuse(
+                    actor,
+                    action,
+                    target_kind,
+                    target_id,
+                    "not_an_administrator",
+                    client,
+                )
+                .await);
+        }
+        Ok(())
+    }
+
     /// Records a refusal in the audit trail and returns `Forbidden`.
     pub(crate) async fn refuse(
         &self,
@@ -306,18 +330,8 @@ impl App {
         client: &ClientInfo,
     ) -> AppResult<CreatedAccount> {
         const ACTION: &str = "account.create";
-        if actor.admin_paths().is_empty() {
-            return Err(self
-                .refuse(
-                    actor,
-                    ACTION,
-                    "account",
-                    None,
-                    "not_an_administrator",
-                    client,
-                )
-                .await);
-        }
+        self.require_administrator(actor, ACTION, "account", None, client)
+            .await?;
         let request_ref = require_ref(&input.request_ref)?;
         let username = input.username.trim().to_string();
         let display_name = input.display_name.trim().to_string();
@@ -439,18 +453,8 @@ impl App {
     ) -> AppResult<GrantView> {
         const ACTION: &str = "grant.create";
         let target = Some(account_id.to_string());
-        if actor.admin_paths().is_empty() {
-            return Err(self
-                .refuse(
-                    actor,
-                    ACTION,
-                    "account",
-                    target,
-                    "not_an_administrator",
-                    client,
-                )
-                .await);
-        }
+        self.require_administrator(actor, ACTION, "account", target.clone(), client)
+            .await?;
         let request_ref = require_ref(&input.request_ref)?;
         let mut conn = self.store.reader().await?;
         let account = store::by_id(&mut conn, account_id)
@@ -514,18 +518,8 @@ impl App {
         client: &ClientInfo,
     ) -> AppResult<GrantRow> {
         let target = Some(grant_id.to_string());
-        if actor.admin_paths().is_empty() {
-            return Err(self
-                .refuse(
-                    actor,
-                    action,
-                    "grant",
-                    target,
-                    "not_an_administrator",
-                    client,
-                )
-                .await);
-        }
+        self.require_administrator(actor, action, "grant", target.clone(), client)
+            .await?;
         let mut conn = self.store.reader().await?;
         let grant = store::live_grant(&mut conn, grant_id)
             .await?
@@ -692,18 +686,8 @@ impl App {
     ) -> AppResult<TemporaryPassword> {
         const ACTION: &str = "account.reset_password";
         let target = Some(account_id.to_string());
-        if actor.admin_paths().is_empty() {
-            return Err(self
-                .refuse(
-                    actor,
-                    ACTION,
-                    "account",
-                    target,
-                    "not_an_administrator",
-                    client,
-                )
-                .await);
-        }
+        self.require_administrator(actor, ACTION, "account", target.clone(), client)
+            .await?;
         let mut conn = self.store.reader().await?;
         let account = store::by_id(&mut conn, account_id)
             .await?

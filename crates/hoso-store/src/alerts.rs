@@ -4,7 +4,7 @@ use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use crate::StoreResult;
 use crate::org::subtree_range;
-use crate::persons::Scope;
+use crate::persons::{Arg, Scope, Sql, bind_all, scope_condition};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AlertRow {
@@ -66,68 +66,34 @@ pub struct AlertListRow {
     pub legal_basis: String,
 }
 
-fn conditions(
-    scope: &Scope,
-    f: &AlertFilter,
-    args: &mut Vec<String>,
-    ints: &mut Vec<(usize, i64)>,
-) -> String {
-    let mut conds = Vec::new();
-    let push = |args: &mut Vec<String>, v: String| {
-        args.push(v);
-        format!("${}", args.len())
-    };
-    if !scope.everything {
-        let mut ors = Vec::new();
-        for p in &scope.subtrees {
-            let (lo, hi) = subtree_range(p);
-            let a = push(args, lo);
-            let b = push(args, hi);
-            ors.push(format!("(u.path >= {a} AND u.path < {b})"));
-        }
-        for id in &scope.persons {
-            args.push(String::new());
-            ints.push((args.len(), *id));
-            ors.push(format!("a.person_id = ${}", args.len()));
-        }
-        if ors.is_empty() {
-            ors.push("1 = 0".into());
-        }
-        conds.push(format!("({})", ors.join(" OR ")));
-    }
+fn conditions(scope: &Scope, f: &AlertFilter, sql: &mut Sql) {
+    let mut conds: Vec<String> = scope_condition(scope, sql).into_iter().collect();
     if let Some(path) = &f.unit_path {
         let (lo, hi) = subtree_range(path);
-        let a = push(args, lo);
-        let b = push(args, hi);
+        let a = sql.push_arg(Arg::Text(lo));
+        let b = sql.push_arg(Arg::Text(hi));
         conds.push(format!("u.path >= {a} AND u.path < {b}"));
     }
     if let Some(kind) = &f.kind {
-        let a = push(args, kind.clone());
+        let a = sql.push_arg(Arg::Text(kind.clone()));
         conds.push(format!("a.kind = {a}"));
     }
     if let Some(before) = &f.due_before {
-        let a = push(args, before.clone());
+        let a = sql.push_arg(Arg::Text(before.clone()));
         conds.push(format!("a.due <= {a}"));
     }
-    if conds.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", conds.join(" AND "))
+    if !conds.is_empty() {
+        sql.text
+            .push_str(&format!(" WHERE {}", conds.join(" AND ")));
     }
 }
 
-fn bind<'q>(
-    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
-    args: &'q [String],
-    ints: &[(usize, i64)],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
-    for (i, a) in args.iter().enumerate() {
-        q = match ints.iter().find(|(pos, _)| *pos == i + 1) {
-            Some((_, v)) => q.bind(*v),
-            None => q.bind(a.as_str()),
-        };
+fn query(text: String) -> Sql {
+    Sql {
+        text,
+        args: vec![],
+        sqlite: false,
     }
-    q
 }
 
 const FROM: &str =
@@ -138,21 +104,21 @@ pub async fn list(
     scope: &Scope,
     f: &AlertFilter,
 ) -> StoreResult<(Vec<AlertListRow>, i64)> {
-    let mut args = Vec::new();
-    let mut ints = Vec::new();
-    let where_sql = conditions(scope, f, &mut args, &mut ints);
-    let n = args.len();
-    let sql = format!(
-        "SELECT a.person_id, p.full_name, a.unit_id, u.name, a.kind, a.due, a.message, a.legal_basis {FROM}{where_sql} \
-         ORDER BY a.due, a.person_id LIMIT {} OFFSET {}",
+    let mut sql = query(format!(
+        "SELECT a.person_id, p.full_name, a.unit_id, u.name, a.kind, a.due, a.message, a.legal_basis {FROM}"
+    ));
+    conditions(scope, f, &mut sql);
+    sql.text.push_str(&format!(
+        " ORDER BY a.due, a.person_id LIMIT {} OFFSET {}",
         f.limit.clamp(0, 10_000),
         f.offset.max(0)
-    );
-    let rows = bind(sqlx::query(AssertSqlSafe(sql)), &args, &ints)
+    ));
+    let rows = bind_all(sqlx::query(AssertSqlSafe(sql.text.clone())), &sql.args)
         .fetch_all(&mut *conn)
         .await?;
-    let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) {FROM}{where_sql}");
-    let total: i64 = bind(sqlx::query(AssertSqlSafe(count_sql)), &args[..n], &ints)
+    let mut count = query(format!("SELECT CAST(COUNT(*) AS BIGINT) {FROM}"));
+    conditions(scope, f, &mut count);
+    let total: i64 = bind_all(sqlx::query(AssertSqlSafe(count.text.clone())), &count.args)
         .fetch_one(&mut *conn)
         .await?
         .get(0);
@@ -174,13 +140,10 @@ pub async fn list(
 
 /// Alert counts per kind in scope.
 pub async fn summary(conn: &mut AnyConnection, scope: &Scope) -> StoreResult<Vec<(String, i64)>> {
-    let mut args = Vec::new();
-    let mut ints = Vec::new();
-    let where_sql = conditions(scope, &AlertFilter::default(), &mut args, &mut ints);
-    let sql = format!(
-        "SELECT a.kind, CAST(COUNT(*) AS BIGINT) {FROM}{where_sql} GROUP BY a.kind ORDER BY a.kind"
-    );
-    let rows = bind(sqlx::query(AssertSqlSafe(sql)), &args, &ints)
+    let mut sql = query(format!("SELECT a.kind, CAST(COUNT(*) AS BIGINT) {FROM}"));
+    conditions(scope, &AlertFilter::default(), &mut sql);
+    sql.text.push_str(" GROUP BY a.kind ORDER BY a.kind");
+    let rows = bind_all(sqlx::query(AssertSqlSafe(sql.text.clone())), &sql.args)
         .fetch_all(&mut *conn)
         .await?;
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())

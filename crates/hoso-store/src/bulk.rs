@@ -78,25 +78,14 @@ pub async fn insert_people(
         );
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for (i, p) in chunk.iter().enumerate() {
-            let pr = &p.projection;
             q = q
                 .bind(ids[base + i])
                 .bind(p.national_id_hash.as_str())
                 .bind(p.unit_id)
-                .bind(p.status.as_str())
-                .bind(pr.full_name.as_str())
-                .bind(hoso_domain::search_key::fold(&pr.full_name))
-                .bind(pr.gender.clone())
-                .bind(pr.date_of_birth.clone())
-                .bind(pr.personnel_category.clone())
-                .bind(pr.rank_code.clone())
-                .bind(pr.salary_step)
-                .bind(pr.salary_coefficient)
-                .bind(pr.ethnicity_code.clone())
-                .bind(pr.highest_qualification.clone())
-                .bind(pr.political_theory.clone())
-                .bind(pr.current_position.clone())
-                .bind(pr.first_recruitment_date.clone())
+                .bind(p.status.as_str());
+            q = p
+                .projection
+                .bind(q)
                 .bind(p.version.version)
                 .bind(now)
                 .bind(now);

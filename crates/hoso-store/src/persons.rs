@@ -23,6 +23,30 @@ pub struct ProjectionRow {
     pub first_recruitment_date: Option<String>,
 }
 
+impl ProjectionRow {
+    /// Binds the projected columns in table order: full_name, search_key, gender, date_of_birth,
+    /// personnel_category, rank_code, salary_step, salary_coefficient, ethnicity_code,
+    /// highest_qualification, political_theory, current_position, first_recruitment_date.
+    pub(crate) fn bind<'q>(
+        &'q self,
+        q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+        q.bind(&self.full_name)
+            .bind(hoso_domain::search_key::fold(&self.full_name))
+            .bind(&self.gender)
+            .bind(&self.date_of_birth)
+            .bind(&self.personnel_category)
+            .bind(&self.rank_code)
+            .bind(self.salary_step)
+            .bind(self.salary_coefficient)
+            .bind(&self.ethnicity_code)
+            .bind(&self.highest_qualification)
+            .bind(&self.political_theory)
+            .bind(&self.current_position)
+            .bind(&self.first_recruitment_date)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PersonRow {
     pub id: i64,
@@ -102,7 +126,7 @@ pub async fn find_by_national_id_hash(
 pub async fn insert(conn: &mut AnyConnection, new: NewPerson<'_>) -> StoreResult<i64> {
     let now = crate::now_ms();
     let p = new.projection;
-    let (id,): (i64,) = sqlx::query_as(
+    let q = sqlx::query(
         "INSERT INTO persons (national_id_hash, unit_id, status, full_name, search_key, gender, date_of_birth, \
          personnel_category, rank_code, salary_step, salary_coefficient, ethnicity_code, highest_qualification, \
          political_theory, current_position, first_recruitment_date, current_version, created_at, updated_at) \
@@ -110,23 +134,8 @@ pub async fn insert(conn: &mut AnyConnection, new: NewPerson<'_>) -> StoreResult
     )
     .bind(new.national_id_hash)
     .bind(new.unit_id)
-    .bind(new.status)
-    .bind(&p.full_name)
-    .bind(hoso_domain::search_key::fold(&p.full_name))
-    .bind(&p.gender)
-    .bind(&p.date_of_birth)
-    .bind(&p.personnel_category)
-    .bind(&p.rank_code)
-    .bind(p.salary_step)
-    .bind(p.salary_coefficient)
-    .bind(&p.ethnicity_code)
-    .bind(&p.highest_qualification)
-    .bind(&p.political_theory)
-    .bind(&p.current_position)
-    .bind(&p.first_recruitment_date)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?;
+    .bind(new.status);
+    let id: i64 = p.bind(q).bind(now).fetch_one(&mut *conn).await?.get(0);
     Ok(id)
 }
 
@@ -139,32 +148,20 @@ pub async fn set_projection(
     status: &str,
     p: &ProjectionRow,
 ) -> StoreResult<()> {
-    sqlx::query(
+    let q = sqlx::query(
         "UPDATE persons SET unit_id=$1, status=$2, full_name=$3, search_key=$4, gender=$5, date_of_birth=$6, \
          personnel_category=$7, rank_code=$8, salary_step=$9, salary_coefficient=$10, ethnicity_code=$11, \
          highest_qualification=$12, political_theory=$13, current_position=$14, first_recruitment_date=$15, \
          current_version=$16, updated_at=$17 WHERE id=$18",
     )
     .bind(unit_id)
-    .bind(status)
-    .bind(&p.full_name)
-    .bind(hoso_domain::search_key::fold(&p.full_name))
-    .bind(&p.gender)
-    .bind(&p.date_of_birth)
-    .bind(&p.personnel_category)
-    .bind(&p.rank_code)
-    .bind(p.salary_step)
-    .bind(p.salary_coefficient)
-    .bind(&p.ethnicity_code)
-    .bind(&p.highest_qualification)
-    .bind(&p.political_theory)
-    .bind(&p.current_position)
-    .bind(&p.first_recruitment_date)
-    .bind(version)
-    .bind(crate::now_ms())
-    .bind(person_id)
-    .execute(&mut *conn)
-    .await?;
+    .bind(status);
+    p.bind(q)
+        .bind(version)
+        .bind(crate::now_ms())
+        .bind(person_id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -320,20 +317,20 @@ pub struct PersonFilter {
 }
 
 /// A query under construction with numbered placeholders.
-struct Sql {
-    text: String,
-    args: Vec<Arg>,
+pub(crate) struct Sql {
+    pub(crate) text: String,
+    pub(crate) args: Vec<Arg>,
     /// SQLite answers substring search from its FTS5 index.
-    sqlite: bool,
+    pub(crate) sqlite: bool,
 }
 
-enum Arg {
+pub(crate) enum Arg {
     Text(String),
     Int(i64),
 }
 
 impl Sql {
-    fn push_arg(&mut self, arg: Arg) -> String {
+    pub(crate) fn push_arg(&mut self, arg: Arg) -> String {
         self.args.push(arg);
         format!("${}", self.args.len())
     }
@@ -348,30 +345,37 @@ fn from_clause(scope: &Scope, f: &PersonFilter) -> &'static str {
     }
 }
 
+/// The condition limiting rows to a scope, over `persons p` joined to `org_units u` (`None`
+/// for the whole province). Shared by every query that lists people or their data.
+pub(crate) fn scope_condition(scope: &Scope, sql: &mut Sql) -> Option<String> {
+    if scope.everything {
+        return None;
+    }
+    let mut ors = Vec::new();
+    for p in &scope.subtrees {
+        let (lo, hi) = subtree_range(p);
+        let a = sql.push_arg(Arg::Text(lo));
+        let b = sql.push_arg(Arg::Text(hi));
+        ors.push(format!("(u.path >= {a} AND u.path < {b})"));
+    }
+    if !scope.persons.is_empty() {
+        let list: Vec<String> = scope
+            .persons
+            .iter()
+            .map(|id| sql.push_arg(Arg::Int(*id)))
+            .collect();
+        ors.push(format!("p.id IN ({})", list.join(", ")));
+    }
+    if ors.is_empty() {
+        ors.push("1 = 0".into());
+    }
+    Some(format!("({})", ors.join(" OR ")))
+}
+
 /// Appends the WHERE clause; returns whether it wrote one.
 fn where_clause(scope: &Scope, f: &PersonFilter, sql: &mut Sql) -> bool {
     let mut conds: Vec<String> = Vec::new();
-    if !scope.everything {
-        let mut ors = Vec::new();
-        for p in &scope.subtrees {
-            let (lo, hi) = subtree_range(p);
-            let a = sql.push_arg(Arg::Text(lo));
-            let b = sql.push_arg(Arg::Text(hi));
-            ors.push(format!("(u.path >= {a} AND u.path < {b})"));
-        }
-        if !scope.persons.is_empty() {
-            let list: Vec<String> = scope
-                .persons
-                .iter()
-                .map(|id| sql.push_arg(Arg::Int(*id)))
-                .collect();
-            ors.push(format!("p.id IN ({})", list.join(", ")));
-        }
-        if ors.is_empty() {
-            ors.push("1 = 0".into());
-        }
-        conds.push(format!("({})", ors.join(" OR ")));
-    }
+    conds.extend(scope_condition(scope, sql));
     if let Some(path) = &f.unit_path {
         let (lo, hi) = subtree_range(path);
         let a = sql.push_arg(Arg::Text(lo));
@@ -419,7 +423,7 @@ fn where_clause(scope: &Scope, f: &PersonFilter, sql: &mut Sql) -> bool {
     true
 }
 
-fn bind_all<'q>(
+pub(crate) fn bind_all<'q>(
     mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
     args: &'q [Arg],
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
