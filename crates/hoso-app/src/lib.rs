@@ -16,6 +16,7 @@ pub mod export;
 pub mod org;
 pub mod records;
 pub mod rotation;
+pub mod signing;
 pub mod security;
 pub mod totp;
 

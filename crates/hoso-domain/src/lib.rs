@@ -9,6 +9,7 @@ pub mod alerts;
 pub mod calendar;
 pub mod career;
 pub mod catalog;
+pub mod changes;
 pub mod deadlines;
 pub mod national_id;
 pub mod org;

@@ -73,8 +73,9 @@ pub async fn insert_people(
         let sql = format!(
             "INSERT INTO persons (id, national_id_hash, unit_id, status, full_name, search_key, gender, date_of_birth, \
              personnel_category, rank_code, salary_step, salary_coefficient, ethnicity_code, highest_qualification, \
-             political_theory, current_position, first_recruitment_date, current_version, created_at, updated_at) VALUES {}",
-            placeholders(chunk.len(), 20)
+             political_theory, current_position, first_recruitment_date, current_version, created_at, updated_at, \
+             official_version) VALUES {}",
+            placeholders(chunk.len(), 21)
         );
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for (i, p) in chunk.iter().enumerate() {
@@ -88,7 +89,9 @@ pub async fn insert_people(
                 .bind(q)
                 .bind(p.version.version)
                 .bind(now)
-                .bind(now);
+                .bind(now)
+                // Loaded from a legacy system: official as it stands.
+                .bind(p.version.version);
         }
         q.execute(&mut *conn).await?;
 

@@ -12,6 +12,7 @@
 
 pub mod accounts;
 pub mod alerts;
+pub mod approvals;
 pub mod audit;
 pub mod bulk;
 pub mod catalogs;

@@ -50,6 +50,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 6,
+        name: "approvals",
+        common: include_str!("../migrations/0006_approvals.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {

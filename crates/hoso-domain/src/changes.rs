@@ -1,0 +1,398 @@
+//! Self-service changes and their approval (F4), as pure rules: the life of a change request,
+//! what changed between two documents, whether a proposal still applies to a record that moved
+//! on, and the manifest an approver signs.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::access::AccessLevel;
+use crate::schema::{RecordDoc, RecordSchema};
+
+/// Where a change request (*phiếu bổ sung lý lịch*) stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeState {
+    /// Being written by its proposer; nobody else sees it.
+    Draft,
+    /// Waiting for the HR officer (*chờ xác thực*).
+    Submitted,
+    /// Sent back to the proposer with a comment; editable and resubmittable.
+    Returned,
+    /// Checked against the paper file: its content is now a version of the record, waiting
+    /// for the approver's signature.
+    Verified,
+    /// Withdrawn by its proposer before verification.
+    Withdrawn,
+}
+
+/// What someone does to a change request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeAction {
+    Edit,
+    Submit,
+    Withdraw,
+    Verify,
+    Return,
+}
+
+impl ChangeState {
+    pub const ALL: [ChangeState; 5] = [
+        ChangeState::Draft,
+        ChangeState::Submitted,
+        ChangeState::Returned,
+        ChangeState::Verified,
+        ChangeState::Withdrawn,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeState::Draft => "draft",
+            ChangeState::Submitted => "submitted",
+            ChangeState::Returned => "returned",
+            ChangeState::Verified => "verified",
+            ChangeState::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ChangeState> {
+        Self::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            ChangeState::Draft => "Bản nháp",
+            ChangeState::Submitted => "Chờ xác thực",
+            ChangeState::Returned => "Bị trả lại",
+            ChangeState::Verified => "Đã xác thực",
+            ChangeState::Withdrawn => "Đã rút",
+        }
+    }
+
+    /// The state after `action`, or the Vietnamese reason it is refused.
+    pub fn after(self, action: ChangeAction) -> Result<ChangeState, &'static str> {
+        use ChangeAction as A;
+        use ChangeState as S;
+        match (self, action) {
+            (S::Draft | S::Returned, A::Edit) => Ok(self),
+            (S::Draft | S::Returned, A::Submit) => Ok(S::Submitted),
+            (S::Draft | S::Returned | S::Submitted, A::Withdraw) => Ok(S::Withdrawn),
+            (S::Submitted, A::Verify) => Ok(S::Verified),
+            (S::Submitted, A::Return) => Ok(S::Returned),
+            (S::Submitted, A::Edit | A::Submit) => {
+                Err("Phiếu đã gửi, đang chờ xác thực: không sửa được nữa (có thể rút phiếu để sửa lại).")
+            }
+            (S::Draft | S::Returned, A::Verify | A::Return) => {
+                Err("Phiếu chưa được gửi nên chưa thể xác thực hay trả lại.")
+            }
+            (S::Verified, _) => Err("Phiếu đã được xác thực; nội dung đã vào hồ sơ, không thay đổi được nữa."),
+            (S::Withdrawn, _) => Err("Phiếu đã rút; hãy lập phiếu mới."),
+        }
+    }
+}
+
+/// One field that differs between two documents.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldChange {
+    pub section: String,
+    pub section_label: String,
+    /// Row number (0-based) in a repeating section.
+    pub row: Option<usize>,
+    pub field: String,
+    pub field_label: String,
+    pub before: Value,
+    pub after: Value,
+}
+
+/// Differences between `before` and `after` in the given sections, field by field, in schema
+/// order; fields above `clearance` are left out (the reader may not see them).
+pub fn diff(
+    schema: &RecordSchema,
+    before: &RecordDoc,
+    after: &RecordDoc,
+    sections: &[String],
+    clearance: AccessLevel,
+) -> Vec<FieldChange> {
+    let mut out = Vec::new();
+    for section in schema
+        .sections
+        .iter()
+        .filter(|s| sections.iter().any(|id| *id == s.id))
+    {
+        let old = before.get(&section.id).unwrap_or(&Value::Null);
+        let new = after.get(&section.id).unwrap_or(&Value::Null);
+        let rows = |v: &Value| -> Vec<Value> {
+            match v {
+                Value::Array(items) => items.clone(),
+                Value::Null => vec![],
+                other => vec![other.clone()],
+            }
+        };
+        let (old_rows, new_rows, repeating) = if section.repeating {
+            (rows(old), rows(new), true)
+        } else {
+            (vec![old.clone()], vec![new.clone()], false)
+        };
+        for i in 0..old_rows.len().max(new_rows.len()) {
+            let o = old_rows.get(i).unwrap_or(&Value::Null);
+            let n = new_rows.get(i).unwrap_or(&Value::Null);
+            for field in section.fields.iter().filter(|f| f.access <= clearance) {
+                let a = o.get(&field.id).cloned().unwrap_or(Value::Null);
+                let b = n.get(&field.id).cloned().unwrap_or(Value::Null);
+                if !same(&a, &b) {
+                    out.push(FieldChange {
+                        section: section.id.clone(),
+                        section_label: section.label.clone(),
+                        row: repeating.then_some(i),
+                        field: field.id.clone(),
+                        field_label: field.label.clone(),
+                        before: a,
+                        after: b,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Equal as the reader sees them: a missing value, null and "" are all empty.
+fn same(a: &Value, b: &Value) -> bool {
+    let empty = |v: &Value| match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.values().all(|v| v.is_null()),
+        _ => false,
+    };
+    (empty(a) && empty(b)) || a == b
+}
+
+/// The sections a proposal made against `base` would overwrite although the record has
+/// changed them since (`current`): applying it would lose someone else's update.
+pub fn conflicting_sections(
+    base: &RecordDoc,
+    current: &RecordDoc,
+    proposed_sections: &[String],
+) -> Vec<String> {
+    proposed_sections
+        .iter()
+        .filter(|s| {
+            let a = base.get(s.as_str()).unwrap_or(&Value::Null);
+            let b = current.get(s.as_str()).unwrap_or(&Value::Null);
+            !same(a, b)
+        })
+        .cloned()
+        .collect()
+}
+
+/// `current` with the proposed sections put in place.
+pub fn apply_sections(current: &RecordDoc, proposed: &RecordDoc) -> RecordDoc {
+    let mut out = current.clone();
+    for (section, value) in proposed {
+        out.insert(section.clone(), value.clone());
+    }
+    out
+}
+
+/// The format name written into every manifest, so that a verifier knows what it reads.
+pub const MANIFEST_FORMAT: &str = "hoso-approval-manifest/1";
+
+/// What an approver signs: the versions that become official, each by its hash and its
+/// predecessor's hash, so that the signature covers the exact content and its place in the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: String,
+    pub batch_id: i64,
+    /// Who prepared it (account username) and when (ms since the Unix epoch).
+    pub prepared_by: String,
+    pub prepared_at: i64,
+    pub items: Vec<ManifestItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestItem {
+    pub person_id: i64,
+    pub version: i64,
+    pub schema_version: String,
+    pub hash: String,
+    pub prev_hash: Option<String>,
+    /// SHA-256 of the scanned documents that prove the change.
+    pub attachments: Vec<String>,
+}
+
+impl Manifest {
+    /// The bytes that are signed: JSON with fields in a fixed order and no insignificant white
+    /// space, so that the same manifest always gives the same bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut items = self.items.clone();
+        items.sort_by_key(|i| (i.person_id, i.version));
+        for i in &mut items {
+            i.attachments.sort();
+            i.attachments.dedup();
+        }
+        let canonical = Manifest {
+            items,
+            ..self.clone()
+        };
+        serde_json::to_vec(&canonical).unwrap_or_default()
+    }
+
+    pub fn parse(bytes: &[u8]) -> Result<Manifest, String> {
+        let m: Manifest = serde_json::from_slice(bytes)
+            .map_err(|e| format!("Bản kê (manifest) không đọc được: {e}"))?;
+        if m.format != MANIFEST_FORMAT {
+            return Err(format!(
+                "Bản kê có định dạng '{}', không phải '{MANIFEST_FORMAT}'.",
+                m.format
+            ));
+        }
+        Ok(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::SchemaSet;
+    use serde_json::json;
+
+    fn doc(v: Value) -> RecordDoc {
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn every_state_and_action_has_an_answer() {
+        use ChangeAction as A;
+        use ChangeState as S;
+        assert_eq!(S::Draft.after(A::Submit), Ok(S::Submitted));
+        assert_eq!(S::Returned.after(A::Submit), Ok(S::Submitted));
+        assert_eq!(S::Returned.after(A::Edit), Ok(S::Returned));
+        assert_eq!(S::Submitted.after(A::Verify), Ok(S::Verified));
+        assert_eq!(S::Submitted.after(A::Return), Ok(S::Returned));
+        assert_eq!(S::Submitted.after(A::Withdraw), Ok(S::Withdrawn));
+        assert!(S::Submitted.after(A::Edit).is_err());
+        assert!(S::Draft.after(A::Verify).is_err());
+        assert!(S::Returned.after(A::Return).is_err());
+        for action in [A::Edit, A::Submit, A::Withdraw, A::Verify, A::Return] {
+            assert!(S::Verified.after(action).is_err(), "verified is final");
+            assert!(S::Withdrawn.after(action).is_err(), "withdrawn is final");
+        }
+        for s in ChangeState::ALL {
+            assert_eq!(ChangeState::parse(s.as_str()), Some(s));
+            assert!(!s.label_vi().is_empty());
+        }
+        assert_eq!(ChangeState::parse("approved"), None);
+    }
+
+    #[test]
+    fn diff_lists_changed_fields_of_the_named_sections_only() {
+        let schema = SchemaSet::embedded().latest();
+        let before = doc(json!({
+            "general": {"birth_full_name": "Nguyễn Văn A", "gender": "nam"},
+            "family_members": [{"relationship": "cha", "full_name": "Nguyễn Văn B", "birth_year": 1950}]
+        }));
+        let after = doc(json!({
+            "general": {"birth_full_name": "Nguyễn Văn An", "gender": "nam"},
+            "family_members": [
+                {"relationship": "cha", "full_name": "Nguyễn Văn B", "birth_year": 1951},
+                {"relationship": "me", "full_name": "Trần Thị C", "birth_year": 1952}
+            ]
+        }));
+        let changes = diff(
+            schema,
+            &before,
+            &after,
+            &["family_members".into()],
+            AccessLevel::Secret,
+        );
+        assert!(changes.iter().all(|c| c.section == "family_members"));
+        assert!(
+            changes
+                .iter()
+                .any(|c| c.row == Some(0) && c.field == "birth_year" && c.after == json!(1951))
+        );
+        assert!(
+            changes
+                .iter()
+                .any(|c| c.row == Some(1) && c.field == "full_name" && c.before.is_null())
+        );
+        assert!(!changes.iter().any(|c| c.row == Some(0) && c.field == "full_name"));
+
+        let names = diff(
+            schema,
+            &before,
+            &after,
+            &["general".into()],
+            AccessLevel::Secret,
+        );
+        assert_eq!(names.len(), 1);
+        assert_eq!(names[0].field, "birth_full_name");
+        assert_eq!(names[0].row, None);
+    }
+
+    #[test]
+    fn diff_hides_fields_above_the_readers_clearance() {
+        let schema = SchemaSet::embedded().latest();
+        let before = doc(json!({"general": {"citizen_id_number": "001090000001"}}));
+        let after = doc(json!({"general": {"citizen_id_number": "001090000002"}}));
+        let secret = diff(schema, &before, &after, &["general".into()], AccessLevel::Secret);
+        assert_eq!(secret.len(), 1);
+        let public = diff(schema, &before, &after, &["general".into()], AccessLevel::Public);
+        assert!(public.is_empty(), "the số định danh is not public");
+    }
+
+    #[test]
+    fn empty_values_are_the_same() {
+        assert!(same(&Value::Null, &json!("")));
+        assert!(same(&json!([]), &Value::Null));
+        assert!(same(&json!({"a": null}), &Value::Null));
+        assert!(!same(&json!("x"), &Value::Null));
+        assert!(!same(&json!(1), &json!(2)));
+    }
+
+    #[test]
+    fn a_proposal_conflicts_only_where_the_record_changed_the_same_sections() {
+        let base = doc(json!({"general": {"a": 1}, "training": [{"x": 1}]}));
+        let current = doc(json!({"general": {"a": 1}, "training": [{"x": 2}]}));
+        assert!(conflicting_sections(&base, &current, &["general".into()]).is_empty());
+        assert_eq!(
+            conflicting_sections(&base, &current, &["general".into(), "training".into()]),
+            vec!["training".to_string()]
+        );
+        let proposed = doc(json!({"general": {"a": 5}}));
+        let applied = apply_sections(&current, &proposed);
+        assert_eq!(applied["general"], json!({"a": 5}));
+        assert_eq!(applied["training"], json!([{"x": 2}]), "other sections kept");
+    }
+
+    #[test]
+    fn manifest_bytes_are_canonical_and_round_trip() {
+        let item = |p: i64, v: i64| ManifestItem {
+            person_id: p,
+            version: v,
+            schema_version: "tt06-2023".into(),
+            hash: format!("h{p}{v}"),
+            prev_hash: None,
+            attachments: vec!["b".into(), "a".into(), "a".into()],
+        };
+        let m1 = Manifest {
+            format: MANIFEST_FORMAT.into(),
+            batch_id: 7,
+            prepared_by: "pd.x".into(),
+            prepared_at: 1,
+            items: vec![item(2, 1), item(1, 3)],
+        };
+        let m2 = Manifest {
+            items: vec![item(1, 3), item(2, 1)],
+            ..m1.clone()
+        };
+        assert_eq!(m1.to_bytes(), m2.to_bytes(), "item order does not matter");
+        let parsed = Manifest::parse(&m1.to_bytes()).unwrap();
+        assert_eq!(parsed.items[0].person_id, 1);
+        assert_eq!(parsed.items[0].attachments, vec!["a", "b"]);
+        let mut other = parsed.clone();
+        other.format = "x".into();
+        assert!(Manifest::parse(&serde_json::to_vec(&other).unwrap()).is_err());
+        assert!(Manifest::parse(b"not json").is_err());
+    }
+}

@@ -1,0 +1,726 @@
+//! Self-service changes (F4): change requests with their attachments, batches of verified
+//! versions signed by an approver, and the outbox of approved versions for the hub.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+
+use crate::StoreResult;
+use crate::persons::{Arg, Scope, Sql, bind_all, scope_condition};
+
+/// A proposed change as stored. `sealed` holds the proposed sections, encrypted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeRequestRow {
+    pub id: i64,
+    pub person_id: i64,
+    pub base_version: i64,
+    pub state: String,
+    pub reason: String,
+    /// JSON array of the section ids the request changes.
+    pub sections: String,
+    pub key_id: String,
+    pub sealed: String,
+    pub proposed_by: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub submitted_at: Option<i64>,
+    pub reviewed_by: Option<i64>,
+    pub reviewed_at: Option<i64>,
+    pub review_comment: Option<String>,
+    pub result_version: Option<i64>,
+}
+
+const CHANGE_COLUMNS: &str = "c.id, c.person_id, c.base_version, c.state, c.reason, c.sections, c.key_id, c.sealed, \
+    c.proposed_by, c.created_at, c.updated_at, c.submitted_at, c.reviewed_by, c.reviewed_at, c.review_comment, \
+    c.result_version";
+
+fn change_row(r: &AnyRow) -> ChangeRequestRow {
+    ChangeRequestRow {
+        id: r.get(0),
+        person_id: r.get(1),
+        base_version: r.get(2),
+        state: r.get(3),
+        reason: r.get(4),
+        sections: r.get(5),
+        key_id: r.get(6),
+        sealed: r.get(7),
+        proposed_by: r.get(8),
+        created_at: r.get(9),
+        updated_at: r.get(10),
+        submitted_at: r.get(11),
+        reviewed_by: r.get(12),
+        reviewed_at: r.get(13),
+        review_comment: r.get(14),
+        result_version: r.get(15),
+    }
+}
+
+pub struct NewChangeRequest<'a> {
+    pub person_id: i64,
+    pub base_version: i64,
+    pub reason: &'a str,
+    pub proposed_by: i64,
+}
+
+/// Inserts an empty draft; the caller seals its content with [`save_content`] in the same
+/// transaction (the seal is bound to the id, which exists only after the insert).
+pub async fn insert(conn: &mut AnyConnection, new: NewChangeRequest<'_>) -> StoreResult<i64> {
+    let now = crate::now_ms();
+    let id: i64 = sqlx::query(
+        "INSERT INTO change_requests (person_id, base_version, state, reason, sections, key_id, sealed, proposed_by, \
+         created_at, updated_at) VALUES ($1, $2, 'draft', $3, '[]', '', '', $4, $5, $5) RETURNING id",
+    )
+    .bind(new.person_id)
+    .bind(new.base_version)
+    .bind(new.reason)
+    .bind(new.proposed_by)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?
+    .get(0);
+    Ok(id)
+}
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<ChangeRequestRow>> {
+    let sql = format!("SELECT {CHANGE_COLUMNS} FROM change_requests c WHERE c.id = $1");
+    Ok(sqlx::query(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(change_row))
+}
+
+/// Replaces the content of a request that is still editable (draft or returned).
+#[allow(clippy::too_many_arguments)]
+pub async fn save_content(
+    conn: &mut AnyConnection,
+    id: i64,
+    base_version: i64,
+    reason: &str,
+    sections: &str,
+    key_id: &str,
+    sealed: &str,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE change_requests SET base_version = $1, reason = $2, sections = $3, key_id = $4, sealed = $5, \
+         updated_at = $6 WHERE id = $7 AND state IN ('draft', 'returned')",
+    )
+    .bind(base_version)
+    .bind(reason)
+    .bind(sections)
+    .bind(key_id)
+    .bind(sealed)
+    .bind(crate::now_ms())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Moves a request from one state to another; `false` when it was no longer in `from` (someone
+/// else acted first).
+pub async fn transition(
+    conn: &mut AnyConnection,
+    id: i64,
+    from: &[&str],
+    to: &str,
+) -> StoreResult<bool> {
+    let mut sql = Sql {
+        text: String::new(),
+        args: vec![],
+        sqlite: false,
+    };
+    let to_arg = sql.push_arg(Arg::Text(to.into()));
+    let now_arg = sql.push_arg(Arg::Int(crate::now_ms()));
+    let id_arg = sql.push_arg(Arg::Int(id));
+    let states: Vec<String> = from
+        .iter()
+        .map(|s| sql.push_arg(Arg::Text((*s).into())))
+        .collect();
+    let submitted = if to == "submitted" {
+        format!(", submitted_at = {now_arg}")
+    } else {
+        String::new()
+    };
+    sql.text = format!(
+        "UPDATE change_requests SET state = {to_arg}, updated_at = {now_arg}{submitted} WHERE id = {id_arg} AND state IN ({})",
+        states.join(", ")
+    );
+    let done = bind_all(sqlx::query(AssertSqlSafe(sql.text.clone())), &sql.args)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records the HR officer's decision on a submitted request.
+pub async fn review(
+    conn: &mut AnyConnection,
+    id: i64,
+    state: &str,
+    reviewer: i64,
+    comment: Option<&str>,
+    result_version: Option<i64>,
+) -> StoreResult<bool> {
+    let now = crate::now_ms();
+    let done = sqlx::query(
+        "UPDATE change_requests SET state = $1, reviewed_by = $2, reviewed_at = $3, review_comment = $4, \
+         result_version = $5, updated_at = $3 WHERE id = $6 AND state = 'submitted'",
+    )
+    .bind(state)
+    .bind(reviewer)
+    .bind(now)
+    .bind(comment)
+    .bind(result_version)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A change request in a list, with the person's name and unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeListRow {
+    pub request: ChangeRequestRow,
+    pub full_name: String,
+    pub unit_id: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ChangeFilter {
+    /// Only requests on records in this scope (`None`: no scope condition, e.g. one's own).
+    pub scope: Option<Scope>,
+    pub proposed_by: Option<i64>,
+    pub person_id: Option<i64>,
+    /// Accent-folded name fragment.
+    pub q: Option<String>,
+    pub states: Vec<String>,
+    /// Oldest submission first (a queue) instead of the latest change first.
+    pub oldest_first: bool,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+fn change_where(f: &ChangeFilter, sql: &mut Sql) {
+    let mut conds = Vec::new();
+    if let Some(scope) = &f.scope {
+        conds.extend(scope_condition(scope, sql));
+    }
+    if let Some(by) = f.proposed_by {
+        let a = sql.push_arg(Arg::Int(by));
+        conds.push(format!("c.proposed_by = {a}"));
+    }
+    if let Some(p) = f.person_id {
+        let a = sql.push_arg(Arg::Int(p));
+        conds.push(format!("c.person_id = {a}"));
+    }
+    if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
+        let escaped = q
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let a = sql.push_arg(Arg::Text(format!("%{escaped}%")));
+        conds.push(format!("p.search_key LIKE {a} ESCAPE '\\'"));
+    }
+    if !f.states.is_empty() {
+        let list: Vec<String> = f
+            .states
+            .iter()
+            .map(|s| sql.push_arg(Arg::Text(s.clone())))
+            .collect();
+        conds.push(format!("c.state IN ({})", list.join(", ")));
+    }
+    if !conds.is_empty() {
+        sql.text.push_str(" WHERE ");
+        sql.text.push_str(&conds.join(" AND "));
+    }
+}
+
+const CHANGE_FROM: &str = "FROM change_requests c JOIN persons p ON p.id = c.person_id JOIN org_units u ON u.id = p.unit_id";
+
+/// One page of change requests matching the filter, and the total.
+pub async fn list(
+    conn: &mut AnyConnection,
+    f: &ChangeFilter,
+) -> StoreResult<(Vec<ChangeListRow>, i64)> {
+    let mut sql = Sql {
+        text: format!("SELECT {CHANGE_COLUMNS}, p.full_name, p.unit_id {CHANGE_FROM}"),
+        args: vec![],
+        sqlite: false,
+    };
+    change_where(f, &mut sql);
+    sql.text.push_str(if f.oldest_first {
+        " ORDER BY c.submitted_at ASC, c.id ASC"
+    } else {
+        " ORDER BY c.updated_at DESC, c.id DESC"
+    });
+    let limit = sql.push_arg(Arg::Int(f.limit));
+    let offset = sql.push_arg(Arg::Int(f.offset));
+    sql.text
+        .push_str(&format!(" LIMIT {limit} OFFSET {offset}"));
+    let rows = bind_all(sqlx::query(AssertSqlSafe(sql.text.clone())), &sql.args)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut count = Sql {
+        text: format!("SELECT CAST(COUNT(*) AS BIGINT) {CHANGE_FROM}"),
+        args: vec![],
+        sqlite: false,
+    };
+    change_where(f, &mut count);
+    let total: i64 = bind_all(sqlx::query(AssertSqlSafe(count.text.clone())), &count.args)
+        .fetch_one(&mut *conn)
+        .await?
+        .get(0);
+    Ok((
+        rows.iter()
+            .map(|r| ChangeListRow {
+                request: change_row(r),
+                full_name: r.get(16),
+                unit_id: r.get(17),
+            })
+            .collect(),
+        total,
+    ))
+}
+
+/// The change request whose verification produced a version, if any.
+pub async fn by_result_version(
+    conn: &mut AnyConnection,
+    person_id: i64,
+    version: i64,
+) -> StoreResult<Option<ChangeRequestRow>> {
+    let sql = format!(
+        "SELECT {CHANGE_COLUMNS} FROM change_requests c WHERE c.person_id = $1 AND c.result_version = $2"
+    );
+    Ok(sqlx::query(AssertSqlSafe(sql))
+        .bind(person_id)
+        .bind(version)
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(change_row))
+}
+
+/// A stored attachment linked to a change request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentRow {
+    pub sha256: String,
+    pub media_type: String,
+    pub size: i64,
+    pub file_name: String,
+    pub section: Option<String>,
+    pub row_index: Option<i64>,
+    pub added_at: i64,
+}
+
+/// Records a stored file once (content-addressed: the same bytes are one row).
+pub async fn insert_attachment(
+    conn: &mut AnyConnection,
+    sha256: &str,
+    media_type: &str,
+    size: i64,
+    created_by: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO attachments (sha256, media_type, size, created_at, created_by) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (sha256) DO NOTHING",
+    )
+    .bind(sha256)
+    .bind(media_type)
+    .bind(size)
+    .bind(crate::now_ms())
+    .bind(created_by)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn link_attachment(
+    conn: &mut AnyConnection,
+    change_request_id: i64,
+    sha256: &str,
+    file_name: &str,
+    section: Option<&str>,
+    row_index: Option<i64>,
+    added_by: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO change_request_attachments (change_request_id, sha256, file_name, section, row_index, added_by, added_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (change_request_id, sha256) DO UPDATE SET \
+         file_name = excluded.file_name, section = excluded.section, row_index = excluded.row_index",
+    )
+    .bind(change_request_id)
+    .bind(sha256)
+    .bind(file_name)
+    .bind(section)
+    .bind(row_index)
+    .bind(added_by)
+    .bind(crate::now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn unlink_attachment(
+    conn: &mut AnyConnection,
+    change_request_id: i64,
+    sha256: &str,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "DELETE FROM change_request_attachments WHERE change_request_id = $1 AND sha256 = $2",
+    )
+    .bind(change_request_id)
+    .bind(sha256)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn attachments_of(
+    conn: &mut AnyConnection,
+    change_request_id: i64,
+) -> StoreResult<Vec<AttachmentRow>> {
+    let rows = sqlx::query(
+        "SELECT a.sha256, a.media_type, a.size, l.file_name, l.section, l.row_index, l.added_at \
+         FROM change_request_attachments l JOIN attachments a ON a.sha256 = l.sha256 \
+         WHERE l.change_request_id = $1 ORDER BY l.added_at, a.sha256",
+    )
+    .bind(change_request_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| AttachmentRow {
+            sha256: r.get(0),
+            media_type: r.get(1),
+            size: r.get(2),
+            file_name: r.get(3),
+            section: r.get(4),
+            row_index: r.get(5),
+            added_at: r.get(6),
+        })
+        .collect())
+}
+
+/// A record with versions after its official one, waiting for an approver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwaitingRow {
+    pub person_id: i64,
+    pub full_name: String,
+    pub unit_id: i64,
+    pub official_version: i64,
+    pub current_version: i64,
+}
+
+/// Records in scope awaiting approval, oldest change first.
+pub async fn awaiting_approval(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    limit: i64,
+) -> StoreResult<(Vec<AwaitingRow>, i64)> {
+    let mut conds = Sql {
+        text: String::new(),
+        args: vec![],
+        sqlite: false,
+    };
+    let mut wheres = vec!["p.current_version > p.official_version".to_string()];
+    wheres.extend(scope_condition(scope, &mut conds));
+    let from = format!(
+        "FROM persons p JOIN org_units u ON u.id = p.unit_id WHERE {}",
+        wheres.join(" AND ")
+    );
+    let total: i64 = bind_all(
+        sqlx::query(AssertSqlSafe(format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) {from}"
+        ))),
+        &conds.args,
+    )
+    .fetch_one(&mut *conn)
+    .await?
+    .get(0);
+    let limit_arg = conds.push_arg(Arg::Int(limit));
+    let sql = format!(
+        "SELECT p.id, p.full_name, p.unit_id, p.official_version, p.current_version {from} \
+         ORDER BY p.updated_at, p.id LIMIT {limit_arg}"
+    );
+    let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &conds.args)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok((
+        rows.iter()
+            .map(|r| AwaitingRow {
+                person_id: r.get(0),
+                full_name: r.get(1),
+                unit_id: r.get(2),
+                official_version: r.get(3),
+                current_version: r.get(4),
+            })
+            .collect(),
+        total,
+    ))
+}
+
+pub async fn official_version(conn: &mut AnyConnection, person_id: i64) -> StoreResult<i64> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT official_version FROM persons WHERE id = $1")
+            .bind(person_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(row.map_or(0, |r| r.0))
+}
+
+/// Raises a record's official version; `false` if it was already at or past `version`.
+pub async fn set_official(
+    conn: &mut AnyConnection,
+    person_id: i64,
+    version: i64,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE persons SET official_version = $1 WHERE id = $2 AND official_version < $1 AND current_version >= $1",
+    )
+    .bind(version)
+    .bind(person_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A batch of versions for an approver to sign.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchRow {
+    pub id: i64,
+    pub state: String,
+    pub prepared_by: i64,
+    pub prepared_at: i64,
+    pub manifest: String,
+    pub manifest_sha256: String,
+    pub item_count: i64,
+    /// Detached CMS signature, DER, hex.
+    pub signature: Option<String>,
+    pub signer_subject: Option<String>,
+    /// PEM.
+    pub signer_certificate: Option<String>,
+    pub signing_mode: Option<String>,
+    pub signed_by: Option<i64>,
+    pub signed_at: Option<i64>,
+    pub window_override: bool,
+}
+
+const BATCH_COLUMNS: &str = "id, state, prepared_by, prepared_at, manifest, manifest_sha256, item_count, signature, \
+    signer_subject, signer_certificate, signing_mode, signed_by, signed_at, window_override";
+
+fn batch_row(r: &AnyRow) -> BatchRow {
+    BatchRow {
+        id: r.get(0),
+        state: r.get(1),
+        prepared_by: r.get(2),
+        prepared_at: r.get(3),
+        manifest: r.get(4),
+        manifest_sha256: r.get(5),
+        item_count: r.get(6),
+        signature: r.get(7),
+        signer_subject: r.get(8),
+        signer_certificate: r.get(9),
+        signing_mode: r.get(10),
+        signed_by: r.get(11),
+        signed_at: r.get(12),
+        window_override: r.get::<i64, _>(13) != 0,
+    }
+}
+
+/// Reserves a batch id; the manifest (which names the id) is written by [`set_manifest`].
+pub async fn insert_batch(conn: &mut AnyConnection, prepared_by: i64) -> StoreResult<i64> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO approval_batches (state, prepared_by, prepared_at, manifest, manifest_sha256, item_count, window_override) \
+         VALUES ('prepared', $1, $2, '', '', 0, 0) RETURNING id",
+    )
+    .bind(prepared_by)
+    .bind(crate::now_ms())
+    .fetch_one(&mut *conn)
+    .await?
+    .get(0);
+    Ok(id)
+}
+
+pub async fn set_manifest(
+    conn: &mut AnyConnection,
+    id: i64,
+    manifest: &str,
+    manifest_sha256: &str,
+    item_count: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE approval_batches SET manifest = $1, manifest_sha256 = $2, item_count = $3 WHERE id = $4 AND state = 'prepared'",
+    )
+    .bind(manifest)
+    .bind(manifest_sha256)
+    .bind(item_count)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn get_batch(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<BatchRow>> {
+    let sql = format!("SELECT {BATCH_COLUMNS} FROM approval_batches WHERE id = $1");
+    Ok(sqlx::query(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(batch_row))
+}
+
+/// Signed batches, newest first (`state` = None: every state).
+pub async fn batches(
+    conn: &mut AnyConnection,
+    state: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> StoreResult<(Vec<BatchRow>, i64)> {
+    let (cond, total): (&str, i64) = match state {
+        Some(s) => (
+            " WHERE state = $1",
+            sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) FROM approval_batches WHERE state = $1")
+                .bind(s)
+                .fetch_one(&mut *conn)
+                .await?
+                .get(0),
+        ),
+        None => (
+            "",
+            sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) FROM approval_batches")
+                .fetch_one(&mut *conn)
+                .await?
+                .get(0),
+        ),
+    };
+    let n = if state.is_some() { 2 } else { 1 };
+    let sql = format!(
+        "SELECT {BATCH_COLUMNS} FROM approval_batches{cond} ORDER BY id DESC LIMIT ${n} OFFSET ${}",
+        n + 1
+    );
+    let mut q = sqlx::query(AssertSqlSafe(sql));
+    if let Some(s) = state {
+        q = q.bind(s);
+    }
+    let rows = q.bind(limit).bind(offset).fetch_all(&mut *conn).await?;
+    Ok((rows.iter().map(batch_row).collect(), total))
+}
+
+pub struct Signature<'a> {
+    pub signature_hex: &'a str,
+    pub signer_subject: &'a str,
+    pub signer_certificate_pem: &'a str,
+    pub signing_mode: &'a str,
+    pub signed_by: i64,
+    pub window_override: bool,
+}
+
+/// Marks a prepared batch signed; `false` when it was not prepared any more.
+pub async fn mark_signed(
+    conn: &mut AnyConnection,
+    id: i64,
+    s: Signature<'_>,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE approval_batches SET state = 'signed', signature = $1, signer_subject = $2, signer_certificate = $3, \
+         signing_mode = $4, signed_by = $5, signed_at = $6, window_override = $7 WHERE id = $8 AND state = 'prepared'",
+    )
+    .bind(s.signature_hex)
+    .bind(s.signer_subject)
+    .bind(s.signer_certificate_pem)
+    .bind(s.signing_mode)
+    .bind(s.signed_by)
+    .bind(crate::now_ms())
+    .bind(i64::from(s.window_override))
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn abandon_batch(conn: &mut AnyConnection, id: i64) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE approval_batches SET state = 'abandoned' WHERE id = $1 AND state = 'prepared'",
+    )
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemRow {
+    pub batch_id: i64,
+    pub person_id: i64,
+    pub version: i64,
+    pub hash: String,
+    pub prev_hash: Option<String>,
+}
+
+pub async fn insert_item(conn: &mut AnyConnection, item: &ItemRow) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO approval_items (batch_id, person_id, version, hash, prev_hash) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(item.batch_id)
+    .bind(item.person_id)
+    .bind(item.version)
+    .bind(&item.hash)
+    .bind(&item.prev_hash)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+fn item_row(r: &AnyRow) -> ItemRow {
+    ItemRow {
+        batch_id: r.get(0),
+        person_id: r.get(1),
+        version: r.get(2),
+        hash: r.get(3),
+        prev_hash: r.get(4),
+    }
+}
+
+/// The approvals of a record's versions, by version.
+pub async fn items_of_person(
+    conn: &mut AnyConnection,
+    person_id: i64,
+) -> StoreResult<Vec<ItemRow>> {
+    let rows = sqlx::query(
+        "SELECT batch_id, person_id, version, hash, prev_hash FROM approval_items WHERE person_id = $1 ORDER BY version",
+    )
+    .bind(person_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.iter().map(item_row).collect())
+}
+
+pub async fn enqueue_for_hub(
+    conn: &mut AnyConnection,
+    batch_id: i64,
+    person_id: i64,
+    version: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO hub_outbox (batch_id, person_id, version, queued_at, attempts) VALUES ($1, $2, $3, $4, 0)",
+    )
+    .bind(batch_id)
+    .bind(person_id)
+    .bind(version)
+    .bind(crate::now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// How many approved versions wait for the hub.
+pub async fn hub_queue_length(conn: &mut AnyConnection) -> StoreResult<i64> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM hub_outbox WHERE sent_at IS NULL",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(n)
+}
