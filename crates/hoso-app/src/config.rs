@@ -34,6 +34,20 @@ pub struct Config {
     /// Whether administrators and approvers must sign in with a TOTP code.
     /// `HOSO_REQUIRE_TOTP_FOR_ADMINS`, default off (so the demo works).
     pub require_totp_for_admins: bool,
+    /// Folder of the attachment store (scanned documents, content-addressed).
+    /// `HOSO_ATTACHMENTS_DIR`, default `attachments/` beside the key file (`data/attachments`).
+    pub attachments_dir: Option<PathBuf>,
+    /// Largest accepted attachment, in bytes. `HOSO_ATTACHMENT_MAX_BYTES`, default 10 MiB.
+    pub attachment_max_bytes: usize,
+    /// PEM file of the certificate authorities whose certificates may sign approvals.
+    /// `HOSO_TRUSTED_ROOTS`.
+    pub trusted_roots_file: Option<PathBuf>,
+    /// How many working days at the end of each month approvals may be signed in (0: any day).
+    /// `HOSO_APPROVAL_WINDOW_DAYS`, default 5.
+    pub approval_window_days: usize,
+    /// A fixed "today" for rehearsals and tests (rules, alerts and the approval window use it;
+    /// certificates are always checked against the real clock). `HOSO_FIXED_TODAY`, ISO date.
+    pub fixed_today: Option<time::Date>,
 }
 
 impl Default for Config {
@@ -52,11 +66,31 @@ impl Default for Config {
             password_max_age_days: 90,
             password_min_length: 8,
             require_totp_for_admins: false,
+            attachments_dir: None,
+            attachment_max_bytes: 10 * 1024 * 1024,
+            trusted_roots_file: None,
+            approval_window_days: 5,
+            fixed_today: None,
         }
     }
 }
 
 impl Config {
+    /// Where attachments are stored (see [`Config::attachments_dir`]).
+    pub fn attachments_path(&self) -> PathBuf {
+        self.attachments_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir().join("attachments"))
+    }
+
+    /// The folder of the key file: where the server keeps its own files.
+    pub fn data_dir(&self) -> PathBuf {
+        self.key_file
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), std::path::Path::to_path_buf)
+    }
+
     /// Defaults overridden by `HOSO_*` environment variables.
     pub fn from_env() -> Result<Config, String> {
         let mut c = Config::default();
@@ -93,6 +127,29 @@ impl Config {
         }
         if let Ok(v) = std::env::var("HOSO_REQUIRE_TOTP_FOR_ADMINS") {
             c.require_totp_for_admins = matches!(v.as_str(), "1" | "true" | "yes");
+        }
+        if let Ok(v) = std::env::var("HOSO_ATTACHMENTS_DIR") {
+            c.attachments_dir = Some(PathBuf::from(v));
+        }
+        if let Ok(v) = std::env::var("HOSO_ATTACHMENT_MAX_BYTES") {
+            c.attachment_max_bytes = v
+                .parse()
+                .map_err(|_| "HOSO_ATTACHMENT_MAX_BYTES phải là số byte".to_string())?;
+        }
+        if let Ok(v) = std::env::var("HOSO_TRUSTED_ROOTS") {
+            c.trusted_roots_file = Some(PathBuf::from(v));
+        }
+        if let Ok(v) = std::env::var("HOSO_APPROVAL_WINDOW_DAYS") {
+            c.approval_window_days = v
+                .parse()
+                .map_err(|_| "HOSO_APPROVAL_WINDOW_DAYS phải là số ngày làm việc".to_string())?;
+        }
+        if let Ok(v) = std::env::var("HOSO_FIXED_TODAY") {
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            c.fixed_today = Some(
+                time::Date::parse(&v, &format)
+                    .map_err(|_| "HOSO_FIXED_TODAY phải là ngày dạng YYYY-MM-DD".to_string())?,
+            );
         }
         Ok(c)
     }

@@ -32,8 +32,8 @@ impl App {
     }
 
     /// Creates the demo province on an empty database: the org tree, `admin` (system
-    /// administrator), `lanhdao` (leader over the province), a unit administrator for every unit
-    /// with staff, and `people` synthetic people each with a personal account named by their số
+    /// administrator), `lanhdao` (leader over the province), a unit administrator (`qt.<code>`)
+    /// and a head who approves (`pd.<code>`) for every unit with staff, and `people` synthetic people each with a personal account named by their số
     /// định danh. Every account gets `password`; its Argon2id hash is computed once and shared,
     /// which is acceptable for demo data only.
     pub async fn seed_demo(
@@ -221,6 +221,32 @@ impl App {
                     accounts::NewGrant {
                         account_id: acc,
                         role: Role::UnitAdmin.as_str(),
+                        unit_id: Some(unit.id),
+                        read_only: false,
+                        granted_by: Some(admin),
+                        request_ref: Some("Dữ liệu mẫu"),
+                    },
+                )
+                .await?;
+                report.accounts += 1;
+                // The head of the unit, who signs its verified changes.
+                let head = accounts::insert(
+                    &mut tx,
+                    accounts::NewAccount {
+                        username: &format!("pd.{}", code.to_lowercase()),
+                        display_name: &format!("Thủ trưởng — {}", unit.name),
+                        password_hash: &phc,
+                        person_id: None,
+                        must_change_password: false,
+                        created_by: Some(admin),
+                    },
+                )
+                .await?;
+                accounts::grant(
+                    &mut tx,
+                    accounts::NewGrant {
+                        account_id: head,
+                        role: Role::Approver.as_str(),
                         unit_id: Some(unit.id),
                         read_only: false,
                         granted_by: Some(admin),

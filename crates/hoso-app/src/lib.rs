@@ -5,8 +5,11 @@
 
 pub mod accounts;
 pub mod alerts;
+pub mod approvals;
+pub mod attachments;
 pub mod auth;
 pub mod catalogs;
+pub mod changes;
 pub mod config;
 pub mod crypto;
 pub mod deadlines;
@@ -16,8 +19,8 @@ pub mod export;
 pub mod org;
 pub mod records;
 pub mod rotation;
-pub mod signing;
 pub mod security;
+pub mod signing;
 pub mod totp;
 
 use std::sync::{Arc, RwLock};
@@ -89,6 +92,8 @@ pub struct App {
     pub(crate) keys: Arc<crypto::Keyring>,
     pub(crate) hash_permits: Arc<tokio::sync::Semaphore>,
     pub(crate) deadline_rules: Arc<hoso_domain::deadlines::RuleSet>,
+    pub(crate) attachments: attachments::AttachmentStore,
+    pub(crate) trusted_roots: Arc<Vec<openssl::x509::X509>>,
 }
 
 /// The keys in force: the configured key, plus older ones found beside the key file (an
@@ -148,6 +153,18 @@ impl App {
     pub async fn start(config: Config) -> AppResult<App> {
         let keys = load_keyring(&config)?;
         let deadline_rules = deadlines::load_rules(&config)?;
+        let attachments = attachments::AttachmentStore::open(&config)?;
+        let trusted_roots = match &config.trusted_roots_file {
+            None => Vec::new(),
+            Some(path) => {
+                let pem = std::fs::read(path).map_err(|e| {
+                    AppError::Internal(format!("cannot read {}: {e}", path.display()))
+                })?;
+                signing::read_roots(&pem).map_err(|e| {
+                    AppError::Internal(format!("HOSO_TRUSTED_ROOTS {}: {e}", path.display()))
+                })?
+            }
+        };
         let store = Store::open(&config.database_url).await?;
         let mut conn = store.reader().await?;
         let stored = hoso_store::catalogs::count(&mut conn).await?;
@@ -174,6 +191,8 @@ impl App {
             keys: Arc::new(keys),
             hash_permits: Arc::new(tokio::sync::Semaphore::new(2)),
             deadline_rules: Arc::new(deadline_rules),
+            attachments,
+            trusted_roots: Arc::new(trusted_roots),
         })
     }
 
@@ -198,6 +217,9 @@ impl App {
 
     /// "Today" in Vietnam (UTC+7), the date every rule is evaluated on.
     pub fn today(&self) -> time::Date {
+        if let Some(fixed) = self.config.fixed_today {
+            return fixed;
+        }
         let offset = time::UtcOffset::from_hms(7, 0, 0).expect("valid offset");
         time::OffsetDateTime::now_utc().to_offset(offset).date()
     }

@@ -220,7 +220,7 @@ fn parse_status(s: Option<&str>) -> AppResult<PersonStatus> {
 }
 
 /// A record document ready to store: validated, with the fields the system owns filled in.
-struct Prepared {
+pub(crate) struct Prepared {
     /// The whole document, canonical: what the version hash covers.
     canonical: String,
     /// Stored in clear (no sensitive field).
@@ -228,11 +228,11 @@ struct Prepared {
     /// The sensitive fields, canonical JSON, to be sealed.
     secret: String,
     projection: ProjectionRow,
-    national_id: String,
+    pub(crate) national_id: String,
 }
 
 impl App {
-    fn prepare(
+    pub(crate) fn prepare(
         &self,
         schema: &RecordSchema,
         mut doc: RecordDoc,
@@ -384,7 +384,7 @@ impl App {
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn append_version(
+    pub(crate) async fn append_version(
         &self,
         conn: &mut hoso_store::AnyConnection,
         actor: &Actor,
@@ -874,7 +874,7 @@ pub(crate) fn secret_context(person_id: i64, version: i64) -> String {
     format!("record:{person_id}:v{version}")
 }
 
-fn duplicate(existing_id: i64) -> AppError {
+pub(crate) fn duplicate(existing_id: i64) -> AppError {
     AppError::Duplicate {
         message: format!(
             "Số định danh cá nhân này đã có hồ sơ (mã hồ sơ {existing_id}). Mỗi người chỉ có một hồ sơ: hãy cập nhật hồ sơ đó."

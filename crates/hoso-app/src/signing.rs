@@ -217,11 +217,7 @@ impl Issued {
             ca.push((*c).clone()).map_err(|e| e.to_string())?;
         }
         let mut builder = Pkcs12::builder();
-        builder
-            .name("Hoso")
-            .pkey(&self.key)
-            .cert(&self.cert)
-            .ca(ca);
+        builder.name("Hoso").pkey(&self.key).cert(&self.cert).ca(ca);
         builder
             .build2(password)
             .and_then(|p| p.to_der())
@@ -385,7 +381,10 @@ mod tests {
         let sig = sign(&pki, &signer, b"manifest");
         let who = verify_detached(&sig, b"manifest", &[pki.root.cert.clone()], pki.now).unwrap();
         assert!(who.subject.contains("CN=Nguyễn Văn Ký"), "{}", who.subject);
-        assert!(who.certificate_pem.starts_with("-----BEGIN CERTIFICATE-----"));
+        assert!(
+            who.certificate_pem
+                .starts_with("-----BEGIN CERTIFICATE-----")
+        );
         // PEM input works too.
         let pem = Pkcs7::from_der(&sig).unwrap().to_pem().unwrap();
         assert!(verify_detached(&pem, b"manifest", &[pki.root.cert.clone()], pki.now).is_ok());
@@ -413,8 +412,7 @@ mod tests {
         assert!(e.contains("chưa đến thời hạn"), "{e}");
 
         let encryption = issue(Usage::Encryption, pki.now - DAY, pki.now + DAY);
-        let e =
-            verify_detached(&sign(&pki, &encryption, b"m"), b"m", &roots, pki.now).unwrap_err();
+        let e = verify_detached(&sign(&pki, &encryption, b"m"), b"m", &roots, pki.now).unwrap_err();
         assert!(e.contains("không được phép dùng để ký"), "{e}");
 
         let stranger = Authority::issue(

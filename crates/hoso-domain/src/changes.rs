@@ -78,13 +78,15 @@ impl ChangeState {
             (S::Draft | S::Returned | S::Submitted, A::Withdraw) => Ok(S::Withdrawn),
             (S::Submitted, A::Verify) => Ok(S::Verified),
             (S::Submitted, A::Return) => Ok(S::Returned),
-            (S::Submitted, A::Edit | A::Submit) => {
-                Err("Phiếu đã gửi, đang chờ xác thực: không sửa được nữa (có thể rút phiếu để sửa lại).")
-            }
+            (S::Submitted, A::Edit | A::Submit) => Err(
+                "Phiếu đã gửi, đang chờ xác thực: không sửa được nữa (có thể rút phiếu để sửa lại).",
+            ),
             (S::Draft | S::Returned, A::Verify | A::Return) => {
                 Err("Phiếu chưa được gửi nên chưa thể xác thực hay trả lại.")
             }
-            (S::Verified, _) => Err("Phiếu đã được xác thực; nội dung đã vào hồ sơ, không thay đổi được nữa."),
+            (S::Verified, _) => {
+                Err("Phiếu đã được xác thực; nội dung đã vào hồ sơ, không thay đổi được nữa.")
+            }
             (S::Withdrawn, _) => Err("Phiếu đã rút; hãy lập phiếu mới."),
         }
     }
@@ -316,7 +318,11 @@ mod tests {
                 .iter()
                 .any(|c| c.row == Some(1) && c.field == "full_name" && c.before.is_null())
         );
-        assert!(!changes.iter().any(|c| c.row == Some(0) && c.field == "full_name"));
+        assert!(
+            !changes
+                .iter()
+                .any(|c| c.row == Some(0) && c.field == "full_name")
+        );
 
         let names = diff(
             schema,
@@ -335,9 +341,21 @@ mod tests {
         let schema = SchemaSet::embedded().latest();
         let before = doc(json!({"general": {"citizen_id_number": "001090000001"}}));
         let after = doc(json!({"general": {"citizen_id_number": "001090000002"}}));
-        let secret = diff(schema, &before, &after, &["general".into()], AccessLevel::Secret);
+        let secret = diff(
+            schema,
+            &before,
+            &after,
+            &["general".into()],
+            AccessLevel::Secret,
+        );
         assert_eq!(secret.len(), 1);
-        let public = diff(schema, &before, &after, &["general".into()], AccessLevel::Public);
+        let public = diff(
+            schema,
+            &before,
+            &after,
+            &["general".into()],
+            AccessLevel::Public,
+        );
         assert!(public.is_empty(), "the số định danh is not public");
     }
 
@@ -362,7 +380,11 @@ mod tests {
         let proposed = doc(json!({"general": {"a": 5}}));
         let applied = apply_sections(&current, &proposed);
         assert_eq!(applied["general"], json!({"a": 5}));
-        assert_eq!(applied["training"], json!([{"x": 2}]), "other sections kept");
+        assert_eq!(
+            applied["training"],
+            json!([{"x": 2}]),
+            "other sections kept"
+        );
     }
 
     #[test]

@@ -461,11 +461,10 @@ pub async fn awaiting_approval(
 }
 
 pub async fn official_version(conn: &mut AnyConnection, person_id: i64) -> StoreResult<i64> {
-    let row: Option<(i64,)> =
-        sqlx::query_as("SELECT official_version FROM persons WHERE id = $1")
-            .bind(person_id)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let row: Option<(i64,)> = sqlx::query_as("SELECT official_version FROM persons WHERE id = $1")
+        .bind(person_id)
+        .fetch_optional(&mut *conn)
+        .await?;
     Ok(row.map_or(0, |r| r.0))
 }
 
@@ -618,11 +617,7 @@ pub struct Signature<'a> {
 }
 
 /// Marks a prepared batch signed; `false` when it was not prepared any more.
-pub async fn mark_signed(
-    conn: &mut AnyConnection,
-    id: i64,
-    s: Signature<'_>,
-) -> StoreResult<bool> {
+pub async fn mark_signed(conn: &mut AnyConnection, id: i64, s: Signature<'_>) -> StoreResult<bool> {
     let done = sqlx::query(
         "UPDATE approval_batches SET state = 'signed', signature = $1, signer_subject = $2, signer_certificate = $3, \
          signing_mode = $4, signed_by = $5, signed_at = $6, window_override = $7 WHERE id = $8 AND state = 'prepared'",
@@ -717,10 +712,9 @@ pub async fn enqueue_for_hub(
 
 /// How many approved versions wait for the hub.
 pub async fn hub_queue_length(conn: &mut AnyConnection) -> StoreResult<i64> {
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM hub_outbox WHERE sent_at IS NULL",
-    )
-    .fetch_one(&mut *conn)
-    .await?;
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM hub_outbox WHERE sent_at IS NULL")
+            .fetch_one(&mut *conn)
+            .await?;
     Ok(n)
 }

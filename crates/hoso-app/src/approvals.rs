@@ -1,0 +1,943 @@
+//! Approval with a digital signature (F4): in the approval window the approver prepares a
+//! batch of the verified versions in its scope — a canonical manifest naming each version by
+//! its hash and its predecessor's — signs it (with its own signing tool, or a PKCS#12 key it
+//! uploads for that one signature), and the server verifies the signature, the certificate and
+//! its chain before, in one transaction, the versions become official and are queued for the
+//! hub. Any approved version can be exported as a signed package that another Hoso verifies.
+
+use std::io::{Read, Write};
+
+use base64::Engine;
+use hoso_domain::access::AccessLevel;
+use hoso_domain::calendar::HolidayCalendar;
+use hoso_domain::changes::{MANIFEST_FORMAT, Manifest, ManifestItem};
+use hoso_store::approvals::{self as store, BatchRow, ItemRow};
+use hoso_store::{StoreError, audit, persons};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::attachments::sha256_hex;
+use crate::changes::approval_scope;
+use crate::records::{canonical_json, version_hash};
+use crate::{Actor, App, AppError, AppResult, ClientInfo, Page, Paging, signing};
+
+/// Batches are bounded so that one signature never covers an unreviewable amount.
+pub const MAX_BATCH_ITEMS: usize = 2000;
+
+/// The approval window today.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApprovalWindow {
+    pub open: bool,
+    /// The window's days this month, dd/mm/yyyy (empty when every day is allowed).
+    pub days: Vec<String>,
+    pub working_days: usize,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PendingVersion {
+    pub version: i64,
+    pub hash: String,
+    pub created_by: Option<i64>,
+    pub created_at: i64,
+    pub note: Option<String>,
+    /// The change request the version came from, if any (else: entered by HR directly).
+    pub change_request_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AwaitingRecord {
+    pub person_id: i64,
+    pub person_name: String,
+    pub unit_id: i64,
+    pub official_version: i64,
+    pub current_version: i64,
+    pub versions: Vec<PendingVersion>,
+}
+
+/// What waits for the caller's signature.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApprovalQueue {
+    pub window: ApprovalWindow,
+    pub total: i64,
+    pub records: Vec<AwaitingRecord>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PrepareBatch {
+    /// Only these records (default: every record waiting in the caller's scope).
+    pub person_ids: Option<Vec<i64>>,
+    /// Sign outside the approval window (system administrator only).
+    pub override_window: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignBatch {
+    /// A detached CMS/PKCS#7 signature over the manifest bytes made by the approver's signing
+    /// tool: base64 of the DER, or the PEM text.
+    pub signature: Option<String>,
+    /// Or: the approver's PKCS#12 file (base64), used for this signature and never stored…
+    pub pkcs12: Option<String>,
+    /// …and its password.
+    pub password: Option<String>,
+    /// Sign outside the approval window (system administrator only).
+    pub override_window: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BatchView {
+    pub id: i64,
+    /// prepared, signed, abandoned.
+    pub state: String,
+    pub prepared_by: i64,
+    pub prepared_at: i64,
+    /// The exact text that is signed.
+    pub manifest: String,
+    /// SHA-256 of the manifest (what a signing plug-in signs), hex.
+    pub manifest_sha256: String,
+    pub item_count: i64,
+    pub signed_by: Option<i64>,
+    pub signed_at: Option<i64>,
+    pub signer_subject: Option<String>,
+    /// pkcs12 or external.
+    pub signing_mode: Option<String>,
+    pub window_override: bool,
+}
+
+impl From<BatchRow> for BatchView {
+    fn from(b: BatchRow) -> Self {
+        BatchView {
+            id: b.id,
+            state: b.state,
+            prepared_by: b.prepared_by,
+            prepared_at: b.prepared_at,
+            manifest: b.manifest,
+            manifest_sha256: b.manifest_sha256,
+            item_count: b.item_count,
+            signed_by: b.signed_by,
+            signed_at: b.signed_at,
+            signer_subject: b.signer_subject,
+            signing_mode: b.signing_mode,
+            window_override: b.window_override,
+        }
+    }
+}
+
+/// A version's approval, for the record page.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VersionApproval {
+    pub version: i64,
+    pub batch_id: i64,
+    pub signed_by: Option<i64>,
+    pub signed_at: Option<i64>,
+    pub signer_subject: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RecordApprovals {
+    /// The version an approver signed last (0: none yet).
+    pub official_version: i64,
+    pub current_version: i64,
+    pub approvals: Vec<VersionApproval>,
+}
+
+/// What checking a signed package found.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PackageReport {
+    pub person_id: i64,
+    pub version: i64,
+    pub hash: String,
+    pub batch_id: i64,
+    pub signer_subject: String,
+    pub attachments: usize,
+}
+
+/// The result of re-checking one stored signature.
+#[derive(Debug, Clone, Serialize)]
+pub struct BatchCheck {
+    pub batch_id: i64,
+    pub items: i64,
+    /// `None` when everything checks out; else what is wrong.
+    pub problem: Option<String>,
+}
+
+fn decode_signature(text: &str) -> AppResult<Vec<u8>> {
+    let t = text.trim();
+    if t.starts_with("-----BEGIN") {
+        return Ok(t.as_bytes().to_vec());
+    }
+    base64::engine::general_purpose::STANDARD
+        .decode(t.split_whitespace().collect::<String>())
+        .map_err(|_| {
+            AppError::BadRequest("Chữ ký số phải là base64 của DER hoặc văn bản PEM.".into())
+        })
+}
+
+fn now_seconds() -> i64 {
+    hoso_store::now_ms() / 1000
+}
+
+impl App {
+    /// Today's approval window under the configuration.
+    pub fn approval_window(&self) -> ApprovalWindow {
+        let n = self.config.approval_window_days;
+        if n == 0 {
+            return ApprovalWindow {
+                open: true,
+                days: vec![],
+                working_days: 0,
+            };
+        }
+        let today = self.today();
+        let calendar = HolidayCalendar::embedded();
+        let days = calendar.last_working_days_of_month(today.year(), today.month(), n);
+        ApprovalWindow {
+            open: days.contains(&today),
+            days: days
+                .iter()
+                .map(|d| hoso_domain::calendar::format_date(*d))
+                .collect(),
+            working_days: n,
+        }
+    }
+
+    /// Refuses outside the window unless a system administrator overrides it; says whether it
+    /// did.
+    fn check_window(&self, actor: &Actor, override_window: bool) -> AppResult<bool> {
+        let window = self.approval_window();
+        if window.open {
+            return Ok(false);
+        }
+        if override_window && actor.is_system_admin() {
+            return Ok(true);
+        }
+        Err(AppError::BadRequest(format!(
+            "Ngoài thời gian phê duyệt: chỉ ký duyệt trong {} ngày làm việc cuối tháng ({}). Quản trị hệ thống có thể cho phép ký ngoài thời gian này.",
+            window.working_days,
+            window.days.join(", ")
+        )))
+    }
+
+    fn approver_scope(actor: &Actor) -> AppResult<persons::Scope> {
+        let scope = approval_scope(actor);
+        if scope.is_empty() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(scope)
+    }
+
+    async fn awaiting(
+        &self,
+        actor: &Actor,
+        only: Option<&[i64]>,
+    ) -> AppResult<(i64, Vec<AwaitingRecord>, Vec<ManifestItem>)> {
+        let scope = Self::approver_scope(actor)?;
+        let mut conn = self.store.reader().await?;
+        let (rows, total) = store::awaiting_approval(&mut conn, &scope, 10_000).await?;
+        let mut records = Vec::new();
+        let mut items = Vec::new();
+        for r in rows {
+            if only.is_some_and(|ids| !ids.contains(&r.person_id)) {
+                continue;
+            }
+            let mut versions = Vec::new();
+            for v in persons::versions(&mut conn, r.person_id)
+                .await?
+                .into_iter()
+                .filter(|v| v.version > r.official_version && v.version <= r.current_version)
+            {
+                let request = store::by_result_version(&mut conn, r.person_id, v.version).await?;
+                let attachments = match &request {
+                    Some(c) => store::attachments_of(&mut conn, c.id)
+                        .await?
+                        .into_iter()
+                        .map(|a| a.sha256)
+                        .collect(),
+                    None => vec![],
+                };
+                items.push(ManifestItem {
+                    person_id: r.person_id,
+                    version: v.version,
+                    schema_version: v.schema_version.clone(),
+                    hash: v.hash.clone(),
+                    prev_hash: v.prev_hash.clone(),
+                    attachments,
+                });
+                versions.push(PendingVersion {
+                    version: v.version,
+                    hash: v.hash,
+                    created_by: v.created_by,
+                    created_at: v.created_at,
+                    note: v.note,
+                    change_request_id: request.map(|c| c.id),
+                });
+            }
+            records.push(AwaitingRecord {
+                person_id: r.person_id,
+                person_name: r.full_name,
+                unit_id: r.unit_id,
+                official_version: r.official_version,
+                current_version: r.current_version,
+                versions,
+            });
+        }
+        Ok((total, records, items))
+    }
+
+    /// The verified versions waiting for the caller's signature, by record.
+    pub async fn approval_queue(&self, actor: &Actor) -> AppResult<ApprovalQueue> {
+        let (total, records, _) = self.awaiting(actor, None).await?;
+        Ok(ApprovalQueue {
+            window: self.approval_window(),
+            total,
+            records,
+        })
+    }
+
+    /// Fixes the manifest of a batch: the versions waiting in the caller's scope (or the chosen
+    /// records). The approver signs exactly these bytes.
+    pub async fn prepare_batch(
+        &self,
+        actor: &Actor,
+        input: PrepareBatch,
+        client: &ClientInfo,
+    ) -> AppResult<BatchView> {
+        let overridden = self.check_window(actor, input.override_window.unwrap_or(false))?;
+        let (_, _, items) = self.awaiting(actor, input.person_ids.as_deref()).await?;
+        if items.is_empty() {
+            return Err(AppError::BadRequest(
+                "Không có thay đổi nào đã xác thực đang chờ phê duyệt trong phạm vi của bạn."
+                    .into(),
+            ));
+        }
+        if items.len() > MAX_BATCH_ITEMS {
+            return Err(AppError::BadRequest(format!(
+                "Có {} phiên bản chờ duyệt; mỗi lần ký tối đa {MAX_BATCH_ITEMS}. Hãy chọn một phần hồ sơ để ký trước.",
+                items.len()
+            )));
+        }
+        let mut tx = self.store.begin().await?;
+        let id = store::insert_batch(&mut tx, actor.account_id).await?;
+        let manifest = Manifest {
+            format: MANIFEST_FORMAT.into(),
+            batch_id: id,
+            prepared_by: actor.username.clone(),
+            prepared_at: hoso_store::now_ms(),
+            items,
+        };
+        let bytes = manifest.to_bytes();
+        let text = String::from_utf8(bytes)
+            .map_err(|e| AppError::Internal(format!("manifest is not UTF-8: {e}")))?;
+        let sha = sha256_hex(text.as_bytes());
+        store::set_manifest(&mut tx, id, &text, &sha, manifest.items.len() as i64).await?;
+        audit::append(
+            &mut tx,
+            audit::NewEntry {
+                actor_id: Some(actor.account_id),
+                action: "approval.prepare",
+                target_kind: "approval_batch",
+                target_id: Some(id.to_string()),
+                client_addr: client.addr.as_deref(),
+                detail: serde_json::json!({"items": manifest.items.len(), "manifest_sha256": sha, "window_override": overridden})
+                    .to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        self.batch(actor, id).await
+    }
+
+    /// A batch the caller prepared (or any, for a system administrator).
+    pub async fn batch(&self, actor: &Actor, id: i64) -> AppResult<BatchView> {
+        Ok(self.batch_row(actor, id).await?.into())
+    }
+
+    async fn batch_row(&self, actor: &Actor, id: i64) -> AppResult<BatchRow> {
+        Self::approver_scope(actor)?;
+        let mut conn = self.store.reader().await?;
+        let batch = store::get_batch(&mut conn, id)
+            .await?
+            .filter(|b| b.prepared_by == actor.account_id || actor.is_system_admin())
+            .ok_or(AppError::NotFound("Không tìm thấy lô phê duyệt."))?;
+        Ok(batch)
+    }
+
+    /// The stored detached signature of a signed batch, DER.
+    pub async fn batch_signature(&self, actor: &Actor, id: i64) -> AppResult<Vec<u8>> {
+        let batch = self.batch_row(actor, id).await?;
+        let sig = batch
+            .signature
+            .ok_or(AppError::NotFound("Lô này chưa được ký."))?;
+        hex::decode(sig).map_err(|e| AppError::Internal(format!("stored signature: {e}")))
+    }
+
+    /// Batches the caller prepared (all, for a system administrator), newest first.
+    pub async fn batches(&self, actor: &Actor, paging: Paging) -> AppResult<Page<BatchView>> {
+        Self::approver_scope(actor)?;
+        let mut conn = self.store.reader().await?;
+        // Few batches a month per approver: filter after reading a bounded page.
+        let (rows, _) = store::batches(&mut conn, None, 10_000, 0).await?;
+        let mine: Vec<BatchRow> = rows
+            .into_iter()
+            .filter(|b| b.prepared_by == actor.account_id || actor.is_system_admin())
+            .collect();
+        let total = mine.len() as i64;
+        let items = mine
+            .into_iter()
+            .skip(paging.offset() as usize)
+            .take(paging.per_page as usize)
+            .map(BatchView::from)
+            .collect();
+        Ok(Page {
+            items,
+            total,
+            page: paging.page,
+            per_page: paging.per_page,
+        })
+    }
+
+    /// Signs a prepared batch (or accepts the signature made outside), verifies it, and makes
+    /// its versions official in one transaction. A refusal changes nothing and is audited.
+    pub async fn sign_batch(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: SignBatch,
+        client: &ClientInfo,
+    ) -> AppResult<BatchView> {
+        let batch = self.batch_row(actor, id).await?;
+        if batch.prepared_by != actor.account_id {
+            return Err(AppError::Forbidden);
+        }
+        if batch.state != "prepared" {
+            return Err(AppError::Conflict(format!(
+                "Lô phê duyệt số {id} đã {}.",
+                if batch.state == "signed" {
+                    "được ký"
+                } else {
+                    "bị hủy"
+                }
+            )));
+        }
+        let result = self.check_and_sign(actor, &batch, input, client).await;
+        if let Err(e) = &result {
+            let mut tx = self.store.begin().await?;
+            audit::append(
+                &mut tx,
+                audit::NewEntry {
+                    actor_id: Some(actor.account_id),
+                    action: "approval.sign_refused",
+                    target_kind: "approval_batch",
+                    target_id: Some(id.to_string()),
+                    client_addr: client.addr.as_deref(),
+                    detail: serde_json::json!({"reason": e.to_string()}).to_string(),
+                },
+            )
+            .await?;
+            tx.commit().await.map_err(StoreError::from)?;
+        }
+        result?;
+        self.batch(actor, id).await
+    }
+
+    async fn check_and_sign(
+        &self,
+        actor: &Actor,
+        batch: &BatchRow,
+        input: SignBatch,
+        client: &ClientInfo,
+    ) -> AppResult<()> {
+        let overridden = self.check_window(actor, input.override_window.unwrap_or(false))?;
+        let manifest_bytes = batch.manifest.as_bytes().to_vec();
+        let (signature, mode) = match (input.signature, input.pkcs12) {
+            (Some(sig), None) => (decode_signature(&sig)?, "external"),
+            (None, Some(p12)) => {
+                let p12 = base64::engine::general_purpose::STANDARD
+                    .decode(p12.split_whitespace().collect::<String>())
+                    .map_err(|_| {
+                        AppError::BadRequest("Tệp khóa PKCS#12 phải gửi dạng base64.".into())
+                    })?;
+                let password = input.password.unwrap_or_default();
+                let content = manifest_bytes.clone();
+                let signed = tokio::task::spawn_blocking(move || {
+                    signing::sign_with_pkcs12(&p12, &password, &content)
+                })
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?
+                .map_err(AppError::BadRequest)?;
+                (signed, "pkcs12")
+            }
+            _ => {
+                return Err(AppError::BadRequest(
+                    "Gửi một trong hai: chữ ký số tách rời (signature), hoặc tệp khóa PKCS#12 (pkcs12) kèm mật khẩu."
+                        .into(),
+                ));
+            }
+        };
+        let signer = signing::verify_detached(
+            &signature,
+            &manifest_bytes,
+            &self.trusted_roots,
+            now_seconds(),
+        )
+        .map_err(AppError::BadRequest)?;
+        let manifest = Manifest::parse(&manifest_bytes).map_err(AppError::Internal)?;
+
+        let mut tx = self.store.begin().await?;
+        let outcome = self
+            .make_official(
+                &mut tx, actor, batch, &manifest, &signature, &signer, mode, overridden,
+            )
+            .await;
+        if let Err(e) = outcome {
+            let _ = tx.rollback().await;
+            return Err(e);
+        }
+        audit::append(
+            &mut tx,
+            audit::NewEntry {
+                actor_id: Some(actor.account_id),
+                action: "approval.sign",
+                target_kind: "approval_batch",
+                target_id: Some(batch.id.to_string()),
+                client_addr: client.addr.as_deref(),
+                detail: serde_json::json!({
+                    "items": manifest.items.len(),
+                    "manifest_sha256": batch.manifest_sha256,
+                    "signer": signer.subject,
+                    "mode": mode,
+                    "window_override": overridden,
+                })
+                .to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn make_official(
+        &self,
+        tx: &mut hoso_store::AnyConnection,
+        actor: &Actor,
+        batch: &BatchRow,
+        manifest: &Manifest,
+        signature: &[u8],
+        signer: &signing::Signer,
+        mode: &str,
+        overridden: bool,
+    ) -> AppResult<()> {
+        let signature_hex = hex::encode(signature);
+        if !store::mark_signed(
+            tx,
+            batch.id,
+            store::Signature {
+                signature_hex: &signature_hex,
+                signer_subject: &signer.subject,
+                signer_certificate_pem: &signer.certificate_pem,
+                signing_mode: mode,
+                signed_by: actor.account_id,
+                window_override: overridden,
+            },
+        )
+        .await?
+        {
+            return Err(AppError::Conflict(
+                "Lô phê duyệt vừa được ký hoặc hủy ở nơi khác.".into(),
+            ));
+        }
+        let mut latest: std::collections::BTreeMap<i64, i64> = Default::default();
+        for item in &manifest.items {
+            let stored = persons::version(tx, item.person_id, item.version)
+                .await?
+                .ok_or_else(|| AppError::Internal("manifest names a missing version".into()))?;
+            if stored.hash != item.hash {
+                return Err(AppError::Internal(format!(
+                    "version {} of person {} does not match the manifest",
+                    item.version, item.person_id
+                )));
+            }
+            let row = ItemRow {
+                batch_id: batch.id,
+                person_id: item.person_id,
+                version: item.version,
+                hash: item.hash.clone(),
+                prev_hash: item.prev_hash.clone(),
+            };
+            match store::insert_item(tx, &row).await {
+                Ok(()) => {}
+                Err(e) if e.is_unique_violation() => {
+                    return Err(AppError::Conflict(format!(
+                        "Phiên bản {} của hồ sơ số {} đã được phê duyệt trong một lô khác. Hãy lập lại lô phê duyệt.",
+                        item.version, item.person_id
+                    )));
+                }
+                Err(e) => return Err(e.into()),
+            }
+            store::enqueue_for_hub(tx, batch.id, item.person_id, item.version).await?;
+            let entry = latest.entry(item.person_id).or_default();
+            *entry = (*entry).max(item.version);
+        }
+        for (person_id, version) in latest {
+            store::set_official(tx, person_id, version).await?;
+        }
+        Ok(())
+    }
+
+    /// Drops a prepared batch that will not be signed.
+    pub async fn abandon_batch(
+        &self,
+        actor: &Actor,
+        id: i64,
+        client: &ClientInfo,
+    ) -> AppResult<BatchView> {
+        let batch = self.batch_row(actor, id).await?;
+        if batch.prepared_by != actor.account_id {
+            return Err(AppError::Forbidden);
+        }
+        let mut tx = self.store.begin().await?;
+        if !store::abandon_batch(&mut tx, id).await? {
+            return Err(AppError::Conflict("Chỉ hủy được lô chưa ký.".into()));
+        }
+        audit::append(
+            &mut tx,
+            audit::NewEntry {
+                actor_id: Some(actor.account_id),
+                action: "approval.abandon",
+                target_kind: "approval_batch",
+                target_id: Some(id.to_string()),
+                client_addr: client.addr.as_deref(),
+                detail: "{}".into(),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        self.batch(actor, id).await
+    }
+
+    /// The official version of a record and who signed each approved version.
+    pub async fn record_approvals(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+    ) -> AppResult<RecordApprovals> {
+        let mut conn = self.store.reader().await?;
+        if !persons::in_scope(&mut conn, &actor.read_scope(), person_id).await? {
+            return Err(AppError::record_not_found());
+        }
+        let person = persons::get(&mut conn, person_id)
+            .await?
+            .ok_or_else(AppError::record_not_found)?;
+        let official = store::official_version(&mut conn, person_id).await?;
+        let mut approvals = Vec::new();
+        let mut batches: std::collections::HashMap<i64, BatchRow> = Default::default();
+        for item in store::items_of_person(&mut conn, person_id).await? {
+            if !batches.contains_key(&item.batch_id)
+                && let Some(b) = store::get_batch(&mut conn, item.batch_id).await?
+            {
+                batches.insert(item.batch_id, b);
+            }
+            let b = batches.get(&item.batch_id);
+            approvals.push(VersionApproval {
+                version: item.version,
+                batch_id: item.batch_id,
+                signed_by: b.and_then(|b| b.signed_by),
+                signed_at: b.and_then(|b| b.signed_at),
+                signer_subject: b.and_then(|b| b.signer_subject.clone()),
+            });
+        }
+        Ok(RecordApprovals {
+            official_version: official,
+            current_version: person.current_version,
+            approvals,
+        })
+    }
+
+    /// How many records wait for the caller's signature (home page); 0 for non-approvers.
+    pub async fn awaiting_approval_count(&self, actor: &Actor) -> AppResult<i64> {
+        let scope = approval_scope(actor);
+        if scope.is_empty() {
+            return Ok(0);
+        }
+        let mut conn = self.store.reader().await?;
+        Ok(store::awaiting_approval(&mut conn, &scope, 1).await?.1)
+    }
+
+    /// A zip with an approved version and its proof: the signed manifest (`manifest.json`),
+    /// the detached signature (`manifest.p7s`), the record (`record.json`) and the scanned
+    /// documents (`attachments/`). Needs clearance for the whole record. Audited.
+    pub async fn export_package(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        version: i64,
+        client: &ClientInfo,
+    ) -> AppResult<Vec<u8>> {
+        let mut conn = self.store.reader().await?;
+        if !persons::in_scope(&mut conn, &actor.read_scope(), person_id).await? {
+            return Err(AppError::record_not_found());
+        }
+        let person = persons::get(&mut conn, person_id)
+            .await?
+            .ok_or_else(AppError::record_not_found)?;
+        let unit = hoso_store::org::get(&mut conn, person.unit_id)
+            .await?
+            .ok_or_else(AppError::unit_not_found)?;
+        if actor.clearance_for(person_id, &unit.path) != Some(AccessLevel::Secret) {
+            return Err(AppError::Forbidden);
+        }
+        let item = store::items_of_person(&mut conn, person_id)
+            .await?
+            .into_iter()
+            .find(|i| i.version == version)
+            .ok_or_else(|| {
+                AppError::BadRequest(format!(
+                    "Phiên bản {version} chưa được phê duyệt bằng chữ ký số nên chưa đóng gói được."
+                ))
+            })?;
+        let batch = store::get_batch(&mut conn, item.batch_id)
+            .await?
+            .ok_or_else(|| AppError::Internal("approval without its batch".into()))?;
+        let signature = hex::decode(batch.signature.clone().unwrap_or_default())
+            .map_err(|e| AppError::Internal(format!("stored signature: {e}")))?;
+        let row = persons::version(&mut conn, person_id, version)
+            .await?
+            .ok_or(AppError::NotFound("Không có phiên bản này của hồ sơ."))?;
+        let document = self.full_document(&mut conn, &row).await?;
+        drop(conn);
+        let manifest = Manifest::parse(batch.manifest.as_bytes()).map_err(AppError::Internal)?;
+        let entry = manifest
+            .items
+            .iter()
+            .find(|i| i.person_id == person_id && i.version == version)
+            .ok_or_else(|| AppError::Internal("approved version missing from manifest".into()))?;
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        for sha in &entry.attachments {
+            files.push((
+                format!("attachments/{sha}"),
+                self.attachments.get(sha).await?,
+            ));
+        }
+        let record = serde_json::json!({
+            "person_id": person_id,
+            "version": version,
+            "schema_version": row.schema_version,
+            "prev_hash": row.prev_hash,
+            "hash": row.hash,
+            "document": document,
+        });
+        let package = serde_json::json!({
+            "format": "hoso-signed-package/1",
+            "batch_id": batch.id,
+            "signed_at": batch.signed_at,
+            "signer_subject": batch.signer_subject,
+        });
+        let readme = "Gói hồ sơ đã phê duyệt bằng chữ ký số (Hoso).\n\
+            Kiểm tra chữ ký bằng OpenSSL:\n\
+            openssl cms -verify -binary -inform DER -in manifest.p7s -content manifest.json -CAfile <chứng thư gốc>.pem -purpose any -out /dev/null\n\
+            Sau đó: SHA-256 của record.json (mục document, theo quy tắc chuẩn hóa của Hoso) phải khớp mã băm trong manifest.json.\n";
+        let zip = build_zip(
+            &[
+                ("manifest.json".to_string(), batch.manifest.into_bytes()),
+                ("manifest.p7s".to_string(), signature),
+                (
+                    "record.json".to_string(),
+                    serde_json::to_vec_pretty(&record).unwrap_or_default(),
+                ),
+                (
+                    "package.json".to_string(),
+                    serde_json::to_vec_pretty(&package).unwrap_or_default(),
+                ),
+                ("HUONG-DAN.txt".to_string(), readme.as_bytes().to_vec()),
+            ],
+            &files,
+        )?;
+        let mut tx = self.store.begin().await?;
+        audit::append(
+            &mut tx,
+            audit::NewEntry {
+                actor_id: Some(actor.account_id),
+                action: "record.export_package",
+                target_kind: "person",
+                target_id: Some(person_id.to_string()),
+                client_addr: client.addr.as_deref(),
+                detail: serde_json::json!({"version": version, "batch_id": batch.id}).to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(zip)
+    }
+
+    /// Checks a signed package made by any Hoso against this deployment's trusted roots.
+    pub fn verify_package(&self, zip_bytes: &[u8]) -> AppResult<PackageReport> {
+        verify_package(zip_bytes, &self.trusted_roots).map_err(AppError::BadRequest)
+    }
+
+    /// Re-checks stored signatures offline: each signed batch's signature over its manifest (as
+    /// of its signing time), and that its approvals match the manifest and the stored versions.
+    pub async fn verify_approvals(&self, only: Option<i64>) -> AppResult<Vec<BatchCheck>> {
+        let mut conn = self.store.reader().await?;
+        let (rows, _) = store::batches(&mut conn, Some("signed"), i64::MAX / 2, 0).await?;
+        let mut out = Vec::new();
+        for b in rows
+            .into_iter()
+            .filter(|b| only.is_none_or(|id| id == b.id))
+        {
+            let problem = self.check_batch(&mut conn, &b).await?;
+            out.push(BatchCheck {
+                batch_id: b.id,
+                items: b.item_count,
+                problem,
+            });
+        }
+        if let Some(id) = only
+            && out.is_empty()
+        {
+            return Err(AppError::BadRequest(format!(
+                "Không có lô phê duyệt đã ký số {id}."
+            )));
+        }
+        Ok(out)
+    }
+
+    async fn check_batch(
+        &self,
+        conn: &mut hoso_store::AnyConnection,
+        b: &BatchRow,
+    ) -> AppResult<Option<String>> {
+        if sha256_hex(b.manifest.as_bytes()) != b.manifest_sha256 {
+            return Ok(Some("bản kê đã bị sửa (mã băm không khớp)".into()));
+        }
+        let Ok(signature) = hex::decode(b.signature.clone().unwrap_or_default()) else {
+            return Ok(Some("chữ ký lưu trữ hỏng".into()));
+        };
+        let at = b.signed_at.unwrap_or(0) / 1000;
+        if let Err(e) =
+            signing::verify_detached(&signature, b.manifest.as_bytes(), &self.trusted_roots, at)
+        {
+            return Ok(Some(e));
+        }
+        let manifest = match Manifest::parse(b.manifest.as_bytes()) {
+            Ok(m) => m,
+            Err(e) => return Ok(Some(e)),
+        };
+        for item in &manifest.items {
+            let stored = persons::version(conn, item.person_id, item.version).await?;
+            if stored.as_ref().map(|v| &v.hash) != Some(&item.hash) {
+                return Ok(Some(format!(
+                    "phiên bản {} của hồ sơ số {} không khớp bản kê",
+                    item.version, item.person_id
+                )));
+            }
+            let approved = store::items_of_person(conn, item.person_id)
+                .await?
+                .into_iter()
+                .any(|i| i.version == item.version && i.batch_id == b.id && i.hash == item.hash);
+            if !approved {
+                return Ok(Some(format!(
+                    "phê duyệt phiên bản {} của hồ sơ số {} không khớp bản kê",
+                    item.version, item.person_id
+                )));
+            }
+        }
+        Ok(None)
+    }
+}
+
+fn build_zip(named: &[(String, Vec<u8>)], attachments: &[(String, Vec<u8>)]) -> AppResult<Vec<u8>> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, bytes) in named.iter().chain(attachments) {
+            zip.start_file(name.as_str(), options)
+                .map_err(|e| AppError::Internal(format!("zip: {e}")))?;
+            zip.write_all(bytes)
+                .map_err(|e| AppError::Internal(format!("zip: {e}")))?;
+        }
+        zip.finish()
+            .map_err(|e| AppError::Internal(format!("zip: {e}")))?;
+    }
+    Ok(out.into_inner())
+}
+
+/// Reads a file of a package, bounded so that a zip bomb cannot exhaust memory.
+fn read_entry(
+    zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    name: &str,
+) -> Result<Vec<u8>, String> {
+    const LIMIT: u64 = 64 * 1024 * 1024;
+    let file = zip
+        .by_name(name)
+        .map_err(|_| format!("Gói không hợp lệ: thiếu tệp {name}."))?;
+    let mut bytes = Vec::new();
+    file.take(LIMIT + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("Gói không hợp lệ: không đọc được {name} ({e})."))?;
+    if bytes.len() as u64 > LIMIT {
+        return Err(format!("Gói không hợp lệ: tệp {name} quá lớn."));
+    }
+    Ok(bytes)
+}
+
+/// Checks a signed package: the signature over its manifest (against `roots`, as of its
+/// signing time), the record's hash recomputed from its content and found in the manifest,
+/// and every attachment named there present with its hash.
+pub fn verify_package(
+    zip_bytes: &[u8],
+    roots: &[openssl::x509::X509],
+) -> Result<PackageReport, String> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes))
+        .map_err(|_| "Tệp không phải gói hồ sơ (zip) hợp lệ.".to_string())?;
+    let manifest_bytes = read_entry(&mut zip, "manifest.json")?;
+    let signature = read_entry(&mut zip, "manifest.p7s")?;
+    let record: serde_json::Value =
+        serde_json::from_slice(&read_entry(&mut zip, "record.json")?)
+            .map_err(|_| "Gói không hợp lệ: record.json không phải JSON.".to_string())?;
+    let package: serde_json::Value = serde_json::from_slice(&read_entry(&mut zip, "package.json")?)
+        .map_err(|_| "Gói không hợp lệ: package.json không phải JSON.".to_string())?;
+    let at = package["signed_at"]
+        .as_i64()
+        .map_or_else(now_seconds, |ms| ms / 1000);
+    let signer = signing::verify_detached(&signature, &manifest_bytes, roots, at)?;
+    let manifest = Manifest::parse(&manifest_bytes)?;
+
+    let person_id = record["person_id"].as_i64().unwrap_or(-1);
+    let version = record["version"].as_i64().unwrap_or(-1);
+    let schema_version = record["schema_version"].as_str().unwrap_or("");
+    let prev_hash = record["prev_hash"].as_str();
+    let document = record["document"]
+        .as_object()
+        .ok_or("Gói không hợp lệ: record.json thiếu nội dung hồ sơ.")?;
+    let recomputed = version_hash(prev_hash, schema_version, &canonical_json(document));
+    let item = manifest
+        .items
+        .iter()
+        .find(|i| i.person_id == person_id && i.version == version)
+        .ok_or("Hồ sơ trong gói không có trong bản kê đã ký.")?;
+    if item.hash != recomputed || item.prev_hash.as_deref() != prev_hash {
+        return Err(
+            "Nội dung hồ sơ trong gói đã bị thay đổi: mã băm không khớp bản kê đã ký.".into(),
+        );
+    }
+    for sha in &item.attachments {
+        let bytes = read_entry(&mut zip, &format!("attachments/{sha}"))?;
+        if sha256_hex(&bytes) != *sha {
+            return Err(format!(
+                "Tệp đính kèm {sha} trong gói đã bị thay đổi (mã băm không khớp)."
+            ));
+        }
+    }
+    Ok(PackageReport {
+        person_id,
+        version,
+        hash: recomputed,
+        batch_id: manifest.batch_id,
+        signer_subject: signer.subject,
+        attachments: item.attachments.len(),
+    })
+}

@@ -1,0 +1,696 @@
+//! Self-service changes to signed approval, end to end on every database: an individual
+//! proposes with a scanned PDF, the HR officer verifies, the head signs the batch, the record's
+//! official version moves, and the exported package verifies (also with `openssl cms`).
+//! Every refusal changes nothing.
+
+use base64::Engine;
+use hoso_app::approvals::{PrepareBatch, SignBatch};
+use hoso_app::changes::{ChangeQuery, NewChange, ReviewInput, SaveChange, Upload};
+use hoso_app::signing::{Authority, Issued, Usage, sign_detached};
+use hoso_app::{Actor, App, AppError, ClientInfo, Config};
+use hoso_store::testing::{TestDb, databases};
+use serde_json::{Value, json};
+use time::macros::date;
+
+const PASSWORD: &str = "Mat-khau-2026!";
+const DAY: i64 = 86_400;
+
+struct Pki {
+    root: Issued,
+    intermediate: Issued,
+    signer: Issued,
+    expired: Issued,
+    encryption_only: Issued,
+    root_file: std::path::PathBuf,
+}
+
+fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+fn pki(dir: &std::path::Path) -> Pki {
+    let n = now();
+    let root = Authority::issue(
+        "Hoso Test Root",
+        Usage::CertificateAuthority,
+        n - 400 * DAY,
+        n + 4000 * DAY,
+        None,
+    )
+    .unwrap();
+    let intermediate = Authority::issue(
+        "Hoso Test Sub CA",
+        Usage::CertificateAuthority,
+        n - 300 * DAY,
+        n + 3000 * DAY,
+        Some(&root),
+    )
+    .unwrap();
+    let signer = |usage, from, to| {
+        Authority::issue("Thủ trưởng đơn vị", usage, from, to, Some(&intermediate)).unwrap()
+    };
+    let good = signer(Usage::Signing, n - DAY, n + 365 * DAY);
+    let expired = signer(Usage::Signing, n - 30 * DAY, n - DAY);
+    let encryption_only = signer(Usage::Encryption, n - DAY, n + 365 * DAY);
+    let root_file = dir.join("roots.pem");
+    std::fs::write(&root_file, root.cert.to_pem().unwrap()).unwrap();
+    Pki {
+        root,
+        intermediate,
+        signer: good,
+        expired,
+        encryption_only,
+        root_file,
+    }
+}
+
+fn config(db: &TestDb, pki: &Pki, today: time::Date) -> Config {
+    Config {
+        database_url: db.url.clone(),
+        key_file: db.dir.path().join("hoso.key"),
+        trusted_roots_file: Some(pki.root_file.clone()),
+        fixed_today: Some(today),
+        ..Config::default()
+    }
+}
+
+fn p12(pki: &Pki, who: &Issued) -> String {
+    base64::engine::general_purpose::STANDARD
+        .encode(who.to_pkcs12(&[&pki.intermediate.cert], "ky-so").unwrap())
+}
+
+fn pdf() -> Vec<u8> {
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n".to_vec()
+}
+
+async fn login(app: &App, username: &str) -> Actor {
+    app.login(username, PASSWORD, None, &ClientInfo::default())
+        .await
+        .unwrap_or_else(|e| panic!("login {username}: {e}"))
+        .1
+}
+
+/// The demo people's accounts: (individual, their unit's HR officer, their unit's head, an HR
+/// officer of another unit).
+async fn cast(app: &App, admin: &Actor) -> (i64, Actor, Actor, Actor, Actor) {
+    let people = app.list_persons(admin, Default::default()).await.unwrap();
+    let person = people.items[0].clone();
+    let other_unit = people
+        .items
+        .iter()
+        .find(|p| p.unit_id != person.unit_id)
+        .expect("people in two units")
+        .unit_id;
+    let mut conn = app.store().reader().await.unwrap();
+    let account = hoso_store::accounts::ids_of_person(&mut conn, person.id)
+        .await
+        .unwrap()[0];
+    let username = hoso_store::accounts::by_id(&mut conn, account)
+        .await
+        .unwrap()
+        .unwrap()
+        .username;
+    let unit = hoso_store::org::get(&mut conn, person.unit_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .code
+        .to_lowercase();
+    let other = hoso_store::org::get(&mut conn, other_unit)
+        .await
+        .unwrap()
+        .unwrap()
+        .code
+        .to_lowercase();
+    drop(conn);
+    (
+        person.id,
+        login(app, &username).await,
+        login(app, &format!("qt.{unit}")).await,
+        login(app, &format!("pd.{unit}")).await,
+        login(app, &format!("qt.{other}")).await,
+    )
+}
+
+fn with_other_names(
+    record: &serde_json::Map<String, Value>,
+    name: &str,
+) -> serde_json::Map<String, Value> {
+    let mut general = record["general"].clone();
+    general["other_names"] = json!(name);
+    let mut sections = serde_json::Map::new();
+    sections.insert("general".into(), general);
+    sections
+}
+
+async fn official(app: &App, admin: &Actor, person: i64) -> (i64, i64) {
+    let a = app.record_approvals(admin, person).await.unwrap();
+    (a.official_version, a.current_version)
+}
+
+#[tokio::test]
+async fn a_proposal_is_verified_signed_and_becomes_official() {
+    for db in databases().await {
+        let pki = pki(db.dir.path());
+        // 30/11/2026 is the last working day of November: inside the approval window.
+        let app = App::start(config(&db, &pki, date!(2026 - 11 - 30)))
+            .await
+            .unwrap();
+        app.seed_demo(12, PASSWORD, &|_, _| {}).await.unwrap();
+        let client = ClientInfo::default();
+        let admin = login(&app, "admin").await;
+        let (person, me, hr, head, stranger) = cast(&app, &admin).await;
+        assert_eq!(official(&app, &admin, person).await, (1, 1), "{}", db.label);
+
+        // The individual proposes a change with a reason and a scanned PDF.
+        let record = app.get_person(&me, person, &client).await.unwrap().record;
+        let draft = app
+            .create_change(
+                &me,
+                NewChange {
+                    person_id: person,
+                    reason: "Bổ sung tên gọi khác theo giấy khai sinh".into(),
+                    sections: Some(with_other_names(&record, "Bé Tư")),
+                },
+                &client,
+            )
+            .await
+            .unwrap();
+        assert_eq!(draft.summary.state, "draft");
+        assert_eq!(draft.summary.sections, vec!["general"]);
+        assert!(
+            draft
+                .changes
+                .iter()
+                .any(|c| c.field == "other_names" && c.after == json!("Bé Tư"))
+        );
+        let attached = app
+            .attach_to_change(
+                &me,
+                draft.summary.id,
+                Upload {
+                    file_name: "giay-khai-sinh.pdf".into(),
+                    bytes: pdf(),
+                    section: Some("general".into()),
+                    row_index: None,
+                },
+                &client,
+            )
+            .await
+            .unwrap();
+        // A file that is not a scan is refused, and nothing is attached.
+        let bad = app
+            .attach_to_change(
+                &me,
+                draft.summary.id,
+                Upload {
+                    file_name: "virus.exe".into(),
+                    bytes: b"MZ\x90\x00\x03".to_vec(),
+                    section: None,
+                    row_index: None,
+                },
+                &client,
+            )
+            .await;
+        assert!(matches!(bad, Err(AppError::BadRequest(m)) if m.contains("không phải PDF")));
+
+        // Nobody else sees a draft; the HR officer cannot verify it yet.
+        assert!(matches!(
+            app.change(&hr, draft.summary.id, &client).await,
+            Err(AppError::NotFound(_))
+        ));
+        let submitted = app
+            .submit_change(&me, draft.summary.id, &client)
+            .await
+            .unwrap();
+        assert_eq!(submitted.summary.state, "submitted");
+        assert_eq!(submitted.attachments.len(), 1);
+        // Submitted: no more edits.
+        assert!(matches!(
+            app.save_change(
+                &me,
+                draft.summary.id,
+                SaveChange {
+                    reason: None,
+                    sections: with_other_names(&record, "Khác")
+                },
+                &client
+            )
+            .await,
+            Err(AppError::Conflict(_))
+        ));
+
+        // The queue of the HR officer of the unit has it; another unit's officer does not see it.
+        let queue = app
+            .verification_queue(&hr, ChangeQuery::default())
+            .await
+            .unwrap();
+        assert!(
+            queue.items.iter().any(|c| c.id == draft.summary.id),
+            "{}",
+            db.label
+        );
+        let theirs = app
+            .verification_queue(&stranger, ChangeQuery::default())
+            .await
+            .unwrap();
+        assert!(!theirs.items.iter().any(|c| c.id == draft.summary.id));
+        assert!(matches!(
+            app.verify_change(&stranger, draft.summary.id, ReviewInput::default(), &client)
+                .await,
+            Err(AppError::NotFound(_))
+        ));
+        assert!(matches!(
+            app.verify_change(&me, draft.summary.id, ReviewInput::default(), &client)
+                .await,
+            Err(AppError::Forbidden)
+        ));
+        assert!(matches!(
+            app.verification_queue(&me, ChangeQuery::default()).await,
+            Err(AppError::Forbidden)
+        ));
+        // The attachment is served to the HR officer, never to another unit.
+        let (_, bytes) = app
+            .change_attachment(&hr, draft.summary.id, &attached.sha256, &client)
+            .await
+            .unwrap();
+        assert_eq!(bytes, pdf());
+        assert!(
+            app.change_attachment(&stranger, draft.summary.id, &attached.sha256, &client)
+                .await
+                .is_err()
+        );
+
+        // A second proposal on the same section, made against the same version, will clash.
+        let second = app
+            .create_change(
+                &me,
+                NewChange {
+                    person_id: person,
+                    reason: "Sửa lại".into(),
+                    sections: Some(with_other_names(&record, "Tư Bé")),
+                },
+                &client,
+            )
+            .await
+            .unwrap();
+        app.submit_change(&me, second.summary.id, &client)
+            .await
+            .unwrap();
+
+        // Verification: the change becomes version 2, waiting for approval.
+        let verified = app
+            .verify_change(
+                &hr,
+                draft.summary.id,
+                ReviewInput {
+                    comment: Some("Đúng bản gốc".into()),
+                },
+                &client,
+            )
+            .await
+            .unwrap();
+        assert_eq!(verified.summary.state, "verified");
+        assert_eq!(verified.summary.result_version, Some(2));
+        assert_eq!(official(&app, &admin, person).await, (1, 2), "{}", db.label);
+        let now_record = app.get_person(&admin, person, &client).await.unwrap();
+        assert_eq!(now_record.record["general"]["other_names"], json!("Bé Tư"));
+
+        // No lost update: the clashing proposal cannot be verified, only returned.
+        let clash = app
+            .verify_change(&hr, second.summary.id, ReviewInput::default(), &client)
+            .await;
+        assert!(
+            matches!(&clash, Err(AppError::Conflict(m)) if m.contains("Thông tin chung")),
+            "{clash:?}"
+        );
+        assert!(
+            matches!(
+                app.return_change(&hr, second.summary.id, ReviewInput::default(), &client)
+                    .await,
+                Err(AppError::BadRequest(_))
+            ),
+            "a return needs a comment"
+        );
+        let returned = app
+            .return_change(
+                &hr,
+                second.summary.id,
+                ReviewInput {
+                    comment: Some("Hồ sơ đã cập nhật, đề nghị kiểm tra lại".into()),
+                },
+                &client,
+            )
+            .await
+            .unwrap();
+        assert_eq!(returned.summary.state, "returned");
+        let mine = app.my_changes(&me, ChangeQuery::default()).await.unwrap();
+        assert!(mine.items.iter().any(|c| c.id == second.summary.id
+            && c.review_comment.as_deref() == Some("Hồ sơ đã cập nhật, đề nghị kiểm tra lại")));
+        assert_eq!(
+            official(&app, &admin, person).await,
+            (1, 2),
+            "nothing changed"
+        );
+
+        // The head sees the verified version and prepares the month's batch.
+        let waiting = app.approval_queue(&head).await.unwrap();
+        assert!(waiting.window.open);
+        let entry = waiting
+            .records
+            .iter()
+            .find(|r| r.person_id == person)
+            .expect("waiting");
+        assert_eq!(entry.versions[0].change_request_id, Some(draft.summary.id));
+        assert!(matches!(
+            app.approval_queue(&me).await,
+            Err(AppError::Forbidden)
+        ));
+        assert!(matches!(
+            app.approval_queue(&hr).await,
+            Err(AppError::Forbidden)
+        ));
+        let batch = app
+            .prepare_batch(
+                &head,
+                PrepareBatch {
+                    person_ids: Some(vec![person]),
+                    override_window: None,
+                },
+                &client,
+            )
+            .await
+            .unwrap();
+        let manifest: Value = serde_json::from_str(&batch.manifest).unwrap();
+        assert_eq!(manifest["items"][0]["version"], json!(2));
+        assert_eq!(
+            manifest["items"][0]["attachments"][0],
+            json!(attached.sha256)
+        );
+
+        // Refusals: expired certificate, encryption-only certificate, a signature over another
+        // manifest, a wrong password, no signature at all. Each is audited and changes nothing.
+        let refused = |input: SignBatch| {
+            let app = app.clone();
+            let head = head.clone();
+            let client = client.clone();
+            async move { app.sign_batch(&head, batch.id, input, &client).await }
+        };
+        let e = refused(SignBatch {
+            pkcs12: Some(p12(&pki, &pki.expired)),
+            password: Some("ky-so".into()),
+            ..Default::default()
+        })
+        .await;
+        assert!(
+            matches!(&e, Err(AppError::BadRequest(m)) if m.contains("hết hạn")),
+            "{e:?}"
+        );
+        let e = refused(SignBatch {
+            pkcs12: Some(p12(&pki, &pki.encryption_only)),
+            password: Some("ky-so".into()),
+            ..Default::default()
+        })
+        .await;
+        assert!(
+            matches!(&e, Err(AppError::BadRequest(m)) if m.contains("không được phép dùng để ký")),
+            "{e:?}"
+        );
+        let mut chain = openssl::stack::Stack::new().unwrap();
+        chain.push(pki.intermediate.cert.clone()).unwrap();
+        let other = sign_detached(
+            &pki.signer.cert,
+            &pki.signer.key,
+            &chain,
+            b"{\"another\":\"manifest\"}",
+        )
+        .unwrap();
+        let e = refused(SignBatch {
+            signature: Some(base64::engine::general_purpose::STANDARD.encode(other)),
+            ..Default::default()
+        })
+        .await;
+        assert!(
+            matches!(&e, Err(AppError::BadRequest(m)) if m.contains("không khớp")),
+            "{e:?}"
+        );
+        let e = refused(SignBatch {
+            pkcs12: Some(p12(&pki, &pki.signer)),
+            password: Some("sai".into()),
+            ..Default::default()
+        })
+        .await;
+        assert!(
+            matches!(&e, Err(AppError::BadRequest(m)) if m.contains("Mật khẩu")),
+            "{e:?}"
+        );
+        let e = refused(SignBatch::default()).await;
+        assert!(matches!(&e, Err(AppError::BadRequest(_))), "{e:?}");
+        assert_eq!(official(&app, &admin, person).await, (1, 2), "{}", db.label);
+        assert_eq!(app.batch(&head, batch.id).await.unwrap().state, "prepared");
+
+        // Signed with the approver's own signing tool (an external detached signature).
+        let good = sign_detached(
+            &pki.signer.cert,
+            &pki.signer.key,
+            &chain,
+            batch.manifest.as_bytes(),
+        )
+        .unwrap();
+        let signed = app
+            .sign_batch(
+                &head,
+                batch.id,
+                SignBatch {
+                    signature: Some(base64::engine::general_purpose::STANDARD.encode(&good)),
+                    ..Default::default()
+                },
+                &client,
+            )
+            .await
+            .unwrap();
+        assert_eq!(signed.state, "signed");
+        assert!(signed.signer_subject.unwrap().contains("Thủ trưởng đơn vị"));
+        assert_eq!(official(&app, &admin, person).await, (2, 2), "{}", db.label);
+        let mut conn = app.store().reader().await.unwrap();
+        assert_eq!(
+            hoso_store::approvals::hub_queue_length(&mut conn)
+                .await
+                .unwrap(),
+            1
+        );
+        let refusals = hoso_store::audit::search(
+            &mut conn,
+            &hoso_store::audit::Filter {
+                action: Some("approval.sign_refused".into()),
+                ..Default::default()
+            },
+            50,
+            0,
+        )
+        .await
+        .unwrap();
+        assert_eq!(refusals.1, 5, "{}: every refusal audited", db.label);
+        drop(conn);
+        // Signing twice is refused.
+        assert!(matches!(
+            app.sign_batch(
+                &head,
+                batch.id,
+                SignBatch {
+                    signature: Some(base64::engine::general_purpose::STANDARD.encode(&good)),
+                    ..Default::default()
+                },
+                &client
+            )
+            .await,
+            Err(AppError::Conflict(_))
+        ));
+        let checks = app.verify_approvals(None).await.unwrap();
+        assert_eq!(checks.len(), 1);
+        assert_eq!(checks[0].problem, None);
+
+        // The exported package verifies here and with openssl; a tampered one does not.
+        let zip = app
+            .export_package(&admin, person, 2, &client)
+            .await
+            .unwrap();
+        let report = app.verify_package(&zip).unwrap();
+        assert_eq!(
+            (report.person_id, report.version, report.attachments),
+            (person, 2, 1)
+        );
+        assert!(matches!(
+            app.export_package(&admin, person, 1, &client).await,
+            Err(AppError::BadRequest(_))
+        ));
+        assert!(matches!(
+            app.export_package(&stranger, person, 2, &client).await,
+            Err(AppError::NotFound(_))
+        ));
+        let tampered = tamper(&zip);
+        let e = app.verify_package(&tampered).unwrap_err();
+        assert!(e.to_string().contains("bị thay đổi"), "{e}");
+        openssl_accepts(&zip, &pki, db.dir.path());
+    }
+}
+
+/// The package with one character of the record changed.
+fn tamper(zip_bytes: &[u8]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut reader = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).unwrap();
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut writer = zip::ZipWriter::new(&mut out);
+    for i in 0..reader.len() {
+        let mut f = reader.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        if name == "record.json" {
+            bytes = String::from_utf8(bytes)
+                .unwrap()
+                .replace("Bé Tư", "Bé Tứ")
+                .into_bytes();
+        }
+        writer
+            .start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        writer.write_all(&bytes).unwrap();
+    }
+    writer.finish().unwrap();
+    out.into_inner()
+}
+
+/// `openssl cms -verify` accepts the package's manifest and signature.
+fn openssl_accepts(zip_bytes: &[u8], pki: &Pki, dir: &std::path::Path) {
+    use std::io::Read;
+    let mut reader = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).unwrap();
+    for name in ["manifest.json", "manifest.p7s"] {
+        let mut bytes = Vec::new();
+        reader
+            .by_name(name)
+            .unwrap()
+            .read_to_end(&mut bytes)
+            .unwrap();
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+    std::fs::write(dir.join("root.pem"), pki.root.cert.to_pem().unwrap()).unwrap();
+    let out = std::process::Command::new("openssl")
+        .args([
+            "cms", "-verify", "-binary", "-inform", "DER", "-purpose", "any",
+        ])
+        .arg("-in")
+        .arg(dir.join("manifest.p7s"))
+        .arg("-content")
+        .arg(dir.join("manifest.json"))
+        .arg("-CAfile")
+        .arg(dir.join("root.pem"))
+        .args(["-out", "/dev/null"])
+        .output()
+        .expect("openssl on PATH");
+    assert!(
+        out.status.success(),
+        "openssl cms -verify refused: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test]
+async fn signing_outside_the_window_needs_the_system_administrator() {
+    for db in databases().await {
+        let pki = pki(db.dir.path());
+        // 16/11/2026 is mid-month.
+        let app = App::start(config(&db, &pki, date!(2026 - 11 - 16)))
+            .await
+            .unwrap();
+        app.seed_demo(12, PASSWORD, &|_, _| {}).await.unwrap();
+        let client = ClientInfo::default();
+        let admin = login(&app, "admin").await;
+        let (person, _, hr, head, _) = cast(&app, &admin).await;
+        // The HR officer corrects the record directly: a version waiting for approval.
+        let view = app.get_person(&hr, person, &client).await.unwrap();
+        let mut record = view.record.clone();
+        record["general"]["other_names"] = json!("Út");
+        app.update_record(
+            &hr,
+            person,
+            hoso_app::records::UpdateRecord {
+                expected_version: 1,
+                record,
+                unit_id: None,
+                status: None,
+                note: None,
+            },
+            &client,
+        )
+        .await
+        .unwrap();
+
+        let queue = app.approval_queue(&head).await.unwrap();
+        assert!(!queue.window.open);
+        assert_eq!(queue.window.days.len(), 5);
+        assert!(queue.window.days.contains(&"30/11/2026".to_string()));
+        let e = app
+            .prepare_batch(&head, PrepareBatch::default(), &client)
+            .await;
+        assert!(
+            matches!(&e, Err(AppError::BadRequest(m)) if m.contains("Ngoài thời gian phê duyệt")),
+            "{e:?}"
+        );
+        // Only the system administrator may override.
+        let e = app
+            .prepare_batch(
+                &head,
+                PrepareBatch {
+                    override_window: Some(true),
+                    ..Default::default()
+                },
+                &client,
+            )
+            .await;
+        assert!(matches!(&e, Err(AppError::BadRequest(_))), "{e:?}");
+        let batch = app
+            .prepare_batch(
+                &admin,
+                PrepareBatch {
+                    person_ids: Some(vec![person]),
+                    override_window: Some(true),
+                },
+                &client,
+            )
+            .await
+            .unwrap();
+        let signed = app
+            .sign_batch(
+                &admin,
+                batch.id,
+                SignBatch {
+                    pkcs12: Some(p12(&pki, &pki.signer)),
+                    password: Some("ky-so".into()),
+                    override_window: Some(true),
+                    ..Default::default()
+                },
+                &client,
+            )
+            .await
+            .unwrap();
+        assert!(signed.window_override);
+        assert_eq!(signed.signing_mode.as_deref(), Some("pkcs12"));
+        assert_eq!(official(&app, &admin, person).await, (2, 2), "{}", db.label);
+        // Nothing left to sign.
+        let e = app
+            .prepare_batch(
+                &admin,
+                PrepareBatch {
+                    override_window: Some(true),
+                    ..Default::default()
+                },
+                &client,
+            )
+            .await;
+        assert!(
+            matches!(&e, Err(AppError::BadRequest(m)) if m.contains("Không có thay đổi")),
+            "{e:?}"
+        );
+    }
+}
