@@ -109,6 +109,7 @@ pub struct NewChange {
 pub struct SaveChange {
     pub reason: Option<String>,
     /// Sections to put into the proposal (a section equal to the record's is dropped from it).
+    #[serde(default)]
     #[schema(value_type = Object)]
     pub sections: RecordDoc,
 }

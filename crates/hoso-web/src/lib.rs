@@ -22,7 +22,15 @@ use crate::error::ApiError;
 
 /// The whole application as an axum router.
 pub fn router(app: App) -> Router {
-    let (api, openapi) = api::router().split_for_parts();
+    // Multipart framing and zip packages need room beyond the file itself.
+    let upload_limit = app
+        .config()
+        .attachment_max_bytes
+        .max(app.config().max_body_bytes)
+        + 256 * 1024;
+    let (api, openapi) = api::router()
+        .merge(api::uploads(upload_limit))
+        .split_for_parts();
     let openapi_json = serde_json::to_string(&openapi).unwrap_or_else(|_| "{}".into());
     let swagger =
         utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/v1/openapi-ui.json", openapi);

@@ -172,6 +172,123 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
         read_record,
     );
     // Catalogs: everyone signed in reads them; only the system administrator edits them.
+    // Change requests: a draft is its proposer's alone; a submitted one is also the HR
+    // officer's (write scope). The matrix's requests are proposed by the individual of the
+    // inside record (inside) and by the system administrator on the outside record (outside).
+    let proposer_only = |ok: u16| Rule {
+        system_admin: (404, ok),
+        unit_admin: (404, 404),
+        viewer: (404, 404),
+        individual: (ok, 404),
+        anonymous: 401,
+    };
+    let reviewer = |ok: u16| Rule {
+        system_admin: (ok, ok),
+        unit_admin: (ok, 404),
+        viewer: (404, 404),
+        individual: (403, 404),
+        anonymous: 401,
+    };
+    t.insert(("get", "/api/v1/change-requests"), any_signed_in(200));
+    t.insert(
+        ("post", "/api/v1/change-requests"),
+        Rule {
+            system_admin: (201, 201),
+            unit_admin: (201, 404),
+            viewer: (403, 404),
+            individual: (201, 404),
+            anonymous: 401,
+        },
+    );
+    t.insert(
+        ("get", "/api/v1/change-requests/{id}"),
+        Rule {
+            system_admin: (200, 200),
+            unit_admin: (200, 404),
+            viewer: (404, 404),
+            individual: (200, 404),
+            anonymous: 401,
+        },
+    );
+    t.insert(
+        ("get", "/api/v1/change-requests/{id}/attachments/{sha256}"),
+        Rule {
+            system_admin: (200, 200),
+            unit_admin: (200, 404),
+            viewer: (404, 404),
+            individual: (200, 404),
+            anonymous: 401,
+        },
+    );
+    t.insert(("put", "/api/v1/change-requests/{id}"), proposer_only(200));
+    t.insert(
+        ("post", "/api/v1/change-requests/{id}/submit"),
+        proposer_only(200),
+    );
+    t.insert(
+        ("post", "/api/v1/change-requests/{id}/withdraw"),
+        proposer_only(200),
+    );
+    t.insert(
+        ("post", "/api/v1/change-requests/{id}/attachments"),
+        proposer_only(201),
+    );
+    t.insert(
+        (
+            "delete",
+            "/api/v1/change-requests/{id}/attachments/{sha256}",
+        ),
+        proposer_only(204),
+    );
+    t.insert(
+        ("post", "/api/v1/change-requests/{id}/verify"),
+        reviewer(200),
+    );
+    t.insert(
+        ("post", "/api/v1/change-requests/{id}/return"),
+        reviewer(200),
+    );
+    t.insert(
+        ("get", "/api/v1/verification-queue"),
+        Rule {
+            system_admin: (200, 200),
+            unit_admin: (200, 200),
+            viewer: (403, 403),
+            individual: (403, 403),
+            anonymous: 401,
+        },
+    );
+    t.insert(("get", "/api/v1/persons/{id}/change-requests"), read_record);
+    t.insert(("get", "/api/v1/persons/{id}/approvals"), read_record);
+    // Approval: approvers and the system administrator only (the matrix has no approver: the
+    // system administrator approves). Signing is refused for a signature that is not one.
+    let approver = |ok: u16| Rule {
+        system_admin: (ok, ok),
+        unit_admin: (403, 403),
+        viewer: (403, 403),
+        individual: (403, 403),
+        anonymous: 401,
+    };
+    t.insert(("get", "/api/v1/approvals/queue"), approver(200));
+    t.insert(("get", "/api/v1/approvals"), approver(200));
+    t.insert(("post", "/api/v1/approvals"), approver(201));
+    t.insert(("get", "/api/v1/approvals/{id}"), approver(200));
+    t.insert(("get", "/api/v1/approvals/{id}/manifest"), approver(200));
+    t.insert(("get", "/api/v1/approvals/{id}/signature"), approver(404));
+    t.insert(("post", "/api/v1/approvals/{id}/sign"), approver(400));
+    t.insert(("post", "/api/v1/approvals/{id}/abandon"), approver(200));
+    // Version 1 was never signed: refused with 400 to whoever may see the whole record.
+    t.insert(
+        ("get", "/api/v1/persons/{id}/versions/{version}/package"),
+        Rule {
+            system_admin: (400, 400),
+            unit_admin: (400, 404),
+            viewer: (403, 404),
+            individual: (400, 404),
+            anonymous: 401,
+        },
+    );
+    t.insert(("post", "/api/v1/packages/verify"), any_signed_in(400));
     t.insert(("get", "/api/v1/catalogs"), any_signed_in(200));
     t.insert(("get", "/api/v1/catalogs/{name}"), any_signed_in(200));
     let edit_catalog = |ok: u16| Rule {
@@ -456,6 +573,78 @@ impl World {
             .to_string()
     }
 
+    /// A change request on the inside record proposed by its individual, or on the outside
+    /// record proposed by the system administrator; with a PDF attached; submitted or not.
+    /// Returns its id and the attachment's hash.
+    async fn fresh_change(&self, target: Target, submitted: bool) -> (i64, String) {
+        let n = serial();
+        let (proposer, person) = match target {
+            Target::Inside => (Who::Individual, self.person_in),
+            Target::Outside => (Who::SystemAdmin, self.person_out),
+        };
+        let client = self.fresh_client(proposer).await;
+        let record = self.admin.get(&format!("/api/v1/persons/{person}")).await;
+        let mut general = record.body["record"]["general"].clone();
+        general["other_names"] = json!(format!("Tên khác {n}"));
+        let r = client
+            .post(
+                "/api/v1/change-requests",
+                json!({"person_id": person, "reason": format!("Bổ sung {n}"), "sections": {"general": general}}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let id = r.body["id"].as_i64().unwrap();
+        let pdf = format!("%PDF-1.4\n% {n}\ntrailer<<>>\n%%EOF\n");
+        let up = client
+            .upload(
+                &format!("/api/v1/change-requests/{id}/attachments"),
+                "scan.pdf",
+                pdf.as_bytes(),
+                &[("section", "general")],
+            )
+            .await;
+        assert_eq!(up.status, StatusCode::CREATED, "{}", up.body);
+        if submitted {
+            let s = client
+                .post(&format!("/api/v1/change-requests/{id}/submit"), Value::Null)
+                .await;
+            assert_eq!(s.status, StatusCode::OK, "{}", s.body);
+        }
+        (id, up.body["sha256"].as_str().unwrap().to_string())
+    }
+
+    /// A version of the target record waiting for approval (the administrator's direct edit).
+    async fn make_pending(&self, target: Target) {
+        let n = serial();
+        let id = match target {
+            Target::Inside => self.person_in,
+            Target::Outside => self.person_out,
+        };
+        let current = self.admin.get(&format!("/api/v1/persons/{id}")).await;
+        let mut record = current.body["record"].clone();
+        record["general"]["other_names"] = json!(format!("Chờ duyệt {n}"));
+        let r = self
+            .admin
+            .send_json(
+                "PUT",
+                &format!("/api/v1/persons/{id}/record"),
+                json!({"expected_version": current.body["current_version"], "record": record}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+
+    /// A batch prepared by the system administrator (outside the window, overridden).
+    async fn fresh_batch(&self, target: Target) -> i64 {
+        self.make_pending(target).await;
+        let r = self
+            .admin
+            .post("/api/v1/approvals", json!({"override_window": true}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.body["id"].as_i64().unwrap()
+    }
+
     /// The request for one cell of the matrix: URI and body, with fresh targets where the call
     /// changes them.
     async fn request(&self, method: &str, path: &str, who: Who, target: Target) -> (String, Value) {
@@ -579,6 +768,85 @@ impl World {
                     json!({"request_ref": "Công văn 6/SNV"}),
                 )
             }
+            ("post", "/api/v1/change-requests") => (
+                path.into(),
+                json!({"person_id": self.person(who, target), "reason": "Bổ sung lý lịch"}),
+            ),
+            ("get", "/api/v1/change-requests/{id}")
+            | ("post", "/api/v1/change-requests/{id}/verify") => (
+                format!(
+                    "{}",
+                    path.replace("{id}", &self.fresh_change(target, true).await.0.to_string())
+                ),
+                if method == "post" {
+                    json!({})
+                } else {
+                    Value::Null
+                },
+            ),
+            ("post", "/api/v1/change-requests/{id}/return") => (
+                path.replace("{id}", &self.fresh_change(target, true).await.0.to_string()),
+                json!({"comment": "Đề nghị bổ sung bản sao giấy khai sinh"}),
+            ),
+            ("put", "/api/v1/change-requests/{id}") => {
+                let (id, _) = self.fresh_change(target, false).await;
+                (
+                    path.replace("{id}", &id.to_string()),
+                    json!({"reason": format!("Lý do mới {n}")}),
+                )
+            }
+            ("post", "/api/v1/change-requests/{id}/submit")
+            | ("post", "/api/v1/change-requests/{id}/withdraw") => (
+                path.replace(
+                    "{id}",
+                    &self.fresh_change(target, false).await.0.to_string(),
+                ),
+                Value::Null,
+            ),
+            ("post", "/api/v1/change-requests/{id}/attachments") => (
+                path.replace(
+                    "{id}",
+                    &self.fresh_change(target, false).await.0.to_string(),
+                ),
+                json!({"__upload__": "giay-khai-sinh.pdf"}),
+            ),
+            ("get", "/api/v1/change-requests/{id}/attachments/{sha256}")
+            | ("delete", "/api/v1/change-requests/{id}/attachments/{sha256}") => {
+                let submitted = method == "get";
+                let (id, sha) = self.fresh_change(target, submitted).await;
+                (
+                    format!("/api/v1/change-requests/{id}/attachments/{sha}"),
+                    Value::Null,
+                )
+            }
+            ("get", "/api/v1/persons/{id}/change-requests")
+            | ("get", "/api/v1/persons/{id}/approvals") => (
+                path.replace("{id}", &self.person(who, target).to_string()),
+                Value::Null,
+            ),
+            ("get", "/api/v1/persons/{id}/versions/{version}/package") => (
+                format!(
+                    "/api/v1/persons/{}/versions/1/package",
+                    self.person(who, target)
+                ),
+                Value::Null,
+            ),
+            ("post", "/api/v1/approvals") => {
+                self.make_pending(target).await;
+                (path.into(), json!({"override_window": true}))
+            }
+            ("get", "/api/v1/approvals/{id}")
+            | ("get", "/api/v1/approvals/{id}/manifest")
+            | ("get", "/api/v1/approvals/{id}/signature")
+            | ("post", "/api/v1/approvals/{id}/abandon") => (
+                path.replace("{id}", &self.fresh_batch(target).await.to_string()),
+                Value::Null,
+            ),
+            ("post", "/api/v1/approvals/{id}/sign") => (
+                path.replace("{id}", &self.fresh_batch(target).await.to_string()),
+                json!({"signature": "bm90IGEgc2lnbmF0dXJl", "override_window": true}),
+            ),
+            ("post", "/api/v1/packages/verify") => (path.into(), json!({"not": "a zip"})),
             // Routes without parameters or body.
             (_, p) if !p.contains('{') => (p.to_string(), Value::Null),
             _ => {
@@ -590,7 +858,9 @@ impl World {
 
 /// (method, path) of every operation in the OpenAPI document.
 fn documented_routes() -> Vec<(String, String)> {
-    let (_, openapi) = hoso_web::api::router().split_for_parts();
+    let (_, openapi) = hoso_web::api::router()
+        .merge(hoso_web::api::uploads(1))
+        .split_for_parts();
     let doc = serde_json::to_value(&openapi).unwrap();
     let mut out = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
@@ -654,7 +924,11 @@ async fn every_route_every_role_inside_and_outside_scope() {
                     } else {
                         &world.clients[&who]
                     };
-                    let reply = if body.is_null() && method != "post" {
+                    let reply = if let Some(name) = body.get("__upload__").and_then(Value::as_str) {
+                        client
+                            .upload(&uri, name, b"%PDF-1.4\ntrailer<<>>\n%%EOF\n", &[])
+                            .await
+                    } else if body.is_null() && method != "post" {
                         client
                             .send(
                                 axum::http::Request::builder()

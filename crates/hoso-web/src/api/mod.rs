@@ -2,9 +2,11 @@
 
 pub mod accounts;
 pub mod alerts;
+pub mod approvals;
 pub mod audit;
 pub mod auth;
 pub mod catalogs;
+pub mod changes;
 pub mod org;
 pub mod persons;
 
@@ -24,6 +26,8 @@ use utoipa_axum::routes;
         (name = "alerts", description = "Cảnh báo, thời hạn"),
         (name = "catalogs", description = "Danh mục"),
         (name = "audit", description = "Nhật ký truy cập, thao tác"),
+        (name = "changes", description = "Phiếu bổ sung lý lịch, xác thực"),
+        (name = "approvals", description = "Phê duyệt bằng chữ ký số"),
     )
 )]
 struct ApiDoc;
@@ -60,4 +64,30 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(catalogs::put))
         .routes(routes!(catalogs::retire))
         .routes(routes!(persons::version))
+        .routes(routes!(changes::mine, changes::create))
+        .routes(routes!(changes::get, changes::save))
+        .routes(routes!(changes::submit))
+        .routes(routes!(changes::withdraw))
+        .routes(routes!(changes::verify))
+        .routes(routes!(changes::send_back))
+        .routes(routes!(changes::queue))
+        .routes(routes!(changes::of_person))
+        .routes(routes!(changes::download, changes::detach))
+        .routes(routes!(approvals::queue))
+        .routes(routes!(approvals::list, approvals::prepare))
+        .routes(routes!(approvals::get))
+        .routes(routes!(approvals::sign))
+        .routes(routes!(approvals::abandon))
+        .routes(routes!(approvals::manifest))
+        .routes(routes!(approvals::signature))
+        .routes(routes!(approvals::of_person))
+        .routes(routes!(approvals::package))
+}
+
+/// Routes that take files: their own body limit (the attachment limit), larger than the JSON one.
+pub fn uploads(limit: usize) -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(changes::attach))
+        .routes(routes!(approvals::verify_package))
+        .layer(axum::extract::DefaultBodyLimit::max(limit))
 }
