@@ -52,6 +52,17 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Kiểm tra lại chữ ký số các lô phê duyệt đã lưu / re-check the stored approval signatures.
+    VerifyApproval {
+        /// Chỉ lô này / only this batch.
+        #[arg(long)]
+        batch: Option<i64>,
+    },
+    /// Kiểm tra một gói hồ sơ đã ký (zip) / verify a signed record package (zip).
+    VerifyPackage {
+        /// Tệp gói / the package file.
+        file: std::path::PathBuf,
+    },
     /// Tạo dữ liệu mẫu N người trên cơ sở dữ liệu trống (đo hiệu năng) / fill an empty database with N synthetic people.
     SeedDemo {
         /// Số người / number of people.
@@ -184,6 +195,46 @@ async fn main() -> anyhow::Result<()> {
                 ),
             }
         }
+        Command::VerifyApproval { batch } => {
+            let app = App::start(config)
+                .await
+                .context("không mở được cơ sở dữ liệu / cannot open the database")?;
+            let checks = app.verify_approvals(batch).await?;
+            let mut bad = 0;
+            for c in &checks {
+                match &c.problem {
+                    None => eprintln!(
+                        "Lô / batch {}: hợp lệ / valid ({} phiên bản / versions).",
+                        c.batch_id, c.items
+                    ),
+                    Some(p) => {
+                        bad += 1;
+                        eprintln!("Lô / batch {}: KHÔNG HỢP LỆ / INVALID — {p}", c.batch_id);
+                    }
+                }
+            }
+            if bad > 0 {
+                bail!("{bad} lô phê duyệt không hợp lệ / approval batches failed verification.");
+            }
+            eprintln!(
+                "{} lô phê duyệt đã kiểm tra / batches checked.",
+                checks.len()
+            );
+        }
+        Command::VerifyPackage { file } => {
+            let bytes = std::fs::read(&file)
+                .with_context(|| format!("không đọc được / cannot read {}", file.display()))?;
+            let app = App::start(config)
+                .await
+                .context("không mở được cơ sở dữ liệu / cannot open the database")?;
+            let r = app
+                .verify_package(&bytes)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            eprintln!(
+                "Gói hợp lệ / package valid: hồ sơ / record {} phiên bản / version {}, lô / batch {}, người ký / signer: {}, {} tệp đính kèm / attachments.",
+                r.person_id, r.version, r.batch_id, r.signer_subject, r.attachments
+            );
+        }
         Command::SeedDemo { people } => {
             let app = App::start(config)
                 .await
@@ -204,11 +255,24 @@ async fn main() -> anyhow::Result<()> {
                     "Chế độ mẫu chỉ chạy trên địa chỉ nội bộ (127.0.0.1) / demo mode refuses to bind to a non-loopback address."
                 );
             }
+            let mut config = config;
+            let (password, generated) = demo_password();
+            let mut demo_p12 = None;
+            if demo {
+                // The demo heads sign with a PKCS#12 made for the demo; its root is trusted.
+                let (root, p12) = hoso_app::demo::ensure_demo_pki(
+                    &config.data_dir().join("demo-pki"),
+                    &password,
+                )?;
+                if config.trusted_roots_file.is_none() {
+                    config.trusted_roots_file = Some(root);
+                }
+                demo_p12 = Some(p12);
+            }
             let app = App::start(config)
                 .await
                 .context("không mở được cơ sở dữ liệu / cannot open the database")?;
             if demo {
-                let (password, generated) = demo_password();
                 if app.is_empty().await? {
                     eprintln!("Đang tạo tỉnh mẫu / creating the demo province…");
                     seed(&app, demo_people, &password).await?;
@@ -221,8 +285,14 @@ async fn main() -> anyhow::Result<()> {
                     );
                 }
                 eprintln!(
-                    "Tài khoản / accounts: admin (quản trị hệ thống), lanhdao (lãnh đạo), qt.<mã đơn vị> (quản trị đơn vị), <số định danh> (cá nhân)."
+                    "Tài khoản / accounts: admin (quản trị hệ thống), lanhdao (lãnh đạo), qt.<mã đơn vị> (quản trị đơn vị), pd.<mã đơn vị> (thủ trưởng, phê duyệt), <số định danh> (cá nhân)."
                 );
+                if let Some(p12) = demo_p12 {
+                    eprintln!(
+                        "Khóa ký số mẫu của thủ trưởng / demo signing key (PKCS#12, mật khẩu = mật khẩu mẫu / password = demo password): {}",
+                        p12.display()
+                    );
+                }
             }
             eprintln!(
                 "Hoso đang chạy tại / listening on http://{bind}/  (API: http://{bind}/api/docs/)"

@@ -356,3 +356,58 @@ fn unit_code(tree: &[DemoUnit], key: usize) -> String {
         .map(|u| u.code.clone())
         .unwrap_or_else(|| key.to_string())
 }
+
+/// The demo province's signing certificates: a root and an intermediate authority, and one
+/// approver's certificate in a PKCS#12 file protected by the demo password, so that the demo
+/// heads (`pd.<code>`) can sign with the "PKCS#12" option. Written once into `dir`; returns the
+/// root certificate file (to trust) and the PKCS#12 file.
+pub fn ensure_demo_pki(
+    dir: &std::path::Path,
+    password: &str,
+) -> AppResult<(std::path::PathBuf, std::path::PathBuf)> {
+    use crate::signing::{Authority, Usage};
+    let root_file = dir.join("demo-root.pem");
+    let p12_file = dir.join("thu-truong-mau.p12");
+    if root_file.exists() && p12_file.exists() {
+        return Ok((root_file, p12_file));
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| AppError::Internal(format!("cannot create {}: {e}", dir.display())))?;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let year = 365 * 86_400;
+    let e = |m: String| AppError::Internal(format!("demo certificates: {m}"));
+    let root = Authority::issue(
+        "Hoso — CA gốc tỉnh mẫu (chỉ để thử)",
+        Usage::CertificateAuthority,
+        now - 86_400,
+        now + 10 * year,
+        None,
+    )
+    .map_err(e)?;
+    let sub = Authority::issue(
+        "Hoso — CA cấp dưới tỉnh mẫu",
+        Usage::CertificateAuthority,
+        now - 86_400,
+        now + 5 * year,
+        Some(&root),
+    )
+    .map_err(e)?;
+    let head = Authority::issue(
+        "Thủ trưởng đơn vị (tài khoản mẫu)",
+        Usage::Signing,
+        now - 86_400,
+        now + 2 * year,
+        Some(&sub),
+    )
+    .map_err(e)?;
+    let p12 = head.to_pkcs12(&[&sub.cert], password).map_err(e)?;
+    let pem = root
+        .cert
+        .to_pem()
+        .map_err(|x| AppError::Internal(x.to_string()))?;
+    std::fs::write(&root_file, pem)
+        .map_err(|x| AppError::Internal(format!("cannot write {}: {x}", root_file.display())))?;
+    std::fs::write(&p12_file, p12)
+        .map_err(|x| AppError::Internal(format!("cannot write {}: {x}", p12_file.display())))?;
+    Ok((root_file, p12_file))
+}
