@@ -1346,3 +1346,46 @@ async fn a_record_is_created_from_the_pages_once_even_when_sent_twice() {
         assert!(b.get("/can-bo").await.body.contains("href=\"/ho-so/moi\""));
     }
 }
+
+#[tokio::test]
+async fn an_administrator_required_to_enrol_a_second_factor_does_that_first() {
+    for db in databases().await {
+        let config = hoso_app::Config {
+            require_totp_for_admins: true,
+            ..common::config(&db)
+        };
+        let app = App::start(config).await.unwrap();
+        app.seed_demo(3, PASSWORD, &|_, _| {}).await.unwrap();
+        let mut b = signed_in(&app, "admin").await;
+        let r = b.get("/quan-tri/tai-khoan").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", db.label);
+        assert_eq!(r.location(), "/tai-khoan/xac-thuc-hai-lop");
+        let page = b.get("/tai-khoan/xac-thuc-hai-lop").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("phải đăng ký xác thực hai lớp"));
+        let token = csrf_of(&page.body);
+        let r = b
+            .post(
+                "/tai-khoan/xac-thuc-hai-lop/bat-dau",
+                &pairs(&[("_csrf", &token)]),
+            )
+            .await;
+        let secret: String = text_of(&r.body, "khoa-bi-mat")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let code = hoso_app::totp::code_at(&secret, now).unwrap();
+        let r = b
+            .post(
+                "/tai-khoan/xac-thuc-hai-lop/xac-nhan",
+                &pairs(&[("_csrf", &token), ("code", &code)]),
+            )
+            .await;
+        assert!(r.body.contains("Đã bật xác thực hai lớp"), "{}", r.body);
+        assert_eq!(b.get("/quan-tri/tai-khoan").await.status, StatusCode::OK);
+    }
+}

@@ -24,12 +24,13 @@ const BASE: &str = "/quan-tri/tai-khoan";
 
 /// Roles an administrator may hand out here (personal access follows the record).
 fn grantable_roles(actor: &Actor) -> Vec<(&'static str, &'static str)> {
-    let mut out = Vec::new();
+    // The widest role last, so that it is never the one chosen by default.
+    let mut out: Vec<_> = [Role::UnitAdmin, Role::Approver, Role::Viewer]
+        .into_iter()
+        .map(|r| (r.as_str(), r.label_vi()))
+        .collect();
     if actor.is_system_admin() {
         out.push((Role::SystemAdmin.as_str(), Role::SystemAdmin.label_vi()));
-    }
-    for r in [Role::UnitAdmin, Role::Approver, Role::Viewer] {
-        out.push((r.as_str(), r.label_vi()));
     }
     out
 }

@@ -205,6 +205,19 @@ where
                 }
                 Err(Redirect::to(PASSWORD_PATH).into_response())
             }
+            // Likewise, an account that must enrol a second factor does that first.
+            Ok(actor)
+                if actor.totp_enrolment_required
+                    && !parts.uri.path().starts_with(account::TOTP_PATH)
+                    && parts.uri.path() != "/dang-xuat" =>
+            {
+                if parts.headers.contains_key("hx-request") {
+                    let mut headers = HeaderMap::new();
+                    headers.insert("hx-redirect", HeaderValue::from_static(account::TOTP_PATH));
+                    return Err((StatusCode::OK, headers).into_response());
+                }
+                Err(Redirect::to(account::TOTP_PATH).into_response())
+            }
             Ok(actor) => Ok(PageActor {
                 actor,
                 csrf: csrf_token(&token),

@@ -322,6 +322,14 @@ async fn failure(
                 .flat_map(|(s, fields)| fields.into_iter().map(move |f| format!("{}.{f}", s.id)))
                 .collect();
             for err in list.iter() {
+                // The system fills these from the unit and the số định danh; the message on
+                // the số định danh itself says what to do.
+                if SYSTEM_FIELDS
+                    .iter()
+                    .any(|f| err.path.ends_with(&format!(".{f}")))
+                {
+                    continue;
+                }
                 let on_form = shown
                     .iter()
                     .find(|name| err.path == **name || err.path.starts_with(&format!("{name}.")));
