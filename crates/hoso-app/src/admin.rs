@@ -113,9 +113,7 @@ impl App {
             manageable,
             totp_enabled: account.totp_enabled,
             must_change_password: account.must_change_password,
-            locked_until: account
-                .locked_until
-                .filter(|t| *t > hoso_store::now_ms()),
+            locked_until: account.locked_until.filter(|t| *t > hoso_store::now_ms()),
             created_at: account.created_at,
             account: account_view(account, grants),
         })
@@ -178,7 +176,11 @@ impl App {
     /// The policy rules a candidate new password does not meet yet, for feedback while typing.
     /// Only the caller's own data is used and nothing is stored; the change itself
     /// ([`App::change_own_password`]) checks again.
-    pub async fn password_problems(&self, actor: &Actor, candidate: &str) -> AppResult<Vec<String>> {
+    pub async fn password_problems(
+        &self,
+        actor: &Actor,
+        candidate: &str,
+    ) -> AppResult<Vec<String>> {
         if candidate.len() > 1024 {
             return Ok(vec!["dài quá 1024 byte".into()]);
         }

@@ -746,7 +746,8 @@ impl App {
         let account = store::by_id(&mut conn, actor.account_id)
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        let (full_name, dob, unit_name) = password_personal_data(&mut conn, actor, &account).await?;
+        let (full_name, dob, unit_name) =
+            password_personal_data(&mut conn, actor, &account).await?;
         let history =
             store::recent_password_hashes(&mut conn, account.id, PASSWORD_HISTORY - 1).await?;
         drop(conn);

@@ -283,8 +283,7 @@ pub async fn staff_account_names(
     for a in &args {
         q = q.bind(a.as_str());
     }
-    Ok(q
-        .fetch_all(&mut *conn)
+    Ok(q.fetch_all(&mut *conn)
         .await?
         .iter()
         .map(|r| (r.get(0), r.get(1), r.get(2)))

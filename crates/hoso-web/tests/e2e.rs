@@ -604,7 +604,11 @@ async fn browser_admin_flow_accounts_audit_and_my_account() {
         .unwrap();
     click(c, "form[action$='/cap-quyen'] button[type=submit]").await;
     assert_eq!(text_of(c, ".notice").await, "Đã cấp quyền.");
-    assert!(text_of(c, "main table").await.contains("Lãnh đạo, người xem"));
+    assert!(
+        text_of(c, "main table")
+            .await
+            .contains("Lãnh đạo, người xem")
+    );
     shot(c, "23-tai-khoan-cap-quyen").await;
 
     // Reset the password: a new one, shown once.
@@ -647,7 +651,9 @@ async fn browser_admin_flow_accounts_audit_and_my_account() {
     c.set_window_size(1280, 900).await.unwrap();
 
     // Catalogs.
-    c.goto(&format!("{base}/quan-tri/danh-muc/dan_toc")).await.unwrap();
+    c.goto(&format!("{base}/quan-tri/danh-muc/dan_toc"))
+        .await
+        .unwrap();
     assert!(text_of(c, "main table").await.contains("Kinh"));
     shot(c, "28-danh-muc").await;
 
@@ -667,7 +673,9 @@ async fn browser_admin_flow_accounts_audit_and_my_account() {
     c.goto(&format!("{base}/tai-khoan/phien")).await.unwrap();
     assert!(text_of(c, "main table").await.contains("Phiên này"));
     shot(c, "32-phien-dang-nhap").await;
-    c.goto(&format!("{base}/tai-khoan/xac-thuc-hai-lop")).await.unwrap();
+    c.goto(&format!("{base}/tai-khoan/xac-thuc-hai-lop"))
+        .await
+        .unwrap();
     click(c, "form[action$='/bat-dau'] button").await;
     c.wait()
         .at_most(WAIT)

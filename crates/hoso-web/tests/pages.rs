@@ -734,11 +734,7 @@ async fn leaf_unit_admin(app: &App) -> (String, i64) {
         .items
         .into_iter()
         .filter_map(|a| {
-            let unit = a
-                .grants
-                .iter()
-                .find(|g| g.role == "unit_admin")?
-                .unit_id?;
+            let unit = a.grants.iter().find(|g| g.role == "unit_admin")?.unit_id?;
             Some((a.username, unit))
         })
         .max_by_key(|(_, unit)| depth(*unit))
@@ -760,7 +756,11 @@ async fn accounts_are_created_granted_restricted_revoked_and_reset_from_the_page
         assert!(list.body.contains("lanhdao"));
         let frag = b.get_htmx("/quan-tri/tai-khoan?q=lanhdao").await;
         assert!(!frag.body.contains("<html"), "a fragment");
-        assert!(frag.body.contains("<strong>1</strong> tài khoản"), "{}", frag.body);
+        assert!(
+            frag.body.contains("<strong>1</strong> tài khoản"),
+            "{}",
+            frag.body
+        );
 
         // Creating: a missing request reference is shown next to its field, the input kept,
         // and nothing is created.
@@ -937,7 +937,10 @@ async fn a_unit_administrator_sees_only_its_subtree_and_individuals_no_admin_pag
         let list = b.get("/quan-tri/tai-khoan").await;
         assert_eq!(list.status, StatusCode::OK, "{}", db.label);
         assert!(list.body.contains(&username));
-        assert!(!list.body.contains(">lanhdao<"), "province-wide accounts are outside");
+        assert!(
+            !list.body.contains(">lanhdao<"),
+            "province-wide accounts are outside"
+        );
         let everyone = app
             .search_accounts(&admin, None, None, Some(200))
             .await
@@ -993,7 +996,10 @@ async fn a_unit_administrator_sees_only_its_subtree_and_individuals_no_admin_pag
         assert_eq!(r.status, StatusCode::OK);
         assert!(!r.body.contains("Đặt lại mật khẩu</button>"));
         // Catalogs are the system administrator's; the audit search is limited, not refused.
-        assert_eq!(b.get("/quan-tri/danh-muc").await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            b.get("/quan-tri/danh-muc").await.status,
+            StatusCode::FORBIDDEN
+        );
         assert_eq!(b.get("/quan-tri/nhat-ky").await.status, StatusCode::OK);
 
         // An individual: no administration page at all, and no menu for them.
@@ -1026,9 +1032,7 @@ async fn a_unit_administrator_sees_only_its_subtree_and_individuals_no_admin_pag
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{uri}");
             assert!(r.body.contains("Bạn không có quyền"), "{uri}");
         }
-        let r = me
-            .get(&format!("/quan-tri/tai-khoan/{}", own.id))
-            .await;
+        let r = me.get(&format!("/quan-tri/tai-khoan/{}", own.id)).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
 
         // … but sees who read their record (the administrator just did).
@@ -1102,7 +1106,11 @@ async fn catalogs_and_the_audit_trail_are_administered_from_the_pages() {
         // The audit trail shows those changes, filtered; a bad date is told, not guessed.
         let r = b.get("/quan-tri/nhat-ky?action=catalog.put").await;
         assert_eq!(r.status, StatusCode::OK);
-        assert!(r.body.contains("<strong>2</strong> mục nhật ký"), "{}", r.body);
+        assert!(
+            r.body.contains("<strong>2</strong> mục nhật ký"),
+            "{}",
+            r.body
+        );
         assert!(r.body.contains("QĐ 5/2026"));
         let r = b.get("/quan-tri/nhat-ky?from=31/02/2026").await;
         assert!(r.body.contains("không phải ngày hợp lệ"));
@@ -1115,7 +1123,9 @@ async fn catalogs_and_the_audit_trail_are_administered_from_the_pages() {
             today.year()
         );
         let r = b
-            .get(&format!("/quan-tri/nhat-ky?action=auth.login&from={day}&to={day}"))
+            .get(&format!(
+                "/quan-tri/nhat-ky?action=auth.login&from={day}&to={day}"
+            ))
             .await;
         assert!(r.body.contains("<td>Đăng nhập</td>"));
         let file = b
@@ -1171,11 +1181,10 @@ async fn my_sessions_second_factor_and_live_password_feedback() {
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert!(r.body.contains("Đã kết thúc phiên đăng nhập."));
-        let signed_out = [
-            other.get("/").await.status,
-            b.get("/").await.status,
-        ];
-        assert!(signed_out.contains(&StatusCode::SEE_OTHER) && signed_out.contains(&StatusCode::OK));
+        let signed_out = [other.get("/").await.status, b.get("/").await.status];
+        assert!(
+            signed_out.contains(&StatusCode::SEE_OTHER) && signed_out.contains(&StatusCode::OK)
+        );
 
         // Live password feedback: the unmet rules, then none; the token is required.
         let check = |pw: &str| pairs(&[("_csrf", &token), ("new_password", pw)]);
@@ -1188,10 +1197,7 @@ async fn my_sessions_second_factor_and_live_password_feedback() {
             .await;
         assert!(r.body.contains("đạt các yêu cầu"), "{}", r.body);
         let r = b
-            .post(
-                "/doi-mat-khau/kiem-tra",
-                &pairs(&[("new_password", "abc")]),
-            )
+            .post("/doi-mat-khau/kiem-tra", &pairs(&[("new_password", "abc")]))
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         let form = b.get("/doi-mat-khau").await;
@@ -1274,7 +1280,10 @@ async fn a_record_is_created_from_the_pages_once_even_when_sent_twice() {
         let mut b = signed_in(&app, "admin").await;
         let form = b.get("/ho-so/moi").await;
         assert_eq!(form.status, StatusCode::OK, "{}", db.label);
-        assert!(form.body.contains("<label for=\"f-general-birth_full_name\">"));
+        assert!(
+            form.body
+                .contains("<label for=\"f-general-birth_full_name\">")
+        );
         assert!(form.body.contains("<label for=\"f-unit\">"));
 
         // Nothing typed but the unit: messages next to the fields, nothing created.
@@ -1288,10 +1297,10 @@ async fn a_record_is_created_from_the_pages_once_even_when_sent_twice() {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
         assert!(r.body.contains("id=\"f-general-date_of_birth-loi\""));
         assert!(r.body.contains("value=\"NGUYỄN VĂN MỚI\""), "input kept");
-        assert!(r.body.contains(&format!(
-            "<option value=\"{}\" selected>",
-            model.unit_id
-        )));
+        assert!(
+            r.body
+                .contains(&format!("<option value=\"{}\" selected>", model.unit_id))
+        );
 
         // Every field filled from an existing record, with another số định danh.
         for (name, values) in fields.iter_mut() {
@@ -1315,11 +1324,21 @@ async fn a_record_is_created_from_the_pages_once_even_when_sent_twice() {
         // Duplicate first: the record of that số định danh exists.
         let r = b.post("/ho-so/moi", &flatten(&fields)).await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
-        assert!(r.body.contains(&format!("<a href=\"/ho-so/{}\">Mở hồ sơ đã có</a>", model.id)));
+        assert!(r.body.contains(&format!(
+            "<a href=\"/ho-so/{}\">Mở hồ sơ đã có</a>",
+            model.id
+        )));
         let number = fields["general.citizen_id_number"][0].clone();
-        let fresh = format!("{}{:06}", &number[..6], (number[6..].parse::<u64>().unwrap() + 7) % 1_000_000);
+        let fresh = format!(
+            "{}{:06}",
+            &number[..6],
+            (number[6..].parse::<u64>().unwrap() + 7) % 1_000_000
+        );
         fields.insert("general.citizen_id_number".into(), vec![fresh.clone()]);
-        fields.insert("general.birth_full_name".into(), vec!["NGUYỄN VĂN MỚI".into()]);
+        fields.insert(
+            "general.birth_full_name".into(),
+            vec!["NGUYỄN VĂN MỚI".into()],
+        );
         let body = flatten(&fields);
         let r = b.post("/ho-so/moi", &body).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -1342,7 +1361,13 @@ async fn a_record_is_created_from_the_pages_once_even_when_sent_twice() {
         // A viewer gets no form; the list offers the button to administrators only.
         let mut viewer = signed_in(&app, "lanhdao").await;
         assert_eq!(viewer.get("/ho-so/moi").await.status, StatusCode::FORBIDDEN);
-        assert!(!viewer.get("/can-bo").await.body.contains("href=\"/ho-so/moi\""));
+        assert!(
+            !viewer
+                .get("/can-bo")
+                .await
+                .body
+                .contains("href=\"/ho-so/moi\"")
+        );
         assert!(b.get("/can-bo").await.body.contains("href=\"/ho-so/moi\""));
     }
 }

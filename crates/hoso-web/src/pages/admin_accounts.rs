@@ -286,15 +286,10 @@ pub async fn create(
     };
     match app.create_account(&page.actor, input, &client).await {
         Ok(created) => {
-            let detail = app
-                .account_detail(&page.actor, created.account.id)
-                .await?;
+            let detail = app.account_detail(&page.actor, created.account.id).await?;
             let mut view = show_page(&app, &page, detail).await?;
             view.temp_password = Some(created.temporary_password);
-            view.notice = Some(format!(
-                "Đã tạo tài khoản “{}”.",
-                created.account.username
-            ));
+            view.notice = Some(format!("Đã tạo tài khoản “{}”.", created.account.username));
             Ok(render_status(StatusCode::CREATED, &view))
         }
         Err(e @ (AppError::BadRequest(_) | AppError::Conflict(_) | AppError::NotFound(_))) => {
@@ -552,17 +547,7 @@ pub async fn change_grant(
     };
     match app.change_grant(&page.actor, p.grant, input, &client).await {
         Ok(_) => Ok(Redirect::to(&format!("{BASE}/{}?ok=doi-quyen", p.id)).into_response()),
-        Err(e) => {
-            show_failure(
-                &app,
-                &page,
-                p.id,
-                format!("g{}", p.grant),
-                f.request_ref,
-                e,
-            )
-            .await
-        }
+        Err(e) => show_failure(&app, &page, p.id, format!("g{}", p.grant), f.request_ref, e).await,
     }
 }
 
@@ -587,17 +572,7 @@ pub async fn revoke_grant(
     };
     match app.revoke_grant(&page.actor, p.grant, input, &client).await {
         Ok(()) => Ok(Redirect::to(&format!("{BASE}/{}?ok=thu-hoi", p.id)).into_response()),
-        Err(e) => {
-            show_failure(
-                &app,
-                &page,
-                p.id,
-                format!("r{}", p.grant),
-                f.request_ref,
-                e,
-            )
-            .await
-        }
+        Err(e) => show_failure(&app, &page, p.id, format!("r{}", p.grant), f.request_ref, e).await,
     }
 }
 
@@ -634,8 +609,7 @@ async fn reset(
         PageError::Csrf => AppError::Forbidden,
     })?;
     view.temp_password = Some(temp.temporary_password);
-    view.notice = Some(
-        "Đã đặt lại mật khẩu. Các phiên đăng nhập của tài khoản đã kết thúc.".into(),
-    );
+    view.notice =
+        Some("Đã đặt lại mật khẩu. Các phiên đăng nhập của tài khoản đã kết thúc.".into());
     Ok(view)
 }

@@ -204,7 +204,10 @@ pub async fn items(
     let mut view = items_page(&app, &page, &name, &q, iq.page.unwrap_or(1), f, editing).await?;
     view.notice = match iq.ok.as_str() {
         "luu" => Some("Đã lưu mục danh mục.".into()),
-        "ngung" => Some("Đã ngừng dùng mục danh mục: hồ sơ cũ giữ nguyên, giá trị mới không chọn được mục này.".into()),
+        "ngung" => Some(
+            "Đã ngừng dùng mục danh mục: hồ sơ cũ giữ nguyên, giá trị mới không chọn được mục này."
+                .into(),
+        ),
         _ => None,
     };
     Ok(render(&view))
@@ -236,7 +239,10 @@ pub async fn put_item(
         name: f.name.clone(),
         decision_ref: f.decision_ref.clone(),
     };
-    match app.put_catalog_item(&page.actor, &name, input, &client).await {
+    match app
+        .put_catalog_item(&page.actor, &name, input, &client)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("{BASE}/{name}?ok=luu")).into_response()),
         Err(e @ AppError::BadRequest(_)) => {
             let message = e.to_string();

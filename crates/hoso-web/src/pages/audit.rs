@@ -117,7 +117,10 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("account.totp_start", "Bắt đầu đăng ký xác thực hai lớp"),
     ("account.totp_enable", "Bật xác thực hai lớp"),
     ("account.revoke_personal_access", "Chấm dứt quyền cá nhân"),
-    ("auth.login_refused_locked", "Đăng nhập khi tài khoản bị khóa"),
+    (
+        "auth.login_refused_locked",
+        "Đăng nhập khi tài khoản bị khóa",
+    ),
     ("org.create", "Tạo đơn vị"),
     ("org.change", "Thay đổi đơn vị"),
     ("grant.create", "Cấp quyền"),
@@ -221,8 +224,8 @@ pub async fn search(
                 view.rows = list.items.iter().map(audit_row).collect();
                 view.total = format::thousands(list.total);
                 view.pages = pages;
-                view.prev = (current > 1)
-                    .then(|| format!("/quan-tri/nhat-ky?{}", f.qs(Some(current - 1))));
+                view.prev =
+                    (current > 1).then(|| format!("/quan-tri/nhat-ky?{}", f.qs(Some(current - 1))));
                 view.next = (current < pages)
                     .then(|| format!("/quan-tri/nhat-ky?{}", f.qs(Some(current + 1))));
             }
@@ -384,13 +387,20 @@ mod tests {
             from: "31/02/2026".into(),
             ..Filters::default()
         };
-        assert!(bad.query(1, 50).unwrap_err().contains("không phải ngày hợp lệ"));
+        assert!(
+            bad.query(1, 50)
+                .unwrap_err()
+                .contains("không phải ngày hợp lệ")
+        );
         let reversed = Filters {
             from: "05/02/2026".into(),
             to: "01/02/2026".into(),
             ..Filters::default()
         };
         assert!(reversed.query(1, 50).is_err());
-        assert_eq!(action_label("grant.revoke.refused"), "Thu hồi quyền (bị từ chối)");
+        assert_eq!(
+            action_label("grant.revoke.refused"),
+            "Thu hồi quyền (bị từ chối)"
+        );
     }
 }

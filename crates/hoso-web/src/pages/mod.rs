@@ -64,8 +64,14 @@ pub fn router() -> Router<App> {
         .route("/tai-khoan/phien", get(account::sessions))
         .route("/tai-khoan/phien/{id}/ket-thuc", post(account::end_session))
         .route(account::TOTP_PATH, get(account::totp))
-        .route("/tai-khoan/xac-thuc-hai-lop/bat-dau", post(account::totp_start))
-        .route("/tai-khoan/xac-thuc-hai-lop/xac-nhan", post(account::totp_confirm))
+        .route(
+            "/tai-khoan/xac-thuc-hai-lop/bat-dau",
+            post(account::totp_start),
+        )
+        .route(
+            "/tai-khoan/xac-thuc-hai-lop/xac-nhan",
+            post(account::totp_confirm),
+        )
         .route("/tai-khoan/ai-da-xem", get(audit::my_reads))
         .route("/quan-tri/tai-khoan", get(admin_accounts::list))
         .route(
@@ -73,7 +79,10 @@ pub fn router() -> Router<App> {
             get(admin_accounts::new_form).post(admin_accounts::create),
         )
         .route("/quan-tri/tai-khoan/{id}", get(admin_accounts::show))
-        .route("/quan-tri/tai-khoan/{id}/cap-quyen", post(admin_accounts::add_grant))
+        .route(
+            "/quan-tri/tai-khoan/{id}/cap-quyen",
+            post(admin_accounts::add_grant),
+        )
         .route(
             "/quan-tri/tai-khoan/{id}/quyen/{grant}/doi",
             post(admin_accounts::change_grant),
@@ -91,7 +100,10 @@ pub fn router() -> Router<App> {
             "/quan-tri/danh-muc/{name}",
             get(admin_catalogs::items).post(admin_catalogs::put_item),
         )
-        .route("/quan-tri/danh-muc/{name}/ngung", post(admin_catalogs::retire))
+        .route(
+            "/quan-tri/danh-muc/{name}/ngung",
+            post(admin_catalogs::retire),
+        )
         .route("/quan-tri/nhat-ky", get(audit::search))
         .route("/quan-tri/nhat-ky/xuat-excel", get(audit::export))
         .route(

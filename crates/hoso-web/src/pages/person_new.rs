@@ -305,13 +305,7 @@ async fn create(
     Ok(app.create_person(&page.actor, input, client).await?.id)
 }
 
-async fn failure(
-    app: &App,
-    page: &PageActor,
-    token: String,
-    raw: &Raw,
-    e: AppError,
-) -> PageResult {
+async fn failure(app: &App, page: &PageActor, token: String, raw: &Raw, e: AppError) -> PageResult {
     let mut errors: HashMap<String, String> = HashMap::new();
     let mut other = Vec::new();
     let mut existing = None;
