@@ -201,6 +201,40 @@ impl App {
         ))
     }
 
+    /// Display names of the accounts behind audit entries, for administrators (who may search
+    /// the trail); nobody else learns names this way.
+    pub async fn actor_names(
+        &self,
+        actor: &Actor,
+        ids: Vec<i64>,
+    ) -> AppResult<std::collections::HashMap<i64, String>> {
+        if actor.admin_paths().is_empty() {
+            return Err(AppError::Forbidden);
+        }
+        let mut out = std::collections::HashMap::new();
+        let mut conn = self.store.reader().await?;
+        for id in ids {
+            if out.contains_key(&id) {
+                continue;
+            }
+            if let Some(a) = store::by_id(&mut conn, id).await? {
+                out.insert(id, a.display_name);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The id of the account with this username, for an administrator's audit search.
+    pub async fn account_id_of(&self, actor: &Actor, username: &str) -> AppResult<Option<i64>> {
+        if actor.admin_paths().is_empty() {
+            return Err(AppError::Forbidden);
+        }
+        let mut conn = self.store.reader().await?;
+        Ok(store::by_username(&mut conn, username.trim())
+            .await?
+            .map(|a| a.id))
+    }
+
     /// Whether one's own account already requires a second factor at sign-in.
     pub async fn my_totp_enabled(&self, actor: &Actor) -> AppResult<bool> {
         let mut conn = self.store.reader().await?;

@@ -1112,6 +1112,25 @@ async fn catalogs_and_the_audit_trail_are_administered_from_the_pages() {
             r.body
         );
         assert!(r.body.contains("QĐ 5/2026"));
+        // The actor by username, shown by name; an unknown username is told.
+        let r = b
+            .get("/quan-tri/nhat-ky?actor=admin&action=catalog.put")
+            .await;
+        assert!(r.body.contains("<strong>2</strong> mục nhật ký"));
+        assert!(
+            r.body.contains("Quản trị hệ thống Sở Nội vụ (#"),
+            "{}",
+            r.body
+        );
+        let r = b
+            .get("/quan-tri/nhat-ky?actor=lanhdao&action=catalog.put")
+            .await;
+        assert!(r.body.contains("<strong>0</strong> mục nhật ký"));
+        let r = b.get("/quan-tri/nhat-ky?actor=khong.co.ai").await;
+        assert!(
+            r.body
+                .contains("Không có tài khoản nào tên đăng nhập “khong.co.ai”.")
+        );
         let r = b.get("/quan-tri/nhat-ky?from=31/02/2026").await;
         assert!(r.body.contains("không phải ngày hợp lệ"));
         assert!(r.body.contains("value=\"31/02/2026\""));
@@ -1357,6 +1376,7 @@ async fn a_record_is_created_from_the_pages_once_even_when_sent_twice() {
         let page = b.get(&created).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("NGUYỄN VĂN MỚI"));
+        assert!(page.body.contains("Hồ sơ hiện ở phiên bản 1."));
 
         // A viewer gets no form; the list offers the button to administrators only.
         let mut viewer = signed_in(&app, "lanhdao").await;

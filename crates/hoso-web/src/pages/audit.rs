@@ -2,6 +2,8 @@
 //! for administrators (the use case limits a unit administrator to its subtree's records); and,
 //! for an individual, who read their record.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -53,14 +55,9 @@ impl Filters {
         (!t.is_empty()).then(|| t.chars().take(100).collect())
     }
 
-    /// The use case's query, or the Vietnamese message of the first bad filter.
-    fn query(&self, page: i64, per_page: i64) -> Result<AuditQuery, String> {
-        let actor = match self.actor.trim() {
-            "" => None,
-            a => Some(a.parse::<i64>().map_err(|_| {
-                format!("Mã tài khoản người thực hiện “{a}” phải là một số (ví dụ 12).")
-            })?),
-        };
+    /// The use case's query, or the Vietnamese message of the first bad filter. `actor` is the
+    /// account the actor filter names (typed as a number or a username, resolved by the caller).
+    fn query(&self, actor: Option<i64>, page: i64, per_page: i64) -> Result<AuditQuery, String> {
         let from = iso_date(&self.from, "Từ ngày")?;
         let to = iso_date(&self.to, "Đến ngày")?;
         if let (Some(f), Some(t)) = (&from, &to)
@@ -100,6 +97,26 @@ impl Filters {
         }
         parts.join("&")
     }
+}
+
+/// The account an actor filter names: `12` or `#12` is an account id, anything else a
+/// username. `Ok(Err(message))` when no account has that username.
+async fn actor_filter(
+    app: &App,
+    page: &PageActor,
+    f: &Filters,
+) -> Result<Result<Option<i64>, String>, PageError> {
+    let typed = f.actor.trim();
+    if typed.is_empty() {
+        return Ok(Ok(None));
+    }
+    if let Ok(id) = typed.trim_start_matches('#').parse::<i64>() {
+        return Ok(Ok(Some(id)));
+    }
+    Ok(match app.account_id_of(&page.actor, typed).await? {
+        Some(id) => Ok(Some(id)),
+        None => Err(format!("Không có tài khoản nào tên đăng nhập “{typed}”.")),
+    })
 }
 
 /// Vietnamese names of the actions recorded in the trail (others are shown as recorded).
@@ -158,10 +175,16 @@ pub struct AuditRow {
     pub detail: String,
 }
 
-fn audit_row(e: &AuditEntryView) -> AuditRow {
+fn audit_row(e: &AuditEntryView, names: &HashMap<i64, String>) -> AuditRow {
     AuditRow {
         at: format::instant(e.at),
-        actor: e.actor_id.map(|a| format!("#{a}")).unwrap_or_default(),
+        actor: e
+            .actor_id
+            .map(|a| match names.get(&a) {
+                Some(name) => format!("{name} (#{a})"),
+                None => format!("#{a}"),
+            })
+            .unwrap_or_default(),
         actor_id: e.actor_id,
         action: action_label(&e.action),
         refused: e.action.ends_with(".refused"),
@@ -216,12 +239,21 @@ pub async fn search(
         export: format!("/quan-tri/nhat-ky/xuat-excel?{}", f.qs(None)),
         f: f.clone(),
     };
-    match f.query(current, PER_PAGE) {
+    let query = actor_filter(&app, &page, &f)
+        .await?
+        .and_then(|actor| f.query(actor, current, PER_PAGE));
+    match query {
         Err(message) => view.error = Some(message),
         Ok(q) => match app.audit_entries(&page.actor, q, &client).await {
             Ok(list) => {
+                let names = app
+                    .actor_names(
+                        &page.actor,
+                        list.items.iter().filter_map(|e| e.actor_id).collect(),
+                    )
+                    .await?;
                 let pages = ((list.total + PER_PAGE - 1) / PER_PAGE).max(1);
-                view.rows = list.items.iter().map(audit_row).collect();
+                view.rows = list.items.iter().map(|e| audit_row(e, &names)).collect();
                 view.total = format::thousands(list.total);
                 view.pages = pages;
                 view.prev =
@@ -243,15 +275,24 @@ pub async fn export(
     Client(client): Client,
     Query(f): Query<Filters>,
 ) -> Result<Response, PageError> {
+    let actor = actor_filter(&app, &page, &f)
+        .await?
+        .map_err(|m| PageError::App(AppError::BadRequest(m)))?;
     let mut rows: Vec<AuditRow> = Vec::new();
     let mut n = 1;
     let total = loop {
         let q = f
-            .query(n, Paging::MAX_PER_PAGE)
+            .query(actor, n, Paging::MAX_PER_PAGE)
             .map_err(|m| PageError::App(AppError::BadRequest(m)))?;
         let list = app.audit_entries(&page.actor, q, &client).await?;
+        let names = app
+            .actor_names(
+                &page.actor,
+                list.items.iter().filter_map(|e| e.actor_id).collect(),
+            )
+            .await?;
         let got = list.items.len() as i64;
-        rows.extend(list.items.iter().map(audit_row));
+        rows.extend(list.items.iter().map(|e| audit_row(e, &names)));
         if got < Paging::MAX_PER_PAGE || rows.len() as i64 >= EXPORT_CAP {
             break list.total;
         }
@@ -372,13 +413,12 @@ mod tests {
     #[test]
     fn filters_become_a_query_or_a_vietnamese_message() {
         let f = Filters {
-            actor: "12".into(),
             from: "01/02/2026".into(),
             to: "03/02/2026".into(),
             action: " record.read ".into(),
             ..Filters::default()
         };
-        let q = f.query(2, 50).unwrap();
+        let q = f.query(Some(12), 2, 50).unwrap();
         assert_eq!(q.actor, Some(12));
         assert_eq!(q.from.as_deref(), Some("2026-02-01"));
         assert_eq!(q.action.as_deref(), Some("record.read"));
@@ -388,7 +428,7 @@ mod tests {
             ..Filters::default()
         };
         assert!(
-            bad.query(1, 50)
+            bad.query(None, 1, 50)
                 .unwrap_err()
                 .contains("không phải ngày hợp lệ")
         );
@@ -397,7 +437,7 @@ mod tests {
             to: "01/02/2026".into(),
             ..Filters::default()
         };
-        assert!(reversed.query(1, 50).is_err());
+        assert!(reversed.query(None, 1, 50).is_err());
         assert_eq!(
             action_label("grant.revoke.refused"),
             "Thu hồi quyền (bị từ chối)"

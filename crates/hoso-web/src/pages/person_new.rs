@@ -275,7 +275,7 @@ pub async fn submit(
 }
 
 fn to_record(id: i64) -> Response {
-    Redirect::to(&format!("/ho-so/{id}?da_tao=1")).into_response()
+    Redirect::to(&format!("/ho-so/{id}?da_luu=1")).into_response()
 }
 
 async fn create(
