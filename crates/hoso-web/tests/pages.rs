@@ -1434,3 +1434,77 @@ async fn an_administrator_required_to_enrol_a_second_factor_does_that_first() {
         assert_eq!(b.get("/quan-tri/tai-khoan").await.status, StatusCode::OK);
     }
 }
+
+/// Every visible form control of a page has a label tied to it (`<label for>` or a wrapping
+/// `<label>`), and ids are unique.
+fn assert_labelled(uri: &str, html: &str) {
+    let mut ids = std::collections::HashSet::new();
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        let before = &rest[..i];
+        rest = &rest[i..];
+        let end = rest.find('>').unwrap_or(rest.len() - 1);
+        let tag = &rest[..=end];
+        let control = ["<input", "<select", "<textarea"]
+            .iter()
+            .any(|t| tag.starts_with(t));
+        if let Some(id) = attr(tag, "id") {
+            assert!(ids.insert(id.clone()), "{uri}: id {id} twice");
+        }
+        if control && attr(tag, "type").as_deref() != Some("hidden") {
+            let wrapped = before.trim_end().ends_with("<label class=\"check\">")
+                || html[..html.len() - rest.len()]
+                    .trim_end()
+                    .ends_with("<label class=\"check\">");
+            if !wrapped {
+                let id = attr(tag, "id").unwrap_or_else(|| panic!("{uri}: no id on {tag}"));
+                assert!(
+                    html.contains(&format!("for=\"{id}\"")),
+                    "{uri}: no label for #{id}"
+                );
+            }
+        }
+        rest = &rest[end + 1..];
+    }
+}
+
+#[tokio::test]
+async fn every_new_page_labels_its_controls() {
+    for db in databases().await {
+        let app = demo_app(&db, 3).await;
+        let mut b = signed_in(&app, "admin").await;
+        let account = app
+            .search_accounts(&actor(&app, "admin").await, Some("lanhdao"), None, None)
+            .await
+            .unwrap()
+            .items[0]
+            .id;
+        for uri in [
+            "/tai-khoan".to_string(),
+            "/tai-khoan/phien".into(),
+            "/tai-khoan/xac-thuc-hai-lop".into(),
+            "/doi-mat-khau".into(),
+            "/quan-tri/tai-khoan".into(),
+            "/quan-tri/tai-khoan/moi".into(),
+            format!("/quan-tri/tai-khoan/{account}"),
+            "/quan-tri/danh-muc".into(),
+            "/quan-tri/danh-muc/ngach_cong_chuc".into(),
+            "/quan-tri/nhat-ky".into(),
+            "/ho-so/moi".into(),
+        ] {
+            let r = b.get(&uri).await;
+            assert_eq!(r.status, StatusCode::OK, "{uri} on {}", db.label);
+            assert!(
+                r.body.contains("<main id=\"noi-dung\""),
+                "{uri}: one layout"
+            );
+            assert_labelled(&uri, &r.body);
+        }
+    }
+}
+
+#[test]
+#[should_panic(expected = "no label for #a")]
+fn an_unlabelled_control_is_caught() {
+    assert_labelled("x", "<label for=\"b\">B</label><input id=\"a\" name=\"a\">");
+}
