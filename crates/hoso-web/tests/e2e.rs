@@ -526,6 +526,20 @@ async fn browser_admin_flow_accounts_audit_and_my_account() {
     let app: App = common::demo_app(&db, 20).await;
     let admin = actor(&app, "admin").await;
     let unit = app.org_units(&admin).await.unwrap()[1].id.to_string();
+    let someone = app
+        .list_persons(&admin, PersonQuery::default())
+        .await
+        .unwrap()
+        .items[3]
+        .id;
+    let someone = app
+        .get_person(&admin, someone, &ClientInfo::default())
+        .await
+        .unwrap();
+    let their_number = someone.record["general"]["citizen_id_number"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let s = start_session(&app).await;
     let (c, base) = (&s.client, s.base.as_str());
 
@@ -603,7 +617,14 @@ async fn browser_admin_flow_accounts_audit_and_my_account() {
         .await
         .unwrap();
     click(c, "form[action$='/cap-quyen'] button[type=submit]").await;
-    assert_eq!(text_of(c, ".notice").await, "Đã cấp quyền.");
+    // (Wait for the new page: the old one has a notice too.)
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(
+            "//p[@class='notice' and text()='Đã cấp quyền.']",
+        ))
+        .await
+        .expect("the grant is confirmed");
     assert!(
         text_of(c, "main table")
             .await
@@ -631,6 +652,18 @@ async fn browser_admin_flow_accounts_audit_and_my_account() {
     c.goto(&format!("{base}/quan-tri/nhat-ky")).await.unwrap();
     set_value(c, "#f-action", "grant.create").await;
     click(c, "form[role=search] button[type=submit]").await;
+    let start = Instant::now();
+    while !c
+        .current_url()
+        .await
+        .unwrap()
+        .query()
+        .unwrap_or("")
+        .contains("action=grant.create")
+    {
+        assert!(start.elapsed() < WAIT, "the search is submitted");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     c.wait()
         .at_most(WAIT)
         .for_element(Locator::XPath("//td[text()='Cấp quyền']"))
@@ -735,5 +768,18 @@ async fn browser_admin_flow_accounts_audit_and_my_account() {
             .path()
             .ends_with("/doi-mat-khau")
     );
+
+    // An individual: their account page and who read their record (the administrator did).
+    sign_in(c, base, &their_number).await;
+    c.goto(&format!("{base}/tai-khoan")).await.unwrap();
+    click(c, "a[href='/tai-khoan/ai-da-xem']").await;
+    assert!(
+        text_of(c, "main table")
+            .await
+            .contains("Quản trị hệ thống Sở Nội vụ")
+    );
+    c.set_window_size(390, 844).await.unwrap();
+    shot(c, "36-dien-thoai-ai-da-xem").await;
+    c.set_window_size(1280, 900).await.unwrap();
     s.client.clone().close().await.ok();
 }
