@@ -1469,12 +1469,18 @@ fn assert_labelled(uri: &str, html: &str) {
 }
 
 #[tokio::test]
-async fn every_new_page_labels_its_controls() {
+async fn every_page_labels_its_controls() {
     for db in databases().await {
         let app = demo_app(&db, 3).await;
         let mut b = signed_in(&app, "admin").await;
         let account = app
             .search_accounts(&actor(&app, "admin").await, Some("lanhdao"), None, None)
+            .await
+            .unwrap()
+            .items[0]
+            .id;
+        let person = app
+            .list_persons(&actor(&app, "admin").await, PersonQuery::default())
             .await
             .unwrap()
             .items[0]
@@ -1491,6 +1497,14 @@ async fn every_new_page_labels_its_controls() {
             "/quan-tri/danh-muc/ngach_cong_chuc".into(),
             "/quan-tri/nhat-ky".into(),
             "/ho-so/moi".into(),
+            // The earlier pages, held to the same rule.
+            "/".into(),
+            "/can-bo".into(),
+            "/co-cau".into(),
+            "/canh-bao".into(),
+            format!("/ho-so/{person}"),
+            format!("/ho-so/{person}/sua/general"),
+            format!("/ho-so/{person}/sua/family_members"),
         ] {
             let r = b.get(&uri).await;
             assert_eq!(r.status, StatusCode::OK, "{uri} on {}", db.label);
