@@ -115,6 +115,23 @@ impl Browser {
         .await
     }
 
+    async fn post_htmx(&mut self, uri: &str, form: &[(String, String)]) -> Page {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.send(
+            Request::builder()
+                .method("POST")
+                .uri(uri)
+                .header("hx-request", "true")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded"),
+            Body::from(body),
+        )
+        .await
+    }
+
     /// Opens the sign-in page and submits it.
     async fn sign_in(&mut self, username: &str, password: &str) -> Page {
         let form = self.get("/dang-nhap").await;
@@ -818,6 +835,17 @@ async fn accounts_are_created_granted_restricted_revoked_and_reset_from_the_page
         let r = newcomer.sign_in("to.chuc.moi", &temp).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         assert_eq!(newcomer.get("/").await.location(), "/doi-mat-khau");
+        // The live policy check works on that forced change page too.
+        let change = newcomer.get("/doi-mat-khau").await;
+        let r = newcomer
+            .post_htmx(
+                "/doi-mat-khau/kiem-tra",
+                &pairs(&[("_csrf", &csrf_of(&change.body)), ("new_password", "ngan")]),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(!r.headers.contains_key("hx-redirect"));
+        assert!(r.body.contains("phải có ít nhất một chữ hoa"), "{}", r.body);
 
         // The same username again: told so next to the field.
         let r = b.post("/quan-tri/tai-khoan/moi", &pairs(&fields)).await;

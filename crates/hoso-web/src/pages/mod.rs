@@ -207,7 +207,7 @@ where
             // may be used, as in the API.
             Ok(actor)
                 if actor.password_change_required()
-                    && parts.uri.path() != PASSWORD_PATH
+                    && !parts.uri.path().starts_with(PASSWORD_PATH)
                     && parts.uri.path() != "/dang-xuat" =>
             {
                 if parts.headers.contains_key("hx-request") {
