@@ -322,7 +322,8 @@ pub struct GrantRow {
     pub role_label: String,
     pub unit: String,
     pub unit_id: Option<i64>,
-    pub read_only: bool,
+    /// What the grant allows, in words: writable administration, approval, reading.
+    pub level: &'static str,
     pub request_ref: String,
     /// Personal access follows the record and is not changed here.
     pub changeable: bool,
@@ -389,7 +390,12 @@ async fn show_page(app: &App, page: &PageActor, d: AccountDetail) -> Result<Show
                 .map(|u| names.get(&u).cloned().unwrap_or_else(|| format!("#{u}")))
                 .unwrap_or_else(|| "Toàn tỉnh".into()),
             unit_id: g.unit_id,
-            read_only: g.read_only,
+            level: match (g.read_only, Role::parse(&g.role)) {
+                (true, _) => "Chỉ xem",
+                (false, Some(r)) if r.may_write_records() => "Được sửa",
+                (false, Some(Role::Approver)) => "Xác thực, phê duyệt",
+                _ => "Xem",
+            },
             request_ref: g.request_ref.clone().unwrap_or_default(),
             changeable: g.role != Role::Individual.as_str()
                 && (g.role != Role::SystemAdmin.as_str() || page.actor.is_system_admin()),

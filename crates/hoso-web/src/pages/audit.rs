@@ -171,8 +171,23 @@ pub struct AuditRow {
     pub action: String,
     pub refused: bool,
     pub target: String,
+    /// The page of the target, for records and accounts.
+    pub target_href: Option<String>,
     pub client: String,
     pub detail: String,
+}
+
+fn target_label(kind: &str) -> &str {
+    match kind {
+        "person" => "Hồ sơ",
+        "account" => "Tài khoản",
+        "grant" => "Quyền",
+        "catalog" => "Danh mục",
+        "org_unit" => "Đơn vị",
+        "audit" => "Nhật ký",
+        "key" => "Khóa mã hóa",
+        other => other,
+    }
 }
 
 fn audit_row(e: &AuditEntryView, names: &HashMap<i64, String>) -> AuditRow {
@@ -188,9 +203,16 @@ fn audit_row(e: &AuditEntryView, names: &HashMap<i64, String>) -> AuditRow {
         actor_id: e.actor_id,
         action: action_label(&e.action),
         refused: e.action.ends_with(".refused"),
+        target_href: match (e.target_kind.as_str(), &e.target_id) {
+            ("person", Some(id)) if id.parse::<i64>().is_ok() => Some(format!("/ho-so/{id}")),
+            ("account", Some(id)) if id.parse::<i64>().is_ok() => {
+                Some(format!("/quan-tri/tai-khoan/{id}"))
+            }
+            _ => None,
+        },
         target: match &e.target_id {
-            Some(id) => format!("{} {id}", e.target_kind),
-            None => e.target_kind.clone(),
+            Some(id) => format!("{} {id}", target_label(&e.target_kind)),
+            None => target_label(&e.target_kind).to_string(),
         },
         client: e.client_addr.clone().unwrap_or_default(),
         detail: match &e.detail {
