@@ -177,6 +177,23 @@ pub struct AuditRow {
     pub detail: String,
 }
 
+/// An entry's detail as `key: value; …` (strings without quotes), at most 300 characters.
+fn detail_text(detail: &serde_json::Value) -> String {
+    let text = match detail {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::Object(m) => m
+            .iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => format!("{k}: {s}"),
+                other => format!("{k}: {other}"),
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    };
+    text.chars().take(300).collect()
+}
+
 fn target_label(kind: &str) -> &str {
     match kind {
         "person" => "Hồ sơ",
@@ -215,11 +232,7 @@ fn audit_row(e: &AuditEntryView, names: &HashMap<i64, String>) -> AuditRow {
             None => target_label(&e.target_kind).to_string(),
         },
         client: e.client_addr.clone().unwrap_or_default(),
-        detail: match &e.detail {
-            serde_json::Value::Null => String::new(),
-            serde_json::Value::Object(m) if m.is_empty() => String::new(),
-            other => other.to_string().chars().take(300).collect(),
-        },
+        detail: detail_text(&e.detail),
     }
 }
 
