@@ -3,7 +3,6 @@
 //! hand out grants on or create records in, and the password policy checked as the user types.
 
 use hoso_domain::access::Role;
-use hoso_domain::org::is_within;
 use hoso_domain::password_policy::PersonalData;
 use hoso_domain::search_key::fold;
 use hoso_store::accounts as store;
@@ -146,17 +145,7 @@ impl App {
                 .into_iter()
                 .map(|u| u.path)
                 .collect(),
-            Some(mut paths) => {
-                paths.sort();
-                paths.dedup();
-                let mut minimal: Vec<String> = Vec::new();
-                for p in paths {
-                    if !minimal.iter().any(|m| is_within(&p, m)) {
-                        minimal.push(p);
-                    }
-                }
-                minimal
-            }
+            Some(paths) => crate::org::minimal_paths(paths),
         };
         let mut out = Vec::new();
         for root in roots {

@@ -16,6 +16,7 @@ use hoso_app::{Actor, App, AppError, ClientInfo};
 use hoso_domain::access::Role;
 use serde::Deserialize;
 
+use super::record::Opt;
 use super::{Layout, PageActor, PageError, PageResult, format, is_htmx, render, render_status};
 use crate::extract::Client;
 
@@ -35,13 +36,8 @@ fn grantable_roles(actor: &Actor) -> Vec<(&'static str, &'static str)> {
     out
 }
 
-pub struct Opt {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
-
-fn unit_opts(units: &[UnitChoice], selected: Option<i64>) -> Vec<Opt> {
+/// Units for a chooser, indented by depth below the shallowest.
+pub(super) fn unit_opts(units: &[UnitChoice], selected: Option<i64>) -> Vec<Opt> {
     let min_depth = units.iter().map(|u| u.depth).min().unwrap_or(0);
     units
         .iter()
@@ -370,7 +366,7 @@ impl ShowPage {
     }
 }
 
-async fn show_page(app: &App, page: &PageActor, d: AccountDetail) -> Result<ShowPage, PageError> {
+async fn show_page(app: &App, page: &PageActor, d: AccountDetail) -> Result<ShowPage, AppError> {
     let ids = d.account.grants.iter().filter_map(|g| g.unit_id).collect();
     let names = app.unit_names(&page.actor, ids).await?;
     let units = if d.manageable {
@@ -610,10 +606,7 @@ async fn reset(
 ) -> Result<ShowPage, AppError> {
     let temp = app.reset_password(&page.actor, id, client).await?;
     let detail = app.account_detail(&page.actor, id).await?;
-    let mut view = show_page(app, page, detail).await.map_err(|e| match e {
-        PageError::App(e) => e,
-        PageError::Csrf => AppError::Forbidden,
-    })?;
+    let mut view = show_page(app, page, detail).await?;
     view.temp_password = Some(temp.temporary_password);
     view.notice =
         Some("Đã đặt lại mật khẩu. Các phiên đăng nhập của tài khoản đã kết thúc.".into());

@@ -23,7 +23,8 @@ use hoso_domain::schema::{RecordDoc, Requirement, Section};
 use rand::RngCore;
 use serde_json::Value;
 
-use super::record::{Input, Raw, editable, first, inputs_for, section_object};
+use super::admin_accounts::unit_opts;
+use super::record::{Input, Opt, Raw, editable, first, inputs_for, section_object};
 use super::{Layout, PageActor, PageError, PageResult, render, render_status};
 use crate::extract::Client;
 
@@ -100,12 +101,6 @@ pub struct SectionInputs {
     pub inputs: Vec<Input>,
 }
 
-pub struct Opt {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
-
 #[derive(Template)]
 #[template(path = "person_new.html")]
 struct NewPage {
@@ -172,7 +167,6 @@ async fn page_view(
 ) -> Result<NewPage, PageError> {
     let chosen: Option<i64> = first(raw, "_unit").parse().ok();
     let units = app.units_to_write(&page.actor).await?;
-    let min_depth = units.iter().map(|u| u.depth).min().unwrap_or(0);
     let unit_error = errors.get("_unit").cloned();
     let sections = section_inputs(app, raw, &errors);
     let has_errors = !other.is_empty()
@@ -183,18 +177,7 @@ async fn page_view(
     Ok(NewPage {
         layout: page.layout("Thêm hồ sơ", "staff"),
         token,
-        units: units
-            .iter()
-            .map(|u| Opt {
-                value: u.id.to_string(),
-                label: format!(
-                    "{}{}",
-                    "\u{2003}".repeat((u.depth - min_depth).max(0) as usize),
-                    u.name
-                ),
-                selected: Some(u.id) == chosen,
-            })
-            .collect(),
+        units: unit_opts(&units, chosen),
         unit_error,
         sections,
         errors: other,
