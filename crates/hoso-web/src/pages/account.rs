@@ -12,16 +12,11 @@ use hoso_app::totp::TotpCode;
 use hoso_app::{App, AppError};
 use serde::Deserialize;
 
+use super::auth::CsrfForm;
 use super::{Layout, PageActor, PageError, PageResult, format, render, render_status};
 use crate::extract::Client;
 
 pub const TOTP_PATH: &str = "/tai-khoan/xac-thuc-hai-lop";
-
-#[derive(Debug, Deserialize)]
-pub struct CsrfOnly {
-    #[serde(default, rename = "_csrf")]
-    csrf: Option<String>,
-}
 
 #[derive(Template)]
 #[template(path = "account.html")]
@@ -108,7 +103,7 @@ pub async fn end_session(
     page: PageActor,
     Client(client): Client,
     Path(id): Path<String>,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<CsrfForm>,
 ) -> PageResult {
     page.check_csrf(f.csrf.as_deref())?;
     let current = page.actor.session_id.as_deref() == Some(id.as_str());
@@ -213,7 +208,7 @@ pub async fn totp_start(
     State(app): State<App>,
     page: PageActor,
     Client(client): Client,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<CsrfForm>,
 ) -> PageResult {
     page.check_csrf(f.csrf.as_deref())?;
     match app.start_totp(&page.actor, &client).await {

@@ -16,6 +16,7 @@ use hoso_app::{Actor, App, AppError, ClientInfo};
 use hoso_domain::access::Role;
 use serde::Deserialize;
 
+use super::auth::CsrfForm;
 use super::record::Opt;
 use super::{Layout, PageActor, PageError, PageResult, format, is_htmx, render, render_status};
 use crate::extract::Client;
@@ -578,18 +579,12 @@ pub async fn revoke_grant(
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct CsrfOnly {
-    #[serde(default, rename = "_csrf")]
-    csrf: Option<String>,
-}
-
 pub async fn reset_password(
     State(app): State<App>,
     page: PageActor,
     Client(client): Client,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<CsrfForm>,
 ) -> PageResult {
     page.check_csrf(f.csrf.as_deref())?;
     match reset(&app, &page, id, &client).await {
