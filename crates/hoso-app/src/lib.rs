@@ -4,6 +4,7 @@
 //! else; they never query the store themselves.
 
 pub mod accounts;
+pub mod admin;
 pub mod alerts;
 pub mod approvals;
 pub mod attachments;

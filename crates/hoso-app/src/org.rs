@@ -379,7 +379,7 @@ impl App {
 }
 
 /// Drops paths that lie inside another path of the list, so no subtree is listed twice.
-fn minimal_paths(mut paths: Vec<String>) -> Vec<String> {
+pub(crate) fn minimal_paths(mut paths: Vec<String>) -> Vec<String> {
     paths.sort();
     paths.dedup();
     let mut out: Vec<String> = Vec::new();

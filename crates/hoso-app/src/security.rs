@@ -181,7 +181,7 @@ async fn unit_path(conn: &mut AnyConnection, unit_id: Option<i64>) -> AppResult<
 }
 
 impl App {
-    fn policy(&self) -> PasswordPolicy {
+    pub(crate) fn policy(&self) -> PasswordPolicy {
         PasswordPolicy {
             min_length: self.config.password_min_length,
         }
@@ -246,7 +246,7 @@ impl App {
     }
 
     /// Whether `actor` administers every grant of the account (and its person's unit).
-    async fn manages_account(
+    pub(crate) async fn manages_account(
         &self,
         conn: &mut AnyConnection,
         actor: &Actor,
@@ -746,28 +746,8 @@ impl App {
         let account = store::by_id(&mut conn, actor.account_id)
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        // What the password must not contain.
-        let (full_name, dob, unit_name) = match account.person_id {
-            Some(pid) => match persons::get(&mut conn, pid).await? {
-                Some(p) => {
-                    let unit = org_store::get(&mut conn, p.unit_id).await?.map(|u| u.name);
-                    (
-                        p.projection.full_name.clone(),
-                        p.projection.date_of_birth.clone(),
-                        unit,
-                    )
-                }
-                None => (account.display_name.clone(), None, None),
-            },
-            None => {
-                let first_unit = actor.grants.iter().find_map(|g| g.unit_id);
-                let unit = match first_unit {
-                    Some(u) => org_store::get(&mut conn, u).await?.map(|u| u.name),
-                    None => None,
-                };
-                (account.display_name.clone(), None, unit)
-            }
-        };
+        let (full_name, dob, unit_name) =
+            password_personal_data(&mut conn, actor, &account).await?;
         let history =
             store::recent_password_hashes(&mut conn, account.id, PASSWORD_HISTORY - 1).await?;
         drop(conn);
@@ -1013,6 +993,36 @@ impl App {
             per_page: paging.per_page,
         })
     }
+}
+
+/// What a new password must not contain: the person's name, birth date and unit name (or, for a
+/// staff account, its display name and first unit).
+pub(crate) async fn password_personal_data(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    account: &store::AccountRow,
+) -> AppResult<(String, Option<String>, Option<String>)> {
+    Ok(match account.person_id {
+        Some(pid) => match persons::get(conn, pid).await? {
+            Some(p) => {
+                let unit = org_store::get(conn, p.unit_id).await?.map(|u| u.name);
+                (
+                    p.projection.full_name.clone(),
+                    p.projection.date_of_birth.clone(),
+                    unit,
+                )
+            }
+            None => (account.display_name.clone(), None, None),
+        },
+        None => {
+            let first_unit = actor.grants.iter().find_map(|g| g.unit_id);
+            let unit = match first_unit {
+                Some(u) => org_store::get(conn, u).await?.map(|u| u.name),
+                None => None,
+            };
+            (account.display_name.clone(), None, unit)
+        }
+    })
 }
 
 async fn person_unit_path(

@@ -201,32 +201,10 @@ pub async fn list_staff_accounts(
     limit: i64,
     offset: i64,
 ) -> StoreResult<(Vec<AccountSummary>, i64)> {
-    let mut conds = vec![
-        "g.revoked_at IS NULL".to_string(),
-        "g.role <> 'individual'".to_string(),
-    ];
-    let mut args: Vec<String> = Vec::new();
-    if let Some(paths) = paths {
-        let mut ors = vec![];
-        for p in paths {
-            let (lo, hi) = crate::org::subtree_range(p);
-            args.push(lo);
-            args.push(hi);
-            ors.push(format!(
-                "(u.path >= ${} AND u.path < ${})",
-                args.len() - 1,
-                args.len()
-            ));
-        }
-        if ors.is_empty() {
-            ors.push("1 = 0".into());
-        }
-        conds.push(format!("({})", ors.join(" OR ")));
-    }
+    let (conds, args) = staff_conditions(paths);
     let ids_sql = format!(
         "SELECT DISTINCT a.id, a.username FROM accounts a JOIN role_grants g ON g.account_id = a.id \
-         LEFT JOIN org_units u ON u.id = g.unit_id WHERE {} ORDER BY a.username",
-        conds.join(" AND ")
+         LEFT JOIN org_units u ON u.id = g.unit_id WHERE {conds} ORDER BY a.username"
     );
     let mut q = sqlx::query(AssertSqlSafe(ids_sql));
     for a in &args {
@@ -258,6 +236,58 @@ pub async fn list_staff_accounts(
         }
     }
     Ok((out, total))
+}
+
+/// The condition selecting staff accounts with a live grant inside `paths` (every one when
+/// `None`), and its arguments.
+fn staff_conditions(paths: Option<&[String]>) -> (String, Vec<String>) {
+    let mut conds = vec![
+        "g.revoked_at IS NULL".to_string(),
+        "g.role <> 'individual'".to_string(),
+    ];
+    let mut args: Vec<String> = Vec::new();
+    if let Some(paths) = paths {
+        let mut ors = vec![];
+        for p in paths {
+            let (lo, hi) = crate::org::subtree_range(p);
+            args.push(lo);
+            args.push(hi);
+            ors.push(format!(
+                "(u.path >= ${} AND u.path < ${})",
+                args.len() - 1,
+                args.len()
+            ));
+        }
+        if ors.is_empty() {
+            ors.push("1 = 0".into());
+        }
+        conds.push(format!("({})", ors.join(" OR ")));
+    }
+    (conds.join(" AND "), args)
+}
+
+/// Id, username and display name of every staff account inside `paths` (as
+/// [`list_staff_accounts`]), ordered by username: the caller filters them by an
+/// accent-insensitive search, which SQL cannot do the same way on both databases.
+pub async fn staff_account_names(
+    conn: &mut AnyConnection,
+    paths: Option<&[String]>,
+) -> StoreResult<Vec<(i64, String, String)>> {
+    let (conds, args) = staff_conditions(paths);
+    let sql = format!(
+        "SELECT DISTINCT a.id, a.username, a.display_name FROM accounts a \
+         JOIN role_grants g ON g.account_id = a.id \
+         LEFT JOIN org_units u ON u.id = g.unit_id WHERE {conds} ORDER BY a.username"
+    );
+    let mut q = sqlx::query(AssertSqlSafe(sql));
+    for a in &args {
+        q = q.bind(a.as_str());
+    }
+    Ok(q.fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect())
 }
 
 pub async fn count(conn: &mut AnyConnection) -> StoreResult<i64> {

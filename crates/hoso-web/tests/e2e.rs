@@ -426,3 +426,360 @@ async fn flows(
     assert!(text_of(c, "main h1").await.contains("Không tìm thấy trang"));
     shot(c, "13-khong-tim-thay").await;
 }
+
+// ───────────────────────── administration flow ─────────────────────────
+
+/// A headless Chromium session on a fresh server: the driver process, the browser, where its
+/// downloads land, and the server's address.
+struct Session {
+    client: Client,
+    base: String,
+    downloads: tempfile::TempDir,
+    _profile: tempfile::TempDir,
+    _driver: tokio::process::Child,
+}
+
+async fn start_session(app: &App) -> Session {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(hoso_web::serve_on(app.clone(), listener));
+    let port = free_port();
+    let driver = tokio::process::Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start chromedriver");
+    let start = Instant::now();
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(start.elapsed() < WAIT, "chromedriver did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let profile = tempfile::tempdir().unwrap();
+    let downloads = tempfile::tempdir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": CHROMIUM,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-quic", "--lang=vi-VN", "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.path().display()),
+            ],
+            "prefs": {
+                "download.default_directory": downloads.path().display().to_string(),
+                "download.prompt_for_download": false,
+                "intl.accept_languages": "vi-VN,vi",
+            },
+        }),
+    );
+    let client = ClientBuilder::native()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("connect to chromedriver");
+    Session {
+        client,
+        base,
+        downloads,
+        _profile: profile,
+        _driver: driver,
+    }
+}
+
+/// Sets a form control's value as a user choosing it would (selects included).
+async fn set_value(c: &Client, css: &str, value: &str) {
+    c.execute(
+        "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
+         e.dispatchEvent(new Event('change', {bubbles: true}));",
+        vec![json!(css), json!(value)],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{css}: {e}"));
+}
+
+async fn click(c: &Client, css: &str) {
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_admin_flow_accounts_audit_and_my_account() {
+    if !Path::new(CHROMEDRIVER).exists() || !Path::new(CHROMIUM).exists() {
+        eprintln!("SKIPPED e2e: {CHROMEDRIVER} or {CHROMIUM} is missing");
+        return;
+    }
+    let dbs = common::databases().await;
+    let db = dbs.into_iter().find(|d| d.label == "sqlite").unwrap();
+    let app: App = common::demo_app(&db, 20).await;
+    let admin = actor(&app, "admin").await;
+    let unit = app.org_units(&admin).await.unwrap()[1].id.to_string();
+    let someone = app
+        .list_persons(&admin, PersonQuery::default())
+        .await
+        .unwrap()
+        .items[3]
+        .id;
+    let someone = app
+        .get_person(&admin, someone, &ClientInfo::default())
+        .await
+        .unwrap();
+    let their_number = someone.record["general"]["citizen_id_number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let s = start_session(&app).await;
+    let (c, base) = (&s.client, s.base.as_str());
+
+    // Keyboard: the first Tab reaches the skip link, and it is visible when focused.
+    sign_in(c, base, "admin").await;
+    c.goto(&format!("{base}/quan-tri/tai-khoan")).await.unwrap();
+    c.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("\u{E004}")
+        .await
+        .unwrap();
+    let focused = c.active_element().await.unwrap();
+    assert_eq!(focused.text().await.unwrap(), "Bỏ qua đến nội dung chính");
+    shot(c, "20-tai-khoan-danh-sach").await;
+
+    // Search as you type narrows the list.
+    let q = c.find(Locator::Css("#q")).await.unwrap();
+    q.send_keys("lanhdao").await.unwrap();
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(
+            "//div[@id='ket-qua']//p[contains(., ' tài khoản')]/strong[text()='1']",
+        ))
+        .await
+        .expect("the list narrows to one account");
+
+    // Create an account with a grant: the temporary password is shown once.
+    click(c, "a[href='/quan-tri/tai-khoan/moi']").await;
+    c.find(Locator::Css("#username"))
+        .await
+        .unwrap()
+        .send_keys("e2e.to.chuc")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#display_name"))
+        .await
+        .unwrap()
+        .send_keys("Lê Thị Tổ Chức")
+        .await
+        .unwrap();
+    set_value(c, "#role", "unit_admin").await;
+    set_value(c, "#unit_id", &unit).await;
+    // First without the request reference: told next to the field.
+    click(c, "main form button[type=submit]").await;
+    let err = text_of(c, "#request_ref-loi").await;
+    assert!(err.contains("văn bản đề nghị"), "{err}");
+    shot(c, "21-tao-tai-khoan-loi").await;
+    let kept = c
+        .find(Locator::Css("#username"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("e2e.to.chuc"));
+    c.find(Locator::Css("#request_ref"))
+        .await
+        .unwrap()
+        .send_keys("25/SNV-TCCB ngày 10/01/2026")
+        .await
+        .unwrap();
+    click(c, "main form button[type=submit]").await;
+    let temp = text_of(c, "#mat-khau-tam").await;
+    assert_eq!(temp.len(), 14, "{temp}");
+    shot(c, "22-tai-khoan-moi-mat-khau-tam").await;
+
+    // Grant a second role on the same unit.
+    set_value(c, "#grant-role", "viewer").await;
+    set_value(c, "#grant-unit", &unit).await;
+    c.find(Locator::Css("#grant-ref"))
+        .await
+        .unwrap()
+        .send_keys("26/SNV-TCCB")
+        .await
+        .unwrap();
+    click(c, "form[action$='/cap-quyen'] button[type=submit]").await;
+    // (Wait for the new page: the old one has a notice too.)
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(
+            "//p[@class='notice' and text()='Đã cấp quyền.']",
+        ))
+        .await
+        .expect("the grant is confirmed");
+    assert!(
+        text_of(c, "main table")
+            .await
+            .contains("Lãnh đạo, người xem")
+    );
+    shot(c, "23-tai-khoan-cap-quyen").await;
+
+    // Reset the password: a new one, shown once.
+    click(c, "form[action$='/dat-lai-mat-khau'] button").await;
+    let reset = text_of(c, "#mat-khau-tam").await;
+    assert_ne!(reset, temp);
+    let account_url = c.current_url().await.unwrap().to_string();
+
+    // On a phone: the account page and the list.
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&account_url.replace("/dat-lai-mat-khau", ""))
+        .await
+        .unwrap();
+    shot(c, "24-dien-thoai-tai-khoan").await;
+    c.goto(&format!("{base}/quan-tri/tai-khoan")).await.unwrap();
+    shot(c, "25-dien-thoai-tai-khoan-danh-sach").await;
+    c.set_window_size(1280, 900).await.unwrap();
+
+    // Audit search: what was just done, then its export.
+    c.goto(&format!("{base}/quan-tri/nhat-ky")).await.unwrap();
+    set_value(c, "#f-action", "grant.create").await;
+    click(c, "form[role=search] button[type=submit]").await;
+    let start = Instant::now();
+    while !c
+        .current_url()
+        .await
+        .unwrap()
+        .query()
+        .unwrap_or("")
+        .contains("action=grant.create")
+    {
+        assert!(start.elapsed() < WAIT, "the search is submitted");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath("//td[text()='Cấp quyền']"))
+        .await
+        .expect("the grant is in the trail");
+    assert!(text_of(c, "table.audit").await.contains("26/SNV-TCCB"));
+    shot(c, "26-nhat-ky").await;
+    click(c, "#xuat-excel").await;
+    let file = downloaded_xlsx(s.downloads.path()).await;
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(std::fs::read(&file).unwrap()))
+            .unwrap();
+    let sheet = wb.worksheet_range("Nhật ký").unwrap();
+    assert_eq!(sheet.get((1, 2)).unwrap().to_string(), "Cấp quyền");
+    c.set_window_size(390, 844).await.unwrap();
+    shot(c, "27-dien-thoai-nhat-ky").await;
+    c.set_window_size(1280, 900).await.unwrap();
+
+    // Catalogs.
+    c.goto(&format!("{base}/quan-tri/danh-muc/dan_toc"))
+        .await
+        .unwrap();
+    assert!(text_of(c, "main table").await.contains("Kinh"));
+    shot(c, "28-danh-muc").await;
+
+    // The Thêm hồ sơ form: errors next to the fields.
+    c.goto(&format!("{base}/ho-so/moi")).await.unwrap();
+    shot(c, "29-them-ho-so").await;
+    set_value(c, "#f-unit", &unit).await;
+    click(c, "form.record-form button[type=submit]").await;
+    let err = text_of(c, "#f-general-birth_full_name-loi").await;
+    assert!(err.contains("bắt buộc"), "{err}");
+    shot(c, "30-them-ho-so-loi").await;
+    c.set_window_size(390, 844).await.unwrap();
+    shot(c, "31-dien-thoai-them-ho-so").await;
+    c.set_window_size(1280, 900).await.unwrap();
+
+    // My account: sessions, the second factor's QR code, live password feedback.
+    c.goto(&format!("{base}/tai-khoan/phien")).await.unwrap();
+    assert!(text_of(c, "main table").await.contains("Phiên này"));
+    shot(c, "32-phien-dang-nhap").await;
+    c.goto(&format!("{base}/tai-khoan/xac-thuc-hai-lop"))
+        .await
+        .unwrap();
+    click(c, "form[action$='/bat-dau'] button").await;
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(".qr svg"))
+        .await
+        .expect("a QR code");
+    assert!(!text_of(c, "#khoa-bi-mat").await.is_empty());
+    shot(c, "33-xac-thuc-hai-lop").await;
+    c.goto(&format!("{base}/doi-mat-khau")).await.unwrap();
+    c.find(Locator::Css("#new_password"))
+        .await
+        .unwrap()
+        .send_keys("abc")
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(
+            "//div[@id='kiem-tra']//li[contains(., 'phải dài ít nhất')]",
+        ))
+        .await
+        .expect("live feedback while typing");
+    shot(c, "34-doi-mat-khau-kiem-tra").await;
+    c.find(Locator::Css("#new_password"))
+        .await
+        .unwrap()
+        .send_keys("DEF-2026!xyz")
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(
+            "//div[@id='kiem-tra']//p[contains(., 'đạt các yêu cầu')]",
+        ))
+        .await
+        .expect("the feedback follows the typing");
+    c.set_window_size(390, 844).await.unwrap();
+    shot(c, "35-dien-thoai-doi-mat-khau").await;
+    c.set_window_size(1280, 900).await.unwrap();
+
+    // The new account signs in with its reset password and must change it first.
+    c.delete_all_cookies().await.unwrap();
+    c.goto(&format!("{base}/dang-nhap")).await.unwrap();
+    let form = c.form(Locator::Css("main form")).await.unwrap();
+    form.set_by_name("username", "e2e.to.chuc").await.unwrap();
+    form.set_by_name("password", &reset).await.unwrap();
+    form.submit().await.unwrap();
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("#current_password"))
+        .await
+        .expect("sent to the password change");
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with("/doi-mat-khau")
+    );
+
+    // An individual: their account page and who read their record (the administrator did).
+    sign_in(c, base, &their_number).await;
+    c.goto(&format!("{base}/tai-khoan")).await.unwrap();
+    click(c, "a[href='/tai-khoan/ai-da-xem']").await;
+    assert!(
+        text_of(c, "main table")
+            .await
+            .contains("Quản trị hệ thống Sở Nội vụ")
+    );
+    c.set_window_size(390, 844).await.unwrap();
+    shot(c, "36-dien-thoai-ai-da-xem").await;
+    c.set_window_size(1280, 900).await.unwrap();
+    s.client.clone().close().await.ok();
+}

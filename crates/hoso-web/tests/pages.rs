@@ -115,6 +115,23 @@ impl Browser {
         .await
     }
 
+    async fn post_htmx(&mut self, uri: &str, form: &[(String, String)]) -> Page {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.send(
+            Request::builder()
+                .method("POST")
+                .uri(uri)
+                .header("hx-request", "true")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded"),
+            Body::from(body),
+        )
+        .await
+    }
+
     /// Opens the sign-in page and submits it.
     async fn sign_in(&mut self, username: &str, password: &str) -> Page {
         let form = self.get("/dang-nhap").await;
@@ -697,4 +714,839 @@ async fn alerts_page_lists_filters_previews_and_exports() {
                 .count();
         assert_eq!(others, 0, "an individual sees only their own alerts");
     }
+}
+
+// ───────────────────────── administration and my-account pages ─────────────────────────
+
+/// The form token of a page (every form of a page carries the same one).
+fn csrf_of(html: &str) -> String {
+    let key = "name=\"_csrf\" value=\"";
+    let start = html.find(key).expect("a form token") + key.len();
+    html[start..start + html[start..].find('"').unwrap()].to_string()
+}
+
+fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// The text of the element with `id`, up to its closing tag.
+fn text_of(html: &str, id: &str) -> String {
+    let key = format!("id=\"{id}\">");
+    let start = html.find(&key).unwrap_or_else(|| panic!("#{id} in page")) + key.len();
+    unescape(&html[start..start + html[start..].find('<').unwrap()])
+}
+
+/// The unit administrator of the deepest unit that has one (the demo gives one to every unit
+/// with staff), and that unit's id.
+async fn leaf_unit_admin(app: &App) -> (String, i64) {
+    let admin = actor(app, "admin").await;
+    let units = app.org_units(&admin).await.unwrap();
+    let depth = |id: i64| units.iter().find(|u| u.id == id).map(|u| u.depth).unwrap();
+    app.search_accounts(&admin, None, None, Some(200))
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter_map(|a| {
+            let unit = a.grants.iter().find(|g| g.role == "unit_admin")?.unit_id?;
+            Some((a.username, unit))
+        })
+        .max_by_key(|(_, unit)| depth(*unit))
+        .expect("a unit administrator")
+}
+
+#[tokio::test]
+async fn accounts_are_created_granted_restricted_revoked_and_reset_from_the_pages() {
+    for db in databases().await {
+        let app = demo_app(&db, 5).await;
+        let admin = actor(&app, "admin").await;
+        let (_, unit) = leaf_unit_admin(&app).await;
+        let mut b = signed_in(&app, "admin").await;
+
+        // The list, with search as you type (an htmx fragment) and accent-insensitive names.
+        let list = b.get("/quan-tri/tai-khoan").await;
+        assert_eq!(list.status, StatusCode::OK, "{}", db.label);
+        assert!(list.body.contains("Quản lý tài khoản"));
+        assert!(list.body.contains("lanhdao"));
+        let frag = b.get_htmx("/quan-tri/tai-khoan?q=lanhdao").await;
+        assert!(!frag.body.contains("<html"), "a fragment");
+        assert!(
+            frag.body.contains("<strong>1</strong> tài khoản"),
+            "{}",
+            frag.body
+        );
+
+        // Creating: a missing request reference is shown next to its field, the input kept,
+        // and nothing is created.
+        let form = b.get("/quan-tri/tai-khoan/moi").await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(form.body.contains("<label for=\"request_ref\">"));
+        let token = csrf_of(&form.body);
+        let unit_s = unit.to_string();
+        let mut fields = vec![
+            ("_csrf", token.as_str()),
+            ("username", "to.chuc.moi"),
+            ("display_name", "Trần Thị Tổ Chức"),
+            ("role", "unit_admin"),
+            ("unit_id", unit_s.as_str()),
+            ("request_ref", ""),
+        ];
+        let r = b.post("/quan-tri/tai-khoan/moi", &pairs(&fields)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(text_of(&r.body, "request_ref-loi").contains("văn bản đề nghị"));
+        assert!(r.body.contains("value=\"to.chuc.moi\""));
+        assert!(r.body.contains("value=\"Trần Thị Tổ Chức\""));
+        let found = |app: App| async move {
+            app.search_accounts(&actor(&app, "admin").await, Some("to.chuc.moi"), None, None)
+                .await
+                .unwrap()
+                .total
+        };
+        assert_eq!(found(app.clone()).await, 0);
+
+        // Without the form token: refused, nothing created.
+        let no_token: Vec<_> = pairs(&fields).into_iter().skip(1).collect();
+        let r = b.post("/quan-tri/tai-khoan/moi", &no_token).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert_eq!(found(app.clone()).await, 0);
+
+        // Created: the temporary password is shown once, and works (for a password change).
+        fields[5] = ("request_ref", "15/SNV-TCCB ngày 02/01/2026");
+        let r = b.post("/quan-tri/tai-khoan/moi", &pairs(&fields)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let temp = text_of(&r.body, "mat-khau-tam");
+        assert_eq!(temp.len(), 14);
+        assert!(r.body.contains("chỉ hiện <strong>một lần</strong>"));
+        assert_eq!(found(app.clone()).await, 1);
+        let account = app
+            .search_accounts(&admin, Some("to.chuc.moi"), None, None)
+            .await
+            .unwrap()
+            .items
+            .remove(0);
+        let page_uri = format!("/quan-tri/tai-khoan/{}", account.id);
+        let again = b.get(&page_uri).await;
+        assert_eq!(again.status, StatusCode::OK);
+        assert!(!again.body.contains(&temp), "shown once only");
+        let mut newcomer = Browser::new(&app);
+        let r = newcomer.sign_in("to.chuc.moi", &temp).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(newcomer.get("/").await.location(), "/doi-mat-khau");
+        // The live policy check works on that forced change page too.
+        let change = newcomer.get("/doi-mat-khau").await;
+        let r = newcomer
+            .post_htmx(
+                "/doi-mat-khau/kiem-tra",
+                &pairs(&[("_csrf", &csrf_of(&change.body)), ("new_password", "ngan")]),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(!r.headers.contains_key("hx-redirect"));
+        assert!(r.body.contains("phải có ít nhất một chữ hoa"), "{}", r.body);
+
+        // The same username again: told so next to the field.
+        let r = b.post("/quan-tri/tai-khoan/moi", &pairs(&fields)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(text_of(&r.body, "username-loi").contains("đã được dùng"));
+
+        // Grant a second role, then restrict it to reading, then revoke it.
+        let r = b
+            .post(
+                &format!("{page_uri}/cap-quyen"),
+                &pairs(&[
+                    ("_csrf", &token),
+                    ("role", "viewer"),
+                    ("unit_id", &unit_s),
+                    ("request_ref", "16/SNV-TCCB"),
+                ]),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = b.get(r.location()).await;
+        assert!(page.body.contains("Đã cấp quyền."));
+        assert!(page.body.contains("Lãnh đạo, người xem"));
+        let detail = app.account_detail(&admin, account.id).await.unwrap();
+        let viewer = detail
+            .account
+            .grants
+            .iter()
+            .find(|g| g.role == "viewer")
+            .unwrap()
+            .id;
+        assert!(!detail.account.grants.iter().any(|g| g.read_only));
+        let r = b
+            .post(
+                &format!("{page_uri}/quyen/{viewer}/doi"),
+                &pairs(&[
+                    ("_csrf", &token),
+                    ("access", "chi-xem"),
+                    ("unit_id", ""),
+                    ("request_ref", "17/SNV-TCCB"),
+                ]),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let detail = app.account_detail(&admin, account.id).await.unwrap();
+        assert!(
+            detail
+                .account
+                .grants
+                .iter()
+                .any(|g| g.id == viewer && g.read_only)
+        );
+        // Revoking needs the request reference: the form says so and keeps its place.
+        let revoke = format!("{page_uri}/quyen/{viewer}/thu-hoi");
+        let r = b
+            .post(&revoke, &pairs(&[("_csrf", &token), ("request_ref", " ")]))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("văn bản đề nghị"));
+        assert!(r.body.contains("<details open>"));
+        assert_eq!(
+            app.account_detail(&admin, account.id)
+                .await
+                .unwrap()
+                .account
+                .grants
+                .len(),
+            2
+        );
+        let r = b
+            .post(
+                &revoke,
+                &pairs(&[("_csrf", &token), ("request_ref", "18/SNV-TCCB")]),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert!(b.get(r.location()).await.body.contains("Đã thu hồi quyền."));
+        assert_eq!(
+            app.account_detail(&admin, account.id)
+                .await
+                .unwrap()
+                .account
+                .grants
+                .len(),
+            1
+        );
+
+        // Reset: a new temporary password, shown once; the old one no longer works.
+        let r = b
+            .post(
+                &format!("{page_uri}/dat-lai-mat-khau"),
+                &pairs(&[("_csrf", &token)]),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let reset = text_of(&r.body, "mat-khau-tam");
+        assert_ne!(reset, temp);
+        let mut old = Browser::new(&app);
+        assert_eq!(
+            old.sign_in("to.chuc.moi", &temp).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            old.sign_in("to.chuc.moi", &reset).await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_unit_administrator_sees_only_its_subtree_and_individuals_no_admin_pages() {
+    for db in databases().await {
+        let app = demo_app(&db, 5).await;
+        let admin = actor(&app, "admin").await;
+        let (username, unit) = leaf_unit_admin(&app).await;
+        let mut b = signed_in(&app, &username).await;
+
+        let list = b.get("/quan-tri/tai-khoan").await;
+        assert_eq!(list.status, StatusCode::OK, "{}", db.label);
+        assert!(list.body.contains(&username));
+        assert!(
+            !list.body.contains(">lanhdao<"),
+            "province-wide accounts are outside"
+        );
+        let everyone = app
+            .search_accounts(&admin, None, None, Some(200))
+            .await
+            .unwrap();
+        let outside = everyone
+            .items
+            .iter()
+            .find(|a| a.username == "lanhdao")
+            .unwrap()
+            .id;
+        // Outside the subtree: not found, for reading and for acting.
+        let r = b.get(&format!("/quan-tri/tai-khoan/{outside}")).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let token = csrf_of(&list.body);
+        let r = b
+            .post(
+                &format!("/quan-tri/tai-khoan/{outside}/dat-lai-mat-khau"),
+                &pairs(&[("_csrf", &token)]),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        // Granting outside its subtree is refused, and says why.
+        let own = app
+            .search_accounts(&admin, Some(&username), None, None)
+            .await
+            .unwrap()
+            .items
+            .remove(0);
+        let root = app.org_units(&admin).await.unwrap()[0].id;
+        let form = b.get("/quan-tri/tai-khoan/moi").await;
+        assert!(form.body.contains(&format!("<option value=\"{unit}\"")));
+        assert!(
+            !form.body.contains(&format!("<option value=\"{root}\"")),
+            "the chooser offers only its subtree"
+        );
+        let r = b
+            .post(
+                "/quan-tri/tai-khoan/moi",
+                &pairs(&[
+                    ("_csrf", &token),
+                    ("username", "ngoai.pham.vi"),
+                    ("display_name", "Ngoài phạm vi"),
+                    ("role", "viewer"),
+                    ("unit_id", &root.to_string()),
+                    ("request_ref", "1/UBND"),
+                ]),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert!(text_of(&r.body, "unit_id-loi").contains("ngoài phạm vi"));
+        // Its own account is visible but not its own to manage.
+        let r = b.get(&format!("/quan-tri/tai-khoan/{}", own.id)).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(!r.body.contains("Đặt lại mật khẩu</button>"));
+        // Catalogs are the system administrator's; the audit search is limited, not refused.
+        assert_eq!(
+            b.get("/quan-tri/danh-muc").await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(b.get("/quan-tri/nhat-ky").await.status, StatusCode::OK);
+
+        // An individual: no administration page at all, and no menu for them.
+        let person = app
+            .list_persons(&admin, PersonQuery::default())
+            .await
+            .unwrap()
+            .items[0]
+            .id;
+        let view = app
+            .get_person(&admin, person, &ClientInfo::default())
+            .await
+            .unwrap();
+        let number = view.record["general"]["citizen_id_number"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let mut me = signed_in(&app, &number).await;
+        let home = me.get("/").await;
+        assert!(!home.body.contains("/quan-tri/"));
+        for uri in [
+            "/quan-tri/tai-khoan",
+            "/quan-tri/tai-khoan/moi",
+            "/quan-tri/danh-muc",
+            "/quan-tri/danh-muc/dan_toc",
+            "/quan-tri/nhat-ky",
+            "/ho-so/moi",
+        ] {
+            let r = me.get(uri).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{uri}");
+            assert!(r.body.contains("Bạn không có quyền"), "{uri}");
+        }
+        let r = me.get(&format!("/quan-tri/tai-khoan/{}", own.id)).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+        // … but sees who read their record (the administrator just did).
+        let reads = me.get("/tai-khoan/ai-da-xem").await;
+        assert_eq!(reads.status, StatusCode::OK);
+        assert!(reads.body.contains(&admin.display_name), "{}", reads.body);
+    }
+}
+
+#[tokio::test]
+async fn catalogs_and_the_audit_trail_are_administered_from_the_pages() {
+    for db in databases().await {
+        let app = demo_app(&db, 5).await;
+        let mut b = signed_in(&app, "admin").await;
+        let list = b.get("/quan-tri/danh-muc").await;
+        assert_eq!(list.status, StatusCode::OK, "{}", db.label);
+        assert!(list.body.contains("Dân tộc"));
+        let page = b.get("/quan-tri/danh-muc/dan_toc?q=kinh").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Kinh"));
+        let token = csrf_of(&page.body);
+
+        // A missing decision reference: said next to the field, input kept, nothing saved.
+        let item = |name: &str, decision: &str| {
+            pairs(&[
+                ("_csrf", &token),
+                ("code", "99"),
+                ("name", name),
+                ("decision_ref", decision),
+            ])
+        };
+        let r = b
+            .post("/quan-tri/danh-muc/dan_toc", &item("Dân tộc thử", ""))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(text_of(&r.body, "decision_ref-loi").contains("văn bản"));
+        assert!(r.body.contains("value=\"Dân tộc thử\""));
+        let r = b
+            .post(
+                "/quan-tri/danh-muc/dan_toc",
+                &item("Dân tộc thử", "QĐ 5/2026"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = b.get("/quan-tri/danh-muc/dan_toc?q=thu").await;
+        assert!(page.body.contains("Dân tộc thử"));
+        assert!(app.catalogs().name("dan_toc", "99").is_some());
+        // Renaming through the edit link, then retiring.
+        let edit = b.get("/quan-tri/danh-muc/dan_toc?sua=/99").await;
+        assert!(edit.body.contains("Sửa tên mục “99”"));
+        b.post(
+            "/quan-tri/danh-muc/dan_toc",
+            &item("Dân tộc thử đổi tên", "QĐ 6/2026"),
+        )
+        .await;
+        assert_eq!(
+            app.catalogs().name("dan_toc", "99"),
+            Some("Dân tộc thử đổi tên")
+        );
+        let r = b
+            .post(
+                "/quan-tri/danh-muc/dan_toc/ngung",
+                &pairs(&[("_csrf", &token), ("kind", ""), ("code", "99")]),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let page = b.get("/quan-tri/danh-muc/dan_toc?q=99").await;
+        assert!(page.body.contains("Ngừng dùng</span>"));
+        assert!(app.catalogs().name("dan_toc", "99").is_none());
+
+        // The audit trail shows those changes, filtered; a bad date is told, not guessed.
+        let r = b.get("/quan-tri/nhat-ky?action=catalog.put").await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(
+            r.body.contains("<strong>2</strong> mục nhật ký"),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains("QĐ 5/2026"));
+        // The actor by username, shown by name; an unknown username is told.
+        let r = b
+            .get("/quan-tri/nhat-ky?actor=admin&action=catalog.put")
+            .await;
+        assert!(r.body.contains("<strong>2</strong> mục nhật ký"));
+        assert!(
+            r.body.contains("Quản trị hệ thống Sở Nội vụ (#"),
+            "{}",
+            r.body
+        );
+        let r = b
+            .get("/quan-tri/nhat-ky?actor=lanhdao&action=catalog.put")
+            .await;
+        assert!(r.body.contains("<strong>0</strong> mục nhật ký"));
+        let r = b.get("/quan-tri/nhat-ky?actor=khong.co.ai").await;
+        assert!(
+            r.body
+                .contains("Không có tài khoản nào tên đăng nhập “khong.co.ai”.")
+        );
+        let r = b.get("/quan-tri/nhat-ky?from=31/02/2026").await;
+        assert!(r.body.contains("không phải ngày hợp lệ"));
+        assert!(r.body.contains("value=\"31/02/2026\""));
+        let today = app.today();
+        let day = format!(
+            "{:02}/{:02}/{}",
+            today.day(),
+            u8::from(today.month()),
+            today.year()
+        );
+        let r = b
+            .get(&format!(
+                "/quan-tri/nhat-ky?action=auth.login&from={day}&to={day}"
+            ))
+            .await;
+        assert!(r.body.contains("<td>Đăng nhập</td>"));
+        let file = b
+            .get("/quan-tri/nhat-ky/xuat-excel?action=catalog.put")
+            .await;
+        assert_eq!(file.status, StatusCode::OK);
+        assert_eq!(&file.bytes[..2], b"PK");
+        use calamine::Reader;
+        let mut book =
+            calamine::Xlsx::new(std::io::Cursor::new(file.bytes.clone())).expect("an xlsx file");
+        let sheet = book.worksheet_range("Nhật ký").unwrap();
+        assert_eq!(sheet.get((0, 0)).unwrap().to_string(), "Thời điểm");
+        assert_eq!(sheet.get((1, 2)).unwrap().to_string(), "Sửa danh mục");
+        assert_eq!(sheet.height(), 3, "header and the two changes");
+    }
+}
+
+#[tokio::test]
+async fn my_sessions_second_factor_and_live_password_feedback() {
+    for db in databases().await {
+        let app = demo_app(&db, 3).await;
+        let mut b = signed_in(&app, "lanhdao").await;
+        let mut other = signed_in(&app, "lanhdao").await;
+
+        let me = b.get("/tai-khoan").await;
+        assert_eq!(me.status, StatusCode::OK, "{}", db.label);
+        assert!(me.body.contains("2 phiên đang hoạt động"));
+        let sessions = b.get("/tai-khoan/phien").await;
+        assert_eq!(sessions.body.matches("/ket-thuc\"").count(), 2);
+        assert!(sessions.body.contains("Phiên này"));
+        // End the other browser's session: it is signed out, this one is not.
+        let token = csrf_of(&sessions.body);
+        let actor_b = actor(&app, "lanhdao").await;
+        let other_id = app
+            .my_sessions(&actor_b)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|s| {
+                !s.current
+                    && sessions
+                        .body
+                        .contains(&format!("/tai-khoan/phien/{}/ket-thuc", s.id))
+            })
+            .map(|s| s.id)
+            .unwrap();
+        let _ = other.get("/").await;
+        let r = b
+            .post(
+                &format!("/tai-khoan/phien/{other_id}/ket-thuc"),
+                &pairs(&[("_csrf", &token)]),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("Đã kết thúc phiên đăng nhập."));
+        let signed_out = [other.get("/").await.status, b.get("/").await.status];
+        assert!(
+            signed_out.contains(&StatusCode::SEE_OTHER) && signed_out.contains(&StatusCode::OK)
+        );
+
+        // Live password feedback: the unmet rules, then none; the token is required.
+        let check = |pw: &str| pairs(&[("_csrf", &token), ("new_password", pw)]);
+        let r = b.post("/doi-mat-khau/kiem-tra", &check("abc")).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("phải dài ít nhất 8 ký tự"));
+        assert!(r.body.contains("phải có ít nhất một chữ số"));
+        let r = b
+            .post("/doi-mat-khau/kiem-tra", &check("Rừng-Thông-Xanh-2026!"))
+            .await;
+        assert!(r.body.contains("đạt các yêu cầu"), "{}", r.body);
+        let r = b
+            .post("/doi-mat-khau/kiem-tra", &pairs(&[("new_password", "abc")]))
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let form = b.get("/doi-mat-khau").await;
+        assert!(form.body.contains("hx-post=\"/doi-mat-khau/kiem-tra\""));
+
+        // TOTP: start shows a QR code and the secret; a wrong code keeps them; a right one
+        // turns the second factor on, and sign-in then asks for it.
+        let page = b.get("/tai-khoan/xac-thuc-hai-lop").await;
+        assert!(page.body.contains("Bắt đầu đăng ký"));
+        let r = b
+            .post(
+                "/tai-khoan/xac-thuc-hai-lop/bat-dau",
+                &pairs(&[("_csrf", &token)]),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("<svg role=\"img\""));
+        let secret: String = text_of(&r.body, "khoa-bi-mat")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let url = form_fields(&r.body)["url"][0].clone();
+        assert!(url.starts_with("otpauth://totp/Hoso"));
+        let confirm = |code: &str| {
+            pairs(&[
+                ("_csrf", &token),
+                ("code", code),
+                ("secret", &secret),
+                ("url", &url),
+            ])
+        };
+        let r = b
+            .post("/tai-khoan/xac-thuc-hai-lop/xac-nhan", &confirm("000000"))
+            .await;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let right = hoso_app::totp::code_at(&secret, now).unwrap();
+        if right != "000000" {
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(r.body.contains("Mã xác thực không đúng"));
+            assert!(r.body.contains("<svg role=\"img\""), "the QR code stays");
+            let r = b
+                .post("/tai-khoan/xac-thuc-hai-lop/xac-nhan", &confirm(&right))
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            assert!(r.body.contains("Đã bật xác thực hai lớp"));
+        }
+        assert!(b.get("/tai-khoan").await.body.contains("Đã bật"));
+        let mut fresh = Browser::new(&app);
+        assert_eq!(
+            fresh.sign_in("lanhdao", PASSWORD).await.status,
+            StatusCode::UNAUTHORIZED,
+            "a code is now needed"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_record_is_created_from_the_pages_once_even_when_sent_twice() {
+    for db in databases().await {
+        let app = demo_app(&db, 4).await;
+        let admin = actor(&app, "admin").await;
+        let model = app
+            .list_persons(&admin, PersonQuery::default())
+            .await
+            .unwrap()
+            .items[0]
+            .clone();
+        let model = app
+            .get_person(&admin, model.id, &ClientInfo::default())
+            .await
+            .unwrap();
+        let before = app
+            .list_persons(&admin, PersonQuery::default())
+            .await
+            .unwrap()
+            .total;
+        let mut b = signed_in(&app, "admin").await;
+        let form = b.get("/ho-so/moi").await;
+        assert_eq!(form.status, StatusCode::OK, "{}", db.label);
+        assert!(
+            form.body
+                .contains("<label for=\"f-general-birth_full_name\">")
+        );
+        assert!(form.body.contains("<label for=\"f-unit\">"));
+
+        // Nothing typed but the unit: messages next to the fields, nothing created.
+        let mut fields = form_fields(&form.body);
+        fields.insert("_unit".into(), vec![model.unit_id.to_string()]);
+        fields.insert(
+            "general.birth_full_name".into(),
+            vec!["NGUYỄN VĂN MỚI".into()],
+        );
+        let r = b.post("/ho-so/moi", &flatten(&fields)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("id=\"f-general-date_of_birth-loi\""));
+        assert!(r.body.contains("value=\"NGUYỄN VĂN MỚI\""), "input kept");
+        assert!(
+            r.body
+                .contains(&format!("<option value=\"{}\" selected>", model.unit_id))
+        );
+
+        // Every field filled from an existing record, with another số định danh.
+        for (name, values) in fields.iter_mut() {
+            let mut v = &serde_json::Value::Object(model.record.clone());
+            for part in name.split('.') {
+                v = v.get(part).unwrap_or(&serde_json::Value::Null);
+            }
+            match v {
+                serde_json::Value::String(s) => *values = vec![s.clone()],
+                serde_json::Value::Array(items) => {
+                    *values = items
+                        .iter()
+                        .map(|i| i.as_str().map(str::to_string).unwrap_or(i.to_string()))
+                        .collect()
+                }
+                serde_json::Value::Number(n) => *values = vec![n.to_string()],
+                serde_json::Value::Bool(x) => *values = vec![x.to_string()],
+                _ => {}
+            }
+        }
+        // Duplicate first: the record of that số định danh exists.
+        let r = b.post("/ho-so/moi", &flatten(&fields)).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+        assert!(r.body.contains(&format!(
+            "<a href=\"/ho-so/{}\">Mở hồ sơ đã có</a>",
+            model.id
+        )));
+        let number = fields["general.citizen_id_number"][0].clone();
+        let fresh = format!(
+            "{}{:06}",
+            &number[..6],
+            (number[6..].parse::<u64>().unwrap() + 7) % 1_000_000
+        );
+        fields.insert("general.citizen_id_number".into(), vec![fresh.clone()]);
+        fields.insert(
+            "general.birth_full_name".into(),
+            vec!["NGUYỄN VĂN MỚI".into()],
+        );
+        let body = flatten(&fields);
+        let r = b.post("/ho-so/moi", &body).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let created = r.location().to_string();
+        assert!(created.starts_with("/ho-so/"));
+        // The same form sent again goes to the same record.
+        let r = b.post("/ho-so/moi", &body).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(r.location(), created);
+        let after = app
+            .list_persons(&admin, PersonQuery::default())
+            .await
+            .unwrap()
+            .total;
+        assert_eq!(after, before + 1);
+        let page = b.get(&created).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("NGUYỄN VĂN MỚI"));
+        assert!(page.body.contains("Hồ sơ hiện ở phiên bản 1."));
+
+        // A viewer gets no form; the list offers the button to administrators only.
+        let mut viewer = signed_in(&app, "lanhdao").await;
+        assert_eq!(viewer.get("/ho-so/moi").await.status, StatusCode::FORBIDDEN);
+        assert!(
+            !viewer
+                .get("/can-bo")
+                .await
+                .body
+                .contains("href=\"/ho-so/moi\"")
+        );
+        assert!(b.get("/can-bo").await.body.contains("href=\"/ho-so/moi\""));
+    }
+}
+
+#[tokio::test]
+async fn an_administrator_required_to_enrol_a_second_factor_does_that_first() {
+    for db in databases().await {
+        let config = hoso_app::Config {
+            require_totp_for_admins: true,
+            ..common::config(&db)
+        };
+        let app = App::start(config).await.unwrap();
+        app.seed_demo(3, PASSWORD, &|_, _| {}).await.unwrap();
+        let mut b = signed_in(&app, "admin").await;
+        let r = b.get("/quan-tri/tai-khoan").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", db.label);
+        assert_eq!(r.location(), "/tai-khoan/xac-thuc-hai-lop");
+        let page = b.get("/tai-khoan/xac-thuc-hai-lop").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("phải đăng ký xác thực hai lớp"));
+        let token = csrf_of(&page.body);
+        let r = b
+            .post(
+                "/tai-khoan/xac-thuc-hai-lop/bat-dau",
+                &pairs(&[("_csrf", &token)]),
+            )
+            .await;
+        let secret: String = text_of(&r.body, "khoa-bi-mat")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let code = hoso_app::totp::code_at(&secret, now).unwrap();
+        let r = b
+            .post(
+                "/tai-khoan/xac-thuc-hai-lop/xac-nhan",
+                &pairs(&[("_csrf", &token), ("code", &code)]),
+            )
+            .await;
+        assert!(r.body.contains("Đã bật xác thực hai lớp"), "{}", r.body);
+        assert_eq!(b.get("/quan-tri/tai-khoan").await.status, StatusCode::OK);
+    }
+}
+
+/// Every visible form control of a page has a label tied to it (`<label for>` or a wrapping
+/// `<label>`), and ids are unique.
+fn assert_labelled(uri: &str, html: &str) {
+    let mut ids = std::collections::HashSet::new();
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        let before = &rest[..i];
+        rest = &rest[i..];
+        let end = rest.find('>').unwrap_or(rest.len() - 1);
+        let tag = &rest[..=end];
+        let control = ["<input", "<select", "<textarea"]
+            .iter()
+            .any(|t| tag.starts_with(t));
+        if let Some(id) = attr(tag, "id") {
+            assert!(ids.insert(id.clone()), "{uri}: id {id} twice");
+        }
+        if control && attr(tag, "type").as_deref() != Some("hidden") {
+            let wrapped = before.trim_end().ends_with("<label class=\"check\">")
+                || html[..html.len() - rest.len()]
+                    .trim_end()
+                    .ends_with("<label class=\"check\">");
+            if !wrapped {
+                let id = attr(tag, "id").unwrap_or_else(|| panic!("{uri}: no id on {tag}"));
+                assert!(
+                    html.contains(&format!("for=\"{id}\"")),
+                    "{uri}: no label for #{id}"
+                );
+            }
+        }
+        rest = &rest[end + 1..];
+    }
+}
+
+#[tokio::test]
+async fn every_page_labels_its_controls() {
+    for db in databases().await {
+        let app = demo_app(&db, 3).await;
+        let mut b = signed_in(&app, "admin").await;
+        let account = app
+            .search_accounts(&actor(&app, "admin").await, Some("lanhdao"), None, None)
+            .await
+            .unwrap()
+            .items[0]
+            .id;
+        let person = app
+            .list_persons(&actor(&app, "admin").await, PersonQuery::default())
+            .await
+            .unwrap()
+            .items[0]
+            .id;
+        for uri in [
+            "/tai-khoan".to_string(),
+            "/tai-khoan/phien".into(),
+            "/tai-khoan/xac-thuc-hai-lop".into(),
+            "/doi-mat-khau".into(),
+            "/quan-tri/tai-khoan".into(),
+            "/quan-tri/tai-khoan/moi".into(),
+            format!("/quan-tri/tai-khoan/{account}"),
+            "/quan-tri/danh-muc".into(),
+            "/quan-tri/danh-muc/ngach_cong_chuc".into(),
+            "/quan-tri/nhat-ky".into(),
+            "/ho-so/moi".into(),
+            // The earlier pages, held to the same rule.
+            "/".into(),
+            "/can-bo".into(),
+            "/co-cau".into(),
+            "/canh-bao".into(),
+            format!("/ho-so/{person}"),
+            format!("/ho-so/{person}/sua/general"),
+            format!("/ho-so/{person}/sua/family_members"),
+        ] {
+            let r = b.get(&uri).await;
+            assert_eq!(r.status, StatusCode::OK, "{uri} on {}", db.label);
+            assert!(
+                r.body.contains("<main id=\"noi-dung\""),
+                "{uri}: one layout"
+            );
+            assert_labelled(&uri, &r.body);
+        }
+    }
+}
+
+#[test]
+#[should_panic(expected = "no label for #a")]
+fn an_unlabelled_control_is_caught() {
+    assert_labelled("x", "<label for=\"b\">B</label><input id=\"a\" name=\"a\">");
 }

@@ -207,7 +207,7 @@ pub async fn submit(
 #[derive(Debug, Deserialize)]
 pub struct CsrfForm {
     #[serde(default, rename = "_csrf")]
-    csrf: Option<String>,
+    pub(super) csrf: Option<String>,
 }
 
 pub async fn logout(

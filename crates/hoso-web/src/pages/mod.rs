@@ -6,12 +6,17 @@
 //! synchronizer token derived from the session token (see [`csrf_token`]), checked on top of the
 //! Origin / Sec-Fetch-Site check that the router applies to every request.
 
+mod account;
+mod admin_accounts;
+mod admin_catalogs;
 mod alerts;
 mod assets;
+mod audit;
 mod auth;
 pub mod format;
 mod home;
 mod org;
+mod person_new;
 mod record;
 mod staff;
 
@@ -54,6 +59,57 @@ pub fn router() -> Router<App> {
             get(record::edit_form).post(record::edit_submit),
         )
         .route(assets::HTMX_PATH, get(assets::htmx))
+        .route("/doi-mat-khau/kiem-tra", post(account::password_check))
+        .route("/tai-khoan", get(account::overview))
+        .route("/tai-khoan/phien", get(account::sessions))
+        .route("/tai-khoan/phien/{id}/ket-thuc", post(account::end_session))
+        .route(account::TOTP_PATH, get(account::totp))
+        .route(
+            "/tai-khoan/xac-thuc-hai-lop/bat-dau",
+            post(account::totp_start),
+        )
+        .route(
+            "/tai-khoan/xac-thuc-hai-lop/xac-nhan",
+            post(account::totp_confirm),
+        )
+        .route("/tai-khoan/ai-da-xem", get(audit::my_reads))
+        .route("/quan-tri/tai-khoan", get(admin_accounts::list))
+        .route(
+            "/quan-tri/tai-khoan/moi",
+            get(admin_accounts::new_form).post(admin_accounts::create),
+        )
+        .route("/quan-tri/tai-khoan/{id}", get(admin_accounts::show))
+        .route(
+            "/quan-tri/tai-khoan/{id}/cap-quyen",
+            post(admin_accounts::add_grant),
+        )
+        .route(
+            "/quan-tri/tai-khoan/{id}/quyen/{grant}/doi",
+            post(admin_accounts::change_grant),
+        )
+        .route(
+            "/quan-tri/tai-khoan/{id}/quyen/{grant}/thu-hoi",
+            post(admin_accounts::revoke_grant),
+        )
+        .route(
+            "/quan-tri/tai-khoan/{id}/dat-lai-mat-khau",
+            post(admin_accounts::reset_password),
+        )
+        .route("/quan-tri/danh-muc", get(admin_catalogs::list))
+        .route(
+            "/quan-tri/danh-muc/{name}",
+            get(admin_catalogs::items).post(admin_catalogs::put_item),
+        )
+        .route(
+            "/quan-tri/danh-muc/{name}/ngung",
+            post(admin_catalogs::retire),
+        )
+        .route("/quan-tri/nhat-ky", get(audit::search))
+        .route("/quan-tri/nhat-ky/xuat-excel", get(audit::export))
+        .route(
+            person_new::PATH,
+            get(person_new::form).post(person_new::submit),
+        )
         .route("/static/app.css", get(assets::css))
 }
 
@@ -85,6 +141,10 @@ pub struct Layout {
     /// The signed-in person's own record.
     pub own_record: Option<i64>,
     pub signed_in: bool,
+    /// Administers accounts (system or unit administrator): sees the administration menu.
+    pub admin: bool,
+    /// System administrator: also sees catalogs and the whole audit trail.
+    pub system_admin: bool,
 }
 
 /// The signed-in account of a page request; anonymous visitors are sent to the sign-in page.
@@ -112,6 +172,12 @@ impl PageActor {
             staff,
             own_record: self.actor.person_id,
             signed_in: true,
+            admin: self
+                .actor
+                .grants
+                .iter()
+                .any(|g| matches!(g.role, Role::SystemAdmin | Role::UnitAdmin)),
+            system_admin: self.actor.is_system_admin(),
         }
     }
 
@@ -141,7 +207,7 @@ where
             // may be used, as in the API.
             Ok(actor)
                 if actor.password_change_required()
-                    && parts.uri.path() != PASSWORD_PATH
+                    && !parts.uri.path().starts_with(PASSWORD_PATH)
                     && parts.uri.path() != "/dang-xuat" =>
             {
                 if parts.headers.contains_key("hx-request") {
@@ -150,6 +216,19 @@ where
                     return Err((StatusCode::OK, headers).into_response());
                 }
                 Err(Redirect::to(PASSWORD_PATH).into_response())
+            }
+            // Likewise, an account that must enrol a second factor does that first.
+            Ok(actor)
+                if actor.totp_enrolment_required
+                    && !parts.uri.path().starts_with(account::TOTP_PATH)
+                    && parts.uri.path() != "/dang-xuat" =>
+            {
+                if parts.headers.contains_key("hx-request") {
+                    let mut headers = HeaderMap::new();
+                    headers.insert("hx-redirect", HeaderValue::from_static(account::TOTP_PATH));
+                    return Err((StatusCode::OK, headers).into_response());
+                }
+                Err(Redirect::to(account::TOTP_PATH).into_response())
             }
             Ok(actor) => Ok(PageActor {
                 actor,

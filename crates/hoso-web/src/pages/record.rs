@@ -328,7 +328,7 @@ fn may_edit(page: &PageActor, view: &PersonView) -> bool {
 // ───────────────────────────── edit forms ─────────────────────────────
 
 /// Raw form values by input name (several for multi-selects).
-type Raw = HashMap<String, Vec<String>>;
+pub(super) type Raw = HashMap<String, Vec<String>>;
 
 pub struct Opt {
     pub value: String,
@@ -379,7 +379,7 @@ struct EditPage {
     conflict: Option<String>,
 }
 
-fn editable(f: &Field) -> bool {
+pub(super) fn editable(f: &Field) -> bool {
     !matches!(f.kind, FieldKind::Attachment | FieldKind::OrgUnit)
 }
 
@@ -422,7 +422,7 @@ fn to_raw(section: &Section, obj: Option<&Map<String, Value>>, prefix: &str, raw
     }
 }
 
-fn first<'a>(raw: &'a Raw, name: &str) -> &'a str {
+pub(super) fn first<'a>(raw: &'a Raw, name: &str) -> &'a str {
     raw.get(name)
         .and_then(|v| v.first())
         .map(|s| s.trim())
@@ -484,7 +484,7 @@ fn from_raw(f: &Field, raw: &Raw, name: &str) -> Option<Value> {
 
 /// Builds a section object from the form, starting from the stored one so that fields the form
 /// does not edit (attachments, unit links) are kept.
-fn section_object(
+pub(super) fn section_object(
     section: &Section,
     base: Option<&Map<String, Value>>,
     raw: &Raw,
@@ -504,7 +504,7 @@ fn section_object(
     obj
 }
 
-fn inputs_for(
+pub(super) fn inputs_for(
     section: &Section,
     raw: &Raw,
     prefix: &str,

@@ -1,0 +1,481 @@
+//! The audit trail: search (actor, action, target, date range) with paging and an Excel export,
+//! for administrators (the use case limits a unit administrator to its subtree's records); and,
+//! for an individual, who read their record.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use hoso_app::security::{AuditEntryView, AuditQuery};
+use hoso_app::{App, AppError, Paging};
+use serde::Deserialize;
+
+use super::{Layout, PageActor, PageError, PageResult, format, render};
+use crate::extract::Client;
+
+/// Rows an export holds at most; the sheet says when the search found more.
+const EXPORT_CAP: i64 = 20_000;
+
+/// The filters as typed (dates `dd/mm/yyyy`), kept to refill the form.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Filters {
+    #[serde(default)]
+    actor: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    target_kind: String,
+    #[serde(default)]
+    target_id: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+/// `dd/mm/yyyy` → `yyyy-mm-dd`; the message names the field when the date is not one.
+fn iso_date(text: &str, label: &str) -> Result<Option<String>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let format = time::macros::format_description!("[day]/[month]/[year]");
+    time::Date::parse(t, format)
+        .map(|d| Some(d.to_string()))
+        .map_err(|_| format!("{label} “{t}” không phải ngày hợp lệ (dd/mm/yyyy)."))
+}
+
+impl Filters {
+    fn trimmed(&self, s: &str) -> Option<String> {
+        let t = s.trim();
+        (!t.is_empty()).then(|| t.chars().take(100).collect())
+    }
+
+    /// The use case's query, or the Vietnamese message of the first bad filter. `actor` is the
+    /// account the actor filter names (typed as a number or a username, resolved by the caller).
+    fn query(&self, actor: Option<i64>, page: i64, per_page: i64) -> Result<AuditQuery, String> {
+        let from = iso_date(&self.from, "Từ ngày")?;
+        let to = iso_date(&self.to, "Đến ngày")?;
+        if let (Some(f), Some(t)) = (&from, &to)
+            && f > t
+        {
+            return Err("“Từ ngày” phải trước hoặc bằng “Đến ngày”.".into());
+        }
+        Ok(AuditQuery {
+            actor,
+            action: self.trimmed(&self.action),
+            target_kind: self.trimmed(&self.target_kind),
+            target_id: self.trimmed(&self.target_id),
+            from,
+            to,
+            page: Some(page),
+            per_page: Some(per_page),
+        })
+    }
+
+    /// The query string of these filters (for paging and the export link).
+    fn qs(&self, page: Option<i64>) -> String {
+        let mut parts = Vec::new();
+        for (k, v) in [
+            ("actor", &self.actor),
+            ("action", &self.action),
+            ("target_kind", &self.target_kind),
+            ("target_id", &self.target_id),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
+            if !v.trim().is_empty() {
+                parts.push(format!("{k}={}", format::url_encode(v.trim())));
+            }
+        }
+        if let Some(p) = page.filter(|p| *p > 1) {
+            parts.push(format!("page={p}"));
+        }
+        parts.join("&")
+    }
+}
+
+/// The account an actor filter names: `12` or `#12` is an account id, anything else a
+/// username. `Ok(Err(message))` when no account has that username.
+async fn actor_filter(
+    app: &App,
+    page: &PageActor,
+    f: &Filters,
+) -> Result<Result<Option<i64>, String>, PageError> {
+    let typed = f.actor.trim();
+    if typed.is_empty() {
+        return Ok(Ok(None));
+    }
+    if let Ok(id) = typed.trim_start_matches('#').parse::<i64>() {
+        return Ok(Ok(Some(id)));
+    }
+    Ok(match app.account_id_of(&page.actor, typed).await? {
+        Some(id) => Ok(Some(id)),
+        None => Err(format!("Không có tài khoản nào tên đăng nhập “{typed}”.")),
+    })
+}
+
+/// Vietnamese names of the actions recorded in the trail (others are shown as recorded).
+pub const ACTIONS: &[(&str, &str)] = &[
+    ("auth.login", "Đăng nhập"),
+    ("auth.login_failed", "Đăng nhập sai"),
+    ("auth.logout", "Đăng xuất"),
+    ("auth.session_revoke", "Kết thúc phiên"),
+    ("record.read", "Xem hồ sơ"),
+    ("record.create", "Tạo hồ sơ"),
+    ("record.update", "Sửa hồ sơ"),
+    ("account.create", "Tạo tài khoản"),
+    ("account.reset_password", "Đặt lại mật khẩu"),
+    ("account.change_password", "Đổi mật khẩu"),
+    ("account.totp_start", "Bắt đầu đăng ký xác thực hai lớp"),
+    ("account.totp_enable", "Bật xác thực hai lớp"),
+    ("account.revoke_personal_access", "Chấm dứt quyền cá nhân"),
+    (
+        "auth.login_refused_locked",
+        "Đăng nhập khi tài khoản bị khóa",
+    ),
+    ("org.create", "Tạo đơn vị"),
+    ("org.change", "Thay đổi đơn vị"),
+    ("grant.create", "Cấp quyền"),
+    ("grant.change", "Thu hẹp/mở rộng quyền"),
+    ("grant.revoke", "Thu hồi quyền"),
+    ("catalog.put", "Sửa danh mục"),
+    ("catalog.retire", "Ngừng dùng mục danh mục"),
+    ("audit.search", "Tra cứu nhật ký"),
+];
+
+fn action_label(code: &str) -> String {
+    if let Some(base) = code.strip_suffix(".refused") {
+        let name = ACTIONS
+            .iter()
+            .find(|(c, _)| *c == base)
+            .map(|(_, l)| l.to_string())
+            .unwrap_or_else(|| base.to_string());
+        return format!("{name} (bị từ chối)");
+    }
+    ACTIONS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, l)| l.to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
+pub struct AuditRow {
+    pub at: String,
+    pub actor: String,
+    pub actor_id: Option<i64>,
+    pub action: String,
+    pub refused: bool,
+    pub target: String,
+    /// The page of the target, for records and accounts.
+    pub target_href: Option<String>,
+    pub client: String,
+    pub detail: String,
+}
+
+/// An entry's detail as `key: value; …` (strings without quotes), at most 300 characters.
+fn detail_text(detail: &serde_json::Value) -> String {
+    let text = match detail {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::Object(m) => m
+            .iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => format!("{k}: {s}"),
+                other => format!("{k}: {other}"),
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    };
+    text.chars().take(300).collect()
+}
+
+fn target_label(kind: &str) -> &str {
+    match kind {
+        "person" => "Hồ sơ",
+        "account" => "Tài khoản",
+        "grant" => "Quyền",
+        "catalog" => "Danh mục",
+        "org_unit" => "Đơn vị",
+        "audit" => "Nhật ký",
+        "key" => "Khóa mã hóa",
+        other => other,
+    }
+}
+
+fn audit_row(e: &AuditEntryView, names: &HashMap<i64, String>) -> AuditRow {
+    AuditRow {
+        at: format::instant(e.at),
+        actor: e
+            .actor_id
+            .map(|a| match names.get(&a) {
+                Some(name) => format!("{name} (#{a})"),
+                None => format!("#{a}"),
+            })
+            .unwrap_or_default(),
+        actor_id: e.actor_id,
+        action: action_label(&e.action),
+        refused: e.action.ends_with(".refused"),
+        target_href: match (e.target_kind.as_str(), &e.target_id) {
+            ("person", Some(id)) if id.parse::<i64>().is_ok() => Some(format!("/ho-so/{id}")),
+            ("account", Some(id)) if id.parse::<i64>().is_ok() => {
+                Some(format!("/quan-tri/tai-khoan/{id}"))
+            }
+            _ => None,
+        },
+        target: match &e.target_id {
+            Some(id) => format!("{} {id}", target_label(&e.target_kind)),
+            None => target_label(&e.target_kind).to_string(),
+        },
+        client: e.client_addr.clone().unwrap_or_default(),
+        detail: detail_text(&e.detail),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    layout: Layout,
+    f: Filters,
+    actions: Vec<(&'static str, &'static str)>,
+    rows: Vec<AuditRow>,
+    error: Option<String>,
+    total: String,
+    page: i64,
+    pages: i64,
+    prev: Option<String>,
+    next: Option<String>,
+    export: String,
+}
+
+const PER_PAGE: i64 = 50;
+
+pub async fn search(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Query(f): Query<Filters>,
+) -> PageResult {
+    let current = f.page.unwrap_or(1).max(1);
+    let mut view = AuditPage {
+        layout: page.layout("Nhật ký truy cập", "audit"),
+        actions: ACTIONS.to_vec(),
+        rows: vec![],
+        error: None,
+        total: "0".into(),
+        page: current,
+        pages: 1,
+        prev: None,
+        next: None,
+        export: format!("/quan-tri/nhat-ky/xuat-excel?{}", f.qs(None)),
+        f: f.clone(),
+    };
+    let query = actor_filter(&app, &page, &f)
+        .await?
+        .and_then(|actor| f.query(actor, current, PER_PAGE));
+    match query {
+        Err(message) => view.error = Some(message),
+        Ok(q) => match app.audit_entries(&page.actor, q, &client).await {
+            Ok(list) => {
+                let names = app
+                    .actor_names(
+                        &page.actor,
+                        list.items.iter().filter_map(|e| e.actor_id).collect(),
+                    )
+                    .await?;
+                let pages = ((list.total + PER_PAGE - 1) / PER_PAGE).max(1);
+                view.rows = list.items.iter().map(|e| audit_row(e, &names)).collect();
+                view.total = format::thousands(list.total);
+                view.pages = pages;
+                view.prev =
+                    (current > 1).then(|| format!("/quan-tri/nhat-ky?{}", f.qs(Some(current - 1))));
+                view.next = (current < pages)
+                    .then(|| format!("/quan-tri/nhat-ky?{}", f.qs(Some(current + 1))));
+            }
+            Err(e @ AppError::BadRequest(_)) => view.error = Some(e.to_string()),
+            Err(e) => return Err(e.into()),
+        },
+    }
+    Ok(render(&view))
+}
+
+/// Every entry matching the filters (up to [`EXPORT_CAP`]) as `.xlsx`.
+pub async fn export(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Query(f): Query<Filters>,
+) -> Result<Response, PageError> {
+    let actor = actor_filter(&app, &page, &f)
+        .await?
+        .map_err(|m| PageError::App(AppError::BadRequest(m)))?;
+    let mut rows: Vec<AuditRow> = Vec::new();
+    let mut n = 1;
+    let total = loop {
+        let q = f
+            .query(actor, n, Paging::MAX_PER_PAGE)
+            .map_err(|m| PageError::App(AppError::BadRequest(m)))?;
+        let list = app.audit_entries(&page.actor, q, &client).await?;
+        let names = app
+            .actor_names(
+                &page.actor,
+                list.items.iter().filter_map(|e| e.actor_id).collect(),
+            )
+            .await?;
+        let got = list.items.len() as i64;
+        rows.extend(list.items.iter().map(|e| audit_row(e, &names)));
+        if got < Paging::MAX_PER_PAGE || rows.len() as i64 >= EXPORT_CAP {
+            break list.total;
+        }
+        n += 1;
+    };
+    let truncated = total > rows.len() as i64;
+    let bytes = tokio::task::spawn_blocking(move || workbook(&rows, truncated))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(format!("xlsx: {e}")))?;
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"nhat-ky-truy-cap.xlsx\""),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok((headers, bytes).into_response())
+}
+
+fn workbook(rows: &[AuditRow], truncated: bool) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold().set_background_color("DCE6F1");
+    let ws = wb.add_worksheet();
+    ws.set_name("Nhật ký")?;
+    let headers = [
+        ("Thời điểm", 18.0),
+        ("Người thực hiện", 14.0),
+        ("Thao tác", 28.0),
+        ("Đối tượng", 20.0),
+        ("Địa chỉ máy", 16.0),
+        ("Chi tiết", 60.0),
+    ];
+    for (i, (h, w)) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, i as u16, *h, &bold)?;
+        ws.set_column_width(i as u16, *w)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let y = r as u32 + 1;
+        for (x, v) in [
+            &row.at,
+            &row.actor,
+            &row.action,
+            &row.target,
+            &row.client,
+            &row.detail,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            ws.write_string(y, x as u16, v)?;
+        }
+    }
+    if !rows.is_empty() {
+        ws.autofilter(0, 0, rows.len() as u32, headers.len() as u16 - 1)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    if truncated {
+        ws.write_string(
+            rows.len() as u32 + 2,
+            0,
+            "Kết quả dài hơn 20.000 dòng: chỉ xuất 20.000 dòng đầu. Hãy lọc thêm để xuất phần còn lại.",
+        )?;
+    }
+    wb.save_to_buffer()
+}
+
+// ───────────────────────────── who read my record ─────────────────────────────
+
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    page: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "my_reads.html")]
+struct MyReadsPage {
+    layout: Layout,
+    rows: Vec<(String, String)>,
+    total: String,
+    page: i64,
+    pages: i64,
+}
+
+pub async fn my_reads(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Query(q): Query<PageQuery>,
+) -> PageResult {
+    let current = q.page.unwrap_or(1).max(1);
+    let list = app
+        .my_record_reads(&page.actor, Some(current), Some(PER_PAGE), &client)
+        .await?;
+    Ok(render(&MyReadsPage {
+        layout: page.layout("Ai đã xem hồ sơ của tôi", "me"),
+        rows: list
+            .items
+            .into_iter()
+            .map(|r| (format::instant(r.at), r.actor_display_name))
+            .collect(),
+        total: format::thousands(list.total),
+        page: current,
+        pages: ((list.total + PER_PAGE - 1) / PER_PAGE).max(1),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_become_a_query_or_a_vietnamese_message() {
+        let f = Filters {
+            from: "01/02/2026".into(),
+            to: "03/02/2026".into(),
+            action: " record.read ".into(),
+            ..Filters::default()
+        };
+        let q = f.query(Some(12), 2, 50).unwrap();
+        assert_eq!(q.actor, Some(12));
+        assert_eq!(q.from.as_deref(), Some("2026-02-01"));
+        assert_eq!(q.action.as_deref(), Some("record.read"));
+        assert!(f.qs(Some(2)).contains("from=01/02/2026"));
+        let bad = Filters {
+            from: "31/02/2026".into(),
+            ..Filters::default()
+        };
+        assert!(
+            bad.query(None, 1, 50)
+                .unwrap_err()
+                .contains("không phải ngày hợp lệ")
+        );
+        let reversed = Filters {
+            from: "05/02/2026".into(),
+            to: "01/02/2026".into(),
+            ..Filters::default()
+        };
+        assert!(reversed.query(None, 1, 50).is_err());
+        assert_eq!(
+            action_label("grant.revoke.refused"),
+            "Thu hồi quyền (bị từ chối)"
+        );
+    }
+}

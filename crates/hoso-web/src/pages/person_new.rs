@@ -1,0 +1,357 @@
+//! "Thêm hồ sơ": creating a record from the pages. The form holds a unit chooser (units the
+//! officer may write in) and, for every single-value section of the schema, the fields a new
+//! record must have (required, and required under conditions); the rest is filled in later
+//! from the record page. Errors appear next to their fields and the input is kept.
+//!
+//! Double submission: each form carries a one-time token. The first request with it creates
+//! the record; a repeated one (double click, reload, a retry after a slow answer) is sent to the
+//! record already created, or told the first is still being saved. The số định danh being
+//! unique is the last line of defence (the use case refuses a second record for it).
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use hoso_app::records::CreatePerson;
+use hoso_app::{App, AppError};
+use hoso_domain::schema::{RecordDoc, Requirement, Section};
+use rand::RngCore;
+use serde_json::Value;
+
+use super::admin_accounts::unit_opts;
+use super::record::{Input, Opt, Raw, editable, first, inputs_for, section_object};
+use super::{Layout, PageActor, PageError, PageResult, render, render_status};
+use crate::extract::Client;
+
+pub const PATH: &str = "/ho-so/moi";
+
+/// Fields the system fills in itself on creation.
+const SYSTEM_FIELDS: &[&str] = &["dossier_id", "employing_unit", "managing_agency"];
+
+/// How long a form token is remembered.
+const TOKEN_LIFETIME: Duration = Duration::from_secs(6 * 3600);
+
+enum Slot {
+    /// The first submission is still being processed.
+    InFlight(Instant),
+    /// It created this record.
+    Created(i64, Instant),
+}
+
+fn tokens() -> &'static Mutex<HashMap<String, Slot>> {
+    static TOKENS: OnceLock<Mutex<HashMap<String, Slot>>> = OnceLock::new();
+    TOKENS.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// What to do with a submission carrying `key`.
+enum Claim {
+    Fresh,
+    InFlight,
+    Created(i64),
+}
+
+fn claim(key: &str) -> Claim {
+    let mut map = match tokens().lock() {
+        Ok(m) => m,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    let now = Instant::now();
+    map.retain(|_, slot| match slot {
+        Slot::InFlight(t) | Slot::Created(_, t) => now.duration_since(*t) < TOKEN_LIFETIME,
+    });
+    match map.get(key) {
+        Some(Slot::Created(id, _)) => Claim::Created(*id),
+        Some(Slot::InFlight(_)) => Claim::InFlight,
+        None => {
+            map.insert(key.to_string(), Slot::InFlight(now));
+            Claim::Fresh
+        }
+    }
+}
+
+fn settle(key: &str, created: Option<i64>) {
+    let mut map = match tokens().lock() {
+        Ok(m) => m,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    match created {
+        Some(id) => {
+            map.insert(key.to_string(), Slot::Created(id, Instant::now()));
+        }
+        // Failed: the same form may be corrected and sent again.
+        None => {
+            map.remove(key);
+        }
+    }
+}
+
+pub struct SectionInputs {
+    pub label: String,
+    pub inputs: Vec<Input>,
+}
+
+#[derive(Template)]
+#[template(path = "person_new.html")]
+struct NewPage {
+    layout: Layout,
+    token: String,
+    units: Vec<Opt>,
+    unit_error: Option<String>,
+    sections: Vec<SectionInputs>,
+    errors: Vec<String>,
+    has_errors: bool,
+    /// A record for this số định danh already exists (and the caller may open it).
+    existing: Option<i64>,
+}
+
+/// The single-value sections with the fields a new record needs.
+fn form_sections(app: &App) -> Vec<(&'static Section, Vec<String>)> {
+    app.schemas()
+        .latest()
+        .sections
+        .iter()
+        .filter(|s| !s.repeating)
+        .filter_map(|s| {
+            let fields: Vec<String> = s
+                .fields
+                .iter()
+                .filter(|f| editable(f) && !SYSTEM_FIELDS.contains(&f.id.as_str()))
+                .filter(|f| matches!(f.required, Requirement::Yes | Requirement::Conditional))
+                .map(|f| f.id.clone())
+                .collect();
+            (!fields.is_empty()).then_some((s, fields))
+        })
+        .collect()
+}
+
+fn section_inputs(app: &App, raw: &Raw, errors: &HashMap<String, String>) -> Vec<SectionInputs> {
+    let catalogs = app.catalogs();
+    form_sections(app)
+        .into_iter()
+        .map(|(section, fields)| {
+            let prefix = format!("{}.", section.id);
+            let inputs = inputs_for(section, raw, &prefix, &catalogs, errors)
+                .into_iter()
+                .filter(|i| {
+                    i.name
+                        .strip_prefix(&prefix)
+                        .is_some_and(|f| fields.iter().any(|x| x == f))
+                })
+                .collect();
+            SectionInputs {
+                label: section.label.clone(),
+                inputs,
+            }
+        })
+        .collect()
+}
+
+async fn page_view(
+    app: &App,
+    page: &PageActor,
+    token: String,
+    raw: &Raw,
+    errors: HashMap<String, String>,
+    other: Vec<String>,
+) -> Result<NewPage, PageError> {
+    let chosen: Option<i64> = first(raw, "_unit").parse().ok();
+    let units = app.units_to_write(&page.actor).await?;
+    let unit_error = errors.get("_unit").cloned();
+    let sections = section_inputs(app, raw, &errors);
+    let has_errors = !other.is_empty()
+        || unit_error.is_some()
+        || sections
+            .iter()
+            .any(|s| s.inputs.iter().any(|i| i.error.is_some()));
+    Ok(NewPage {
+        layout: page.layout("Thêm hồ sơ", "staff"),
+        token,
+        units: unit_opts(&units, chosen),
+        unit_error,
+        sections,
+        errors: other,
+        has_errors,
+        existing: None,
+    })
+}
+
+/// Only accounts that may change records get the form; the use case decides in the end.
+fn may_create(page: &PageActor) -> Result<(), PageError> {
+    if page.actor.write_scope().subtrees.is_empty() && !page.actor.write_scope().everything {
+        return Err(AppError::Forbidden.into());
+    }
+    Ok(())
+}
+
+pub async fn form(State(app): State<App>, page: PageActor) -> PageResult {
+    may_create(&page)?;
+    let view = page_view(
+        &app,
+        &page,
+        new_token(),
+        &Raw::new(),
+        HashMap::new(),
+        vec![],
+    )
+    .await?;
+    Ok(render(&view))
+}
+
+pub async fn submit(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let mut raw = Raw::new();
+    for (k, v) in pairs {
+        raw.entry(k).or_default().push(v);
+    }
+    page.check_csrf(raw.get("_csrf").and_then(|v| v.first()).map(String::as_str))?;
+    may_create(&page)?;
+    let token = first(&raw, "_token").to_string();
+    if token.len() != 32 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(PageError::App(AppError::BadRequest(
+            "Biểu mẫu thiếu mã chống gửi trùng. Vui lòng tải lại trang “Thêm hồ sơ”.".into(),
+        )));
+    }
+    let key = format!("{}:{token}", page.actor.account_id);
+    match claim(&key) {
+        Claim::Created(id) => return Ok(to_record(id)),
+        Claim::InFlight => {
+            let mut view = page_view(
+                &app,
+                &page,
+                token,
+                &raw,
+                HashMap::new(),
+                vec!["Biểu mẫu này đang được lưu (bạn đã bấm gửi hai lần). Vui lòng chờ giây lát rồi mở danh sách cán bộ để kiểm tra.".into()],
+            )
+            .await?;
+            view.has_errors = true;
+            return Ok(render_status(StatusCode::CONFLICT, &view));
+        }
+        Claim::Fresh => {}
+    }
+    let result = create(&app, &page, &client, &raw).await;
+    match result {
+        Ok(id) => {
+            settle(&key, Some(id));
+            Ok(to_record(id))
+        }
+        Err(e) => {
+            settle(&key, None);
+            failure(&app, &page, token, &raw, e).await
+        }
+    }
+}
+
+fn to_record(id: i64) -> Response {
+    Redirect::to(&format!("/ho-so/{id}?da_luu=1")).into_response()
+}
+
+async fn create(
+    app: &App,
+    page: &PageActor,
+    client: &hoso_app::ClientInfo,
+    raw: &Raw,
+) -> Result<i64, AppError> {
+    let Ok(unit_id) = first(raw, "_unit").parse::<i64>() else {
+        return Err(AppError::BadRequest(
+            "Phải chọn cơ quan, đơn vị sử dụng.".into(),
+        ));
+    };
+    let mut doc = RecordDoc::new();
+    for (section, _) in form_sections(app) {
+        let obj = section_object(section, None, raw, &format!("{}.", section.id));
+        if !obj.is_empty() {
+            doc.insert(section.id.clone(), Value::Object(obj));
+        }
+    }
+    let input = CreatePerson {
+        unit_id,
+        status: None,
+        record: doc,
+        note: Some("Tạo hồ sơ trên trang web".into()),
+    };
+    Ok(app.create_person(&page.actor, input, client).await?.id)
+}
+
+async fn failure(app: &App, page: &PageActor, token: String, raw: &Raw, e: AppError) -> PageResult {
+    let mut errors: HashMap<String, String> = HashMap::new();
+    let mut other = Vec::new();
+    let mut existing = None;
+    let status = match e {
+        AppError::Invalid(list) => {
+            let shown: Vec<String> = form_sections(app)
+                .into_iter()
+                .flat_map(|(s, fields)| fields.into_iter().map(move |f| format!("{}.{f}", s.id)))
+                .collect();
+            for err in list.iter() {
+                // The system fills these from the unit and the số định danh; the message on
+                // the số định danh itself says what to do.
+                if SYSTEM_FIELDS
+                    .iter()
+                    .any(|f| err.path.ends_with(&format!(".{f}")))
+                {
+                    continue;
+                }
+                let on_form = shown
+                    .iter()
+                    .find(|name| err.path == **name || err.path.starts_with(&format!("{name}.")));
+                match on_form {
+                    Some(name) => {
+                        errors
+                            .entry(name.clone())
+                            .or_insert_with(|| err.message.clone());
+                    }
+                    None => other.push(err.message.clone()),
+                }
+            }
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        AppError::Duplicate {
+            message,
+            existing_id,
+        } => {
+            other.push(message);
+            existing = Some(existing_id);
+            StatusCode::CONFLICT
+        }
+        e @ AppError::BadRequest(_) if e.to_string().contains("đơn vị") => {
+            errors.insert("_unit".into(), e.to_string());
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        e @ AppError::BadRequest(_) => {
+            other.push(e.to_string());
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        e @ AppError::NotFound(_) => {
+            errors.insert("_unit".into(), e.to_string());
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        AppError::Forbidden => {
+            errors.insert(
+                "_unit".into(),
+                "Bạn không được thêm hồ sơ vào cơ quan, đơn vị này (ngoài phạm vi hoặc chỉ được xem)."
+                    .into(),
+            );
+            StatusCode::FORBIDDEN
+        }
+        other => return Err(other.into()),
+    };
+    let mut view = page_view(app, page, token, raw, errors, other).await?;
+    view.existing = existing;
+    Ok(render_status(status, &view))
+}
