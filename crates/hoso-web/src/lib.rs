@@ -48,7 +48,7 @@ pub fn router(app: App) -> Router {
         )
         .merge(api)
         .merge(swagger)
-        .merge(pages::router())
+        .merge(pages::router(upload_limit))
         .fallback(not_found)
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(DefaultBodyLimit::max(max_body))

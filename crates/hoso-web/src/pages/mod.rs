@@ -13,6 +13,7 @@ mod alerts;
 mod assets;
 mod audit;
 mod auth;
+mod changes;
 pub mod format;
 mod home;
 mod org;
@@ -37,8 +38,28 @@ pub const LOGIN_PATH: &str = "/dang-nhap";
 pub const PASSWORD_PATH: &str = "/doi-mat-khau";
 
 /// Every page route.
-pub fn router() -> Router<App> {
+pub fn router(upload_limit: usize) -> Router<App> {
+    // Forms that carry files (scans, signing keys) get the attachment limit.
+    let uploads = Router::new()
+        .route("/de-nghi/{id}/dinh-kem", post(changes::upload))
+        .route("/phe-duyet/lo/{id}/ky", post(changes::sign))
+        .layer(axum::extract::DefaultBodyLimit::max(upload_limit));
     Router::new()
+        .merge(uploads)
+        .route("/de-nghi", get(changes::mine).post(changes::create))
+        .route("/de-nghi/{id}", get(changes::show))
+        .route(
+            "/de-nghi/{id}/sua/{section}",
+            get(changes::edit_form).post(changes::edit_submit),
+        )
+        .route("/de-nghi/{id}/dinh-kem/{sha}", get(changes::download))
+        .route("/de-nghi/{id}/dinh-kem/{sha}/xoa", post(changes::detach))
+        .route("/de-nghi/{id}/{action}", post(changes::act))
+        .route("/xac-thuc", get(changes::queue))
+        .route("/phe-duyet", get(changes::approvals))
+        .route("/phe-duyet/lo", post(changes::prepare))
+        .route("/phe-duyet/lo/{id}", get(changes::batch))
+        .route("/phe-duyet/lo/{id}/huy", post(changes::abandon))
         .route("/", get(home::home))
         .route(LOGIN_PATH, get(auth::form).post(auth::submit))
         .route("/dang-xuat", post(auth::logout))
@@ -145,6 +166,10 @@ pub struct Layout {
     pub admin: bool,
     /// System administrator: also sees catalogs and the whole audit trail.
     pub system_admin: bool,
+    /// Verifies change requests (has records it may write).
+    pub verifier: bool,
+    /// Signs approvals.
+    pub approver: bool,
 }
 
 /// The signed-in account of a page request; anonymous visitors are sent to the sign-in page.
@@ -178,6 +203,10 @@ impl PageActor {
                 .iter()
                 .any(|g| matches!(g.role, Role::SystemAdmin | Role::UnitAdmin)),
             system_admin: self.actor.is_system_admin(),
+            verifier: !self.actor.write_scope().is_empty(),
+            approver: self.actor.grants.iter().any(|g| {
+                !g.read_only && matches!(g.role, Role::SystemAdmin | Role::Approver)
+            }),
         }
     }
 

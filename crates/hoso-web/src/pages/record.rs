@@ -41,6 +41,19 @@ pub struct VersionView {
     pub by: String,
     pub note: String,
     pub hash: String,
+    /// "Đã phê duyệt …" / "Chờ phê duyệt" / "" (official before the workflow).
+    pub approval: String,
+    /// A signed package can be downloaded.
+    pub package: bool,
+}
+
+/// A change request on the record, for its list on the record page.
+pub struct ChangeRow {
+    pub id: i64,
+    pub state: String,
+    pub sections: String,
+    pub reason: String,
+    pub at: String,
 }
 
 #[derive(Template)]
@@ -54,9 +67,13 @@ struct RecordPage {
     version: i64,
     clearance: String,
     may_edit: bool,
+    /// May open a change request (own record, or HR officer).
+    may_propose: bool,
     saved: bool,
     sections: Vec<SectionView>,
     versions: Vec<VersionView>,
+    official_version: i64,
+    changes: Vec<ChangeRow>,
 }
 
 fn clearance_of(view: &PersonView) -> AccessLevel {
@@ -290,6 +307,21 @@ pub async fn show(
             e.insert(unit.unit.name);
         }
     }
+    let approvals = app.record_approvals(&page.actor, id).await?;
+    let changes = app
+        .changes_of_person(&page.actor, id)
+        .await?
+        .into_iter()
+        .map(|c| ChangeRow {
+            id: c.id,
+            state: c.state_label,
+            sections: c.section_labels.join(", "),
+            reason: c.reason,
+            at: format::instant(c.updated_at),
+        })
+        .collect();
+    let may_propose = may_edit || page.actor.person_id == Some(id);
+    let full_clearance = clearance_of(&view) == AccessLevel::Secret;
     Ok(render(&RecordPage {
         layout: page.layout(name.clone(), nav),
         id,
@@ -297,17 +329,35 @@ pub async fn show(
         versions: versions
             .iter()
             .rev()
-            .map(|v| VersionView {
-                version: v.version,
-                at: format::instant(v.created_at),
-                by: v
-                    .created_by
-                    .map(|a| format!("Tài khoản #{a}"))
-                    .unwrap_or_else(|| "Hệ thống".into()),
-                note: v.note.clone().unwrap_or_default(),
-                hash: v.hash.chars().take(12).collect(),
+            .map(|v| {
+                let signed = approvals.approvals.iter().find(|a| a.version == v.version);
+                VersionView {
+                    version: v.version,
+                    at: format::instant(v.created_at),
+                    by: v
+                        .created_by
+                        .map(|a| format!("Tài khoản #{a}"))
+                        .unwrap_or_else(|| "Hệ thống".into()),
+                    note: v.note.clone().unwrap_or_default(),
+                    hash: v.hash.chars().take(12).collect(),
+                    approval: match signed {
+                        Some(a) => format!(
+                            "Đã phê duyệt (lô {}{})",
+                            a.batch_id,
+                            a.signed_at
+                                .map(|t| format!(", {}", format::instant(t)))
+                                .unwrap_or_default()
+                        ),
+                        None if v.version > approvals.official_version => "Chờ phê duyệt".into(),
+                        None => String::new(),
+                    },
+                    package: signed.is_some() && full_clearance,
+                }
             })
             .collect(),
+        official_version: approvals.official_version,
+        changes,
+        may_propose,
         name,
         unit_name: view.unit_name.clone(),
         status: format::status(&view.status),
@@ -363,11 +413,14 @@ pub struct RowInputs {
 
 #[derive(Template)]
 #[template(path = "record_edit.html")]
-struct EditPage {
+pub(super) struct EditPage {
     layout: Layout,
+    /// Where the form posts, where "Hủy" goes, and the sentence under the title.
+    pub(super) action: String,
+    pub(super) back: String,
+    pub(super) intro: String,
     id: i64,
     name: String,
-    section_id: String,
     section_label: String,
     repeating: bool,
     version: i64,
@@ -388,7 +441,7 @@ fn html_id(name: &str) -> String {
 }
 
 /// Flattens a section value (one object) into raw form values under `prefix`.
-fn to_raw(section: &Section, obj: Option<&Map<String, Value>>, prefix: &str, raw: &mut Raw) {
+pub(super) fn to_raw(section: &Section, obj: Option<&Map<String, Value>>, prefix: &str, raw: &mut Raw) {
     let Some(obj) = obj else { return };
     for f in section.fields.iter().filter(|f| editable(f)) {
         let Some(v) = obj.get(&f.id) else { continue };
@@ -655,16 +708,16 @@ pub struct EditPath {
     section: String,
 }
 
-struct FormState {
-    raw: Raw,
-    rows: usize,
+pub(super) struct FormState {
+    pub(super) raw: Raw,
+    pub(super) rows: usize,
     /// Validation messages by input name.
-    errors: HashMap<String, String>,
-    other_errors: Vec<String>,
-    conflict: Option<String>,
+    pub(super) errors: HashMap<String, String>,
+    pub(super) other_errors: Vec<String>,
+    pub(super) conflict: Option<String>,
 }
 
-fn edit_page(
+pub(super) fn edit_page(
     app: &App,
     page: &PageActor,
     view: &PersonView,
@@ -701,9 +754,14 @@ fn edit_page(
     EditPage {
         has_errors,
         layout: page.layout(format!("Sửa: {}", section.label), "staff"),
+        action: format!("/ho-so/{}/sua/{}", view.id, section.id),
+        back: format!("/ho-so/{}#muc-{}", view.id, section.id),
+        intro: format!(
+            "Hồ sơ của {name} — sửa trên phiên bản {}. Mỗi lần lưu tạo một phiên bản mới (chờ thủ trưởng phê duyệt); phiên bản cũ được giữ nguyên.",
+            view.current_version
+        ),
         id: view.id,
         name,
-        section_id: section.id.clone(),
         section_label: section.label.clone(),
         repeating: section.repeating,
         version: view.current_version,
@@ -715,7 +773,7 @@ fn edit_page(
     }
 }
 
-fn find_section<'a>(app: &'a App, id: &str) -> Result<&'a Section, PageError> {
+pub(super) fn find_section<'a>(app: &'a App, id: &str) -> Result<&'a Section, PageError> {
     app.schemas()
         .latest()
         .section(id)
@@ -781,36 +839,7 @@ pub async fn edit_submit(
     })?;
     let rows: usize = first(&raw, "_rows").parse::<usize>().unwrap_or(0).min(500);
 
-    // Build the section; for lists, rows left entirely empty are dropped, and `kept` maps each
-    // stored row back to its row on the form (for error messages).
-    let mut kept: Vec<usize> = Vec::new();
-    let new_value = if section.repeating {
-        let stored = view
-            .record
-            .get(&section.id)
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        let mut out = Vec::new();
-        for i in 0..rows {
-            let prefix = format!("r{i}.");
-            let empty = section
-                .fields
-                .iter()
-                .filter(|f| editable(f))
-                .all(|f| from_raw(f, &raw, &format!("{prefix}{}", f.id)).is_none());
-            if empty {
-                continue;
-            }
-            let base = stored.get(i).and_then(Value::as_object);
-            out.push(Value::Object(section_object(section, base, &raw, &prefix)));
-            kept.push(i);
-        }
-        Value::Array(out)
-    } else {
-        let base = view.record.get(&section.id).and_then(Value::as_object);
-        Value::Object(section_object(section, base, &raw, ""))
-    };
+    let (new_value, kept) = section_from_form(section, &raw, rows, view.record.get(&section.id));
     let mut doc: RecordDoc = view.record.clone();
     doc.insert(section.id.clone(), new_value);
 
@@ -830,6 +859,59 @@ pub async fn edit_submit(
         }
         Err(e) => e,
     };
+    let (state, status) = match form_failure(section, raw, rows, &kept, failure) {
+        Ok(r) => r,
+        Err(other) => return Err(other.into()),
+    };
+    let mut page_view = edit_page(&app, &page, &view, section, state);
+    // Keep the version the user edited, so that a stale form stays stale.
+    page_view.version = expected_version;
+    Ok(render_status(status, &page_view))
+}
+
+/// A section's new value from a submitted form. For lists, rows left entirely empty are
+/// dropped; `kept` maps each stored row back to its row on the form (for error messages).
+pub(super) fn section_from_form(
+    section: &Section,
+    raw: &Raw,
+    rows: usize,
+    stored: Option<&Value>,
+) -> (Value, Vec<usize>) {
+    let mut kept: Vec<usize> = Vec::new();
+    let value = if section.repeating {
+        let stored = stored.and_then(Value::as_array).cloned().unwrap_or_default();
+        let mut out = Vec::new();
+        for i in 0..rows {
+            let prefix = format!("r{i}.");
+            let empty = section
+                .fields
+                .iter()
+                .filter(|f| editable(f))
+                .all(|f| from_raw(f, raw, &format!("{prefix}{}", f.id)).is_none());
+            if empty {
+                continue;
+            }
+            let base = stored.get(i).and_then(Value::as_object);
+            out.push(Value::Object(section_object(section, base, raw, &prefix)));
+            kept.push(i);
+        }
+        Value::Array(out)
+    } else {
+        let base = stored.and_then(Value::as_object);
+        Value::Object(section_object(section, base, raw, ""))
+    };
+    (value, kept)
+}
+
+/// The form shown again after a refused save: the user's input kept, each message next to its
+/// input; errors a form cannot show are handed back.
+pub(super) fn form_failure(
+    section: &Section,
+    raw: Raw,
+    rows: usize,
+    kept: &[usize],
+    failure: AppError,
+) -> Result<(FormState, StatusCode), AppError> {
     let mut state = FormState {
         raw,
         rows,
@@ -840,7 +922,7 @@ pub async fn edit_submit(
     let status = match failure {
         AppError::Invalid(errors) => {
             for e in errors.iter() {
-                match form_name(&section.id, section.repeating, &e.path, &kept) {
+                match form_name(&section.id, section.repeating, &e.path, kept) {
                     Some(name) => {
                         state
                             .errors
@@ -860,12 +942,9 @@ pub async fn edit_submit(
             state.other_errors.push(e.to_string());
             StatusCode::UNPROCESSABLE_ENTITY
         }
-        other => return Err(other.into()),
+        other => return Err(other),
     };
-    let mut page_view = edit_page(&app, &page, &view, section, state);
-    // Keep the version the user edited, so that a stale form stays stale.
-    page_view.version = expected_version;
-    Ok(render_status(status, &page_view))
+    Ok((state, status))
 }
 
 /// The form input an error path points at: `general.date_of_birth` → `date_of_birth`,
