@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod career;
 pub mod catalog;
 pub mod deadlines;
+pub mod late;
 pub mod national_id;
 pub mod org;
 pub mod password_policy;
