@@ -18,6 +18,9 @@ pub mod records;
 pub mod rotation;
 pub mod security;
 pub mod totp;
+pub mod holidays;
+pub mod digest;
+pub mod alert_sources;
 
 use std::sync::{Arc, RwLock};
 
@@ -88,6 +91,8 @@ pub struct App {
     pub(crate) keys: Arc<crypto::Keyring>,
     pub(crate) hash_permits: Arc<tokio::sync::Semaphore>,
     pub(crate) deadline_rules: Arc<hoso_domain::deadlines::RuleSet>,
+    /// The working-day calendar in force, replaced after each holiday amendment.
+    pub(crate) calendar: Arc<RwLock<Arc<hoso_domain::calendar::HolidayCalendar>>>,
 }
 
 /// The keys in force: the configured key, plus older ones found beside the key file (an
@@ -165,6 +170,9 @@ impl App {
         let items = hoso_store::catalogs::all_active(&mut conn).await?;
         drop(conn);
         let catalogs = Catalogs::from_items(items);
+        let mut conn = store.reader().await?;
+        let calendar = holidays::load_calendar(&mut conn).await?;
+        drop(conn);
         Ok(App {
             store,
             config: Arc::new(config),
@@ -173,6 +181,7 @@ impl App {
             keys: Arc::new(keys),
             hash_permits: Arc::new(tokio::sync::Semaphore::new(2)),
             deadline_rules: Arc::new(deadline_rules),
+            calendar: Arc::new(RwLock::new(Arc::new(calendar))),
         })
     }
 

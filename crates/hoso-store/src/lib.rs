@@ -22,6 +22,8 @@ pub mod secrets;
 pub mod sessions;
 pub mod stats;
 pub mod testing;
+pub mod holidays;
+pub mod digest;
 
 use std::time::Duration;
 
