@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod catalogs;
+pub mod holidays;
 pub mod org;
 pub mod persons;
 
@@ -60,4 +61,7 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(catalogs::put))
         .routes(routes!(catalogs::retire))
         .routes(routes!(persons::version))
+        .routes(routes!(holidays::year, holidays::put_year))
+        .routes(routes!(holidays::add_day))
+        .routes(routes!(holidays::remove_day))
 }
