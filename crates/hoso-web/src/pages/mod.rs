@@ -10,6 +10,7 @@ mod alerts;
 mod assets;
 mod auth;
 pub mod format;
+mod holidays;
 mod home;
 mod org;
 mod record;
@@ -53,6 +54,9 @@ pub fn router() -> Router<App> {
             "/ho-so/{id}/sua/{section}",
             get(record::edit_form).post(record::edit_submit),
         )
+        .route(holidays::PATH, get(holidays::page).post(holidays::put_year))
+        .route("/lich-nghi/them", post(holidays::add_day))
+        .route("/lich-nghi/xoa", post(holidays::remove_day))
         .route(assets::HTMX_PATH, get(assets::htmx))
         .route("/static/app.css", get(assets::css))
 }
