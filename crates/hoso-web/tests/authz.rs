@@ -244,6 +244,9 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
             anonymous: 401,
         },
     );
+    // Everyone sets their own address for the daily digest.
+    t.insert(("get", "/api/v1/me/email"), any_signed_in(200));
+    t.insert(("put", "/api/v1/me/email"), any_signed_in(200));
     // Holiday schedule: everyone reads it; only the system administrator amends it.
     t.insert(("get", "/api/v1/holidays/{year}"), any_signed_in(200));
     let amend_holidays = Rule {
@@ -594,6 +597,10 @@ impl World {
                     json!({"request_ref": "Công văn 6/SNV"}),
                 )
             }
+            ("put", "/api/v1/me/email") => (
+                path.into(),
+                json!({"email": format!("tk{n}@example.vn")}),
+            ),
             ("get", "/api/v1/holidays/{year}") => ("/api/v1/holidays/2027".into(), Value::Null),
             ("put", "/api/v1/holidays/{year}") => {
                 let year = 2100 + (n % 50) as i32;

@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod catalogs;
+pub mod digest;
 pub mod holidays;
 pub mod org;
 pub mod persons;
@@ -64,4 +65,5 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(holidays::year, holidays::put_year))
         .routes(routes!(holidays::add_day))
         .routes(routes!(holidays::remove_day))
+        .routes(routes!(digest::get, digest::put))
 }
