@@ -279,12 +279,12 @@ impl App {
         let mut unit_names = std::collections::HashMap::new();
         for p in &people {
             names.insert(p.id, p.projection.full_name.clone());
-            if !unit_names.contains_key(&p.unit_id) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = unit_names.entry(p.unit_id) {
                 let name = org_store::get(&mut conn, p.unit_id)
                     .await?
                     .map(|u| u.name)
                     .unwrap_or_default();
-                unit_names.insert(p.unit_id, name);
+                slot.insert(name);
             }
         }
         let mut all = Vec::new();

@@ -89,8 +89,9 @@ impl SmtpConfig {
                 SmtpTls::Tls => 465,
             },
         };
-        let from = std::env::var("HOSO_SMTP_FROM")
-            .map_err(|_| "HOSO_SMTP_FROM (địa chỉ gửi thư) là bắt buộc khi đặt HOSO_SMTP_HOST".to_string())?;
+        let from = std::env::var("HOSO_SMTP_FROM").map_err(|_| {
+            "HOSO_SMTP_FROM (địa chỉ gửi thư) là bắt buộc khi đặt HOSO_SMTP_HOST".to_string()
+        })?;
         Ok(Some(SmtpConfig {
             host,
             port,

@@ -8,8 +8,8 @@
 use hoso_domain::calendar::format_date;
 use hoso_store::alerts::{self as alert_store, AlertFilter};
 use hoso_store::{StoreError, accounts, audit, digest as store};
-use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
+use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
@@ -75,9 +75,12 @@ fn transport(smtp: &SmtpConfig) -> AppResult<AsyncSmtpTransport<Tokio1Executor>>
 }
 
 fn iso_to_vn(iso: &str) -> String {
-    time::Date::parse(iso, time::macros::format_description!("[year]-[month]-[day]"))
-        .map(format_date)
-        .unwrap_or_else(|_| iso.to_string())
+    time::Date::parse(
+        iso,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map(format_date)
+    .unwrap_or_else(|_| iso.to_string())
 }
 
 impl App {
@@ -124,7 +127,11 @@ impl App {
 
     /// The digest of one account from the stored alerts, or `None` when it has none (or the
     /// account is gone or inactive).
-    pub async fn digest_for(&self, account_id: i64, as_of: time::Date) -> AppResult<Option<Digest>> {
+    pub async fn digest_for(
+        &self,
+        account_id: i64,
+        as_of: time::Date,
+    ) -> AppResult<Option<Digest>> {
         let mut conn = self.store.reader().await?;
         let Some(account) = accounts::by_id(&mut conn, account_id).await? else {
             return Ok(None);
@@ -157,10 +164,7 @@ impl App {
         for (kind, n) in &counts {
             body.push_str(&format!("- {}: {n}\n", kind_label(kind)));
         }
-        body.push_str(&format!(
-            "\n{} việc cần xử lý sớm nhất:\n",
-            top.len()
-        ));
+        body.push_str(&format!("\n{} việc cần xử lý sớm nhất:\n", top.len()));
         for (i, a) in top.iter().enumerate() {
             body.push_str(&format!(
                 "{}. {} ({}) — {}, hạn {}: {}. Căn cứ: {}\n",
@@ -232,7 +236,11 @@ impl App {
         result.map(|(sent, _)| Some(sent))
     }
 
-    async fn send_digests(&self, smtp: &SmtpConfig, today: time::Date) -> AppResult<(usize, usize)> {
+    async fn send_digests(
+        &self,
+        smtp: &SmtpConfig,
+        today: time::Date,
+    ) -> AppResult<(usize, usize)> {
         let from: Mailbox = smtp
             .from
             .parse()
@@ -248,7 +256,10 @@ impl App {
             };
             let Ok(to) = address.parse::<Mailbox>() else {
                 failed += 1;
-                tracing::warn!(account_id, "digest not sent: stored e-mail address is invalid");
+                tracing::warn!(
+                    account_id,
+                    "digest not sent: stored e-mail address is invalid"
+                );
                 continue;
             };
             let message = Message::builder()

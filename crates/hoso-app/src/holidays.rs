@@ -7,8 +7,7 @@
 use std::sync::Arc;
 
 use hoso_domain::calendar::{
-    HolidayCalendar, ScheduleEntry, ScheduleError, ScheduleKind, format_date,
-    schedule_to_tsv,
+    HolidayCalendar, ScheduleEntry, ScheduleError, ScheduleKind, format_date, schedule_to_tsv,
 };
 use hoso_store::holidays::{self as store, HolidayDayRow};
 use hoso_store::{AnyConnection, StoreError, audit};

@@ -4,6 +4,7 @@
 //! else; they never query the store themselves.
 
 pub mod accounts;
+pub mod alert_sources;
 pub mod alerts;
 pub mod auth;
 pub mod catalogs;
@@ -11,16 +12,15 @@ pub mod config;
 pub mod crypto;
 pub mod deadlines;
 pub mod demo;
+pub mod digest;
 pub mod error;
 pub mod export;
+pub mod holidays;
 pub mod org;
 pub mod records;
 pub mod rotation;
 pub mod security;
 pub mod totp;
-pub mod holidays;
-pub mod digest;
-pub mod alert_sources;
 
 use std::sync::{Arc, RwLock};
 

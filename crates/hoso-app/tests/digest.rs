@@ -98,7 +98,11 @@ async fn each_account_with_an_address_gets_one_digest_a_day() {
         app.seed_demo(3, PASSWORD, &|_, _| {}).await.unwrap();
         let client = ClientInfo::default();
         let admin = app.login("admin", PASSWORD, None, &client).await.unwrap().1;
-        let leader = app.login("lanhdao", PASSWORD, None, &client).await.unwrap().1;
+        let leader = app
+            .login("lanhdao", PASSWORD, None, &client)
+            .await
+            .unwrap()
+            .1;
 
         // A person whose record shows a retirement not yet put into the status, and who is
         // due a retirement notice: alerts the digest must list.
@@ -195,11 +199,20 @@ async fn each_account_with_an_address_gets_one_digest_a_day() {
         assert!(subject.starts_with("[Hồ sơ cán bộ] "), "{subject}");
         assert!(subject.contains(" cảnh báo, thời hạn ngày "), "{subject}");
         let body = mail.get_body().unwrap();
-        assert_eq!(body.replace("\r\n", "\n").trim_end(), digest.body.trim_end());
+        assert_eq!(
+            body.replace("\r\n", "\n").trim_end(),
+            digest.body.trim_end()
+        );
         assert!(body.contains("Kính gửi Quản trị hệ thống"), "{body}");
         assert!(body.contains(&format!("tổng cộng {} cảnh báo", digest.alerts)));
-        assert!(body.contains("- Quá hạn cập nhật theo quy định: "), "{body}");
-        assert!(body.contains("TRẦN THỊ THƯ (") || body.contains("Trần Thị Thư ("), "{body}");
+        assert!(
+            body.contains("- Quá hạn cập nhật theo quy định: "),
+            "{body}"
+        );
+        assert!(
+            body.contains("TRẦN THỊ THƯ (") || body.contains("Trần Thị Thư ("),
+            "{body}"
+        );
         assert!(body.contains("Căn cứ: "));
         // No identifier or secret field in the mail.
         assert!(!body.contains("020170007777"));

@@ -24,14 +24,21 @@ async fn the_administrator_amends_a_year_and_everything_counts_with_it() {
         app.seed_demo(2, PASSWORD, &|_, _| {}).await.unwrap();
         let client = ClientInfo::default();
         let admin = app.login("admin", PASSWORD, None, &client).await.unwrap().1;
-        let leader = app.login("lanhdao", PASSWORD, None, &client).await.unwrap().1;
+        let leader = app
+            .login("lanhdao", PASSWORD, None, &client)
+            .await
+            .unwrap()
+            .1;
 
         // 2027 has no announced schedule: computed from the law; everyone may read it.
         let y = app.holiday_year(&leader, 2027).await.unwrap();
         assert_eq!(y.origin, "computed", "{}", db.label);
         assert!(y.days.iter().any(|d| d.date == "2027-02-06"), "Tết 2027");
         let working_before = y.working_days;
-        assert_eq!(app.holiday_year(&leader, 2026).await.unwrap().origin, "shipped");
+        assert_eq!(
+            app.holiday_year(&leader, 2026).await.unwrap().origin,
+            "shipped"
+        );
 
         // The Government announces 2027 with a swap: Fri 12/02 off, Sat 20/02 worked.
         let mut tsv = y.tsv.clone();

@@ -80,7 +80,11 @@ async fn seeded_people_get_exactly_their_alerts() {
             "event_type": "tuyen_dung", "decision_number": "7/QĐ-SYT",
             "decision_date": "2026-02-20", "effective_date": "2026-03-02"
         }]);
-        for key in ["annual_achievements", "disciplinary_records", "salary_history"] {
+        for key in [
+            "annual_achievements",
+            "disciplinary_records",
+            "salary_history",
+        ] {
             trainee.remove(key);
         }
         let position = trainee["position"].as_object_mut().unwrap();
@@ -199,11 +203,9 @@ async fn seeded_people_get_exactly_their_alerts() {
             .await
             .unwrap();
         assert!(
-            preview
-                .items
-                .iter()
-                .any(|a| a.person_id == retiring && a.due == "2026-07-16"
-                    && a.message.contains("nghỉ hưu")),
+            preview.items.iter().any(|a| a.person_id == retiring
+                && a.due == "2026-07-16"
+                && a.message.contains("nghỉ hưu")),
             "{}",
             db.label
         );

@@ -209,14 +209,21 @@ mod tests {
         let rules = preset("lang-son-2023");
         let due = date!(2026 - 04 - 13);
         assert_eq!(cal().add_working_days(date!(2026 - 03 - 02), 30), due);
-        assert!(dues(&new_hire(), due, &rules).is_empty(), "due day itself is in time");
+        assert!(
+            dues(&new_hire(), due, &rules).is_empty(),
+            "due day itself is in time"
+        );
         let late = late_alerts(&new_hire(), date!(2026 - 04 - 14), &cal(), &rules);
         assert_eq!(late.len(), 1);
         assert_eq!(late[0].due, due);
         assert_eq!(late[0].kind, AlertKind::DeadlineOverdue);
         assert!(late[0].legal_basis.contains("QĐ 2220/QĐ-UBND 2023"));
         assert!(late[0].legal_basis.contains("lang_son.new_record"));
-        assert!(late[0].message_vi.contains("thiếu 2 trường"), "{}", late[0].message_vi);
+        assert!(
+            late[0].message_vi.contains("thiếu 2 trường"),
+            "{}",
+            late[0].message_vi
+        );
         // Complete records are never late.
         let mut complete = new_hire();
         complete.required_fields_missing = 0;

@@ -6,8 +6,7 @@ use time::{Date, Month};
 
 use crate::alerts::{PersonFacts, PersonStatus};
 use crate::career::{
-    Discipline, DisciplineForm, PersonCategory, ProbationTrack, Rating, SalaryGroup,
-    SalaryPosition,
+    Discipline, DisciplineForm, PersonCategory, ProbationTrack, Rating, SalaryGroup, SalaryPosition,
 };
 use crate::late::{RecordTimeline, StatusEvent};
 use crate::national_id::Gender;
@@ -139,9 +138,12 @@ pub fn probation_track(category: PersonCategory, rank_code: &str) -> Option<Prob
 /// recruitment date (ngày được tuyển dụng lần đầu).
 pub fn probation(doc: &RecordDoc, category: PersonCategory) -> Option<(ProbationTrack, Date)> {
     let percent = get(doc, "salary", "salary_percent")?;
-    let percent = percent
-        .as_u64()
-        .or_else(|| percent.as_f64().filter(|p| p.fract() == 0.0).map(|p| p as u64))?;
+    let percent = percent.as_u64().or_else(|| {
+        percent
+            .as_f64()
+            .filter(|p| p.fract() == 0.0)
+            .map(|p| p as u64)
+    })?;
     if percent != PROBATION_PAY_PERCENT {
         return None;
     }

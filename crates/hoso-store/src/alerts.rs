@@ -219,7 +219,10 @@ pub async fn creation_times(
              FROM persons p WHERE p.id IN ({})",
             list.join(",")
         );
-        for r in sqlx::query(AssertSqlSafe(sql)).fetch_all(&mut *conn).await? {
+        for r in sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&mut *conn)
+            .await?
+        {
             out.insert(r.get::<i64, _>(0), (r.get(1), r.get(2)));
         }
     }

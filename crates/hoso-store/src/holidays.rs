@@ -26,10 +26,9 @@ pub struct HolidayYearRow {
 
 /// Every stored day, in date order.
 pub async fn all_days(conn: &mut AnyConnection) -> StoreResult<Vec<HolidayDayRow>> {
-    let rows =
-        sqlx::query("SELECT on_date, kind, name, source FROM holiday_days ORDER BY on_date")
-            .fetch_all(&mut *conn)
-            .await?;
+    let rows = sqlx::query("SELECT on_date, kind, name, source FROM holiday_days ORDER BY on_date")
+        .fetch_all(&mut *conn)
+        .await?;
     Ok(rows
         .iter()
         .map(|r| HolidayDayRow {
@@ -83,12 +82,11 @@ pub async fn replace_year(
 
 /// The amendment record of `year`, if it was amended.
 pub async fn year_info(conn: &mut AnyConnection, year: i64) -> StoreResult<Option<HolidayYearRow>> {
-    let row = sqlx::query(
-        "SELECT year, updated_at, updated_by, note FROM holiday_years WHERE year = $1",
-    )
-    .bind(year)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let row =
+        sqlx::query("SELECT year, updated_at, updated_by, note FROM holiday_years WHERE year = $1")
+            .bind(year)
+            .fetch_optional(&mut *conn)
+            .await?;
     Ok(row.map(|r| HolidayYearRow {
         year: r.get(0),
         updated_at: r.get(1),

@@ -15,6 +15,8 @@ pub mod alerts;
 pub mod audit;
 pub mod bulk;
 pub mod catalogs;
+pub mod digest;
+pub mod holidays;
 pub mod migrate;
 pub mod org;
 pub mod persons;
@@ -22,8 +24,6 @@ pub mod secrets;
 pub mod sessions;
 pub mod stats;
 pub mod testing;
-pub mod holidays;
-pub mod digest;
 
 use std::time::Duration;
 

@@ -597,10 +597,9 @@ impl World {
                     json!({"request_ref": "Công văn 6/SNV"}),
                 )
             }
-            ("put", "/api/v1/me/email") => (
-                path.into(),
-                json!({"email": format!("tk{n}@example.vn")}),
-            ),
+            ("put", "/api/v1/me/email") => {
+                (path.into(), json!({"email": format!("tk{n}@example.vn")}))
+            }
             ("get", "/api/v1/holidays/{year}") => ("/api/v1/holidays/2027".into(), Value::Null),
             ("put", "/api/v1/holidays/{year}") => {
                 let year = 2100 + (n % 50) as i32;

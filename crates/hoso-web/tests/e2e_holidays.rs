@@ -80,7 +80,9 @@ async fn the_administrator_amends_the_schedule_in_a_browser() {
     c.goto(&format!("{base}/dang-nhap")).await.unwrap();
     let form = c.form(Locator::Css("main form")).await.unwrap();
     form.set_by_name("username", "admin").await.unwrap();
-    form.set_by_name("password", common::PASSWORD).await.unwrap();
+    form.set_by_name("password", common::PASSWORD)
+        .await
+        .unwrap();
     form.submit().await.unwrap();
     c.wait()
         .at_most(WAIT)
@@ -89,7 +91,13 @@ async fn the_administrator_amends_the_schedule_in_a_browser() {
         .unwrap();
 
     c.goto(&format!("{base}/lich-nghi?nam=2026")).await.unwrap();
-    let h1 = c.find(Locator::Css("h1")).await.unwrap().text().await.unwrap();
+    let h1 = c
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(h1, "Lịch nghỉ lễ, Tết năm 2026");
     c.screenshot()
         .await
@@ -102,7 +110,9 @@ async fn the_administrator_amends_the_schedule_in_a_browser() {
         .await
         .unwrap();
     add.set_by_name("date", "24/11/2026").await.unwrap();
-    add.set_by_name("name", "Ngày Văn hóa Việt Nam").await.unwrap();
+    add.set_by_name("name", "Ngày Văn hóa Việt Nam")
+        .await
+        .unwrap();
     add.set_by_name("decision_ref", "NQ thử").await.unwrap();
     add.submit().await.unwrap();
     let notice = c
@@ -115,7 +125,10 @@ async fn the_administrator_amends_the_schedule_in_a_browser() {
         .await
         .unwrap();
     assert_eq!(notice, "Đã thêm ngày vào lịch nghỉ.");
-    assert!(!app.calendar().is_working_day(time::macros::date!(2026 - 11 - 24)));
+    assert!(
+        !app.calendar()
+            .is_working_day(time::macros::date!(2026 - 11 - 24))
+    );
 
     // The same day again: refused, the reason shown, the form kept.
     let add = c
@@ -135,7 +148,10 @@ async fn the_administrator_amends_the_schedule_in_a_browser() {
         .text()
         .await
         .unwrap();
-    assert!(error.starts_with("Ngày 24/11/2026 đã có trong lịch"), "{error}");
+    assert!(
+        error.starts_with("Ngày 24/11/2026 đã có trong lịch"),
+        "{error}"
+    );
     c.screenshot()
         .await
         .map(|png| std::fs::write(screenshots_dir().join("lich-nghi-loi.png"), png).unwrap())

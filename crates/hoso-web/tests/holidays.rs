@@ -59,7 +59,11 @@ async fn page(
         .unwrap_or("")
         .to_string();
     let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&bytes).into_owned(), location)
+    (
+        status,
+        String::from_utf8_lossy(&bytes).into_owned(),
+        location,
+    )
 }
 
 #[tokio::test]
@@ -85,7 +89,9 @@ async fn api_and_page() {
         assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
         assert_eq!(
             bad.error_message(),
-            format!("Dòng {line}: ngày «2027-13-01» không tồn tại hoặc sai định dạng (cần yyyy-mm-dd)")
+            format!(
+                "Dòng {line}: ngày «2027-13-01» không tồn tại hoặc sai định dạng (cần yyyy-mm-dd)"
+            )
         );
         assert_eq!(
             leader.get("/api/v1/holidays/2027").await.body["origin"],
@@ -195,14 +201,21 @@ async fn api_and_page() {
         )
         .await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
-        assert!(html.contains("Dòng 2: ngày «2028-02-31» không tồn tại"), "{html}");
+        assert!(
+            html.contains("Dòng 2: ngày «2028-02-31» không tồn tại"),
+            "{html}"
+        );
         assert!(html.contains("2028-02-31\tholiday\tSai"));
         // The leader cannot post.
         let (status, _, _) = page(
             &leader,
             "POST",
             "/lich-nghi/xoa",
-            &[("nam", "2028"), ("date", "2028-11-24"), ("decision_ref", "X")],
+            &[
+                ("nam", "2028"),
+                ("date", "2028-11-24"),
+                ("decision_ref", "X"),
+            ],
         )
         .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
@@ -210,7 +223,11 @@ async fn api_and_page() {
             &admin,
             "POST",
             "/lich-nghi/xoa",
-            &[("nam", "2028"), ("date", "2028-11-24"), ("decision_ref", "NQ 8")],
+            &[
+                ("nam", "2028"),
+                ("date", "2028-11-24"),
+                ("decision_ref", "NQ 8"),
+            ],
         )
         .await;
         assert_eq!(status, StatusCode::SEE_OTHER);

@@ -104,10 +104,9 @@ impl HolidayCalendar {
             clean(source)?
         );
         let mut parsed = Self::parse_schedule(&line)?;
-        let entry = parsed.pop().ok_or(ScheduleError::MissingColumns {
-            line: 1,
-            found: 0,
-        })?;
+        let entry = parsed
+            .pop()
+            .ok_or(ScheduleError::MissingColumns { line: 1, found: 0 })?;
         let mut entries = self.year_entries(date.year());
         if let Some(existing) = entries.iter().find(|e| e.date == date) {
             return Err(ScheduleError::AlreadyScheduled {
@@ -242,7 +241,10 @@ mod tests {
             .map(|l| format!("{l}\n"))
             .collect();
         let e = c.amend_year(2027, &without).unwrap_err().to_string();
-        assert!(e.contains("Ngày Chiến thắng (30/4)") && e.contains("30/04/2027"), "{e}");
+        assert!(
+            e.contains("Ngày Chiến thắng (30/4)") && e.contains("30/04/2027"),
+            "{e}"
+        );
         assert_eq!(
             c.amend_year(2027, "year\tdate\tkind\tname_vi\tsource\n")
                 .unwrap_err()
@@ -270,7 +272,12 @@ mod tests {
         assert!(back.is_working_day(date!(2026 - 11 - 24)));
         // A computed year becomes scheduled from its computed days.
         let (y27, _) = c
-            .add_day(date!(2027 - 11 - 24), "holiday", "Ngày Văn hóa Việt Nam", "")
+            .add_day(
+                date!(2027 - 11 - 24),
+                "holiday",
+                "Ngày Văn hóa Việt Nam",
+                "",
+            )
             .unwrap();
         assert!(y27.is_scheduled_year(2027));
         assert!(!y27.is_working_day(tet(2027)));

@@ -143,9 +143,7 @@ pub enum ScheduleError {
     EmptyYear { year: i32 },
     #[error("Ngày {date} không có trong lịch nghỉ năm {year}")]
     NotInSchedule { year: i32, date: String },
-    #[error(
-        "Ngày {date} đã có trong lịch («{name}»): xóa ngày đó trước hoặc gửi lại lịch cả năm"
-    )]
+    #[error("Ngày {date} đã có trong lịch («{name}»): xóa ngày đó trước hoặc gửi lại lịch cả năm")]
     AlreadyScheduled { date: String, name: String },
     #[error("Tên hoặc căn cứ không được chứa ký tự tab hay xuống dòng")]
     ControlCharacter,
@@ -363,9 +361,7 @@ impl HolidayCalendar {
 
     /// [`Self::parse_schedule`], keeping the line number of each entry (for messages about a
     /// line that parses but does not fit, e.g. a date of another year).
-    pub fn parse_schedule_lines(
-        text: &str,
-    ) -> Result<Vec<(usize, ScheduleEntry)>, ScheduleError> {
+    pub fn parse_schedule_lines(text: &str) -> Result<Vec<(usize, ScheduleEntry)>, ScheduleError> {
         let date_format = time::macros::format_description!("[year]-[month]-[day]");
         let mut entries = Vec::new();
         let mut seen: HashMap<Date, usize> = HashMap::new();

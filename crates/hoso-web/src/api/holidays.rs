@@ -48,7 +48,9 @@ pub async fn add_day(
     Path(year): Path<i32>,
     ApiJson(input): ApiJson<HolidayDayInput>,
 ) -> ApiResult<Json<HolidayYearView>> {
-    Ok(Json(app.add_holiday_day(&actor, year, input, &client).await?))
+    Ok(Json(
+        app.add_holiday_day(&actor, year, input, &client).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -68,8 +68,10 @@ pub struct DayForm {
 }
 
 fn weekday(iso: &str) -> &'static str {
-    let Ok(d) = time::Date::parse(iso, time::macros::format_description!("[year]-[month]-[day]"))
-    else {
+    let Ok(d) = time::Date::parse(
+        iso,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    ) else {
         return "";
     };
     match d.weekday() {
@@ -218,7 +220,10 @@ pub async fn put_year(
         tsv: f.tsv.replace("\r\n", "\n"),
         decision_ref: f.decision_ref.clone(),
     };
-    match app.put_holiday_year(&page.actor, year, input, &client).await {
+    match app
+        .put_holiday_year(&page.actor, year, input, &client)
+        .await
+    {
         Ok(_) => Ok(back(year, "nam")),
         Err(AppError::BadRequest(m)) => {
             show(
