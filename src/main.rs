@@ -83,6 +83,10 @@ fn spawn_daily_jobs(app: App) {
     let node = format!("{}-{}", std::process::id(), hoso_store::now_ms());
     tokio::spawn(async move {
         loop {
+            // Holiday amendments made on another node take effect here too.
+            if let Err(e) = app.reload_calendar().await {
+                tracing::error!(error = %e, "reloading the holiday calendar failed");
+            }
             match app.run_daily_alerts(&node).await {
                 Ok(Some(n)) => tracing::info!(alerts = n, "daily alerts computed"),
                 Ok(None) => {}
