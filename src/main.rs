@@ -88,16 +88,25 @@ fn demo_password() -> (String, bool) {
     }
 }
 
-/// The daily jobs (alerts): checked every 10 minutes; the database decides which node runs
+/// The daily jobs (alerts, then the e-mail digest): checked every 10 minutes; the database decides which node runs
 /// them, once a day.
 fn spawn_daily_jobs(app: App) {
     let node = format!("{}-{}", std::process::id(), hoso_store::now_ms());
     tokio::spawn(async move {
         loop {
+            // Holiday amendments made on another node take effect here too.
+            if let Err(e) = app.reload_calendar().await {
+                tracing::error!(error = %e, "reloading the holiday calendar failed");
+            }
             match app.run_daily_alerts(&node).await {
                 Ok(Some(n)) => tracing::info!(alerts = n, "daily alerts computed"),
                 Ok(None) => {}
                 Err(e) => tracing::error!(error = %e, "daily alerts failed"),
+            }
+            match app.run_daily_digest(&node).await {
+                Ok(Some(n)) => tracing::info!(sent = n, "daily alert digests sent"),
+                Ok(None) => {}
+                Err(e) => tracing::error!(error = %e, "daily alert digests failed"),
             }
             tokio::time::sleep(std::time::Duration::from_secs(600)).await;
         }

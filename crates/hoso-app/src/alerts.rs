@@ -2,10 +2,7 @@
 //! per account within its scope, and previewed for any date ("what-if").
 
 use hoso_domain::access::Role;
-use hoso_domain::alerts::{AlertConfig, AlertKind, compute_alerts};
-use hoso_domain::calendar::HolidayCalendar;
-use hoso_domain::org::PersonStatus;
-use hoso_domain::record_facts;
+use hoso_domain::alerts::AlertKind;
 use hoso_store::alerts::{self as store, AlertFilter, AlertRow};
 use hoso_store::persons::{self, PersonFilter};
 use hoso_store::{StoreError, org as org_store};
@@ -24,7 +21,7 @@ pub struct AlertView {
     pub unit_name: String,
     /// step_increase_due, beyond_scale_due, retirement_notice, retirement_decision,
     /// probation_ending, appointment_term_ending, contract_ending, discipline_ending,
-    /// two_failing_ratings, record_incomplete, record_stale.
+    /// two_failing_ratings, record_incomplete, record_stale, deadline_overdue.
     pub kind: String,
     pub kind_label: String,
     /// ISO date.
@@ -75,6 +72,7 @@ pub fn kind_label(code: &str) -> &'static str {
         "two_failing_ratings" => "Hai năm liên tiếp không hoàn thành nhiệm vụ",
         "record_incomplete" => "Hồ sơ thiếu thông tin bắt buộc",
         "record_stale" => "Hồ sơ lâu chưa cập nhật",
+        "deadline_overdue" => "Quá hạn cập nhật theo quy định",
         _ => "",
     }
 }
@@ -98,50 +96,33 @@ fn check_kind(kind: &Option<String>) -> AppResult<()> {
     Ok(())
 }
 
-fn date_of_ms(ms: i64) -> Option<time::Date> {
-    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
-        .ok()
-        .map(|t| t.date())
-}
-
 impl App {
     /// Alerts of every person as of `as_of`, computed from the current records. Returns how
     /// many alerts were stored. Each batch of persons is replaced in its own transaction.
     pub async fn compute_all_alerts(&self, as_of: time::Date) -> AppResult<i64> {
-        let calendar = HolidayCalendar::embedded();
-        let config = AlertConfig::default();
-        let schema = self.schemas.latest();
+        // Another node may have amended the holidays since this one started.
+        self.reload_calendar().await?;
         let mut last_id = 0i64;
         let mut stored = 0i64;
         loop {
             let mut conn = self.store.reader().await?;
             let ids = persons::ids_after(&mut conn, last_id, 500).await?;
             let Some(&last) = ids.last() else { break };
-            let mut rows = Vec::new();
-            for &id in &ids {
-                let Some(person) = persons::get(&mut conn, id).await? else {
-                    continue;
-                };
-                let Some(version) = persons::version(&mut conn, id, person.current_version).await?
-                else {
-                    continue;
-                };
-                let doc = self.decode_document(&mut conn, &version).await?;
-                let status = PersonStatus::parse(&person.status).unwrap_or(PersonStatus::Working);
-                let facts =
-                    record_facts::facts(schema, &doc, status, date_of_ms(person.updated_at));
-                for a in compute_alerts(&facts, as_of, &calendar, &config) {
-                    rows.push(AlertRow {
-                        person_id: id,
-                        unit_id: person.unit_id,
-                        kind: kind_code(a.kind),
-                        due: a.due.to_string(),
-                        message: a.message_vi,
-                        legal_basis: a.legal_basis,
-                        computed_for: as_of.to_string(),
-                    });
-                }
-            }
+            let people = self.load_alert_people(&mut conn, &ids).await?;
+            let rows: Vec<AlertRow> = self
+                .alerts_for(&mut conn, &people, as_of)
+                .await?
+                .into_iter()
+                .map(|a| AlertRow {
+                    person_id: a.person_id,
+                    unit_id: a.unit_id,
+                    kind: kind_code(a.alert.kind),
+                    due: a.alert.due.to_string(),
+                    message: a.alert.message_vi,
+                    legal_basis: a.alert.legal_basis,
+                    computed_for: as_of.to_string(),
+                })
+                .collect();
             drop(conn);
             let mut tx = self.store.begin().await?;
             store::replace_for(&mut tx, &ids, &rows).await?;
@@ -293,40 +274,37 @@ impl App {
                 "Phạm vi có {total_people} người, quá {CAP} người cho một lần xem trước: hãy chọn một đơn vị (unit)."
             )));
         }
-        let calendar = HolidayCalendar::embedded();
-        let config = AlertConfig::default();
-        let schema = self.schemas.latest();
+        let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
+        let mut names = std::collections::HashMap::new();
+        let mut unit_names = std::collections::HashMap::new();
+        for p in &people {
+            names.insert(p.id, p.projection.full_name.clone());
+            if let std::collections::hash_map::Entry::Vacant(slot) = unit_names.entry(p.unit_id) {
+                let name = org_store::get(&mut conn, p.unit_id)
+                    .await?
+                    .map(|u| u.name)
+                    .unwrap_or_default();
+                slot.insert(name);
+            }
+        }
         let mut all = Vec::new();
-        for p in people {
-            let Some(version) = persons::version(&mut conn, p.id, p.current_version).await? else {
-                continue;
-            };
-            let doc = self.decode_document(&mut conn, &version).await?;
-            let facts = record_facts::facts(
-                schema,
-                &doc,
-                PersonStatus::Working,
-                date_of_ms(p.updated_at),
-            );
-            let unit_name = org_store::get(&mut conn, p.unit_id)
-                .await?
-                .map(|u| u.name)
-                .unwrap_or_default();
-            for a in compute_alerts(&facts, date, &calendar, &config) {
-                let kind = kind_code(a.kind);
+        for batch in ids.chunks(200) {
+            let loaded = self.load_alert_people(&mut conn, batch).await?;
+            for a in self.alerts_for(&mut conn, &loaded, date).await? {
+                let kind = kind_code(a.alert.kind);
                 if q.kind.as_ref().is_some_and(|k| *k != kind) {
                     continue;
                 }
                 all.push(AlertView {
-                    person_id: p.id,
-                    full_name: p.projection.full_name.clone(),
-                    unit_id: p.unit_id,
-                    unit_name: unit_name.clone(),
+                    person_id: a.person_id,
+                    full_name: names.get(&a.person_id).cloned().unwrap_or_default(),
+                    unit_id: a.unit_id,
+                    unit_name: unit_names.get(&a.unit_id).cloned().unwrap_or_default(),
                     kind_label: kind_label(&kind).to_string(),
                     kind,
-                    due: a.due.to_string(),
-                    message: a.message_vi,
-                    legal_basis: a.legal_basis,
+                    due: a.alert.due.to_string(),
+                    message: a.alert.message_vi,
+                    legal_basis: a.alert.legal_basis,
                 });
             }
         }
@@ -350,7 +328,7 @@ impl App {
 mod tests {
     use super::*;
 
-    const KINDS: [AlertKind; 11] = [
+    const KINDS: [AlertKind; 12] = [
         AlertKind::StepIncreaseDue,
         AlertKind::BeyondScaleDue,
         AlertKind::RetirementNotice,
@@ -362,6 +340,7 @@ mod tests {
         AlertKind::TwoFailingRatings,
         AlertKind::RecordIncomplete,
         AlertKind::RecordStale,
+        AlertKind::DeadlineOverdue,
     ];
 
     #[test]

@@ -9,7 +9,6 @@ use std::io::{Read, Write};
 
 use base64::Engine;
 use hoso_domain::access::AccessLevel;
-use hoso_domain::calendar::HolidayCalendar;
 use hoso_domain::changes::{MANIFEST_FORMAT, Manifest, ManifestItem};
 use hoso_store::approvals::{self as store, BatchRow, ItemRow};
 use hoso_store::{StoreError, audit, persons};
@@ -190,7 +189,8 @@ impl App {
             };
         }
         let today = self.today();
-        let calendar = HolidayCalendar::embedded();
+        // The calendar in force, with the holidays the administrator announced.
+        let calendar = self.calendar();
         let days = calendar.last_working_days_of_month(today.year(), today.month(), n);
         ApprovalWindow {
             open: days.contains(&today),

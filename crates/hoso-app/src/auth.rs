@@ -455,7 +455,11 @@ impl App {
     }
 }
 
-fn actor_from(account: AccountRow, grants: Vec<Grant>, session_hash: Option<String>) -> Actor {
+pub(crate) fn actor_from(
+    account: AccountRow,
+    grants: Vec<Grant>,
+    session_hash: Option<String>,
+) -> Actor {
     Actor {
         account_id: account.id,
         username: account.username,

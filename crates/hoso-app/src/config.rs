@@ -48,6 +48,73 @@ pub struct Config {
     /// A fixed "today" for rehearsals and tests (rules, alerts and the approval window use it;
     /// certificates are always checked against the real clock). `HOSO_FIXED_TODAY`, ISO date.
     pub fixed_today: Option<time::Date>,
+    /// A record not updated for this many days gets a "not updated" alert.
+    /// `HOSO_RECORD_STALE_DAYS`, default 365.
+    pub record_stale_days: i64,
+    /// The daily e-mail digest of alerts; off unless `HOSO_SMTP_HOST` is set.
+    pub smtp: Option<SmtpConfig>,
+}
+
+/// How to reach the mail relay for the daily digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtpConfig {
+    /// `HOSO_SMTP_HOST`.
+    pub host: String,
+    /// `HOSO_SMTP_PORT`, default 25 (`none`), 587 (`starttls`) or 465 (`tls`).
+    pub port: u16,
+    /// Sender address, `HOSO_SMTP_FROM` (required with a host).
+    pub from: String,
+    /// `HOSO_SMTP_TLS`: `none` (a local relay), `starttls` (default) or `tls`.
+    pub tls: SmtpTls,
+    /// `HOSO_SMTP_USERNAME` / `HOSO_SMTP_PASSWORD`, when the relay wants a login.
+    pub username: Option<String>,
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    None,
+    StartTls,
+    Tls,
+}
+
+impl SmtpConfig {
+    fn from_env() -> Result<Option<SmtpConfig>, String> {
+        let Ok(host) = std::env::var("HOSO_SMTP_HOST") else {
+            return Ok(None);
+        };
+        let tls = match std::env::var("HOSO_SMTP_TLS").as_deref() {
+            Err(_) | Ok("starttls") => SmtpTls::StartTls,
+            Ok("none") => SmtpTls::None,
+            Ok("tls") => SmtpTls::Tls,
+            Ok(other) => {
+                return Err(format!(
+                    "HOSO_SMTP_TLS «{other}» không hợp lệ (chấp nhận: none, starttls, tls)"
+                ));
+            }
+        };
+        let port = match std::env::var("HOSO_SMTP_PORT") {
+            Ok(v) => v
+                .parse()
+                .map_err(|_| "HOSO_SMTP_PORT phải là số cổng (1–65535)".to_string())?,
+            Err(_) => match tls {
+                SmtpTls::None => 25,
+                SmtpTls::StartTls => 587,
+                SmtpTls::Tls => 465,
+            },
+        };
+        let from = std::env::var("HOSO_SMTP_FROM").map_err(|_| {
+            "HOSO_SMTP_FROM (địa chỉ gửi thư) là bắt buộc khi đặt HOSO_SMTP_HOST".to_string()
+        })?;
+        Ok(Some(SmtpConfig {
+            host,
+            port,
+            from,
+            tls,
+            username: std::env::var("HOSO_SMTP_USERNAME").ok(),
+            password: std::env::var("HOSO_SMTP_PASSWORD").ok(),
+        }))
+    }
 }
 
 impl Default for Config {
@@ -71,6 +138,8 @@ impl Default for Config {
             trusted_roots_file: None,
             approval_window_days: 5,
             fixed_today: None,
+            record_stale_days: 365,
+            smtp: None,
         }
     }
 }
@@ -151,6 +220,14 @@ impl Config {
                     .map_err(|_| "HOSO_FIXED_TODAY phải là ngày dạng YYYY-MM-DD".to_string())?,
             );
         }
+        if let Ok(v) = std::env::var("HOSO_RECORD_STALE_DAYS") {
+            c.record_stale_days = v
+                .parse()
+                .ok()
+                .filter(|d: &i64| *d > 0)
+                .ok_or_else(|| "HOSO_RECORD_STALE_DAYS phải là số ngày dương".to_string())?;
+        }
+        c.smtp = SmtpConfig::from_env()?;
         Ok(c)
     }
 }

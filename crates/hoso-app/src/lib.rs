@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod alert_sources;
 pub mod alerts;
 pub mod approvals;
 pub mod attachments;
@@ -15,8 +16,10 @@ pub mod config;
 pub mod crypto;
 pub mod deadlines;
 pub mod demo;
+pub mod digest;
 pub mod error;
 pub mod export;
+pub mod holidays;
 pub mod org;
 pub mod records;
 pub mod rotation;
@@ -95,6 +98,8 @@ pub struct App {
     pub(crate) deadline_rules: Arc<hoso_domain::deadlines::RuleSet>,
     pub(crate) attachments: attachments::AttachmentStore,
     pub(crate) trusted_roots: Arc<Vec<openssl::x509::X509>>,
+    /// The working-day calendar in force, replaced after each holiday amendment.
+    pub(crate) calendar: Arc<RwLock<Arc<hoso_domain::calendar::HolidayCalendar>>>,
 }
 
 /// The keys in force: the configured key, plus older ones found beside the key file (an
@@ -184,6 +189,9 @@ impl App {
         let items = hoso_store::catalogs::all_active(&mut conn).await?;
         drop(conn);
         let catalogs = Catalogs::from_items(items);
+        let mut conn = store.reader().await?;
+        let calendar = holidays::load_calendar(&mut conn).await?;
+        drop(conn);
         Ok(App {
             store,
             config: Arc::new(config),
@@ -194,6 +202,7 @@ impl App {
             deadline_rules: Arc::new(deadline_rules),
             attachments,
             trusted_roots: Arc::new(trusted_roots),
+            calendar: Arc::new(RwLock::new(Arc::new(calendar))),
         })
     }
 

@@ -27,6 +27,9 @@ pub enum AlertKind {
     TwoFailingRatings,
     RecordIncomplete,
     RecordStale,
+    /// A deadline rule in force says the record should have been done by now
+    /// ([`crate::late`]; change requests past their deadline use it too).
+    DeadlineOverdue,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,6 +11,7 @@ pub mod career;
 pub mod catalog;
 pub mod changes;
 pub mod deadlines;
+pub mod late;
 pub mod national_id;
 pub mod org;
 pub mod password_policy;

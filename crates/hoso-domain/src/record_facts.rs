@@ -6,8 +6,9 @@ use time::{Date, Month};
 
 use crate::alerts::{PersonFacts, PersonStatus};
 use crate::career::{
-    Discipline, DisciplineForm, PersonCategory, Rating, SalaryGroup, SalaryPosition,
+    Discipline, DisciplineForm, PersonCategory, ProbationTrack, Rating, SalaryGroup, SalaryPosition,
 };
+use crate::late::{RecordTimeline, StatusEvent};
 use crate::national_id::Gender;
 use crate::org;
 use crate::salary::{SalaryTable, SalaryTables, salary_group_of};
@@ -95,6 +96,114 @@ fn rating(code: &str) -> Option<Rating> {
     })
 }
 
+/// The percentage of pay a person on probation receives: 85% of the first step of the title
+/// they were recruited to (NĐ 115/2020 Điều 23 khoản 1 for viên chức; the same for công chức
+/// under NĐ 138/2020 Điều 22). TT 06/2023 records it in "Phần trăm hưởng" (mục 30.1), so a
+/// record showing 85% there is a record of someone on probation.
+pub const PROBATION_PAY_PERCENT: u64 = 85;
+
+/// The probation track of a title: for viên chức by the training level the title requires —
+/// its salary group under NĐ 204/2004 (A1 university, A0 college, B intermediate), doctors
+/// (chức danh bác sĩ V.08.01, V.08.02) apart; for công chức by type (A1 and above: loại C,
+/// below: loại D). Cadres and contract workers have no probation.
+pub fn probation_track(category: PersonCategory, rank_code: &str) -> Option<ProbationTrack> {
+    let code = rank_code.trim();
+    let group = salary_group_of(code)?;
+    let g = group.group.to_uppercase();
+    match category {
+        PersonCategory::PublicEmployee => {
+            if code.starts_with("V.08.01.") || code.starts_with("V.08.02.") {
+                Some(ProbationTrack::PublicEmployeeDoctor)
+            } else if g.starts_with("A1") || g.starts_with("A2") || g.starts_with("A3") {
+                Some(ProbationTrack::PublicEmployeeUniversity)
+            } else if g.starts_with("A0") {
+                Some(ProbationTrack::PublicEmployeeCollege)
+            } else {
+                Some(ProbationTrack::PublicEmployeeIntermediate)
+            }
+        }
+        PersonCategory::CivilServant => {
+            if g.starts_with("A1") || g.starts_with("A2") || g.starts_with("A3") {
+                Some(ProbationTrack::CivilServantTypeC)
+            } else {
+                Some(ProbationTrack::CivilServantTypeD)
+            }
+        }
+        PersonCategory::Cadre | PersonCategory::ContractWorker => None,
+    }
+}
+
+/// The probation of a record: on probation when "Phần trăm hưởng" is 85%; it started on the
+/// effective date of the latest recruitment event (tuyển dụng), or else on the first
+/// recruitment date (ngày được tuyển dụng lần đầu).
+pub fn probation(doc: &RecordDoc, category: PersonCategory) -> Option<(ProbationTrack, Date)> {
+    let percent = get(doc, "salary", "salary_percent")?;
+    let percent = percent.as_u64().or_else(|| {
+        percent
+            .as_f64()
+            .filter(|p| p.fract() == 0.0)
+            .map(|p| p as u64)
+    })?;
+    if percent != PROBATION_PAY_PERCENT {
+        return None;
+    }
+    let track = probation_track(category, text(doc, "salary", "rank_or_title_code")?)?;
+    let recruited = rows(doc, "personnel_events")
+        .filter(|r| r.get("event_type").and_then(Value::as_str) == Some("tuyen_dung"))
+        .filter_map(|r| r.get("effective_date")?.as_str().and_then(parse_date))
+        .max();
+    let start = recruited.or_else(|| date(doc, "recruitment", "first_recruitment_date"))?;
+    Some((track, start))
+}
+
+/// Retirements and resignations the record shows (personnel events).
+pub fn status_events(doc: &RecordDoc) -> Vec<StatusEvent> {
+    rows(doc, "personnel_events")
+        .filter_map(|r| {
+            let kind = r.get("event_type")?.as_str()?;
+            if kind != "nghi_huu" && kind != "thoi_viec" {
+                return None;
+            }
+            Some(StatusEvent {
+                event_type: kind.to_string(),
+                decision_date: r
+                    .get("decision_date")
+                    .and_then(Value::as_str)
+                    .and_then(parse_date),
+                effective_date: r.get("effective_date")?.as_str().and_then(parse_date)?,
+            })
+        })
+        .collect()
+}
+
+/// The timeline of a record for the deadline rules ([`crate::late`]).
+pub fn timeline(
+    schema: &RecordSchema,
+    doc: &RecordDoc,
+    status: org::PersonStatus,
+    record_created: Option<Date>,
+    account_created: Option<Date>,
+) -> RecordTimeline {
+    RecordTimeline {
+        record_created,
+        joined: date(doc, "recruitment", "current_agency_join_date"),
+        account_created,
+        required_fields_missing: required_fields_missing(schema, doc),
+        status_events: status_events(doc),
+        status: Some(person_status(status)),
+    }
+}
+
+fn person_status(status: org::PersonStatus) -> PersonStatus {
+    match status {
+        org::PersonStatus::Working => PersonStatus::Active,
+        org::PersonStatus::Retired => PersonStatus::Retired,
+        org::PersonStatus::Resigned => PersonStatus::Resigned,
+        org::PersonStatus::Deceased => PersonStatus::Deceased,
+        org::PersonStatus::TransferredOut => PersonStatus::TransferredOut,
+    }
+}
+
 /// Required fields (of non-repeating sections) left empty.
 pub fn required_fields_missing(schema: &RecordSchema, doc: &RecordDoc) -> u32 {
     schema
@@ -164,17 +273,11 @@ pub fn facts(
         salary,
         disciplines,
         ratings,
-        probation: None,
+        probation: probation(doc, category),
         probation_excluded_days: 0,
         appointment_date,
         contract_end: date(doc, "contract", "contract_end_date"),
-        status: match status {
-            org::PersonStatus::Working => PersonStatus::Active,
-            org::PersonStatus::Retired => PersonStatus::Retired,
-            org::PersonStatus::Resigned => PersonStatus::Resigned,
-            org::PersonStatus::Deceased => PersonStatus::Deceased,
-            org::PersonStatus::TransferredOut => PersonStatus::TransferredOut,
-        },
+        status: person_status(status),
         required_fields_missing: required_fields_missing(schema, doc),
         last_update,
     }
@@ -266,5 +369,86 @@ mod tests {
         let kinds: Vec<AlertKind> = alerts.iter().map(|a| a.kind).collect();
         assert!(kinds.contains(&AlertKind::TwoFailingRatings), "{kinds:?}");
         assert!(kinds.contains(&AlertKind::RecordIncomplete), "{kinds:?}");
+    }
+
+    #[test]
+    fn probation_is_read_from_the_trainee_pay_and_the_recruitment_event() {
+        let schema = SchemaSet::embedded().latest();
+        let mut doc = sample_record();
+        // The sample is a civil servant at 100%: not on probation.
+        let f = facts(schema, &doc, org::PersonStatus::Working, None);
+        assert_eq!(f.probation, None);
+        // A viên chức recruited as bác sĩ (hạng III), paid 85%, recruitment effective 05/01/2026.
+        doc["identity"]["personnel_category"] = json!("public_employee");
+        doc["salary"]["rank_or_title_code"] = json!("V.08.01.03");
+        doc["salary"]["salary_percent"] = json!(85);
+        doc["personnel_events"] = json!([
+            {"event_type": "tuyen_dung", "decision_date": "2025-12-20", "effective_date": "2026-01-05"},
+            {"event_type": "bo_nhiem", "effective_date": "2026-02-01"}
+        ]);
+        let f = facts(schema, &doc, org::PersonStatus::Working, None);
+        assert_eq!(
+            f.probation,
+            Some((ProbationTrack::PublicEmployeeDoctor, date!(2026 - 01 - 05)))
+        );
+        // 9 months for a doctor (NĐ 85/2023): ends 05/10/2026; alert from 30 days before.
+        let alerts = compute_alerts(
+            &f,
+            date!(2026 - 09 - 10),
+            &HolidayCalendar::embedded(),
+            &AlertConfig::default(),
+        );
+        let p = alerts
+            .iter()
+            .find(|a| a.kind == AlertKind::ProbationEnding)
+            .expect("probation alert");
+        assert_eq!(p.due, date!(2026 - 10 - 05));
+        assert!(p.legal_basis.contains("NĐ 85/2023"), "{}", p.legal_basis);
+        // Without a recruitment event, the first recruitment date starts it.
+        doc["personnel_events"] = json!([]);
+        doc["recruitment"]["first_recruitment_date"] = json!("2026-02-02");
+        let f = facts(schema, &doc, org::PersonStatus::Working, None);
+        assert_eq!(f.probation.map(|p| p.1), Some(date!(2026 - 02 - 02)));
+        // Tracks by the title's group.
+        use PersonCategory::*;
+        assert_eq!(
+            probation_track(PublicEmployee, "V.07.01.03"),
+            Some(ProbationTrack::PublicEmployeeUniversity)
+        );
+        assert_eq!(
+            probation_track(CivilServant, "01.003"),
+            Some(ProbationTrack::CivilServantTypeC)
+        );
+        assert_eq!(probation_track(Cadre, "01.003"), None);
+        assert_eq!(probation_track(CivilServant, "nope"), None);
+    }
+
+    #[test]
+    fn the_timeline_shows_joining_and_status_events() {
+        let schema = SchemaSet::embedded().latest();
+        let mut doc = sample_record();
+        doc["personnel_events"] = json!([
+            {"event_type": "tuyen_dung", "effective_date": "2008-09-01"},
+            {"event_type": "nghi_huu", "decision_date": "2026-03-02", "effective_date": "2026-07-01"},
+            {"event_type": "thoi_viec", "effective_date": "bad"}
+        ]);
+        let t = timeline(
+            schema,
+            &doc,
+            org::PersonStatus::Working,
+            Some(date!(2026 - 01 - 02)),
+            None,
+        );
+        assert_eq!(t.joined, Some(date!(2008 - 09 - 01)));
+        assert_eq!(t.record_created, Some(date!(2026 - 01 - 02)));
+        assert_eq!(
+            t.status_events,
+            vec![StatusEvent {
+                event_type: "nghi_huu".into(),
+                decision_date: Some(date!(2026 - 03 - 02)),
+                effective_date: date!(2026 - 07 - 01),
+            }]
+        );
+        assert_eq!(t.status, Some(PersonStatus::Active));
     }
 }

@@ -204,3 +204,27 @@ pub async fn release_job(conn: &mut AnyConnection, name: &str, owner: &str) -> S
     .await?;
     Ok(())
 }
+
+/// For each of `person_ids`: when the record was created and when the person's own account was
+/// (the first one; `None` without an account), in ms — the triggers of the deadline rules.
+pub async fn creation_times(
+    conn: &mut AnyConnection,
+    person_ids: &[i64],
+) -> StoreResult<std::collections::HashMap<i64, (i64, Option<i64>)>> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in person_ids.chunks(500) {
+        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+        let sql = format!(
+            "SELECT p.id, p.created_at, (SELECT MIN(a.created_at) FROM accounts a WHERE a.person_id = p.id) \
+             FROM persons p WHERE p.id IN ({})",
+            list.join(",")
+        );
+        for r in sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&mut *conn)
+            .await?
+        {
+            out.insert(r.get::<i64, _>(0), (r.get(1), r.get(2)));
+        }
+    }
+    Ok(out)
+}

@@ -16,6 +16,8 @@ pub mod approvals;
 pub mod audit;
 pub mod bulk;
 pub mod catalogs;
+pub mod digest;
+pub mod holidays;
 pub mod migrate;
 pub mod org;
 pub mod persons;

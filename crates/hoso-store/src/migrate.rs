@@ -57,6 +57,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 8,
+        name: "holidays_digest",
+        common: include_str!("../migrations/0008_holidays_digest.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {

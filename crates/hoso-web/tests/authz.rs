@@ -361,6 +361,24 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
             anonymous: 401,
         },
     );
+    // Everyone sets their own address for the daily digest.
+    t.insert(("get", "/api/v1/me/email"), any_signed_in(200));
+    t.insert(("put", "/api/v1/me/email"), any_signed_in(200));
+    // Holiday schedule: everyone reads it; only the system administrator amends it.
+    t.insert(("get", "/api/v1/holidays/{year}"), any_signed_in(200));
+    let amend_holidays = Rule {
+        system_admin: (200, 200),
+        unit_admin: (403, 403),
+        viewer: (403, 403),
+        individual: (403, 403),
+        anonymous: 401,
+    };
+    t.insert(("put", "/api/v1/holidays/{year}"), amend_holidays);
+    t.insert(("post", "/api/v1/holidays/{year}/days"), amend_holidays);
+    t.insert(
+        ("delete", "/api/v1/holidays/{year}/days/{date}"),
+        amend_holidays,
+    );
     t.insert(
         ("get", "/api/v1/audit"),
         Rule {
@@ -847,6 +865,48 @@ impl World {
                 json!({"signature": "bm90IGEgc2lnbmF0dXJl", "override_window": true}),
             ),
             ("post", "/api/v1/packages/verify") => (path.into(), json!({"not": "a zip"})),
+            ("put", "/api/v1/me/email") => {
+                (path.into(), json!({"email": format!("tk{n}@example.vn")}))
+            }
+            ("get", "/api/v1/holidays/{year}") => ("/api/v1/holidays/2027".into(), Value::Null),
+            ("put", "/api/v1/holidays/{year}") => {
+                let year = 2100 + (n % 50) as i32;
+                let tsv = hoso_domain::calendar::schedule_to_tsv(
+                    &hoso_domain::calendar::HolidayCalendar::embedded().year_entries(year),
+                );
+                (
+                    format!("/api/v1/holidays/{year}"),
+                    json!({"tsv": tsv, "decision_ref": "TB 12/TB-BNV"}),
+                )
+            }
+            ("post", "/api/v1/holidays/{year}/days") => {
+                // A mid-June day of a far year: never a holiday, different for every call.
+                let year = 2100 + (n % 50);
+                let day = 1 + (n / 50) % 28;
+                (
+                    format!("/api/v1/holidays/{year}/days"),
+                    json!({"date": format!("{year}-06-{day:02}"), "kind": "holiday",
+                           "name": format!("Ngày nghỉ thử {n}"), "decision_ref": "TB 13/TB-BNV"}),
+                )
+            }
+            ("delete", "/api/v1/holidays/{year}/days/{date}") => {
+                let year = 2100 + (n % 50);
+                let day = 1 + (n / 50) % 28;
+                let date = format!("{year}-07-{day:02}");
+                let r = self
+                    .admin
+                    .post(
+                        &format!("/api/v1/holidays/{year}/days"),
+                        json!({"date": date, "kind": "holiday", "name": format!("Ngày nghỉ thử {n}"),
+                               "decision_ref": "TB 14/TB-BNV"}),
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+                (
+                    format!("/api/v1/holidays/{year}/days/{date}?decision_ref=TB%2015"),
+                    Value::Null,
+                )
+            }
             // Routes without parameters or body.
             (_, p) if !p.contains('{') => (p.to_string(), Value::Null),
             _ => {

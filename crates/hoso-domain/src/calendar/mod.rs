@@ -19,6 +19,7 @@
 //! Ngày Văn hóa Việt Nam (24/11) is *not* a statutory holiday yet (rules.md §F1): add it through
 //! the schedule once the law changes.
 
+mod amend;
 pub mod lunar;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -28,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use time::{Date, Duration, Month, Weekday};
 
+pub use amend::{COMPUTED_SOURCE, TSV_HEADER, schedule_to_tsv};
 pub use lunar::{LunarDate, hung_kings_day, lunar_to_solar, solar_to_lunar, tet};
 
 /// The official schedules embedded in the binary (2024–2026 as announced).
@@ -131,6 +133,20 @@ pub enum ScheduleError {
         date: String,
         kind: &'static str,
     },
+    #[error("Dòng {line}: ngày {date} không thuộc năm {expected} đang sửa")]
+    WrongYear {
+        line: usize,
+        expected: i32,
+        date: String,
+    },
+    #[error("Lịch năm {year} không có dòng nào: mỗi năm phải liệt kê đủ mọi ngày nghỉ")]
+    EmptyYear { year: i32 },
+    #[error("Ngày {date} không có trong lịch nghỉ năm {year}")]
+    NotInSchedule { year: i32, date: String },
+    #[error("Ngày {date} đã có trong lịch («{name}»): xóa ngày đó trước hoặc gửi lại lịch cả năm")]
+    AlreadyScheduled { date: String, name: String },
+    #[error("Tên hoặc căn cứ không được chứa ký tự tab hay xuống dòng")]
+    ControlCharacter,
     #[error(
         "Năm {year}: lịch chính thức thiếu ngày lễ luật định «{name}» ({date}); mỗi năm trong lịch phải liệt kê đủ mọi ngày nghỉ"
     )]
@@ -337,6 +353,15 @@ impl HolidayCalendar {
     /// A first line starting with `year` is a header; empty lines and lines starting with `#`
     /// are ignored. Line numbers in errors count every line of `text`, from 1.
     pub fn parse_schedule(text: &str) -> Result<Vec<ScheduleEntry>, ScheduleError> {
+        Ok(Self::parse_schedule_lines(text)?
+            .into_iter()
+            .map(|(_, e)| e)
+            .collect())
+    }
+
+    /// [`Self::parse_schedule`], keeping the line number of each entry (for messages about a
+    /// line that parses but does not fit, e.g. a date of another year).
+    pub fn parse_schedule_lines(text: &str) -> Result<Vec<(usize, ScheduleEntry)>, ScheduleError> {
         let date_format = time::macros::format_description!("[year]-[month]-[day]");
         let mut entries = Vec::new();
         let mut seen: HashMap<Date, usize> = HashMap::new();
@@ -404,12 +429,15 @@ impl HolidayCalendar {
                 });
             }
             seen.insert(date, line);
-            entries.push(ScheduleEntry {
-                date,
-                kind,
-                name: cols[3].to_string(),
-                source: cols.get(4).map(|s| s.to_string()).unwrap_or_default(),
-            });
+            entries.push((
+                line,
+                ScheduleEntry {
+                    date,
+                    kind,
+                    name: cols[3].to_string(),
+                    source: cols.get(4).map(|s| s.to_string()).unwrap_or_default(),
+                },
+            ));
         }
         Ok(entries)
     }

@@ -7,6 +7,8 @@ pub mod audit;
 pub mod auth;
 pub mod catalogs;
 pub mod changes;
+pub mod digest;
+pub mod holidays;
 pub mod org;
 pub mod persons;
 
@@ -64,6 +66,10 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(catalogs::put))
         .routes(routes!(catalogs::retire))
         .routes(routes!(persons::version))
+        .routes(routes!(holidays::year, holidays::put_year))
+        .routes(routes!(holidays::add_day))
+        .routes(routes!(holidays::remove_day))
+        .routes(routes!(digest::get, digest::put))
         .routes(routes!(changes::mine, changes::create))
         .routes(routes!(changes::get, changes::save))
         .routes(routes!(changes::submit))

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::{Layout, PageActor, PageError, PageResult, format, render};
 
 /// Every kind, for the filter.
-const KINDS: [&str; 11] = [
+const KINDS: [&str; 12] = [
     "step_increase_due",
     "beyond_scale_due",
     "retirement_notice",
@@ -25,6 +25,7 @@ const KINDS: [&str; 11] = [
     "two_failing_ratings",
     "record_incomplete",
     "record_stale",
+    "deadline_overdue",
 ];
 
 #[derive(Debug, Default, Deserialize)]

@@ -15,6 +15,7 @@ mod audit;
 mod auth;
 mod changes;
 pub mod format;
+mod holidays;
 mod home;
 mod org;
 mod person_new;
@@ -79,6 +80,9 @@ pub fn router(upload_limit: usize) -> Router<App> {
             "/ho-so/{id}/sua/{section}",
             get(record::edit_form).post(record::edit_submit),
         )
+        .route(holidays::PATH, get(holidays::page).post(holidays::put_year))
+        .route("/lich-nghi/them", post(holidays::add_day))
+        .route("/lich-nghi/xoa", post(holidays::remove_day))
         .route(assets::HTMX_PATH, get(assets::htmx))
         .route("/doi-mat-khau/kiem-tra", post(account::password_check))
         .route("/tai-khoan", get(account::overview))

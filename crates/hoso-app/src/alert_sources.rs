@@ -1,0 +1,156 @@
+//! Where alerts come from. The daily job and the what-if preview load people in batches
+//! ([`AlertPerson`]) and ask [`App::alerts_for`] for the alerts of the batch as of a day; the
+//! job stores them per person (replacing that person's earlier alerts), the preview shows them.
+//!
+//! Each source is one function over the batch. To add one — e.g. change requests waiting for
+//! verification or approval past their deadline — write
+//! `async fn source(app: &App, conn: &mut AnyConnection, people: &[AlertPerson], as_of: Date,
+//! calendar: &HolidayCalendar) -> AppResult<Vec<PersonAlert>>` (use
+//! [`AlertKind::DeadlineOverdue`], the rule's name in the message, its legal basis and id in
+//! `legal_basis`) and call it in [`App::alerts_for`]. Nothing else changes: storage, scope,
+//! listing, counts, export and the e-mail digest take every stored alert.
+
+use hoso_domain::alerts::{Alert, AlertConfig, compute_alerts};
+use hoso_domain::calendar::HolidayCalendar;
+use hoso_domain::late::late_alerts;
+use hoso_domain::org::PersonStatus;
+use hoso_domain::record_facts;
+use hoso_domain::schema::RecordDoc;
+use hoso_store::alerts::creation_times;
+use hoso_store::{AnyConnection, persons};
+use time::Date;
+
+use crate::{App, AppResult};
+
+/// One person of a batch, with the current record decoded.
+pub struct AlertPerson {
+    pub id: i64,
+    pub unit_id: i64,
+    pub status: PersonStatus,
+    pub doc: RecordDoc,
+    /// When the record last changed.
+    pub updated: Option<Date>,
+    /// When the record was created.
+    pub created: Option<Date>,
+    /// When the person's own account was created (`None`: no account).
+    pub account_created: Option<Date>,
+}
+
+/// An alert about one person.
+pub struct PersonAlert {
+    pub person_id: i64,
+    pub unit_id: i64,
+    pub alert: Alert,
+}
+
+pub(crate) fn date_of_ms(ms: i64) -> Option<Date> {
+    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+        .ok()
+        .map(|t| {
+            t.to_offset(time::UtcOffset::from_hms(7, 0, 0).expect("valid offset"))
+                .date()
+        })
+}
+
+impl App {
+    /// The alert windows and rules, with the configured staleness limit.
+    pub(crate) fn alert_config(&self) -> AlertConfig {
+        AlertConfig {
+            stale_after_days: self.config.record_stale_days,
+            ..AlertConfig::default()
+        }
+    }
+
+    /// Loads `ids` (skipping ids that no longer exist) with their current records.
+    pub(crate) async fn load_alert_people(
+        &self,
+        conn: &mut AnyConnection,
+        ids: &[i64],
+    ) -> AppResult<Vec<AlertPerson>> {
+        let times = creation_times(conn, ids).await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let Some(person) = persons::get(conn, id).await? else {
+                continue;
+            };
+            let Some(version) = persons::version(conn, id, person.current_version).await? else {
+                continue;
+            };
+            let doc = self.decode_document(conn, &version).await?;
+            let (created, account) = times.get(&id).copied().unwrap_or((person.updated_at, None));
+            out.push(AlertPerson {
+                id,
+                unit_id: person.unit_id,
+                status: PersonStatus::parse(&person.status).unwrap_or(PersonStatus::Working),
+                doc,
+                updated: date_of_ms(person.updated_at),
+                created: date_of_ms(created),
+                account_created: account.and_then(date_of_ms),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Every alert of `people` as of `as_of`, from every source, with the calendar in force.
+    pub(crate) async fn alerts_for(
+        &self,
+        _conn: &mut AnyConnection,
+        people: &[AlertPerson],
+        as_of: Date,
+    ) -> AppResult<Vec<PersonAlert>> {
+        let calendar = self.calendar();
+        let mut out = record_alerts(self, people, as_of, &calendar);
+        out.extend(deadline_alerts(self, people, as_of, &calendar));
+        Ok(out)
+    }
+}
+
+/// Source 1: the HR rules over the record's facts (step increase, retirement, probation…,
+/// incomplete and stale records).
+fn record_alerts(
+    app: &App,
+    people: &[AlertPerson],
+    as_of: Date,
+    calendar: &HolidayCalendar,
+) -> Vec<PersonAlert> {
+    let schema = app.schemas.latest();
+    let config = app.alert_config();
+    people
+        .iter()
+        .flat_map(|p| {
+            let facts = record_facts::facts(schema, &p.doc, p.status, p.updated);
+            compute_alerts(&facts, as_of, calendar, &config)
+                .into_iter()
+                .map(|alert| PersonAlert {
+                    person_id: p.id,
+                    unit_id: p.unit_id,
+                    alert,
+                })
+        })
+        .collect()
+}
+
+/// Source 2: the deadline rules in force that a record can show to be late (data entry after
+/// joining, the person's account, status changes).
+fn deadline_alerts(
+    app: &App,
+    people: &[AlertPerson],
+    as_of: Date,
+    calendar: &HolidayCalendar,
+) -> Vec<PersonAlert> {
+    let schema = app.schemas.latest();
+    people
+        .iter()
+        .flat_map(|p| {
+            let timeline =
+                record_facts::timeline(schema, &p.doc, p.status, p.created, p.account_created);
+            late_alerts(&timeline, as_of, calendar, &app.deadline_rules)
+                .into_iter()
+                .map(|alert| PersonAlert {
+                    person_id: p.id,
+                    unit_id: p.unit_id,
+                    alert,
+                })
+        })
+        .collect()
+}

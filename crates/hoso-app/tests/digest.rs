@@ -1,0 +1,242 @@
+//! The daily e-mail digest, sent to a tiny SMTP sink this test starts on 127.0.0.1: one message
+//! per account with an address, in Vietnamese, with the counts and the top items of its scope;
+//! sent once a day however many nodes ask — on every database.
+
+use std::sync::{Arc, Mutex};
+
+use hoso_app::config::{SmtpConfig, SmtpTls};
+use hoso_app::digest::EmailInput;
+use hoso_app::records::CreatePerson;
+use hoso_app::{App, AppError, ClientInfo, Config};
+use hoso_domain::schema::fixtures::sample_record;
+use hoso_store::testing::{TestDb, databases};
+use serde_json::json;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+const PASSWORD: &str = "Mat-khau-2026!";
+
+/// What the sink received: (RCPT TO addresses, the DATA text).
+type Inbox = Arc<Mutex<Vec<(Vec<String>, String)>>>;
+
+/// A minimal SMTP server (RFC 5321 without extensions): enough for a client sending plain
+/// mail. Returns its port and what it receives.
+async fn smtp_sink() -> (u16, Inbox) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let inbox: Inbox = Arc::default();
+    let store = inbox.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((socket, _)) = listener.accept().await else {
+                return;
+            };
+            let store = store.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 sink ESMTP\r\n").await.unwrap();
+                let mut rcpt = Vec::new();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let upper = line.to_ascii_uppercase();
+                    let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                        b"250 sink\r\n"
+                    } else if upper.starts_with("MAIL FROM") {
+                        rcpt.clear();
+                        b"250 OK\r\n"
+                    } else if upper.starts_with("RCPT TO") {
+                        rcpt.push(line[8..].trim().trim_matches(['<', '>']).to_string());
+                        b"250 OK\r\n"
+                    } else if upper == "DATA" {
+                        write.write_all(b"354 end with .\r\n").await.unwrap();
+                        let mut data = String::new();
+                        while let Ok(Some(l)) = lines.next_line().await {
+                            if l == "." {
+                                break;
+                            }
+                            data.push_str(l.strip_prefix('.').unwrap_or(&l));
+                            data.push_str("\r\n");
+                        }
+                        store.lock().unwrap().push((rcpt.clone(), data));
+                        b"250 queued\r\n"
+                    } else if upper == "QUIT" {
+                        write.write_all(b"221 bye\r\n").await.ok();
+                        return;
+                    } else {
+                        b"250 OK\r\n"
+                    };
+                    write.write_all(reply).await.unwrap();
+                }
+            });
+        }
+    });
+    (port, inbox)
+}
+
+fn config(db: &TestDb, port: u16) -> Config {
+    Config {
+        database_url: db.url.clone(),
+        key_file: db.dir.path().join("hoso.key"),
+        smtp: Some(SmtpConfig {
+            host: "127.0.0.1".into(),
+            port,
+            from: "Hồ sơ cán bộ <hoso@sonoivu.example.vn>".into(),
+            tls: SmtpTls::None,
+            username: None,
+            password: None,
+        }),
+        deadline_preset: "lai-chau-2024".into(),
+        ..Config::default()
+    }
+}
+
+#[tokio::test]
+async fn each_account_with_an_address_gets_one_digest_a_day() {
+    for db in databases().await {
+        let (port, inbox) = smtp_sink().await;
+        let app = App::start(config(&db, port)).await.unwrap();
+        app.seed_demo(3, PASSWORD, &|_, _| {}).await.unwrap();
+        let client = ClientInfo::default();
+        let admin = app.login("admin", PASSWORD, None, &client).await.unwrap().1;
+        let leader = app
+            .login("lanhdao", PASSWORD, None, &client)
+            .await
+            .unwrap()
+            .1;
+
+        // A person whose record shows a retirement not yet put into the status, and who is
+        // due a retirement notice: alerts the digest must list.
+        let unit_id = app
+            .list_persons(&admin, Default::default())
+            .await
+            .unwrap()
+            .items[0]
+            .unit_id;
+        let mut record = sample_record();
+        record["general"]["citizen_id_number"] = json!("020170007777");
+        record["general"]["date_of_birth"] = json!("1970-06-15");
+        record["general"]["birth_full_name"] = json!("TRẦN THỊ THƯ");
+        record["personnel_events"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"event_type": "nghi_huu", "decision_date": "2026-06-15", "effective_date": "2026-07-01"}));
+        app.create_person(
+            &admin,
+            CreatePerson {
+                unit_id,
+                status: None,
+                record,
+                note: None,
+            },
+            &client,
+        )
+        .await
+        .unwrap();
+
+        // Addresses: a bad one is refused; the administrator and the leader set theirs.
+        let bad = app
+            .set_own_email(
+                &admin,
+                EmailInput {
+                    email: Some("khong-phai-dia-chi".into()),
+                },
+                &client,
+            )
+            .await;
+        assert!(
+            matches!(&bad, Err(AppError::BadRequest(m)) if m == "Địa chỉ thư điện tử «khong-phai-dia-chi» không hợp lệ."),
+            "{bad:?}"
+        );
+        let view = app
+            .set_own_email(
+                &admin,
+                EmailInput {
+                    email: Some(" quantri@sonoivu.example.vn ".into()),
+                },
+                &client,
+            )
+            .await
+            .unwrap();
+        assert_eq!(view.email.as_deref(), Some("quantri@sonoivu.example.vn"));
+        assert!(view.digest_enabled);
+        app.set_own_email(
+            &leader,
+            EmailInput {
+                email: Some("lanhdao@ubnd.example.vn".into()),
+            },
+            &client,
+        )
+        .await
+        .unwrap();
+
+        // Before today's alerts are computed, nothing is sent.
+        assert_eq!(app.run_daily_digest("node-a").await.unwrap(), None);
+        assert!(app.run_daily_alerts("node-a").await.unwrap().is_some());
+        let digest = app
+            .digest_for(admin.account_id, app.today())
+            .await
+            .unwrap()
+            .expect("the administrator has alerts");
+        assert_eq!(app.run_daily_digest("node-a").await.unwrap(), Some(2));
+        // Another node (or the same one later today) sends nothing more.
+        assert_eq!(app.run_daily_digest("node-b").await.unwrap(), None);
+        assert_eq!(app.run_daily_digest("node-a").await.unwrap(), None);
+
+        let received = inbox.lock().unwrap().clone();
+        assert_eq!(received.len(), 2, "{}", db.label);
+        let to_admin = received
+            .iter()
+            .find(|(rcpt, _)| rcpt == &vec!["quantri@sonoivu.example.vn".to_string()])
+            .expect("a digest to the administrator");
+        let mail = mailparse::parse_mail(to_admin.1.as_bytes()).unwrap();
+        let subject = mail
+            .headers
+            .iter()
+            .find(|h| h.get_key_ref().eq_ignore_ascii_case("subject"))
+            .unwrap()
+            .get_value();
+        assert_eq!(subject, digest.subject);
+        assert!(subject.starts_with("[Hồ sơ cán bộ] "), "{subject}");
+        assert!(subject.contains(" cảnh báo, thời hạn ngày "), "{subject}");
+        let body = mail.get_body().unwrap();
+        assert_eq!(
+            body.replace("\r\n", "\n").trim_end(),
+            digest.body.trim_end()
+        );
+        assert!(body.contains("Kính gửi Quản trị hệ thống"), "{body}");
+        assert!(body.contains(&format!("tổng cộng {} cảnh báo", digest.alerts)));
+        assert!(
+            body.contains("- Quá hạn cập nhật theo quy định: "),
+            "{body}"
+        );
+        assert!(
+            body.contains("TRẦN THỊ THƯ (") || body.contains("Trần Thị Thư ("),
+            "{body}"
+        );
+        assert!(body.contains("Căn cứ: "));
+        // No identifier or secret field in the mail.
+        assert!(!body.contains("020170007777"));
+        assert!(!to_admin.1.contains("020170007777"));
+
+        // Sending is audited, per account.
+        let page = app
+            .audit_entries(
+                &admin,
+                hoso_app::security::AuditQuery {
+                    action: Some("alerts.digest_sent".into()),
+                    ..Default::default()
+                },
+                &client,
+            )
+            .await
+            .unwrap();
+        assert_eq!(page.total, 2, "{}", db.label);
+
+        // Clearing the address stops the digest.
+        let cleared = app
+            .set_own_email(&leader, EmailInput { email: None }, &client)
+            .await
+            .unwrap();
+        assert_eq!(cleared.email, None);
+    }
+}

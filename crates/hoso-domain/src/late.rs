@@ -1,0 +1,315 @@
+//! "Late" alerts: a record that the deadline rules in force say should have been done by now
+//! (F12). Pure, like [`crate::alerts`]: the facts about the record's own timeline, "today",
+//! the calendar and the rules are parameters.
+//!
+//! What a record can show, and the rules it answers:
+//! - `satisfied_by = "record_created"` (data entered): the record still misses required fields
+//!   after the rule's length, counted from its trigger — the person joining the agency
+//!   (`person_joined`; Lạng Sơn 30 working days), their account's creation (`account_created`;
+//!   Lai Châu 5 more), or the record's creation (`record_created`);
+//! - `satisfied_by = "account_created"` with `person_joined` (Lai Châu 5 working days): the
+//!   person still has no account of their own;
+//! - `satisfied_by = "status_updated"` with `status_changed` (Lai Châu 10, Đắk Nông 5): the
+//!   record shows a retirement or resignation decision (its decision date, or its effective date
+//!   when later — the status cannot change before either) and the person is still "working".
+//!
+//! A rule applies when it was in force on the trigger date (a person who joined before the
+//! regulation existed is not late under it). Rules about change requests waiting for
+//! verification or approval need the requests themselves and come from their own source.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::alerts::{Alert, AlertKind, PersonStatus};
+use crate::calendar::{HolidayCalendar, format_date};
+use crate::deadlines::{DeadlineRule, RuleSet, Trigger, Unit};
+
+/// A status change the record shows (from its personnel events).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusEvent {
+    /// `nghi_huu` or `thoi_viec`.
+    pub event_type: String,
+    pub decision_date: Option<Date>,
+    pub effective_date: Date,
+}
+
+impl StatusEvent {
+    fn label(&self) -> &'static str {
+        match self.event_type.as_str() {
+            "nghi_huu" => "nghỉ hưu",
+            _ => "thôi việc",
+        }
+    }
+
+    /// The day the status can first be recorded: the later of the decision and its effect.
+    fn trigger(&self) -> Date {
+        self.decision_date
+            .map_or(self.effective_date, |d| d.max(self.effective_date))
+    }
+}
+
+/// When the events that start the deadline rules happened for one record.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordTimeline {
+    /// The day the record was created in Hoso.
+    pub record_created: Option<Date>,
+    /// The day the person joined the current agency (`recruitment.current_agency_join_date`).
+    pub joined: Option<Date>,
+    /// The day the person's own account was created; `None`: no account yet.
+    pub account_created: Option<Date>,
+    pub required_fields_missing: u32,
+    pub status_events: Vec<StatusEvent>,
+    pub status: Option<PersonStatus>,
+}
+
+fn unit_label(rule: &DeadlineRule) -> &'static str {
+    match rule.unit {
+        Unit::WorkingDays => "ngày làm việc",
+        Unit::CalendarDays => "ngày",
+        Unit::Months => "tháng",
+    }
+}
+
+fn basis(rule: &DeadlineRule) -> String {
+    format!("{} (quy tắc {})", rule.legal_basis, rule.id)
+}
+
+/// The late alerts of one record as of `today`, in due-date order.
+pub fn late_alerts(
+    t: &RecordTimeline,
+    today: Date,
+    cal: &HolidayCalendar,
+    rules: &RuleSet,
+) -> Vec<Alert> {
+    let mut out = Vec::new();
+    if t.status.is_some_and(|s| s != PersonStatus::Active) {
+        return out;
+    }
+    for rule in rules.rules() {
+        match (rule.satisfied_by.as_str(), rule.trigger) {
+            ("record_created", trigger) if t.required_fields_missing > 0 => {
+                let (start, what) = match trigger {
+                    Trigger::PersonJoined => (t.joined.or(t.record_created), "nhận công tác"),
+                    Trigger::AccountCreated => (t.account_created, "tạo tài khoản"),
+                    Trigger::RecordCreated => (t.record_created, "tạo hồ sơ"),
+                    _ => (None, ""),
+                };
+                let Some(start) = start.filter(|s| rule.in_force(*s)) else {
+                    continue;
+                };
+                let due = rule.due_date(start, cal);
+                if today > due {
+                    out.push(Alert {
+                        kind: AlertKind::DeadlineOverdue,
+                        due,
+                        message_vi: format!(
+                            "Quá hạn «{}»: {} {} kể từ ngày {what} {}, hạn {} — hồ sơ còn thiếu {} trường bắt buộc",
+                            rule.name_vi,
+                            rule.length,
+                            unit_label(rule),
+                            format_date(start),
+                            format_date(due),
+                            t.required_fields_missing
+                        ),
+                        legal_basis: basis(rule),
+                    });
+                }
+            }
+            ("account_created", Trigger::PersonJoined) if t.account_created.is_none() => {
+                let Some(start) = t.joined.or(t.record_created).filter(|s| rule.in_force(*s))
+                else {
+                    continue;
+                };
+                let due = rule.due_date(start, cal);
+                if today > due {
+                    out.push(Alert {
+                        kind: AlertKind::DeadlineOverdue,
+                        due,
+                        message_vi: format!(
+                            "Quá hạn «{}»: {} {} kể từ ngày nhận công tác {}, hạn {} — chưa có tài khoản cá nhân",
+                            rule.name_vi,
+                            rule.length,
+                            unit_label(rule),
+                            format_date(start),
+                            format_date(due)
+                        ),
+                        legal_basis: basis(rule),
+                    });
+                }
+            }
+            ("status_updated", Trigger::StatusChanged) => {
+                for e in &t.status_events {
+                    let start = e.trigger();
+                    if !rule.in_force(start) {
+                        continue;
+                    }
+                    let due = rule.due_date(start, cal);
+                    if today > due {
+                        out.push(Alert {
+                            kind: AlertKind::DeadlineOverdue,
+                            due,
+                            message_vi: format!(
+                                "Quá hạn «{}»: quyết định {} (hiệu lực {}) chưa được cập nhật vào trạng thái hồ sơ; hạn {} ({} {})",
+                                rule.name_vi,
+                                e.label(),
+                                format_date(e.effective_date),
+                                format_date(due),
+                                rule.length,
+                                unit_label(rule)
+                            ),
+                            legal_basis: basis(rule),
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out.sort_by(|a, b| a.due.cmp(&b.due).then(a.message_vi.cmp(&b.message_vi)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use super::*;
+
+    fn cal() -> HolidayCalendar {
+        HolidayCalendar::embedded()
+    }
+
+    fn preset(name: &str) -> RuleSet {
+        RuleSet::preset(name).unwrap()
+    }
+
+    fn new_hire() -> RecordTimeline {
+        RecordTimeline {
+            record_created: Some(date!(2026 - 03 - 02)),
+            joined: Some(date!(2026 - 03 - 02)),
+            account_created: Some(date!(2026 - 03 - 03)),
+            required_fields_missing: 2,
+            status_events: vec![],
+            status: Some(PersonStatus::Active),
+        }
+    }
+
+    fn dues(t: &RecordTimeline, today: Date, rules: &RuleSet) -> Vec<(Date, String)> {
+        late_alerts(t, today, &cal(), rules)
+            .into_iter()
+            .map(|a| (a.due, a.legal_basis))
+            .collect()
+    }
+
+    #[test]
+    fn lang_son_thirty_working_days_after_joining() {
+        // Joined Mon 02/03/2026. 30 working days: March has 21 working days after 02/03
+        // (03–31/03 minus weekends = 21), April: 01, 02, 03, 06, 07, 08, 09 → the 28th is
+        // 09/04; 10/04 is the 29th; Mon 13/04 the 30th. (Giỗ Tổ 2026 = Sun 26/4, not before.)
+        let rules = preset("lang-son-2023");
+        let due = date!(2026 - 04 - 13);
+        assert_eq!(cal().add_working_days(date!(2026 - 03 - 02), 30), due);
+        assert!(
+            dues(&new_hire(), due, &rules).is_empty(),
+            "due day itself is in time"
+        );
+        let late = late_alerts(&new_hire(), date!(2026 - 04 - 14), &cal(), &rules);
+        assert_eq!(late.len(), 1);
+        assert_eq!(late[0].due, due);
+        assert_eq!(late[0].kind, AlertKind::DeadlineOverdue);
+        assert!(late[0].legal_basis.contains("QĐ 2220/QĐ-UBND 2023"));
+        assert!(late[0].legal_basis.contains("lang_son.new_record"));
+        assert!(
+            late[0].message_vi.contains("thiếu 2 trường"),
+            "{}",
+            late[0].message_vi
+        );
+        // Complete records are never late.
+        let mut complete = new_hire();
+        complete.required_fields_missing = 0;
+        assert!(dues(&complete, date!(2026 - 12 - 31), &rules).is_empty());
+        // Joined before the regulation took effect: not late under it.
+        let mut old = new_hire();
+        old.joined = Some(date!(2015 - 09 - 01));
+        assert!(dues(&old, date!(2026 - 12 - 31), &rules).is_empty());
+    }
+
+    #[test]
+    fn lai_chau_five_plus_five() {
+        let rules = preset("lai-chau-2024");
+        // Account created Tue 03/03/2026 → data due 5 working days later: Tue 10/03/2026.
+        let t = new_hire();
+        assert!(dues(&t, date!(2026 - 03 - 10), &rules).is_empty());
+        assert_eq!(
+            dues(&t, date!(2026 - 03 - 11), &rules)
+                .into_iter()
+                .map(|(d, b)| (d, b.contains("lai_chau.data")))
+                .collect::<Vec<_>>(),
+            vec![(date!(2026 - 03 - 10), true)]
+        );
+        // Without an account: the account rule (joined Mon 02/03 + 5 → Mon 09/03) is late.
+        let mut no_account = t.clone();
+        no_account.account_created = None;
+        let late = dues(&no_account, date!(2026 - 03 - 10), &rules);
+        assert_eq!(late.len(), 1);
+        assert_eq!(late[0].0, date!(2026 - 03 - 09));
+        assert!(late[0].1.contains("lai_chau.account"));
+        // Around Tết 2026 (16/02–20/02 off): joined Fri 13/02 → account due Fri 27/02.
+        no_account.joined = Some(date!(2026 - 02 - 13));
+        no_account.required_fields_missing = 0;
+        assert_eq!(
+            dues(&no_account, date!(2026 - 03 - 02), &rules)[0].0,
+            date!(2026 - 02 - 27)
+        );
+    }
+
+    #[test]
+    fn status_changes_not_recorded() {
+        let mut t = new_hire();
+        t.required_fields_missing = 0;
+        // Resignation decided Thu 23/04/2026, effective Fri 01/05 (a holiday) — trigger 01/05;
+        // 10 working days: 04–08/5 (5), 11–15/5 (10) → Fri 15/05/2026.
+        t.status_events = vec![StatusEvent {
+            event_type: "thoi_viec".into(),
+            decision_date: Some(date!(2026 - 04 - 23)),
+            effective_date: date!(2026 - 05 - 01),
+        }];
+        let lai_chau = preset("lai-chau-2024");
+        assert!(dues(&t, date!(2026 - 05 - 15), &lai_chau).is_empty());
+        let late = late_alerts(&t, date!(2026 - 05 - 18), &cal(), &lai_chau);
+        assert_eq!(late.len(), 1);
+        assert_eq!(late[0].due, date!(2026 - 05 - 15));
+        assert!(late[0].message_vi.contains("thôi việc"));
+        // Once the status is updated, nothing is late.
+        t.status = Some(PersonStatus::Resigned);
+        assert!(dues(&t, date!(2026 - 05 - 18), &lai_chau).is_empty());
+        // Đắk Nông's 5 days ended with the province (30/6/2025): a 2026 event is not under it,
+        // a 2024 one is — retirement effective Mon 01/07/2024 → due Mon 08/07/2024.
+        t.status = Some(PersonStatus::Active);
+        let dak_nong = preset("dak-nong-2018");
+        assert!(dues(&t, date!(2026 - 06 - 01), &dak_nong).is_empty());
+        t.status_events = vec![StatusEvent {
+            event_type: "nghi_huu".into(),
+            decision_date: Some(date!(2024 - 03 - 29)),
+            effective_date: date!(2024 - 07 - 01),
+        }];
+        assert_eq!(
+            dues(&t, date!(2024 - 07 - 09), &dak_nong),
+            vec![(
+                date!(2024 - 07 - 08),
+                "QĐ 890/QĐ-UBND 2018 tỉnh Đắk Nông (quy tắc dak_nong.status_change)".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn the_national_preset_has_no_record_rule_of_this_kind() {
+        let mut t = new_hire();
+        t.status_events = vec![StatusEvent {
+            event_type: "nghi_huu".into(),
+            decision_date: None,
+            effective_date: date!(2026 - 08 - 01),
+        }];
+        assert!(dues(&t, date!(2027 - 01 - 01), &preset("national")).is_empty());
+    }
+}
