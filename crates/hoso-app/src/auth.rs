@@ -326,9 +326,11 @@ impl App {
         tx.commit().await.map_err(hoso_store::StoreError::from)?;
         let expired = self.password_expired(&account, now);
         let totp_missing = !account.totp_enabled;
+        let totp_reset = account.totp_reset_pending;
         let mut actor = actor_from(account, grants, Some(hash));
         actor.password_expired = expired;
-        actor.totp_enrolment_required = totp_missing && self.totp_required_for(&actor);
+        actor.totp_enrolment_required =
+            totp_missing && (totp_reset || self.totp_required_for(&actor));
         actor.session_id = Some(public_id);
         Ok((token, actor))
     }
@@ -357,9 +359,11 @@ impl App {
         }
         let expired = self.password_expired(&account, now);
         let totp_missing = !account.totp_enabled;
+        let totp_reset = account.totp_reset_pending;
         let mut actor = actor_from(account, grants, Some(hash));
         actor.password_expired = expired;
-        actor.totp_enrolment_required = totp_missing && self.totp_required_for(&actor);
+        actor.totp_enrolment_required =
+            totp_missing && (totp_reset || self.totp_required_for(&actor));
         actor.session_id = session.public_id;
         Ok(actor)
     }

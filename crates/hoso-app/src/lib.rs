@@ -14,6 +14,7 @@ pub mod demo;
 pub mod error;
 pub mod export;
 pub mod org;
+pub mod record_access;
 pub mod records;
 pub mod rotation;
 pub mod security;
@@ -165,7 +166,7 @@ impl App {
         let items = hoso_store::catalogs::all_active(&mut conn).await?;
         drop(conn);
         let catalogs = Catalogs::from_items(items);
-        Ok(App {
+        let app = App {
             store,
             config: Arc::new(config),
             schemas: SchemaSet::embedded(),
@@ -173,7 +174,9 @@ impl App {
             keys: Arc::new(keys),
             hash_permits: Arc::new(tokio::sync::Semaphore::new(2)),
             deadline_rules: Arc::new(deadline_rules),
-        })
+        };
+        app.seal_clear_totp_secrets().await?;
+        Ok(app)
     }
 
     pub fn config(&self) -> &Config {

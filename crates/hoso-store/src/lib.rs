@@ -18,6 +18,7 @@ pub mod catalogs;
 pub mod migrate;
 pub mod org;
 pub mod persons;
+pub mod record_access;
 pub mod secrets;
 pub mod sessions;
 pub mod stats;

@@ -50,6 +50,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 7,
+        name: "record_access",
+        common: include_str!("../migrations/0007_record_access.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {

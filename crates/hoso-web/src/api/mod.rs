@@ -7,6 +7,7 @@ pub mod auth;
 pub mod catalogs;
 pub mod org;
 pub mod persons;
+pub mod record_access;
 
 use hoso_app::App;
 use utoipa::OpenApi;
@@ -60,4 +61,8 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(catalogs::put))
         .routes(routes!(catalogs::retire))
         .routes(routes!(persons::version))
+        .routes(routes!(record_access::list, record_access::grant))
+        .routes(routes!(record_access::revoke))
+        .routes(routes!(record_access::shared))
+        .routes(routes!(record_access::reset_totp))
 }
