@@ -86,7 +86,7 @@ async fn audit_total(admin: &Client, query: &str) -> i64 {
     r.body["total"].as_i64().unwrap()
 }
 
-const INSPECTOR_PASSWORD: &str = "Thanh-Tra#2026x";
+const INSPECTOR_PASSWORD: &str = "Kiem-Sat#2026x";
 
 #[tokio::test]
 async fn a_record_is_shared_outside_the_management_line_for_a_purpose_until_an_expiry() {
@@ -176,7 +176,7 @@ async fn a_record_is_shared_outside_the_management_line_for_a_purpose_until_an_e
         assert_eq!(r.status, StatusCode::OK, "{label}: {}", r.body);
         assert_eq!(r.body["clearance"], "internal");
         assert!(
-            r.body["record"]["general"]["full_name"].is_string(),
+            r.body["record"]["general"]["birth_full_name"].is_string(),
             "{}",
             r.body
         );
@@ -228,7 +228,7 @@ async fn a_record_is_shared_outside_the_management_line_for_a_purpose_until_an_e
             .await;
         assert_eq!(reads.body["total"], 1, "{label}: {}", reads.body);
         assert_eq!(reads.body["items"][0]["detail"]["access_grant"], grant_id);
-        // Another record stays out of reach.
+        // Its own line works as before.
         assert_eq!(
             inspector
                 .get(&format!("/api/v1/persons/{other_person}"))
