@@ -34,6 +34,23 @@ pub struct Config {
     /// Whether administrators and approvers must sign in with a TOTP code.
     /// `HOSO_REQUIRE_TOTP_FOR_ADMINS`, default off (so the demo works).
     pub require_totp_for_admins: bool,
+    /// Optional sign-in through the province's shared account system (OpenID Connect).
+    /// `HOSO_OIDC_ISSUER`, `HOSO_OIDC_CLIENT_ID`, `HOSO_OIDC_CLIENT_SECRET`,
+    /// `HOSO_OIDC_REDIRECT_URL`, `HOSO_OIDC_ID_CLAIM`.
+    pub oidc: Option<OidcConfig>,
+}
+
+/// The shared account system Hoso signs people in with (authorization-code flow, PKCE, nonce).
+#[derive(Debug, Clone)]
+pub struct OidcConfig {
+    /// Issuer URL; its `/.well-known/openid-configuration` is read at each sign-in.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    /// This server's callback, as registered with the provider: `https://…/auth/oidc/callback`.
+    pub redirect_url: String,
+    /// The ID token claim carrying the số định danh cá nhân (default `so_dinh_danh`).
+    pub id_claim: String,
 }
 
 impl Default for Config {
@@ -52,6 +69,7 @@ impl Default for Config {
             password_max_age_days: 90,
             password_min_length: 8,
             require_totp_for_admins: false,
+            oidc: None,
         }
     }
 }
@@ -93,6 +111,22 @@ impl Config {
         }
         if let Ok(v) = std::env::var("HOSO_REQUIRE_TOTP_FOR_ADMINS") {
             c.require_totp_for_admins = matches!(v.as_str(), "1" | "true" | "yes");
+        }
+        if let Ok(issuer) = std::env::var("HOSO_OIDC_ISSUER") {
+            let required = |name: &str| {
+                std::env::var(name)
+                    .ok()
+                    .filter(|v| !v.trim().is_empty())
+                    .ok_or_else(|| format!("{name} phải được đặt khi có HOSO_OIDC_ISSUER"))
+            };
+            c.oidc = Some(OidcConfig {
+                issuer,
+                client_id: required("HOSO_OIDC_CLIENT_ID")?,
+                client_secret: std::env::var("HOSO_OIDC_CLIENT_SECRET").ok(),
+                redirect_url: required("HOSO_OIDC_REDIRECT_URL")?,
+                id_claim: std::env::var("HOSO_OIDC_ID_CLAIM")
+                    .unwrap_or_else(|_| "so_dinh_danh".into()),
+            });
         }
         Ok(c)
     }

@@ -13,6 +13,7 @@ pub mod deadlines;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod oidc;
 pub mod org;
 pub mod record_access;
 pub mod records;

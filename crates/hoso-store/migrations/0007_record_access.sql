@@ -27,3 +27,12 @@ ALTER TABLE accounts ADD COLUMN totp_key_id TEXT;
 -- Set by an administrator's TOTP reset (lost phone): the account must enrol again before doing
 -- anything else.
 ALTER TABLE accounts ADD COLUMN totp_reset_pending BIGINT NOT NULL DEFAULT 0;
+
+-- Sign-ins through the shared account system (OpenID Connect) between the redirect to the
+-- provider and its answer: the state (hashed), the PKCE verifier and the nonce, used once.
+CREATE TABLE oidc_logins (
+    state_hash TEXT PRIMARY KEY,
+    pkce_verifier TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    expires_at BIGINT NOT NULL
+);

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod bulk;
 pub mod catalogs;
 pub mod migrate;
+pub mod oidc;
 pub mod org;
 pub mod persons;
 pub mod record_access;

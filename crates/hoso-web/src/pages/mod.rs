@@ -11,6 +11,7 @@ mod assets;
 mod auth;
 pub mod format;
 mod home;
+mod oidc;
 mod org;
 mod record;
 mod staff;
@@ -53,6 +54,8 @@ pub fn router() -> Router<App> {
             "/ho-so/{id}/sua/{section}",
             get(record::edit_form).post(record::edit_submit),
         )
+        .route(oidc::START_PATH, get(oidc::start))
+        .route(oidc::CALLBACK_PATH, get(oidc::callback))
         .route(assets::HTMX_PATH, get(assets::htmx))
         .route("/static/app.css", get(assets::css))
 }
