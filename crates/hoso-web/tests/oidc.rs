@@ -66,6 +66,8 @@ async fn start_provider() -> (tokio::process::Child, String) {
     })
     .await;
     assert_eq!(ready, Ok(true), "the OIDC provider did not start");
+    // The provider keeps logging notices: keep reading, or it dies writing to a closed pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     (child, format!("http://127.0.0.1:{port}"))
 }
 

@@ -60,12 +60,16 @@ provider.use(async (ctx, next) => {
   grant.addOIDCScope(params.scope);
   grant.addOIDCClaims([claimName, 'name']);
   const grantId = await grant.save();
-  await provider.interactionFinished(
+  // Answer through koa (a redirect back to the authorization endpoint), not on the raw
+  // response, so that the kept-alive connection stays sound.
+  const target = await provider.interactionResult(
     ctx.req,
     ctx.res,
     { login: { accountId }, consent: { grantId } },
     { mergeWithLastSubmission: false },
   );
+  ctx.status = 303;
+  ctx.redirect(target);
 });
 
 provider.listen(port, '127.0.0.1', () => {
