@@ -113,7 +113,10 @@ async fn through_provider(hoso: &Client, issuer: &str, user: &str) -> (String, S
     let state_cookie = set_cookie(&r, "hoso_oidc_state").expect("state cookie");
     let authorize = r.headers[header::LOCATION].to_str().unwrap().to_string();
     assert!(authorize.starts_with(issuer), "{authorize}");
-    assert!(authorize.contains("code_challenge_method=S256"), "{authorize}");
+    assert!(
+        authorize.contains("code_challenge_method=S256"),
+        "{authorize}"
+    );
     assert!(authorize.contains("nonce="), "{authorize}");
 
     let browser = reqwest::Client::builder()
@@ -244,7 +247,10 @@ async fn people_sign_in_with_the_shared_account_system() {
             .iter()
             .map(|e| e["detail"]["reason"].as_str().unwrap().to_string())
             .collect();
-        assert!(reasons.contains(&"unknown_account".to_string()), "{reasons:?}");
+        assert!(
+            reasons.contains(&"unknown_account".to_string()),
+            "{reasons:?}"
+        );
         assert_eq!(
             reasons.iter().filter(|r| *r == "bad_state").count(),
             2,
@@ -263,13 +269,7 @@ async fn without_configuration_there_is_no_shared_sign_in() {
         let app = common::demo_app(&db, 1).await;
         let hoso = Client::anonymous(&app);
         let page = get_with_cookie(&hoso, "/dang-nhap", None).await;
-        assert!(
-            !page
-                .body
-                .as_str()
-                .unwrap()
-                .contains("tài khoản dùng chung")
-        );
+        assert!(!page.body.as_str().unwrap().contains("tài khoản dùng chung"));
         let r = get_with_cookie(&hoso, "/auth/oidc/start", None).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", db.label);
     }

@@ -472,3 +472,182 @@ async fn leaving_service_ends_personal_access_with_the_record_change() {
         );
     }
 }
+
+/// A page request with the session of `token` (the API token is the session cookie too).
+async fn page(
+    client: &Client,
+    method: &str,
+    uri: &str,
+    token: &str,
+    form: Option<&[(&str, &str)]>,
+) -> (StatusCode, String, String) {
+    use axum::http::{Request, header};
+    let mut b = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::ACCEPT, "text/html")
+        .header(header::COOKIE, format!("hoso_session={token}"));
+    let body = match form {
+        None => axum::body::Body::empty(),
+        Some(fields) => {
+            b = b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            let csrf = hex::encode(sha2::Sha256::digest(format!("csrf:{token}").as_bytes()));
+            let mut pairs = vec![("_csrf".to_string(), csrf)];
+            pairs.extend(fields.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+            axum::body::Body::from(
+                pairs
+                    .iter()
+                    .map(|(k, v)| {
+                        format!(
+                            "{k}={}",
+                            v.bytes()
+                                .map(|c| if c.is_ascii_alphanumeric() {
+                                    (c as char).to_string()
+                                } else {
+                                    format!("%{c:02X}")
+                                })
+                                .collect::<String>()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("&"),
+            )
+        }
+    };
+    let r = client.send(b.body(body).unwrap()).await;
+    let location = r
+        .headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    (
+        r.status,
+        r.body.as_str().unwrap_or_default().to_string(),
+        location,
+    )
+}
+
+use sha2::Digest;
+
+#[tokio::test]
+async fn administrators_share_a_record_from_its_page_and_the_grantee_finds_it() {
+    for db in databases().await {
+        let label = db.label;
+        let app = demo_app(&db, 40).await;
+        let admin = Client::login(&app, "admin").await;
+        let ((person, unit), (_, other_unit)) = two_people(&app, &admin).await;
+        let hr = Client::login(&app, &unit_admin_of(&admin, unit).await).await;
+        let hr_token = hr.token.clone().unwrap();
+        let r = admin
+            .post(
+                "/api/v1/accounts",
+                json!({"username": "thanhtra.02", "display_name": "Thanh tra viên",
+                       "grants": [{"role": "viewer", "unit_id": other_unit, "read_only": true}],
+                       "request_ref": "Công văn 21/TTr"}),
+            )
+            .await;
+        let temporary = r.body["temporary_password"].as_str().unwrap().to_string();
+        let inspector = login_with(&app, "thanhtra.02", &temporary).await;
+        let r = inspector
+            .post(
+                "/api/v1/me/password",
+                json!({"current_password": temporary, "new_password": INSPECTOR_PASSWORD}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        let inspector_token = inspector.token.clone().unwrap();
+        let name = admin.get(&format!("/api/v1/persons/{person}")).await.body["record"]["general"]
+            ["birth_full_name"]
+            .as_str()
+            .unwrap()
+            .to_string();
+
+        // The record page links to its access page, for its administrators.
+        let (status, body, _) =
+            page(&hr, "GET", &format!("/ho-so/{person}"), &hr_token, None).await;
+        assert_eq!(status, StatusCode::OK, "{label}");
+        assert!(body.contains(&format!("/ho-so/{person}/truy-cap")));
+        let uri = format!("/ho-so/{person}/truy-cap");
+        let (status, body, _) = page(&hr, "GET", &uri, &hr_token, None).await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+        assert!(body.contains("Chưa cấp quyền truy cập nào"));
+
+        // A refused form keeps what was typed and says why.
+        let past = days_ahead(-3);
+        let mut fields = vec![
+            ("username", "thanhtra.02"),
+            ("purpose", "Xác minh đơn thư"),
+            ("legal_ref", "Văn bản đồng ý ngày 20/11/2026"),
+            ("expires_on", past.as_str()),
+            ("clearance", "internal"),
+        ];
+        let (status, body, _) = page(&hr, "POST", &uri, &hr_token, Some(&fields)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {body}");
+        assert!(body.contains("Ngày hết hạn đã qua"));
+        assert!(body.contains("Xác minh đơn thư"));
+        let future = days_ahead(10);
+        fields[3] = ("expires_on", future.as_str());
+        let (status, _, location) = page(&hr, "POST", &uri, &hr_token, Some(&fields)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{label}");
+        assert_eq!(location, uri);
+        let (_, body, _) = page(&hr, "GET", &uri, &hr_token, None).await;
+        assert!(body.contains("Thanh tra viên (thanhtra.02)") && body.contains("Đang hiệu lực"));
+
+        // The grantee finds it among the records shared with it, and opens it.
+        let (status, body, _) = page(
+            &inspector,
+            "GET",
+            "/ho-so-duoc-chia-se",
+            &inspector_token,
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains(&name), "{label}: {body}");
+        let (status, body, _) = page(
+            &inspector,
+            "GET",
+            &format!("/ho-so/{person}"),
+            &inspector_token,
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+        assert!(body.contains(&name));
+        assert!(
+            !body.contains("/truy-cap"),
+            "no administration for the grantee"
+        );
+        // …but not its access page.
+        let (status, _, _) = page(&inspector, "GET", &uri, &inspector_token, None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        // Revoked from the page, with its document.
+        let grant = hr
+            .get(&format!("/api/v1/persons/{person}/access-grants"))
+            .await
+            .body[0]["id"]
+            .as_i64()
+            .unwrap();
+        let (status, body, _) = page(
+            &hr,
+            "POST",
+            &format!("{uri}/{grant}/thu-hoi"),
+            &hr_token,
+            Some(&[("request_ref", "Công văn 30/TTr")]),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+        assert!(body.contains("Đã thu hồi quyền truy cập") && body.contains("Công văn 30/TTr"));
+        let (status, _, _) = page(
+            &inspector,
+            "GET",
+            &format!("/ho-so/{person}"),
+            &inspector_token,
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{label}");
+    }
+}

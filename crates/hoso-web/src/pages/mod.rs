@@ -14,6 +14,7 @@ mod home;
 mod oidc;
 mod org;
 mod record;
+mod record_access;
 mod staff;
 
 use askama::Template;
@@ -54,6 +55,15 @@ pub fn router() -> Router<App> {
             "/ho-so/{id}/sua/{section}",
             get(record::edit_form).post(record::edit_submit),
         )
+        .route(
+            "/ho-so/{id}/truy-cap",
+            get(record_access::show).post(record_access::add),
+        )
+        .route(
+            "/ho-so/{id}/truy-cap/{grant}/thu-hoi",
+            post(record_access::revoke),
+        )
+        .route(record_access::SHARED_PATH, get(record_access::shared))
         .route(oidc::START_PATH, get(oidc::start))
         .route(oidc::CALLBACK_PATH, get(oidc::callback))
         .route(assets::HTMX_PATH, get(assets::htmx))
