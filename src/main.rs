@@ -169,8 +169,12 @@ async fn main() -> anyhow::Result<()> {
                 .context("không mở được cơ sở dữ liệu / cannot open the database")?;
             let r = app.rotate_key().await?;
             eprintln!(
-                "Đã đổi khóa / key rotated: {} → {} ({} bản mã hóa, {} mã định danh). Khóa cũ giữ lại bên cạnh tệp khóa / old key kept beside the key file.",
-                r.old_key_id, r.new_key_id, r.secrets_resealed, r.identifiers_rehashed
+                "Đã đổi khóa / key rotated: {} → {} ({} bản mã hóa, {} mã định danh, {} khóa TOTP). Khóa cũ giữ lại bên cạnh tệp khóa / old key kept beside the key file.",
+                r.old_key_id,
+                r.new_key_id,
+                r.secrets_resealed,
+                r.identifiers_rehashed,
+                r.totp_secrets_resealed
             );
         }
         Command::ComputeAlerts { date } => {

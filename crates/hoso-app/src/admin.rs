@@ -227,8 +227,9 @@ impl App {
     /// Whether one's own account already requires a second factor at sign-in.
     pub async fn my_totp_enabled(&self, actor: &Actor) -> AppResult<bool> {
         let mut conn = self.store.reader().await?;
-        let (_, enabled, _) = store::totp_state(&mut conn, actor.account_id).await?;
-        Ok(enabled)
+        Ok(store::totp_state(&mut conn, actor.account_id)
+            .await?
+            .enabled)
     }
 }
 

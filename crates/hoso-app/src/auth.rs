@@ -293,6 +293,19 @@ impl App {
             return Err(totp_error.unwrap_or(AppError::BadCredentials));
         }
 
+        self.open_session(account, "password", client).await
+    }
+
+    /// Opens a session for an account whose identity is proven (by password and second factor,
+    /// or by the shared account system): the failure count resets, the sign-in is audited with
+    /// its `method`.
+    pub(crate) async fn open_session(
+        &self,
+        account: AccountRow,
+        method: &str,
+        client: &ClientInfo,
+    ) -> AppResult<(String, Actor)> {
+        let now = hoso_store::now_ms();
         let token = new_token();
         let hash = token_hash(&token);
         let public_id = new_public_id();
@@ -318,7 +331,7 @@ impl App {
                 target_kind: "account",
                 target_id: Some(account.id.to_string()),
                 client_addr: client.addr.as_deref(),
-                detail: "{}".into(),
+                detail: serde_json::json!({"method": method}).to_string(),
             },
         )
         .await?;
@@ -326,9 +339,11 @@ impl App {
         tx.commit().await.map_err(hoso_store::StoreError::from)?;
         let expired = self.password_expired(&account, now);
         let totp_missing = !account.totp_enabled;
+        let totp_reset = account.totp_reset_pending;
         let mut actor = actor_from(account, grants, Some(hash));
         actor.password_expired = expired;
-        actor.totp_enrolment_required = totp_missing && self.totp_required_for(&actor);
+        actor.totp_enrolment_required =
+            totp_missing && (totp_reset || self.totp_required_for(&actor));
         actor.session_id = Some(public_id);
         Ok((token, actor))
     }
@@ -357,9 +372,11 @@ impl App {
         }
         let expired = self.password_expired(&account, now);
         let totp_missing = !account.totp_enabled;
+        let totp_reset = account.totp_reset_pending;
         let mut actor = actor_from(account, grants, Some(hash));
         actor.password_expired = expired;
-        actor.totp_enrolment_required = totp_missing && self.totp_required_for(&actor);
+        actor.totp_enrolment_required =
+            totp_missing && (totp_reset || self.totp_required_for(&actor));
         actor.session_id = session.public_id;
         Ok(actor)
     }

@@ -53,6 +53,10 @@ pub struct Config {
     pub record_stale_days: i64,
     /// The daily e-mail digest of alerts; off unless `HOSO_SMTP_HOST` is set.
     pub smtp: Option<SmtpConfig>,
+    /// Optional sign-in through the province's shared account system (OpenID Connect).
+    /// `HOSO_OIDC_ISSUER`, `HOSO_OIDC_CLIENT_ID`, `HOSO_OIDC_CLIENT_SECRET`,
+    /// `HOSO_OIDC_REDIRECT_URL`, `HOSO_OIDC_ID_CLAIM`.
+    pub oidc: Option<OidcConfig>,
 }
 
 /// How to reach the mail relay for the daily digest.
@@ -117,6 +121,19 @@ impl SmtpConfig {
     }
 }
 
+/// The shared account system Hoso signs people in with (authorization-code flow, PKCE, nonce).
+#[derive(Debug, Clone)]
+pub struct OidcConfig {
+    /// Issuer URL; its `/.well-known/openid-configuration` is read at each sign-in.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    /// This server's callback, as registered with the provider: `https://…/auth/oidc/callback`.
+    pub redirect_url: String,
+    /// The ID token claim carrying the số định danh cá nhân (default `so_dinh_danh`).
+    pub id_claim: String,
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -140,6 +157,7 @@ impl Default for Config {
             fixed_today: None,
             record_stale_days: 365,
             smtp: None,
+            oidc: None,
         }
     }
 }
@@ -228,6 +246,22 @@ impl Config {
                 .ok_or_else(|| "HOSO_RECORD_STALE_DAYS phải là số ngày dương".to_string())?;
         }
         c.smtp = SmtpConfig::from_env()?;
+        if let Ok(issuer) = std::env::var("HOSO_OIDC_ISSUER") {
+            let required = |name: &str| {
+                std::env::var(name)
+                    .ok()
+                    .filter(|v| !v.trim().is_empty())
+                    .ok_or_else(|| format!("{name} phải được đặt khi có HOSO_OIDC_ISSUER"))
+            };
+            c.oidc = Some(OidcConfig {
+                issuer,
+                client_id: required("HOSO_OIDC_CLIENT_ID")?,
+                client_secret: std::env::var("HOSO_OIDC_CLIENT_SECRET").ok(),
+                redirect_url: required("HOSO_OIDC_REDIRECT_URL")?,
+                id_claim: std::env::var("HOSO_OIDC_ID_CLAIM")
+                    .unwrap_or_else(|_| "so_dinh_danh".into()),
+            });
+        }
         Ok(c)
     }
 }

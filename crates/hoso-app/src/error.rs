@@ -21,7 +21,7 @@ pub enum AppError {
     #[error("Cần nhập mã xác thực hai lớp (TOTP) hợp lệ.")]
     TotpRequired,
     #[error(
-        "Tài khoản quản trị, phê duyệt phải đăng ký xác thực hai lớp (TOTP) trước khi tiếp tục."
+        "Tài khoản này phải đăng ký (lại) xác thực hai lớp (TOTP) trước khi tiếp tục: tài khoản quản trị, phê duyệt theo quy định, hoặc sau khi quản trị viên đặt lại."
     )]
     TotpEnrolmentRequired,
     #[error("{0}")]

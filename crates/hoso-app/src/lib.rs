@@ -20,7 +20,9 @@ pub mod digest;
 pub mod error;
 pub mod export;
 pub mod holidays;
+pub mod oidc;
 pub mod org;
+pub mod record_access;
 pub mod records;
 pub mod rotation;
 pub mod security;
@@ -192,7 +194,7 @@ impl App {
         let mut conn = store.reader().await?;
         let calendar = holidays::load_calendar(&mut conn).await?;
         drop(conn);
-        Ok(App {
+        let app = App {
             store,
             config: Arc::new(config),
             schemas: SchemaSet::embedded(),
@@ -203,7 +205,9 @@ impl App {
             attachments,
             trusted_roots: Arc::new(trusted_roots),
             calendar: Arc::new(RwLock::new(Arc::new(calendar))),
-        })
+        };
+        app.seal_clear_totp_secrets().await?;
+        Ok(app)
     }
 
     pub fn config(&self) -> &Config {

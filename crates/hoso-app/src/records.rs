@@ -479,6 +479,18 @@ impl App {
             )
             .await?;
         persons::set_identifier_hash(&mut tx, person_id, &id_hash).await?;
+        // Leaving service or the province ends the person's own access, with the change that
+        // records it.
+        if status != PersonStatus::Working && fresh.status != status.as_str() {
+            crate::security::revoke_personal_access_in(
+                &mut tx,
+                actor,
+                person_id,
+                &format!("Hồ sơ chuyển trạng thái: {}", status.label_vi()),
+                client,
+            )
+            .await?;
+        }
         audit::append(
             &mut tx,
             audit::NewEntry {
@@ -529,14 +541,32 @@ impl App {
         RecordDoc,
         AccessLevel,
     )> {
-        let person = self.person_in_scope(actor, person_id).await?;
+        // Outside its scope, an account reads the current version of a record shared with it by
+        // a live outside-access grant, up to the grant's field level.
+        let (person, via_grant) = match self.person_in_scope(actor, person_id).await {
+            Ok(person) => (person, None),
+            Err(AppError::NotFound(_)) if number.is_none() => {
+                let Some(grant) = self.live_record_access(actor, person_id).await? else {
+                    return Err(AppError::record_not_found());
+                };
+                let mut conn = self.store.reader().await?;
+                let person = persons::get(&mut conn, person_id)
+                    .await?
+                    .ok_or_else(AppError::record_not_found)?;
+                (person, Some(grant))
+            }
+            Err(e) => return Err(e),
+        };
         let mut conn = self.store.reader().await?;
         let unit = org_store::get(&mut conn, person.unit_id)
             .await?
             .ok_or_else(AppError::unit_not_found)?;
-        let clearance = actor
-            .clearance_for(person_id, &unit.path)
-            .ok_or_else(AppError::record_not_found)?;
+        let clearance = match &via_grant {
+            Some((_, level)) => *level,
+            None => actor
+                .clearance_for(person_id, &unit.path)
+                .ok_or_else(AppError::record_not_found)?,
+        };
         let version = match number {
             None => persons::version(&mut conn, person_id, person.current_version)
                 .await?
@@ -562,7 +592,12 @@ impl App {
                 target_kind: "person",
                 target_id: Some(person_id.to_string()),
                 client_addr: client.addr.as_deref(),
-                detail: serde_json::json!({"version": version.version}).to_string(),
+                detail: match &via_grant {
+                    None => serde_json::json!({"version": version.version}),
+                    Some((g, _)) => serde_json::json!({"version": version.version,
+                        "access_grant": g.id, "purpose": g.purpose, "legal_ref": g.legal_ref}),
+                }
+                .to_string(),
             },
         )
         .await?;

@@ -18,6 +18,7 @@ pub struct RotationReport {
     pub new_key_id: String,
     pub secrets_resealed: i64,
     pub identifiers_rehashed: i64,
+    pub totp_secrets_resealed: i64,
 }
 
 impl App {
@@ -82,6 +83,29 @@ impl App {
                 resealed += 1;
             }
         }
+        // TOTP secrets (and any still in clear) under the new key too.
+        let mut totp_resealed = 0i64;
+        let mut after_account = 0i64;
+        loop {
+            let page =
+                hoso_store::accounts::totp_secrets_after(&mut tx, after_account, 1_000).await?;
+            let Some(last) = page.last().map(|r| r.0) else {
+                break;
+            };
+            for (id, stored, key_id) in page {
+                let secret = crate::totp::open_secret(
+                    &self.keys,
+                    Some(&new),
+                    id,
+                    &stored,
+                    key_id.as_deref(),
+                )?;
+                let (key_id, sealed) = crate::totp::seal_secret(&new, id, &secret);
+                hoso_store::accounts::reseal_totp(&mut tx, id, &key_id, &sealed).await?;
+                totp_resealed += 1;
+            }
+            after_account = last;
+        }
         let mut rehashed = 0i64;
         let mut last_id = 0i64;
         loop {
@@ -123,7 +147,7 @@ impl App {
                 target_id: Some(new.id.clone()),
                 client_addr: None,
                 detail:
-                    serde_json::json!({"old": old_id, "secrets": resealed, "identifiers": rehashed})
+                    serde_json::json!({"old": old_id, "secrets": resealed, "identifiers": rehashed, "totp_secrets": totp_resealed})
                         .to_string(),
             },
         )
@@ -147,6 +171,7 @@ impl App {
             new_key_id: new.id.clone(),
             secrets_resealed: resealed,
             identifiers_rehashed: rehashed,
+            totp_secrets_resealed: totp_resealed,
         })
     }
 }

@@ -134,7 +134,7 @@ pub struct RecordReadView {
     pub actor_display_name: String,
 }
 
-fn require_ref(request_ref: &str) -> AppResult<String> {
+pub(crate) fn require_ref(request_ref: &str) -> AppResult<String> {
     let r = request_ref.trim();
     if r.is_empty() {
         return Err(AppError::BadRequest(
@@ -188,7 +188,7 @@ impl App {
     }
 
     /// Refuses (audited) an account that administers no unit.
-    async fn require_administrator(
+    pub(crate) async fn require_administrator(
         &self,
         actor: &Actor,
         action: &str,

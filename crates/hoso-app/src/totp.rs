@@ -2,14 +2,21 @@
 //! Enrolment stores a secret and answers the `otpauth://` URL for the authenticator app; a first
 //! valid code confirms it. From then on sign-in needs a code, and no code is accepted twice:
 //! the last accepted time step is remembered.
+//!
+//! The secret is sealed at rest (AES-256-GCM under the keyring, bound to its account) like the
+//! record's sensitive fields: anyone holding a copy of the database without the key cannot mint
+//! codes. `hoso rotate-key` re-seals it; secrets written in clear by earlier versions are sealed
+//! when the application starts. A higher administrator can reset a lost second factor.
 
 use hoso_domain::access::Role;
-use hoso_store::accounts;
-use hoso_store::{StoreError, audit};
+use hoso_store::accounts::{self, TotpRow};
+use hoso_store::{StoreError, audit, sessions};
 use serde::{Deserialize, Serialize};
 use totp_rs::{Builder, Secret, Totp};
 use utoipa::ToSchema;
 
+use crate::crypto::{Keyring, MasterKey};
+use crate::security::require_ref;
 use crate::{Actor, App, AppError, AppResult, ClientInfo};
 
 const ISSUER: &str = "Hoso";
@@ -27,6 +34,59 @@ pub struct TotpEnrolment {
 pub struct TotpCode {
     /// The six digits shown by the authenticator app.
     pub code: String,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetTotp {
+    /// Number and date of the written request (văn bản đề nghị), e.g. the holder's report of a
+    /// lost phone. Required.
+    pub request_ref: String,
+}
+
+/// What a sealed TOTP secret is bound to: copied to another account, it does not decrypt.
+fn totp_context(account_id: i64) -> String {
+    format!("totp:{account_id}")
+}
+
+/// Seals a base32 secret for `account_id`: (key id, sealed hex).
+pub(crate) fn seal_secret(key: &MasterKey, account_id: i64, secret_b32: &str) -> (String, String) {
+    (
+        key.id.clone(),
+        hex::encode(key.seal(secret_b32.as_bytes(), &totp_context(account_id))),
+    )
+}
+
+/// The base32 secret of a stored row (sealed under a key of `keys` or `extra`, or still in
+/// clear when it has no key id).
+pub(crate) fn open_secret(
+    keys: &Keyring,
+    extra: Option<&MasterKey>,
+    account_id: i64,
+    stored: &str,
+    key_id: Option<&str>,
+) -> AppResult<String> {
+    let Some(key_id) = key_id else {
+        return Ok(stored.to_string());
+    };
+    let key = extra
+        .filter(|k| k.id == key_id)
+        .or_else(|| keys.by_id(key_id))
+        .ok_or_else(|| {
+            AppError::Internal(format!(
+                "no key {key_id} for the TOTP secret of account {account_id} (key file missing?)"
+            ))
+        })?;
+    let sealed = hex::decode(stored)
+        .map_err(|e| AppError::Internal(format!("sealed TOTP secret is not hex: {e}")))?;
+    let plain = key
+        .open(&sealed, &totp_context(account_id))
+        .ok_or_else(|| {
+            AppError::Internal(format!(
+                "TOTP secret of account {account_id} does not decrypt"
+            ))
+        })?;
+    String::from_utf8(plain).map_err(|_| AppError::Internal("TOTP secret is not text".into()))
 }
 
 fn totp_of(secret_b32: &str) -> AppResult<Totp> {
@@ -79,11 +139,14 @@ impl App {
     /// Accepts a sign-in code: valid now, and for a later time step than any accepted before.
     pub(crate) async fn accept_totp(&self, account_id: i64, code: &str) -> AppResult<()> {
         let mut conn = self.store.reader().await?;
-        let (secret, enabled, _) = accounts::totp_state(&mut conn, account_id).await?;
+        let state = accounts::totp_state(&mut conn, account_id).await?;
         drop(conn);
-        let (Some(secret), true) = (secret, enabled) else {
+        let Some(secret) = self.totp_secret(account_id, &state)? else {
             return Ok(());
         };
+        if !state.enabled {
+            return Ok(());
+        }
         let step = matching_step(&secret, code, unix_seconds())?.ok_or(AppError::TotpRequired)?;
         let mut tx = self.store.begin().await?;
         let fresh = accounts::advance_totp_step(&mut tx, account_id, step).await?;
@@ -98,8 +161,8 @@ impl App {
     /// Starts (or restarts) enrolment: a new secret, not yet required at sign-in.
     pub async fn start_totp(&self, actor: &Actor, client: &ClientInfo) -> AppResult<TotpEnrolment> {
         let mut tx = self.store.begin().await?;
-        let (_, enabled, _) = accounts::totp_state(&mut tx, actor.account_id).await?;
-        if enabled {
+        let state = accounts::totp_state(&mut tx, actor.account_id).await?;
+        if state.enabled {
             return Err(AppError::Conflict(
                 "Tài khoản đã bật xác thực hai lớp.".into(),
             ));
@@ -107,7 +170,15 @@ impl App {
         let mut bytes = [0u8; 20];
         rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
         let secret = Secret::from(bytes).to_base32();
-        accounts::set_totp(&mut tx, actor.account_id, Some(&secret), false, None).await?;
+        let (key_id, sealed) = seal_secret(&self.keys.current, actor.account_id, &secret);
+        accounts::set_totp(
+            &mut tx,
+            actor.account_id,
+            Some((&key_id, &sealed)),
+            false,
+            None,
+        )
+        .await?;
         audit::append(
             &mut tx,
             audit::NewEntry {
@@ -139,14 +210,14 @@ impl App {
         client: &ClientInfo,
     ) -> AppResult<()> {
         let mut conn = self.store.reader().await?;
-        let (secret, enabled, _) = accounts::totp_state(&mut conn, actor.account_id).await?;
+        let state = accounts::totp_state(&mut conn, actor.account_id).await?;
         drop(conn);
-        if enabled {
+        if state.enabled {
             return Err(AppError::Conflict(
                 "Tài khoản đã bật xác thực hai lớp.".into(),
             ));
         }
-        let Some(secret) = secret else {
+        let Some(secret) = self.totp_secret(actor.account_id, &state)? else {
             return Err(AppError::BadRequest(
                 "Chưa bắt đầu đăng ký xác thực hai lớp (POST /api/v1/me/totp).".into(),
             ));
@@ -158,7 +229,15 @@ impl App {
             ));
         };
         let mut tx = self.store.begin().await?;
-        accounts::set_totp(&mut tx, actor.account_id, Some(&secret), true, Some(step)).await?;
+        let (key_id, sealed) = seal_secret(&self.keys.current, actor.account_id, &secret);
+        accounts::set_totp(
+            &mut tx,
+            actor.account_id,
+            Some((&key_id, &sealed)),
+            true,
+            Some(step),
+        )
+        .await?;
         audit::append(
             &mut tx,
             audit::NewEntry {
@@ -168,6 +247,112 @@ impl App {
                 target_id: Some(actor.account_id.to_string()),
                 client_addr: client.addr.as_deref(),
                 detail: "{}".into(),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    }
+}
+
+impl App {
+    /// The stored secret of an account in base32, opened with the keyring.
+    fn totp_secret(&self, account_id: i64, state: &TotpRow) -> AppResult<Option<String>> {
+        state
+            .secret
+            .as_deref()
+            .map(|stored| {
+                open_secret(
+                    &self.keys,
+                    None,
+                    account_id,
+                    stored,
+                    state.key_id.as_deref(),
+                )
+            })
+            .transpose()
+    }
+
+    /// Seals the TOTP secrets still stored in clear (written before secrets were sealed).
+    /// Runs at start; returns how many were sealed.
+    pub async fn seal_clear_totp_secrets(&self) -> AppResult<i64> {
+        let mut tx = self.store.begin().await?;
+        let mut sealed = 0i64;
+        let mut after = 0i64;
+        loop {
+            let page = accounts::totp_secrets_after(&mut tx, after, 1_000).await?;
+            let Some(last) = page.last().map(|r| r.0) else {
+                break;
+            };
+            for (id, stored, key_id) in page {
+                if key_id.is_none() {
+                    let (key_id, hex) = seal_secret(&self.keys.current, id, &stored);
+                    accounts::reseal_totp(&mut tx, id, &key_id, &hex).await?;
+                    sealed += 1;
+                }
+            }
+            after = last;
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        if sealed > 0 {
+            tracing::info!(sealed, "TOTP secrets stored in clear are now sealed");
+        }
+        Ok(sealed)
+    }
+
+    /// A higher administrator resets an account's second factor (lost phone): the secret is
+    /// dropped, the account's sessions end, and it must enrol again at its next sign-in. Refused
+    /// (audited) for one's own account and for accounts outside one's scope or above one's
+    /// rights.
+    pub async fn reset_totp(
+        &self,
+        actor: &Actor,
+        account_id: i64,
+        input: ResetTotp,
+        client: &ClientInfo,
+    ) -> AppResult<()> {
+        const ACTION: &str = "account.reset_totp";
+        let target = Some(account_id.to_string());
+        self.require_administrator(actor, ACTION, "account", target.clone(), client)
+            .await?;
+        let request_ref = require_ref(&input.request_ref)?;
+        let mut conn = self.store.reader().await?;
+        let account = accounts::by_id(&mut conn, account_id)
+            .await?
+            .ok_or(AppError::NotFound("Không tìm thấy tài khoản."))?;
+        let reason = if account.id == actor.account_id {
+            Some("own_account")
+        } else if !self.manages_account(&mut conn, actor, &account).await? {
+            Some("account_outside_scope")
+        } else {
+            None
+        };
+        let state = accounts::totp_state(&mut conn, account_id).await?;
+        drop(conn);
+        if let Some(reason) = reason {
+            return Err(self
+                .refuse(actor, ACTION, "account", target, reason, client)
+                .await);
+        }
+        if state.secret.is_none() && !account.totp_reset_pending {
+            return Err(AppError::Conflict(
+                "Tài khoản này chưa đăng ký xác thực hai lớp, không có gì để đặt lại.".into(),
+            ));
+        }
+        let mut tx = self.store.begin().await?;
+        accounts::reset_totp(&mut tx, account_id).await?;
+        sessions::revoke_all_of(&mut tx, account_id).await?;
+        audit::append(
+            &mut tx,
+            audit::NewEntry {
+                actor_id: Some(actor.account_id),
+                action: ACTION,
+                target_kind: "account",
+                target_id: target,
+                client_addr: client.addr.as_deref(),
+                detail:
+                    serde_json::json!({"request_ref": request_ref, "was_enabled": state.enabled})
+                        .to_string(),
             },
         )
         .await?;

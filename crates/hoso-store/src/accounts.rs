@@ -20,10 +20,12 @@ pub struct AccountRow {
     pub created_at: i64,
     /// A confirmed TOTP second factor is required at sign-in.
     pub totp_enabled: bool,
+    /// An administrator reset the second factor: the account must enrol again.
+    pub totp_reset_pending: bool,
 }
 
 const COLUMNS: &str = "id, username, display_name, password_hash, person_id, active, must_change_password, \
-    password_changed_at, failed_logins, locked_until, created_at, totp_enabled";
+    password_changed_at, failed_logins, locked_until, created_at, totp_enabled, totp_reset_pending";
 
 fn row(r: &AnyRow) -> AccountRow {
     AccountRow {
@@ -39,6 +41,7 @@ fn row(r: &AnyRow) -> AccountRow {
         locked_until: r.get(9),
         created_at: r.get(10),
         totp_enabled: r.get::<i64, _>(11) != 0,
+        totp_reset_pending: r.get::<i64, _>(12) != 0,
     }
 }
 
@@ -412,35 +415,104 @@ pub async fn ids_of_person(conn: &mut AnyConnection, person_id: i64) -> StoreRes
     Ok(rows.iter().map(|r| r.get(0)).collect())
 }
 
-/// The TOTP state of an account: secret (base32), enabled, last accepted time step.
-pub async fn totp_state(
-    conn: &mut AnyConnection,
-    id: i64,
-) -> StoreResult<(Option<String>, bool, Option<i64>)> {
-    let row =
-        sqlx::query("SELECT totp_secret, totp_enabled, totp_last_step FROM accounts WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut *conn)
-            .await?;
-    Ok((row.get(0), row.get::<i64, _>(1) != 0, row.get(2)))
+/// An account's TOTP state. The secret is sealed (hex) under the key `key_id`; a secret with no
+/// key id was written in clear (base32) before secrets were sealed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TotpRow {
+    pub secret: Option<String>,
+    pub key_id: Option<String>,
+    pub enabled: bool,
+    pub last_step: Option<i64>,
 }
 
+pub async fn totp_state(conn: &mut AnyConnection, id: i64) -> StoreResult<TotpRow> {
+    let row = sqlx::query(
+        "SELECT totp_secret, totp_key_id, totp_enabled, totp_last_step FROM accounts WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(TotpRow {
+        secret: row.get(0),
+        key_id: row.get(1),
+        enabled: row.get::<i64, _>(2) != 0,
+        last_step: row.get(3),
+    })
+}
+
+/// Stores a sealed secret (`(key id, sealed hex)`, or none), whether it is confirmed, and the
+/// last accepted step. Confirming a secret ends a pending reset.
 pub async fn set_totp(
     conn: &mut AnyConnection,
     id: i64,
-    secret: Option<&str>,
+    sealed: Option<(&str, &str)>,
     enabled: bool,
     last_step: Option<i64>,
 ) -> StoreResult<()> {
     sqlx::query(
-        "UPDATE accounts SET totp_secret = $1, totp_enabled = $2, totp_last_step = $3 WHERE id = $4",
+        "UPDATE accounts SET totp_key_id = $1, totp_secret = $2, totp_enabled = $3, totp_last_step = $4 WHERE id = $5",
     )
-    .bind(secret)
+    .bind(sealed.map(|s| s.0))
+    .bind(sealed.map(|s| s.1))
     .bind(crate::bool_int(enabled))
     .bind(last_step)
     .bind(id)
     .execute(&mut *conn)
     .await?;
+    if enabled {
+        sqlx::query("UPDATE accounts SET totp_reset_pending = 0 WHERE id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// An administrator's reset: the secret is dropped and the account must enrol again.
+pub async fn reset_totp(conn: &mut AnyConnection, id: i64) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE accounts SET totp_key_id = NULL, totp_secret = NULL, totp_enabled = 0, totp_last_step = NULL, \
+         totp_reset_pending = 1 WHERE id = $1",
+    )
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Stored TOTP secrets after account `after`, by account id: (id, secret, key id).
+pub async fn totp_secrets_after(
+    conn: &mut AnyConnection,
+    after: i64,
+    limit: i64,
+) -> StoreResult<Vec<(i64, String, Option<String>)>> {
+    let rows = sqlx::query(
+        "SELECT id, totp_secret, totp_key_id FROM accounts WHERE totp_secret IS NOT NULL AND id > $1 ORDER BY id LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect())
+}
+
+/// Replaces a stored secret by the same secret sealed under another key (rotation, sealing a
+/// clear one); the enrolment state is untouched.
+pub async fn reseal_totp(
+    conn: &mut AnyConnection,
+    id: i64,
+    key_id: &str,
+    sealed: &str,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE accounts SET totp_key_id = $1, totp_secret = $2 WHERE id = $3")
+        .bind(key_id)
+        .bind(sealed)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

@@ -58,6 +58,13 @@ pub static MIGRATIONS: &[Migration] = &[
         postgres: "",
     },
     Migration {
+        version: 7,
+        name: "record_access",
+        common: include_str!("../migrations/0007_record_access.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
         version: 8,
         name: "holidays_digest",
         common: include_str!("../migrations/0008_holidays_digest.sql"),

@@ -389,6 +389,28 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
             anonymous: 401,
         },
     );
+    // Outside-access grants of a record (NĐ 27/2026): its administrators only.
+    let administer_record = |ok: u16| Rule {
+        system_admin: (ok, ok),
+        unit_admin: (ok, 404),
+        viewer: (403, 404),
+        individual: (403, 404),
+        anonymous: 401,
+    };
+    t.insert(
+        ("get", "/api/v1/persons/{id}/access-grants"),
+        administer_record(200),
+    );
+    t.insert(
+        ("post", "/api/v1/persons/{id}/access-grants"),
+        administer_record(201),
+    );
+    t.insert(
+        ("delete", "/api/v1/access-grants/{id}"),
+        administer_record(204),
+    );
+    t.insert(("get", "/api/v1/me/shared-records"), any_signed_in(200));
+    t.insert(("post", "/api/v1/accounts/{id}/reset-totp"), manage(204));
     t
 }
 
@@ -567,6 +589,34 @@ impl World {
             r.body["account"]["id"].as_i64().unwrap(),
             r.body["account"]["grants"][0]["id"].as_i64().unwrap(),
         )
+    }
+
+    /// A fresh staff account on the target's unit that has enrolled a TOTP second factor.
+    async fn fresh_account_with_totp(&self, target: Target) -> i64 {
+        let n = serial();
+        let username = format!("mt.totp.{n}");
+        let r = self
+            .admin
+            .post(
+                "/api/v1/accounts",
+                json!({"username": username, "display_name": format!("Tài khoản thử {n}"),
+                       "grants": [{"role": "viewer", "unit_id": self.unit(target)}],
+                       "request_ref": "Công văn 7/SNV"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let id = r.body["account"]["id"].as_i64().unwrap();
+        let temporary = r.body["temporary_password"].as_str().unwrap().to_string();
+        let holder = login_with(&self.app, &username, &temporary).await;
+        let r = holder.post("/api/v1/me/totp", Value::Null).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let secret = r.body["secret"].as_str().unwrap();
+        let code = hoso_app::totp::code_at(secret, (hoso_store::now_ms() / 1000) as u64).unwrap();
+        let r = holder
+            .post("/api/v1/me/totp/confirm", json!({"code": code}))
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        id
     }
 
     /// The public id of a new session: of `who` itself (inside) or of the administrator
@@ -905,6 +955,33 @@ impl World {
                 (
                     format!("/api/v1/holidays/{year}/days/{date}?decision_ref=TB%2015"),
                     Value::Null,
+            ("get", "/api/v1/persons/{id}/access-grants") => (
+                format!("/api/v1/persons/{}/access-grants", self.person(who, target)),
+                Value::Null,
+            ),
+            ("post", "/api/v1/persons/{id}/access-grants") => (
+                format!("/api/v1/persons/{}/access-grants", self.person(who, target)),
+                access_grant_body(),
+            ),
+            ("delete", "/api/v1/access-grants/{id}") => {
+                let r = self
+                    .admin
+                    .post(
+                        &format!("/api/v1/persons/{}/access-grants", self.person(who, target)),
+                        access_grant_body(),
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+                (
+                    format!("/api/v1/access-grants/{}", r.body["id"]),
+                    json!({"request_ref": "Công văn 8/TTr"}),
+                )
+            }
+            ("post", "/api/v1/accounts/{id}/reset-totp") => {
+                let account = self.fresh_account_with_totp(target).await;
+                (
+                    format!("/api/v1/accounts/{account}/reset-totp"),
+                    json!({"request_ref": "Đơn báo mất điện thoại 1"}),
                 )
             }
             // Routes without parameters or body.
@@ -914,6 +991,13 @@ impl World {
             }
         }
     }
+}
+
+/// An outside-access grant for the demo leader's account, a month long.
+fn access_grant_body() -> Value {
+    let last = time::OffsetDateTime::now_utc().date() + time::Duration::days(30);
+    json!({"username": "lanhdao", "purpose": "Thanh tra công vụ", "legal_ref": "Quyết định 12/QĐ-TTr",
+           "expires_on": last.to_string()})
 }
 
 /// (method, path) of every operation in the OpenAPI document.

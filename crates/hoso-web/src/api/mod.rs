@@ -11,6 +11,7 @@ pub mod digest;
 pub mod holidays;
 pub mod org;
 pub mod persons;
+pub mod record_access;
 
 use hoso_app::App;
 use utoipa::OpenApi;
@@ -88,6 +89,10 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(approvals::signature))
         .routes(routes!(approvals::of_person))
         .routes(routes!(approvals::package))
+        .routes(routes!(record_access::list, record_access::grant))
+        .routes(routes!(record_access::revoke))
+        .routes(routes!(record_access::shared))
+        .routes(routes!(record_access::reset_totp))
 }
 
 /// Routes that take files: their own body limit (the attachment limit), larger than the JSON one.

@@ -24,6 +24,8 @@ struct LoginPage {
     next: String,
     username: String,
     error: Option<String>,
+    /// Sign-in through the shared account system is configured.
+    oidc: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -51,6 +53,23 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         })
 }
 
+/// The session cookie for a new session's token.
+pub(super) fn session_cookie(app: &App, token: &str) -> String {
+    let secure = if app.config().secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        app.config().session_minutes * 60
+    )
+}
+
+pub(super) fn cookie_of(headers: &HeaderMap, name: &str) -> Option<String> {
+    cookie_value(headers, name)
+}
+
 fn login_page(
     app: &App,
     status: StatusCode,
@@ -76,6 +95,7 @@ fn login_page(
         next,
         username,
         error,
+        oidc: app.oidc_enabled(),
     };
     let mut response = render_status(status, &page);
     if fresh {
@@ -164,15 +184,7 @@ pub async fn submit(
     let totp = f.totp.as_deref().map(str::trim).filter(|t| !t.is_empty());
     match app.login(&f.username, &f.password, totp, &client).await {
         Ok((token, _actor)) => {
-            let secure = if app.config().secure_cookies {
-                "; Secure"
-            } else {
-                ""
-            };
-            let cookie = format!(
-                "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-                app.config().session_minutes * 60
-            );
+            let cookie = session_cookie(&app, &token);
             let mut response = Redirect::to(&next).into_response();
             if let Ok(v) = HeaderValue::from_str(&cookie) {
                 response.headers_mut().append(SET_COOKIE, v);

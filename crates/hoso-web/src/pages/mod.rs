@@ -17,9 +17,11 @@ mod changes;
 pub mod format;
 mod holidays;
 mod home;
+mod oidc;
 mod org;
 mod person_new;
 mod record;
+mod record_access;
 mod staff;
 
 use askama::Template;
@@ -83,6 +85,17 @@ pub fn router(upload_limit: usize) -> Router<App> {
         .route(holidays::PATH, get(holidays::page).post(holidays::put_year))
         .route("/lich-nghi/them", post(holidays::add_day))
         .route("/lich-nghi/xoa", post(holidays::remove_day))
+        .route(
+            "/ho-so/{id}/truy-cap",
+            get(record_access::show).post(record_access::add),
+        )
+        .route(
+            "/ho-so/{id}/truy-cap/{grant}/thu-hoi",
+            post(record_access::revoke),
+        )
+        .route(record_access::SHARED_PATH, get(record_access::shared))
+        .route(oidc::START_PATH, get(oidc::start))
+        .route(oidc::CALLBACK_PATH, get(oidc::callback))
         .route(assets::HTMX_PATH, get(assets::htmx))
         .route("/doi-mat-khau/kiem-tra", post(account::password_check))
         .route("/tai-khoan", get(account::overview))
