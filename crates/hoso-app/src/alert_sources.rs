@@ -94,13 +94,14 @@ impl App {
     /// Every alert of `people` as of `as_of`, from every source, with the calendar in force.
     pub(crate) async fn alerts_for(
         &self,
-        _conn: &mut AnyConnection,
+        conn: &mut AnyConnection,
         people: &[AlertPerson],
         as_of: Date,
     ) -> AppResult<Vec<PersonAlert>> {
         let calendar = self.calendar();
         let mut out = record_alerts(self, people, as_of, &calendar);
         out.extend(deadline_alerts(self, people, as_of, &calendar));
+        out.extend(workflow_alerts(self, conn, people, as_of, &calendar).await?);
         Ok(out)
     }
 }
@@ -153,4 +154,53 @@ fn deadline_alerts(
                 })
         })
         .collect()
+}
+
+/// Source 3: change requests waiting for verification, and verified changes waiting for the
+/// head's signature, against their deadlines.
+async fn workflow_alerts(
+    app: &App,
+    conn: &mut AnyConnection,
+    people: &[AlertPerson],
+    as_of: Date,
+    calendar: &HolidayCalendar,
+) -> AppResult<Vec<PersonAlert>> {
+    use hoso_domain::changes::{Waiting, waiting_alert};
+    let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
+    let units: std::collections::HashMap<i64, i64> =
+        people.iter().map(|p| (p.id, p.unit_id)).collect();
+    let (submitted, unapproved) = hoso_store::approvals::waiting_of(conn, &ids).await?;
+    let waiting = submitted
+        .into_iter()
+        .filter_map(|(person, change_id, at)| {
+            Some((
+                person,
+                Waiting::Verification {
+                    change_id,
+                    since: date_of_ms(at)?,
+                },
+            ))
+        })
+        .chain(unapproved.into_iter().filter_map(|(person, at)| {
+            Some((
+                person,
+                Waiting::Approval {
+                    since: date_of_ms(at)?,
+                },
+            ))
+        }));
+    let rules = app.deadline_rules.rules();
+    Ok(waiting
+        .filter(|(_, w)| match w {
+            Waiting::Verification { since, .. } | Waiting::Approval { since } => *since <= as_of,
+        })
+        .filter_map(|(person, w)| {
+            let alert = waiting_alert(w, rules, app.config.approval_window_days, as_of, calendar)?;
+            Some(PersonAlert {
+                person_id: person,
+                unit_id: units.get(&person).copied().unwrap_or_default(),
+                alert,
+            })
+        })
+        .collect())
 }

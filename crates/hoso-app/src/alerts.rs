@@ -21,7 +21,7 @@ pub struct AlertView {
     pub unit_name: String,
     /// step_increase_due, beyond_scale_due, retirement_notice, retirement_decision,
     /// probation_ending, appointment_term_ending, contract_ending, discipline_ending,
-    /// two_failing_ratings, record_incomplete, record_stale, deadline_overdue.
+    /// two_failing_ratings, record_incomplete, record_stale, deadline_overdue, verification_pending, approval_pending.
     pub kind: String,
     pub kind_label: String,
     /// ISO date.
@@ -73,6 +73,8 @@ pub fn kind_label(code: &str) -> &'static str {
         "record_incomplete" => "Hồ sơ thiếu thông tin bắt buộc",
         "record_stale" => "Hồ sơ lâu chưa cập nhật",
         "deadline_overdue" => "Quá hạn cập nhật theo quy định",
+        "verification_pending" => "Phiếu bổ sung chờ xác thực",
+        "approval_pending" => "Thay đổi chờ phê duyệt",
         _ => "",
     }
 }

@@ -316,6 +316,40 @@ async fn a_proposal_is_verified_signed_and_becomes_official() {
         let now_record = app.get_person(&admin, person, &client).await.unwrap();
         assert_eq!(now_record.record["general"]["other_names"], json!("Bé Tư"));
 
+        // The waiting work shows among the alerts: a request waiting for verification, and a
+        // verified version waiting for the head's signature.
+        let waiting = |kind: &'static str| {
+            let app = app.clone();
+            let admin = admin.clone();
+            async move {
+                app.preview_alerts(
+                    &admin,
+                    hoso_app::alerts::AlertQuery {
+                        kind: Some(kind.into()),
+                        date: Some("2030-01-02".into()),
+                        per_page: Some(200),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap()
+                .items
+            }
+        };
+        let to_verify = waiting("verification_pending").await;
+        assert!(
+            to_verify.iter().any(|a| a.person_id == person
+                && a.message.contains(&format!("số {}", second.summary.id))
+                && a.message.contains("quá hạn")),
+            "{}: {to_verify:?}",
+            db.label
+        );
+        let to_approve = waiting("approval_pending").await;
+        assert!(
+            to_approve.iter().any(|a| a.person_id == person),
+            "{}: {to_approve:?}",
+            db.label
+        );
         // No lost update: the clashing proposal cannot be verified, only returned.
         let clash = app
             .verify_change(&hr, second.summary.id, ReviewInput::default(), &client)

@@ -28,8 +28,12 @@ pub enum AlertKind {
     RecordIncomplete,
     RecordStale,
     /// A deadline rule in force says the record should have been done by now
-    /// ([`crate::late`]; change requests past their deadline use it too).
+    /// ([`crate::late`]).
     DeadlineOverdue,
+    /// A change request waits for the HR officer ([`crate::changes::waiting_alert`]).
+    VerificationPending,
+    /// Verified changes wait for the head's signature ([`crate::changes::waiting_alert`]).
+    ApprovalPending,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,8 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use time::Date;
 
 use crate::access::AccessLevel;
+use crate::alerts::{Alert, AlertKind};
+use crate::calendar::{HolidayCalendar, format_date};
+use crate::deadlines::{DeadlineRule, Trigger};
 use crate::schema::{RecordDoc, RecordSchema};
 
 /// Where a change request (*phiếu bổ sung lý lịch*) stands.
@@ -252,10 +256,156 @@ impl Manifest {
     }
 }
 
+/// Where a record waits in the workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waiting {
+    /// A change request submitted on `since`, neither verified nor returned yet.
+    Verification { change_id: i64, since: Date },
+    /// Versions verified (or entered by HR) since `since`, not yet signed by the head.
+    Approval { since: Date },
+}
+
+/// The alert for a record waiting in the workflow, as of `as_of`: a request waits for
+/// verification under the rules whose trigger is `change_submitted`; verified changes wait for
+/// approval under the `last_working_days_of_month` rule, or else the configured window of
+/// `window_days` (0: no window, no alert) — from the window's first day on. `None` when no rule
+/// applies yet.
+pub fn waiting_alert(
+    waiting: Waiting,
+    rules: &[DeadlineRule],
+    window_days: usize,
+    as_of: Date,
+    cal: &HolidayCalendar,
+) -> Option<Alert> {
+    let late = |due: Date| {
+        if as_of > due {
+            format!(
+                " — đã quá hạn {} ngày làm việc",
+                cal.working_days_between(due, as_of)
+            )
+        } else {
+            String::new()
+        }
+    };
+    match waiting {
+        Waiting::Verification { change_id, since } => {
+            let rule = rules
+                .iter()
+                .find(|r| r.trigger == Trigger::ChangeSubmitted && r.in_force(since))?;
+            let due = rule.due_date(since, cal);
+            Some(Alert {
+                kind: AlertKind::VerificationPending,
+                due,
+                message_vi: format!(
+                    "Phiếu bổ sung lý lịch số {change_id} gửi ngày {} chờ xác thực; hạn xác thực {} ({}){}.",
+                    format_date(since),
+                    format_date(due),
+                    rule.name_vi,
+                    late(due)
+                ),
+                legal_basis: format!("{} ({})", rule.legal_basis, rule.id),
+            })
+        }
+        Waiting::Approval { since } => {
+            let rule = rules
+                .iter()
+                .find(|r| r.trigger == Trigger::LastWorkingDaysOfMonth && r.in_force(since));
+            let (start, due, basis) = match rule {
+                Some(r) => (
+                    r.window_start(since, cal),
+                    r.due_date(since, cal),
+                    format!("{} ({})", r.legal_basis, r.id),
+                ),
+                None if window_days > 0 => {
+                    let days =
+                        cal.last_working_days_of_month(since.year(), since.month(), window_days);
+                    (
+                        *days.first()?,
+                        *days.last()?,
+                        format!(
+                            "Quy chế quản lý hồ sơ điện tử: phê duyệt trong {window_days} ngày làm việc cuối tháng"
+                        ),
+                    )
+                }
+                None => return None,
+            };
+            (as_of >= start).then(|| Alert {
+                kind: AlertKind::ApprovalPending,
+                due,
+                message_vi: format!(
+                    "Thay đổi đã xác thực từ ngày {} chờ thủ trưởng phê duyệt bằng chữ ký số; hạn {}{}.",
+                    format_date(since),
+                    format_date(due),
+                    late(due)
+                ),
+                legal_basis: basis,
+            })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::schema::SchemaSet;
+    use time::macros::date;
+
+    fn rules(text: &str) -> Vec<DeadlineRule> {
+        crate::deadlines::RuleSet::parse_toml(text)
+            .unwrap()
+            .rules()
+            .to_vec()
+    }
+
+    const VERIFY: &str = "[[rule]]\nid = \"t.verify\"\nname_vi = \"Xác thực phiếu\"\ntrigger = \"change_submitted\"\nlength = 5\nunit = \"working_days\"\nresponsible = \"don_vi\"\nsatisfied_by = \"change_verified\"\nlegal_basis = \"Quy chế\"\neffective_from = 2026-01-01\n";
+
+    #[test]
+    fn a_submitted_request_is_due_five_working_days_later_across_a_weekend() {
+        let cal = HolidayCalendar::embedded();
+        let r = rules(VERIFY);
+        // Thursday 19/11/2026 + 5 working days = Thursday 26/11/2026.
+        let w = Waiting::Verification {
+            change_id: 7,
+            since: date!(2026 - 11 - 19),
+        };
+        let a = waiting_alert(w, &r, 5, date!(2026 - 11 - 20), &cal).unwrap();
+        assert_eq!(a.kind, AlertKind::VerificationPending);
+        assert_eq!(a.due, date!(2026 - 11 - 26));
+        assert!(a.message_vi.contains("số 7") && !a.message_vi.contains("quá hạn"));
+        let late = waiting_alert(w, &r, 5, date!(2026 - 11 - 30), &cal).unwrap();
+        assert!(
+            late.message_vi.contains("đã quá hạn 2 ngày làm việc"),
+            "{}",
+            late.message_vi
+        );
+        assert_eq!(
+            waiting_alert(w, &[], 5, date!(2026 - 11 - 30), &cal),
+            None,
+            "no rule, no alert"
+        );
+    }
+
+    #[test]
+    fn verified_changes_are_due_in_the_months_approval_window() {
+        let cal = HolidayCalendar::embedded();
+        let w = Waiting::Approval {
+            since: date!(2026 - 11 - 10),
+        };
+        // The window of November 2026 starts on Tuesday 24/11 and ends on Monday 30/11.
+        assert_eq!(waiting_alert(w, &[], 5, date!(2026 - 11 - 23), &cal), None);
+        let a = waiting_alert(w, &[], 5, date!(2026 - 11 - 24), &cal).unwrap();
+        assert_eq!(
+            (a.kind, a.due),
+            (AlertKind::ApprovalPending, date!(2026 - 11 - 30))
+        );
+        let late = waiting_alert(w, &[], 5, date!(2026 - 12 - 02), &cal).unwrap();
+        assert!(late.message_vi.contains("quá hạn"), "{}", late.message_vi);
+        assert_eq!(
+            waiting_alert(w, &[], 0, date!(2026 - 12 - 02), &cal),
+            None,
+            "no window configured"
+        );
+    }
     use serde_json::json;
 
     fn doc(v: Value) -> RecordDoc {

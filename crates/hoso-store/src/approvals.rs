@@ -718,3 +718,38 @@ pub async fn hub_queue_length(conn: &mut AnyConnection) -> StoreResult<i64> {
             .await?;
     Ok(n)
 }
+
+/// What waits in the workflow for these people: submitted requests (person, request id,
+/// submitted at) and records with unapproved versions (person, when the first of them was made).
+#[allow(clippy::type_complexity)]
+pub async fn waiting_of(
+    conn: &mut AnyConnection,
+    person_ids: &[i64],
+) -> StoreResult<(Vec<(i64, i64, i64)>, Vec<(i64, i64)>)> {
+    if person_ids.is_empty() {
+        return Ok((vec![], vec![]));
+    }
+    let list = person_ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let submitted = sqlx::query(AssertSqlSafe(format!(
+        "SELECT person_id, id, submitted_at FROM change_requests WHERE state = 'submitted' AND person_id IN ({list}) ORDER BY id"
+    )))
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| (r.get(0), r.get(1), r.get::<Option<i64>, _>(2).unwrap_or_default()))
+    .collect();
+    let unapproved = sqlx::query(AssertSqlSafe(format!(
+        "SELECT p.id, v.created_at FROM persons p JOIN record_versions v ON v.person_id = p.id \
+         AND v.version = p.official_version + 1 WHERE p.current_version > p.official_version AND p.id IN ({list})"
+    )))
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| (r.get(0), r.get(1)))
+    .collect();
+    Ok((submitted, unapproved))
+}

@@ -955,6 +955,8 @@ impl World {
                 (
                     format!("/api/v1/holidays/{year}/days/{date}?decision_ref=TB%2015"),
                     Value::Null,
+                )
+            }
             ("get", "/api/v1/persons/{id}/access-grants") => (
                 format!("/api/v1/persons/{}/access-grants", self.person(who, target)),
                 Value::Null,

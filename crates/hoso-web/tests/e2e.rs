@@ -783,3 +783,141 @@ async fn browser_admin_flow_accounts_audit_and_my_account() {
     c.set_window_size(1280, 900).await.unwrap();
     s.client.clone().close().await.ok();
 }
+
+// ───────────────────────── change, verification, signed approval ─────────────────────────
+
+/// The account names of the demo people in one unit: an individual, the unit's HR officer and
+/// its head.
+async fn people_of_a_unit(app: &App) -> (i64, String, String, String) {
+    let admin = actor(app, "admin").await;
+    let person = app
+        .list_persons(&admin, PersonQuery::default())
+        .await
+        .unwrap()
+        .items[3]
+        .clone();
+    let mut conn = app.store().reader().await.unwrap();
+    let account = hoso_store::accounts::ids_of_person(&mut conn, person.id)
+        .await
+        .unwrap()[0];
+    let username = hoso_store::accounts::by_id(&mut conn, account)
+        .await
+        .unwrap()
+        .unwrap()
+        .username;
+    let code = hoso_store::org::get(&mut conn, person.unit_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .code
+        .to_lowercase();
+    (
+        person.id,
+        username,
+        format!("qt.{code}"),
+        format!("pd.{code}"),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_change_verified_and_signed_by_the_head() {
+    if !Path::new(CHROMEDRIVER).exists() || !Path::new(CHROMIUM).exists() {
+        eprintln!("SKIPPED e2e: {CHROMEDRIVER} or {CHROMIUM} is missing");
+        return;
+    }
+    let dbs = common::databases().await;
+    let db = dbs.into_iter().find(|d| d.label == "sqlite").unwrap();
+    // The demo province's certificates, as `serve --demo` makes them; the last working day
+    // of November 2026 is inside the approval window.
+    let (root, p12) =
+        hoso_app::demo::ensure_demo_pki(&db.dir.path().join("demo-pki"), common::PASSWORD).unwrap();
+    let config = hoso_app::Config {
+        trusted_roots_file: Some(root),
+        fixed_today: Some(time::macros::date!(2026 - 11 - 30)),
+        ..common::config(&db)
+    };
+    let app = App::start(config).await.unwrap();
+    app.seed_demo(20, common::PASSWORD, &|_, _| {})
+        .await
+        .unwrap();
+    let (person, individual, hr, head) = people_of_a_unit(&app).await;
+    let s = start_session(&app).await;
+    let (c, base) = (&s.client, s.base.as_str());
+
+    // The individual opens a request from their record, changes one field, attaches a scan.
+    sign_in(c, base, &individual).await;
+    c.goto(&format!("{base}/ho-so/{person}#de-nghi"))
+        .await
+        .unwrap();
+    set_value(
+        c,
+        "#ly-do-de-nghi",
+        "Bổ sung tên gọi khác theo giấy khai sinh",
+    )
+    .await;
+    click(c, "form[action='/de-nghi'] button[type=submit]").await;
+    assert!(text_of(c, ".notice").await.contains("Đã lập phiếu"));
+    let change_url = c.current_url().await.unwrap();
+    let change_path = change_url.path().to_string();
+    click(c, &format!("a[href='{change_path}/sua/general']")).await;
+    set_value(c, "#f-other_names", "Bé Tư").await;
+    click(c, "form.record-form button[type=submit]").await;
+    assert!(text_of(c, ".notice").await.contains("Đã lưu mục"));
+    assert!(text_of(c, "table.diff").await.contains("Bé Tư"));
+    let scan = db.dir.path().join("giay-khai-sinh.pdf");
+    std::fs::write(&scan, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").unwrap();
+    c.find(Locator::Css("#tep"))
+        .await
+        .unwrap()
+        .send_keys(&scan.display().to_string())
+        .await
+        .unwrap();
+    set_value(c, "#muc-minh-chung", "general").await;
+    click(c, "form[enctype='multipart/form-data'] button[type=submit]").await;
+    assert!(text_of(c, ".notice").await.contains("giay-khai-sinh.pdf"));
+    click(c, &format!("form[action='{change_path}/gui'] button")).await;
+    assert!(text_of(c, ".notice").await.contains("Đã gửi"));
+    shot(c, "40-de-nghi-da-gui").await;
+
+    // The HR officer finds it in the queue and verifies it.
+    sign_in(c, base, &hr).await;
+    c.goto(&format!("{base}/xac-thuc")).await.unwrap();
+    shot(c, "41-hang-doi-xac-thuc").await;
+    click(c, &format!("a[href='{change_path}']")).await;
+    assert!(text_of(c, "table.diff").await.contains("Bé Tư"));
+    shot(c, "42-xac-thuc-so-sanh").await;
+    click(c, &format!("form[action='{change_path}/xac-thuc'] button")).await;
+    assert!(text_of(c, ".notice").await.contains("phiên bản 2"));
+
+    // The head prepares the month's batch and signs it with the PKCS#12 key.
+    sign_in(c, base, &head).await;
+    c.goto(&format!("{base}/phe-duyet")).await.unwrap();
+    shot(c, "43-phe-duyet").await;
+    click(c, "form[action='/phe-duyet/lo'] button").await;
+    c.find(Locator::Css("#tep-khoa"))
+        .await
+        .unwrap()
+        .send_keys(&p12.display().to_string())
+        .await
+        .unwrap();
+    set_value(c, "#mat-khau-khoa", common::PASSWORD).await;
+    shot(c, "44-ky-so").await;
+    click(c, "form[action$='/ky'] button[type=submit]").await;
+    let facts = text_of(c, "dl.facts").await;
+    assert!(facts.contains("Đã ký"), "{facts}");
+    assert!(facts.contains("Thủ trưởng đơn vị"), "{facts}");
+    shot(c, "45-da-ky").await;
+
+    // The record's official version moved, for everyone.
+    let admin = actor(&app, "admin").await;
+    let approvals = app.record_approvals(&admin, person).await.unwrap();
+    assert_eq!(
+        (approvals.official_version, approvals.current_version),
+        (2, 2)
+    );
+    c.goto(&format!("{base}/ho-so/{person}#lich-su"))
+        .await
+        .unwrap();
+    assert!(text_of(c, "#lich-su").await.contains("Đã phê duyệt"));
+    c.close().await.ok();
+}

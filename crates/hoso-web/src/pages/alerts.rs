@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::{Layout, PageActor, PageError, PageResult, format, render};
 
 /// Every kind, for the filter.
-const KINDS: [&str; 12] = [
+const KINDS: [&str; 14] = [
     "step_increase_due",
     "beyond_scale_due",
     "retirement_notice",
@@ -26,6 +26,8 @@ const KINDS: [&str; 12] = [
     "record_incomplete",
     "record_stale",
     "deadline_overdue",
+    "verification_pending",
+    "approval_pending",
 ];
 
 #[derive(Debug, Default, Deserialize)]

@@ -158,7 +158,9 @@ pub async fn queue(
     page: PageActor,
     Query(q): Query<ListQuery>,
 ) -> PageResult {
-    let result = app.verification_queue(&page.actor, change_query(&q)).await?;
+    let result = app
+        .verification_queue(&page.actor, change_query(&q))
+        .await?;
     Ok(render(&list_page(&page, result, &q, true)))
 }
 
@@ -212,9 +214,7 @@ struct ChangePage {
 fn short(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
-        Value::String(s) if s.len() == 10 && s.as_bytes().get(4) == Some(&b'-') => {
-            format::date(s)
-        }
+        Value::String(s) if s.len() == 10 && s.as_bytes().get(4) == Some(&b'-') => format::date(s),
         Value::String(s) => s.clone(),
         Value::Bool(true) => "Có".into(),
         Value::Bool(false) => "Không".into(),
@@ -453,9 +453,7 @@ async fn read_form(
     let mut fields = HashMap::new();
     let mut file = None;
     while let Some(field) = form.next_field().await.map_err(|_| {
-        AppError::BadRequest(
-            "Tệp tải lên không trọn vẹn hoặc vượt quá dung lượng cho phép.".into(),
-        )
+        AppError::BadRequest("Tệp tải lên không trọn vẹn hoặc vượt quá dung lượng cho phép.".into())
     })? {
         let name = field.name().unwrap_or_default().to_string();
         if let Some(file_name) = field.file_name().map(str::to_string) {
@@ -482,9 +480,7 @@ pub async fn upload(
     Path(id): Path<i64>,
     form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> PageResult {
-    let form = form.map_err(|_| {
-        AppError::BadRequest("Biểu mẫu tải tệp không hợp lệ.".into())
-    })?;
+    let form = form.map_err(|_| AppError::BadRequest("Biểu mẫu tải tệp không hợp lệ.".into()))?;
     let (fields, file) = match read_form(form).await {
         Ok(r) => r,
         Err(e) => return back_to(id, Err(e)),
@@ -519,7 +515,9 @@ pub async fn download(
     Client(client): Client,
     Path((id, sha)): Path<(i64, String)>,
 ) -> PageResult {
-    let (meta, bytes) = app.change_attachment(&page.actor, id, &sha, &client).await?;
+    let (meta, bytes) = app
+        .change_attachment(&page.actor, id, &sha, &client)
+        .await?;
     Ok(crate::api::changes::file_response(
         &meta.media_type,
         &meta.file_name,
@@ -556,7 +554,13 @@ async fn proposed_view(
     page: &PageActor,
     client: &hoso_app::ClientInfo,
     id: i64,
-) -> Result<(hoso_app::records::PersonView, hoso_app::changes::ChangeDetail), PageError> {
+) -> Result<
+    (
+        hoso_app::records::PersonView,
+        hoso_app::changes::ChangeDetail,
+    ),
+    PageError,
+> {
     let detail = app.change(&page.actor, id, client).await?;
     if !detail.may_edit {
         return Err(AppError::Conflict(
@@ -854,11 +858,7 @@ async fn batch_page(
     })
 }
 
-pub async fn batch(
-    State(app): State<App>,
-    page: PageActor,
-    Path(id): Path<i64>,
-) -> PageResult {
+pub async fn batch(State(app): State<App>, page: PageActor, Path(id): Path<i64>) -> PageResult {
     Ok(render(&batch_page(&app, &page, id, None).await?))
 }
 

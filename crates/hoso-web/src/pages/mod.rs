@@ -221,9 +221,11 @@ impl PageActor {
                 .any(|g| matches!(g.role, Role::SystemAdmin | Role::UnitAdmin)),
             system_admin: self.actor.is_system_admin(),
             verifier: !self.actor.write_scope().is_empty(),
-            approver: self.actor.grants.iter().any(|g| {
-                !g.read_only && matches!(g.role, Role::SystemAdmin | Role::Approver)
-            }),
+            approver: self
+                .actor
+                .grants
+                .iter()
+                .any(|g| !g.read_only && matches!(g.role, Role::SystemAdmin | Role::Approver)),
         }
     }
 

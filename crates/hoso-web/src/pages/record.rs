@@ -445,7 +445,12 @@ fn html_id(name: &str) -> String {
 }
 
 /// Flattens a section value (one object) into raw form values under `prefix`.
-pub(super) fn to_raw(section: &Section, obj: Option<&Map<String, Value>>, prefix: &str, raw: &mut Raw) {
+pub(super) fn to_raw(
+    section: &Section,
+    obj: Option<&Map<String, Value>>,
+    prefix: &str,
+    raw: &mut Raw,
+) {
     let Some(obj) = obj else { return };
     for f in section.fields.iter().filter(|f| editable(f)) {
         let Some(v) = obj.get(&f.id) else { continue };
@@ -883,7 +888,10 @@ pub(super) fn section_from_form(
 ) -> (Value, Vec<usize>) {
     let mut kept: Vec<usize> = Vec::new();
     let value = if section.repeating {
-        let stored = stored.and_then(Value::as_array).cloned().unwrap_or_default();
+        let stored = stored
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         let mut out = Vec::new();
         for i in 0..rows {
             let prefix = format!("r{i}.");
