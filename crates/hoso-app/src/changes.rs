@@ -434,6 +434,26 @@ impl App {
         person_id: i64,
         client: &ClientInfo,
     ) -> AppResult<()> {
+        self.audit_change_with(
+            conn,
+            actor,
+            action,
+            id,
+            serde_json::json!({"person_id": person_id}),
+            client,
+        )
+        .await
+    }
+
+    async fn audit_change_with(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        action: &str,
+        id: i64,
+        detail: serde_json::Value,
+        client: &ClientInfo,
+    ) -> AppResult<()> {
         audit::append(
             conn,
             audit::NewEntry {
@@ -442,7 +462,7 @@ impl App {
                 target_kind: "change_request",
                 target_id: Some(id.to_string()),
                 client_addr: client.addr.as_deref(),
-                detail: serde_json::json!({"person_id": person_id}).to_string(),
+                detail: detail.to_string(),
             },
         )
         .await?;
@@ -598,16 +618,13 @@ impl App {
             actor.account_id,
         )
         .await?;
-        audit::append(
+        self.audit_change_with(
             &mut tx,
-            audit::NewEntry {
-                actor_id: Some(actor.account_id),
-                action: "change.attach",
-                target_kind: "change_request",
-                target_id: Some(id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: serde_json::json!({"sha256": sha, "size": size}).to_string(),
-            },
+            actor,
+            "change.attach",
+            id,
+            serde_json::json!({"sha256": sha, "size": size}),
+            client,
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
@@ -640,16 +657,13 @@ impl App {
         if !store::unlink_attachment(&mut tx, id, sha256).await? {
             return Err(AppError::NotFound("Phiếu không có tệp đính kèm này."));
         }
-        audit::append(
+        self.audit_change_with(
             &mut tx,
-            audit::NewEntry {
-                actor_id: Some(actor.account_id),
-                action: "change.detach",
-                target_kind: "change_request",
-                target_id: Some(id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: serde_json::json!({"sha256": sha256}).to_string(),
-            },
+            actor,
+            "change.detach",
+            id,
+            serde_json::json!({"sha256": sha256}),
+            client,
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
@@ -674,17 +688,13 @@ impl App {
         drop(conn);
         let bytes = self.attachments.get(sha256).await?;
         let mut tx = self.store.begin().await?;
-        audit::append(
+        self.audit_change_with(
             &mut tx,
-            audit::NewEntry {
-                actor_id: Some(actor.account_id),
-                action: "change.attachment_read",
-                target_kind: "change_request",
-                target_id: Some(id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: serde_json::json!({"person_id": row.person_id, "sha256": sha256})
-                    .to_string(),
-            },
+            actor,
+            "change.attachment_read",
+            id,
+            serde_json::json!({"person_id": row.person_id, "sha256": sha256}),
+            client,
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;

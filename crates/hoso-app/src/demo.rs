@@ -204,54 +204,26 @@ impl App {
                     .get(unit_key)
                     .ok_or_else(|| AppError::Internal("demo person in unknown unit".into()))?;
                 let code = unit_code(&tree, *unit_key);
-                let acc = accounts::insert(
+                unit_account(
                     &mut tx,
-                    accounts::NewAccount {
-                        username: &format!("qt.{}", code.to_lowercase()),
-                        display_name: &format!("Cán bộ tổ chức — {}", unit.name),
-                        password_hash: &phc,
-                        person_id: None,
-                        must_change_password: false,
-                        created_by: Some(admin),
-                    },
-                )
-                .await?;
-                accounts::grant(
-                    &mut tx,
-                    accounts::NewGrant {
-                        account_id: acc,
-                        role: Role::UnitAdmin.as_str(),
-                        unit_id: Some(unit.id),
-                        read_only: false,
-                        granted_by: Some(admin),
-                        request_ref: Some("Dữ liệu mẫu"),
-                    },
+                    &format!("qt.{}", code.to_lowercase()),
+                    &format!("Cán bộ tổ chức — {}", unit.name),
+                    &phc,
+                    Role::UnitAdmin,
+                    unit.id,
+                    admin,
                 )
                 .await?;
                 report.accounts += 1;
                 // The head of the unit, who signs its verified changes.
-                let head = accounts::insert(
+                unit_account(
                     &mut tx,
-                    accounts::NewAccount {
-                        username: &format!("pd.{}", code.to_lowercase()),
-                        display_name: &format!("Thủ trưởng — {}", unit.name),
-                        password_hash: &phc,
-                        person_id: None,
-                        must_change_password: false,
-                        created_by: Some(admin),
-                    },
-                )
-                .await?;
-                accounts::grant(
-                    &mut tx,
-                    accounts::NewGrant {
-                        account_id: head,
-                        role: Role::Approver.as_str(),
-                        unit_id: Some(unit.id),
-                        read_only: false,
-                        granted_by: Some(admin),
-                        request_ref: Some("Dữ liệu mẫu"),
-                    },
+                    &format!("pd.{}", code.to_lowercase()),
+                    &format!("Thủ trưởng — {}", unit.name),
+                    &phc,
+                    Role::Approver,
+                    unit.id,
+                    admin,
                 )
                 .await?;
                 report.accounts += 1;
@@ -355,6 +327,43 @@ fn unit_code(tree: &[DemoUnit], key: usize) -> String {
         .find(|u| u.key == key)
         .map(|u| u.code.clone())
         .unwrap_or_else(|| key.to_string())
+}
+
+/// A demo staff account holding one role over one unit.
+async fn unit_account(
+    tx: &mut hoso_store::AnyConnection,
+    username: &str,
+    display_name: &str,
+    password_hash: &str,
+    role: Role,
+    unit_id: i64,
+    admin: i64,
+) -> AppResult<()> {
+    let account = accounts::insert(
+        tx,
+        accounts::NewAccount {
+            username,
+            display_name,
+            password_hash,
+            person_id: None,
+            must_change_password: false,
+            created_by: Some(admin),
+        },
+    )
+    .await?;
+    accounts::grant(
+        tx,
+        accounts::NewGrant {
+            account_id: account,
+            role: role.as_str(),
+            unit_id: Some(unit_id),
+            read_only: false,
+            granted_by: Some(admin),
+            request_ref: Some("Dữ liệu mẫu"),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// The demo province's signing certificates: a root and an intermediate authority, and one

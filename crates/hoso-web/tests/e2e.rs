@@ -8,74 +8,14 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use common::browser::{
+    WAIT, actor, available, click, set_value, shot, sign_in, start_session, text_of,
+};
+use fantoccini::{Client, Locator};
 use hoso_app::records::PersonQuery;
 use hoso_app::{App, ClientInfo};
-use serde_json::json;
-
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const CHROMIUM: &str = "/usr/bin/chromium";
-const WAIT: Duration = Duration::from_secs(15);
-
-fn screenshots_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
-    let dir = target.join("screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// The acting account behind a username, signed in through the API.
-async fn actor(app: &App, username: &str) -> hoso_app::Actor {
-    let client = common::Client::login(app, username).await;
-    app.authenticate(client.token.as_deref().unwrap())
-        .await
-        .unwrap()
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn shot(c: &Client, name: &str) {
-    let png = c.screenshot().await.unwrap();
-    std::fs::write(screenshots_dir().join(format!("{name}.png")), png).unwrap();
-}
-
-async fn text_of(c: &Client, css: &str) -> String {
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .unwrap()
-}
-
-async fn sign_in(c: &Client, base: &str, username: &str) {
-    c.delete_all_cookies().await.unwrap();
-    c.goto(&format!("{base}/dang-nhap")).await.unwrap();
-    let form = c.form(Locator::Css("main form")).await.unwrap();
-    form.set_by_name("username", username).await.unwrap();
-    form.set_by_name("password", common::PASSWORD)
-        .await
-        .unwrap();
-    form.submit().await.unwrap();
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css("form[action='/dang-xuat']"))
-        .await
-        .unwrap_or_else(|e| panic!("sign-in of {username} did not finish: {e}"));
-}
 
 /// Waits until `dir` holds a finished `.xlsx` download.
 async fn downloaded_xlsx(dir: &Path) -> PathBuf {
@@ -96,10 +36,7 @@ async fn downloaded_xlsx(dir: &Path) -> PathBuf {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_flows_for_admin_unit_admin_and_individual() {
-    if !Path::new(CHROMEDRIVER).exists() || !Path::new(CHROMIUM).exists() {
-        eprintln!(
-            "SKIPPED e2e: {CHROMEDRIVER} or {CHROMIUM} is missing (apt-get install chromium chromium-driver)"
-        );
+    if !available() {
         return;
     }
     let dbs = common::databases().await;
@@ -132,67 +69,21 @@ async fn browser_flows_for_admin_unit_admin_and_individual() {
         .unwrap()
         .to_string();
 
-    // The real server.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(hoso_web::serve_on(app.clone(), listener));
-
-    // chromedriver, killed when the test ends.
-    let port = free_port();
-    let _driver = tokio::process::Command::new(CHROMEDRIVER)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start chromedriver");
-    let start = Instant::now();
-    while tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .is_err()
-    {
-        assert!(start.elapsed() < WAIT, "chromedriver did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-
-    let profile = tempfile::tempdir().unwrap();
-    let downloads = tempfile::tempdir().unwrap();
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": CHROMIUM,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-quic", "--lang=vi-VN", "--window-size=1280,900",
-                format!("--user-data-dir={}", profile.path().display()),
-            ],
-            "prefs": {
-                "download.default_directory": downloads.path().display().to_string(),
-                "download.prompt_for_download": false,
-                "intl.accept_languages": "vi-VN,vi",
-            },
-        }),
-    );
-    let c = ClientBuilder::native()
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("connect to chromedriver");
+    let session = start_session(&app).await;
+    let (c, base) = (&session.client, session.base.as_str());
 
     flows(
-        &c,
-        &base,
+        c,
+        base,
         &target,
         &unaccented,
         &unit_admin,
         &citizen_id,
-        downloads.path(),
+        session.downloads.path(),
         &app,
     )
     .await;
-    c.close().await.ok();
+    c.clone().close().await.ok();
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -429,96 +320,9 @@ async fn flows(
 
 // ───────────────────────── administration flow ─────────────────────────
 
-/// A headless Chromium session on a fresh server: the driver process, the browser, where its
-/// downloads land, and the server's address.
-struct Session {
-    client: Client,
-    base: String,
-    downloads: tempfile::TempDir,
-    _profile: tempfile::TempDir,
-    _driver: tokio::process::Child,
-}
-
-async fn start_session(app: &App) -> Session {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(hoso_web::serve_on(app.clone(), listener));
-    let port = free_port();
-    let driver = tokio::process::Command::new(CHROMEDRIVER)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start chromedriver");
-    let start = Instant::now();
-    while tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .is_err()
-    {
-        assert!(start.elapsed() < WAIT, "chromedriver did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let profile = tempfile::tempdir().unwrap();
-    let downloads = tempfile::tempdir().unwrap();
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": CHROMIUM,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-quic", "--lang=vi-VN", "--window-size=1280,900",
-                format!("--user-data-dir={}", profile.path().display()),
-            ],
-            "prefs": {
-                "download.default_directory": downloads.path().display().to_string(),
-                "download.prompt_for_download": false,
-                "intl.accept_languages": "vi-VN,vi",
-            },
-        }),
-    );
-    let client = ClientBuilder::native()
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("connect to chromedriver");
-    Session {
-        client,
-        base,
-        downloads,
-        _profile: profile,
-        _driver: driver,
-    }
-}
-
-/// Sets a form control's value as a user choosing it would (selects included).
-async fn set_value(c: &Client, css: &str, value: &str) {
-    c.execute(
-        "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
-         e.dispatchEvent(new Event('change', {bubbles: true}));",
-        vec![json!(css), json!(value)],
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{css}: {e}"));
-}
-
-async fn click(c: &Client, css: &str) {
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap();
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_admin_flow_accounts_audit_and_my_account() {
-    if !Path::new(CHROMEDRIVER).exists() || !Path::new(CHROMIUM).exists() {
-        eprintln!("SKIPPED e2e: {CHROMEDRIVER} or {CHROMIUM} is missing");
+    if !available() {
         return;
     }
     let dbs = common::databases().await;
@@ -821,8 +625,7 @@ async fn people_of_a_unit(app: &App) -> (i64, String, String, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_change_verified_and_signed_by_the_head() {
-    if !Path::new(CHROMEDRIVER).exists() || !Path::new(CHROMIUM).exists() {
-        eprintln!("SKIPPED e2e: {CHROMEDRIVER} or {CHROMIUM} is missing");
+    if !available() {
         return;
     }
     let dbs = common::databases().await;
@@ -919,5 +722,5 @@ async fn browser_change_verified_and_signed_by_the_head() {
         .await
         .unwrap();
     assert!(text_of(c, "#lich-su").await.contains("Đã phê duyệt"));
-    c.close().await.ok();
+    c.clone().close().await.ok();
 }

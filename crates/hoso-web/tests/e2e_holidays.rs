@@ -4,30 +4,12 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
-use std::time::{Duration, Instant};
-
-use fantoccini::{ClientBuilder, Locator};
-use serde_json::json;
-
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const CHROMIUM: &str = "/usr/bin/chromium";
-const WAIT: Duration = Duration::from_secs(15);
-
-fn screenshots_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
-    let dir = target.join("screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use common::browser::{WAIT, available, screenshots_dir, start_session};
+use fantoccini::Locator;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_administrator_amends_the_schedule_in_a_browser() {
-    if !Path::new(CHROMEDRIVER).exists() || !Path::new(CHROMIUM).exists() {
-        eprintln!("SKIPPED: {CHROMEDRIVER} or {CHROMIUM} is missing");
+    if !available() {
         return;
     }
     let db = common::databases()
@@ -36,46 +18,9 @@ async fn the_administrator_amends_the_schedule_in_a_browser() {
         .find(|d| d.label == "sqlite")
         .unwrap();
     let app = common::demo_app(&db, 2).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(hoso_web::serve_on(app.clone(), listener));
-
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let _driver = tokio::process::Command::new(CHROMEDRIVER)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start chromedriver");
-    let start = Instant::now();
-    while tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .is_err()
-    {
-        assert!(start.elapsed() < WAIT, "chromedriver did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let profile = tempfile::tempdir().unwrap();
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": CHROMIUM,
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--no-first-run", "--lang=vi-VN", "--window-size=1280,1400",
-                     format!("--user-data-dir={}", profile.path().display())],
-        }),
-    );
-    let c = ClientBuilder::native()
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("connect to chromedriver");
+    let session = start_session(&app).await;
+    let (c, base) = (&session.client, session.base.as_str());
+    c.set_window_size(1280, 1400).await.unwrap();
 
     c.goto(&format!("{base}/dang-nhap")).await.unwrap();
     let form = c.form(Locator::Css("main form")).await.unwrap();
@@ -156,5 +101,5 @@ async fn the_administrator_amends_the_schedule_in_a_browser() {
         .await
         .map(|png| std::fs::write(screenshots_dir().join("lich-nghi-loi.png"), png).unwrap())
         .unwrap();
-    c.close().await.ok();
+    c.clone().close().await.ok();
 }

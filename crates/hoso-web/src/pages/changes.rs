@@ -19,8 +19,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::record::{
-    EditPage, FormState, Raw, edit_page, find_section, first, form_failure, section_from_form,
-    to_raw,
+    EditPage, Raw, edit_page, find_section, first, form_failure, initial_state, section_from_form,
 };
 use super::{Layout, PageActor, PageError, PageResult, format, render, render_status};
 use crate::extract::Client;
@@ -594,25 +593,7 @@ pub async fn edit_form(
 ) -> PageResult {
     let section = find_section(&app, &p.section)?;
     let (view, _) = proposed_view(&app, &page, &client, p.id).await?;
-    let mut raw = Raw::new();
-    let value = view.record.get(&section.id);
-    let rows = if section.repeating {
-        let items = value.and_then(Value::as_array).cloned().unwrap_or_default();
-        for (i, row) in items.iter().enumerate() {
-            to_raw(section, row.as_object(), &format!("r{i}."), &mut raw);
-        }
-        items.len() + 1
-    } else {
-        to_raw(section, value.and_then(Value::as_object), "", &mut raw);
-        0
-    };
-    let state = FormState {
-        raw,
-        rows,
-        errors: HashMap::new(),
-        other_errors: vec![],
-        conflict: None,
-    };
+    let state = initial_state(section, view.record.get(&section.id));
     Ok(render(&for_change(
         edit_page(&app, &page, &view, section, state),
         p.id,

@@ -726,6 +726,28 @@ pub(super) struct FormState {
     pub(super) conflict: Option<String>,
 }
 
+/// A form filled with a section's stored value (lists get one empty row to add).
+pub(super) fn initial_state(section: &Section, value: Option<&Value>) -> FormState {
+    let mut raw = Raw::new();
+    let rows = if section.repeating {
+        let items = value.and_then(Value::as_array).cloned().unwrap_or_default();
+        for (i, row) in items.iter().enumerate() {
+            to_raw(section, row.as_object(), &format!("r{i}."), &mut raw);
+        }
+        items.len() + 1
+    } else {
+        to_raw(section, value.and_then(Value::as_object), "", &mut raw);
+        0
+    };
+    FormState {
+        raw,
+        rows,
+        errors: HashMap::new(),
+        other_errors: vec![],
+        conflict: None,
+    }
+}
+
 pub(super) fn edit_page(
     app: &App,
     page: &PageActor,
@@ -802,25 +824,7 @@ pub async fn edit_form(
     if !may_edit(&page, &view) {
         return Err(AppError::Forbidden.into());
     }
-    let mut raw = Raw::new();
-    let value = view.record.get(&section.id);
-    let rows = if section.repeating {
-        let items = value.and_then(Value::as_array).cloned().unwrap_or_default();
-        for (i, row) in items.iter().enumerate() {
-            to_raw(section, row.as_object(), &format!("r{i}."), &mut raw);
-        }
-        items.len() + 1
-    } else {
-        to_raw(section, value.and_then(Value::as_object), "", &mut raw);
-        0
-    };
-    let state = FormState {
-        raw,
-        rows,
-        errors: HashMap::new(),
-        other_errors: vec![],
-        conflict: None,
-    };
+    let state = initial_state(section, view.record.get(&section.id));
     Ok(render(&edit_page(&app, &page, &view, section, state)))
 }
 
