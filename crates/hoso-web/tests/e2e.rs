@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::browser::{
-    WAIT, actor, available, click, set_value, shot, sign_in, start_session, text_of,
+    WAIT, actor, available, click, set_value, shot, sign_in, start_session, text_of, wait_for_text,
 };
 use fantoccini::{Client, Locator};
 use hoso_app::records::PersonQuery;
@@ -659,14 +659,14 @@ async fn browser_change_verified_and_signed_by_the_head() {
     )
     .await;
     click(c, "form[action='/de-nghi'] button[type=submit]").await;
-    assert!(text_of(c, ".notice").await.contains("Đã lập phiếu"));
+    wait_for_text(c, ".notice", "Đã lập phiếu").await;
     let change_url = c.current_url().await.unwrap();
     let change_path = change_url.path().to_string();
     click(c, &format!("a[href='{change_path}/sua/general']")).await;
     set_value(c, "#f-other_names", "Bé Tư").await;
     click(c, "form.record-form button[type=submit]").await;
-    assert!(text_of(c, ".notice").await.contains("Đã lưu mục"));
-    assert!(text_of(c, "table.diff").await.contains("Bé Tư"));
+    wait_for_text(c, ".notice", "Đã lưu mục").await;
+    wait_for_text(c, "table.diff", "Bé Tư").await;
     let scan = db.dir.path().join("giay-khai-sinh.pdf");
     std::fs::write(&scan, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").unwrap();
     c.find(Locator::Css("#tep"))
@@ -677,9 +677,9 @@ async fn browser_change_verified_and_signed_by_the_head() {
         .unwrap();
     set_value(c, "#muc-minh-chung", "general").await;
     click(c, "form[enctype='multipart/form-data'] button[type=submit]").await;
-    assert!(text_of(c, ".notice").await.contains("giay-khai-sinh.pdf"));
+    wait_for_text(c, ".notice", "giay-khai-sinh.pdf").await;
     click(c, &format!("form[action='{change_path}/gui'] button")).await;
-    assert!(text_of(c, ".notice").await.contains("Đã gửi"));
+    wait_for_text(c, ".notice", "Đã gửi").await;
     shot(c, "40-de-nghi-da-gui").await;
 
     // The HR officer finds it in the queue and verifies it.
@@ -687,10 +687,10 @@ async fn browser_change_verified_and_signed_by_the_head() {
     c.goto(&format!("{base}/xac-thuc")).await.unwrap();
     shot(c, "41-hang-doi-xac-thuc").await;
     click(c, &format!("a[href='{change_path}']")).await;
-    assert!(text_of(c, "table.diff").await.contains("Bé Tư"));
+    wait_for_text(c, "table.diff", "Bé Tư").await;
     shot(c, "42-xac-thuc-so-sanh").await;
     click(c, &format!("form[action='{change_path}/xac-thuc'] button")).await;
-    assert!(text_of(c, ".notice").await.contains("phiên bản 2"));
+    wait_for_text(c, ".notice", "phiên bản 2").await;
 
     // The head prepares the month's batch and signs it with the PKCS#12 key.
     sign_in(c, base, &head).await;
@@ -706,8 +706,7 @@ async fn browser_change_verified_and_signed_by_the_head() {
     set_value(c, "#mat-khau-khoa", common::PASSWORD).await;
     shot(c, "44-ky-so").await;
     click(c, "form[action$='/ky'] button[type=submit]").await;
-    let facts = text_of(c, "dl.facts").await;
-    assert!(facts.contains("Đã ký"), "{facts}");
+    let facts = wait_for_text(c, "dl.facts", "Đã ký").await;
     assert!(facts.contains("Thủ trưởng đơn vị"), "{facts}");
     shot(c, "45-da-ky").await;
 
@@ -721,6 +720,6 @@ async fn browser_change_verified_and_signed_by_the_head() {
     c.goto(&format!("{base}/ho-so/{person}#lich-su"))
         .await
         .unwrap();
-    assert!(text_of(c, "#lich-su").await.contains("Đã phê duyệt"));
+    wait_for_text(c, "#lich-su", "Đã phê duyệt").await;
     c.clone().close().await.ok();
 }

@@ -146,6 +146,12 @@ pub async fn start_session(app: &App) -> Session {
 
 /// Sets a form control's value as a user choosing it would (selects included).
 pub async fn set_value(c: &Client, css: &str, value: &str) {
+    // The page may still be loading after a click: wait for the control first.
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
     c.execute(
         "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
          e.dispatchEvent(new Event('change', {bubbles: true}));",
@@ -164,4 +170,26 @@ pub async fn click(c: &Client, css: &str) {
         .click()
         .await
         .unwrap();
+}
+
+/// Waits until the element's text contains `needle` (the page after a submission may take a
+/// moment to replace the one before), and returns that text.
+pub async fn wait_for_text(c: &Client, css: &str, needle: &str) -> String {
+    let start = Instant::now();
+    let mut last = String::new();
+    loop {
+        if let Ok(element) = c.find(Locator::Css(css)).await
+            && let Ok(text) = element.text().await
+        {
+            if text.contains(needle) {
+                return text;
+            }
+            last = text;
+        }
+        assert!(
+            start.elapsed() < WAIT,
+            "{css} never showed “{needle}”; last text: {last}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
