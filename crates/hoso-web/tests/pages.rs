@@ -1525,6 +1525,9 @@ async fn every_page_labels_its_controls() {
             "/quan-tri/danh-muc/ngach_cong_chuc".into(),
             "/quan-tri/nhat-ky".into(),
             "/ho-so/moi".into(),
+            "/de-nghi".into(),
+            "/xac-thuc".into(),
+            "/phe-duyet".into(),
             // The earlier pages, held to the same rule.
             "/".into(),
             "/can-bo".into(),
@@ -1549,4 +1552,145 @@ async fn every_page_labels_its_controls() {
 #[should_panic(expected = "no label for #a")]
 fn an_unlabelled_control_is_caught() {
     assert_labelled("x", "<label for=\"b\">B</label><input id=\"a\" name=\"a\">");
+}
+
+#[tokio::test]
+async fn change_requests_are_proposed_verified_and_refused_from_the_pages() {
+    for db in databases().await {
+        let app = demo_app(&db, 12).await;
+        let admin = actor(&app, "admin").await;
+        let people = app
+            .list_persons(&admin, PersonQuery::default())
+            .await
+            .unwrap()
+            .items;
+        let person = people[1].clone();
+        let view = app
+            .get_person(&admin, person.id, &ClientInfo::default())
+            .await
+            .unwrap();
+        let cid = view.record["general"]["citizen_id_number"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let mut me = signed_in(&app, &cid).await;
+
+        // From the record page: a request is opened, but not without the form token.
+        let record = me.get(&format!("/ho-so/{}", person.id)).await;
+        assert!(record.body.contains("Lập phiếu đề nghị"), "{}", db.label);
+        let token = csrf_of(&record.body);
+        let refused = me
+            .post(
+                "/de-nghi",
+                &pairs(&[("person_id", &person.id.to_string()), ("reason", "Bổ sung")]),
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        let opened = me
+            .post(
+                "/de-nghi",
+                &pairs(&[
+                    ("_csrf", &token),
+                    ("person_id", &person.id.to_string()),
+                    ("reason", "Bổ sung tên gọi khác"),
+                ]),
+            )
+            .await;
+        assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+        let page_uri = opened.location().to_string();
+        let id: i64 = page_uri
+            .trim_start_matches("/de-nghi/")
+            .split('?')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let page = me.get(&page_uri).await;
+        assert!(
+            page.body
+                .contains(&format!("Phiếu bổ sung lý lịch số {id}"))
+        );
+        assert_labelled(&page_uri, &page.body);
+
+        // Sending an empty request is refused with the reason on the page.
+        let sent = me
+            .post(&format!("/de-nghi/{id}/gui"), &pairs(&[("_csrf", &token)]))
+            .await;
+        let shown = me.get(sent.location()).await;
+        assert!(
+            shown.body.contains("chưa có nội dung thay đổi"),
+            "{}",
+            shown.body
+        );
+
+        // A section is edited on the request; the record itself does not change.
+        let form = me.get(&format!("/de-nghi/{id}/sua/general")).await;
+        assert_eq!(form.status, StatusCode::OK);
+        let mut fields = form_fields(&form.body);
+        fields.insert("other_names".into(), vec!["Út Nhỏ".into()]);
+        let saved = me
+            .post(&format!("/de-nghi/{id}/sua/general"), &flatten(&fields))
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let page = me.get(&format!("/de-nghi/{id}")).await;
+        assert!(page.body.contains("Út Nhỏ"));
+        let unchanged = app
+            .get_person(&admin, person.id, &ClientInfo::default())
+            .await
+            .unwrap();
+        assert_eq!(unchanged.current_version, 1);
+        let sent = me
+            .post(&format!("/de-nghi/{id}/gui"), &pairs(&[("_csrf", &token)]))
+            .await;
+        assert!(me.get(sent.location()).await.body.contains("Đã gửi phiếu"));
+
+        // The individual has no verification or approval pages.
+        assert_eq!(me.get("/xac-thuc").await.status, StatusCode::FORBIDDEN);
+        assert_eq!(me.get("/phe-duyet").await.status, StatusCode::FORBIDDEN);
+
+        // Another unit's HR officer does not see the request; the unit's own verifies it.
+        let (other_admin, _) = leaf_unit_admin(&app).await;
+        let accounts = app.list_accounts(&admin, None, Some(200)).await.unwrap();
+        let own_admin = accounts
+            .items
+            .iter()
+            .find(|a| {
+                a.grants
+                    .iter()
+                    .any(|g| g.role == "unit_admin" && g.unit_id == Some(person.unit_id))
+            })
+            .expect("the unit has an HR officer")
+            .username
+            .clone();
+        if other_admin != own_admin {
+            let mut stranger = signed_in(&app, &other_admin).await;
+            assert_eq!(
+                stranger.get(&format!("/de-nghi/{id}")).await.status,
+                StatusCode::NOT_FOUND
+            );
+        }
+        let mut hr = signed_in(&app, &own_admin).await;
+        let queue = hr.get("/xac-thuc").await;
+        assert!(
+            queue.body.contains(&format!("/de-nghi/{id}")),
+            "{}",
+            db.label
+        );
+        let page = hr.get(&format!("/de-nghi/{id}")).await;
+        let token = csrf_of(&page.body);
+        let verified = hr
+            .post(
+                &format!("/de-nghi/{id}/xac-thuc"),
+                &pairs(&[("_csrf", &token), ("comment", "Đúng bản gốc")]),
+            )
+            .await;
+        assert!(
+            hr.get(verified.location())
+                .await
+                .body
+                .contains("phiên bản 2")
+        );
+        let record = hr.get(&format!("/ho-so/{}", person.id)).await;
+        assert!(record.body.contains("Chờ phê duyệt"), "{}", db.label);
+    }
 }

@@ -66,6 +66,8 @@ struct HomePage {
     own: Option<OwnSummary>,
     /// What is due in the scope (from the daily alert job): label, count, link.
     alerts: Vec<(String, String, String)>,
+    /// The caller's latest change requests: id, state, sections, comment.
+    my_changes: Vec<(i64, String, String, String)>,
 }
 
 pub async fn home(State(app): State<App>, page: PageActor, Client(client): Client) -> PageResult {
@@ -135,20 +137,54 @@ pub async fn home(State(app): State<App>, page: PageActor, Client(client): Clien
             women_width: (b.women as f64 / max_band * 100.0).round(),
         })
         .collect();
-    let alerts = app
-        .alert_summary(&page.actor)
+    // The workflow first: what waits for this account's verification or signature.
+    let mut alerts = Vec::new();
+    let to_verify = app.pending_verification_count(&page.actor).await?;
+    if to_verify > 0 {
+        alerts.push((
+            "Phiếu bổ sung lý lịch chờ bạn xác thực".to_string(),
+            format::thousands(to_verify),
+            "/xac-thuc".to_string(),
+        ));
+    }
+    let to_sign = app.awaiting_approval_count(&page.actor).await?;
+    if to_sign > 0 {
+        alerts.push((
+            "Hồ sơ có thay đổi chờ phê duyệt bằng chữ ký số".to_string(),
+            format::thousands(to_sign),
+            "/phe-duyet".to_string(),
+        ));
+    }
+    alerts.extend(app.alert_summary(&page.actor).await?.into_iter().map(|c| {
+        (
+            c.kind_label,
+            format::thousands(c.count),
+            format!("/canh-bao?kind={}", c.kind),
+        )
+    }));
+    let my_changes = app
+        .my_changes(
+            &page.actor,
+            hoso_app::changes::ChangeQuery {
+                per_page: Some(5),
+                ..Default::default()
+            },
+        )
         .await?
+        .items
         .into_iter()
         .map(|c| {
             (
-                c.kind_label,
-                format::thousands(c.count),
-                format!("/canh-bao?kind={}", c.kind),
+                c.id,
+                c.state_label,
+                c.section_labels.join(", "),
+                c.review_comment.unwrap_or_default(),
             )
         })
         .collect();
     Ok(render(&HomePage {
         alerts,
+        my_changes,
         staff,
         total: format::thousands(d.total),
         working: format::thousands(d.working),
