@@ -379,7 +379,13 @@ mod tests {
         )
         .unwrap();
         let sig = sign(&pki, &signer, b"manifest");
-        let who = verify_detached(&sig, b"manifest", &[pki.root.cert.clone()], pki.now).unwrap();
+        let who = verify_detached(
+            &sig,
+            b"manifest",
+            std::slice::from_ref(&pki.root.cert),
+            pki.now,
+        )
+        .unwrap();
         assert!(who.subject.contains("CN=Nguyễn Văn Ký"), "{}", who.subject);
         assert!(
             who.certificate_pem
@@ -387,7 +393,15 @@ mod tests {
         );
         // PEM input works too.
         let pem = Pkcs7::from_der(&sig).unwrap().to_pem().unwrap();
-        assert!(verify_detached(&pem, b"manifest", &[pki.root.cert.clone()], pki.now).is_ok());
+        assert!(
+            verify_detached(
+                &pem,
+                b"manifest",
+                std::slice::from_ref(&pki.root.cert),
+                pki.now
+            )
+            .is_ok()
+        );
     }
 
     #[test]

@@ -119,11 +119,7 @@ pub fn diff(
     clearance: AccessLevel,
 ) -> Vec<FieldChange> {
     let mut out = Vec::new();
-    for section in schema
-        .sections
-        .iter()
-        .filter(|s| sections.iter().any(|id| *id == s.id))
-    {
+    for section in schema.sections.iter().filter(|s| sections.contains(&s.id)) {
         let old = before.get(&section.id).unwrap_or(&Value::Null);
         let new = after.get(&section.id).unwrap_or(&Value::Null);
         let rows = |v: &Value| -> Vec<Value> {

@@ -842,10 +842,7 @@ impl World {
             ),
             ("get", "/api/v1/change-requests/{id}")
             | ("post", "/api/v1/change-requests/{id}/verify") => (
-                format!(
-                    "{}",
-                    path.replace("{id}", &self.fresh_change(target, true).await.0.to_string())
-                ),
+                path.replace("{id}", &self.fresh_change(target, true).await.0.to_string()),
                 if method == "post" {
                     json!({})
                 } else {
