@@ -109,6 +109,15 @@ pub struct VersionView {
     pub record: RecordDoc,
 }
 
+/// A version and what it changed against the one before.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VersionChanges {
+    #[serde(flatten)]
+    pub version: VersionSummary,
+    #[schema(value_type = Vec<Object>)]
+    pub changes: Vec<hoso_domain::changes::FieldChange>,
+}
+
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePerson {
@@ -821,6 +830,33 @@ impl App {
             record,
         })
     }
+    /// What a version changed against the one before it, field by field, as the caller may see
+    /// both. Audited like any read (both versions are read).
+    pub async fn version_changes(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        number: i64,
+        client: &ClientInfo,
+    ) -> AppResult<VersionChanges> {
+        let (_, _, version, after, clearance) = self
+            .read_version(actor, person_id, Some(number), client)
+            .await?;
+        let before = if number > 1 {
+            self.read_version(actor, person_id, Some(number - 1), client)
+                .await?
+                .3
+        } else {
+            RecordDoc::new()
+        };
+        let schema = self.schemas.latest();
+        let sections: Vec<String> = schema.sections.iter().map(|s| s.id.clone()).collect();
+        Ok(VersionChanges {
+            version: VersionSummary::from(&version),
+            changes: hoso_domain::changes::diff(schema, &before, &after, &sections, clearance),
+        })
+    }
+
     /// Checks a record's version chain: every hash recomputed from its content and predecessor.
     pub async fn verify_versions(
         &self,

@@ -1692,5 +1692,10 @@ async fn change_requests_are_proposed_verified_and_refused_from_the_pages() {
         );
         let record = hr.get(&format!("/ho-so/{}", person.id)).await;
         assert!(record.body.contains("Chờ phê duyệt"), "{}", db.label);
+        // The version history shows what version 2 changed.
+        let diff = hr.get(&format!("/ho-so/{}/phien-ban/2", person.id)).await;
+        assert_eq!(diff.status, StatusCode::OK);
+        assert!(diff.body.contains("Út Nhỏ") && diff.body.contains("Các tên gọi khác"));
+        assert_labelled("/ho-so/…/phien-ban/2", &diff.body);
     }
 }

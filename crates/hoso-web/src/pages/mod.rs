@@ -78,6 +78,7 @@ pub fn router(upload_limit: usize) -> Router<App> {
         .route("/can-bo", get(staff::list))
         .route("/can-bo/xuat-excel", get(staff::export))
         .route("/ho-so/{id}", get(record::show))
+        .route("/ho-so/{id}/phien-ban/{version}", get(record::version_diff))
         .route(
             "/ho-so/{id}/sua/{section}",
             get(record::edit_form).post(record::edit_submit),

@@ -1009,3 +1009,68 @@ mod tests {
         assert_eq!(form_name("general", false, "salary.step", &[]), None);
     }
 }
+
+// ───────────────────────────── version differences ─────────────────────────────
+
+pub struct VersionDiffRow {
+    pub section: String,
+    pub row: String,
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+#[derive(Template)]
+#[template(path = "version_diff.html")]
+struct VersionDiffPage {
+    layout: Layout,
+    id: i64,
+    name: String,
+    version: i64,
+    at: String,
+    note: String,
+    rows: Vec<VersionDiffRow>,
+}
+
+/// What one version changed against the one before, as the reader sees both.
+pub async fn version_diff(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Path((id, number)): Path<(i64, i64)>,
+) -> PageResult {
+    let d = app
+        .version_changes(&page.actor, id, number, &client)
+        .await?;
+    let schema = app.schemas().latest();
+    let catalogs = app.catalogs();
+    let units = HashMap::new();
+    let shown = |section: &str, field: &str, v: &Value| {
+        schema
+            .section(section)
+            .and_then(|s| s.field(field))
+            .map_or_else(|| v.to_string(), |f| display(f, v, &catalogs, &units))
+    };
+    let rows = d
+        .changes
+        .iter()
+        .map(|c| VersionDiffRow {
+            section: c.section_label.clone(),
+            row: c.row.map(|r| format!("Dòng {}", r + 1)).unwrap_or_default(),
+            field: c.field_label.clone(),
+            before: shown(&c.section, &c.field, &c.before),
+            after: shown(&c.section, &c.field, &c.after),
+        })
+        .collect();
+    let current = app.get_person(&page.actor, id, &client).await?;
+    let name = name_of(&current);
+    Ok(render(&VersionDiffPage {
+        layout: page.layout(format!("{name} — phiên bản {number}"), "staff"),
+        id,
+        name,
+        version: number,
+        at: format::instant(d.version.created_at),
+        note: d.version.note.unwrap_or_default(),
+        rows,
+    }))
+}
