@@ -1,6 +1,7 @@
 //! Scanned documents (*bản số hóa*): PDF, JPEG and PNG files that prove a change, stored by
-//! content (SHA-256) through `object_store` — the local disk by default. The type is decided
-//! from the bytes, never from the file name or the client's word.
+//! content (SHA-256) through `object_store` — the local disk by default, an S3-compatible bucket
+//! by configuration. The type is decided from the bytes, never from the file name or the
+//! client's word.
 
 use std::sync::Arc;
 
@@ -22,6 +23,9 @@ pub struct AttachmentStore {
 
 impl AttachmentStore {
     pub fn open(config: &Config) -> AppResult<AttachmentStore> {
+        if let Some(url) = &config.attachments_url {
+            return Self::open_s3(url, &config.attachments_options);
+        }
         let dir = config.attachments_path();
         std::fs::create_dir_all(&dir).map_err(|e| {
             AppError::Internal(format!(
@@ -34,6 +38,39 @@ impl AttachmentStore {
         Ok(AttachmentStore {
             inner: Arc::new(local),
         })
+    }
+
+    /// An S3-compatible bucket (`s3://bucket/prefix`): credentials, region and endpoint from
+    /// the `AWS_*` environment, overridden by `options`.
+    fn open_s3(url: &str, options: &[(String, String)]) -> AppResult<AttachmentStore> {
+        use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
+        let bad = |why: String| {
+            AppError::Internal(format!(
+                "HOSO_ATTACHMENTS_URL '{url}' không dùng được (cần dạng s3://tên-bucket/thư-mục): {why}"
+            ))
+        };
+        let rest = url
+            .strip_prefix("s3://")
+            .ok_or_else(|| bad("chỉ hỗ trợ s3://".into()))?;
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        if bucket.is_empty() {
+            return Err(bad("thiếu tên bucket".into()));
+        }
+        let mut builder = AmazonS3Builder::from_env().with_bucket_name(bucket);
+        for (key, value) in options {
+            let key: AmazonS3ConfigKey = key
+                .parse()
+                .map_err(|e| bad(format!("tùy chọn '{key}': {e}")))?;
+            builder = builder.with_config(key, value);
+        }
+        let s3 = builder.build().map_err(|e| bad(e.to_string()))?;
+        let prefix = prefix.trim_matches('/');
+        let inner: Arc<dyn ObjectStore> = if prefix.is_empty() {
+            Arc::new(s3)
+        } else {
+            Arc::new(object_store::prefix::PrefixStore::new(s3, prefix))
+        };
+        Ok(AttachmentStore { inner })
     }
 
     fn location(sha256: &str) -> ObjectPath {

@@ -37,6 +37,12 @@ pub struct Config {
     /// Folder of the attachment store (scanned documents, content-addressed).
     /// `HOSO_ATTACHMENTS_DIR`, default `attachments/` beside the key file (`data/attachments`).
     pub attachments_dir: Option<PathBuf>,
+    /// S3-compatible storage for attachments instead of the folder: `s3://bucket/prefix`.
+    /// `HOSO_ATTACHMENTS_URL`; credentials, region and endpoint from the usual `AWS_*` variables.
+    pub attachments_url: Option<String>,
+    /// Options for that store (`aws_endpoint`, `aws_allow_http`…), on top of the `AWS_*`
+    /// variables; set by deployments that configure in code, and by the tests.
+    pub attachments_options: Vec<(String, String)>,
     /// Largest accepted attachment, in bytes. `HOSO_ATTACHMENT_MAX_BYTES`, default 10 MiB.
     pub attachment_max_bytes: usize,
     /// PEM file of the certificate authorities whose certificates may sign approvals.
@@ -151,6 +157,8 @@ impl Default for Config {
             password_min_length: 8,
             require_totp_for_admins: false,
             attachments_dir: None,
+            attachments_url: None,
+            attachments_options: Vec::new(),
             attachment_max_bytes: 10 * 1024 * 1024,
             trusted_roots_file: None,
             approval_window_days: 5,
@@ -214,6 +222,9 @@ impl Config {
         }
         if let Ok(v) = std::env::var("HOSO_REQUIRE_TOTP_FOR_ADMINS") {
             c.require_totp_for_admins = matches!(v.as_str(), "1" | "true" | "yes");
+        }
+        if let Ok(v) = std::env::var("HOSO_ATTACHMENTS_URL") {
+            c.attachments_url = Some(v).filter(|v| !v.trim().is_empty());
         }
         if let Ok(v) = std::env::var("HOSO_ATTACHMENTS_DIR") {
             c.attachments_dir = Some(PathBuf::from(v));
