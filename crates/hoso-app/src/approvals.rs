@@ -16,7 +16,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::attachments::sha256_hex;
-use crate::changes::approval_scope;
 use crate::records::{canonical_json, version_hash};
 use crate::{Actor, App, AppError, AppResult, ClientInfo, Page, Paging, signing};
 
@@ -220,7 +219,7 @@ impl App {
     }
 
     fn approver_scope(actor: &Actor) -> AppResult<persons::Scope> {
-        let scope = approval_scope(actor);
+        let scope = actor.approval_scope();
         if scope.is_empty() {
             return Err(AppError::Forbidden);
         }
@@ -235,34 +234,37 @@ impl App {
         let scope = Self::approver_scope(actor)?;
         let mut conn = self.store.reader().await?;
         let (rows, total) = store::awaiting_approval(&mut conn, &scope, 10_000).await?;
+        let rows: Vec<_> = rows
+            .into_iter()
+            .filter(|r| only.is_none_or(|ids| ids.contains(&r.person_id)))
+            .collect();
+        let ids: Vec<i64> = rows.iter().map(|r| r.person_id).collect();
+        let pending = store::pending_versions(&mut conn, &ids).await?;
+        let requests: Vec<i64> = pending.iter().filter_map(|v| v.change_request_id).collect();
+        let mut scans: std::collections::HashMap<i64, Vec<String>> = Default::default();
+        for (request, sha) in store::attachment_hashes(&mut conn, &requests).await? {
+            scans.entry(request).or_default().push(sha);
+        }
+        let mut by_person: std::collections::HashMap<i64, Vec<store::PendingVersionRow>> =
+            Default::default();
+        for v in pending {
+            by_person.entry(v.person_id).or_default().push(v);
+        }
         let mut records = Vec::new();
         let mut items = Vec::new();
         for r in rows {
-            if only.is_some_and(|ids| !ids.contains(&r.person_id)) {
-                continue;
-            }
             let mut versions = Vec::new();
-            for v in persons::versions(&mut conn, r.person_id)
-                .await?
-                .into_iter()
-                .filter(|v| v.version > r.official_version && v.version <= r.current_version)
-            {
-                let request = store::by_result_version(&mut conn, r.person_id, v.version).await?;
-                let attachments = match &request {
-                    Some(c) => store::attachments_of(&mut conn, c.id)
-                        .await?
-                        .into_iter()
-                        .map(|a| a.sha256)
-                        .collect(),
-                    None => vec![],
-                };
+            for v in by_person.remove(&r.person_id).unwrap_or_default() {
                 items.push(ManifestItem {
                     person_id: r.person_id,
                     version: v.version,
-                    schema_version: v.schema_version.clone(),
+                    schema_version: v.schema_version,
                     hash: v.hash.clone(),
-                    prev_hash: v.prev_hash.clone(),
-                    attachments,
+                    prev_hash: v.prev_hash,
+                    attachments: v
+                        .change_request_id
+                        .and_then(|c| scans.get(&c).cloned())
+                        .unwrap_or_default(),
                 });
                 versions.push(PendingVersion {
                     version: v.version,
@@ -270,7 +272,7 @@ impl App {
                     created_by: v.created_by,
                     created_at: v.created_at,
                     note: v.note,
-                    change_request_id: request.map(|c| c.id),
+                    change_request_id: v.change_request_id,
                 });
             }
             records.push(AwaitingRecord {
@@ -376,19 +378,10 @@ impl App {
     pub async fn batches(&self, actor: &Actor, paging: Paging) -> AppResult<Page<BatchView>> {
         Self::approver_scope(actor)?;
         let mut conn = self.store.reader().await?;
-        // Few batches a month per approver: filter after reading a bounded page.
-        let (rows, _) = store::batches(&mut conn, None, 10_000, 0).await?;
-        let mine: Vec<BatchRow> = rows
-            .into_iter()
-            .filter(|b| b.prepared_by == actor.account_id || actor.is_system_admin())
-            .collect();
-        let total = mine.len() as i64;
-        let items = mine
-            .into_iter()
-            .skip(paging.offset() as usize)
-            .take(paging.per_page as usize)
-            .map(BatchView::from)
-            .collect();
+        let preparer = (!actor.is_system_admin()).then_some(actor.account_id);
+        let (rows, total) =
+            store::batches(&mut conn, None, preparer, paging.per_page, paging.offset()).await?;
+        let items = rows.into_iter().map(BatchView::from).collect();
         Ok(Page {
             items,
             total,
@@ -631,23 +624,17 @@ impl App {
             .await?
             .ok_or_else(AppError::record_not_found)?;
         let official = store::official_version(&mut conn, person_id).await?;
-        let mut approvals = Vec::new();
-        let mut batches: std::collections::HashMap<i64, BatchRow> = Default::default();
-        for item in store::items_of_person(&mut conn, person_id).await? {
-            if !batches.contains_key(&item.batch_id)
-                && let Some(b) = store::get_batch(&mut conn, item.batch_id).await?
-            {
-                batches.insert(item.batch_id, b);
-            }
-            let b = batches.get(&item.batch_id);
-            approvals.push(VersionApproval {
-                version: item.version,
-                batch_id: item.batch_id,
-                signed_by: b.and_then(|b| b.signed_by),
-                signed_at: b.and_then(|b| b.signed_at),
-                signer_subject: b.and_then(|b| b.signer_subject.clone()),
-            });
-        }
+        let approvals = store::signed_versions(&mut conn, person_id)
+            .await?
+            .into_iter()
+            .map(|a| VersionApproval {
+                version: a.version,
+                batch_id: a.batch_id,
+                signed_by: a.signed_by,
+                signed_at: a.signed_at,
+                signer_subject: a.signer_subject,
+            })
+            .collect();
         Ok(RecordApprovals {
             official_version: official,
             current_version: person.current_version,
@@ -657,7 +644,7 @@ impl App {
 
     /// How many records wait for the caller's signature (home page); 0 for non-approvers.
     pub async fn awaiting_approval_count(&self, actor: &Actor) -> AppResult<i64> {
-        let scope = approval_scope(actor);
+        let scope = actor.approval_scope();
         if scope.is_empty() {
             return Ok(0);
         }
@@ -780,7 +767,7 @@ impl App {
     /// of its signing time), and that its approvals match the manifest and the stored versions.
     pub async fn verify_approvals(&self, only: Option<i64>) -> AppResult<Vec<BatchCheck>> {
         let mut conn = self.store.reader().await?;
-        let (rows, _) = store::batches(&mut conn, Some("signed"), i64::MAX / 2, 0).await?;
+        let (rows, _) = store::batches(&mut conn, Some("signed"), None, i64::MAX / 2, 0).await?;
         let mut out = Vec::new();
         for b in rows
             .into_iter()

@@ -136,6 +136,12 @@ impl Actor {
         self.scope_where(|g| g.role.may_write_records() && !g.read_only)
     }
 
+    /// Records whose verified changes this account signs: its writable approver grants, and
+    /// the whole province for a system administrator.
+    pub fn approval_scope(&self) -> Scope {
+        self.scope_where(|g| !g.read_only && matches!(g.role, Role::SystemAdmin | Role::Approver))
+    }
+
     /// Org subtrees this account sees (individuals see none).
     pub fn unit_paths(&self) -> Option<Vec<String>> {
         let mut paths = Vec::new();

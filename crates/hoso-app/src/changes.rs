@@ -8,7 +8,7 @@ use hoso_domain::changes::{self, ChangeAction, ChangeState, FieldChange};
 use hoso_domain::org::PersonStatus;
 use hoso_domain::schema::RecordDoc;
 use hoso_store::approvals::{self as store, ChangeFilter, ChangeListRow, ChangeRequestRow};
-use hoso_store::persons::{self, Scope};
+use hoso_store::persons;
 use hoso_store::{AnyConnection, StoreError, accounts, audit, org as org_store};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -315,13 +315,7 @@ impl App {
             if section.fields.iter().any(|f| f.access > clearance) {
                 return Err(AppError::Forbidden);
             }
-            let unchanged = changes::conflicting_sections(
-                current,
-                &std::iter::once((id.clone(), value.clone())).collect(),
-                std::slice::from_ref(&id),
-            )
-            .is_empty();
-            if !unchanged {
+            if changes::section_differs(current, &id, &value) {
                 kept.insert(id, value);
             }
         }
@@ -541,7 +535,7 @@ impl App {
         }
         drop(conn);
         let mut tx = self.store.begin().await?;
-        if !store::transition(&mut tx, id, &[row.state.as_str()], to.as_str()).await? {
+        if !store::transition(&mut tx, id, &row.state, to.as_str()).await? {
             return Err(AppError::Conflict(
                 "Phiếu vừa được người khác xử lý. Vui lòng tải lại.".into(),
             ));
@@ -1081,20 +1075,4 @@ impl App {
         let mut conn = self.store.reader().await?;
         Ok(store::list(&mut conn, &filter).await?.1)
     }
-}
-
-/// The scope an account approves in: its writable approver grants, and the whole province for
-/// a system administrator.
-pub(crate) fn approval_scope(actor: &Actor) -> Scope {
-    use hoso_domain::access::Role;
-    let mut scope = Scope::default();
-    for g in actor.grants.iter().filter(|g| !g.read_only) {
-        match (g.role, &g.unit_path) {
-            (Role::SystemAdmin, _) => scope.everything = true,
-            (Role::Approver, Some(path)) => scope.subtrees.push(path.clone()),
-            (Role::Approver, None) => scope.everything = true,
-            _ => {}
-        }
-    }
-    scope
 }

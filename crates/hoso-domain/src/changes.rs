@@ -169,6 +169,11 @@ fn same(a: &Value, b: &Value) -> bool {
     (empty(a) && empty(b)) || a == b
 }
 
+/// Whether `value` differs from the document's section `id` as a reader sees it.
+pub fn section_differs(doc: &RecordDoc, id: &str, value: &Value) -> bool {
+    !same(doc.get(id).unwrap_or(&Value::Null), value)
+}
+
 /// The sections a proposal made against `base` would overwrite although the record has
 /// changed them since (`current`): applying it would lose someone else's update.
 pub fn conflicting_sections(
@@ -178,11 +183,7 @@ pub fn conflicting_sections(
 ) -> Vec<String> {
     proposed_sections
         .iter()
-        .filter(|s| {
-            let a = base.get(s.as_str()).unwrap_or(&Value::Null);
-            let b = current.get(s.as_str()).unwrap_or(&Value::Null);
-            !same(a, b)
-        })
+        .filter(|s| section_differs(base, s, current.get(s.as_str()).unwrap_or(&Value::Null)))
         .cloned()
         .collect()
 }

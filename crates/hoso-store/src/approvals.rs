@@ -117,38 +117,25 @@ pub async fn save_content(
     Ok(done.rows_affected() == 1)
 }
 
-/// Moves a request from one state to another; `false` when it was no longer in `from` (someone
-/// else acted first).
+/// Moves a request from one state to another (stamping the submission time when it is
+/// submitted); `false` when it was no longer in `from` (someone else acted first).
 pub async fn transition(
     conn: &mut AnyConnection,
     id: i64,
-    from: &[&str],
+    from: &str,
     to: &str,
 ) -> StoreResult<bool> {
-    let mut sql = Sql {
-        text: String::new(),
-        args: vec![],
-        sqlite: false,
-    };
-    let to_arg = sql.push_arg(Arg::Text(to.into()));
-    let now_arg = sql.push_arg(Arg::Int(crate::now_ms()));
-    let id_arg = sql.push_arg(Arg::Int(id));
-    let states: Vec<String> = from
-        .iter()
-        .map(|s| sql.push_arg(Arg::Text((*s).into())))
-        .collect();
-    let submitted = if to == "submitted" {
-        format!(", submitted_at = {now_arg}")
-    } else {
-        String::new()
-    };
-    sql.text = format!(
-        "UPDATE change_requests SET state = {to_arg}, updated_at = {now_arg}{submitted} WHERE id = {id_arg} AND state IN ({})",
-        states.join(", ")
-    );
-    let done = bind_all(sqlx::query(AssertSqlSafe(sql.text.clone())), &sql.args)
-        .execute(&mut *conn)
-        .await?;
+    let done = sqlx::query(
+        "UPDATE change_requests SET state = $1, updated_at = $2, \
+         submitted_at = CASE WHEN $1 = 'submitted' THEN $2 ELSE submitted_at END \
+         WHERE id = $3 AND state = $4",
+    )
+    .bind(to)
+    .bind(crate::now_ms())
+    .bind(id)
+    .bind(from)
+    .execute(&mut *conn)
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -280,24 +267,6 @@ pub async fn list(
             .collect(),
         total,
     ))
-}
-
-/// The change request whose verification produced a version, if any.
-pub async fn by_result_version(
-    conn: &mut AnyConnection,
-    person_id: i64,
-    version: i64,
-) -> StoreResult<Option<ChangeRequestRow>> {
-    let sql = format!(
-        "SELECT {CHANGE_COLUMNS} FROM change_requests c WHERE c.person_id = $1 AND c.result_version = $2"
-    );
-    Ok(sqlx::query(AssertSqlSafe(sql))
-        .bind(person_id)
-        .bind(version)
-        .fetch_optional(&mut *conn)
-        .await?
-        .as_ref()
-        .map(change_row))
 }
 
 /// A stored attachment linked to a change request.
@@ -460,6 +429,77 @@ pub async fn awaiting_approval(
     ))
 }
 
+/// A version after its record's official one, with the request it came from (if any).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingVersionRow {
+    pub person_id: i64,
+    pub version: i64,
+    pub schema_version: String,
+    pub hash: String,
+    pub prev_hash: Option<String>,
+    pub created_by: Option<i64>,
+    pub created_at: i64,
+    pub note: Option<String>,
+    pub change_request_id: Option<i64>,
+}
+
+fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// The versions waiting for approval of these records (metadata only, no documents), by
+/// record and version.
+pub async fn pending_versions(
+    conn: &mut AnyConnection,
+    person_ids: &[i64],
+) -> StoreResult<Vec<PendingVersionRow>> {
+    let mut out = Vec::new();
+    for chunk in person_ids.chunks(500) {
+        let sql = format!(
+            "SELECT v.person_id, v.version, v.schema_version, v.hash, v.prev_hash, v.created_by, v.created_at, \
+             v.note, c.id FROM record_versions v JOIN persons p ON p.id = v.person_id \
+             LEFT JOIN change_requests c ON c.person_id = v.person_id AND c.result_version = v.version \
+             WHERE v.version > p.official_version AND v.person_id IN ({}) ORDER BY v.person_id, v.version",
+            id_list(chunk)
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&mut *conn)
+            .await?;
+        out.extend(rows.iter().map(|r| PendingVersionRow {
+            person_id: r.get(0),
+            version: r.get(1),
+            schema_version: r.get(2),
+            hash: r.get(3),
+            prev_hash: r.get(4),
+            created_by: r.get(5),
+            created_at: r.get(6),
+            note: r.get(7),
+            change_request_id: r.get(8),
+        }));
+    }
+    Ok(out)
+}
+
+/// The attachment hashes of these change requests: (request id, SHA-256).
+pub async fn attachment_hashes(
+    conn: &mut AnyConnection,
+    change_ids: &[i64],
+) -> StoreResult<Vec<(i64, String)>> {
+    let mut out = Vec::new();
+    for chunk in change_ids.chunks(500) {
+        let sql = format!(
+            "SELECT change_request_id, sha256 FROM change_request_attachments \
+             WHERE change_request_id IN ({}) ORDER BY change_request_id, sha256",
+            id_list(chunk)
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&mut *conn)
+            .await?;
+        out.extend(rows.iter().map(|r| (r.get(0), r.get(1))));
+    }
+    Ok(out)
+}
+
 pub async fn official_version(conn: &mut AnyConnection, person_id: i64) -> StoreResult<i64> {
     let row: Option<(i64,)> = sqlx::query_as("SELECT official_version FROM persons WHERE id = $1")
         .bind(person_id)
@@ -570,40 +610,48 @@ pub async fn get_batch(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<
         .map(batch_row))
 }
 
-/// Signed batches, newest first (`state` = None: every state).
+/// Batches, newest first, in a state (`None`: any) and prepared by an account (`None`: anyone).
 pub async fn batches(
     conn: &mut AnyConnection,
     state: Option<&str>,
+    prepared_by: Option<i64>,
     limit: i64,
     offset: i64,
 ) -> StoreResult<(Vec<BatchRow>, i64)> {
-    let (cond, total): (&str, i64) = match state {
-        Some(s) => (
-            " WHERE state = $1",
-            sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) FROM approval_batches WHERE state = $1")
-                .bind(s)
-                .fetch_one(&mut *conn)
-                .await?
-                .get(0),
-        ),
-        None => (
-            "",
-            sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) FROM approval_batches")
-                .fetch_one(&mut *conn)
-                .await?
-                .get(0),
-        ),
+    let mut sql = Sql {
+        text: String::new(),
+        args: vec![],
+        sqlite: false,
     };
-    let n = if state.is_some() { 2 } else { 1 };
-    let sql = format!(
-        "SELECT {BATCH_COLUMNS} FROM approval_batches{cond} ORDER BY id DESC LIMIT ${n} OFFSET ${}",
-        n + 1
-    );
-    let mut q = sqlx::query(AssertSqlSafe(sql));
+    let mut conds = vec!["1 = 1".to_string()];
     if let Some(s) = state {
-        q = q.bind(s);
+        let a = sql.push_arg(Arg::Text(s.to_string()));
+        conds.push(format!("state = {a}"));
     }
-    let rows = q.bind(limit).bind(offset).fetch_all(&mut *conn).await?;
+    if let Some(by) = prepared_by {
+        let a = sql.push_arg(Arg::Int(by));
+        conds.push(format!("prepared_by = {a}"));
+    }
+    let filter = conds.join(" AND ");
+    let total: i64 = bind_all(
+        sqlx::query(AssertSqlSafe(format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM approval_batches WHERE {filter}"
+        ))),
+        &sql.args,
+    )
+    .fetch_one(&mut *conn)
+    .await?
+    .get(0);
+    let l = sql.push_arg(Arg::Int(limit));
+    let o = sql.push_arg(Arg::Int(offset));
+    let rows = bind_all(
+        sqlx::query(AssertSqlSafe(format!(
+            "SELECT {BATCH_COLUMNS} FROM approval_batches WHERE {filter} ORDER BY id DESC LIMIT {l} OFFSET {o}"
+        ))),
+        &sql.args,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
     Ok((rows.iter().map(batch_row).collect(), total))
 }
 
@@ -692,6 +740,40 @@ pub async fn items_of_person(
     Ok(rows.iter().map(item_row).collect())
 }
 
+/// Who signed each approved version of a record, by version (without the manifests).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedVersionRow {
+    pub version: i64,
+    pub batch_id: i64,
+    pub signed_by: Option<i64>,
+    pub signed_at: Option<i64>,
+    pub signer_subject: Option<String>,
+}
+
+pub async fn signed_versions(
+    conn: &mut AnyConnection,
+    person_id: i64,
+) -> StoreResult<Vec<SignedVersionRow>> {
+    let rows = sqlx::query(
+        "SELECT i.version, i.batch_id, b.signed_by, b.signed_at, b.signer_subject \
+         FROM approval_items i JOIN approval_batches b ON b.id = i.batch_id \
+         WHERE i.person_id = $1 ORDER BY i.version",
+    )
+    .bind(person_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| SignedVersionRow {
+            version: r.get(0),
+            batch_id: r.get(1),
+            signed_by: r.get(2),
+            signed_at: r.get(3),
+            signer_subject: r.get(4),
+        })
+        .collect())
+}
+
 pub async fn enqueue_for_hub(
     conn: &mut AnyConnection,
     batch_id: i64,
@@ -729,11 +811,7 @@ pub async fn waiting_of(
     if person_ids.is_empty() {
         return Ok((vec![], vec![]));
     }
-    let list = person_ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
+    let list = id_list(person_ids);
     let submitted = sqlx::query(AssertSqlSafe(format!(
         "SELECT person_id, id, submitted_at FROM change_requests WHERE state = 'submitted' AND person_id IN ({list}) ORDER BY id"
     )))

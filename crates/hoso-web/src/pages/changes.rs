@@ -14,12 +14,13 @@ use hoso_app::approvals::{PrepareBatch, SignBatch};
 use hoso_app::changes::{ChangeQuery, ChangeSummary, NewChange, ReviewInput, SaveChange, Upload};
 use hoso_app::{App, AppError, Page};
 use hoso_domain::changes::ChangeState;
-use hoso_domain::schema::{FieldKind, RecordDoc};
+use hoso_domain::schema::RecordDoc;
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::record::{
-    EditPage, Raw, edit_page, find_section, first, form_failure, initial_state, section_from_form,
+    EditPage, Raw, change_text, edit_page, find_section, first, form_failure, initial_state,
+    section_from_form,
 };
 use super::{Layout, PageActor, PageError, PageResult, format, render, render_status};
 use crate::extract::Client;
@@ -209,25 +210,6 @@ struct ChangePage {
     max_mb: String,
 }
 
-/// A value for the difference table: text as it is, numbers, lists and objects in short form.
-fn short(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::String(s) if s.len() == 10 && s.as_bytes().get(4) == Some(&b'-') => format::date(s),
-        Value::String(s) => s.clone(),
-        Value::Bool(true) => "Có".into(),
-        Value::Bool(false) => "Không".into(),
-        Value::Array(items) => items.iter().map(short).collect::<Vec<_>>().join("; "),
-        Value::Object(map) => map
-            .values()
-            .map(short)
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(", "),
-        other => other.to_string(),
-    }
-}
-
 #[derive(Debug, Default, Deserialize)]
 pub struct Flash {
     loi: Option<String>,
@@ -244,18 +226,6 @@ async fn change_page(
 ) -> Result<ChangePage, PageError> {
     let d = app.change(&page.actor, id, client).await?;
     let schema = app.schemas().latest();
-    let catalogs = app.catalogs();
-    let name_of = |section: &str, field: &str, v: &Value| -> String {
-        let f = schema.section(section).and_then(|s| s.field(field));
-        match (f, v.as_str()) {
-            (Some(f), Some(code)) if f.kind == FieldKind::Catalog => f
-                .catalog
-                .as_ref()
-                .and_then(|c| c.catalog_names().find_map(|n| catalogs.name(n, code)))
-                .map_or_else(|| code.to_string(), str::to_string),
-            _ => short(v),
-        }
-    };
     let diff = d
         .changes
         .iter()
@@ -263,8 +233,8 @@ async fn change_page(
             section: c.section_label.clone(),
             row: c.row.map(|r| format!("Dòng {}", r + 1)).unwrap_or_default(),
             field: c.field_label.clone(),
-            before: name_of(&c.section, &c.field, &c.before),
-            after: name_of(&c.section, &c.field, &c.after),
+            before: change_text(app, c, &c.before),
+            after: change_text(app, c, &c.after),
         })
         .collect();
     let labels: HashMap<&str, &str> = schema

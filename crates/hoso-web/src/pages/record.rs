@@ -1032,6 +1032,18 @@ struct VersionDiffPage {
     rows: Vec<VersionDiffRow>,
 }
 
+/// One side of a field change as the reader sees it (dates, codes by name…).
+pub(super) fn change_text(app: &App, c: &hoso_domain::changes::FieldChange, v: &Value) -> String {
+    app.schemas()
+        .latest()
+        .section(&c.section)
+        .and_then(|s| s.field(&c.field))
+        .map_or_else(
+            || v.to_string(),
+            |f| display(f, v, &app.catalogs(), &HashMap::new()),
+        )
+}
+
 /// What one version changed against the one before, as the reader sees both.
 pub async fn version_diff(
     State(app): State<App>,
@@ -1042,15 +1054,6 @@ pub async fn version_diff(
     let d = app
         .version_changes(&page.actor, id, number, &client)
         .await?;
-    let schema = app.schemas().latest();
-    let catalogs = app.catalogs();
-    let units = HashMap::new();
-    let shown = |section: &str, field: &str, v: &Value| {
-        schema
-            .section(section)
-            .and_then(|s| s.field(field))
-            .map_or_else(|| v.to_string(), |f| display(f, v, &catalogs, &units))
-    };
     let rows = d
         .changes
         .iter()
@@ -1058,8 +1061,8 @@ pub async fn version_diff(
             section: c.section_label.clone(),
             row: c.row.map(|r| format!("Dòng {}", r + 1)).unwrap_or_default(),
             field: c.field_label.clone(),
-            before: shown(&c.section, &c.field, &c.before),
-            after: shown(&c.section, &c.field, &c.after),
+            before: change_text(&app, c, &c.before),
+            after: change_text(&app, c, &c.after),
         })
         .collect();
     let current = app.get_person(&page.actor, id, &client).await?;
