@@ -276,6 +276,7 @@ async fn main() -> anyhow::Result<()> {
                 let (root, p12) = hoso_app::demo::ensure_demo_pki(
                     &config.data_dir().join("demo-pki"),
                     &password,
+                    hoso_app::Clock::from_fixed(config.fixed_today),
                 )?;
                 if config.trusted_roots_file.is_none() {
                     config.trusted_roots_file = Some(root);

@@ -46,10 +46,7 @@ pub struct PersonAlert {
 pub(crate) fn date_of_ms(ms: i64) -> Option<Date> {
     time::OffsetDateTime::from_unix_timestamp(ms / 1000)
         .ok()
-        .map(|t| {
-            t.to_offset(time::UtcOffset::from_hms(7, 0, 0).expect("valid offset"))
-                .date()
-        })
+        .map(|t| t.to_offset(crate::clock::VIETNAM).date())
 }
 
 impl App {

@@ -172,10 +172,6 @@ fn decode_signature(text: &str) -> AppResult<Vec<u8>> {
         })
 }
 
-fn now_seconds() -> i64 {
-    hoso_store::now_ms() / 1000
-}
-
 impl App {
     /// Today's approval window under the configuration.
     pub fn approval_window(&self) -> ApprovalWindow {
@@ -305,6 +301,8 @@ impl App {
         input: PrepareBatch,
         client: &ClientInfo,
     ) -> AppResult<BatchView> {
+        // Rights before rules: an account that may not approve learns nothing of the window.
+        Self::approver_scope(actor)?;
         let overridden = self.check_window(actor, input.override_window.unwrap_or(false))?;
         let (_, _, items) = self.awaiting(actor, input.person_ids.as_deref()).await?;
         if items.is_empty() {
@@ -325,7 +323,7 @@ impl App {
             format: MANIFEST_FORMAT.into(),
             batch_id: id,
             prepared_by: actor.username.clone(),
-            prepared_at: hoso_store::now_ms(),
+            prepared_at: self.now_ms(),
             items,
         };
         let bytes = manifest.to_bytes();
@@ -472,7 +470,7 @@ impl App {
             &signature,
             &manifest_bytes,
             &self.trusted_roots,
-            now_seconds(),
+            self.clock.now_seconds(),
         )
         .map_err(AppError::BadRequest)?;
         let manifest = Manifest::parse(&manifest_bytes).map_err(AppError::Internal)?;
@@ -889,7 +887,7 @@ pub fn verify_package(
         .map_err(|_| "Gói không hợp lệ: package.json không phải JSON.".to_string())?;
     let at = package["signed_at"]
         .as_i64()
-        .map_or_else(now_seconds, |ms| ms / 1000);
+        .map_or_else(|| crate::Clock::system().now_seconds(), |ms| ms / 1000);
     let signer = signing::verify_detached(&signature, &manifest_bytes, roots, at)?;
     let manifest = Manifest::parse(&manifest_bytes)?;
 

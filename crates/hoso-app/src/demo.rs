@@ -370,9 +370,12 @@ async fn unit_account(
 /// approver's certificate in a PKCS#12 file protected by the demo password, so that the demo
 /// heads (`pd.<code>`) can sign with the "PKCS#12" option. Written once into `dir`; returns the
 /// root certificate file (to trust) and the PKCS#12 file.
+///
+/// The certificates are valid from the day before `clock`'s today for ten years.
 pub fn ensure_demo_pki(
     dir: &std::path::Path,
     password: &str,
+    clock: crate::Clock,
 ) -> AppResult<(std::path::PathBuf, std::path::PathBuf)> {
     use crate::signing::{Authority, Usage};
     let root_file = dir.join("demo-root.pem");
@@ -382,7 +385,7 @@ pub fn ensure_demo_pki(
     }
     std::fs::create_dir_all(dir)
         .map_err(|e| AppError::Internal(format!("cannot create {}: {e}", dir.display())))?;
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let now = clock.now_seconds();
     let year = 365 * 86_400;
     let e = |m: String| AppError::Internal(format!("demo certificates: {m}"));
     let root = Authority::issue(

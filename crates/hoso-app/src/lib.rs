@@ -12,6 +12,7 @@ pub mod attachments;
 pub mod auth;
 pub mod catalogs;
 pub mod changes;
+pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod deadlines;
@@ -37,6 +38,7 @@ use hoso_store::Store;
 use serde::Serialize;
 
 pub use auth::{Actor, Grant};
+pub use clock::Clock;
 pub use config::Config;
 pub use error::{AppError, AppResult};
 
@@ -93,6 +95,7 @@ impl Paging {
 pub struct App {
     pub(crate) store: Store,
     pub(crate) config: Arc<Config>,
+    pub(crate) clock: Clock,
     pub(crate) schemas: &'static SchemaSet,
     pub(crate) catalogs: Arc<RwLock<Arc<Catalogs>>>,
     pub(crate) keys: Arc<crypto::Keyring>,
@@ -196,6 +199,7 @@ impl App {
         drop(conn);
         let app = App {
             store,
+            clock: Clock::from_fixed(config.fixed_today),
             config: Arc::new(config),
             schemas: SchemaSet::embedded(),
             catalogs: Arc::new(RwLock::new(Arc::new(catalogs))),
@@ -231,11 +235,17 @@ impl App {
 
     /// "Today" in Vietnam (UTC+7), the date every rule is evaluated on.
     pub fn today(&self) -> time::Date {
-        if let Some(fixed) = self.config.fixed_today {
-            return fixed;
-        }
-        let offset = time::UtcOffset::from_hms(7, 0, 0).expect("valid offset");
-        time::OffsetDateTime::now_utc().to_offset(offset).date()
+        self.clock.today()
+    }
+
+    /// The current instant on the application's clock, in Unix milliseconds: the one to
+    /// compare with anything derived from [`App::today`].
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    pub fn clock(&self) -> Clock {
+        self.clock
     }
 
     /// Recomputes the whole audit chain: how many entries check out, and where it first breaks.

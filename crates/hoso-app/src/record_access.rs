@@ -79,14 +79,10 @@ pub struct SharedRecordView {
     pub expires_on: String,
 }
 
-fn vietnam() -> time::UtcOffset {
-    time::UtcOffset::from_hms(7, 0, 0).expect("valid offset")
-}
-
 /// The last day (Vietnam time) before the exclusive instant `expires_at`.
 fn last_day(expires_at: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos((expires_at as i128 - 1) * 1_000_000)
-        .map(|t| t.to_offset(vietnam()).date().to_string())
+        .map(|t| t.to_offset(crate::clock::VIETNAM).date().to_string())
         .unwrap_or_default()
 }
 
@@ -237,7 +233,7 @@ impl App {
         let end = last.next_day().unwrap_or(last);
         let expires_at = (end
             .midnight()
-            .assume_offset(vietnam())
+            .assume_offset(crate::clock::VIETNAM)
             .unix_timestamp_nanos()
             / 1_000_000) as i64;
 
@@ -295,7 +291,7 @@ impl App {
             .await?
             .ok_or_else(|| AppError::Internal("record access grant vanished".into()))?;
         tx.commit().await.map_err(StoreError::from)?;
-        Ok(view(row, hoso_store::now_ms()))
+        Ok(view(row, self.now_ms()))
     }
 
     /// Every outside-access grant of a record, live or past, for its administrators. Audited.
@@ -323,7 +319,7 @@ impl App {
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
-        let now = hoso_store::now_ms();
+        let now = self.now_ms();
         Ok(rows.into_iter().map(|r| view(r, now)).collect())
     }
 
@@ -382,7 +378,7 @@ impl App {
         client: &ClientInfo,
     ) -> AppResult<Vec<SharedRecordView>> {
         let mut tx = self.store.begin().await?;
-        let rows = store::live_of_account(&mut tx, actor.account_id, hoso_store::now_ms()).await?;
+        let rows = store::live_of_account(&mut tx, actor.account_id, self.now_ms()).await?;
         audit::append(
             &mut tx,
             audit::NewEntry {
@@ -420,8 +416,7 @@ impl App {
         person_id: i64,
     ) -> AppResult<Option<(RecordAccessRow, AccessLevel)>> {
         let mut conn = self.store.reader().await?;
-        let row =
-            store::live_for(&mut conn, actor.account_id, person_id, hoso_store::now_ms()).await?;
+        let row = store::live_for(&mut conn, actor.account_id, person_id, self.now_ms()).await?;
         Ok(row.and_then(|r| parse_level(&r.clearance).map(|l| (r, l))))
     }
 }

@@ -1086,8 +1086,11 @@ fn parse_instant(s: &str, end: bool) -> AppResult<i64> {
     } else {
         date
     };
-    let offset = time::UtcOffset::from_hms(7, 0, 0).expect("valid offset");
-    Ok((date.midnight().assume_offset(offset).unix_timestamp_nanos() / 1_000_000) as i64)
+    Ok((date
+        .midnight()
+        .assume_offset(crate::clock::VIETNAM)
+        .unix_timestamp_nanos()
+        / 1_000_000) as i64)
 }
 
 #[cfg(test)]

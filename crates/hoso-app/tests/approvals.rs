@@ -24,12 +24,9 @@ struct Pki {
     root_file: std::path::PathBuf,
 }
 
-fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
-
-fn pki(dir: &std::path::Path) -> Pki {
-    let n = now();
+/// Certificates valid around `today`, the day the test's app runs on.
+fn pki(dir: &std::path::Path, today: time::Date) -> Pki {
+    let n = hoso_app::Clock::on(today).now_seconds();
     let root = Authority::issue(
         "Hoso Test Root",
         Usage::CertificateAuthority,
@@ -151,11 +148,10 @@ async fn official(app: &App, admin: &Actor, person: i64) -> (i64, i64) {
 #[tokio::test]
 async fn a_proposal_is_verified_signed_and_becomes_official() {
     for db in databases().await {
-        let pki = pki(db.dir.path());
         // 30/11/2026 is the last working day of November: inside the approval window.
-        let app = App::start(config(&db, &pki, date!(2026 - 11 - 30)))
-            .await
-            .unwrap();
+        let today = date!(2026 - 11 - 30);
+        let pki = pki(db.dir.path(), today);
+        let app = App::start(config(&db, &pki, today)).await.unwrap();
         app.seed_demo(12, PASSWORD, &|_, _| {}).await.unwrap();
         let client = ClientInfo::default();
         let admin = login(&app, "admin").await;
@@ -632,11 +628,10 @@ fn openssl_accepts(zip_bytes: &[u8], pki: &Pki, dir: &std::path::Path) {
 #[tokio::test]
 async fn signing_outside_the_window_needs_the_system_administrator() {
     for db in databases().await {
-        let pki = pki(db.dir.path());
         // 16/11/2026 is mid-month.
-        let app = App::start(config(&db, &pki, date!(2026 - 11 - 16)))
-            .await
-            .unwrap();
+        let today = date!(2026 - 11 - 16);
+        let pki = pki(db.dir.path(), today);
+        let app = App::start(config(&db, &pki, today)).await.unwrap();
         app.seed_demo(12, PASSWORD, &|_, _| {}).await.unwrap();
         let client = ClientInfo::default();
         let admin = login(&app, "admin").await;

@@ -87,6 +87,7 @@ async fn scans_are_stored_in_and_served_from_an_s3_bucket() {
     let config = Config {
         database_url: db.url.clone(),
         key_file: db.dir.path().join("hoso.key"),
+        fixed_today: Some(hoso_store::testing::today()),
         attachments_url: Some("s3://hoso-scans/tinh-mau".into()),
         attachments_options: [
             ("aws_endpoint", format!("http://127.0.0.1:{port}")),

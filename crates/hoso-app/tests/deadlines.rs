@@ -7,6 +7,7 @@ fn config(db: &TestDb) -> Config {
     Config {
         database_url: db.url.clone(),
         key_file: db.dir.path().join("hoso.key"),
+        fixed_today: Some(hoso_store::testing::today()),
         ..Config::default()
     }
 }

@@ -77,6 +77,7 @@ fn config(db: &TestDb, port: u16) -> Config {
     Config {
         database_url: db.url.clone(),
         key_file: db.dir.path().join("hoso.key"),
+        fixed_today: Some(hoso_store::testing::today()),
         smtp: Some(SmtpConfig {
             host: "127.0.0.1".into(),
             port,

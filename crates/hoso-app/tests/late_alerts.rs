@@ -17,6 +17,7 @@ fn config(db: &TestDb) -> Config {
     Config {
         database_url: db.url.clone(),
         key_file: db.dir.path().join("hoso.key"),
+        fixed_today: Some(hoso_store::testing::today()),
         deadline_preset: "lai-chau-2024".into(),
         ..Config::default()
     }

@@ -48,6 +48,23 @@ async fn drop_stale_schemas(base: &str) {
     store.close().await;
 }
 
+/// The day tests run on when they do not set one: `HOSO_TEST_TODAY` (YYYY-MM-DD) if set, else a
+/// fixed ordinary working day. Never the wall clock, so that the suite gives the same answer on
+/// every day of the year; run it with `HOSO_TEST_TODAY` set to show that (a day in an approval
+/// window, 31/12, a Tết holiday, 29/02/2028). A test whose behaviour depends on the date sets
+/// the dates that exercise it itself.
+pub fn today() -> time::Date {
+    const DEFAULT: time::Date = time::macros::date!(2026 - 10 - 14);
+    match std::env::var("HOSO_TEST_TODAY") {
+        Err(_) => DEFAULT,
+        Ok(v) => time::Date::parse(
+            v.trim(),
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .unwrap_or_else(|_| panic!("HOSO_TEST_TODAY must be YYYY-MM-DD, not {v:?}")),
+    }
+}
+
 /// One fresh, empty database per available backend.
 pub async fn databases() -> Vec<TestDb> {
     let mut out = Vec::new();

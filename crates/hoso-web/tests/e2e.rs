@@ -632,11 +632,16 @@ async fn browser_change_verified_and_signed_by_the_head() {
     let db = dbs.into_iter().find(|d| d.label == "sqlite").unwrap();
     // The demo province's certificates, as `serve --demo` makes them; the last working day
     // of November 2026 is inside the approval window.
-    let (root, p12) =
-        hoso_app::demo::ensure_demo_pki(&db.dir.path().join("demo-pki"), common::PASSWORD).unwrap();
+    let today = time::macros::date!(2026 - 11 - 30);
+    let (root, p12) = hoso_app::demo::ensure_demo_pki(
+        &db.dir.path().join("demo-pki"),
+        common::PASSWORD,
+        hoso_app::Clock::on(today),
+    )
+    .unwrap();
     let config = hoso_app::Config {
         trusted_roots_file: Some(root),
-        fixed_today: Some(time::macros::date!(2026 - 11 - 30)),
+        fixed_today: Some(today),
         ..common::config(&db)
     };
     let app = App::start(config).await.unwrap();

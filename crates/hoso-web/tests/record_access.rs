@@ -77,7 +77,7 @@ async fn two_people(app: &App, admin: &Client) -> ((i64, i64), (i64, i64)) {
 }
 
 fn days_ahead(days: i64) -> String {
-    (time::OffsetDateTime::now_utc().date() + time::Duration::days(days)).to_string()
+    (hoso_store::testing::today() + time::Duration::days(days)).to_string()
 }
 
 async fn audit_total(admin: &Client, query: &str) -> i64 {
@@ -242,7 +242,7 @@ async fn a_record_is_shared_outside_the_management_line_for_a_purpose_until_an_e
         app.store()
             .execute_raw(&format!(
                 "UPDATE record_access_grants SET expires_at = {} WHERE id = {grant_id}",
-                hoso_store::now_ms() - 1
+                app.now_ms() - 1
             ))
             .await
             .unwrap();

@@ -50,8 +50,7 @@ pub fn instant(ms: i64) -> String {
     let Ok(t) = time::OffsetDateTime::from_unix_timestamp(ms / 1000) else {
         return String::new();
     };
-    let offset = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
-    let t = t.to_offset(offset);
+    let t = t.to_offset(hoso_app::clock::VIETNAM);
     format!(
         "{:02}/{:02}/{} {:02}:{:02}",
         t.day(),
