@@ -334,6 +334,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: Some(actor.account_id),
                 action: "approval.prepare",
                 target_kind: "approval_batch",
@@ -417,6 +418,7 @@ impl App {
             audit::append(
                 &mut tx,
                 audit::NewEntry {
+                    at: self.now_ms(),
                     actor_id: Some(actor.account_id),
                     action: "approval.sign_refused",
                     target_kind: "approval_batch",
@@ -488,6 +490,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: Some(actor.account_id),
                 action: "approval.sign",
                 target_kind: "approval_batch",
@@ -595,6 +598,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: Some(actor.account_id),
                 action: "approval.abandon",
                 target_kind: "approval_batch",
@@ -743,6 +747,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: Some(actor.account_id),
                 action: "record.export_package",
                 target_kind: "person",

@@ -284,6 +284,7 @@ impl App {
             audit::append(
                 &mut tx,
                 audit::NewEntry {
+                    at: self.now_ms(),
                     actor_id: Some(account.id),
                     action: "auth.login_failed",
                     target_kind: "account",
@@ -332,6 +333,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: Some(account.id),
                 action: "auth.login",
                 target_kind: "account",
@@ -402,6 +404,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: Some(actor.account_id),
                 action: "auth.logout",
                 target_kind: "account",
@@ -441,6 +444,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: None,
                 action,
                 target_kind: "account",
@@ -464,6 +468,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: Some(account.id),
                 action,
                 target_kind: "account",

@@ -451,6 +451,7 @@ impl App {
         audit::append(
             conn,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: Some(actor.account_id),
                 action,
                 target_kind: "change_request",
@@ -921,6 +922,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: Some(actor.account_id),
                 action: "change.verify",
                 target_kind: "change_request",

@@ -135,6 +135,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: None,
                 action: "demo.seed_tree",
                 target_kind: "org_unit",
@@ -242,6 +243,7 @@ impl App {
             audit::append(
                 &mut tx,
                 audit::NewEntry {
+                    at: self.now_ms(),
                     actor_id: None,
                     action: "demo.seed_people",
                     target_kind: "person",

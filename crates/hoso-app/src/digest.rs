@@ -109,6 +109,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: Some(actor.account_id),
                 action: "account.email",
                 target_kind: "account",
@@ -276,6 +277,7 @@ impl App {
                     audit::append(
                         &mut tx,
                         audit::NewEntry {
+                            at: self.now_ms(),
                             actor_id: None,
                             action: "alerts.digest_sent",
                             target_kind: "account",

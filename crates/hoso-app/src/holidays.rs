@@ -291,6 +291,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: Some(actor.account_id),
                 action,
                 target_kind: "holiday_year",

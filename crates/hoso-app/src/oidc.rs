@@ -258,6 +258,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: None,
                 action: "auth.oidc_refused",
                 target_kind: "account",

@@ -365,6 +365,7 @@ impl App {
         audit::append(
             conn,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: Some(actor.account_id),
                 action,
                 target_kind: "org_unit",

@@ -379,6 +379,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: Some(actor.account_id),
                 action: "record.create",
                 target_kind: "person",
@@ -497,12 +498,14 @@ impl App {
                 person_id,
                 &format!("Hồ sơ chuyển trạng thái: {}", status.label_vi()),
                 client,
+                self.now_ms(),
             )
             .await?;
         }
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: Some(actor.account_id),
                 action: "record.update",
                 target_kind: "person",
@@ -596,6 +599,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: Some(actor.account_id),
                 action: "record.read",
                 target_kind: "person",

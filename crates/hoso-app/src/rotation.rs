@@ -141,6 +141,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: None,
                 action: "keys.rotate",
                 target_kind: "key",

@@ -226,6 +226,7 @@ impl App {
             audit::append(
                 &mut tx,
                 audit::NewEntry {
+                    at: self.now_ms(),
                     actor_id: Some(actor.account_id),
                     action: &format!("{action}.refused"),
                     target_kind,
@@ -415,6 +416,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: Some(actor.account_id),
                 action: ACTION,
                 target_kind: "account",
@@ -489,6 +491,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: Some(actor.account_id),
                 action: ACTION,
                 target_kind: "account",
@@ -598,6 +601,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: Some(actor.account_id),
                 action: ACTION,
                 target_kind: "grant",
@@ -646,6 +650,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: Some(actor.account_id),
                 action: ACTION,
                 target_kind: "grant",
@@ -671,7 +676,7 @@ impl App {
         client: &ClientInfo,
     ) -> AppResult<()> {
         let mut tx = self.store.begin().await?;
-        revoke_personal_access_in(&mut tx, actor, person_id, reason, client).await?;
+        revoke_personal_access_in(&mut tx, actor, person_id, reason, client, self.now_ms()).await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(())
     }
@@ -716,6 +721,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: Some(actor.account_id),
                 action: ACTION,
                 target_kind: "account",
@@ -762,6 +768,7 @@ impl App {
             audit::append(
                 &mut tx,
                 audit::NewEntry {
+                    at: self.now_ms(),
                     actor_id: Some(actor.account_id),
                     action: "account.change_password.refused",
                     target_kind: "account",
@@ -807,6 +814,7 @@ impl App {
             audit::append(
                 &mut tx,
                 audit::NewEntry {
+                    at: self.now_ms(),
                     actor_id: Some(actor.account_id),
                     action: "account.change_password.refused",
                     target_kind: "account",
@@ -829,6 +837,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: Some(actor.account_id),
                 action: "account.change_password",
                 target_kind: "account",
@@ -874,6 +883,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: Some(actor.account_id),
                 action: "auth.session_revoke",
                 target_kind: "account",
@@ -1046,6 +1056,7 @@ pub async fn revoke_personal_access_in(
     person_id: i64,
     reason: &str,
     client: &ClientInfo,
+    now_ms: i64,
 ) -> AppResult<()> {
     for account_id in store::ids_of_person(conn, person_id).await? {
         for g in store::grants_of(conn, account_id).await? {
@@ -1057,6 +1068,7 @@ pub async fn revoke_personal_access_in(
         audit::append(
             conn,
             audit::NewEntry {
+                at: now_ms,
                 actor_id: Some(actor.account_id),
                 action: "account.revoke_personal_access",
                 target_kind: "account",

@@ -182,6 +182,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: Some(actor.account_id),
                 action: "account.totp_start",
                 target_kind: "account",
@@ -241,6 +242,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: Some(actor.account_id),
                 action: "account.totp_enable",
                 target_kind: "account",
@@ -345,6 +347,7 @@ impl App {
         audit::append(
             &mut tx,
             audit::NewEntry {
+                at: self.now_ms(),
                 actor_id: Some(actor.account_id),
                 action: ACTION,
                 target_kind: "account",

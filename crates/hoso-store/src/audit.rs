@@ -9,6 +9,8 @@ use crate::StoreResult;
 
 #[derive(Debug, Clone, Default)]
 pub struct NewEntry<'a> {
+    /// When it happened (Unix milliseconds), on the caller's clock: time is an input.
+    pub at: i64,
     pub actor_id: Option<i64>,
     pub action: &'a str,
     pub target_kind: &'a str,
@@ -72,7 +74,7 @@ pub async fn append(conn: &mut AnyConnection, e: NewEntry<'_>) -> StoreResult<()
     let (prev,): (String,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .fetch_one(&mut *conn)
         .await?;
-    let at = crate::now_ms();
+    let at = e.at;
     let fields = EntryFields {
         actor_id: e.actor_id,
         action: e.action,

@@ -142,6 +142,7 @@ async fn audit_chain_verifies_and_detects_tampering() {
             audit::append(
                 &mut tx,
                 audit::NewEntry {
+                    at: hoso_store::now_ms(),
                     actor_id: Some(i),
                     action: "record.read",
                     target_kind: "person",

@@ -960,14 +960,14 @@ impl World {
             ),
             ("post", "/api/v1/persons/{id}/access-grants") => (
                 format!("/api/v1/persons/{}/access-grants", self.person(who, target)),
-                access_grant_body(),
+                access_grant_body(self.app.today()),
             ),
             ("delete", "/api/v1/access-grants/{id}") => {
                 let r = self
                     .admin
                     .post(
                         &format!("/api/v1/persons/{}/access-grants", self.person(who, target)),
-                        access_grant_body(),
+                        access_grant_body(self.app.today()),
                     )
                     .await;
                 assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
@@ -993,8 +993,8 @@ impl World {
 }
 
 /// An outside-access grant for the demo leader's account, a month long.
-fn access_grant_body() -> Value {
-    let last = hoso_store::testing::today() + time::Duration::days(30);
+fn access_grant_body(today: time::Date) -> Value {
+    let last = today + time::Duration::days(30);
     json!({"username": "lanhdao", "purpose": "Thanh tra công vụ", "legal_ref": "Quyết định 12/QĐ-TTr",
            "expires_on": last.to_string()})
 }
