@@ -263,9 +263,12 @@ pub enum Waiting {
 }
 
 /// The alert for a record waiting in the workflow, as of `as_of`: a request waits for
-/// verification under the rules whose trigger is `change_submitted`; verified changes wait for
-/// approval under the `last_working_days_of_month` rule, or else the configured window of
-/// `window_days` (0: no window, no alert) — from the window's first day on. `None` when no rule
+/// verification under the first rule in force from `change_submitted` to `change_verified`;
+/// verified changes wait for approval under the first month-end window rule satisfied by
+/// `month_approved` (`last_working_days_of_month` or `last_days_of_month`), or else the
+/// configured window of `window_days` (0: no window, no alert) — from the window's first day
+/// on. Only tracked rules count ([`DeadlineRule::is_tracked`]), so that a window for another
+/// duty (the Sở's signature in Lai Châu) is never read as the head's. `None` when no rule
 /// applies yet.
 pub fn waiting_alert(
     waiting: Waiting,
@@ -286,9 +289,9 @@ pub fn waiting_alert(
     };
     match waiting {
         Waiting::Verification { change_id, since } => {
-            let rule = rules
-                .iter()
-                .find(|r| r.trigger == Trigger::ChangeSubmitted && r.in_force(since))?;
+            let rule = rules.iter().find(|r| {
+                r.trigger == Trigger::ChangeSubmitted && r.is_tracked() && r.in_force(since)
+            })?;
             let due = rule.due_date(since, cal);
             Some(Alert {
                 kind: AlertKind::VerificationPending,
@@ -306,7 +309,7 @@ pub fn waiting_alert(
         Waiting::Approval { since } => {
             let rule = rules
                 .iter()
-                .find(|r| r.trigger == Trigger::LastWorkingDaysOfMonth && r.in_force(since));
+                .find(|r| r.trigger.is_month_end_window() && r.is_tracked() && r.in_force(since));
             let (start, due, basis) = match rule {
                 Some(r) => (
                     r.window_start(since, cal),
@@ -403,6 +406,7 @@ mod tests {
             "no window configured"
         );
     }
+
     use serde_json::json;
 
     fn doc(v: Value) -> RecordDoc {
