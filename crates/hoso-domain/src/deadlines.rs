@@ -862,13 +862,49 @@ mod tests {
         HolidayCalendar::embedded()
     }
 
+    fn preset_rule(preset: &str, id: &str) -> DeadlineRule {
+        RuleSet::preset(preset)
+            .unwrap()
+            .get(id)
+            .unwrap_or_else(|| panic!("{preset} has no rule {id}"))
+            .clone()
+    }
+
     #[test]
-    fn every_preset_parses() {
+    fn every_preset_parses_and_every_rule_cites_an_article() {
         for name in PRESETS {
-            let set = RuleSet::preset(name).unwrap();
-            assert!(!set.rules().is_empty(), "{name}");
-            // Provincial presets include the national rules.
-            assert!(set.get("nd27.first_declaration").is_some(), "{name}");
+            let own = RuleSet::preset_own_rules(name).unwrap();
+            assert!(!own.rules().is_empty(), "{name}");
+            for r in own.rules() {
+                let cites_article = r.legal_basis.contains("Điều");
+                // Only the national preset may hold a Hoso default, and it must say so first.
+                let hoso_default =
+                    name == "national" && r.legal_basis.starts_with(HOSO_DEFAULT_MARKER);
+                assert!(
+                    cites_article || hoso_default,
+                    "{name}: {} cites no article: {}",
+                    r.id,
+                    r.legal_basis
+                );
+                if name != "national" {
+                    assert!(!r.legal_basis.contains(HOSO_DEFAULT_MARKER), "{}", r.id);
+                }
+            }
+            // The merged preset parses too, and keeps every national rule not replaced.
+            let merged = RuleSet::preset(name).unwrap();
+            let replaced: Vec<&str> = own
+                .rules()
+                .iter()
+                .filter_map(|r| r.replaces.as_deref())
+                .collect();
+            for n in RuleSet::preset("national").unwrap().rules() {
+                assert_eq!(
+                    merged.get(&n.id).is_some(),
+                    !replaced.contains(&n.id.as_str()),
+                    "{name}: {}",
+                    n.id
+                );
+            }
         }
         assert_eq!(
             RuleSet::preset("ha-noi"),
@@ -876,23 +912,346 @@ mod tests {
         );
     }
 
+    /// One row of `data/deadlines/EXPECTED.tsv`, less the article (checked against the text).
+    type Row = (String, String, String, String, String, String);
+
     #[test]
-    fn national_rules() {
+    fn the_shipped_presets_match_the_expected_table_exactly() {
+        let table = include_str!("../data/deadlines/EXPECTED.tsv");
+        let mut lines = table.lines().filter(|l| !l.starts_with('#'));
+        assert_eq!(
+            lines.next(),
+            Some("preset\trule_id\ttrigger\ttime_limit\tarticle\teffective_from\ttracked")
+        );
+        let mut expected: Vec<Row> = Vec::new();
+        let mut articles = std::collections::BTreeMap::new();
+        for line in lines.filter(|l| !l.trim().is_empty()) {
+            let cols: Vec<&str> = line.split('\t').collect();
+            assert_eq!(cols.len(), 7, "{line}");
+            let key = (cols[0].to_string(), cols[1].to_string());
+            articles.insert(key, cols[4].to_string());
+            expected.push((
+                cols[0].into(),
+                cols[1].into(),
+                cols[2].into(),
+                cols[3].into(),
+                cols[5].into(),
+                cols[6].into(),
+            ));
+        }
+        let mut shipped: Vec<Row> = Vec::new();
+        for name in PRESETS {
+            for r in RuleSet::preset_own_rules(name).unwrap().rules() {
+                shipped.push((
+                    name.into(),
+                    r.id.clone(),
+                    r.trigger.code().into(),
+                    r.time_limit_vi(),
+                    r.effective_from.to_string(),
+                    if r.is_tracked() { "yes" } else { "no" }.into(),
+                ));
+                // A rule missing from the table is reported with the others below.
+                let Some(article) = articles.get(&(name.to_string(), r.id.clone())) else {
+                    continue;
+                };
+                if article == HOSO_DEFAULT_MARKER {
+                    assert!(r.legal_basis.starts_with(article), "{}", r.id);
+                } else {
+                    // The article closes the citation, so "Điều 8 khoản 1" cannot pass for
+                    // "Điều 8 khoản 10".
+                    assert!(
+                        r.legal_basis.ends_with(&format!(", {article}")),
+                        "{}: «{}» does not cite {article}",
+                        r.id,
+                        r.legal_basis
+                    );
+                }
+            }
+        }
+        expected.sort();
+        shipped.sort();
+        let missing: Vec<_> = expected.iter().filter(|r| !shipped.contains(r)).collect();
+        let extra: Vec<_> = shipped.iter().filter(|r| !expected.contains(r)).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "in EXPECTED.tsv but not shipped: {missing:#?}\nshipped but not in EXPECTED.tsv: {extra:#?}"
+        );
+    }
+
+    /// For every rule of every preset: an event (or a day, for calendar kinds) and the due
+    /// date the regulation gives, counted on the embedded calendar. Comments count the days
+    /// (wd = working days).
+    const EXAMPLES: &str = "
+# 3 wd from Thu 13/08/2026: 14, 17, 18/08.
+national        nd27.first_declaration                     2026-08-13 2026-08-18
+# 3 wd from Thu 08/01/2026: 09/01, Sat 10/01 (worked, swapped for 02/01), 12/01.
+national        nd27.agency_update                         2026-01-08 2026-01-12
+# 10 wd from Fri 13/02/2026 across Tết (16–20/02): 23–27/02 (5), 02–06/03 (10).
+national        tt06.handover_account                      2026-02-13 2026-03-06
+# 5 wd from Thu 19/11/2026: 20, 23, 24, 25, 26/11.
+national        hoso.change_verification                   2026-11-19 2026-11-26
+# 30 wd from Mon 02/02/2026: 03–13/02 (9), Tết, 23–27/02 (14), 02–20/03 (29), 23/03.
+lang-son-2023   lang_son.new_record                        2026-02-02 2026-03-23
+# 15 wd from Mon 05/01/2026: 06–09/01 (4), Sat 10/01 worked (5), 12–16 (10), 19–23 (15).
+lang-son-2023   lang_son.change_update                     2026-01-05 2026-01-23
+# 5 wd from Thu 23/04/2026: 24/04, [27/04 Giỗ Tổ nghỉ bù], 28, 29/04, [30/04–03/05], 04,
+# 05/05 (rules.md §F5).
+lang-son-2023   lang_son.arrival_account                   2026-04-23 2026-05-05
+# 10 wd from Thu 16/04/2026: 17 (1), 20–24 (6), [25–27], 28, 29 (8), [30/04–03/05], 04, 05/05.
+lang-son-2023   lang_son.arrival_sync                      2026-04-16 2026-05-05
+# 5 wd from Wed 19/08/2026: 20, 21, Sat 22/08 (worked, swapped for 31/08), 24, 25/08.
+lang-son-2023   lang_son.transfer_out                      2026-08-19 2026-08-25
+# Before the 25th of January 2026: 24/01 is a Saturday → Fri 23/01.
+lang-son-2023   lang_son.monthly_check                     2026-01-05 2026-01-23
+lang-son-2023   lang_son.annual_report_unit                2025-12-20 2026-01-15
+# 31/01/2026 is a Saturday → Mon 02/02/2026.
+lang-son-2023   lang_son.annual_report_province            2025-12-20 2026-02-02
+# 5 wd from Wed 11/02/2026: 12, 13, [Tết 14–22/02], 23, 24, 25/02.
+lai-chau-2024   lai_chau.account                           2026-02-11 2026-02-25
+# 5 wd from Wed 25/02/2026: 26, 27/02, 02, 03, 04/03.
+lai-chau-2024   lai_chau.data                              2026-02-25 2026-03-04
+lai-chau-2024   lai_chau.change_update                     2026-01-05 2026-01-23
+# Last 5 working days of April 2026: 22, 23, 24, [25–27 off], 28, 29, [30 off].
+lai-chau-2024   lai_chau.monthly_approval                  2026-04-02 2026-04-29
+# Last 5 working days of January 2025 (Tết 27–31/01): 20–24/01.
+lai-chau-2024   lai_chau.province_signing                  2025-01-06 2025-01-24
+# 10 wd from Tue 25/08/2026: 26, 27, 28, [29/08–02/09 off], 03, 04, 07–11/09.
+lai-chau-2024   lai_chau.arrival_account_and_sync          2026-08-25 2026-09-11
+lai-chau-2024   lai_chau.move_within_unit                  2026-08-19 2026-08-25
+lai-chau-2024   lai_chau.move_to_another_unit              2026-04-23 2026-05-05
+lai-chau-2024   lai_chau.status_change                     2026-02-13 2026-03-06
+# Asked after this year's date: next year's, 15/01/2027 (Fri).
+lai-chau-2024   lai_chau.annual_report_unit                2026-01-16 2027-01-15
+# 25/01/2026 is a Sunday → Mon 26/01.
+lai-chau-2024   lai_chau.annual_report_province            2026-01-02 2026-01-26
+# 10 wd from Thu 01/02/2024: 02, 05, 06, 07 (4), [Tết 08–14/02], 15, 16, 19–22/02.
+dak-nong-2018   dak_nong.new_record                        2024-02-01 2024-02-22
+# 2 wd from Fri 26/04/2024: [29/04 swapped off, 30/04, 01/05], 02, 03/05.
+dak-nong-2018   dak_nong.basic_data_and_account            2024-04-26 2024-05-03
+# 3 wd from the same day: 02, 03/05 and Sat 04/05/2024 (worked, swapped for 29/04).
+dak-nong-2018   dak_nong.personal_completion               2024-04-26 2024-05-04
+# 1 wd from Wed 07/02/2024, the eve of Tết (08–14/02): Thu 15/02.
+dak-nong-2018   dak_nong.change_verification               2024-02-07 2024-02-15
+# 5 wd from the same day: 15, 16, 19, 20, 21/02.
+dak-nong-2018   dak_nong.change_verification_with_checks   2024-02-07 2024-02-21
+# 3 wd from Wed 17/04/2024: [18/04 Giỗ Tổ], 19, 22, 23/04.
+dak-nong-2018   dak_nong.state_decision_update             2024-04-17 2024-04-23
+# 2 wd from Thu 29/08/2024: 30/08, [31/08–03/09 Quốc khánh], 04/09.
+dak-nong-2018   dak_nong.move_within_unit                  2024-08-29 2024-09-04
+# 5 wd from the same day: 30/08, 04, 05, 06, 09/09.
+dak-nong-2018   dak_nong.move_to_another_unit              2024-08-29 2024-09-09
+# 3 wd from Mon 09/09/2024: 10, 11, 12/09.
+dak-nong-2018   dak_nong.forward_to_using_unit             2024-09-09 2024-09-12
+# 5 wd from Fri 07/02/2025: 10–14/02.
+dak-nong-2018   dak_nong.status_change                     2025-02-07 2025-02-14
+# Before 25/05/2025: 24/05 is a Saturday → Fri 23/05.
+dak-nong-2018   dak_nong.report_may                        2025-01-02 2025-05-23
+# Before 15/12/2024: 14/12 is a Saturday → Fri 13/12.
+dak-nong-2018   dak_nong.report_december                   2024-06-01 2024-12-13
+# Last 5 days of January 2025: 27–31/01, all of them Tết; the window does not move.
+dong-thap-2024  dong_thap.monthly_approval                 2025-01-06 2025-01-31
+# 10/01/2026 is a Saturday worked in exchange for 02/01: the window closes on it.
+dong-thap-2024  dong_thap.salary_update_provincial         2026-01-01 2026-01-10
+# 20/02/2026 is Tết, 21–22 a weekend → Mon 23/02.
+dong-thap-2024  dong_thap.salary_update_district           2026-02-02 2026-02-23
+# 25/04/2026 is a Saturday, 26 Giỗ Tổ (Sunday), 27 its compensatory day → Tue 28/04.
+dong-thap-2024  dong_thap.salary_consolidation             2026-04-01 2026-04-28
+dong-thap-2024  dong_thap.report_arrival                   2026-04-16 2026-05-05
+dong-thap-2024  dong_thap.report_departure                 2026-02-13 2026-03-06
+# 10/01/2026 is the worked Saturday: due on it, not on the Monday after.
+dong-thap-2024  dong_thap.annual_report_unit               2025-12-15 2026-01-10
+# 31/01/2025 is Tết, 01–02/02 a weekend → Mon 03/02/2025.
+dong-thap-2024  dong_thap.annual_report_province           2024-12-15 2025-02-03
+";
+
+    fn examples() -> Vec<(&'static str, &'static str, Date, Date)> {
+        let day = |s: &str| {
+            Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).unwrap()
+        };
+        EXAMPLES
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .map(|l| {
+                let cols: Vec<&str> = l.split_whitespace().collect();
+                assert_eq!(cols.len(), 4, "{l}");
+                (cols[0], cols[1], day(cols[2]), day(cols[3]))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_rule_of_every_preset_has_its_due_date_on_the_holiday_calendar() {
+        let c = cal();
+        let examples = examples();
+        for (preset, id, event, due) in &examples {
+            let r = preset_rule(preset, id);
+            assert_eq!(r.due_date(*event, &c), *due, "{preset} {id} from {event}");
+        }
+        for name in PRESETS {
+            for r in RuleSet::preset_own_rules(name).unwrap().rules() {
+                assert!(
+                    examples.iter().any(|(p, id, ..)| *p == name && *id == r.id),
+                    "{name}: {} has no example",
+                    r.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn named_days_move_past_days_off_and_before_days_never_move_later() {
+        let c = cal();
+        let report = preset_rule("lang-son-2023", "lang_son.annual_report_province");
+        // On the day itself, and while its moved due date is still open, the deadline is this
+        // year's: 31/01/2026 (Sat) → Mon 02/02; asked on Sun 01/02 it is still 02/02.
+        assert_eq!(
+            report.due_date(date!(2026 - 01 - 31), &c),
+            date!(2026 - 02 - 02)
+        );
+        assert_eq!(
+            report.due_date(date!(2026 - 02 - 01), &c),
+            date!(2026 - 02 - 02)
+        );
+        assert_eq!(report.due_date(date!(2026 - 02 - 03), &c).year(), 2027);
+
+        let check = preset_rule("lang-son-2023", "lang_son.monthly_check");
+        // Before the 25th of May 2026: 24 is a Sunday, 23 a Saturday → Fri 22/05.
+        assert_eq!(
+            check.due_date(date!(2026 - 05 - 11), &c),
+            date!(2026 - 05 - 22)
+        );
+        // On Sat 24/01/2026, January's (Fri 23/01) has passed: February's, Tue 24/02.
+        assert_eq!(
+            check.due_date(date!(2026 - 01 - 24), &c),
+            date!(2026 - 02 - 24)
+        );
+
+        let district = preset_rule("dong-thap-2024", "dong_thap.salary_update_district");
+        // February's 20th moved to Mon 23/02 (Tết): still February's on Sat 21/02.
+        assert_eq!(
+            district.due_date(date!(2026 - 02 - 21), &c),
+            date!(2026 - 02 - 23)
+        );
+        assert_eq!(
+            district.due_date(date!(2026 - 02 - 24), &c),
+            date!(2026 - 03 - 20)
+        );
+
+        let finance = preset_rule("dong-thap-2024", "dong_thap.salary_consolidation");
+        assert_eq!(
+            finance.due_date(date!(2026 - 04 - 26), &c),
+            date!(2026 - 04 - 28)
+        );
+        assert_eq!(
+            finance.due_date(date!(2026 - 04 - 29), &c),
+            date!(2026 - 05 - 25)
+        );
+
+        let unit = preset_rule("dong-thap-2024", "dong_thap.annual_report_unit");
+        // 10/01/2027 is a Sunday → Mon 11/01/2027.
+        assert_eq!(
+            unit.due_date(date!(2026 - 01 - 11), &c),
+            date!(2027 - 01 - 11)
+        );
+    }
+
+    #[test]
+    fn windows_open_and_close_on_the_days_the_text_names() {
+        let c = cal();
+        // Đồng Tháp: the last 5 calendar days, 26–30/11/2026.
+        let dt = preset_rule("dong-thap-2024", "dong_thap.monthly_approval");
+        assert_eq!(
+            dt.window_start(date!(2026 - 11 - 03), &c),
+            date!(2026 - 11 - 26)
+        );
+        assert_eq!(
+            dt.due_date(date!(2026 - 11 - 03), &c),
+            date!(2026 - 11 - 30)
+        );
+        // February 2026 has 28 days: 24–28/02.
+        assert_eq!(
+            dt.window_start(date!(2026 - 02 - 02), &c),
+            date!(2026 - 02 - 24)
+        );
+        assert_eq!(
+            dt.due_date(date!(2026 - 02 - 02), &c),
+            date!(2026 - 02 - 28)
+        );
+        // Lai Châu: the last 5 working days of January 2025, before Tết: 20–24/01.
+        let lc = preset_rule("lai-chau-2024", "lai_chau.monthly_approval");
+        assert_eq!(
+            lc.window_start(date!(2025 - 01 - 06), &c),
+            date!(2025 - 01 - 20)
+        );
+        assert_eq!(
+            lc.due_date(date!(2025 - 01 - 06), &c),
+            date!(2025 - 01 - 24)
+        );
+        // Đồng Tháp salaries, 01–10 of each month: January 2026 opens on Mon 05/01 (01/01
+        // holiday, 02/01 swapped off, then a weekend) and closes on the worked Sat 10/01.
+        let pay = preset_rule("dong-thap-2024", "dong_thap.salary_update_provincial");
+        assert_eq!(
+            pay.window_start(date!(2026 - 01 - 01), &c),
+            date!(2026 - 01 - 05)
+        );
+        assert_eq!(
+            pay.due_date(date!(2026 - 01 - 01), &c),
+            date!(2026 - 01 - 10)
+        );
+        // After it closes, February's: Mon 02/02 (01/02 is a Sunday) to Tue 10/02.
+        assert_eq!(
+            pay.window_start(date!(2026 - 01 - 11), &c),
+            date!(2026 - 02 - 02)
+        );
+        assert_eq!(
+            pay.due_date(date!(2026 - 01 - 11), &c),
+            date!(2026 - 02 - 10)
+        );
+    }
+
+    #[test]
+    fn effective_dates_are_those_of_the_decisions() {
+        let in_force = |preset: &str, id: &str, day: Date| preset_rule(preset, id).in_force(day);
+        // Lạng Sơn: signed 27/12/2023.
+        assert!(!in_force(
+            "lang-son-2023",
+            "lang_son.new_record",
+            date!(2023 - 12 - 26)
+        ));
+        assert!(in_force(
+            "lang-son-2023",
+            "lang_son.new_record",
+            date!(2023 - 12 - 27)
+        ));
+        // Đồng Tháp: Điều 2 of the decision, 06/12/2024.
+        assert!(!in_force(
+            "dong-thap-2024",
+            "dong_thap.annual_report_unit",
+            date!(2024 - 12 - 05)
+        ));
+        assert!(in_force(
+            "dong-thap-2024",
+            "dong_thap.annual_report_unit",
+            date!(2024 - 12 - 06)
+        ));
+        // Đắk Nông: from its signature, 11/06/2018, to the merger into Lâm Đồng.
+        assert!(in_force(
+            "dak-nong-2018",
+            "dak_nong.status_change",
+            date!(2018 - 06 - 11)
+        ));
+        assert!(in_force(
+            "dak-nong-2018",
+            "dak_nong.status_change",
+            date!(2025 - 06 - 30)
+        ));
+        assert!(!in_force(
+            "dak-nong-2018",
+            "dak_nong.status_change",
+            date!(2025 - 07 - 01)
+        ));
+        // NĐ 27/2026 from 01/7/2026.
         let set = RuleSet::preset("national").unwrap();
-        let first = set.get("nd27.first_declaration").unwrap();
-        // Account created Thu 13/08/2026 → 14/08, 17/08, 18/08 (3 working days).
-        assert_eq!(
-            first.due_date(date!(2026 - 08 - 13), &cal()),
-            date!(2026 - 08 - 18)
-        );
-        // Created Fri 28/08/2026 → 31/08 swap day off, 01–02/09 Quốc khánh → 03, 04, 07/09.
-        assert_eq!(
-            first.due_date(date!(2026 - 08 - 28), &cal()),
-            date!(2026 - 09 - 07)
-        );
-        // NĐ 27/2026 is in force from 01/7/2026 only.
-        assert!(!first.in_force(date!(2026 - 06 - 30)));
-        assert!(first.in_force(date!(2026 - 07 - 01)));
         assert_eq!(set.in_force(date!(2026 - 06 - 30)).count(), 1);
         assert_eq!(
             set.for_trigger(Trigger::DecisionDate, date!(2026 - 07 - 01))
@@ -902,80 +1261,122 @@ mod tests {
     }
 
     #[test]
-    fn lang_son_rules() {
-        let set = RuleSet::preset("lang-son-2023").unwrap();
-        let c = cal();
-        // New record within 30 working days of joining on Mon 02/02/2026: February has the
-        // Tết break 14–22/02 → 03/02..13/02 = 9, 23/02..27/02 = 5 (14), March 2..20 = 15 (29),
-        // 23/03 = 30th.
-        let r = set.get("lang_son.new_record").unwrap();
-        assert_eq!(r.due_date(date!(2026 - 02 - 02), &c), date!(2026 - 03 - 23));
-        // Transfer out within 5 working days from Thu 23/04/2026 → 05/05/2026 (rules.md §F5).
-        let r = set.get("lang_son.transfer_out").unwrap();
-        assert_eq!(r.due_date(date!(2026 - 04 - 23), &c), date!(2026 - 05 - 05));
-        // Changes within 15 working days from Mon 05/01/2026: 06–09/01 (4), 10/01 swap Sat (5),
-        // 12–16/01 (10), 19–23/01 (15).
-        let r = set.get("lang_son.change_update").unwrap();
-        assert_eq!(r.due_date(date!(2026 - 01 - 05), &c), date!(2026 - 01 - 23));
-        // Monthly approval: last 5 working days of April 2026 = 22–29/4 (27/4 compensatory).
-        let r = set.get("lang_son.monthly_approval").unwrap();
-        assert_eq!(
-            r.window_start(date!(2026 - 04 - 02), &c),
-            date!(2026 - 04 - 22)
-        );
-        assert_eq!(r.due_date(date!(2026 - 04 - 02), &c), date!(2026 - 04 - 29));
-        // Annual reports: 15/01 and 25/01 of the next year.
-        let r = set.get("lang_son.annual_report_unit").unwrap();
-        assert_eq!(r.due_date(date!(2026 - 12 - 20), &c), date!(2027 - 01 - 15));
-        assert_eq!(r.due_date(date!(2027 - 01 - 15), &c), date!(2027 - 01 - 15));
-        let r = set.get("lang_son.annual_report_province").unwrap();
-        assert_eq!(r.due_date(date!(2026 - 12 - 20), &c), date!(2027 - 01 - 25));
+    fn what_a_text_does_not_say_is_not_in_its_preset() {
+        // Lạng Sơn has no month-end approval window; Lai Châu and Đồng Tháp have no
+        // "before the 25th" check; Đồng Tháp's update and transfer limits are TT 06's, not its own.
+        let ls = RuleSet::preset("lang-son-2023").unwrap();
+        assert!(!ls.rules().iter().any(|r| r.trigger.is_month_end_window()));
+        for name in ["lai-chau-2024", "dong-thap-2024"] {
+            let set = RuleSet::preset(name).unwrap();
+            assert!(
+                !set.rules()
+                    .iter()
+                    .any(|r| matches!(r.trigger, Trigger::MonthlyBeforeDay { .. })),
+                "{name}"
+            );
+        }
+        let dt = RuleSet::preset_own_rules("dong-thap-2024").unwrap();
+        assert!(dt.get("dong_thap.change_update").is_none());
+        assert!(dt.get("dong_thap.transfer_out").is_none());
     }
 
     #[test]
-    fn lai_chau_rules() {
-        let set = RuleSet::preset("lai-chau-2024").unwrap();
-        let c = cal();
-        // Joined Wed 11/02/2026: account by 5 working days → 12, 13, 23, 24, 25/02.
-        let account = set.get("lai_chau.account").unwrap();
-        let created = account.due_date(date!(2026 - 02 - 11), &c);
-        assert_eq!(created, date!(2026 - 02 - 25));
-        // Data 5 more working days after the account → 26, 27/02, 02, 03, 04/03.
-        let data = set.get("lai_chau.data").unwrap();
-        assert_eq!(data.due_date(created, &c), date!(2026 - 03 - 04));
-        // Status changes within 10 working days from Tue 25/08/2026: 26, 27, 28/08, [31/08,
-        // 01–02/09 off], 03, 04, 07, 08, 09, 10, 11/09.
-        let r = set.get("lai_chau.status_change").unwrap();
-        assert_eq!(r.due_date(date!(2026 - 08 - 25), &c), date!(2026 - 09 - 11));
-        // Unit check before the 25th: on 10/03/2026 → 24/03; on 25/03 → 24/04.
-        let r = set.get("lai_chau.unit_check").unwrap();
-        assert_eq!(r.due_date(date!(2026 - 03 - 10), &c), date!(2026 - 03 - 24));
-        assert_eq!(r.due_date(date!(2026 - 03 - 25), &c), date!(2026 - 04 - 24));
-        // 31/01/2027 is a Sunday: the report is due the next working day (BLDS Điều 148 khoản 5).
-        let r = set.get("lai_chau.annual_report_province").unwrap();
-        assert_eq!(r.due_date(date!(2027 - 01 - 02), &c), date!(2027 - 02 - 01));
-    }
-
-    #[test]
-    fn dak_nong_and_dong_thap() {
-        let c = cal();
-        let set = RuleSet::preset("dak-nong-2018").unwrap();
-        let r = set.get("dak_nong.status_change").unwrap();
-        // Fri 07/02/2025 + 5 → 10–14/02/2025.
-        assert_eq!(r.due_date(date!(2025 - 02 - 07), &c), date!(2025 - 02 - 14));
-        assert!(r.in_force(date!(2025 - 06 - 30)));
+    fn untracked_rules_say_why_and_tracked_ones_are_the_evaluated_kinds() {
+        let tracked: Vec<String> = PRESETS
+            .iter()
+            .flat_map(|p| RuleSet::preset(p).unwrap().rules().to_vec())
+            .filter(DeadlineRule::is_tracked)
+            .map(|r| r.id)
+            .collect();
+        for id in [
+            "hoso.change_verification",
+            "lang_son.new_record",
+            "lai_chau.account",
+            "lai_chau.data",
+            "lai_chau.monthly_approval",
+            "lai_chau.status_change",
+            "dak_nong.new_record",
+            "dak_nong.personal_completion",
+            "dak_nong.change_verification",
+            "dak_nong.status_change",
+            "dong_thap.monthly_approval",
+        ] {
+            assert!(tracked.iter().any(|t| t == id), "{id} should be tracked");
+        }
+        let report = preset_rule("lang-son-2023", "lang_son.annual_report_province");
+        match report.tracking() {
+            Tracking::NotYetTracked { reason_vi } => {
+                assert!(reason_vi.contains("báo cáo"), "{reason_vi}")
+            }
+            Tracking::Tracked => panic!("no report is recorded yet"),
+        }
+        let signing = preset_rule("lai-chau-2024", "lai_chau.province_signing");
         assert!(
-            !r.in_force(date!(2025 - 07 - 01)),
-            "Đắk Nông merged into Lâm Đồng"
+            matches!(signing.tracking(), Tracking::NotYetTracked { reason_vi } if reason_vi.contains("Sở Nội vụ ký số"))
         );
-        let set = RuleSet::preset("dong-thap-2024").unwrap();
-        // Approval window of January 2025 (Tết 27–31/01): 20–24/01.
-        let r = set.get("dong_thap.monthly_approval").unwrap();
+        let arrival = preset_rule("lai-chau-2024", "lai_chau.arrival_account_and_sync");
+        assert!(
+            matches!(arrival.tracking(), Tracking::NotYetTracked { reason_vi } if reason_vi.contains("tiếp nhận"))
+        );
+        let salary = preset_rule("dong-thap-2024", "dong_thap.salary_consolidation");
+        assert!(
+            matches!(salary.tracking(), Tracking::NotYetTracked { reason_vi } if reason_vi.contains("tiền lương"))
+        );
+        assert_eq!(NOT_YET_TRACKED_VI, "chưa theo dõi được");
+    }
+
+    #[test]
+    fn a_provincial_rule_takes_the_place_of_the_hoso_default_it_replaces() {
+        let dak_nong = RuleSet::preset("dak-nong-2018").unwrap();
+        let national = RuleSet::preset("national").unwrap();
+        assert!(dak_nong.get("hoso.change_verification").is_none());
+        let position = |set: &RuleSet, id: &str| set.rules().iter().position(|r| r.id == id);
+        // Same place, so the first verification rule found is the province's 1 working day.
         assert_eq!(
-            r.window_start(date!(2025 - 01 - 06), &c),
-            date!(2025 - 01 - 20)
+            position(&dak_nong, "dak_nong.change_verification"),
+            position(&national, "hoso.change_verification")
         );
-        assert_eq!(r.due_date(date!(2025 - 01 - 06), &c), date!(2025 - 01 - 24));
+        let first = dak_nong
+            .rules()
+            .iter()
+            .find(|r| r.trigger == Trigger::ChangeSubmitted)
+            .unwrap();
+        assert_eq!(
+            (first.id.as_str(), first.length),
+            ("dak_nong.change_verification", 1)
+        );
+        // Elsewhere the default stays.
+        assert!(
+            RuleSet::preset("lai-chau-2024")
+                .unwrap()
+                .get("hoso.change_verification")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn time_limits_read_as_the_texts_state_them() {
+        let limit = |p: &str, id: &str| preset_rule(p, id).time_limit_vi();
+        assert_eq!(
+            limit("lai-chau-2024", "lai_chau.status_change"),
+            "10 ngày làm việc"
+        );
+        assert_eq!(
+            limit("lang-son-2023", "lang_son.monthly_check"),
+            "trước ngày 25 hằng tháng"
+        );
+        assert_eq!(
+            limit("dak-nong-2018", "dak_nong.report_may"),
+            "trước ngày 25/05 hằng năm"
+        );
+        assert_eq!(
+            limit("dong-thap-2024", "dong_thap.monthly_approval"),
+            "5 ngày cuối tháng"
+        );
+        assert_eq!(
+            limit("dong-thap-2024", "dong_thap.salary_update_provincial"),
+            "từ ngày 01 đến ngày 10 hằng tháng"
+        );
     }
 
     fn rule(body: &str) -> String {
@@ -1031,39 +1432,6 @@ mod tests {
         );
         assert_eq!(add_months(date!(2024 - 02 - 29), 12), date!(2025 - 02 - 28));
         assert_eq!(add_months(date!(2024 - 02 - 29), -1), date!(2024 - 01 - 29));
-    }
-
-    #[test]
-    fn every_trigger_code_parses_back_to_its_trigger() {
-        for code in Trigger::CODES {
-            let extra = match code {
-                "monthly_day" | "monthly_before_day" => {
-                    "day = 25\nlength = 0\nunit = \"calendar_days\""
-                }
-                "monthly_window" => {
-                    "from_day = 1\nto_day = 10\nlength = 0\nunit = \"calendar_days\""
-                }
-                "fixed_yearly" | "yearly_before_date" => {
-                    "month = 1\nday = 15\nlength = 0\nunit = \"calendar_days\""
-                }
-                "last_days_of_month" => "length = 5\nunit = \"calendar_days\"",
-                _ => "length = 5\nunit = \"working_days\"",
-            };
-            let set = RuleSet::parse_toml(&rule(&format!(
-                "trigger = \"{code}\"\n{extra}\neffective_from = 2024-01-01"
-            )))
-            .unwrap_or_else(|e| panic!("{code}: {e}"));
-            let trigger = set.rules()[0].trigger;
-            assert_eq!(trigger.code(), code);
-            // The API shows the trigger as serde writes it: the same code.
-            let json = serde_json::to_value(trigger).unwrap();
-            let shown = json
-                .as_str()
-                .map(str::to_string)
-                .or_else(|| json.as_object().and_then(|o| o.keys().next().cloned()))
-                .unwrap();
-            assert_eq!(shown, code);
-        }
     }
 
     #[test]
@@ -1214,6 +1582,39 @@ mod tests {
             RuleSet::parse_toml("[[rule]\n"),
             Err(RuleError::Syntax(_))
         ));
+    }
+
+    #[test]
+    fn every_trigger_code_parses_back_to_its_trigger() {
+        for code in Trigger::CODES {
+            let extra = match code {
+                "monthly_day" | "monthly_before_day" => {
+                    "day = 25\nlength = 0\nunit = \"calendar_days\""
+                }
+                "monthly_window" => {
+                    "from_day = 1\nto_day = 10\nlength = 0\nunit = \"calendar_days\""
+                }
+                "fixed_yearly" | "yearly_before_date" => {
+                    "month = 1\nday = 15\nlength = 0\nunit = \"calendar_days\""
+                }
+                "last_days_of_month" => "length = 5\nunit = \"calendar_days\"",
+                _ => "length = 5\nunit = \"working_days\"",
+            };
+            let set = RuleSet::parse_toml(&rule(&format!(
+                "trigger = \"{code}\"\n{extra}\neffective_from = 2024-01-01"
+            )))
+            .unwrap_or_else(|e| panic!("{code}: {e}"));
+            let trigger = set.rules()[0].trigger;
+            assert_eq!(trigger.code(), code);
+            // The API shows the trigger as serde writes it: the same code.
+            let json = serde_json::to_value(trigger).unwrap();
+            let shown = json
+                .as_str()
+                .map(str::to_string)
+                .or_else(|| json.as_object().and_then(|o| o.keys().next().cloned()))
+                .unwrap();
+            assert_eq!(shown, code);
+        }
     }
 
     #[test]
