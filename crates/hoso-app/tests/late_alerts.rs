@@ -134,7 +134,7 @@ async fn seeded_people_get_exactly_their_alerts() {
 
         let on = date!(2026 - 11 - 20);
         app.compute_all_alerts(on).await.unwrap();
-        let lai_chau = "Quy chế quản lý hồ sơ điện tử tỉnh Lai Châu 2024";
+        let lai_chau = "Quy chế kèm QĐ …/2024/QĐ-UBND tỉnh Lai Châu (dự thảo)";
         let t = alerts_of(&app, &admin, trainee).await;
         assert_eq!(
             t,
@@ -142,7 +142,7 @@ async fn seeded_people_get_exactly_their_alerts() {
                 (
                     "deadline_overdue".to_string(),
                     "2026-03-09".to_string(),
-                    format!("{lai_chau} (quy tắc lai_chau.account)")
+                    format!("{lai_chau}, Điều 6 khoản 3 (quy tắc lai_chau.account)")
                 ),
                 (
                     "probation_ending".to_string(),
@@ -160,7 +160,7 @@ async fn seeded_people_get_exactly_their_alerts() {
             vec![&(
                 "deadline_overdue".to_string(),
                 "2026-07-15".to_string(),
-                format!("{lai_chau} (quy tắc lai_chau.status_change)")
+                format!("{lai_chau}, Điều 10 khoản 5 (quy tắc lai_chau.status_change)")
             )],
             "{}: {r:?}",
             db.label

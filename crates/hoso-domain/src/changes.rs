@@ -263,9 +263,12 @@ pub enum Waiting {
 }
 
 /// The alert for a record waiting in the workflow, as of `as_of`: a request waits for
-/// verification under the rules whose trigger is `change_submitted`; verified changes wait for
-/// approval under the `last_working_days_of_month` rule, or else the configured window of
-/// `window_days` (0: no window, no alert) — from the window's first day on. `None` when no rule
+/// verification under the first rule in force from `change_submitted` to `change_verified`;
+/// verified changes wait for approval under the first month-end window rule satisfied by
+/// `month_approved` (`last_working_days_of_month` or `last_days_of_month`), or else the
+/// configured window of `window_days` (0: no window, no alert) — from the window's first day
+/// on. Only tracked rules count ([`DeadlineRule::is_tracked`]), so that a window for another
+/// duty (the Sở's signature in Lai Châu) is never read as the head's. `None` when no rule
 /// applies yet.
 pub fn waiting_alert(
     waiting: Waiting,
@@ -286,9 +289,9 @@ pub fn waiting_alert(
     };
     match waiting {
         Waiting::Verification { change_id, since } => {
-            let rule = rules
-                .iter()
-                .find(|r| r.trigger == Trigger::ChangeSubmitted && r.in_force(since))?;
+            let rule = rules.iter().find(|r| {
+                r.trigger == Trigger::ChangeSubmitted && r.is_tracked() && r.in_force(since)
+            })?;
             let due = rule.due_date(since, cal);
             Some(Alert {
                 kind: AlertKind::VerificationPending,
@@ -306,7 +309,7 @@ pub fn waiting_alert(
         Waiting::Approval { since } => {
             let rule = rules
                 .iter()
-                .find(|r| r.trigger == Trigger::LastWorkingDaysOfMonth && r.in_force(since));
+                .find(|r| r.trigger.is_month_end_window() && r.is_tracked() && r.in_force(since));
             let (start, due, basis) = match rule {
                 Some(r) => (
                     r.window_start(since, cal),
@@ -403,6 +406,73 @@ mod tests {
             "no window configured"
         );
     }
+
+    #[test]
+    fn the_province_presets_give_the_approval_window_and_verification_limit_of_their_text() {
+        use crate::deadlines::RuleSet;
+        let cal = HolidayCalendar::embedded();
+        let w = Waiting::Approval {
+            since: date!(2025 - 01 - 06),
+        };
+        // Lai Châu Điều 7 khoản 1: the last 5 working days of January 2025, 20–24/01 (Tết
+        // starts on 27/01) — the head's window, not the Sở's signing window of khoản 2.
+        let lc = RuleSet::preset("lai-chau-2024").unwrap();
+        assert_eq!(
+            waiting_alert(w, lc.rules(), 0, date!(2025 - 01 - 17), &cal),
+            None
+        );
+        let a = waiting_alert(w, lc.rules(), 0, date!(2025 - 01 - 20), &cal).unwrap();
+        assert_eq!(a.due, date!(2025 - 01 - 24));
+        assert!(
+            a.legal_basis.ends_with("(lai_chau.monthly_approval)"),
+            "{}",
+            a.legal_basis
+        );
+        // Đồng Tháp Điều 12: the last 5 days, 27–31/01/2025.
+        let dt = RuleSet::preset("dong-thap-2024").unwrap();
+        assert_eq!(
+            waiting_alert(w, dt.rules(), 0, date!(2025 - 01 - 24), &cal),
+            None
+        );
+        let a = waiting_alert(w, dt.rules(), 0, date!(2025 - 01 - 27), &cal).unwrap();
+        assert_eq!(a.due, date!(2025 - 01 - 31));
+        assert!(a.legal_basis.contains("Điều 12"), "{}", a.legal_basis);
+        // Đắk Nông Điều 10: verified within 1 working day — Wed 07/02/2024, the eve of Tết
+        // (08–14/02), is due Thu 15/02 — not within Hoso's default 5.
+        let dn = RuleSet::preset("dak-nong-2018").unwrap();
+        let v = Waiting::Verification {
+            change_id: 1,
+            since: date!(2024 - 02 - 07),
+        };
+        let a = waiting_alert(v, dn.rules(), 0, date!(2024 - 02 - 08), &cal).unwrap();
+        assert_eq!(a.due, date!(2024 - 02 - 15));
+        assert!(
+            a.legal_basis.ends_with("(dak_nong.change_verification)"),
+            "{}",
+            a.legal_basis
+        );
+    }
+
+    #[test]
+    fn no_tracked_workflow_rule_is_hidden_behind_another() {
+        // waiting_alert takes the first tracked rule of each kind; a second one would be
+        // reported as tracked while never used.
+        for name in crate::deadlines::PRESETS {
+            let set = crate::deadlines::RuleSet::preset(name).unwrap();
+            let tracked = |kind: fn(&DeadlineRule) -> bool| {
+                set.rules()
+                    .iter()
+                    .filter(|r| r.is_tracked() && kind(r))
+                    .count()
+            };
+            assert!(
+                tracked(|r| r.trigger == Trigger::ChangeSubmitted) <= 1,
+                "{name}"
+            );
+            assert!(tracked(|r| r.trigger.is_month_end_window()) <= 1, "{name}");
+        }
+    }
+
     use serde_json::json;
 
     fn doc(v: Value) -> RecordDoc {

@@ -297,9 +297,57 @@ mod tests {
             dues(&t, date!(2024 - 07 - 09), &dak_nong),
             vec![(
                 date!(2024 - 07 - 08),
-                "QĐ 890/QĐ-UBND 2018 tỉnh Đắk Nông (quy tắc dak_nong.status_change)".to_string()
+                "Quy chế kèm QĐ 890/QĐ-UBND 2018 tỉnh Đắk Nông, Điều 11 khoản 3 (quy tắc dak_nong.status_change)".to_string()
             )]
         );
+    }
+
+    /// Every rule of every preset is tracked exactly when something evaluates it: an alert from
+    /// these late rules or from the workflow's waiting alerts, for a record where everything
+    /// the rule asks for is still undone.
+    #[test]
+    fn a_rule_is_tracked_exactly_when_it_can_raise_an_alert() {
+        use crate::changes::{Waiting, waiting_alert};
+        use crate::deadlines::PRESETS;
+        let c = cal();
+        for name in PRESETS {
+            for rule in RuleSet::preset(name).unwrap().rules() {
+                let start = rule.effective_from + time::Duration::days(30);
+                let much_later = start + time::Duration::days(400);
+                let single = RuleSet::from_rules(vec![rule.clone()]).unwrap();
+                let undone = |account_created| RecordTimeline {
+                    record_created: Some(start),
+                    joined: Some(start),
+                    account_created,
+                    required_fields_missing: 3,
+                    status_events: vec![StatusEvent {
+                        event_type: "nghi_huu".into(),
+                        decision_date: Some(start),
+                        effective_date: start,
+                    }],
+                    status: Some(PersonStatus::Active),
+                };
+                let late = !late_alerts(&undone(None), much_later, &c, &single).is_empty()
+                    || !late_alerts(&undone(Some(start)), much_later, &c, &single).is_empty();
+                let waiting = [
+                    Waiting::Verification {
+                        change_id: 1,
+                        since: start,
+                    },
+                    Waiting::Approval { since: start },
+                ]
+                .into_iter()
+                .any(|w| waiting_alert(w, single.rules(), 0, much_later, &c).is_some());
+                assert_eq!(
+                    rule.is_tracked(),
+                    late || waiting,
+                    "{name}: {} ({:?} → {})",
+                    rule.id,
+                    rule.trigger,
+                    rule.satisfied_by
+                );
+            }
+        }
     }
 
     #[test]
