@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use hoso_domain::deadlines::{DeadlineRule, RuleSet};
+use hoso_domain::deadlines::{DeadlineRule, RuleSet, Tracking};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -21,10 +21,19 @@ pub struct DeadlineRuleView {
     #[schema(value_type = String)]
     pub unit: serde_json::Value,
     pub responsible: String,
+    /// Who must act, in Vietnamese.
+    pub responsible_label: String,
     pub satisfied_by: String,
     pub legal_basis: String,
     pub effective_from: String,
     pub effective_to: Option<String>,
+    /// The limit as the regulation words it ("5 ngày làm việc", "trước ngày 25 hằng tháng").
+    pub time_limit: String,
+    /// Whether Hoso raises and clears alerts for this rule today. A rule whose events are not
+    /// recorded yet is listed with the reason, never presented as in force.
+    pub tracked: bool,
+    /// Why the rule is not tracked yet ("chưa theo dõi được: …"), when it is not.
+    pub not_tracked_reason: Option<String>,
 }
 
 fn view(r: &DeadlineRule) -> DeadlineRuleView {
@@ -35,10 +44,19 @@ fn view(r: &DeadlineRule) -> DeadlineRuleView {
         length: r.length,
         unit: serde_json::to_value(r.unit).unwrap_or_default(),
         responsible: r.responsible.clone(),
+        responsible_label: r.responsible_vi().to_string(),
         satisfied_by: r.satisfied_by.clone(),
         legal_basis: r.legal_basis.clone(),
         effective_from: r.effective_from.to_string(),
         effective_to: r.effective_to.map(|d| d.to_string()),
+        time_limit: r.time_limit_vi(),
+        tracked: r.is_tracked(),
+        not_tracked_reason: match r.tracking() {
+            Tracking::Tracked => None,
+            Tracking::NotYetTracked { reason_vi } => {
+                Some(format!("Chưa theo dõi được: {reason_vi}"))
+            }
+        },
     }
 }
 

@@ -48,6 +48,21 @@ async fn the_configured_preset_and_overrides_are_in_force() {
         .find(|r| r.id.contains("status_change"))
         .expect("Lai Châu has a status-change rule")
         .clone();
+    assert!(status_change.tracked && status_change.not_tracked_reason.is_none());
+    // A limit whose events Hoso does not record yet says so instead of posing as in force.
+    let report = rules
+        .iter()
+        .find(|r| r.legal_basis.contains("Điều 16 khoản 8"))
+        .expect("Lai Châu's annual report of the Sở (Điều 16 khoản 8)");
+    assert!(!report.tracked, "{report:?}");
+    assert!(
+        report
+            .not_tracked_reason
+            .as_deref()
+            .is_some_and(|r| r.starts_with("Chưa theo dõi được: ")),
+        "{report:?}"
+    );
+    assert!(report.time_limit.contains("25/01"), "{report:?}");
     drop(lai_chau);
     std::fs::write(
         &file,

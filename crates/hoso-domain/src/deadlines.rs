@@ -360,6 +360,23 @@ fn open_yearly_cycle(from: Date, due_in: impl Fn(i32) -> Date) -> i32 {
 }
 
 impl DeadlineRule {
+    /// Who must act, as a person reads it.
+    pub fn responsible_vi(&self) -> &str {
+        match self.responsible.as_str() {
+            "ca_nhan" => "Cá nhân",
+            "don_vi" => "Cơ quan, đơn vị quản lý hồ sơ",
+            "don_vi_tiep_nhan" => "Cơ quan, đơn vị tiếp nhận",
+            "thu_truong" => "Thủ trưởng cơ quan, đơn vị",
+            "co_quan_quan_ly_cap_tren" => "Cơ quan quản lý cấp trên",
+            "so_noi_vu" => "Sở Nội vụ",
+            "so_tai_chinh" => "Sở Tài chính",
+            "so_ban_nganh" => "Sở, ban, ngành",
+            "ubnd_cap_huyen" => "UBND cấp huyện",
+            // A deployment's own role code is shown as written.
+            other => other,
+        }
+    }
+
     /// Whether the rule is in force on `day`.
     pub fn in_force(&self, day: Date) -> bool {
         self.effective_from <= day && self.effective_to.is_none_or(|to| day <= to)
@@ -850,6 +867,31 @@ impl RuleSet {
     /// The rules in force on `day` that a `trigger` event starts.
     pub fn for_trigger(&self, trigger: Trigger, day: Date) -> impl Iterator<Item = &DeadlineRule> {
         self.in_force(day).filter(move |r| r.trigger == trigger)
+    }
+}
+
+#[cfg(test)]
+mod responsible_label_tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_role_has_a_vietnamese_label() {
+        for preset in [
+            "national",
+            "lang-son-2023",
+            "lai-chau-2024",
+            "dak-nong-2018",
+            "dong-thap-2024",
+        ] {
+            for rule in RuleSet::preset(preset).unwrap().rules() {
+                assert_ne!(
+                    rule.responsible_vi(),
+                    rule.responsible,
+                    "{preset}: {}",
+                    rule.id
+                );
+            }
+        }
     }
 }
 

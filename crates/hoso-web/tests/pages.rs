@@ -713,6 +713,24 @@ async fn alerts_page_lists_filters_previews_and_exports() {
                 .matches(&format!("<tr><td><a href=\"/ho-so/{person}\""))
                 .count();
         assert_eq!(others, 0, "an individual sees only their own alerts");
+
+        // Everyone reads the deadlines in force, each with its article, and which are followed.
+        let page = me.get("/thoi-han").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let rules = app
+            .deadline_rules(&actor(&app, "admin").await, None)
+            .unwrap();
+        assert!(!rules.is_empty());
+        for rule in &rules {
+            assert!(page.body.contains(&rule.time_limit), "{}", rule.id);
+        }
+        let untracked = rules.iter().filter(|r| !r.tracked).count();
+        assert_eq!(page.body.matches("Chưa theo dõi được: ").count(), untracked);
+        assert!(page.body.contains(&format!(
+            "Hoso đang theo dõi và cảnh báo {}/{}",
+            rules.len() - untracked,
+            rules.len()
+        )));
     }
 }
 
@@ -1533,6 +1551,7 @@ async fn every_page_labels_its_controls() {
             "/can-bo".into(),
             "/co-cau".into(),
             "/canh-bao".into(),
+            "/thoi-han".into(),
             format!("/ho-so/{person}"),
             format!("/ho-so/{person}/sua/general"),
             format!("/ho-so/{person}/sua/family_members"),

@@ -263,3 +263,56 @@ fn workbook(rows: &[AlertRow]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     }
     wb.save_to_buffer()
 }
+
+// ───────────────────────────── deadline rules ─────────────────────────────
+
+/// Where every signed-in user reads the deadlines in force.
+pub const RULES_PATH: &str = "/thoi-han";
+
+pub struct RuleRow {
+    pub name: String,
+    pub time_limit: String,
+    pub responsible: String,
+    pub legal_basis: String,
+    pub period: String,
+    pub tracked: bool,
+    pub state: String,
+}
+
+#[derive(Template)]
+#[template(path = "deadline_rules.html")]
+struct RulesPage {
+    layout: Layout,
+    rows: Vec<RuleRow>,
+    tracked: usize,
+    on: String,
+}
+
+/// The deadlines of the configured regulation in force today, each with its article and
+/// whether Hoso follows it yet.
+pub async fn rules(State(app): State<App>, page: PageActor) -> PageResult {
+    let rules = app.deadline_rules(&page.actor, None)?;
+    let rows: Vec<RuleRow> = rules
+        .into_iter()
+        .map(|r| RuleRow {
+            name: r.name,
+            time_limit: r.time_limit,
+            responsible: r.responsible_label,
+            legal_basis: r.legal_basis,
+            period: match &r.effective_to {
+                Some(to) => format!("{} – {}", format::date(&r.effective_from), format::date(to)),
+                None => format!("từ {}", format::date(&r.effective_from)),
+            },
+            tracked: r.tracked,
+            state: r
+                .not_tracked_reason
+                .unwrap_or_else(|| "Đang theo dõi, có cảnh báo".into()),
+        })
+        .collect();
+    Ok(render(&RulesPage {
+        layout: page.layout("Thời hạn theo quy chế", "alerts"),
+        tracked: rows.iter().filter(|r| r.tracked).count(),
+        on: format::date(&app.today().to_string()),
+        rows,
+    }))
+}

@@ -72,6 +72,7 @@ pub fn router(upload_limit: usize) -> Router<App> {
         )
         .route("/canh-bao", get(alerts::list))
         .route("/canh-bao/xuat-excel", get(alerts::export))
+        .route(alerts::RULES_PATH, get(alerts::rules))
         .route("/co-cau", get(org::tree))
         .route("/co-cau/con", get(org::children))
         .route("/don-vi/{id}", get(org::unit))
