@@ -9,11 +9,19 @@ use hoso_store::org as org_store;
 use hoso_store::stats::{self, GroupBy};
 use serde::Serialize;
 
-use crate::records::{PersonQuery, PersonSummary};
-use crate::{Actor, App, AppError, AppResult};
+use hoso_store::{StoreError, audit};
 
-/// Most rows an export returns.
+use crate::alerts::{AlertQuery, AlertView};
+use crate::records::{PersonQuery, PersonSummary};
+use crate::security::{AuditEntryView, AuditQuery};
+use crate::{Actor, App, AppError, AppResult, ClientInfo};
+
+/// Most rows a list of people exports.
 pub const EXPORT_CAP: usize = 50_000;
+/// Most rows an alert export holds.
+pub const ALERT_EXPORT_CAP: usize = 10_000;
+/// Most rows an audit-trail export holds.
+pub const AUDIT_EXPORT_CAP: usize = 20_000;
 
 /// A labelled count.
 #[derive(Debug, Clone, Serialize)]
@@ -347,31 +355,148 @@ impl App {
         Ok(out)
     }
 
-    /// Every record in scope matching the query (ignoring its paging), up to [`EXPORT_CAP`].
-    /// Returns the rows and whether the cap cut the list short.
+    /// Every person of the current list (all pages, within the caller's scope, at most
+    /// [`EXPORT_CAP`]), and whether the list was cut there. One audit entry for the whole
+    /// export: what was asked for and how many records left the system.
     pub async fn export_persons(
         &self,
         actor: &Actor,
         mut query: PersonQuery,
+        client: &ClientInfo,
     ) -> AppResult<(Vec<PersonSummary>, bool)> {
-        let mut out = Vec::new();
-        let per_page = crate::Paging::MAX_PER_PAGE;
-        let mut page = 1;
-        loop {
+        let filters = serde_json::json!({
+            "name_search": query.q.as_deref().is_some_and(|q| !q.trim().is_empty()),
+            "unit": query.unit, "status": query.status, "grade": query.grade,
+            "category": query.category, "gender": query.gender, "sort": query.sort,
+        });
+        let rows = collect_pages(EXPORT_CAP, |page, per_page| {
             query.page = Some(page);
             query.per_page = Some(per_page);
-            let batch = self.list_persons(actor, query.clone()).await?;
-            let n = batch.items.len();
-            out.extend(batch.items);
-            if out.len() >= EXPORT_CAP {
-                let truncated = batch.total > EXPORT_CAP as i64;
-                out.truncate(EXPORT_CAP);
-                return Ok((out, truncated));
+            let query = query.clone();
+            async move {
+                let batch = self.list_persons(actor, query).await?;
+                Ok((batch.items, batch.total))
             }
-            if (n as i64) < per_page || out.len() as i64 >= batch.total {
-                return Ok((out, false));
+        })
+        .await?;
+        self.audit_export(actor, "persons.export", "person", &rows, filters, client)
+            .await?;
+        Ok(rows)
+    }
+
+    /// Every alert of the filter (or of the preview for another day), at most
+    /// [`ALERT_EXPORT_CAP`]. Audited once.
+    pub async fn export_alerts(
+        &self,
+        actor: &Actor,
+        mut query: AlertQuery,
+        preview: bool,
+        client: &ClientInfo,
+    ) -> AppResult<(Vec<AlertView>, bool)> {
+        let filters = serde_json::json!({
+            "kind": query.kind, "unit": query.unit, "due_before": query.due_before,
+            "preview_date": query.date,
+        });
+        let rows = collect_pages(ALERT_EXPORT_CAP, |page, per_page| {
+            query.page = Some(page);
+            query.per_page = Some(per_page);
+            let query = query.clone();
+            async move {
+                let batch = if preview {
+                    self.preview_alerts(actor, query).await?
+                } else {
+                    self.list_alerts(actor, query).await?
+                };
+                Ok((batch.items, batch.total))
             }
-            page += 1;
+        })
+        .await?;
+        self.audit_export(actor, "alerts.export", "person", &rows, filters, client)
+            .await?;
+        Ok(rows)
+    }
+
+    /// Every audit entry of the filter, at most [`AUDIT_EXPORT_CAP`]. Audited once.
+    pub async fn export_audit_entries(
+        &self,
+        actor: &Actor,
+        mut query: AuditQuery,
+        client: &ClientInfo,
+    ) -> AppResult<(Vec<AuditEntryView>, bool)> {
+        let filters = serde_json::json!({
+            "actor": query.actor, "action": query.action, "target_kind": query.target_kind,
+            "target_id": query.target_id, "from": query.from, "to": query.to,
+        });
+        let rows = collect_pages(AUDIT_EXPORT_CAP, |page, per_page| {
+            query.page = Some(page);
+            query.per_page = Some(per_page);
+            let query = query.clone();
+            async move {
+                let batch = self.audit_entries(actor, query, client).await?;
+                Ok((batch.items, batch.total))
+            }
+        })
+        .await?;
+        self.audit_export(actor, "audit.export", "audit", &rows, filters, client)
+            .await?;
+        Ok(rows)
+    }
+
+    /// The one audit entry of an export: its kind, the filters, the rows and whether the list
+    /// was cut at its cap. Never the rows themselves.
+    async fn audit_export<T>(
+        &self,
+        actor: &Actor,
+        action: &str,
+        target_kind: &str,
+        (rows, truncated): &(Vec<T>, bool),
+        filters: serde_json::Value,
+        client: &ClientInfo,
+    ) -> AppResult<()> {
+        let mut tx = self.store.begin().await?;
+        audit::append(
+            &mut tx,
+            audit::NewEntry {
+                at: self.now_ms(),
+                actor_id: Some(actor.account_id),
+                action,
+                target_kind,
+                target_id: None,
+                client_addr: client.addr.as_deref(),
+                detail: serde_json::json!({
+                    "rows": rows.len(), "truncated": truncated, "filters": filters,
+                })
+                .to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    }
+}
+
+/// Reads page after page (of [`crate::Paging::MAX_PER_PAGE`]) until the list ends or `cap`
+/// rows are held; says whether rows were left out.
+async fn collect_pages<T, F, Fut>(cap: usize, mut read: F) -> AppResult<(Vec<T>, bool)>
+where
+    F: FnMut(i64, i64) -> Fut,
+    Fut: std::future::Future<Output = AppResult<(Vec<T>, i64)>>,
+{
+    let per_page = crate::Paging::MAX_PER_PAGE;
+    let mut out = Vec::new();
+    let mut page = 1;
+    loop {
+        let (items, total) = read(page, per_page).await?;
+        let n = items.len();
+        out.extend(items);
+        if out.len() >= cap {
+            let truncated = total > cap as i64;
+            out.truncate(cap);
+            return Ok((out, truncated));
         }
+        if (n as i64) < per_page || out.len() as i64 >= total {
+            return Ok((out, false));
+        }
+        page += 1;
     }
 }

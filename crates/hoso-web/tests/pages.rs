@@ -404,6 +404,70 @@ async fn staff_list_renders_filters_and_exports() {
         let rows: Vec<_> = sheet.rows().collect();
         assert_eq!(rows[0][1].to_string(), "Họ và tên");
         assert_eq!(rows.len() as i64, women.total + 1);
+        // Dates are dates and coefficients numbers, so Excel sorts and sums them.
+        let r = b.get("/can-bo/xuat-excel?gender=nu&cot=dob&cot=coef").await;
+        let mut wb: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(r.bytes.clone())).unwrap();
+        let sheet = wb.worksheet_range("Danh sách").unwrap();
+        assert_eq!(sheet.get((0, 2)).unwrap().to_string(), "Ngày sinh");
+        let first = women
+            .items
+            .iter()
+            .find(|p| p.full_name == sheet.get((1, 1)).unwrap().to_string())
+            .unwrap();
+        match sheet.get((1, 2)) {
+            Some(calamine::Data::DateTime(d)) => {
+                let (y, m, day, ..) = d.to_ymd_hms_milli();
+                assert_eq!(
+                    format!("{y:04}-{m:02}-{day:02}"),
+                    first.date_of_birth.clone().unwrap()
+                );
+            }
+            other => panic!("a date cell, got {other:?}"),
+        }
+        if let Some(coef) = first.salary_coefficient {
+            assert_eq!(sheet.get((1, 3)), Some(&calamine::Data::Float(coef)));
+        }
+
+        // The same list as CSV: UTF-8 with a byte-order mark, dd/mm/yyyy dates.
+        let r = b
+            .get("/can-bo/xuat-excel?gender=nu&cot=dob&format=csv")
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(r.headers["content-type"], "text/csv; charset=utf-8");
+        assert!(
+            r.headers["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains("danh-sach-can-bo.csv")
+        );
+        assert!(r.bytes.starts_with(b"\xEF\xBB\xBF"));
+        let text = String::from_utf8(r.bytes[3..].to_vec()).unwrap();
+        assert!(text.starts_with("STT,Họ và tên,Ngày sinh\r\n"), "{text}");
+        assert_eq!(text.lines().count() as i64, women.total + 1);
+        let dob = first.date_of_birth.clone().unwrap();
+        assert!(text.contains(&format!("{}/{}/{}", &dob[8..10], &dob[5..7], &dob[0..4])));
+        let r = b.get("/can-bo/xuat-excel?format=pdf").await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(r.body.contains("Định dạng tệp"), "{}", r.body);
+
+        // Each export is one audit entry, with its row count and filters, not its rows.
+        let exports = app
+            .audit_entries(
+                &admin,
+                hoso_app::security::AuditQuery {
+                    action: Some("persons.export".into()),
+                    ..Default::default()
+                },
+                &ClientInfo::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(exports.total, 3, "three exports, the refused format none");
+        let last = &exports.items[0];
+        assert_eq!(last.detail["rows"], women.total);
+        assert_eq!(last.detail["filters"]["gender"], "nu");
+        assert!(!last.detail.to_string().contains(&first.full_name));
     }
 }
 
@@ -687,6 +751,30 @@ async fn alerts_page_lists_filters_previews_and_exports() {
             .await;
         assert_eq!(file.status, StatusCode::OK);
         assert_eq!(&file.bytes[..2], b"PK");
+        let csv = admin
+            .get("/canh-bao/xuat-excel?kind=step_increase_due&format=csv")
+            .await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(
+            csv.body
+                .contains("STT,Họ và tên,Đơn vị,Loại cảnh báo,Hạn,Nội dung,Căn cứ")
+        );
+        let exports = app
+            .audit_entries(
+                &actor(&app, "admin").await,
+                hoso_app::security::AuditQuery {
+                    action: Some("alerts.export".into()),
+                    ..Default::default()
+                },
+                &ClientInfo::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(exports.total, 2, "one entry per export");
+        assert_eq!(
+            exports.items[0].detail["filters"]["kind"],
+            "step_increase_due"
+        );
 
         // An individual sees the page, limited to their own alerts, and no preview form.
         let person = app

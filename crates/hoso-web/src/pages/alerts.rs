@@ -3,14 +3,17 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use hoso_app::alerts::{AlertQuery, AlertView, kind_label};
+use hoso_app::export::ALERT_EXPORT_CAP;
 use hoso_app::{App, AppError};
 use hoso_domain::access::Role;
+use hoso_export::{Cell, Column, Table};
 use serde::Deserialize;
 
 use super::{Layout, PageActor, PageError, PageResult, format, render};
+use crate::download;
+use crate::extract::Client;
 
 /// Every kind, for the filter.
 const KINDS: [&str; 14] = [
@@ -38,6 +41,8 @@ pub struct Params {
     #[serde(default)]
     date: String,
     page: Option<i64>,
+    /// xlsx (default) or csv, for the download.
+    format: Option<String>,
 }
 
 impl Params {
@@ -182,86 +187,60 @@ pub async fn list(State(app): State<App>, page: PageActor, Query(p): Query<Param
     }))
 }
 
-/// Every alert of the current filter (up to 10,000) as an Excel file.
+/// Every alert of the current filter (up to 10,000) as an Excel or CSV file.
 pub async fn export(
     State(app): State<App>,
     page: PageActor,
+    Client(client): Client,
     Query(p): Query<Params>,
 ) -> Result<Response, PageError> {
+    let format = download::format_of(p.format.as_deref())?;
     let preview = p.iso_date().is_some() && may_preview(&page);
-    let mut all = Vec::new();
-    let mut current = 1;
-    loop {
-        let q = p.query(Some(current), 200);
-        let r = if preview {
-            app.preview_alerts(&page.actor, q).await?
-        } else {
-            app.list_alerts(&page.actor, q).await?
-        };
-        let done = r.items.is_empty() || (current * 200) >= r.total || all.len() >= 10_000;
-        all.extend(r.items);
-        if done {
-            break;
-        }
-        current += 1;
+    let (items, truncated) = app
+        .export_alerts(&page.actor, p.query(None, 200), preview, &client)
+        .await?;
+    let mut table = Table::new(
+        "Cảnh báo",
+        vec![
+            Column::new("STT", 6.0),
+            Column::new("Họ và tên", 24.0),
+            Column::new("Đơn vị", 28.0),
+            Column::new("Loại cảnh báo", 28.0),
+            Column::new("Hạn", 12.0),
+            Column::new("Nội dung", 40.0),
+            Column::new("Căn cứ", 40.0),
+        ],
+    );
+    for (n, a) in items.into_iter().enumerate() {
+        table.push(vec![
+            Cell::Integer(n as i64 + 1),
+            Cell::text(a.full_name),
+            Cell::text(a.unit_name),
+            Cell::text(a.kind_label),
+            iso_date_cell(&a.due),
+            Cell::text(a.message),
+            Cell::text(a.legal_basis),
+        ]);
     }
-    let rows = rows(all);
-    let bytes = tokio::task::spawn_blocking(move || workbook(&rows))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(format!("xlsx: {e}")))?;
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    );
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"canh-bao.xlsx\""),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok((headers, bytes).into_response())
+    if truncated {
+        table.notes.push(format!(
+            "Có hơn {} cảnh báo: chỉ xuất {} cảnh báo đầu. Hãy lọc thêm để xuất phần còn lại.",
+            format::thousands(ALERT_EXPORT_CAP as i64),
+            format::thousands(ALERT_EXPORT_CAP as i64)
+        ));
+    }
+    Ok(download::file(table, format, "canh-bao", truncated).await?)
 }
 
-fn workbook(rows: &[AlertRow]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let mut wb = Workbook::new();
-    let bold = Format::new().set_bold().set_background_color("DCE6F1");
-    let ws = wb.add_worksheet();
-    ws.set_name("Cảnh báo")?;
-    let headers = [
-        "STT",
-        "Họ và tên",
-        "Đơn vị",
-        "Loại cảnh báo",
-        "Hạn",
-        "Nội dung",
-        "Căn cứ",
-    ];
-    for (i, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, i as u16, *h, &bold)?;
-        ws.set_column_width(i as u16, if i == 0 { 6.0 } else { 28.0 })?;
+/// A date cell from an ISO date, or its text when it is not one.
+pub(crate) fn iso_date_cell(iso: &str) -> Cell {
+    match time::Date::parse(
+        iso,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    ) {
+        Ok(d) => Cell::Date(d),
+        Err(_) => Cell::text(iso),
     }
-    for (r, row) in rows.iter().enumerate() {
-        let y = r as u32 + 1;
-        ws.write_number(y, 0, (r + 1) as f64)?;
-        for (x, v) in [
-            &row.name,
-            &row.unit,
-            &row.kind,
-            &row.due,
-            &row.message,
-            &row.basis,
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            ws.write_string(y, x as u16 + 1, v)?;
-        }
-    }
-    wb.save_to_buffer()
 }
 
 // ───────────────────────────── deadline rules ─────────────────────────────

@@ -6,17 +6,16 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
+use hoso_app::export::AUDIT_EXPORT_CAP;
 use hoso_app::security::{AuditEntryView, AuditQuery};
 use hoso_app::{App, AppError, Paging};
+use hoso_export::{Cell, Column, Table};
 use serde::Deserialize;
 
 use super::{Layout, PageActor, PageError, PageResult, format, render};
+use crate::download;
 use crate::extract::Client;
-
-/// Rows an export holds at most; the sheet says when the search found more.
-const EXPORT_CAP: i64 = 20_000;
 
 /// The filters as typed (dates `dd/mm/yyyy`), kept to refill the form.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -35,6 +34,9 @@ pub struct Filters {
     to: String,
     #[serde(default)]
     page: Option<i64>,
+    /// xlsx (default) or csv, for the download.
+    #[serde(default)]
+    format: Option<String>,
 }
 
 /// `dd/mm/yyyy` → `yyyy-mm-dd`; the message names the field when the date is not one.
@@ -146,6 +148,9 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("catalog.put", "Sửa danh mục"),
     ("catalog.retire", "Ngừng dùng mục danh mục"),
     ("audit.search", "Tra cứu nhật ký"),
+    ("persons.export", "Xuất danh sách cán bộ"),
+    ("alerts.export", "Xuất danh sách cảnh báo"),
+    ("audit.export", "Xuất nhật ký"),
 ];
 
 fn action_label(code: &str) -> String {
@@ -303,102 +308,56 @@ pub async fn search(
     Ok(render(&view))
 }
 
-/// Every entry matching the filters (up to [`EXPORT_CAP`]) as `.xlsx`.
+/// Every entry matching the filters (up to [`AUDIT_EXPORT_CAP`]) as `.xlsx` or `.csv`.
 pub async fn export(
     State(app): State<App>,
     page: PageActor,
     Client(client): Client,
     Query(f): Query<Filters>,
 ) -> Result<Response, PageError> {
+    let format = download::format_of(f.format.as_deref())?;
     let actor = actor_filter(&app, &page, &f)
         .await?
         .map_err(|m| PageError::App(AppError::BadRequest(m)))?;
-    let mut rows: Vec<AuditRow> = Vec::new();
-    let mut n = 1;
-    let total = loop {
-        let q = f
-            .query(actor, n, Paging::MAX_PER_PAGE)
-            .map_err(|m| PageError::App(AppError::BadRequest(m)))?;
-        let list = app.audit_entries(&page.actor, q, &client).await?;
-        let names = app
-            .actor_names(
-                &page.actor,
-                list.items.iter().filter_map(|e| e.actor_id).collect(),
-            )
-            .await?;
-        let got = list.items.len() as i64;
-        rows.extend(list.items.iter().map(|e| audit_row(e, &names)));
-        if got < Paging::MAX_PER_PAGE || rows.len() as i64 >= EXPORT_CAP {
-            break list.total;
-        }
-        n += 1;
-    };
-    let truncated = total > rows.len() as i64;
-    let bytes = tokio::task::spawn_blocking(move || workbook(&rows, truncated))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(format!("xlsx: {e}")))?;
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
+    let q = f
+        .query(actor, 1, Paging::MAX_PER_PAGE)
+        .map_err(|m| PageError::App(AppError::BadRequest(m)))?;
+    let (entries, truncated) = app.export_audit_entries(&page.actor, q, &client).await?;
+    let names = app
+        .actor_names(
+            &page.actor,
+            entries.iter().filter_map(|e| e.actor_id).collect(),
+        )
+        .await?;
+    let mut table = Table::new(
+        "Nhật ký",
+        vec![
+            Column::new("Thời điểm", 18.0),
+            Column::new("Người thực hiện", 22.0),
+            Column::new("Thao tác", 28.0),
+            Column::new("Đối tượng", 20.0),
+            Column::new("Địa chỉ máy", 16.0),
+            Column::new("Chi tiết", 60.0),
+        ],
     );
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"nhat-ky-truy-cap.xlsx\""),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok((headers, bytes).into_response())
-}
-
-fn workbook(rows: &[AuditRow], truncated: bool) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let mut wb = Workbook::new();
-    let bold = Format::new().set_bold().set_background_color("DCE6F1");
-    let ws = wb.add_worksheet();
-    ws.set_name("Nhật ký")?;
-    let headers = [
-        ("Thời điểm", 18.0),
-        ("Người thực hiện", 14.0),
-        ("Thao tác", 28.0),
-        ("Đối tượng", 20.0),
-        ("Địa chỉ máy", 16.0),
-        ("Chi tiết", 60.0),
-    ];
-    for (i, (h, w)) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, i as u16, *h, &bold)?;
-        ws.set_column_width(i as u16, *w)?;
+    for row in entries.iter().map(|e| audit_row(e, &names)) {
+        table.push(
+            [
+                row.at, row.actor, row.action, row.target, row.client, row.detail,
+            ]
+            .into_iter()
+            .map(Cell::text)
+            .collect(),
+        );
     }
-    for (r, row) in rows.iter().enumerate() {
-        let y = r as u32 + 1;
-        for (x, v) in [
-            &row.at,
-            &row.actor,
-            &row.action,
-            &row.target,
-            &row.client,
-            &row.detail,
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            ws.write_string(y, x as u16, v)?;
-        }
-    }
-    if !rows.is_empty() {
-        ws.autofilter(0, 0, rows.len() as u32, headers.len() as u16 - 1)?;
-    }
-    ws.set_freeze_panes(1, 0)?;
     if truncated {
-        ws.write_string(
-            rows.len() as u32 + 2,
-            0,
-            "Kết quả dài hơn 20.000 dòng: chỉ xuất 20.000 dòng đầu. Hãy lọc thêm để xuất phần còn lại.",
-        )?;
+        table.notes.push(format!(
+            "Kết quả dài hơn {} dòng: chỉ xuất {} dòng đầu. Hãy lọc thêm để xuất phần còn lại.",
+            format::thousands(AUDIT_EXPORT_CAP as i64),
+            format::thousands(AUDIT_EXPORT_CAP as i64)
+        ));
     }
-    wb.save_to_buffer()
+    Ok(download::file(table, format, "nhat-ky-truy-cap", truncated).await?)
 }
 
 // ───────────────────────────── who read my record ─────────────────────────────

@@ -5,15 +5,19 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use hoso_app::App;
+use hoso_app::export::EXPORT_CAP;
 use hoso_app::org::OrgUnitView;
 use hoso_app::records::{PersonQuery, PersonSummary};
-use hoso_app::{App, AppError};
 use hoso_domain::catalog::Catalogs;
 use hoso_domain::org::PersonStatus;
+use hoso_export::{Cell, Column, Table};
 
 use super::{Layout, PageActor, PageError, PageResult, format, is_htmx, render};
+use crate::download;
+use crate::extract::Client;
 
 /// Columns a user may show, with their Vietnamese headers. The name is always shown.
 pub const COLUMNS: &[(&str, &str)] = &[
@@ -378,97 +382,51 @@ pub async fn list(
     }))
 }
 
-/// The current list (all pages, within the caller's scope, at most 50,000 rows) as `.xlsx`.
+/// The current list (all pages, within the caller's scope, at most 50,000 rows) as `.xlsx`
+/// or `.csv` (`format=csv`), with the chosen columns; dates and numbers stay typed.
 pub async fn export(
     State(app): State<App>,
     page: PageActor,
+    Client(client): Client,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
+    let format = download::format_of(
+        pairs
+            .iter()
+            .find(|(k, _)| k == "format")
+            .map(|(_, v)| v.as_str()),
+    )?;
     let p = Params::parse(&pairs);
-    let (items, truncated) = app.export_persons(&page.actor, p.query()).await?;
+    let (items, truncated) = app.export_persons(&page.actor, p.query(), &client).await?;
     let names = app
         .unit_names(&page.actor, items.iter().map(|i| i.unit_id).collect())
         .await?;
     let catalogs = app.catalogs();
     let rows = rows_for(&items, &names, &catalogs);
-    let cols = p.cols.clone();
-    let bytes = tokio::task::spawn_blocking(move || workbook(&rows, &cols, truncated))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(format!("xlsx: {e}")))?;
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    );
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"danh-sach-can-bo.xlsx\""),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok((headers, bytes).into_response())
-}
-
-fn workbook(
-    rows: &[Row],
-    cols: &[String],
-    truncated: bool,
-) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let mut wb = Workbook::new();
-    let bold = Format::new().set_bold().set_background_color("DCE6F1");
-    let ws = wb.add_worksheet();
-    ws.set_name("Danh sách")?;
-    let mut headers: Vec<(&str, &str)> = vec![("stt", "STT"), ("name", "Họ và tên")];
-    headers.extend(
-        COLUMNS
-            .iter()
-            .filter(|(c, _)| cols.iter().any(|x| x == c))
-            .copied(),
-    );
-    for (i, (_, h)) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, i as u16, *h, &bold)?;
-        ws.set_column_width(i as u16, if i == 0 { 6.0 } else { 22.0 })?;
+    let shown: Vec<(&str, &str)> = COLUMNS
+        .iter()
+        .filter(|(c, _)| p.cols.iter().any(|x| x == c))
+        .copied()
+        .collect();
+    let mut columns = vec![Column::new("STT", 6.0), Column::new("Họ và tên", 24.0)];
+    columns.extend(shown.iter().map(|(_, label)| Column::new(*label, 20.0)));
+    let mut table = Table::new("Danh sách", columns);
+    for (n, (row, person)) in rows.iter().zip(&items).enumerate() {
+        let mut cells = vec![Cell::Integer(n as i64 + 1), Cell::text(row.name.as_str())];
+        cells.extend(shown.iter().map(|(key, _)| match *key {
+            "dob" => super::alerts::iso_date_cell(person.date_of_birth.as_deref().unwrap_or("")),
+            "step" => person.salary_step.map_or(Cell::Empty, Cell::Integer),
+            "coef" => person.salary_coefficient.map_or(Cell::Empty, Cell::Number),
+            other => Cell::text(row.cell(other)),
+        }));
+        table.push(cells);
     }
-    for (r, row) in rows.iter().enumerate() {
-        let y = r as u32 + 1;
-        for (i, (key, _)) in headers.iter().enumerate() {
-            let x = i as u16;
-            match *key {
-                "stt" => {
-                    ws.write_number(y, x, (r + 1) as f64)?;
-                }
-                "name" => {
-                    ws.write_string(y, x, &row.name)?;
-                }
-                "step" if !row.step.is_empty() => {
-                    ws.write_number(y, x, row.step.parse::<f64>().unwrap_or(0.0))?;
-                }
-                "coef" if !row.coef.is_empty() => {
-                    ws.write_number(
-                        y,
-                        x,
-                        row.coef.replace(',', ".").parse::<f64>().unwrap_or(0.0),
-                    )?;
-                }
-                other => {
-                    ws.write_string(y, x, row.cell(other))?;
-                }
-            }
-        }
-    }
-    if !rows.is_empty() {
-        ws.autofilter(0, 0, rows.len() as u32, headers.len() as u16 - 1)?;
-    }
-    ws.set_freeze_panes(1, 0)?;
     if truncated {
-        ws.write_string(
-            rows.len() as u32 + 2,
-            0,
-            "Danh sách dài hơn 50.000 dòng: chỉ xuất 50.000 dòng đầu. Hãy lọc thêm để xuất phần còn lại.",
-        )?;
+        table.notes.push(format!(
+            "Danh sách dài hơn {} dòng: chỉ xuất {} dòng đầu. Hãy lọc thêm để xuất phần còn lại.",
+            format::thousands(EXPORT_CAP as i64),
+            format::thousands(EXPORT_CAP as i64)
+        ));
     }
-    wb.save_to_buffer()
+    Ok(download::file(table, format, "danh-sach-can-bo", truncated).await?)
 }

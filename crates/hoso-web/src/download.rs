@@ -1,0 +1,48 @@
+//! Every file a list offers for download: a typed table rendered by `hoso-export` off the
+//! async runtime, with the headers a browser needs.
+
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use hoso_app::AppError;
+use hoso_export::{FileFormat, Table};
+
+/// The `format` a list's download link may carry: `xlsx` (the default) or `csv`.
+pub fn format_of(value: Option<&str>) -> Result<FileFormat, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(FileFormat::Xlsx),
+        Some(v) => FileFormat::parse(v).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "Định dạng tệp '{v}' không được hỗ trợ: chọn xlsx hoặc csv."
+            ))
+        }),
+    }
+}
+
+/// The table as a file named `{basename}.{extension}`. A cut list says so: in the file for
+/// XLSX, in the `X-Hoso-Truncated` header for both.
+pub async fn file(
+    table: Table,
+    format: FileFormat,
+    basename: &'static str,
+    truncated: bool,
+) -> Result<Response, AppError> {
+    let bytes = tokio::task::spawn_blocking(move || hoso_export::render(&table, format))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    let disposition = format!("attachment; filename=\"{basename}.{}\"", format.extension());
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).map_err(|e| AppError::Internal(e.to_string()))?,
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if truncated {
+        headers.insert("x-hoso-truncated", HeaderValue::from_static("true"));
+    }
+    Ok((headers, bytes).into_response())
+}
