@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
-use hoso_app::{App, Config};
+use hoso_app::{App, Config, Shutdown};
 
 #[derive(Parser)]
 #[command(
@@ -17,6 +17,11 @@ use hoso_app::{App, Config};
                   Cơ sở dữ liệu / database: HOSO_DATABASE_URL (mặc định / default sqlite://data/hoso.db, hoặc / or postgres://…)."
 )]
 struct Cli {
+    /// Tệp cấu hình TOML (mặc định: HOSO_CONFIG; biến môi trường HOSO_* được ưu tiên hơn tệp) /
+    /// TOML configuration file (default: HOSO_CONFIG; HOSO_* variables win over the file).
+    /// Xem / see hoso.example.toml.
+    #[arg(long, global = true, value_name = "PATH")]
+    config: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -28,9 +33,9 @@ enum Command {
         /// Tạo tỉnh mẫu trên cơ sở dữ liệu trống / create the demo province on an empty database.
         #[arg(long)]
         demo: bool,
-        /// Địa chỉ lắng nghe / address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8080", env = "HOSO_BIND")]
-        bind: SocketAddr,
+        /// Địa chỉ lắng nghe / address to listen on (mặc định / default: HOSO_BIND, `bind`, 127.0.0.1:8080).
+        #[arg(long)]
+        bind: Option<SocketAddr>,
         /// Số người của tỉnh mẫu / people in the demo province.
         #[arg(long, default_value_t = 3000)]
         demo_people: usize,
@@ -77,10 +82,10 @@ enum AuditCommand {
     Verify,
 }
 
-fn demo_password() -> (String, bool) {
-    match std::env::var("HOSO_DEMO_PASSWORD") {
-        Ok(p) if !p.is_empty() => (p, false),
-        _ => {
+fn demo_password(config: &Config) -> (String, bool) {
+    match &config.demo_password {
+        Some(p) => (p.expose().to_string(), false),
+        None => {
             use rand::Rng;
             let suffix: u64 = rand::rngs::OsRng.r#gen();
             (format!("Hoso-{:012x}", suffix & 0xffff_ffff_ffff), true)
@@ -88,27 +93,28 @@ fn demo_password() -> (String, bool) {
     }
 }
 
-/// The daily jobs (alerts, then the e-mail digest): checked every 10 minutes; the database decides which node runs
-/// them, once a day.
-fn spawn_daily_jobs(app: App) {
-    let node = format!("{}-{}", std::process::id(), hoso_store::now_ms());
-    tokio::spawn(async move {
+/// The daily jobs (alerts, then the e-mail digest): checked every 10 minutes; the database
+/// decides which node runs them, once a day. Stops at the next check after shutdown is requested.
+fn spawn_daily_jobs(app: App, node: String, shutdown: &Shutdown) {
+    let stop = shutdown.clone();
+    shutdown.spawn(async move {
         loop {
-            // Holiday amendments made on another node take effect here too.
-            if let Err(e) = app.reload_calendar().await {
-                tracing::error!(error = %e, "reloading the holiday calendar failed");
-            }
             match app.run_daily_alerts(&node).await {
                 Ok(Some(n)) => tracing::info!(alerts = n, "daily alerts computed"),
                 Ok(None) => {}
                 Err(e) => tracing::error!(error = %e, "daily alerts failed"),
+            }
+            if stop.is_requested() {
+                break;
             }
             match app.run_daily_digest(&node).await {
                 Ok(Some(n)) => tracing::info!(sent = n, "daily alert digests sent"),
                 Ok(None) => {}
                 Err(e) => tracing::error!(error = %e, "daily alert digests failed"),
             }
-            tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+            if !stop.sleep(std::time::Duration::from_secs(600)).await {
+                break;
+            }
         }
     });
 }
@@ -148,7 +154,8 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let config = Config::from_env().map_err(anyhow::Error::msg)?;
+    let config = Config::load(cli.config.as_deref())
+        .context("cấu hình không hợp lệ / invalid configuration")?;
     match cli.command {
         Command::Migrate => {
             App::start(config)
@@ -252,7 +259,7 @@ async fn main() -> anyhow::Result<()> {
             let app = App::start(config)
                 .await
                 .context("không mở được cơ sở dữ liệu / cannot open the database")?;
-            let (password, generated) = demo_password();
+            let (password, generated) = demo_password(app.config());
             seed(&app, people, &password).await?;
             if generated {
                 eprintln!("Mật khẩu các tài khoản mẫu / demo password: {password}");
@@ -263,13 +270,14 @@ async fn main() -> anyhow::Result<()> {
             bind,
             demo_people,
         } => {
+            let bind = bind.unwrap_or(config.bind);
             if demo && !bind.ip().is_loopback() {
                 bail!(
                     "Chế độ mẫu chỉ chạy trên địa chỉ nội bộ (127.0.0.1) / demo mode refuses to bind to a non-loopback address."
                 );
             }
             let mut config = config;
-            let (password, generated) = demo_password();
+            let (password, generated) = demo_password(&config);
             let mut demo_p12 = None;
             if demo {
                 // The demo heads sign with a PKCS#12 made for the demo; its root is trusted.
@@ -311,8 +319,28 @@ async fn main() -> anyhow::Result<()> {
             eprintln!(
                 "Hoso đang chạy tại / listening on http://{bind}/  (API: http://{bind}/api/docs/)"
             );
-            spawn_daily_jobs(app.clone());
-            hoso_web::serve(app, bind).await?;
+            let listener = tokio::net::TcpListener::bind(bind)
+                .await
+                .with_context(|| format!("không lắng nghe được / cannot listen on {bind}"))?;
+            let shutdown = Shutdown::new();
+            shutdown.on_signals();
+            let node = format!("{}-{}", std::process::id(), hoso_store::now_ms());
+            spawn_daily_jobs(app.clone(), node.clone(), &shutdown);
+            app.spawn_reference_reload(&shutdown);
+            hoso_web::serve_until(app.clone(), listener, shutdown.clone()).await?;
+            eprintln!(
+                "Đang dừng / stopping: các yêu cầu đang xử lý đã xong / requests in flight finished."
+            );
+            let grace = std::time::Duration::from_secs(app.config().shutdown_grace_seconds);
+            if !shutdown.wait_for_tasks(grace).await {
+                eprintln!(
+                    "Việc nền chưa dừng sau {} giây: bỏ dở / background work abandoned after the grace period.",
+                    grace.as_secs()
+                );
+            }
+            // A job abandoned half-way is given back at once rather than after its lease.
+            app.release_daily_jobs(&node).await?;
+            eprintln!("Đã dừng / stopped.");
         }
     }
     Ok(())

@@ -102,8 +102,8 @@ impl App {
     /// Alerts of every person as of `as_of`, computed from the current records. Returns how
     /// many alerts were stored. Each batch of persons is replaced in its own transaction.
     pub async fn compute_all_alerts(&self, as_of: time::Date) -> AppResult<i64> {
-        // Another node may have amended the holidays since this one started.
-        self.reload_calendar().await?;
+        // Another node may have amended the holidays since the last poll.
+        self.reload_reference_if_changed().await?;
         let mut last_id = 0i64;
         let mut stored = 0i64;
         loop {
@@ -175,6 +175,16 @@ impl App {
                 Err(e)
             }
         }
+    }
+
+    /// Gives back the daily jobs `node` still holds (it is shutting down): another node may
+    /// run them at once instead of after the lease.
+    pub async fn release_daily_jobs(&self, node: &str) -> AppResult<()> {
+        let mut tx = self.store.begin().await?;
+        store::release_job(&mut tx, DAILY_JOB, node).await?;
+        store::release_job(&mut tx, crate::digest::DIGEST_JOB, node).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
     }
 
     async fn alert_unit_path(&self, actor: &Actor, unit: Option<i64>) -> AppResult<Option<String>> {

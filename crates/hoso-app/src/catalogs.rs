@@ -1,11 +1,12 @@
 //! Catalogs (danh mục): read by everyone signed in, edited by the system administrator.
-//! Edits take effect at once on this node (the in-memory copy is reloaded).
+//! Edits take effect at once on this node (the in-memory copy is reloaded) and on the others
+//! at their next poll of the reference versions (see [`crate::reference`]).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use hoso_domain::catalog::{CATALOGS, CatalogItem, Catalogs};
-use hoso_store::{StoreError, audit, catalogs as store};
+use hoso_store::{StoreError, audit, catalogs as store, reference};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -79,7 +80,7 @@ impl App {
             .collect())
     }
 
-    async fn reload_catalogs(&self) -> AppResult<()> {
+    pub(crate) async fn reload_catalogs(&self) -> AppResult<()> {
         let mut conn = self.store.reader().await?;
         let items = store::all_active(&mut conn).await?;
         let fresh = Arc::new(Catalogs::from_items(items));
@@ -148,6 +149,7 @@ impl App {
         };
         let mut tx = self.store.begin().await?;
         store::upsert(&mut tx, &item).await?;
+        let version = reference::bump(&mut tx, reference::CATALOGS).await?;
         audit::append(
             &mut tx,
             audit::NewEntry {
@@ -167,6 +169,7 @@ impl App {
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
         self.reload_catalogs().await?;
+        self.reference_loaded(reference::CATALOGS, version);
         Ok(CatalogItemView {
             kind,
             code: code.to_string(),
@@ -203,6 +206,7 @@ impl App {
         if !store::deactivate(&mut tx, name, kind, code).await? {
             return Err(AppError::NotFound("Không tìm thấy mục danh mục."));
         }
+        let version = reference::bump(&mut tx, reference::CATALOGS).await?;
         audit::append(
             &mut tx,
             audit::NewEntry {
@@ -217,6 +221,8 @@ impl App {
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
-        self.reload_catalogs().await
+        self.reload_catalogs().await?;
+        self.reference_loaded(reference::CATALOGS, version);
+        Ok(())
     }
 }

@@ -2,7 +2,7 @@
 //! the system administrator when the Government announces a year (stored in `holiday_days`).
 //! Everyone signed in reads it; every working-day computation of this crate takes
 //! [`App::calendar`], which is reloaded after each amendment (on this node at once; other nodes
-//! reload before their daily jobs).
+//! at their next poll of the reference versions, see [`crate::reference`]).
 
 use std::sync::Arc;
 
@@ -10,6 +10,7 @@ use hoso_domain::calendar::{
     HolidayCalendar, ScheduleEntry, ScheduleError, ScheduleKind, format_date, schedule_to_tsv,
 };
 use hoso_store::holidays::{self as store, HolidayDayRow};
+use hoso_store::reference::HOLIDAYS;
 use hoso_store::{AnyConnection, StoreError, audit};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -288,6 +289,7 @@ impl App {
             decision_ref,
         )
         .await?;
+        let version = hoso_store::reference::bump(&mut tx, HOLIDAYS).await?;
         audit::append(
             &mut tx,
             audit::NewEntry {
@@ -306,6 +308,7 @@ impl App {
         tx.commit().await.map_err(StoreError::from)?;
         let view = self.year_view(&calendar, year, info);
         self.set_calendar(calendar);
+        self.reference_loaded(HOLIDAYS, version);
         Ok(view)
     }
 

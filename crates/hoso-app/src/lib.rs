@@ -25,8 +25,10 @@ pub mod oidc;
 pub mod org;
 pub mod record_access;
 pub mod records;
+pub mod reference;
 pub mod rotation;
 pub mod security;
+pub mod shutdown;
 pub mod signing;
 pub mod totp;
 
@@ -39,8 +41,9 @@ use serde::Serialize;
 
 pub use auth::{Actor, Grant};
 pub use clock::Clock;
-pub use config::Config;
+pub use config::{Config, ConfigError, Secret};
 pub use error::{AppError, AppResult};
+pub use shutdown::Shutdown;
 
 /// Where a request came from, for the audit trail.
 #[derive(Debug, Clone, Default)]
@@ -105,13 +108,15 @@ pub struct App {
     pub(crate) trusted_roots: Arc<Vec<openssl::x509::X509>>,
     /// The working-day calendar in force, replaced after each holiday amendment.
     pub(crate) calendar: Arc<RwLock<Arc<hoso_domain::calendar::HolidayCalendar>>>,
+    /// The reference versions loaded into `catalogs` and `calendar` (see [`reference`]).
+    pub(crate) reference_seen: Arc<reference::Seen>,
 }
 
 /// The keys in force: the configured key, plus older ones found beside the key file (an
 /// interrupted or finished rotation), for reading rows not yet re-encrypted.
 fn load_keyring(config: &Config) -> AppResult<crypto::Keyring> {
     let current = match &config.secret_key_hex {
-        Some(hex_text) => crypto::parse_key_hex(hex_text)?,
+        Some(hex_text) => crypto::parse_key_hex(hex_text.expose())?,
         None => match std::fs::read_to_string(&config.key_file) {
             Ok(text) => crypto::parse_key_hex(&text)?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -188,8 +193,11 @@ impl App {
                 .collect();
             let mut tx = store.begin().await?;
             hoso_store::catalogs::insert_all(&mut tx, &items).await?;
+            hoso_store::reference::bump(&mut tx, hoso_store::reference::CATALOGS).await?;
             tx.commit().await.map_err(hoso_store::StoreError::from)?;
         }
+        // Read before the data, so that an edit made meanwhile is reloaded at the next poll.
+        let reference_seen = reference::current(&store).await?;
         let mut conn = store.reader().await?;
         let items = hoso_store::catalogs::all_active(&mut conn).await?;
         drop(conn);
@@ -209,6 +217,7 @@ impl App {
             attachments,
             trusted_roots: Arc::new(trusted_roots),
             calendar: Arc::new(RwLock::new(Arc::new(calendar))),
+            reference_seen: Arc::new(std::sync::Mutex::new(reference_seen)),
         };
         app.seal_clear_totp_secrets().await?;
         Ok(app)

@@ -123,7 +123,10 @@ impl App {
         let client = OidcClient::from_provider_metadata(
             metadata,
             ClientId::new(config.client_id.clone()),
-            config.client_secret.clone().map(ClientSecret::new),
+            config
+                .client_secret
+                .as_ref()
+                .map(|s| ClientSecret::new(s.expose().to_string())),
         )
         .set_redirect_uri(redirect);
         Ok((client, http))

@@ -71,6 +71,20 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 9,
+        name: "reference_versions",
+        common: include_str!("../migrations/0009_reference_versions.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
+        version: 10,
+        name: "idempotency_keys",
+        common: include_str!("../migrations/0010_idempotency_keys.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {

@@ -15,7 +15,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use hoso_app::App;
+use hoso_app::{App, Shutdown};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
@@ -127,13 +127,24 @@ pub async fn serve(app: App, addr: SocketAddr) -> std::io::Result<()> {
     serve_on(app, listener).await
 }
 
+/// Serves on `listener` until Ctrl-C / SIGTERM.
 pub async fn serve_on(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let shutdown = Shutdown::new();
+    shutdown.on_signals();
+    serve_until(app, listener, shutdown).await
+}
+
+/// Serves on `listener` until `shutdown` is requested: then stops accepting connections, lets
+/// the requests in flight finish (each is bounded by the 60-second request timeout) and returns.
+pub async fn serve_until(
+    app: App,
+    listener: tokio::net::TcpListener,
+    shutdown: Shutdown,
+) -> std::io::Result<()> {
     axum::serve(
         listener,
         router(app).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    .with_graceful_shutdown(shutdown.requested())
     .await
 }
