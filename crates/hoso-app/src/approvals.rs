@@ -5,6 +5,7 @@
 //! its chain before, in one transaction, the versions become official and are queued for the
 //! hub. Any approved version can be exported as a signed package that another Hoso verifies.
 
+use hoso_domain::audit_action::AuditAction;
 use std::io::{Read, Write};
 
 use base64::Engine;
@@ -336,7 +337,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: "approval.prepare",
+                action: AuditAction::ApprovalPrepare.code(),
                 target_kind: "approval_batch",
                 target_id: Some(id.to_string()),
                 client_addr: client.addr.as_deref(),
@@ -420,7 +421,7 @@ impl App {
                 audit::NewEntry {
                     at: self.now_ms(),
                     actor_id: Some(actor.account_id),
-                    action: "approval.sign_refused",
+                    action: AuditAction::ApprovalSignRefused.code(),
                     target_kind: "approval_batch",
                     target_id: Some(id.to_string()),
                     client_addr: client.addr.as_deref(),
@@ -492,7 +493,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: "approval.sign",
+                action: AuditAction::ApprovalSign.code(),
                 target_kind: "approval_batch",
                 target_id: Some(batch.id.to_string()),
                 client_addr: client.addr.as_deref(),
@@ -600,7 +601,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: "approval.abandon",
+                action: AuditAction::ApprovalAbandon.code(),
                 target_kind: "approval_batch",
                 target_id: Some(id.to_string()),
                 client_addr: client.addr.as_deref(),
@@ -749,7 +750,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: "record.export_package",
+                action: AuditAction::RecordExportPackage.code(),
                 target_kind: "person",
                 target_id: Some(person_id.to_string()),
                 client_addr: client.addr.as_deref(),

@@ -6,6 +6,7 @@ use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
 };
 use hoso_domain::access::{AccessLevel, Role};
+use hoso_domain::audit_action::AuditAction;
 use hoso_store::accounts::{self, AccountRow};
 use hoso_store::persons::Scope;
 use hoso_store::{audit, sessions};
@@ -239,7 +240,7 @@ impl App {
                 .run_blocking_hash(move || verify_password(&pw, &dummy))
                 .await;
             self.audit_anonymous(
-                "auth.login_failed",
+                AuditAction::AuthLoginFailed,
                 client,
                 serde_json::json!({"reason": "unknown_user"}),
             )
@@ -247,7 +248,7 @@ impl App {
             return Err(AppError::BadCredentials);
         };
         if let Some(until) = account.locked_until.filter(|u| *u > now) {
-            self.audit_account(&account, "auth.login_refused_locked", client)
+            self.audit_account(&account, AuditAction::AuthLoginRefusedLocked, client)
                 .await?;
             return Err(AppError::Locked {
                 minutes: ((until - now) / 60_000).max(1),
@@ -286,7 +287,7 @@ impl App {
                 audit::NewEntry {
                     at: self.now_ms(),
                     actor_id: Some(account.id),
-                    action: "auth.login_failed",
+                    action: AuditAction::AuthLoginFailed.code(),
                     target_kind: "account",
                     target_id: Some(account.id.to_string()),
                     client_addr: client.addr.as_deref(),
@@ -335,7 +336,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(account.id),
-                action: "auth.login",
+                action: AuditAction::AuthLogin.code(),
                 target_kind: "account",
                 target_id: Some(account.id.to_string()),
                 client_addr: client.addr.as_deref(),
@@ -406,7 +407,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: "auth.logout",
+                action: AuditAction::AuthLogout.code(),
                 target_kind: "account",
                 target_id: Some(actor.account_id.to_string()),
                 client_addr: client.addr.as_deref(),
@@ -436,7 +437,7 @@ impl App {
 
     async fn audit_anonymous(
         &self,
-        action: &str,
+        action: AuditAction,
         client: &ClientInfo,
         detail: serde_json::Value,
     ) -> AppResult<()> {
@@ -446,7 +447,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: None,
-                action,
+                action: action.code(),
                 target_kind: "account",
                 target_id: None,
                 client_addr: client.addr.as_deref(),
@@ -461,7 +462,7 @@ impl App {
     async fn audit_account(
         &self,
         account: &AccountRow,
-        action: &str,
+        action: AuditAction,
         client: &ClientInfo,
     ) -> AppResult<()> {
         let mut tx = self.store.begin().await?;
@@ -470,7 +471,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(account.id),
-                action,
+                action: action.code(),
                 target_kind: "account",
                 target_id: Some(account.id.to_string()),
                 client_addr: client.addr.as_deref(),

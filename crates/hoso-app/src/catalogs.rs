@@ -2,6 +2,7 @@
 //! Edits take effect at once on this node (the in-memory copy is reloaded) and on the others
 //! at their next poll of the reference versions (see [`crate::reference`]).
 
+use hoso_domain::audit_action::AuditAction;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -104,7 +105,7 @@ impl App {
             return Err(self
                 .refuse(
                     actor,
-                    "catalog.put",
+                    AuditAction::CatalogPut,
                     "catalog",
                     Some(name.to_string()),
                     "only the system administrator edits catalogs",
@@ -155,7 +156,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: "catalog.put",
+                action: AuditAction::CatalogPut.code(),
                 target_kind: "catalog",
                 target_id: Some(format!(
                     "{name}/{}/{code}",
@@ -193,7 +194,7 @@ impl App {
             return Err(self
                 .refuse(
                     actor,
-                    "catalog.retire",
+                    AuditAction::CatalogRetire,
                     "catalog",
                     Some(name.to_string()),
                     "only the system administrator edits catalogs",
@@ -212,7 +213,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: "catalog.retire",
+                action: AuditAction::CatalogRetire.code(),
                 target_kind: "catalog",
                 target_id: Some(format!("{name}/{kind}/{code}")),
                 client_addr: client.addr.as_deref(),

@@ -4,6 +4,7 @@
 //! the approver's signature — or returns it with a comment.
 
 use hoso_domain::access::AccessLevel;
+use hoso_domain::audit_action::AuditAction;
 use hoso_domain::changes::{self, ChangeAction, ChangeState, FieldChange};
 use hoso_domain::org::PersonStatus;
 use hoso_domain::schema::RecordDoc;
@@ -413,8 +414,15 @@ impl App {
             &sections,
         )
         .await?;
-        self.audit_change(&mut tx, actor, "change.create", id, person.id, client)
-            .await?;
+        self.audit_change(
+            &mut tx,
+            actor,
+            AuditAction::ChangeCreate,
+            id,
+            person.id,
+            client,
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
         self.change(actor, id, client).await
     }
@@ -423,7 +431,7 @@ impl App {
         &self,
         conn: &mut AnyConnection,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         id: i64,
         person_id: i64,
         client: &ClientInfo,
@@ -443,7 +451,7 @@ impl App {
         &self,
         conn: &mut AnyConnection,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         id: i64,
         detail: serde_json::Value,
         client: &ClientInfo,
@@ -453,7 +461,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action,
+                action: action.code(),
                 target_kind: "change_request",
                 target_id: Some(id.to_string()),
                 client_addr: client.addr.as_deref(),
@@ -506,8 +514,15 @@ impl App {
             &sections,
         )
         .await?;
-        self.audit_change(&mut tx, actor, "change.save", id, person.id, client)
-            .await?;
+        self.audit_change(
+            &mut tx,
+            actor,
+            AuditAction::ChangeSave,
+            id,
+            person.id,
+            client,
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
         self.change(actor, id, client).await
     }
@@ -542,8 +557,8 @@ impl App {
             ));
         }
         let action_name = match action {
-            ChangeAction::Submit => "change.submit",
-            _ => "change.withdraw",
+            ChangeAction::Submit => AuditAction::ChangeSubmit,
+            _ => AuditAction::ChangeWithdraw,
         };
         self.audit_change(&mut tx, actor, action_name, id, row.person_id, client)
             .await?;
@@ -616,7 +631,7 @@ impl App {
         self.audit_change_with(
             &mut tx,
             actor,
-            "change.attach",
+            AuditAction::ChangeAttach,
             id,
             serde_json::json!({"sha256": sha, "size": size}),
             client,
@@ -655,7 +670,7 @@ impl App {
         self.audit_change_with(
             &mut tx,
             actor,
-            "change.detach",
+            AuditAction::ChangeDetach,
             id,
             serde_json::json!({"sha256": sha256}),
             client,
@@ -686,7 +701,7 @@ impl App {
         self.audit_change_with(
             &mut tx,
             actor,
-            "change.attachment_read",
+            AuditAction::ChangeAttachmentRead,
             id,
             serde_json::json!({"person_id": row.person_id, "sha256": sha256}),
             client,
@@ -761,8 +776,15 @@ impl App {
         let editable = matches!(state, ChangeState::Draft | ChangeState::Returned);
         let proposed = schema.redact(&proposal, clearance);
         let mut tx = self.store.begin().await?;
-        self.audit_change(&mut tx, actor, "change.read", id, person.id, client)
-            .await?;
+        self.audit_change(
+            &mut tx,
+            actor,
+            AuditAction::ChangeRead,
+            id,
+            person.id,
+            client,
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(ChangeDetail {
             summary: summary(
@@ -924,7 +946,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: "change.verify",
+                action: AuditAction::ChangeVerify.code(),
                 target_kind: "change_request",
                 target_id: Some(id.to_string()),
                 client_addr: client.addr.as_deref(),
@@ -1056,8 +1078,15 @@ impl App {
                 "Phiếu vừa được người khác xử lý. Vui lòng tải lại.".into(),
             ));
         }
-        self.audit_change(&mut tx, actor, "change.return", id, row.person_id, client)
-            .await?;
+        self.audit_change(
+            &mut tx,
+            actor,
+            AuditAction::ChangeReturn,
+            id,
+            row.person_id,
+            client,
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
         self.change(actor, id, client).await
     }

@@ -1,5 +1,6 @@
 //! The demo province: a realistic synthetic province for trying Hoso and for benchmarks.
 
+use hoso_domain::audit_action::AuditAction;
 use std::collections::HashMap;
 
 use hoso_demo::{DemoUnit, PersonGenerator, province_tree};
@@ -137,7 +138,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: None,
-                action: "demo.seed_tree",
+                action: AuditAction::DemoSeedTree.code(),
                 target_kind: "org_unit",
                 target_id: None,
                 client_addr: None,
@@ -245,7 +246,7 @@ impl App {
                 audit::NewEntry {
                     at: self.now_ms(),
                     actor_id: None,
-                    action: "demo.seed_people",
+                    action: AuditAction::DemoSeedPeople.code(),
                     target_kind: "person",
                     target_id: None,
                     client_addr: None,

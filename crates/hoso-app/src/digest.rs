@@ -5,6 +5,7 @@
 //! the alerts of the day are computed, claimed through the `jobs` table so that two nodes never
 //! send it twice.
 
+use hoso_domain::audit_action::AuditAction;
 use hoso_domain::calendar::format_date;
 use hoso_store::alerts::{self as alert_store, AlertFilter};
 use hoso_store::{StoreError, accounts, audit, digest as store};
@@ -114,7 +115,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: "account.email",
+                action: AuditAction::AccountEmail.code(),
                 target_kind: "account",
                 target_id: Some(actor.account_id.to_string()),
                 client_addr: client.addr.as_deref(),
@@ -282,7 +283,7 @@ impl App {
                         audit::NewEntry {
                             at: self.now_ms(),
                             actor_id: None,
-                            action: "alerts.digest_sent",
+                            action: AuditAction::AlertsDigestSent.code(),
                             target_kind: "account",
                             target_id: Some(account_id.to_string()),
                             client_addr: None,

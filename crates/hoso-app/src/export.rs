@@ -2,6 +2,7 @@
 //! organisation tree one level at a time, and list exports that page through the whole scope.
 //! Authorization is the caller's read scope, as for every other read.
 
+use hoso_domain::audit_action::AuditAction;
 use std::collections::HashMap;
 
 use hoso_domain::org::{OrgUnitKind, PersonStatus, is_within};
@@ -379,8 +380,15 @@ impl App {
             }
         })
         .await?;
-        self.audit_export(actor, "persons.export", "person", &rows, filters, client)
-            .await?;
+        self.audit_export(
+            actor,
+            AuditAction::PersonsExport,
+            "person",
+            &rows,
+            filters,
+            client,
+        )
+        .await?;
         Ok(rows)
     }
 
@@ -411,8 +419,15 @@ impl App {
             }
         })
         .await?;
-        self.audit_export(actor, "alerts.export", "person", &rows, filters, client)
-            .await?;
+        self.audit_export(
+            actor,
+            AuditAction::AlertsExport,
+            "person",
+            &rows,
+            filters,
+            client,
+        )
+        .await?;
         Ok(rows)
     }
 
@@ -437,8 +452,15 @@ impl App {
             }
         })
         .await?;
-        self.audit_export(actor, "audit.export", "audit", &rows, filters, client)
-            .await?;
+        self.audit_export(
+            actor,
+            AuditAction::AuditExport,
+            "audit",
+            &rows,
+            filters,
+            client,
+        )
+        .await?;
         Ok(rows)
     }
 
@@ -447,7 +469,7 @@ impl App {
     async fn audit_export<T>(
         &self,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         target_kind: &str,
         (rows, truncated): &(Vec<T>, bool),
         filters: serde_json::Value,
@@ -459,7 +481,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action,
+                action: action.code(),
                 target_kind,
                 target_id: None,
                 client_addr: client.addr.as_deref(),

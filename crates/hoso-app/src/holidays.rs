@@ -4,6 +4,7 @@
 //! [`App::calendar`], which is reloaded after each amendment (on this node at once; other nodes
 //! at their next poll of the reference versions, see [`crate::reference`]).
 
+use hoso_domain::audit_action::AuditAction;
 use std::sync::Arc;
 
 use hoso_domain::calendar::{
@@ -245,7 +246,7 @@ impl App {
     async fn holiday_admin(
         &self,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         year: i32,
         client: &ClientInfo,
     ) -> AppResult<()> {
@@ -270,7 +271,7 @@ impl App {
     async fn amend(
         &self,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         year: i32,
         decision_ref: &str,
         client: &ClientInfo,
@@ -295,7 +296,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action,
+                action: action.code(),
                 target_kind: "holiday_year",
                 target_id: Some(year.to_string()),
                 client_addr: client.addr.as_deref(),
@@ -321,14 +322,14 @@ impl App {
         input: HolidayYearInput,
         client: &ClientInfo,
     ) -> AppResult<HolidayYearView> {
-        self.holiday_admin(actor, "holidays.put_year", year, client)
+        self.holiday_admin(actor, AuditAction::HolidaysPutYear, year, client)
             .await?;
         check_year(year)?;
         let decision_ref = check_decision_ref(&input.decision_ref)?.to_string();
         let tsv = input.tsv;
         self.amend(
             actor,
-            "holidays.put_year",
+            AuditAction::HolidaysPutYear,
             year,
             &decision_ref,
             client,
@@ -345,7 +346,7 @@ impl App {
         input: HolidayDayInput,
         client: &ClientInfo,
     ) -> AppResult<HolidayYearView> {
-        self.holiday_admin(actor, "holidays.add_day", year, client)
+        self.holiday_admin(actor, AuditAction::HolidaysAddDay, year, client)
             .await?;
         check_year(year)?;
         let decision_ref = check_decision_ref(&input.decision_ref)?.to_string();
@@ -363,7 +364,7 @@ impl App {
         };
         self.amend(
             actor,
-            "holidays.add_day",
+            AuditAction::HolidaysAddDay,
             year,
             &decision_ref,
             client,
@@ -381,7 +382,7 @@ impl App {
         input: HolidayRemoval,
         client: &ClientInfo,
     ) -> AppResult<HolidayYearView> {
-        self.holiday_admin(actor, "holidays.remove_day", year, client)
+        self.holiday_admin(actor, AuditAction::HolidaysRemoveDay, year, client)
             .await?;
         check_year(year)?;
         let decision_ref = check_decision_ref(&input.decision_ref)?.to_string();
@@ -394,7 +395,7 @@ impl App {
         }
         self.amend(
             actor,
-            "holidays.remove_day",
+            AuditAction::HolidaysRemoveDay,
             year,
             &decision_ref,
             client,

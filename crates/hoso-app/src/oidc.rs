@@ -5,6 +5,7 @@
 //! signs in this way, and an unknown number is refused (audited) — accounts are never created
 //! from the outside.
 
+use hoso_domain::audit_action::AuditAction;
 use std::collections::HashMap;
 
 use hoso_store::{accounts, audit, oidc as store};
@@ -263,7 +264,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: None,
-                action: "auth.oidc_refused",
+                action: AuditAction::AuthOidcRefused.code(),
                 target_kind: "account",
                 target_id: None,
                 client_addr: client.addr.as_deref(),

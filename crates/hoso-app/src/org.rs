@@ -1,5 +1,6 @@
 //! The organisation tree (F1): browse, create, rename, move, dissolve — with history.
 
+use hoso_domain::audit_action::AuditAction;
 use std::collections::HashMap;
 
 use hoso_domain::org::{OrgUnitKind, is_within};
@@ -237,7 +238,7 @@ impl App {
             },
         )
         .await?;
-        self.audit_unit(&mut tx, actor, unit.id, "org.create", client)
+        self.audit_unit(&mut tx, actor, unit.id, AuditAction::OrgCreate, client)
             .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(view(unit, 0))
@@ -348,7 +349,7 @@ impl App {
             )
             .await?;
         }
-        self.audit_unit(&mut tx, actor, id, "org.change", client)
+        self.audit_unit(&mut tx, actor, id, AuditAction::OrgChange, client)
             .await?;
         tx.commit().await.map_err(StoreError::from)?;
         self.org_unit(actor, id).await
@@ -359,7 +360,7 @@ impl App {
         conn: &mut hoso_store::AnyConnection,
         actor: &Actor,
         unit_id: i64,
-        action: &str,
+        action: AuditAction,
         client: &ClientInfo,
     ) -> AppResult<()> {
         audit::append(
@@ -367,7 +368,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action,
+                action: action.code(),
                 target_kind: "org_unit",
                 target_id: Some(unit_id.to_string()),
                 client_addr: client.addr.as_deref(),

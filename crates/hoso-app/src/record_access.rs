@@ -8,6 +8,7 @@
 //! lists, searches, counts or exports, only its list of shared records.
 
 use hoso_domain::access::AccessLevel;
+use hoso_domain::audit_action::AuditAction;
 use hoso_store::record_access::{self as store, RecordAccessRow};
 use hoso_store::{StoreError, accounts, audit, org as org_store, persons};
 use serde::{Deserialize, Serialize};
@@ -135,7 +136,7 @@ impl App {
         &self,
         actor: &Actor,
         person_id: i64,
-        action: &str,
+        action: AuditAction,
         client: &ClientInfo,
     ) -> AppResult<String> {
         let mut conn = self.store.reader().await?;
@@ -172,7 +173,7 @@ impl App {
         input: GrantRecordAccess,
         client: &ClientInfo,
     ) -> AppResult<RecordAccessView> {
-        const ACTION: &str = "record_access.grant";
+        const ACTION: AuditAction = AuditAction::RecordAccessGrant;
         let unit_path = self
             .administered_record(actor, person_id, ACTION, client)
             .await?;
@@ -276,7 +277,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: ACTION,
+                action: ACTION.code(),
                 target_kind: "person",
                 target_id: Some(person_id.to_string()),
                 client_addr: client.addr.as_deref(),
@@ -302,7 +303,7 @@ impl App {
         person_id: i64,
         client: &ClientInfo,
     ) -> AppResult<Vec<RecordAccessView>> {
-        const ACTION: &str = "record_access.list";
+        const ACTION: AuditAction = AuditAction::RecordAccessList;
         self.administered_record(actor, person_id, ACTION, client)
             .await?;
         let mut tx = self.store.begin().await?;
@@ -312,7 +313,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: ACTION,
+                action: ACTION.code(),
                 target_kind: "person",
                 target_id: Some(person_id.to_string()),
                 client_addr: client.addr.as_deref(),
@@ -333,7 +334,7 @@ impl App {
         input: RevokeRecordAccess,
         client: &ClientInfo,
     ) -> AppResult<()> {
-        const ACTION: &str = "record_access.revoke";
+        const ACTION: AuditAction = AuditAction::RecordAccessRevoke;
         let not_found = || AppError::NotFound("Không tìm thấy quyền truy cập hồ sơ.");
         let mut conn = self.store.reader().await?;
         let grant = store::get(&mut conn, grant_id)
@@ -360,7 +361,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: ACTION,
+                action: ACTION.code(),
                 target_kind: "person",
                 target_id: Some(grant.person_id.to_string()),
                 client_addr: client.addr.as_deref(),
@@ -387,7 +388,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: "record_access.list_shared",
+                action: AuditAction::RecordAccessListShared.code(),
                 target_kind: "account",
                 target_id: Some(actor.account_id.to_string()),
                 client_addr: client.addr.as_deref(),

@@ -3,6 +3,7 @@
 //! projection of the latest version for lists and statistics.
 
 use hoso_domain::access::AccessLevel;
+use hoso_domain::audit_action::AuditAction;
 use hoso_domain::org::PersonStatus;
 use hoso_domain::schema::{Projection, RecordDoc, RecordSchema};
 use hoso_store::persons::{self, PersonFilter, PersonRow, PersonSort, ProjectionRow, VersionRow};
@@ -381,7 +382,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: "record.create",
+                action: AuditAction::RecordCreate.code(),
                 target_kind: "person",
                 target_id: Some(person_id.to_string()),
                 client_addr: client.addr.as_deref(),
@@ -507,7 +508,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: "record.update",
+                action: AuditAction::RecordUpdate.code(),
                 target_kind: "person",
                 target_id: Some(person_id.to_string()),
                 client_addr: client.addr.as_deref(),
@@ -601,7 +602,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: "record.read",
+                action: AuditAction::RecordRead.code(),
                 target_kind: "person",
                 target_id: Some(person_id.to_string()),
                 client_addr: client.addr.as_deref(),

@@ -4,6 +4,7 @@
 //!
 //! Run it with the server stopped: a running server keeps the old key in memory.
 
+use hoso_domain::audit_action::AuditAction;
 use hoso_store::persons;
 use hoso_store::secrets::{self, SecretRow};
 use hoso_store::{StoreError, audit};
@@ -143,7 +144,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: None,
-                action: "keys.rotate",
+                action: AuditAction::KeysRotate.code(),
                 target_kind: "key",
                 target_id: Some(new.id.clone()),
                 client_addr: None,

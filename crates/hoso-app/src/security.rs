@@ -7,6 +7,7 @@
 //! inside it — never system_admin. Every refusal is audited; nothing changes.
 
 use hoso_domain::access::Role;
+use hoso_domain::audit_action::AuditAction;
 use hoso_domain::password_policy::{PasswordPolicy, PersonalData};
 use hoso_store::accounts::{self as store, GrantRow};
 use hoso_store::{AnyConnection, StoreError, audit, org as org_store, persons, sessions};
@@ -191,7 +192,7 @@ impl App {
     pub(crate) async fn require_administrator(
         &self,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         target_kind: &str,
         target_id: Option<String>,
         client: &ClientInfo,
@@ -215,7 +216,7 @@ impl App {
     pub(crate) async fn refuse(
         &self,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         target_kind: &str,
         target_id: Option<String>,
         reason: &str,
@@ -228,7 +229,7 @@ impl App {
                 audit::NewEntry {
                     at: self.now_ms(),
                     actor_id: Some(actor.account_id),
-                    action: &format!("{action}.refused"),
+                    action: &action.refused_code(),
                     target_kind,
                     target_id,
                     client_addr: client.addr.as_deref(),
@@ -330,7 +331,7 @@ impl App {
         input: CreateAccount,
         client: &ClientInfo,
     ) -> AppResult<CreatedAccount> {
-        const ACTION: &str = "account.create";
+        const ACTION: AuditAction = AuditAction::AccountCreate;
         self.require_administrator(actor, ACTION, "account", None, client)
             .await?;
         let request_ref = require_ref(&input.request_ref)?;
@@ -418,7 +419,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: ACTION,
+                action: ACTION.code(),
                 target_kind: "account",
                 target_id: Some(id.to_string()),
                 client_addr: client.addr.as_deref(),
@@ -453,7 +454,7 @@ impl App {
         input: AddGrant,
         client: &ClientInfo,
     ) -> AppResult<GrantView> {
-        const ACTION: &str = "grant.create";
+        const ACTION: AuditAction = AuditAction::GrantCreate;
         let target = Some(account_id.to_string());
         self.require_administrator(actor, ACTION, "account", target.clone(), client)
             .await?;
@@ -493,7 +494,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: ACTION,
+                action: ACTION.code(),
                 target_kind: "account",
                 target_id: target,
                 client_addr: client.addr.as_deref(),
@@ -517,7 +518,7 @@ impl App {
         &self,
         actor: &Actor,
         grant_id: i64,
-        action: &str,
+        action: AuditAction,
         client: &ClientInfo,
     ) -> AppResult<GrantRow> {
         let target = Some(grant_id.to_string());
@@ -561,7 +562,7 @@ impl App {
         input: ChangeGrant,
         client: &ClientInfo,
     ) -> AppResult<GrantView> {
-        const ACTION: &str = "grant.change";
+        const ACTION: AuditAction = AuditAction::GrantChange;
         let grant = self.managed_grant(actor, grant_id, ACTION, client).await?;
         let request_ref = require_ref(&input.request_ref)?;
         if input.read_only.is_none() && input.unit_id.is_none() {
@@ -603,7 +604,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: ACTION,
+                action: ACTION.code(),
                 target_kind: "grant",
                 target_id: Some(grant_id.to_string()),
                 client_addr: client.addr.as_deref(),
@@ -632,7 +633,7 @@ impl App {
         input: RevokeGrant,
         client: &ClientInfo,
     ) -> AppResult<()> {
-        const ACTION: &str = "grant.revoke";
+        const ACTION: AuditAction = AuditAction::GrantRevoke;
         let grant = self.managed_grant(actor, grant_id, ACTION, client).await?;
         let request_ref = require_ref(&input.request_ref)?;
         let mut tx = self.store.begin().await?;
@@ -652,7 +653,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: ACTION,
+                action: ACTION.code(),
                 target_kind: "grant",
                 target_id: Some(grant_id.to_string()),
                 client_addr: client.addr.as_deref(),
@@ -689,7 +690,7 @@ impl App {
         account_id: i64,
         client: &ClientInfo,
     ) -> AppResult<TemporaryPassword> {
-        const ACTION: &str = "account.reset_password";
+        const ACTION: AuditAction = AuditAction::AccountResetPassword;
         let target = Some(account_id.to_string());
         self.require_administrator(actor, ACTION, "account", target.clone(), client)
             .await?;
@@ -723,7 +724,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: ACTION,
+                action: ACTION.code(),
                 target_kind: "account",
                 target_id: target,
                 client_addr: client.addr.as_deref(),
@@ -770,7 +771,7 @@ impl App {
                 audit::NewEntry {
                     at: self.now_ms(),
                     actor_id: Some(actor.account_id),
-                    action: "account.change_password.refused",
+                    action: &AuditAction::AccountChangePassword.refused_code(),
                     target_kind: "account",
                     target_id: Some(actor.account_id.to_string()),
                     client_addr: client.addr.as_deref(),
@@ -816,7 +817,7 @@ impl App {
                 audit::NewEntry {
                     at: self.now_ms(),
                     actor_id: Some(actor.account_id),
-                    action: "account.change_password.refused",
+                    action: &AuditAction::AccountChangePassword.refused_code(),
                     target_kind: "account",
                     target_id: Some(actor.account_id.to_string()),
                     client_addr: client.addr.as_deref(),
@@ -839,7 +840,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: "account.change_password",
+                action: AuditAction::AccountChangePassword.code(),
                 target_kind: "account",
                 target_id: Some(actor.account_id.to_string()),
                 client_addr: client.addr.as_deref(),
@@ -885,7 +886,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: "auth.session_revoke",
+                action: AuditAction::AuthSessionRevoke.code(),
                 target_kind: "account",
                 target_id: Some(actor.account_id.to_string()),
                 client_addr: client.addr.as_deref(),
@@ -912,7 +913,7 @@ impl App {
             return Err(self
                 .refuse(
                     actor,
-                    "audit.search",
+                    AuditAction::AuditSearch,
                     "audit",
                     None,
                     "not_an_administrator",
@@ -976,7 +977,7 @@ impl App {
             return Err(self
                 .refuse(
                     actor,
-                    "audit.record_reads",
+                    AuditAction::AuditRecordReads,
                     "account",
                     Some(actor.account_id.to_string()),
                     "no_personal_record",
@@ -1070,7 +1071,7 @@ pub async fn revoke_personal_access_in(
             audit::NewEntry {
                 at: now_ms,
                 actor_id: Some(actor.account_id),
-                action: "account.revoke_personal_access",
+                action: AuditAction::AccountRevokePersonalAccess.code(),
                 target_kind: "account",
                 target_id: Some(account_id.to_string()),
                 client_addr: client.addr.as_deref(),

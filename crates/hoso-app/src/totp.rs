@@ -9,6 +9,7 @@
 //! when the application starts. A higher administrator can reset a lost second factor.
 
 use hoso_domain::access::Role;
+use hoso_domain::audit_action::AuditAction;
 use hoso_store::accounts::{self, TotpRow};
 use hoso_store::{StoreError, audit, sessions};
 use serde::{Deserialize, Serialize};
@@ -184,7 +185,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: "account.totp_start",
+                action: AuditAction::AccountTotpStart.code(),
                 target_kind: "account",
                 target_id: Some(actor.account_id.to_string()),
                 client_addr: client.addr.as_deref(),
@@ -244,7 +245,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: "account.totp_enable",
+                action: AuditAction::AccountTotpEnable.code(),
                 target_kind: "account",
                 target_id: Some(actor.account_id.to_string()),
                 client_addr: client.addr.as_deref(),
@@ -313,7 +314,7 @@ impl App {
         input: ResetTotp,
         client: &ClientInfo,
     ) -> AppResult<()> {
-        const ACTION: &str = "account.reset_totp";
+        const ACTION: AuditAction = AuditAction::AccountResetTotp;
         let target = Some(account_id.to_string());
         self.require_administrator(actor, ACTION, "account", target.clone(), client)
             .await?;
@@ -349,7 +350,7 @@ impl App {
             audit::NewEntry {
                 at: self.now_ms(),
                 actor_id: Some(actor.account_id),
-                action: ACTION,
+                action: ACTION.code(),
                 target_kind: "account",
                 target_id: target,
                 client_addr: client.addr.as_deref(),

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod alerts;
+pub mod audit_action;
 pub mod calendar;
 pub mod career;
 pub mod catalog;

@@ -10,6 +10,7 @@ use axum::response::Response;
 use hoso_app::export::AUDIT_EXPORT_CAP;
 use hoso_app::security::{AuditEntryView, AuditQuery};
 use hoso_app::{App, AppError, Paging};
+use hoso_domain::audit_action::AuditAction;
 use hoso_export::{Cell, Column, Table};
 use serde::Deserialize;
 
@@ -121,52 +122,8 @@ async fn actor_filter(
     })
 }
 
-/// Vietnamese names of the actions recorded in the trail (others are shown as recorded).
-pub const ACTIONS: &[(&str, &str)] = &[
-    ("auth.login", "Đăng nhập"),
-    ("auth.login_failed", "Đăng nhập sai"),
-    ("auth.logout", "Đăng xuất"),
-    ("auth.session_revoke", "Kết thúc phiên"),
-    ("record.read", "Xem hồ sơ"),
-    ("record.create", "Tạo hồ sơ"),
-    ("record.update", "Sửa hồ sơ"),
-    ("account.create", "Tạo tài khoản"),
-    ("account.reset_password", "Đặt lại mật khẩu"),
-    ("account.change_password", "Đổi mật khẩu"),
-    ("account.totp_start", "Bắt đầu đăng ký xác thực hai lớp"),
-    ("account.totp_enable", "Bật xác thực hai lớp"),
-    ("account.revoke_personal_access", "Chấm dứt quyền cá nhân"),
-    (
-        "auth.login_refused_locked",
-        "Đăng nhập khi tài khoản bị khóa",
-    ),
-    ("org.create", "Tạo đơn vị"),
-    ("org.change", "Thay đổi đơn vị"),
-    ("grant.create", "Cấp quyền"),
-    ("grant.change", "Thu hẹp/mở rộng quyền"),
-    ("grant.revoke", "Thu hồi quyền"),
-    ("catalog.put", "Sửa danh mục"),
-    ("catalog.retire", "Ngừng dùng mục danh mục"),
-    ("audit.search", "Tra cứu nhật ký"),
-    ("persons.export", "Xuất danh sách cán bộ"),
-    ("alerts.export", "Xuất danh sách cảnh báo"),
-    ("audit.export", "Xuất nhật ký"),
-];
-
 fn action_label(code: &str) -> String {
-    if let Some(base) = code.strip_suffix(".refused") {
-        let name = ACTIONS
-            .iter()
-            .find(|(c, _)| *c == base)
-            .map(|(_, l)| l.to_string())
-            .unwrap_or_else(|| base.to_string());
-        return format!("{name} (bị từ chối)");
-    }
-    ACTIONS
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, l)| l.to_string())
-        .unwrap_or_else(|| code.to_string())
+    AuditAction::describe(code)
 }
 
 pub struct AuditRow {
@@ -268,7 +225,10 @@ pub async fn search(
     let current = f.page.unwrap_or(1).max(1);
     let mut view = AuditPage {
         layout: page.layout("Nhật ký truy cập", "audit"),
-        actions: ACTIONS.to_vec(),
+        actions: AuditAction::ALL
+            .iter()
+            .map(|a| (a.code(), a.label_vi()))
+            .collect(),
         rows: vec![],
         error: None,
         total: "0".into(),

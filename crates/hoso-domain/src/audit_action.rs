@@ -1,0 +1,361 @@
+//! What the audit trail records: every kind of action, its stable code (stored in each entry
+//! and used in filters) and its Vietnamese name. Use cases name their action with this enum,
+//! never with a string, so the trail's vocabulary is written down in one place.
+
+/// An action recorded in the audit trail. A refusal is recorded as the action's code with
+/// `.refused` appended ([`AuditAction::refused_code`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuditAction {
+    /// Đăng nhập.
+    AuthLogin,
+    /// Đăng nhập sai.
+    AuthLoginFailed,
+    /// Đăng nhập khi tài khoản bị khóa.
+    AuthLoginRefusedLocked,
+    /// Đăng xuất.
+    AuthLogout,
+    /// Kết thúc phiên.
+    AuthSessionRevoke,
+    /// Đăng nhập qua hệ thống tài khoản dùng chung bị từ chối.
+    AuthOidcRefused,
+    /// Xem hồ sơ.
+    RecordRead,
+    /// Tạo hồ sơ.
+    RecordCreate,
+    /// Sửa hồ sơ.
+    RecordUpdate,
+    /// Xuất gói hồ sơ đã ký.
+    RecordExportPackage,
+    /// Cấp quyền xem hồ sơ ngoài phạm vi.
+    RecordAccessGrant,
+    /// Thu hồi quyền xem hồ sơ ngoài phạm vi.
+    RecordAccessRevoke,
+    /// Xem danh sách quyền xem hồ sơ.
+    RecordAccessList,
+    /// Xem danh sách hồ sơ được chia sẻ.
+    RecordAccessListShared,
+    /// Tạo tài khoản.
+    AccountCreate,
+    /// Đặt lại mật khẩu.
+    AccountResetPassword,
+    /// Đổi mật khẩu.
+    AccountChangePassword,
+    /// Bắt đầu đăng ký xác thực hai lớp.
+    AccountTotpStart,
+    /// Bật xác thực hai lớp.
+    AccountTotpEnable,
+    /// Đặt lại xác thực hai lớp.
+    AccountResetTotp,
+    /// Chấm dứt quyền cá nhân.
+    AccountRevokePersonalAccess,
+    /// Đổi thư điện tử.
+    AccountEmail,
+    /// Tạo đơn vị.
+    OrgCreate,
+    /// Thay đổi đơn vị.
+    OrgChange,
+    /// Cấp quyền.
+    GrantCreate,
+    /// Thu hẹp/mở rộng quyền.
+    GrantChange,
+    /// Thu hồi quyền.
+    GrantRevoke,
+    /// Sửa danh mục.
+    CatalogPut,
+    /// Ngừng dùng mục danh mục.
+    CatalogRetire,
+    /// Ghi lịch nghỉ lễ cả năm.
+    HolidaysPutYear,
+    /// Thêm ngày nghỉ, làm bù.
+    HolidaysAddDay,
+    /// Bỏ ngày nghỉ, làm bù.
+    HolidaysRemoveDay,
+    /// Tra cứu nhật ký.
+    AuditSearch,
+    /// Xem ai đã xem hồ sơ.
+    AuditRecordReads,
+    /// Xuất nhật ký.
+    AuditExport,
+    /// Xuất danh sách cán bộ.
+    PersonsExport,
+    /// Xuất danh sách cảnh báo.
+    AlertsExport,
+    /// Gửi thư tóm tắt cảnh báo.
+    AlertsDigestSent,
+    /// Lập phiếu bổ sung lý lịch.
+    ChangeCreate,
+    /// Lưu phiếu bổ sung lý lịch.
+    ChangeSave,
+    /// Gửi phiếu bổ sung lý lịch.
+    ChangeSubmit,
+    /// Rút phiếu bổ sung lý lịch.
+    ChangeWithdraw,
+    /// Xác thực phiếu bổ sung lý lịch.
+    ChangeVerify,
+    /// Trả lại phiếu bổ sung lý lịch.
+    ChangeReturn,
+    /// Xem phiếu bổ sung lý lịch.
+    ChangeRead,
+    /// Đính kèm giấy tờ.
+    ChangeAttach,
+    /// Bỏ giấy tờ đính kèm.
+    ChangeDetach,
+    /// Xem giấy tờ đính kèm.
+    ChangeAttachmentRead,
+    /// Lập lô phê duyệt.
+    ApprovalPrepare,
+    /// Ký duyệt.
+    ApprovalSign,
+    /// Ký duyệt bị từ chối.
+    ApprovalSignRefused,
+    /// Hủy lô phê duyệt.
+    ApprovalAbandon,
+    /// Xoay khóa mã hóa.
+    KeysRotate,
+    /// Tạo cơ cấu tổ chức mẫu.
+    DemoSeedTree,
+    /// Tạo hồ sơ mẫu.
+    DemoSeedPeople,
+}
+
+impl AuditAction {
+    /// Every action, in the order the audit page lists them.
+    pub const ALL: &[AuditAction] = &[
+        AuditAction::AuthLogin,
+        AuditAction::AuthLoginFailed,
+        AuditAction::AuthLoginRefusedLocked,
+        AuditAction::AuthLogout,
+        AuditAction::AuthSessionRevoke,
+        AuditAction::AuthOidcRefused,
+        AuditAction::RecordRead,
+        AuditAction::RecordCreate,
+        AuditAction::RecordUpdate,
+        AuditAction::RecordExportPackage,
+        AuditAction::RecordAccessGrant,
+        AuditAction::RecordAccessRevoke,
+        AuditAction::RecordAccessList,
+        AuditAction::RecordAccessListShared,
+        AuditAction::AccountCreate,
+        AuditAction::AccountResetPassword,
+        AuditAction::AccountChangePassword,
+        AuditAction::AccountTotpStart,
+        AuditAction::AccountTotpEnable,
+        AuditAction::AccountResetTotp,
+        AuditAction::AccountRevokePersonalAccess,
+        AuditAction::AccountEmail,
+        AuditAction::OrgCreate,
+        AuditAction::OrgChange,
+        AuditAction::GrantCreate,
+        AuditAction::GrantChange,
+        AuditAction::GrantRevoke,
+        AuditAction::CatalogPut,
+        AuditAction::CatalogRetire,
+        AuditAction::HolidaysPutYear,
+        AuditAction::HolidaysAddDay,
+        AuditAction::HolidaysRemoveDay,
+        AuditAction::AuditSearch,
+        AuditAction::AuditRecordReads,
+        AuditAction::AuditExport,
+        AuditAction::PersonsExport,
+        AuditAction::AlertsExport,
+        AuditAction::AlertsDigestSent,
+        AuditAction::ChangeCreate,
+        AuditAction::ChangeSave,
+        AuditAction::ChangeSubmit,
+        AuditAction::ChangeWithdraw,
+        AuditAction::ChangeVerify,
+        AuditAction::ChangeReturn,
+        AuditAction::ChangeRead,
+        AuditAction::ChangeAttach,
+        AuditAction::ChangeDetach,
+        AuditAction::ChangeAttachmentRead,
+        AuditAction::ApprovalPrepare,
+        AuditAction::ApprovalSign,
+        AuditAction::ApprovalSignRefused,
+        AuditAction::ApprovalAbandon,
+        AuditAction::KeysRotate,
+        AuditAction::DemoSeedTree,
+        AuditAction::DemoSeedPeople,
+    ];
+
+    /// The code stored in the trail (`record.read`).
+    pub const fn code(self) -> &'static str {
+        match self {
+            AuditAction::AuthLogin => "auth.login",
+            AuditAction::AuthLoginFailed => "auth.login_failed",
+            AuditAction::AuthLoginRefusedLocked => "auth.login_refused_locked",
+            AuditAction::AuthLogout => "auth.logout",
+            AuditAction::AuthSessionRevoke => "auth.session_revoke",
+            AuditAction::AuthOidcRefused => "auth.oidc_refused",
+            AuditAction::RecordRead => "record.read",
+            AuditAction::RecordCreate => "record.create",
+            AuditAction::RecordUpdate => "record.update",
+            AuditAction::RecordExportPackage => "record.export_package",
+            AuditAction::RecordAccessGrant => "record_access.grant",
+            AuditAction::RecordAccessRevoke => "record_access.revoke",
+            AuditAction::RecordAccessList => "record_access.list",
+            AuditAction::RecordAccessListShared => "record_access.list_shared",
+            AuditAction::AccountCreate => "account.create",
+            AuditAction::AccountResetPassword => "account.reset_password",
+            AuditAction::AccountChangePassword => "account.change_password",
+            AuditAction::AccountTotpStart => "account.totp_start",
+            AuditAction::AccountTotpEnable => "account.totp_enable",
+            AuditAction::AccountResetTotp => "account.reset_totp",
+            AuditAction::AccountRevokePersonalAccess => "account.revoke_personal_access",
+            AuditAction::AccountEmail => "account.email",
+            AuditAction::OrgCreate => "org.create",
+            AuditAction::OrgChange => "org.change",
+            AuditAction::GrantCreate => "grant.create",
+            AuditAction::GrantChange => "grant.change",
+            AuditAction::GrantRevoke => "grant.revoke",
+            AuditAction::CatalogPut => "catalog.put",
+            AuditAction::CatalogRetire => "catalog.retire",
+            AuditAction::HolidaysPutYear => "holidays.put_year",
+            AuditAction::HolidaysAddDay => "holidays.add_day",
+            AuditAction::HolidaysRemoveDay => "holidays.remove_day",
+            AuditAction::AuditSearch => "audit.search",
+            AuditAction::AuditRecordReads => "audit.record_reads",
+            AuditAction::AuditExport => "audit.export",
+            AuditAction::PersonsExport => "persons.export",
+            AuditAction::AlertsExport => "alerts.export",
+            AuditAction::AlertsDigestSent => "alerts.digest_sent",
+            AuditAction::ChangeCreate => "change.create",
+            AuditAction::ChangeSave => "change.save",
+            AuditAction::ChangeSubmit => "change.submit",
+            AuditAction::ChangeWithdraw => "change.withdraw",
+            AuditAction::ChangeVerify => "change.verify",
+            AuditAction::ChangeReturn => "change.return",
+            AuditAction::ChangeRead => "change.read",
+            AuditAction::ChangeAttach => "change.attach",
+            AuditAction::ChangeDetach => "change.detach",
+            AuditAction::ChangeAttachmentRead => "change.attachment_read",
+            AuditAction::ApprovalPrepare => "approval.prepare",
+            AuditAction::ApprovalSign => "approval.sign",
+            AuditAction::ApprovalSignRefused => "approval.sign_refused",
+            AuditAction::ApprovalAbandon => "approval.abandon",
+            AuditAction::KeysRotate => "keys.rotate",
+            AuditAction::DemoSeedTree => "demo.seed_tree",
+            AuditAction::DemoSeedPeople => "demo.seed_people",
+        }
+    }
+
+    /// The action as a person reads it.
+    pub const fn label_vi(self) -> &'static str {
+        match self {
+            AuditAction::AuthLogin => "Đăng nhập",
+            AuditAction::AuthLoginFailed => "Đăng nhập sai",
+            AuditAction::AuthLoginRefusedLocked => "Đăng nhập khi tài khoản bị khóa",
+            AuditAction::AuthLogout => "Đăng xuất",
+            AuditAction::AuthSessionRevoke => "Kết thúc phiên",
+            AuditAction::AuthOidcRefused => {
+                "Đăng nhập qua hệ thống tài khoản dùng chung bị từ chối"
+            }
+            AuditAction::RecordRead => "Xem hồ sơ",
+            AuditAction::RecordCreate => "Tạo hồ sơ",
+            AuditAction::RecordUpdate => "Sửa hồ sơ",
+            AuditAction::RecordExportPackage => "Xuất gói hồ sơ đã ký",
+            AuditAction::RecordAccessGrant => "Cấp quyền xem hồ sơ ngoài phạm vi",
+            AuditAction::RecordAccessRevoke => "Thu hồi quyền xem hồ sơ ngoài phạm vi",
+            AuditAction::RecordAccessList => "Xem danh sách quyền xem hồ sơ",
+            AuditAction::RecordAccessListShared => "Xem danh sách hồ sơ được chia sẻ",
+            AuditAction::AccountCreate => "Tạo tài khoản",
+            AuditAction::AccountResetPassword => "Đặt lại mật khẩu",
+            AuditAction::AccountChangePassword => "Đổi mật khẩu",
+            AuditAction::AccountTotpStart => "Bắt đầu đăng ký xác thực hai lớp",
+            AuditAction::AccountTotpEnable => "Bật xác thực hai lớp",
+            AuditAction::AccountResetTotp => "Đặt lại xác thực hai lớp",
+            AuditAction::AccountRevokePersonalAccess => "Chấm dứt quyền cá nhân",
+            AuditAction::AccountEmail => "Đổi thư điện tử",
+            AuditAction::OrgCreate => "Tạo đơn vị",
+            AuditAction::OrgChange => "Thay đổi đơn vị",
+            AuditAction::GrantCreate => "Cấp quyền",
+            AuditAction::GrantChange => "Thu hẹp/mở rộng quyền",
+            AuditAction::GrantRevoke => "Thu hồi quyền",
+            AuditAction::CatalogPut => "Sửa danh mục",
+            AuditAction::CatalogRetire => "Ngừng dùng mục danh mục",
+            AuditAction::HolidaysPutYear => "Ghi lịch nghỉ lễ cả năm",
+            AuditAction::HolidaysAddDay => "Thêm ngày nghỉ, làm bù",
+            AuditAction::HolidaysRemoveDay => "Bỏ ngày nghỉ, làm bù",
+            AuditAction::AuditSearch => "Tra cứu nhật ký",
+            AuditAction::AuditRecordReads => "Xem ai đã xem hồ sơ",
+            AuditAction::AuditExport => "Xuất nhật ký",
+            AuditAction::PersonsExport => "Xuất danh sách cán bộ",
+            AuditAction::AlertsExport => "Xuất danh sách cảnh báo",
+            AuditAction::AlertsDigestSent => "Gửi thư tóm tắt cảnh báo",
+            AuditAction::ChangeCreate => "Lập phiếu bổ sung lý lịch",
+            AuditAction::ChangeSave => "Lưu phiếu bổ sung lý lịch",
+            AuditAction::ChangeSubmit => "Gửi phiếu bổ sung lý lịch",
+            AuditAction::ChangeWithdraw => "Rút phiếu bổ sung lý lịch",
+            AuditAction::ChangeVerify => "Xác thực phiếu bổ sung lý lịch",
+            AuditAction::ChangeReturn => "Trả lại phiếu bổ sung lý lịch",
+            AuditAction::ChangeRead => "Xem phiếu bổ sung lý lịch",
+            AuditAction::ChangeAttach => "Đính kèm giấy tờ",
+            AuditAction::ChangeDetach => "Bỏ giấy tờ đính kèm",
+            AuditAction::ChangeAttachmentRead => "Xem giấy tờ đính kèm",
+            AuditAction::ApprovalPrepare => "Lập lô phê duyệt",
+            AuditAction::ApprovalSign => "Ký duyệt",
+            AuditAction::ApprovalSignRefused => "Ký duyệt bị từ chối",
+            AuditAction::ApprovalAbandon => "Hủy lô phê duyệt",
+            AuditAction::KeysRotate => "Xoay khóa mã hóa",
+            AuditAction::DemoSeedTree => "Tạo cơ cấu tổ chức mẫu",
+            AuditAction::DemoSeedPeople => "Tạo hồ sơ mẫu",
+        }
+    }
+
+    /// The code of a refusal of this action (`account.change_password.refused`).
+    pub fn refused_code(self) -> String {
+        format!("{}.refused", self.code())
+    }
+
+    pub fn from_code(code: &str) -> Option<AuditAction> {
+        AuditAction::ALL.iter().copied().find(|a| a.code() == code)
+    }
+
+    /// The Vietnamese name of a stored code, refusals included; an unknown code (written by
+    /// an older version) is shown as stored.
+    pub fn describe(code: &str) -> String {
+        if let Some(base) = code.strip_suffix(".refused") {
+            let name = match AuditAction::from_code(base) {
+                Some(action) => action.label_vi(),
+                None => base,
+            };
+            return format!("{name} (bị từ chối)");
+        }
+        AuditAction::from_code(code).map_or_else(|| code.to_string(), |a| a.label_vi().to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_and_labels_are_unique_and_round_trip() {
+        let codes: HashSet<_> = AuditAction::ALL.iter().map(|a| a.code()).collect();
+        let labels: HashSet<_> = AuditAction::ALL.iter().map(|a| a.label_vi()).collect();
+        assert_eq!(codes.len(), AuditAction::ALL.len());
+        assert_eq!(labels.len(), AuditAction::ALL.len());
+        for a in AuditAction::ALL {
+            assert_eq!(AuditAction::from_code(a.code()), Some(*a));
+            assert!(
+                !a.code().ends_with(".refused"),
+                "{a:?}: refusals are derived"
+            );
+        }
+    }
+
+    #[test]
+    fn refusals_and_unknown_codes_are_described() {
+        assert_eq!(AuditAction::describe("record.read"), "Xem hồ sơ");
+        assert_eq!(
+            AuditAction::describe(&AuditAction::AccountChangePassword.refused_code()),
+            "Đổi mật khẩu (bị từ chối)"
+        );
+        assert_eq!(AuditAction::describe("old.action"), "old.action");
+        assert_eq!(
+            AuditAction::describe("old.action.refused"),
+            "old.action (bị từ chối)"
+        );
+    }
+}
