@@ -21,6 +21,7 @@ pub mod digest;
 pub mod error;
 pub mod export;
 pub mod holidays;
+pub mod idempotency;
 pub mod oidc;
 pub mod org;
 pub mod record_access;

@@ -119,7 +119,7 @@ pub struct VersionChanges {
     pub changes: Vec<hoso_domain::changes::FieldChange>,
 }
 
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePerson {
     /// The unit that pays the person.

@@ -3,20 +3,20 @@
 //! record must have (required, and required under conditions); the rest is filled in later
 //! from the record page. Errors appear next to their fields and the input is kept.
 //!
-//! Double submission: each form carries a one-time token. The first request with it creates
-//! the record; a repeated one (double click, reload, a retry after a slow answer) is sent to the
+//! Double submission: each form carries a one-time token, claimed in the database
+//! ([`App::create_once`], so it holds across nodes). The first request with it creates the
+//! record; a repeated one (double click, reload, a retry after a slow answer) is sent to the
 //! record already created, or told the first is still being saved. The số định danh being
 //! unique is the last line of defence (the use case refuses a second record for it).
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, Instant};
 
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use hoso_app::idempotency::Once;
 use hoso_app::records::CreatePerson;
 use hoso_app::{App, AppError};
 use hoso_domain::schema::{RecordDoc, Requirement, Section};
@@ -33,67 +33,10 @@ pub const PATH: &str = "/ho-so/moi";
 /// Fields the system fills in itself on creation.
 const SYSTEM_FIELDS: &[&str] = &["dossier_id", "employing_unit", "managing_agency"];
 
-/// How long a form token is remembered.
-const TOKEN_LIFETIME: Duration = Duration::from_secs(6 * 3600);
-
-enum Slot {
-    /// The first submission is still being processed.
-    InFlight(Instant),
-    /// It created this record.
-    Created(i64, Instant),
-}
-
-fn tokens() -> &'static Mutex<HashMap<String, Slot>> {
-    static TOKENS: OnceLock<Mutex<HashMap<String, Slot>>> = OnceLock::new();
-    TOKENS.get_or_init(|| Mutex::new(HashMap::new()))
-}
-
 fn new_token() -> String {
     let mut bytes = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     hex::encode(bytes)
-}
-
-/// What to do with a submission carrying `key`.
-enum Claim {
-    Fresh,
-    InFlight,
-    Created(i64),
-}
-
-fn claim(key: &str) -> Claim {
-    let mut map = match tokens().lock() {
-        Ok(m) => m,
-        Err(poisoned) => poisoned.into_inner(),
-    };
-    let now = Instant::now();
-    map.retain(|_, slot| match slot {
-        Slot::InFlight(t) | Slot::Created(_, t) => now.duration_since(*t) < TOKEN_LIFETIME,
-    });
-    match map.get(key) {
-        Some(Slot::Created(id, _)) => Claim::Created(*id),
-        Some(Slot::InFlight(_)) => Claim::InFlight,
-        None => {
-            map.insert(key.to_string(), Slot::InFlight(now));
-            Claim::Fresh
-        }
-    }
-}
-
-fn settle(key: &str, created: Option<i64>) {
-    let mut map = match tokens().lock() {
-        Ok(m) => m,
-        Err(poisoned) => poisoned.into_inner(),
-    };
-    match created {
-        Some(id) => {
-            map.insert(key.to_string(), Slot::Created(id, Instant::now()));
-        }
-        // Failed: the same form may be corrected and sent again.
-        None => {
-            map.remove(key);
-        }
-    }
 }
 
 pub struct SectionInputs {
@@ -226,10 +169,17 @@ pub async fn submit(
             "Biểu mẫu thiếu mã chống gửi trùng. Vui lòng tải lại trang “Thêm hồ sơ”.".into(),
         )));
     }
-    let key = format!("{}:{token}", page.actor.account_id);
-    match claim(&key) {
-        Claim::Created(id) => return Ok(to_record(id)),
-        Claim::InFlight => {
+    let once = app
+        .create_once(
+            &page.actor,
+            &token,
+            None,
+            create(&app, &page, &client, &raw),
+        )
+        .await;
+    match once {
+        Ok(Once::Done { person_id, .. }) => Ok(to_record(person_id)),
+        Ok(Once::InFlight | Once::Mismatch) => {
             let mut view = page_view(
                 &app,
                 &page,
@@ -240,20 +190,9 @@ pub async fn submit(
             )
             .await?;
             view.has_errors = true;
-            return Ok(render_status(StatusCode::CONFLICT, &view));
+            Ok(render_status(StatusCode::CONFLICT, &view))
         }
-        Claim::Fresh => {}
-    }
-    let result = create(&app, &page, &client, &raw).await;
-    match result {
-        Ok(id) => {
-            settle(&key, Some(id));
-            Ok(to_record(id))
-        }
-        Err(e) => {
-            settle(&key, None);
-            failure(&app, &page, token, &raw, e).await
-        }
+        Err(e) => failure(&app, &page, token, &raw, e).await,
     }
 }
 
