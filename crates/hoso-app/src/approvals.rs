@@ -534,6 +534,7 @@ impl App {
                 signer_certificate_pem: &signer.certificate_pem,
                 signing_mode: mode,
                 signed_by: actor.account_id,
+                signed_at: self.now_ms(),
                 window_override: overridden,
             },
         )

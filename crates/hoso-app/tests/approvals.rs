@@ -561,7 +561,7 @@ async fn a_proposal_is_verified_signed_and_becomes_official() {
         let tampered = tamper(&zip);
         let e = app.verify_package(&tampered).unwrap_err();
         assert!(e.to_string().contains("bị thay đổi"), "{e}");
-        openssl_accepts(&zip, &pki, db.dir.path());
+        openssl_accepts(&zip, &pki, db.dir.path(), app.now_ms() / 1000);
     }
 }
 
@@ -592,7 +592,9 @@ fn tamper(zip_bytes: &[u8]) -> Vec<u8> {
 }
 
 /// `openssl cms -verify` accepts the package's manifest and signature.
-fn openssl_accepts(zip_bytes: &[u8], pki: &Pki, dir: &std::path::Path) {
+/// `openssl cms -verify` accepts the package, checking the certificates at `signed_at` (Unix
+/// seconds), as a later verifier checks a signature made in the past.
+fn openssl_accepts(zip_bytes: &[u8], pki: &Pki, dir: &std::path::Path, signed_at: i64) {
     use std::io::Read;
     let mut reader = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).unwrap();
     for name in ["manifest.json", "manifest.p7s"] {
@@ -615,6 +617,7 @@ fn openssl_accepts(zip_bytes: &[u8], pki: &Pki, dir: &std::path::Path) {
         .arg(dir.join("manifest.json"))
         .arg("-CAfile")
         .arg(dir.join("root.pem"))
+        .args(["-attime", &signed_at.to_string()])
         .args(["-out", "/dev/null"])
         .output()
         .expect("openssl on PATH");

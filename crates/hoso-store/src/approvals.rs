@@ -661,6 +661,9 @@ pub struct Signature<'a> {
     pub signer_certificate_pem: &'a str,
     pub signing_mode: &'a str,
     pub signed_by: i64,
+    /// When it was signed (Unix milliseconds), on the caller's clock: the certificate is
+    /// checked against this instant, then and at every later verification.
+    pub signed_at: i64,
     pub window_override: bool,
 }
 
@@ -675,7 +678,7 @@ pub async fn mark_signed(conn: &mut AnyConnection, id: i64, s: Signature<'_>) ->
     .bind(s.signer_certificate_pem)
     .bind(s.signing_mode)
     .bind(s.signed_by)
-    .bind(crate::now_ms())
+    .bind(s.signed_at)
     .bind(i64::from(s.window_override))
     .bind(id)
     .execute(&mut *conn)
