@@ -702,7 +702,9 @@ async fn browser_change_verified_and_signed_by_the_head() {
     c.goto(&format!("{base}/phe-duyet")).await.unwrap();
     shot(c, "43-phe-duyet").await;
     click(c, "form[action='/phe-duyet/lo'] button").await;
-    c.find(Locator::Css("#tep-khoa"))
+    // The batch page loads after the click: wait for it rather than race it.
+    c.wait()
+        .for_element(Locator::Css("#tep-khoa"))
         .await
         .unwrap()
         .send_keys(&p12.display().to_string())
