@@ -2,7 +2,6 @@
 //! staff account by name, one account with what the caller may do to it, the units a caller may
 //! hand out grants on or create records in, and the password policy checked as the user types.
 
-use hoso_domain::access::Role;
 use hoso_domain::password_policy::PersonalData;
 use hoso_domain::search_key::fold;
 use hoso_store::accounts as store;
@@ -41,9 +40,8 @@ impl App {
     /// Only administrators see accounts (the same rule as [`App::list_accounts`]).
     fn may_list_accounts(actor: &Actor) -> bool {
         actor
-            .grants
-            .iter()
-            .any(|g| matches!(g.role, Role::SystemAdmin | Role::UnitAdmin))
+            .capabilities()
+            .may_somewhere(crate::authz::Capability::SeeAdministration)
     }
 
     /// Staff accounts inside the caller's subtrees whose username or name contains `q`,
@@ -120,13 +118,7 @@ impl App {
 
     /// Units the caller may hand out grants on: the subtrees it administers.
     pub async fn units_to_administer(&self, actor: &Actor) -> AppResult<Vec<UnitChoice>> {
-        let paths = actor.admin_paths();
-        let tops: Option<Vec<String>> = if paths.iter().any(Option::is_none) {
-            None
-        } else {
-            Some(paths.into_iter().flatten().collect())
-        };
-        self.units_under(tops).await
+        self.units_under(actor.administered_subtrees()).await
     }
 
     /// Units the caller may create records in (its writable scope).
@@ -197,7 +189,7 @@ impl App {
         actor: &Actor,
         ids: Vec<i64>,
     ) -> AppResult<std::collections::HashMap<i64, String>> {
-        if actor.admin_paths().is_empty() {
+        if !actor.is_administrator() {
             return Err(AppError::Forbidden);
         }
         let mut out = std::collections::HashMap::new();
@@ -215,7 +207,7 @@ impl App {
 
     /// The id of the account with this username, for an administrator's audit search.
     pub async fn account_id_of(&self, actor: &Actor, username: &str) -> AppResult<Option<i64>> {
-        if actor.admin_paths().is_empty() {
+        if !actor.is_administrator() {
             return Err(AppError::Forbidden);
         }
         let mut conn = self.store.reader().await?;

@@ -1,7 +1,6 @@
 //! Alerts (F12): computed from the records by a daily job claimed through the database, listed
 //! per account within its scope, and previewed for any date ("what-if").
 
-use hoso_domain::access::Role;
 use hoso_domain::alerts::AlertKind;
 use hoso_store::alerts::{self as store, AlertFilter, AlertRow};
 use hoso_store::persons::{self, PersonFilter};
@@ -9,7 +8,7 @@ use hoso_store::{StoreError, org as org_store};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::{Actor, App, AppError, AppResult, Page, Paging};
+use crate::{Actor, App, AppError, AppResult, Capability, Page, Paging, Target};
 
 pub const DAILY_JOB: &str = "alerts.daily";
 
@@ -193,11 +192,10 @@ impl App {
         let unit = org_store::get(&mut conn, unit_id)
             .await?
             .ok_or_else(AppError::unit_not_found)?;
-        if !actor.unit_paths().is_none_or(|paths| {
-            paths
-                .iter()
-                .any(|p| hoso_domain::org::is_within(&unit.path, p))
-        }) {
+        if !actor
+            .capabilities()
+            .may(Capability::SeeUnits, Target::Unit(&unit.path))
+        {
             return Err(AppError::unit_not_found());
         }
         Ok(Some(unit.path))
@@ -259,9 +257,8 @@ impl App {
     /// not stored. Administrators only; at most 5,000 people per preview (narrow by unit).
     pub async fn preview_alerts(&self, actor: &Actor, q: AlertQuery) -> AppResult<Page<AlertView>> {
         if !actor
-            .grants
-            .iter()
-            .any(|g| matches!(g.role, Role::SystemAdmin | Role::UnitAdmin))
+            .capabilities()
+            .may_somewhere(Capability::SeeAdministration)
         {
             return Err(AppError::Forbidden);
         }

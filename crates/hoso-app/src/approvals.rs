@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 
 use crate::attachments::sha256_hex;
 use crate::records::{canonical_json, version_hash};
-use crate::{Actor, App, AppError, AppResult, ClientInfo, Page, Paging, signing};
+use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Page, Paging, signing};
 
 /// Batches are bounded so that one signature never covers an unreviewable amount.
 pub const MAX_BATCH_ITEMS: usize = 2000;
@@ -621,7 +621,10 @@ impl App {
         person_id: i64,
     ) -> AppResult<RecordApprovals> {
         let mut conn = self.store.reader().await?;
-        if !persons::in_scope(&mut conn, &actor.read_scope(), person_id).await? {
+        if !self
+            .may_person(&mut conn, actor, Capability::ReadRecords, person_id)
+            .await?
+        {
             return Err(AppError::record_not_found());
         }
         let person = persons::get(&mut conn, person_id)
@@ -667,7 +670,10 @@ impl App {
         client: &ClientInfo,
     ) -> AppResult<Vec<u8>> {
         let mut conn = self.store.reader().await?;
-        if !persons::in_scope(&mut conn, &actor.read_scope(), person_id).await? {
+        if !self
+            .may_person(&mut conn, actor, Capability::ReadRecords, person_id)
+            .await?
+        {
             return Err(AppError::record_not_found());
         }
         let person = persons::get(&mut conn, person_id)

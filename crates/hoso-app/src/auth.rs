@@ -9,6 +9,8 @@ use hoso_domain::access::{AccessLevel, Role};
 use hoso_domain::audit_action::AuditAction;
 use hoso_store::accounts::{self, AccountRow};
 use hoso_store::persons::Scope;
+
+use crate::authz::{Capabilities, Capability};
 use hoso_store::{audit, sessions};
 use rand::RngCore;
 use serde::Serialize;
@@ -70,15 +72,44 @@ pub struct Actor {
     pub session_hash: Option<String>,
     /// Public id of that session (shown in the list of one's sessions).
     pub session_id: Option<String>,
+    /// What the grants allow, computed once.
+    capabilities: Capabilities,
 }
 
 impl Actor {
+    pub fn new(
+        account_id: i64,
+        username: String,
+        display_name: String,
+        person_id: Option<i64>,
+        grants: Vec<Grant>,
+    ) -> Actor {
+        Actor {
+            capabilities: Capabilities::of(&grants, person_id),
+            account_id,
+            username,
+            display_name,
+            person_id,
+            grants,
+            must_change_password: false,
+            password_expired: false,
+            totp_enrolment_required: false,
+            session_hash: None,
+            session_id: None,
+        }
+    }
+
+    /// What this account may do, and where ([`crate::authz`]).
+    pub fn capabilities(&self) -> &Capabilities {
+        &self.capabilities
+    }
+
     pub fn has_role(&self, role: Role) -> bool {
         self.grants.iter().any(|g| g.role == role)
     }
 
     pub fn is_system_admin(&self) -> bool {
-        self.has_role(Role::SystemAdmin)
+        self.capabilities.is_system_admin()
     }
 
     /// True while the account must change its password before doing anything else (temporary
@@ -87,87 +118,53 @@ impl Actor {
         self.must_change_password || self.password_expired
     }
 
-    /// The org subtrees this account administers (`None` inside: the whole province), from its
-    /// writable system- and unit-administrator grants.
-    pub fn admin_paths(&self) -> Vec<Option<String>> {
-        self.grants
-            .iter()
-            .filter(|g| !g.read_only && matches!(g.role, Role::SystemAdmin | Role::UnitAdmin))
-            .map(|g| match g.role {
-                Role::SystemAdmin => None,
-                _ => g.unit_path.clone(),
-            })
-            .filter(|p| p.is_some() || self.is_system_admin())
-            .collect()
-    }
-
     /// Whether the account administers the unit at `path` (`None`: the whole province, which
     /// only a system administrator does).
     pub fn administers(&self, path: Option<&str>) -> bool {
-        self.admin_paths().iter().any(|scope| match (scope, path) {
-            (None, _) => true,
-            (Some(_), None) => false,
-            (Some(top), Some(p)) => hoso_domain::org::is_within(p, top),
-        })
+        let scope = self.capabilities.scope(Capability::AdministerAccounts);
+        match path {
+            None => scope.everything,
+            Some(p) => scope.contains_unit(p),
+        }
     }
 
-    fn scope_where(&self, allow: impl Fn(&Grant) -> bool) -> Scope {
-        let mut scope = Scope::default();
-        for g in self.grants.iter().filter(|g| allow(g)) {
-            match (&g.role, &g.unit_path) {
-                (Role::Individual, _) => {
-                    if let Some(p) = self.person_id {
-                        scope.persons.push(p);
-                    }
-                }
-                (_, None) => scope.everything = true,
-                (_, Some(path)) => scope.subtrees.push(path.clone()),
-            }
-        }
-        scope
+    /// The subtrees this account administers (`None`: the whole province).
+    pub fn administered_subtrees(&self) -> Option<Vec<String>> {
+        let scope = self.capabilities.scope(Capability::AdministerAccounts);
+        (!scope.everything).then(|| scope.subtrees.clone())
+    }
+
+    /// Administers accounts somewhere.
+    pub fn is_administrator(&self) -> bool {
+        self.capabilities
+            .may_somewhere(Capability::AdministerAccounts)
     }
 
     /// Records this account may read.
     pub fn read_scope(&self) -> Scope {
-        self.scope_where(|_| true)
+        self.capabilities.scope(Capability::ReadRecords).clone()
     }
 
     /// Records this account may change directly.
     pub fn write_scope(&self) -> Scope {
-        self.scope_where(|g| g.role.may_write_records() && !g.read_only)
+        self.capabilities.scope(Capability::WriteRecords).clone()
     }
 
     /// Records whose verified changes this account signs: its writable approver grants, and
     /// the whole province for a system administrator.
     pub fn approval_scope(&self) -> Scope {
-        self.scope_where(|g| !g.read_only && matches!(g.role, Role::SystemAdmin | Role::Approver))
+        self.capabilities.scope(Capability::ApproveChanges).clone()
     }
 
-    /// Org subtrees this account sees (individuals see none).
+    /// Org subtrees this account sees (`None`: all; individuals see none).
     pub fn unit_paths(&self) -> Option<Vec<String>> {
-        let mut paths = Vec::new();
-        for g in self.grants.iter().filter(|g| g.role != Role::Individual) {
-            match &g.unit_path {
-                None => return None,
-                Some(p) => paths.push(p.clone()),
-            }
-        }
-        Some(paths)
+        self.capabilities.unit_paths()
     }
 
     /// Whether the account may manage units (create, rename, move) under `path`.
     pub fn may_manage_units_under(&self, path: &str) -> bool {
-        self.grants.iter().any(|g| {
-            !g.read_only
-                && match g.role {
-                    Role::SystemAdmin => true,
-                    Role::UnitAdmin => g
-                        .unit_path
-                        .as_deref()
-                        .is_some_and(|p| hoso_domain::org::is_within(path, p)),
-                    _ => false,
-                }
-        })
+        self.capabilities
+            .may(Capability::ManageUnits, crate::authz::Target::Unit(path))
     }
 
     /// The most sensitive field level this account may read on a record of a person in the unit
@@ -489,18 +486,16 @@ pub(crate) fn actor_from(
     grants: Vec<Grant>,
     session_hash: Option<String>,
 ) -> Actor {
-    Actor {
-        account_id: account.id,
-        username: account.username,
-        display_name: account.display_name,
-        person_id: account.person_id,
+    let mut actor = Actor::new(
+        account.id,
+        account.username,
+        account.display_name,
+        account.person_id,
         grants,
-        must_change_password: account.must_change_password,
-        password_expired: false,
-        totp_enrolment_required: false,
-        session_hash,
-        session_id: None,
-    }
+    );
+    actor.must_change_password = account.must_change_password;
+    actor.session_hash = session_hash;
+    actor
 }
 
 #[cfg(test)]
@@ -517,18 +512,7 @@ mod tests {
     }
 
     fn actor(grants: Vec<Grant>, person_id: Option<i64>) -> Actor {
-        Actor {
-            account_id: 1,
-            username: "u".into(),
-            display_name: "U".into(),
-            person_id,
-            grants,
-            must_change_password: false,
-            password_expired: false,
-            totp_enrolment_required: false,
-            session_hash: None,
-            session_id: None,
-        }
+        Actor::new(1, "u".into(), "U".into(), person_id, grants)
     }
 
     fn grant(role: Role, path: Option<&str>) -> Grant {

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::attachments::{check_upload, clean_file_name, sha256_hex};
-use crate::{Actor, App, AppError, AppResult, ClientInfo, Page, Paging};
+use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Page, Paging};
 
 /// A change request in a list.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -220,7 +220,9 @@ impl App {
             return Ok(row);
         }
         if row.state != ChangeState::Draft.as_str()
-            && persons::in_scope(conn, &actor.write_scope(), row.person_id).await?
+            && self
+                .may_person(conn, actor, Capability::WriteRecords, row.person_id)
+                .await?
         {
             return Ok(row);
         }
@@ -284,12 +286,8 @@ impl App {
         actor: &Actor,
         person_id: i64,
     ) -> AppResult<bool> {
-        let own = actor.person_id == Some(person_id)
-            && actor
-                .grants
-                .iter()
-                .any(|g| g.role == hoso_domain::access::Role::Individual);
-        Ok(own || persons::in_scope(conn, &actor.write_scope(), person_id).await?)
+        self.may_person(conn, actor, Capability::ProposeChanges, person_id)
+            .await
     }
 
     /// Checks proposed sections against the schema and the record: known sections the proposer
@@ -308,7 +306,7 @@ impl App {
             let section = schema
                 .section(&id)
                 .ok_or_else(|| AppError::BadRequest(format!("Hồ sơ không có mục '{id}'.")))?;
-            if id == "identity" {
+            if section.is_system_managed() {
                 return Err(AppError::BadRequest(
                     "Mục định danh hồ sơ do hệ thống quản lý, không đề nghị sửa được.".into(),
                 ));
@@ -374,7 +372,10 @@ impl App {
     ) -> AppResult<ChangeDetail> {
         let reason = Self::check_reason(&input.reason)?;
         let mut conn = self.store.reader().await?;
-        if !persons::in_scope(&mut conn, &actor.read_scope(), input.person_id).await? {
+        if !self
+            .may_person(&mut conn, actor, Capability::ReadRecords, input.person_id)
+            .await?
+        {
             return Err(AppError::record_not_found());
         }
         if !self.may_propose(&mut conn, actor, input.person_id).await? {
@@ -770,7 +771,9 @@ impl App {
             None => None,
         };
         let may_review = state == ChangeState::Submitted
-            && persons::in_scope(&mut conn, &actor.write_scope(), person.id).await?;
+            && self
+                .may_person(&mut conn, actor, Capability::WriteRecords, person.id)
+                .await?;
         drop(conn);
         let own = row.proposed_by == actor.account_id;
         let editable = matches!(state, ChangeState::Draft | ChangeState::Returned);
@@ -887,10 +890,15 @@ impl App {
         person_id: i64,
     ) -> AppResult<Vec<ChangeSummary>> {
         let mut conn = self.store.reader().await?;
-        if !persons::in_scope(&mut conn, &actor.read_scope(), person_id).await? {
+        if !self
+            .may_person(&mut conn, actor, Capability::ReadRecords, person_id)
+            .await?
+        {
             return Err(AppError::record_not_found());
         }
-        let hr = persons::in_scope(&mut conn, &actor.write_scope(), person_id).await?;
+        let hr = self
+            .may_person(&mut conn, actor, Capability::WriteRecords, person_id)
+            .await?;
         let filter = ChangeFilter {
             person_id: Some(person_id),
             proposed_by: (!hr).then_some(actor.account_id),
@@ -917,7 +925,10 @@ impl App {
     ) -> AppResult<ChangeDetail> {
         let mut conn = self.store.reader().await?;
         let row = self.visible_change(&mut conn, actor, id).await?;
-        if !persons::in_scope(&mut conn, &actor.write_scope(), row.person_id).await? {
+        if !self
+            .may_person(&mut conn, actor, Capability::WriteRecords, row.person_id)
+            .await?
+        {
             return Err(AppError::Forbidden);
         }
         refuse(&row.state, ChangeAction::Verify)?;
@@ -1058,7 +1069,10 @@ impl App {
             .to_string();
         let mut conn = self.store.reader().await?;
         let row = self.visible_change(&mut conn, actor, id).await?;
-        if !persons::in_scope(&mut conn, &actor.write_scope(), row.person_id).await? {
+        if !self
+            .may_person(&mut conn, actor, Capability::WriteRecords, row.person_id)
+            .await?
+        {
             return Err(AppError::Forbidden);
         }
         refuse(&row.state, ChangeAction::Return)?;

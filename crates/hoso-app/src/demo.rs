@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use hoso_demo::{DemoUnit, PersonGenerator, province_tree};
 use hoso_domain::access::Role;
-use hoso_domain::schema::RecordDoc;
+use hoso_domain::schema::{FieldRole, RecordDoc};
 use hoso_store::bulk::BulkPerson;
 use hoso_store::persons::VersionRow;
 use hoso_store::secrets::SecretRow;
@@ -279,17 +279,10 @@ fn prepare_person(
     admin: i64,
 ) -> BulkPerson {
     let mut doc: RecordDoc = p.doc;
-    let identity = doc
-        .entry("identity")
-        .or_insert_with(|| serde_json::Value::Object(Default::default()));
-    if let Some(identity) = identity.as_object_mut() {
-        identity.insert("employing_unit".into(), unit.id.into());
-        identity.insert(
-            "managing_agency".into(),
-            crate::records::managing_agency_of(unit).into(),
-        );
-        identity.insert("dossier_id".into(), p.national_id.clone().into());
-    }
+    let agency = crate::records::managing_agency_of(unit);
+    schema.set_role_value(&mut doc, FieldRole::EmployingUnit, unit.id.into());
+    schema.set_role_value(&mut doc, FieldRole::ManagingAgency, agency.into());
+    schema.set_role_value(&mut doc, FieldRole::DossierId, p.national_id.clone().into());
     let projection = projection_row(&schema.project(&doc));
     let canonical = canonical_json(&doc);
     let (public, secret) = crate::crypto::split_secrets(schema, &doc);

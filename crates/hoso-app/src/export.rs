@@ -15,7 +15,7 @@ use hoso_store::{StoreError, audit};
 use crate::alerts::{AlertQuery, AlertView};
 use crate::records::{PersonQuery, PersonSummary};
 use crate::security::{AuditEntryView, AuditQuery};
-use crate::{Actor, App, AppError, AppResult, ClientInfo};
+use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Target};
 
 /// Most rows a list of people exports.
 pub const EXPORT_CAP: usize = 50_000;
@@ -301,10 +301,10 @@ impl App {
                 let unit = org_store::get(&mut conn, id)
                     .await?
                     .ok_or_else(AppError::unit_not_found)?;
-                let visible = actor
-                    .unit_paths()
-                    .is_none_or(|paths| paths.iter().any(|p| is_within(&unit.path, p)));
-                if !visible {
+                if !actor
+                    .capabilities()
+                    .may(Capability::SeeUnits, Target::Unit(&unit.path))
+                {
                     return Err(AppError::unit_not_found());
                 }
                 org_store::children(&mut conn, id).await?
@@ -336,21 +336,17 @@ impl App {
         actor: &Actor,
         ids: Vec<i64>,
     ) -> AppResult<HashMap<i64, String>> {
-        let scope = actor.read_scope();
+        let caps = actor.capabilities();
         let mut out = HashMap::new();
         let mut conn = self.store.reader().await?;
         for id in ids {
             if out.contains_key(&id) {
                 continue;
             }
-            if let Some(unit) = org_store::get(&mut conn, id).await? {
-                // Only units inside the caller's subtrees, or an individual's own unit.
-                let visible = scope.everything
-                    || !scope.persons.is_empty()
-                    || scope.subtrees.iter().any(|p| is_within(&unit.path, p));
-                if visible {
-                    out.insert(id, unit.name);
-                }
+            if let Some(unit) = org_store::get(&mut conn, id).await?
+                && caps.may_name_unit(&unit.path)
+            {
+                out.insert(id, unit.name);
             }
         }
         Ok(out)

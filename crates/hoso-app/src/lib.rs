@@ -10,6 +10,7 @@ pub mod alerts;
 pub mod approvals;
 pub mod attachments;
 pub mod auth;
+pub mod authz;
 pub mod catalogs;
 pub mod changes;
 pub mod clock;
@@ -41,6 +42,7 @@ use hoso_store::Store;
 use serde::Serialize;
 
 pub use auth::{Actor, Grant};
+pub use authz::{Capabilities, Capability, Target};
 pub use clock::Clock;
 pub use config::{Config, ConfigError, Secret};
 pub use error::{AppError, AppResult};

@@ -9,7 +9,7 @@ use hoso_store::{StoreError, audit};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::{Actor, App, AppError, AppResult, ClientInfo};
+use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Target};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OrgUnitView {
@@ -130,10 +130,10 @@ impl App {
         let unit = store::get(&mut conn, id)
             .await?
             .ok_or_else(AppError::unit_not_found)?;
-        let visible = actor
-            .unit_paths()
-            .is_none_or(|paths| paths.iter().any(|p| is_within(&unit.path, p)));
-        if !visible {
+        if !actor
+            .capabilities()
+            .may(Capability::SeeUnits, Target::Unit(&unit.path))
+        {
             return Err(AppError::unit_not_found());
         }
         Ok(unit)

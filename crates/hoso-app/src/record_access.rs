@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::security::require_ref;
-use crate::{Actor, App, AppError, AppResult, ClientInfo};
+use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo};
 
 /// Longest a grant may run: a year; an inspection that runs longer is granted again.
 pub const MAX_DAYS: i64 = 366;
@@ -140,7 +140,10 @@ impl App {
         client: &ClientInfo,
     ) -> AppResult<String> {
         let mut conn = self.store.reader().await?;
-        if !persons::in_scope(&mut conn, &actor.read_scope(), person_id).await? {
+        if !self
+            .may_person(&mut conn, actor, Capability::ReadRecords, person_id)
+            .await?
+        {
             return Err(AppError::record_not_found());
         }
         let person = persons::get(&mut conn, person_id)

@@ -5,7 +5,7 @@
 use hoso_domain::access::AccessLevel;
 use hoso_domain::audit_action::AuditAction;
 use hoso_domain::org::PersonStatus;
-use hoso_domain::schema::{Projection, RecordDoc, RecordSchema};
+use hoso_domain::schema::{FieldRole, Projection, RecordDoc, RecordSchema};
 use hoso_store::persons::{self, PersonFilter, PersonRow, PersonSort, ProjectionRow, VersionRow};
 use hoso_store::{StoreError, audit, org as org_store};
 use serde::{Deserialize, Serialize};
@@ -13,7 +13,8 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::{Actor, App, AppError, AppResult, ClientInfo, Page, Paging};
+use crate::authz::Attempt;
+use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Page, Paging};
 
 /// A person in a list: projected columns only, nothing sensitive.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -252,36 +253,24 @@ impl App {
         // id (= số định danh, NĐ 27/2026).
         let unit_id = unit.id;
         let agency = managing_agency_of(unit);
-        let national_id = doc
-            .get("general")
-            .and_then(|g| g.get("citizen_id_number"))
-            .and_then(Value::as_str)
+        let national_id = schema
+            .role_text(&doc, FieldRole::NationalId)
             .map(str::to_string);
-        if let Some(Value::Object(identity)) = doc.get_mut("identity") {
-            identity.insert("employing_unit".into(), Value::from(unit_id));
-            identity
-                .entry("managing_agency")
-                .or_insert_with(|| Value::from(agency));
-            if let Some(id) = &national_id {
-                identity.insert("dossier_id".into(), Value::from(id.clone()));
-            }
-        } else if doc.contains_key("identity") {
-            // Wrong type: leave it for validation to report.
-        } else {
-            let mut identity = serde_json::Map::new();
-            identity.insert("employing_unit".into(), Value::from(unit_id));
-            identity.insert("managing_agency".into(), Value::from(agency));
-            if let Some(id) = &national_id {
-                identity.insert("dossier_id".into(), Value::from(id.clone()));
-            }
-            doc.insert("identity".into(), Value::Object(identity));
+        schema.set_role_value(&mut doc, FieldRole::EmployingUnit, Value::from(unit_id));
+        schema.default_role_value(&mut doc, FieldRole::ManagingAgency, Value::from(agency));
+        if let Some(id) = &national_id {
+            schema.set_role_value(&mut doc, FieldRole::DossierId, Value::from(id.clone()));
         }
         let catalogs = self.catalogs();
         schema
             .validate(&doc, &catalogs, self.today())
             .map_err(AppError::Invalid)?;
         let national_id = national_id.ok_or_else(|| {
-            AppError::BadRequest("Thiếu số định danh cá nhân (general.citizen_id_number).".into())
+            let path = schema
+                .role_field(FieldRole::NationalId)
+                .map(|(s, f)| format!(" ({}.{})", s.id, f.id))
+                .unwrap_or_default();
+            AppError::BadRequest(format!("Thiếu số định danh cá nhân{path}."))
         })?;
         let projection = projection_row(&schema.project(&doc));
         let (public, secret) = crate::crypto::split_secrets(schema, &doc);
@@ -294,34 +283,17 @@ impl App {
         })
     }
 
-    async fn unit_in_write_scope(
+    /// The unit a record is to be kept in: one the actor writes records in, not dissolved.
+    async fn unit_for_records(
         &self,
         actor: &Actor,
         unit_id: i64,
+        attempt: Attempt<'_>,
     ) -> AppResult<org_store::OrgUnitRow> {
         let mut conn = self.store.reader().await?;
-        let unit = org_store::get(&mut conn, unit_id)
-            .await?
-            .ok_or_else(AppError::unit_not_found)?;
-        let scope = actor.write_scope();
-        let allowed = scope.everything
-            || scope
-                .subtrees
-                .iter()
-                .any(|p| hoso_domain::org::is_within(&unit.path, p));
-        if !allowed {
-            // A unit the caller cannot see at all is "not found"; one it sees but may not write is forbidden.
-            let readable = actor.unit_paths().is_none_or(|paths| {
-                paths
-                    .iter()
-                    .any(|p| hoso_domain::org::is_within(&unit.path, p))
-            });
-            return Err(if readable {
-                AppError::Forbidden
-            } else {
-                AppError::unit_not_found()
-            });
-        }
+        let unit = self
+            .require_unit(&mut conn, actor, Capability::WriteRecords, unit_id, attempt)
+            .await?;
         if unit.dissolved_on.is_some() {
             return Err(AppError::BadRequest(format!(
                 "Đơn vị '{}' đã giải thể, không thể nhận hồ sơ.",
@@ -339,7 +311,13 @@ impl App {
         input: CreatePerson,
         client: &ClientInfo,
     ) -> AppResult<PersonView> {
-        let unit = self.unit_in_write_scope(actor, input.unit_id).await?;
+        let attempt = Attempt {
+            action: AuditAction::RecordCreate,
+            target_kind: "org_unit",
+            target_id: Some(input.unit_id.to_string()),
+            client,
+        };
+        let unit = self.unit_for_records(actor, input.unit_id, attempt).await?;
         let status = parse_status(input.status.as_deref())?;
         let schema = self.schemas.latest();
         let prepared = self.prepare(schema, input.record, &unit)?;
@@ -445,11 +423,24 @@ impl App {
         client: &ClientInfo,
     ) -> AppResult<PersonView> {
         let current = self.person_in_scope(actor, person_id).await?;
-        if !self.in_scope_for_write(actor, person_id).await? {
-            return Err(AppError::Forbidden);
-        }
+        let attempt = || Attempt {
+            action: AuditAction::RecordUpdate,
+            target_kind: "person",
+            target_id: Some(person_id.to_string()),
+            client,
+        };
+        let mut conn = self.store.reader().await?;
+        self.require_person(
+            &mut conn,
+            actor,
+            Capability::WriteRecords,
+            person_id,
+            attempt(),
+        )
+        .await?;
+        drop(conn);
         let unit = self
-            .unit_in_write_scope(actor, input.unit_id.unwrap_or(current.unit_id))
+            .unit_for_records(actor, input.unit_id.unwrap_or(current.unit_id), attempt())
             .await?;
         let status = match input.status.as_deref() {
             None => PersonStatus::parse(&current.status).unwrap_or(PersonStatus::Working),
@@ -521,18 +512,11 @@ impl App {
         self.get_person(actor, person_id, client).await
     }
 
-    async fn in_scope_for_write(&self, actor: &Actor, person_id: i64) -> AppResult<bool> {
-        let mut conn = self.store.reader().await?;
-        Ok(persons::in_scope(&mut conn, &actor.write_scope(), person_id).await?)
-    }
-
     /// The person row if the actor may read it; otherwise "not found" (never "forbidden", which
     /// would confirm that the record exists).
     async fn person_in_scope(&self, actor: &Actor, person_id: i64) -> AppResult<PersonRow> {
         let mut conn = self.store.reader().await?;
-        if !persons::in_scope(&mut conn, &actor.read_scope(), person_id).await? {
-            return Err(AppError::record_not_found());
-        }
+        self.visible_person(&mut conn, actor, person_id).await?;
         persons::get(&mut conn, person_id)
             .await?
             .ok_or_else(AppError::record_not_found)
@@ -762,14 +746,7 @@ impl App {
                 let unit = org_store::get(&mut conn, unit_id)
                     .await?
                     .ok_or_else(AppError::unit_not_found)?;
-                let visible = actor.read_scope().everything
-                    || actor.unit_paths().is_some_and(|paths| {
-                        paths
-                            .iter()
-                            .any(|p| hoso_domain::org::is_within(&unit.path, p))
-                    })
-                    || actor.read_scope().persons.len() == 1;
-                if !visible {
+                if !actor.capabilities().may_name_unit(&unit.path) {
                     return Err(AppError::unit_not_found());
                 }
                 Some(unit.path)

@@ -126,10 +126,12 @@ impl App {
                 let doc = self
                     .full_document_with_key(&mut tx, &version, Some(&new))
                     .await?;
-                let national_id = doc
-                    .get("general")
-                    .and_then(|g| g.get("citizen_id_number"))
-                    .and_then(|v| v.as_str())
+                let schema = self
+                    .schemas
+                    .get(&version.schema_version)
+                    .unwrap_or_else(|| self.schemas.latest());
+                let national_id = schema
+                    .role_text(&doc, hoso_domain::schema::FieldRole::NationalId)
                     .ok_or_else(|| {
                         AppError::Internal(format!("person {id} has no số định danh"))
                     })?;

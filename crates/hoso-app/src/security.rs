@@ -197,7 +197,7 @@ impl App {
         target_id: Option<String>,
         client: &ClientInfo,
     ) -> AppResult<()> {
-        if actor.admin_paths().is_empty() {
+        if !actor.is_administrator() {
             return Err(self
                 .refuse(
                     actor,
@@ -257,7 +257,7 @@ impl App {
         if actor.is_system_admin() && actor.administers(None) {
             return Ok(true);
         }
-        if actor.admin_paths().is_empty() || account.id == actor.account_id {
+        if !actor.is_administrator() || account.id == actor.account_id {
             return Ok(false);
         }
         let grants = store::grants_of(conn, account.id).await?;
@@ -668,7 +668,8 @@ impl App {
     }
 
     /// Ends a person's personal access (the person left the province, died…): revokes the
-    /// individual grants of its accounts and ends their sessions. For the movements use cases.
+    /// individual grants of its accounts and ends their sessions. For the movements use cases;
+    /// only an HR officer who writes the person's record may.
     pub async fn revoke_personal_access(
         &self,
         actor: &Actor,
@@ -676,6 +677,22 @@ impl App {
         reason: &str,
         client: &ClientInfo,
     ) -> AppResult<()> {
+        let attempt = crate::authz::Attempt {
+            action: AuditAction::AccountRevokePersonalAccess,
+            target_kind: "person",
+            target_id: Some(person_id.to_string()),
+            client,
+        };
+        let mut conn = self.store.reader().await?;
+        self.require_person(
+            &mut conn,
+            actor,
+            crate::Capability::WriteRecords,
+            person_id,
+            attempt,
+        )
+        .await?;
+        drop(conn);
         let mut tx = self.store.begin().await?;
         revoke_personal_access_in(&mut tx, actor, person_id, reason, client, self.now_ms()).await?;
         tx.commit().await.map_err(StoreError::from)?;
@@ -906,10 +923,7 @@ impl App {
         q: AuditQuery,
         client: &ClientInfo,
     ) -> AppResult<Page<AuditEntryView>> {
-        let admin_paths = actor.admin_paths();
-        let person_subtrees = if admin_paths.iter().any(Option::is_none) {
-            None
-        } else if admin_paths.is_empty() {
+        let person_subtrees = if !actor.is_administrator() {
             return Err(self
                 .refuse(
                     actor,
@@ -921,7 +935,7 @@ impl App {
                 )
                 .await);
         } else {
-            Some(admin_paths.into_iter().flatten().collect())
+            actor.administered_subtrees()
         };
         let paging = Paging::new(q.page, q.per_page)?;
         let filter = audit::Filter {

@@ -101,9 +101,80 @@ impl Role {
     }
 }
 
+/// Where an actor may do one kind of thing: the whole province, org subtrees (by materialised
+/// path), and single persons (an individual's own record). The store renders it to SQL; these
+/// predicates answer the same question for one unit or person in memory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// The whole province.
+    pub everything: bool,
+    /// Subtrees (materialised paths).
+    pub subtrees: Vec<String>,
+    /// Single persons (an individual's own record).
+    pub persons: Vec<i64>,
+}
+
+impl Scope {
+    pub fn everything() -> Scope {
+        Scope {
+            everything: true,
+            ..Scope::default()
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !self.everything && self.subtrees.is_empty() && self.persons.is_empty()
+    }
+
+    /// Whether the unit at `unit_path` is inside (single persons do not make a unit count).
+    pub fn contains_unit(&self, unit_path: &str) -> bool {
+        self.everything
+            || self
+                .subtrees
+                .iter()
+                .any(|top| crate::org::is_within(unit_path, top))
+    }
+
+    /// Whether the person `person_id`, whose record is kept in the unit at `unit_path`, is
+    /// inside.
+    pub fn contains_person(&self, person_id: i64, unit_path: &str) -> bool {
+        self.persons.contains(&person_id) || self.contains_unit(unit_path)
+    }
+
+    /// Everything in either scope.
+    pub fn union(mut self, other: Scope) -> Scope {
+        self.everything |= other.everything;
+        self.subtrees.extend(other.subtrees);
+        self.persons.extend(other.persons);
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scopes_contain_subtrees_and_single_persons() {
+        let scope = Scope {
+            everything: false,
+            subtrees: vec!["/1/4/".into()],
+            persons: vec![9],
+        };
+        assert!(scope.contains_unit("/1/4/"));
+        assert!(scope.contains_unit("/1/4/7/"));
+        assert!(!scope.contains_unit("/1/"));
+        assert!(!scope.contains_unit("/1/5/"));
+        assert!(scope.contains_person(9, "/1/5/"));
+        assert!(scope.contains_person(10, "/1/4/7/"));
+        assert!(!scope.contains_person(10, "/1/5/"));
+        assert!(Scope::everything().contains_person(10, "/2/"));
+        assert!(Scope::default().is_empty());
+        assert!(!Scope::default().contains_unit("/1/"));
+        let both = Scope::default().union(scope.clone());
+        assert_eq!(both, scope);
+        assert!(Scope::default().union(Scope::everything()).everything);
+    }
 
     #[test]
     fn levels_are_ordered_by_sensitivity() {

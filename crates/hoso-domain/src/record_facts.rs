@@ -12,14 +12,128 @@ use crate::late::{RecordTimeline, StatusEvent};
 use crate::national_id::Gender;
 use crate::org;
 use crate::salary::{SalaryTable, SalaryTables, salary_group_of};
-use crate::schema::{RecordDoc, RecordSchema, Requirement};
+use crate::schema::{FieldKind, RecordDoc, RecordSchema, Requirement};
 
-fn get<'a>(doc: &'a RecordDoc, section: &str, field: &str) -> Option<&'a Value> {
-    doc.get(section)?.get(field).filter(|v| !v.is_null())
+/// A field the facts read. They are all declared here, once ([`READS`]), and a test holds
+/// every schema version to them: a renamed or retyped field fails the tests instead of quietly
+/// yielding no facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldRead {
+    pub section: &'static str,
+    pub field: &'static str,
+    pub kind: FieldKind,
+    /// The field is in a repeating section (read row by row).
+    pub per_row: bool,
+    /// The choice or catalog codes the facts compare the value with.
+    pub codes: &'static [&'static str],
 }
 
-fn text<'a>(doc: &'a RecordDoc, section: &str, field: &str) -> Option<&'a str> {
-    get(doc, section, field)?
+const fn read(section: &'static str, field: &'static str, kind: FieldKind) -> FieldRead {
+    FieldRead {
+        section,
+        field,
+        kind,
+        per_row: false,
+        codes: &[],
+    }
+}
+
+const fn read_row(section: &'static str, field: &'static str, kind: FieldKind) -> FieldRead {
+    FieldRead {
+        per_row: true,
+        ..read(section, field, kind)
+    }
+}
+
+const fn with_codes(at: FieldRead, codes: &'static [&'static str]) -> FieldRead {
+    FieldRead { codes, ..at }
+}
+
+const CATEGORY: FieldRead = with_codes(
+    read("identity", "personnel_category", FieldKind::Choice),
+    &[
+        "cadre",
+        "civil_servant",
+        "public_employee",
+        "contract_worker",
+    ],
+);
+const SEX: FieldRead = read("general", "gender", FieldKind::Gender);
+const BIRTH_DATE: FieldRead = read("general", "date_of_birth", FieldKind::Date);
+const FIRST_RECRUITED: FieldRead = read("recruitment", "first_recruitment_date", FieldKind::Date);
+const JOINED: FieldRead = read("recruitment", "current_agency_join_date", FieldKind::Date);
+const POSITION: FieldRead = read("position", "current_position", FieldKind::Text);
+const APPOINTED: FieldRead = read("position", "position_appointment_date", FieldKind::Date);
+const RANK: FieldRead = read("salary", "rank_or_title_code", FieldKind::Catalog);
+const STEP: FieldRead = read("salary", "salary_step", FieldKind::Integer);
+const STEP_SINCE: FieldRead = read("salary", "salary_effective_date", FieldKind::Date);
+const PAY_PERCENT: FieldRead = read("salary", "salary_percent", FieldKind::Percent);
+const CONTRACT_END: FieldRead = read("contract", "contract_end_date", FieldKind::Date);
+const EVENT_TYPE: FieldRead = with_codes(
+    read_row("personnel_events", "event_type", FieldKind::Choice),
+    &["tuyen_dung", "nghi_huu", "thoi_viec"],
+);
+const EVENT_DECIDED: FieldRead = read_row("personnel_events", "decision_date", FieldKind::Date);
+const EVENT_EFFECTIVE: FieldRead = read_row("personnel_events", "effective_date", FieldKind::Date);
+const DISCIPLINE_FORM: FieldRead = with_codes(
+    read_row(
+        "disciplinary_records",
+        "discipline_form",
+        FieldKind::Catalog,
+    ),
+    &[
+        "khien_trach",
+        "canh_cao",
+        "giang_chuc",
+        "ha_bac_luong",
+        "cach_chuc",
+        "bai_nhiem",
+        "buoc_thoi_viec",
+    ],
+);
+const DISCIPLINE_DECIDED: FieldRead =
+    read_row("disciplinary_records", "decision_date", FieldKind::Date);
+const DISCIPLINE_FROM: FieldRead = read_row("disciplinary_records", "from", FieldKind::MonthYear);
+const RATING_YEAR: FieldRead = read_row("annual_achievements", "year", FieldKind::Year);
+const RATING: FieldRead = with_codes(
+    read_row(
+        "annual_achievements",
+        "performance_rating",
+        FieldKind::Catalog,
+    ),
+    &["htxsnv", "httnv", "htnv", "khtnv"],
+);
+
+/// Every field the facts read.
+pub const READS: &[FieldRead] = &[
+    CATEGORY,
+    SEX,
+    BIRTH_DATE,
+    FIRST_RECRUITED,
+    JOINED,
+    POSITION,
+    APPOINTED,
+    RANK,
+    STEP,
+    STEP_SINCE,
+    PAY_PERCENT,
+    CONTRACT_END,
+    EVENT_TYPE,
+    EVENT_DECIDED,
+    EVENT_EFFECTIVE,
+    DISCIPLINE_FORM,
+    DISCIPLINE_DECIDED,
+    DISCIPLINE_FROM,
+    RATING_YEAR,
+    RATING,
+];
+
+fn get(doc: &RecordDoc, at: FieldRead) -> Option<&Value> {
+    doc.get(at.section)?.get(at.field).filter(|v| !v.is_null())
+}
+
+fn text(doc: &RecordDoc, at: FieldRead) -> Option<&str> {
+    get(doc, at)?
         .as_str()
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -40,19 +154,25 @@ fn parse_month(s: &str) -> Option<Date> {
     .ok()
 }
 
-fn date(doc: &RecordDoc, section: &str, field: &str) -> Option<Date> {
-    text(doc, section, field).and_then(parse_date)
+fn date(doc: &RecordDoc, at: FieldRead) -> Option<Date> {
+    text(doc, at).and_then(parse_date)
 }
 
-fn rows<'a>(
-    doc: &'a RecordDoc,
-    section: &str,
-) -> impl Iterator<Item = &'a serde_json::Map<String, Value>> {
-    doc.get(section)
+/// The rows of the repeating section `at` belongs to.
+fn rows(doc: &RecordDoc, at: FieldRead) -> impl Iterator<Item = &serde_json::Map<String, Value>> {
+    doc.get(at.section)
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
         .filter_map(Value::as_object)
+}
+
+fn cell(row: &serde_json::Map<String, Value>, at: FieldRead) -> Option<&str> {
+    row.get(at.field).and_then(Value::as_str)
+}
+
+fn cell_date(row: &serde_json::Map<String, Value>, at: FieldRead) -> Option<Date> {
+    cell(row, at).and_then(parse_date)
 }
 
 /// The career rule's salary group of a NĐ 204/2004 group name ("A1", "A2.1", "C3"…).
@@ -137,7 +257,7 @@ pub fn probation_track(category: PersonCategory, rank_code: &str) -> Option<Prob
 /// effective date of the latest recruitment event (tuyển dụng), or else on the first
 /// recruitment date (ngày được tuyển dụng lần đầu).
 pub fn probation(doc: &RecordDoc, category: PersonCategory) -> Option<(ProbationTrack, Date)> {
-    let percent = get(doc, "salary", "salary_percent")?;
+    let percent = get(doc, PAY_PERCENT)?;
     let percent = percent.as_u64().or_else(|| {
         percent
             .as_f64()
@@ -147,30 +267,27 @@ pub fn probation(doc: &RecordDoc, category: PersonCategory) -> Option<(Probation
     if percent != PROBATION_PAY_PERCENT {
         return None;
     }
-    let track = probation_track(category, text(doc, "salary", "rank_or_title_code")?)?;
-    let recruited = rows(doc, "personnel_events")
-        .filter(|r| r.get("event_type").and_then(Value::as_str) == Some("tuyen_dung"))
-        .filter_map(|r| r.get("effective_date")?.as_str().and_then(parse_date))
+    let track = probation_track(category, text(doc, RANK)?)?;
+    let recruited = rows(doc, EVENT_TYPE)
+        .filter(|r| cell(r, EVENT_TYPE) == Some("tuyen_dung"))
+        .filter_map(|r| cell_date(r, EVENT_EFFECTIVE))
         .max();
-    let start = recruited.or_else(|| date(doc, "recruitment", "first_recruitment_date"))?;
+    let start = recruited.or_else(|| date(doc, FIRST_RECRUITED))?;
     Some((track, start))
 }
 
 /// Retirements and resignations the record shows (personnel events).
 pub fn status_events(doc: &RecordDoc) -> Vec<StatusEvent> {
-    rows(doc, "personnel_events")
+    rows(doc, EVENT_TYPE)
         .filter_map(|r| {
-            let kind = r.get("event_type")?.as_str()?;
+            let kind = cell(r, EVENT_TYPE)?;
             if kind != "nghi_huu" && kind != "thoi_viec" {
                 return None;
             }
             Some(StatusEvent {
                 event_type: kind.to_string(),
-                decision_date: r
-                    .get("decision_date")
-                    .and_then(Value::as_str)
-                    .and_then(parse_date),
-                effective_date: r.get("effective_date")?.as_str().and_then(parse_date)?,
+                decision_date: cell_date(r, EVENT_DECIDED),
+                effective_date: cell_date(r, EVENT_EFFECTIVE)?,
             })
         })
         .collect()
@@ -186,7 +303,7 @@ pub fn timeline(
 ) -> RecordTimeline {
     RecordTimeline {
         record_created,
-        joined: date(doc, "recruitment", "current_agency_join_date"),
+        joined: date(doc, JOINED),
         account_created,
         required_fields_missing: required_fields_missing(schema, doc),
         status_events: status_events(doc),
@@ -209,11 +326,17 @@ pub fn required_fields_missing(schema: &RecordSchema, doc: &RecordDoc) -> u32 {
     schema
         .fields()
         .filter(|(s, f)| !s.repeating && f.required == Requirement::Yes)
-        .filter(|(s, f)| match get(doc, &s.id, &f.id) {
-            None => true,
-            Some(Value::String(t)) => t.trim().is_empty(),
-            Some(Value::Array(a)) => a.is_empty(),
-            Some(_) => false,
+        .filter(|(s, f)| {
+            match doc
+                .get(&s.id)
+                .and_then(|v| v.get(&f.id))
+                .filter(|v| !v.is_null())
+            {
+                None => true,
+                Some(Value::String(t)) => t.trim().is_empty(),
+                Some(Value::Array(a)) => a.is_empty(),
+                Some(_) => false,
+            }
         })
         .count() as u32
 }
@@ -225,50 +348,46 @@ pub fn facts(
     status: org::PersonStatus,
     last_update: Option<Date>,
 ) -> PersonFacts {
-    let category = match text(doc, "identity", "personnel_category") {
+    let category = match text(doc, CATEGORY) {
         Some("cadre") => PersonCategory::Cadre,
         Some("public_employee") => PersonCategory::PublicEmployee,
         Some("contract_worker") => PersonCategory::ContractWorker,
         _ => PersonCategory::CivilServant,
     };
     let salary = (|| {
-        let code = text(doc, "salary", "rank_or_title_code")?;
+        let code = text(doc, RANK)?;
         let group = salary_group_of(code)?;
         let max_step = SalaryTables::embedded().max_step(group.table, &group.group)?;
-        let step = get(doc, "salary", "salary_step")?.as_u64()?;
+        let step = get(doc, STEP)?.as_u64()?;
         Some(SalaryPosition {
             group: career_group(group.table, &group.group)?,
             step: u8::try_from(step).ok()?,
             max_step: u8::try_from(max_step).ok()?,
-            since: date(doc, "salary", "salary_effective_date")?,
+            since: date(doc, STEP_SINCE)?,
         })
     })();
-    let disciplines = rows(doc, "disciplinary_records")
+    let disciplines = rows(doc, DISCIPLINE_FORM)
         .filter_map(|r| {
-            let form = discipline_form(r.get("discipline_form")?.as_str()?)?;
-            let decided = r
-                .get("decision_date")
-                .and_then(Value::as_str)
-                .and_then(parse_date)
-                .or_else(|| r.get("from").and_then(Value::as_str).and_then(parse_month))?;
+            let form = discipline_form(cell(r, DISCIPLINE_FORM)?)?;
+            let decided = cell_date(r, DISCIPLINE_DECIDED)
+                .or_else(|| cell(r, DISCIPLINE_FROM).and_then(parse_month))?;
             Some(Discipline {
                 form,
                 decision_date: decided,
             })
         })
         .collect();
-    let mut ratings: Vec<(i32, Rating)> = rows(doc, "annual_achievements")
+    let mut ratings: Vec<(i32, Rating)> = rows(doc, RATING)
         .filter_map(|r| {
-            let year = i32::try_from(r.get("year")?.as_i64()?).ok()?;
-            Some((year, rating(r.get("performance_rating")?.as_str()?)?))
+            let year = i32::try_from(r.get(RATING_YEAR.field)?.as_i64()?).ok()?;
+            Some((year, rating(cell(r, RATING)?)?))
         })
         .collect();
     ratings.sort_by_key(|(y, _)| *y);
-    let appointment_date = text(doc, "position", "current_position")
-        .and_then(|_| date(doc, "position", "position_appointment_date"));
+    let appointment_date = text(doc, POSITION).and_then(|_| date(doc, APPOINTED));
     PersonFacts {
-        sex: text(doc, "general", "gender").and_then(Gender::parse),
-        birth_date: date(doc, "general", "date_of_birth"),
+        sex: text(doc, SEX).and_then(Gender::parse),
+        birth_date: date(doc, BIRTH_DATE),
         category,
         salary,
         disciplines,
@@ -276,7 +395,7 @@ pub fn facts(
         probation: probation(doc, category),
         probation_excluded_days: 0,
         appointment_date,
-        contract_end: date(doc, "contract", "contract_end_date"),
+        contract_end: date(doc, CONTRACT_END),
         status: person_status(status),
         required_fields_missing: required_fields_missing(schema, doc),
         last_update,
@@ -317,6 +436,34 @@ mod tests {
             let s = f.salary.expect("Chuyên viên has a salary position");
             assert_eq!(s.group, SalaryGroup::A1);
             assert_eq!(s.max_step, 9);
+        }
+    }
+
+    #[test]
+    fn every_schema_version_has_the_fields_the_facts_read() {
+        let catalogs = crate::catalog::Catalogs::embedded_static();
+        for schema in SchemaSet::embedded().versions() {
+            for at in READS {
+                let path = format!("{}: {}.{}", schema.version, at.section, at.field);
+                let (Some(section), Some(field)) = (
+                    schema.section(at.section),
+                    schema.field(at.section, at.field),
+                ) else {
+                    panic!("{path}: no such field");
+                };
+                assert_eq!(field.kind, at.kind, "{path}");
+                assert_eq!(section.repeating, at.per_row, "{path}");
+                for code in at.codes {
+                    let known = match field.kind {
+                        FieldKind::Choice => field.choice_label(code).is_some(),
+                        _ => field
+                            .catalog
+                            .as_ref()
+                            .is_some_and(|c| c.accepts(catalogs, code)),
+                    };
+                    assert!(known, "{path}: no code {code}");
+                }
+            }
         }
     }
 

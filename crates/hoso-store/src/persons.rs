@@ -273,30 +273,7 @@ impl PersonSort {
     }
 }
 
-/// Where the caller may look: the union of what each field allows. Built by the app from the
-/// acting account, never from the request.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Scope {
-    /// The whole province.
-    pub everything: bool,
-    /// Subtrees (materialised paths).
-    pub subtrees: Vec<String>,
-    /// Single persons (an individual's own record).
-    pub persons: Vec<i64>,
-}
-
-impl Scope {
-    pub fn everything() -> Scope {
-        Scope {
-            everything: true,
-            ..Scope::default()
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        !self.everything && self.subtrees.is_empty() && self.persons.is_empty()
-    }
-}
+pub use hoso_domain::access::Scope;
 
 #[derive(Debug, Clone, Default)]
 pub struct PersonFilter {
@@ -482,6 +459,17 @@ pub async fn list(
 }
 
 /// Is this person inside the scope? (Used before any read or write of one record.)
+/// The path of the unit that keeps a person's record (for authorization), if the person exists.
+pub async fn unit_path_of(conn: &mut AnyConnection, person_id: i64) -> StoreResult<Option<String>> {
+    let row = sqlx::query(
+        "SELECT u.path FROM persons p JOIN org_units u ON u.id = p.unit_id WHERE p.id = $1",
+    )
+    .bind(person_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| r.get("path")))
+}
+
 pub async fn in_scope(
     conn: &mut AnyConnection,
     scope: &Scope,

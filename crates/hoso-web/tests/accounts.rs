@@ -578,6 +578,24 @@ async fn personal_access_can_be_revoked_for_movements() {
             .authenticate(admin.token.as_deref().unwrap())
             .await
             .unwrap();
+        // The person cannot end its own access, and a refusal is audited.
+        let own = app
+            .authenticate(me.token.as_deref().unwrap())
+            .await
+            .unwrap();
+        let refused = app
+            .revoke_personal_access(&own, person, "x", &hoso_app::ClientInfo::default())
+            .await;
+        assert!(
+            matches!(refused, Err(hoso_app::AppError::Forbidden)),
+            "{}: {refused:?}",
+            db.label
+        );
+        assert_eq!(
+            audit_count(&admin, "account.revoke_personal_access.refused").await,
+            1
+        );
+        assert_eq!(me.get("/api/v1/me").await.status, StatusCode::OK);
         app.revoke_personal_access(
             &actor,
             person,

@@ -14,6 +14,7 @@
 
 pub mod fixtures;
 mod project;
+mod role;
 mod validate;
 
 #[cfg(test)]
@@ -30,6 +31,7 @@ use crate::access::AccessLevel;
 use crate::catalog::{CATALOGS, Catalogs};
 
 pub use project::Projection;
+pub use role::FieldRole;
 pub use validate::{FieldError, ValidationErrors};
 
 /// A record document: section id → section value (object, or array of objects for repeating
@@ -266,6 +268,10 @@ pub struct Field {
     pub catalog: Option<CatalogRef>,
     /// Column of the projection table filled from this field.
     pub projection: Option<ProjectionColumn>,
+    /// What code knows this field by ([`FieldRole`]).
+    pub role: Option<FieldRole>,
+    /// Filled by the system (never on a form nor in a change request).
+    pub system: bool,
     pub help: Option<String>,
     /// Maximum length in characters (text); see [`Field::max_chars`] for the default.
     pub max_len: Option<usize>,
@@ -310,6 +316,12 @@ pub struct Section {
 impl Section {
     pub fn field(&self, id: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.id == id)
+    }
+
+    /// Holds a field the system fills in: the section is kept by the system and HR, never
+    /// proposed in a change request.
+    pub fn is_system_managed(&self) -> bool {
+        self.fields.iter().any(|f| f.system)
     }
 
     /// The lowest access level of its fields: below it, the section is not shown at all.
@@ -497,6 +509,7 @@ impl RecordSchema {
             return Err(self.invalid("thiếu version hoặc title"));
         }
         let mut projections = Vec::new();
+        let mut roles = Vec::new();
         for (i, section) in self.sections.iter().enumerate() {
             if !is_ident(&section.id) {
                 return Err(self.invalid(format!("mã mục \"{}\" không hợp lệ", section.id)));
@@ -561,7 +574,36 @@ impl RecordSchema {
                     }
                     projections.push(col);
                 }
+                if let Some(role) = field.role {
+                    if section.repeating || !role.accepts_kind(field.kind) {
+                        return Err(self.invalid(format!(
+                            "{at}: role {} không hợp với trường này",
+                            role.as_str()
+                        )));
+                    }
+                    if roles.contains(&role) {
+                        return Err(
+                            self.invalid(format!("{at}: role {} khai hai lần", role.as_str()))
+                        );
+                    }
+                    if role.is_system() && !field.system {
+                        return Err(self.invalid(format!(
+                            "{at}: role {} do hệ thống điền, trường phải khai system = true",
+                            role.as_str()
+                        )));
+                    }
+                    roles.push(role);
+                }
             }
+        }
+        if let Some(missing) = FieldRole::ALL
+            .into_iter()
+            .find(|r| r.is_required() && !roles.contains(r))
+        {
+            return Err(self.invalid(format!(
+                "thiếu trường mang role {} (ứng dụng cần nó)",
+                missing.as_str()
+            )));
         }
         for rule in &self.rules {
             self.check_rule(rule)?;
@@ -928,6 +970,10 @@ mod raw {
         #[serde(default)]
         projection: Option<ProjectionColumn>,
         #[serde(default)]
+        role: Option<FieldRole>,
+        #[serde(default)]
+        system: bool,
+        #[serde(default)]
         help: Option<String>,
         #[serde(default)]
         max_len: Option<usize>,
@@ -1029,6 +1075,8 @@ mod raw {
                         encrypted: f.encrypted.unwrap_or(s.encrypted),
                         catalog,
                         projection: f.projection,
+                        role: f.role,
+                        system: f.system,
                         help: f.help,
                         max_len: f.max_len,
                         min: f.min,

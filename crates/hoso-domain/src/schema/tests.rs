@@ -1576,6 +1576,21 @@ effective_from = 2020-01-01
 title = "Một"
 
 [[sections]]
+id = "core"
+label = "Lõi"
+access = "public"
+fields = [
+  { id = "dossier", role = "dossier_id", system = true, label = "Mã hồ sơ", type = "national_id" },
+  { id = "agency", role = "managing_agency", system = true, label = "Cơ quan quản lý", type = "org_unit" },
+  { id = "unit", role = "employing_unit", system = true, label = "Đơn vị sử dụng", type = "org_unit" },
+  { id = "category", role = "personnel_category", label = "Đối tượng", type = "choice", choices = [ { code = "civil_servant", label = "Công chức" } ] },
+  { id = "display", role = "display_name", label = "Tên gọi", type = "text" },
+  { id = "sex", role = "sex", label = "Giới tính", type = "gender" },
+  { id = "born", role = "birth_date", label = "Ngày sinh", type = "date" },
+  { id = "cccd", role = "national_id", label = "Số định danh", type = "national_id" },
+]
+
+[[sections]]
 id = "general"
 label = "Chung"
 access = "internal"
@@ -1607,6 +1622,21 @@ version = "v2"
 effective_from = 2026-07-01
 title = "Hai"
 predecessor = "v1"
+
+[[sections]]
+id = "core"
+label = "Lõi"
+access = "public"
+fields = [
+  { id = "dossier", role = "dossier_id", system = true, label = "Mã hồ sơ", type = "national_id" },
+  { id = "agency", role = "managing_agency", system = true, label = "Cơ quan quản lý", type = "org_unit" },
+  { id = "unit", role = "employing_unit", system = true, label = "Đơn vị sử dụng", type = "org_unit" },
+  { id = "category", role = "personnel_category", label = "Đối tượng", type = "choice", choices = [ { code = "civil_servant", label = "Công chức" } ] },
+  { id = "display", role = "display_name", label = "Tên gọi", type = "text" },
+  { id = "sex", role = "sex", label = "Giới tính", type = "gender" },
+  { id = "born", role = "birth_date", label = "Ngày sinh", type = "date" },
+  { id = "cccd", role = "national_id", label = "Số định danh", type = "national_id" },
+]
 
 [[sections]]
 id = "general"
@@ -1818,6 +1848,40 @@ fn invalid_schema_files_are_rejected() {
         ),
         "projection",
     );
+    // Roles: the kind must fit, once each, on single sections, system roles on system fields,
+    // and every role the application needs present.
+    expect_invalid(
+        V1.replace(
+            "{ id = \"display\", role = \"display_name\",",
+            "{ id = \"display\",",
+        ),
+        "role display_name",
+    );
+    expect_invalid(
+        V1.replace(
+            "{ id = \"unit\", label = \"Đơn vị\",",
+            "{ id = \"unit\", role = \"current_position\", label = \"Đơn vị\",",
+        ),
+        "role current_position",
+    );
+    expect_invalid(
+        V1.replace(
+            "{ id = \"fax\",",
+            "{ id = \"fax\", role = \"display_name\",",
+        ),
+        "khai hai lần",
+    );
+    expect_invalid(
+        V1.replace("role = \"sex\"", "role = \"birth_date\""),
+        "role birth_date không hợp",
+    );
+    expect_invalid(
+        V1.replace(
+            "role = \"employing_unit\", system = true",
+            "role = \"employing_unit\"",
+        ),
+        "system = true",
+    );
     // Predecessor chain and changes.
     let wrong_pred = V2.replace("predecessor = \"v1\"", "predecessor = \"v0\"");
     assert!(matches!(
@@ -1832,4 +1896,46 @@ fn invalid_schema_files_are_rejected() {
     let bad_target = V2.replace("to_field = \"phone\"", "to_field = \"mobile_phone\"");
     assert!(SchemaSet::from_sources(&[V1, &bad_target]).is_err());
     assert!(SchemaSet::from_sources(&[]).is_err());
+}
+
+#[test]
+fn code_finds_fields_by_role() {
+    let schema = schema();
+    let doc = sample_record();
+    let (section, field) = schema.role_field(FieldRole::NationalId).unwrap();
+    assert_eq!(
+        (section.id.as_str(), field.id.as_str()),
+        ("general", "citizen_id_number")
+    );
+    assert_eq!(
+        schema.role_text(&doc, FieldRole::NationalId),
+        doc["general"]["citizen_id_number"].as_str()
+    );
+    assert_eq!(
+        schema.role_text(&doc, FieldRole::DisplayName),
+        doc["general"]["birth_full_name"].as_str()
+    );
+    for role in FieldRole::ALL {
+        let (section, field) = schema
+            .role_field(role)
+            .unwrap_or_else(|| panic!("tt06-2023 declares {}", role.as_str()));
+        assert!(!section.repeating);
+        assert_eq!(field.system, role.is_system(), "{}", role.as_str());
+    }
+
+    // Setting creates the section, keeps other fields, and a default never overwrites.
+    let mut doc = RecordDoc::new();
+    assert!(schema.set_role_value(&mut doc, FieldRole::EmployingUnit, json!(7)));
+    assert!(schema.default_role_value(&mut doc, FieldRole::ManagingAgency, json!(3)));
+    assert!(schema.default_role_value(&mut doc, FieldRole::ManagingAgency, json!(4)));
+    assert!(schema.set_role_value(&mut doc, FieldRole::EmployingUnit, json!(8)));
+    assert_eq!(
+        Value::Object(doc.clone()),
+        json!({"identity": {"employing_unit": 8, "managing_agency": 3}})
+    );
+    // A section of the wrong shape is left for validation to report.
+    doc.insert("general".into(), json!("x"));
+    assert!(!schema.set_role_value(&mut doc, FieldRole::DisplayName, json!("An")));
+    assert_eq!(doc["general"], json!("x"));
+    assert_eq!(schema.role_value(&doc, FieldRole::DisplayName), None);
 }

@@ -249,7 +249,7 @@ async fn new_page(
 }
 
 pub async fn new_form(State(app): State<App>, page: PageActor) -> PageResult {
-    if page.actor.admin_paths().is_empty() {
+    if !page.actor.is_administrator() {
         return Err(AppError::Forbidden.into());
     }
     let f = NewForm {

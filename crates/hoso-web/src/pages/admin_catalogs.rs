@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use hoso_app::catalogs::{CatalogItemInput, CatalogSummary};
-use hoso_app::{App, AppError};
+use hoso_app::{App, AppError, Capability};
 use hoso_domain::search_key::fold;
 use serde::Deserialize;
 
@@ -19,7 +19,11 @@ const PER_PAGE: usize = 100;
 const BASE: &str = "/quan-tri/danh-muc";
 
 fn system_admin_only(page: &PageActor) -> Result<(), PageError> {
-    if page.actor.is_system_admin() {
+    if page
+        .actor
+        .capabilities()
+        .may_somewhere(Capability::ManageProvince)
+    {
         Ok(())
     } else {
         Err(AppError::Forbidden.into())

@@ -6,8 +6,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use hoso_app::alerts::{AlertQuery, AlertView, kind_label};
 use hoso_app::export::ALERT_EXPORT_CAP;
-use hoso_app::{App, AppError};
-use hoso_domain::access::Role;
+use hoso_app::{App, AppError, Capability};
 use hoso_export::{Cell, Column, Table};
 use serde::Deserialize;
 
@@ -140,9 +139,8 @@ struct AlertsPage {
 
 fn may_preview(page: &PageActor) -> bool {
     page.actor
-        .grants
-        .iter()
-        .any(|g| matches!(g.role, Role::SystemAdmin | Role::UnitAdmin))
+        .capabilities()
+        .may_somewhere(Capability::SeeAdministration)
 }
 
 pub async fn list(State(app): State<App>, page: PageActor, Query(p): Query<Params>) -> PageResult {

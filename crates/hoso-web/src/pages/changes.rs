@@ -284,7 +284,7 @@ async fn change_page(
         sections: schema
             .sections
             .iter()
-            .filter(|s| s.id != "identity")
+            .filter(|s| !s.is_system_managed())
             .map(|s| (s.id.clone(), s.label.clone()))
             .collect(),
         may_edit: d.may_edit,

@@ -31,8 +31,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use hoso_app::{Actor, App, AppError};
-use hoso_domain::access::Role;
+use hoso_app::{Actor, App, AppError, Capability};
 use sha2::{Digest, Sha256};
 
 use crate::extract::session_token;
@@ -199,7 +198,7 @@ pub struct PageActor {
 
 impl PageActor {
     pub fn layout(&self, title: impl Into<String>, nav: &'static str) -> Layout {
-        let staff = self.actor.grants.iter().any(|g| g.role != Role::Individual);
+        let caps = self.actor.capabilities();
         let mut roles: Vec<&'static str> = self
             .actor
             .grants
@@ -213,21 +212,13 @@ impl PageActor {
             role_label: roles.join(", "),
             csrf: self.csrf.clone(),
             nav,
-            staff,
+            staff: caps.staff,
             own_record: self.actor.person_id,
             signed_in: true,
-            admin: self
-                .actor
-                .grants
-                .iter()
-                .any(|g| matches!(g.role, Role::SystemAdmin | Role::UnitAdmin)),
-            system_admin: self.actor.is_system_admin(),
-            verifier: !self.actor.write_scope().is_empty(),
-            approver: self
-                .actor
-                .grants
-                .iter()
-                .any(|g| !g.read_only && matches!(g.role, Role::SystemAdmin | Role::Approver)),
+            admin: caps.may_somewhere(Capability::SeeAdministration),
+            system_admin: caps.may_somewhere(Capability::ManageProvince),
+            verifier: caps.may_somewhere(Capability::WriteRecords),
+            approver: caps.may_somewhere(Capability::ApproveChanges),
         }
     }
 

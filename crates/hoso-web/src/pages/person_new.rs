@@ -18,7 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hoso_app::idempotency::Once;
 use hoso_app::records::CreatePerson;
-use hoso_app::{App, AppError};
+use hoso_app::{App, AppError, Capability};
 use hoso_domain::schema::{RecordDoc, Requirement, Section};
 use rand::RngCore;
 use serde_json::Value;
@@ -29,9 +29,6 @@ use super::{Layout, PageActor, PageError, PageResult, render, render_status};
 use crate::extract::Client;
 
 pub const PATH: &str = "/ho-so/moi";
-
-/// Fields the system fills in itself on creation.
-const SYSTEM_FIELDS: &[&str] = &["dossier_id", "employing_unit", "managing_agency"];
 
 fn new_token() -> String {
     let mut bytes = [0u8; 16];
@@ -69,7 +66,7 @@ fn form_sections(app: &App) -> Vec<(&'static Section, Vec<String>)> {
             let fields: Vec<String> = s
                 .fields
                 .iter()
-                .filter(|f| editable(f) && !SYSTEM_FIELDS.contains(&f.id.as_str()))
+                .filter(|f| editable(f) && !f.system)
                 .filter(|f| matches!(f.required, Requirement::Yes | Requirement::Conditional))
                 .map(|f| f.id.clone())
                 .collect();
@@ -131,7 +128,11 @@ async fn page_view(
 
 /// Only accounts that may change records get the form; the use case decides in the end.
 fn may_create(page: &PageActor) -> Result<(), PageError> {
-    if page.actor.write_scope().subtrees.is_empty() && !page.actor.write_scope().everything {
+    if !page
+        .actor
+        .capabilities()
+        .may_somewhere(Capability::WriteRecords)
+    {
         return Err(AppError::Forbidden.into());
     }
     Ok(())
@@ -240,10 +241,14 @@ async fn failure(app: &App, page: &PageActor, token: String, raw: &Raw, e: AppEr
             for err in list.iter() {
                 // The system fills these from the unit and the số định danh; the message on
                 // the số định danh itself says what to do.
-                if SYSTEM_FIELDS
-                    .iter()
-                    .any(|f| err.path.ends_with(&format!(".{f}")))
-                {
+                let system_path = app
+                    .schemas()
+                    .latest()
+                    .fields()
+                    .filter(|(_, f)| f.system)
+                    .map(|(s, f)| format!("{}.{}", s.id, f.id))
+                    .any(|path| err.path == path || err.path.starts_with(&format!("{path}.")));
+                if system_path {
                     continue;
                 }
                 let on_form = shown

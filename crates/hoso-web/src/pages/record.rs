@@ -9,10 +9,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use hoso_app::records::{PersonView, UpdateRecord};
-use hoso_app::{App, AppError};
+use hoso_app::{App, AppError, Capability};
 use hoso_domain::access::AccessLevel;
 use hoso_domain::catalog::Catalogs;
-use hoso_domain::schema::{Field, FieldKind, RecordDoc, Requirement, Section};
+use hoso_domain::schema::{Field, FieldKind, FieldRole, RecordDoc, Requirement, Section};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -80,11 +80,10 @@ fn clearance_of(view: &PersonView) -> AccessLevel {
     serde_json::from_value(Value::String(view.clearance.clone())).unwrap_or(AccessLevel::Public)
 }
 
-fn name_of(view: &PersonView) -> String {
-    view.record
-        .get("general")
-        .and_then(|g| g.get("birth_full_name"))
-        .and_then(Value::as_str)
+fn name_of(app: &App, view: &PersonView) -> String {
+    app.schemas()
+        .latest()
+        .role_text(&view.record, FieldRole::DisplayName)
         .unwrap_or("")
         .to_string()
 }
@@ -283,7 +282,7 @@ pub async fn show(
         Err(hoso_app::AppError::NotFound(_)) => Vec::new(),
         other => other?,
     };
-    let name = name_of(&view);
+    let name = name_of(&app, &view);
     let nav = if page.actor.person_id == Some(id) {
         "own"
     } else {
@@ -385,7 +384,10 @@ pub async fn show(
 /// (a partial view cannot be written back without losing the hidden fields). The use case
 /// decides in the end.
 fn may_edit(page: &PageActor, view: &PersonView) -> bool {
-    !page.actor.write_scope().is_empty() && clearance_of(view) == AccessLevel::Secret
+    page.actor
+        .capabilities()
+        .may_somewhere(Capability::WriteRecords)
+        && clearance_of(view) == AccessLevel::Secret
 }
 
 // ───────────────────────────── edit forms ─────────────────────────────
@@ -445,8 +447,9 @@ pub(super) struct EditPage {
     conflict: Option<String>,
 }
 
+/// Typed on a form: not filled by the system, not a file or a unit (chosen elsewhere).
 pub(super) fn editable(f: &Field) -> bool {
-    !matches!(f.kind, FieldKind::Attachment | FieldKind::OrgUnit)
+    !f.system && !matches!(f.kind, FieldKind::Attachment | FieldKind::OrgUnit)
 }
 
 fn html_id(name: &str) -> String {
@@ -785,7 +788,7 @@ pub(super) fn edit_page(
             vec![],
         )
     };
-    let name = name_of(view);
+    let name = name_of(app, view);
     let has_errors = !state.other_errors.is_empty()
         || inputs.iter().any(|i| i.error.is_some())
         || rows
@@ -1066,7 +1069,7 @@ pub async fn version_diff(
         })
         .collect();
     let current = app.get_person(&page.actor, id, &client).await?;
-    let name = name_of(&current);
+    let name = name_of(&app, &current);
     Ok(render(&VersionDiffPage {
         layout: page.layout(format!("{name} — phiên bản {number}"), "staff"),
         id,

@@ -12,7 +12,6 @@ use hoso_app::record_access::{
 };
 use hoso_app::{App, AppError};
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::{Layout, PageActor, PageResult, format, render, render_status};
 use crate::extract::Client;
@@ -97,11 +96,10 @@ async fn access_page(
 ) -> PageResult {
     let grants = app.record_access_grants(&page.actor, id, client).await?;
     let view = app.get_person(&page.actor, id, client).await?;
-    let name = view
-        .record
-        .get("general")
-        .and_then(|g| g.get("birth_full_name"))
-        .and_then(Value::as_str)
+    let name = app
+        .schemas()
+        .latest()
+        .role_text(&view.record, hoso_domain::schema::FieldRole::DisplayName)
         .unwrap_or("")
         .to_string();
     let status = if error.is_some() {
