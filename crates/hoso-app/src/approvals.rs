@@ -12,12 +12,13 @@ use base64::Engine;
 use hoso_domain::access::AccessLevel;
 use hoso_domain::changes::{MANIFEST_FORMAT, Manifest, ManifestItem};
 use hoso_store::approvals::{self as store, BatchRow, ItemRow};
-use hoso_store::{StoreError, audit, persons};
+use hoso_store::persons;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::attachments::sha256_hex;
 use crate::records::{canonical_json, version_hash};
+use crate::work::About;
 use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Page, Paging, signing};
 
 /// Batches are bounded so that one signature never covers an unreviewable amount.
@@ -318,7 +319,7 @@ impl App {
                 items.len()
             )));
         }
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         let id = store::insert_batch(&mut tx, actor.account_id).await?;
         let manifest = Manifest {
             format: MANIFEST_FORMAT.into(),
@@ -332,21 +333,13 @@ impl App {
             .map_err(|e| AppError::Internal(format!("manifest is not UTF-8: {e}")))?;
         let sha = sha256_hex(text.as_bytes());
         store::set_manifest(&mut tx, id, &text, &sha, manifest.items.len() as i64).await?;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: AuditAction::ApprovalPrepare.code(),
-                target_kind: "approval_batch",
-                target_id: Some(id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: serde_json::json!({"items": manifest.items.len(), "manifest_sha256": sha, "window_override": overridden})
-                    .to_string(),
-            },
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.audit(
+AuditAction::ApprovalPrepare,
+About::new("approval_batch", id),
+serde_json::json!({"items": manifest.items.len(), "manifest_sha256": sha, "window_override": overridden}),
+)
+.await?;
+        tx.commit().await?;
         self.batch(actor, id).await
     }
 
@@ -415,21 +408,14 @@ impl App {
         }
         let result = self.check_and_sign(actor, &batch, input, client).await;
         if let Err(e) = &result {
-            let mut tx = self.store.begin().await?;
-            audit::append(
-                &mut tx,
-                audit::NewEntry {
-                    at: self.now_ms(),
-                    actor_id: Some(actor.account_id),
-                    action: AuditAction::ApprovalSignRefused.code(),
-                    target_kind: "approval_batch",
-                    target_id: Some(id.to_string()),
-                    client_addr: client.addr.as_deref(),
-                    detail: serde_json::json!({"reason": e.to_string()}).to_string(),
-                },
+            let mut tx = self.begin_work(actor, client).await?;
+            tx.audit(
+                AuditAction::ApprovalSignRefused,
+                About::new("approval_batch", id),
+                serde_json::json!({"reason": e.to_string()}),
             )
             .await?;
-            tx.commit().await.map_err(StoreError::from)?;
+            tx.commit().await?;
         }
         result?;
         self.batch(actor, id).await
@@ -478,7 +464,7 @@ impl App {
         .map_err(AppError::BadRequest)?;
         let manifest = Manifest::parse(&manifest_bytes).map_err(AppError::Internal)?;
 
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         let outcome = self
             .make_official(
                 &mut tx, actor, batch, &manifest, &signature, &signer, mode, overridden,
@@ -488,27 +474,19 @@ impl App {
             let _ = tx.rollback().await;
             return Err(e);
         }
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: AuditAction::ApprovalSign.code(),
-                target_kind: "approval_batch",
-                target_id: Some(batch.id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: serde_json::json!({
-                    "items": manifest.items.len(),
-                    "manifest_sha256": batch.manifest_sha256,
-                    "signer": signer.subject,
-                    "mode": mode,
-                    "window_override": overridden,
-                })
-                .to_string(),
-            },
+        tx.audit(
+            AuditAction::ApprovalSign,
+            About::new("approval_batch", batch.id),
+            serde_json::json!({
+                "items": manifest.items.len(),
+                "manifest_sha256": batch.manifest_sha256,
+                "signer": signer.subject,
+                "mode": mode,
+                "window_override": overridden,
+            }),
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -593,24 +571,17 @@ impl App {
         if batch.prepared_by != actor.account_id {
             return Err(AppError::Forbidden);
         }
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         if !store::abandon_batch(&mut tx, id).await? {
             return Err(AppError::Conflict("Chỉ hủy được lô chưa ký.".into()));
         }
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: AuditAction::ApprovalAbandon.code(),
-                target_kind: "approval_batch",
-                target_id: Some(id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: "{}".into(),
-            },
+        tx.audit(
+            AuditAction::ApprovalAbandon,
+            About::new("approval_batch", id),
+            serde_json::Value::Null,
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         self.batch(actor, id).await
     }
 
@@ -751,21 +722,14 @@ impl App {
             ],
             &files,
         )?;
-        let mut tx = self.store.begin().await?;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: AuditAction::RecordExportPackage.code(),
-                target_kind: "person",
-                target_id: Some(person_id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: serde_json::json!({"version": version, "batch_id": batch.id}).to_string(),
-            },
+        let mut tx = self.begin_work(actor, client).await?;
+        tx.audit(
+            AuditAction::RecordExportPackage,
+            About::new("person", person_id),
+            serde_json::json!({"version": version, "batch_id": batch.id}),
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(zip)
     }
 

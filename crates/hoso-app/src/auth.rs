@@ -11,7 +11,8 @@ use hoso_store::accounts::{self, AccountRow};
 use hoso_store::persons::Scope;
 
 use crate::authz::{Capabilities, Capability};
-use hoso_store::{audit, sessions};
+use crate::work::About;
+use hoso_store::sessions;
 use rand::RngCore;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -277,24 +278,15 @@ impl App {
                 let extra = (failures - self.config.lockout_threshold).min(6) as u32;
                 now + self.config.lockout_minutes * 60_000 * 2i64.pow(extra)
             });
-            let mut tx = self.store.begin().await?;
+            let mut tx = self.begin_work_as(Some(account.id), client).await?;
             accounts::record_failed_login(&mut tx, account.id, locked_until).await?;
-            audit::append(
-                &mut tx,
-                audit::NewEntry {
-                    at: self.now_ms(),
-                    actor_id: Some(account.id),
-                    action: AuditAction::AuthLoginFailed.code(),
-                    target_kind: "account",
-                    target_id: Some(account.id.to_string()),
-                    client_addr: client.addr.as_deref(),
-                    detail:
-                        serde_json::json!({"failures": failures, "locked": locked_until.is_some()})
-                            .to_string(),
-                },
+            tx.audit(
+                AuditAction::AuthLoginFailed,
+                About::new("account", account.id),
+                serde_json::json!({"failures": failures, "locked": locked_until.is_some()}),
             )
             .await?;
-            tx.commit().await.map_err(hoso_store::StoreError::from)?;
+            tx.commit().await?;
             return Err(totp_error.unwrap_or(AppError::BadCredentials));
         }
 
@@ -314,7 +306,7 @@ impl App {
         let token = new_token();
         let hash = token_hash(&token);
         let public_id = new_public_id();
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work_as(Some(account.id), client).await?;
         accounts::record_successful_login(&mut tx, account.id).await?;
         sessions::insert(
             &mut tx,
@@ -328,21 +320,14 @@ impl App {
             },
         )
         .await?;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(account.id),
-                action: AuditAction::AuthLogin.code(),
-                target_kind: "account",
-                target_id: Some(account.id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: serde_json::json!({"method": method}).to_string(),
-            },
+        tx.audit(
+            AuditAction::AuthLogin,
+            About::new("account", account.id),
+            serde_json::json!({"method": method}),
         )
         .await?;
         let grants = grants_from_rows(accounts::grants_of(&mut tx, account.id).await?);
-        tx.commit().await.map_err(hoso_store::StoreError::from)?;
+        tx.commit().await?;
         let expired = self.password_expired(&account, now);
         let totp_missing = !account.totp_enabled;
         let totp_reset = account.totp_reset_pending;
@@ -397,22 +382,15 @@ impl App {
         let Some(hash) = &actor.session_hash else {
             return Ok(());
         };
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         sessions::revoke(&mut tx, hash).await?;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: AuditAction::AuthLogout.code(),
-                target_kind: "account",
-                target_id: Some(actor.account_id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: "{}".into(),
-            },
+        tx.audit(
+            AuditAction::AuthLogout,
+            About::new("account", actor.account_id),
+            serde_json::Value::Null,
         )
         .await?;
-        tx.commit().await.map_err(hoso_store::StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -438,21 +416,9 @@ impl App {
         client: &ClientInfo,
         detail: serde_json::Value,
     ) -> AppResult<()> {
-        let mut tx = self.store.begin().await?;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: None,
-                action: action.code(),
-                target_kind: "account",
-                target_id: None,
-                client_addr: client.addr.as_deref(),
-                detail: detail.to_string(),
-            },
-        )
-        .await?;
-        tx.commit().await.map_err(hoso_store::StoreError::from)?;
+        let mut tx = self.begin_work_as(None, client).await?;
+        tx.audit(action, About::kind("account"), detail).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -462,21 +428,14 @@ impl App {
         action: AuditAction,
         client: &ClientInfo,
     ) -> AppResult<()> {
-        let mut tx = self.store.begin().await?;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(account.id),
-                action: action.code(),
-                target_kind: "account",
-                target_id: Some(account.id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: "{}".into(),
-            },
+        let mut tx = self.begin_work_as(Some(account.id), client).await?;
+        tx.audit(
+            action,
+            About::new("account", account.id),
+            serde_json::Value::Null,
         )
         .await?;
-        tx.commit().await.map_err(hoso_store::StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -7,9 +7,10 @@
 
 use hoso_domain::access::{Role, Scope};
 use hoso_domain::audit_action::AuditAction;
-use hoso_store::{AnyConnection, audit, org as org_store, persons};
+use hoso_store::{AnyConnection, org as org_store, persons};
 
 use crate::auth::Grant;
+use crate::work::About;
 use crate::{Actor, App, AppError, AppResult, ClientInfo};
 
 /// Something an actor may be allowed to do, somewhere.
@@ -202,8 +203,7 @@ impl Capabilities {
 #[derive(Debug, Clone)]
 pub struct Attempt<'a> {
     pub action: AuditAction,
-    pub target_kind: &'a str,
-    pub target_id: Option<String>,
+    pub about: About<'a>,
     pub client: &'a ClientInfo,
 }
 
@@ -330,22 +330,10 @@ impl App {
         reason: &str,
     ) -> AppError {
         let result: AppResult<()> = async {
-            let mut tx = self.store.begin().await?;
-            audit::append(
-                &mut tx,
-                audit::NewEntry {
-                    at: self.now_ms(),
-                    actor_id: Some(actor.account_id),
-                    action: &attempt.action.refused_code(),
-                    target_kind: attempt.target_kind,
-                    target_id: attempt.target_id,
-                    client_addr: attempt.client.addr.as_deref(),
-                    detail: serde_json::json!({"reason": reason}).to_string(),
-                },
-            )
-            .await?;
-            tx.commit().await.map_err(hoso_store::StoreError::from)?;
-            Ok(())
+            let mut work = self.begin_work(actor, attempt.client).await?;
+            work.audit_refusal(attempt.action, attempt.about, reason)
+                .await?;
+            work.commit().await
         }
         .await;
         match result {

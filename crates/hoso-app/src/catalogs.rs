@@ -7,10 +7,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use hoso_domain::catalog::{CATALOGS, CatalogItem, Catalogs};
-use hoso_store::{StoreError, audit, catalogs as store, reference};
+use hoso_store::{catalogs as store, reference};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::work::About;
 use crate::{Actor, App, AppError, AppResult, ClientInfo};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -148,27 +149,22 @@ impl App {
             name: label.to_string(),
             attrs: BTreeMap::new(),
         };
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         store::upsert(&mut tx, &item).await?;
         let version = reference::bump(&mut tx, reference::CATALOGS).await?;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: AuditAction::CatalogPut.code(),
-                target_kind: "catalog",
-                target_id: Some(format!(
+        tx.audit(
+            AuditAction::CatalogPut,
+            About {
+                kind: "catalog",
+                id: Some(format!(
                     "{name}/{}/{code}",
                     kind.clone().unwrap_or_default()
                 )),
-                client_addr: client.addr.as_deref(),
-                detail: serde_json::json!({"name": label, "decision_ref": input.decision_ref})
-                    .to_string(),
             },
+            serde_json::json!({"name": label, "decision_ref": input.decision_ref}),
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         self.reload_catalogs().await?;
         self.reference_loaded(reference::CATALOGS, version);
         Ok(CatalogItemView {
@@ -203,25 +199,21 @@ impl App {
                 .await);
         }
         let kind = kind.unwrap_or("");
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         if !store::deactivate(&mut tx, name, kind, code).await? {
             return Err(AppError::NotFound("Không tìm thấy mục danh mục."));
         }
         let version = reference::bump(&mut tx, reference::CATALOGS).await?;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: AuditAction::CatalogRetire.code(),
-                target_kind: "catalog",
-                target_id: Some(format!("{name}/{kind}/{code}")),
-                client_addr: client.addr.as_deref(),
-                detail: "{}".into(),
+        tx.audit(
+            AuditAction::CatalogRetire,
+            About {
+                kind: "catalog",
+                id: Some(format!("{name}/{kind}/{code}")),
             },
+            serde_json::Value::Null,
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         self.reload_catalogs().await?;
         self.reference_loaded(reference::CATALOGS, version);
         Ok(())

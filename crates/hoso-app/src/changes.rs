@@ -10,11 +10,12 @@ use hoso_domain::org::PersonStatus;
 use hoso_domain::schema::RecordDoc;
 use hoso_store::approvals::{self as store, ChangeFilter, ChangeListRow, ChangeRequestRow};
 use hoso_store::persons;
-use hoso_store::{AnyConnection, StoreError, accounts, audit, org as org_store};
+use hoso_store::{AnyConnection, accounts, org as org_store};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::attachments::{check_upload, clean_file_name, sha256_hex};
+use crate::work::About;
 use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Page, Paging};
 
 /// A change request in a list.
@@ -395,7 +396,7 @@ impl App {
             clearance,
         )?;
         drop(conn);
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         let id = store::insert(
             &mut tx,
             store::NewChangeRequest {
@@ -415,62 +416,14 @@ impl App {
             &sections,
         )
         .await?;
-        self.audit_change(
-            &mut tx,
-            actor,
+        tx.audit(
             AuditAction::ChangeCreate,
-            id,
-            person.id,
-            client,
+            About::new("change_request", id),
+            serde_json::json!({"person_id": person.id}),
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         self.change(actor, id, client).await
-    }
-
-    async fn audit_change(
-        &self,
-        conn: &mut AnyConnection,
-        actor: &Actor,
-        action: AuditAction,
-        id: i64,
-        person_id: i64,
-        client: &ClientInfo,
-    ) -> AppResult<()> {
-        self.audit_change_with(
-            conn,
-            actor,
-            action,
-            id,
-            serde_json::json!({"person_id": person_id}),
-            client,
-        )
-        .await
-    }
-
-    async fn audit_change_with(
-        &self,
-        conn: &mut AnyConnection,
-        actor: &Actor,
-        action: AuditAction,
-        id: i64,
-        detail: serde_json::Value,
-        client: &ClientInfo,
-    ) -> AppResult<()> {
-        audit::append(
-            conn,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: action.code(),
-                target_kind: "change_request",
-                target_id: Some(id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: detail.to_string(),
-            },
-        )
-        .await?;
-        Ok(())
     }
 
     /// Puts sections into a draft (or returned) request: only its proposer, and the record must
@@ -505,7 +458,7 @@ impl App {
         }
         let (proposal, sections) = self.check_proposal(proposal, &current, &unit, clearance)?;
         drop(conn);
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         self.seal_proposal(
             &mut tx,
             id,
@@ -515,16 +468,13 @@ impl App {
             &sections,
         )
         .await?;
-        self.audit_change(
-            &mut tx,
-            actor,
+        tx.audit(
             AuditAction::ChangeSave,
-            id,
-            person.id,
-            client,
+            About::new("change_request", id),
+            serde_json::json!({"person_id": person.id}),
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         self.change(actor, id, client).await
     }
 
@@ -551,7 +501,7 @@ impl App {
             }
         }
         drop(conn);
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         if !store::transition(&mut tx, id, &row.state, to.as_str()).await? {
             return Err(AppError::Conflict(
                 "Phiếu vừa được người khác xử lý. Vui lòng tải lại.".into(),
@@ -561,9 +511,13 @@ impl App {
             ChangeAction::Submit => AuditAction::ChangeSubmit,
             _ => AuditAction::ChangeWithdraw,
         };
-        self.audit_change(&mut tx, actor, action_name, id, row.person_id, client)
-            .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.audit(
+            action_name,
+            About::new("change_request", id),
+            serde_json::json!({"person_id": row.person_id}),
+        )
+        .await?;
+        tx.commit().await?;
         self.change(actor, id, client).await
     }
 
@@ -617,7 +571,7 @@ impl App {
         let size = upload.bytes.len() as i64;
         // Bytes first: a row never points at a missing file; an orphan file is harmless.
         self.attachments.put(&sha, upload.bytes).await?;
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         store::insert_attachment(&mut tx, &sha, media, size, actor.account_id).await?;
         store::link_attachment(
             &mut tx,
@@ -629,16 +583,13 @@ impl App {
             actor.account_id,
         )
         .await?;
-        self.audit_change_with(
-            &mut tx,
-            actor,
+        tx.audit(
             AuditAction::ChangeAttach,
-            id,
+            About::new("change_request", id),
             serde_json::json!({"sha256": sha, "size": size}),
-            client,
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(AttachmentView {
             sha256: sha,
             file_name,
@@ -664,20 +615,17 @@ impl App {
         }
         refuse(&row.state, ChangeAction::Edit)?;
         drop(conn);
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         if !store::unlink_attachment(&mut tx, id, sha256).await? {
             return Err(AppError::NotFound("Phiếu không có tệp đính kèm này."));
         }
-        self.audit_change_with(
-            &mut tx,
-            actor,
+        tx.audit(
             AuditAction::ChangeDetach,
-            id,
+            About::new("change_request", id),
             serde_json::json!({"sha256": sha256}),
-            client,
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -698,17 +646,14 @@ impl App {
             .ok_or(AppError::NotFound("Phiếu không có tệp đính kèm này."))?;
         drop(conn);
         let bytes = self.attachments.get(sha256).await?;
-        let mut tx = self.store.begin().await?;
-        self.audit_change_with(
-            &mut tx,
-            actor,
+        let mut tx = self.begin_work(actor, client).await?;
+        tx.audit(
             AuditAction::ChangeAttachmentRead,
-            id,
+            About::new("change_request", id),
             serde_json::json!({"person_id": row.person_id, "sha256": sha256}),
-            client,
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok((found.into(), bytes))
     }
 
@@ -778,17 +723,14 @@ impl App {
         let own = row.proposed_by == actor.account_id;
         let editable = matches!(state, ChangeState::Draft | ChangeState::Returned);
         let proposed = schema.redact(&proposal, clearance);
-        let mut tx = self.store.begin().await?;
-        self.audit_change(
-            &mut tx,
-            actor,
+        let mut tx = self.begin_work(actor, client).await?;
+        tx.audit(
             AuditAction::ChangeRead,
-            id,
-            person.id,
-            client,
+            About::new("change_request", id),
+            serde_json::json!({"person_id": person.id}),
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(ChangeDetail {
             summary: summary(
                 self,
@@ -941,7 +883,7 @@ impl App {
         let proposal = self.open_proposal(&row)?;
         let sections: Vec<String> = serde_json::from_str(&row.sections).unwrap_or_default();
 
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         let result = self
             .apply_verified(&mut tx, actor, &row, &proposal, &sections, comment)
             .await;
@@ -952,21 +894,13 @@ impl App {
                 return Err(e);
             }
         };
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: AuditAction::ChangeVerify.code(),
-                target_kind: "change_request",
-                target_id: Some(id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: serde_json::json!({"person_id": row.person_id, "version": version.version, "hash": version.hash})
-                    .to_string(),
-            },
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.audit(
+AuditAction::ChangeVerify,
+About::new("change_request", id),
+serde_json::json!({"person_id": row.person_id, "version": version.version, "hash": version.hash}),
+)
+.await?;
+        tx.commit().await?;
         self.change(actor, id, client).await
     }
 
@@ -1077,7 +1011,7 @@ impl App {
         }
         refuse(&row.state, ChangeAction::Return)?;
         drop(conn);
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         if !store::review(
             &mut tx,
             id,
@@ -1092,16 +1026,13 @@ impl App {
                 "Phiếu vừa được người khác xử lý. Vui lòng tải lại.".into(),
             ));
         }
-        self.audit_change(
-            &mut tx,
-            actor,
+        tx.audit(
             AuditAction::ChangeReturn,
-            id,
-            row.person_id,
-            client,
+            About::new("change_request", id),
+            serde_json::json!({"person_id": row.person_id}),
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         self.change(actor, id, client).await
     }
 

@@ -9,9 +9,10 @@ use hoso_domain::schema::{FieldRole, RecordDoc};
 use hoso_store::bulk::BulkPerson;
 use hoso_store::persons::VersionRow;
 use hoso_store::secrets::SecretRow;
-use hoso_store::{StoreError, accounts, audit, org as org_store};
+use hoso_store::{accounts, org as org_store};
 
 use crate::records::{canonical_json, projection_row, version_hash};
+use crate::work::About;
 use crate::{App, AppError, AppResult, auth};
 
 #[derive(Debug, Clone, Default)]
@@ -60,7 +61,7 @@ impl App {
         };
 
         // The tree, in one transaction.
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_system_work().await?;
         let mut ids: HashMap<usize, org_store::OrgUnitRow> = HashMap::new();
         for u in &tree {
             let parent = u.parent.and_then(|p| ids.get(&p));
@@ -133,20 +134,13 @@ impl App {
         )
         .await?;
         report.accounts += 2;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: None,
-                action: AuditAction::DemoSeedTree.code(),
-                target_kind: "org_unit",
-                target_id: None,
-                client_addr: None,
-                detail: serde_json::json!({"units": tree.len()}).to_string(),
-            },
+        tx.audit(
+            AuditAction::DemoSeedTree,
+            About::kind("org_unit"),
+            serde_json::json!({"units": tree.len()}),
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
 
         // Generating and preparing documents (JSON, hashing) runs on its own thread while the
         // database writes the previous batch: on two cores, the two halves overlap.
@@ -195,7 +189,7 @@ impl App {
         while let Some(batch) = batches.recv().await {
             let batch = batch?;
             let n = batch.len();
-            let mut tx = self.store.begin().await?;
+            let mut tx = self.begin_system_work().await?;
             // Unit administrators first: they take ids from the sequences, the bulk insert after
             // them assigns its own.
             for (unit_key, _) in &batch {
@@ -241,20 +235,13 @@ impl App {
             let inserted = hoso_store::bulk::insert_people(&mut tx, &mut bulk).await?;
             debug_assert_eq!(inserted.first().copied(), Some(first));
             report.accounts += bulk.len();
-            audit::append(
-                &mut tx,
-                audit::NewEntry {
-                    at: self.now_ms(),
-                    actor_id: None,
-                    action: AuditAction::DemoSeedPeople.code(),
-                    target_kind: "person",
-                    target_id: None,
-                    client_addr: None,
-                    detail: serde_json::json!({"count": n}).to_string(),
-                },
+            tx.audit(
+                AuditAction::DemoSeedPeople,
+                About::kind("person"),
+                serde_json::json!({"count": n}),
             )
             .await?;
-            tx.commit().await.map_err(StoreError::from)?;
+            tx.commit().await?;
             done += n;
             progress(done, people);
         }

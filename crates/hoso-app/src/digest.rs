@@ -8,7 +8,7 @@
 use hoso_domain::audit_action::AuditAction;
 use hoso_domain::calendar::format_date;
 use hoso_store::alerts::{self as alert_store, AlertFilter};
-use hoso_store::{StoreError, accounts, audit, digest as store};
+use hoso_store::{StoreError, accounts, digest as store};
 use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
@@ -19,6 +19,7 @@ use utoipa::ToSchema;
 use crate::alerts::{DAILY_JOB, kind_label};
 use crate::auth::{actor_from, grants_from_rows};
 use crate::config::{SmtpConfig, SmtpTls};
+use crate::work::About;
 use crate::{Actor, App, AppError, AppResult, ClientInfo};
 
 pub const DIGEST_JOB: &str = "alerts.digest";
@@ -108,22 +109,15 @@ impl App {
             None | Some("") => None,
             Some(raw) => Some(parse_email(raw)?),
         };
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         store::set_email(&mut tx, actor.account_id, email.as_deref()).await?;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: AuditAction::AccountEmail.code(),
-                target_kind: "account",
-                target_id: Some(actor.account_id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: serde_json::json!({"set": email.is_some()}).to_string(),
-            },
+        tx.audit(
+            AuditAction::AccountEmail,
+            About::new("account", actor.account_id),
+            serde_json::json!({"set": email.is_some()}),
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(EmailView {
             email,
             digest_enabled: self.config.smtp.is_some(),
@@ -277,22 +271,14 @@ impl App {
             match mailer.send(message).await {
                 Ok(_) => {
                     sent += 1;
-                    let mut tx = self.store.begin().await?;
-                    audit::append(
-                        &mut tx,
-                        audit::NewEntry {
-                            at: self.now_ms(),
-                            actor_id: None,
-                            action: AuditAction::AlertsDigestSent.code(),
-                            target_kind: "account",
-                            target_id: Some(account_id.to_string()),
-                            client_addr: None,
-                            detail: serde_json::json!({"alerts": digest.alerts, "on": today.to_string()})
-                                .to_string(),
-                        },
+                    let mut tx = self.begin_system_work().await?;
+                    tx.audit(
+                        AuditAction::AlertsDigestSent,
+                        About::new("account", account_id),
+                        serde_json::json!({"alerts": digest.alerts, "on": today.to_string()}),
                     )
                     .await?;
-                    tx.commit().await.map_err(StoreError::from)?;
+                    tx.commit().await?;
                 }
                 Err(e) => {
                     failed += 1;

@@ -10,11 +10,10 @@ use hoso_store::org as org_store;
 use hoso_store::stats::{self, GroupBy};
 use serde::Serialize;
 
-use hoso_store::{StoreError, audit};
-
 use crate::alerts::{AlertQuery, AlertView};
 use crate::records::{PersonQuery, PersonSummary};
 use crate::security::{AuditEntryView, AuditQuery};
+use crate::work::About;
 use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Target};
 
 /// Most rows a list of people exports.
@@ -471,24 +470,16 @@ impl App {
         filters: serde_json::Value,
         client: &ClientInfo,
     ) -> AppResult<()> {
-        let mut tx = self.store.begin().await?;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: action.code(),
-                target_kind,
-                target_id: None,
-                client_addr: client.addr.as_deref(),
-                detail: serde_json::json!({
-                    "rows": rows.len(), "truncated": truncated, "filters": filters,
-                })
-                .to_string(),
-            },
+        let mut work = self.begin_work(actor, client).await?;
+        work.audit(
+            action,
+            About::kind(target_kind),
+            serde_json::json!({
+                "rows": rows.len(), "truncated": truncated, "filters": filters,
+            }),
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        work.commit().await?;
         Ok(())
     }
 }

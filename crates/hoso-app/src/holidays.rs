@@ -10,12 +10,13 @@ use std::sync::Arc;
 use hoso_domain::calendar::{
     HolidayCalendar, ScheduleEntry, ScheduleError, ScheduleKind, format_date, schedule_to_tsv,
 };
+use hoso_store::AnyConnection;
 use hoso_store::holidays::{self as store, HolidayDayRow};
 use hoso_store::reference::HOLIDAYS;
-use hoso_store::{AnyConnection, StoreError, audit};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::work::About;
 use crate::{Actor, App, AppError, AppResult, ClientInfo};
 
 /// The years an administrator may amend (the range the calendar caches).
@@ -279,7 +280,7 @@ impl App {
             &HolidayCalendar,
         ) -> Result<(HolidayCalendar, Vec<ScheduleEntry>), ScheduleError>,
     ) -> AppResult<HolidayYearView> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         let current = load_calendar(&mut tx).await?;
         let (calendar, entries) = change(&current).map_err(schedule_error)?;
         store::replace_year(
@@ -291,22 +292,14 @@ impl App {
         )
         .await?;
         let version = hoso_store::reference::bump(&mut tx, HOLIDAYS).await?;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: action.code(),
-                target_kind: "holiday_year",
-                target_id: Some(year.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: serde_json::json!({"decision_ref": decision_ref, "days": entries.len()})
-                    .to_string(),
-            },
+        tx.audit(
+            action,
+            About::new("holiday_year", year),
+            serde_json::json!({"decision_ref": decision_ref, "days": entries.len()}),
         )
         .await?;
         let info = store::year_info(&mut tx, i64::from(year)).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         let view = self.year_view(&calendar, year, info);
         self.set_calendar(calendar);
         self.reference_loaded(HOLIDAYS, version);

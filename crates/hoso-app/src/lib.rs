@@ -33,6 +33,7 @@ pub mod security;
 pub mod shutdown;
 pub mod signing;
 pub mod totp;
+pub mod work;
 
 use std::sync::{Arc, RwLock};
 

@@ -8,7 +8,7 @@
 use hoso_domain::audit_action::AuditAction;
 use std::collections::HashMap;
 
-use hoso_store::{accounts, audit, oidc as store};
+use hoso_store::{accounts, oidc as store};
 use openidconnect::core::{
     CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreErrorResponseType,
     CoreGenderClaim, CoreJsonWebKey, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::config::OidcConfig;
+use crate::work::About;
 use crate::{Actor, App, AppError, AppResult, ClientInfo};
 
 /// How long a sign-in may take at the provider.
@@ -258,21 +259,14 @@ impl App {
 
     /// Records a refused shared-account sign-in (without the number: no personal data).
     async fn refuse_oidc(&self, client: &ClientInfo, reason: &str) -> AppResult<()> {
-        let mut tx = self.store.begin().await?;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: None,
-                action: AuditAction::AuthOidcRefused.code(),
-                target_kind: "account",
-                target_id: None,
-                client_addr: client.addr.as_deref(),
-                detail: serde_json::json!({"reason": reason}).to_string(),
-            },
+        let mut tx = self.begin_work_as(None, client).await?;
+        tx.audit(
+            AuditAction::AuthOidcRefused,
+            About::kind("account"),
+            serde_json::json!({"reason": reason}),
         )
         .await?;
-        tx.commit().await.map_err(hoso_store::StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 }

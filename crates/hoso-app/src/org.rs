@@ -5,10 +5,10 @@ use std::collections::HashMap;
 
 use hoso_domain::org::{OrgUnitKind, is_within};
 use hoso_store::org::{self as store, OrgUnitRow};
-use hoso_store::{StoreError, audit};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::work::About;
 use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Target};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -219,7 +219,7 @@ impl App {
             Some(s) => parse_date("Ngày thành lập", s)?,
             None => self.today(),
         };
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         if store::get_by_code(&mut tx, code).await?.is_some() {
             return Err(AppError::Conflict(format!(
                 "Mã đơn vị '{code}' đã được dùng."
@@ -238,9 +238,13 @@ impl App {
             },
         )
         .await?;
-        self.audit_unit(&mut tx, actor, unit.id, AuditAction::OrgCreate, client)
-            .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.audit(
+            AuditAction::OrgCreate,
+            About::new("org_unit", unit.id),
+            serde_json::Value::Null,
+        )
+        .await?;
+        tx.commit().await?;
         Ok(view(unit, 0))
     }
 
@@ -268,7 +272,7 @@ impl App {
             None => self.today(),
         }
         .to_string();
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         let mut current = unit.clone();
         if let Some(name) = input.name.as_deref().map(str::trim) {
             if name.is_empty() || name.chars().count() > 255 {
@@ -349,34 +353,14 @@ impl App {
             )
             .await?;
         }
-        self.audit_unit(&mut tx, actor, id, AuditAction::OrgChange, client)
-            .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        self.org_unit(actor, id).await
-    }
-
-    async fn audit_unit(
-        &self,
-        conn: &mut hoso_store::AnyConnection,
-        actor: &Actor,
-        unit_id: i64,
-        action: AuditAction,
-        client: &ClientInfo,
-    ) -> AppResult<()> {
-        audit::append(
-            conn,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: action.code(),
-                target_kind: "org_unit",
-                target_id: Some(unit_id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: "{}".into(),
-            },
+        tx.audit(
+            AuditAction::OrgChange,
+            About::new("org_unit", id),
+            serde_json::Value::Null,
         )
         .await?;
-        Ok(())
+        tx.commit().await?;
+        self.org_unit(actor, id).await
     }
 }
 

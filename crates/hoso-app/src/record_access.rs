@@ -10,11 +10,12 @@
 use hoso_domain::access::AccessLevel;
 use hoso_domain::audit_action::AuditAction;
 use hoso_store::record_access::{self as store, RecordAccessRow};
-use hoso_store::{StoreError, accounts, audit, org as org_store, persons};
+use hoso_store::{accounts, org as org_store, persons};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::security::require_ref;
+use crate::work::About;
 use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo};
 
 /// Longest a grant may run: a year; an inspection that runs longer is granted again.
@@ -261,7 +262,7 @@ impl App {
             ));
         }
 
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         let id = store::insert(
             &mut tx,
             store::NewRecordAccess {
@@ -275,27 +276,19 @@ impl App {
             },
         )
         .await?;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: ACTION.code(),
-                target_kind: "person",
-                target_id: Some(person_id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: serde_json::json!({
+        tx.audit(
+ACTION,
+About::new("person", person_id),
+serde_json::json!({
                     "grant_id": id, "account_id": grantee.id, "purpose": purpose,
                     "legal_ref": legal_ref, "clearance": level_name(clearance), "expires_at": expires_at,
-                })
-                .to_string(),
-            },
-        )
-        .await?;
+                }),
+)
+.await?;
         let row = store::get(&mut tx, id)
             .await?
             .ok_or_else(|| AppError::Internal("record access grant vanished".into()))?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(view(row, self.now_ms()))
     }
 
@@ -309,22 +302,15 @@ impl App {
         const ACTION: AuditAction = AuditAction::RecordAccessList;
         self.administered_record(actor, person_id, ACTION, client)
             .await?;
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         let rows = store::of_person(&mut tx, person_id).await?;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: ACTION.code(),
-                target_kind: "person",
-                target_id: Some(person_id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: "{}".into(),
-            },
+        tx.audit(
+            ACTION,
+            About::new("person", person_id),
+            serde_json::Value::Null,
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         let now = self.now_ms();
         Ok(rows.into_iter().map(|r| view(r, now)).collect())
     }
@@ -353,28 +339,20 @@ impl App {
             Ok(_) => {}
         }
         let request_ref = require_ref(&input.request_ref)?;
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         if !store::revoke(&mut tx, grant_id, actor.account_id, &request_ref).await? {
             return Err(AppError::Conflict(
                 "Quyền truy cập hồ sơ này đã được thu hồi trước đó.".into(),
             ));
         }
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: ACTION.code(),
-                target_kind: "person",
-                target_id: Some(grant.person_id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: serde_json::json!({"grant_id": grant_id, "account_id": grant.account_id,
-                    "request_ref": request_ref})
-                .to_string(),
-            },
+        tx.audit(
+            ACTION,
+            About::new("person", grant.person_id),
+            serde_json::json!({"grant_id": grant_id, "account_id": grant.account_id,
+                    "request_ref": request_ref}),
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -384,22 +362,15 @@ impl App {
         actor: &Actor,
         client: &ClientInfo,
     ) -> AppResult<Vec<SharedRecordView>> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         let rows = store::live_of_account(&mut tx, actor.account_id, self.now_ms()).await?;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: AuditAction::RecordAccessListShared.code(),
-                target_kind: "account",
-                target_id: Some(actor.account_id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: serde_json::json!({"count": rows.len()}).to_string(),
-            },
+        tx.audit(
+            AuditAction::RecordAccessListShared,
+            About::new("account", actor.account_id),
+            serde_json::json!({"count": rows.len()}),
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(rows
             .into_iter()
             .map(|r| SharedRecordView {

@@ -7,13 +7,14 @@ use hoso_domain::audit_action::AuditAction;
 use hoso_domain::org::PersonStatus;
 use hoso_domain::schema::{FieldRole, Projection, RecordDoc, RecordSchema};
 use hoso_store::persons::{self, PersonFilter, PersonRow, PersonSort, ProjectionRow, VersionRow};
-use hoso_store::{StoreError, audit, org as org_store};
+use hoso_store::{StoreError, org as org_store};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::authz::Attempt;
+use crate::work::About;
 use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Page, Paging};
 
 /// A person in a list: projected columns only, nothing sensitive.
@@ -313,8 +314,7 @@ impl App {
     ) -> AppResult<PersonView> {
         let attempt = Attempt {
             action: AuditAction::RecordCreate,
-            target_kind: "org_unit",
-            target_id: Some(input.unit_id.to_string()),
+            about: About::new("org_unit", input.unit_id),
             client,
         };
         let unit = self.unit_for_records(actor, input.unit_id, attempt).await?;
@@ -323,7 +323,7 @@ impl App {
         let prepared = self.prepare(schema, input.record, &unit)?;
         let id_hash = self.keys.current.national_id_hash(&prepared.national_id);
 
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         if let Some(existing) = persons::find_by_national_id_hash(&mut tx, &id_hash).await? {
             return Err(duplicate(existing));
         }
@@ -355,20 +355,13 @@ impl App {
                 &mut tx, actor, person_id, None, schema, &prepared, unit.id, status, input.note,
             )
             .await?;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: AuditAction::RecordCreate.code(),
-                target_kind: "person",
-                target_id: Some(person_id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: serde_json::json!({"version": 1, "hash": version.hash}).to_string(),
-            },
+        tx.audit(
+            AuditAction::RecordCreate,
+            About::new("person", person_id),
+            serde_json::json!({"version": 1, "hash": version.hash}),
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         self.get_person(actor, person_id, client).await
     }
 
@@ -425,8 +418,7 @@ impl App {
         let current = self.person_in_scope(actor, person_id).await?;
         let attempt = || Attempt {
             action: AuditAction::RecordUpdate,
-            target_kind: "person",
-            target_id: Some(person_id.to_string()),
+            about: About::new("person", person_id),
             client,
         };
         let mut conn = self.store.reader().await?;
@@ -450,7 +442,7 @@ impl App {
         let prepared = self.prepare(schema, input.record, &unit)?;
         let id_hash = self.keys.current.national_id_hash(&prepared.national_id);
 
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         let fresh = persons::get(&mut tx, person_id)
             .await?
             .ok_or_else(AppError::record_not_found)?;
@@ -489,26 +481,16 @@ impl App {
                 actor,
                 person_id,
                 &format!("Hồ sơ chuyển trạng thái: {}", status.label_vi()),
-                client,
-                self.now_ms(),
             )
             .await?;
         }
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: AuditAction::RecordUpdate.code(),
-                target_kind: "person",
-                target_id: Some(person_id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: serde_json::json!({"version": version.version, "hash": version.hash})
-                    .to_string(),
-            },
+        tx.audit(
+            AuditAction::RecordUpdate,
+            About::new("person", person_id),
+            serde_json::json!({"version": version.version, "hash": version.hash}),
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         self.get_person(actor, person_id, client).await
     }
 
@@ -580,26 +562,18 @@ impl App {
         let doc = self.decode_document(&mut conn, &version).await?;
         drop(conn);
         let redacted = self.schemas.latest().redact(&doc, clearance);
-        let mut tx = self.store.begin().await?;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: AuditAction::RecordRead.code(),
-                target_kind: "person",
-                target_id: Some(person_id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: match &via_grant {
-                    None => serde_json::json!({"version": version.version}),
-                    Some((g, _)) => serde_json::json!({"version": version.version,
+        let mut tx = self.begin_work(actor, client).await?;
+        tx.audit(
+            AuditAction::RecordRead,
+            About::new("person", person_id),
+            match &via_grant {
+                None => serde_json::json!({"version": version.version}),
+                Some((g, _)) => serde_json::json!({"version": version.version,
                         "access_grant": g.id, "purpose": g.purpose, "legal_ref": g.legal_ref}),
-                }
-                .to_string(),
             },
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok((person, unit, version, redacted, clearance))
     }
 

@@ -7,10 +7,10 @@
 use hoso_domain::audit_action::AuditAction;
 use hoso_store::persons;
 use hoso_store::secrets::{self, SecretRow};
-use hoso_store::{StoreError, audit};
 
 use crate::crypto::{MasterKey, new_key};
 use crate::records::secret_context;
+use crate::work::About;
 use crate::{App, AppError, AppResult, write_private_file};
 
 #[derive(Debug, Clone)]
@@ -52,7 +52,7 @@ impl App {
         let old_id = self.keys.current.id.clone();
 
         // 2. Everything under the new key, in one transaction.
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_system_work().await?;
         let mut resealed = 0i64;
         let mut after = (0i64, 0i64);
         loop {
@@ -141,22 +141,13 @@ impl App {
             }
             last_id = last;
         }
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: None,
-                action: AuditAction::KeysRotate.code(),
-                target_kind: "key",
-                target_id: Some(new.id.clone()),
-                client_addr: None,
-                detail:
-                    serde_json::json!({"old": old_id, "secrets": resealed, "identifiers": rehashed, "totp_secrets": totp_resealed})
-                        .to_string(),
-            },
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.audit(
+AuditAction::KeysRotate,
+About { kind: "key", id: Some(new.id.clone()) },
+serde_json::json!({"old": old_id, "secrets": resealed, "identifiers": rehashed, "totp_secrets": totp_resealed}),
+)
+.await?;
+        tx.commit().await?;
 
         // 3. Switch the files: the old key is kept (backups made before today need it).
         let old_file = key_file.with_file_name(format!(

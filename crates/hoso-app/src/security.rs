@@ -10,12 +10,13 @@ use hoso_domain::access::Role;
 use hoso_domain::audit_action::AuditAction;
 use hoso_domain::password_policy::{PasswordPolicy, PersonalData};
 use hoso_store::accounts::{self as store, GrantRow};
-use hoso_store::{AnyConnection, StoreError, audit, org as org_store, persons, sessions};
+use hoso_store::{AnyConnection, audit, org as org_store, persons, sessions};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::accounts::{AccountView, GrantView};
 use crate::auth::{hash_password, verify_password};
+use crate::work::{About, Work};
 use crate::{Actor, App, AppError, AppResult, ClientInfo, Page, Paging};
 
 /// Previous passwords a change may not reuse.
@@ -222,29 +223,15 @@ impl App {
         reason: &str,
         client: &ClientInfo,
     ) -> AppError {
-        let result: AppResult<()> = async {
-            let mut tx = self.store.begin().await?;
-            audit::append(
-                &mut tx,
-                audit::NewEntry {
-                    at: self.now_ms(),
-                    actor_id: Some(actor.account_id),
-                    action: &action.refused_code(),
-                    target_kind,
-                    target_id,
-                    client_addr: client.addr.as_deref(),
-                    detail: serde_json::json!({"reason": reason}).to_string(),
-                },
-            )
-            .await?;
-            tx.commit().await.map_err(StoreError::from)?;
-            Ok(())
-        }
-        .await;
-        match result {
-            Ok(()) => AppError::Forbidden,
-            Err(e) => e,
-        }
+        let attempt = crate::authz::Attempt {
+            action,
+            about: About {
+                kind: target_kind,
+                id: target_id,
+            },
+            client,
+        };
+        self.refusal(actor, attempt, reason).await
     }
 
     /// Whether `actor` administers every grant of the account (and its person's unit).
@@ -378,7 +365,7 @@ impl App {
         let password = temporary_password();
         let pw = password.clone();
         let phc = self.run_blocking_hash(move || hash_password(&pw)).await??;
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         let id = match store::insert(
             &mut tx,
             store::NewAccount {
@@ -414,25 +401,17 @@ impl App {
             )
             .await?;
         }
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: ACTION.code(),
-                target_kind: "account",
-                target_id: Some(id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: serde_json::json!({
+        tx.audit(
+ACTION,
+About::new("account", id),
+serde_json::json!({
                     "request_ref": request_ref,
                     "grants": input.grants.iter().map(|g| serde_json::json!({"role": g.role, "unit_id": g.unit_id, "read_only": g.read_only})).collect::<Vec<_>>(),
-                })
-                .to_string(),
-            },
-        )
-        .await?;
+                }),
+)
+.await?;
         let grants = store::grants_of(&mut tx, id).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(CreatedAccount {
             account: AccountView {
                 id,
@@ -476,7 +455,7 @@ impl App {
                 .refuse(actor, ACTION, "account", target, reason, client)
                 .await);
         }
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         let id = store::grant(
             &mut tx,
             store::NewGrant {
@@ -489,26 +468,20 @@ impl App {
             },
         )
         .await?;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: ACTION.code(),
-                target_kind: "account",
-                target_id: target,
-                client_addr: client.addr.as_deref(),
-                detail:
-                    serde_json::json!({"grant_id": id, "role": input.role, "unit_id": input.unit_id,
-                    "read_only": input.read_only, "request_ref": request_ref})
-                    .to_string(),
+        tx.audit(
+            ACTION,
+            About {
+                kind: "account",
+                id: target,
             },
+            serde_json::json!({"grant_id": id, "role": input.role, "unit_id": input.unit_id,
+                    "read_only": input.read_only, "request_ref": request_ref}),
         )
         .await?;
         let row = store::live_grant(&mut tx, id)
             .await?
             .ok_or_else(|| AppError::Internal("grant vanished".into()))?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(row.into())
     }
 
@@ -597,31 +570,23 @@ impl App {
             }
         };
         let read_only = input.read_only.unwrap_or(grant.read_only);
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         store::change_grant(&mut tx, grant_id, read_only, unit_id, &request_ref).await?;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: ACTION.code(),
-                target_kind: "grant",
-                target_id: Some(grant_id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: serde_json::json!({
-                    "account_id": grant.account_id,
-                    "from": {"read_only": grant.read_only, "unit_id": grant.unit_id},
-                    "to": {"read_only": read_only, "unit_id": unit_id},
-                    "request_ref": request_ref,
-                })
-                .to_string(),
-            },
+        tx.audit(
+            ACTION,
+            About::new("grant", grant_id),
+            serde_json::json!({
+                "account_id": grant.account_id,
+                "from": {"read_only": grant.read_only, "unit_id": grant.unit_id},
+                "to": {"read_only": read_only, "unit_id": unit_id},
+                "request_ref": request_ref,
+            }),
         )
         .await?;
         let row = store::live_grant(&mut tx, grant_id)
             .await?
             .ok_or_else(|| AppError::Internal("grant vanished".into()))?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(row.into())
     }
 
@@ -636,7 +601,7 @@ impl App {
         const ACTION: AuditAction = AuditAction::GrantRevoke;
         let grant = self.managed_grant(actor, grant_id, ACTION, client).await?;
         let request_ref = require_ref(&input.request_ref)?;
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         store::revoke_grant(
             &mut tx,
             grant_id,
@@ -648,22 +613,14 @@ impl App {
         if left.is_empty() {
             sessions::revoke_all_of(&mut tx, grant.account_id).await?;
         }
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: ACTION.code(),
-                target_kind: "grant",
-                target_id: Some(grant_id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: serde_json::json!({"account_id": grant.account_id, "role": grant.role,
-                    "unit_id": grant.unit_id, "request_ref": request_ref, "sessions_ended": left.is_empty()})
-                .to_string(),
-            },
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.audit(
+ACTION,
+About::new("grant", grant_id),
+serde_json::json!({"account_id": grant.account_id, "role": grant.role,
+                    "unit_id": grant.unit_id, "request_ref": request_ref, "sessions_ended": left.is_empty()}),
+)
+.await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -679,8 +636,7 @@ impl App {
     ) -> AppResult<()> {
         let attempt = crate::authz::Attempt {
             action: AuditAction::AccountRevokePersonalAccess,
-            target_kind: "person",
-            target_id: Some(person_id.to_string()),
+            about: About::new("person", person_id),
             client,
         };
         let mut conn = self.store.reader().await?;
@@ -693,9 +649,9 @@ impl App {
         )
         .await?;
         drop(conn);
-        let mut tx = self.store.begin().await?;
-        revoke_personal_access_in(&mut tx, actor, person_id, reason, client, self.now_ms()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        let mut work = self.begin_work(actor, client).await?;
+        revoke_personal_access_in(&mut work, actor, person_id, reason).await?;
+        work.commit().await?;
         Ok(())
     }
 
@@ -732,24 +688,20 @@ impl App {
         let password = temporary_password();
         let pw = password.clone();
         let phc = self.run_blocking_hash(move || hash_password(&pw)).await??;
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         store::push_password_history(&mut tx, account_id, &account.password_hash).await?;
         store::set_password(&mut tx, account_id, &phc, true).await?;
         sessions::revoke_all_of(&mut tx, account_id).await?;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: ACTION.code(),
-                target_kind: "account",
-                target_id: target,
-                client_addr: client.addr.as_deref(),
-                detail: "{}".into(),
+        tx.audit(
+            ACTION,
+            About {
+                kind: "account",
+                id: target,
             },
+            serde_json::Value::Null,
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(TemporaryPassword {
             temporary_password: password,
         })
@@ -782,21 +734,14 @@ impl App {
             .run_blocking_hash(move || verify_password(&current, &phc))
             .await?
         {
-            let mut tx = self.store.begin().await?;
-            audit::append(
-                &mut tx,
-                audit::NewEntry {
-                    at: self.now_ms(),
-                    actor_id: Some(actor.account_id),
-                    action: &AuditAction::AccountChangePassword.refused_code(),
-                    target_kind: "account",
-                    target_id: Some(actor.account_id.to_string()),
-                    client_addr: client.addr.as_deref(),
-                    detail: serde_json::json!({"reason": "wrong_current_password"}).to_string(),
-                },
+            let mut tx = self.begin_work(actor, client).await?;
+            tx.audit_refusal(
+                AuditAction::AccountChangePassword,
+                About::new("account", actor.account_id),
+                "wrong_current_password",
             )
             .await?;
-            tx.commit().await.map_err(StoreError::from)?;
+            tx.commit().await?;
             return Err(AppError::BadRequest("Mật khẩu hiện tại không đúng.".into()));
         }
         let weak = self.policy().validate(
@@ -828,44 +773,30 @@ impl App {
             }
         };
         if let Some((reason, message)) = refusal {
-            let mut tx = self.store.begin().await?;
-            audit::append(
-                &mut tx,
-                audit::NewEntry {
-                    at: self.now_ms(),
-                    actor_id: Some(actor.account_id),
-                    action: &AuditAction::AccountChangePassword.refused_code(),
-                    target_kind: "account",
-                    target_id: Some(actor.account_id.to_string()),
-                    client_addr: client.addr.as_deref(),
-                    detail: serde_json::json!({"reason": reason}).to_string(),
-                },
+            let mut tx = self.begin_work(actor, client).await?;
+            tx.audit_refusal(
+                AuditAction::AccountChangePassword,
+                About::new("account", actor.account_id),
+                reason,
             )
             .await?;
-            tx.commit().await.map_err(StoreError::from)?;
+            tx.commit().await?;
             return Err(AppError::WeakPassword(message));
         }
         let new = input.new_password;
         let phc = self
             .run_blocking_hash(move || hash_password(&new))
             .await??;
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         store::push_password_history(&mut tx, account.id, &account.password_hash).await?;
         store::set_password(&mut tx, account.id, &phc, false).await?;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: AuditAction::AccountChangePassword.code(),
-                target_kind: "account",
-                target_id: Some(actor.account_id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: "{}".into(),
-            },
+        tx.audit(
+            AuditAction::AccountChangePassword,
+            About::new("account", actor.account_id),
+            serde_json::Value::Null,
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -894,24 +825,17 @@ impl App {
         session_id: &str,
         client: &ClientInfo,
     ) -> AppResult<()> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         if !sessions::revoke_public(&mut tx, actor.account_id, session_id).await? {
             return Err(AppError::NotFound("Không tìm thấy phiên làm việc."));
         }
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: AuditAction::AuthSessionRevoke.code(),
-                target_kind: "account",
-                target_id: Some(actor.account_id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: "{}".into(),
-            },
+        tx.audit(
+            AuditAction::AuthSessionRevoke,
+            About::new("account", actor.account_id),
+            serde_json::Value::Null,
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -1066,31 +990,22 @@ async fn person_unit_path(
 /// Revokes the individual grants of a person's accounts and ends their sessions, inside the
 /// caller's transaction (the movement that causes it commits with it).
 pub async fn revoke_personal_access_in(
-    conn: &mut AnyConnection,
+    work: &mut Work<'_>,
     actor: &Actor,
     person_id: i64,
     reason: &str,
-    client: &ClientInfo,
-    now_ms: i64,
 ) -> AppResult<()> {
-    for account_id in store::ids_of_person(conn, person_id).await? {
-        for g in store::grants_of(conn, account_id).await? {
+    for account_id in store::ids_of_person(work, person_id).await? {
+        for g in store::grants_of(work, account_id).await? {
             if g.role == Role::Individual.as_str() {
-                store::revoke_grant(conn, g.id, Some(actor.account_id), Some(reason)).await?;
+                store::revoke_grant(work, g.id, Some(actor.account_id), Some(reason)).await?;
             }
         }
-        sessions::revoke_all_of(conn, account_id).await?;
-        audit::append(
-            conn,
-            audit::NewEntry {
-                at: now_ms,
-                actor_id: Some(actor.account_id),
-                action: AuditAction::AccountRevokePersonalAccess.code(),
-                target_kind: "account",
-                target_id: Some(account_id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: serde_json::json!({"person_id": person_id, "reason": reason}).to_string(),
-            },
+        sessions::revoke_all_of(work, account_id).await?;
+        work.audit(
+            AuditAction::AccountRevokePersonalAccess,
+            About::new("account", account_id),
+            serde_json::json!({"person_id": person_id, "reason": reason}),
         )
         .await?;
     }

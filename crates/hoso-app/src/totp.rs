@@ -11,13 +11,14 @@
 use hoso_domain::access::Role;
 use hoso_domain::audit_action::AuditAction;
 use hoso_store::accounts::{self, TotpRow};
-use hoso_store::{StoreError, audit, sessions};
+use hoso_store::{StoreError, sessions};
 use serde::{Deserialize, Serialize};
 use totp_rs::{Builder, Secret, Totp};
 use utoipa::ToSchema;
 
 use crate::crypto::{Keyring, MasterKey};
 use crate::security::require_ref;
+use crate::work::About;
 use crate::{Actor, App, AppError, AppResult, ClientInfo};
 
 const ISSUER: &str = "Hoso";
@@ -161,7 +162,7 @@ impl App {
 
     /// Starts (or restarts) enrolment: a new secret, not yet required at sign-in.
     pub async fn start_totp(&self, actor: &Actor, client: &ClientInfo) -> AppResult<TotpEnrolment> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         let state = accounts::totp_state(&mut tx, actor.account_id).await?;
         if state.enabled {
             return Err(AppError::Conflict(
@@ -180,20 +181,13 @@ impl App {
             None,
         )
         .await?;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: AuditAction::AccountTotpStart.code(),
-                target_kind: "account",
-                target_id: Some(actor.account_id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: "{}".into(),
-            },
+        tx.audit(
+            AuditAction::AccountTotpStart,
+            About::new("account", actor.account_id),
+            serde_json::Value::Null,
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         let label = format!("{ISSUER}:{}", actor.username);
         Ok(TotpEnrolment {
             otpauth_url: format!(
@@ -230,7 +224,7 @@ impl App {
                     .into(),
             ));
         };
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         let (key_id, sealed) = seal_secret(&self.keys.current, actor.account_id, &secret);
         accounts::set_totp(
             &mut tx,
@@ -240,20 +234,13 @@ impl App {
             Some(step),
         )
         .await?;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: AuditAction::AccountTotpEnable.code(),
-                target_kind: "account",
-                target_id: Some(actor.account_id.to_string()),
-                client_addr: client.addr.as_deref(),
-                detail: "{}".into(),
-            },
+        tx.audit(
+            AuditAction::AccountTotpEnable,
+            About::new("account", actor.account_id),
+            serde_json::Value::Null,
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 }
@@ -342,25 +329,19 @@ impl App {
                 "Tài khoản này chưa đăng ký xác thực hai lớp, không có gì để đặt lại.".into(),
             ));
         }
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.begin_work(actor, client).await?;
         accounts::reset_totp(&mut tx, account_id).await?;
         sessions::revoke_all_of(&mut tx, account_id).await?;
-        audit::append(
-            &mut tx,
-            audit::NewEntry {
-                at: self.now_ms(),
-                actor_id: Some(actor.account_id),
-                action: ACTION.code(),
-                target_kind: "account",
-                target_id: target,
-                client_addr: client.addr.as_deref(),
-                detail:
-                    serde_json::json!({"request_ref": request_ref, "was_enabled": state.enabled})
-                        .to_string(),
+        tx.audit(
+            ACTION,
+            About {
+                kind: "account",
+                id: target,
             },
+            serde_json::json!({"request_ref": request_ref, "was_enabled": state.enabled}),
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 }

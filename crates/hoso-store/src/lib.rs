@@ -67,6 +67,9 @@ impl StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// A write transaction on either database.
+pub type WriteTx = Transaction<'static, Any>;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -149,7 +152,7 @@ impl Store {
     }
 
     /// A write transaction. Dropped without `commit`, it rolls back: nothing half-written.
-    pub async fn begin(&self) -> StoreResult<Transaction<'static, Any>> {
+    pub async fn begin(&self) -> StoreResult<WriteTx> {
         Ok(self.write.begin().await?)
     }
 
