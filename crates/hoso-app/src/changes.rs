@@ -952,16 +952,19 @@ serde_json::json!({"person_id": row.person_id, "version": version.version, "hash
         let status = PersonStatus::parse(&person.status).unwrap_or(PersonStatus::Working);
         let note = format!("Phiếu bổ sung lý lịch số {}: {}", row.id, row.reason);
         let version = self
-            .append_version(
+            .write_version(
                 tx,
-                actor,
-                person.id,
-                prev.as_ref(),
-                schema,
-                &prepared,
-                person.unit_id,
-                status,
-                Some(note),
+                crate::versions::NewVersion {
+                    person_id: person.id,
+                    prev: prev.as_ref(),
+                    schema,
+                    prepared: &prepared,
+                    unit_id: person.unit_id,
+                    status,
+                    provenance: crate::versions::Provenance::ChangeRequest(row.id),
+                    author: Some(actor.account_id),
+                    note: Some(note),
+                },
             )
             .await?;
         persons::set_identifier_hash(tx, person.id, &id_hash).await?;

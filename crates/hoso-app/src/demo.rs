@@ -5,13 +5,12 @@ use std::collections::HashMap;
 
 use hoso_demo::{DemoUnit, PersonGenerator, province_tree};
 use hoso_domain::access::Role;
-use hoso_domain::schema::{FieldRole, RecordDoc};
+
 use hoso_store::bulk::BulkPerson;
-use hoso_store::persons::VersionRow;
 use hoso_store::secrets::SecretRow;
 use hoso_store::{accounts, org as org_store};
 
-use crate::records::{canonical_json, projection_row, version_hash};
+use crate::versions::{NewVersion, Provenance, prepare_document, version_row};
 use crate::work::About;
 use crate::{App, AppError, AppResult, auth};
 
@@ -153,7 +152,19 @@ impl App {
             let key_id = self.keys.current.id.clone();
             let keys = self.keys.clone();
             let mut generator = PersonGenerator::new(0x486f_736f, &tree, today);
+            let catalogs = self.catalogs();
+            let created_at = self.now_ms();
             std::thread::spawn(move || {
+                let seeding = Seeding {
+                    schema,
+                    catalogs: &catalogs,
+                    today,
+                    created_at,
+                    key: &keys.current,
+                    key_id: &key_id,
+                    password_hash: &phc,
+                    admin,
+                };
                 let mut left = people;
                 while left > 0 {
                     let n = BATCH.min(left);
@@ -164,18 +175,7 @@ impl App {
                             let unit = units.get(&p.unit_key).ok_or_else(|| {
                                 AppError::Internal("demo person in unknown unit".into())
                             })?;
-                            Ok((
-                                p.unit_key,
-                                prepare_person(
-                                    schema,
-                                    &keys.current,
-                                    &key_id,
-                                    unit,
-                                    p,
-                                    &phc,
-                                    admin,
-                                ),
-                            ))
+                            Ok((p.unit_key, prepare_person(&seeding, unit, p)?))
                         })
                         .collect::<AppResult<Vec<_>>>();
                     if sender.blocking_send(batch).is_err() {
@@ -255,54 +255,75 @@ impl App {
     }
 }
 
-/// A generated person, ready for the bulk insert but for sealing (which needs the id).
+/// What every generated person of one seeding shares.
+struct Seeding<'a> {
+    schema: &'a hoso_domain::schema::RecordSchema,
+    catalogs: &'a hoso_domain::catalog::Catalogs,
+    today: time::Date,
+    created_at: i64,
+    key: &'a crate::crypto::MasterKey,
+    key_id: &'a str,
+    password_hash: &'a str,
+    admin: i64,
+}
+
+/// A generated person, prepared (and validated) by the version writer, ready for the bulk
+/// insert but for sealing (which needs the id).
 fn prepare_person(
-    schema: &hoso_domain::schema::RecordSchema,
-    key: &crate::crypto::MasterKey,
-    key_id: &str,
+    seeding: &Seeding<'_>,
     unit: &org_store::OrgUnitRow,
     p: hoso_demo::DemoPerson,
-    phc: &str,
-    admin: i64,
-) -> BulkPerson {
-    let mut doc: RecordDoc = p.doc;
-    let agency = crate::records::managing_agency_of(unit);
-    schema.set_role_value(&mut doc, FieldRole::EmployingUnit, unit.id.into());
-    schema.set_role_value(&mut doc, FieldRole::ManagingAgency, agency.into());
-    schema.set_role_value(&mut doc, FieldRole::DossierId, p.national_id.clone().into());
-    let projection = projection_row(&schema.project(&doc));
-    let canonical = canonical_json(&doc);
-    let (public, secret) = crate::crypto::split_secrets(schema, &doc);
-    BulkPerson {
-        national_id_hash: key.national_id_hash(&p.national_id),
-        unit_id: unit.id,
-        status: p.status.as_str().to_string(),
-        projection,
-        version: VersionRow {
+) -> AppResult<BulkPerson> {
+    let Seeding {
+        schema,
+        catalogs,
+        today,
+        created_at,
+        key,
+        key_id,
+        password_hash: phc,
+        admin,
+    } = *seeding;
+    let prepared = prepare_document(
+        schema,
+        catalogs,
+        today,
+        p.doc,
+        unit.id,
+        crate::records::managing_agency_of(unit),
+    )?;
+    let version = version_row(
+        &NewVersion {
             person_id: 0,
-            version: 1,
-            schema_version: schema.version.clone(),
-            hash: version_hash(None, &schema.version, &canonical),
-            document: canonical_json(&public),
-            prev_hash: None,
+            prev: None,
+            schema,
+            prepared: &prepared,
             unit_id: unit.id,
-            status: p.status.as_str().to_string(),
-            created_by: Some(admin),
-            created_at: hoso_store::now_ms(),
+            status: p.status,
+            provenance: Provenance::Demo,
+            author: Some(admin),
             note: Some("Dữ liệu mẫu".into()),
         },
+        created_at,
+    );
+    Ok(BulkPerson {
+        national_id_hash: key.national_id_hash(&prepared.national_id),
+        unit_id: unit.id,
+        status: p.status.as_str().to_string(),
+        projection: prepared.projection,
+        version,
         // Sealed by the writer, once the person id (part of the sealing context) is known.
         secret: SecretRow {
             person_id: 0,
             version: 1,
             key_id: key_id.to_string(),
-            sealed: canonical_json(&secret),
+            sealed: prepared.secret,
         },
         username: p.national_id,
         display_name: p.full_name,
         password_hash: phc.to_string(),
         created_by: Some(admin),
-    }
+    })
 }
 
 fn unit_code(tree: &[DemoUnit], key: usize) -> String {

@@ -33,6 +33,7 @@ pub mod security;
 pub mod shutdown;
 pub mod signing;
 pub mod totp;
+pub mod versions;
 pub mod work;
 
 use std::sync::{Arc, RwLock};

@@ -5,15 +5,15 @@
 use hoso_domain::access::AccessLevel;
 use hoso_domain::audit_action::AuditAction;
 use hoso_domain::org::PersonStatus;
-use hoso_domain::schema::{FieldRole, Projection, RecordDoc, RecordSchema};
-use hoso_store::persons::{self, PersonFilter, PersonRow, PersonSort, ProjectionRow, VersionRow};
+use hoso_domain::schema::RecordDoc;
+use hoso_store::persons::{self, PersonFilter, PersonRow, PersonSort, VersionRow};
 use hoso_store::{StoreError, org as org_store};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
-use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::authz::Attempt;
+use crate::versions::{NewVersion, Provenance, projection_row};
+pub use crate::versions::{canonical_json, version_hash};
 use crate::work::About;
 use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Page, Paging};
 
@@ -85,6 +85,12 @@ pub struct VersionSummary {
     /// Milliseconds since the Unix epoch.
     pub created_at: i64,
     pub note: Option<String>,
+    /// Where the version comes from: `direct`, `change_request`, `demo` or `legacy`.
+    pub source: String,
+    /// What it comes from (the change request's id).
+    pub source_ref: Option<String>,
+    /// The same, in words: "Phiếu bổ sung lý lịch số 12".
+    pub source_label: String,
 }
 
 impl From<&VersionRow> for VersionSummary {
@@ -99,6 +105,9 @@ impl From<&VersionRow> for VersionSummary {
             created_by: v.created_by,
             created_at: v.created_at,
             note: v.note.clone(),
+            source: Provenance::of(v).code().to_string(),
+            source_ref: v.source_ref.clone(),
+            source_label: Provenance::of(v).label_vi(),
         }
     }
 }
@@ -167,59 +176,6 @@ pub struct PersonQuery {
     pub per_page: Option<i64>,
 }
 
-/// The canonical JSON text of a document: keys sorted at every level, nulls dropped. Hashes are
-/// computed over this text so that key order never changes a hash.
-pub fn canonical_json(doc: &RecordDoc) -> String {
-    fn canon(v: &Value) -> Value {
-        match v {
-            Value::Object(map) => {
-                let mut keys: Vec<&String> = map.keys().collect();
-                keys.sort();
-                let mut out = serde_json::Map::new();
-                for k in keys {
-                    let val = &map[k];
-                    if !val.is_null() {
-                        out.insert(k.clone(), canon(val));
-                    }
-                }
-                Value::Object(out)
-            }
-            Value::Array(items) => Value::Array(items.iter().map(canon).collect()),
-            other => other.clone(),
-        }
-    }
-    canon(&Value::Object(doc.clone())).to_string()
-}
-
-/// Hash of a version: covers its predecessor's hash, the schema version and the canonical
-/// document, so a version cannot be changed, dropped or reordered unnoticed.
-pub fn version_hash(prev_hash: Option<&str>, schema_version: &str, canonical: &str) -> String {
-    let mut h = Sha256::new();
-    h.update(prev_hash.unwrap_or("").as_bytes());
-    h.update(b"\n");
-    h.update(schema_version.as_bytes());
-    h.update(b"\n");
-    h.update(canonical.as_bytes());
-    hex::encode(h.finalize())
-}
-
-pub(crate) fn projection_row(p: &Projection) -> ProjectionRow {
-    ProjectionRow {
-        full_name: p.full_name.clone(),
-        gender: p.gender.map(|g| g.code().to_string()),
-        date_of_birth: p.date_of_birth.map(|d| d.to_string()),
-        personnel_category: p.personnel_category.clone(),
-        rank_code: p.rank_or_title_code.clone(),
-        salary_step: p.salary_step.map(i64::from),
-        salary_coefficient: p.salary_coefficient,
-        ethnicity_code: p.ethnicity.clone(),
-        highest_qualification: p.highest_qualification.clone(),
-        political_theory: p.political_theory.clone(),
-        current_position: p.current_position.clone(),
-        first_recruitment_date: p.first_recruitment_date.map(|d| d.to_string()),
-    }
-}
-
 fn parse_status(s: Option<&str>) -> AppResult<PersonStatus> {
     match s {
         None => Ok(PersonStatus::Working),
@@ -231,59 +187,7 @@ fn parse_status(s: Option<&str>) -> AppResult<PersonStatus> {
     }
 }
 
-/// A record document ready to store: validated, with the fields the system owns filled in.
-pub(crate) struct Prepared {
-    /// The whole document, canonical: what the version hash covers.
-    canonical: String,
-    /// Stored in clear (no sensitive field).
-    public: String,
-    /// The sensitive fields, canonical JSON, to be sealed.
-    secret: String,
-    projection: ProjectionRow,
-    pub(crate) national_id: String,
-}
-
 impl App {
-    pub(crate) fn prepare(
-        &self,
-        schema: &RecordSchema,
-        mut doc: RecordDoc,
-        unit: &org_store::OrgUnitRow,
-    ) -> AppResult<Prepared> {
-        // The system owns the links to the paying unit and its managing agency, and the dossier
-        // id (= số định danh, NĐ 27/2026).
-        let unit_id = unit.id;
-        let agency = managing_agency_of(unit);
-        let national_id = schema
-            .role_text(&doc, FieldRole::NationalId)
-            .map(str::to_string);
-        schema.set_role_value(&mut doc, FieldRole::EmployingUnit, Value::from(unit_id));
-        schema.default_role_value(&mut doc, FieldRole::ManagingAgency, Value::from(agency));
-        if let Some(id) = &national_id {
-            schema.set_role_value(&mut doc, FieldRole::DossierId, Value::from(id.clone()));
-        }
-        let catalogs = self.catalogs();
-        schema
-            .validate(&doc, &catalogs, self.today())
-            .map_err(AppError::Invalid)?;
-        let national_id = national_id.ok_or_else(|| {
-            let path = schema
-                .role_field(FieldRole::NationalId)
-                .map(|(s, f)| format!(" ({}.{})", s.id, f.id))
-                .unwrap_or_default();
-            AppError::BadRequest(format!("Thiếu số định danh cá nhân{path}."))
-        })?;
-        let projection = projection_row(&schema.project(&doc));
-        let (public, secret) = crate::crypto::split_secrets(schema, &doc);
-        Ok(Prepared {
-            canonical: canonical_json(&doc),
-            public: canonical_json(&public),
-            secret: canonical_json(&secret),
-            projection,
-            national_id,
-        })
-    }
-
     /// The unit a record is to be kept in: one the actor writes records in, not dissolved.
     async fn unit_for_records(
         &self,
@@ -351,8 +255,19 @@ impl App {
             Err(e) => return Err(e.into()),
         };
         let version = self
-            .append_version(
-                &mut tx, actor, person_id, None, schema, &prepared, unit.id, status, input.note,
+            .write_version(
+                &mut tx,
+                NewVersion {
+                    person_id,
+                    prev: None,
+                    schema,
+                    prepared: &prepared,
+                    unit_id: unit.id,
+                    status,
+                    provenance: Provenance::Direct,
+                    author: Some(actor.account_id),
+                    note: input.note,
+                },
             )
             .await?;
         tx.audit(
@@ -363,48 +278,6 @@ impl App {
         .await?;
         tx.commit().await?;
         self.get_person(actor, person_id, client).await
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn append_version(
-        &self,
-        conn: &mut hoso_store::AnyConnection,
-        actor: &Actor,
-        person_id: i64,
-        prev: Option<&VersionRow>,
-        schema: &RecordSchema,
-        prepared: &Prepared,
-        unit_id: i64,
-        status: PersonStatus,
-        note: Option<String>,
-    ) -> AppResult<VersionRow> {
-        let prev_hash = prev.map(|p| p.hash.clone());
-        let version = VersionRow {
-            person_id,
-            version: prev.map_or(1, |p| p.version + 1),
-            schema_version: schema.version.clone(),
-            hash: version_hash(prev_hash.as_deref(), &schema.version, &prepared.canonical),
-            document: prepared.public.clone(),
-            prev_hash,
-            unit_id,
-            status: status.as_str().to_string(),
-            created_by: Some(actor.account_id),
-            created_at: hoso_store::now_ms(),
-            note,
-        };
-        persons::insert_version(conn, &version).await?;
-        self.seal_secrets(conn, person_id, version.version, &prepared.secret)
-            .await?;
-        persons::set_projection(
-            conn,
-            person_id,
-            version.version,
-            unit_id,
-            status.as_str(),
-            &prepared.projection,
-        )
-        .await?;
-        Ok(version)
     }
 
     /// Changes a record: a new version against `expected_version`.
@@ -460,16 +333,19 @@ impl App {
         }
         let prev = persons::version(&mut tx, person_id, fresh.current_version).await?;
         let version = self
-            .append_version(
+            .write_version(
                 &mut tx,
-                actor,
-                person_id,
-                prev.as_ref(),
-                schema,
-                &prepared,
-                unit.id,
-                status,
-                input.note,
+                NewVersion {
+                    person_id,
+                    prev: prev.as_ref(),
+                    schema,
+                    prepared: &prepared,
+                    unit_id: unit.id,
+                    status,
+                    provenance: Provenance::Direct,
+                    author: Some(actor.account_id),
+                    note: input.note,
+                },
             )
             .await?;
         persons::set_identifier_hash(&mut tx, person_id, &id_hash).await?;

@@ -311,6 +311,15 @@ async fn a_proposal_is_verified_signed_and_becomes_official() {
         assert_eq!(official(&app, &admin, person).await, (1, 2), "{}", db.label);
         let now_record = app.get_person(&admin, person, &client).await.unwrap();
         assert_eq!(now_record.record["general"]["other_names"], json!("Bé Tư"));
+        // The version says it comes from that request.
+        let history = app.versions(&admin, person).await.unwrap();
+        let v2 = history.iter().find(|v| v.version == 2).unwrap();
+        assert_eq!(v2.source, "change_request", "{}", db.label);
+        assert_eq!(v2.source_ref, Some(draft.summary.id.to_string()));
+        assert_eq!(
+            v2.source_label,
+            format!("Phiếu bổ sung lý lịch số {}", draft.summary.id)
+        );
 
         // The waiting work shows among the alerts: a request waiting for verification, and a
         // verified version waiting for the head's signature.

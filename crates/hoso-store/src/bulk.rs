@@ -97,8 +97,8 @@ pub async fn insert_people(
 
         let sql = format!(
             "INSERT INTO record_versions (person_id, version, schema_version, document, hash, prev_hash, unit_id, status, \
-             created_by, created_at, note) VALUES {}",
-            placeholders(chunk.len(), 11)
+             created_by, created_at, note, source, source_ref) VALUES {}",
+            placeholders(chunk.len(), 13)
         );
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for p in chunk {
@@ -114,7 +114,9 @@ pub async fn insert_people(
                 .bind(v.status.as_str())
                 .bind(v.created_by)
                 .bind(v.created_at)
-                .bind(v.note.clone());
+                .bind(v.note.clone())
+                .bind(v.source.as_str())
+                .bind(v.source_ref.clone());
         }
         q.execute(&mut *conn).await?;
 

@@ -85,6 +85,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 12,
+        name: "version_source",
+        common: include_str!("../migrations/0012_version_source.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {

@@ -101,6 +101,10 @@ pub struct VersionRow {
     pub created_by: Option<i64>,
     pub created_at: i64,
     pub note: Option<String>,
+    /// Where the version comes from (`direct`, `change_request`, `import`, `demo`…).
+    pub source: String,
+    /// The id of what it comes from (the change request, the import job…).
+    pub source_ref: Option<String>,
 }
 
 pub struct NewPerson<'a> {
@@ -178,7 +182,7 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<Person
 pub async fn insert_version(conn: &mut AnyConnection, v: &VersionRow) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO record_versions (person_id, version, schema_version, document, hash, prev_hash, unit_id, status, \
-         created_by, created_at, note) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+         created_by, created_at, note, source, source_ref) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)",
     )
     .bind(v.person_id)
     .bind(v.version)
@@ -191,26 +195,30 @@ pub async fn insert_version(conn: &mut AnyConnection, v: &VersionRow) -> StoreRe
     .bind(v.created_by)
     .bind(v.created_at)
     .bind(&v.note)
+    .bind(&v.source)
+    .bind(&v.source_ref)
     .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
-const VERSION_COLUMNS: &str = "person_id, version, schema_version, document, hash, prev_hash, unit_id, status, created_by, created_at, note";
+const VERSION_COLUMNS: &str = "person_id, version, schema_version, document, hash, prev_hash, unit_id, status, created_by, created_at, note, source, source_ref";
 
 fn version_row(r: &AnyRow) -> VersionRow {
     VersionRow {
-        person_id: r.get(0),
-        version: r.get(1),
-        schema_version: r.get(2),
-        document: r.get(3),
-        hash: r.get(4),
-        prev_hash: r.get(5),
-        unit_id: r.get(6),
-        status: r.get(7),
-        created_by: r.get(8),
-        created_at: r.get(9),
-        note: r.get(10),
+        person_id: r.get("person_id"),
+        version: r.get("version"),
+        schema_version: r.get("schema_version"),
+        document: r.get("document"),
+        hash: r.get("hash"),
+        prev_hash: r.get("prev_hash"),
+        unit_id: r.get("unit_id"),
+        status: r.get("status"),
+        created_by: r.get("created_by"),
+        created_at: r.get("created_at"),
+        note: r.get("note"),
+        source: r.get("source"),
+        source_ref: r.get("source_ref"),
     }
 }
 

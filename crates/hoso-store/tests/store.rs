@@ -62,6 +62,8 @@ async fn person(store: &Store, unit_id: i64, name: &str) -> i64 {
             created_by: None,
             created_at: 0,
             note: None,
+            source: "direct".into(),
+            source_ref: None,
         },
     )
     .await

@@ -395,6 +395,18 @@ async fn create_update_and_version_a_record() {
         assert_eq!(versions.len(), 2);
         assert!(versions[0]["prev_hash"].is_null());
         assert_eq!(versions[1]["prev_hash"], versions[0]["hash"]);
+        // Each says where it comes from: here, the HR officer's own edits; the seeded record's
+        // first version, the demo.
+        for v in versions {
+            assert_eq!(v["source"], "direct", "{}", db.label);
+            assert_eq!(v["source_label"], "Cán bộ tổ chức cập nhật trực tiếp");
+        }
+        let seeded = admin
+            .get(&format!("/api/v1/persons/{person}/versions"))
+            .await;
+        assert_eq!(seeded.body[0]["source"], "demo", "{}", db.label);
+        assert_eq!(seeded.body[0]["source_label"], "Dữ liệu mẫu");
+        assert_eq!(seeded.body[1]["source"], "direct");
     }
 }
 

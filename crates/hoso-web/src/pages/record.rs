@@ -40,6 +40,8 @@ pub struct VersionView {
     pub at: String,
     pub by: String,
     pub note: String,
+    /// Where the version comes from ("Phiếu bổ sung lý lịch số 12").
+    pub source: String,
     pub hash: String,
     /// "Đã phê duyệt …" / "Chờ phê duyệt" / "" (official before the workflow).
     pub approval: String,
@@ -351,6 +353,7 @@ pub async fn show(
                         .map(|a| format!("Tài khoản #{a}"))
                         .unwrap_or_else(|| "Hệ thống".into()),
                     note: v.note.clone().unwrap_or_default(),
+                    source: v.source_label.clone(),
                     hash: v.hash.chars().take(12).collect(),
                     approval: match signed {
                         Some(a) => format!(

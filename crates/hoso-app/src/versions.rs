@@ -1,0 +1,356 @@
+//! The version writer: the one way a record changes. A document is prepared (the fields the
+//! system owns filled in by role, validated against the schema and the catalogs, projected,
+//! split into its clear and sealed parts, canonicalised for the hash) by the pure
+//! [`prepare_document`], then [`App::write_version`] appends the hash-chained version with its
+//! [`Provenance`], seals the secrets and updates the projection, inside the caller's unit of
+//! work (which audits it). Creating, editing, verifying a change request and seeding the demo
+//! province all go through here; imports, transfers and the hub will too.
+
+use hoso_domain::catalog::Catalogs;
+use hoso_domain::org::PersonStatus;
+use hoso_domain::schema::{FieldRole, Projection, RecordDoc, RecordSchema};
+use hoso_store::persons::{self, ProjectionRow, VersionRow};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use time::Date;
+
+use crate::{App, AppError, AppResult};
+
+/// Where a version comes from, stored with it (`record_versions.source`, `source_ref`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provenance {
+    /// An HR officer's own edit or new record (page or API).
+    Direct,
+    /// A verified change request (self-service), by its id.
+    ChangeRequest(i64),
+    /// The synthetic demo province.
+    Demo,
+    /// Written before provenance was recorded.
+    Legacy,
+}
+
+impl Provenance {
+    pub fn code(self) -> &'static str {
+        match self {
+            Provenance::Direct => "direct",
+            Provenance::ChangeRequest(_) => "change_request",
+            Provenance::Demo => "demo",
+            Provenance::Legacy => "legacy",
+        }
+    }
+
+    pub fn reference(self) -> Option<String> {
+        match self {
+            Provenance::ChangeRequest(id) => Some(id.to_string()),
+            _ => None,
+        }
+    }
+
+    /// Read back from a stored version; unknown codes are shown as legacy.
+    pub fn of(version: &VersionRow) -> Provenance {
+        let id = version.source_ref.as_deref().and_then(|r| r.parse().ok());
+        match (version.source.as_str(), id) {
+            ("direct", _) => Provenance::Direct,
+            ("change_request", Some(id)) => Provenance::ChangeRequest(id),
+            ("demo", _) => Provenance::Demo,
+            _ => Provenance::Legacy,
+        }
+    }
+
+    /// How the record's history names it.
+    pub fn label_vi(self) -> String {
+        match self {
+            Provenance::Direct => "Cán bộ tổ chức cập nhật trực tiếp".into(),
+            Provenance::ChangeRequest(id) => format!("Phiếu bổ sung lý lịch số {id}"),
+            Provenance::Demo => "Dữ liệu mẫu".into(),
+            Provenance::Legacy => "Dữ liệu cũ".into(),
+        }
+    }
+}
+
+/// The canonical JSON text of a document: keys sorted at every level, nulls dropped. Hashes are
+/// computed over this text so that key order never changes a hash.
+pub fn canonical_json(doc: &RecordDoc) -> String {
+    fn canon(v: &Value) -> Value {
+        match v {
+            Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                let mut out = serde_json::Map::new();
+                for k in keys {
+                    let val = &map[k];
+                    if !val.is_null() {
+                        out.insert(k.clone(), canon(val));
+                    }
+                }
+                Value::Object(out)
+            }
+            Value::Array(items) => Value::Array(items.iter().map(canon).collect()),
+            other => other.clone(),
+        }
+    }
+    canon(&Value::Object(doc.clone())).to_string()
+}
+
+/// Hash of a version: covers its predecessor's hash, the schema version and the canonical
+/// document, so a version cannot be changed, dropped or reordered unnoticed.
+pub fn version_hash(prev_hash: Option<&str>, schema_version: &str, canonical: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(prev_hash.unwrap_or("").as_bytes());
+    h.update(b"\n");
+    h.update(schema_version.as_bytes());
+    h.update(b"\n");
+    h.update(canonical.as_bytes());
+    hex::encode(h.finalize())
+}
+
+pub(crate) fn projection_row(p: &Projection) -> ProjectionRow {
+    ProjectionRow {
+        full_name: p.full_name.clone(),
+        gender: p.gender.map(|g| g.code().to_string()),
+        date_of_birth: p.date_of_birth.map(|d| d.to_string()),
+        personnel_category: p.personnel_category.clone(),
+        rank_code: p.rank_or_title_code.clone(),
+        salary_step: p.salary_step.map(i64::from),
+        salary_coefficient: p.salary_coefficient,
+        ethnicity_code: p.ethnicity.clone(),
+        highest_qualification: p.highest_qualification.clone(),
+        political_theory: p.political_theory.clone(),
+        current_position: p.current_position.clone(),
+        first_recruitment_date: p.first_recruitment_date.map(|d| d.to_string()),
+    }
+}
+
+/// A record document ready to store: validated, with the fields the system owns filled in.
+pub(crate) struct Prepared {
+    /// The whole document, canonical: what the version hash covers.
+    pub(crate) canonical: String,
+    /// Stored in clear (no sensitive field).
+    pub(crate) public: String,
+    /// The sensitive fields, canonical JSON, to be sealed.
+    pub(crate) secret: String,
+    pub(crate) projection: ProjectionRow,
+    pub(crate) national_id: String,
+}
+
+/// Fills in what the system owns (the employing unit, the managing agency unless given, the
+/// dossier id = số định danh, NĐ 27/2026), validates, projects and splits a document. Pure:
+/// the same for a page, a change request, an import or the demo.
+pub(crate) fn prepare_document(
+    schema: &RecordSchema,
+    catalogs: &Catalogs,
+    today: Date,
+    mut doc: RecordDoc,
+    unit_id: i64,
+    agency: i64,
+) -> AppResult<Prepared> {
+    let national_id = schema
+        .role_text(&doc, FieldRole::NationalId)
+        .map(str::to_string);
+    schema.set_role_value(&mut doc, FieldRole::EmployingUnit, Value::from(unit_id));
+    schema.default_role_value(&mut doc, FieldRole::ManagingAgency, Value::from(agency));
+    if let Some(id) = &national_id {
+        schema.set_role_value(&mut doc, FieldRole::DossierId, Value::from(id.clone()));
+    }
+    schema
+        .validate(&doc, catalogs, today)
+        .map_err(AppError::Invalid)?;
+    let national_id = national_id.ok_or_else(|| {
+        let path = schema
+            .role_field(FieldRole::NationalId)
+            .map(|(s, f)| format!(" ({}.{})", s.id, f.id))
+            .unwrap_or_default();
+        AppError::BadRequest(format!("Thiếu số định danh cá nhân{path}."))
+    })?;
+    let projection = projection_row(&schema.project(&doc));
+    let (public, secret) = crate::crypto::split_secrets(schema, &doc);
+    Ok(Prepared {
+        canonical: canonical_json(&doc),
+        public: canonical_json(&public),
+        secret: canonical_json(&secret),
+        projection,
+        national_id,
+    })
+}
+
+/// A version to append.
+pub(crate) struct NewVersion<'a> {
+    pub person_id: i64,
+    /// The version it follows (`None` for a new record).
+    pub prev: Option<&'a VersionRow>,
+    pub schema: &'a RecordSchema,
+    pub prepared: &'a Prepared,
+    pub unit_id: i64,
+    pub status: PersonStatus,
+    pub provenance: Provenance,
+    pub author: Option<i64>,
+    pub note: Option<String>,
+}
+
+/// The version row of a prepared document, chained to `prev` (not yet stored).
+pub(crate) fn version_row(v: &NewVersion<'_>, created_at: i64) -> VersionRow {
+    let prev_hash = v.prev.map(|p| p.hash.clone());
+    VersionRow {
+        person_id: v.person_id,
+        version: v.prev.map_or(1, |p| p.version + 1),
+        schema_version: v.schema.version.clone(),
+        hash: version_hash(
+            prev_hash.as_deref(),
+            &v.schema.version,
+            &v.prepared.canonical,
+        ),
+        document: v.prepared.public.clone(),
+        prev_hash,
+        unit_id: v.unit_id,
+        status: v.status.as_str().to_string(),
+        created_by: v.author,
+        created_at,
+        note: v.note.clone(),
+        source: v.provenance.code().to_string(),
+        source_ref: v.provenance.reference(),
+    }
+}
+
+impl App {
+    /// Fills in, validates and projects a document for a record kept in `unit`.
+    pub(crate) fn prepare(
+        &self,
+        schema: &RecordSchema,
+        doc: RecordDoc,
+        unit: &hoso_store::org::OrgUnitRow,
+    ) -> AppResult<Prepared> {
+        prepare_document(
+            schema,
+            &self.catalogs(),
+            self.today(),
+            doc,
+            unit.id,
+            crate::records::managing_agency_of(unit),
+        )
+    }
+
+    /// Appends the version, seals its secrets and moves the projection onto it, on the
+    /// caller's transaction (the caller audits, in the same unit of work).
+    pub(crate) async fn write_version(
+        &self,
+        conn: &mut hoso_store::AnyConnection,
+        new: NewVersion<'_>,
+    ) -> AppResult<VersionRow> {
+        let version = version_row(&new, self.now_ms());
+        persons::insert_version(conn, &version).await?;
+        self.seal_secrets(conn, new.person_id, version.version, &new.prepared.secret)
+            .await?;
+        persons::set_projection(
+            conn,
+            new.person_id,
+            version.version,
+            new.unit_id,
+            new.status.as_str(),
+            &new.prepared.projection,
+        )
+        .await?;
+        Ok(version)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use hoso_domain::schema::SchemaSet;
+    use hoso_domain::schema::fixtures::sample_record;
+
+    use super::*;
+
+    fn today() -> Date {
+        time::macros::date!(2026 - 06 - 01)
+    }
+
+    #[test]
+    fn preparing_fills_what_the_system_owns_and_validates() {
+        let schema = SchemaSet::embedded().latest();
+        let catalogs = Catalogs::embedded_static();
+        let mut doc = sample_record();
+        schema.set_role_value(&mut doc, FieldRole::DossierId, Value::from("wrong"));
+        let p = prepare_document(schema, catalogs, today(), doc.clone(), 7, 3).unwrap();
+        let stored: RecordDoc = serde_json::from_str(&p.canonical).unwrap();
+        assert_eq!(
+            schema.role_value(&stored, FieldRole::EmployingUnit),
+            Some(&Value::from(7))
+        );
+        assert_eq!(
+            schema.role_text(&stored, FieldRole::DossierId),
+            schema.role_text(&doc, FieldRole::NationalId)
+        );
+        assert_eq!(
+            p.national_id,
+            schema.role_text(&doc, FieldRole::NationalId).unwrap()
+        );
+        assert!(!p.projection.full_name.is_empty());
+        // Sensitive fields are kept out of the clear part.
+        assert!(!p.public.contains(&p.national_id));
+        assert!(p.secret.contains(&p.national_id));
+
+        let mut bad = doc.clone();
+        schema.set_role_value(&mut bad, FieldRole::BirthDate, Value::from("31/02/1990"));
+        assert!(matches!(
+            prepare_document(schema, catalogs, today(), bad, 7, 3),
+            Err(AppError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn versions_chain_and_carry_their_provenance() {
+        let schema = SchemaSet::embedded().latest();
+        let p = prepare_document(
+            schema,
+            Catalogs::embedded_static(),
+            today(),
+            sample_record(),
+            7,
+            3,
+        )
+        .unwrap();
+        let first = version_row(
+            &NewVersion {
+                person_id: 5,
+                prev: None,
+                schema,
+                prepared: &p,
+                unit_id: 7,
+                status: PersonStatus::Working,
+                provenance: Provenance::Direct,
+                author: Some(1),
+                note: None,
+            },
+            10,
+        );
+        assert_eq!((first.version, first.prev_hash.as_deref()), (1, None));
+        assert_eq!(Provenance::of(&first), Provenance::Direct);
+        let second = version_row(
+            &NewVersion {
+                person_id: 5,
+                prev: Some(&first),
+                schema,
+                prepared: &p,
+                unit_id: 7,
+                status: PersonStatus::Working,
+                provenance: Provenance::ChangeRequest(12),
+                author: Some(2),
+                note: None,
+            },
+            20,
+        );
+        assert_eq!(second.version, 2);
+        assert_eq!(second.prev_hash.as_deref(), Some(first.hash.as_str()));
+        assert_ne!(second.hash, first.hash, "the chain changes the hash");
+        assert_eq!(Provenance::of(&second), Provenance::ChangeRequest(12));
+        assert_eq!(
+            Provenance::of(&second).label_vi(),
+            "Phiếu bổ sung lý lịch số 12"
+        );
+        let legacy = VersionRow {
+            source: "legacy".into(),
+            ..second
+        };
+        assert_eq!(Provenance::of(&legacy), Provenance::Legacy);
+    }
+}
