@@ -85,6 +85,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 11,
+        name: "job_queue",
+        common: include_str!("../migrations/0011_job_queue.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {
