@@ -179,8 +179,14 @@ async fn a_failed_attempt_is_retried_after_a_back_off_then_fails_for_good() {
         assert_eq!(queued.error.as_deref(), Some("Máy chủ thư từ chối"));
 
         // Not before the back-off.
-        assert!(claim(&store, "node-b", t + 10 + 29_999, LEASE).await.is_none());
-        let again = claim(&store, "node-b", t + 10 + 30_000, LEASE).await.unwrap();
+        assert!(
+            claim(&store, "node-b", t + 10 + 29_999, LEASE)
+                .await
+                .is_none()
+        );
+        let again = claim(&store, "node-b", t + 10 + 30_000, LEASE)
+            .await
+            .unwrap();
         assert_eq!((again.id, again.attempts), (id, 2));
         let mut tx = store.begin().await.unwrap();
         assert_eq!(
@@ -194,7 +200,11 @@ async fn a_failed_attempt_is_retried_after_a_back_off_then_fails_for_good() {
         assert_eq!(failed.status, JobStatus::Failed);
         assert_eq!(failed.finished_at, Some(t + 40_000));
         assert_eq!(failed.error.as_deref(), Some("Lỗi lần hai"));
-        assert!(claim(&store, "node-c", t + 10_000_000, LEASE).await.is_none());
+        assert!(
+            claim(&store, "node-c", t + 10_000_000, LEASE)
+                .await
+                .is_none()
+        );
 
         // Queued again by an administrator: fresh attempts, due at once; then it succeeds.
         let mut tx = store.begin().await.unwrap();
@@ -236,9 +246,18 @@ async fn a_lease_that_runs_out_lets_another_node_take_the_job_over() {
         // Progress extends the lease.
         let mut tx = store.begin().await.unwrap();
         assert!(
-            jobs::set_progress(&mut tx, id, "node-a", 5, Some(10), Some("5/10"), 1_900, 1_000)
-                .await
-                .unwrap()
+            jobs::set_progress(
+                &mut tx,
+                id,
+                "node-a",
+                5,
+                Some(10),
+                Some("5/10"),
+                1_900,
+                1_000
+            )
+            .await
+            .unwrap()
         );
         assert!(
             !jobs::set_progress(&mut tx, id, "node-b", 6, Some(10), None, 1_900, 1_000)
