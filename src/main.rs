@@ -93,26 +93,32 @@ fn demo_password(config: &Config) -> (String, bool) {
     }
 }
 
-/// The daily jobs (alerts, then the e-mail digest): checked every 10 minutes; the database
-/// decides which node runs them, once a day. Stops at the next check after shutdown is requested.
-fn spawn_daily_jobs(app: App, node: String, shutdown: &Shutdown) {
+/// The job worker: every few seconds queues the daily jobs (one read when they already are)
+/// and runs due jobs until none is claimable; the database decides which node runs each.
+/// Stops between jobs once shutdown is requested; `main` then gives back what it still holds.
+fn spawn_job_worker(app: App, node: String, shutdown: &Shutdown) {
     let stop = shutdown.clone();
     shutdown.spawn(async move {
         loop {
-            match app.run_daily_alerts(&node).await {
-                Ok(Some(n)) => tracing::info!(alerts = n, "daily alerts computed"),
-                Ok(None) => {}
-                Err(e) => tracing::error!(error = %e, "daily alerts failed"),
+            if let Err(e) = app.enqueue_daily_jobs().await {
+                tracing::error!(error = %e, "daily jobs not queued");
             }
-            if stop.is_requested() {
-                break;
+            while !stop.is_requested() {
+                match app.run_next_job(&node).await {
+                    Ok(Some(job)) => tracing::info!(
+                        job = job.id,
+                        kind = %job.kind,
+                        status = %job.status,
+                        "job attempt ended"
+                    ),
+                    Ok(None) => break,
+                    Err(e) => {
+                        tracing::error!(error = %e, "job runner error");
+                        break;
+                    }
+                }
             }
-            match app.run_daily_digest(&node).await {
-                Ok(Some(n)) => tracing::info!(sent = n, "daily alert digests sent"),
-                Ok(None) => {}
-                Err(e) => tracing::error!(error = %e, "daily alert digests failed"),
-            }
-            if !stop.sleep(std::time::Duration::from_secs(600)).await {
+            if !stop.sleep(std::time::Duration::from_secs(5)).await {
                 break;
             }
         }
@@ -325,7 +331,7 @@ async fn main() -> anyhow::Result<()> {
             let shutdown = Shutdown::new();
             shutdown.on_signals();
             let node = format!("{}-{}", std::process::id(), hoso_store::now_ms());
-            spawn_daily_jobs(app.clone(), node.clone(), &shutdown);
+            spawn_job_worker(app.clone(), node.clone(), &shutdown);
             app.spawn_reference_reload(&shutdown);
             hoso_web::serve_until(app.clone(), listener, shutdown.clone()).await?;
             eprintln!(
@@ -339,7 +345,7 @@ async fn main() -> anyhow::Result<()> {
                 );
             }
             // A job abandoned half-way is given back at once rather than after its lease.
-            app.release_daily_jobs(&node).await?;
+            app.release_jobs(&node).await?;
             eprintln!("Đã dừng / stopped.");
         }
     }

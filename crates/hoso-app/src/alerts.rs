@@ -1,4 +1,4 @@
-//! Alerts (F12): computed from the records by a daily job claimed through the database, listed
+//! Alerts (F12): computed from the records by a daily job (`jobs::JobKind::AlertsDaily`), listed
 //! per account within its scope, and previewed for any date ("what-if").
 
 use hoso_domain::alerts::AlertKind;
@@ -8,9 +8,8 @@ use hoso_store::{StoreError, org as org_store};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::jobs::Progress;
 use crate::{Actor, App, AppError, AppResult, Capability, Page, Paging, Target};
-
-pub const DAILY_JOB: &str = "alerts.daily";
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AlertView {
@@ -101,10 +100,23 @@ impl App {
     /// Alerts of every person as of `as_of`, computed from the current records. Returns how
     /// many alerts were stored. Each batch of persons is replaced in its own transaction.
     pub async fn compute_all_alerts(&self, as_of: time::Date) -> AppResult<i64> {
+        self.compute_alerts_reporting(as_of, &Progress::none(self))
+            .await
+    }
+
+    /// [`App::compute_all_alerts`], reporting the persons done after each batch (the daily job
+    /// runs it so; each report also extends the job's lease).
+    pub(crate) async fn compute_alerts_reporting(
+        &self,
+        as_of: time::Date,
+        progress: &Progress<'_>,
+    ) -> AppResult<i64> {
         // Another node may have amended the holidays since the last poll.
         self.reload_reference_if_changed().await?;
+        let total = self.person_count().await?;
         let mut last_id = 0i64;
         let mut stored = 0i64;
+        let mut done = 0i64;
         loop {
             let mut conn = self.store.reader().await?;
             let ids = persons::ids_after(&mut conn, last_id, 500).await?;
@@ -129,61 +141,19 @@ impl App {
             store::replace_for(&mut tx, &ids, &rows).await?;
             tx.commit().await.map_err(StoreError::from)?;
             stored += rows.len() as i64;
+            done += ids.len() as i64;
             last_id = last;
-        }
-        Ok(stored)
-    }
-
-    /// Runs the daily alert job if it has not run today and no other node holds it. Returns
-    /// `Some(count)` when this call ran it.
-    pub async fn run_daily_alerts(&self, node: &str) -> AppResult<Option<i64>> {
-        let today = self.today();
-        let now = hoso_store::now_ms();
-        let mut tx = self.store.begin().await?;
-        let claimed = store::claim_job(
-            &mut tx,
-            DAILY_JOB,
-            node,
-            &today.to_string(),
-            now,
-            now + 3_600_000,
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        if !claimed {
-            return Ok(None);
-        }
-        match self.compute_all_alerts(today).await {
-            Ok(n) => {
-                let mut tx = self.store.begin().await?;
-                store::finish_job(
-                    &mut tx,
-                    DAILY_JOB,
-                    node,
-                    &today.to_string(),
-                    &format!("{n} cảnh báo"),
+            // Records created meanwhile are counted too.
+            let total = total.max(done);
+            progress
+                .report(
+                    done,
+                    Some(total),
+                    &format!("Đã tính cảnh báo cho {done}/{total} người"),
                 )
                 .await?;
-                tx.commit().await.map_err(StoreError::from)?;
-                Ok(Some(n))
-            }
-            Err(e) => {
-                let mut tx = self.store.begin().await?;
-                store::release_job(&mut tx, DAILY_JOB, node).await?;
-                tx.commit().await.map_err(StoreError::from)?;
-                Err(e)
-            }
         }
-    }
-
-    /// Gives back the daily jobs `node` still holds (it is shutting down): another node may
-    /// run them at once instead of after the lease.
-    pub async fn release_daily_jobs(&self, node: &str) -> AppResult<()> {
-        let mut tx = self.store.begin().await?;
-        store::release_job(&mut tx, DAILY_JOB, node).await?;
-        store::release_job(&mut tx, crate::digest::DIGEST_JOB, node).await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(())
+        Ok(stored)
     }
 
     async fn alert_unit_path(&self, actor: &Actor, unit: Option<i64>) -> AppResult<Option<String>> {

@@ -1,14 +1,14 @@
 //! The daily e-mail digest of alerts (F12): each active account with an e-mail address gets,
 //! once a day, the counts of the alerts in its scope and the most urgent items — in
 //! Vietnamese, with names, units, kinds, due dates and reasons only (never an identifier or any
-//! field the schema keeps secret). Off unless SMTP is configured. Sent by the daily job after
-//! the alerts of the day are computed, claimed through the `jobs` table so that two nodes never
-//! send it twice.
+//! field the schema keeps secret). Off unless SMTP is configured. Sent by the daily digest job
+//! (`jobs::JobKind::DigestDaily`), which the alerts job queues once the alerts of the day are
+//! computed; the job queue makes sure that one node sends it, once.
 
 use hoso_domain::audit_action::AuditAction;
 use hoso_domain::calendar::format_date;
 use hoso_store::alerts::{self as alert_store, AlertFilter};
-use hoso_store::{StoreError, accounts, digest as store};
+use hoso_store::{accounts, digest as store};
 use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
@@ -16,13 +16,12 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::alerts::{DAILY_JOB, kind_label};
+use crate::alerts::kind_label;
 use crate::auth::{actor_from, grants_from_rows};
 use crate::config::{SmtpConfig, SmtpTls};
+use crate::jobs::Progress;
 use crate::work::About;
 use crate::{Actor, App, AppError, AppResult, ClientInfo};
-
-pub const DIGEST_JOB: &str = "alerts.digest";
 
 /// How many alerts a digest lists (the counts cover them all).
 pub const TOP_ITEMS: i64 = 10;
@@ -187,58 +186,13 @@ impl App {
         }))
     }
 
-    /// Sends today's digests if SMTP is configured, today's alerts are computed, and neither
-    /// this node nor another has sent them. Returns `Some(sent)` when this call sent them.
-    /// One failed address does not stop the others; it is logged (without the address).
-    pub async fn run_daily_digest(&self, node: &str) -> AppResult<Option<usize>> {
-        let Some(smtp) = self.config.smtp.clone() else {
-            return Ok(None);
-        };
-        let today = self.today();
-        let mut conn = self.store.reader().await?;
-        let alerts_ran = store::last_run_on(&mut conn, DAILY_JOB).await?;
-        drop(conn);
-        if alerts_ran.as_deref() != Some(today.to_string().as_str()) {
-            return Ok(None);
-        }
-        let now = hoso_store::now_ms();
-        let mut tx = self.store.begin().await?;
-        let claimed = alert_store::claim_job(
-            &mut tx,
-            DIGEST_JOB,
-            node,
-            &today.to_string(),
-            now,
-            now + 3_600_000,
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        if !claimed {
-            return Ok(None);
-        }
-        let result = self.send_digests(&smtp, today).await;
-        let mut tx = self.store.begin().await?;
-        match &result {
-            Ok((sent, failed)) => {
-                alert_store::finish_job(
-                    &mut tx,
-                    DIGEST_JOB,
-                    node,
-                    &today.to_string(),
-                    &format!("{sent} thư đã gửi, {failed} thư lỗi"),
-                )
-                .await?
-            }
-            Err(_) => alert_store::release_job(&mut tx, DIGEST_JOB, node).await?,
-        }
-        tx.commit().await.map_err(StoreError::from)?;
-        result.map(|(sent, _)| Some(sent))
-    }
-
-    async fn send_digests(
+    /// Sends the digests of `today` to every active account with an address. Returns (sent,
+    /// failed). One failed address does not stop the others; it is logged (without the address).
+    pub(crate) async fn send_digests(
         &self,
         smtp: &SmtpConfig,
         today: time::Date,
+        progress: &Progress<'_>,
     ) -> AppResult<(usize, usize)> {
         let from: Mailbox = smtp
             .from
@@ -249,7 +203,18 @@ impl App {
         let recipients = store::recipients(&mut conn).await?;
         drop(conn);
         let (mut sent, mut failed) = (0, 0);
-        for (account_id, address) in recipients {
+        let total = recipients.len() as i64;
+        for (i, (account_id, address)) in recipients.into_iter().enumerate() {
+            // Every 20 accounts, well within the lease however slow the relay.
+            if i > 0 && i % 20 == 0 {
+                progress
+                    .report(
+                        i as i64,
+                        Some(total),
+                        &format!("Đã xử lý {i}/{total} tài khoản"),
+                    )
+                    .await?;
+            }
             let Some(digest) = self.digest_for(account_id, today).await? else {
                 continue;
             };

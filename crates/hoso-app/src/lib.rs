@@ -23,6 +23,7 @@ pub mod error;
 pub mod export;
 pub mod holidays;
 pub mod idempotency;
+pub mod jobs;
 pub mod oidc;
 pub mod org;
 pub mod record_access;

@@ -123,8 +123,21 @@ async fn a_person_near_retirement_gets_the_notice_alert_and_the_job_runs_once() 
             .await;
         assert!(matches!(bad, Err(hoso_app::AppError::BadRequest(m)) if m.contains("YYYY-MM-DD")));
 
-        // The daily job: the first call runs it, the second (same day, or another node) does not.
-        assert!(app.run_daily_alerts("node-a").await.unwrap().is_some());
-        assert!(app.run_daily_alerts("node-b").await.unwrap().is_none());
+        // The daily job, through the runner: queued once a day whichever node asks, run by one.
+        let other = App::start(config(&db)).await.unwrap();
+        app.enqueue_daily_jobs().await.unwrap();
+        other.enqueue_daily_jobs().await.unwrap();
+        let ran = app
+            .run_next_job("node-a")
+            .await
+            .unwrap()
+            .expect("node-a runs it");
+        assert_eq!(ran.kind, "alerts.daily");
+        assert_eq!(ran.status, "succeeded", "{}: {ran:?}", db.label);
+        assert!(other.run_next_job("node-b").await.unwrap().is_none());
+        other.enqueue_daily_jobs().await.unwrap();
+        assert!(app.run_next_job("node-a").await.unwrap().is_none());
+        let runs = app.list_jobs(&admin, Default::default()).await.unwrap();
+        assert_eq!(runs.total, 1, "{}: one run for the day", db.label);
     }
 }

@@ -170,18 +170,36 @@ async fn each_account_with_an_address_gets_one_digest_a_day() {
         .await
         .unwrap();
 
-        // Before today's alerts are computed, nothing is sent.
-        assert_eq!(app.run_daily_digest("node-a").await.unwrap(), None);
-        assert!(app.run_daily_alerts("node-a").await.unwrap().is_some());
+        // The daily jobs through the runner: first the alerts, and only then (queued by the
+        // alerts job) the digest, which lists them.
+        app.enqueue_daily_jobs().await.unwrap();
+        let alerts = app.run_next_job("node-a").await.unwrap().unwrap();
+        assert_eq!(
+            (alerts.kind.as_str(), alerts.status.as_str()),
+            ("alerts.daily", "succeeded"),
+            "{}: {alerts:?}",
+            db.label
+        );
+        assert!(
+            inbox.lock().unwrap().is_empty(),
+            "nothing sent before the digest job"
+        );
         let digest = app
             .digest_for(admin.account_id, app.today())
             .await
             .unwrap()
             .expect("the administrator has alerts");
-        assert_eq!(app.run_daily_digest("node-a").await.unwrap(), Some(2));
+        let sent = app.run_next_job("node-a").await.unwrap().unwrap();
+        assert_eq!(
+            (sent.kind.as_str(), sent.status.as_str()),
+            ("alerts.digest", "succeeded"),
+            "{sent:?}"
+        );
+        assert_eq!(sent.result.as_deref(), Some("2 thư đã gửi, 0 thư lỗi"));
         // Another node (or the same one later today) sends nothing more.
-        assert_eq!(app.run_daily_digest("node-b").await.unwrap(), None);
-        assert_eq!(app.run_daily_digest("node-a").await.unwrap(), None);
+        app.enqueue_daily_jobs().await.unwrap();
+        assert!(app.run_next_job("node-b").await.unwrap().is_none());
+        assert!(app.run_next_job("node-a").await.unwrap().is_none());
 
         let received = inbox.lock().unwrap().clone();
         assert_eq!(received.len(), 2, "{}", db.label);

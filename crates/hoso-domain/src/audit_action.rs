@@ -116,6 +116,10 @@ pub enum AuditAction {
     DemoSeedTree,
     /// Tạo hồ sơ mẫu.
     DemoSeedPeople,
+    /// Chạy lại việc nền.
+    JobRetry,
+    /// Hủy việc nền.
+    JobCancel,
 }
 
 impl AuditAction {
@@ -176,6 +180,8 @@ impl AuditAction {
         AuditAction::KeysRotate,
         AuditAction::DemoSeedTree,
         AuditAction::DemoSeedPeople,
+        AuditAction::JobRetry,
+        AuditAction::JobCancel,
     ];
 
     /// The code stored in the trail (`record.read`).
@@ -236,6 +242,8 @@ impl AuditAction {
             AuditAction::KeysRotate => "keys.rotate",
             AuditAction::DemoSeedTree => "demo.seed_tree",
             AuditAction::DemoSeedPeople => "demo.seed_people",
+            AuditAction::JobRetry => "job.retry",
+            AuditAction::JobCancel => "job.cancel",
         }
     }
 
@@ -299,6 +307,8 @@ impl AuditAction {
             AuditAction::KeysRotate => "Xoay khóa mã hóa",
             AuditAction::DemoSeedTree => "Tạo cơ cấu tổ chức mẫu",
             AuditAction::DemoSeedPeople => "Tạo hồ sơ mẫu",
+            AuditAction::JobRetry => "Chạy lại việc nền",
+            AuditAction::JobCancel => "Hủy việc nền",
         }
     }
 

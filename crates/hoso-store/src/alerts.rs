@@ -1,4 +1,4 @@
-//! Stored alerts and the job table.
+//! Stored alerts.
 
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
@@ -147,62 +147,6 @@ pub async fn summary(conn: &mut AnyConnection, scope: &Scope) -> StoreResult<Vec
         .fetch_all(&mut *conn)
         .await?;
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
-}
-
-/// Claims a job for `owner` until `lease_until` (ms) if nobody holds it and it has not run for
-/// `run_on` yet. One UPDATE, atomic on both databases: of two nodes, exactly one gets it.
-pub async fn claim_job(
-    conn: &mut AnyConnection,
-    name: &str,
-    owner: &str,
-    run_on: &str,
-    now: i64,
-    lease_until: i64,
-) -> StoreResult<bool> {
-    let done = sqlx::query(
-        "UPDATE jobs SET locked_by = $1, locked_until = $2 WHERE name = $3 \
-         AND (locked_until IS NULL OR locked_until < $4) AND (last_run_on IS NULL OR last_run_on < $5)",
-    )
-    .bind(owner)
-    .bind(lease_until)
-    .bind(name)
-    .bind(now)
-    .bind(run_on)
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-pub async fn finish_job(
-    conn: &mut AnyConnection,
-    name: &str,
-    owner: &str,
-    run_on: &str,
-    result: &str,
-) -> StoreResult<()> {
-    sqlx::query(
-        "UPDATE jobs SET locked_by = NULL, locked_until = NULL, last_run_on = $1, last_finished_at = $2, last_result = $3 \
-         WHERE name = $4 AND locked_by = $5",
-    )
-    .bind(run_on)
-    .bind(crate::now_ms())
-    .bind(result)
-    .bind(name)
-    .bind(owner)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-pub async fn release_job(conn: &mut AnyConnection, name: &str, owner: &str) -> StoreResult<()> {
-    sqlx::query(
-        "UPDATE jobs SET locked_by = NULL, locked_until = NULL WHERE name = $1 AND locked_by = $2",
-    )
-    .bind(name)
-    .bind(owner)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }
 
 /// For each of `person_ids`: when the record was created and when the person's own account was

@@ -35,12 +35,3 @@ pub async fn recipients(conn: &mut AnyConnection) -> StoreResult<Vec<(i64, Strin
     .await?;
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
 }
-
-/// The day a job last ran (`jobs.last_run_on`), if ever.
-pub async fn last_run_on(conn: &mut AnyConnection, job: &str) -> StoreResult<Option<String>> {
-    let row = sqlx::query("SELECT last_run_on FROM jobs WHERE name = $1")
-        .bind(job)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(row.and_then(|r| r.get::<Option<String>, _>(0)))
-}

@@ -19,6 +19,7 @@ pub mod catalogs;
 pub mod digest;
 pub mod holidays;
 pub mod idempotency;
+pub mod jobs;
 pub mod migrate;
 pub mod oidc;
 pub mod org;

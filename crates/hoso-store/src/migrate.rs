@@ -86,6 +86,13 @@ pub static MIGRATIONS: &[Migration] = &[
         postgres: "",
     },
     Migration {
+        version: 11,
+        name: "job_queue",
+        common: include_str!("../migrations/0011_job_queue.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
         version: 12,
         name: "version_source",
         common: include_str!("../migrations/0012_version_source.sql"),

@@ -411,6 +411,19 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
     );
     t.insert(("get", "/api/v1/me/shared-records"), any_signed_in(200));
     t.insert(("post", "/api/v1/accounts/{id}/reset-totp"), manage(204));
+    // Background jobs: the system administrator's alone. The matrix retries a failed run and
+    // cancels a queued one.
+    let jobs = |ok: u16| Rule {
+        system_admin: (ok, ok),
+        unit_admin: (403, 403),
+        viewer: (403, 403),
+        individual: (403, 403),
+        anonymous: 401,
+    };
+    t.insert(("get", "/api/v1/jobs"), jobs(200));
+    t.insert(("get", "/api/v1/jobs/{id}"), jobs(200));
+    t.insert(("post", "/api/v1/jobs/{id}/retry"), jobs(200));
+    t.insert(("post", "/api/v1/jobs/{id}/cancel"), jobs(200));
     t
 }
 
@@ -713,6 +726,50 @@ impl World {
         r.body["id"].as_i64().unwrap()
     }
 
+    /// A run of its own for one cell: queued (not due for a day, so no claim takes it), or
+    /// failed (claimed and failed on its only attempt).
+    async fn fresh_job(&self, failed: bool) -> i64 {
+        use hoso_store::jobs;
+        let n = serial();
+        let now = hoso_store::now_ms();
+        let key = format!("matrix:{n}");
+        let store = self.app.store();
+        let mut tx = store.begin().await.unwrap();
+        let (id, _) = jobs::enqueue(
+            &mut tx,
+            &jobs::NewJob {
+                kind: "matrix.test",
+                dedup_key: Some(&key),
+                params: "{}",
+                max_attempts: 1,
+                run_after: if failed { 0 } else { now + 86_400_000 },
+                created_by: None,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+        if failed {
+            let claimed = jobs::claim_next(
+                &mut tx,
+                store.backend(),
+                "matrix",
+                &["matrix.test"],
+                now,
+                60_000,
+            )
+            .await
+            .unwrap()
+            .unwrap();
+            assert_eq!(claimed.id, id);
+            jobs::fail(&mut tx, id, "matrix", "Lỗi thử", now)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        id
+    }
+
     /// The request for one cell of the matrix: URI and body, with fresh targets where the call
     /// changes them.
     async fn request(&self, method: &str, path: &str, who: Who, target: Target) -> (String, Value) {
@@ -983,6 +1040,14 @@ impl World {
                     json!({"request_ref": "Đơn báo mất điện thoại 1"}),
                 )
             }
+            ("get", "/api/v1/jobs/{id}") | ("post", "/api/v1/jobs/{id}/cancel") => (
+                path.replace("{id}", &self.fresh_job(false).await.to_string()),
+                Value::Null,
+            ),
+            ("post", "/api/v1/jobs/{id}/retry") => (
+                path.replace("{id}", &self.fresh_job(true).await.to_string()),
+                Value::Null,
+            ),
             // Routes without parameters or body.
             (_, p) if !p.contains('{') => (p.to_string(), Value::Null),
             _ => {

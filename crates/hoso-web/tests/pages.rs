@@ -1630,6 +1630,7 @@ async fn every_page_labels_its_controls() {
             "/quan-tri/danh-muc".into(),
             "/quan-tri/danh-muc/ngach_cong_chuc".into(),
             "/quan-tri/nhat-ky".into(),
+            "/quan-tri/cong-viec".into(),
             "/ho-so/moi".into(),
             "/de-nghi".into(),
             "/xac-thuc".into(),

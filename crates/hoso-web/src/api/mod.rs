@@ -9,6 +9,7 @@ pub mod catalogs;
 pub mod changes;
 pub mod digest;
 pub mod holidays;
+pub mod jobs;
 pub mod org;
 pub mod persons;
 pub mod record_access;
@@ -31,6 +32,7 @@ use utoipa_axum::routes;
         (name = "audit", description = "Nhật ký truy cập, thao tác"),
         (name = "changes", description = "Phiếu bổ sung lý lịch, xác thực"),
         (name = "approvals", description = "Phê duyệt bằng chữ ký số"),
+        (name = "jobs", description = "Việc nền"),
     )
 )]
 struct ApiDoc;
@@ -93,6 +95,10 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(record_access::revoke))
         .routes(routes!(record_access::shared))
         .routes(routes!(record_access::reset_totp))
+        .routes(routes!(jobs::list))
+        .routes(routes!(jobs::get))
+        .routes(routes!(jobs::retry))
+        .routes(routes!(jobs::cancel))
 }
 
 /// Routes that take files: their own body limit (the attachment limit), larger than the JSON one.

@@ -9,6 +9,7 @@
 mod account;
 mod admin_accounts;
 mod admin_catalogs;
+mod admin_jobs;
 mod alerts;
 mod assets;
 mod audit;
@@ -143,6 +144,9 @@ pub fn router(upload_limit: usize) -> Router<App> {
             "/quan-tri/danh-muc/{name}/ngung",
             post(admin_catalogs::retire),
         )
+        .route(admin_jobs::PATH, get(admin_jobs::list))
+        .route("/quan-tri/cong-viec/{id}/chay-lai", post(admin_jobs::retry))
+        .route("/quan-tri/cong-viec/{id}/huy", post(admin_jobs::cancel))
         .route("/quan-tri/nhat-ky", get(audit::search))
         .route("/quan-tri/nhat-ky/xuat-excel", get(audit::export))
         .route(
