@@ -38,6 +38,10 @@ async fn alerts_of(app: &App, admin: &Actor, person: i64) -> Vec<(String, String
         .items
         .into_iter()
         .filter(|a: &AlertView| a.person_id == person)
+        // The records are created on the test's day (its version waits for a signature from
+        // then: an approval alert whose due date follows that day, tested with the approvals);
+        // here, the deadline rules alone.
+        .filter(|a: &AlertView| a.kind != "approval_pending")
         .map(|a| (a.kind, a.due, a.legal_basis))
         .collect();
     out.sort();
