@@ -1570,11 +1570,10 @@ fn redaction_by_level() {
 
 // ─────────────────────────────────────────────────────────────────────────── versions, migration
 
-const V1: &str = r#"
-version = "v1"
-effective_from = 2020-01-01
-title = "Một"
-
+/// The fields every schema version must give a role (the application needs them).
+macro_rules! core_section {
+    () => {
+        r#"
 [[sections]]
 id = "core"
 label = "Lõi"
@@ -1589,7 +1588,18 @@ fields = [
   { id = "born", role = "birth_date", label = "Ngày sinh", type = "date" },
   { id = "cccd", role = "national_id", label = "Số định danh", type = "national_id" },
 ]
+"#
+    };
+}
 
+const V1: &str = concat!(
+    r#"
+version = "v1"
+effective_from = 2020-01-01
+title = "Một"
+"#,
+    core_section!(),
+    r#"
 [[sections]]
 id = "general"
 label = "Chung"
@@ -1615,29 +1625,18 @@ fields = [
   { id = "start", label = "Từ", type = "month_year" },
   { id = "unit", label = "Đơn vị", type = "text" },
 ]
-"#;
+"#
+);
 
-const V2: &str = r#"
+const V2: &str = concat!(
+    r#"
 version = "v2"
 effective_from = 2026-07-01
 title = "Hai"
 predecessor = "v1"
-
-[[sections]]
-id = "core"
-label = "Lõi"
-access = "public"
-fields = [
-  { id = "dossier", role = "dossier_id", system = true, label = "Mã hồ sơ", type = "national_id" },
-  { id = "agency", role = "managing_agency", system = true, label = "Cơ quan quản lý", type = "org_unit" },
-  { id = "unit", role = "employing_unit", system = true, label = "Đơn vị sử dụng", type = "org_unit" },
-  { id = "category", role = "personnel_category", label = "Đối tượng", type = "choice", choices = [ { code = "civil_servant", label = "Công chức" } ] },
-  { id = "display", role = "display_name", label = "Tên gọi", type = "text" },
-  { id = "sex", role = "sex", label = "Giới tính", type = "gender" },
-  { id = "born", role = "birth_date", label = "Ngày sinh", type = "date" },
-  { id = "cccd", role = "national_id", label = "Số định danh", type = "national_id" },
-]
-
+"#,
+    core_section!(),
+    r#"
 [[sections]]
 id = "general"
 label = "Chung"
@@ -1686,7 +1685,8 @@ kind = "rename"
 section = "history"
 from = "start"
 to = "from"
-"#;
+"#
+);
 
 #[test]
 fn migration_renames_moves_and_retires() {
