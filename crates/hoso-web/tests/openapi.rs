@@ -52,7 +52,10 @@ fn the_document_describes_every_tag_it_uses() {
         for (method, op) in item.as_object().unwrap() {
             for tag in op["tags"].as_array().into_iter().flatten() {
                 let tag = tag.as_str().unwrap();
-                assert!(tags.contains(&tag), "{method} {path}: tag {tag} is not declared");
+                assert!(
+                    tags.contains(&tag),
+                    "{method} {path}: tag {tag} is not declared"
+                );
             }
         }
     }

@@ -28,6 +28,7 @@ mod staff;
 use askama::Template;
 use axum::Router;
 use axum::extract::{FromRef, FromRequestParts};
+use axum::handler::Handler;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -42,118 +43,154 @@ pub const PASSWORD_PATH: &str = "/doi-mat-khau";
 
 /// Every page route.
 pub fn router(upload_limit: usize) -> Router<App> {
+    pages(upload_limit).router
+}
+
+/// (method, path) of every page route, in the order the router adds them: the router's own
+/// list (both come from [`pages`]), so that the authorization matrix of the pages
+/// (`tests/authz_pages.rs`) can require a rule for each.
+pub fn page_routes() -> Vec<(&'static str, &'static str)> {
+    pages(0).routes
+}
+
+/// The page router and the routes it holds. Pages are only added through [`Pages::get`] and
+/// [`Pages::post`], which record what they add.
+struct Pages {
+    router: Router<App>,
+    routes: Vec<(&'static str, &'static str)>,
+}
+
+impl Pages {
+    fn new() -> Pages {
+        Pages {
+            router: Router::new(),
+            routes: Vec::new(),
+        }
+    }
+
+    fn get<H: Handler<T, App>, T: 'static>(mut self, path: &'static str, handler: H) -> Pages {
+        self.routes.push(("GET", path));
+        self.router = self.router.route(path, get(handler));
+        self
+    }
+
+    fn post<H: Handler<T, App>, T: 'static>(mut self, path: &'static str, handler: H) -> Pages {
+        self.routes.push(("POST", path));
+        self.router = self.router.route(path, post(handler));
+        self
+    }
+
+    /// These pages with a larger body limit than the rest.
+    fn with_body_limit(mut self, limit: usize) -> Pages {
+        self.router = self
+            .router
+            .layer(axum::extract::DefaultBodyLimit::max(limit));
+        self
+    }
+
+    fn merge(mut self, other: Pages) -> Pages {
+        self.router = self.router.merge(other.router);
+        self.routes.extend(other.routes);
+        self
+    }
+}
+
+fn pages(upload_limit: usize) -> Pages {
     // Forms that carry files (scans, signing keys) get the attachment limit.
-    let uploads = Router::new()
-        .route("/de-nghi/{id}/dinh-kem", post(changes::upload))
-        .route("/phe-duyet/lo/{id}/ky", post(changes::sign))
-        .layer(axum::extract::DefaultBodyLimit::max(upload_limit));
-    Router::new()
+    let uploads = Pages::new()
+        .post("/de-nghi/{id}/dinh-kem", changes::upload)
+        .post("/phe-duyet/lo/{id}/ky", changes::sign)
+        .with_body_limit(upload_limit);
+    Pages::new()
         .merge(uploads)
-        .route("/de-nghi", get(changes::mine).post(changes::create))
-        .route("/de-nghi/{id}", get(changes::show))
-        .route(
-            "/de-nghi/{id}/sua/{section}",
-            get(changes::edit_form).post(changes::edit_submit),
-        )
-        .route("/de-nghi/{id}/dinh-kem/{sha}", get(changes::download))
-        .route("/de-nghi/{id}/dinh-kem/{sha}/xoa", post(changes::detach))
-        .route("/de-nghi/{id}/{action}", post(changes::act))
-        .route("/xac-thuc", get(changes::queue))
-        .route("/phe-duyet", get(changes::approvals))
-        .route("/phe-duyet/lo", post(changes::prepare))
-        .route("/phe-duyet/lo/{id}", get(changes::batch))
-        .route("/phe-duyet/lo/{id}/huy", post(changes::abandon))
-        .route("/", get(home::home))
-        .route(LOGIN_PATH, get(auth::form).post(auth::submit))
-        .route("/dang-xuat", post(auth::logout))
-        .route(
-            PASSWORD_PATH,
-            get(auth::password_form).post(auth::password_submit),
-        )
-        .route("/canh-bao", get(alerts::list))
-        .route("/canh-bao/xuat-excel", get(alerts::export))
-        .route(alerts::RULES_PATH, get(alerts::rules))
-        .route("/co-cau", get(org::tree))
-        .route("/co-cau/con", get(org::children))
-        .route("/don-vi/{id}", get(org::unit))
-        .route("/can-bo", get(staff::list))
-        .route("/can-bo/xuat-excel", get(staff::export))
-        .route("/ho-so/{id}", get(record::show))
-        .route("/ho-so/{id}/phien-ban/{version}", get(record::version_diff))
-        .route(
-            "/ho-so/{id}/sua/{section}",
-            get(record::edit_form).post(record::edit_submit),
-        )
-        .route(holidays::PATH, get(holidays::page).post(holidays::put_year))
-        .route("/lich-nghi/them", post(holidays::add_day))
-        .route("/lich-nghi/xoa", post(holidays::remove_day))
-        .route(
-            "/ho-so/{id}/truy-cap",
-            get(record_access::show).post(record_access::add),
-        )
-        .route(
+        .get("/de-nghi", changes::mine)
+        .post("/de-nghi", changes::create)
+        .get("/de-nghi/{id}", changes::show)
+        .get("/de-nghi/{id}/sua/{section}", changes::edit_form)
+        .post("/de-nghi/{id}/sua/{section}", changes::edit_submit)
+        .get("/de-nghi/{id}/dinh-kem/{sha}", changes::download)
+        .post("/de-nghi/{id}/dinh-kem/{sha}/xoa", changes::detach)
+        .post("/de-nghi/{id}/{action}", changes::act)
+        .get("/xac-thuc", changes::queue)
+        .get("/phe-duyet", changes::approvals)
+        .post("/phe-duyet/lo", changes::prepare)
+        .get("/phe-duyet/lo/{id}", changes::batch)
+        .post("/phe-duyet/lo/{id}/huy", changes::abandon)
+        .get("/", home::home)
+        .get(LOGIN_PATH, auth::form)
+        .post(LOGIN_PATH, auth::submit)
+        .post("/dang-xuat", auth::logout)
+        .get(PASSWORD_PATH, auth::password_form)
+        .post(PASSWORD_PATH, auth::password_submit)
+        .get("/canh-bao", alerts::list)
+        .get("/canh-bao/xuat-excel", alerts::export)
+        .get(alerts::RULES_PATH, alerts::rules)
+        .get("/co-cau", org::tree)
+        .get("/co-cau/con", org::children)
+        .get("/don-vi/{id}", org::unit)
+        .get("/can-bo", staff::list)
+        .get("/can-bo/xuat-excel", staff::export)
+        .get("/ho-so/{id}", record::show)
+        .get("/ho-so/{id}/phien-ban/{version}", record::version_diff)
+        .get("/ho-so/{id}/sua/{section}", record::edit_form)
+        .post("/ho-so/{id}/sua/{section}", record::edit_submit)
+        .get(holidays::PATH, holidays::page)
+        .post(holidays::PATH, holidays::put_year)
+        .post("/lich-nghi/them", holidays::add_day)
+        .post("/lich-nghi/xoa", holidays::remove_day)
+        .get("/ho-so/{id}/truy-cap", record_access::show)
+        .post("/ho-so/{id}/truy-cap", record_access::add)
+        .post(
             "/ho-so/{id}/truy-cap/{grant}/thu-hoi",
-            post(record_access::revoke),
+            record_access::revoke,
         )
-        .route(record_access::SHARED_PATH, get(record_access::shared))
-        .route(oidc::START_PATH, get(oidc::start))
-        .route(oidc::CALLBACK_PATH, get(oidc::callback))
-        .route(assets::HTMX_PATH, get(assets::htmx))
-        .route("/doi-mat-khau/kiem-tra", post(account::password_check))
-        .route("/tai-khoan", get(account::overview))
-        .route("/tai-khoan/phien", get(account::sessions))
-        .route("/tai-khoan/phien/{id}/ket-thuc", post(account::end_session))
-        .route(account::TOTP_PATH, get(account::totp))
-        .route(
-            "/tai-khoan/xac-thuc-hai-lop/bat-dau",
-            post(account::totp_start),
-        )
-        .route(
+        .get(record_access::SHARED_PATH, record_access::shared)
+        .get(oidc::START_PATH, oidc::start)
+        .get(oidc::CALLBACK_PATH, oidc::callback)
+        .get(assets::HTMX_PATH, assets::htmx)
+        .post("/doi-mat-khau/kiem-tra", account::password_check)
+        .get("/tai-khoan", account::overview)
+        .get("/tai-khoan/phien", account::sessions)
+        .post("/tai-khoan/phien/{id}/ket-thuc", account::end_session)
+        .get(account::TOTP_PATH, account::totp)
+        .post("/tai-khoan/xac-thuc-hai-lop/bat-dau", account::totp_start)
+        .post(
             "/tai-khoan/xac-thuc-hai-lop/xac-nhan",
-            post(account::totp_confirm),
+            account::totp_confirm,
         )
-        .route("/tai-khoan/ai-da-xem", get(audit::my_reads))
-        .route("/quan-tri/tai-khoan", get(admin_accounts::list))
-        .route(
-            "/quan-tri/tai-khoan/moi",
-            get(admin_accounts::new_form).post(admin_accounts::create),
-        )
-        .route("/quan-tri/tai-khoan/{id}", get(admin_accounts::show))
-        .route(
+        .get("/tai-khoan/ai-da-xem", audit::my_reads)
+        .get("/quan-tri/tai-khoan", admin_accounts::list)
+        .get("/quan-tri/tai-khoan/moi", admin_accounts::new_form)
+        .post("/quan-tri/tai-khoan/moi", admin_accounts::create)
+        .get("/quan-tri/tai-khoan/{id}", admin_accounts::show)
+        .post(
             "/quan-tri/tai-khoan/{id}/cap-quyen",
-            post(admin_accounts::add_grant),
+            admin_accounts::add_grant,
         )
-        .route(
+        .post(
             "/quan-tri/tai-khoan/{id}/quyen/{grant}/doi",
-            post(admin_accounts::change_grant),
+            admin_accounts::change_grant,
         )
-        .route(
+        .post(
             "/quan-tri/tai-khoan/{id}/quyen/{grant}/thu-hoi",
-            post(admin_accounts::revoke_grant),
+            admin_accounts::revoke_grant,
         )
-        .route(
+        .post(
             "/quan-tri/tai-khoan/{id}/dat-lai-mat-khau",
-            post(admin_accounts::reset_password),
+            admin_accounts::reset_password,
         )
-        .route("/quan-tri/danh-muc", get(admin_catalogs::list))
-        .route(
-            "/quan-tri/danh-muc/{name}",
-            get(admin_catalogs::items).post(admin_catalogs::put_item),
-        )
-        .route(
-            "/quan-tri/danh-muc/{name}/ngung",
-            post(admin_catalogs::retire),
-        )
-        .route(admin_jobs::PATH, get(admin_jobs::list))
-        .route("/quan-tri/cong-viec/{id}/chay-lai", post(admin_jobs::retry))
-        .route("/quan-tri/cong-viec/{id}/huy", post(admin_jobs::cancel))
-        .route("/quan-tri/nhat-ky", get(audit::search))
-        .route("/quan-tri/nhat-ky/xuat-excel", get(audit::export))
-        .route(
-            person_new::PATH,
-            get(person_new::form).post(person_new::submit),
-        )
-        .route("/static/app.css", get(assets::css))
+        .get("/quan-tri/danh-muc", admin_catalogs::list)
+        .get("/quan-tri/danh-muc/{name}", admin_catalogs::items)
+        .post("/quan-tri/danh-muc/{name}", admin_catalogs::put_item)
+        .post("/quan-tri/danh-muc/{name}/ngung", admin_catalogs::retire)
+        .get(admin_jobs::PATH, admin_jobs::list)
+        .post("/quan-tri/cong-viec/{id}/chay-lai", admin_jobs::retry)
+        .post("/quan-tri/cong-viec/{id}/huy", admin_jobs::cancel)
+        .get("/quan-tri/nhat-ky", audit::search)
+        .get("/quan-tri/nhat-ky/xuat-excel", audit::export)
+        .get(person_new::PATH, person_new::form)
+        .post(person_new::PATH, person_new::submit)
+        .get("/static/app.css", assets::css)
 }
 
 /// The synchronizer token of a session: `hex(sha256("csrf:" + session token))`. It can only be

@@ -5,6 +5,8 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod html;
+pub mod world;
 
 use axum::Router;
 use axum::body::Body;

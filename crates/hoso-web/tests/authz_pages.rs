@@ -1,0 +1,1023 @@
+//! The authorization matrix of the pages: every page route of the router (GET pages and form
+//! POSTs, from `hoso_web::pages::page_routes()`, the list the router is built from) × every
+//! role × a target inside and outside the role's scope, against a table of expected answers.
+//! A page route missing from the table fails the test. Forms are sent as a browser sends them:
+//! with the session cookie and the session's form token; a form without its token is refused.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::body::Body as HttpBody;
+use axum::http::{Request, StatusCode, header};
+use common::databases;
+use common::html::{flatten, form_fields, urlencoded};
+use common::world::{EVERYONE, Rule, Target, WINDOW_DAY, Who, World, serial};
+use hoso_app::App;
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+/// A 303 to the sign-in page (`/dang-nhap`, with `?next=` back to the page asked for).
+const SIGN_IN: u16 = 1303;
+/// A 303 to the sign-in page that also clears the session cookie: signed out.
+const SIGNED_OUT: u16 = 2303;
+/// A 303 back to a page with the refusal in its `loi` parameter (the form's error message).
+const BACK_WITH_ERROR: u16 = 3303;
+
+fn describe(code: u16) -> String {
+    match code {
+        SIGN_IN => "303 to the sign-in page".into(),
+        SIGNED_OUT => "303 to the sign-in page, signed out".into(),
+        BACK_WITH_ERROR => "303 back with an error (?loi=)".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Same answer for every signed-in role and target; anonymous visitors go to the sign-in page.
+const fn signed_in(status: u16) -> Rule {
+    Rule::everyone(status, SIGN_IN)
+}
+
+/// Only the system administrator (province-wide settings: catalogs, holidays).
+const fn system_admin_only(ok: u16) -> Rule {
+    Rule {
+        system_admin: (ok, ok),
+        ..signed_in(403)
+    }
+}
+
+/// System and unit administrators (accounts, the audit trail, the verification queue).
+const fn administrators(ok: u16) -> Rule {
+    Rule {
+        system_admin: (ok, ok),
+        unit_admin: (ok, ok),
+        ..signed_in(403)
+    }
+}
+
+/// Every role whose scope holds the target record or unit.
+const fn readers(ok: u16) -> Rule {
+    Rule {
+        system_admin: (ok, ok),
+        unit_admin: (ok, 404),
+        viewer: (ok, 404),
+        approver: (ok, 404),
+        individual: (ok, 404),
+        anonymous: SIGN_IN,
+    }
+}
+
+/// HR (system and unit administrators) on the target record: the other roles see the record
+/// inside (403) and not outside (404).
+const fn writers(ok: u16) -> Rule {
+    Rule {
+        system_admin: (ok, ok),
+        unit_admin: (ok, 404),
+        viewer: (403, 404),
+        approver: (403, 404),
+        individual: (403, 404),
+        anonymous: SIGN_IN,
+    }
+}
+
+/// A draft change request: its proposer's alone (the individual inside, the system
+/// administrator outside; see `World::proposer`).
+const fn proposer_only(ok: u16) -> Rule {
+    Rule {
+        system_admin: (404, ok),
+        individual: (ok, 404),
+        ..signed_in(404)
+    }
+}
+
+/// A submitted change request, acted on by HR of the record.
+const fn reviewer(ok: u16) -> Rule {
+    Rule {
+        system_admin: (ok, ok),
+        unit_admin: (ok, 404),
+        viewer: (404, 404),
+        approver: (404, 404),
+        individual: (403, 404),
+        anonymous: SIGN_IN,
+    }
+}
+
+/// An approval batch: the approver's own inside, the system administrator's outside.
+const fn approval(ok: u16, approver: (u16, u16)) -> Rule {
+    Rule {
+        system_admin: (ok, ok),
+        approver,
+        ..signed_in(403)
+    }
+}
+
+/// A staff account of the target unit, administered from the pages: whoever may not see it
+/// (another unit, or no administration at all) is told it does not exist.
+const fn account_admin(ok: u16) -> Rule {
+    Rule {
+        system_admin: (ok, ok),
+        unit_admin: (ok, 404),
+        ..signed_in(404)
+    }
+}
+
+type Table = BTreeMap<(&'static str, &'static str), Vec<(&'static str, Rule)>>;
+
+/// The table: for each page route (method, path as the router spells it), its cases (most
+/// routes have one, named ""; `/de-nghi/{id}/{action}` has one per action) and their rules.
+fn rules() -> Table {
+    let mut t: Table = BTreeMap::new();
+    let mut one = |method, path, rule| {
+        t.insert((method, path), vec![("", rule)]);
+    };
+    // Public pages and assets.
+    one("GET", "/dang-nhap", Rule::everyone(303, 200));
+    // An unknown user, with the sign-in form's own token: refused the same way whoever asks.
+    one("POST", "/dang-nhap", Rule::everyone(401, 401));
+    // Sign-in through the shared account system is not configured in the tests.
+    one("GET", "/auth/oidc/start", Rule::everyone(404, 404));
+    // An answer without a code: refused.
+    one("GET", "/auth/oidc/callback", Rule::everyone(400, 400));
+    one(
+        "GET",
+        "/static/htmx-2.0.11.min.js",
+        Rule::everyone(200, 200),
+    );
+    one("GET", "/static/app.css", Rule::everyone(200, 200));
+
+    // Everyone's own pages.
+    one("GET", "/", signed_in(200));
+    one("POST", "/dang-xuat", Rule::everyone(SIGNED_OUT, SIGN_IN));
+    one("GET", "/doi-mat-khau", signed_in(200));
+    // A wrong current password: the form again, with the message.
+    one("POST", "/doi-mat-khau", signed_in(422));
+    one("POST", "/doi-mat-khau/kiem-tra", signed_in(200));
+    one("GET", "/tai-khoan", signed_in(200));
+    one("GET", "/tai-khoan/phien", signed_in(200));
+    // One's own other session (inside) or someone else's (outside).
+    one(
+        "POST",
+        "/tai-khoan/phien/{id}/ket-thuc",
+        Rule {
+            system_admin: (200, 404),
+            unit_admin: (200, 404),
+            viewer: (200, 404),
+            approver: (200, 404),
+            individual: (200, 404),
+            anonymous: SIGN_IN,
+        },
+    );
+    one("GET", "/tai-khoan/xac-thuc-hai-lop", signed_in(200));
+    one(
+        "POST",
+        "/tai-khoan/xac-thuc-hai-lop/bat-dau",
+        signed_in(200),
+    );
+    // A malformed code: the form again, with the message.
+    one(
+        "POST",
+        "/tai-khoan/xac-thuc-hai-lop/xac-nhan",
+        signed_in(422),
+    );
+    // Who read my record: the individual's own page.
+    one(
+        "GET",
+        "/tai-khoan/ai-da-xem",
+        Rule {
+            individual: (200, 200),
+            ..signed_in(403)
+        },
+    );
+    one("GET", "/ho-so-duoc-chia-se", signed_in(200));
+    one("GET", "/canh-bao", signed_in(200));
+    one("GET", "/canh-bao/xuat-excel", signed_in(200));
+    one("GET", "/thoi-han", signed_in(200));
+    one("GET", "/lich-nghi", signed_in(200));
+
+    // Units and staff lists (the matrix filters by the target's unit). An individual may name
+    // any unit in a filter: its lists hold its own record only.
+    one("GET", "/co-cau", signed_in(200));
+    let units = Rule {
+        individual: (404, 404),
+        ..readers(200)
+    };
+    one("GET", "/co-cau/con", units);
+    one("GET", "/don-vi/{id}", units);
+    let lists = Rule {
+        individual: (200, 200),
+        ..readers(200)
+    };
+    one("GET", "/can-bo", lists);
+    one("GET", "/can-bo/xuat-excel", lists);
+
+    // Records.
+    one("GET", "/ho-so/{id}", readers(200));
+    one("GET", "/ho-so/{id}/phien-ban/{version}", readers(200));
+    one("GET", "/ho-so/{id}/sua/{section}", writers(200));
+    one("POST", "/ho-so/{id}/sua/{section}", writers(303));
+    let create_record = |ok: u16, outside: u16| Rule {
+        system_admin: (ok, ok),
+        unit_admin: (ok, outside),
+        ..signed_in(403)
+    };
+    one("GET", "/ho-so/moi", create_record(200, 200));
+    // Outside its unit, the unit administrator gets the form back with "unit not found" next
+    // to the unit (422), where the API answers 404: see the report of issue 10.
+    one("POST", "/ho-so/moi", create_record(303, 422));
+    // Outside-access grants (NĐ 27/2026): the record's administrators.
+    one("GET", "/ho-so/{id}/truy-cap", writers(200));
+    one("POST", "/ho-so/{id}/truy-cap", writers(303));
+    one("POST", "/ho-so/{id}/truy-cap/{grant}/thu-hoi", writers(200));
+
+    // Change requests (phiếu bổ sung lý lịch).
+    one("GET", "/de-nghi", signed_in(200));
+    one(
+        "POST",
+        "/de-nghi",
+        Rule {
+            individual: (303, 404),
+            ..writers(303)
+        },
+    );
+    let see_submitted = Rule {
+        individual: (200, 404),
+        ..reviewer(200)
+    };
+    one("GET", "/de-nghi/{id}", see_submitted);
+    one("GET", "/de-nghi/{id}/dinh-kem/{sha}", see_submitted);
+    one("GET", "/de-nghi/{id}/sua/{section}", proposer_only(200));
+    one("POST", "/de-nghi/{id}/sua/{section}", proposer_only(303));
+    one("POST", "/de-nghi/{id}/dinh-kem", proposer_only(303));
+    one(
+        "POST",
+        "/de-nghi/{id}/dinh-kem/{sha}/xoa",
+        proposer_only(303),
+    );
+    t.insert(
+        ("POST", "/de-nghi/{id}/{action}"),
+        vec![
+            ("gui", proposer_only(303)),
+            ("rut", proposer_only(303)),
+            ("xac-thuc", reviewer(303)),
+            ("tra-lai", reviewer(303)),
+            // No such action, on a request the caller may or may not see.
+            ("khong-co", signed_in(404)),
+        ],
+    );
+    let mut one = |method, path, rule| {
+        t.insert((method, path), vec![("", rule)]);
+    };
+    one("GET", "/xac-thuc", administrators(200));
+
+    // Approval. Outside the window the approver is sent back with the refusal when it
+    // prepares (see `outside_window`); signing a signature that is not one is refused with
+    // the batch page again (422).
+    one("GET", "/phe-duyet", approval(200, (200, 200)));
+    one("POST", "/phe-duyet/lo", approval(303, (303, 303)));
+    one("GET", "/phe-duyet/lo/{id}", approval(200, (200, 404)));
+    one("POST", "/phe-duyet/lo/{id}/huy", approval(303, (303, 404)));
+    one("POST", "/phe-duyet/lo/{id}/ky", approval(422, (422, 404)));
+
+    // Province-wide settings.
+    one("POST", "/lich-nghi", system_admin_only(303));
+    one("POST", "/lich-nghi/them", system_admin_only(303));
+    one("POST", "/lich-nghi/xoa", system_admin_only(303));
+    one("GET", "/quan-tri/danh-muc", system_admin_only(200));
+    one("GET", "/quan-tri/danh-muc/{name}", system_admin_only(200));
+    one("POST", "/quan-tri/danh-muc/{name}", system_admin_only(303));
+    one(
+        "POST",
+        "/quan-tri/danh-muc/{name}/ngung",
+        system_admin_only(303),
+    );
+    // Background jobs: the system administrator retries a failed run and cancels a queued one.
+    one("GET", "/quan-tri/cong-viec", system_admin_only(200));
+    one(
+        "POST",
+        "/quan-tri/cong-viec/{id}/chay-lai",
+        system_admin_only(303),
+    );
+    one(
+        "POST",
+        "/quan-tri/cong-viec/{id}/huy",
+        system_admin_only(303),
+    );
+
+    // Accounts and the audit trail.
+    one("GET", "/quan-tri/tai-khoan", administrators(200));
+    one("GET", "/quan-tri/tai-khoan/moi", administrators(200));
+    // A unit administrator creating an account outside its subtree: the form again (403).
+    one(
+        "POST",
+        "/quan-tri/tai-khoan/moi",
+        Rule {
+            unit_admin: (201, 403),
+            ..administrators(201)
+        },
+    );
+    one("GET", "/quan-tri/tai-khoan/{id}", account_admin(200));
+    one(
+        "POST",
+        "/quan-tri/tai-khoan/{id}/cap-quyen",
+        account_admin(303),
+    );
+    one(
+        "POST",
+        "/quan-tri/tai-khoan/{id}/quyen/{grant}/doi",
+        account_admin(303),
+    );
+    one(
+        "POST",
+        "/quan-tri/tai-khoan/{id}/quyen/{grant}/thu-hoi",
+        account_admin(303),
+    );
+    one(
+        "POST",
+        "/quan-tri/tai-khoan/{id}/dat-lai-mat-khau",
+        account_admin(200),
+    );
+    one("GET", "/quan-tri/nhat-ky", administrators(200));
+    one("GET", "/quan-tri/nhat-ky/xuat-excel", administrators(200));
+    t
+}
+
+/// Cells that the approval window decides: outside it the approver, who may not override it,
+/// is sent back to the approval page with the refusal.
+fn outside_window(method: &str, path: &str, who: Who) -> Option<u16> {
+    match (method, path, who) {
+        ("POST", "/phe-duyet/lo", Who::Approver) => Some(BACK_WITH_ERROR),
+        _ => None,
+    }
+}
+
+/// What a cell sends.
+enum Body {
+    Empty,
+    Form(Vec<(String, String)>),
+    /// Text fields and, maybe, one file (name, bytes).
+    Multipart(Vec<(String, String)>, Option<(String, Vec<u8>)>),
+}
+
+struct Call {
+    uri: String,
+    body: Body,
+    /// Add the session's form token (`_csrf`) to the form.
+    csrf: bool,
+    /// Another cookie to send (the sign-in form's token).
+    cookie: Option<String>,
+}
+
+impl Call {
+    fn get(uri: impl Into<String>) -> Call {
+        Call {
+            uri: uri.into(),
+            body: Body::Empty,
+            csrf: false,
+            cookie: None,
+        }
+    }
+
+    fn form(uri: impl Into<String>, fields: &[(&str, &str)]) -> Call {
+        Call {
+            uri: uri.into(),
+            body: Body::Form(
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            ),
+            csrf: true,
+            cookie: None,
+        }
+    }
+
+    fn form_of(uri: impl Into<String>, fields: Vec<(String, String)>) -> Call {
+        Call {
+            uri: uri.into(),
+            body: Body::Form(fields),
+            csrf: true,
+            cookie: None,
+        }
+    }
+}
+
+struct Reply {
+    status: StatusCode,
+    location: String,
+    clears_session: bool,
+    body: String,
+}
+
+impl Reply {
+    /// The status, with the redirects the table tells apart.
+    fn code(&self) -> u16 {
+        if self.status == StatusCode::SEE_OTHER {
+            if self.location.starts_with(hoso_web::pages::LOGIN_PATH) {
+                return if self.clears_session {
+                    SIGNED_OUT
+                } else {
+                    SIGN_IN
+                };
+            }
+            if self.location.contains("loi=") {
+                return BACK_WITH_ERROR;
+            }
+        }
+        self.status.as_u16()
+    }
+}
+
+/// A browser's request: the session cookie, `Accept: text/html`, the form as the browser
+/// encodes it.
+async fn send(
+    router: &Router,
+    session: Option<&str>,
+    method: &str,
+    call: &Call,
+    with_token: bool,
+) -> Reply {
+    let mut cookies = Vec::new();
+    if let Some(token) = session {
+        cookies.push(format!("hoso_session={token}"));
+    }
+    if let Some(c) = &call.cookie {
+        cookies.push(c.clone());
+    }
+    let mut req = Request::builder()
+        .method(method)
+        .uri(&call.uri)
+        .header(header::ACCEPT, "text/html");
+    if !cookies.is_empty() {
+        req = req.header(header::COOKIE, cookies.join("; "));
+    }
+    let csrf = (call.csrf && with_token).then(|| {
+        (
+            "_csrf".to_string(),
+            hoso_web::pages::csrf_token(session.unwrap_or("")),
+        )
+    });
+    let body = match &call.body {
+        Body::Empty => HttpBody::empty(),
+        Body::Form(fields) => {
+            req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            let mut fields = fields.clone();
+            if !with_token {
+                fields.retain(|(k, _)| k != "_csrf");
+            }
+            fields.extend(csrf);
+            HttpBody::from(urlencoded(&fields))
+        }
+        Body::Multipart(fields, file) => {
+            let boundary = "hoso-matrix-boundary-5c2e";
+            req = req.header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            );
+            let mut bytes: Vec<u8> = Vec::new();
+            for (k, v) in fields.iter().chain(csrf.iter()) {
+                bytes.extend_from_slice(
+                    format!(
+                        "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                    )
+                    .as_bytes(),
+                );
+            }
+            if let Some((name, content)) = file {
+                bytes.extend_from_slice(
+                    format!(
+                        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n"
+                    )
+                    .as_bytes(),
+                );
+                bytes.extend_from_slice(content);
+                bytes.extend_from_slice(b"\r\n");
+            }
+            bytes.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+            HttpBody::from(bytes)
+        }
+    };
+    let resp = router
+        .clone()
+        .oneshot(req.body(body).unwrap())
+        .await
+        .unwrap();
+    let status = resp.status();
+    let location = resp
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let clears_session = resp
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.starts_with("hoso_session=;"));
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        location,
+        clears_session,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// The matrix's world seen from the pages.
+struct Pages {
+    world: World,
+    router: Router,
+}
+
+impl Pages {
+    fn token(&self, who: Who) -> Option<&str> {
+        self.world.clients[&who].token.as_deref()
+    }
+
+    /// A page fetched as `who`, which must open.
+    async fn open(&self, who: Who, uri: &str) -> Reply {
+        let r = send(&self.router, self.token(who), "GET", &Call::get(uri), true).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri} as {who:?}: {}", r.body);
+        r
+    }
+
+    /// The section editor of `uri` (fetched as `who`) submitted with `other_names` changed.
+    async fn edited_section(&self, who: Who, uri: &str) -> Vec<(String, String)> {
+        let mut fields = form_fields(&self.open(who, uri).await.body);
+        fields.remove("_csrf");
+        fields.insert(
+            "other_names".into(),
+            vec![format!("Tên khác trang {}", serial())],
+        );
+        flatten(&fields)
+    }
+
+    /// The "Thêm hồ sơ" form filled in with the sample record (a new số định danh), for the
+    /// target's unit.
+    async fn new_record_form(&self, target: Target) -> Vec<(String, String)> {
+        let n = serial();
+        let mut fields = form_fields(&self.open(Who::SystemAdmin, "/ho-so/moi").await.body);
+        let model = serde_json::to_value(hoso_domain::schema::fixtures::sample_record()).unwrap();
+        for (name, values) in fields.iter_mut() {
+            let mut v = &model;
+            for part in name.split('.') {
+                v = v.get(part).unwrap_or(&Value::Null);
+            }
+            match v {
+                Value::String(s) => *values = vec![s.clone()],
+                Value::Array(items) => {
+                    *values = items
+                        .iter()
+                        .map(|i| i.as_str().map(str::to_string).unwrap_or(i.to_string()))
+                        .collect()
+                }
+                Value::Number(x) => *values = vec![x.to_string()],
+                Value::Bool(x) => *values = vec![x.to_string()],
+                _ => {}
+            }
+        }
+        fields.remove("_csrf");
+        fields.insert(
+            "general.citizen_id_number".into(),
+            vec![format!("020185{:06}", 800_000 + n)],
+        );
+        fields.insert("_unit".into(), vec![self.world.unit(target).to_string()]);
+        fields.insert("_token".into(), vec![format!("{:032x}", 0xc0de_0000 + n)]);
+        flatten(&fields)
+    }
+
+    /// The request for one cell: URI and form, with fresh targets where the call changes them.
+    async fn call(&self, method: &str, path: &str, case: &str, who: Who, target: Target) -> Call {
+        let w = &self.world;
+        let n = serial();
+        let person = w.person(target);
+        let unit = w.unit(target);
+        match (method, path) {
+            ("POST", "/dang-nhap") => {
+                // The sign-in form's token lives in its own cookie.
+                let token = format!("{:064x}", 0xfeed_0000_u64 + u64::from(n));
+                Call {
+                    cookie: Some(format!("hoso_login_csrf={token}")),
+                    csrf: false,
+                    ..Call::form(
+                        path,
+                        &[
+                            ("username", "khong-ton-tai"),
+                            ("password", "x"),
+                            ("_csrf", &hoso_web::pages::csrf_token(&token)),
+                        ],
+                    )
+                }
+            }
+            ("POST", "/dang-xuat") | ("POST", "/tai-khoan/xac-thuc-hai-lop/bat-dau") => {
+                Call::form(path, &[])
+            }
+            ("POST", "/doi-mat-khau") => Call::form(
+                path,
+                &[
+                    ("current_password", "sai-mat-khau"),
+                    ("new_password", "Moi-Mat-Khau#2026"),
+                    ("confirm_password", "Moi-Mat-Khau#2026"),
+                ],
+            ),
+            ("POST", "/doi-mat-khau/kiem-tra") => Call::form(path, &[("new_password", "abc")]),
+            ("POST", "/tai-khoan/phien/{id}/ket-thuc") => Call::form(
+                format!(
+                    "/tai-khoan/phien/{}/ket-thuc",
+                    w.fresh_session_id(who, target).await
+                ),
+                &[],
+            ),
+            ("POST", "/tai-khoan/xac-thuc-hai-lop/xac-nhan") => {
+                Call::form(path, &[("code", "abcdef")])
+            }
+            ("GET", "/auth/oidc/callback") => Call::get(path),
+            ("GET", "/co-cau/con") => Call::get(format!("/co-cau/con?parent={unit}")),
+            ("GET", "/don-vi/{id}") => Call::get(format!("/don-vi/{unit}")),
+            ("GET", "/can-bo") | ("GET", "/can-bo/xuat-excel") => {
+                Call::get(format!("{path}?unit={unit}"))
+            }
+            ("GET", "/ho-so/{id}") | ("GET", "/ho-so/{id}/truy-cap") => {
+                Call::get(path.replace("{id}", &person.to_string()))
+            }
+            ("GET", "/ho-so/{id}/phien-ban/{version}") => {
+                Call::get(format!("/ho-so/{person}/phien-ban/1"))
+            }
+            ("GET", "/ho-so/{id}/sua/{section}") => {
+                Call::get(format!("/ho-so/{person}/sua/general"))
+            }
+            ("POST", "/ho-so/{id}/sua/{section}") => {
+                let uri = format!("/ho-so/{person}/sua/general");
+                let fields = self.edited_section(Who::SystemAdmin, &uri).await;
+                Call::form_of(uri, fields)
+            }
+            ("POST", "/ho-so/moi") => Call::form_of(path, self.new_record_form(target).await),
+            ("POST", "/ho-so/{id}/truy-cap") => {
+                let last = (w.app.today() + time::Duration::days(30)).to_string();
+                Call::form(
+                    format!("/ho-so/{person}/truy-cap"),
+                    &[
+                        ("username", "lanhdao"),
+                        ("purpose", "Thanh tra công vụ"),
+                        ("legal_ref", "Quyết định 12/QĐ-TTr"),
+                        ("expires_on", &last),
+                        ("clearance", "internal"),
+                    ],
+                )
+            }
+            ("POST", "/ho-so/{id}/truy-cap/{grant}/thu-hoi") => Call::form(
+                format!(
+                    "/ho-so/{person}/truy-cap/{}/thu-hoi",
+                    w.fresh_access_grant(target).await
+                ),
+                &[("request_ref", "Công văn 8/TTr")],
+            ),
+            ("POST", "/de-nghi") => Call::form(
+                path,
+                &[
+                    ("person_id", &person.to_string()),
+                    ("reason", "Bổ sung lý lịch"),
+                ],
+            ),
+            ("GET", "/de-nghi/{id}") => {
+                let (id, _) = w.fresh_change(target, true).await;
+                Call::get(format!("/de-nghi/{id}"))
+            }
+            ("GET", "/de-nghi/{id}/dinh-kem/{sha}") => {
+                let (id, sha) = w.fresh_change(target, true).await;
+                Call::get(format!("/de-nghi/{id}/dinh-kem/{sha}"))
+            }
+            ("GET", "/de-nghi/{id}/sua/{section}") => {
+                let (id, _) = w.fresh_change(target, false).await;
+                Call::get(format!("/de-nghi/{id}/sua/general"))
+            }
+            ("POST", "/de-nghi/{id}/sua/{section}") => {
+                let (id, _) = w.fresh_change(target, false).await;
+                let uri = format!("/de-nghi/{id}/sua/general");
+                let fields = self.edited_section(World::proposer(target), &uri).await;
+                Call::form_of(uri, fields)
+            }
+            ("POST", "/de-nghi/{id}/dinh-kem") => {
+                let (id, _) = w.fresh_change(target, false).await;
+                Call {
+                    uri: format!("/de-nghi/{id}/dinh-kem"),
+                    body: Body::Multipart(
+                        vec![("section".into(), "general".into())],
+                        Some((
+                            "giay-khai-sinh.pdf".into(),
+                            format!("%PDF-1.4\n% trang {n}\ntrailer<<>>\n%%EOF\n").into_bytes(),
+                        )),
+                    ),
+                    csrf: true,
+                    cookie: None,
+                }
+            }
+            ("POST", "/de-nghi/{id}/dinh-kem/{sha}/xoa") => {
+                let (id, sha) = w.fresh_change(target, false).await;
+                Call::form(format!("/de-nghi/{id}/dinh-kem/{sha}/xoa"), &[])
+            }
+            ("POST", "/de-nghi/{id}/{action}") => {
+                // Submitting and withdrawing act on a draft; reviewing on a submitted request.
+                let submitted = !matches!(case, "gui" | "rut");
+                let (id, _) = w.fresh_change(target, submitted).await;
+                Call::form(
+                    format!("/de-nghi/{id}/{case}"),
+                    &[("comment", "Đề nghị bổ sung bản sao giấy khai sinh")],
+                )
+            }
+            ("POST", "/phe-duyet/lo") => {
+                // The form prepares everything waiting in the caller's scope: a version waits
+                // in each unit.
+                w.make_pending(Target::Inside).await;
+                w.make_pending(Target::Outside).await;
+                Call::form(path, &[("override_window", "on")])
+            }
+            ("GET", "/phe-duyet/lo/{id}") => Call::get(format!(
+                "/phe-duyet/lo/{}",
+                w.fresh_batch(who, target).await
+            )),
+            ("POST", "/phe-duyet/lo/{id}/huy") => Call::form(
+                format!("/phe-duyet/lo/{}/huy", w.fresh_batch(who, target).await),
+                &[],
+            ),
+            ("POST", "/phe-duyet/lo/{id}/ky") => Call {
+                uri: format!("/phe-duyet/lo/{}/ky", w.fresh_batch(who, target).await),
+                body: Body::Multipart(
+                    vec![
+                        ("mode".into(), "external".into()),
+                        ("signature".into(), "bm90IGEgc2lnbmF0dXJl".into()),
+                        ("override_window".into(), "on".into()),
+                    ],
+                    None,
+                ),
+                csrf: true,
+                cookie: None,
+            },
+            ("POST", "/lich-nghi") => {
+                let year = 2100 + (n % 50) as i32;
+                let tsv = hoso_domain::calendar::schedule_to_tsv(
+                    &hoso_domain::calendar::HolidayCalendar::embedded().year_entries(year),
+                );
+                Call::form(
+                    path,
+                    &[
+                        ("nam", &year.to_string()),
+                        ("tsv", &tsv),
+                        ("decision_ref", "TB 12/TB-BNV"),
+                    ],
+                )
+            }
+            ("POST", "/lich-nghi/them") => {
+                // A mid-August day of a far year: never a holiday, different for every call.
+                let year = 2100 + (n % 50);
+                let day = 1 + (n / 50) % 28;
+                Call::form(
+                    path,
+                    &[
+                        ("nam", &year.to_string()),
+                        ("date", &format!("{year}-08-{day:02}")),
+                        ("kind", "holiday"),
+                        ("name", &format!("Ngày nghỉ trang {n}")),
+                        ("decision_ref", "TB 13/TB-BNV"),
+                    ],
+                )
+            }
+            ("POST", "/lich-nghi/xoa") => {
+                let year = 2100 + (n % 50);
+                let day = 1 + (n / 50) % 28;
+                let date = format!("{year}-10-{day:02}");
+                let r = w
+                    .admin
+                    .post(
+                        &format!("/api/v1/holidays/{year}/days"),
+                        json!({"date": date, "kind": "holiday", "name": format!("Ngày nghỉ trang {n}"),
+                               "decision_ref": "TB 14/TB-BNV"}),
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+                Call::form(
+                    path,
+                    &[
+                        ("nam", &year.to_string()),
+                        ("date", &date),
+                        ("decision_ref", "TB 15/TB-BNV"),
+                    ],
+                )
+            }
+            ("GET", "/quan-tri/danh-muc/{name}") => Call::get("/quan-tri/danh-muc/dan_toc"),
+            ("POST", "/quan-tri/danh-muc/{name}") => Call::form(
+                "/quan-tri/danh-muc/ton_giao",
+                &[
+                    ("kind", ""),
+                    ("code", &format!("tr{n}")),
+                    ("name", &format!("Tôn giáo trang {n}")),
+                    ("decision_ref", "QĐ 11/QĐ-SNV"),
+                ],
+            ),
+            ("POST", "/quan-tri/cong-viec/{id}/chay-lai") => Call::form(
+                path.replace("{id}", &w.fresh_job(true).await.to_string()),
+                &[],
+            ),
+            ("POST", "/quan-tri/cong-viec/{id}/huy") => Call::form(
+                path.replace("{id}", &w.fresh_job(false).await.to_string()),
+                &[],
+            ),
+            ("POST", "/quan-tri/danh-muc/{name}/ngung") => {
+                let code = format!("tr{n}");
+                let r = w
+                    .admin
+                    .send_json(
+                        "PUT",
+                        "/api/v1/catalogs/ton_giao/items",
+                        json!({"code": code, "name": format!("Tôn giáo trang {n}"), "decision_ref": "QĐ 11/QĐ-SNV"}),
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+                Call::form(
+                    "/quan-tri/danh-muc/ton_giao/ngung",
+                    &[("kind", ""), ("code", &code)],
+                )
+            }
+            ("POST", "/quan-tri/tai-khoan/moi") => Call::form(
+                path,
+                &[
+                    ("username", &format!("tkt.{n}")),
+                    ("display_name", &format!("Tài khoản trang {n}")),
+                    ("role", "viewer"),
+                    ("unit_id", &unit.to_string()),
+                    ("request_ref", "Công văn 3/SNV"),
+                ],
+            ),
+            ("GET", "/quan-tri/tai-khoan/{id}") => {
+                let (account, _) = w.fresh_account(target).await;
+                Call::get(format!("/quan-tri/tai-khoan/{account}"))
+            }
+            ("POST", "/quan-tri/tai-khoan/{id}/cap-quyen") => {
+                let (account, _) = w.fresh_account(target).await;
+                Call::form(
+                    format!("/quan-tri/tai-khoan/{account}/cap-quyen"),
+                    &[
+                        ("role", "approver"),
+                        ("unit_id", &unit.to_string()),
+                        ("request_ref", "Công văn 4/SNV"),
+                    ],
+                )
+            }
+            ("POST", "/quan-tri/tai-khoan/{id}/quyen/{grant}/doi") => {
+                let (account, grant) = w.fresh_account(target).await;
+                Call::form(
+                    format!("/quan-tri/tai-khoan/{account}/quyen/{grant}/doi"),
+                    &[("access", "chi-xem"), ("request_ref", "Công văn 5/SNV")],
+                )
+            }
+            ("POST", "/quan-tri/tai-khoan/{id}/quyen/{grant}/thu-hoi") => {
+                let (account, grant) = w.fresh_account(target).await;
+                Call::form(
+                    format!("/quan-tri/tai-khoan/{account}/quyen/{grant}/thu-hoi"),
+                    &[("request_ref", "Công văn 6/SNV")],
+                )
+            }
+            ("POST", "/quan-tri/tai-khoan/{id}/dat-lai-mat-khau") => {
+                let (account, _) = w.fresh_account(target).await;
+                Call::form(
+                    format!("/quan-tri/tai-khoan/{account}/dat-lai-mat-khau"),
+                    &[],
+                )
+            }
+            // Pages without parameters.
+            ("GET", p) if !p.contains('{') => Call::get(p),
+            _ => panic!(
+                "the page matrix does not know how to call {method} {path}: add it to Pages::call()"
+            ),
+        }
+    }
+}
+
+#[test]
+fn every_page_route_has_an_authorization_rule() {
+    let table = rules();
+    let routes = hoso_web::pages::page_routes();
+    let missing: Vec<_> = routes
+        .iter()
+        .filter(|route| !table.contains_key(route))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "page route without an authorization rule: {missing:?} — add it to rules() in tests/authz_pages.rs"
+    );
+    let stale: Vec<_> = table
+        .keys()
+        .filter(|route| !routes.contains(route))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "rules for page routes that no longer exist: {stale:?}"
+    );
+    let mut unique = routes.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), routes.len(), "a page route is listed twice");
+}
+
+/// The page matrix on a day outside the approval window and on one inside it.
+#[tokio::test]
+async fn every_page_every_role_inside_and_outside_scope() {
+    for today in [time::macros::date!(2026 - 11 - 16), WINDOW_DAY] {
+        page_matrix_on(today).await;
+    }
+}
+
+async fn page_matrix_on(today: time::Date) {
+    let table = rules();
+    for db in databases().await {
+        let app = App::start(hoso_app::Config {
+            fixed_today: Some(today),
+            ..common::config(&db)
+        })
+        .await
+        .unwrap();
+        app.seed_demo(40, common::PASSWORD, &|_, _| {})
+            .await
+            .unwrap();
+        let window_open = app.approval_window().open;
+        let router = hoso_web::router(app.clone());
+        let pages = Pages {
+            world: World::new(app).await,
+            router,
+        };
+        let mut failures = Vec::new();
+        let mut cells = 0;
+        let mut expected_cells = 0;
+        for (method, path) in hoso_web::pages::page_routes() {
+            let cases = table.get(&(method, path)).unwrap_or_else(|| {
+                panic!("page route without an authorization rule: {method} {path}")
+            });
+            expected_cells += cases.len() * EVERYONE.len() * 2;
+            for (case, rule) in cases {
+                for who in EVERYONE {
+                    for target in [Target::Inside, Target::Outside] {
+                        let call = pages.call(method, path, case, who, target).await;
+                        // Signing out ends the session: it gets one of its own.
+                        let fresh;
+                        let session = if path == "/dang-xuat" && who != Who::Anonymous {
+                            fresh = pages.world.fresh_client(who).await;
+                            fresh.token.as_deref()
+                        } else {
+                            pages.token(who)
+                        };
+                        let reply = send(&pages.router, session, method, &call, true).await;
+                        cells += 1;
+                        let expected = match outside_window(method, path, who) {
+                            Some(code) if !window_open => code,
+                            _ => rule.expect(who, target),
+                        };
+                        let got = reply.code();
+                        if got != expected {
+                            let body: String = reply.body.chars().take(300).collect();
+                            failures.push(format!(
+                                "{method} {} as {who:?} ({target:?}): expected {}, got {} (location {:?}) {body}",
+                                call.uri,
+                                describe(expected),
+                                describe(got),
+                                reply.location,
+                            ));
+                        } else if (400..600).contains(&expected) && reply.body.is_ascii() {
+                            failures.push(format!(
+                                "{method} {} as {who:?} ({target:?}): refusal without a Vietnamese page: {}",
+                                call.uri, reply.body
+                            ));
+                        }
+                    }
+                }
+                // Every form refuses a request without the session's form token, even from the
+                // system administrator on a target it may act on.
+                if method == "POST" {
+                    let who = Who::SystemAdmin;
+                    let call = pages.call(method, path, case, who, Target::Outside).await;
+                    let fresh = pages.world.fresh_client(who).await;
+                    let reply =
+                        send(&pages.router, fresh.token.as_deref(), method, &call, false).await;
+                    if reply.status != StatusCode::FORBIDDEN {
+                        failures.push(format!(
+                            "{method} {} without the form token: expected 403, got {} {}",
+                            call.uri,
+                            reply.status,
+                            reply.body.chars().take(300).collect::<String>()
+                        ));
+                    }
+                }
+            }
+        }
+        assert_eq!(cells, expected_cells, "every cell was tried");
+        eprintln!("{} on {today}: {cells} page cells tried", db.label);
+        assert!(
+            failures.is_empty(),
+            "{} on {today}: {} of {cells} page cells differ:\n{}",
+            db.label,
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+}

@@ -1,0 +1,511 @@
+//! The world of the authorization matrices (`tests/authz.rs` for the API, `tests/authz_pages.rs`
+//! for the pages): the demo province, one account of each role over the same unit, a target
+//! inside that unit and one outside it, and the fixtures the cells act on.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use axum::http::StatusCode;
+use hoso_app::App;
+use serde_json::{Value, json};
+
+use super::Client;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Who {
+    SystemAdmin,
+    UnitAdmin,
+    /// A lãnh đạo / viewer account over the unit administrator's unit (read-only grant).
+    Viewer,
+    /// A thủ trưởng / approver account over the same unit (writable grant: it signs).
+    Approver,
+    Individual,
+    Anonymous,
+}
+
+pub const EVERYONE: [Who; 6] = [
+    Who::SystemAdmin,
+    Who::UnitAdmin,
+    Who::Viewer,
+    Who::Approver,
+    Who::Individual,
+    Who::Anonymous,
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// Inside the unit of the unit administrator, viewer and approver; the individual's own
+    /// record/session.
+    Inside,
+    /// In another unit; someone else's record/session.
+    Outside,
+}
+
+/// Expected statuses (inside, outside) for the five signed-in roles; anonymous callers get one
+/// status whatever the target.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    pub system_admin: (u16, u16),
+    pub unit_admin: (u16, u16),
+    pub viewer: (u16, u16),
+    pub approver: (u16, u16),
+    pub individual: (u16, u16),
+    pub anonymous: u16,
+}
+
+impl Rule {
+    pub fn expect(&self, who: Who, target: Target) -> u16 {
+        let pair = match who {
+            Who::SystemAdmin => self.system_admin,
+            Who::UnitAdmin => self.unit_admin,
+            Who::Viewer => self.viewer,
+            Who::Approver => self.approver,
+            Who::Individual => self.individual,
+            Who::Anonymous => return self.anonymous,
+        };
+        match target {
+            Target::Inside => pair.0,
+            Target::Outside => pair.1,
+        }
+    }
+
+    /// The same status for every signed-in role and target; `anonymous` for anonymous callers.
+    pub const fn everyone(status: u16, anonymous: u16) -> Rule {
+        Rule {
+            system_admin: (status, status),
+            unit_admin: (status, status),
+            viewer: (status, status),
+            approver: (status, status),
+            individual: (status, status),
+            anonymous,
+        }
+    }
+}
+
+pub const VIEWER_PASSWORD: &str = "Xem-Ho-So#2026";
+pub const APPROVER_PASSWORD: &str = "Duyet-Ho-So#2026";
+
+/// A day inside the approval window of November 2026 (its last working day): the approver
+/// prepares its batches on it, since only a system administrator may sign outside the window.
+pub const WINDOW_DAY: time::Date = time::macros::date!(2026 - 11 - 30);
+
+static SERIAL: AtomicU32 = AtomicU32::new(0);
+
+/// A number never handed out before in this test binary.
+pub fn serial() -> u32 {
+    SERIAL.fetch_add(1, Ordering::SeqCst)
+}
+
+pub async fn login_with(app: &App, username: &str, password: &str) -> Client {
+    let mut c = Client::anonymous(app);
+    let r = c
+        .post(
+            "/api/v1/auth/login",
+            json!({"username": username, "password": password}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "login {username}: {}", r.body);
+    c.token = Some(r.body["token"].as_str().unwrap().to_string());
+    c
+}
+
+pub fn password_of(who: Who) -> &'static str {
+    match who {
+        Who::Viewer => VIEWER_PASSWORD,
+        Who::Approver => APPROVER_PASSWORD,
+        _ => super::PASSWORD,
+    }
+}
+
+async fn unit_path(app: &App, unit: i64) -> String {
+    let mut conn = app.store().reader().await.unwrap();
+    hoso_store::org::get(&mut conn, unit)
+        .await
+        .unwrap()
+        .unwrap()
+        .path
+}
+
+/// The demo province plus the actors and targets of the matrix.
+pub struct World {
+    pub app: App,
+    /// The same database seen on [`WINDOW_DAY`], where the approver prepares its batches.
+    pub window_app: App,
+    pub admin: Client,
+    /// The approver signed in on [`World::window_app`].
+    pub window_approver: Client,
+    pub unit_in: i64,
+    pub unit_out: i64,
+    pub person_in: i64,
+    pub person_out: i64,
+    pub usernames: BTreeMap<Who, String>,
+    pub clients: BTreeMap<Who, Client>,
+}
+
+/// A staff account created by the system administrator through the API, with its first
+/// password changed to `password`.
+async fn staff_account(app: &App, admin: &Client, username: &str, grant: Value, password: &str) {
+    let r = admin
+        .post(
+            "/api/v1/accounts",
+            json!({"username": username, "display_name": format!("Thử ma trận {username}"),
+                   "grants": [grant], "request_ref": "Công văn 1/SNV"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let temporary = r.body["temporary_password"].as_str().unwrap().to_string();
+    let client = login_with(app, username, &temporary).await;
+    let r = client
+        .post(
+            "/api/v1/me/password",
+            json!({"current_password": temporary, "new_password": password}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+}
+
+impl World {
+    pub async fn new(app: App) -> World {
+        let admin = Client::login(&app, "admin").await;
+        let list = admin.get("/api/v1/persons?per_page=200").await;
+        let people = list.body["items"].as_array().unwrap().clone();
+        let first = &people[0];
+        let person_in = first["id"].as_i64().unwrap();
+        let unit_in = first["unit_id"].as_i64().unwrap();
+        let path_in = unit_path(&app, unit_in).await;
+        let mut outside = None;
+        for p in &people {
+            let u = p["unit_id"].as_i64().unwrap();
+            let path = unit_path(&app, u).await;
+            if !path.starts_with(&path_in) && !path_in.starts_with(&path) {
+                outside = Some((p["id"].as_i64().unwrap(), u));
+                break;
+            }
+        }
+        let (person_out, unit_out) = outside.expect("two people in unrelated units");
+
+        let accounts = admin.get("/api/v1/accounts?per_page=200").await;
+        let unit_admin = accounts.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| {
+                a["grants"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|g| g["role"] == "unit_admin" && g["unit_id"] == unit_in)
+            })
+            .map(|a| a["username"].as_str().unwrap().to_string())
+            .expect("the unit has an administrator");
+        let individual = {
+            let mut conn = app.store().reader().await.unwrap();
+            let ids = hoso_store::accounts::ids_of_person(&mut conn, person_in)
+                .await
+                .unwrap();
+            hoso_store::accounts::by_id(&mut conn, ids[0])
+                .await
+                .unwrap()
+                .unwrap()
+                .username
+        };
+
+        // A viewer (read-only) and an approver (writable: approving is acting) over the same
+        // unit, created through the API like any account.
+        staff_account(
+            &app,
+            &admin,
+            "xem.matran",
+            json!({"role": "viewer", "unit_id": unit_in, "read_only": true}),
+            VIEWER_PASSWORD,
+        )
+        .await;
+        staff_account(
+            &app,
+            &admin,
+            "duyet.matran",
+            json!({"role": "approver", "unit_id": unit_in, "read_only": false}),
+            APPROVER_PASSWORD,
+        )
+        .await;
+
+        let window_app = App::start(hoso_app::Config {
+            fixed_today: Some(WINDOW_DAY),
+            ..app.config().clone()
+        })
+        .await
+        .unwrap();
+        assert!(
+            window_app.approval_window().open,
+            "{WINDOW_DAY} is in the window"
+        );
+        let window_approver = login_with(&window_app, "duyet.matran", APPROVER_PASSWORD).await;
+
+        let mut usernames = BTreeMap::new();
+        usernames.insert(Who::SystemAdmin, "admin".to_string());
+        usernames.insert(Who::UnitAdmin, unit_admin);
+        usernames.insert(Who::Viewer, "xem.matran".to_string());
+        usernames.insert(Who::Approver, "duyet.matran".to_string());
+        usernames.insert(Who::Individual, individual);
+        let mut w = World {
+            app,
+            window_app,
+            admin,
+            window_approver,
+            unit_in,
+            unit_out,
+            person_in,
+            person_out,
+            usernames,
+            clients: BTreeMap::new(),
+        };
+        for who in EVERYONE {
+            let c = w.fresh_client(who).await;
+            w.clients.insert(who, c);
+        }
+        w
+    }
+
+    /// A new session of `who` (an anonymous client for [`Who::Anonymous`]).
+    pub async fn fresh_client(&self, who: Who) -> Client {
+        match who {
+            Who::Anonymous => Client::anonymous(&self.app),
+            _ => login_with(&self.app, &self.usernames[&who], password_of(who)).await,
+        }
+    }
+
+    pub fn unit(&self, target: Target) -> i64 {
+        match target {
+            Target::Inside => self.unit_in,
+            Target::Outside => self.unit_out,
+        }
+    }
+
+    pub fn person(&self, target: Target) -> i64 {
+        match target {
+            Target::Inside => self.person_in,
+            Target::Outside => self.person_out,
+        }
+    }
+
+    /// A fresh staff account with a viewer grant on the target's unit: (account id, grant id).
+    pub async fn fresh_account(&self, target: Target) -> (i64, i64) {
+        let n = serial();
+        let r = self
+            .admin
+            .post(
+                "/api/v1/accounts",
+                json!({"username": format!("mt.{n}"), "display_name": format!("Tài khoản thử {n}"),
+                       "grants": [{"role": "viewer", "unit_id": self.unit(target)}],
+                       "request_ref": "Công văn 2/SNV"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        (
+            r.body["account"]["id"].as_i64().unwrap(),
+            r.body["account"]["grants"][0]["id"].as_i64().unwrap(),
+        )
+    }
+
+    /// A fresh staff account on the target's unit that has enrolled a TOTP second factor.
+    pub async fn fresh_account_with_totp(&self, target: Target) -> i64 {
+        let n = serial();
+        let username = format!("mt.totp.{n}");
+        let r = self
+            .admin
+            .post(
+                "/api/v1/accounts",
+                json!({"username": username, "display_name": format!("Tài khoản thử {n}"),
+                       "grants": [{"role": "viewer", "unit_id": self.unit(target)}],
+                       "request_ref": "Công văn 7/SNV"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let id = r.body["account"]["id"].as_i64().unwrap();
+        let temporary = r.body["temporary_password"].as_str().unwrap().to_string();
+        let holder = login_with(&self.app, &username, &temporary).await;
+        let r = holder.post("/api/v1/me/totp", Value::Null).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let secret = r.body["secret"].as_str().unwrap();
+        let code = hoso_app::totp::code_at(secret, (hoso_store::now_ms() / 1000) as u64).unwrap();
+        let r = holder
+            .post("/api/v1/me/totp/confirm", json!({"code": code}))
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        id
+    }
+
+    /// The public id of a new session: of `who` itself (inside) or of the administrator
+    /// (outside; for the administrator, of the unit administrator).
+    pub async fn fresh_session_id(&self, who: Who, target: Target) -> String {
+        let owner = match (who, target) {
+            (Who::Anonymous, _) => Who::UnitAdmin,
+            (w, Target::Inside) => w,
+            (Who::SystemAdmin, Target::Outside) => Who::UnitAdmin,
+            (_, Target::Outside) => Who::SystemAdmin,
+        };
+        let c = self.fresh_client(owner).await;
+        let r = c.get("/api/v1/me/sessions").await;
+        r.body
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["current"] == true)
+            .expect("the current session is listed")["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Who proposes the change requests of a target: the individual of the inside record, the
+    /// system administrator on the outside record.
+    pub fn proposer(target: Target) -> Who {
+        match target {
+            Target::Inside => Who::Individual,
+            Target::Outside => Who::SystemAdmin,
+        }
+    }
+
+    /// A change request on the inside record proposed by its individual, or on the outside
+    /// record proposed by the system administrator; with a PDF attached; submitted or not.
+    /// Returns its id and the attachment's hash.
+    pub async fn fresh_change(&self, target: Target, submitted: bool) -> (i64, String) {
+        let n = serial();
+        let person = self.person(target);
+        let client = self.fresh_client(Self::proposer(target)).await;
+        let record = self.admin.get(&format!("/api/v1/persons/{person}")).await;
+        let mut general = record.body["record"]["general"].clone();
+        general["other_names"] = json!(format!("Tên khác {n}"));
+        let r = client
+            .post(
+                "/api/v1/change-requests",
+                json!({"person_id": person, "reason": format!("Bổ sung {n}"), "sections": {"general": general}}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let id = r.body["id"].as_i64().unwrap();
+        let pdf = format!("%PDF-1.4\n% {n}\ntrailer<<>>\n%%EOF\n");
+        let up = client
+            .upload(
+                &format!("/api/v1/change-requests/{id}/attachments"),
+                "scan.pdf",
+                pdf.as_bytes(),
+                &[("section", "general")],
+            )
+            .await;
+        assert_eq!(up.status, StatusCode::CREATED, "{}", up.body);
+        if submitted {
+            let s = client
+                .post(&format!("/api/v1/change-requests/{id}/submit"), Value::Null)
+                .await;
+            assert_eq!(s.status, StatusCode::OK, "{}", s.body);
+        }
+        (id, up.body["sha256"].as_str().unwrap().to_string())
+    }
+
+    /// A version of the target record waiting for approval (the administrator's direct edit).
+    pub async fn make_pending(&self, target: Target) {
+        let n = serial();
+        let id = self.person(target);
+        let current = self.admin.get(&format!("/api/v1/persons/{id}")).await;
+        let mut record = current.body["record"].clone();
+        record["general"]["other_names"] = json!(format!("Chờ duyệt {n}"));
+        let r = self
+            .admin
+            .send_json(
+                "PUT",
+                &format!("/api/v1/persons/{id}/record"),
+                json!({"expected_version": current.body["current_version"], "record": record}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+
+    /// A prepared batch over the target record for `who` to act on: the approver's own batch
+    /// (prepared in the window, on its unit's record) when the approver acts inside its unit;
+    /// otherwise one the system administrator prepared (outside the window, overridden), which
+    /// only system administrators may see.
+    /// A run of its own for one cell: queued (not due for a day, so no claim takes it), or
+    /// failed (claimed and failed on its only attempt).
+    pub async fn fresh_job(&self, failed: bool) -> i64 {
+        use hoso_store::jobs;
+        let n = serial();
+        let now = hoso_store::now_ms();
+        let key = format!("matrix:{n}");
+        let store = self.app.store();
+        let mut tx = store.begin().await.unwrap();
+        let (id, _) = jobs::enqueue(
+            &mut tx,
+            &jobs::NewJob {
+                kind: "matrix.test",
+                dedup_key: Some(&key),
+                params: "{}",
+                max_attempts: 1,
+                run_after: if failed { 0 } else { now + 86_400_000 },
+                created_by: None,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+        if failed {
+            let claimed = jobs::claim_next(
+                &mut tx,
+                store.backend(),
+                "matrix",
+                &["matrix.test"],
+                now,
+                60_000,
+            )
+            .await
+            .unwrap()
+            .unwrap();
+            assert_eq!(claimed.id, id);
+            jobs::fail(&mut tx, id, "matrix", "Lỗi thử", now)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        id
+    }
+
+    pub async fn fresh_batch(&self, who: Who, target: Target) -> i64 {
+        self.make_pending(target).await;
+        let person = self.person(target);
+        let r = if (who, target) == (Who::Approver, Target::Inside) {
+            self.window_approver
+                .post("/api/v1/approvals", json!({"person_ids": [person]}))
+                .await
+        } else {
+            self.admin
+                .post(
+                    "/api/v1/approvals",
+                    json!({"person_ids": [person], "override_window": true}),
+                )
+                .await
+        };
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.body["id"].as_i64().unwrap()
+    }
+
+    /// An outside-access grant on the target record for the demo leader, given by the system
+    /// administrator: its id.
+    pub async fn fresh_access_grant(&self, target: Target) -> i64 {
+        let r = self
+            .admin
+            .post(
+                &format!("/api/v1/persons/{}/access-grants", self.person(target)),
+                access_grant_body(self.app.today()),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.body["id"].as_i64().unwrap()
+    }
+}
+
+/// An outside-access grant for the demo leader's account, a month long.
+pub fn access_grant_body(today: time::Date) -> Value {
+    let last = today + time::Duration::days(30);
+    json!({"username": "lanhdao", "purpose": "Thanh tra công vụ", "legal_ref": "Quyết định 12/QĐ-TTr",
+           "expires_on": last.to_string()})
+}
