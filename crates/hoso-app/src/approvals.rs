@@ -524,6 +524,14 @@ serde_json::json!({"items": manifest.items.len(), "manifest_sha256": sha, "windo
         }
         let mut latest: std::collections::BTreeMap<i64, i64> = Default::default();
         for item in &manifest.items {
+            // The signer's rights as they are now, not as they were when the batch was prepared:
+            // a grant moved or revoked since then does not sign.
+            if !self
+                .may_person(tx, actor, Capability::ApproveChanges, item.person_id)
+                .await?
+            {
+                return Err(AppError::Forbidden);
+            }
             let stored = persons::version(tx, item.person_id, item.version)
                 .await?
                 .ok_or_else(|| AppError::Internal("manifest names a missing version".into()))?;

@@ -735,3 +735,92 @@ async fn signing_outside_the_window_needs_the_system_administrator() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_signer_whose_grant_has_moved_does_not_sign_the_batch_it_prepared() {
+    for db in databases().await {
+        // 30/11/2026 is in the approval window.
+        let today = date!(2026 - 11 - 30);
+        let pki = pki(db.dir.path(), today);
+        let app = App::start(config(&db, &pki, today)).await.unwrap();
+        app.seed_demo(12, PASSWORD, &|_, _| {}).await.unwrap();
+        let client = ClientInfo::default();
+        let admin = login(&app, "admin").await;
+        let (person, _, hr, head, stranger) = cast(&app, &admin).await;
+        let view = app.get_person(&hr, person, &client).await.unwrap();
+        let mut record = view.record.clone();
+        record["general"]["other_names"] = json!("Út");
+        app.update_record(
+            &hr,
+            person,
+            hoso_app::records::UpdateRecord {
+                expected_version: 1,
+                record,
+                unit_id: None,
+                status: None,
+                note: None,
+            },
+            &client,
+        )
+        .await
+        .unwrap();
+        let batch = app
+            .prepare_batch(
+                &head,
+                PrepareBatch {
+                    person_ids: Some(vec![person]),
+                    override_window: None,
+                },
+                &client,
+            )
+            .await
+            .unwrap();
+
+        // Since then the head's approver grant has moved to another unit.
+        let moved = Actor::new(
+            head.account_id,
+            head.username.clone(),
+            head.display_name.clone(),
+            head.person_id,
+            vec![hoso_app::Grant {
+                role: hoso_domain::access::Role::Approver,
+                ..stranger.grants[0].clone()
+            }],
+        );
+        let refused = app
+            .sign_batch(
+                &moved,
+                batch.id,
+                SignBatch {
+                    pkcs12: Some(p12(&pki, &pki.signer)),
+                    password: Some("ky-so".into()),
+                    ..Default::default()
+                },
+                &client,
+            )
+            .await;
+        assert!(
+            matches!(refused, Err(AppError::Forbidden)),
+            "{}: {refused:?}",
+            db.label
+        );
+        assert_eq!(official(&app, &admin, person).await, (1, 2), "{}", db.label);
+
+        // With its grant where it was, the same head signs.
+        let signed = app
+            .sign_batch(
+                &head,
+                batch.id,
+                SignBatch {
+                    pkcs12: Some(p12(&pki, &pki.signer)),
+                    password: Some("ky-so".into()),
+                    ..Default::default()
+                },
+                &client,
+            )
+            .await
+            .unwrap();
+        assert_eq!(signed.state, "signed");
+        assert_eq!(official(&app, &admin, person).await, (2, 2), "{}", db.label);
+    }
+}
