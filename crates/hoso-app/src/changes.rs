@@ -832,15 +832,14 @@ impl App {
         person_id: i64,
     ) -> AppResult<Vec<ChangeSummary>> {
         let mut conn = self.store.reader().await?;
-        if !self
-            .may_person(&mut conn, actor, Capability::ReadRecords, person_id)
-            .await?
-        {
-            return Err(AppError::record_not_found());
-        }
-        let hr = self
-            .may_person(&mut conn, actor, Capability::WriteRecords, person_id)
-            .await?;
+        let unit_path = self.visible_person(&mut conn, actor, person_id).await?;
+        let hr = actor.capabilities().may(
+            Capability::WriteRecords,
+            crate::Target::Person {
+                id: person_id,
+                unit_path: &unit_path,
+            },
+        );
         let filter = ChangeFilter {
             person_id: Some(person_id),
             proposed_by: (!hr).then_some(actor.account_id),

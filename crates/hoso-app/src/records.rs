@@ -288,21 +288,29 @@ impl App {
         input: UpdateRecord,
         client: &ClientInfo,
     ) -> AppResult<PersonView> {
-        let current = self.person_in_scope(actor, person_id).await?;
         let attempt = || Attempt {
             action: AuditAction::RecordUpdate,
             about: About::new("person", person_id),
             client,
         };
         let mut conn = self.store.reader().await?;
-        self.require_person(
-            &mut conn,
+        // One lookup of where the record is kept serves both checks: 404 unless readable, then
+        // an audited 403 unless writable.
+        let unit_path = self.visible_person(&mut conn, actor, person_id).await?;
+        self.require(
             actor,
             Capability::WriteRecords,
-            person_id,
+            crate::Target::Person {
+                id: person_id,
+                unit_path: &unit_path,
+            },
+            AppError::record_not_found,
             attempt(),
         )
         .await?;
+        let current = persons::get(&mut conn, person_id)
+            .await?
+            .ok_or_else(AppError::record_not_found)?;
         drop(conn);
         let unit = self
             .unit_for_records(actor, input.unit_id.unwrap_or(current.unit_id), attempt())

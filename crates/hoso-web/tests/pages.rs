@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use common::html::{attr, enc, flatten, form_fields, unescape};
 use common::{PASSWORD, databases, demo_app};
 use hoso_app::records::{PersonQuery, UpdateRecord};
 use hoso_app::{Actor, App, ClientInfo};
@@ -141,89 +142,6 @@ impl Browser {
         fields.insert("password".into(), vec![password.into()]);
         self.post("/dang-nhap", &flatten(&fields)).await
     }
-}
-
-fn enc(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&#34;", "\"")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&#60;", "<")
-        .replace("&gt;", ">")
-        .replace("&#62;", ">")
-        .replace("&amp;", "&")
-        .replace("&#38;", "&")
-}
-
-fn attr(tag: &str, name: &str) -> Option<String> {
-    let key = format!(" {name}=\"");
-    let start = tag.find(&key)? + key.len();
-    let end = tag[start..].find('"')? + start;
-    Some(unescape(&tag[start..end]))
-}
-
-/// The values a browser would submit for the (first) form of a page.
-fn form_fields(html: &str) -> HashMap<String, Vec<String>> {
-    let mut out: HashMap<String, Vec<String>> = HashMap::new();
-    let form_start = html.rfind("<form method=\"post\"").unwrap_or(0);
-    let html = &html[form_start..];
-    let html = &html[..html.find("</form>").unwrap_or(html.len())];
-    let mut rest = html;
-    while let Some(i) = rest.find('<') {
-        rest = &rest[i..];
-        let end = rest.find('>').unwrap_or(rest.len() - 1);
-        let tag = &rest[..=end];
-        if tag.starts_with("<input") {
-            if let Some(name) = attr(tag, "name") {
-                let ty = attr(tag, "type").unwrap_or_default();
-                if ty != "checkbox" || tag.contains(" checked") {
-                    out.entry(name)
-                        .or_default()
-                        .push(attr(tag, "value").unwrap_or_default());
-                }
-            }
-        } else if tag.starts_with("<textarea") {
-            let name = attr(tag, "name").unwrap();
-            let body = &rest[end + 1..];
-            let text = &body[..body.find("</textarea>").unwrap()];
-            out.entry(name).or_default().push(unescape(text));
-        } else if tag.starts_with("<select") {
-            let name = attr(tag, "name").unwrap();
-            let body = &rest[end + 1..];
-            let body = &body[..body.find("</select>").unwrap()];
-            let entry = out.entry(name).or_default();
-            for opt in body.split("<option").skip(1) {
-                let opt_tag = &opt[..opt.find('>').unwrap()];
-                if opt_tag.contains(" selected") {
-                    entry.push(attr(&format!("<option{opt_tag}"), "value").unwrap_or_default());
-                }
-            }
-        }
-        rest = &rest[end + 1..];
-    }
-    out
-}
-
-fn flatten(fields: &HashMap<String, Vec<String>>) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for (k, vs) in fields {
-        for v in vs {
-            out.push((k.clone(), v.clone()));
-        }
-    }
-    out
 }
 
 /// The acting account behind a username, signed in through the API.

@@ -1,5 +1,4 @@
-//! Reading the forms of a page the way a browser submits them (the same rules as the helpers of
-//! `tests/pages.rs`).
+//! Reading the forms of a page the way a browser submits them.
 
 use std::collections::HashMap;
 
@@ -25,7 +24,8 @@ pub fn urlencoded(fields: &[(String, String)]) -> String {
         .join("&")
 }
 
-fn unescape(s: &str) -> String {
+/// Text of an attribute or element as the browser reads it (HTML entities decoded).
+pub fn unescape(s: &str) -> String {
     s.replace("&#34;", "\"")
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
@@ -37,7 +37,8 @@ fn unescape(s: &str) -> String {
         .replace("&#38;", "&")
 }
 
-fn attr(tag: &str, name: &str) -> Option<String> {
+/// The value of attribute `name` in an opening tag.
+pub fn attr(tag: &str, name: &str) -> Option<String> {
     let key = format!(" {name}=\"");
     let start = tag.find(&key)? + key.len();
     let end = tag[start..].find('"')? + start;
