@@ -170,7 +170,7 @@ impl App {
             .await?
             .ok_or(AppError::Unauthenticated)?;
         let (full_name, dob, unit_name) =
-            password_personal_data(&mut conn, actor, &account).await?;
+            password_personal_data(self, &mut conn, actor, &account).await?;
         Ok(self.policy().check(
             candidate,
             &PersonalData {

@@ -247,17 +247,18 @@ impl App {
             limit: CAP,
             ..PersonFilter::default()
         };
-        let (people, total_people) = persons::list(&mut conn, &actor.read_scope(), &filter).await?;
+        let (people, total_people) =
+            persons::list(&mut conn, &[], &actor.read_scope(), &filter).await?;
         if total_people > CAP {
             return Err(AppError::BadRequest(format!(
                 "Phạm vi có {total_people} người, quá {CAP} người cho một lần xem trước: hãy chọn một đơn vị (unit)."
             )));
         }
-        let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
+        let ids: Vec<i64> = people.iter().map(|p| p.person.id).collect();
         let mut names = std::collections::HashMap::new();
         let mut unit_names = std::collections::HashMap::new();
-        for p in &people {
-            names.insert(p.id, p.projection.full_name.clone());
+        for p in people.iter().map(|p| &p.person) {
+            names.insert(p.id, p.full_name.clone());
             if let std::collections::hash_map::Entry::Vacant(slot) = unit_names.entry(p.unit_id) {
                 let name = org_store::get(&mut conn, p.unit_id)
                     .await?

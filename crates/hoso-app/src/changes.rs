@@ -732,12 +732,7 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(ChangeDetail {
-            summary: summary(
-                self,
-                row,
-                person.projection.full_name.clone(),
-                person.unit_id,
-            ),
+            summary: summary(self, row, person.full_name.clone(), person.unit_id),
             proposer_name,
             reviewer_name,
             changes: diff,

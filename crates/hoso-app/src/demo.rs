@@ -311,6 +311,7 @@ fn prepare_person(
         unit_id: unit.id,
         status: p.status.as_str().to_string(),
         projection: prepared.projection,
+        history: prepared.history,
         version,
         // Sealed by the writer, once the person id (part of the sealing context) is known.
         secret: SecretRow {

@@ -6,8 +6,10 @@ use hoso_domain::audit_action::AuditAction;
 use std::collections::HashMap;
 
 use hoso_domain::org::{OrgUnitKind, PersonStatus, is_within};
+use hoso_domain::schema::{FieldRole, ProjectedValue};
 use hoso_store::org as org_store;
-use hoso_store::stats::{self, GroupBy};
+use hoso_store::persons::Scope;
+use hoso_store::report::{self, Dimension, Field, Filter, Measure, ReportQuery, Source};
 use serde::Serialize;
 
 use crate::alerts::{AlertQuery, AlertView};
@@ -101,7 +103,10 @@ impl App {
         let scope = actor.read_scope();
         let mut conn = self.store.reader().await?;
         let working = Some(PersonStatus::Working.as_str());
-        let by_status_rows = stats::count_by(&mut conn, &scope, None, GroupBy::Status).await?;
+        let role = |r: FieldRole| self.role_field(r);
+        let by_status_rows = self
+            .count_by(&mut conn, &scope, None, Some(Field::Person("status")), None)
+            .await?;
         let total = by_status_rows.iter().map(|r| r.1).sum();
         let by_status: Vec<Count> = by_status_rows
             .into_iter()
@@ -120,7 +125,8 @@ impl App {
             .iter()
             .find(|c| c.key == "working")
             .map_or(0, |c| c.count);
-        let by_gender = stats::count_by(&mut conn, &scope, working, GroupBy::Gender)
+        let by_gender = self
+            .count_by(&mut conn, &scope, working, role(FieldRole::Sex), None)
             .await?
             .into_iter()
             .map(|(k, n)| {
@@ -132,7 +138,14 @@ impl App {
                 }
             })
             .collect();
-        let by_category = stats::count_by(&mut conn, &scope, working, GroupBy::PersonnelCategory)
+        let by_category = self
+            .count_by(
+                &mut conn,
+                &scope,
+                working,
+                role(FieldRole::PersonnelCategory),
+                None,
+            )
             .await?
             .into_iter()
             .map(|(k, n)| {
@@ -145,7 +158,14 @@ impl App {
             })
             .collect();
         let catalogs = self.catalogs();
-        let by_rank = stats::count_by(&mut conn, &scope, working, GroupBy::RankCode)
+        let by_rank = self
+            .count_by(
+                &mut conn,
+                &scope,
+                working,
+                role(FieldRole::RankOrTitle),
+                None,
+            )
             .await?
             .into_iter()
             .take(12)
@@ -176,8 +196,19 @@ impl App {
             .collect();
         for gender in ["nam", "nu"] {
             let scope_g = scope.clone();
-            let rows =
-                stats::count_by(&mut conn, &scope_g, working, GroupBy::BirthYearOf(gender)).await?;
+            let Some(sex) = role(FieldRole::Sex) else {
+                break;
+            };
+            let only = Filter::Equals(sex, ProjectedValue::Text(gender.into()));
+            let rows = self
+                .count_by(
+                    &mut conn,
+                    &scope_g,
+                    working,
+                    role(FieldRole::BirthDate),
+                    Some(only),
+                )
+                .await?;
             for (year, n) in rows {
                 let Some(year) = year.and_then(|y| y.parse::<i64>().ok()) else {
                     continue;
@@ -199,7 +230,15 @@ impl App {
         }
 
         // Working people by the top units of the scope (the children of each scope root).
-        let unit_counts = stats::count_by(&mut conn, &scope, working, GroupBy::Unit).await?;
+        let unit_counts = self
+            .count_by(
+                &mut conn,
+                &scope,
+                working,
+                Some(Field::Person("unit_id")),
+                None,
+            )
+            .await?;
         let roots: Vec<String> = match actor.unit_paths() {
             None => org_store::roots(&mut conn)
                 .await?
@@ -258,6 +297,70 @@ impl App {
             by_category,
             age_pyramid: bands,
         })
+    }
+
+    /// The projected column of a role, as a report field (`None` when not projected).
+    fn role_field(&self, role: FieldRole) -> Option<Field> {
+        let c = self.schemas.latest().role_column(role)?;
+        Some(Field::Projected(c.name.to_string()))
+    }
+
+    /// People in `scope` (optionally of one status) counted by one field (the year, for a
+    /// date); largest groups first. Nothing when the schema does not project the field.
+    async fn count_by(
+        &self,
+        conn: &mut hoso_store::AnyConnection,
+        scope: &Scope,
+        status: Option<&str>,
+        by: Option<Field>,
+        filter: Option<Filter>,
+    ) -> AppResult<Vec<(Option<String>, i64)>> {
+        let Some(by) = by else {
+            return Ok(Vec::new());
+        };
+        let dated = matches!(&by, Field::Projected(name)
+            if self.schemas.latest().projected_columns().any(|c| c.name == name
+                && c.kind == hoso_domain::schema::ProjectedKind::Date));
+        let mut filters: Vec<Filter> = filter.into_iter().collect();
+        if let Some(s) = status {
+            filters.push(Filter::Equals(
+                Field::Person("status"),
+                ProjectedValue::Text(s.into()),
+            ));
+        }
+        let query = ReportQuery {
+            source: Source::Persons,
+            scope: scope.clone(),
+            filters,
+            columns: Vec::new(),
+            dimensions: vec![if dated {
+                Dimension::YearOf(by)
+            } else {
+                Dimension::Field(by)
+            }],
+            measures: vec![Measure::Count],
+            as_of: None,
+            limit: i64::MAX,
+            offset: 0,
+        };
+        let rows = report::run(conn, &self.layout, &query).await?;
+        let mut out: Vec<(Option<String>, i64)> = rows
+            .rows
+            .into_iter()
+            .map(|row| {
+                let key = row[0].as_ref().map(|v| match v {
+                    ProjectedValue::Text(s) => s.clone(),
+                    ProjectedValue::Integer(n) => n.to_string(),
+                });
+                let n = row[1]
+                    .as_ref()
+                    .and_then(ProjectedValue::as_integer)
+                    .unwrap_or(0);
+                (key, n)
+            })
+            .collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(out)
     }
 
     /// The units directly below `parent` (the caller's top units when `None`), each with the

@@ -26,9 +26,11 @@ pub mod idempotency;
 pub mod jobs;
 pub mod oidc;
 pub mod org;
+pub mod projections;
 pub mod record_access;
 pub mod records;
 pub mod reference;
+pub mod reports;
 pub mod rotation;
 pub mod security;
 pub mod shutdown;
@@ -116,6 +118,8 @@ pub struct App {
     pub(crate) calendar: Arc<RwLock<Arc<hoso_domain::calendar::HolidayCalendar>>>,
     /// The reference versions loaded into `catalogs` and `calendar` (see [`reference`]).
     pub(crate) reference_seen: Arc<reference::Seen>,
+    /// The projected columns the schemas declare (see [`projections`]).
+    pub(crate) layout: Arc<hoso_store::projection::ProjectionLayout>,
 }
 
 /// The keys in force: the configured key, plus older ones found beside the key file (an
@@ -173,6 +177,13 @@ pub(crate) fn write_private_file(path: &std::path::Path, content: &[u8]) -> std:
 impl App {
     /// Opens the database, applies migrations, and loads the shipped catalogs on first start.
     pub async fn start(config: Config) -> AppResult<App> {
+        App::start_with_schemas(config, SchemaSet::embedded()).await
+    }
+
+    /// [`App::start`] with other record schemas than the embedded ones (a province's own
+    /// version, or a test's). The database must have every column they project.
+    pub async fn start_with_schemas(config: Config, schemas: &'static SchemaSet) -> AppResult<App> {
+        let layout = projections::layout(schemas)?;
         let keys = load_keyring(&config)?;
         let deadline_rules = deadlines::load_rules(&config)?;
         let attachments = attachments::AttachmentStore::open(&config)?;
@@ -215,7 +226,7 @@ impl App {
             store,
             clock: Clock::from_fixed(config.fixed_today),
             config: Arc::new(config),
-            schemas: SchemaSet::embedded(),
+            schemas,
             catalogs: Arc::new(RwLock::new(Arc::new(catalogs))),
             keys: Arc::new(keys),
             hash_permits: Arc::new(tokio::sync::Semaphore::new(2)),
@@ -224,8 +235,10 @@ impl App {
             trusted_roots: Arc::new(trusted_roots),
             calendar: Arc::new(RwLock::new(Arc::new(calendar))),
             reference_seen: Arc::new(std::sync::Mutex::new(reference_seen)),
+            layout: Arc::new(layout),
         };
         app.seal_clear_totp_secrets().await?;
+        app.bring_projections_up_to_date().await?;
         Ok(app)
     }
 
@@ -239,6 +252,11 @@ impl App {
 
     pub fn schemas(&self) -> &'static SchemaSet {
         self.schemas
+    }
+
+    /// The projected columns of `persons` and `record_history`.
+    pub fn layout(&self) -> &hoso_store::projection::ProjectionLayout {
+        &self.layout
     }
 
     pub fn catalogs(&self) -> Arc<Catalogs> {

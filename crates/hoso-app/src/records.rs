@@ -5,14 +5,14 @@
 use hoso_domain::access::AccessLevel;
 use hoso_domain::audit_action::AuditAction;
 use hoso_domain::org::PersonStatus;
-use hoso_domain::schema::RecordDoc;
-use hoso_store::persons::{self, PersonFilter, PersonRow, PersonSort, VersionRow};
-use hoso_store::{StoreError, org as org_store};
+use hoso_domain::schema::{FieldRole, ProjectedValue, RecordDoc, RecordSchema};
+use hoso_store::org as org_store;
+use hoso_store::persons::{self, PersonFilter, PersonRow, PersonSort, ProjectedPerson, VersionRow};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::authz::Attempt;
-use crate::versions::{NewVersion, Provenance, projection_row};
+use crate::versions::{NewVersion, Provenance};
 pub use crate::versions::{canonical_json, version_hash};
 use crate::work::About;
 use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Page, Paging};
@@ -29,7 +29,7 @@ pub struct PersonSummary {
     pub date_of_birth: Option<String>,
     pub personnel_category: Option<String>,
     /// Ngạch or chức danh nghề nghiệp code.
-    pub rank_code: Option<String>,
+    pub rank_or_title_code: Option<String>,
     pub salary_step: Option<i64>,
     /// Hệ số lương, e.g. 3.33.
     pub salary_coefficient: Option<f64>,
@@ -37,21 +37,35 @@ pub struct PersonSummary {
     pub current_version: i64,
 }
 
-impl From<PersonRow> for PersonSummary {
-    fn from(r: PersonRow) -> Self {
+/// The roles a [`PersonSummary`] shows, each read from the column the schema projects it to.
+const SUMMARY_ROLES: [FieldRole; 7] = [
+    FieldRole::Sex,
+    FieldRole::BirthDate,
+    FieldRole::PersonnelCategory,
+    FieldRole::RankOrTitle,
+    FieldRole::SalaryStep,
+    FieldRole::SalaryCoefficient,
+    FieldRole::CurrentPosition,
+];
+
+impl PersonSummary {
+    pub fn new(schema: &RecordSchema, r: ProjectedPerson) -> PersonSummary {
+        let column = |role| schema.role_column(role).map(|c| c.name);
+        let text = |role| column(role).and_then(|c| r.text(c)).map(str::to_string);
+        let number = |role| column(role).and_then(|c| r.integer(c));
         PersonSummary {
-            id: r.id,
-            unit_id: r.unit_id,
-            status: r.status,
-            full_name: r.projection.full_name,
-            gender: r.projection.gender,
-            date_of_birth: r.projection.date_of_birth,
-            personnel_category: r.projection.personnel_category,
-            rank_code: r.projection.rank_code,
-            salary_step: r.projection.salary_step,
-            salary_coefficient: r.projection.salary_coefficient.map(|h| h as f64 / 100.0),
-            current_position: r.projection.current_position,
-            current_version: r.current_version,
+            gender: text(FieldRole::Sex),
+            date_of_birth: text(FieldRole::BirthDate),
+            personnel_category: text(FieldRole::PersonnelCategory),
+            rank_or_title_code: text(FieldRole::RankOrTitle),
+            salary_step: number(FieldRole::SalaryStep),
+            salary_coefficient: number(FieldRole::SalaryCoefficient).map(|h| h as f64 / 100.0),
+            current_position: text(FieldRole::CurrentPosition),
+            id: r.person.id,
+            unit_id: r.person.unit_id,
+            status: r.person.status.clone(),
+            full_name: r.person.full_name.clone(),
+            current_version: r.person.current_version,
         }
     }
 }
@@ -584,16 +598,46 @@ impl App {
         query: PersonQuery,
     ) -> AppResult<Page<PersonSummary>> {
         let paging = Paging::new(query.page, query.per_page)?;
+        let schema = self.schemas.latest();
+        let role_column = |role: FieldRole| {
+            schema
+                .role_column(role)
+                .map(|c| c.name.to_string())
+                .ok_or_else(|| {
+                    AppError::BadRequest(format!(
+                        "Lược đồ hồ sơ hiện hành không chiếu trường {} ra bảng tra cứu.",
+                        role.as_str()
+                    ))
+                })
+        };
         let (sort, descending) = match query.sort.as_deref() {
             None | Some("") => (PersonSort::Name, false),
             Some(s) => {
                 let (name, desc) = s.strip_prefix('-').map_or((s, false), |n| (n, true));
-                let sort = PersonSort::parse(name).ok_or_else(|| {
-                    AppError::BadRequest(format!("Không sắp xếp được theo '{name}'. Chọn: name, date_of_birth, rank, updated."))
-                })?;
+                let sort = match name {
+                    "name" => PersonSort::Name,
+                    "updated" => PersonSort::Updated,
+                    "date_of_birth" => PersonSort::Column(role_column(FieldRole::BirthDate)?),
+                    "rank" => PersonSort::Column(role_column(FieldRole::RankOrTitle)?),
+                    _ => {
+                        return Err(AppError::BadRequest(format!(
+                            "Không sắp xếp được theo '{name}'. Chọn: name, date_of_birth, rank, updated."
+                        )));
+                    }
+                };
                 (sort, desc)
             }
         };
+        let mut equals = Vec::new();
+        for (role, value) in [
+            (FieldRole::RankOrTitle, query.grade),
+            (FieldRole::PersonnelCategory, query.category),
+            (FieldRole::Sex, query.gender),
+        ] {
+            if let Some(v) = value {
+                equals.push((role_column(role)?, ProjectedValue::Text(v)));
+            }
+        }
         if let Some(s) = &query.status {
             parse_status(Some(s))?;
         }
@@ -629,21 +673,34 @@ impl App {
             national_id_hash,
             unit_path,
             status: query.status,
-            rank_code: query.grade,
-            personnel_category: query.category,
-            gender: query.gender,
+            equals,
             sort,
             descending,
             limit: paging.per_page,
             offset: paging.offset(),
         };
-        let (rows, total) = persons::list(&mut conn, &actor.read_scope(), &filter).await?;
+        let columns = self.summary_columns();
+        let (rows, total) =
+            persons::list(&mut conn, &columns, &actor.read_scope(), &filter).await?;
         Ok(Page {
-            items: rows.into_iter().map(PersonSummary::from).collect(),
+            items: rows
+                .into_iter()
+                .map(|r| PersonSummary::new(schema, r))
+                .collect(),
             total,
             page: paging.page,
             per_page: paging.per_page,
         })
+    }
+
+    /// The projected columns a [`PersonSummary`] is made of.
+    pub(crate) fn summary_columns(&self) -> Vec<hoso_store::projection::LayoutColumn> {
+        let schema = self.schemas.latest();
+        SUMMARY_ROLES
+            .iter()
+            .filter_map(|role| schema.role_column(*role))
+            .filter_map(|c| self.layout.person_column(c.name).cloned())
+            .collect()
     }
 
     /// The version history of a record.
@@ -724,48 +781,6 @@ impl App {
             prev = Some(v);
         }
         Ok(Ok(rows.len() as i64))
-    }
-}
-
-impl App {
-    /// Rebuilds every person's projection row from their latest version (after a schema change
-    /// of the projection, or to prove the projection is derived data). Returns how many rows.
-    pub async fn rebuild_projections(&self) -> AppResult<i64> {
-        let schema = self.schemas.latest();
-        let mut last_id = 0i64;
-        let mut rebuilt = 0i64;
-        loop {
-            let mut conn = self.store.reader().await?;
-            let batch = persons::ids_after(&mut conn, last_id, 1_000).await?;
-            drop(conn);
-            let Some(&last) = batch.last() else { break };
-            let mut tx = self.store.begin().await?;
-            for id in batch {
-                let person = persons::get(&mut tx, id)
-                    .await?
-                    .ok_or_else(AppError::record_not_found)?;
-                let version = persons::version(&mut tx, id, person.current_version)
-                    .await?
-                    .ok_or_else(|| {
-                        AppError::Internal(format!("person {id} has no current version"))
-                    })?;
-                let doc = self.decode_document(&mut tx, &version).await?;
-                let projection = projection_row(&schema.project(&doc));
-                persons::set_projection(
-                    &mut tx,
-                    id,
-                    version.version,
-                    version.unit_id,
-                    &version.status,
-                    &projection,
-                )
-                .await?;
-                rebuilt += 1;
-            }
-            tx.commit().await.map_err(StoreError::from)?;
-            last_id = last;
-        }
-        Ok(rebuilt)
     }
 }
 

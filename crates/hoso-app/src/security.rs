@@ -9,6 +9,7 @@
 use hoso_domain::access::Role;
 use hoso_domain::audit_action::AuditAction;
 use hoso_domain::password_policy::{PasswordPolicy, PersonalData};
+use hoso_domain::schema::FieldRole;
 use hoso_store::accounts::{self as store, GrantRow};
 use hoso_store::{AnyConnection, audit, org as org_store, persons, sessions};
 use serde::{Deserialize, Serialize};
@@ -723,7 +724,7 @@ serde_json::json!({"account_id": grant.account_id, "role": grant.role,
             .await?
             .ok_or(AppError::Unauthenticated)?;
         let (full_name, dob, unit_name) =
-            password_personal_data(&mut conn, actor, &account).await?;
+            password_personal_data(self, &mut conn, actor, &account).await?;
         let history =
             store::recent_password_hashes(&mut conn, account.id, PASSWORD_HISTORY - 1).await?;
         drop(conn);
@@ -947,19 +948,28 @@ serde_json::json!({"account_id": grant.account_id, "role": grant.role,
 /// What a new password must not contain: the person's name, birth date and unit name (or, for a
 /// staff account, its display name and first unit).
 pub(crate) async fn password_personal_data(
+    app: &App,
     conn: &mut AnyConnection,
     actor: &Actor,
     account: &store::AccountRow,
 ) -> AppResult<(String, Option<String>, Option<String>)> {
+    let birth = app
+        .schemas
+        .latest()
+        .role_column(FieldRole::BirthDate)
+        .and_then(|c| app.layout.person_column(c.name))
+        .cloned();
     Ok(match account.person_id {
-        Some(pid) => match persons::get(conn, pid).await? {
+        Some(pid) => match persons::get_projected(conn, birth.as_slice(), pid).await? {
             Some(p) => {
-                let unit = org_store::get(conn, p.unit_id).await?.map(|u| u.name);
-                (
-                    p.projection.full_name.clone(),
-                    p.projection.date_of_birth.clone(),
-                    unit,
-                )
+                let unit = org_store::get(conn, p.person.unit_id)
+                    .await?
+                    .map(|u| u.name);
+                let birth_date = birth
+                    .as_ref()
+                    .and_then(|c| p.text(&c.name))
+                    .map(str::to_string);
+                (p.person.full_name.clone(), birth_date, unit)
             }
             None => (account.display_name.clone(), None, None),
         },

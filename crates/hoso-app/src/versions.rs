@@ -8,8 +8,9 @@
 
 use hoso_domain::catalog::Catalogs;
 use hoso_domain::org::PersonStatus;
-use hoso_domain::schema::{FieldRole, Projection, RecordDoc, RecordSchema};
-use hoso_store::persons::{self, ProjectionRow, VersionRow};
+use hoso_domain::schema::{FieldRole, HistoryRow, Projection, RecordDoc, RecordSchema};
+use hoso_store::persons::{self, VersionRow};
+use hoso_store::projection;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use time::Date;
@@ -104,23 +105,6 @@ pub fn version_hash(prev_hash: Option<&str>, schema_version: &str, canonical: &s
     hex::encode(h.finalize())
 }
 
-pub(crate) fn projection_row(p: &Projection) -> ProjectionRow {
-    ProjectionRow {
-        full_name: p.full_name.clone(),
-        gender: p.gender.map(|g| g.code().to_string()),
-        date_of_birth: p.date_of_birth.map(|d| d.to_string()),
-        personnel_category: p.personnel_category.clone(),
-        rank_code: p.rank_or_title_code.clone(),
-        salary_step: p.salary_step.map(i64::from),
-        salary_coefficient: p.salary_coefficient,
-        ethnicity_code: p.ethnicity.clone(),
-        highest_qualification: p.highest_qualification.clone(),
-        political_theory: p.political_theory.clone(),
-        current_position: p.current_position.clone(),
-        first_recruitment_date: p.first_recruitment_date.map(|d| d.to_string()),
-    }
-}
-
 /// A record document ready to store: validated, with the fields the system owns filled in.
 pub(crate) struct Prepared {
     /// The whole document, canonical: what the version hash covers.
@@ -129,7 +113,9 @@ pub(crate) struct Prepared {
     pub(crate) public: String,
     /// The sensitive fields, canonical JSON, to be sealed.
     pub(crate) secret: String,
-    pub(crate) projection: ProjectionRow,
+    pub(crate) projection: Projection,
+    /// The rows of its repeating sections, for the history projection.
+    pub(crate) history: Vec<HistoryRow>,
     pub(crate) national_id: String,
 }
 
@@ -162,13 +148,15 @@ pub(crate) fn prepare_document(
             .unwrap_or_default();
         AppError::BadRequest(format!("Thiếu số định danh cá nhân{path}."))
     })?;
-    let projection = projection_row(&schema.project(&doc));
+    let projection = schema.project(&doc);
+    let history = schema.project_history(&doc);
     let (public, secret) = crate::crypto::split_secrets(schema, &doc);
     Ok(Prepared {
         canonical: canonical_json(&doc),
         public: canonical_json(&public),
         secret: canonical_json(&secret),
         projection,
+        history,
         national_id,
     })
 }
@@ -229,8 +217,8 @@ impl App {
         )
     }
 
-    /// Appends the version, seals its secrets and moves the projection onto it, on the
-    /// caller's transaction (the caller audits, in the same unit of work).
+    /// Appends the version, seals its secrets and moves the projections onto it, on
+    /// the caller's transaction (the caller audits, in the same unit of work).
     pub(crate) async fn write_version(
         &self,
         conn: &mut hoso_store::AnyConnection,
@@ -249,6 +237,7 @@ impl App {
             &new.prepared.projection,
         )
         .await?;
+        projection::write_history(conn, new.person_id, &new.prepared.history).await?;
         Ok(version)
     }
 }

@@ -78,6 +78,8 @@ pub enum AuditAction {
     AuditExport,
     /// Xuất danh sách cán bộ.
     PersonsExport,
+    /// Chạy (và xuất) một báo cáo trên dữ liệu tra cứu.
+    ReportRun,
     /// Xuất danh sách cảnh báo.
     AlertsExport,
     /// Gửi thư tóm tắt cảnh báo.
@@ -161,6 +163,7 @@ impl AuditAction {
         AuditAction::AuditRecordReads,
         AuditAction::AuditExport,
         AuditAction::PersonsExport,
+        AuditAction::ReportRun,
         AuditAction::AlertsExport,
         AuditAction::AlertsDigestSent,
         AuditAction::ChangeCreate,
@@ -223,6 +226,7 @@ impl AuditAction {
             AuditAction::AuditRecordReads => "audit.record_reads",
             AuditAction::AuditExport => "audit.export",
             AuditAction::PersonsExport => "persons.export",
+            AuditAction::ReportRun => "report.run",
             AuditAction::AlertsExport => "alerts.export",
             AuditAction::AlertsDigestSent => "alerts.digest_sent",
             AuditAction::ChangeCreate => "change.create",
@@ -288,6 +292,7 @@ impl AuditAction {
             AuditAction::AuditRecordReads => "Xem ai đã xem hồ sơ",
             AuditAction::AuditExport => "Xuất nhật ký",
             AuditAction::PersonsExport => "Xuất danh sách cán bộ",
+            AuditAction::ReportRun => "Chạy báo cáo",
             AuditAction::AlertsExport => "Xuất danh sách cảnh báo",
             AuditAction::AlertsDigestSent => "Gửi thư tóm tắt cảnh báo",
             AuditAction::ChangeCreate => "Lập phiếu bổ sung lý lịch",

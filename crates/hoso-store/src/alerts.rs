@@ -3,8 +3,10 @@
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use crate::StoreResult;
-use crate::org::subtree_range;
-use crate::persons::{Arg, Scope, Sql, bind_all, scope_condition};
+use sea_query::{Order, Query, SelectStatement};
+
+use crate::persons::{Scope, scope_cond, subtree_cond};
+use crate::query::{self, Expr, ExprTrait, JoinType, col, ident};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AlertRow {
@@ -66,87 +68,93 @@ pub struct AlertListRow {
     pub legal_basis: String,
 }
 
-fn conditions(scope: &Scope, f: &AlertFilter, sql: &mut Sql) {
-    let mut conds: Vec<String> = scope_condition(scope, sql).into_iter().collect();
+/// `alerts a` with their person and unit, filtered.
+fn filtered(scope: &Scope, f: &AlertFilter) -> SelectStatement {
+    let mut q = Query::select();
+    q.from_as(ident("alerts"), ident("a"))
+        .join_as(
+            JoinType::InnerJoin,
+            ident("persons"),
+            ident("p"),
+            col("p", "id").equals((ident("a"), ident("person_id"))),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            ident("org_units"),
+            ident("u"),
+            col("u", "id").equals((ident("a"), ident("unit_id"))),
+        );
+    if let Some(cond) = scope_cond(scope) {
+        q.cond_where(cond);
+    }
     if let Some(path) = &f.unit_path {
-        let (lo, hi) = subtree_range(path);
-        let a = sql.push_arg(Arg::Text(lo));
-        let b = sql.push_arg(Arg::Text(hi));
-        conds.push(format!("u.path >= {a} AND u.path < {b}"));
+        q.cond_where(subtree_cond(path));
     }
     if let Some(kind) = &f.kind {
-        let a = sql.push_arg(Arg::Text(kind.clone()));
-        conds.push(format!("a.kind = {a}"));
+        q.and_where(col("a", "kind").eq(kind.as_str()));
     }
     if let Some(before) = &f.due_before {
-        let a = sql.push_arg(Arg::Text(before.clone()));
-        conds.push(format!("a.due <= {a}"));
+        q.and_where(col("a", "due").lte(before.as_str()));
     }
-    if !conds.is_empty() {
-        sql.text
-            .push_str(&format!(" WHERE {}", conds.join(" AND ")));
-    }
+    q
 }
-
-fn query(text: String) -> Sql {
-    Sql {
-        text,
-        args: vec![],
-        sqlite: false,
-    }
-}
-
-const FROM: &str =
-    "FROM alerts a JOIN persons p ON p.id = a.person_id JOIN org_units u ON u.id = a.unit_id";
 
 pub async fn list(
     conn: &mut AnyConnection,
     scope: &Scope,
     f: &AlertFilter,
 ) -> StoreResult<(Vec<AlertListRow>, i64)> {
-    let mut sql = query(format!(
-        "SELECT a.person_id, p.full_name, a.unit_id, u.name, a.kind, a.due, a.message, a.legal_basis {FROM}"
-    ));
-    conditions(scope, f, &mut sql);
-    sql.text.push_str(&format!(
-        " ORDER BY a.due, a.person_id LIMIT {} OFFSET {}",
-        f.limit.clamp(0, 10_000),
-        f.offset.max(0)
-    ));
-    let rows = bind_all(sqlx::query(AssertSqlSafe(sql.text.clone())), &sql.args)
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut count = query(format!("SELECT CAST(COUNT(*) AS BIGINT) {FROM}"));
-    conditions(scope, f, &mut count);
-    let total: i64 = bind_all(sqlx::query(AssertSqlSafe(count.text.clone())), &count.args)
-        .fetch_one(&mut *conn)
-        .await?
-        .get(0);
+    let mut q = filtered(scope, f);
+    q.columns(
+        [
+            "person_id",
+            "unit_id",
+            "kind",
+            "due",
+            "message",
+            "legal_basis",
+        ]
+        .map(|c| (ident("a"), ident(c))),
+    )
+    .column((ident("p"), ident("full_name")))
+    .expr_as(col("u", "name"), ident("unit_name"))
+    .order_by((ident("a"), ident("due")), Order::Asc)
+    .order_by((ident("a"), ident("person_id")), Order::Asc)
+    .limit(u64::try_from(f.limit.clamp(0, 10_000)).unwrap_or(0))
+    .offset(u64::try_from(f.offset).unwrap_or(0));
+    let rows = query::fetch_all(conn, &q).await?;
+    let mut count = filtered(scope, f);
+    count.expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), ident("n"));
+    let total: i64 = query::fetch_one(conn, &count).await?.try_get("n")?;
     let items = rows
         .iter()
-        .map(|r| AlertListRow {
-            person_id: r.get(0),
-            full_name: r.get(1),
-            unit_id: r.get(2),
-            unit_name: r.get(3),
-            kind: r.get(4),
-            due: r.get(5),
-            message: r.get(6),
-            legal_basis: r.get(7),
+        .map(|r| {
+            Ok(AlertListRow {
+                person_id: r.try_get("person_id")?,
+                full_name: r.try_get("full_name")?,
+                unit_id: r.try_get("unit_id")?,
+                unit_name: r.try_get("unit_name")?,
+                kind: r.try_get("kind")?,
+                due: r.try_get("due")?,
+                message: r.try_get("message")?,
+                legal_basis: r.try_get("legal_basis")?,
+            })
         })
-        .collect();
+        .collect::<StoreResult<_>>()?;
     Ok((items, total))
 }
 
 /// Alert counts per kind in scope.
 pub async fn summary(conn: &mut AnyConnection, scope: &Scope) -> StoreResult<Vec<(String, i64)>> {
-    let mut sql = query(format!("SELECT a.kind, CAST(COUNT(*) AS BIGINT) {FROM}"));
-    conditions(scope, &AlertFilter::default(), &mut sql);
-    sql.text.push_str(" GROUP BY a.kind ORDER BY a.kind");
-    let rows = bind_all(sqlx::query(AssertSqlSafe(sql.text.clone())), &sql.args)
-        .fetch_all(&mut *conn)
-        .await?;
-    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    let mut q = filtered(scope, &AlertFilter::default());
+    q.column((ident("a"), ident("kind")))
+        .expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), ident("n"))
+        .group_by_col((ident("a"), ident("kind")))
+        .order_by((ident("a"), ident("kind")), Order::Asc);
+    let rows = query::fetch_all(conn, &q).await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("kind")?, r.try_get("n")?)))
+        .collect()
 }
 
 /// For each of `person_ids`: when the record was created and when the person's own account was

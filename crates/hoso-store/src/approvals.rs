@@ -5,7 +5,10 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use crate::StoreResult;
-use crate::persons::{Arg, Scope, Sql, bind_all, scope_condition};
+use sea_query::{LikeExpr, Order, Query, SelectStatement};
+
+use crate::persons::{Scope, scope_cond};
+use crate::query::{self, Expr, ExprTrait, JoinType, col, ident};
 
 /// A proposed change as stored. `sealed` holds the proposed sections, encrypted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,24 +36,44 @@ const CHANGE_COLUMNS: &str = "c.id, c.person_id, c.base_version, c.state, c.reas
     c.proposed_by, c.created_at, c.updated_at, c.submitted_at, c.reviewed_by, c.reviewed_at, c.review_comment, \
     c.result_version";
 
+/// The same columns, for statements built with the query builder.
+const CHANGE_FIELDS: [&str; 16] = [
+    "id",
+    "person_id",
+    "base_version",
+    "state",
+    "reason",
+    "sections",
+    "key_id",
+    "sealed",
+    "proposed_by",
+    "created_at",
+    "updated_at",
+    "submitted_at",
+    "reviewed_by",
+    "reviewed_at",
+    "review_comment",
+    "result_version",
+];
+
 fn change_row(r: &AnyRow) -> ChangeRequestRow {
     ChangeRequestRow {
-        id: r.get(0),
-        person_id: r.get(1),
-        base_version: r.get(2),
-        state: r.get(3),
-        reason: r.get(4),
-        sections: r.get(5),
-        key_id: r.get(6),
-        sealed: r.get(7),
-        proposed_by: r.get(8),
-        created_at: r.get(9),
-        updated_at: r.get(10),
-        submitted_at: r.get(11),
-        reviewed_by: r.get(12),
-        reviewed_at: r.get(13),
-        review_comment: r.get(14),
-        result_version: r.get(15),
+        id: r.get("id"),
+        person_id: r.get("person_id"),
+        base_version: r.get("base_version"),
+        state: r.get("state"),
+        reason: r.get("reason"),
+        sections: r.get("sections"),
+        key_id: r.get("key_id"),
+        sealed: r.get("sealed"),
+        proposed_by: r.get("proposed_by"),
+        created_at: r.get("created_at"),
+        updated_at: r.get("updated_at"),
+        submitted_at: r.get("submitted_at"),
+        reviewed_by: r.get("reviewed_by"),
+        reviewed_at: r.get("reviewed_at"),
+        review_comment: r.get("review_comment"),
+        result_version: r.get("result_version"),
     }
 }
 
@@ -187,82 +210,76 @@ pub struct ChangeFilter {
     pub offset: i64,
 }
 
-fn change_where(f: &ChangeFilter, sql: &mut Sql) {
-    let mut conds = Vec::new();
-    if let Some(scope) = &f.scope {
-        conds.extend(scope_condition(scope, sql));
+/// `change_requests c` with their person and unit, filtered.
+fn changes_filtered(f: &ChangeFilter) -> SelectStatement {
+    let mut q = Query::select();
+    q.from_as(ident("change_requests"), ident("c"))
+        .join_as(
+            JoinType::InnerJoin,
+            ident("persons"),
+            ident("p"),
+            col("p", "id").equals((ident("c"), ident("person_id"))),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            ident("org_units"),
+            ident("u"),
+            col("u", "id").equals((ident("p"), ident("unit_id"))),
+        );
+    if let Some(cond) = f.scope.as_ref().and_then(scope_cond) {
+        q.cond_where(cond);
     }
     if let Some(by) = f.proposed_by {
-        let a = sql.push_arg(Arg::Int(by));
-        conds.push(format!("c.proposed_by = {a}"));
+        q.and_where(col("c", "proposed_by").eq(by));
     }
     if let Some(p) = f.person_id {
-        let a = sql.push_arg(Arg::Int(p));
-        conds.push(format!("c.person_id = {a}"));
+        q.and_where(col("c", "person_id").eq(p));
     }
-    if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
-        let escaped = q
+    if let Some(text) = f.q.as_deref().filter(|q| !q.is_empty()) {
+        let escaped = text
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_");
-        let a = sql.push_arg(Arg::Text(format!("%{escaped}%")));
-        conds.push(format!("p.search_key LIKE {a} ESCAPE '\\'"));
+        q.and_where(
+            col("p", "search_key").like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+        );
     }
     if !f.states.is_empty() {
-        let list: Vec<String> = f
-            .states
-            .iter()
-            .map(|s| sql.push_arg(Arg::Text(s.clone())))
-            .collect();
-        conds.push(format!("c.state IN ({})", list.join(", ")));
+        q.and_where(col("c", "state").is_in(f.states.iter().cloned()));
     }
-    if !conds.is_empty() {
-        sql.text.push_str(" WHERE ");
-        sql.text.push_str(&conds.join(" AND "));
-    }
+    q
 }
-
-const CHANGE_FROM: &str = "FROM change_requests c JOIN persons p ON p.id = c.person_id JOIN org_units u ON u.id = p.unit_id";
 
 /// One page of change requests matching the filter, and the total.
 pub async fn list(
     conn: &mut AnyConnection,
     f: &ChangeFilter,
 ) -> StoreResult<(Vec<ChangeListRow>, i64)> {
-    let mut sql = Sql {
-        text: format!("SELECT {CHANGE_COLUMNS}, p.full_name, p.unit_id {CHANGE_FROM}"),
-        args: vec![],
-        sqlite: false,
-    };
-    change_where(f, &mut sql);
-    sql.text.push_str(if f.oldest_first {
-        " ORDER BY c.submitted_at ASC, c.id ASC"
+    let mut q = changes_filtered(f);
+    q.columns(CHANGE_FIELDS.map(|c| (ident("c"), ident(c))))
+        .columns([
+            (ident("p"), ident("full_name")),
+            (ident("p"), ident("unit_id")),
+        ]);
+    let (key, order) = if f.oldest_first {
+        ("submitted_at", Order::Asc)
     } else {
-        " ORDER BY c.updated_at DESC, c.id DESC"
-    });
-    let limit = sql.push_arg(Arg::Int(f.limit));
-    let offset = sql.push_arg(Arg::Int(f.offset));
-    sql.text
-        .push_str(&format!(" LIMIT {limit} OFFSET {offset}"));
-    let rows = bind_all(sqlx::query(AssertSqlSafe(sql.text.clone())), &sql.args)
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut count = Sql {
-        text: format!("SELECT CAST(COUNT(*) AS BIGINT) {CHANGE_FROM}"),
-        args: vec![],
-        sqlite: false,
+        ("updated_at", Order::Desc)
     };
-    change_where(f, &mut count);
-    let total: i64 = bind_all(sqlx::query(AssertSqlSafe(count.text.clone())), &count.args)
-        .fetch_one(&mut *conn)
-        .await?
-        .get(0);
+    q.order_by((ident("c"), ident(key)), order.clone())
+        .order_by((ident("c"), ident("id")), order)
+        .limit(u64::try_from(f.limit).unwrap_or(0))
+        .offset(u64::try_from(f.offset).unwrap_or(0));
+    let rows = query::fetch_all(conn, &q).await?;
+    let mut count = changes_filtered(f);
+    count.expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), ident("n"));
+    let total: i64 = query::fetch_one(conn, &count).await?.try_get("n")?;
     Ok((
         rows.iter()
             .map(|r| ChangeListRow {
                 request: change_row(r),
-                full_name: r.get(16),
-                unit_id: r.get(17),
+                full_name: r.get("full_name"),
+                unit_id: r.get("unit_id"),
             })
             .collect(),
         total,
@@ -387,42 +404,47 @@ pub async fn awaiting_approval(
     scope: &Scope,
     limit: i64,
 ) -> StoreResult<(Vec<AwaitingRow>, i64)> {
-    let mut conds = Sql {
-        text: String::new(),
-        args: vec![],
-        sqlite: false,
+    let awaiting = || {
+        let mut q = Query::select();
+        q.from_as(ident("persons"), ident("p"))
+            .join_as(
+                JoinType::InnerJoin,
+                ident("org_units"),
+                ident("u"),
+                col("u", "id").equals((ident("p"), ident("unit_id"))),
+            )
+            .and_where(col("p", "current_version").gt(col("p", "official_version")));
+        if let Some(cond) = scope_cond(scope) {
+            q.cond_where(cond);
+        }
+        q
     };
-    let mut wheres = vec!["p.current_version > p.official_version".to_string()];
-    wheres.extend(scope_condition(scope, &mut conds));
-    let from = format!(
-        "FROM persons p JOIN org_units u ON u.id = p.unit_id WHERE {}",
-        wheres.join(" AND ")
-    );
-    let total: i64 = bind_all(
-        sqlx::query(AssertSqlSafe(format!(
-            "SELECT CAST(COUNT(*) AS BIGINT) {from}"
-        ))),
-        &conds.args,
+    let mut count = awaiting();
+    count.expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), ident("n"));
+    let total: i64 = query::fetch_one(conn, &count).await?.try_get("n")?;
+    let mut q = awaiting();
+    q.columns(
+        [
+            "id",
+            "full_name",
+            "unit_id",
+            "official_version",
+            "current_version",
+        ]
+        .map(|c| (ident("p"), ident(c))),
     )
-    .fetch_one(&mut *conn)
-    .await?
-    .get(0);
-    let limit_arg = conds.push_arg(Arg::Int(limit));
-    let sql = format!(
-        "SELECT p.id, p.full_name, p.unit_id, p.official_version, p.current_version {from} \
-         ORDER BY p.updated_at, p.id LIMIT {limit_arg}"
-    );
-    let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &conds.args)
-        .fetch_all(&mut *conn)
-        .await?;
+    .order_by((ident("p"), ident("updated_at")), Order::Asc)
+    .order_by((ident("p"), ident("id")), Order::Asc)
+    .limit(u64::try_from(limit).unwrap_or(0));
+    let rows = query::fetch_all(conn, &q).await?;
     Ok((
         rows.iter()
             .map(|r| AwaitingRow {
-                person_id: r.get(0),
-                full_name: r.get(1),
-                unit_id: r.get(2),
-                official_version: r.get(3),
-                current_version: r.get(4),
+                person_id: r.get("id"),
+                full_name: r.get("full_name"),
+                unit_id: r.get("unit_id"),
+                official_version: r.get("official_version"),
+                current_version: r.get("current_version"),
             })
             .collect(),
         total,
@@ -548,22 +570,40 @@ pub struct BatchRow {
 const BATCH_COLUMNS: &str = "id, state, prepared_by, prepared_at, manifest, manifest_sha256, item_count, signature, \
     signer_subject, signer_certificate, signing_mode, signed_by, signed_at, window_override";
 
+/// The same columns, for statements built with the query builder.
+const BATCH_FIELDS: [&str; 14] = [
+    "id",
+    "state",
+    "prepared_by",
+    "prepared_at",
+    "manifest",
+    "manifest_sha256",
+    "item_count",
+    "signature",
+    "signer_subject",
+    "signer_certificate",
+    "signing_mode",
+    "signed_by",
+    "signed_at",
+    "window_override",
+];
+
 fn batch_row(r: &AnyRow) -> BatchRow {
     BatchRow {
-        id: r.get(0),
-        state: r.get(1),
-        prepared_by: r.get(2),
-        prepared_at: r.get(3),
-        manifest: r.get(4),
-        manifest_sha256: r.get(5),
-        item_count: r.get(6),
-        signature: r.get(7),
-        signer_subject: r.get(8),
-        signer_certificate: r.get(9),
-        signing_mode: r.get(10),
-        signed_by: r.get(11),
-        signed_at: r.get(12),
-        window_override: r.get::<i64, _>(13) != 0,
+        id: r.get("id"),
+        state: r.get("state"),
+        prepared_by: r.get("prepared_by"),
+        prepared_at: r.get("prepared_at"),
+        manifest: r.get("manifest"),
+        manifest_sha256: r.get("manifest_sha256"),
+        item_count: r.get("item_count"),
+        signature: r.get("signature"),
+        signer_subject: r.get("signer_subject"),
+        signer_certificate: r.get("signer_certificate"),
+        signing_mode: r.get("signing_mode"),
+        signed_by: r.get("signed_by"),
+        signed_at: r.get("signed_at"),
+        window_override: r.get::<i64, _>("window_override") != 0,
     }
 }
 
@@ -618,40 +658,26 @@ pub async fn batches(
     limit: i64,
     offset: i64,
 ) -> StoreResult<(Vec<BatchRow>, i64)> {
-    let mut sql = Sql {
-        text: String::new(),
-        args: vec![],
-        sqlite: false,
+    let filtered = || {
+        let mut q = Query::select();
+        q.from(ident("approval_batches"));
+        if let Some(s) = state {
+            q.and_where(Expr::col(ident("state")).eq(s));
+        }
+        if let Some(by) = prepared_by {
+            q.and_where(Expr::col(ident("prepared_by")).eq(by));
+        }
+        q
     };
-    let mut conds = vec!["1 = 1".to_string()];
-    if let Some(s) = state {
-        let a = sql.push_arg(Arg::Text(s.to_string()));
-        conds.push(format!("state = {a}"));
-    }
-    if let Some(by) = prepared_by {
-        let a = sql.push_arg(Arg::Int(by));
-        conds.push(format!("prepared_by = {a}"));
-    }
-    let filter = conds.join(" AND ");
-    let total: i64 = bind_all(
-        sqlx::query(AssertSqlSafe(format!(
-            "SELECT CAST(COUNT(*) AS BIGINT) FROM approval_batches WHERE {filter}"
-        ))),
-        &sql.args,
-    )
-    .fetch_one(&mut *conn)
-    .await?
-    .get(0);
-    let l = sql.push_arg(Arg::Int(limit));
-    let o = sql.push_arg(Arg::Int(offset));
-    let rows = bind_all(
-        sqlx::query(AssertSqlSafe(format!(
-            "SELECT {BATCH_COLUMNS} FROM approval_batches WHERE {filter} ORDER BY id DESC LIMIT {l} OFFSET {o}"
-        ))),
-        &sql.args,
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let mut count = filtered();
+    count.expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), ident("n"));
+    let total: i64 = query::fetch_one(conn, &count).await?.try_get("n")?;
+    let mut q = filtered();
+    q.columns(BATCH_FIELDS.map(ident))
+        .order_by(ident("id"), Order::Desc)
+        .limit(u64::try_from(limit).unwrap_or(0))
+        .offset(u64::try_from(offset).unwrap_or(0));
+    let rows = query::fetch_all(conn, &q).await?;
     Ok((rows.iter().map(batch_row).collect(), total))
 }
 

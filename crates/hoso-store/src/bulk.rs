@@ -5,7 +5,12 @@
 use sqlx::{AnyConnection, AssertSqlSafe};
 
 use crate::StoreResult;
-use crate::persons::{ProjectionRow, VersionRow};
+use hoso_domain::schema::{HistoryRow, Projection};
+use sea_query::Query;
+
+use crate::StoreError;
+use crate::persons::{VersionRow, projection_values};
+use crate::query::{self, Expr, ident};
 use crate::secrets::SecretRow;
 
 /// One new person with their first version, sealed secrets and personal account.
@@ -13,7 +18,9 @@ pub struct BulkPerson {
     pub national_id_hash: String,
     pub unit_id: i64,
     pub status: String,
-    pub projection: ProjectionRow,
+    pub projection: Projection,
+    /// Rows of the history projection.
+    pub history: Vec<HistoryRow>,
     pub version: VersionRow,
     pub secret: SecretRow,
     pub username: String,
@@ -70,30 +77,53 @@ pub async fn insert_people(
     }
     for (chunk_index, chunk) in people.chunks(ROWS_PER_STATEMENT).enumerate() {
         let base = chunk_index * ROWS_PER_STATEMENT;
-        let sql = format!(
-            "INSERT INTO persons (id, national_id_hash, unit_id, status, full_name, search_key, gender, date_of_birth, \
-             personnel_category, rank_code, salary_step, salary_coefficient, ethnicity_code, highest_qualification, \
-             political_theory, current_position, first_recruitment_date, current_version, created_at, updated_at, \
-             official_version) VALUES {}",
-            placeholders(chunk.len(), 21)
-        );
-        let mut q = sqlx::query(AssertSqlSafe(sql));
+        let mut insert = Query::insert();
         for (i, p) in chunk.iter().enumerate() {
-            q = q
-                .bind(ids[base + i])
-                .bind(p.national_id_hash.as_str())
-                .bind(p.unit_id)
-                .bind(p.status.as_str());
-            q = p
-                .projection
-                .bind(q)
-                .bind(p.version.version)
-                .bind(now)
-                .bind(now)
-                // Loaded from a legacy system: official as it stands.
-                .bind(p.version.version);
+            let (names, values) = projection_values(&p.projection);
+            if i == 0 {
+                insert.into_table(ident("persons")).columns(
+                    [
+                        "id",
+                        "national_id_hash",
+                        "unit_id",
+                        "status",
+                        "current_version",
+                        "created_at",
+                        "updated_at",
+                        "official_version",
+                    ]
+                    .into_iter()
+                    .chain(names)
+                    .map(ident),
+                );
+            }
+            insert
+                .values(
+                    [
+                        Expr::val(ids[base + i]),
+                        Expr::val(p.national_id_hash.clone()),
+                        Expr::val(p.unit_id),
+                        Expr::val(p.status.clone()),
+                        Expr::val(p.version.version),
+                        Expr::val(now),
+                        Expr::val(now),
+                        // Loaded from a legacy system: official as it stands.
+                        Expr::val(p.version.version),
+                    ]
+                    .into_iter()
+                    .chain(values),
+                )
+                .map_err(|e| StoreError::Invalid(format!("persons: {e}")))?;
         }
-        q.execute(&mut *conn).await?;
+        query::execute(conn, &insert).await?;
+        crate::projection::insert_history(
+            conn,
+            chunk.iter().enumerate().flat_map(|(i, p)| {
+                let id = ids[base + i];
+                p.history.iter().map(move |h| (id, h))
+            }),
+        )
+        .await?;
 
         let sql = format!(
             "INSERT INTO record_versions (person_id, version, schema_version, document, hash, prev_hash, unit_id, status, \

@@ -24,11 +24,13 @@ pub mod migrate;
 pub mod oidc;
 pub mod org;
 pub mod persons;
+pub mod projection;
+pub mod query;
 pub mod record_access;
 pub mod reference;
+pub mod report;
 pub mod secrets;
 pub mod sessions;
-pub mod stats;
 pub mod testing;
 
 use std::time::Duration;
@@ -54,6 +56,10 @@ pub enum StoreError {
     },
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// The database does not match what the record schema declares (a projected column
+    /// without its migration), or a query the store cannot build.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 impl StoreError {

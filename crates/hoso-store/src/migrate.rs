@@ -99,6 +99,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 13,
+        name: "generated_projections",
+        common: include_str!("../migrations/0013_generated_projections.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {

@@ -1,52 +1,19 @@
 //! Persons: the current-state projection (for lists, search, statistics) and the immutable,
-//! hash-chained record versions it is projected from.
+//! hash-chained record versions it is projected from. The projected columns are the ones the
+//! record schema declares ([`crate::projection::ProjectionLayout`]).
 
+use std::collections::BTreeMap;
+
+use hoso_domain::schema::{ProjectedValue, Projection};
+use sea_query::{Cond, LikeExpr, Order, Query, SelectStatement, SimpleExpr};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
-use crate::{StoreResult, org::subtree_range};
+use crate::projection::{LayoutColumn, cell_value, read_values};
+use crate::query::{self, Expr, ExprTrait, JoinType, col, ident};
+use crate::{StoreError, StoreResult, org::subtree_range};
 
-/// The columns projected from a record document, as stored.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct ProjectionRow {
-    pub full_name: String,
-    pub gender: Option<String>,
-    pub date_of_birth: Option<String>,
-    pub personnel_category: Option<String>,
-    pub rank_code: Option<String>,
-    pub salary_step: Option<i64>,
-    pub salary_coefficient: Option<i64>,
-    pub ethnicity_code: Option<String>,
-    pub highest_qualification: Option<String>,
-    pub political_theory: Option<String>,
-    pub current_position: Option<String>,
-    pub first_recruitment_date: Option<String>,
-}
-
-impl ProjectionRow {
-    /// Binds the projected columns in table order: full_name, search_key, gender, date_of_birth,
-    /// personnel_category, rank_code, salary_step, salary_coefficient, ethnicity_code,
-    /// highest_qualification, political_theory, current_position, first_recruitment_date.
-    pub(crate) fn bind<'q>(
-        &'q self,
-        q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
-    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
-        q.bind(&self.full_name)
-            .bind(hoso_domain::search_key::fold(&self.full_name))
-            .bind(&self.gender)
-            .bind(&self.date_of_birth)
-            .bind(&self.personnel_category)
-            .bind(&self.rank_code)
-            .bind(self.salary_step)
-            .bind(self.salary_coefficient)
-            .bind(&self.ethnicity_code)
-            .bind(&self.highest_qualification)
-            .bind(&self.political_theory)
-            .bind(&self.current_position)
-            .bind(&self.first_recruitment_date)
-    }
-}
-
+/// A person's row without the projected fields: what every use case needs.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PersonRow {
     pub id: i64,
@@ -54,35 +21,47 @@ pub struct PersonRow {
     pub status: String,
     pub current_version: i64,
     pub updated_at: i64,
-    #[serde(flatten)]
-    pub projection: ProjectionRow,
+    pub full_name: String,
 }
 
-const COLUMNS: &str = "id, unit_id, status, current_version, updated_at, full_name, gender, date_of_birth, \
-    personnel_category, rank_code, salary_step, salary_coefficient, ethnicity_code, highest_qualification, \
-    political_theory, current_position, first_recruitment_date";
+const COLUMNS: [&str; 6] = [
+    "id",
+    "unit_id",
+    "status",
+    "current_version",
+    "updated_at",
+    "full_name",
+];
 
-fn row(r: &AnyRow) -> PersonRow {
-    PersonRow {
-        id: r.get(0),
-        unit_id: r.get(1),
-        status: r.get(2),
-        current_version: r.get(3),
-        updated_at: r.get(4),
-        projection: ProjectionRow {
-            full_name: r.get(5),
-            gender: r.get(6),
-            date_of_birth: r.get(7),
-            personnel_category: r.get(8),
-            rank_code: r.get(9),
-            salary_step: r.get(10),
-            salary_coefficient: r.get(11),
-            ethnicity_code: r.get(12),
-            highest_qualification: r.get(13),
-            political_theory: r.get(14),
-            current_position: r.get(15),
-            first_recruitment_date: r.get(16),
-        },
+impl PersonRow {
+    fn read(r: &AnyRow) -> StoreResult<PersonRow> {
+        Ok(PersonRow {
+            id: r.try_get("id")?,
+            unit_id: r.try_get("unit_id")?,
+            status: r.try_get("status")?,
+            current_version: r.try_get("current_version")?,
+            updated_at: r.try_get("updated_at")?,
+            full_name: r.try_get("full_name")?,
+        })
+    }
+}
+
+/// A person with the projected fields asked for (the empty ones left out).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ProjectedPerson {
+    #[serde(flatten)]
+    pub person: PersonRow,
+    #[serde(flatten)]
+    pub values: BTreeMap<String, ProjectedValue>,
+}
+
+impl ProjectedPerson {
+    pub fn text(&self, column: &str) -> Option<&str> {
+        self.values.get(column).and_then(ProjectedValue::as_text)
+    }
+
+    pub fn integer(&self, column: &str) -> Option<i64> {
+        self.values.get(column).and_then(ProjectedValue::as_integer)
     }
 }
 
@@ -111,7 +90,7 @@ pub struct NewPerson<'a> {
     pub national_id_hash: &'a str,
     pub unit_id: i64,
     pub status: &'a str,
-    pub projection: &'a ProjectionRow,
+    pub projection: &'a Projection,
 }
 
 pub async fn find_by_national_id_hash(
@@ -125,58 +104,114 @@ pub async fn find_by_national_id_hash(
     Ok(row.map(|r| r.0))
 }
 
+/// The name, its search key and every projected column, as bound values in that order.
+pub(crate) fn projection_values(p: &Projection) -> (Vec<&str>, Vec<SimpleExpr>) {
+    let mut names = vec!["full_name", "search_key"];
+    let mut values = vec![
+        Expr::val(p.full_name.clone()),
+        Expr::val(hoso_domain::search_key::fold(&p.full_name)),
+    ];
+    for cell in &p.cells {
+        names.push(&cell.column);
+        values.push(cell_value(cell));
+    }
+    (names, values)
+}
+
 /// Inserts the person row (version 0: no version yet). The caller adds version 1 in the same
 /// transaction.
 pub async fn insert(conn: &mut AnyConnection, new: NewPerson<'_>) -> StoreResult<i64> {
     let now = crate::now_ms();
-    let p = new.projection;
-    let q = sqlx::query(
-        "INSERT INTO persons (national_id_hash, unit_id, status, full_name, search_key, gender, date_of_birth, \
-         personnel_category, rank_code, salary_step, salary_coefficient, ethnicity_code, highest_qualification, \
-         political_theory, current_position, first_recruitment_date, current_version, created_at, updated_at) \
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,0,$17,$17) RETURNING id",
-    )
-    .bind(new.national_id_hash)
-    .bind(new.unit_id)
-    .bind(new.status);
-    let id: i64 = p.bind(q).bind(now).fetch_one(&mut *conn).await?.get(0);
-    Ok(id)
+    let (names, values) = projection_values(new.projection);
+    let mut insert = Query::insert();
+    insert
+        .into_table(ident("persons"))
+        .columns(
+            [
+                "national_id_hash",
+                "unit_id",
+                "status",
+                "current_version",
+                "created_at",
+                "updated_at",
+            ]
+            .into_iter()
+            .chain(names)
+            .map(ident),
+        )
+        .values(
+            [
+                Expr::val(new.national_id_hash.to_string()),
+                Expr::val(new.unit_id),
+                Expr::val(new.status.to_string()),
+                Expr::val(0i64),
+                Expr::val(now),
+                Expr::val(now),
+            ]
+            .into_iter()
+            .chain(values),
+        )
+        .map_err(|e| StoreError::Invalid(format!("persons: {e}")))?
+        .returning_col(ident("id"));
+    let row = query::fetch_one(conn, &insert).await?;
+    Ok(row.try_get("id")?)
 }
 
-/// Rewrites the projection of a person from a newly approved version.
+/// Rewrites the projection of a person from a newly written version.
 pub async fn set_projection(
     conn: &mut AnyConnection,
     person_id: i64,
     version: i64,
     unit_id: i64,
     status: &str,
-    p: &ProjectionRow,
+    p: &Projection,
 ) -> StoreResult<()> {
-    let q = sqlx::query(
-        "UPDATE persons SET unit_id=$1, status=$2, full_name=$3, search_key=$4, gender=$5, date_of_birth=$6, \
-         personnel_category=$7, rank_code=$8, salary_step=$9, salary_coefficient=$10, ethnicity_code=$11, \
-         highest_qualification=$12, political_theory=$13, current_position=$14, first_recruitment_date=$15, \
-         current_version=$16, updated_at=$17 WHERE id=$18",
-    )
-    .bind(unit_id)
-    .bind(status);
-    p.bind(q)
-        .bind(version)
-        .bind(crate::now_ms())
-        .bind(person_id)
-        .execute(&mut *conn)
-        .await?;
+    let (names, values) = projection_values(p);
+    let mut update = Query::update();
+    update
+        .table(ident("persons"))
+        .value(ident("unit_id"), unit_id)
+        .value(ident("status"), status)
+        .value(ident("current_version"), version)
+        .value(ident("updated_at"), crate::now_ms());
+    for (name, value) in names.into_iter().zip(values) {
+        update.value(ident(name), value);
+    }
+    update.and_where(Expr::col(ident("id")).eq(person_id));
+    query::execute(conn, &update).await?;
     Ok(())
 }
 
 pub async fn get(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<PersonRow>> {
-    let sql = format!("SELECT {COLUMNS} FROM persons WHERE id = $1");
-    Ok(sqlx::query(AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(&mut *conn)
+    let mut q = Query::select();
+    q.columns(COLUMNS.map(ident))
+        .from(ident("persons"))
+        .and_where(Expr::col(ident("id")).eq(id));
+    query::fetch_optional(conn, &q)
         .await?
         .as_ref()
-        .map(row))
+        .map(PersonRow::read)
+        .transpose()
+}
+
+/// A person with the given projected columns.
+pub async fn get_projected(
+    conn: &mut AnyConnection,
+    columns: &[LayoutColumn],
+    id: i64,
+) -> StoreResult<Option<ProjectedPerson>> {
+    let mut q = Query::select();
+    q.columns(COLUMNS.map(ident))
+        .columns(columns.iter().map(|c| ident(&c.name)))
+        .from(ident("persons"))
+        .and_where(Expr::col(ident("id")).eq(id));
+    let Some(row) = query::fetch_optional(conn, &q).await? else {
+        return Ok(None);
+    };
+    Ok(Some(ProjectedPerson {
+        person: PersonRow::read(&row)?,
+        values: read_values(&row, columns)?,
+    }))
 }
 
 pub async fn insert_version(conn: &mut AnyConnection, v: &VersionRow) -> StoreResult<()> {
@@ -250,35 +285,14 @@ pub async fn versions(conn: &mut AnyConnection, person_id: i64) -> StoreResult<V
     Ok(rows.iter().map(version_row).collect())
 }
 
-/// Sortable columns of the staff list. Anything else is refused before it reaches SQL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// How a list is ordered. Column names come from the schema's layout, never from a request.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum PersonSort {
     #[default]
     Name,
-    DateOfBirth,
-    Rank,
     Updated,
-}
-
-impl PersonSort {
-    pub fn parse(s: &str) -> Option<PersonSort> {
-        match s {
-            "name" => Some(PersonSort::Name),
-            "date_of_birth" => Some(PersonSort::DateOfBirth),
-            "rank" => Some(PersonSort::Rank),
-            "updated" => Some(PersonSort::Updated),
-            _ => None,
-        }
-    }
-
-    fn column(self) -> &'static str {
-        match self {
-            PersonSort::Name => "search_key",
-            PersonSort::DateOfBirth => "date_of_birth",
-            PersonSort::Rank => "rank_code",
-            PersonSort::Updated => "updated_at",
-        }
-    }
+    /// A projected column (checked against the layout the list is asked with).
+    Column(String),
 }
 
 pub use hoso_domain::access::Scope;
@@ -292,181 +306,151 @@ pub struct PersonFilter {
     /// Only this unit's subtree (path).
     pub unit_path: Option<String>,
     pub status: Option<String>,
-    pub rank_code: Option<String>,
-    pub personnel_category: Option<String>,
-    pub gender: Option<String>,
+    /// Projected column = value (checked against the layout).
+    pub equals: Vec<(String, ProjectedValue)>,
     pub sort: PersonSort,
     pub descending: bool,
     pub limit: i64,
     pub offset: i64,
 }
 
-/// A query under construction with numbered placeholders.
-pub(crate) struct Sql {
-    pub(crate) text: String,
-    pub(crate) args: Vec<Arg>,
-    /// SQLite answers substring search from its FTS5 index.
-    pub(crate) sqlite: bool,
-}
-
-pub(crate) enum Arg {
-    Text(String),
-    Int(i64),
-}
-
-impl Sql {
-    pub(crate) fn push_arg(&mut self, arg: Arg) -> String {
-        self.args.push(arg);
-        format!("${}", self.args.len())
-    }
-}
-
-/// The persons table, joined to the units only when a subtree condition needs their paths.
-fn from_clause(scope: &Scope, f: &PersonFilter) -> &'static str {
-    if f.unit_path.is_some() || (!scope.everything && !scope.subtrees.is_empty()) {
-        "FROM persons p JOIN org_units u ON u.id = p.unit_id"
-    } else {
-        "FROM persons p"
-    }
-}
-
 /// The condition limiting rows to a scope, over `persons p` joined to `org_units u` (`None`
 /// for the whole province). Shared by every query that lists people or their data.
-pub(crate) fn scope_condition(scope: &Scope, sql: &mut Sql) -> Option<String> {
+pub fn scope_cond(scope: &Scope) -> Option<Cond> {
     if scope.everything {
         return None;
     }
-    let mut ors = Vec::new();
-    for p in &scope.subtrees {
-        let (lo, hi) = subtree_range(p);
-        let a = sql.push_arg(Arg::Text(lo));
-        let b = sql.push_arg(Arg::Text(hi));
-        ors.push(format!("(u.path >= {a} AND u.path < {b})"));
+    let mut any = Cond::any();
+    for path in &scope.subtrees {
+        any = any.add(subtree_cond(path));
     }
     if !scope.persons.is_empty() {
-        let list: Vec<String> = scope
-            .persons
-            .iter()
-            .map(|id| sql.push_arg(Arg::Int(*id)))
-            .collect();
-        ors.push(format!("p.id IN ({})", list.join(", ")));
+        any = any.add(col("p", "id").is_in(scope.persons.iter().copied()));
     }
-    if ors.is_empty() {
-        ors.push("1 = 0".into());
+    if scope.subtrees.is_empty() && scope.persons.is_empty() {
+        any = any.add(Expr::cust("1 = 0"));
     }
-    Some(format!("({})", ors.join(" OR ")))
+    Some(any)
 }
 
-/// Appends the WHERE clause; returns whether it wrote one.
-fn where_clause(scope: &Scope, f: &PersonFilter, sql: &mut Sql) -> bool {
-    let mut conds: Vec<String> = Vec::new();
-    conds.extend(scope_condition(scope, sql));
-    if let Some(path) = &f.unit_path {
-        let (lo, hi) = subtree_range(path);
-        let a = sql.push_arg(Arg::Text(lo));
-        let b = sql.push_arg(Arg::Text(hi));
-        conds.push(format!("u.path >= {a} AND u.path < {b}"));
+/// Units whose path lies under `path` (the unit itself included), over `org_units u`.
+pub fn subtree_cond(path: &str) -> Cond {
+    let (lo, hi) = subtree_range(path);
+    Cond::all()
+        .add(col("u", "path").gte(lo))
+        .add(col("u", "path").lt(hi))
+}
+
+/// Whether a query over `persons p` must join `org_units u` for the scope.
+pub fn scope_needs_units(scope: &Scope) -> bool {
+    !scope.everything && !scope.subtrees.is_empty()
+}
+
+fn checked<'c>(columns: &'c [LayoutColumn], name: &str) -> StoreResult<&'c LayoutColumn> {
+    columns
+        .iter()
+        .find(|c| c.name == name)
+        .ok_or_else(|| StoreError::Invalid(format!("persons: no projected column {name}")))
+}
+
+/// `persons p` (joined to its units when needed) with the scope and the filter applied.
+fn filtered(
+    sqlite: bool,
+    columns: &[LayoutColumn],
+    scope: &Scope,
+    f: &PersonFilter,
+) -> StoreResult<SelectStatement> {
+    let mut q = Query::select();
+    q.from_as(ident("persons"), ident("p"));
+    if f.unit_path.is_some() || scope_needs_units(scope) {
+        q.join_as(
+            JoinType::InnerJoin,
+            ident("org_units"),
+            ident("u"),
+            col("u", "id").equals((ident("p"), ident("unit_id"))),
+        );
     }
-    if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
-        if sql.sqlite && q.chars().count() >= 3 {
+    if let Some(cond) = scope_cond(scope) {
+        q.cond_where(cond);
+    }
+    if let Some(path) = &f.unit_path {
+        q.cond_where(subtree_cond(path));
+    }
+    if let Some(text) = f.q.as_deref().filter(|q| !q.is_empty()) {
+        if sqlite && text.chars().count() >= 3 {
             // The FTS5 trigram index finds substrings; a phrase in double quotes matches the
             // text as typed (quotes inside are doubled).
-            let phrase = format!("\"{}\"", q.replace('"', "\"\""));
-            let a = sql.push_arg(Arg::Text(phrase));
-            conds.push(format!(
-                "p.id IN (SELECT rowid FROM persons_name_fts WHERE persons_name_fts MATCH {a})"
+            let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+            q.and_where(Expr::cust_with_values(
+                "\"p\".\"id\" IN (SELECT rowid FROM persons_name_fts WHERE persons_name_fts MATCH ?)",
+                [phrase],
             ));
         } else {
-            let escaped = q
+            let escaped = text
                 .replace('\\', "\\\\")
                 .replace('%', "\\%")
                 .replace('_', "\\_");
-            let a = sql.push_arg(Arg::Text(format!("%{escaped}%")));
-            conds.push(format!("p.search_key LIKE {a} ESCAPE '\\'"));
+            q.and_where(
+                col("p", "search_key").like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+            );
         }
     }
     if let Some(hash) = &f.national_id_hash {
-        let a = sql.push_arg(Arg::Text(hash.clone()));
-        conds.push(format!("p.national_id_hash = {a}"));
+        q.and_where(col("p", "national_id_hash").eq(hash.as_str()));
     }
-    for (col, val) in [
-        ("p.status", &f.status),
-        ("p.rank_code", &f.rank_code),
-        ("p.personnel_category", &f.personnel_category),
-        ("p.gender", &f.gender),
-    ] {
-        if let Some(v) = val {
-            let a = sql.push_arg(Arg::Text(v.clone()));
-            conds.push(format!("{col} = {a}"));
-        }
+    if let Some(status) = &f.status {
+        q.and_where(col("p", "status").eq(status.as_str()));
     }
-    if conds.is_empty() {
-        return false;
+    for (name, value) in &f.equals {
+        let c = checked(columns, name)?;
+        q.and_where(col("p", &c.name).eq(crate::projection::value_expr(c.numeric, Some(value))));
     }
-    sql.text.push_str(" WHERE ");
-    sql.text.push_str(&conds.join(" AND "));
-    true
+    Ok(q)
 }
 
-pub(crate) fn bind_all<'q>(
-    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
-    args: &'q [Arg],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
-    for a in args {
-        q = match a {
-            Arg::Text(s) => q.bind(s.as_str()),
-            Arg::Int(i) => q.bind(*i),
-        };
-    }
-    q
-}
-
-/// One page of persons in scope matching the filter, and the total count.
+/// One page of persons in scope matching the filter, with the projected `columns`, and the
+/// total count.
 pub async fn list(
     conn: &mut AnyConnection,
+    columns: &[LayoutColumn],
     scope: &Scope,
     f: &PersonFilter,
-) -> StoreResult<(Vec<PersonRow>, i64)> {
-    let prefixed: String = COLUMNS
-        .split(", ")
-        .map(|c| format!("p.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+) -> StoreResult<(Vec<ProjectedPerson>, i64)> {
     let sqlite = conn.backend_name() == "SQLite";
-    let from = from_clause(scope, f);
-    let mut sql = Sql {
-        text: format!("SELECT {prefixed} {from}"),
-        args: vec![],
-        sqlite,
+    let mut q = filtered(sqlite, columns, scope, f)?;
+    q.columns(COLUMNS.map(|c| (ident("p"), ident(c))))
+        .columns(columns.iter().map(|c| (ident("p"), ident(&c.name))));
+    let order = if f.descending {
+        Order::Desc
+    } else {
+        Order::Asc
     };
-    where_clause(scope, f, &mut sql);
-    let dir = if f.descending { "DESC" } else { "ASC" };
-    sql.text.push_str(&format!(
-        " ORDER BY p.{} {dir}, p.id {dir}",
-        f.sort.column()
-    ));
-    let limit = sql.push_arg(Arg::Int(f.limit));
-    let offset = sql.push_arg(Arg::Int(f.offset));
-    sql.text
-        .push_str(&format!(" LIMIT {limit} OFFSET {offset}"));
-    let rows = bind_all(sqlx::query(AssertSqlSafe(sql.text.clone())), &sql.args)
-        .fetch_all(&mut *conn)
-        .await?;
+    let key = match &f.sort {
+        PersonSort::Name => "search_key",
+        PersonSort::Updated => "updated_at",
+        PersonSort::Column(name) => &checked(columns, name)?.name,
+    };
+    q.order_by((ident("p"), ident(key)), order.clone())
+        .order_by((ident("p"), ident("id")), order)
+        .limit(u64::try_from(f.limit).unwrap_or(0))
+        .offset(u64::try_from(f.offset).unwrap_or(0));
+    let rows = query::fetch_all(conn, &q).await?;
+    let people = rows
+        .iter()
+        .map(|r| {
+            Ok(ProjectedPerson {
+                person: PersonRow::read(r)?,
+                values: read_values(r, columns)?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
 
-    let mut count = Sql {
-        text: format!("SELECT CAST(COUNT(*) AS BIGINT) {from}"),
-        args: vec![],
-        sqlite,
-    };
-    where_clause(scope, f, &mut count);
-    let total: i64 = bind_all(sqlx::query(AssertSqlSafe(count.text.clone())), &count.args)
-        .fetch_one(&mut *conn)
-        .await?
-        .get(0);
-    Ok((rows.iter().map(row).collect(), total))
+    let mut count = filtered(sqlite, columns, scope, f)?;
+    count.expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), ident("n"));
+    let total: i64 = query::fetch_one(conn, &count).await?.try_get("n")?;
+    Ok((people, total))
 }
 
-/// Is this person inside the scope? (Used before any read or write of one record.)
 /// The path of the unit that keeps a person's record (for authorization), if the person exists.
 pub async fn unit_path_of(conn: &mut AnyConnection, person_id: i64) -> StoreResult<Option<String>> {
     let row = sqlx::query(
@@ -478,29 +462,26 @@ pub async fn unit_path_of(conn: &mut AnyConnection, person_id: i64) -> StoreResu
     Ok(row.map(|r| r.get("path")))
 }
 
+/// Is this person inside the scope? (Used before any read or write of one record.)
 pub async fn in_scope(
     conn: &mut AnyConnection,
     scope: &Scope,
     person_id: i64,
 ) -> StoreResult<bool> {
-    let sqlite = conn.backend_name() == "SQLite";
-    let mut sql = Sql {
-        text: "SELECT p.id FROM persons p JOIN org_units u ON u.id = p.unit_id".into(),
-        args: vec![],
-        sqlite,
-    };
-    let has_where = where_clause(scope, &PersonFilter::default(), &mut sql);
-    let id = sql.push_arg(Arg::Int(person_id));
-    sql.text.push_str(if has_where {
-        " AND p.id = "
-    } else {
-        " WHERE p.id = "
-    });
-    sql.text.push_str(&id);
-    let found = bind_all(sqlx::query(AssertSqlSafe(sql.text.clone())), &sql.args)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(found.is_some())
+    let mut q = Query::select();
+    q.column((ident("p"), ident("id")))
+        .from_as(ident("persons"), ident("p"))
+        .join_as(
+            JoinType::InnerJoin,
+            ident("org_units"),
+            ident("u"),
+            col("u", "id").equals((ident("p"), ident("unit_id"))),
+        )
+        .and_where(col("p", "id").eq(person_id));
+    if let Some(cond) = scope_cond(scope) {
+        q.cond_where(cond);
+    }
+    Ok(query::fetch_optional(conn, &q).await?.is_some())
 }
 
 pub async fn count(conn: &mut AnyConnection) -> StoreResult<i64> {
@@ -530,5 +511,5 @@ pub async fn ids_after(conn: &mut AnyConnection, after: i64, limit: i64) -> Stor
         .bind(limit)
         .fetch_all(&mut *conn)
         .await?;
-    Ok(rows.iter().map(|r| r.get(0)).collect())
+    rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
 }

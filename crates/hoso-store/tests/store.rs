@@ -1,8 +1,9 @@
 //! Storage behaviour on every available database (SQLite, and PostgreSQL when
 //! `HOSO_TEST_POSTGRES_URL` is set).
 
+use hoso_domain::schema::Projection;
 use hoso_store::migrate::{Migration, apply};
-use hoso_store::persons::{self, NewPerson, PersonFilter, ProjectionRow, Scope, VersionRow};
+use hoso_store::persons::{self, NewPerson, PersonFilter, Scope, VersionRow};
 use hoso_store::testing::databases;
 use hoso_store::{Backend, Store, audit, org};
 
@@ -33,9 +34,9 @@ async fn unit(
 
 async fn person(store: &Store, unit_id: i64, name: &str) -> i64 {
     let mut tx = store.begin().await.unwrap();
-    let projection = ProjectionRow {
+    let projection = Projection {
         full_name: name.into(),
-        ..ProjectionRow::default()
+        ..Projection::default()
     };
     let id = persons::insert(
         &mut tx,
@@ -220,9 +221,11 @@ async fn subtree_scope_and_moves() {
             limit: 50,
             ..PersonFilter::default()
         };
-        let (rows, total) = persons::list(&mut conn, &scope_a, &filter).await.unwrap();
+        let (rows, total) = persons::list(&mut conn, &[], &scope_a, &filter)
+            .await
+            .unwrap();
         assert_eq!((rows.len(), total), (1, 1));
-        assert_eq!(rows[0].id, in_a);
+        assert_eq!(rows[0].person.id, in_a);
         assert!(persons::in_scope(&mut conn, &scope_a, in_a).await.unwrap());
         assert!(!persons::in_scope(&mut conn, &scope_a, in_b).await.unwrap());
         assert!(
@@ -245,12 +248,12 @@ async fn subtree_scope_and_moves() {
                 limit: 50,
                 ..PersonFilter::default()
             };
-            let ids: Vec<i64> = persons::list(&mut conn, &everything, &f)
+            let ids: Vec<i64> = persons::list(&mut conn, &[], &everything, &f)
                 .await
                 .unwrap()
                 .0
                 .iter()
-                .map(|p| p.id)
+                .map(|p| p.person.id)
                 .collect();
             assert_eq!(ids, expect, "q={q} on {}", db.label);
         }
@@ -258,7 +261,13 @@ async fn subtree_scope_and_moves() {
             persons: vec![in_b],
             ..Scope::default()
         };
-        assert_eq!(persons::list(&mut conn, &own, &filter).await.unwrap().1, 1);
+        assert_eq!(
+            persons::list(&mut conn, &[], &own, &filter)
+                .await
+                .unwrap()
+                .1,
+            1
+        );
         drop(conn);
 
         // Move S01 under S02: its department and person follow, paths rewritten.
@@ -279,7 +288,10 @@ async fn subtree_scope_and_moves() {
             ..Scope::default()
         };
         assert_eq!(
-            persons::list(&mut conn, &scope_b, &filter).await.unwrap().1,
+            persons::list(&mut conn, &[], &scope_b, &filter)
+                .await
+                .unwrap()
+                .1,
             2
         );
     }

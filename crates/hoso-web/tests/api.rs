@@ -630,7 +630,9 @@ async fn projection_rebuilds_from_versions_and_audit_chain_holds() {
             .body;
         // Wreck the projection; the versions are the truth.
         app.store()
-            .execute_raw("UPDATE persons SET full_name = 'x', search_key = 'x', rank_code = NULL")
+            .execute_raw(
+                "UPDATE persons SET full_name = 'x', search_key = 'x', rank_or_title_code = NULL",
+            )
             .await
             .unwrap();
         assert_eq!(app.rebuild_projections().await.unwrap(), 30);

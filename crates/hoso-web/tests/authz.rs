@@ -274,6 +274,21 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
     );
     t.insert(("get", "/api/v1/alerts/summary"), any_signed_in(200));
     t.insert(("get", "/api/v1/deadline-rules"), any_signed_in(200));
+    // Reports over a unit: whoever reads records there. As in the staff list, an individual
+    // may name any unit: the report still holds only its own record.
+    for path in ["/api/v1/reports", "/api/v1/reports/export"] {
+        t.insert(
+            ("post", path),
+            Rule {
+                system_admin: (200, 200),
+                unit_admin: (200, 404),
+                viewer: (200, 404),
+                approver: (200, 404),
+                individual: (200, 200),
+                anonymous: 401,
+            },
+        );
+    }
     t.insert(
         ("get", "/api/v1/alerts/preview"),
         Rule {
@@ -355,6 +370,10 @@ impl World {
                 path.into(),
                 json!({"parent_id": self.unit(target), "code": format!("MT.{n}"),
                        "name": format!("Phòng thử {n}"), "kind": "department", "decision_ref": "QĐ 9/QĐ-SNV"}),
+            ),
+            ("post", "/api/v1/reports") | ("post", "/api/v1/reports/export") => (
+                path.into(),
+                json!({"unit": self.unit(target), "columns": ["full_name", "gender"]}),
             ),
             ("get", "/api/v1/alerts") | ("get", "/api/v1/alerts/preview") => {
                 (format!("{path}?unit={}", self.unit(target)), Value::Null)

@@ -30,7 +30,7 @@ use time::Date;
 use crate::access::AccessLevel;
 use crate::catalog::{CATALOGS, Catalogs};
 
-pub use project::Projection;
+pub use project::{HistoryRow, ProjectedCell, ProjectedValue, Projection};
 pub use role::FieldRole;
 pub use validate::{FieldError, ValidationErrors};
 
@@ -164,83 +164,82 @@ impl CatalogRef {
     }
 }
 
-/// Columns of the current-state projection table, filled from fields carrying `projection`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// How a projected field is stored in its column: the SQL type and the form of its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum ProjectionColumn {
-    FullName,
-    Gender,
-    DateOfBirth,
-    NationalId,
-    Ethnicity,
-    Religion,
-    PersonnelCategory,
-    RankOrTitleCode,
-    SalaryStep,
-    SalaryCoefficient,
-    HighestQualification,
-    PoliticalTheory,
-    CurrentPosition,
-    FirstRecruitmentDate,
+pub enum ProjectedKind {
+    /// Free text.
+    Text,
+    /// A catalog, choice or sex code.
+    Code,
+    /// ISO date `YYYY-MM-DD`.
+    Date,
+    /// `YYYY-MM`.
+    Month,
+    /// A whole number (integers, years, amounts in đồng).
+    Integer,
+    /// A number with two decimals, stored in hundredths (2.34 → 234).
+    Hundredths,
 }
 
-impl ProjectionColumn {
-    pub const ALL: [ProjectionColumn; 14] = [
-        ProjectionColumn::FullName,
-        ProjectionColumn::Gender,
-        ProjectionColumn::DateOfBirth,
-        ProjectionColumn::NationalId,
-        ProjectionColumn::Ethnicity,
-        ProjectionColumn::Religion,
-        ProjectionColumn::PersonnelCategory,
-        ProjectionColumn::RankOrTitleCode,
-        ProjectionColumn::SalaryStep,
-        ProjectionColumn::SalaryCoefficient,
-        ProjectionColumn::HighestQualification,
-        ProjectionColumn::PoliticalTheory,
-        ProjectionColumn::CurrentPosition,
-        ProjectionColumn::FirstRecruitmentDate,
-    ];
-
-    /// Column name (snake_case).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProjectionColumn::FullName => "full_name",
-            ProjectionColumn::Gender => "gender",
-            ProjectionColumn::DateOfBirth => "date_of_birth",
-            ProjectionColumn::NationalId => "national_id",
-            ProjectionColumn::Ethnicity => "ethnicity",
-            ProjectionColumn::Religion => "religion",
-            ProjectionColumn::PersonnelCategory => "personnel_category",
-            ProjectionColumn::RankOrTitleCode => "rank_or_title_code",
-            ProjectionColumn::SalaryStep => "salary_step",
-            ProjectionColumn::SalaryCoefficient => "salary_coefficient",
-            ProjectionColumn::HighestQualification => "highest_qualification",
-            ProjectionColumn::PoliticalTheory => "political_theory",
-            ProjectionColumn::CurrentPosition => "current_position",
-            ProjectionColumn::FirstRecruitmentDate => "first_recruitment_date",
-        }
-    }
-
-    /// Field kinds whose values this column can hold.
-    fn accepts_kind(self, kind: FieldKind) -> bool {
+impl ProjectedKind {
+    /// The column kind of a field kind, `None` for kinds never projected: lists, addresses,
+    /// files, booleans, and the số định danh (kept only as a keyed hash).
+    pub fn of(kind: FieldKind) -> Option<ProjectedKind> {
         use FieldKind as K;
-        use ProjectionColumn as C;
-        match self {
-            C::FullName | C::CurrentPosition => kind == K::Text,
-            C::Gender => kind == K::Gender,
-            C::DateOfBirth | C::FirstRecruitmentDate => kind == K::Date,
-            C::NationalId => kind == K::NationalId,
-            C::Ethnicity
-            | C::Religion
-            | C::RankOrTitleCode
-            | C::HighestQualification
-            | C::PoliticalTheory => matches!(kind, K::Catalog | K::Text),
-            C::PersonnelCategory => matches!(kind, K::Choice | K::Text),
-            C::SalaryStep => kind == K::Integer,
-            C::SalaryCoefficient => kind == K::Decimal,
-        }
+        Some(match kind {
+            K::Text => ProjectedKind::Text,
+            K::Catalog | K::Choice | K::Gender => ProjectedKind::Code,
+            K::Date => ProjectedKind::Date,
+            K::MonthYear => ProjectedKind::Month,
+            K::Year | K::Integer | K::Money | K::OrgUnit => ProjectedKind::Integer,
+            K::Decimal | K::Percent => ProjectedKind::Hundredths,
+            K::Bool | K::CatalogList | K::NationalId | K::Address | K::Attachment => return None,
+        })
     }
+
+    /// Held as a number in the database (the others are text).
+    pub fn is_numeric(self) -> bool {
+        matches!(self, ProjectedKind::Integer | ProjectedKind::Hundredths)
+    }
+}
+
+/// A column of a projection table, fed by one field (or, in the history table, by one field of
+/// each repeating section that projects it).
+#[derive(Debug, Clone, Copy)]
+pub struct ProjectedColumn<'s> {
+    pub name: &'s str,
+    pub kind: ProjectedKind,
+    pub section: &'s Section,
+    pub field: &'s Field,
+}
+
+/// Column names the projection tables keep for themselves.
+pub const RESERVED_COLUMNS: &[&str] = &[
+    "id",
+    "person_id",
+    "national_id_hash",
+    "unit_id",
+    "status",
+    "full_name",
+    "search_key",
+    "current_version",
+    "official_version",
+    "created_at",
+    "updated_at",
+    "section",
+    "row_no",
+    "valid_from",
+    "valid_to",
+];
+
+/// The fields giving a repeating section's rows their period (`period = { from, to }`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Period {
+    pub from: String,
+    #[serde(default)]
+    pub to: Option<String>,
 }
 
 /// One option of a `choice` field.
@@ -266,8 +265,9 @@ pub struct Field {
     pub encrypted: bool,
     /// For `catalog` / `catalog_list` fields.
     pub catalog: Option<CatalogRef>,
-    /// Column of the projection table filled from this field.
-    pub projection: Option<ProjectionColumn>,
+    /// The column this field is projected to: in `persons` for a single section, in
+    /// `record_history` for a repeating one.
+    pub projection: Option<String>,
     /// What code knows this field by ([`FieldRole`]).
     pub role: Option<FieldRole>,
     /// Filled by the system (never on a form nor in a change request).
@@ -310,6 +310,8 @@ pub struct Section {
     pub label: String,
     /// A repeating section's value is an array of rows.
     pub repeating: bool,
+    /// For a repeating section: the fields dating each row (history projection).
+    pub period: Option<Period>,
     pub fields: Vec<Field>,
 }
 
@@ -480,9 +482,42 @@ impl RecordSchema {
         self.fields().filter(move |(_, f)| f.access <= clearance)
     }
 
-    /// The field that feeds a projection column.
-    pub fn projection_field(&self, column: ProjectionColumn) -> Option<(&Section, &Field)> {
-        self.fields().find(|(_, f)| f.projection == Some(column))
+    /// The columns of the current-state projection (`persons`), in declaration order.
+    pub fn projected_columns(&self) -> impl Iterator<Item = ProjectedColumn<'_>> {
+        self.projected(false)
+    }
+
+    /// The columns of the history projection (`record_history`), in declaration order (a
+    /// column fed by several sections appears once per section).
+    pub fn history_columns(&self) -> impl Iterator<Item = ProjectedColumn<'_>> {
+        self.projected(true)
+    }
+
+    fn projected(&self, repeating: bool) -> impl Iterator<Item = ProjectedColumn<'_>> {
+        self.fields()
+            .filter(move |(s, _)| s.repeating == repeating)
+            .filter_map(|(section, field)| {
+                Some(ProjectedColumn {
+                    name: field.projection.as_deref()?,
+                    kind: ProjectedKind::of(field.kind)?,
+                    section,
+                    field,
+                })
+            })
+    }
+
+    /// The current-state column of the field playing `role`, if it is projected.
+    pub fn role_column(&self, role: FieldRole) -> Option<ProjectedColumn<'_>> {
+        self.projected_columns()
+            .find(|c| c.field.role == Some(role))
+    }
+
+    /// The repeating sections kept in the history projection: those declaring a period or
+    /// projecting a field.
+    pub fn history_sections(&self) -> impl Iterator<Item = &Section> {
+        self.sections.iter().filter(|s| {
+            s.repeating && (s.period.is_some() || s.fields.iter().any(|f| f.projection.is_some()))
+        })
     }
 
     fn resolve(&self, path: &FieldPath) -> Option<(&Section, &Field)> {
@@ -495,6 +530,69 @@ impl RecordSchema {
             version: self.version.clone(),
             message: message.into(),
         }
+    }
+
+    /// A projected column: a plain identifier of its own, a kind a column can hold, never a
+    /// sealed field (its clear value would sit in the table), once in `persons`, and of one
+    /// kind wherever it appears in `record_history`.
+    fn check_projection<'a>(
+        &self,
+        section: &Section,
+        field: &'a Field,
+        column: &'a str,
+        seen: &mut Vec<(bool, &'a str, FieldKind)>,
+    ) -> Result<(), SchemaError> {
+        let at = format!("{}.{}", section.id, field.id);
+        let plain = column.len() <= 48
+            && column.starts_with(|c: char| c.is_ascii_lowercase())
+            && column
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !plain || RESERVED_COLUMNS.contains(&column) {
+            return Err(self.invalid(format!(
+                "{at}: projection \"{column}\" không phải tên cột dùng được"
+            )));
+        }
+        let Some(kind) = ProjectedKind::of(field.kind) else {
+            return Err(self.invalid(format!(
+                "{at}: projection {column} không hợp với trường kiểu {}",
+                field.kind.as_str()
+            )));
+        };
+        if field.encrypted {
+            return Err(self.invalid(format!(
+                "{at}: projection {column}: trường mã hoá không được chiếu ra bảng tra cứu"
+            )));
+        }
+        for (repeating, name, other) in seen.iter() {
+            if *name != column || *repeating != section.repeating {
+                continue;
+            }
+            if !section.repeating || ProjectedKind::of(*other) != Some(kind) {
+                return Err(self.invalid(format!("{at}: projection {column} khai hai lần")));
+            }
+        }
+        seen.push((section.repeating, column, field.kind));
+        Ok(())
+    }
+
+    /// A period names temporal fields of its own repeating section.
+    fn check_period(&self, section: &Section) -> Result<(), SchemaError> {
+        let Some(period) = &section.period else {
+            return Ok(());
+        };
+        if !section.repeating {
+            return Err(self.invalid(format!("{}: period chỉ dùng cho mục lặp", section.id)));
+        }
+        for id in std::iter::once(&period.from).chain(&period.to) {
+            if !section.field(id).is_some_and(|f| f.kind.is_temporal()) {
+                return Err(self.invalid(format!(
+                    "{}: period: \"{id}\" không phải trường ngày tháng của mục",
+                    section.id
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Internal consistency of one version.
@@ -520,6 +618,7 @@ impl RecordSchema {
             if section.fields.is_empty() {
                 return Err(self.invalid(format!("mục \"{}\" không có trường", section.id)));
             }
+            self.check_period(section)?;
             for (j, field) in section.fields.iter().enumerate() {
                 let at = format!("{}.{}", section.id, field.id);
                 if !is_ident(&field.id) || field.label.trim().is_empty() {
@@ -560,19 +659,8 @@ impl RecordSchema {
                 if field.allow_future && !field.kind.is_temporal() {
                     return Err(self.invalid(format!("{at}: allow_future chỉ dùng cho ngày tháng")));
                 }
-                if let Some(col) = field.projection {
-                    if section.repeating || !col.accepts_kind(field.kind) {
-                        return Err(self.invalid(format!(
-                            "{at}: projection {} không hợp với trường này",
-                            col.as_str()
-                        )));
-                    }
-                    if projections.contains(&col) {
-                        return Err(
-                            self.invalid(format!("{at}: projection {} khai hai lần", col.as_str()))
-                        );
-                    }
-                    projections.push(col);
+                if let Some(col) = &field.projection {
+                    self.check_projection(section, field, col, &mut projections)?;
                 }
                 if let Some(role) = field.role {
                     if section.repeating || !role.accepts_kind(field.kind) {
@@ -949,6 +1037,8 @@ mod raw {
         access: Option<AccessLevel>,
         #[serde(default)]
         encrypted: bool,
+        #[serde(default)]
+        period: Option<Period>,
         fields: Vec<RawField>,
     }
 
@@ -968,7 +1058,7 @@ mod raw {
         #[serde(default)]
         catalog: Option<RawCatalogRef>,
         #[serde(default)]
-        projection: Option<ProjectionColumn>,
+        projection: Option<String>,
         #[serde(default)]
         role: Option<FieldRole>,
         #[serde(default)]
@@ -1090,6 +1180,7 @@ mod raw {
                     id: s.id,
                     label: s.label,
                     repeating: s.repeating,
+                    period: s.period,
                     fields,
                 });
             }

@@ -1,96 +1,174 @@
-//! Derivations from a record document driven by field attributes: the current-state projection
-//! (`projection = "…"`) and redaction by access level (`access = "…"`).
+//! Derivations from a record document driven by field attributes: the current-state and
+//! history projections (`projection = "…"`, `period = { … }`) and redaction by access level
+//! (`access = "…"`).
 
 use serde_json::Value;
-use time::Date;
 
-use super::validate::{is_empty, parse_date};
-use super::{ProjectionColumn, RecordDoc, RecordSchema};
+use super::validate::{is_empty, parse_date, temporal};
+use super::{Field, FieldRole, ProjectedKind, RecordDoc, RecordSchema, Section};
 use crate::access::AccessLevel;
-use crate::national_id::{Gender, NationalId};
 
-/// The columns of the search/statistics projection of one record. Malformed or missing values
-/// are `None` (projection never fails: invalid documents are caught by validation).
+/// A projected value as stored: text (codes, dates `YYYY-MM-DD`, months `YYYY-MM`) or a whole
+/// number (hundredths for decimals).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(untagged)]
+pub enum ProjectedValue {
+    Text(String),
+    Integer(i64),
+}
+
+impl ProjectedValue {
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            ProjectedValue::Text(s) => Some(s),
+            ProjectedValue::Integer(_) => None,
+        }
+    }
+
+    pub fn as_integer(&self) -> Option<i64> {
+        match self {
+            ProjectedValue::Integer(n) => Some(*n),
+            ProjectedValue::Text(_) => None,
+        }
+    }
+}
+
+/// One projected column and its value (`None` when empty or malformed).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ProjectedCell {
+    pub column: String,
+    pub kind: ProjectedKind,
+    pub value: Option<ProjectedValue>,
+}
+
+/// The current-state projection of one record: the display name (which the `persons` table
+/// keeps with its search key) and a cell for every projected column of the schema, empty ones
+/// included, so that writing it clears what a field no longer holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Projection {
     /// Empty when not filled.
     pub full_name: String,
-    pub gender: Option<Gender>,
-    pub date_of_birth: Option<Date>,
-    /// The 12 digits, only when valid. Personal data: store encrypted or hashed.
-    pub national_id: Option<String>,
-    /// `dan_toc` code.
-    pub ethnicity: Option<String>,
-    /// `ton_giao` code.
-    pub religion: Option<String>,
-    /// `cadre` | `civil_servant` | `public_employee` | `contract_worker`.
-    pub personnel_category: Option<String>,
-    /// `ngach_cong_chuc` or `chuc_danh_nghe_nghiep` code.
-    pub rank_or_title_code: Option<String>,
-    pub salary_step: Option<i32>,
-    /// Hundredths: 2.34 → 234.
-    pub salary_coefficient: Option<i64>,
-    /// `trinh_do` code.
-    pub highest_qualification: Option<String>,
-    /// `trinh_do` code (kind `ly_luan_chinh_tri`).
-    pub political_theory: Option<String>,
-    pub current_position: Option<String>,
-    pub first_recruitment_date: Option<Date>,
+    pub cells: Vec<ProjectedCell>,
 }
 
-fn text(v: &Value) -> Option<String> {
-    v.as_str()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
+impl Projection {
+    /// The value of a column, if projected and filled.
+    pub fn value(&self, column: &str) -> Option<&ProjectedValue> {
+        self.cells
+            .iter()
+            .find(|c| c.column == column)
+            .and_then(|c| c.value.as_ref())
+    }
+}
+
+/// One row of a repeating section in the history projection, with the period it covers
+/// (`valid_from` / `valid_to` as ISO dates: a month or a year covers all its days).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HistoryRow {
+    pub section: String,
+    /// Position of the row in the section, from 0.
+    pub row_no: i64,
+    pub valid_from: Option<String>,
+    pub valid_to: Option<String>,
+    pub cells: Vec<ProjectedCell>,
+}
+
+/// The stored form of a field's value, `None` when empty or not of its kind (projection never
+/// fails: invalid documents are caught by validation).
+fn projected_value(kind: ProjectedKind, field: &Field, v: &Value) -> Option<ProjectedValue> {
+    let text = || {
+        v.as_str()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| ProjectedValue::Text(s.to_owned()))
+    };
+    match kind {
+        ProjectedKind::Text | ProjectedKind::Code => text(),
+        ProjectedKind::Date => parse_date(v).map(|d| ProjectedValue::Text(d.to_string())),
+        ProjectedKind::Month => temporal(field.kind, v)
+            .and_then(|t| Some(format!("{:04}-{:02}", t.year, t.month?)))
+            .map(ProjectedValue::Text),
+        ProjectedKind::Integer => v.as_i64().map(ProjectedValue::Integer),
+        ProjectedKind::Hundredths => v
+            .as_f64()
+            .filter(|x| x.is_finite())
+            .map(|x| ProjectedValue::Integer((x * 100.0).round() as i64)),
+    }
+}
+
+/// The first or last day a temporal value covers, as an ISO date.
+fn period_bound(field: &Field, v: &Value, end: bool) -> Option<String> {
+    let t = temporal(field.kind, v)?;
+    let month = t.month.unwrap_or(if end { 12 } else { 1 });
+    let day = match t.day {
+        Some(d) => d,
+        None if end => time::Month::try_from(month).ok()?.length(t.year),
+        None => 1,
+    };
+    Some(format!("{:04}-{month:02}-{day:02}", t.year))
+}
+
+fn cells<'s>(
+    section: &'s Section,
+    row: Option<&serde_json::Map<String, Value>>,
+) -> Vec<ProjectedCell> {
+    section
+        .fields
+        .iter()
+        .filter_map(|field| {
+            let column = field.projection.as_deref()?;
+            let kind = ProjectedKind::of(field.kind)?;
+            Some(ProjectedCell {
+                column: column.to_owned(),
+                kind,
+                value: row
+                    .and_then(|r| r.get(&field.id))
+                    .and_then(|v| projected_value(kind, field, v)),
+            })
+        })
+        .collect()
 }
 
 impl RecordSchema {
-    /// Extracts the projection columns declared in the schema.
+    /// The current-state projection of a document.
     pub fn project(&self, doc: &RecordDoc) -> Projection {
-        let mut p = Projection::default();
-        for (section, field) in self.fields() {
-            let Some(column) = field.projection else {
+        let full_name = self
+            .role_text(doc, FieldRole::DisplayName)
+            .unwrap_or_default()
+            .to_owned();
+        let cells = self
+            .sections
+            .iter()
+            .filter(|s| !s.repeating)
+            .flat_map(|s| cells(s, doc.get(&s.id).and_then(Value::as_object)))
+            .collect();
+        Projection { full_name, cells }
+    }
+
+    /// The history projection of a document: one row per row of every history section.
+    pub fn project_history(&self, doc: &RecordDoc) -> Vec<HistoryRow> {
+        let mut out = Vec::new();
+        for section in self.history_sections() {
+            let Some(rows) = doc.get(&section.id).and_then(Value::as_array) else {
                 continue;
             };
-            let Some(v) = doc
-                .get(&section.id)
-                .and_then(Value::as_object)
-                .and_then(|o| o.get(&field.id))
-            else {
-                continue;
-            };
-            use ProjectionColumn as C;
-            match column {
-                C::FullName => p.full_name = text(v).unwrap_or_default(),
-                C::Gender => p.gender = v.as_str().and_then(Gender::parse),
-                C::DateOfBirth => p.date_of_birth = parse_date(v),
-                C::FirstRecruitmentDate => p.first_recruitment_date = parse_date(v),
-                C::NationalId => {
-                    p.national_id = v
-                        .as_str()
-                        .and_then(|s| NationalId::parse(s).ok())
-                        .map(|id| id.as_str().to_owned());
-                }
-                C::Ethnicity => p.ethnicity = text(v),
-                C::Religion => p.religion = text(v),
-                C::PersonnelCategory => p.personnel_category = text(v),
-                C::RankOrTitleCode => p.rank_or_title_code = text(v),
-                C::HighestQualification => p.highest_qualification = text(v),
-                C::PoliticalTheory => p.political_theory = text(v),
-                C::CurrentPosition => p.current_position = text(v),
-                C::SalaryStep => {
-                    p.salary_step = v.as_i64().and_then(|n| i32::try_from(n).ok());
-                }
-                C::SalaryCoefficient => {
-                    p.salary_coefficient = v
-                        .as_f64()
-                        .filter(|x| x.is_finite())
-                        .map(|x| (x * 100.0).round() as i64);
-                }
+            for (row_no, row) in rows.iter().enumerate() {
+                let Some(obj) = row.as_object() else { continue };
+                let bound = |id: Option<&String>, end: bool| {
+                    let id = id?;
+                    period_bound(section.field(id)?, obj.get(id)?, end)
+                };
+                let period = section.period.as_ref();
+                out.push(HistoryRow {
+                    section: section.id.clone(),
+                    row_no: row_no as i64,
+                    valid_from: bound(period.map(|p| &p.from), false),
+                    valid_to: bound(period.and_then(|p| p.to.as_ref()), true),
+                    cells: cells(section, Some(obj)),
+                });
             }
         }
-        p
+        out
     }
 
     /// A copy of `doc` without the fields a reader with `clearance` may not see. Unknown

@@ -7,7 +7,6 @@ use super::fixtures::{sample_contract_worker_record, sample_record};
 use super::*;
 use crate::access::AccessLevel;
 use crate::catalog::Catalogs;
-use crate::national_id::Gender;
 
 const TODAY: Date = date!(2026 - 07 - 15);
 
@@ -550,34 +549,74 @@ fn sensitive_fields_are_encrypted() {
     for (s, f) in schema().encrypted_fields() {
         assert!(f.access >= AccessLevel::Confidential, "{}.{}", s.id, f.id);
     }
-    // Projection columns of encrypted fields are limited to the số định danh.
+    // Nothing sealed is ever copied to a projection table.
     for (s, f) in schema().encrypted_fields() {
-        assert!(
-            f.projection.is_none() || f.projection == Some(ProjectionColumn::NationalId),
-            "{}.{}",
-            s.id,
-            f.id
-        );
+        assert!(f.projection.is_none(), "{}.{}", s.id, f.id);
     }
 }
 
 #[test]
-fn every_projection_column_is_fed_by_exactly_one_field() {
-    for col in ProjectionColumn::ALL {
-        let (s, f) = schema()
-            .projection_field(col)
-            .unwrap_or_else(|| panic!("no field for {}", col.as_str()));
-        assert!(!s.repeating);
-        assert_eq!(
-            schema()
-                .fields()
-                .filter(|(_, x)| x.projection == Some(col))
-                .count(),
-            1,
-            "{}",
-            f.id
-        );
+fn the_projection_tables_are_declared_by_the_schema() {
+    let persons: Vec<(&str, ProjectedKind)> = schema()
+        .projected_columns()
+        .map(|c| (c.name, c.kind))
+        .collect();
+    assert_eq!(
+        persons,
+        [
+            ("personnel_category", ProjectedKind::Code),
+            ("gender", ProjectedKind::Code),
+            ("date_of_birth", ProjectedKind::Date),
+            ("ethnicity", ProjectedKind::Code),
+            ("religion", ProjectedKind::Code),
+            ("first_recruitment_date", ProjectedKind::Date),
+            ("highest_qualification", ProjectedKind::Code),
+            ("political_theory", ProjectedKind::Code),
+            ("current_position", ProjectedKind::Text),
+            ("rank_or_title_code", ProjectedKind::Code),
+            ("salary_step", ProjectedKind::Integer),
+            ("salary_coefficient", ProjectedKind::Hundredths),
+        ]
+    );
+    // Every role a list or a statistic groups by has its column.
+    for role in [
+        FieldRole::Sex,
+        FieldRole::BirthDate,
+        FieldRole::PersonnelCategory,
+        FieldRole::RankOrTitle,
+        FieldRole::SalaryStep,
+        FieldRole::SalaryCoefficient,
+        FieldRole::CurrentPosition,
+    ] {
+        assert!(schema().role_column(role).is_some(), "{}", role.as_str());
     }
+    // The history table: one kind per column, whichever section feeds it.
+    let history: Vec<_> = schema().history_columns().collect();
+    assert!(history.iter().all(|c| c.section.repeating));
+    for a in &history {
+        for b in &history {
+            if a.name == b.name {
+                assert_eq!(a.kind, b.kind, "{}", a.name);
+            }
+        }
+    }
+    let sections: Vec<&str> = schema().history_sections().map(|s| s.id.as_str()).collect();
+    for id in [
+        "salary_history",
+        "allowance_history",
+        "work_history",
+        "professional_trainings",
+        "annual_achievements",
+        "disciplinary_records",
+        "family_members",
+        "party_member_ratings",
+        "personnel_events",
+    ] {
+        assert!(sections.contains(&id), "{id}");
+    }
+    // Sealed sections keep even their dates out of the table.
+    assert!(!sections.contains(&"former_regime_service"));
+    assert!(!sections.contains(&"foreign_organization_ties"));
 }
 
 #[test]
@@ -1457,28 +1496,38 @@ fn all_problems_are_collected_and_displayed() {
 #[test]
 fn projection_extracts_the_columns() {
     let p = schema().project(&sample_record());
+    assert_eq!(p.full_name, "NGUYỄN THỊ LAN");
+    let text = |s: &str| Some(ProjectedValue::Text(s.into()));
+    let values: Vec<(&str, Option<ProjectedValue>)> = p
+        .cells
+        .iter()
+        .map(|c| (c.column.as_str(), c.value.clone()))
+        .collect();
     assert_eq!(
-        p,
-        Projection {
-            full_name: "NGUYỄN THỊ LAN".into(),
-            gender: Some(Gender::Female),
-            date_of_birth: Some(date!(1985 - 03 - 12)),
-            national_id: Some("020185001234".into()),
-            ethnicity: Some("02".into()),
-            religion: Some("00".into()),
-            personnel_category: Some("civil_servant".into()),
-            rank_or_title_code: Some("01.002".into()),
-            salary_step: Some(3),
-            salary_coefficient: Some(508),
-            highest_qualification: Some("thac_si".into()),
-            political_theory: Some("cao_cap".into()),
-            current_position: Some("Phó Trưởng phòng Công chức, viên chức".into()),
-            first_recruitment_date: Some(date!(2008 - 09 - 01)),
-        }
+        values,
+        [
+            ("personnel_category", text("civil_servant")),
+            ("gender", text("nu")),
+            ("date_of_birth", text("1985-03-12")),
+            ("ethnicity", text("02")),
+            ("religion", text("00")),
+            ("first_recruitment_date", text("2008-09-01")),
+            ("highest_qualification", text("thac_si")),
+            ("political_theory", text("cao_cap")),
+            (
+                "current_position",
+                text("Phó Trưởng phòng Công chức, viên chức")
+            ),
+            ("rank_or_title_code", text("01.002")),
+            ("salary_step", Some(ProjectedValue::Integer(3))),
+            ("salary_coefficient", Some(ProjectedValue::Integer(508))),
+        ]
     );
+    // An empty record still has every column, empty: writing it clears them.
     let empty = schema().project(&RecordDoc::new());
-    assert_eq!(empty, Projection::default());
     assert_eq!(empty.full_name, "");
+    assert_eq!(empty.cells.len(), p.cells.len());
+    assert!(empty.cells.iter().all(|c| c.value.is_none()));
 
     let mut doc = sample_record();
     set(&mut doc, "salary", None, "salary_coefficient", json!(2.34));
@@ -1489,11 +1538,85 @@ fn projection_extracts_the_columns() {
         "date_of_birth",
         json!("1985-02-30"),
     );
-    set(&mut doc, "general", None, "citizen_id_number", json!("123"));
     let p = schema().project(&doc);
-    assert_eq!(p.salary_coefficient, Some(234));
-    assert_eq!(p.date_of_birth, None);
-    assert_eq!(p.national_id, None);
+    assert_eq!(
+        p.value("salary_coefficient"),
+        Some(&ProjectedValue::Integer(234))
+    );
+    assert_eq!(p.value("date_of_birth"), None);
+    // The số định danh is never projected in clear.
+    assert!(!serde_json::to_string(&p).unwrap().contains("020185001234"));
+}
+
+#[test]
+fn history_projection_dates_every_row() {
+    let mut doc = sample_record();
+    doc.insert(
+        "salary_history".into(),
+        json!([
+            { "from": "2008-09", "to": "2011-08", "rank_or_title_code": "01.003",
+              "salary_step": 1, "salary_coefficient": 2.34 },
+            { "from": "2024-02", "rank_or_title_code": "01.002", "salary_step": 3,
+              "salary_coefficient": 5.08 },
+        ]),
+    );
+    doc.insert(
+        "annual_achievements".into(),
+        json!([{ "year": 2024, "performance_rating": "htxs" }]),
+    );
+    doc.insert(
+        "family_members".into(),
+        json!([{ "relationship": "cha", "birth_year": 1950 }]),
+    );
+    let rows = schema().project_history(&doc);
+    let salary: Vec<_> = rows
+        .iter()
+        .filter(|r| r.section == "salary_history")
+        .collect();
+    assert_eq!(salary.len(), 2);
+    assert_eq!(salary[0].row_no, 0);
+    assert_eq!(salary[0].valid_from.as_deref(), Some("2008-09-01"));
+    assert_eq!(salary[0].valid_to.as_deref(), Some("2011-08-31"));
+    assert_eq!(salary[1].valid_to, None);
+    let cell = |r: &HistoryRow, c: &str| {
+        r.cells
+            .iter()
+            .find(|x| x.column == c)
+            .and_then(|x| x.value.clone())
+    };
+    assert_eq!(
+        cell(salary[0], "salary_coefficient"),
+        Some(ProjectedValue::Integer(234))
+    );
+    assert_eq!(
+        cell(salary[1], "rank_or_title_code"),
+        Some(ProjectedValue::Text("01.002".into()))
+    );
+    let year = rows
+        .iter()
+        .find(|r| r.section == "annual_achievements")
+        .unwrap();
+    assert_eq!(year.valid_from.as_deref(), Some("2024-01-01"));
+    assert_eq!(year.valid_to.as_deref(), Some("2024-12-31"));
+    assert_eq!(cell(year, "year"), Some(ProjectedValue::Integer(2024)));
+    // A section without a period still has its rows, undated.
+    let family = rows.iter().find(|r| r.section == "family_members").unwrap();
+    assert_eq!(
+        (family.valid_from.clone(), family.valid_to.clone()),
+        (None, None)
+    );
+    assert_eq!(
+        cell(family, "birth_year"),
+        Some(ProjectedValue::Integer(1950))
+    );
+    // February of a leap year ends on the 29th.
+    doc.insert(
+        "salary_history".into(),
+        json!([{ "from": "2020-01", "to": "2024-02" }]),
+    );
+    let rows = schema().project_history(&doc);
+    let r = rows.iter().find(|r| r.section == "salary_history").unwrap();
+    assert_eq!(r.valid_to.as_deref(), Some("2024-02-29"));
 }
 
 #[test]
@@ -1841,12 +1964,52 @@ fn invalid_schema_files_are_rejected() {
         format!("{V1}\n[[rules]]\nkind = \"unique\"\nfield = \"history[].nope\"\n"),
         "không có trường",
     );
+    // Projections: a usable column name, a kind a column holds, nothing sealed, once in
+    // `persons`, one kind per history column, periods on temporal fields of the section.
+    for (field, with) in [
+        (
+            "{ id = \"name\", label = \"Tên\", type = \"text\"",
+            "projection = \"Name\"",
+        ),
+        (
+            "{ id = \"name\", label = \"Tên\", type = \"text\"",
+            "projection = \"unit_id\"",
+        ),
+        (
+            "{ id = \"name\", label = \"Tên\", type = \"text\"",
+            "projection = \"x; drop\"",
+        ),
+        (
+            "{ id = \"email\", label = \"Email\", type = \"text\"",
+            "encrypted = true, projection = \"email\"",
+        ),
+    ] {
+        expect_invalid(V1.replace(field, &format!("{field}, {with}")), "projection");
+    }
     expect_invalid(
         V1.replace(
-            "type = \"month_year\" }",
-            "type = \"month_year\", projection = \"date_of_birth\" }",
+            "{ id = \"mobile\", label = \"Di động\", type = \"text\"",
+            "{ id = \"mobile\", label = \"Di động\", type = \"text\", projection = \"phone\"",
+        )
+        .replace(
+            "{ id = \"fax\", label = \"Fax\", type = \"text\"",
+            "{ id = \"fax\", label = \"Fax\", type = \"text\", projection = \"phone\"",
         ),
-        "projection",
+        "khai hai lần",
+    );
+    expect_invalid(
+        V1.replace(
+            "repeating = true\naccess = \"internal\"",
+            "repeating = true\nperiod = { from = \"nope\" }\naccess = \"internal\"",
+        ),
+        "period",
+    );
+    expect_invalid(
+        V1.replace(
+            "id = \"contact\"\nlabel = \"Liên lạc\"",
+            "id = \"contact\"\nlabel = \"Liên lạc\"\nperiod = { from = \"email\" }",
+        ),
+        "period",
     );
     // Roles: the kind must fit, once each, on single sections, system roles on system fields,
     // and every role the application needs present.

@@ -135,10 +135,10 @@ impl Loc<'_> {
 
 /// A parsed date-like value, for ordering at the coarser precision of two values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Temporal {
-    year: i32,
-    month: Option<u8>,
-    day: Option<u8>,
+pub(super) struct Temporal {
+    pub(super) year: i32,
+    pub(super) month: Option<u8>,
+    pub(super) day: Option<u8>,
 }
 
 impl Temporal {
@@ -207,7 +207,7 @@ fn parse_month_str(s: &str) -> Result<(i32, u8), Option<String>> {
     Ok((year, month))
 }
 
-fn temporal(kind: FieldKind, v: &Value) -> Option<Temporal> {
+pub(super) fn temporal(kind: FieldKind, v: &Value) -> Option<Temporal> {
     match kind {
         FieldKind::Date => {
             let d = parse_date(v)?;

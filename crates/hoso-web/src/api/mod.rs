@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod org;
 pub mod persons;
 pub mod record_access;
+pub mod reports;
 
 use hoso_app::App;
 use utoipa::OpenApi;
@@ -33,6 +34,7 @@ use utoipa_axum::routes;
         (name = "changes", description = "Phiếu bổ sung lý lịch, xác thực"),
         (name = "approvals", description = "Phê duyệt bằng chữ ký số"),
         (name = "jobs", description = "Việc nền"),
+        (name = "reports", description = "Báo cáo, thống kê và xuất tệp trên dữ liệu tra cứu"),
     )
 )]
 struct ApiDoc;
@@ -99,6 +101,8 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(jobs::get))
         .routes(routes!(jobs::retry))
         .routes(routes!(jobs::cancel))
+        .routes(routes!(reports::run))
+        .routes(routes!(reports::export))
 }
 
 /// Routes that take files: their own body limit (the attachment limit), larger than the JSON one.

@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::State;
 use hoso_app::App;
 use hoso_app::export::{Count, Dashboard};
+use hoso_domain::schema::FieldRole;
 
 use super::{Layout, PageActor, PageResult, format, render};
 use crate::extract::Client;
@@ -75,27 +76,32 @@ pub async fn home(State(app): State<App>, page: PageActor, Client(client): Clien
     let own = match page.actor.person_id {
         Some(id) => {
             let view = app.get_person(&page.actor, id, &client).await?;
-            let p = app.schemas().latest().project(&view.record);
+            let schema = app.schemas().latest();
+            let p = schema.project(&view.record);
+            let by_role = |role: FieldRole| {
+                schema
+                    .role_column(role)
+                    .and_then(|c| p.value(c.name))
+                    .and_then(|v| v.as_text())
+                    .map(str::to_string)
+            };
             let catalogs = app.catalogs();
             Some(OwnSummary {
                 id,
-                name: p.full_name,
+                name: p.full_name.clone(),
                 unit: view.unit_name,
                 status: format::status(&view.status),
-                date_of_birth: p
-                    .date_of_birth
-                    .map(|d| format::date(&d.to_string()))
+                date_of_birth: by_role(FieldRole::BirthDate)
+                    .map(|d| format::date(&d))
                     .unwrap_or_default(),
-                position: p
-                    .current_position
+                position: by_role(FieldRole::CurrentPosition)
                     .map(|c| {
                         catalogs
                             .name("chuc_vu", &c)
                             .map_or(c.clone(), str::to_string)
                     })
                     .unwrap_or_default(),
-                rank: p
-                    .rank_or_title_code
+                rank: by_role(FieldRole::RankOrTitle)
                     .map(|c| hoso_app::export::rank_name(&catalogs, &c).unwrap_or(c))
                     .unwrap_or_default(),
                 version: view.current_version,

@@ -97,7 +97,7 @@ pub fn rows_for(
                 .unwrap_or_default()
                 .into(),
             rank: p
-                .rank_code
+                .rank_or_title_code
                 .as_deref()
                 .map(|c| hoso_app::export::rank_name(catalogs, c).unwrap_or_else(|| c.to_string()))
                 .unwrap_or_default(),

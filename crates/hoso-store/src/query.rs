@@ -1,0 +1,95 @@
+//! The store's one query builder: statements are built with `sea-query` (identifiers quoted,
+//! values always bound), rendered for the connection's database and bound to sqlx here. Rows
+//! are read by column name, never by position.
+
+use sea_query::{PostgresQueryBuilder, QueryStatementWriter, SqliteQueryBuilder, Value, Values};
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::{Any, AnyConnection, AssertSqlSafe};
+
+use crate::{StoreError, StoreResult};
+
+pub use sea_query::{Alias, Asterisk, Cond, Expr, ExprTrait, Func, JoinType, Order, Query};
+
+/// The statement's SQL for the database behind `conn`, with its values.
+pub fn render(conn: &AnyConnection, stmt: &impl QueryStatementWriter) -> (String, Values) {
+    if conn.backend_name() == "SQLite" {
+        stmt.build_any(&SqliteQueryBuilder)
+    } else {
+        stmt.build_any(&PostgresQueryBuilder)
+    }
+}
+
+fn bind(
+    mut q: sqlx::query::Query<'static, Any, AnyArguments>,
+    values: Values,
+) -> StoreResult<sqlx::query::Query<'static, Any, AnyArguments>> {
+    for v in values.0 {
+        q = match v {
+            Value::String(s) => q.bind(s),
+            Value::BigInt(n) => q.bind(n),
+            Value::Int(n) => q.bind(n.map(i64::from)),
+            Value::SmallInt(n) => q.bind(n.map(i64::from)),
+            Value::TinyInt(n) => q.bind(n.map(i64::from)),
+            Value::Unsigned(n) => q.bind(n.map(i64::from)),
+            Value::BigUnsigned(n) => q.bind(n.map(|n| i64::try_from(n).unwrap_or(i64::MAX))),
+            Value::Bool(b) => q.bind(b.map(i64::from)),
+            Value::Double(x) => q.bind(x),
+            other => {
+                return Err(StoreError::Invalid(format!(
+                    "query: value of an unsupported type ({other:?})"
+                )));
+            }
+        };
+    }
+    Ok(q)
+}
+
+fn prepared(
+    conn: &AnyConnection,
+    stmt: &impl QueryStatementWriter,
+) -> StoreResult<sqlx::query::Query<'static, Any, AnyArguments>> {
+    let (sql, values) = render(conn, stmt);
+    bind(sqlx::query(AssertSqlSafe(sql)), values)
+}
+
+pub async fn fetch_all(
+    conn: &mut AnyConnection,
+    stmt: &impl QueryStatementWriter,
+) -> StoreResult<Vec<AnyRow>> {
+    Ok(prepared(conn, stmt)?.fetch_all(&mut *conn).await?)
+}
+
+pub async fn fetch_one(
+    conn: &mut AnyConnection,
+    stmt: &impl QueryStatementWriter,
+) -> StoreResult<AnyRow> {
+    Ok(prepared(conn, stmt)?.fetch_one(&mut *conn).await?)
+}
+
+pub async fn fetch_optional(
+    conn: &mut AnyConnection,
+    stmt: &impl QueryStatementWriter,
+) -> StoreResult<Option<AnyRow>> {
+    Ok(prepared(conn, stmt)?.fetch_optional(&mut *conn).await?)
+}
+
+/// Runs a statement; returns the rows it touched.
+pub async fn execute(
+    conn: &mut AnyConnection,
+    stmt: &impl QueryStatementWriter,
+) -> StoreResult<u64> {
+    Ok(prepared(conn, stmt)?
+        .execute(&mut *conn)
+        .await?
+        .rows_affected())
+}
+
+/// A quoted identifier (a table, column or alias name).
+pub fn ident(name: &str) -> Alias {
+    Alias::new(name)
+}
+
+/// `table.column`.
+pub fn col(table: &str, column: &str) -> Expr {
+    Expr::col((ident(table), ident(column)))
+}

@@ -1,0 +1,356 @@
+//! The query layer's SQL half: a report over one of the two projections (`persons`, one row
+//! per person; `record_history`, one row per history row), restricted to a scope, filtered on
+//! any projected column, listed or grouped with counts and sums, as of a date. Column names
+//! are checked against the [`ProjectionLayout`] before they reach the builder; values are
+//! always bound. The application decides who may ask what (`hoso_app::reports`).
+
+use hoso_domain::schema::ProjectedValue;
+use sea_query::{Cond, Order, Query, SelectStatement, SimpleExpr};
+use sqlx::{AnyConnection, Row};
+
+use crate::persons::{Scope, scope_cond, subtree_cond};
+use crate::projection::{LayoutColumn, ProjectionLayout, value_expr};
+use crate::query::{self, Expr, ExprTrait, Func, JoinType, col, ident};
+use crate::{StoreError, StoreResult};
+
+/// Which projection a report reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// One row per person (`persons p`).
+    Persons,
+    /// One row per row of a repeating section (`record_history h`, joined to its person `p`).
+    History { section: String },
+}
+
+/// A column a report may name: the person's own, or a projected one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Field {
+    /// The person's id, name, status or unit (always there).
+    Person(&'static str),
+    /// A projected column of the source's table.
+    Projected(String),
+    /// `valid_from` / `valid_to` of a history row.
+    Period(&'static str),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filter {
+    Equals(Field, ProjectedValue),
+    In(Field, Vec<ProjectedValue>),
+    /// Inclusive bounds; either may be open.
+    Between(Field, Option<ProjectedValue>, Option<ProjectedValue>),
+    IsEmpty(Field),
+    NotEmpty(Field),
+    /// The person's unit is in this subtree (path).
+    UnitSubtree(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dimension {
+    Field(Field),
+    /// The year of a date column (its first four characters).
+    YearOf(Field),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Measure {
+    Count,
+    Sum(Field),
+}
+
+/// What to read. Without dimensions it lists rows (`columns`); with them it groups and measures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportQuery {
+    pub source: Source,
+    pub scope: Scope,
+    pub filters: Vec<Filter>,
+    pub columns: Vec<Field>,
+    pub dimensions: Vec<Dimension>,
+    pub measures: Vec<Measure>,
+    /// History rows in force on this day (ISO date): begun by then, not ended before.
+    pub as_of: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// A value of a report cell.
+pub type Value = Option<ProjectedValue>;
+
+/// The rows of a report, in the order of its columns (dimensions then measures, when grouped),
+/// and how many there are in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportRows {
+    pub rows: Vec<Vec<Value>>,
+    pub total: i64,
+}
+
+const PERSON_FIELDS: [(&str, bool); 4] = [
+    ("id", true),
+    ("full_name", false),
+    ("status", false),
+    ("unit_id", true),
+];
+
+/// The SQL expression of a field and whether it holds numbers.
+fn expr(
+    layout: &ProjectionLayout,
+    source: &Source,
+    field: &Field,
+) -> StoreResult<(SimpleExpr, bool)> {
+    match (field, source) {
+        (Field::Person(name), _) => {
+            let (name, numeric) = PERSON_FIELDS
+                .iter()
+                .find(|(n, _)| n == name)
+                .ok_or_else(|| StoreError::Invalid(format!("report: no person field {name}")))?;
+            Ok((col("p", name), *numeric))
+        }
+        (Field::Projected(name), Source::Persons) => {
+            let c = find(&layout.persons, name)?;
+            Ok((col("p", &c.name), c.numeric))
+        }
+        (Field::Projected(name), Source::History { .. }) => {
+            let c = find(&layout.history, name)?;
+            Ok((col("h", &c.name), c.numeric))
+        }
+        (Field::Period(name), Source::History { .. })
+            if *name == "valid_from" || *name == "valid_to" =>
+        {
+            Ok((col("h", name), false))
+        }
+        (Field::Period(name), _) => Err(StoreError::Invalid(format!(
+            "report: {name} only exists on history rows"
+        ))),
+    }
+}
+
+fn find<'c>(columns: &'c [LayoutColumn], name: &str) -> StoreResult<&'c LayoutColumn> {
+    columns
+        .iter()
+        .find(|c| c.name == name)
+        .ok_or_else(|| StoreError::Invalid(format!("report: no projected column {name}")))
+}
+
+fn filter_cond(layout: &ProjectionLayout, source: &Source, f: &Filter) -> StoreResult<Cond> {
+    let value = |numeric: bool, v: &ProjectedValue| value_expr(numeric, Some(v));
+    Ok(match f {
+        Filter::Equals(field, v) => {
+            let (e, numeric) = expr(layout, source, field)?;
+            Cond::all().add(e.eq(value(numeric, v)))
+        }
+        Filter::In(field, vs) => {
+            let (e, numeric) = expr(layout, source, field)?;
+            if vs.is_empty() {
+                Cond::all().add(Expr::cust("1 = 0"))
+            } else {
+                Cond::all().add(e.is_in(vs.iter().map(|v| value(numeric, v))))
+            }
+        }
+        Filter::Between(field, lo, hi) => {
+            let (e, numeric) = expr(layout, source, field)?;
+            let mut c = Cond::all();
+            if let Some(lo) = lo {
+                c = c.add(e.clone().gte(value(numeric, lo)));
+            }
+            if let Some(hi) = hi {
+                c = c.add(e.lte(value(numeric, hi)));
+            }
+            c
+        }
+        Filter::IsEmpty(field) => Cond::all().add(expr(layout, source, field)?.0.is_null()),
+        Filter::NotEmpty(field) => Cond::all().add(expr(layout, source, field)?.0.is_not_null()),
+        Filter::UnitSubtree(path) => subtree_cond(path),
+    })
+}
+
+fn base(layout: &ProjectionLayout, q: &ReportQuery) -> StoreResult<SelectStatement> {
+    let mut s = Query::select();
+    match &q.source {
+        Source::Persons => {
+            s.from_as(ident("persons"), ident("p"));
+        }
+        Source::History { section } => {
+            s.from_as(ident("record_history"), ident("h"))
+                .join_as(
+                    JoinType::InnerJoin,
+                    ident("persons"),
+                    ident("p"),
+                    col("p", "id").equals((ident("h"), ident("person_id"))),
+                )
+                .and_where(col("h", "section").eq(section.as_str()));
+            if let Some(day) = &q.as_of {
+                s.cond_where(
+                    Cond::all()
+                        .add(col("h", "valid_from").lte(day.as_str()))
+                        .add(
+                            Cond::any()
+                                .add(col("h", "valid_to").is_null())
+                                .add(col("h", "valid_to").gte(day.as_str())),
+                        ),
+                );
+            }
+        }
+    }
+    if q.as_of.is_some() && q.source == Source::Persons {
+        return Err(StoreError::Invalid(
+            "report: the current state has no other day than today".into(),
+        ));
+    }
+    s.join_as(
+        JoinType::InnerJoin,
+        ident("org_units"),
+        ident("u"),
+        col("u", "id").equals((ident("p"), ident("unit_id"))),
+    );
+    if let Some(cond) = scope_cond(&q.scope) {
+        s.cond_where(cond);
+    }
+    for f in &q.filters {
+        s.cond_where(filter_cond(layout, &q.source, f)?);
+    }
+    Ok(s)
+}
+
+fn dimension_expr(
+    layout: &ProjectionLayout,
+    source: &Source,
+    d: &Dimension,
+) -> StoreResult<(SimpleExpr, bool)> {
+    match d {
+        Dimension::Field(f) => expr(layout, source, f),
+        Dimension::YearOf(f) => {
+            let (e, numeric) = expr(layout, source, f)?;
+            if numeric {
+                return Err(StoreError::Invalid("report: year of a number".into()));
+            }
+            // Literal arguments, not bound values: PostgreSQL groups by the same text it selects.
+            let year = Func::cust(ident("substr"))
+                .arg(e)
+                .arg(Expr::cust("1"))
+                .arg(Expr::cust("4"));
+            Ok((year.into(), false))
+        }
+    }
+}
+
+/// Runs a report.
+pub async fn run(
+    conn: &mut AnyConnection,
+    layout: &ProjectionLayout,
+    q: &ReportQuery,
+) -> StoreResult<ReportRows> {
+    let limit = u64::try_from(q.limit).unwrap_or(0);
+    let offset = u64::try_from(q.offset).unwrap_or(0);
+    if q.dimensions.is_empty() && !q.measures.is_empty() {
+        // Totals only: one row.
+        let mut s = base(layout, q)?;
+        let kinds = measures(layout, q, &mut s)?;
+        let row = query::fetch_one(conn, &s).await?;
+        return Ok(ReportRows {
+            rows: vec![read(&row, &kinds)?],
+            total: 1,
+        });
+    }
+    if q.dimensions.is_empty() {
+        let mut s = base(layout, q)?;
+        let mut kinds = Vec::new();
+        let ids = [Field::Person("id")];
+        let columns = if q.columns.is_empty() {
+            &ids[..]
+        } else {
+            &q.columns[..]
+        };
+        for (i, f) in columns.iter().enumerate() {
+            let (e, numeric) = expr(layout, &q.source, f)?;
+            s.expr_as(e, ident(&format!("c{i}")));
+            kinds.push(numeric);
+        }
+        let mut count = base(layout, q)?;
+        count.expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), ident("n"));
+        let total: i64 = query::fetch_one(conn, &count).await?.try_get("n")?;
+        s.order_by((ident("p"), ident("search_key")), Order::Asc)
+            .order_by((ident("p"), ident("id")), Order::Asc);
+        if let Source::History { .. } = q.source {
+            s.order_by((ident("h"), ident("row_no")), Order::Asc);
+        }
+        s.limit(limit).offset(offset);
+        let rows = query::fetch_all(conn, &s).await?;
+        return Ok(ReportRows {
+            rows: rows
+                .iter()
+                .map(|r| read(r, &kinds))
+                .collect::<StoreResult<_>>()?,
+            total,
+        });
+    }
+    let mut s = base(layout, q)?;
+    let mut kinds = Vec::new();
+    for (i, d) in q.dimensions.iter().enumerate() {
+        let (e, numeric) = dimension_expr(layout, &q.source, d)?;
+        s.expr_as(e.clone(), ident(&format!("c{i}")));
+        s.add_group_by([e.clone()]);
+        s.order_by_expr(e, Order::Asc);
+        kinds.push(numeric);
+    }
+    kinds.extend(measures(layout, q, &mut s)?);
+    let rows = query::fetch_all(conn, &s).await?;
+    let total = rows.len() as i64;
+    let rows: Vec<Vec<Value>> = rows
+        .iter()
+        .map(|r| read(r, &kinds))
+        .collect::<StoreResult<_>>()?;
+    Ok(ReportRows {
+        rows: rows
+            .into_iter()
+            .skip(offset as usize)
+            .take(limit as usize)
+            .collect(),
+        total,
+    })
+}
+
+/// Adds the measures after the dimensions; returns their kinds (all numeric).
+fn measures(
+    layout: &ProjectionLayout,
+    q: &ReportQuery,
+    s: &mut SelectStatement,
+) -> StoreResult<Vec<bool>> {
+    let first = q.dimensions.len();
+    let mut kinds = Vec::new();
+    for (i, m) in q.measures.iter().enumerate() {
+        let e = match m {
+            Measure::Count => Expr::cust("CAST(COUNT(*) AS BIGINT)"),
+            Measure::Sum(f) => {
+                let (e, numeric) = expr(layout, &q.source, f)?;
+                if !numeric {
+                    return Err(StoreError::Invalid("report: sum of text".into()));
+                }
+                Func::cast_as(
+                    Func::coalesce([Func::sum(e).into(), Expr::cust("0")]),
+                    ident("BIGINT"),
+                )
+                .into()
+            }
+        };
+        s.expr_as(e, ident(&format!("c{}", first + i)));
+        kinds.push(true);
+    }
+    Ok(kinds)
+}
+
+fn read(row: &sqlx::any::AnyRow, kinds: &[bool]) -> StoreResult<Vec<Value>> {
+    kinds
+        .iter()
+        .enumerate()
+        .map(|(i, numeric)| {
+            let name = format!("c{i}");
+            Ok(if *numeric {
+                row.try_get::<Option<i64>, _>(name.as_str())?
+                    .map(ProjectedValue::Integer)
+            } else {
+                row.try_get::<Option<String>, _>(name.as_str())?
+                    .map(ProjectedValue::Text)
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,274 @@
+//! The generated projections and the report queries over them, on every available database.
+
+use hoso_domain::schema::{HistoryRow, ProjectedCell, ProjectedKind, ProjectedValue, Projection};
+use hoso_store::persons::{self, NewPerson, PersonFilter, PersonSort, Scope};
+use hoso_store::projection::{self, LayoutColumn, ProjectionLayout};
+use hoso_store::report::{self, Dimension, Field, Filter, Measure, ReportQuery, Source};
+use hoso_store::testing::databases;
+use hoso_store::{Store, org};
+
+fn text(s: &str) -> Option<ProjectedValue> {
+    Some(ProjectedValue::Text(s.into()))
+}
+
+fn cell(column: &str, kind: ProjectedKind, value: Option<ProjectedValue>) -> ProjectedCell {
+    ProjectedCell {
+        column: column.into(),
+        kind,
+        value,
+    }
+}
+
+fn layout() -> ProjectionLayout {
+    ProjectionLayout {
+        persons: vec![
+            LayoutColumn::new("gender", ProjectedKind::Code),
+            LayoutColumn::new("date_of_birth", ProjectedKind::Date),
+            LayoutColumn::new("salary_coefficient", ProjectedKind::Hundredths),
+        ],
+        history: vec![
+            LayoutColumn::new("rank_or_title_code", ProjectedKind::Code),
+            LayoutColumn::new("salary_coefficient", ProjectedKind::Hundredths),
+        ],
+    }
+}
+
+fn salary_row(row_no: i64, from: &str, to: Option<&str>, rank: &str, coef: i64) -> HistoryRow {
+    HistoryRow {
+        section: "salary_history".into(),
+        row_no,
+        valid_from: Some(from.into()),
+        valid_to: to.map(str::to_string),
+        cells: vec![
+            cell("rank_or_title_code", ProjectedKind::Code, text(rank)),
+            cell(
+                "salary_coefficient",
+                ProjectedKind::Hundredths,
+                Some(ProjectedValue::Integer(coef)),
+            ),
+        ],
+    }
+}
+
+async fn person(
+    store: &Store,
+    unit_id: i64,
+    name: &str,
+    gender: &str,
+    born: &str,
+    coef: Option<i64>,
+    history: &[HistoryRow],
+) -> i64 {
+    let projection = Projection {
+        full_name: name.into(),
+        cells: vec![
+            cell("gender", ProjectedKind::Code, text(gender)),
+            cell("date_of_birth", ProjectedKind::Date, text(born)),
+            cell(
+                "salary_coefficient",
+                ProjectedKind::Hundredths,
+                coef.map(ProjectedValue::Integer),
+            ),
+        ],
+    };
+    let mut tx = store.begin().await.unwrap();
+    let id = persons::insert(
+        &mut tx,
+        NewPerson {
+            national_id_hash: name,
+            unit_id,
+            status: "working",
+            projection: &projection,
+        },
+    )
+    .await
+    .unwrap();
+    projection::write_history(&mut tx, id, history)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+fn report(source: Source) -> ReportQuery {
+    ReportQuery {
+        source,
+        scope: Scope::everything(),
+        filters: vec![],
+        columns: vec![],
+        dimensions: vec![],
+        measures: vec![],
+        as_of: None,
+        limit: 100,
+        offset: 0,
+    }
+}
+
+#[tokio::test]
+async fn projected_columns_are_written_filtered_grouped_and_dated() {
+    for db in databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let layout = layout();
+        let mut conn = store.reader().await.unwrap();
+        projection::check(&mut conn, &layout).await.unwrap();
+        drop(conn);
+        let mut tx = store.begin().await.unwrap();
+        let root = org::insert(
+            &mut tx,
+            org::NewOrgUnit {
+                parent: None,
+                code: "T",
+                name: "Tỉnh",
+                kind: "province",
+                valid_from: "2025-07-01",
+                actor_id: None,
+                decision_ref: None,
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let lan = person(
+            &store,
+            root.id,
+            "Lan",
+            "nu",
+            "1985-03-12",
+            Some(508),
+            &[
+                salary_row(0, "2008-09-01", Some("2011-08-31"), "01.003", 234),
+                salary_row(1, "2011-09-01", None, "01.002", 508),
+            ],
+        )
+        .await;
+        let minh = person(
+            &store,
+            root.id,
+            "Minh",
+            "nam",
+            "1990-07-01",
+            None,
+            &[salary_row(0, "2012-01-01", None, "01.003", 267)],
+        )
+        .await;
+
+        let mut conn = store.reader().await.unwrap();
+        // A list with projected columns, filtered and sorted on them.
+        let filter = PersonFilter {
+            equals: vec![("gender".into(), ProjectedValue::Text("nu".into()))],
+            sort: PersonSort::Column("date_of_birth".into()),
+            limit: 10,
+            ..PersonFilter::default()
+        };
+        let (rows, total) =
+            persons::list(&mut conn, &layout.persons, &Scope::everything(), &filter)
+                .await
+                .unwrap();
+        assert_eq!((total, rows[0].person.id), (1, lan), "{}", db.label);
+        assert_eq!(rows[0].text("date_of_birth"), Some("1985-03-12"));
+        assert_eq!(rows[0].integer("salary_coefficient"), Some(508));
+        // A column the layout does not hold is refused before any SQL.
+        let bad = PersonFilter {
+            sort: PersonSort::Column("x; DROP TABLE persons".into()),
+            limit: 10,
+            ..PersonFilter::default()
+        };
+        assert!(
+            persons::list(&mut conn, &layout.persons, &Scope::everything(), &bad)
+                .await
+                .is_err()
+        );
+
+        // Grouped: people by the year they were born, and a sum.
+        let mut q = report(Source::Persons);
+        q.dimensions = vec![Dimension::YearOf(Field::Projected("date_of_birth".into()))];
+        q.measures = vec![
+            Measure::Count,
+            Measure::Sum(Field::Projected("salary_coefficient".into())),
+        ];
+        let r = report::run(&mut conn, &layout, &q).await.unwrap();
+        assert_eq!(
+            r.rows,
+            vec![
+                vec![
+                    text("1985"),
+                    Some(ProjectedValue::Integer(1)),
+                    Some(ProjectedValue::Integer(508))
+                ],
+                vec![
+                    text("1990"),
+                    Some(ProjectedValue::Integer(1)),
+                    Some(ProjectedValue::Integer(0))
+                ],
+            ],
+            "{}",
+            db.label
+        );
+
+        // The history as of a day: the row in force then, per person.
+        let mut q = report(Source::History {
+            section: "salary_history".into(),
+        });
+        q.columns = vec![
+            Field::Person("id"),
+            Field::Projected("rank_or_title_code".into()),
+            Field::Projected("salary_coefficient".into()),
+        ];
+        q.as_of = Some("2010-06-30".into());
+        let r = report::run(&mut conn, &layout, &q).await.unwrap();
+        assert_eq!(
+            r.rows,
+            vec![vec![
+                Some(ProjectedValue::Integer(lan)),
+                text("01.003"),
+                Some(ProjectedValue::Integer(234))
+            ]],
+            "{}",
+            db.label
+        );
+        q.as_of = Some("2024-01-01".into());
+        q.filters = vec![Filter::Equals(
+            Field::Projected("rank_or_title_code".into()),
+            ProjectedValue::Text("01.003".into()),
+        )];
+        let r = report::run(&mut conn, &layout, &q).await.unwrap();
+        assert_eq!(r.total, 1);
+        assert_eq!(r.rows[0][0], Some(ProjectedValue::Integer(minh)));
+        // The scope holds: one person's scope sees one person's rows.
+        q.filters.clear();
+        q.as_of = None;
+        q.scope = Scope {
+            persons: vec![minh],
+            ..Scope::default()
+        };
+        assert_eq!(report::run(&mut conn, &layout, &q).await.unwrap().total, 1);
+        // The current state has no other day.
+        let mut q = report(Source::Persons);
+        q.as_of = Some("2020-01-01".into());
+        assert!(report::run(&mut conn, &layout, &q).await.is_err());
+
+        // Rewriting a person's history replaces it.
+        drop(conn);
+        let mut tx = store.begin().await.unwrap();
+        projection::write_history(&mut tx, lan, &[]).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut conn = store.reader().await.unwrap();
+        let q = report(Source::History {
+            section: "salary_history".into(),
+        });
+        assert_eq!(report::run(&mut conn, &layout, &q).await.unwrap().total, 1);
+
+        // A declared column the database lacks stops the application with the reason.
+        let mut missing = layout.clone();
+        missing
+            .persons
+            .push(LayoutColumn::new("hometown_province", ProjectedKind::Code));
+        let err = projection::check(&mut conn, &missing).await.unwrap_err();
+        assert!(
+            err.to_string().contains("persons.hometown_province"),
+            "{err}"
+        );
+        // The fingerprint follows the layout.
+        assert_ne!(layout.fingerprint(), missing.fingerprint());
+    }
+}

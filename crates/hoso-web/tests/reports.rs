@@ -1,0 +1,291 @@
+//! The query layer through the HTTP API, and a projected field added the way a province would:
+//! one attribute in the schema TOML and one migration, nothing else.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Client, config, databases, demo_app};
+use hoso_app::App;
+use hoso_domain::schema::SchemaSet;
+use hoso_store::Store;
+use hoso_store::migrate::{self, Migration};
+use serde_json::{Value, json};
+
+/// The embedded schema with two more projected fields of `general`: a text one and a
+/// confidential one (shown only to those who may read confidential fields).
+fn schema_with_new_projections() -> &'static SchemaSet {
+    let text = include_str!("../../hoso-domain/data/schema/tt06-2023.toml")
+        .replace(
+            "{ id = \"family_social_origin\", label = \"Thành phần gia đình xuất thân\", type = \"text\", max_len = 100 }",
+            "{ id = \"family_social_origin\", label = \"Thành phần gia đình xuất thân\", type = \"text\", max_len = 100, projection = \"family_social_origin\" }",
+        )
+        .replace(
+            "{ id = \"phone\", label = \"SĐT liên hệ\", type = \"text\", max_len = 20, access = \"confidential\" }",
+            "{ id = \"phone\", label = \"SĐT liên hệ\", type = \"text\", max_len = 20, access = \"confidential\", projection = \"phone\" }",
+        );
+    let set = SchemaSet::from_sources(&[&text]).unwrap();
+    assert_eq!(
+        set.latest().projected_columns().count(),
+        SchemaSet::embedded().latest().projected_columns().count() + 2,
+        "both fields found in the schema text"
+    );
+    Box::leak(Box::new(set))
+}
+
+const ADD_COLUMNS: Migration = Migration {
+    version: 1001,
+    name: "project_family_social_origin_and_phone",
+    common: "ALTER TABLE persons ADD COLUMN family_social_origin TEXT;\n\
+             ALTER TABLE persons ADD COLUMN phone TEXT;",
+    sqlite: "",
+    postgres: "",
+};
+
+#[tokio::test]
+async fn a_field_added_to_the_projection_is_filterable_groupable_and_exportable() {
+    for db in databases().await {
+        // A province running on the embedded schema; one record gets the field filled in.
+        let app = demo_app(&db, 12).await;
+        let admin = Client::login(&app, "admin").await;
+        let list = admin.get("/api/v1/persons?per_page=3").await;
+        let person = list.body["items"][0]["id"].as_i64().unwrap();
+        let view = admin.get(&format!("/api/v1/persons/{person}")).await;
+        let mut record = view.body["record"].clone();
+        record["general"]["family_social_origin"] = json!("Công nhân");
+        record["general"]["phone"] = json!("0912345678");
+        let r = admin
+            .send_json(
+                "PUT",
+                &format!("/api/v1/persons/{person}/record"),
+                json!({"expected_version": view.body["current_version"], "record": record}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", db.label, r.body);
+        // Not projected yet: the report layer does not know the column.
+        let r = admin
+            .post(
+                "/api/v1/reports",
+                json!({"columns": ["full_name", "family_social_origin"]}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+        assert!(
+            r.error_message().contains("family_social_origin"),
+            "{}",
+            r.body
+        );
+        app.store().close().await;
+
+        // The TOML declares the projection; without its migration the app refuses to start
+        // and says which column is missing.
+        let schemas = schema_with_new_projections();
+        let refused = App::start_with_schemas(config(&db), schemas).await;
+        // The operator reads the reason (the user-facing text of an internal error hides it).
+        let message = refused.err().map(|e| format!("{e:?}")).unwrap_or_default();
+        assert!(
+            message.contains("persons.family_social_origin") && message.contains("migration"),
+            "{}: {message}",
+            db.label
+        );
+
+        // With the migration, the app starts, sees the layout changed and rebuilds the
+        // projections from the versions: the value written before is there.
+        let store = Store::open(&db.url).await.unwrap();
+        migrate::apply(&store, &[ADD_COLUMNS]).await.unwrap();
+        store.close().await;
+        let app = App::start_with_schemas(config(&db), schemas).await.unwrap();
+        let admin = Client::login(&app, "admin").await;
+        let r = admin
+            .post(
+                "/api/v1/reports",
+                json!({
+                    "columns": ["full_name", "family_social_origin", "date_of_birth"],
+                    "filters": [{"column": "family_social_origin", "op": "eq", "value": "Công nhân"}],
+                }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", db.label, r.body);
+        assert_eq!(r.body["total"], 1, "{}", r.body);
+        assert_eq!(
+            r.body["columns"][1]["label"],
+            "Thành phần gia đình xuất thân"
+        );
+        assert_eq!(r.body["rows"][0][1]["text"], "Công nhân");
+        assert_eq!(
+            r.body["rows"][0][0]["text"],
+            view.body["record"]["general"]["birth_full_name"]
+        );
+        // Dates read dd/mm/yyyy, the stored value stays ISO.
+        let dob = r.body["rows"][0][2]["value"].as_str().unwrap().to_string();
+        assert_eq!(
+            r.body["rows"][0][2]["text"],
+            format!("{}/{}/{}", &dob[8..10], &dob[5..7], &dob[0..4])
+        );
+
+        // Grouped by it: the one filled in, and everyone else without a value.
+        let r = admin
+            .post(
+                "/api/v1/reports",
+                json!({"group_by": ["family_social_origin"], "measures": ["count"]}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let groups: Vec<(Value, i64)> = r.body["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| (row[0]["value"].clone(), row[1]["value"].as_i64().unwrap()))
+            .collect();
+        assert!(groups.contains(&(json!("Công nhân"), 1)), "{groups:?}");
+        assert_eq!(groups.iter().map(|g| g.1).sum::<i64>(), 12);
+
+        // Exported: the header is the schema's label, the value is in the file.
+        let csv = admin
+            .send_raw(
+                "POST",
+                "/api/v1/reports/export?format=csv",
+                json!({
+                    "columns": ["full_name", "family_social_origin"],
+                    "filters": [{"column": "family_social_origin", "op": "not_empty"}],
+                })
+                .to_string(),
+            )
+            .await;
+        assert_eq!(csv.status, StatusCode::OK);
+        let text = csv.body.as_str().unwrap_or_default();
+        assert!(text.contains("Thành phần gia đình xuất thân"), "{text}");
+        assert!(text.contains("Công nhân"), "{text}");
+        assert_eq!(text.lines().filter(|l| l.contains("Công nhân")).count(), 1);
+
+        // The confidential one: the administrator may filter on it; a viewer (internal
+        // clearance) is refused, and the refusal is audited.
+        let r = admin
+            .post(
+                "/api/v1/reports",
+                json!({"filters": [{"column": "phone", "op": "eq", "value": "0912345678"}]}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.body["total"].as_i64()),
+            (StatusCode::OK, Some(1))
+        );
+        let viewer = Client::login(&app, "lanhdao").await;
+        let r = viewer
+            .post(
+                "/api/v1/reports",
+                json!({"columns": ["full_name", "phone"]}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        let r = viewer
+            .post(
+                "/api/v1/reports",
+                json!({"columns": ["full_name", "family_social_origin"]}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let audit = admin.get("/api/v1/audit?action=report.run.refused").await;
+        assert!(
+            audit.body["items"]
+                .as_array()
+                .is_some_and(|a| !a.is_empty()),
+            "{}",
+            audit.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn history_reports_answer_as_of_a_day_and_bad_specifications_change_nothing() {
+    for db in databases().await {
+        let app = demo_app(&db, 30).await;
+        let admin = Client::login(&app, "admin").await;
+        // The salary history as of a day: each row in force then.
+        let r = admin
+            .post(
+                "/api/v1/reports",
+                json!({
+                    "source": "salary_history",
+                    "as_of": "2020-01-01",
+                    "group_by": ["rank_or_title_code"],
+                    "measures": ["count", "sum:salary_coefficient"],
+                }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", db.label, r.body);
+        assert_eq!(
+            r.body["columns"][0]["label"],
+            "Mã số ngạch/chức danh nghề nghiệp"
+        );
+        assert_eq!(r.body["columns"][2]["format"], "decimal");
+        // Nobody holds two salary rows on one day.
+        let in_force: i64 = r.body["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row[1]["value"].as_i64().unwrap())
+            .sum();
+        let listed = admin
+            .post(
+                "/api/v1/reports",
+                json!({"source": "salary_history", "as_of": "2020-01-01",
+                       "columns": ["full_name", "valid_from", "valid_to"], "per_page": 1000}),
+            )
+            .await;
+        assert_eq!(listed.body["total"], in_force);
+        let names: Vec<&str> = listed.body["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row[0]["text"].as_str().unwrap())
+            .collect();
+        let mut unique = names.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "{}", db.label);
+
+        // Bad specifications: a clear Vietnamese message, nothing run.
+        for (spec, needle) in [
+            (json!({"source": "khong_co"}), "Không có quá trình"),
+            (
+                json!({"columns": ["x; DROP TABLE persons"]}),
+                "Không có cột",
+            ),
+            (
+                json!({"filters": [{"column": "gender", "op": "like", "value": "n"}]}),
+                "Phép lọc",
+            ),
+            (
+                json!({"filters": [{"column": "salary_step", "op": "eq", "value": "ba"}]}),
+                "không hợp",
+            ),
+            (
+                json!({"group_by": ["gender"], "measures": ["sum:gender"]}),
+                "Không cộng được",
+            ),
+            (json!({"as_of": "2020-01-01"}), "tình trạng hôm nay"),
+            (
+                json!({"source": "salary_history", "as_of": "2020-02-30"}),
+                "không hợp lệ",
+            ),
+            (json!({"per_page": 0}), "Số dòng"),
+            (json!({"group_by": ["gender.year"]}), "không phải ngày"),
+        ] {
+            let r = admin.post("/api/v1/reports", spec.clone()).await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{spec}: {}", r.body);
+            assert!(r.error_message().contains(needle), "{spec}: {}", r.body);
+        }
+        let r = admin.post("/api/v1/reports", json!({"bogus": 1})).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        // A unit outside what exists: not found.
+        let r = admin
+            .post("/api/v1/reports", json!({"unit": 999_999}))
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        // Without signing in: nothing.
+        let r = Client::anonymous(&app)
+            .post("/api/v1/reports", json!({}))
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+}
