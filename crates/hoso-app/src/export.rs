@@ -80,21 +80,7 @@ pub fn rank_name(catalogs: &hoso_domain::catalog::Catalogs, code: &str) -> Optio
 }
 
 fn gender_label(code: &str) -> &'static str {
-    match code {
-        "nam" => "Nam",
-        "nu" => "Nữ",
-        _ => "Chưa rõ",
-    }
-}
-
-fn category_label(code: &str) -> &'static str {
-    match code {
-        "cadre" => "Cán bộ",
-        "civil_servant" => "Công chức",
-        "public_employee" => "Viên chức",
-        "contract_worker" => "Người lao động theo hợp đồng",
-        _ => "Chưa rõ",
-    }
+    hoso_domain::national_id::Gender::parse(code).map_or("Chưa rõ", |g| g.label_vi())
 }
 
 impl App {
@@ -151,7 +137,13 @@ impl App {
             .map(|(k, n)| {
                 let k = k.unwrap_or_default();
                 Count {
-                    label: category_label(&k).into(),
+                    label: self
+                        .schemas
+                        .latest()
+                        .role_field(FieldRole::PersonnelCategory)
+                        .and_then(|(_, f)| f.choice_label(&k))
+                        .unwrap_or("Chưa rõ")
+                        .into(),
                     key: k,
                     count: n,
                 }

@@ -81,14 +81,9 @@ impl App {
             let Some(&last) = batch.last() else { break };
             let mut tx = self.store.begin().await?;
             for id in batch {
-                let person = persons::get(&mut tx, id)
+                let version = persons::current_version(&mut tx, id)
                     .await?
                     .ok_or_else(AppError::record_not_found)?;
-                let version = persons::version(&mut tx, id, person.current_version)
-                    .await?
-                    .ok_or_else(|| {
-                        AppError::Internal(format!("person {id} has no current version"))
-                    })?;
                 let doc = self.decode_document(&mut tx, &version).await?;
                 // Decoded documents are migrated to the latest version.
                 let schema = self.schemas.latest();

@@ -312,11 +312,9 @@ fn cell(
 fn code_label(field: &Field, catalogs: &Catalogs, code: &str) -> Option<String> {
     match field.kind {
         FieldKind::Choice => field.choice_label(code).map(str::to_string),
-        FieldKind::Gender => Some(match code {
-            "nam" => "Nam".to_string(),
-            "nu" => "Nữ".to_string(),
-            _ => return None,
-        }),
+        FieldKind::Gender => {
+            hoso_domain::national_id::Gender::parse(code).map(|g| g.label_vi().to_string())
+        }
         FieldKind::Catalog => field
             .catalog
             .as_ref()?

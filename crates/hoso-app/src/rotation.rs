@@ -113,14 +113,9 @@ impl App {
             let ids = persons::ids_after(&mut tx, last_id, 1_000).await?;
             let Some(&last) = ids.last() else { break };
             for id in ids {
-                let person = persons::get(&mut tx, id)
+                let version = persons::current_version(&mut tx, id)
                     .await?
                     .ok_or_else(AppError::record_not_found)?;
-                let version = persons::version(&mut tx, id, person.current_version)
-                    .await?
-                    .ok_or_else(|| {
-                        AppError::Internal(format!("person {id} has no current version"))
-                    })?;
                 // Decrypt with the old keyring (rows may already be resealed: look them up by id in
                 // the new key too).
                 let doc = self

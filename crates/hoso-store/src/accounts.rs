@@ -29,19 +29,19 @@ const COLUMNS: &str = "id, username, display_name, password_hash, person_id, act
 
 fn row(r: &AnyRow) -> AccountRow {
     AccountRow {
-        id: r.get(0),
-        username: r.get(1),
-        display_name: r.get(2),
-        password_hash: r.get(3),
-        person_id: r.get(4),
-        active: r.get::<i64, _>(5) != 0,
-        must_change_password: r.get::<i64, _>(6) != 0,
-        password_changed_at: r.get(7),
-        failed_logins: r.get(8),
-        locked_until: r.get(9),
-        created_at: r.get(10),
-        totp_enabled: r.get::<i64, _>(11) != 0,
-        totp_reset_pending: r.get::<i64, _>(12) != 0,
+        id: r.get("id"),
+        username: r.get("username"),
+        display_name: r.get("display_name"),
+        password_hash: r.get("password_hash"),
+        person_id: r.get("person_id"),
+        active: r.get::<i64, _>("active") != 0,
+        must_change_password: r.get::<i64, _>("must_change_password") != 0,
+        password_changed_at: r.get("password_changed_at"),
+        failed_logins: r.get("failed_logins"),
+        locked_until: r.get("locked_until"),
+        created_at: r.get("created_at"),
+        totp_enabled: r.get::<i64, _>("totp_enabled") != 0,
+        totp_reset_pending: r.get::<i64, _>("totp_reset_pending") != 0,
     }
 }
 
@@ -173,15 +173,15 @@ pub async fn grants_of(conn: &mut AnyConnection, account_id: i64) -> StoreResult
 
 fn grant_row(r: &AnyRow) -> GrantRow {
     GrantRow {
-        id: r.get(0),
-        account_id: r.get(1),
-        role: r.get(2),
-        unit_id: r.get(3),
+        id: r.get("id"),
+        account_id: r.get("account_id"),
+        role: r.get("role"),
+        unit_id: r.get("unit_id"),
         unit_path: r.get(4),
-        read_only: r.get::<i64, _>(5) != 0,
-        granted_by: r.get(6),
-        granted_at: r.get(7),
-        request_ref: r.get(8),
+        read_only: r.get::<i64, _>("read_only") != 0,
+        granted_by: r.get("granted_by"),
+        granted_at: r.get("granted_at"),
+        request_ref: r.get("request_ref"),
     }
 }
 

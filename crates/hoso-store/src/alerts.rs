@@ -123,9 +123,7 @@ pub async fn list(
     .limit(u64::try_from(f.limit.clamp(0, 10_000)).unwrap_or(0))
     .offset(u64::try_from(f.offset).unwrap_or(0));
     let rows = query::fetch_all(conn, &q).await?;
-    let mut count = filtered(scope, f);
-    count.expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), ident("n"));
-    let total: i64 = query::fetch_one(conn, &count).await?.try_get("n")?;
+    let total = query::count(conn, filtered(scope, f)).await?;
     let items = rows
         .iter()
         .map(|r| {

@@ -8,7 +8,7 @@ use crate::StoreResult;
 use sea_query::{LikeExpr, Order, Query, SelectStatement};
 
 use crate::persons::{Scope, scope_cond};
-use crate::query::{self, Expr, ExprTrait, JoinType, col, ident};
+use crate::query::{self, Expr, ExprTrait, JoinType, col, ident, person_unit};
 
 /// A proposed change as stored. `sealed` holds the proposed sections, encrypted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,7 +224,7 @@ fn changes_filtered(f: &ChangeFilter) -> SelectStatement {
             JoinType::InnerJoin,
             ident("org_units"),
             ident("u"),
-            col("u", "id").equals((ident("p"), ident("unit_id"))),
+            person_unit(),
         );
     if let Some(cond) = f.scope.as_ref().and_then(scope_cond) {
         q.cond_where(cond);
@@ -271,9 +271,7 @@ pub async fn list(
         .limit(u64::try_from(f.limit).unwrap_or(0))
         .offset(u64::try_from(f.offset).unwrap_or(0));
     let rows = query::fetch_all(conn, &q).await?;
-    let mut count = changes_filtered(f);
-    count.expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), ident("n"));
-    let total: i64 = query::fetch_one(conn, &count).await?.try_get("n")?;
+    let total = query::count(conn, changes_filtered(f)).await?;
     Ok((
         rows.iter()
             .map(|r| ChangeListRow {
@@ -377,13 +375,13 @@ pub async fn attachments_of(
     Ok(rows
         .iter()
         .map(|r| AttachmentRow {
-            sha256: r.get(0),
-            media_type: r.get(1),
-            size: r.get(2),
-            file_name: r.get(3),
-            section: r.get(4),
-            row_index: r.get(5),
-            added_at: r.get(6),
+            sha256: r.get("sha256"),
+            media_type: r.get("media_type"),
+            size: r.get("size"),
+            file_name: r.get("file_name"),
+            section: r.get("section"),
+            row_index: r.get("row_index"),
+            added_at: r.get("added_at"),
         })
         .collect())
 }
@@ -411,7 +409,7 @@ pub async fn awaiting_approval(
                 JoinType::InnerJoin,
                 ident("org_units"),
                 ident("u"),
-                col("u", "id").equals((ident("p"), ident("unit_id"))),
+                person_unit(),
             )
             .and_where(col("p", "current_version").gt(col("p", "official_version")));
         if let Some(cond) = scope_cond(scope) {
@@ -419,9 +417,7 @@ pub async fn awaiting_approval(
         }
         q
     };
-    let mut count = awaiting();
-    count.expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), ident("n"));
-    let total: i64 = query::fetch_one(conn, &count).await?.try_get("n")?;
+    let total = query::count(conn, awaiting()).await?;
     let mut q = awaiting();
     q.columns(
         [
@@ -488,14 +484,14 @@ pub async fn pending_versions(
             .fetch_all(&mut *conn)
             .await?;
         out.extend(rows.iter().map(|r| PendingVersionRow {
-            person_id: r.get(0),
-            version: r.get(1),
-            schema_version: r.get(2),
-            hash: r.get(3),
-            prev_hash: r.get(4),
-            created_by: r.get(5),
-            created_at: r.get(6),
-            note: r.get(7),
+            person_id: r.get("person_id"),
+            version: r.get("version"),
+            schema_version: r.get("schema_version"),
+            hash: r.get("hash"),
+            prev_hash: r.get("prev_hash"),
+            created_by: r.get("created_by"),
+            created_at: r.get("created_at"),
+            note: r.get("note"),
             change_request_id: r.get(8),
         }));
     }
@@ -669,9 +665,7 @@ pub async fn batches(
         }
         q
     };
-    let mut count = filtered();
-    count.expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), ident("n"));
-    let total: i64 = query::fetch_one(conn, &count).await?.try_get("n")?;
+    let total = query::count(conn, filtered()).await?;
     let mut q = filtered();
     q.columns(BATCH_FIELDS.map(ident))
         .order_by(ident("id"), Order::Desc)
@@ -747,11 +741,11 @@ pub async fn insert_item(conn: &mut AnyConnection, item: &ItemRow) -> StoreResul
 
 fn item_row(r: &AnyRow) -> ItemRow {
     ItemRow {
-        batch_id: r.get(0),
-        person_id: r.get(1),
-        version: r.get(2),
-        hash: r.get(3),
-        prev_hash: r.get(4),
+        batch_id: r.get("batch_id"),
+        person_id: r.get("person_id"),
+        version: r.get("version"),
+        hash: r.get("hash"),
+        prev_hash: r.get("prev_hash"),
     }
 }
 
@@ -794,11 +788,11 @@ pub async fn signed_versions(
     Ok(rows
         .iter()
         .map(|r| SignedVersionRow {
-            version: r.get(0),
-            batch_id: r.get(1),
-            signed_by: r.get(2),
-            signed_at: r.get(3),
-            signer_subject: r.get(4),
+            version: r.get("version"),
+            batch_id: r.get("batch_id"),
+            signed_by: r.get("signed_by"),
+            signed_at: r.get("signed_at"),
+            signer_subject: r.get("signer_subject"),
         })
         .collect())
 }

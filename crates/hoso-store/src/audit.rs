@@ -111,16 +111,16 @@ const COLUMNS: &str =
 
 fn row(r: &AnyRow) -> EntryRow {
     EntryRow {
-        id: r.get(0),
-        at: r.get(1),
-        actor_id: r.get(2),
-        action: r.get(3),
-        target_kind: r.get(4),
-        target_id: r.get(5),
-        client_addr: r.get(6),
-        detail: r.get(7),
-        prev_hash: r.get(8),
-        hash: r.get(9),
+        id: r.get("id"),
+        at: r.get("at"),
+        actor_id: r.get("actor_id"),
+        action: r.get("action"),
+        target_kind: r.get("target_kind"),
+        target_id: r.get("target_id"),
+        client_addr: r.get("client_addr"),
+        detail: r.get("detail"),
+        prev_hash: r.get("prev_hash"),
+        hash: r.get("hash"),
     }
 }
 
@@ -354,8 +354,8 @@ pub async fn reads_of_person(
     Ok((
         rows.iter()
             .map(|r| ReadRow {
-                at: r.get(0),
-                actor_id: r.get(1),
+                at: r.get("at"),
+                actor_id: r.get("actor_id"),
                 actor_display_name: r.get(2),
             })
             .collect(),

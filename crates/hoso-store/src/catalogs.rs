@@ -42,10 +42,10 @@ pub async fn all_active(conn: &mut AnyConnection) -> StoreResult<Vec<CatalogItem
             let attrs: BTreeMap<String, String> =
                 serde_json::from_str(&attrs).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             Ok(CatalogItem {
-                catalog: r.get(0),
+                catalog: r.get("catalog"),
                 kind: (!kind.is_empty()).then_some(kind),
-                code: r.get(2),
-                name: r.get(3),
+                code: r.get("code"),
+                name: r.get("name"),
                 attrs,
             })
         })
@@ -70,8 +70,8 @@ pub async fn items_of(
             let item = CatalogItem {
                 catalog: catalog.to_string(),
                 kind: (!kind.is_empty()).then_some(kind),
-                code: r.get(1),
-                name: r.get(2),
+                code: r.get("code"),
+                name: r.get("name"),
                 attrs,
             };
             Ok((item, r.get::<i64, _>(4) != 0))

@@ -32,10 +32,10 @@ pub async fn all_days(conn: &mut AnyConnection) -> StoreResult<Vec<HolidayDayRow
     Ok(rows
         .iter()
         .map(|r| HolidayDayRow {
-            on_date: r.get(0),
-            kind: r.get(1),
-            name: r.get(2),
-            source: r.get(3),
+            on_date: r.get("on_date"),
+            kind: r.get("kind"),
+            name: r.get("name"),
+            source: r.get("source"),
         })
         .collect())
 }
@@ -88,9 +88,9 @@ pub async fn year_info(conn: &mut AnyConnection, year: i64) -> StoreResult<Optio
             .fetch_optional(&mut *conn)
             .await?;
     Ok(row.map(|r| HolidayYearRow {
-        year: r.get(0),
-        updated_at: r.get(1),
-        updated_by: r.get(2),
-        note: r.get(3),
+        year: r.get("year"),
+        updated_at: r.get("updated_at"),
+        updated_by: r.get("updated_by"),
+        note: r.get("note"),
     }))
 }

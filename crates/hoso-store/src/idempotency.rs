@@ -68,7 +68,7 @@ pub async fn claim(
         Some(r) => match r.get::<Option<i64>, _>(0) {
             Some(person_id) => Slot::Done {
                 person_id,
-                request_hash: r.get(1),
+                request_hash: r.get("request_hash"),
             },
             None => Slot::InFlight,
         },

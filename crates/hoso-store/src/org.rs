@@ -22,15 +22,15 @@ const COLUMNS: &str = "id, parent_id, code, name, kind, path, depth, valid_from,
 
 fn row(r: &AnyRow) -> OrgUnitRow {
     OrgUnitRow {
-        id: r.get(0),
-        parent_id: r.get(1),
-        code: r.get(2),
-        name: r.get(3),
-        kind: r.get(4),
-        path: r.get(5),
-        depth: r.get(6),
-        valid_from: r.get(7),
-        dissolved_on: r.get(8),
+        id: r.get("id"),
+        parent_id: r.get("parent_id"),
+        code: r.get("code"),
+        name: r.get("name"),
+        kind: r.get("kind"),
+        path: r.get("path"),
+        depth: r.get("depth"),
+        valid_from: r.get("valid_from"),
+        dissolved_on: r.get("dissolved_on"),
     }
 }
 
@@ -267,14 +267,14 @@ pub async fn history(conn: &mut AnyConnection, unit_id: i64) -> StoreResult<Vec<
     Ok(rows
         .iter()
         .map(|r| HistoryRow {
-            change: r.get(0),
-            effective_on: r.get(1),
-            name: r.get(2),
-            kind: r.get(3),
-            parent_id: r.get(4),
-            actor_id: r.get(5),
-            decision_ref: r.get(6),
-            recorded_at: r.get(7),
+            change: r.get("change"),
+            effective_on: r.get("effective_on"),
+            name: r.get("name"),
+            kind: r.get("kind"),
+            parent_id: r.get("parent_id"),
+            actor_id: r.get("actor_id"),
+            decision_ref: r.get("decision_ref"),
+            recorded_at: r.get("recorded_at"),
         })
         .collect())
 }

@@ -10,7 +10,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use crate::projection::{LayoutColumn, cell_value, read_values};
-use crate::query::{self, Expr, ExprTrait, JoinType, col, ident};
+use crate::query::{self, Expr, ExprTrait, JoinType, col, ident, person_unit};
 use crate::{StoreError, StoreResult, org::subtree_range};
 
 /// A person's row without the projected fields: what every use case needs.
@@ -273,6 +273,27 @@ pub async fn version(
     Ok(r.as_ref().map(version_row))
 }
 
+/// The version a person's projection currently shows (`None` for an unknown person).
+pub async fn current_version(
+    conn: &mut AnyConnection,
+    person_id: i64,
+) -> StoreResult<Option<VersionRow>> {
+    let columns: String = VERSION_COLUMNS
+        .split(", ")
+        .map(|c| format!("v.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT {columns} FROM persons p JOIN record_versions v \
+         ON v.person_id = p.id AND v.version = p.current_version WHERE p.id = $1"
+    );
+    let r = sqlx::query(AssertSqlSafe(sql))
+        .bind(person_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(r.as_ref().map(version_row))
+}
+
 /// All versions of a record, oldest first.
 pub async fn versions(conn: &mut AnyConnection, person_id: i64) -> StoreResult<Vec<VersionRow>> {
     let sql = format!(
@@ -367,7 +388,7 @@ fn filtered(
             JoinType::InnerJoin,
             ident("org_units"),
             ident("u"),
-            col("u", "id").equals((ident("p"), ident("unit_id"))),
+            person_unit(),
         );
     }
     if let Some(cond) = scope_cond(scope) {
@@ -445,9 +466,7 @@ pub async fn list(
         })
         .collect::<StoreResult<Vec<_>>>()?;
 
-    let mut count = filtered(sqlite, columns, scope, f)?;
-    count.expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), ident("n"));
-    let total: i64 = query::fetch_one(conn, &count).await?.try_get("n")?;
+    let total = query::count(conn, filtered(sqlite, columns, scope, f)?).await?;
     Ok((people, total))
 }
 
@@ -475,7 +494,7 @@ pub async fn in_scope(
             JoinType::InnerJoin,
             ident("org_units"),
             ident("u"),
-            col("u", "id").equals((ident("p"), ident("unit_id"))),
+            person_unit(),
         )
         .and_where(col("p", "id").eq(person_id));
     if let Some(cond) = scope_cond(scope) {

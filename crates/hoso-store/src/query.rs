@@ -2,7 +2,9 @@
 //! values always bound), rendered for the connection's database and bound to sqlx here. Rows
 //! are read by column name, never by position.
 
-use sea_query::{PostgresQueryBuilder, QueryStatementWriter, SqliteQueryBuilder, Value, Values};
+use sea_query::{
+    PostgresQueryBuilder, QueryStatementWriter, SelectStatement, SqliteQueryBuilder, Value, Values,
+};
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::{Any, AnyConnection, AssertSqlSafe};
 
@@ -92,4 +94,16 @@ pub fn ident(name: &str) -> Alias {
 /// `table.column`.
 pub fn col(table: &str, column: &str) -> Expr {
     Expr::col((ident(table), ident(column)))
+}
+
+/// How many rows `select` gives (its columns are replaced by the count).
+pub async fn count(conn: &mut AnyConnection, mut select: SelectStatement) -> StoreResult<i64> {
+    select.clear_selects();
+    select.expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), ident("n"));
+    Ok(sqlx::Row::try_get(&fetch_one(conn, &select).await?, "n")?)
+}
+
+/// The join condition of a person `p` to its unit `u`.
+pub fn person_unit() -> Expr {
+    col("u", "id").equals((ident("p"), ident("unit_id")))
 }

@@ -30,20 +30,20 @@ const SELECT: &str = "SELECT g.id, g.person_id, g.account_id, a.username, a.disp
 
 fn row(r: &AnyRow) -> RecordAccessRow {
     RecordAccessRow {
-        id: r.get(0),
-        person_id: r.get(1),
-        account_id: r.get(2),
-        username: r.get(3),
-        display_name: r.get(4),
-        purpose: r.get(5),
-        legal_ref: r.get(6),
-        clearance: r.get(7),
-        expires_at: r.get(8),
-        granted_by: r.get(9),
-        granted_at: r.get(10),
-        revoked_at: r.get(11),
-        revoked_by: r.get(12),
-        revoke_ref: r.get(13),
+        id: r.get("id"),
+        person_id: r.get("person_id"),
+        account_id: r.get("account_id"),
+        username: r.get("username"),
+        display_name: r.get("display_name"),
+        purpose: r.get("purpose"),
+        legal_ref: r.get("legal_ref"),
+        clearance: r.get("clearance"),
+        expires_at: r.get("expires_at"),
+        granted_by: r.get("granted_by"),
+        granted_at: r.get("granted_at"),
+        revoked_at: r.get("revoked_at"),
+        revoked_by: r.get("revoked_by"),
+        revoke_ref: r.get("revoke_ref"),
     }
 }
 
@@ -149,13 +149,13 @@ pub async fn live_of_account(
         .iter()
         .map(|r| SharedRow {
             grant_id: r.get(0),
-            person_id: r.get(1),
-            full_name: r.get(2),
+            person_id: r.get("person_id"),
+            full_name: r.get("full_name"),
             unit_name: r.get(3),
-            purpose: r.get(4),
-            legal_ref: r.get(5),
-            clearance: r.get(6),
-            expires_at: r.get(7),
+            purpose: r.get("purpose"),
+            legal_ref: r.get("legal_ref"),
+            clearance: r.get("clearance"),
+            expires_at: r.get("expires_at"),
         })
         .collect())
 }

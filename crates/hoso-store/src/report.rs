@@ -10,7 +10,7 @@ use sqlx::{AnyConnection, Row};
 
 use crate::persons::{Scope, scope_cond, subtree_cond};
 use crate::projection::{LayoutColumn, ProjectionLayout, value_expr};
-use crate::query::{self, Expr, ExprTrait, Func, JoinType, col, ident};
+use crate::query::{self, Expr, ExprTrait, Func, JoinType, col, ident, person_unit};
 use crate::{StoreError, StoreResult};
 
 /// Which projection a report reads.
@@ -200,7 +200,7 @@ fn base(layout: &ProjectionLayout, q: &ReportQuery) -> StoreResult<SelectStateme
         JoinType::InnerJoin,
         ident("org_units"),
         ident("u"),
-        col("u", "id").equals((ident("p"), ident("unit_id"))),
+        person_unit(),
     );
     if let Some(cond) = scope_cond(&q.scope) {
         s.cond_where(cond);
@@ -265,9 +265,7 @@ pub async fn run(
             s.expr_as(e, ident(&format!("c{i}")));
             kinds.push(numeric);
         }
-        let mut count = base(layout, q)?;
-        count.expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), ident("n"));
-        let total: i64 = query::fetch_one(conn, &count).await?.try_get("n")?;
+        let total = query::count(conn, base(layout, q)?).await?;
         s.order_by((ident("p"), ident("search_key")), Order::Asc)
             .order_by((ident("p"), ident("id")), Order::Asc);
         if let Source::History { .. } = q.source {

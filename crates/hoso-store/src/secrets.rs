@@ -41,8 +41,8 @@ pub async fn get(
     Ok(row.map(|r| SecretRow {
         person_id,
         version,
-        key_id: r.get(0),
-        sealed: r.get(1),
+        key_id: r.get("key_id"),
+        sealed: r.get("sealed"),
     }))
 }
 
@@ -64,10 +64,10 @@ pub async fn page_after(
     Ok(rows
         .iter()
         .map(|r| SecretRow {
-            person_id: r.get(0),
-            version: r.get(1),
-            key_id: r.get(2),
-            sealed: r.get(3),
+            person_id: r.get("person_id"),
+            version: r.get("version"),
+            key_id: r.get("key_id"),
+            sealed: r.get("sealed"),
         })
         .collect())
 }

@@ -57,9 +57,9 @@ pub async fn live(
     .fetch_optional(&mut *conn)
     .await?;
     Ok(row.map(|r| LiveSession {
-        account_id: r.get(0),
-        public_id: r.get(1),
-        last_seen_at: r.get(2),
+        account_id: r.get("account_id"),
+        public_id: r.get("public_id"),
+        last_seen_at: r.get("last_seen_at"),
     }))
 }
 
@@ -95,13 +95,13 @@ pub struct SessionRow {
 
 fn session_row(r: &AnyRow) -> SessionRow {
     SessionRow {
-        public_id: r.get(0),
-        token_hash: r.get(1),
-        created_at: r.get(2),
-        last_seen_at: r.get(3),
-        expires_at: r.get(4),
-        client_addr: r.get(5),
-        user_agent: r.get(6),
+        public_id: r.get("public_id"),
+        token_hash: r.get("token_hash"),
+        created_at: r.get("created_at"),
+        last_seen_at: r.get("last_seen_at"),
+        expires_at: r.get("expires_at"),
+        client_addr: r.get("client_addr"),
+        user_agent: r.get("user_agent"),
     }
 }
 

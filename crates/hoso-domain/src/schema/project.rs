@@ -108,10 +108,7 @@ fn period_bound(field: &Field, v: &Value, end: bool) -> Option<String> {
     Some(format!("{:04}-{month:02}-{day:02}", t.year))
 }
 
-fn cells(
-    section: &Section,
-    row: Option<&serde_json::Map<String, Value>>,
-) -> Vec<ProjectedCell> {
+fn cells(section: &Section, row: Option<&serde_json::Map<String, Value>>) -> Vec<ProjectedCell> {
     section
         .fields
         .iter()
