@@ -17,6 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::accounts::{AccountView, GrantView};
 use crate::auth::{hash_password, verify_password};
+use crate::authz::Attempt;
 use crate::work::{About, Work};
 use crate::{Actor, App, AppError, AppResult, ClientInfo, Page, Paging};
 
@@ -201,38 +202,21 @@ impl App {
     ) -> AppResult<()> {
         if !actor.is_administrator() {
             return Err(self
-                .refuse(
+                .refusal(
                     actor,
-                    action,
-                    target_kind,
-                    target_id,
+                    Attempt {
+                        action,
+                        about: About {
+                            kind: target_kind,
+                            id: target_id,
+                        },
+                        client,
+                    },
                     "not_an_administrator",
-                    client,
                 )
                 .await);
         }
         Ok(())
-    }
-
-    /// Records a refusal in the audit trail and returns `Forbidden`.
-    pub(crate) async fn refuse(
-        &self,
-        actor: &Actor,
-        action: AuditAction,
-        target_kind: &str,
-        target_id: Option<String>,
-        reason: &str,
-        client: &ClientInfo,
-    ) -> AppError {
-        let attempt = crate::authz::Attempt {
-            action,
-            about: About {
-                kind: target_kind,
-                id: target_id,
-            },
-            client,
-        };
-        self.refusal(actor, attempt, reason).await
     }
 
     /// Whether `actor` administers every grant of the account (and its person's unit).
@@ -358,7 +342,15 @@ impl App {
             {
                 drop(conn);
                 return Err(self
-                    .refuse(actor, ACTION, "account", None, reason, client)
+                    .refusal(
+                        actor,
+                        Attempt {
+                            action: ACTION,
+                            about: About::kind("account"),
+                            client,
+                        },
+                        reason,
+                    )
                     .await);
             }
         }
@@ -453,7 +445,18 @@ serde_json::json!({
         drop(conn);
         if let Some(reason) = reason {
             return Err(self
-                .refuse(actor, ACTION, "account", target, reason, client)
+                .refusal(
+                    actor,
+                    Attempt {
+                        action: ACTION,
+                        about: About {
+                            kind: "account",
+                            id: target,
+                        },
+                        client,
+                    },
+                    reason,
+                )
                 .await);
         }
         let mut tx = self.begin_work(actor, client).await?;
@@ -521,7 +524,18 @@ serde_json::json!({
         drop(conn);
         if let Some(reason) = reason {
             return Err(self
-                .refuse(actor, action, "grant", target, reason, client)
+                .refusal(
+                    actor,
+                    Attempt {
+                        action,
+                        about: About {
+                            kind: "grant",
+                            id: target,
+                        },
+                        client,
+                    },
+                    reason,
+                )
                 .await);
         }
         Ok(grant)
@@ -557,13 +571,14 @@ serde_json::json!({
                 drop(conn);
                 if !actor.administers(path.as_deref()) {
                     return Err(self
-                        .refuse(
+                        .refusal(
                             actor,
-                            ACTION,
-                            "grant",
-                            Some(grant_id.to_string()),
+                            Attempt {
+                                action: ACTION,
+                                about: About::new("grant", grant_id),
+                                client,
+                            },
                             "unit_outside_scope",
-                            client,
                         )
                         .await);
                 }
@@ -635,7 +650,7 @@ serde_json::json!({"account_id": grant.account_id, "role": grant.role,
         reason: &str,
         client: &ClientInfo,
     ) -> AppResult<()> {
-        let attempt = crate::authz::Attempt {
+        let attempt = Attempt {
             action: AuditAction::AccountRevokePersonalAccess,
             about: About::new("person", person_id),
             client,
@@ -676,13 +691,17 @@ serde_json::json!({"account_id": grant.account_id, "role": grant.role,
         drop(conn);
         if !allowed {
             return Err(self
-                .refuse(
+                .refusal(
                     actor,
-                    ACTION,
-                    "account",
-                    target,
+                    Attempt {
+                        action: ACTION,
+                        about: About {
+                            kind: "account",
+                            id: target,
+                        },
+                        client,
+                    },
                     "account_outside_scope",
-                    client,
                 )
                 .await);
         }
@@ -850,13 +869,14 @@ serde_json::json!({"account_id": grant.account_id, "role": grant.role,
     ) -> AppResult<Page<AuditEntryView>> {
         let person_subtrees = if !actor.is_administrator() {
             return Err(self
-                .refuse(
+                .refusal(
                     actor,
-                    AuditAction::AuditSearch,
-                    "audit",
-                    None,
+                    Attempt {
+                        action: AuditAction::AuditSearch,
+                        about: About::kind("audit"),
+                        client,
+                    },
                     "not_an_administrator",
-                    client,
                 )
                 .await);
         } else {
@@ -914,13 +934,14 @@ serde_json::json!({"account_id": grant.account_id, "role": grant.role,
     ) -> AppResult<Page<RecordReadView>> {
         let Some(person_id) = actor.person_id else {
             return Err(self
-                .refuse(
+                .refusal(
                     actor,
-                    AuditAction::AuditRecordReads,
-                    "account",
-                    Some(actor.account_id.to_string()),
+                    Attempt {
+                        action: AuditAction::AuditRecordReads,
+                        about: About::new("account", actor.account_id),
+                        client,
+                    },
                     "no_personal_record",
-                    client,
                 )
                 .await);
         };

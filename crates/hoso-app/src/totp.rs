@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use totp_rs::{Builder, Secret, Totp};
 use utoipa::ToSchema;
 
+use crate::authz::Attempt;
 use crate::crypto::{Keyring, MasterKey};
 use crate::security::require_ref;
 use crate::work::About;
@@ -321,7 +322,18 @@ impl App {
         drop(conn);
         if let Some(reason) = reason {
             return Err(self
-                .refuse(actor, ACTION, "account", target, reason, client)
+                .refusal(
+                    actor,
+                    Attempt {
+                        action: ACTION,
+                        about: About {
+                            kind: "account",
+                            id: target,
+                        },
+                        client,
+                    },
+                    reason,
+                )
                 .await);
         }
         if state.secret.is_none() && !account.totp_reset_pending {
