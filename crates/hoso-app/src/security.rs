@@ -195,26 +195,10 @@ impl App {
     pub(crate) async fn require_administrator(
         &self,
         actor: &Actor,
-        action: AuditAction,
-        target_kind: &str,
-        target_id: Option<String>,
-        client: &ClientInfo,
+        attempt: Attempt<'_>,
     ) -> AppResult<()> {
         if !actor.is_administrator() {
-            return Err(self
-                .refusal(
-                    actor,
-                    Attempt {
-                        action,
-                        about: About {
-                            kind: target_kind,
-                            id: target_id,
-                        },
-                        client,
-                    },
-                    "not_an_administrator",
-                )
-                .await);
+            return Err(self.refusal(actor, attempt, "not_an_administrator").await);
         }
         Ok(())
     }
@@ -304,8 +288,12 @@ impl App {
         client: &ClientInfo,
     ) -> AppResult<CreatedAccount> {
         const ACTION: AuditAction = AuditAction::AccountCreate;
-        self.require_administrator(actor, ACTION, "account", None, client)
-            .await?;
+        let attempt = || Attempt {
+            action: ACTION,
+            about: About::kind("account"),
+            client,
+        };
+        self.require_administrator(actor, attempt()).await?;
         let request_ref = require_ref(&input.request_ref)?;
         let username = input.username.trim().to_string();
         let display_name = input.display_name.trim().to_string();
@@ -341,17 +329,7 @@ impl App {
                 .await?
             {
                 drop(conn);
-                return Err(self
-                    .refusal(
-                        actor,
-                        Attempt {
-                            action: ACTION,
-                            about: About::kind("account"),
-                            client,
-                        },
-                        reason,
-                    )
-                    .await);
+                return Err(self.refusal(actor, attempt(), reason).await);
             }
         }
         drop(conn);
@@ -427,9 +405,12 @@ serde_json::json!({
         client: &ClientInfo,
     ) -> AppResult<GrantView> {
         const ACTION: AuditAction = AuditAction::GrantCreate;
-        let target = Some(account_id.to_string());
-        self.require_administrator(actor, ACTION, "account", target.clone(), client)
-            .await?;
+        let attempt = || Attempt {
+            action: ACTION,
+            about: About::new("account", account_id),
+            client,
+        };
+        self.require_administrator(actor, attempt()).await?;
         let request_ref = require_ref(&input.request_ref)?;
         let mut conn = self.store.reader().await?;
         let account = store::by_id(&mut conn, account_id)
@@ -444,20 +425,7 @@ serde_json::json!({
         };
         drop(conn);
         if let Some(reason) = reason {
-            return Err(self
-                .refusal(
-                    actor,
-                    Attempt {
-                        action: ACTION,
-                        about: About {
-                            kind: "account",
-                            id: target,
-                        },
-                        client,
-                    },
-                    reason,
-                )
-                .await);
+            return Err(self.refusal(actor, attempt(), reason).await);
         }
         let mut tx = self.begin_work(actor, client).await?;
         let id = store::grant(
@@ -474,10 +442,7 @@ serde_json::json!({
         .await?;
         tx.audit(
             ACTION,
-            About {
-                kind: "account",
-                id: target,
-            },
+            About::new("account", account_id),
             serde_json::json!({"grant_id": id, "role": input.role, "unit_id": input.unit_id,
                     "read_only": input.read_only, "request_ref": request_ref}),
         )
@@ -498,9 +463,12 @@ serde_json::json!({
         action: AuditAction,
         client: &ClientInfo,
     ) -> AppResult<GrantRow> {
-        let target = Some(grant_id.to_string());
-        self.require_administrator(actor, action, "grant", target.clone(), client)
-            .await?;
+        let attempt = || Attempt {
+            action,
+            about: About::new("grant", grant_id),
+            client,
+        };
+        self.require_administrator(actor, attempt()).await?;
         let mut conn = self.store.reader().await?;
         let grant = store::live_grant(&mut conn, grant_id)
             .await?
@@ -523,20 +491,7 @@ serde_json::json!({
         };
         drop(conn);
         if let Some(reason) = reason {
-            return Err(self
-                .refusal(
-                    actor,
-                    Attempt {
-                        action,
-                        about: About {
-                            kind: "grant",
-                            id: target,
-                        },
-                        client,
-                    },
-                    reason,
-                )
-                .await);
+            return Err(self.refusal(actor, attempt(), reason).await);
         }
         Ok(grant)
     }
@@ -680,9 +635,12 @@ serde_json::json!({"account_id": grant.account_id, "role": grant.role,
         client: &ClientInfo,
     ) -> AppResult<TemporaryPassword> {
         const ACTION: AuditAction = AuditAction::AccountResetPassword;
-        let target = Some(account_id.to_string());
-        self.require_administrator(actor, ACTION, "account", target.clone(), client)
-            .await?;
+        let attempt = || Attempt {
+            action: ACTION,
+            about: About::new("account", account_id),
+            client,
+        };
+        self.require_administrator(actor, attempt()).await?;
         let mut conn = self.store.reader().await?;
         let account = store::by_id(&mut conn, account_id)
             .await?
@@ -691,18 +649,7 @@ serde_json::json!({"account_id": grant.account_id, "role": grant.role,
         drop(conn);
         if !allowed {
             return Err(self
-                .refusal(
-                    actor,
-                    Attempt {
-                        action: ACTION,
-                        about: About {
-                            kind: "account",
-                            id: target,
-                        },
-                        client,
-                    },
-                    "account_outside_scope",
-                )
+                .refusal(actor, attempt(), "account_outside_scope")
                 .await);
         }
         let password = temporary_password();
@@ -714,10 +661,7 @@ serde_json::json!({"account_id": grant.account_id, "role": grant.role,
         sessions::revoke_all_of(&mut tx, account_id).await?;
         tx.audit(
             ACTION,
-            About {
-                kind: "account",
-                id: target,
-            },
+            About::new("account", account_id),
             serde_json::Value::Null,
         )
         .await?;
