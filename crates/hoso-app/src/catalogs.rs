@@ -11,6 +11,7 @@ use hoso_store::{catalogs as store, reference};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::authz::Attempt;
 use crate::work::About;
 use crate::{Actor, App, AppError, AppResult, ClientInfo};
 
@@ -104,13 +105,14 @@ impl App {
         known(name)?;
         if !actor.is_system_admin() {
             return Err(self
-                .refuse(
+                .refusal(
                     actor,
-                    AuditAction::CatalogPut,
-                    "catalog",
-                    Some(name.to_string()),
+                    Attempt {
+                        action: AuditAction::CatalogPut,
+                        about: About::new("catalog", name),
+                        client,
+                    },
                     "only the system administrator edits catalogs",
-                    client,
                 )
                 .await);
         }
@@ -188,13 +190,14 @@ impl App {
         known(name)?;
         if !actor.is_system_admin() {
             return Err(self
-                .refuse(
+                .refusal(
                     actor,
-                    AuditAction::CatalogRetire,
-                    "catalog",
-                    Some(name.to_string()),
+                    Attempt {
+                        action: AuditAction::CatalogRetire,
+                        about: About::new("catalog", name),
+                        client,
+                    },
                     "only the system administrator edits catalogs",
-                    client,
                 )
                 .await);
         }

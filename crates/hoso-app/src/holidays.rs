@@ -16,6 +16,7 @@ use hoso_store::reference::HOLIDAYS;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::authz::Attempt;
 use crate::work::About;
 use crate::{Actor, App, AppError, AppResult, ClientInfo};
 
@@ -255,13 +256,14 @@ impl App {
             return Ok(());
         }
         Err(self
-            .refuse(
+            .refusal(
                 actor,
-                action,
-                "holiday_year",
-                Some(year.to_string()),
+                Attempt {
+                    action,
+                    about: About::new("holiday_year", year),
+                    client,
+                },
                 "only the system administrator amends the holiday schedule",
-                client,
             )
             .await)
     }

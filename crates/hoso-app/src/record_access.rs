@@ -14,6 +14,7 @@ use hoso_store::{accounts, org as org_store, persons};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::authz::Attempt;
 use crate::security::require_ref;
 use crate::work::About;
 use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo};
@@ -156,13 +157,14 @@ impl App {
         drop(conn);
         if !actor.administers(Some(&unit.path)) {
             return Err(self
-                .refuse(
+                .refusal(
                     actor,
-                    action,
-                    "person",
-                    Some(person_id.to_string()),
+                    Attempt {
+                        action,
+                        about: About::new("person", person_id),
+                        client,
+                    },
                     "not_administrator_of_record",
-                    client,
                 )
                 .await);
         }
@@ -206,13 +208,14 @@ impl App {
             .is_none_or(|own| clearance > own)
         {
             return Err(self
-                .refuse(
+                .refusal(
                     actor,
-                    ACTION,
-                    "person",
-                    Some(person_id.to_string()),
+                    Attempt {
+                        action: ACTION,
+                        about: About::new("person", person_id),
+                        client,
+                    },
                     "clearance_above_own",
-                    client,
                 )
                 .await);
         }

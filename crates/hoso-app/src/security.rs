@@ -17,6 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::accounts::{AccountView, GrantView};
 use crate::auth::{hash_password, verify_password};
+use crate::authz::Attempt;
 use crate::work::{About, Work};
 use crate::{Actor, App, AppError, AppResult, ClientInfo, Page, Paging};
 
@@ -194,45 +195,12 @@ impl App {
     pub(crate) async fn require_administrator(
         &self,
         actor: &Actor,
-        action: AuditAction,
-        target_kind: &str,
-        target_id: Option<String>,
-        client: &ClientInfo,
+        attempt: Attempt<'_>,
     ) -> AppResult<()> {
         if !actor.is_administrator() {
-            return Err(self
-                .refuse(
-                    actor,
-                    action,
-                    target_kind,
-                    target_id,
-                    "not_an_administrator",
-                    client,
-                )
-                .await);
+            return Err(self.refusal(actor, attempt, "not_an_administrator").await);
         }
         Ok(())
-    }
-
-    /// Records a refusal in the audit trail and returns `Forbidden`.
-    pub(crate) async fn refuse(
-        &self,
-        actor: &Actor,
-        action: AuditAction,
-        target_kind: &str,
-        target_id: Option<String>,
-        reason: &str,
-        client: &ClientInfo,
-    ) -> AppError {
-        let attempt = crate::authz::Attempt {
-            action,
-            about: About {
-                kind: target_kind,
-                id: target_id,
-            },
-            client,
-        };
-        self.refusal(actor, attempt, reason).await
     }
 
     /// Whether `actor` administers every grant of the account (and its person's unit).
@@ -320,8 +288,12 @@ impl App {
         client: &ClientInfo,
     ) -> AppResult<CreatedAccount> {
         const ACTION: AuditAction = AuditAction::AccountCreate;
-        self.require_administrator(actor, ACTION, "account", None, client)
-            .await?;
+        let attempt = || Attempt {
+            action: ACTION,
+            about: About::kind("account"),
+            client,
+        };
+        self.require_administrator(actor, attempt()).await?;
         let request_ref = require_ref(&input.request_ref)?;
         let username = input.username.trim().to_string();
         let display_name = input.display_name.trim().to_string();
@@ -357,9 +329,7 @@ impl App {
                 .await?
             {
                 drop(conn);
-                return Err(self
-                    .refuse(actor, ACTION, "account", None, reason, client)
-                    .await);
+                return Err(self.refusal(actor, attempt(), reason).await);
             }
         }
         drop(conn);
@@ -435,9 +405,12 @@ serde_json::json!({
         client: &ClientInfo,
     ) -> AppResult<GrantView> {
         const ACTION: AuditAction = AuditAction::GrantCreate;
-        let target = Some(account_id.to_string());
-        self.require_administrator(actor, ACTION, "account", target.clone(), client)
-            .await?;
+        let attempt = || Attempt {
+            action: ACTION,
+            about: About::new("account", account_id),
+            client,
+        };
+        self.require_administrator(actor, attempt()).await?;
         let request_ref = require_ref(&input.request_ref)?;
         let mut conn = self.store.reader().await?;
         let account = store::by_id(&mut conn, account_id)
@@ -452,9 +425,7 @@ serde_json::json!({
         };
         drop(conn);
         if let Some(reason) = reason {
-            return Err(self
-                .refuse(actor, ACTION, "account", target, reason, client)
-                .await);
+            return Err(self.refusal(actor, attempt(), reason).await);
         }
         let mut tx = self.begin_work(actor, client).await?;
         let id = store::grant(
@@ -471,10 +442,7 @@ serde_json::json!({
         .await?;
         tx.audit(
             ACTION,
-            About {
-                kind: "account",
-                id: target,
-            },
+            About::new("account", account_id),
             serde_json::json!({"grant_id": id, "role": input.role, "unit_id": input.unit_id,
                     "read_only": input.read_only, "request_ref": request_ref}),
         )
@@ -495,9 +463,12 @@ serde_json::json!({
         action: AuditAction,
         client: &ClientInfo,
     ) -> AppResult<GrantRow> {
-        let target = Some(grant_id.to_string());
-        self.require_administrator(actor, action, "grant", target.clone(), client)
-            .await?;
+        let attempt = || Attempt {
+            action,
+            about: About::new("grant", grant_id),
+            client,
+        };
+        self.require_administrator(actor, attempt()).await?;
         let mut conn = self.store.reader().await?;
         let grant = store::live_grant(&mut conn, grant_id)
             .await?
@@ -520,9 +491,7 @@ serde_json::json!({
         };
         drop(conn);
         if let Some(reason) = reason {
-            return Err(self
-                .refuse(actor, action, "grant", target, reason, client)
-                .await);
+            return Err(self.refusal(actor, attempt(), reason).await);
         }
         Ok(grant)
     }
@@ -557,13 +526,14 @@ serde_json::json!({
                 drop(conn);
                 if !actor.administers(path.as_deref()) {
                     return Err(self
-                        .refuse(
+                        .refusal(
                             actor,
-                            ACTION,
-                            "grant",
-                            Some(grant_id.to_string()),
+                            Attempt {
+                                action: ACTION,
+                                about: About::new("grant", grant_id),
+                                client,
+                            },
                             "unit_outside_scope",
-                            client,
                         )
                         .await);
                 }
@@ -635,7 +605,7 @@ serde_json::json!({"account_id": grant.account_id, "role": grant.role,
         reason: &str,
         client: &ClientInfo,
     ) -> AppResult<()> {
-        let attempt = crate::authz::Attempt {
+        let attempt = Attempt {
             action: AuditAction::AccountRevokePersonalAccess,
             about: About::new("person", person_id),
             client,
@@ -665,9 +635,12 @@ serde_json::json!({"account_id": grant.account_id, "role": grant.role,
         client: &ClientInfo,
     ) -> AppResult<TemporaryPassword> {
         const ACTION: AuditAction = AuditAction::AccountResetPassword;
-        let target = Some(account_id.to_string());
-        self.require_administrator(actor, ACTION, "account", target.clone(), client)
-            .await?;
+        let attempt = || Attempt {
+            action: ACTION,
+            about: About::new("account", account_id),
+            client,
+        };
+        self.require_administrator(actor, attempt()).await?;
         let mut conn = self.store.reader().await?;
         let account = store::by_id(&mut conn, account_id)
             .await?
@@ -676,14 +649,7 @@ serde_json::json!({"account_id": grant.account_id, "role": grant.role,
         drop(conn);
         if !allowed {
             return Err(self
-                .refuse(
-                    actor,
-                    ACTION,
-                    "account",
-                    target,
-                    "account_outside_scope",
-                    client,
-                )
+                .refusal(actor, attempt(), "account_outside_scope")
                 .await);
         }
         let password = temporary_password();
@@ -695,10 +661,7 @@ serde_json::json!({"account_id": grant.account_id, "role": grant.role,
         sessions::revoke_all_of(&mut tx, account_id).await?;
         tx.audit(
             ACTION,
-            About {
-                kind: "account",
-                id: target,
-            },
+            About::new("account", account_id),
             serde_json::Value::Null,
         )
         .await?;
@@ -850,13 +813,14 @@ serde_json::json!({"account_id": grant.account_id, "role": grant.role,
     ) -> AppResult<Page<AuditEntryView>> {
         let person_subtrees = if !actor.is_administrator() {
             return Err(self
-                .refuse(
+                .refusal(
                     actor,
-                    AuditAction::AuditSearch,
-                    "audit",
-                    None,
+                    Attempt {
+                        action: AuditAction::AuditSearch,
+                        about: About::kind("audit"),
+                        client,
+                    },
                     "not_an_administrator",
-                    client,
                 )
                 .await);
         } else {
@@ -914,13 +878,14 @@ serde_json::json!({"account_id": grant.account_id, "role": grant.role,
     ) -> AppResult<Page<RecordReadView>> {
         let Some(person_id) = actor.person_id else {
             return Err(self
-                .refuse(
+                .refusal(
                     actor,
-                    AuditAction::AuditRecordReads,
-                    "account",
-                    Some(actor.account_id.to_string()),
+                    Attempt {
+                        action: AuditAction::AuditRecordReads,
+                        about: About::new("account", actor.account_id),
+                        client,
+                    },
                     "no_personal_record",
-                    client,
                 )
                 .await);
         };

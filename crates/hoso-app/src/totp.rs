@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use totp_rs::{Builder, Secret, Totp};
 use utoipa::ToSchema;
 
+use crate::authz::Attempt;
 use crate::crypto::{Keyring, MasterKey};
 use crate::security::require_ref;
 use crate::work::About;
@@ -302,9 +303,12 @@ impl App {
         client: &ClientInfo,
     ) -> AppResult<()> {
         const ACTION: AuditAction = AuditAction::AccountResetTotp;
-        let target = Some(account_id.to_string());
-        self.require_administrator(actor, ACTION, "account", target.clone(), client)
-            .await?;
+        let attempt = || Attempt {
+            action: ACTION,
+            about: About::new("account", account_id),
+            client,
+        };
+        self.require_administrator(actor, attempt()).await?;
         let request_ref = require_ref(&input.request_ref)?;
         let mut conn = self.store.reader().await?;
         let account = accounts::by_id(&mut conn, account_id)
@@ -320,9 +324,7 @@ impl App {
         let state = accounts::totp_state(&mut conn, account_id).await?;
         drop(conn);
         if let Some(reason) = reason {
-            return Err(self
-                .refuse(actor, ACTION, "account", target, reason, client)
-                .await);
+            return Err(self.refusal(actor, attempt(), reason).await);
         }
         if state.secret.is_none() && !account.totp_reset_pending {
             return Err(AppError::Conflict(
@@ -334,10 +336,7 @@ impl App {
         sessions::revoke_all_of(&mut tx, account_id).await?;
         tx.audit(
             ACTION,
-            About {
-                kind: "account",
-                id: target,
-            },
+            About::new("account", account_id),
             serde_json::json!({"request_ref": request_ref, "was_enabled": state.enabled}),
         )
         .await?;

@@ -1,38 +1,21 @@
 //! Alerts from record data, end to end: seeded people with known dates, the daily job claimed
 //! once, alerts listed within scope, a what-if preview — on every database.
 
+mod common;
+
+use common::{config, create_person, databases, demo_app, login};
+use hoso_app::App;
 use hoso_app::alerts::AlertQuery;
-use hoso_app::records::CreatePerson;
-use hoso_app::{App, ClientInfo, Config};
 use hoso_domain::national_id::Gender;
 use hoso_domain::retirement::retirement;
-use hoso_domain::schema::fixtures::sample_record;
-use hoso_store::testing::{TestDb, databases};
-use serde_json::json;
+use hoso_domain::schema::fixtures::RecordBuilder;
 use time::macros::date;
-
-fn config(db: &TestDb) -> Config {
-    Config {
-        database_url: db.url.clone(),
-        key_file: db.dir.path().join("hoso.key"),
-        fixed_today: Some(hoso_store::testing::today()),
-        ..Config::default()
-    }
-}
 
 #[tokio::test]
 async fn a_person_near_retirement_gets_the_notice_alert_and_the_job_runs_once() {
     for db in databases().await {
-        let app = App::start(config(&db)).await.unwrap();
-        app.seed_demo(5, "Mat-khau-2026!", &|_, _| {})
-            .await
-            .unwrap();
-        let client = ClientInfo::default();
-        let admin = app
-            .login("admin", "Mat-khau-2026!", None, &client)
-            .await
-            .unwrap()
-            .1;
+        let app = demo_app(config(&db), 5).await;
+        let admin = login(&app, "admin").await;
         let some = app
             .list_persons(&admin, Default::default())
             .await
@@ -43,22 +26,11 @@ async fn a_person_near_retirement_gets_the_notice_alert_and_the_job_runs_once() 
         // A woman born 15/06/1970: her retirement dates come from NĐ 135/2020's roadmap.
         let born = date!(1970 - 06 - 15);
         let r = retirement(Gender::Female, born);
-        let mut record = sample_record();
-        record["general"]["date_of_birth"] = json!("1970-06-15");
-        record["general"]["citizen_id_number"] = json!("020170004321");
-        let created = app
-            .create_person(
-                &admin,
-                CreatePerson {
-                    unit_id: some.unit_id,
-                    status: None,
-                    record,
-                    note: None,
-                },
-                &client,
-            )
-            .await
-            .unwrap();
+        let record = RecordBuilder::civil_servant()
+            .born("1970-06-15")
+            .national_id("020170004321")
+            .build();
+        let created = create_person(&app, &admin, some.unit_id, record).await;
 
         // Ten days before the notice is due, the alert is there, with its legal basis.
         let as_of = r.notice_due - time::Duration::days(10);
@@ -78,7 +50,7 @@ async fn a_person_near_retirement_gets_the_notice_alert_and_the_job_runs_once() 
         let mine: Vec<_> = page
             .items
             .iter()
-            .filter(|a| a.person_id == created.id)
+            .filter(|a| a.person_id == created)
             .collect();
         assert_eq!(mine.len(), 1, "{}: {:?}", db.label, page.items);
         assert!(mine[0].due.as_str() <= r.notice_due.to_string().as_str());
@@ -108,7 +80,7 @@ async fn a_person_near_retirement_gets_the_notice_alert_and_the_job_runs_once() 
             !earlier
                 .items
                 .iter()
-                .any(|a| a.person_id == created.id && a.kind.starts_with("retirement")),
+                .any(|a| a.person_id == created && a.kind.starts_with("retirement")),
             "{}",
             db.label
         );

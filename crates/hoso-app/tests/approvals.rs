@@ -3,16 +3,17 @@
 //! official version moves, and the exported package verifies (also with `openssl cms`).
 //! Every refusal changes nothing.
 
+mod common;
+
 use base64::Engine;
+use common::{TestDb, config_on, databases, demo_app, login};
 use hoso_app::approvals::{PrepareBatch, SignBatch};
 use hoso_app::changes::{ChangeQuery, NewChange, ReviewInput, SaveChange, Upload};
 use hoso_app::signing::{Authority, Issued, Usage, sign_detached};
 use hoso_app::{Actor, App, AppError, ClientInfo, Config};
-use hoso_store::testing::{TestDb, databases};
 use serde_json::{Value, json};
 use time::macros::date;
 
-const PASSWORD: &str = "Mat-khau-2026!";
 const DAY: i64 = 86_400;
 
 struct Pki {
@@ -61,13 +62,11 @@ fn pki(dir: &std::path::Path, today: time::Date) -> Pki {
     }
 }
 
+/// An app on `db` on `today` that trusts the test's root certificate.
 fn config(db: &TestDb, pki: &Pki, today: time::Date) -> Config {
     Config {
-        database_url: db.url.clone(),
-        key_file: db.dir.path().join("hoso.key"),
         trusted_roots_file: Some(pki.root_file.clone()),
-        fixed_today: Some(today),
-        ..Config::default()
+        ..config_on(db, today)
     }
 }
 
@@ -78,13 +77,6 @@ fn p12(pki: &Pki, who: &Issued) -> String {
 
 fn pdf() -> Vec<u8> {
     b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n".to_vec()
-}
-
-async fn login(app: &App, username: &str) -> Actor {
-    app.login(username, PASSWORD, None, &ClientInfo::default())
-        .await
-        .unwrap_or_else(|e| panic!("login {username}: {e}"))
-        .1
 }
 
 /// The demo people's accounts: (individual, their unit's HR officer, their unit's head, an HR
@@ -140,6 +132,29 @@ fn with_other_names(
     sections
 }
 
+/// `hr` corrects the record of `person` directly (its other names, at version 1): a version
+/// waiting for approval.
+async fn correct_directly(app: &App, hr: &Actor, person: i64) {
+    let client = ClientInfo::default();
+    let view = app.get_person(hr, person, &client).await.unwrap();
+    let mut record = view.record.clone();
+    record["general"]["other_names"] = json!("Út");
+    app.update_record(
+        hr,
+        person,
+        hoso_app::records::UpdateRecord {
+            expected_version: 1,
+            record,
+            unit_id: None,
+            status: None,
+            note: None,
+        },
+        &client,
+    )
+    .await
+    .unwrap();
+}
+
 async fn official(app: &App, admin: &Actor, person: i64) -> (i64, i64) {
     let a = app.record_approvals(admin, person).await.unwrap();
     (a.official_version, a.current_version)
@@ -151,8 +166,7 @@ async fn a_proposal_is_verified_signed_and_becomes_official() {
         // 30/11/2026 is the last working day of November: inside the approval window.
         let today = date!(2026 - 11 - 30);
         let pki = pki(db.dir.path(), today);
-        let app = App::start(config(&db, &pki, today)).await.unwrap();
-        app.seed_demo(12, PASSWORD, &|_, _| {}).await.unwrap();
+        let app = demo_app(config(&db, &pki, today), 12).await;
         let client = ClientInfo::default();
         let admin = login(&app, "admin").await;
         let (person, me, hr, head, stranger) = cast(&app, &admin).await;
@@ -643,29 +657,12 @@ async fn signing_outside_the_window_needs_the_system_administrator() {
         // 16/11/2026 is mid-month.
         let today = date!(2026 - 11 - 16);
         let pki = pki(db.dir.path(), today);
-        let app = App::start(config(&db, &pki, today)).await.unwrap();
-        app.seed_demo(12, PASSWORD, &|_, _| {}).await.unwrap();
+        let app = demo_app(config(&db, &pki, today), 12).await;
         let client = ClientInfo::default();
         let admin = login(&app, "admin").await;
         let (person, _, hr, head, _) = cast(&app, &admin).await;
         // The HR officer corrects the record directly: a version waiting for approval.
-        let view = app.get_person(&hr, person, &client).await.unwrap();
-        let mut record = view.record.clone();
-        record["general"]["other_names"] = json!("Út");
-        app.update_record(
-            &hr,
-            person,
-            hoso_app::records::UpdateRecord {
-                expected_version: 1,
-                record,
-                unit_id: None,
-                status: None,
-                note: None,
-            },
-            &client,
-        )
-        .await
-        .unwrap();
+        correct_directly(&app, &hr, person).await;
 
         let queue = app.approval_queue(&head).await.unwrap();
         assert!(!queue.window.open);
@@ -742,28 +739,11 @@ async fn a_signer_whose_grant_has_moved_does_not_sign_the_batch_it_prepared() {
         // 30/11/2026 is in the approval window.
         let today = date!(2026 - 11 - 30);
         let pki = pki(db.dir.path(), today);
-        let app = App::start(config(&db, &pki, today)).await.unwrap();
-        app.seed_demo(12, PASSWORD, &|_, _| {}).await.unwrap();
+        let app = demo_app(config(&db, &pki, today), 12).await;
         let client = ClientInfo::default();
         let admin = login(&app, "admin").await;
         let (person, _, hr, head, stranger) = cast(&app, &admin).await;
-        let view = app.get_person(&hr, person, &client).await.unwrap();
-        let mut record = view.record.clone();
-        record["general"]["other_names"] = json!("Út");
-        app.update_record(
-            &hr,
-            person,
-            hoso_app::records::UpdateRecord {
-                expected_version: 1,
-                record,
-                unit_id: None,
-                status: None,
-                note: None,
-            },
-            &client,
-        )
-        .await
-        .unwrap();
+        correct_directly(&app, &hr, person).await;
         let batch = app
             .prepare_batch(
                 &head,

@@ -7,11 +7,11 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::{databases, demo_app, login};
 use hoso_app::changes::{NewChange, Upload};
 use hoso_app::{App, ClientInfo, Config};
-use hoso_store::testing::databases;
-
-const PASSWORD: &str = "Mat-khau-2026!";
 
 fn moto_server() -> Option<String> {
     if let Ok(path) = std::env::var("HOSO_TEST_MOTO_SERVER") {
@@ -85,9 +85,6 @@ async fn scans_are_stored_in_and_served_from_an_s3_bucket() {
 
     let db = databases().await.remove(0);
     let config = Config {
-        database_url: db.url.clone(),
-        key_file: db.dir.path().join("hoso.key"),
-        fixed_today: Some(hoso_store::testing::today()),
         attachments_url: Some("s3://hoso-scans/tinh-mau".into()),
         attachments_options: [
             ("aws_endpoint", format!("http://127.0.0.1:{port}")),
@@ -100,12 +97,11 @@ async fn scans_are_stored_in_and_served_from_an_s3_bucket() {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect(),
-        ..Config::default()
+        ..common::config(&db)
     };
-    let app = App::start(config).await.unwrap();
-    app.seed_demo(3, PASSWORD, &|_, _| {}).await.unwrap();
+    let app = demo_app(config, 3).await;
     let client = ClientInfo::default();
-    let admin = app.login("admin", PASSWORD, None, &client).await.unwrap().1;
+    let admin = login(&app, "admin").await;
     let person = app
         .list_persons(&admin, Default::default())
         .await

@@ -1,29 +1,15 @@
 //! The deadline rules in force follow the configuration: preset, overrides, refusals.
 
-use hoso_app::{App, ClientInfo, Config};
-use hoso_store::testing::{TestDb, databases};
+mod common;
 
-fn config(db: &TestDb) -> Config {
-    Config {
-        database_url: db.url.clone(),
-        key_file: db.dir.path().join("hoso.key"),
-        fixed_today: Some(hoso_store::testing::today()),
-        ..Config::default()
-    }
-}
+use common::{config, databases, demo_app, login};
+use hoso_app::{App, Config};
 
 #[tokio::test]
 async fn the_configured_preset_and_overrides_are_in_force() {
     let db = databases().await.remove(0);
-    let app = App::start(config(&db)).await.unwrap();
-    app.seed_demo(2, "Mat-khau-2026!", &|_, _| {})
-        .await
-        .unwrap();
-    let admin = app
-        .login("admin", "Mat-khau-2026!", None, &ClientInfo::default())
-        .await
-        .unwrap()
-        .1;
+    let app = demo_app(config(&db), 2).await;
+    let admin = login(&app, "admin").await;
     let national = app.deadline_rules(&admin, Some("2026-11-23")).unwrap();
     assert!(
         national

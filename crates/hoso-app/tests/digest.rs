@@ -2,19 +2,17 @@
 //! per account with an address, in Vietnamese, with the counts and the top items of its scope;
 //! sent once a day however many nodes ask — on every database.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 
-use hoso_app::config::{SmtpConfig, SmtpTls};
+use common::{create_person, databases, demo_app, login, smtp, some_unit};
 use hoso_app::digest::EmailInput;
-use hoso_app::records::CreatePerson;
-use hoso_app::{App, AppError, ClientInfo, Config};
-use hoso_domain::schema::fixtures::sample_record;
-use hoso_store::testing::{TestDb, databases};
+use hoso_app::{AppError, ClientInfo, Config};
+use hoso_domain::schema::fixtures::RecordBuilder;
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
-
-const PASSWORD: &str = "Mat-khau-2026!";
 
 /// What the sink received: (RCPT TO addresses, the DATA text).
 type Inbox = Arc<Mutex<Vec<(Vec<String>, String)>>>;
@@ -73,21 +71,12 @@ async fn smtp_sink() -> (u16, Inbox) {
     (port, inbox)
 }
 
-fn config(db: &TestDb, port: u16) -> Config {
+/// Lai Châu's regulation, mail to the sink on `port`.
+fn config(db: &common::TestDb, port: u16) -> Config {
     Config {
-        database_url: db.url.clone(),
-        key_file: db.dir.path().join("hoso.key"),
-        fixed_today: Some(hoso_store::testing::today()),
-        smtp: Some(SmtpConfig {
-            host: "127.0.0.1".into(),
-            port,
-            from: "Hồ sơ cán bộ <hoso@sonoivu.example.vn>".into(),
-            tls: SmtpTls::None,
-            username: None,
-            password: None,
-        }),
+        smtp: Some(smtp(port, "Hồ sơ cán bộ <hoso@sonoivu.example.vn>")),
         deadline_preset: "lai-chau-2024".into(),
-        ..Config::default()
+        ..common::config(db)
     }
 }
 
@@ -95,44 +84,24 @@ fn config(db: &TestDb, port: u16) -> Config {
 async fn each_account_with_an_address_gets_one_digest_a_day() {
     for db in databases().await {
         let (port, inbox) = smtp_sink().await;
-        let app = App::start(config(&db, port)).await.unwrap();
-        app.seed_demo(3, PASSWORD, &|_, _| {}).await.unwrap();
+        let app = demo_app(config(&db, port), 3).await;
         let client = ClientInfo::default();
-        let admin = app.login("admin", PASSWORD, None, &client).await.unwrap().1;
-        let leader = app
-            .login("lanhdao", PASSWORD, None, &client)
-            .await
-            .unwrap()
-            .1;
+        let admin = login(&app, "admin").await;
+        let leader = login(&app, "lanhdao").await;
 
         // A person whose record shows a retirement not yet put into the status, and who is
         // due a retirement notice: alerts the digest must list.
-        let unit_id = app
-            .list_persons(&admin, Default::default())
-            .await
-            .unwrap()
-            .items[0]
-            .unit_id;
-        let mut record = sample_record();
-        record["general"]["citizen_id_number"] = json!("020170007777");
-        record["general"]["date_of_birth"] = json!("1970-06-15");
-        record["general"]["birth_full_name"] = json!("TRẦN THỊ THƯ");
-        record["personnel_events"]
-            .as_array_mut()
-            .unwrap()
-            .push(json!({"event_type": "nghi_huu", "decision_date": "2026-06-15", "effective_date": "2026-07-01"}));
-        app.create_person(
-            &admin,
-            CreatePerson {
-                unit_id,
-                status: None,
-                record,
-                note: None,
-            },
-            &client,
-        )
-        .await
-        .unwrap();
+        let unit_id = some_unit(&app, &admin).await;
+        let record = RecordBuilder::civil_servant()
+            .national_id("020170007777")
+            .born("1970-06-15")
+            .name("TRẦN THỊ THƯ")
+            .push_row(
+                "personnel_events",
+                json!({"event_type": "nghi_huu", "decision_date": "2026-06-15", "effective_date": "2026-07-01"}),
+            )
+            .build();
+        create_person(&app, &admin, unit_id, record).await;
 
         // Addresses: a bad one is refused; the administrator and the leader set theirs.
         let bad = app

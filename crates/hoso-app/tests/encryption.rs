@@ -1,33 +1,16 @@
 //! Sensitive fields are encrypted at rest, and the key can be rotated, on every database.
 
+mod common;
+
+use common::{config, databases, demo_app, login};
 use hoso_app::records::PersonQuery;
-use hoso_app::{App, ClientInfo, Config};
-use hoso_store::testing::{TestDb, databases};
-
-fn config(db: &TestDb) -> Config {
-    Config {
-        database_url: db.url.clone(),
-        key_file: db.dir.path().join("hoso.key"),
-        fixed_today: Some(hoso_store::testing::today()),
-        ..Config::default()
-    }
-}
-
-async fn admin(app: &App) -> hoso_app::Actor {
-    app.login("admin", "Mat-khau-2026!", None, &ClientInfo::default())
-        .await
-        .unwrap()
-        .1
-}
+use hoso_app::{App, ClientInfo};
 
 #[tokio::test]
 async fn identifiers_are_not_stored_in_clear_and_survive_key_rotation() {
     for db in databases().await {
-        let app = App::start(config(&db)).await.unwrap();
-        app.seed_demo(15, "Mat-khau-2026!", &|_, _| {})
-            .await
-            .unwrap();
-        let actor = admin(&app).await;
+        let app = demo_app(config(&db), 15).await;
+        let actor = login(&app, "admin").await;
         let client = ClientInfo::default();
         let page = app
             .list_persons(
@@ -72,7 +55,7 @@ async fn identifiers_are_not_stored_in_clear_and_survive_key_rotation() {
 
         // A restart reads everything under the new key; hashes and versions still verify.
         let app = App::start(config(&db)).await.unwrap();
-        let actor = admin(&app).await;
+        let actor = login(&app, "admin").await;
         let after = app.get_person(&actor, id, &client).await.unwrap();
         assert_eq!(after.record, before.record, "{}", db.label);
         assert_eq!(app.verify_versions(&actor, id).await.unwrap(), Ok(1));

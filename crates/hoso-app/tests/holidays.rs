@@ -1,35 +1,21 @@
 //! Holiday schedules amended by the system administrator: stored, audited, in force at once and
 //! after a restart; refused (naming the line) without changing anything — on every database.
 
+mod common;
+
+use common::{config, databases, demo_app, login};
 use hoso_app::holidays::{HolidayDayInput, HolidayRemoval, HolidayYearInput};
 use hoso_app::security::AuditQuery;
-use hoso_app::{App, AppError, ClientInfo, Config};
-use hoso_store::testing::{TestDb, databases};
+use hoso_app::{App, AppError, ClientInfo};
 use time::macros::date;
-
-const PASSWORD: &str = "Mat-khau-2026!";
-
-fn config(db: &TestDb) -> Config {
-    Config {
-        database_url: db.url.clone(),
-        key_file: db.dir.path().join("hoso.key"),
-        fixed_today: Some(hoso_store::testing::today()),
-        ..Config::default()
-    }
-}
 
 #[tokio::test]
 async fn the_administrator_amends_a_year_and_everything_counts_with_it() {
     for db in databases().await {
-        let app = App::start(config(&db)).await.unwrap();
-        app.seed_demo(2, PASSWORD, &|_, _| {}).await.unwrap();
+        let app = demo_app(config(&db), 2).await;
         let client = ClientInfo::default();
-        let admin = app.login("admin", PASSWORD, None, &client).await.unwrap().1;
-        let leader = app
-            .login("lanhdao", PASSWORD, None, &client)
-            .await
-            .unwrap()
-            .1;
+        let admin = login(&app, "admin").await;
+        let leader = login(&app, "lanhdao").await;
 
         // 2027 has no announced schedule: computed from the law; everyone may read it.
         let y = app.holiday_year(&leader, 2027).await.unwrap();

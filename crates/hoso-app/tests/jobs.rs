@@ -3,37 +3,19 @@
 //! retried after a back-off until it fails for good; the administrator's retry and cancel
 //! (others refused, audited); jobs given back on shutdown.
 
+mod common;
+
+use common::{config, config_on, databases, demo_app, login, smtp};
 use hoso_app::alerts::AlertQuery;
-use hoso_app::config::{SmtpConfig, SmtpTls};
 use hoso_app::jobs::JobQuery;
 use hoso_app::security::AuditQuery;
-use hoso_app::{Actor, App, AppError, ClientInfo, Config};
-use hoso_store::testing::{TestDb, databases};
-
-const PASSWORD: &str = "Mat-khau-2026!";
-
-fn config(db: &TestDb, today: time::Date) -> Config {
-    Config {
-        database_url: db.url.clone(),
-        key_file: db.dir.path().join("hoso.key"),
-        fixed_today: Some(today),
-        ..Config::default()
-    }
-}
-
-async fn login(app: &App, username: &str) -> Actor {
-    app.login(username, PASSWORD, None, &ClientInfo::default())
-        .await
-        .unwrap()
-        .1
-}
+use hoso_app::{App, AppError, ClientInfo, Config};
 
 #[tokio::test]
 async fn the_daily_alerts_run_once_a_day_with_progress_and_a_past_day_is_skipped() {
     for db in databases().await {
         let day = hoso_store::testing::today();
-        let node_a = App::start(config(&db, day)).await.unwrap();
-        node_a.seed_demo(4, PASSWORD, &|_, _| {}).await.unwrap();
+        let node_a = demo_app(config_on(&db, day), 4).await;
         let admin = login(&node_a, "admin").await;
         let people = node_a
             .list_persons(&admin, Default::default())
@@ -46,7 +28,7 @@ async fn the_daily_alerts_run_once_a_day_with_progress_and_a_past_day_is_skipped
         node_a.enqueue_daily_jobs().await.unwrap();
         node_a.enqueue_daily_jobs().await.unwrap();
         let next_day = day.next_day().unwrap();
-        let node_b = App::start(config(&db, next_day)).await.unwrap();
+        let node_b = App::start(config_on(&db, next_day)).await.unwrap();
         node_b.enqueue_daily_jobs().await.unwrap();
         let queued = node_b.list_jobs(&admin, JobQuery::default()).await.unwrap();
         assert_eq!(queued.total, 2, "{}: one run per day", db.label);
@@ -119,20 +101,14 @@ async fn the_daily_alerts_run_once_a_day_with_progress_and_a_past_day_is_skipped
 async fn a_failing_job_backs_off_fails_for_good_and_is_retried_or_cancelled_by_the_administrator() {
     for db in databases().await {
         // An unusable sender address: every digest attempt ends in an internal error.
-        let app = App::start(Config {
-            smtp: Some(SmtpConfig {
-                host: "127.0.0.1".into(),
-                port: 9,
-                from: "khong-phai-dia-chi".into(),
-                tls: SmtpTls::None,
-                username: None,
-                password: None,
-            }),
-            ..config(&db, hoso_store::testing::today())
-        })
-        .await
-        .unwrap();
-        app.seed_demo(2, PASSWORD, &|_, _| {}).await.unwrap();
+        let app = demo_app(
+            Config {
+                smtp: Some(smtp(9, "khong-phai-dia-chi")),
+                ..config(&db)
+            },
+            2,
+        )
+        .await;
         let admin = login(&app, "admin").await;
         let leader = login(&app, "lanhdao").await;
         let client = ClientInfo::default();
@@ -262,10 +238,7 @@ async fn a_failing_job_backs_off_fails_for_good_and_is_retried_or_cancelled_by_t
 #[tokio::test]
 async fn a_node_shutting_down_gives_its_jobs_back() {
     for db in databases().await {
-        let app = App::start(config(&db, hoso_store::testing::today()))
-            .await
-            .unwrap();
-        app.seed_demo(2, PASSWORD, &|_, _| {}).await.unwrap();
+        let app = demo_app(config(&db), 2).await;
         let admin = login(&app, "admin").await;
         app.enqueue_daily_jobs().await.unwrap();
         // node-x claims the job and is stopped before running it.

@@ -2,24 +2,21 @@
 //! from the record, a retirement decision not yet put into the status, a person still without
 //! an account — and the holiday amendment moving a due date. On every database.
 
+mod common;
+
+use common::{config, create_person, databases, demo_app, login, some_unit};
 use hoso_app::alerts::{AlertQuery, AlertView};
 use hoso_app::holidays::HolidayDayInput;
-use hoso_app::records::CreatePerson;
 use hoso_app::{Actor, App, ClientInfo, Config};
-use hoso_domain::schema::fixtures::sample_record;
-use hoso_store::testing::{TestDb, databases};
+use hoso_domain::schema::fixtures::RecordBuilder;
 use serde_json::json;
 use time::macros::date;
 
-const PASSWORD: &str = "Mat-khau-2026!";
-
-fn config(db: &TestDb) -> Config {
+/// Lai Châu's regulation.
+fn lai_chau(db: &common::TestDb) -> Config {
     Config {
-        database_url: db.url.clone(),
-        key_file: db.dir.path().join("hoso.key"),
-        fixed_today: Some(hoso_store::testing::today()),
         deadline_preset: "lai-chau-2024".into(),
-        ..Config::default()
+        ..config(db)
     }
 }
 
@@ -51,25 +48,35 @@ async fn alerts_of(app: &App, admin: &Actor, person: i64) -> Vec<(String, String
 #[tokio::test]
 async fn seeded_people_get_exactly_their_alerts() {
     for db in databases().await {
-        let app = App::start(config(&db)).await.unwrap();
-        app.seed_demo(3, PASSWORD, &|_, _| {}).await.unwrap();
+        let app = demo_app(lai_chau(&db), 3).await;
         let client = ClientInfo::default();
-        let admin = app.login("admin", PASSWORD, None, &client).await.unwrap().1;
-        let unit_id = app
-            .list_persons(&admin, Default::default())
-            .await
-            .unwrap()
-            .items[0]
-            .unit_id;
+        let admin = login(&app, "admin").await;
+        let unit_id = some_unit(&app, &admin).await;
 
         // A doctor recruited on Mon 02/03/2026, paid 85% (on probation, 9 months: NĐ 115/2020
         // Điều 21 as amended by NĐ 85/2023) → probation ends 02/12/2026. No account of her
         // own: Lai Châu wants one within 5 working days of joining → Mon 09/03/2026.
-        let mut trainee = sample_record();
-        trainee["general"]["citizen_id_number"] = json!("020185004444");
-        trainee["identity"]["personnel_category"] = json!("public_employee");
-        trainee["recruitment"]["first_recruitment_date"] = json!("2026-03-02");
-        trainee["recruitment"]["current_agency_join_date"] = json!("2026-03-02");
+        let mut trainee = RecordBuilder::civil_servant()
+            .national_id("020185004444")
+            .category("public_employee")
+            .set("recruitment", "first_recruitment_date", json!("2026-03-02"))
+            .set(
+                "recruitment",
+                "current_agency_join_date",
+                json!("2026-03-02"),
+            )
+            .without("personnel_events")
+            .push_row(
+                "personnel_events",
+                json!({
+                    "event_type": "tuyen_dung", "decision_number": "7/QĐ-SYT",
+                    "decision_date": "2026-02-20", "effective_date": "2026-03-02"
+                }),
+            )
+            .without("annual_achievements")
+            .without("disciplinary_records")
+            .without("salary_history")
+            .build();
         trainee["salary"] = json!({
             "rank_or_title_name": "Bác sĩ (hạng III)",
             "rank_or_title_code": "V.08.01.03",
@@ -81,60 +88,24 @@ async fn seeded_people_get_exactly_their_alerts() {
             "job_position_name": "Bác sĩ",
             "job_position_code": "VTVL-BS-01"
         });
-        trainee["personnel_events"] = json!([{
-            "event_type": "tuyen_dung", "decision_number": "7/QĐ-SYT",
-            "decision_date": "2026-02-20", "effective_date": "2026-03-02"
-        }]);
-        for key in [
-            "annual_achievements",
-            "disciplinary_records",
-            "salary_history",
-        ] {
-            trainee.remove(key);
-        }
         let position = trainee["position"].as_object_mut().unwrap();
         position.remove("current_position");
         position.remove("position_appointment_date");
-        let trainee = app
-            .create_person(
-                &admin,
-                CreatePerson {
-                    unit_id,
-                    status: None,
-                    record: trainee,
-                    note: None,
-                },
-                &client,
-            )
-            .await
-            .unwrap()
-            .id;
+        let trainee = create_person(&app, &admin, unit_id, trainee).await;
 
         // The sample civil servant, whose record shows a retirement decided 15/06/2026 and
         // effective Wed 01/07/2026, still "working": Lai Châu's 10 working days → Wed 15/07.
-        let mut retiring = sample_record();
-        retiring["general"]["citizen_id_number"] = json!("020185005555");
-        retiring["personnel_events"]
-            .as_array_mut()
-            .unwrap()
-            .push(json!({
-                "event_type": "nghi_huu", "decision_number": "9/QĐ-UBND",
-                "decision_date": "2026-06-15", "effective_date": "2026-07-01"
-            }));
-        let retiring = app
-            .create_person(
-                &admin,
-                CreatePerson {
-                    unit_id,
-                    status: None,
-                    record: retiring,
-                    note: None,
-                },
-                &client,
+        let retiring = RecordBuilder::civil_servant()
+            .national_id("020185005555")
+            .push_row(
+                "personnel_events",
+                json!({
+                    "event_type": "nghi_huu", "decision_number": "9/QĐ-UBND",
+                    "decision_date": "2026-06-15", "effective_date": "2026-07-01"
+                }),
             )
-            .await
-            .unwrap()
-            .id;
+            .build();
+        let retiring = create_person(&app, &admin, unit_id, retiring).await;
 
         let on = date!(2026 - 11 - 20);
         app.compute_all_alerts(on).await.unwrap();

@@ -1,28 +1,18 @@
 //! Two nodes on one database (a SQLite file, PostgreSQL): a catalog or holiday edit made
 //! through one is seen by the other after its next reload tick, and only what changed reloads.
 
+mod common;
+
+use common::{config, databases, demo_app, login};
 use hoso_app::catalogs::CatalogItemInput;
 use hoso_app::holidays::HolidayDayInput;
-use hoso_app::{App, ClientInfo, Config};
-use hoso_store::testing::{TestDb, databases};
+use hoso_app::{App, ClientInfo};
 use time::macros::date;
-
-const PASSWORD: &str = "Mat-khau-2026!";
-
-fn config(db: &TestDb) -> Config {
-    Config {
-        database_url: db.url.clone(),
-        key_file: db.dir.path().join("hoso.key"),
-        fixed_today: Some(hoso_store::testing::today()),
-        ..Config::default()
-    }
-}
 
 #[tokio::test]
 async fn an_edit_on_one_node_reaches_the_other_at_its_next_tick() {
     for db in databases().await {
-        let one = App::start(config(&db)).await.unwrap();
-        one.seed_demo(1, PASSWORD, &|_, _| {}).await.unwrap();
+        let one = demo_app(config(&db), 1).await;
         let two = App::start(config(&db)).await.unwrap();
         assert!(
             two.reload_reference_if_changed().await.unwrap().is_empty(),
@@ -30,7 +20,7 @@ async fn an_edit_on_one_node_reaches_the_other_at_its_next_tick() {
             db.label
         );
         let client = ClientInfo::default();
-        let admin = one.login("admin", PASSWORD, None, &client).await.unwrap().1;
+        let admin = login(&one, "admin").await;
 
         // A catalog item added on node one.
         let has = |app: &App| {

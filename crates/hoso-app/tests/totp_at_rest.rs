@@ -1,20 +1,11 @@
 //! TOTP secrets are sealed at rest, re-sealed by key rotation, and secrets left in clear by
 //! earlier versions are sealed at start — on every database.
 
+mod common;
+
+use common::{PASSWORD, config, databases, demo_app, login};
 use hoso_app::totp::{TotpCode, code_at};
-use hoso_app::{App, AppError, ClientInfo, Config};
-use hoso_store::testing::{TestDb, databases};
-
-const PASSWORD: &str = "Mat-khau-2026!";
-
-fn config(db: &TestDb) -> Config {
-    Config {
-        database_url: db.url.clone(),
-        key_file: db.dir.path().join("hoso.key"),
-        fixed_today: Some(hoso_store::testing::today()),
-        ..Config::default()
-    }
-}
+use hoso_app::{App, AppError, ClientInfo};
 
 fn now_s() -> u64 {
     (hoso_store::now_ms() / 1000) as u64
@@ -55,10 +46,9 @@ async fn login_now(app: &App, secret: &str, id: i64) -> Result<(), AppError> {
 async fn totp_secrets_are_sealed_rotated_and_migrated() {
     for db in databases().await {
         let label = db.label;
-        let app = App::start(config(&db)).await.unwrap();
-        app.seed_demo(3, PASSWORD, &|_, _| {}).await.unwrap();
+        let app = demo_app(config(&db), 3).await;
         let client = ClientInfo::default();
-        let (_, actor) = app.login("lanhdao", PASSWORD, None, &client).await.unwrap();
+        let actor = login(&app, "lanhdao").await;
         let enrolment = app.start_totp(&actor, &client).await.unwrap();
         let secret = enrolment.secret.clone();
         app.confirm_totp(

@@ -4,6 +4,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{Client, databases, demo_app};
+use hoso_domain::schema::fixtures::RecordBuilder;
 use serde_json::{Value, json};
 
 /// First person of the admin's list, with its unit.
@@ -420,8 +421,7 @@ async fn bad_records_are_refused_with_vietnamese_messages_and_nothing_written() 
             .as_i64()
             .unwrap();
 
-        let mut bad = hoso_domain::schema::fixtures::sample_record();
-        bad["general"]["date_of_birth"] = json!("1990-02-30");
+        let bad = RecordBuilder::civil_servant().born("1990-02-30").build();
         let r = admin
             .post("/api/v1/persons", json!({"unit_id": unit, "record": bad}))
             .await;
@@ -433,8 +433,9 @@ async fn bad_records_are_refused_with_vietnamese_messages_and_nothing_written() 
             "{fields:?}"
         );
 
-        let mut unknown = hoso_domain::schema::fixtures::sample_record();
-        unknown["general"]["shoe_size"] = json!(42);
+        let unknown = RecordBuilder::civil_servant()
+            .set("general", "shoe_size", json!(42))
+            .build();
         let r = admin
             .post(
                 "/api/v1/persons",

@@ -7,10 +7,8 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use axum::http::StatusCode;
 use common::databases;
 use common::world::{EVERYONE, Rule, Target, WINDOW_DAY, Who, World, access_grant_body, serial};
-use hoso_app::App;
 use serde_json::{Value, json};
 
 /// Same status for every signed-in role and target; 401 for anonymous callers.
@@ -386,17 +384,10 @@ impl World {
                 format!("/api/v1/org-units/{}", self.unit(target)),
                 json!({"name": format!("Đơn vị đổi tên {n}"), "decision_ref": "QĐ 10/QĐ-SNV"}),
             ),
-            ("post", "/api/v1/persons") => {
-                let national_id = format!("020185{:06}", 900_000 + n);
-                let record = serde_json::to_string(&hoso_domain::schema::fixtures::sample_record())
-                    .unwrap()
-                    .replace("020185001234", &national_id);
-                let record: Value = serde_json::from_str(&record).unwrap();
-                (
-                    path.into(),
-                    json!({"unit_id": self.unit(target), "record": record}),
-                )
-            }
+            ("post", "/api/v1/persons") => (
+                path.into(),
+                json!({"unit_id": self.unit(target), "record": World::fresh_record()}),
+            ),
             ("get", "/api/v1/persons/{id}") => (
                 format!("/api/v1/persons/{}", self.person(target)),
                 Value::Null,
@@ -414,22 +405,13 @@ impl World {
                 "/api/v1/catalogs/ton_giao/items".into(),
                 json!({"code": format!("mt{n}"), "name": format!("Tôn giáo thử {n}"), "decision_ref": "QĐ 11/QĐ-SNV"}),
             ),
-            ("delete", "/api/v1/catalogs/{name}/items/{code}") => {
-                let code = format!("mt{n}");
-                let r = self
-                    .admin
-                    .send_json(
-                        "PUT",
-                        "/api/v1/catalogs/ton_giao/items",
-                        json!({"code": code, "name": format!("Tôn giáo thử {n}"), "decision_ref": "QĐ 11/QĐ-SNV"}),
-                    )
-                    .await;
-                assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-                (
-                    format!("/api/v1/catalogs/ton_giao/items/{code}"),
-                    Value::Null,
-                )
-            }
+            ("delete", "/api/v1/catalogs/{name}/items/{code}") => (
+                format!(
+                    "/api/v1/catalogs/ton_giao/items/{}",
+                    self.fresh_catalog_item().await
+                ),
+                Value::Null,
+            ),
             ("put", "/api/v1/persons/{id}/record") => {
                 let id = self.person(target);
                 let current = self.admin.get(&format!("/api/v1/persons/{id}")).await;
@@ -575,18 +557,7 @@ impl World {
                 )
             }
             ("delete", "/api/v1/holidays/{year}/days/{date}") => {
-                let year = 2100 + (n % 50);
-                let day = 1 + (n / 50) % 28;
-                let date = format!("{year}-07-{day:02}");
-                let r = self
-                    .admin
-                    .post(
-                        &format!("/api/v1/holidays/{year}/days"),
-                        json!({"date": date, "kind": "holiday", "name": format!("Ngày nghỉ thử {n}"),
-                               "decision_ref": "TB 14/TB-BNV"}),
-                    )
-                    .await;
-                assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+                let (year, date) = self.fresh_holiday(7).await;
                 (
                     format!("/api/v1/holidays/{year}/days/{date}?decision_ref=TB%2015"),
                     Value::Null,
@@ -688,18 +659,9 @@ async fn every_route_every_role_inside_and_outside_scope() {
 async fn matrix_on(today: time::Date) {
     let table = rules();
     for db in databases().await {
-        let app = App::start(hoso_app::Config {
-            fixed_today: Some(today),
-            ..common::config(&db)
-        })
-        .await
-        .unwrap();
-        app.seed_demo(40, common::PASSWORD, &|_, _| {})
-            .await
-            .unwrap();
-        let window_open = app.approval_window().open;
+        let world = World::on(&db, today).await;
+        let window_open = world.app.approval_window().open;
         assert_eq!(window_open, today == WINDOW_DAY);
-        let world = World::new(app).await;
         let mut failures = Vec::new();
         let mut cells = 0;
         for (method, path) in documented_routes() {

@@ -14,9 +14,8 @@ use axum::http::{Request, StatusCode, header};
 use common::databases;
 use common::html::{flatten, form_fields, urlencoded};
 use common::world::{EVERYONE, Rule, Target, WINDOW_DAY, Who, World, serial};
-use hoso_app::App;
 use http_body_util::BodyExt;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tower::ServiceExt;
 
 /// A 303 to the sign-in page (`/dang-nhap`, with `?next=` back to the page asked for).
@@ -559,7 +558,7 @@ impl Pages {
     async fn new_record_form(&self, target: Target) -> Vec<(String, String)> {
         let n = serial();
         let mut fields = form_fields(&self.open(Who::SystemAdmin, "/ho-so/moi").await.body);
-        let model = serde_json::to_value(hoso_domain::schema::fixtures::sample_record()).unwrap();
+        let model = Value::Object(World::fresh_record());
         for (name, values) in fields.iter_mut() {
             let mut v = &model;
             for part in name.split('.') {
@@ -579,10 +578,6 @@ impl Pages {
             }
         }
         fields.remove("_csrf");
-        fields.insert(
-            "general.citizen_id_number".into(),
-            vec![format!("020185{:06}", 800_000 + n)],
-        );
         fields.insert("_unit".into(), vec![self.world.unit(target).to_string()]);
         fields.insert("_token".into(), vec![format!("{:032x}", 0xc0de_0000 + n)]);
         flatten(&fields)
@@ -785,18 +780,7 @@ impl Pages {
                 )
             }
             ("POST", "/lich-nghi/xoa") => {
-                let year = 2100 + (n % 50);
-                let day = 1 + (n / 50) % 28;
-                let date = format!("{year}-10-{day:02}");
-                let r = w
-                    .admin
-                    .post(
-                        &format!("/api/v1/holidays/{year}/days"),
-                        json!({"date": date, "kind": "holiday", "name": format!("Ngày nghỉ trang {n}"),
-                               "decision_ref": "TB 14/TB-BNV"}),
-                    )
-                    .await;
-                assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+                let (year, date) = w.fresh_holiday(10).await;
                 Call::form(
                     path,
                     &[
@@ -825,16 +809,7 @@ impl Pages {
                 &[],
             ),
             ("POST", "/quan-tri/danh-muc/{name}/ngung") => {
-                let code = format!("tr{n}");
-                let r = w
-                    .admin
-                    .send_json(
-                        "PUT",
-                        "/api/v1/catalogs/ton_giao/items",
-                        json!({"code": code, "name": format!("Tôn giáo trang {n}"), "decision_ref": "QĐ 11/QĐ-SNV"}),
-                    )
-                    .await;
-                assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+                let code = w.fresh_catalog_item().await;
                 Call::form(
                     "/quan-tri/danh-muc/ton_giao/ngung",
                     &[("kind", ""), ("code", &code)],
@@ -932,21 +907,10 @@ async fn every_page_every_role_inside_and_outside_scope() {
 async fn page_matrix_on(today: time::Date) {
     let table = rules();
     for db in databases().await {
-        let app = App::start(hoso_app::Config {
-            fixed_today: Some(today),
-            ..common::config(&db)
-        })
-        .await
-        .unwrap();
-        app.seed_demo(40, common::PASSWORD, &|_, _| {})
-            .await
-            .unwrap();
-        let window_open = app.approval_window().open;
-        let router = hoso_web::router(app.clone());
-        let pages = Pages {
-            world: World::new(app).await,
-            router,
-        };
+        let world = World::on(&db, today).await;
+        let window_open = world.app.approval_window().open;
+        let router = hoso_web::router(world.app.clone());
+        let pages = Pages { world, router };
         let mut failures = Vec::new();
         let mut cells = 0;
         let mut expected_cells = 0;

@@ -1,10 +1,23 @@
 //! Complete, valid record documents for tests (here and in other crates) and demos.
 //!
 //! Every date lies on or before 2025-06-10, so the fixtures validate for any `today` after that.
+//!
+//! [`RecordBuilder`] starts from one of the samples and changes what a test cares about:
+//!
+//! ```
+//! use hoso_domain::schema::fixtures::RecordBuilder;
+//!
+//! let record = RecordBuilder::civil_servant()
+//!     .national_id("020170004321")
+//!     .born("1970-06-15")
+//!     .name("TRẦN THỊ THƯ")
+//!     .build();
+//! assert_eq!(record["general"]["date_of_birth"], "1970-06-15");
+//! ```
 
 use serde_json::{Value, json};
 
-use super::RecordDoc;
+use super::{FieldRole, RecordDoc, RecordSchema, SchemaSet};
 
 fn into_doc(v: Value) -> RecordDoc {
     match v {
@@ -312,4 +325,141 @@ pub fn sample_contract_worker_record() -> RecordDoc {
         }),
     );
     doc
+}
+
+/// A record for a test: one of the samples with the fields the test cares about changed.
+///
+/// The setters named after a meaning (`national_id`, `name`, `born`…) go through the latest
+/// schema's field roles ([`FieldRole`]), so they keep working when a field is renamed; `set`
+/// and `push_row` reach any other field. Nothing is checked while building: a test that wants
+/// a valid record keeps the số định danh consistent with the sex and the year of birth it sets
+/// (digit 4 is the sex and century, digits 5–6 the year: `020170…` is a woman born in 1970).
+#[derive(Debug, Clone)]
+pub struct RecordBuilder {
+    doc: RecordDoc,
+}
+
+impl RecordBuilder {
+    /// From [`sample_record`]: a civil servant, every section but `contract` filled.
+    pub fn civil_servant() -> RecordBuilder {
+        RecordBuilder {
+            doc: sample_record(),
+        }
+    }
+
+    /// From [`sample_contract_worker_record`]: a contract worker with its `contract` section.
+    pub fn contract_worker() -> RecordBuilder {
+        RecordBuilder {
+            doc: sample_contract_worker_record(),
+        }
+    }
+
+    fn schema() -> &'static RecordSchema {
+        SchemaSet::embedded().latest()
+    }
+
+    /// Sets the field playing `role`.
+    ///
+    /// # Panics
+    /// If the latest schema has no field playing `role`.
+    pub fn role(mut self, role: FieldRole, value: impl Into<Value>) -> RecordBuilder {
+        assert!(
+            Self::schema().set_role_value(&mut self.doc, role, value.into()),
+            "the latest schema has no field playing {role:?}"
+        );
+        self
+    }
+
+    /// The số định danh cá nhân, and the dossier id (the same number, NĐ 27/2026). The
+    /// identification code follows too when it held the old number, as in the samples.
+    pub fn national_id(mut self, id: &str) -> RecordBuilder {
+        let old = Self::schema()
+            .role_value(&self.doc, FieldRole::NationalId)
+            .cloned();
+        if let Some(code) = self
+            .doc
+            .get_mut("identity")
+            .and_then(|identity| identity.get_mut("identification_code"))
+            && old.as_ref() == Some(&*code)
+        {
+            *code = Value::from(id);
+        }
+        self.role(FieldRole::NationalId, id)
+            .role(FieldRole::DossierId, id)
+    }
+
+    /// The name shown for the person (the birth name, in capitals on the form).
+    pub fn name(self, name: &str) -> RecordBuilder {
+        self.role(FieldRole::DisplayName, name)
+    }
+
+    /// The date of birth, ISO (`1970-06-15`).
+    pub fn born(self, date: &str) -> RecordBuilder {
+        self.role(FieldRole::BirthDate, date)
+    }
+
+    /// The sex: `"nam"` or `"nu"`.
+    pub fn sex(self, sex: &str) -> RecordBuilder {
+        self.role(FieldRole::Sex, sex)
+    }
+
+    /// The personnel category: `"civil_servant"`, `"public_employee"`, `"contract_worker"`…
+    pub fn category(self, category: &str) -> RecordBuilder {
+        self.role(FieldRole::PersonnelCategory, category)
+    }
+
+    /// The code of the rank (ngạch) or professional title (`01.002`, `V.08.01.03`…).
+    pub fn rank(self, code: &str) -> RecordBuilder {
+        self.role(FieldRole::RankOrTitle, code)
+    }
+
+    /// The current salary step and its coefficient.
+    pub fn salary(self, step: u32, coefficient: f64) -> RecordBuilder {
+        self.role(FieldRole::SalaryStep, step)
+            .role(FieldRole::SalaryCoefficient, coefficient)
+    }
+
+    /// The current position (chức vụ).
+    pub fn position(self, position: &str) -> RecordBuilder {
+        self.role(FieldRole::CurrentPosition, position)
+    }
+
+    /// Sets `field` of the single section `section`, creating the section if it is missing.
+    ///
+    /// # Panics
+    /// If `section` holds something other than an object (a repeating section).
+    pub fn set(mut self, section: &str, field: &str, value: Value) -> RecordBuilder {
+        let object = self
+            .doc
+            .entry(section)
+            .or_insert_with(|| Value::Object(Default::default()))
+            .as_object_mut()
+            .unwrap_or_else(|| panic!("{section} is not a single section"));
+        object.insert(field.to_owned(), value);
+        self
+    }
+
+    /// Appends `row` to the repeating section `section`, creating the section if it is missing.
+    ///
+    /// # Panics
+    /// If `section` holds something other than an array (a single section).
+    pub fn push_row(mut self, section: &str, row: Value) -> RecordBuilder {
+        self.doc
+            .entry(section)
+            .or_insert_with(|| Value::Array(Vec::new()))
+            .as_array_mut()
+            .unwrap_or_else(|| panic!("{section} is not a repeating section"))
+            .push(row);
+        self
+    }
+
+    /// Leaves `section` out of the record.
+    pub fn without(mut self, section: &str) -> RecordBuilder {
+        self.doc.remove(section);
+        self
+    }
+
+    pub fn build(self) -> RecordDoc {
+        self.doc
+    }
 }

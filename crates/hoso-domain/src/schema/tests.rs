@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 use time::macros::date;
 
-use super::fixtures::{sample_contract_worker_record, sample_record};
+use super::fixtures::{RecordBuilder, sample_contract_worker_record, sample_record};
 use super::*;
 use crate::access::AccessLevel;
 use crate::catalog::Catalogs;
@@ -669,6 +669,88 @@ fn sample_contract_worker_record_is_valid() {
     if let Err(e) = validate(&sample_contract_worker_record()) {
         panic!("contract worker record invalid:\n{e}");
     }
+}
+
+#[test]
+fn the_builder_starts_from_the_samples() {
+    assert_eq!(RecordBuilder::civil_servant().build(), sample_record());
+    assert_eq!(
+        RecordBuilder::contract_worker().build(),
+        sample_contract_worker_record()
+    );
+}
+
+#[test]
+fn a_built_record_changed_through_the_roles_is_valid() {
+    let doc = RecordBuilder::civil_servant()
+        .national_id("020070004321")
+        .name("TRẦN VĂN THƯ")
+        .born("1970-06-15")
+        .sex("nam")
+        .category("public_employee")
+        .rank("V.08.01.03")
+        .salary(2, 2.67)
+        .position("Trưởng khoa")
+        .set("general", "other_names", json!("Thư"))
+        .push_row(
+            "party_member_ratings",
+            json!({"year": 2025, "rating": "htxsnv"}),
+        )
+        .build();
+    if let Err(e) = validate(&doc) {
+        panic!("built record invalid:\n{e}");
+    }
+    let s = schema();
+    for (role, value) in [
+        (FieldRole::NationalId, json!("020070004321")),
+        (FieldRole::DossierId, json!("020070004321")),
+        (FieldRole::DisplayName, json!("TRẦN VĂN THƯ")),
+        (FieldRole::BirthDate, json!("1970-06-15")),
+        (FieldRole::Sex, json!("nam")),
+        (FieldRole::PersonnelCategory, json!("public_employee")),
+        (FieldRole::RankOrTitle, json!("V.08.01.03")),
+        (FieldRole::SalaryStep, json!(2)),
+        (FieldRole::SalaryCoefficient, json!(2.67)),
+        (FieldRole::CurrentPosition, json!("Trưởng khoa")),
+    ] {
+        assert_eq!(s.role_value(&doc, role), Some(&value), "{role:?}");
+    }
+    // The identification code held the sample's number: it follows.
+    assert_eq!(doc["identity"]["identification_code"], "020070004321");
+    assert_eq!(doc["general"]["other_names"], "Thư");
+    assert_eq!(doc["party_member_ratings"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn a_built_contract_worker_is_valid_and_sections_come_and_go() {
+    let doc = RecordBuilder::contract_worker()
+        .national_id("020090000888")
+        .without("language_trainings")
+        .push_row(
+            "work_history",
+            json!({"from": "2015-03", "unit": "Văn phòng Sở Nội vụ", "title_or_position": "Lái xe"}),
+        )
+        .build();
+    if let Err(e) = validate(&doc) {
+        panic!("built contract worker invalid:\n{e}");
+    }
+    assert_eq!(doc["work_history"].as_array().unwrap().len(), 1);
+    assert!(!doc.contains_key("language_trainings"));
+    assert_eq!(doc["contract"]["contract_number"], "07/2025/HĐLĐ");
+}
+
+#[test]
+fn the_builder_does_not_check_what_it_builds() {
+    // A man's số định danh on the sample woman: validation, not the builder, refuses it.
+    let doc = RecordBuilder::civil_servant()
+        .national_id("020085001234")
+        .build();
+    assert!(
+        errors(&doc)
+            .at("general.citizen_id_number")
+            .next()
+            .is_some()
+    );
 }
 
 #[test]

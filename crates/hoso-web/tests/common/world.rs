@@ -7,9 +7,11 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use axum::http::StatusCode;
 use hoso_app::App;
+use hoso_domain::schema::RecordDoc;
+use hoso_domain::schema::fixtures::RecordBuilder;
 use serde_json::{Value, json};
 
-use super::Client;
+use super::{Client, TestDb};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Who {
@@ -165,6 +167,20 @@ async fn staff_account(app: &App, admin: &Client, username: &str, grant: Value, 
 }
 
 impl World {
+    /// The world of a matrix on `db` seen on `today`: the demo province of 40 people.
+    pub async fn on(db: &TestDb, today: time::Date) -> World {
+        let app = App::start(hoso_app::Config {
+            fixed_today: Some(today),
+            ..super::config(db)
+        })
+        .await
+        .unwrap();
+        app.seed_demo(40, super::PASSWORD, &|_, _| {})
+            .await
+            .unwrap();
+        World::new(app).await
+    }
+
     pub async fn new(app: App) -> World {
         let admin = Client::login(&app, "admin").await;
         let list = admin.get("/api/v1/persons?per_page=200").await;
@@ -421,10 +437,6 @@ impl World {
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     }
 
-    /// A prepared batch over the target record for `who` to act on: the approver's own batch
-    /// (prepared in the window, on its unit's record) when the approver acts inside its unit;
-    /// otherwise one the system administrator prepared (outside the window, overridden), which
-    /// only system administrators may see.
     /// A run of its own for one cell: queued (not due for a day, so no claim takes it), or
     /// failed (claimed and failed on its only attempt).
     pub async fn fresh_job(&self, failed: bool) -> i64 {
@@ -469,6 +481,10 @@ impl World {
         id
     }
 
+    /// A prepared batch over the target record for `who` to act on: the approver's own batch
+    /// (prepared in the window, on its unit's record) when the approver acts inside its unit;
+    /// otherwise one the system administrator prepared (outside the window, overridden), which
+    /// only system administrators may see.
     pub async fn fresh_batch(&self, who: Who, target: Target) -> i64 {
         self.make_pending(target).await;
         let person = self.person(target);
@@ -500,6 +516,49 @@ impl World {
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         r.body["id"].as_i64().unwrap()
+    }
+
+    /// A record for a new person: the sample civil servant with a số định danh never used
+    /// before in this test binary.
+    pub fn fresh_record() -> RecordDoc {
+        RecordBuilder::civil_servant()
+            .national_id(&format!("020185{:06}", 900_000 + serial()))
+            .build()
+    }
+
+    /// A new item of the religions catalog, added by the system administrator: its code.
+    pub async fn fresh_catalog_item(&self) -> String {
+        let n = serial();
+        let code = format!("mt{n}");
+        let r = self
+            .admin
+            .send_json(
+                "PUT",
+                "/api/v1/catalogs/ton_giao/items",
+                json!({"code": code, "name": format!("Tôn giáo thử {n}"), "decision_ref": "QĐ 11/QĐ-SNV"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        code
+    }
+
+    /// A new day off in `month` of a far year, added by the system administrator: the year and
+    /// the day (`YYYY-MM-DD`), different for every call.
+    pub async fn fresh_holiday(&self, month: u32) -> (u32, String) {
+        let n = serial();
+        let year = 2100 + (n % 50);
+        let day = 1 + (n / 50) % 28;
+        let date = format!("{year}-{month:02}-{day:02}");
+        let r = self
+            .admin
+            .post(
+                &format!("/api/v1/holidays/{year}/days"),
+                json!({"date": date, "kind": "holiday", "name": format!("Ngày nghỉ thử {n}"),
+                       "decision_ref": "TB 14/TB-BNV"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        (year, date)
     }
 }
 
