@@ -169,49 +169,15 @@ impl App {
                 while left > 0 {
                     let n = BATCH.min(left);
                     left -= n;
-                    // The generator is sequential (one seed, one province); preparing and
-                    // validating the documents is not, and runs on every core.
-                    let generated: Vec<_> = (0..n).map(|_| generator.next_person()).collect();
-                    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-                    let chunk = n.div_ceil(workers).max(1);
-                    let prepare = |people: Vec<hoso_demo::DemoPerson>| {
-                        people
-                            .into_iter()
-                            .map(|p| {
-                                let unit = units.get(&p.unit_key).ok_or_else(|| {
-                                    AppError::Internal("demo person in unknown unit".into())
-                                })?;
-                                Ok((p.unit_key, prepare_person(&seeding, unit, p)?))
-                            })
-                            .collect::<AppResult<Vec<_>>>()
-                    };
-                    let mut parts: Vec<Vec<hoso_demo::DemoPerson>> = Vec::new();
-                    let mut rest = generated;
-                    while rest.len() > chunk {
-                        let tail = rest.split_off(chunk);
-                        parts.push(rest);
-                        rest = tail;
-                    }
-                    parts.push(rest);
-                    let batch = std::thread::scope(|scope| {
-                        let handles: Vec<_> = parts
-                            .into_iter()
-                            .map(|part| scope.spawn(|| prepare(part)))
-                            .collect();
-                        let mut all = Vec::with_capacity(n);
-                        for h in handles {
-                            match h.join() {
-                                Ok(Ok(part)) => all.extend(part),
-                                Ok(Err(e)) => return Err(e),
-                                Err(_) => {
-                                    return Err(AppError::Internal(
-                                        "demo preparation thread panicked".into(),
-                                    ));
-                                }
-                            }
-                        }
-                        Ok(all)
-                    });
+                    let batch = (0..n)
+                        .map(|_| {
+                            let p = generator.next_person();
+                            let unit = units.get(&p.unit_key).ok_or_else(|| {
+                                AppError::Internal("demo person in unknown unit".into())
+                            })?;
+                            Ok((p.unit_key, prepare_person(&seeding, unit, p)?))
+                        })
+                        .collect::<AppResult<Vec<_>>>();
                     if sender.blocking_send(batch).is_err() {
                         return;
                     }

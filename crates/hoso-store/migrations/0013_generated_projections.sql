@@ -37,11 +37,9 @@ CREATE TABLE record_history (
     allowance_coefficient BIGINT,
     PRIMARY KEY (person_id, section, row_no)
 );
+-- Every report on a history names its section and most ask "as of" a day; further indexes
+-- (on a key column) cost every record write and are added when a report needs them.
 CREATE INDEX record_history_period ON record_history(section, valid_from, valid_to);
-CREATE INDEX record_history_rank ON record_history(section, rank_or_title_code);
-CREATE INDEX record_history_rating ON record_history(section, year, performance_rating);
-CREATE INDEX record_history_discipline ON record_history(section, discipline_form);
-CREATE INDEX record_history_event ON record_history(section, event_type);
 
 -- Which layout of the schema the projection tables were last built for.
 CREATE TABLE projection_state (

@@ -145,7 +145,11 @@ pub async fn write_history(
     insert_history(conn, rows.iter().map(|r| (person_id, r))).await
 }
 
-/// Inserts history rows of several people, a few hundred per statement.
+/// Rows per INSERT: at most 5 + a section's projected columns each, far under SQLite's 32,766
+/// bound parameters.
+const HISTORY_ROWS_PER_STATEMENT: usize = 1_000;
+
+/// Inserts history rows of several people, a thousand per statement.
 pub async fn insert_history<'r>(
     conn: &mut AnyConnection,
     rows: impl Iterator<Item = (i64, &'r HistoryRow)>,
@@ -157,7 +161,7 @@ pub async fn insert_history<'r>(
         by_columns.entry(cols).or_default().push((person_id, row));
     }
     for (cols, rows) in by_columns {
-        for chunk in rows.chunks(200) {
+        for chunk in rows.chunks(HISTORY_ROWS_PER_STATEMENT) {
             let mut insert = Query::insert();
             insert.into_table(ident("record_history")).columns(
                 ["person_id", "section", "row_no", "valid_from", "valid_to"]
