@@ -263,15 +263,12 @@ fn cell(
     v: Option<ProjectedValue>,
 ) -> TableCell {
     let Some(v) = v else {
-        return TableCell {
-            value: serde_json::Value::Null,
-            text: String::new(),
-        };
+        return TableCell::empty();
     };
     let (value, text) = match (&v, r.format) {
         (ProjectedValue::Integer(n), ColumnFormat::Decimal) => {
-            let x = *n as f64 / 100.0;
-            (serde_json::json!(x), format!("{x:.2}").replace('.', ","))
+            let c = number_cell(*n, true);
+            (c.value, c.text)
         }
         (ProjectedValue::Integer(n), _) => {
             let text = match r.field {
@@ -307,6 +304,31 @@ fn cell(
         (ProjectedValue::Text(s), _) => (serde_json::json!(s), s.clone()),
     };
     TableCell { value, text }
+}
+
+impl TableCell {
+    fn empty() -> TableCell {
+        TableCell {
+            value: serde_json::Value::Null,
+            text: String::new(),
+        }
+    }
+}
+
+/// A stored number as it reads: hundredths as a decimal with a comma (5,08), or a whole number.
+fn number_cell(n: i64, hundredths: bool) -> TableCell {
+    if hundredths {
+        let x = n as f64 / 100.0;
+        TableCell {
+            value: serde_json::json!(x),
+            text: format!("{x:.2}").replace('.', ","),
+        }
+    } else {
+        TableCell {
+            value: serde_json::json!(n),
+            text: n.to_string(),
+        }
+    }
 }
 
 fn code_label(field: &Field, catalogs: &Catalogs, code: &str) -> Option<String> {
@@ -574,26 +596,13 @@ impl App {
                     .enumerate()
                     .map(|(i, v)| match shown.get(i) {
                         Some(r) => cell(r, &catalogs, &units, v),
-                        None => {
-                            let decimal = table_columns[i].format == ColumnFormat::Decimal;
-                            match v {
-                                Some(ProjectedValue::Integer(n)) if decimal => {
-                                    let x = n as f64 / 100.0;
-                                    TableCell {
-                                        value: serde_json::json!(x),
-                                        text: format!("{x:.2}").replace('.', ","),
-                                    }
-                                }
-                                Some(ProjectedValue::Integer(n)) => TableCell {
-                                    value: serde_json::json!(n),
-                                    text: n.to_string(),
-                                },
-                                _ => TableCell {
-                                    value: serde_json::Value::Null,
-                                    text: String::new(),
-                                },
+                        // A measure: always a number.
+                        None => match v {
+                            Some(ProjectedValue::Integer(n)) => {
+                                number_cell(n, table_columns[i].format == ColumnFormat::Decimal)
                             }
-                        }
+                            _ => TableCell::empty(),
+                        },
                     })
                     .collect()
             })
