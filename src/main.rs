@@ -7,6 +7,9 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use hoso_app::{App, Config, Shutdown};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "hoso",

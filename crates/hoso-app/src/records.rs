@@ -827,6 +827,10 @@ mod tests {
             canonical_json(&a),
             r#"{"a":"v","b":{"a":[{"c":2,"d":1}],"y":1}}"#
         );
+        // Nulls inside lists stay (a list keeps its positions); an object left empty stays.
+        let c: RecordDoc =
+            serde_json::from_str(r#"{"x": [null, {"n": null}], "v": "Đ\"q", "n": 1.5}"#).unwrap();
+        assert_eq!(canonical_json(&c), r#"{"n":1.5,"v":"Đ\"q","x":[null,{}]}"#);
     }
 
     #[test]
