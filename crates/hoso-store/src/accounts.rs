@@ -161,7 +161,7 @@ pub async fn grant(conn: &mut AnyConnection, g: NewGrant<'_>) -> StoreResult<i64
 /// The live (not revoked) grants of an account, with the paths of their units.
 pub async fn grants_of(conn: &mut AnyConnection, account_id: i64) -> StoreResult<Vec<GrantRow>> {
     let rows = sqlx::query(
-        "SELECT g.id, g.account_id, g.role, g.unit_id, u.path, g.read_only, g.granted_by, g.granted_at, g.request_ref \
+        "SELECT g.id, g.account_id, g.role, g.unit_id, u.path AS unit_path, g.read_only, g.granted_by, g.granted_at, g.request_ref \
          FROM role_grants g LEFT JOIN org_units u ON u.id = g.unit_id \
          WHERE g.account_id = $1 AND g.revoked_at IS NULL ORDER BY g.id",
     )
@@ -177,7 +177,7 @@ fn grant_row(r: &AnyRow) -> GrantRow {
         account_id: r.get("account_id"),
         role: r.get("role"),
         unit_id: r.get("unit_id"),
-        unit_path: r.get(4),
+        unit_path: r.get("unit_path"),
         read_only: r.get::<i64, _>("read_only") != 0,
         granted_by: r.get("granted_by"),
         granted_at: r.get("granted_at"),
@@ -217,7 +217,7 @@ pub async fn list_staff_accounts(
         .fetch_all(&mut *conn)
         .await?
         .iter()
-        .map(|r| r.get::<i64, _>(0))
+        .map(|r| r.get::<i64, _>("id"))
         .collect();
     let total = all.len() as i64;
     let mut out = Vec::new();
@@ -289,7 +289,7 @@ pub async fn staff_account_names(
     Ok(q.fetch_all(&mut *conn)
         .await?
         .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .map(|r| (r.get("id"), r.get("username"), r.get("display_name")))
         .collect())
 }
 
@@ -350,13 +350,13 @@ pub async fn recent_password_hashes(
     .bind(n)
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows.iter().map(|r| r.get(0)).collect())
+    Ok(rows.iter().map(|r| r.get("password_hash")).collect())
 }
 
 /// One live grant by id, with its unit's path.
 pub async fn live_grant(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<GrantRow>> {
     let row = sqlx::query(
-        "SELECT g.id, g.account_id, g.role, g.unit_id, u.path, g.read_only, g.granted_by, g.granted_at, g.request_ref \
+        "SELECT g.id, g.account_id, g.role, g.unit_id, u.path AS unit_path, g.read_only, g.granted_by, g.granted_at, g.request_ref \
          FROM role_grants g LEFT JOIN org_units u ON u.id = g.unit_id \
          WHERE g.id = $1 AND g.revoked_at IS NULL",
     )
@@ -412,7 +412,7 @@ pub async fn ids_of_person(conn: &mut AnyConnection, person_id: i64) -> StoreRes
         .bind(person_id)
         .fetch_all(&mut *conn)
         .await?;
-    Ok(rows.iter().map(|r| r.get(0)).collect())
+    Ok(rows.iter().map(|r| r.get("id")).collect())
 }
 
 /// An account's TOTP state. The secret is sealed (hex) under the key `key_id`; a secret with no
@@ -433,10 +433,10 @@ pub async fn totp_state(conn: &mut AnyConnection, id: i64) -> StoreResult<TotpRo
     .fetch_one(&mut *conn)
     .await?;
     Ok(TotpRow {
-        secret: row.get(0),
-        key_id: row.get(1),
-        enabled: row.get::<i64, _>(2) != 0,
-        last_step: row.get(3),
+        secret: row.get("totp_secret"),
+        key_id: row.get("totp_key_id"),
+        enabled: row.get::<i64, _>("totp_enabled") != 0,
+        last_step: row.get("totp_last_step"),
     })
 }
 
@@ -495,7 +495,7 @@ pub async fn totp_secrets_after(
     .await?;
     Ok(rows
         .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .map(|r| (r.get("id"), r.get("totp_secret"), r.get("totp_key_id")))
         .collect())
 }
 

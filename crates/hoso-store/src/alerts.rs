@@ -165,7 +165,7 @@ pub async fn creation_times(
     for chunk in person_ids.chunks(500) {
         let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
         let sql = format!(
-            "SELECT p.id, p.created_at, (SELECT MIN(a.created_at) FROM accounts a WHERE a.person_id = p.id) \
+            "SELECT p.id, p.created_at, (SELECT MIN(a.created_at) FROM accounts a WHERE a.person_id = p.id) AS account_created_at \
              FROM persons p WHERE p.id IN ({})",
             list.join(",")
         );
@@ -173,7 +173,10 @@ pub async fn creation_times(
             .fetch_all(&mut *conn)
             .await?
         {
-            out.insert(r.get::<i64, _>(0), (r.get(1), r.get(2)));
+            out.insert(
+                r.get::<i64, _>("id"),
+                (r.get("created_at"), r.get("account_created_at")),
+            );
         }
     }
     Ok(out)

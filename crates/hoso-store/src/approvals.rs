@@ -99,7 +99,7 @@ pub async fn insert(conn: &mut AnyConnection, new: NewChangeRequest<'_>) -> Stor
     .bind(now)
     .fetch_one(&mut *conn)
     .await?
-    .get(0);
+    .get("id");
     Ok(id)
 }
 
@@ -475,7 +475,7 @@ pub async fn pending_versions(
     for chunk in person_ids.chunks(500) {
         let sql = format!(
             "SELECT v.person_id, v.version, v.schema_version, v.hash, v.prev_hash, v.created_by, v.created_at, \
-             v.note, c.id FROM record_versions v JOIN persons p ON p.id = v.person_id \
+             v.note, c.id AS change_request_id FROM record_versions v JOIN persons p ON p.id = v.person_id \
              LEFT JOIN change_requests c ON c.person_id = v.person_id AND c.result_version = v.version \
              WHERE v.version > p.official_version AND v.person_id IN ({}) ORDER BY v.person_id, v.version",
             id_list(chunk)
@@ -492,7 +492,7 @@ pub async fn pending_versions(
             created_by: r.get("created_by"),
             created_at: r.get("created_at"),
             note: r.get("note"),
-            change_request_id: r.get(8),
+            change_request_id: r.get("change_request_id"),
         }));
     }
     Ok(out)
@@ -513,7 +513,10 @@ pub async fn attachment_hashes(
         let rows = sqlx::query(AssertSqlSafe(sql))
             .fetch_all(&mut *conn)
             .await?;
-        out.extend(rows.iter().map(|r| (r.get(0), r.get(1))));
+        out.extend(
+            rows.iter()
+                .map(|r| (r.get("change_request_id"), r.get("sha256"))),
+        );
     }
     Ok(out)
 }
@@ -613,7 +616,7 @@ pub async fn insert_batch(conn: &mut AnyConnection, prepared_by: i64) -> StoreRe
     .bind(crate::now_ms())
     .fetch_one(&mut *conn)
     .await?
-    .get(0);
+    .get("id");
     Ok(id)
 }
 
@@ -841,7 +844,13 @@ pub async fn waiting_of(
     .fetch_all(&mut *conn)
     .await?
     .iter()
-    .map(|r| (r.get(0), r.get(1), r.get::<Option<i64>, _>(2).unwrap_or_default()))
+    .map(|r| {
+        (
+            r.get("person_id"),
+            r.get("id"),
+            r.get::<Option<i64>, _>("submitted_at").unwrap_or_default(),
+        )
+    })
     .collect();
     let unapproved = sqlx::query(AssertSqlSafe(format!(
         "SELECT p.id, v.created_at FROM persons p JOIN record_versions v ON v.person_id = p.id \
@@ -850,7 +859,7 @@ pub async fn waiting_of(
     .fetch_all(&mut *conn)
     .await?
     .iter()
-    .map(|r| (r.get(0), r.get(1)))
+    .map(|r| (r.get("id"), r.get("created_at")))
     .collect();
     Ok((submitted, unapproved))
 }

@@ -292,7 +292,7 @@ pub async fn search(
     } else {
         format!(" WHERE {}", conds.join(" AND "))
     };
-    let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log{where_sql}");
+    let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM audit_log{where_sql}");
     let mut q = sqlx::query(sqlx::AssertSqlSafe(count_sql));
     for a in &args {
         q = match a {
@@ -300,7 +300,7 @@ pub async fn search(
             Arg::S(s) => q.bind(*s),
         };
     }
-    let total: i64 = q.fetch_one(&mut *conn).await?.get(0);
+    let total: i64 = q.fetch_one(&mut *conn).await?.get("n");
     let n = args.len();
     let sql = format!(
         "SELECT {COLUMNS} FROM audit_log{where_sql} ORDER BY id DESC LIMIT ${} OFFSET ${}",
@@ -335,14 +335,14 @@ pub async fn reads_of_person(
 ) -> StoreResult<(Vec<ReadRow>, i64)> {
     let target = person_id.to_string();
     let total: i64 = sqlx::query(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE target_kind = 'person' AND target_id = $1 AND action = 'record.read'",
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM audit_log WHERE target_kind = 'person' AND target_id = $1 AND action = 'record.read'",
     )
     .bind(&target)
     .fetch_one(&mut *conn)
     .await?
-    .get(0);
+    .get("n");
     let rows = sqlx::query(
-        "SELECT l.at, l.actor_id, a.display_name FROM audit_log l LEFT JOIN accounts a ON a.id = l.actor_id \
+        "SELECT l.at, l.actor_id, a.display_name AS actor_display_name FROM audit_log l LEFT JOIN accounts a ON a.id = l.actor_id \
          WHERE l.target_kind = 'person' AND l.target_id = $1 AND l.action = 'record.read' \
          ORDER BY l.id DESC LIMIT $2 OFFSET $3",
     )
@@ -356,7 +356,7 @@ pub async fn reads_of_person(
             .map(|r| ReadRow {
                 at: r.get("at"),
                 actor_id: r.get("actor_id"),
-                actor_display_name: r.get(2),
+                actor_display_name: r.get("actor_display_name"),
             })
             .collect(),
         total,

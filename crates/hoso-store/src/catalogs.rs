@@ -37,8 +37,8 @@ pub async fn all_active(conn: &mut AnyConnection) -> StoreResult<Vec<CatalogItem
         .await?;
     rows.iter()
         .map(|r| {
-            let kind: String = r.get(1);
-            let attrs: String = r.get(4);
+            let kind: String = r.get("kind");
+            let attrs: String = r.get("attrs");
             let attrs: BTreeMap<String, String> =
                 serde_json::from_str(&attrs).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             Ok(CatalogItem {
@@ -63,8 +63,8 @@ pub async fn items_of(
         .await?;
     rows.iter()
         .map(|r| {
-            let kind: String = r.get(0);
-            let attrs: String = r.get(3);
+            let kind: String = r.get("kind");
+            let attrs: String = r.get("attrs");
             let attrs: BTreeMap<String, String> =
                 serde_json::from_str(&attrs).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let item = CatalogItem {
@@ -74,7 +74,7 @@ pub async fn items_of(
                 name: r.get("name"),
                 attrs,
             };
-            Ok((item, r.get::<i64, _>(4) != 0))
+            Ok((item, r.get::<i64, _>("active") != 0))
         })
         .collect()
 }

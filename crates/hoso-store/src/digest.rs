@@ -23,7 +23,7 @@ pub async fn email_of(conn: &mut AnyConnection, account_id: i64) -> StoreResult<
         .bind(account_id)
         .fetch_optional(&mut *conn)
         .await?;
-    Ok(row.and_then(|r| r.get::<Option<String>, _>(0)))
+    Ok(row.and_then(|r| r.get::<Option<String>, _>("email")))
 }
 
 /// Active accounts with an e-mail address: (account id, address), by id.
@@ -33,5 +33,5 @@ pub async fn recipients(conn: &mut AnyConnection) -> StoreResult<Vec<(i64, Strin
     )
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    Ok(rows.iter().map(|r| (r.get("id"), r.get("email"))).collect())
 }

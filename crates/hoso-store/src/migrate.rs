@@ -138,7 +138,7 @@ pub async fn apply(store: &Store, migrations: &[Migration]) -> StoreResult<Vec<i
     let rows = sqlx::query("SELECT version FROM schema_migrations")
         .fetch_all(&mut *conn)
         .await?;
-    let applied: Vec<i64> = rows.iter().map(|r| r.get::<i64, _>(0)).collect();
+    let applied: Vec<i64> = rows.iter().map(|r| r.get::<i64, _>("version")).collect();
     drop(conn);
 
     let mut done = Vec::new();

@@ -51,11 +51,11 @@ pub async fn take(
         .execute(&mut *conn)
         .await?;
     // Two callbacks racing for one state: only the one that deleted it goes on.
-    if done.rows_affected() == 0 || row.get::<i64, _>(2) <= now {
+    if done.rows_affected() == 0 || row.get::<i64, _>("expires_at") <= now {
         return Ok(None);
     }
     Ok(Some(PendingLogin {
-        pkce_verifier: row.get(0),
-        nonce: row.get(1),
+        pkce_verifier: row.get("pkce_verifier"),
+        nonce: row.get("nonce"),
     }))
 }

@@ -187,14 +187,14 @@ pub async fn count(conn: &mut AnyConnection) -> StoreResult<i64> {
 pub async fn staff_counts(conn: &mut AnyConnection, path: &str) -> StoreResult<Vec<(i64, i64)>> {
     let (lo, hi) = subtree_range(path);
     let rows = sqlx::query(
-        "SELECT p.unit_id, CAST(COUNT(*) AS BIGINT) FROM persons p JOIN org_units u ON u.id = p.unit_id \
+        "SELECT p.unit_id, CAST(COUNT(*) AS BIGINT) AS n FROM persons p JOIN org_units u ON u.id = p.unit_id \
          WHERE u.path >= $1 AND u.path < $2 AND p.status = 'working' GROUP BY p.unit_id",
     )
     .bind(lo)
     .bind(hi)
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    Ok(rows.iter().map(|r| (r.get("unit_id"), r.get("n"))).collect())
 }
 
 pub async fn rename(conn: &mut AnyConnection, id: i64, name: &str) -> StoreResult<()> {

@@ -137,7 +137,7 @@ pub async fn live_of_account(
     now: i64,
 ) -> StoreResult<Vec<SharedRow>> {
     let rows = sqlx::query(
-        "SELECT g.id, g.person_id, p.full_name, u.name, g.purpose, g.legal_ref, g.clearance, g.expires_at \
+        "SELECT g.id, g.person_id, p.full_name, u.name AS unit_name, g.purpose, g.legal_ref, g.clearance, g.expires_at \
          FROM record_access_grants g JOIN persons p ON p.id = g.person_id JOIN org_units u ON u.id = p.unit_id \
          WHERE g.account_id = $1 AND g.revoked_at IS NULL AND g.expires_at > $2 ORDER BY p.full_name, g.id",
     )
@@ -148,10 +148,10 @@ pub async fn live_of_account(
     Ok(rows
         .iter()
         .map(|r| SharedRow {
-            grant_id: r.get(0),
+            grant_id: r.get("id"),
             person_id: r.get("person_id"),
             full_name: r.get("full_name"),
-            unit_name: r.get(3),
+            unit_name: r.get("unit_name"),
             purpose: r.get("purpose"),
             legal_ref: r.get("legal_ref"),
             clearance: r.get("clearance"),

@@ -1,7 +1,7 @@
 //! Version counters of the reference data every node caches (catalogs, the holiday calendar):
 //! bumped in the same transaction as an edit, polled by every node.
 
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Row};
 
 use crate::StoreResult;
 
@@ -24,9 +24,11 @@ pub async fn bump(conn: &mut AnyConnection, name: &str) -> StoreResult<i64> {
 
 /// Every counter, by name.
 pub async fn versions(conn: &mut AnyConnection) -> StoreResult<Vec<(String, i64)>> {
-    Ok(
-        sqlx::query_as("SELECT name, version FROM reference_versions ORDER BY name")
-            .fetch_all(&mut *conn)
-            .await?,
-    )
+    let rows = sqlx::query("SELECT name, version FROM reference_versions ORDER BY name")
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get("name"), r.get("version")))
+        .collect())
 }

@@ -86,8 +86,8 @@ pub async fn reseal(conn: &mut AnyConnection, row: &SecretRow) -> StoreResult<()
 }
 
 pub async fn count_by_key(conn: &mut AnyConnection) -> StoreResult<Vec<(String, i64)>> {
-    let rows = sqlx::query("SELECT key_id, CAST(COUNT(*) AS BIGINT) FROM record_secrets GROUP BY key_id ORDER BY key_id")
+    let rows = sqlx::query("SELECT key_id, CAST(COUNT(*) AS BIGINT) AS n FROM record_secrets GROUP BY key_id ORDER BY key_id")
         .fetch_all(&mut *conn)
         .await?;
-    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    Ok(rows.iter().map(|r| (r.get("key_id"), r.get("n"))).collect())
 }
