@@ -500,6 +500,13 @@ async fn main() {
     }
     if args.keep {
         println!("kept {}", dir.keep().display());
+    } else {
+        // `process::exit` below runs no destructor: remove the database (half a gigabyte at
+        // 50,000 people) here, or every run leaves it behind.
+        let path = dir.path().display().to_string();
+        if let Err(e) = dir.close() {
+            eprintln!("hoso-bench: could not remove {path}: {e}");
+        }
     }
     if let Err(e) = outcome {
         eprintln!("hoso-bench: {e}");

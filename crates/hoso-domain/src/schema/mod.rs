@@ -257,6 +257,8 @@ pub struct Field {
     pub id: String,
     /// Vietnamese label as on the form.
     pub label: String,
+    /// A shorter label for a list's column header, where the form's is a sentence.
+    pub short_label: Option<String>,
     pub kind: FieldKind,
     pub required: Requirement,
     /// Minimum clearance needed to read the field.
@@ -288,6 +290,11 @@ pub struct Field {
 }
 
 impl Field {
+    /// The header of a list column showing this field.
+    pub fn column_label(&self) -> &str {
+        self.short_label.as_deref().unwrap_or(&self.label)
+    }
+
     /// Maximum length of a text value in characters.
     pub fn max_chars(&self) -> usize {
         self.max_len
@@ -1047,6 +1054,8 @@ mod raw {
     struct RawField {
         id: String,
         label: String,
+        #[serde(default)]
+        short_label: Option<String>,
         #[serde(rename = "type")]
         kind: FieldKind,
         #[serde(default)]
@@ -1159,6 +1168,7 @@ mod raw {
                     fields.push(Field {
                         id: f.id,
                         label: f.label,
+                        short_label: f.short_label,
                         kind: f.kind,
                         required: f.required,
                         access,

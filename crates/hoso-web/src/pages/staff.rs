@@ -13,24 +13,51 @@ use hoso_app::org::OrgUnitView;
 use hoso_app::records::{PersonQuery, PersonSummary};
 use hoso_domain::catalog::Catalogs;
 use hoso_domain::org::PersonStatus;
+use hoso_domain::schema::{FieldRole, RecordSchema};
 use hoso_export::{Cell, Column, Table};
 
 use super::{Layout, PageActor, PageError, PageResult, format, is_htmx, render};
 use crate::download;
 use crate::extract::Client;
 
-/// Columns a user may show, with their Vietnamese headers. The name is always shown.
-pub const COLUMNS: &[(&str, &str)] = &[
-    ("dob", "Ngày sinh"),
-    ("gender", "Giới tính"),
-    ("unit", "Đơn vị"),
-    ("category", "Đối tượng"),
-    ("rank", "Ngạch/chức danh"),
-    ("step", "Bậc"),
-    ("coef", "Hệ số lương"),
-    ("position", "Chức vụ"),
-    ("status", "Trạng thái"),
+/// Columns a user may show: a record field known by its role, whose header the schema gives,
+/// or (no role) the person's status, which is not a field of the record. The name is always
+/// shown.
+pub const COLUMNS: &[(&str, Option<FieldRole>)] = &[
+    ("dob", Some(FieldRole::BirthDate)),
+    ("gender", Some(FieldRole::Sex)),
+    ("unit", Some(FieldRole::EmployingUnit)),
+    ("category", Some(FieldRole::PersonnelCategory)),
+    ("rank", Some(FieldRole::RankOrTitle)),
+    ("step", Some(FieldRole::SalaryStep)),
+    ("coef", Some(FieldRole::SalaryCoefficient)),
+    ("position", Some(FieldRole::CurrentPosition)),
+    ("status", None),
 ];
+const STATUS_HEADER: &str = "Trạng thái";
+
+/// The header of a column: the schema's label of its field.
+fn header(schema: &RecordSchema, key: &str, role: Option<FieldRole>) -> String {
+    match role {
+        None => STATUS_HEADER.to_string(),
+        Some(role) => schema
+            .role_field(role)
+            .map_or_else(|| key.to_string(), |(_, f)| f.column_label().to_string()),
+    }
+}
+
+/// The shown columns with their headers, in the declared order.
+fn shown_headers(schema: &RecordSchema, p: &Params) -> Vec<(&'static str, String)> {
+    COLUMNS
+        .iter()
+        .filter(|(c, _)| p.shows(c))
+        .map(|(k, role)| (*k, header(schema, k, *role)))
+        .collect()
+}
+
+fn name_header(schema: &RecordSchema) -> String {
+    header(schema, "Họ và tên", Some(FieldRole::DisplayName))
+}
 const DEFAULT_COLUMNS: &[&str] = &["dob", "gender", "unit", "rank", "position", "status"];
 
 /// One person in a list, every column formatted for display.
@@ -252,7 +279,7 @@ fn opts<'a>(items: impl IntoIterator<Item = (&'a str, String)>, current: &str) -
 
 pub struct ColumnChoice {
     pub key: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub checked: bool,
 }
 
@@ -276,7 +303,8 @@ struct ListPage {
 #[template(path = "staff_results.html")]
 pub struct Results {
     pub rows: Vec<Row>,
-    pub headers: Vec<(&'static str, &'static str)>,
+    pub name_header: String,
+    pub headers: Vec<(&'static str, String)>,
     pub total: String,
     pub total_n: i64,
     pub page: i64,
@@ -300,13 +328,11 @@ pub async fn list(
     let catalogs = app.catalogs();
     let rows = rows_for(&list.items, &names, &catalogs);
     let pages = ((list.total + p.per_page - 1) / p.per_page).max(1);
+    let schema = app.schemas().latest();
     let results = Results {
         rows,
-        headers: COLUMNS
-            .iter()
-            .filter(|(c, _)| p.shows(c))
-            .copied()
-            .collect(),
+        name_header: name_header(schema),
+        headers: shown_headers(schema, &p),
         total: format::thousands(list.total),
         total_n: list.total,
         page: p.page,
@@ -371,9 +397,9 @@ pub async fn list(
         sorts: opts(SORTS.iter().map(|(v, l)| (*v, l.to_string())), &p.sort),
         columns: COLUMNS
             .iter()
-            .map(|(k, l)| ColumnChoice {
+            .map(|(k, role)| ColumnChoice {
                 key: k,
-                label: l,
+                label: header(schema, k, *role),
                 checked: p.shows(k),
             })
             .collect(),
@@ -403,13 +429,13 @@ pub async fn export(
         .await?;
     let catalogs = app.catalogs();
     let rows = rows_for(&items, &names, &catalogs);
-    let shown: Vec<(&str, &str)> = COLUMNS
-        .iter()
-        .filter(|(c, _)| p.cols.iter().any(|x| x == c))
-        .copied()
-        .collect();
-    let mut columns = vec![Column::new("STT", 6.0), Column::new("Họ và tên", 24.0)];
-    columns.extend(shown.iter().map(|(_, label)| Column::new(*label, 20.0)));
+    let schema = app.schemas().latest();
+    let shown = shown_headers(schema, &p);
+    let mut columns = vec![
+        Column::new("STT", 6.0),
+        Column::new(name_header(schema), 24.0),
+    ];
+    columns.extend(shown.iter().map(|(_, label)| Column::new(label.as_str(), 20.0)));
     let mut table = Table::new("Danh sách", columns);
     for (n, (row, person)) in rows.iter().zip(&items).enumerate() {
         let mut cells = vec![Cell::Integer(n as i64 + 1), Cell::text(row.name.as_str())];
