@@ -724,7 +724,10 @@ async fn alerts_page_lists_filters_previews_and_exports() {
         // the page says so.
         let page = me.get("/thoi-han").await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(page.body.contains("chưa có thời hạn nào có hiệu lực hôm nay"));
+        assert!(
+            page.body
+                .contains("chưa có thời hạn nào có hiệu lực hôm nay")
+        );
         drop(me);
         // Everyone reads the deadlines in force, each with its article, and which are followed:
         // Lai Châu's.
@@ -1782,9 +1785,7 @@ async fn the_deadline_report_shows_each_units_deadlines_sorts_and_exports() {
                     hoso_app::changes::NewChange {
                         person_id: p.id,
                         reason: "Bổ sung tên gọi khác".into(),
-                        sections: Some(
-                            [("general".to_string(), general)].into_iter().collect(),
-                        ),
+                        sections: Some([("general".to_string(), general)].into_iter().collect()),
                     },
                     &client,
                 )
