@@ -299,6 +299,14 @@ async fn main() -> anyhow::Result<()> {
                     config.trusted_roots_file = Some(root);
                 }
                 demo_p12 = Some(p12);
+                if config.deadline_rules_file.is_none() {
+                    let rules = hoso_app::demo::ensure_demo_deadline_rules(&config.data_dir())?;
+                    eprintln!(
+                        "Quy tắc thời hạn riêng của tỉnh mẫu / demo deadline rules (HOSO_DEADLINE_RULES_FILE): {}",
+                        rules.display()
+                    );
+                    config.deadline_rules_file = Some(rules);
+                }
             }
             let app = App::start(config)
                 .await

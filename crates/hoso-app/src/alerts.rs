@@ -3,6 +3,7 @@
 
 use hoso_domain::alerts::AlertKind;
 use hoso_store::alerts::{self as store, AlertFilter, AlertRow};
+use hoso_store::deadline_outcomes::{self, OpenDeadline};
 use hoso_store::persons::{self, PersonFilter};
 use hoso_store::{StoreError, org as org_store};
 use serde::{Deserialize, Serialize};
@@ -122,9 +123,22 @@ impl App {
             let ids = persons::ids_after(&mut conn, last_id, 500).await?;
             let Some(&last) = ids.last() else { break };
             let people = self.load_alert_people(&mut conn, &ids).await?;
-            let rows: Vec<AlertRow> = self
-                .alerts_for(&mut conn, &people, as_of)
-                .await?
+            let alerts = self.alerts_for(&mut conn, &people, as_of).await?;
+            let open: Vec<OpenDeadline> = alerts
+                .iter()
+                .filter_map(|a| {
+                    let rule = a.alert.rule.as_ref()?;
+                    Some(OpenDeadline {
+                        person_id: a.person_id,
+                        unit_id: a.unit_id,
+                        kind: kind_code(a.alert.kind),
+                        rule_id: rule.id.clone(),
+                        rule_name: rule.name_vi.clone(),
+                        due: a.alert.due.to_string(),
+                    })
+                })
+                .collect();
+            let rows: Vec<AlertRow> = alerts
                 .into_iter()
                 .map(|a| AlertRow {
                     person_id: a.person_id,
@@ -139,6 +153,18 @@ impl App {
             drop(conn);
             let mut tx = self.store.begin().await?;
             store::replace_for(&mut tx, &ids, &rows).await?;
+            // The run of a day sees what was done by the end of the day before (the daily job
+            // runs as the day begins): a deadline found done is counted done on that day, so
+            // that an officer who acts on the due date is on time.
+            let done_by = as_of.previous_day().unwrap_or(as_of);
+            deadline_outcomes::record(
+                &mut tx,
+                &ids,
+                &as_of.to_string(),
+                &done_by.to_string(),
+                &open,
+            )
+            .await?;
             tx.commit().await.map_err(StoreError::from)?;
             stored += rows.len() as i64;
             done += ids.len() as i64;

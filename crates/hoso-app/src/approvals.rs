@@ -24,13 +24,20 @@ use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Page, Pagin
 /// Batches are bounded so that one signature never covers an unreviewable amount.
 pub const MAX_BATCH_ITEMS: usize = 2000;
 
-/// The approval window today.
+/// The approval window today, as the deadline rules in force set it (or the deployment's
+/// explicit `HOSO_APPROVAL_WINDOW_DAYS`).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ApprovalWindow {
     pub open: bool,
     /// The window's days this month, dd/mm/yyyy (empty when every day is allowed).
     pub days: Vec<String>,
+    /// The window's length in working days (0: no window, or a window the rule counts in
+    /// calendar days — then `time_limit` says so).
     pub working_days: usize,
+    /// The window as its rule words it ("5 ngày làm việc cuối tháng"); `None`: any day.
+    pub time_limit: Option<String>,
+    /// The rule that sets the window, with its article; `None`: any day.
+    pub legal_basis: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -175,27 +182,42 @@ fn decode_signature(text: &str) -> AppResult<Vec<u8>> {
 }
 
 impl App {
-    /// Today's approval window under the configuration.
+    /// Today's approval window: the one the deadline rules in force set (Lai Châu Điều 7
+    /// khoản 1, Đồng Tháp Điều 12, a deployment's own rule), unless the configuration sets one
+    /// explicitly; none (Lạng Sơn) means heads sign any day.
     pub fn approval_window(&self) -> ApprovalWindow {
-        let n = self.config.approval_window_days;
-        if n == 0 {
+        let today = self.today();
+        // The calendar in force, with the holidays the administrator announced.
+        let calendar = self.calendar();
+        let Some(window) = hoso_domain::changes::approval_window(
+            self.deadline_rules.rules(),
+            self.config.approval_window_days,
+            today,
+            &calendar,
+        ) else {
             return ApprovalWindow {
                 open: true,
                 days: vec![],
                 working_days: 0,
+                time_limit: None,
+                legal_basis: None,
             };
-        }
-        let today = self.today();
-        // The calendar in force, with the holidays the administrator announced.
-        let calendar = self.calendar();
-        let days = calendar.last_working_days_of_month(today.year(), today.month(), n);
+        };
+        let counts_working_days = window.days.iter().all(|d| calendar.is_working_day(*d));
         ApprovalWindow {
-            open: days.contains(&today),
-            days: days
+            open: window.days.contains(&today),
+            working_days: if counts_working_days {
+                window.days.len()
+            } else {
+                0
+            },
+            days: window
+                .days
                 .iter()
                 .map(|d| hoso_domain::calendar::format_date(*d))
                 .collect(),
-            working_days: n,
+            time_limit: Some(window.time_limit_vi),
+            legal_basis: Some(window.legal_basis),
         }
     }
 
@@ -210,9 +232,10 @@ impl App {
             return Ok(true);
         }
         Err(AppError::BadRequest(format!(
-            "Ngoài thời gian phê duyệt: chỉ ký duyệt trong {} ngày làm việc cuối tháng ({}). Quản trị hệ thống có thể cho phép ký ngoài thời gian này.",
-            window.working_days,
-            window.days.join(", ")
+            "Ngoài thời gian phê duyệt: chỉ ký duyệt trong {} ({}; căn cứ: {}). Quản trị hệ thống có thể cho phép ký ngoài thời gian này.",
+            window.time_limit.unwrap_or_default(),
+            window.days.join(", "),
+            window.legal_basis.unwrap_or_default()
         )))
     }
 

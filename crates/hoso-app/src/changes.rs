@@ -502,7 +502,7 @@ impl App {
         }
         drop(conn);
         let mut tx = self.begin_work(actor, client).await?;
-        if !store::transition(&mut tx, id, &row.state, to.as_str()).await? {
+        if !store::transition(&mut tx, id, &row.state, to.as_str(), self.now_ms()).await? {
             return Err(AppError::Conflict(
                 "Phiếu vừa được người khác xử lý. Vui lòng tải lại.".into(),
             ));

@@ -125,9 +125,12 @@ pub struct Config {
     /// PEM file of the certificate authorities whose certificates may sign approvals.
     /// `HOSO_TRUSTED_ROOTS`.
     pub trusted_roots_file: Option<PathBuf>,
-    /// How many working days at the end of each month approvals may be signed in (0: any day).
-    /// `HOSO_APPROVAL_WINDOW_DAYS`, default 5.
-    pub approval_window_days: usize,
+    /// An explicit approval window replacing the deadline rules' own: approvals are signed in
+    /// the last N working days of each month (0: any day). Unset (the default), the window is
+    /// the one the rules in force set (Lai Châu Điều 7 khoản 1, Đồng Tháp Điều 12, or a
+    /// deployment's own rule); a preset without one (Lạng Sơn) lets heads sign any day.
+    /// `HOSO_APPROVAL_WINDOW_DAYS`.
+    pub approval_window_days: Option<usize>,
     /// A fixed "today" for rehearsals and tests (rules, alerts and the approval window use it;
     /// certificates are always checked against the real clock). `HOSO_FIXED_TODAY`, ISO date.
     pub fixed_today: Option<time::Date>,
@@ -213,7 +216,7 @@ impl Default for Config {
             attachments_options: Vec::new(),
             attachment_max_bytes: 10 * 1024 * 1024,
             trusted_roots_file: None,
-            approval_window_days: 5,
+            approval_window_days: None,
             fixed_today: None,
             record_stale_days: 365,
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
@@ -637,7 +640,7 @@ impl Config {
                 .collect(),
             attachment_max_bytes: l.attachment_max_bytes.unwrap_or(d.attachment_max_bytes),
             trusted_roots_file: l.trusted_roots,
-            approval_window_days: l.approval_window_days.unwrap_or(d.approval_window_days),
+            approval_window_days: l.approval_window_days.or(d.approval_window_days),
             fixed_today,
             record_stale_days,
             bind,

@@ -371,6 +371,23 @@ async fn unit_account(
     Ok(())
 }
 
+/// The example of a deployment's own deadline rules, shipped as
+/// `hoso.deadline-rules.example.toml` at the root of the repository.
+pub const EXAMPLE_DEADLINE_RULES: &str = include_str!("../../../hoso.deadline-rules.example.toml");
+
+/// Writes the example deadline rules into `data_dir` and returns the file. The demo province
+/// follows them when the configuration names no rules file: the shipped presets hold only what
+/// their texts say, and none in force today both limits verification and sets an approval
+/// window, which the demo is there to show.
+pub fn ensure_demo_deadline_rules(data_dir: &std::path::Path) -> AppResult<std::path::PathBuf> {
+    let file = data_dir.join("demo-deadline-rules.toml");
+    std::fs::create_dir_all(data_dir)
+        .map_err(|e| AppError::Internal(format!("cannot create {}: {e}", data_dir.display())))?;
+    std::fs::write(&file, EXAMPLE_DEADLINE_RULES)
+        .map_err(|e| AppError::Internal(format!("cannot write {}: {e}", file.display())))?;
+    Ok(file)
+}
+
 /// The demo province's signing certificates: a root and an intermediate authority, and one
 /// approver's certificate in a PKCS#12 file protected by the demo password, so that the demo
 /// heads (`pd.<code>`) can sign with the "PKCS#12" option. Written once into `dir`; returns the

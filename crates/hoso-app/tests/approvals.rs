@@ -63,9 +63,12 @@ fn pki(dir: &std::path::Path, today: time::Date) -> Pki {
 }
 
 /// An app on `db` on `today` that trusts the test's root certificate.
+/// The province's own verification limit and approval window (the shipped example of a
+/// deployment's rules): no regulation in force today states both.
 fn config(db: &TestDb, pki: &Pki, today: time::Date) -> Config {
     Config {
         trusted_roots_file: Some(pki.root_file.clone()),
+        deadline_rules_file: Some(common::example_rules_file()),
         ..config_on(db, today)
     }
 }
@@ -731,6 +734,97 @@ async fn signing_outside_the_window_needs_the_system_administrator() {
             "{e:?}"
         );
     }
+}
+
+/// The window is the regulation's: Lạng Sơn's text has none, so its heads sign mid-month;
+/// Lai Châu's (Điều 7 khoản 1) and Đồng Tháp's (Điều 12) are theirs; the configuration only
+/// replaces them when it says so. Rights still come first: an individual learns nothing of it.
+#[tokio::test]
+async fn the_approval_window_is_the_one_of_the_regulation_in_force() {
+    let db = databases().await.remove(0);
+    // 16/11/2026 is mid-month.
+    let today = date!(2026 - 11 - 16);
+    let pki = pki(db.dir.path(), today);
+    let on = |preset: &str, window: Option<usize>| Config {
+        trusted_roots_file: Some(pki.root_file.clone()),
+        deadline_preset: preset.into(),
+        approval_window_days: window,
+        ..config_on(&db, today)
+    };
+    let app = demo_app(on("lang-son-2023", None), 12).await;
+    let client = ClientInfo::default();
+    let admin = login(&app, "admin").await;
+    let (person, me, hr, head, _) = cast(&app, &admin).await;
+    correct_directly(&app, &hr, person).await;
+    let window = app.approval_window();
+    assert!(window.open && window.days.is_empty() && window.legal_basis.is_none());
+    let refused = app
+        .prepare_batch(&me, PrepareBatch::default(), &client)
+        .await;
+    assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
+    let batch = app
+        .prepare_batch(&head, PrepareBatch::default(), &client)
+        .await
+        .unwrap();
+    assert!(!batch.window_override);
+    drop(app);
+
+    let lai_chau = App::start(on("lai-chau-2024", None)).await.unwrap();
+    let window = lai_chau.approval_window();
+    assert!(!window.open);
+    // The last 5 working days of November 2026.
+    assert_eq!(
+        window.days,
+        [
+            "24/11/2026",
+            "25/11/2026",
+            "26/11/2026",
+            "27/11/2026",
+            "30/11/2026"
+        ]
+    );
+    assert_eq!(window.working_days, 5);
+    assert!(
+        window
+            .legal_basis
+            .as_deref()
+            .is_some_and(|b| b.contains("Điều 7 khoản 1")),
+        "{window:?}"
+    );
+    let head = login(&lai_chau, &head.username).await;
+    let e = lai_chau
+        .prepare_batch(&head, PrepareBatch::default(), &client)
+        .await;
+    assert!(
+        matches!(&e, Err(AppError::BadRequest(m)) if m.contains("5 ngày làm việc cuối tháng") && m.contains("Điều 7 khoản 1")),
+        "{e:?}"
+    );
+    drop(lai_chau);
+
+    // Đồng Tháp names the last 5 days of the month, weekend included: 26–30/11/2026.
+    let dong_thap = App::start(on("dong-thap-2024", None)).await.unwrap();
+    let window = dong_thap.approval_window();
+    assert_eq!(window.days.first().map(String::as_str), Some("26/11/2026"));
+    assert_eq!(window.days.len(), 5);
+    assert_eq!(window.working_days, 0);
+    assert_eq!(window.time_limit.as_deref(), Some("5 ngày cuối tháng"));
+    drop(dong_thap);
+
+    // An explicit setting replaces the regulation's window, either way.
+    let any_day = App::start(on("lai-chau-2024", Some(0))).await.unwrap();
+    assert!(any_day.approval_window().open);
+    drop(any_day);
+    let three = App::start(on("lang-son-2023", Some(3))).await.unwrap();
+    let window = three.approval_window();
+    assert!(!window.open);
+    assert_eq!(window.days, ["26/11/2026", "27/11/2026", "30/11/2026"]);
+    assert!(
+        window
+            .legal_basis
+            .as_deref()
+            .is_some_and(|b| b.contains("HOSO_APPROVAL_WINDOW_DAYS")),
+        "{window:?}"
+    );
 }
 
 #[tokio::test]

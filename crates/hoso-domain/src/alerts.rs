@@ -42,6 +42,25 @@ pub struct Alert {
     pub due: Date,
     pub message_vi: String,
     pub legal_basis: String,
+    /// The deadline rule the alert follows (`None` for alerts about the record's facts): the
+    /// deadline's outcome is kept under it after the alert clears.
+    pub rule: Option<RuleRef>,
+}
+
+/// A deadline rule as the history of deadlines names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleRef {
+    pub id: String,
+    pub name_vi: String,
+}
+
+impl RuleRef {
+    pub fn of(rule: &crate::deadlines::DeadlineRule) -> RuleRef {
+        RuleRef {
+            id: rule.id.clone(),
+            name_vi: rule.name_vi.clone(),
+        }
+    }
 }
 
 /// Employment status; only active people get career alerts.
@@ -132,6 +151,7 @@ pub fn compute_alerts(
                 due,
                 message_vi,
                 legal_basis: legal_basis.to_string(),
+                rule: None,
             });
         }
     };

@@ -84,6 +84,10 @@ pub enum AuditAction {
     AlertsExport,
     /// Gửi thư tóm tắt cảnh báo.
     AlertsDigestSent,
+    /// Xem báo cáo thực hiện thời hạn.
+    DeadlineReportView,
+    /// Xuất báo cáo thực hiện thời hạn.
+    DeadlineReportExport,
     /// Lập phiếu bổ sung lý lịch.
     ChangeCreate,
     /// Lưu phiếu bổ sung lý lịch.
@@ -166,6 +170,8 @@ impl AuditAction {
         AuditAction::ReportRun,
         AuditAction::AlertsExport,
         AuditAction::AlertsDigestSent,
+        AuditAction::DeadlineReportView,
+        AuditAction::DeadlineReportExport,
         AuditAction::ChangeCreate,
         AuditAction::ChangeSave,
         AuditAction::ChangeSubmit,
@@ -229,6 +235,8 @@ impl AuditAction {
             AuditAction::ReportRun => "report.run",
             AuditAction::AlertsExport => "alerts.export",
             AuditAction::AlertsDigestSent => "alerts.digest_sent",
+            AuditAction::DeadlineReportView => "deadline_report.view",
+            AuditAction::DeadlineReportExport => "deadline_report.export",
             AuditAction::ChangeCreate => "change.create",
             AuditAction::ChangeSave => "change.save",
             AuditAction::ChangeSubmit => "change.submit",
@@ -295,6 +303,8 @@ impl AuditAction {
             AuditAction::ReportRun => "Chạy báo cáo",
             AuditAction::AlertsExport => "Xuất danh sách cảnh báo",
             AuditAction::AlertsDigestSent => "Gửi thư tóm tắt cảnh báo",
+            AuditAction::DeadlineReportView => "Xem báo cáo thực hiện thời hạn",
+            AuditAction::DeadlineReportExport => "Xuất báo cáo thực hiện thời hạn",
             AuditAction::ChangeCreate => "Lập phiếu bổ sung lý lịch",
             AuditAction::ChangeSave => "Lưu phiếu bổ sung lý lịch",
             AuditAction::ChangeSubmit => "Gửi phiếu bổ sung lý lịch",

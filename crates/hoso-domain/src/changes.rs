@@ -7,7 +7,7 @@ use serde_json::Value;
 use time::Date;
 
 use crate::access::AccessLevel;
-use crate::alerts::{Alert, AlertKind};
+use crate::alerts::{Alert, AlertKind, RuleRef};
 use crate::calendar::{HolidayCalendar, format_date};
 use crate::deadlines::{DeadlineRule, Trigger};
 use crate::schema::{RecordDoc, RecordSchema};
@@ -262,18 +262,95 @@ pub enum Waiting {
     Approval { since: Date },
 }
 
+/// The month's approval window (*phê duyệt trong … ngày cuối tháng*): the days a head may sign
+/// the month's verified changes, and what sets them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovalWindow {
+    /// The window's first and last day in the month asked about.
+    pub start: Date,
+    pub end: Date,
+    /// The days approvals may be signed: the window's working days for a rule counted in working
+    /// days, every day of it for one counted in calendar days (Đồng Tháp's "05 ngày cuối
+    /// tháng" names days, not working days).
+    pub days: Vec<Date>,
+    /// The window as the text words it ("5 ngày làm việc cuối tháng").
+    pub time_limit_vi: String,
+    /// The rule's legal basis and id, or the deployment setting that replaced it.
+    pub legal_basis: String,
+    /// The rule, or the setting (`HOSO_APPROVAL_WINDOW_DAYS`) standing for one.
+    pub rule: RuleRef,
+}
+
+/// The approval window of `day`'s month, or `None` when approvals may be signed any day.
+///
+/// It is the regulation's: the first tracked month-end window rule (`last_working_days_of_month`
+/// or `last_days_of_month`, satisfied by `month_approved`) in force on `day` — Lai Châu Điều 7
+/// khoản 1, Đồng Tháp Điều 12; Lạng Sơn's text has none. Only tracked rules count, so that a
+/// window for another duty (the Sở's signature in Lai Châu, khoản 2) is never read as the
+/// head's. `window_override` is a deployment's explicit setting (`HOSO_APPROVAL_WINDOW_DAYS`),
+/// which wins: `Some(0)` no window, `Some(n)` the last `n` working days.
+pub fn approval_window(
+    rules: &[DeadlineRule],
+    window_override: Option<usize>,
+    day: Date,
+    cal: &HolidayCalendar,
+) -> Option<ApprovalWindow> {
+    match window_override {
+        Some(0) => None,
+        Some(n) => {
+            let days = cal.last_working_days_of_month(day.year(), day.month(), n);
+            Some(ApprovalWindow {
+                start: *days.first()?,
+                end: *days.last()?,
+                days,
+                time_limit_vi: format!("{n} ngày làm việc cuối tháng"),
+                legal_basis: format!(
+                    "Cấu hình của đơn vị triển khai (HOSO_APPROVAL_WINDOW_DAYS = {n}), thay cho quy định của bộ quy tắc"
+                ),
+                rule: RuleRef {
+                    id: "HOSO_APPROVAL_WINDOW_DAYS".into(),
+                    name_vi: format!("Phê duyệt trong {n} ngày làm việc cuối tháng (cấu hình)"),
+                },
+            })
+        }
+        None => {
+            let rule = rules
+                .iter()
+                .find(|r| r.trigger.is_month_end_window() && r.is_tracked() && r.in_force(day))?;
+            let start = rule.window_start(day, cal);
+            let end = rule.due_date(day, cal);
+            let days = if rule.trigger == Trigger::LastWorkingDaysOfMonth {
+                cal.last_working_days_of_month(day.year(), day.month(), rule.length.max(1) as usize)
+            } else {
+                let mut all = Vec::new();
+                let mut d = start;
+                while d <= end {
+                    all.push(d);
+                    d = d.next_day()?;
+                }
+                all
+            };
+            Some(ApprovalWindow {
+                start,
+                end,
+                days,
+                time_limit_vi: rule.time_limit_vi(),
+                legal_basis: format!("{} ({})", rule.legal_basis, rule.id),
+                rule: RuleRef::of(rule),
+            })
+        }
+    }
+}
+
 /// The alert for a record waiting in the workflow, as of `as_of`: a request waits for
-/// verification under the first rule in force from `change_submitted` to `change_verified`;
-/// verified changes wait for approval under the first month-end window rule satisfied by
-/// `month_approved` (`last_working_days_of_month` or `last_days_of_month`), or else the
-/// configured window of `window_days` (0: no window, no alert) — from the window's first day
-/// on. Only tracked rules count ([`DeadlineRule::is_tracked`]), so that a window for another
-/// duty (the Sở's signature in Lai Châu) is never read as the head's. `None` when no rule
-/// applies yet.
+/// verification under the first tracked rule in force from `change_submitted` to
+/// `change_verified`; verified changes wait for approval in the month's
+/// [`approval_window`] (with the same `window_override`), from the window's first day on.
+/// `None` when no rule applies (yet).
 pub fn waiting_alert(
     waiting: Waiting,
     rules: &[DeadlineRule],
-    window_days: usize,
+    window_override: Option<usize>,
     as_of: Date,
     cal: &HolidayCalendar,
 ) -> Option<Alert> {
@@ -304,32 +381,13 @@ pub fn waiting_alert(
                     late(due)
                 ),
                 legal_basis: format!("{} ({})", rule.legal_basis, rule.id),
+                rule: Some(RuleRef::of(rule)),
             })
         }
         Waiting::Approval { since } => {
-            let rule = rules
-                .iter()
-                .find(|r| r.trigger.is_month_end_window() && r.is_tracked() && r.in_force(since));
-            let (start, due, basis) = match rule {
-                Some(r) => (
-                    r.window_start(since, cal),
-                    r.due_date(since, cal),
-                    format!("{} ({})", r.legal_basis, r.id),
-                ),
-                None if window_days > 0 => {
-                    let days =
-                        cal.last_working_days_of_month(since.year(), since.month(), window_days);
-                    (
-                        *days.first()?,
-                        *days.last()?,
-                        format!(
-                            "Quy chế quản lý hồ sơ điện tử: phê duyệt trong {window_days} ngày làm việc cuối tháng"
-                        ),
-                    )
-                }
-                None => return None,
-            };
-            (as_of >= start).then(|| Alert {
+            let window = approval_window(rules, window_override, since, cal)?;
+            let due = window.end;
+            (as_of >= window.start).then(|| Alert {
                 kind: AlertKind::ApprovalPending,
                 due,
                 message_vi: format!(
@@ -338,7 +396,8 @@ pub fn waiting_alert(
                     format_date(due),
                     late(due)
                 ),
-                legal_basis: basis,
+                legal_basis: window.legal_basis,
+                rule: Some(window.rule),
             })
         }
     }
@@ -368,18 +427,18 @@ mod tests {
             change_id: 7,
             since: date!(2026 - 11 - 19),
         };
-        let a = waiting_alert(w, &r, 5, date!(2026 - 11 - 20), &cal).unwrap();
+        let a = waiting_alert(w, &r, None, date!(2026 - 11 - 20), &cal).unwrap();
         assert_eq!(a.kind, AlertKind::VerificationPending);
         assert_eq!(a.due, date!(2026 - 11 - 26));
         assert!(a.message_vi.contains("số 7") && !a.message_vi.contains("quá hạn"));
-        let late = waiting_alert(w, &r, 5, date!(2026 - 11 - 30), &cal).unwrap();
+        let late = waiting_alert(w, &r, None, date!(2026 - 11 - 30), &cal).unwrap();
         assert!(
             late.message_vi.contains("đã quá hạn 2 ngày làm việc"),
             "{}",
             late.message_vi
         );
         assert_eq!(
-            waiting_alert(w, &[], 5, date!(2026 - 11 - 30), &cal),
+            waiting_alert(w, &[], Some(5), date!(2026 - 11 - 30), &cal),
             None,
             "no rule, no alert"
         );
@@ -392,18 +451,26 @@ mod tests {
             since: date!(2026 - 11 - 10),
         };
         // The window of November 2026 starts on Tuesday 24/11 and ends on Monday 30/11.
-        assert_eq!(waiting_alert(w, &[], 5, date!(2026 - 11 - 23), &cal), None);
-        let a = waiting_alert(w, &[], 5, date!(2026 - 11 - 24), &cal).unwrap();
+        assert_eq!(
+            waiting_alert(w, &[], Some(5), date!(2026 - 11 - 23), &cal),
+            None
+        );
+        let a = waiting_alert(w, &[], Some(5), date!(2026 - 11 - 24), &cal).unwrap();
         assert_eq!(
             (a.kind, a.due),
             (AlertKind::ApprovalPending, date!(2026 - 11 - 30))
         );
-        let late = waiting_alert(w, &[], 5, date!(2026 - 12 - 02), &cal).unwrap();
+        let late = waiting_alert(w, &[], Some(5), date!(2026 - 12 - 02), &cal).unwrap();
         assert!(late.message_vi.contains("quá hạn"), "{}", late.message_vi);
         assert_eq!(
-            waiting_alert(w, &[], 0, date!(2026 - 12 - 02), &cal),
+            waiting_alert(w, &[], Some(0), date!(2026 - 12 - 02), &cal),
             None,
-            "no window configured"
+            "the deployment turned the window off"
+        );
+        assert_eq!(
+            waiting_alert(w, &[], None, date!(2026 - 12 - 02), &cal),
+            None,
+            "no rule, no window"
         );
     }
 
@@ -418,10 +485,10 @@ mod tests {
         // starts on 27/01) — the head's window, not the Sở's signing window of khoản 2.
         let lc = RuleSet::preset("lai-chau-2024").unwrap();
         assert_eq!(
-            waiting_alert(w, lc.rules(), 0, date!(2025 - 01 - 17), &cal),
+            waiting_alert(w, lc.rules(), None, date!(2025 - 01 - 17), &cal),
             None
         );
-        let a = waiting_alert(w, lc.rules(), 0, date!(2025 - 01 - 20), &cal).unwrap();
+        let a = waiting_alert(w, lc.rules(), None, date!(2025 - 01 - 20), &cal).unwrap();
         assert_eq!(a.due, date!(2025 - 01 - 24));
         assert!(
             a.legal_basis.ends_with("(lai_chau.monthly_approval)"),
@@ -431,26 +498,72 @@ mod tests {
         // Đồng Tháp Điều 12: the last 5 days, 27–31/01/2025.
         let dt = RuleSet::preset("dong-thap-2024").unwrap();
         assert_eq!(
-            waiting_alert(w, dt.rules(), 0, date!(2025 - 01 - 24), &cal),
+            waiting_alert(w, dt.rules(), None, date!(2025 - 01 - 24), &cal),
             None
         );
-        let a = waiting_alert(w, dt.rules(), 0, date!(2025 - 01 - 27), &cal).unwrap();
+        let a = waiting_alert(w, dt.rules(), None, date!(2025 - 01 - 27), &cal).unwrap();
         assert_eq!(a.due, date!(2025 - 01 - 31));
         assert!(a.legal_basis.contains("Điều 12"), "{}", a.legal_basis);
         // Đắk Nông Điều 10: verified within 1 working day — Wed 07/02/2024, the eve of Tết
-        // (08–14/02), is due Thu 15/02 — not within Hoso's default 5.
+        // (08–14/02), is due Thu 15/02.
         let dn = RuleSet::preset("dak-nong-2018").unwrap();
         let v = Waiting::Verification {
             change_id: 1,
             since: date!(2024 - 02 - 07),
         };
-        let a = waiting_alert(v, dn.rules(), 0, date!(2024 - 02 - 08), &cal).unwrap();
+        let a = waiting_alert(v, dn.rules(), None, date!(2024 - 02 - 08), &cal).unwrap();
         assert_eq!(a.due, date!(2024 - 02 - 15));
         assert!(
             a.legal_basis.ends_with("(dak_nong.change_verification)"),
             "{}",
             a.legal_basis
         );
+    }
+
+    #[test]
+    fn the_approval_window_is_the_presets_unless_the_deployment_sets_one() {
+        use crate::deadlines::RuleSet;
+        let cal = HolidayCalendar::embedded();
+        let day = date!(2025 - 01 - 06);
+        let window = |preset: &str, over: Option<usize>| {
+            approval_window(RuleSet::preset(preset).unwrap().rules(), over, day, &cal)
+        };
+        // Lạng Sơn's QĐ 2220 sets no window: heads sign any day.
+        assert_eq!(window("lang-son-2023", None), None);
+        // Lai Châu Điều 7 khoản 1: the last 5 working days of January 2025, before Tết.
+        let lc = window("lai-chau-2024", None).unwrap();
+        assert_eq!(
+            lc.days,
+            vec![
+                date!(2025 - 01 - 20),
+                date!(2025 - 01 - 21),
+                date!(2025 - 01 - 22),
+                date!(2025 - 01 - 23),
+                date!(2025 - 01 - 24)
+            ]
+        );
+        assert_eq!(lc.time_limit_vi, "5 ngày làm việc cuối tháng");
+        assert!(
+            lc.legal_basis.contains("Điều 7 khoản 1"),
+            "{}",
+            lc.legal_basis
+        );
+        // Đồng Tháp Điều 12 names the last 5 days: 27–31/01/2025, Tết or not.
+        let dt = window("dong-thap-2024", None).unwrap();
+        assert_eq!(
+            (dt.start, dt.end),
+            (date!(2025 - 01 - 27), date!(2025 - 01 - 31))
+        );
+        assert_eq!(dt.days.len(), 5);
+        assert!(dt.legal_basis.contains("Điều 12"), "{}", dt.legal_basis);
+        // A deployment's explicit setting wins either way.
+        assert_eq!(window("lai-chau-2024", Some(0)), None);
+        let three = window("lang-son-2023", Some(3)).unwrap();
+        assert_eq!(
+            (three.start, three.end),
+            (date!(2025 - 01 - 22), date!(2025 - 01 - 24))
+        );
+        assert!(three.legal_basis.contains("HOSO_APPROVAL_WINDOW_DAYS"));
     }
 
     #[test]

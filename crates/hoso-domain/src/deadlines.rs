@@ -775,10 +775,6 @@ pub const PRESETS: [&str; 5] = [
     "dong-thap-2024",
 ];
 
-/// The marker a national rule's `legal_basis` starts with when no text read so far states its
-/// limit: the value is Hoso's own until an article is found.
-pub const HOSO_DEFAULT_MARKER: &str = "Mặc định của Hoso";
-
 fn preset_text(name: &str) -> Option<&'static str> {
     Some(match name {
         "national" => include_str!("../data/deadlines/national.toml"),
@@ -916,21 +912,15 @@ mod tests {
     fn every_preset_parses_and_every_rule_cites_an_article() {
         for name in PRESETS {
             let own = RuleSet::preset_own_rules(name).unwrap();
-            assert!(!own.rules().is_empty(), "{name}");
+            // No national text read so far states a limit with its article (national.toml).
+            assert_eq!(own.rules().is_empty(), name == "national", "{name}");
             for r in own.rules() {
-                let cites_article = r.legal_basis.contains("Điều");
-                // Only the national preset may hold a Hoso default, and it must say so first.
-                let hoso_default =
-                    name == "national" && r.legal_basis.starts_with(HOSO_DEFAULT_MARKER);
                 assert!(
-                    cites_article || hoso_default,
+                    r.legal_basis.contains("Điều"),
                     "{name}: {} cites no article: {}",
                     r.id,
                     r.legal_basis
                 );
-                if name != "national" {
-                    assert!(!r.legal_basis.contains(HOSO_DEFAULT_MARKER), "{}", r.id);
-                }
             }
             // The merged preset parses too, and keeps every national rule not replaced.
             let merged = RuleSet::preset(name).unwrap();
@@ -996,18 +986,15 @@ mod tests {
                 let Some(article) = articles.get(&(name.to_string(), r.id.clone())) else {
                     continue;
                 };
-                if article == HOSO_DEFAULT_MARKER {
-                    assert!(r.legal_basis.starts_with(article), "{}", r.id);
-                } else {
-                    // The article closes the citation, so "Điều 8 khoản 1" cannot pass for
-                    // "Điều 8 khoản 10".
-                    assert!(
-                        r.legal_basis.ends_with(&format!(", {article}")),
-                        "{}: «{}» does not cite {article}",
-                        r.id,
-                        r.legal_basis
-                    );
-                }
+                // The article closes the citation, so "Điều 8 khoản 1" cannot pass for
+                // "Điều 8 khoản 10".
+                assert!(
+                    article.starts_with("Điều ")
+                        && r.legal_basis.ends_with(&format!(", {article}")),
+                    "{}: «{}» does not cite {article}",
+                    r.id,
+                    r.legal_basis
+                );
             }
         }
         expected.sort();
@@ -1024,14 +1011,6 @@ mod tests {
     /// date the regulation gives, counted on the embedded calendar. Comments count the days
     /// (wd = working days).
     const EXAMPLES: &str = "
-# 3 wd from Thu 13/08/2026: 14, 17, 18/08.
-national        nd27.first_declaration                     2026-08-13 2026-08-18
-# 3 wd from Thu 08/01/2026: 09/01, Sat 10/01 (worked, swapped for 02/01), 12/01.
-national        nd27.agency_update                         2026-01-08 2026-01-12
-# 10 wd from Fri 13/02/2026 across Tết (16–20/02): 23–27/02 (5), 02–06/03 (10).
-national        tt06.handover_account                      2026-02-13 2026-03-06
-# 5 wd from Thu 19/11/2026: 20, 23, 24, 25, 26/11.
-national        hoso.change_verification                   2026-11-19 2026-11-26
 # 30 wd from Mon 02/02/2026: 03–13/02 (9), Tết, 23–27/02 (14), 02–20/03 (29), 23/03.
 lang-son-2023   lang_son.new_record                        2026-02-02 2026-03-23
 # 15 wd from Mon 05/01/2026: 06–09/01 (4), Sat 10/01 worked (5), 12–16 (10), 19–23 (15).
@@ -1292,11 +1271,11 @@ dong-thap-2024  dong_thap.annual_report_province           2024-12-15 2025-02-03
             "dak_nong.status_change",
             date!(2025 - 07 - 01)
         ));
-        // NĐ 27/2026 from 01/7/2026.
-        let set = RuleSet::preset("national").unwrap();
-        assert_eq!(set.in_force(date!(2026 - 06 - 30)).count(), 1);
+        // Lai Châu's draft: from the decree it cites, 09/05/2024, with no end.
+        let lc = RuleSet::preset("lai-chau-2024").unwrap();
+        assert_eq!(lc.in_force(date!(2024 - 05 - 08)).count(), 0);
         assert_eq!(
-            set.for_trigger(Trigger::DecisionDate, date!(2026 - 07 - 01))
+            lc.for_trigger(Trigger::StatusChanged, date!(2024 - 05 - 09))
                 .count(),
             1
         );
@@ -1331,7 +1310,6 @@ dong-thap-2024  dong_thap.annual_report_province           2024-12-15 2025-02-03
             .map(|r| r.id)
             .collect();
         for id in [
-            "hoso.change_verification",
             "lang_son.new_record",
             "lai_chau.account",
             "lai_chau.data",
@@ -1367,33 +1345,57 @@ dong-thap-2024  dong_thap.annual_report_province           2024-12-15 2025-02-03
         assert_eq!(NOT_YET_TRACKED_VI, "chưa theo dõi được");
     }
 
+    /// The example of a deployment's own rules, shipped beside `hoso.example.toml`.
+    const EXAMPLE_OVERRIDES: &str = include_str!("../../../hoso.deadline-rules.example.toml");
+
     #[test]
-    fn a_provincial_rule_takes_the_place_of_the_hoso_default_it_replaces() {
-        let dak_nong = RuleSet::preset("dak-nong-2018").unwrap();
-        let national = RuleSet::preset("national").unwrap();
-        assert!(dak_nong.get("hoso.change_verification").is_none());
-        let position = |set: &RuleSet, id: &str| set.rules().iter().position(|r| r.id == id);
-        // Same place, so the first verification rule found is the province's 1 working day.
-        assert_eq!(
-            position(&dak_nong, "dak_nong.change_verification"),
-            position(&national, "hoso.change_verification")
-        );
-        let first = dak_nong
-            .rules()
-            .iter()
-            .find(|r| r.trigger == Trigger::ChangeSubmitted)
+    fn a_deployment_adds_what_its_text_says_through_its_own_file() {
+        let own = RuleSet::parse_toml(EXAMPLE_OVERRIDES).unwrap();
+        assert!(!own.rules().is_empty());
+        for r in own.rules() {
+            assert!(r.legal_basis.contains("Điều"), "{}", r.id);
+            assert!(
+                r.is_tracked(),
+                "{}: the example shows rules Hoso follows",
+                r.id
+            );
+        }
+        // Lạng Sơn's text has neither a verification limit nor an approval window; a province
+        // that decides both declares them and gets them, in force and followed.
+        let ls = RuleSet::preset("lang-son-2023").unwrap();
+        let day = date!(2026 - 11 - 19);
+        let kinds = |set: &RuleSet| {
+            (
+                set.for_trigger(Trigger::ChangeSubmitted, day).count(),
+                set.in_force(day)
+                    .filter(|r| r.trigger.is_month_end_window())
+                    .count(),
+            )
+        };
+        assert_eq!(kinds(&ls), (0, 0));
+        let merged = ls.with_overrides(own);
+        assert_eq!(kinds(&merged), (1, 1));
+        assert_eq!(merged.rules().len(), ls.rules().len() + 2);
+        // 5 wd from Thu 19/11/2026: 20, 23, 24, 25, 26/11.
+        let verify = merged
+            .for_trigger(Trigger::ChangeSubmitted, day)
+            .next()
             .unwrap();
+        assert_eq!(verify.due_date(day, &cal()), date!(2026 - 11 - 26));
+        // `replaces` puts a deployment's rule in the place of the preset's it names.
+        let stricter = RuleSet::parse_toml(
+            "[[rule]]\nid = \"tinh.status_change\"\nname_vi = \"Điều chỉnh tình trạng hồ sơ\"\ntrigger = \"status_changed\"\nlength = 3\nunit = \"working_days\"\nresponsible = \"don_vi\"\nsatisfied_by = \"status_updated\"\nlegal_basis = \"Quyết định của tỉnh, Điều 3\"\neffective_from = 2026-01-01\nreplaces = \"lai_chau.status_change\"\n",
+        )
+        .unwrap();
+        let lc = RuleSet::preset("lai-chau-2024").unwrap();
+        let position = |set: &RuleSet, id: &str| set.rules().iter().position(|r| r.id == id);
+        let replaced = lc.with_overrides(stricter);
+        assert!(replaced.get("lai_chau.status_change").is_none());
         assert_eq!(
-            (first.id.as_str(), first.length),
-            ("dak_nong.change_verification", 1)
+            position(&replaced, "tinh.status_change"),
+            position(&lc, "lai_chau.status_change")
         );
-        // Elsewhere the default stays.
-        assert!(
-            RuleSet::preset("lai-chau-2024")
-                .unwrap()
-                .get("hoso.change_verification")
-                .is_some()
-        );
+        assert_eq!(replaced.rules().len(), lc.rules().len());
     }
 
     #[test]
@@ -1661,15 +1663,15 @@ dong-thap-2024  dong_thap.annual_report_province           2024-12-15 2025-02-03
 
     #[test]
     fn overrides_replace_by_id_and_add() {
-        let national = RuleSet::preset("national").unwrap();
+        let lai_chau = RuleSet::preset("lai-chau-2024").unwrap();
         let custom = RuleSet::parse_toml(
-            "[[rule]]\nid = \"nd27.first_declaration\"\nname_vi = \"Kê khai lần đầu (quy chế tỉnh: 2 ngày)\"\ntrigger = \"account_created\"\nlength = 2\nunit = \"working_days\"\nresponsible = \"ca_nhan\"\nsatisfied_by = \"first_declaration_submitted\"\nlegal_basis = \"Quy chế tỉnh\"\neffective_from = 2026-07-01\n\n[[rule]]\nid = \"tinh.new\"\nname_vi = \"Mới\"\ntrigger = \"record_created\"\nlength = 1\nunit = \"working_days\"\nresponsible = \"don_vi\"\nsatisfied_by = \"x\"\nlegal_basis = \"Quy chế tỉnh\"\neffective_from = 2026-07-01\n",
+            "[[rule]]\nid = \"lai_chau.account\"\nname_vi = \"Tạo tài khoản (quyết định đã ký)\"\ntrigger = \"person_joined\"\nlength = 5\nunit = \"working_days\"\nresponsible = \"don_vi\"\nsatisfied_by = \"account_created\"\nlegal_basis = \"Quy chế kèm QĐ 12/2024/QĐ-UBND, Điều 6 khoản 3\"\neffective_from = 2024-07-01\n\n[[rule]]\nid = \"tinh.new\"\nname_vi = \"Mới\"\ntrigger = \"record_created\"\nlength = 1\nunit = \"working_days\"\nresponsible = \"don_vi\"\nsatisfied_by = \"x\"\nlegal_basis = \"Quy chế tỉnh, Điều 1\"\neffective_from = 2026-07-01\n",
         )
         .unwrap();
-        let merged = national.with_overrides(custom);
-        assert_eq!(merged.rules().len(), national.rules().len() + 1);
-        assert_eq!(merged.rules()[0].length, 2);
-        assert_eq!(merged.rules()[0].id, "nd27.first_declaration");
+        let merged = lai_chau.with_overrides(custom);
+        assert_eq!(merged.rules().len(), lai_chau.rules().len() + 1);
+        assert_eq!(merged.rules()[0].id, "lai_chau.account");
+        assert_eq!(merged.rules()[0].effective_from, date!(2024 - 07 - 01));
         assert!(merged.get("tinh.new").is_some());
     }
 }

@@ -20,7 +20,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::alerts::{Alert, AlertKind, PersonStatus};
+use crate::alerts::{Alert, AlertKind, PersonStatus, RuleRef};
 use crate::calendar::{HolidayCalendar, format_date};
 use crate::deadlines::{DeadlineRule, RuleSet, Trigger, Unit};
 
@@ -112,6 +112,7 @@ pub fn late_alerts(
                             t.required_fields_missing
                         ),
                         legal_basis: basis(rule),
+                        rule: Some(RuleRef::of(rule)),
                     });
                 }
             }
@@ -134,6 +135,7 @@ pub fn late_alerts(
                             format_date(due)
                         ),
                         legal_basis: basis(rule),
+                        rule: Some(RuleRef::of(rule)),
                     });
                 }
             }
@@ -158,6 +160,7 @@ pub fn late_alerts(
                                 unit_label(rule)
                             ),
                             legal_basis: basis(rule),
+                        rule: Some(RuleRef::of(rule)),
                         });
                     }
                 }
@@ -337,7 +340,7 @@ mod tests {
                     Waiting::Approval { since: start },
                 ]
                 .into_iter()
-                .any(|w| waiting_alert(w, single.rules(), 0, much_later, &c).is_some());
+                .any(|w| waiting_alert(w, single.rules(), None, much_later, &c).is_some());
                 assert_eq!(
                     rule.is_tracked(),
                     late || waiting,

@@ -140,13 +140,16 @@ pub async fn save_content(
     Ok(done.rows_affected() == 1)
 }
 
-/// Moves a request from one state to another (stamping the submission time when it is
-/// submitted); `false` when it was no longer in `from` (someone else acted first).
+/// Moves a request from one state to another at `at` (ms; stamped as the submission time when
+/// it is submitted); `false` when it was no longer in `from` (someone else acted first). The
+/// caller gives the time because the submission starts the verification deadline, which is
+/// counted on the application's clock.
 pub async fn transition(
     conn: &mut AnyConnection,
     id: i64,
     from: &str,
     to: &str,
+    at: i64,
 ) -> StoreResult<bool> {
     let done = sqlx::query(
         "UPDATE change_requests SET state = $1, updated_at = $2, \
@@ -154,7 +157,7 @@ pub async fn transition(
          WHERE id = $3 AND state = $4",
     )
     .bind(to)
-    .bind(crate::now_ms())
+    .bind(at)
     .bind(id)
     .bind(from)
     .execute(&mut *conn)

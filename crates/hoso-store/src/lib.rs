@@ -16,6 +16,7 @@ pub mod approvals;
 pub mod audit;
 pub mod bulk;
 pub mod catalogs;
+pub mod deadline_outcomes;
 pub mod digest;
 pub mod holidays;
 pub mod idempotency;

@@ -106,6 +106,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 14,
+        name: "deadline_outcomes",
+        common: include_str!("../migrations/0014_deadline_outcomes.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {

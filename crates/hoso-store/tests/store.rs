@@ -296,3 +296,110 @@ async fn subtree_scope_and_moves() {
         );
     }
 }
+
+/// The deadline history: a deadline opens the first day its alert shows, clears on the day a
+/// run finds it done (never before it opened), opens again if it shows again, follows its
+/// person to another unit while open; the report's groups are held to the scope.
+#[tokio::test]
+async fn deadlines_are_kept_after_their_alerts_clear() {
+    use hoso_store::deadline_outcomes::{self as outcomes, OpenDeadline, OutcomeFilter};
+    for db in databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let root = unit(&store, None, "T68", "province").await;
+        let a = unit(&store, Some(&root), "S01", "administrative_agency").await;
+        let b = unit(&store, Some(&root), "S02", "administrative_agency").await;
+        let p = person(&store, a.id, "nguyen van a").await;
+        let q = person(&store, b.id, "tran thi b").await;
+        let open = |person: i64, unit: i64, due: &str| OpenDeadline {
+            person_id: person,
+            unit_id: unit,
+            kind: "verification_pending".into(),
+            rule_id: "tinh.verify".into(),
+            rule_name: "Xác thực phiếu".into(),
+            due: due.into(),
+        };
+        let run = |as_of: &'static str, done_by: &'static str, shown: Vec<OpenDeadline>| {
+            let store = &store;
+            async move {
+                let mut tx = store.begin().await.unwrap();
+                outcomes::record(&mut tx, &[p, q], as_of, done_by, &shown)
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+            }
+        };
+        let groups = |scope: Scope| {
+            let store = &store;
+            async move {
+                let mut conn = store.reader().await.unwrap();
+                let filter = OutcomeFilter {
+                    from: "2026-01-01".into(),
+                    to: "2026-12-31".into(),
+                    unit_path: None,
+                };
+                outcomes::groups(&mut conn, &scope, &filter, 100)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|g| (g.unit_id, g.due, g.cleared_on, g.count))
+                    .collect::<Vec<_>>()
+            }
+        };
+        // Two deadlines open on 02/11; one alert shown twice (two requests) is one deadline.
+        run(
+            "2026-11-02",
+            "2026-11-01",
+            vec![
+                open(p, a.id, "2026-11-09"),
+                open(p, a.id, "2026-11-09"),
+                open(q, b.id, "2026-11-09"),
+            ],
+        )
+        .await;
+        // A run on the same day no longer shows p's: done that day, not the day before.
+        run(
+            "2026-11-02",
+            "2026-11-01",
+            vec![open(q, b.id, "2026-11-09")],
+        )
+        .await;
+        let all = groups(Scope::everything()).await;
+        assert_eq!(
+            all,
+            vec![
+                (a.id, "2026-11-09".into(), Some("2026-11-02".into()), 1),
+                (b.id, "2026-11-09".into(), None, 1),
+            ],
+            "{}",
+            db.label
+        );
+        // p's shows again (what satisfied it was undone), q has moved to unit a meanwhile.
+        run(
+            "2026-11-05",
+            "2026-11-04",
+            vec![open(p, a.id, "2026-11-09"), open(q, a.id, "2026-11-09")],
+        )
+        .await;
+        // Both done by 11/11.
+        run("2026-11-12", "2026-11-11", vec![]).await;
+        let scope_a = Scope {
+            subtrees: vec![a.path.clone()],
+            ..Scope::default()
+        };
+        assert_eq!(
+            groups(scope_a).await,
+            vec![(a.id, "2026-11-09".into(), Some("2026-11-11".into()), 2)],
+            "{}",
+            db.label
+        );
+        let scope_b = Scope {
+            subtrees: vec![b.path.clone()],
+            ..Scope::default()
+        };
+        assert!(groups(scope_b).await.is_empty(), "{}", db.label);
+        assert!(
+            groups(Scope::default()).await.is_empty(),
+            "nothing in no scope"
+        );
+    }
+}

@@ -295,6 +295,15 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
             ..any_signed_in(403)
         },
     );
+    // The deadline report of the target's unit: administrators of it (the Sở: any unit).
+    t.insert(
+        ("get", "/api/v1/deadline-report"),
+        Rule {
+            system_admin: (200, 200),
+            unit_admin: (200, 404),
+            ..any_signed_in(403)
+        },
+    );
     // Everyone sets their own address for the daily digest.
     t.insert(("get", "/api/v1/me/email"), any_signed_in(200));
     t.insert(("put", "/api/v1/me/email"), any_signed_in(200));
@@ -373,7 +382,9 @@ impl World {
                 path.into(),
                 json!({"unit": self.unit(target), "columns": ["full_name", "gender"]}),
             ),
-            ("get", "/api/v1/alerts") | ("get", "/api/v1/alerts/preview") => {
+            ("get", "/api/v1/alerts")
+            | ("get", "/api/v1/alerts/preview")
+            | ("get", "/api/v1/deadline-report") => {
                 (format!("{path}?unit={}", self.unit(target)), Value::Null)
             }
             ("get", "/api/v1/org-units/{id}") => (

@@ -193,6 +193,15 @@ fn rules() -> Table {
     one("GET", "/canh-bao", signed_in(200));
     one("GET", "/canh-bao/xuat-excel", signed_in(200));
     one("GET", "/thoi-han", signed_in(200));
+    // The deadline report of the target's unit: the Sở's inspection view, for administrators
+    // of that unit (another unit is "not found" to a unit administrator).
+    let deadline_report = Rule {
+        system_admin: (200, 200),
+        unit_admin: (200, 404),
+        ..signed_in(403)
+    };
+    one("GET", "/thoi-han/bao-cao", deadline_report);
+    one("GET", "/thoi-han/bao-cao/xuat-excel", deadline_report);
     one("GET", "/lich-nghi", signed_in(200));
 
     // Units and staff lists (the matrix filters by the target's unit). An individual may name
@@ -631,9 +640,10 @@ impl Pages {
             ("GET", "/auth/oidc/callback") => Call::get(path),
             ("GET", "/co-cau/con") => Call::get(format!("/co-cau/con?parent={unit}")),
             ("GET", "/don-vi/{id}") => Call::get(format!("/don-vi/{unit}")),
-            ("GET", "/can-bo") | ("GET", "/can-bo/xuat-excel") => {
-                Call::get(format!("{path}?unit={unit}"))
-            }
+            ("GET", "/can-bo")
+            | ("GET", "/can-bo/xuat-excel")
+            | ("GET", "/thoi-han/bao-cao")
+            | ("GET", "/thoi-han/bao-cao/xuat-excel") => Call::get(format!("{path}?unit={unit}")),
             ("GET", "/ho-so/{id}") | ("GET", "/ho-so/{id}/truy-cap") => {
                 Call::get(path.replace("{id}", &person.to_string()))
             }

@@ -720,7 +720,24 @@ async fn alerts_page_lists_filters_previews_and_exports() {
                 .count();
         assert_eq!(others, 0, "an individual sees only their own alerts");
 
-        // Everyone reads the deadlines in force, each with its article, and which are followed.
+        // The default preset holds what a national text read so far states: nothing yet, and
+        // the page says so.
+        let page = me.get("/thoi-han").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body
+                .contains("chưa có thời hạn nào có hiệu lực hôm nay")
+        );
+        drop(me);
+        // Everyone reads the deadlines in force, each with its article, and which are followed:
+        // Lai Châu's.
+        let app = App::start(hoso_app::Config {
+            deadline_preset: "lai-chau-2024".into(),
+            ..app.config().clone()
+        })
+        .await
+        .unwrap();
+        let mut me = signed_in(&app, &number).await;
         let page = me.get("/thoi-han").await;
         assert_eq!(page.status, StatusCode::OK);
         let rules = app
@@ -1723,5 +1740,158 @@ async fn change_requests_are_proposed_verified_and_refused_from_the_pages() {
         assert_eq!(diff.status, StatusCode::OK);
         assert!(diff.body.contains("Út Nhỏ") && diff.body.contains("Các tên gọi khác"));
         assert_labelled("/ho-so/…/phien-ban/2", &diff.body);
+    }
+}
+
+/// The deadline report page: two change requests sent on Mon 02/11/2026 under the example's
+/// 5-working-day verification rule (due Mon 09/11); one verified on Thu 05/11, one still
+/// waiting on Mon 16/11, five working days late.
+#[tokio::test]
+async fn the_deadline_report_shows_each_units_deadlines_sorts_and_exports() {
+    for db in databases().await {
+        let config = |today| hoso_app::Config {
+            deadline_rules_file: Some(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../hoso.deadline-rules.example.toml"),
+            ),
+            fixed_today: Some(today),
+            ..common::config(&db)
+        };
+        let client = ClientInfo::default();
+        let monday = App::start(config(time::macros::date!(2026 - 11 - 02)))
+            .await
+            .unwrap();
+        monday.seed_demo(8, PASSWORD, &|_, _| {}).await.unwrap();
+        let admin = actor(&monday, "admin").await;
+        let people = monday
+            .list_persons(&admin, PersonQuery::default())
+            .await
+            .unwrap()
+            .items;
+        let mut requests = vec![];
+        for p in people.iter().take(2) {
+            let record = monday
+                .get_person(&admin, p.id, &client)
+                .await
+                .unwrap()
+                .record;
+            let number = record["general"]["citizen_id_number"].as_str().unwrap();
+            let me = actor(&monday, number).await;
+            let mut general = record["general"].clone();
+            general["other_names"] = serde_json::json!("Tên khác");
+            let draft = monday
+                .create_change(
+                    &me,
+                    hoso_app::changes::NewChange {
+                        person_id: p.id,
+                        reason: "Bổ sung tên gọi khác".into(),
+                        sections: Some([("general".to_string(), general)].into_iter().collect()),
+                    },
+                    &client,
+                )
+                .await
+                .unwrap();
+            monday
+                .submit_change(&me, draft.summary.id, &client)
+                .await
+                .unwrap();
+            requests.push(draft.summary.id);
+        }
+        monday
+            .compute_all_alerts(time::macros::date!(2026 - 11 - 02))
+            .await
+            .unwrap();
+        drop(monday);
+        let thursday = App::start(config(time::macros::date!(2026 - 11 - 05)))
+            .await
+            .unwrap();
+        thursday
+            .verify_change(&admin, requests[0], Default::default(), &client)
+            .await
+            .unwrap();
+        thursday
+            .compute_all_alerts(time::macros::date!(2026 - 11 - 06))
+            .await
+            .unwrap();
+        drop(thursday);
+        let app = App::start(config(time::macros::date!(2026 - 11 - 16)))
+            .await
+            .unwrap();
+        app.compute_all_alerts(time::macros::date!(2026 - 11 - 16))
+            .await
+            .unwrap();
+
+        let mut b = signed_in(&app, "admin").await;
+        let page = b.get("/thoi-han/bao-cao").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let text = unescape(&page.body);
+        assert!(
+            text.contains("<strong>2</strong> thời hạn đến hạn từ 01/01/2026 đến 16/11/2026: <strong>1</strong> đúng hạn, <strong>0</strong> trễ hạn, <strong>1</strong> quá hạn chưa làm"),
+            "{}: {text}",
+            db.label
+        );
+        assert!(text.contains("Cán bộ tổ chức xác thực phiếu bổ sung lý lịch"));
+        // Every column sorts through a link; the sorted one says which way.
+        let sorted = b.get("/thoi-han/bao-cao?sort=overdue&dir=desc").await;
+        assert!(
+            sorted
+                .body
+                .contains("aria-sort=\"descending\"><a href=\"/thoi-han/bao-cao?sort=overdue\">"),
+            "{}",
+            sorted.body
+        );
+        // A bad date is told in Vietnamese and kept in the form.
+        let bad = b.get("/thoi-han/bao-cao?from=31/02/2026").await;
+        assert_eq!(bad.status, StatusCode::OK);
+        assert!(bad.body.contains("không phải ngày hợp lệ"), "{}", bad.body);
+        assert!(bad.body.contains("value=\"31/02/2026\""));
+
+        let file = b.get("/thoi-han/bao-cao/xuat-excel").await;
+        assert_eq!(file.status, StatusCode::OK);
+        assert_eq!(&file.bytes[..2], b"PK");
+        let csv = b.get("/thoi-han/bao-cao/xuat-excel?format=csv").await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(
+            csv.body.contains(
+                "STT,Đơn vị,Thời hạn,Tổng số,Đúng hạn,Trễ hạn,\"Quá hạn, chưa làm\",Đang trong hạn"
+            ),
+            "{}",
+            csv.body
+        );
+        let overdue: i64 = csv
+            .body
+            .lines()
+            .skip(1)
+            // Counted from the end: a unit's name may hold a comma.
+            .filter_map(|l| l.trim_end().rsplit(',').nth(3)?.parse::<i64>().ok())
+            .sum();
+        assert_eq!(overdue, 1, "{}: {}", db.label, csv.body);
+        let exports = app
+            .audit_entries(
+                &actor(&app, "admin").await,
+                hoso_app::security::AuditQuery {
+                    action: Some("deadline_report.export".into()),
+                    ..Default::default()
+                },
+                &client,
+            )
+            .await
+            .unwrap();
+        assert_eq!(exports.total, 2, "one entry per export");
+
+        // Individuals have no such page.
+        let number = app
+            .get_person(&admin, people[1].id, &client)
+            .await
+            .unwrap()
+            .record["general"]["citizen_id_number"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let mut me = signed_in(&app, &number).await;
+        assert_eq!(
+            me.get("/thoi-han/bao-cao").await.status,
+            StatusCode::FORBIDDEN
+        );
     }
 }

@@ -30,6 +30,13 @@ pub fn config_on(db: &TestDb, today: time::Date) -> Config {
     }
 }
 
+/// The example of a deployment's own deadline rules shipped at the root of the repository (a
+/// 5-working-day verification limit and an approval window in the last 5 working days), for
+/// tests of what no shipped preset in force today has.
+pub fn example_rules_file() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../hoso.deadline-rules.example.toml")
+}
+
 /// Mail sent in clear, without signing in, to an SMTP server on 127.0.0.1:`port`.
 pub fn smtp(port: u16, from: &str) -> SmtpConfig {
     SmtpConfig {

@@ -6,7 +6,7 @@ use hoso_app::alerts::{AlertCount, AlertQuery, AlertView};
 use hoso_app::{App, Page};
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::Authenticated;
+use crate::extract::{Authenticated, Client};
 
 /// Alerts in the caller's scope (computed daily), with filters.
 #[utoipa::path(get, path = "/api/v1/alerts", tag = "alerts", params(AlertQuery),
@@ -55,4 +55,20 @@ pub async fn deadline_rules(
     Query(q): Query<DateQuery>,
 ) -> ApiResult<Json<Vec<hoso_app::deadlines::DeadlineRuleView>>> {
     Ok(Json(app.deadline_rules(&actor, q.date.as_deref())?))
+}
+
+/// How the deadlines due in a period went, per unit and rule: met on time, met late, overdue,
+/// running, and how late in working days (the Sở's inspection view). Administrators, within
+/// their units; audited.
+#[utoipa::path(get, path = "/api/v1/deadline-report", tag = "alerts",
+    params(hoso_app::deadline_report::DeadlineReportQuery),
+    responses((status = 200, body = hoso_app::deadline_report::DeadlineReport), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn deadline_report(
+    State(app): State<App>,
+    Authenticated(actor): Authenticated,
+    Client(client): Client,
+    Query(q): Query<hoso_app::deadline_report::DeadlineReportQuery>,
+) -> ApiResult<Json<hoso_app::deadline_report::DeadlineReport>> {
+    Ok(Json(app.deadline_report(&actor, &q, &client).await?))
 }

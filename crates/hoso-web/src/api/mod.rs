@@ -66,6 +66,7 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(alerts::summary))
         .routes(routes!(alerts::preview))
         .routes(routes!(alerts::deadline_rules))
+        .routes(routes!(alerts::deadline_report))
         .routes(routes!(catalogs::list))
         .routes(routes!(catalogs::items))
         .routes(routes!(catalogs::put))

@@ -647,6 +647,8 @@ struct ApprovalsPage {
     layout: Layout,
     window_open: bool,
     window_days: String,
+    window_limit: String,
+    window_basis: Option<String>,
     total: String,
     rows: Vec<AwaitingRow>,
     batches: Vec<BatchRowView>,
@@ -676,6 +678,8 @@ pub async fn approvals(
         layout: page.layout("Phê duyệt", "approve"),
         window_open: queue.window.open,
         window_days: queue.window.days.join(", "),
+        window_limit: queue.window.time_limit.clone().unwrap_or_default(),
+        window_basis: queue.window.legal_basis.clone(),
         total: format::thousands(queue.total),
         rows: queue
             .records

@@ -15,6 +15,7 @@ mod assets;
 mod audit;
 mod auth;
 mod changes;
+mod deadline_report;
 pub mod format;
 mod holidays;
 mod home;
@@ -125,6 +126,8 @@ fn pages(upload_limit: usize) -> Pages {
         .get("/canh-bao", alerts::list)
         .get("/canh-bao/xuat-excel", alerts::export)
         .get(alerts::RULES_PATH, alerts::rules)
+        .get(deadline_report::PATH, deadline_report::page)
+        .get(deadline_report::EXPORT_PATH, deadline_report::export)
         .get("/co-cau", org::tree)
         .get("/co-cau/con", org::children)
         .get("/don-vi/{id}", org::unit)

@@ -171,6 +171,9 @@ impl World {
     pub async fn on(db: &TestDb, today: time::Date) -> World {
         let app = App::start(hoso_app::Config {
             fixed_today: Some(today),
+            // A regulation with an approval window (Lai Châu Điều 7 khoản 1: the last 5 working
+            // days of the month), so that the matrices meet it on one of their two days.
+            deadline_preset: "lai-chau-2024".into(),
             ..super::config(db)
         })
         .await
