@@ -9,6 +9,9 @@ use hoso_app::App;
 use hoso_domain::schema::SchemaSet;
 use hoso_store::Store;
 use hoso_store::migrate::{self, Migration};
+use std::collections::BTreeSet;
+
+use hoso_domain::schema::fixtures::RecordBuilder;
 use serde_json::{Value, json};
 
 /// The embedded schema with two more projected fields of `general`: a text one and a
@@ -270,6 +273,45 @@ async fn history_reports_answer_as_of_a_day_and_bad_specifications_change_nothin
             ),
             (json!({"per_page": 0}), "Số dòng"),
             (json!({"group_by": ["gender.year"]}), "không phải ngày"),
+            (
+                json!({"filters": [{"op": "has", "section": "khong_co"}]}),
+                "không có quá trình",
+            ),
+            (
+                json!({"filters": [{"op": "has", "section": "disciplinary_records",
+                                    "where": [{"column": "gender", "op": "eq", "value": "nu"}]}]}),
+                "Không có cột 'gender'",
+            ),
+            (
+                json!({"filters": [{"op": "has", "section": "disciplinary_records",
+                                    "where": [{"op": "has", "section": "disciplinary_records"}]}]}),
+                "không lồng",
+            ),
+            (
+                json!({"filters": [{"column": "gender", "op": "between", "from": "nam"}]}),
+                "chỉ dùng cho ngày tháng và số",
+            ),
+            (
+                json!({"filters": [{"column": "date_of_birth", "op": "between",
+                                    "from": "1990-01-01", "to": "1980-01-01"}]}),
+                "khoảng ngược",
+            ),
+            (
+                json!({"filters": [{"column": "date_of_birth", "op": "between"}]}),
+                "cần from hoặc to",
+            ),
+            (
+                json!({"filters": [{"column": "gender", "op": "contains", "value": "n"}]}),
+                "chỉ dùng cho họ tên",
+            ),
+            (
+                json!({"filters": [{"column": "full_name", "op": "contains", "value": "  "}]}),
+                "nhập một phần họ tên",
+            ),
+            (
+                json!({"filters": [{"op": "has", "section": "annual_achievements", "at_least": 0}]}),
+                "at_least",
+            ),
         ] {
             let r = admin.post("/api/v1/reports", spec.clone()).await;
             assert_eq!(r.status, StatusCode::BAD_REQUEST, "{spec}: {}", r.body);
@@ -287,5 +329,251 @@ async fn history_reports_answer_as_of_a_day_and_bad_specifications_change_nothin
             .post("/api/v1/reports", json!({}))
             .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+}
+
+/// `YYYY-MM`, `months` months before `day`'s month.
+fn month_back(day: time::Date, months: i32) -> String {
+    let n = day.year() * 12 + i32::from(u8::from(day.month())) - 1 - months;
+    format!("{:04}-{:02}", n.div_euclid(12), n.rem_euclid(12) + 1)
+}
+
+fn rows<'v>(doc: &'v Value, section: &str) -> impl Iterator<Item = &'v Value> {
+    doc[section].as_array().into_iter().flatten()
+}
+
+struct Case {
+    what: &'static str,
+    filters: Value,
+    expected: BTreeSet<i64>,
+}
+
+/// The ids a listing with `filters` holds.
+async fn found(admin: &Client, filters: &Value) -> BTreeSet<i64> {
+    let r = admin
+        .post(
+            "/api/v1/reports",
+            json!({"columns": ["id", "full_name"], "filters": filters, "per_page": 1000}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{filters}: {}", r.body);
+    r.body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row[0]["value"].as_i64().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn history_conditions_and_accent_insensitive_names_find_exactly_the_people_behind_them() {
+    let today = hoso_store::testing::today();
+    for db in databases().await {
+        let app = demo_app(&db, 20).await;
+        let admin = Client::login(&app, "admin").await;
+        let unit = admin.get("/api/v1/persons?per_page=1").await.body["items"][0]["unit_id"]
+            .as_i64()
+            .unwrap();
+        // Three people whose histories the test fixes, around its own day.
+        let discipline = |from: String, to: Option<String>| {
+            let mut row = json!({"from": from, "discipline_system": "hanh_chinh",
+                                 "discipline_form": "khien_trach"});
+            if let Some(to) = to {
+                row["to"] = json!(to);
+            }
+            row
+        };
+        let khtnv = |years_back: i32| json!({"year": today.year() - years_back, "performance_rating": "khtnv"});
+        let built = [
+            RecordBuilder::civil_servant()
+                .name("TRẦN VĂN ĐẠT")
+                .without("management_trainings")
+                .push_row(
+                    "management_trainings",
+                    json!({"from": month_back(today, 10), "to": month_back(today, 9),
+                           "institution": "Học viện Hành chính Quốc gia"}),
+                )
+                .push_row(
+                    "disciplinary_records",
+                    discipline(month_back(today, 30), Some(month_back(today, 18))),
+                )
+                .without("annual_achievements")
+                .push_row("annual_achievements", khtnv(1))
+                .push_row("annual_achievements", khtnv(2)),
+            RecordBuilder::civil_servant()
+                .name("ĐOÀN THỊ HƯƠNG")
+                .without("management_trainings")
+                .push_row(
+                    "management_trainings",
+                    json!({"from": month_back(today, 6), "to": month_back(today, 5),
+                           "institution": "Trường Chính trị tỉnh"}),
+                )
+                .push_row(
+                    "disciplinary_records",
+                    discipline(month_back(today, 40), Some(month_back(today, 30))),
+                )
+                .without("annual_achievements")
+                .push_row("annual_achievements", khtnv(1)),
+            RecordBuilder::civil_servant()
+                .name("LÊ ĐÌNH DŨNG")
+                .without("political_theory_trainings")
+                .push_row(
+                    "disciplinary_records",
+                    discipline(month_back(today, 3), None),
+                ),
+        ];
+        for (i, b) in built.into_iter().enumerate() {
+            let record = b.national_id(&format!("020185{:06}", 700_000 + i)).build();
+            let r = admin
+                .post(
+                    "/api/v1/persons",
+                    json!({"unit_id": unit, "record": record}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}: {}", db.label, r.body);
+        }
+
+        // Every record as its document: the expectations come from these, not from the
+        // projections the reports read.
+        let list = admin.get("/api/v1/persons?per_page=200").await;
+        let mut docs: Vec<(i64, String, Value)> = Vec::new();
+        for item in list.body["items"].as_array().unwrap() {
+            let id = item["id"].as_i64().unwrap();
+            let view = admin.get(&format!("/api/v1/persons/{id}")).await;
+            docs.push((
+                id,
+                item["full_name"].as_str().unwrap().to_string(),
+                view.body["record"].clone(),
+            ));
+        }
+        assert_eq!(docs.len(), 23, "{}", db.label);
+        let expect = |keep: &dyn Fn(&str, &Value) -> bool| -> BTreeSet<i64> {
+            docs.iter()
+                .filter(|(_, name, doc)| keep(name, doc))
+                .map(|(id, _, _)| *id)
+                .collect()
+        };
+        let everyone: BTreeSet<i64> = docs.iter().map(|d| d.0).collect();
+        let mut checked = 0;
+        let case = |what: &'static str, filters: Value, expected: BTreeSet<i64>| Case {
+            what,
+            filters,
+            expected,
+        };
+        // Trained in state management (QLNN) since the first of January two years ago.
+        let since = format!("{}-01-01", today.year() - 2);
+        let trained_since = json!({"op": "has", "section": "management_trainings",
+            "where": [{"column": "valid_from", "op": "between", "from": since}]});
+        let mut cases = vec![case(
+            "QLNN since",
+            json!([trained_since.clone()]),
+            expect(&|_, doc| {
+                rows(doc, "management_trainings")
+                    .any(|r| r["from"].as_str().unwrap() >= &since[..7])
+            }),
+        )];
+
+        // Disciplined in the last two years: a discipline in force on some day of them.
+        let cutoff = today - time::Duration::days(730);
+        let disciplined = json!({"op": "has", "section": "disciplinary_records", "where": [
+            {"column": "valid_from", "op": "between", "to": today.to_string()},
+            {"op": "any", "where": [
+                {"column": "valid_to", "op": "empty"},
+                {"column": "valid_to", "op": "between", "from": cutoff.to_string()},
+            ]},
+        ]});
+        let in_last_two_years = |doc: &Value| {
+            let (now, cut) = (today.to_string(), cutoff.to_string());
+            rows(doc, "disciplinary_records").any(|r| {
+                r["from"].as_str().unwrap() <= &now[..7]
+                    && r["to"].as_str().is_none_or(|to| to >= &cut[..7])
+            })
+        };
+        cases.push(case(
+            "disciplined in the last two years",
+            json!([disciplined.clone()]),
+            expect(&|_, doc| in_last_two_years(doc)),
+        ));
+        let mut never = disciplined.clone();
+        never["op"] = json!("has_not");
+        cases.push(case(
+            "trained since, and not disciplined",
+            json!([trained_since, never]),
+            expect(&|_, doc| {
+                rows(doc, "management_trainings")
+                    .any(|r| r["from"].as_str().unwrap() >= &since[..7])
+                    && !in_last_two_years(doc)
+            }),
+        ));
+
+        // Rated "không hoàn thành nhiệm vụ" at least twice.
+        cases.push(case(
+            "khtnv twice",
+            json!([{"op": "has", "section": "annual_achievements", "at_least": 2,
+                    "where": [{"column": "performance_rating", "op": "eq", "value": "khtnv"}]}]),
+            expect(&|_, doc| {
+                rows(doc, "annual_achievements")
+                    .filter(|r| r["performance_rating"] == "khtnv")
+                    .count()
+                    >= 2
+            }),
+        ));
+
+        // No political-theory training at all.
+        cases.push(case(
+            "no political theory",
+            json!([{"op": "has_not", "section": "political_theory_trainings"}]),
+            expect(&|_, doc| rows(doc, "political_theory_trainings").next().is_none()),
+        ));
+
+        // Names typed without accents (and with some), as on the staff page.
+        for typed in ["tran van đat", "NGUYEN", "thi h"] {
+            let folded = hoso_domain::search_key::fold(typed);
+            let expected = expect(&|name, _| hoso_domain::search_key::fold(name).contains(&folded));
+            if expected.is_empty() || expected == everyone {
+                continue;
+            }
+            cases.push(case(
+                typed,
+                json!([{"column": "full_name", "op": "contains", "value": typed}]),
+                expected,
+            ));
+        }
+        for c in cases {
+            assert!(
+                !c.expected.is_empty() && c.expected != everyone,
+                "{}: the case tells people apart",
+                c.what
+            );
+            assert_eq!(
+                found(&admin, &c.filters).await,
+                c.expected,
+                "{}: {}",
+                db.label,
+                c.what
+            );
+            checked += 1;
+        }
+        assert!(checked >= 6, "{}: {checked} cases", db.label);
+
+        // Grouped, the condition counts the same people.
+        let r = admin
+            .post(
+                "/api/v1/reports",
+                json!({"group_by": ["gender"], "filters": [disciplined]}),
+            )
+            .await;
+        let total: i64 = r.body["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row[1]["value"].as_i64().unwrap())
+            .sum();
+        assert_eq!(
+            total as usize,
+            expect(&|_, doc| in_last_two_years(doc)).len(),
+            "{}",
+            db.label
+        );
     }
 }
