@@ -577,3 +577,132 @@ async fn history_conditions_and_accent_insensitive_names_find_exactly_the_people
         );
     }
 }
+
+async fn audit_count(admin: &Client, action: &str) -> i64 {
+    let r = admin.get(&format!("/api/v1/audit?action={action}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.body["total"].as_i64().unwrap()
+}
+
+/// The links of a page whose address starts with `prefix`, as a browser reads them.
+fn links(html: &str, prefix: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|h| h.starts_with(prefix))
+        .map(|h| h.replace("&amp;", "&").replace("&#38;", "&"))
+        .collect()
+}
+
+/// The text of the element with this id.
+fn text_by_id<'h>(html: &'h str, id: &str) -> &'h str {
+    let start = html
+        .find(&format!("id=\"{id}\">"))
+        .unwrap_or_else(|| panic!("no #{id}"));
+    let rest = &html[start + id.len() + 6..];
+    &rest[..rest.find('<').unwrap()]
+}
+
+#[tokio::test]
+async fn the_report_builder_page_runs_the_same_reports_drills_down_and_exports() {
+    for db in databases().await {
+        let app = demo_app(&db, 30).await;
+        for user in ["admin", "lanhdao"] {
+            let client = Client::login(&app, user).await;
+            let admin = Client::login(&app, "admin").await;
+            // The API's answer, to compare the page with.
+            let api = client
+                .post(
+                    "/api/v1/reports",
+                    json!({"group_by": ["gender"], "measures": ["count"]}),
+                )
+                .await;
+            assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+            let groups: Vec<(Value, String, i64)> = api.body["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    (
+                        r[0]["value"].clone(),
+                        r[0]["text"].as_str().unwrap().to_string(),
+                        r[1]["value"].as_i64().unwrap(),
+                    )
+                })
+                .collect();
+            let everyone: i64 = groups.iter().map(|g| g.2).sum();
+            assert!(groups.len() >= 2, "{user}: {groups:?}");
+
+            // One grouping: the table with its total, the charts, one audit entry.
+            let before = audit_count(&admin, "report.run").await;
+            let page = client.get("/bao-cao?nhom=gender&do=count").await;
+            assert_eq!(page.status, StatusCode::OK, "{user}");
+            assert_eq!(audit_count(&admin, "report.run").await, before + 1);
+            let html = page.body.as_str().unwrap().to_string();
+            assert!(html.contains("<svg class=\"pie\""), "{user}");
+            assert!(html.contains("class=\"bars\""), "{user}");
+            assert!(
+                html.contains(&format!(">{}</th></tr></tfoot>", everyone)),
+                "{user}: the total row holds {everyone}"
+            );
+            // Every group's figure links to the listing of its people.
+            let drills = links(&html, "/bao-cao?");
+            for (value, label, n) in &groups {
+                let needle = match value {
+                    Value::String(s) => format!("f_cot=gender&f_op=eq&f_gt={s}&"),
+                    _ => "f_cot=gender&f_op=empty&".to_string(),
+                };
+                let link = drills
+                    .iter()
+                    .find(|l| l.contains(&needle))
+                    .unwrap_or_else(|| panic!("{user}: no drill-down for {label} in {drills:?}"));
+                assert!(!link.contains("nhom="), "{link}");
+                let listing = client.get(link).await;
+                assert_eq!(listing.status, StatusCode::OK, "{link}");
+                let listing = listing.body.as_str().unwrap();
+                assert_eq!(
+                    text_by_id(listing, "so-dong"),
+                    n.to_string(),
+                    "{user}: {label}"
+                );
+                // Names link to their records.
+                assert!(!links(listing, "/ho-so/").is_empty(), "{user}: {label}");
+            }
+
+            // A cross table: the grand total is everyone again.
+            let cross = client
+                .get("/bao-cao?nhom=personnel_category&nhom_cot=gender")
+                .await;
+            assert_eq!(cross.status, StatusCode::OK);
+            let cross = cross.body.as_str().unwrap();
+            assert!(
+                cross.contains(&format!(">{everyone}</th></tr></tfoot>")),
+                "{user}"
+            );
+
+            // The export of the same link: the same groups, by their labels.
+            let csv = client
+                .get("/bao-cao/xuat-excel?nhom=gender&do=count&format=csv")
+                .await;
+            assert_eq!(csv.status, StatusCode::OK);
+            let text = csv.body.as_str().unwrap();
+            assert!(text.contains("Giới tính"), "{text}");
+            for (_, label, n) in &groups {
+                assert!(
+                    text.lines()
+                        .any(|l| l.contains(label.as_str()) && l.ends_with(&n.to_string())),
+                    "{user}: {label} {n} in {text}"
+                );
+            }
+
+            // Bad input: the form again with the message, nothing run.
+            let before = audit_count(&admin, "report.run").await;
+            let bad = client
+                .get("/bao-cao?f_cot=date_of_birth&f_op=between&f_gt=1990-01-01&f_den=1980-01-01")
+                .await;
+            assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+            assert!(bad.body.as_str().unwrap().contains("khoảng ngược"));
+            assert_eq!(audit_count(&admin, "report.run").await, before);
+        }
+    }
+}
