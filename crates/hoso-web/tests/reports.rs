@@ -695,6 +695,40 @@ async fn the_report_builder_page_runs_the_same_reports_drills_down_and_exports()
                 );
             }
 
+            // A history condition from the form: the API's answer to the same condition.
+            let since = format!("{}-01-01", hoso_store::testing::today().year() - 6);
+            let api = client
+                .post(
+                    "/api/v1/reports",
+                    json!({"filters": [{"op": "has", "section": "management_trainings",
+                        "where": [{"column": "valid_from", "op": "between", "from": since}]}]}),
+                )
+                .await;
+            let page = client
+                .get(&format!(
+                    "/bao-cao?co_qt=management_trainings&co_op=has&co_tu={since}"
+                ))
+                .await;
+            assert_eq!(page.status, StatusCode::OK);
+            assert_eq!(
+                text_by_id(page.body.as_str().unwrap(), "so-dong"),
+                api.body["total"].to_string(),
+                "{user}"
+            );
+            let none = client
+                .get(&format!(
+                    "/bao-cao?co_qt=management_trainings&co_op=has_not&co_tu={since}"
+                ))
+                .await;
+            assert_eq!(
+                text_by_id(none.body.as_str().unwrap(), "so-dong")
+                    .parse::<i64>()
+                    .unwrap()
+                    + api.body["total"].as_i64().unwrap(),
+                everyone,
+                "{user}: with and without such a training, everyone"
+            );
+
             // Bad input: the form again with the message, nothing run.
             let before = audit_count(&admin, "report.run").await;
             let bad = client

@@ -60,6 +60,11 @@ pub struct Params {
     /// Part of the name, with or without accents.
     pub name: String,
     pub filters: Vec<FilterRow>,
+    /// "Has a row of this history (begun between these days)", or with `has_not`, has none.
+    pub history: String,
+    pub history_op: String,
+    pub history_from: String,
+    pub history_to: String,
     pub page: i64,
 }
 
@@ -82,6 +87,10 @@ impl Params {
                 "ngay" => p.as_of = v,
                 "ten" => p.name = v.chars().take(100).collect(),
                 "trang" => p.page = v.parse().unwrap_or(1).max(1),
+                "co_qt" => p.history = v,
+                "co_op" => p.history_op = v,
+                "co_tu" => p.history_from = v,
+                "co_den" => p.history_to = v,
                 // Filter rows: four fields each, in order (a browser sends empty fields too).
                 "f_cot" => fc.push(v),
                 "f_op" => fo.push(v),
@@ -185,6 +194,26 @@ impl Params {
                 f
             })
             .collect();
+        if !self.history.is_empty() {
+            let mut begun = FilterSpec::on("valid_from", "between", None);
+            begun.from =
+                (!self.history_from.is_empty()).then(|| Value::from(self.history_from.as_str()));
+            begun.to = (!self.history_to.is_empty()).then(|| Value::from(self.history_to.as_str()));
+            filters.push(FilterSpec {
+                op: if self.history_op.is_empty() {
+                    "has".into()
+                } else {
+                    self.history_op.clone()
+                },
+                section: Some(self.history.clone()),
+                conditions: if begun.from.is_some() || begun.to.is_some() {
+                    vec![begun]
+                } else {
+                    Vec::new()
+                },
+                ..FilterSpec::default()
+            });
+        }
         if !self.name.is_empty() {
             filters.push(FilterSpec::on(
                 "full_name",
@@ -246,6 +275,10 @@ impl Params {
         put("do", &self.measure);
         put("ngay", &self.as_of);
         put("ten", &self.name);
+        put("co_qt", &self.history);
+        put("co_op", &self.history_op);
+        put("co_tu", &self.history_from);
+        put("co_den", &self.history_to);
         for f in &self.filters {
             parts.push(format!(
                 "f_cot={}&f_op={}&f_gt={}&f_den={}",
@@ -408,6 +441,8 @@ struct ReportPage {
     across: Vec<Choice>,
     measures: Vec<Choice>,
     filters: Vec<FilterForm>,
+    histories: Vec<Choice>,
+    history_ops: Vec<Choice>,
     p: Params,
     asked: bool,
     error: Option<String>,
@@ -803,6 +838,25 @@ pub async fn page(
             .iter()
             .map(|c| (c.key.clone(), c.label.clone(), shown_cols.contains(&c.key)))
             .collect(),
+        histories: std::iter::once(Choice {
+            value: String::new(),
+            label: "— không xét —".into(),
+            selected: p.history.is_empty(),
+        })
+        .chain(sources.iter().filter(|s| s.history).map(|s| Choice {
+            selected: s.key == p.history,
+            value: s.key.clone(),
+            label: s.label.clone(),
+        }))
+        .collect(),
+        history_ops: choices(
+            [("has", "có dòng"), ("has_not", "không có dòng")],
+            if p.history_op.is_empty() {
+                "has"
+            } else {
+                &p.history_op
+            },
+        ),
         groups: column_choices(&p.rows, "— không nhóm (danh sách) —"),
         across: column_choices(&p.across, "— không —"),
         measures,
