@@ -56,26 +56,58 @@ pub struct ReportSpec {
     pub per_page: Option<i64>,
 }
 
-/// One condition. `op`: `eq` (value), `in` (values), `between` (from and/or to, inclusive),
-/// `empty`, `not_empty`. Values are as shown in the record: codes, `YYYY-MM-DD`, numbers
-/// (2.34 for a coefficient).
-#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+/// One condition. On a column (`column`): `eq` (value), `in` (values), `between` (from and/or
+/// to, inclusive; dates, months and numbers only), `empty`, `not_empty`, and `contains` (value)
+/// on `full_name`, accent-insensitive (`nguyen van dat` finds *Nguyễn Văn Đạt*). Values are as
+/// shown in the record: codes, `YYYY-MM-DD`, `YYYY-MM`, numbers (2.34 for a coefficient).
+///
+/// On the person's history: `has` / `has_not` with `section` (a history source such as
+/// `management_trainings` or `disciplinary_records`) and `where`, conditions one row of it must
+/// meet together (its columns, `valid_from`, `valid_to`): the person has such a row (at least
+/// `at_least` of them), or has none (fewer than `at_least`). `any` with `where`: one of the
+/// conditions holds.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FilterSpec {
+    /// The column (not for `has`, `has_not`, `any`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub column: String,
     pub op: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub value: Option<serde_json::Value>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schema(value_type = Vec<Object>)]
     pub values: Vec<serde_json::Value>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub from: Option<serde_json::Value>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub to: Option<serde_json::Value>,
+    /// `has` / `has_not`: the history section whose rows are looked at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    /// `has` / `has_not`: conditions on one row of `section`, all holding for the same row;
+    /// `any`: the alternatives.
+    #[serde(default, rename = "where", skip_serializing_if = "Vec::is_empty")]
+    #[schema(no_recursion)]
+    pub conditions: Vec<FilterSpec>,
+    /// `has` / `has_not`: how many such rows count (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<i64>,
+}
+
+impl FilterSpec {
+    /// `column` `op` `value`.
+    pub fn on(column: &str, op: &str, value: Option<serde_json::Value>) -> FilterSpec {
+        FilterSpec {
+            column: column.to_string(),
+            op: op.to_string(),
+            value,
+            ..FilterSpec::default()
+        }
+    }
 }
 
 /// How a column's values read.
@@ -172,6 +204,7 @@ fn resolve<'s>(schema: &'s RecordSchema, source: &Source, name: &str) -> AppResu
         year: false,
     };
     let mut resolved = match base {
+        "id" => person("id", "Mã hồ sơ", ColumnFormat::Integer),
         "full_name" => person("full_name", "Họ và tên", ColumnFormat::Text),
         "status" => person("status", "Trạng thái", ColumnFormat::Code),
         "unit" => person("unit_id", "Đơn vị", ColumnFormat::Code),
@@ -248,7 +281,16 @@ fn stored_value(r: &Resolved<'_>, v: &serde_json::Value) -> AppResult<ProjectedV
                 .map_err(|_| wrong())?;
             ProjectedValue::Text(s.to_string())
         }
-        _ if matches!(r.field, report::Field::Person("unit_id")) => {
+        ColumnFormat::Month => {
+            let s = v.as_str().ok_or_else(wrong)?;
+            Date::parse(
+                &format!("{s}-01"),
+                time::macros::format_description!("[year]-[month]-[day]"),
+            )
+            .map_err(|_| wrong())?;
+            ProjectedValue::Text(s.to_string())
+        }
+        _ if matches!(r.field, report::Field::Person("unit_id" | "id")) => {
             ProjectedValue::Integer(v.as_i64().ok_or_else(wrong)?)
         }
         _ => ProjectedValue::Text(v.as_str().ok_or_else(wrong)?.to_string()),
@@ -347,7 +389,232 @@ fn code_label(field: &Field, catalogs: &Catalogs, code: &str) -> Option<String> 
     }
 }
 
+const COLUMN_OPS: &str = "eq, in, between, empty, not_empty, contains (họ tên), has, has_not, any";
+
+/// A condition of the request, checked against the schema, as the store's filter. `in_rows`:
+/// inside `has`, where only the section's own columns mean anything. Every column or section
+/// read is added to `reads` with its access level.
+fn compile_filter(
+    schema: &RecordSchema,
+    source: &Source,
+    f: &FilterSpec,
+    in_rows: bool,
+    reads: &mut Vec<(String, AccessLevel)>,
+) -> AppResult<Filter> {
+    match f.op.as_str() {
+        "has" | "has_not" => {
+            if in_rows {
+                return Err(bad(
+                    "Điều kiện 'has'/'has_not' không lồng vào nhau được: viết các điều kiện của cùng một dòng trong 'where'."
+                        .into(),
+                ));
+            }
+            let name = f.section.as_deref().unwrap_or_default();
+            let section = schema
+                .history_sections()
+                .find(|s| s.id == name)
+                .ok_or_else(|| {
+                    bad(format!(
+                        "Điều kiện '{}': không có quá trình '{name}'. Chọn: {}.",
+                        f.op,
+                        schema
+                            .history_sections()
+                            .map(|s| s.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                })?;
+            let at_least = f.at_least.unwrap_or(1);
+            if !(1..=100).contains(&at_least) {
+                return Err(bad(format!(
+                    "Điều kiện '{}': at_least phải từ 1 đến 100.",
+                    f.op
+                )));
+            }
+            // Whether a row exists at all tells something about the section.
+            reads.push((section.id.clone(), section.min_access()));
+            let rows = Source::History {
+                section: section.id.clone(),
+            };
+            let conditions = f
+                .conditions
+                .iter()
+                .map(|c| compile_filter(schema, &rows, c, true, reads))
+                .collect::<AppResult<Vec<_>>>()?;
+            Ok(Filter::HasRows {
+                section: section.id.clone(),
+                conditions,
+                at_least,
+                negate: f.op == "has_not",
+            })
+        }
+        "any" => {
+            if f.conditions.is_empty() {
+                return Err(bad(
+                    "Điều kiện 'any': thiếu các điều kiện trong 'where'.".into()
+                ));
+            }
+            Ok(Filter::Any(
+                f.conditions
+                    .iter()
+                    .map(|c| compile_filter(schema, source, c, in_rows, reads))
+                    .collect::<AppResult<_>>()?,
+            ))
+        }
+        op => {
+            if f.column.is_empty() {
+                return Err(bad(format!("Lọc '{op}': thiếu cột (column).")));
+            }
+            let r = resolve(schema, source, &f.column)?;
+            if r.year {
+                return Err(bad(format!(
+                    "Lọc '{}': '.year' chỉ dùng khi nhóm; lọc theo năm bằng between từ ngày đầu đến ngày cuối năm.",
+                    f.column
+                )));
+            }
+            if in_rows && matches!(r.field, report::Field::Person(_)) {
+                return Err(bad(format!(
+                    "Trong điều kiện 'has', cột '{}' không thuộc quá trình: chỉ dùng các cột của quá trình, valid_from, valid_to.",
+                    f.column
+                )));
+            }
+            reads.push((r.key.clone(), r.access));
+            let field = r.field.clone();
+            let one = |v: &Option<serde_json::Value>| v.as_ref().map(|v| stored_value(&r, v));
+            let missing = || bad(format!("Lọc '{}': thiếu value.", f.column));
+            Ok(match op {
+                "eq" => Filter::Equals(field, one(&f.value).ok_or_else(missing)??),
+                "in" => Filter::In(
+                    field,
+                    f.values
+                        .iter()
+                        .map(|v| stored_value(&r, v))
+                        .collect::<AppResult<_>>()?,
+                ),
+                "between" => {
+                    if !matches!(
+                        r.format,
+                        ColumnFormat::Date
+                            | ColumnFormat::Month
+                            | ColumnFormat::Integer
+                            | ColumnFormat::Decimal
+                    ) {
+                        return Err(bad(format!(
+                            "Phép lọc 'between' chỉ dùng cho ngày tháng và số; cột '{}' là chữ hoặc mã: dùng eq hoặc in.",
+                            f.column
+                        )));
+                    }
+                    let from = one(&f.from).transpose()?;
+                    let to = one(&f.to).transpose()?;
+                    match (&from, &to) {
+                        (None, None) => {
+                            return Err(bad(format!(
+                                "Lọc '{}': between cần from hoặc to.",
+                                f.column
+                            )));
+                        }
+                        (Some(a), Some(b)) if a > b => {
+                            return Err(bad(format!(
+                                "Lọc '{}': khoảng ngược (from sau to).",
+                                f.column
+                            )));
+                        }
+                        _ => {}
+                    }
+                    Filter::Between(field, from, to)
+                }
+                "empty" => Filter::IsEmpty(field),
+                "not_empty" => Filter::NotEmpty(field),
+                "contains" => {
+                    if field != report::Field::Person("full_name") {
+                        return Err(bad(format!(
+                            "Phép lọc 'contains' chỉ dùng cho họ tên (full_name), không dùng cho '{}'.",
+                            f.column
+                        )));
+                    }
+                    let text = f
+                        .value
+                        .as_ref()
+                        .and_then(|v| v.as_str())
+                        .map(hoso_domain::search_key::fold)
+                        .filter(|t| !t.is_empty())
+                        .ok_or_else(|| {
+                            bad("Lọc họ tên: nhập một phần họ tên (có dấu hoặc không).".into())
+                        })?;
+                    Filter::NameContains(text)
+                }
+                other => {
+                    return Err(bad(format!(
+                        "Phép lọc '{other}' không hợp lệ. Chọn: {COLUMN_OPS}."
+                    )));
+                }
+            })
+        }
+    }
+}
+
+/// What a report may be asked about, for a form: a source and its columns.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReportSource {
+    /// `persons` or a history section.
+    pub key: String,
+    pub label: String,
+    /// Whether it answers "as of" a day.
+    pub history: bool,
+    /// Every column a report over it may name, with the schema's labels.
+    pub columns: Vec<TableColumn>,
+}
+
 impl App {
+    /// The sources and columns a report may name, as the schema declares them (for the report
+    /// builder's choices; the report itself checks everything again).
+    pub fn report_sources(&self) -> Vec<ReportSource> {
+        let schema = self.schemas.latest();
+        let column = |source: &Source, name: &str| {
+            resolve(schema, source, name).ok().map(|r| TableColumn {
+                key: r.key,
+                label: r.label,
+                format: r.format,
+            })
+        };
+        let own = ["full_name", "unit", "status"];
+        let persons = Source::Persons;
+        let mut out = vec![ReportSource {
+            key: "persons".into(),
+            label: "Danh sách cán bộ, công chức, viên chức".into(),
+            history: false,
+            columns: own
+                .iter()
+                .copied()
+                .chain(schema.projected_columns().map(|c| c.name))
+                .filter_map(|n| column(&persons, n))
+                .collect(),
+        }];
+        for section in schema.history_sections() {
+            let source = Source::History {
+                section: section.id.clone(),
+            };
+            out.push(ReportSource {
+                key: section.id.clone(),
+                label: section.label.clone(),
+                history: true,
+                columns: own
+                    .iter()
+                    .copied()
+                    .chain(["valid_from", "valid_to"])
+                    .chain(
+                        schema
+                            .history_columns()
+                            .filter(|c| c.section.id == section.id)
+                            .map(|c| c.name),
+                    )
+                    .filter_map(|n| column(&source, n))
+                    .collect(),
+            });
+        }
+        out
+    }
+
     /// Runs a report for the caller: over what it may read, with the fields its clearance
     /// shows. Audited once (what was asked, how many rows left).
     pub async fn run_report(
@@ -475,50 +742,31 @@ impl App {
             }
         }
         let mut filters = Vec::new();
-        let mut filter_columns = Vec::new();
+        // Everything a filter reads, with its access level: held to the clearance below.
+        let mut filter_reads = Vec::new();
         for f in &spec.filters {
-            let r = resolve(schema, &source, &f.column)?;
-            let field = r.field.clone();
-            let one = |v: &Option<serde_json::Value>| v.as_ref().map(|v| stored_value(&r, v));
-            filters.push(match f.op.as_str() {
-                "eq" => Filter::Equals(
-                    field,
-                    one(&f.value)
-                        .ok_or_else(|| bad(format!("Lọc '{}': thiếu value.", f.column)))??,
-                ),
-                "in" => Filter::In(
-                    field,
-                    f.values
-                        .iter()
-                        .map(|v| stored_value(&r, v))
-                        .collect::<AppResult<_>>()?,
-                ),
-                "between" => {
-                    Filter::Between(field, one(&f.from).transpose()?, one(&f.to).transpose()?)
-                }
-                "empty" => Filter::IsEmpty(field),
-                "not_empty" => Filter::NotEmpty(field),
-                other => {
-                    return Err(bad(format!(
-                        "Phép lọc '{other}' không hợp lệ. Chọn: eq, in, between, empty, not_empty."
-                    )));
-                }
-            });
-            filter_columns.push(r);
+            filters.push(compile_filter(
+                schema,
+                &source,
+                f,
+                false,
+                &mut filter_reads,
+            )?);
         }
         let clearance = report_clearance(actor);
-        if let Some(hidden) = columns
+        if let Some((hidden, _)) = columns
             .iter()
             .chain(&dimensions)
-            .chain(&filter_columns)
             .chain(&summed)
-            .find(|r| r.access > clearance)
+            .map(|r| (r.key.clone(), r.access))
+            .chain(filter_reads)
+            .find(|(_, access)| *access > clearance)
         {
             return Err(self
                 .refusal(
                     actor,
                     attempt(),
-                    &format!("column {} above clearance", hidden.key),
+                    &format!("column {hidden} above clearance"),
                 )
                 .await);
         }

@@ -5,7 +5,7 @@
 //! always bound. The application decides who may ask what (`hoso_app::reports`).
 
 use hoso_domain::schema::ProjectedValue;
-use sea_query::{Cond, Order, Query, SelectStatement, SimpleExpr};
+use sea_query::{Cond, LikeExpr, Order, Query, SelectStatement, SimpleExpr};
 use sqlx::{AnyConnection, Row};
 
 use crate::persons::{Scope, scope_cond, subtree_cond};
@@ -43,6 +43,19 @@ pub enum Filter {
     NotEmpty(Field),
     /// The person's unit is in this subtree (path).
     UnitSubtree(String),
+    /// The person's accent-folded name (`search_key`) holds this folded text.
+    NameContains(String),
+    /// At least one of these holds.
+    Any(Vec<Filter>),
+    /// The person has at least `at_least` rows of a history section on which every one of
+    /// `conditions` holds (over that section's columns); with `negate`, it has fewer (for
+    /// `at_least` = 1: none).
+    HasRows {
+        section: String,
+        conditions: Vec<Filter>,
+        at_least: i64,
+        negate: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +110,17 @@ fn expr(
     source: &Source,
     field: &Field,
 ) -> StoreResult<(SimpleExpr, bool)> {
+    expr_at(layout, source, field, "h")
+}
+
+/// [`expr`] with the history rows under the alias `h` (the report's own rows, or those of a
+/// "has rows" subquery, which has its own alias so that the two can meet).
+fn expr_at(
+    layout: &ProjectionLayout,
+    source: &Source,
+    field: &Field,
+    h: &str,
+) -> StoreResult<(SimpleExpr, bool)> {
     match (field, source) {
         (Field::Person(name), _) => {
             let (name, numeric) = PERSON_FIELDS
@@ -111,12 +135,12 @@ fn expr(
         }
         (Field::Projected(name), Source::History { .. }) => {
             let c = find(&layout.history, name)?;
-            Ok((col("h", &c.name), c.numeric))
+            Ok((col(h, &c.name), c.numeric))
         }
         (Field::Period(name), Source::History { .. })
             if *name == "valid_from" || *name == "valid_to" =>
         {
-            Ok((col("h", name), false))
+            Ok((col(h, name), false))
         }
         (Field::Period(name), _) => Err(StoreError::Invalid(format!(
             "report: {name} only exists on history rows"
@@ -132,7 +156,19 @@ fn find<'c>(columns: &'c [LayoutColumn], name: &str) -> StoreResult<&'c LayoutCo
 }
 
 fn filter_cond(layout: &ProjectionLayout, source: &Source, f: &Filter) -> StoreResult<Cond> {
+    filter_cond_at(layout, source, f, "h")
+}
+
+fn filter_cond_at(
+    layout: &ProjectionLayout,
+    source: &Source,
+    f: &Filter,
+    h: &str,
+) -> StoreResult<Cond> {
     let value = |numeric: bool, v: &ProjectedValue| value_expr(numeric, Some(v));
+    let expr = |layout: &ProjectionLayout, source: &Source, field: &Field| {
+        expr_at(layout, source, field, h)
+    };
     Ok(match f {
         Filter::Equals(field, v) => {
             let (e, numeric) = expr(layout, source, field)?;
@@ -160,7 +196,67 @@ fn filter_cond(layout: &ProjectionLayout, source: &Source, f: &Filter) -> StoreR
         Filter::IsEmpty(field) => Cond::all().add(expr(layout, source, field)?.0.is_null()),
         Filter::NotEmpty(field) => Cond::all().add(expr(layout, source, field)?.0.is_not_null()),
         Filter::UnitSubtree(path) => subtree_cond(path),
+        Filter::NameContains(folded) => name_contains_cond(folded),
+        Filter::Any(alternatives) => {
+            let mut any = Cond::any();
+            for a in alternatives {
+                any = any.add(filter_cond_at(layout, source, a, h)?);
+            }
+            if alternatives.is_empty() {
+                any = any.add(Expr::cust("1 = 0"));
+            }
+            any
+        }
+        Filter::HasRows {
+            section,
+            conditions,
+            at_least,
+            negate,
+        } => {
+            // Correlated on the person: the same subquery whatever the report's own source.
+            let rows = Source::History {
+                section: section.clone(),
+            };
+            let mut sub = Query::select();
+            sub.from_as(ident("record_history"), ident("hx"))
+                .and_where(col("hx", "person_id").equals((ident("p"), ident("id"))))
+                .and_where(col("hx", "section").eq(section.as_str()));
+            for c in conditions {
+                if matches!(c, Filter::HasRows { .. } | Filter::UnitSubtree(_)) {
+                    return Err(StoreError::Invalid(
+                        "report: a row condition is on the row's own columns".into(),
+                    ));
+                }
+                sub.cond_where(filter_cond_at(layout, &rows, c, "hx")?);
+            }
+            let e = if *at_least <= 1 {
+                sub.expr(Expr::cust("1"));
+                if *negate {
+                    Expr::not_exists(sub)
+                } else {
+                    Expr::exists(sub)
+                }
+            } else {
+                sub.expr(Expr::cust("COUNT(*)"));
+                let n = Expr::SubQuery(None, Box::new(sub.into()));
+                if *negate {
+                    n.lt(*at_least)
+                } else {
+                    n.gte(*at_least)
+                }
+            };
+            Cond::all().add(e)
+        }
     })
+}
+
+/// The folded name holds `folded` (already folded with `hoso_domain::search_key::fold`).
+fn name_contains_cond(folded: &str) -> Cond {
+    let escaped = folded
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Cond::all().add(col("p", "search_key").like(LikeExpr::new(format!("%{escaped}%")).escape('\\')))
 }
 
 fn base(layout: &ProjectionLayout, q: &ReportQuery) -> StoreResult<SelectStatement> {

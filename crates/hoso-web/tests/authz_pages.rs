@@ -219,6 +219,9 @@ fn rules() -> Table {
     };
     one("GET", "/can-bo", lists);
     one("GET", "/can-bo/xuat-excel", lists);
+    // The report builder runs the API's reports: the same answers.
+    one("GET", "/bao-cao", lists);
+    one("GET", "/bao-cao/xuat-excel", lists);
 
     // Records.
     one("GET", "/ho-so/{id}", readers(200));
@@ -644,6 +647,9 @@ impl Pages {
             | ("GET", "/can-bo/xuat-excel")
             | ("GET", "/thoi-han/bao-cao")
             | ("GET", "/thoi-han/bao-cao/xuat-excel") => Call::get(format!("{path}?unit={unit}")),
+            ("GET", "/bao-cao") | ("GET", "/bao-cao/xuat-excel") => {
+                Call::get(format!("{path}?don_vi={unit}&nhom=gender"))
+            }
             ("GET", "/ho-so/{id}") | ("GET", "/ho-so/{id}/truy-cap") => {
                 Call::get(path.replace("{id}", &person.to_string()))
             }

@@ -730,3 +730,99 @@ async fn browser_change_verified_and_signed_by_the_head() {
     wait_for_text(c, "#lich-su", "Đã phê duyệt").await;
     c.clone().close().await.ok();
 }
+
+// ───────────────────────────────────── report builder ─────────────────────────────────────
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_builds_a_grouped_report_drills_down_and_exports_it() {
+    if !available() {
+        return;
+    }
+    let dbs = common::databases().await;
+    let db = dbs.into_iter().find(|d| d.label == "sqlite").unwrap();
+    let app: App = common::demo_app(&db, 40).await;
+    // The expected figures, from the use case the page runs.
+    let admin = actor(&app, "admin").await;
+    let by_gender = app
+        .run_report(
+            &admin,
+            &hoso_app::reports::ReportSpec {
+                group_by: vec!["gender".into()],
+                ..Default::default()
+            },
+            &ClientInfo::default(),
+        )
+        .await
+        .unwrap();
+    let groups: Vec<(String, i64)> = by_gender
+        .rows
+        .iter()
+        .map(|r| (r[0].text.clone(), r[1].value.as_i64().unwrap()))
+        .collect();
+    assert!(groups.len() >= 2, "{groups:?}");
+
+    let session = start_session(&app).await;
+    let (c, base) = (&session.client, session.base.as_str());
+    sign_in(c, base, "admin").await;
+    c.goto(&format!("{base}/")).await.unwrap();
+    click(c, "nav a[href='/bao-cao']").await;
+    wait_for_text(c, "main h1", "Báo cáo tùy chọn").await;
+
+    // Group by sex and run: the table, its total and the charts.
+    set_value(c, "#nhom", "gender").await;
+    click(c, "#chay-bao-cao").await;
+    wait_for_text(c, "#so-nhom", &groups.len().to_string()).await;
+    let total: i64 = groups.iter().map(|g| g.1).sum();
+    wait_for_text(c, "table.report tfoot", &total.to_string()).await;
+    c.find(Locator::Css("svg.pie")).await.expect("a pie chart");
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .query()
+            .unwrap_or("")
+            .contains("nhom=gender"),
+        "the report is in its address"
+    );
+    shot(c, "20-bao-cao-nhom").await;
+
+    // The first group's figure opens the listing of its people.
+    let (label, n) = &groups[0];
+    let row = format!("//table[contains(@class,'report')]//tr[td[normalize-space()='{label}']]//a");
+    c.find(Locator::XPath(&row))
+        .await
+        .unwrap_or_else(|e| panic!("{label}: {e}"))
+        .click()
+        .await
+        .unwrap();
+    let shown = wait_for_text(c, "#so-dong", &n.to_string()).await;
+    assert_eq!(shown, n.to_string());
+    shot(c, "21-bao-cao-chi-tiet").await;
+
+    // Back to the grouping, exported as a workbook: the same groups.
+    c.back().await.unwrap();
+    click(c, "#xuat-excel").await;
+    let file = downloaded_xlsx(session.downloads.path()).await;
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(std::fs::read(&file).unwrap()))
+            .unwrap();
+    let sheet = wb.worksheet_range("Báo cáo").unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert!(
+        rows.iter()
+            .any(|r| r.first().is_some_and(|h| h == "Giới tính")),
+        "{rows:?}"
+    );
+    for (label, n) in &groups {
+        assert!(
+            rows.iter()
+                .any(|r| r.first() == Some(label) && r.get(1) == Some(&n.to_string())),
+            "{label} {n} in {rows:?}"
+        );
+    }
+    c.clone().close().await.ok();
+}

@@ -9,6 +9,9 @@ use hoso_app::App;
 use hoso_domain::schema::SchemaSet;
 use hoso_store::Store;
 use hoso_store::migrate::{self, Migration};
+use std::collections::BTreeSet;
+
+use hoso_domain::schema::fixtures::RecordBuilder;
 use serde_json::{Value, json};
 
 /// The embedded schema with two more projected fields of `general`: a text one and a
@@ -270,6 +273,45 @@ async fn history_reports_answer_as_of_a_day_and_bad_specifications_change_nothin
             ),
             (json!({"per_page": 0}), "Số dòng"),
             (json!({"group_by": ["gender.year"]}), "không phải ngày"),
+            (
+                json!({"filters": [{"op": "has", "section": "khong_co"}]}),
+                "không có quá trình",
+            ),
+            (
+                json!({"filters": [{"op": "has", "section": "disciplinary_records",
+                                    "where": [{"column": "gender", "op": "eq", "value": "nu"}]}]}),
+                "Không có cột 'gender'",
+            ),
+            (
+                json!({"filters": [{"op": "has", "section": "disciplinary_records",
+                                    "where": [{"op": "has", "section": "disciplinary_records"}]}]}),
+                "không lồng",
+            ),
+            (
+                json!({"filters": [{"column": "gender", "op": "between", "from": "nam"}]}),
+                "chỉ dùng cho ngày tháng và số",
+            ),
+            (
+                json!({"filters": [{"column": "date_of_birth", "op": "between",
+                                    "from": "1990-01-01", "to": "1980-01-01"}]}),
+                "khoảng ngược",
+            ),
+            (
+                json!({"filters": [{"column": "date_of_birth", "op": "between"}]}),
+                "cần from hoặc to",
+            ),
+            (
+                json!({"filters": [{"column": "gender", "op": "contains", "value": "n"}]}),
+                "chỉ dùng cho họ tên",
+            ),
+            (
+                json!({"filters": [{"column": "full_name", "op": "contains", "value": "  "}]}),
+                "nhập một phần họ tên",
+            ),
+            (
+                json!({"filters": [{"op": "has", "section": "annual_achievements", "at_least": 0}]}),
+                "at_least",
+            ),
         ] {
             let r = admin.post("/api/v1/reports", spec.clone()).await;
             assert_eq!(r.status, StatusCode::BAD_REQUEST, "{spec}: {}", r.body);
@@ -287,5 +329,414 @@ async fn history_reports_answer_as_of_a_day_and_bad_specifications_change_nothin
             .post("/api/v1/reports", json!({}))
             .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+}
+
+/// `YYYY-MM`, `months` months before `day`'s month.
+fn month_back(day: time::Date, months: i32) -> String {
+    let n = day.year() * 12 + i32::from(u8::from(day.month())) - 1 - months;
+    format!("{:04}-{:02}", n.div_euclid(12), n.rem_euclid(12) + 1)
+}
+
+fn rows<'v>(doc: &'v Value, section: &str) -> impl Iterator<Item = &'v Value> {
+    doc[section].as_array().into_iter().flatten()
+}
+
+struct Case {
+    what: &'static str,
+    filters: Value,
+    expected: BTreeSet<i64>,
+}
+
+/// The ids a listing with `filters` holds.
+async fn found(admin: &Client, filters: &Value) -> BTreeSet<i64> {
+    let r = admin
+        .post(
+            "/api/v1/reports",
+            json!({"columns": ["id", "full_name"], "filters": filters, "per_page": 1000}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{filters}: {}", r.body);
+    r.body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row[0]["value"].as_i64().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn history_conditions_and_accent_insensitive_names_find_exactly_the_people_behind_them() {
+    let today = hoso_store::testing::today();
+    for db in databases().await {
+        let app = demo_app(&db, 20).await;
+        let admin = Client::login(&app, "admin").await;
+        let unit = admin.get("/api/v1/persons?per_page=1").await.body["items"][0]["unit_id"]
+            .as_i64()
+            .unwrap();
+        // Three people whose histories the test fixes, around its own day.
+        let discipline = |from: String, to: Option<String>| {
+            let mut row = json!({"from": from, "discipline_system": "hanh_chinh",
+                                 "discipline_form": "khien_trach"});
+            if let Some(to) = to {
+                row["to"] = json!(to);
+            }
+            row
+        };
+        let khtnv = |years_back: i32| json!({"year": today.year() - years_back, "performance_rating": "khtnv"});
+        let built = [
+            RecordBuilder::civil_servant()
+                .name("TRẦN VĂN ĐẠT")
+                .without("management_trainings")
+                .push_row(
+                    "management_trainings",
+                    json!({"from": month_back(today, 10), "to": month_back(today, 9),
+                           "institution": "Học viện Hành chính Quốc gia"}),
+                )
+                .push_row(
+                    "disciplinary_records",
+                    discipline(month_back(today, 30), Some(month_back(today, 18))),
+                )
+                .without("annual_achievements")
+                .push_row("annual_achievements", khtnv(1))
+                .push_row("annual_achievements", khtnv(2)),
+            RecordBuilder::civil_servant()
+                .name("ĐOÀN THỊ HƯƠNG")
+                .without("management_trainings")
+                .push_row(
+                    "management_trainings",
+                    json!({"from": month_back(today, 6), "to": month_back(today, 5),
+                           "institution": "Trường Chính trị tỉnh"}),
+                )
+                .push_row(
+                    "disciplinary_records",
+                    discipline(month_back(today, 40), Some(month_back(today, 30))),
+                )
+                .without("annual_achievements")
+                .push_row("annual_achievements", khtnv(1)),
+            RecordBuilder::civil_servant()
+                .name("LÊ ĐÌNH DŨNG")
+                .without("political_theory_trainings")
+                .push_row(
+                    "disciplinary_records",
+                    discipline(month_back(today, 3), None),
+                ),
+        ];
+        for (i, b) in built.into_iter().enumerate() {
+            let record = b.national_id(&format!("020185{:06}", 700_000 + i)).build();
+            let r = admin
+                .post(
+                    "/api/v1/persons",
+                    json!({"unit_id": unit, "record": record}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}: {}", db.label, r.body);
+        }
+
+        // Every record as its document: the expectations come from these, not from the
+        // projections the reports read.
+        let list = admin.get("/api/v1/persons?per_page=200").await;
+        let mut docs: Vec<(i64, String, Value)> = Vec::new();
+        for item in list.body["items"].as_array().unwrap() {
+            let id = item["id"].as_i64().unwrap();
+            let view = admin.get(&format!("/api/v1/persons/{id}")).await;
+            docs.push((
+                id,
+                item["full_name"].as_str().unwrap().to_string(),
+                view.body["record"].clone(),
+            ));
+        }
+        assert_eq!(docs.len(), 23, "{}", db.label);
+        let expect = |keep: &dyn Fn(&str, &Value) -> bool| -> BTreeSet<i64> {
+            docs.iter()
+                .filter(|(_, name, doc)| keep(name, doc))
+                .map(|(id, _, _)| *id)
+                .collect()
+        };
+        let everyone: BTreeSet<i64> = docs.iter().map(|d| d.0).collect();
+        let mut checked = 0;
+        let case = |what: &'static str, filters: Value, expected: BTreeSet<i64>| Case {
+            what,
+            filters,
+            expected,
+        };
+        // Trained in state management (QLNN) since the first of January two years ago.
+        let since = format!("{}-01-01", today.year() - 2);
+        let trained_since = json!({"op": "has", "section": "management_trainings",
+            "where": [{"column": "valid_from", "op": "between", "from": since}]});
+        let mut cases = vec![case(
+            "QLNN since",
+            json!([trained_since.clone()]),
+            expect(&|_, doc| {
+                rows(doc, "management_trainings")
+                    .any(|r| r["from"].as_str().unwrap() >= &since[..7])
+            }),
+        )];
+
+        // Disciplined in the last two years: a discipline in force on some day of them.
+        let cutoff = today - time::Duration::days(730);
+        let disciplined = json!({"op": "has", "section": "disciplinary_records", "where": [
+            {"column": "valid_from", "op": "between", "to": today.to_string()},
+            {"op": "any", "where": [
+                {"column": "valid_to", "op": "empty"},
+                {"column": "valid_to", "op": "between", "from": cutoff.to_string()},
+            ]},
+        ]});
+        let in_last_two_years = |doc: &Value| {
+            let (now, cut) = (today.to_string(), cutoff.to_string());
+            rows(doc, "disciplinary_records").any(|r| {
+                r["from"].as_str().unwrap() <= &now[..7]
+                    && r["to"].as_str().is_none_or(|to| to >= &cut[..7])
+            })
+        };
+        cases.push(case(
+            "disciplined in the last two years",
+            json!([disciplined.clone()]),
+            expect(&|_, doc| in_last_two_years(doc)),
+        ));
+        let mut never = disciplined.clone();
+        never["op"] = json!("has_not");
+        cases.push(case(
+            "trained since, and not disciplined",
+            json!([trained_since, never]),
+            expect(&|_, doc| {
+                rows(doc, "management_trainings")
+                    .any(|r| r["from"].as_str().unwrap() >= &since[..7])
+                    && !in_last_two_years(doc)
+            }),
+        ));
+
+        // Rated "không hoàn thành nhiệm vụ" at least twice.
+        cases.push(case(
+            "khtnv twice",
+            json!([{"op": "has", "section": "annual_achievements", "at_least": 2,
+                    "where": [{"column": "performance_rating", "op": "eq", "value": "khtnv"}]}]),
+            expect(&|_, doc| {
+                rows(doc, "annual_achievements")
+                    .filter(|r| r["performance_rating"] == "khtnv")
+                    .count()
+                    >= 2
+            }),
+        ));
+
+        // No political-theory training at all.
+        cases.push(case(
+            "no political theory",
+            json!([{"op": "has_not", "section": "political_theory_trainings"}]),
+            expect(&|_, doc| rows(doc, "political_theory_trainings").next().is_none()),
+        ));
+
+        // Names typed without accents (and with some), as on the staff page.
+        for typed in ["tran van đat", "NGUYEN", "thi h"] {
+            let folded = hoso_domain::search_key::fold(typed);
+            let expected = expect(&|name, _| hoso_domain::search_key::fold(name).contains(&folded));
+            if expected.is_empty() || expected == everyone {
+                continue;
+            }
+            cases.push(case(
+                typed,
+                json!([{"column": "full_name", "op": "contains", "value": typed}]),
+                expected,
+            ));
+        }
+        for c in cases {
+            assert!(
+                !c.expected.is_empty() && c.expected != everyone,
+                "{}: the case tells people apart",
+                c.what
+            );
+            assert_eq!(
+                found(&admin, &c.filters).await,
+                c.expected,
+                "{}: {}",
+                db.label,
+                c.what
+            );
+            checked += 1;
+        }
+        assert!(checked >= 6, "{}: {checked} cases", db.label);
+
+        // Grouped, the condition counts the same people.
+        let r = admin
+            .post(
+                "/api/v1/reports",
+                json!({"group_by": ["gender"], "filters": [disciplined]}),
+            )
+            .await;
+        let total: i64 = r.body["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row[1]["value"].as_i64().unwrap())
+            .sum();
+        assert_eq!(
+            total as usize,
+            expect(&|_, doc| in_last_two_years(doc)).len(),
+            "{}",
+            db.label
+        );
+    }
+}
+
+async fn audit_count(admin: &Client, action: &str) -> i64 {
+    let r = admin.get(&format!("/api/v1/audit?action={action}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.body["total"].as_i64().unwrap()
+}
+
+/// The links of a page whose address starts with `prefix`, as a browser reads them.
+fn links(html: &str, prefix: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|h| h.starts_with(prefix))
+        .map(|h| h.replace("&amp;", "&").replace("&#38;", "&"))
+        .collect()
+}
+
+/// The text of the element with this id.
+fn text_by_id<'h>(html: &'h str, id: &str) -> &'h str {
+    let start = html
+        .find(&format!("id=\"{id}\">"))
+        .unwrap_or_else(|| panic!("no #{id}"));
+    let rest = &html[start + id.len() + 6..];
+    &rest[..rest.find('<').unwrap()]
+}
+
+#[tokio::test]
+async fn the_report_builder_page_runs_the_same_reports_drills_down_and_exports() {
+    for db in databases().await {
+        let app = demo_app(&db, 30).await;
+        for user in ["admin", "lanhdao"] {
+            let client = Client::login(&app, user).await;
+            let admin = Client::login(&app, "admin").await;
+            // The API's answer, to compare the page with.
+            let api = client
+                .post(
+                    "/api/v1/reports",
+                    json!({"group_by": ["gender"], "measures": ["count"]}),
+                )
+                .await;
+            assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+            let groups: Vec<(Value, String, i64)> = api.body["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    (
+                        r[0]["value"].clone(),
+                        r[0]["text"].as_str().unwrap().to_string(),
+                        r[1]["value"].as_i64().unwrap(),
+                    )
+                })
+                .collect();
+            let everyone: i64 = groups.iter().map(|g| g.2).sum();
+            assert!(groups.len() >= 2, "{user}: {groups:?}");
+
+            // One grouping: the table with its total, the charts, one audit entry.
+            let before = audit_count(&admin, "report.run").await;
+            let page = client.get("/bao-cao?nhom=gender&do=count").await;
+            assert_eq!(page.status, StatusCode::OK, "{user}");
+            assert_eq!(audit_count(&admin, "report.run").await, before + 1);
+            let html = page.body.as_str().unwrap().to_string();
+            assert!(html.contains("<svg class=\"pie\""), "{user}");
+            assert!(html.contains("class=\"bars\""), "{user}");
+            assert!(
+                html.contains(&format!(">{}</th></tr></tfoot>", everyone)),
+                "{user}: the total row holds {everyone}"
+            );
+            // Every group's figure links to the listing of its people.
+            let drills = links(&html, "/bao-cao?");
+            for (value, label, n) in &groups {
+                let needle = match value {
+                    Value::String(s) => format!("f_cot=gender&f_op=eq&f_gt={s}&"),
+                    _ => "f_cot=gender&f_op=empty&".to_string(),
+                };
+                let link = drills
+                    .iter()
+                    .find(|l| l.contains(&needle))
+                    .unwrap_or_else(|| panic!("{user}: no drill-down for {label} in {drills:?}"));
+                assert!(!link.contains("nhom="), "{link}");
+                let listing = client.get(link).await;
+                assert_eq!(listing.status, StatusCode::OK, "{link}");
+                let listing = listing.body.as_str().unwrap();
+                assert_eq!(
+                    text_by_id(listing, "so-dong"),
+                    n.to_string(),
+                    "{user}: {label}"
+                );
+                // Names link to their records.
+                assert!(!links(listing, "/ho-so/").is_empty(), "{user}: {label}");
+            }
+
+            // A cross table: the grand total is everyone again.
+            let cross = client
+                .get("/bao-cao?nhom=personnel_category&nhom_cot=gender")
+                .await;
+            assert_eq!(cross.status, StatusCode::OK);
+            let cross = cross.body.as_str().unwrap();
+            assert!(
+                cross.contains(&format!(">{everyone}</th></tr></tfoot>")),
+                "{user}"
+            );
+
+            // The export of the same link: the same groups, by their labels.
+            let csv = client
+                .get("/bao-cao/xuat-excel?nhom=gender&do=count&format=csv")
+                .await;
+            assert_eq!(csv.status, StatusCode::OK);
+            let text = csv.body.as_str().unwrap();
+            assert!(text.contains("Giới tính"), "{text}");
+            for (_, label, n) in &groups {
+                assert!(
+                    text.lines()
+                        .any(|l| l.contains(label.as_str()) && l.ends_with(&n.to_string())),
+                    "{user}: {label} {n} in {text}"
+                );
+            }
+
+            // A history condition from the form: the API's answer to the same condition.
+            let since = format!("{}-01-01", hoso_store::testing::today().year() - 6);
+            let api = client
+                .post(
+                    "/api/v1/reports",
+                    json!({"filters": [{"op": "has", "section": "management_trainings",
+                        "where": [{"column": "valid_from", "op": "between", "from": since}]}]}),
+                )
+                .await;
+            let page = client
+                .get(&format!(
+                    "/bao-cao?co_qt=management_trainings&co_op=has&co_tu={since}"
+                ))
+                .await;
+            assert_eq!(page.status, StatusCode::OK);
+            assert_eq!(
+                text_by_id(page.body.as_str().unwrap(), "so-dong"),
+                api.body["total"].to_string(),
+                "{user}"
+            );
+            let none = client
+                .get(&format!(
+                    "/bao-cao?co_qt=management_trainings&co_op=has_not&co_tu={since}"
+                ))
+                .await;
+            assert_eq!(
+                text_by_id(none.body.as_str().unwrap(), "so-dong")
+                    .parse::<i64>()
+                    .unwrap()
+                    + api.body["total"].as_i64().unwrap(),
+                everyone,
+                "{user}: with and without such a training, everyone"
+            );
+
+            // Bad input: the form again with the message, nothing run.
+            let before = audit_count(&admin, "report.run").await;
+            let bad = client
+                .get("/bao-cao?f_cot=date_of_birth&f_op=between&f_gt=1990-01-01&f_den=1980-01-01")
+                .await;
+            assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+            assert!(bad.body.as_str().unwrap().contains("khoảng ngược"));
+            assert_eq!(audit_count(&admin, "report.run").await, before);
+        }
     }
 }

@@ -24,6 +24,7 @@ mod org;
 mod person_new;
 mod record;
 mod record_access;
+mod reports;
 mod staff;
 
 use askama::Template;
@@ -133,6 +134,8 @@ fn pages(upload_limit: usize) -> Pages {
         .get("/don-vi/{id}", org::unit)
         .get("/can-bo", staff::list)
         .get("/can-bo/xuat-excel", staff::export)
+        .get(reports::PATH, reports::page)
+        .get(reports::EXPORT_PATH, reports::export)
         .get("/ho-so/{id}", record::show)
         .get("/ho-so/{id}/phien-ban/{version}", record::version_diff)
         .get("/ho-so/{id}/sua/{section}", record::edit_form)
