@@ -125,8 +125,12 @@ impl Store {
                 let url = sqlite_url_creating_file(url);
                 let options: AnyConnectOptions = url.parse()?;
                 let options = options.disable_statement_logging();
-                let read = sqlite_pool(8, READER_CACHE_KIB).connect_with(options.clone()).await?;
-                let write = sqlite_pool(1, WRITER_CACHE_KIB).connect_with(options).await?;
+                let read = sqlite_pool(8, READER_CACHE_KIB)
+                    .connect_with(options.clone())
+                    .await?;
+                let write = sqlite_pool(1, WRITER_CACHE_KIB)
+                    .connect_with(options)
+                    .await?;
                 Ok(Store {
                     backend,
                     read,

@@ -194,7 +194,10 @@ pub async fn staff_counts(conn: &mut AnyConnection, path: &str) -> StoreResult<V
     .bind(hi)
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows.iter().map(|r| (r.get("unit_id"), r.get("n"))).collect())
+    Ok(rows
+        .iter()
+        .map(|r| (r.get("unit_id"), r.get("n")))
+        .collect())
 }
 
 pub async fn rename(conn: &mut AnyConnection, id: i64, name: &str) -> StoreResult<()> {

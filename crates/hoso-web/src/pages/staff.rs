@@ -435,7 +435,11 @@ pub async fn export(
         Column::new("STT", 6.0),
         Column::new(name_header(schema), 24.0),
     ];
-    columns.extend(shown.iter().map(|(_, label)| Column::new(label.as_str(), 20.0)));
+    columns.extend(
+        shown
+            .iter()
+            .map(|(_, label)| Column::new(label.as_str(), 20.0)),
+    );
     let mut table = Table::new("Danh sách", columns);
     for (n, (row, person)) in rows.iter().zip(&items).enumerate() {
         let mut cells = vec![Cell::Integer(n as i64 + 1), Cell::text(row.name.as_str())];
