@@ -184,67 +184,80 @@ impl App {
                 }
             })
         };
-        let mut unit_admins: HashMap<usize, ()> = HashMap::new();
-        let mut done = 0usize;
-        while let Some(batch) = batches.recv().await {
-            let batch = batch?;
-            let n = batch.len();
-            let mut tx = self.begin_system_work().await?;
-            // Unit administrators first: they take ids from the sequences, the bulk insert after
-            // them assigns its own.
-            for (unit_key, _) in &batch {
-                if unit_admins.insert(*unit_key, ()).is_some() {
-                    continue;
+        // Secondary indexes are built once after the load rather than row by row during it.
+        let mut tx = self.begin_system_work().await?;
+        let aside = hoso_store::bulk::set_indexes_aside(&mut tx).await?;
+        tx.commit().await?;
+        let loaded = async {
+            let mut unit_admins: HashMap<usize, ()> = HashMap::new();
+            let mut done = 0usize;
+            while let Some(batch) = batches.recv().await {
+                let batch = batch?;
+                let n = batch.len();
+                let mut tx = self.begin_system_work().await?;
+                // Unit administrators first: they take ids from the sequences, the bulk insert after
+                // them assigns its own.
+                for (unit_key, _) in &batch {
+                    if unit_admins.insert(*unit_key, ()).is_some() {
+                        continue;
+                    }
+                    let unit = ids
+                        .get(unit_key)
+                        .ok_or_else(|| AppError::Internal("demo person in unknown unit".into()))?;
+                    let code = unit_code(&tree, *unit_key);
+                    unit_account(
+                        &mut tx,
+                        &format!("qt.{}", code.to_lowercase()),
+                        &format!("Cán bộ tổ chức — {}", unit.name),
+                        &phc,
+                        Role::UnitAdmin,
+                        unit.id,
+                        admin,
+                    )
+                    .await?;
+                    report.accounts += 1;
+                    // The head of the unit, who signs its verified changes.
+                    unit_account(
+                        &mut tx,
+                        &format!("pd.{}", code.to_lowercase()),
+                        &format!("Thủ trưởng — {}", unit.name),
+                        &phc,
+                        Role::Approver,
+                        unit.id,
+                        admin,
+                    )
+                    .await?;
+                    report.accounts += 1;
                 }
-                let unit = ids
-                    .get(unit_key)
-                    .ok_or_else(|| AppError::Internal("demo person in unknown unit".into()))?;
-                let code = unit_code(&tree, *unit_key);
-                unit_account(
-                    &mut tx,
-                    &format!("qt.{}", code.to_lowercase()),
-                    &format!("Cán bộ tổ chức — {}", unit.name),
-                    &phc,
-                    Role::UnitAdmin,
-                    unit.id,
-                    admin,
+                let key = &self.keys.current;
+                let mut bulk: Vec<BulkPerson> = batch.into_iter().map(|(_, p)| p).collect();
+                let first = hoso_store::bulk::next_person_id(&mut tx).await?;
+                for (i, person) in bulk.iter_mut().enumerate() {
+                    let context = crate::records::secret_context(first + i as i64, 1);
+                    person.secret.sealed =
+                        hex::encode(key.seal(person.secret.sealed.as_bytes(), &context));
+                }
+                let inserted = hoso_store::bulk::insert_people(&mut tx, &mut bulk).await?;
+                debug_assert_eq!(inserted.first().copied(), Some(first));
+                report.accounts += bulk.len();
+                tx.audit(
+                    AuditAction::DemoSeedPeople,
+                    About::kind("person"),
+                    serde_json::json!({"count": n}),
                 )
                 .await?;
-                report.accounts += 1;
-                // The head of the unit, who signs its verified changes.
-                unit_account(
-                    &mut tx,
-                    &format!("pd.{}", code.to_lowercase()),
-                    &format!("Thủ trưởng — {}", unit.name),
-                    &phc,
-                    Role::Approver,
-                    unit.id,
-                    admin,
-                )
-                .await?;
-                report.accounts += 1;
+                tx.commit().await?;
+                done += n;
+                progress(done, people);
             }
-            let key = &self.keys.current;
-            let mut bulk: Vec<BulkPerson> = batch.into_iter().map(|(_, p)| p).collect();
-            let first = hoso_store::bulk::next_person_id(&mut tx).await?;
-            for (i, person) in bulk.iter_mut().enumerate() {
-                let context = crate::records::secret_context(first + i as i64, 1);
-                person.secret.sealed =
-                    hex::encode(key.seal(person.secret.sealed.as_bytes(), &context));
-            }
-            let inserted = hoso_store::bulk::insert_people(&mut tx, &mut bulk).await?;
-            debug_assert_eq!(inserted.first().copied(), Some(first));
-            report.accounts += bulk.len();
-            tx.audit(
-                AuditAction::DemoSeedPeople,
-                About::kind("person"),
-                serde_json::json!({"count": n}),
-            )
-            .await?;
-            tx.commit().await?;
-            done += n;
-            progress(done, people);
+            Ok::<usize, AppError>(done)
         }
+        .await;
+        // Built again even when the load failed: whatever was written keeps its indexes.
+        let mut tx = self.begin_system_work().await?;
+        hoso_store::bulk::rebuild_indexes(&mut tx, aside).await?;
+        tx.commit().await?;
+        let done = loaded?;
         producer
             .join()
             .map_err(|_| AppError::Internal("demo generator thread panicked".into()))?;

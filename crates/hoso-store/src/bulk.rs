@@ -2,7 +2,7 @@
 //! database): many rows per statement, ids assigned here. Must run in one write transaction
 //! on the single writer, so that nobody else takes ids meanwhile.
 
-use sqlx::{AnyConnection, AssertSqlSafe};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use crate::StoreResult;
 use hoso_domain::schema::{HistoryRow, Projection};
@@ -63,6 +63,60 @@ fn placeholders(conn: &AnyConnection, rows: usize, cols: usize) -> String {
         })
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// Tables a bulk load fills.
+const LOADED_TABLES: [&str; 6] = [
+    "persons",
+    "record_history",
+    "record_versions",
+    "record_secrets",
+    "accounts",
+    "role_grants",
+];
+
+/// Secondary indexes of the loaded tables, set aside for the length of a bulk load.
+#[must_use = "the indexes are gone until `rebuild_indexes`"]
+pub struct SetAsideIndexes(Vec<(String, String)>);
+
+/// Drops the secondary indexes (not the primary keys nor the unique constraints) of the tables
+/// a bulk load fills, keeping their definitions: on SQLite, building each index once after the
+/// load costs less than keeping it up to date row by row. PostgreSQL keeps its indexes (nothing
+/// is set aside there).
+pub async fn set_indexes_aside(conn: &mut AnyConnection) -> StoreResult<SetAsideIndexes> {
+    if conn.backend_name() != "SQLite" {
+        return Ok(SetAsideIndexes(Vec::new()));
+    }
+    let tables = LOADED_TABLES
+        .iter()
+        .map(|t| format!("'{t}'"))
+        .collect::<Vec<_>>()
+        .join(",");
+    // Indexes that carry a constraint have no `sql`: they stay.
+    let sql = format!(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
+         AND tbl_name IN ({tables}) ORDER BY name"
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .fetch_all(&mut *conn)
+        .await?;
+    let indexes: Vec<(String, String)> =
+        rows.iter().map(|r| (r.get("name"), r.get("sql"))).collect();
+    for (name, _) in &indexes {
+        let drop = format!("DROP INDEX \"{}\"", name.replace('"', "\"\""));
+        sqlx::query(AssertSqlSafe(drop)).execute(&mut *conn).await?;
+    }
+    Ok(SetAsideIndexes(indexes))
+}
+
+/// Builds again the indexes [`set_indexes_aside`] dropped.
+pub async fn rebuild_indexes(conn: &mut AnyConnection, set: SetAsideIndexes) -> StoreResult<()> {
+    for (_, create) in set.0 {
+        sqlx::query(AssertSqlSafe(create))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// The id the next bulk-inserted person will get.

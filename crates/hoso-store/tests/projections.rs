@@ -272,3 +272,52 @@ async fn projected_columns_are_written_filtered_grouped_and_dated() {
         assert_ne!(layout.fingerprint(), missing.fingerprint());
     }
 }
+
+/// The secondary indexes of the tables a bulk load fills: (name, definition), by name.
+async fn secondary_indexes(store: &Store) -> Vec<(String, String)> {
+    use sqlx::Row;
+    let mut conn = store.reader().await.unwrap();
+    let sql = if conn.backend_name() == "SQLite" {
+        "SELECT name, sql AS definition FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
+         AND tbl_name IN ('persons', 'record_history', 'accounts') ORDER BY name"
+    } else {
+        "SELECT CAST(indexname AS TEXT) AS name, CAST(indexdef AS TEXT) AS definition FROM pg_indexes \
+         WHERE schemaname = current_schema() AND tablename IN ('persons', 'record_history', 'accounts') \
+         ORDER BY indexname"
+    };
+    sqlx::query(sql)
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get("name"), r.get("definition")))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_bulk_load_sets_the_secondary_indexes_aside_and_builds_them_again() {
+    for db in databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let before = secondary_indexes(&store).await;
+        assert!(
+            before.iter().any(|(name, _)| name == "persons_unit"),
+            "{}: {before:?}",
+            db.label
+        );
+        let mut tx = store.begin().await.unwrap();
+        let aside = hoso_store::bulk::set_indexes_aside(&mut tx).await.unwrap();
+        tx.commit().await.unwrap();
+        let during = secondary_indexes(&store).await;
+        if db.label == "sqlite" {
+            assert!(during.is_empty(), "{}: {during:?}", db.label);
+        } else {
+            assert_eq!(during, before, "{}: PostgreSQL keeps its indexes", db.label);
+        }
+        let mut tx = store.begin().await.unwrap();
+        hoso_store::bulk::rebuild_indexes(&mut tx, aside)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(secondary_indexes(&store).await, before, "{}", db.label);
+    }
+}
