@@ -19,6 +19,16 @@ pub fn format_of(value: Option<&str>) -> Result<FileFormat, AppError> {
     }
 }
 
+/// The `format` of a page's query pairs (a page keeps its whole form in the pairs).
+pub fn format_in(pairs: &[(String, String)]) -> Result<FileFormat, AppError> {
+    format_of(
+        pairs
+            .iter()
+            .find(|(k, _)| k == "format")
+            .map(|(_, v)| v.as_str()),
+    )
+}
+
 /// The table as a file named `{basename}.{extension}`. A cut list says so: in the file for
 /// XLSX, in the `X-Hoso-Truncated` header for both.
 pub async fn file(

@@ -877,12 +877,7 @@ pub async fn export(
     Client(client): Client,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let format = download::format_of(
-        pairs
-            .iter()
-            .find(|(k, _)| k == "format")
-            .map(|(_, v)| v.as_str()),
-    )?;
+    let format = download::format_in(&pairs)?;
     let p = Params::parse(&pairs);
     let mut spec = p.spec(&app.report_sources(), false);
     spec.page = Some(1);

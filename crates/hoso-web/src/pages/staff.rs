@@ -416,12 +416,7 @@ pub async fn export(
     Client(client): Client,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let format = download::format_of(
-        pairs
-            .iter()
-            .find(|(k, _)| k == "format")
-            .map(|(_, v)| v.as_str()),
-    )?;
+    let format = download::format_in(&pairs)?;
     let p = Params::parse(&pairs);
     let (items, truncated) = app.export_persons(&page.actor, p.query(), &client).await?;
     let names = app
