@@ -128,6 +128,18 @@ impl App {
         self.units_under(tops).await
     }
 
+    /// Every live unit of the province, for the receiving unit of a movement: an HR officer
+    /// sends people to units it does not see.
+    pub async fn movement_destinations(&self, actor: &Actor) -> AppResult<Vec<UnitChoice>> {
+        if !actor
+            .capabilities()
+            .may_somewhere(crate::Capability::WriteRecords)
+        {
+            return Err(AppError::Forbidden);
+        }
+        self.units_under(None).await
+    }
+
     /// Every live unit under `tops` (the whole province when `None`).
     async fn units_under(&self, tops: Option<Vec<String>>) -> AppResult<Vec<UnitChoice>> {
         let mut conn = self.store.reader().await?;
@@ -170,7 +182,7 @@ impl App {
             .await?
             .ok_or(AppError::Unauthenticated)?;
         let (full_name, dob, unit_name) =
-            password_personal_data(self, &mut conn, actor, &account).await?;
+            password_personal_data(self, &mut conn, Some(actor), &account).await?;
         Ok(self.policy().check(
             candidate,
             &PersonalData {

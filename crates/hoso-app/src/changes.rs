@@ -250,7 +250,7 @@ impl App {
     }
 
     /// The record's current document (decrypted, latest schema) and its version number.
-    async fn current_document(
+    pub(crate) async fn current_document(
         &self,
         conn: &mut AnyConnection,
         person_id: i64,

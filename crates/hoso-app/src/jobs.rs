@@ -373,9 +373,15 @@ impl App {
         }
         match kind {
             JobKind::AlertsDaily => {
+                // The day's movements first: the alerts then follow the records to their units.
+                let moved = self.apply_due_movements(day).await?;
                 let n = self.compute_alerts_reporting(day, progress).await?;
                 Ok(Done {
-                    result: format!("{n} cảnh báo"),
+                    result: if moved > 0 {
+                        format!("{moved} hồ sơ điều chuyển theo quyết định; {n} cảnh báo")
+                    } else {
+                        format!("{n} cảnh báo")
+                    },
                     // The digest lists the alerts just computed, so it follows them.
                     then: self
                         .config

@@ -239,8 +239,13 @@ impl App {
             ));
         };
         let mut conn = self.store.reader().await?;
-        let account = accounts::by_username(&mut conn, &number).await?;
+        let mut account = accounts::by_username(&mut conn, &number).await?;
         drop(conn);
+        if account.is_none() {
+            // The province's account system proved who this is: a record in service with this
+            // number gets its personal account now (LS Đ7.1, LC Đ6.3).
+            account = self.personal_account_from_oidc(&number, client).await?;
+        }
         let Some(account) = account.filter(|a| a.active && a.person_id.is_some()) else {
             self.refuse_oidc(client, "unknown_account").await?;
             return Err(AppError::BadRequest(

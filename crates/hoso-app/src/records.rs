@@ -382,6 +382,16 @@ impl App {
             )
             .await?;
         }
+        // Back in service: the account the person had opens again.
+        if status == PersonStatus::Working && fresh.status != status.as_str() {
+            crate::personal_accounts::restore_personal_access_in(
+                &mut tx,
+                actor,
+                person_id,
+                "Hồ sơ trở lại trạng thái đang công tác",
+            )
+            .await?;
+        }
         tx.audit(
             AuditAction::RecordUpdate,
             About::new("person", person_id),

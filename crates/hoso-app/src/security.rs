@@ -687,7 +687,7 @@ serde_json::json!({"account_id": grant.account_id, "role": grant.role,
             .await?
             .ok_or(AppError::Unauthenticated)?;
         let (full_name, dob, unit_name) =
-            password_personal_data(self, &mut conn, actor, &account).await?;
+            password_personal_data(self, &mut conn, Some(actor), &account).await?;
         let history =
             store::recent_password_hashes(&mut conn, account.id, PASSWORD_HISTORY - 1).await?;
         drop(conn);
@@ -915,7 +915,7 @@ serde_json::json!({"account_id": grant.account_id, "role": grant.role,
 pub(crate) async fn password_personal_data(
     app: &App,
     conn: &mut AnyConnection,
-    actor: &Actor,
+    actor: Option<&Actor>,
     account: &store::AccountRow,
 ) -> AppResult<(String, Option<String>, Option<String>)> {
     let birth = app
@@ -939,7 +939,7 @@ pub(crate) async fn password_personal_data(
             None => (account.display_name.clone(), None, None),
         },
         None => {
-            let first_unit = actor.grants.iter().find_map(|g| g.unit_id);
+            let first_unit = actor.and_then(|a| a.grants.iter().find_map(|g| g.unit_id));
             let unit = match first_unit {
                 Some(u) => org_store::get(conn, u).await?.map(|u| u.name),
                 None => None,

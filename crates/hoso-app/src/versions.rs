@@ -24,6 +24,8 @@ pub enum Provenance {
     Direct,
     /// A verified change request (self-service), by its id.
     ChangeRequest(i64),
+    /// A movement between units (điều động, luân chuyển, biệt phái), by its id.
+    Movement(i64),
     /// The synthetic demo province.
     Demo,
     /// Written before provenance was recorded.
@@ -35,6 +37,7 @@ impl Provenance {
         match self {
             Provenance::Direct => "direct",
             Provenance::ChangeRequest(_) => "change_request",
+            Provenance::Movement(_) => "movement",
             Provenance::Demo => "demo",
             Provenance::Legacy => "legacy",
         }
@@ -42,7 +45,7 @@ impl Provenance {
 
     pub fn reference(self) -> Option<String> {
         match self {
-            Provenance::ChangeRequest(id) => Some(id.to_string()),
+            Provenance::ChangeRequest(id) | Provenance::Movement(id) => Some(id.to_string()),
             _ => None,
         }
     }
@@ -53,6 +56,7 @@ impl Provenance {
         match (version.source.as_str(), id) {
             ("direct", _) => Provenance::Direct,
             ("change_request", Some(id)) => Provenance::ChangeRequest(id),
+            ("movement", Some(id)) => Provenance::Movement(id),
             ("demo", _) => Provenance::Demo,
             _ => Provenance::Legacy,
         }
@@ -63,6 +67,9 @@ impl Provenance {
         match self {
             Provenance::Direct => "Cán bộ tổ chức cập nhật trực tiếp".into(),
             Provenance::ChangeRequest(id) => format!("Phiếu bổ sung lý lịch số {id}"),
+            Provenance::Movement(id) => {
+                format!("Điều chuyển hồ sơ theo quyết định (biến động số {id})")
+            }
             Provenance::Demo => "Dữ liệu mẫu".into(),
             Provenance::Legacy => "Dữ liệu cũ".into(),
         }

@@ -37,7 +37,8 @@ impl<'a> About<'a> {
 /// A write transaction, the acting account and where the request came from.
 pub struct Work<'c> {
     tx: WriteTx,
-    at: i64,
+    /// The instant the work happens, on the application's clock.
+    pub(crate) at: i64,
     actor_id: Option<i64>,
     client_addr: Option<&'c str>,
 }

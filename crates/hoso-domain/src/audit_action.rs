@@ -50,6 +50,28 @@ pub enum AuditAction {
     AccountRevokePersonalAccess,
     /// Đổi thư điện tử.
     AccountEmail,
+    /// Tạo tài khoản cá nhân.
+    AccountCreatePersonal,
+    /// Cấp mã kích hoạt tài khoản cá nhân.
+    AccountIssueActivation,
+    /// Cấp tài khoản cá nhân cho cả đơn vị.
+    AccountIssueActivationUnit,
+    /// Kích hoạt tài khoản cá nhân.
+    AccountActivate,
+    /// Khôi phục quyền cá nhân.
+    AccountRestorePersonalAccess,
+    /// Xem tài khoản cá nhân.
+    AccountPersonalView,
+    /// Đề nghị điều chuyển hồ sơ.
+    MovementPropose,
+    /// Tiếp nhận hồ sơ điều chuyển đến.
+    MovementAccept,
+    /// Từ chối tiếp nhận hồ sơ.
+    MovementRefuse,
+    /// Hủy quyết định điều chuyển.
+    MovementCancel,
+    /// Điều chuyển hồ sơ theo quyết định.
+    MovementApply,
     /// Tạo đơn vị.
     OrgCreate,
     /// Thay đổi đơn vị.
@@ -153,6 +175,17 @@ impl AuditAction {
         AuditAction::AccountResetTotp,
         AuditAction::AccountRevokePersonalAccess,
         AuditAction::AccountEmail,
+        AuditAction::AccountCreatePersonal,
+        AuditAction::AccountIssueActivation,
+        AuditAction::AccountIssueActivationUnit,
+        AuditAction::AccountActivate,
+        AuditAction::AccountRestorePersonalAccess,
+        AuditAction::AccountPersonalView,
+        AuditAction::MovementPropose,
+        AuditAction::MovementAccept,
+        AuditAction::MovementRefuse,
+        AuditAction::MovementCancel,
+        AuditAction::MovementApply,
         AuditAction::OrgCreate,
         AuditAction::OrgChange,
         AuditAction::GrantCreate,
@@ -218,6 +251,17 @@ impl AuditAction {
             AuditAction::AccountResetTotp => "account.reset_totp",
             AuditAction::AccountRevokePersonalAccess => "account.revoke_personal_access",
             AuditAction::AccountEmail => "account.email",
+            AuditAction::AccountCreatePersonal => "account.create_personal",
+            AuditAction::AccountIssueActivation => "account.issue_activation",
+            AuditAction::AccountIssueActivationUnit => "account.issue_activation_unit",
+            AuditAction::AccountActivate => "account.activate",
+            AuditAction::AccountRestorePersonalAccess => "account.restore_personal_access",
+            AuditAction::AccountPersonalView => "account.personal_view",
+            AuditAction::MovementPropose => "movement.propose",
+            AuditAction::MovementAccept => "movement.accept",
+            AuditAction::MovementRefuse => "movement.refuse",
+            AuditAction::MovementCancel => "movement.cancel",
+            AuditAction::MovementApply => "movement.apply",
             AuditAction::OrgCreate => "org.create",
             AuditAction::OrgChange => "org.change",
             AuditAction::GrantCreate => "grant.create",
@@ -286,6 +330,17 @@ impl AuditAction {
             AuditAction::AccountResetTotp => "Đặt lại xác thực hai lớp",
             AuditAction::AccountRevokePersonalAccess => "Chấm dứt quyền cá nhân",
             AuditAction::AccountEmail => "Đổi thư điện tử",
+            AuditAction::AccountCreatePersonal => "Tạo tài khoản cá nhân",
+            AuditAction::AccountIssueActivation => "Cấp mã kích hoạt tài khoản cá nhân",
+            AuditAction::AccountIssueActivationUnit => "Cấp tài khoản cá nhân cho cả đơn vị",
+            AuditAction::AccountActivate => "Kích hoạt tài khoản cá nhân",
+            AuditAction::AccountRestorePersonalAccess => "Khôi phục quyền cá nhân",
+            AuditAction::AccountPersonalView => "Xem tài khoản cá nhân",
+            AuditAction::MovementPropose => "Đề nghị điều chuyển hồ sơ",
+            AuditAction::MovementAccept => "Tiếp nhận hồ sơ điều chuyển đến",
+            AuditAction::MovementRefuse => "Từ chối tiếp nhận hồ sơ",
+            AuditAction::MovementCancel => "Hủy quyết định điều chuyển",
+            AuditAction::MovementApply => "Điều chuyển hồ sơ theo quyết định",
             AuditAction::OrgCreate => "Tạo đơn vị",
             AuditAction::OrgChange => "Thay đổi đơn vị",
             AuditAction::GrantCreate => "Cấp quyền",

@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod changes;
 pub mod deadlines;
 pub mod late;
+pub mod movements;
 pub mod national_id;
 pub mod org;
 pub mod password_policy;

@@ -113,6 +113,20 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 20,
+        name: "personal_accounts",
+        common: include_str!("../migrations/0020_personal_accounts.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
+        version: 21,
+        name: "movements",
+        common: include_str!("../migrations/0021_movements.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {

@@ -262,6 +262,68 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
     t.insert(("patch", "/api/v1/grants/{id}"), manage(200));
     t.insert(("delete", "/api/v1/grants/{id}"), manage(204));
     t.insert(("post", "/api/v1/accounts/{id}/reset-totp"), manage(204));
+    // Personal accounts: seen by the administrators of the record's unit (403 to the other
+    // roles that see the record or unit), created and given codes by those who administer it.
+    let see_personal = |ok: u16| Rule {
+        system_admin: (ok, ok),
+        unit_admin: (ok, 404),
+        viewer: (403, 404),
+        approver: (403, 404),
+        individual: (403, 404),
+        anonymous: 401,
+    };
+    t.insert(("get", "/api/v1/persons/{id}/account"), see_personal(200));
+    t.insert(("post", "/api/v1/persons/{id}/account"), see_personal(201));
+    let unit_personal = |ok: u16| Rule {
+        individual: (404, 404),
+        ..see_personal(ok)
+    };
+    t.insert(("get", "/api/v1/personal-accounts"), unit_personal(200));
+    t.insert(
+        ("post", "/api/v1/org-units/{id}/personal-accounts"),
+        unit_personal(201),
+    );
+    // Movements: recorded by HR of the record (a fresh person of the target's unit, to the
+    // province's top unit); the sending side reads and cancels, the receiving side (the top
+    // unit: the system administrator) answers.
+    let move_record = |ok: u16| Rule {
+        system_admin: (ok, ok),
+        unit_admin: (ok, 404),
+        viewer: (403, 404),
+        approver: (403, 404),
+        individual: (404, 404),
+        anonymous: 401,
+    };
+    t.insert(("post", "/api/v1/persons/{id}/movements"), move_record(201));
+    t.insert(("get", "/api/v1/persons/{id}/movements"), read_record);
+    t.insert(
+        ("get", "/api/v1/movements"),
+        Rule {
+            system_admin: (200, 200),
+            unit_admin: (200, 200),
+            ..any_signed_in(403)
+        },
+    );
+    let see_movement = Rule {
+        system_admin: (200, 200),
+        unit_admin: (200, 404),
+        viewer: (200, 404),
+        approver: (200, 404),
+        individual: (404, 404),
+        anonymous: 401,
+    };
+    t.insert(("get", "/api/v1/movements/{id}"), see_movement);
+    t.insert(("get", "/api/v1/movements/{id}/scan"), see_movement);
+    t.insert(
+        ("post", "/api/v1/movements/{id}/answer"),
+        Rule {
+            unit_admin: (403, 404),
+            ..move_record(200)
+        },
+    );
+    t.insert(("post", "/api/v1/movements/{id}/cancel"), move_record(200));
+    // Activation is anonymous: a wrong code is refused the same way whoever asks.
+    t.insert(("post", "/api/v1/auth/activate"), Rule::everyone(400, 400));
     // Alerts: the matrix filters by the target's unit.
     t.insert(
         ("get", "/api/v1/alerts"),
@@ -431,6 +493,56 @@ impl World {
                     json!({"expected_version": current.body["current_version"], "record": current.body["record"]}),
                 )
             }
+            ("get", "/api/v1/persons/{id}/account") | ("post", "/api/v1/persons/{id}/account") => (
+                format!("/api/v1/persons/{}/account", self.person(target)),
+                json!({}),
+            ),
+            ("get", "/api/v1/personal-accounts") => {
+                (format!("{path}?unit_id={}", self.unit(target)), Value::Null)
+            }
+            ("post", "/api/v1/org-units/{id}/personal-accounts") => (
+                format!("/api/v1/org-units/{}/personal-accounts", self.unit(target)),
+                json!({"request_ref": "Công văn 7/SNV"}),
+            ),
+            ("post", "/api/v1/persons/{id}/movements") => {
+                let person = self.fresh_person(target).await;
+                let fields: serde_json::Map<String, Value> = self
+                    .movement_fields()
+                    .await
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::String(v)))
+                    .collect();
+                (
+                    format!("/api/v1/persons/{person}/movements"),
+                    json!({"__upload__": "quyet-dinh.pdf", "__fields__": fields}),
+                )
+            }
+            ("get", "/api/v1/persons/{id}/movements") => (
+                format!("/api/v1/persons/{}/movements", self.person(target)),
+                Value::Null,
+            ),
+            ("get", "/api/v1/movements/{id}") | ("post", "/api/v1/movements/{id}/cancel") => (
+                path.replace(
+                    "{id}",
+                    &self.fresh_movement(target, false).await.to_string(),
+                ),
+                Value::Null,
+            ),
+            ("get", "/api/v1/movements/{id}/scan") => (
+                path.replace("{id}", &self.fresh_movement(target, true).await.to_string()),
+                Value::Null,
+            ),
+            ("post", "/api/v1/movements/{id}/answer") => (
+                path.replace(
+                    "{id}",
+                    &self.fresh_movement(target, false).await.to_string(),
+                ),
+                json!({"accept": true}),
+            ),
+            ("post", "/api/v1/auth/activate") => (
+                path.into(),
+                json!({"username": "020185009999", "activation_code": "AAAA-BBBB-CCCC", "new_password": "Mat-khau-moi-2026!"}),
+            ),
             ("post", "/api/v1/accounts") => (
                 path.into(),
                 json!({"username": format!("tk.{n}"), "display_name": format!("Tài khoản {n}"),
@@ -693,8 +805,23 @@ async fn matrix_on(today: time::Date) {
                         &world.clients[&who]
                     };
                     let reply = if let Some(name) = body.get("__upload__").and_then(Value::as_str) {
+                        let fields: Vec<(String, String)> = body
+                            .get("__fields__")
+                            .and_then(Value::as_object)
+                            .map(|o| {
+                                o.iter()
+                                    .map(|(k, v)| {
+                                        (k.clone(), v.as_str().unwrap_or_default().to_string())
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        let fields: Vec<(&str, &str)> = fields
+                            .iter()
+                            .map(|(k, v)| (k.as_str(), v.as_str()))
+                            .collect();
                         client
-                            .upload(&uri, name, b"%PDF-1.4\ntrailer<<>>\n%%EOF\n", &[])
+                            .upload(&uri, name, b"%PDF-1.4\ntrailer<<>>\n%%EOF\n", &fields)
                             .await
                     } else if body.is_null() && method != "post" {
                         client

@@ -349,6 +349,54 @@ fn rules() -> Table {
         "/quan-tri/tai-khoan/{id}/dat-lai-mat-khau",
         account_admin(200),
     );
+    // Personal accounts: the list and the sheet for a unit by its administrators; a record's
+    // account by those who administer the record; activation is anonymous (a wrong code: the
+    // form again, 422).
+    let personal = |ok: u16| Rule {
+        individual: (404, 404),
+        ..writers(ok)
+    };
+    one("GET", "/quan-tri/tai-khoan-ca-nhan", personal(200));
+    one("POST", "/quan-tri/tai-khoan-ca-nhan/cap", personal(200));
+    one("POST", "/ho-so/{id}/tai-khoan-ca-nhan", writers(200));
+    // Movements ("Biến động"): the inbox for HR; a movement (of a fresh person of the
+    // target's unit, to the province's top unit) seen by whoever reads either side, answered by
+    // the receiving side (the top unit: the system administrator), cancelled by the sending side.
+    one("GET", "/bien-dong", administrators(200));
+    let see_movement = Rule {
+        individual: (404, 404),
+        ..readers(200)
+    };
+    one("GET", "/bien-dong/{id}", see_movement);
+    one("GET", "/bien-dong/{id}/ban-quet", see_movement);
+    one(
+        "POST",
+        "/bien-dong/{id}/tra-loi",
+        Rule {
+            unit_admin: (403, 404),
+            individual: (404, 404),
+            ..writers(200)
+        },
+    );
+    one(
+        "POST",
+        "/bien-dong/{id}/huy",
+        Rule {
+            individual: (404, 404),
+            ..writers(200)
+        },
+    );
+    one("GET", "/ho-so/{id}/bien-dong", writers(200));
+    one(
+        "POST",
+        "/ho-so/{id}/bien-dong",
+        Rule {
+            individual: (404, 404),
+            ..writers(303)
+        },
+    );
+    one("GET", "/dang-nhap/kich-hoat", Rule::everyone(200, 200));
+    one("POST", "/dang-nhap/kich-hoat", Rule::everyone(422, 422));
     one("GET", "/quan-tri/nhat-ky", administrators(200));
     one("GET", "/quan-tri/nhat-ky/xuat-excel", administrators(200));
     t
@@ -617,6 +665,63 @@ impl Pages {
                         ],
                     )
                 }
+            }
+            ("POST", "/dang-nhap/kich-hoat") => {
+                // The anonymous forms' token lives in the sign-in cookie.
+                let token = format!("{:064x}", 0xbeef_0000_u64 + u64::from(n));
+                Call {
+                    cookie: Some(format!("hoso_login_csrf={token}")),
+                    csrf: false,
+                    ..Call::form(
+                        path,
+                        &[
+                            ("username", "020185009999"),
+                            ("activation_code", "AAAA-BBBB-CCCC"),
+                            ("new_password", "Mat-khau-moi-2026!"),
+                            ("confirm_password", "Mat-khau-moi-2026!"),
+                            ("_csrf", &hoso_web::pages::csrf_token(&token)),
+                        ],
+                    )
+                }
+            }
+            ("GET", "/bien-dong/{id}") => {
+                Call::get(path.replace("{id}", &w.fresh_movement(target, false).await.to_string()))
+            }
+            ("GET", "/bien-dong/{id}/ban-quet") => {
+                Call::get(path.replace("{id}", &w.fresh_movement(target, true).await.to_string()))
+            }
+            ("POST", "/bien-dong/{id}/tra-loi") => Call::form(
+                path.replace("{id}", &w.fresh_movement(target, false).await.to_string()),
+                &[("accept", "1")],
+            ),
+            ("POST", "/bien-dong/{id}/huy") => Call::form(
+                path.replace("{id}", &w.fresh_movement(target, false).await.to_string()),
+                &[],
+            ),
+            ("GET", "/ho-so/{id}/bien-dong") => {
+                Call::get(path.replace("{id}", &person.to_string()))
+            }
+            ("POST", "/ho-so/{id}/bien-dong") => {
+                let fresh = w.fresh_person(target).await;
+                Call {
+                    uri: format!("/ho-so/{fresh}/bien-dong"),
+                    body: Body::Multipart(
+                        w.movement_fields().await,
+                        Some((
+                            "quyet-dinh.pdf".into(),
+                            format!("%PDF-1.4\n% trang {n}\ntrailer<<>>\n%%EOF\n").into_bytes(),
+                        )),
+                    ),
+                    csrf: true,
+                    cookie: None,
+                }
+            }
+            ("GET", "/quan-tri/tai-khoan-ca-nhan") => Call::get(format!("{path}?unit={unit}")),
+            ("POST", "/quan-tri/tai-khoan-ca-nhan/cap") => {
+                Call::form(path, &[("unit_id", &unit.to_string())])
+            }
+            ("POST", "/ho-so/{id}/tai-khoan-ca-nhan") => {
+                Call::form(path.replace("{id}", &person.to_string()), &[])
             }
             ("POST", "/dang-xuat") | ("POST", "/tai-khoan/xac-thuc-hai-lop/bat-dau") => {
                 Call::form(path, &[])

@@ -731,6 +731,94 @@ async fn browser_change_verified_and_signed_by_the_head() {
     c.clone().close().await.ok();
 }
 
+// ───────────────────────── a recruit's personal account ─────────────────────────
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_a_recruit_gets_an_account_activates_it_and_proposes_a_change() {
+    if !available() {
+        return;
+    }
+    let dbs = common::databases().await;
+    let db = dbs.into_iter().find(|d| d.label == "sqlite").unwrap();
+    let app: App = common::demo_app(&db, 12).await;
+    let (colleague, _, hr, _) = people_of_a_unit(&app).await;
+    let admin = actor(&app, "admin").await;
+    let unit = app
+        .get_person(&admin, colleague, &ClientInfo::default())
+        .await
+        .unwrap()
+        .unit_id;
+    let recruit = app
+        .create_person(
+            &admin,
+            hoso_app::records::CreatePerson {
+                unit_id: unit,
+                status: None,
+                record: hoso_domain::schema::fixtures::RecordBuilder::civil_servant()
+                    .national_id("020185007777")
+                    .build(),
+                note: None,
+            },
+            &ClientInfo::default(),
+        )
+        .await
+        .unwrap()
+        .id;
+    let s = start_session(&app).await;
+    let (c, base) = (&s.client, s.base.as_str());
+
+    // The unit's HR officer creates the account from the record and gets the sheet.
+    sign_in(c, base, &hr).await;
+    c.goto(&format!("{base}/ho-so/{recruit}#tai-khoan-ca-nhan"))
+        .await
+        .unwrap();
+    wait_for_text(c, "#tai-khoan-ca-nhan", "Chưa có tài khoản").await;
+    click(c, "#tai-khoan-ca-nhan form button[type=submit]").await;
+    let sheet = wait_for_text(c, "table.sheet-table", "020185007777").await;
+    assert!(!sheet.contains(common::PASSWORD));
+    let code = text_of(c, "table.sheet-table td.code").await;
+    assert_eq!(code.trim().len(), 14, "{code}");
+    shot(c, "50-phieu-ban-giao-tai-khoan").await;
+
+    // The recruit, signed out, activates the account from the sign-in page's link.
+    c.delete_all_cookies().await.unwrap();
+    c.goto(&format!("{base}/dang-nhap")).await.unwrap();
+    click(c, "#kich-hoat").await;
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("#activation_code"))
+        .await
+        .unwrap();
+    set_value(c, "#username", "020185007777").await;
+    set_value(c, "#activation_code", code.trim()).await;
+    set_value(c, "#new_password", common::PASSWORD).await;
+    set_value(c, "#confirm_password", common::PASSWORD).await;
+    shot(c, "51-kich-hoat").await;
+    click(c, "main form button[type=submit]").await;
+    wait_for_text(c, "#da-kich-hoat", "Đã đặt mật khẩu").await;
+
+    // Signs in with the number, opens the record and proposes a change.
+    sign_in(c, base, "020185007777").await;
+    c.goto(&format!("{base}/ho-so/{recruit}#de-nghi"))
+        .await
+        .unwrap();
+    set_value(c, "#ly-do-de-nghi", "Bổ sung quá trình đào tạo").await;
+    click(c, "form[action='/de-nghi'] button[type=submit]").await;
+    wait_for_text(c, ".notice", "Đã lập phiếu").await;
+    shot(c, "52-de-nghi-cua-nguoi-moi").await;
+
+    // The officer's list shows the account in use.
+    sign_in(c, base, &hr).await;
+    c.goto(&format!(
+        "{base}/quan-tri/tai-khoan-ca-nhan?unit={unit}&state=in_use"
+    ))
+    .await
+    .unwrap();
+    wait_for_text(c, "table.personal-accounts", "020185007777").await;
+    shot(c, "53-tai-khoan-ca-nhan").await;
+    c.clone().close().await.ok();
+}
+
 // ───────────────────────────────────── report builder ─────────────────────────────────────
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

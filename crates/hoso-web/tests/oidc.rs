@@ -256,6 +256,41 @@ async fn people_sign_in_with_the_shared_account_system() {
             2,
             "{label}: {reasons:?}"
         );
+        // A record in service without an account: the first shared sign-in creates its
+        // personal account (the province's account system proved who it is).
+        let unit = admin.get("/api/v1/persons?per_page=1").await.body["items"][0]["unit_id"]
+            .as_i64()
+            .unwrap();
+        let created = admin
+            .post(
+                "/api/v1/persons",
+                serde_json::json!({
+                    "unit_id": unit,
+                    "record": hoso_domain::schema::fixtures::RecordBuilder::civil_servant()
+                        .national_id("020185006666")
+                        .build(),
+                }),
+            )
+            .await;
+        assert_eq!(
+            created.status,
+            StatusCode::CREATED,
+            "{label}: {}",
+            created.body
+        );
+        let (callback, cookie) = through_provider(&hoso, &issuer, "020185006666").await;
+        let r = get_with_cookie(&hoso, &callback, Some(&cookie)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{label}: {}", r.body);
+        let session = set_cookie(&r, "hoso_session").expect("a session");
+        let me = get_with_cookie(
+            &hoso,
+            "/api/v1/me",
+            Some(&format!("hoso_session={session}")),
+        )
+        .await;
+        assert_eq!(me.body["username"], "020185006666", "{label}");
+        assert_eq!(me.body["person_id"], created.body["id"], "{label}");
+
         // A staff account (not a số định danh) never signs in this way.
         let (callback, cookie) = through_provider(&hoso, &issuer, "admin").await;
         let r = get_with_cookie(&hoso, &callback, Some(&cookie)).await;

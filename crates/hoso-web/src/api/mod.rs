@@ -10,7 +10,9 @@ pub mod changes;
 pub mod digest;
 pub mod holidays;
 pub mod jobs;
+pub mod movements;
 pub mod org;
+pub mod personal_accounts;
 pub mod persons;
 pub mod record_access;
 pub mod reports;
@@ -34,6 +36,7 @@ use utoipa_axum::routes;
         (name = "changes", description = "Phiếu bổ sung lý lịch, xác thực"),
         (name = "approvals", description = "Phê duyệt bằng chữ ký số"),
         (name = "jobs", description = "Việc nền"),
+        (name = "movements", description = "Biến động: điều động, luân chuyển, biệt phái"),
         (name = "reports", description = "Báo cáo, thống kê và xuất tệp trên dữ liệu tra cứu"),
     )
 )]
@@ -61,6 +64,18 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(accounts::reset_password))
         .routes(routes!(accounts::add_grant))
         .routes(routes!(accounts::change_grant, accounts::revoke_grant))
+        .routes(routes!(personal_accounts::list))
+        .routes(routes!(
+            personal_accounts::of_person,
+            personal_accounts::issue
+        ))
+        .routes(routes!(personal_accounts::issue_for_unit))
+        .routes(routes!(personal_accounts::activate))
+        .routes(routes!(movements::inbox))
+        .routes(routes!(movements::get))
+        .routes(routes!(movements::answer))
+        .routes(routes!(movements::cancel))
+        .routes(routes!(movements::scan))
         .routes(routes!(audit::search))
         .routes(routes!(alerts::list))
         .routes(routes!(alerts::summary))
@@ -111,5 +126,6 @@ pub fn uploads(limit: usize) -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(changes::attach))
         .routes(routes!(approvals::verify_package))
+        .routes(routes!(movements::propose, movements::of_person))
         .layer(axum::extract::DefaultBodyLimit::max(limit))
 }

@@ -13,8 +13,9 @@ use serde::Deserialize;
 use super::{Layout, PageActor, PageError, csrf_token, render_status, same_token};
 use crate::extract::{Client, SESSION_COOKIE};
 
-/// Cookie holding the sign-in form's token (double submit: the form must echo it).
-const LOGIN_CSRF_COOKIE: &str = "hoso_login_csrf";
+/// Cookie holding the token of the anonymous forms under `/dang-nhap` (sign-in, activation;
+/// double submit: the form must echo it).
+pub(super) const LOGIN_CSRF_COOKIE: &str = "hoso_login_csrf";
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -70,6 +71,33 @@ pub(super) fn cookie_of(headers: &HeaderMap, name: &str) -> Option<String> {
     cookie_value(headers, name)
 }
 
+/// The anonymous forms' token: the one the browser holds, or a fresh one with the cookie that
+/// gives it to the browser.
+pub(super) fn anonymous_token(app: &App, token: Option<String>) -> (String, Option<HeaderValue>) {
+    if let Some(t) = token.filter(|t| t.len() == 64) {
+        return (t, None);
+    }
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    let secure = if app.config().secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie =
+        format!("{LOGIN_CSRF_COOKIE}={token}; Path=/dang-nhap; HttpOnly; SameSite=Strict{secure}");
+    (token, HeaderValue::from_str(&cookie).ok())
+}
+
+/// Whether an anonymous form echoes the token of the browser's cookie.
+pub(super) fn anonymous_token_ok(headers: &HeaderMap, sent: Option<&str>) -> bool {
+    match (cookie_value(headers, LOGIN_CSRF_COOKIE), sent) {
+        (Some(c), Some(sent)) => same_token(&csrf_token(&c), sent),
+        _ => false,
+    }
+}
+
 fn login_page(
     app: &App,
     status: StatusCode,
@@ -78,14 +106,7 @@ fn login_page(
     username: String,
     error: Option<String>,
 ) -> Response {
-    let (token, fresh) = match token.filter(|t| t.len() == 64) {
-        Some(t) => (t, false),
-        None => {
-            let mut bytes = [0u8; 32];
-            rand::rngs::OsRng.fill_bytes(&mut bytes);
-            (hex::encode(bytes), true)
-        }
-    };
+    let (token, cookie) = anonymous_token(app, token);
     let page = LoginPage {
         layout: Layout {
             title: "Đăng nhập".into(),
@@ -98,18 +119,8 @@ fn login_page(
         oidc: app.oidc_enabled(),
     };
     let mut response = render_status(status, &page);
-    if fresh {
-        let secure = if app.config().secure_cookies {
-            "; Secure"
-        } else {
-            ""
-        };
-        let cookie = format!(
-            "{LOGIN_CSRF_COOKIE}={token}; Path=/dang-nhap; HttpOnly; SameSite=Strict{secure}"
-        );
-        if let Ok(v) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(SET_COOKIE, v);
-        }
+    if let Some(cookie) = cookie {
+        response.headers_mut().append(SET_COOKIE, cookie);
     }
     response
 }
@@ -157,11 +168,7 @@ pub async fn submit(
 ) -> Response {
     let next = safe_next(f.next.as_deref());
     let cookie_token = cookie_value(&headers, LOGIN_CSRF_COOKIE);
-    let token_ok = match (&cookie_token, &f.csrf) {
-        (Some(c), Some(sent)) => same_token(&csrf_token(c), sent),
-        _ => false,
-    };
-    if !token_ok {
+    if !anonymous_token_ok(&headers, f.csrf.as_deref()) {
         return login_page(
             &app,
             StatusCode::FORBIDDEN,

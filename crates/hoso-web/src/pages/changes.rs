@@ -416,7 +416,7 @@ pub async fn act(
 }
 
 /// Reads a multipart form: its text fields and its first file (name, bytes).
-async fn read_form(
+pub(super) async fn read_form(
     mut form: Multipart,
 ) -> Result<(HashMap<String, String>, Option<(String, Vec<u8>)>), AppError> {
     let mut fields = HashMap::new();

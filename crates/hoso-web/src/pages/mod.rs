@@ -19,9 +19,11 @@ mod deadline_report;
 pub mod format;
 mod holidays;
 mod home;
+mod movements;
 mod oidc;
 mod org;
 mod person_new;
+mod personal_accounts;
 mod record;
 mod record_access;
 mod reports;
@@ -102,6 +104,7 @@ fn pages(upload_limit: usize) -> Pages {
     let uploads = Pages::new()
         .post("/de-nghi/{id}/dinh-kem", changes::upload)
         .post("/phe-duyet/lo/{id}/ky", changes::sign)
+        .post("/ho-so/{id}/bien-dong", movements::submit)
         .with_body_limit(upload_limit);
     Pages::new()
         .merge(uploads)
@@ -184,6 +187,29 @@ fn pages(upload_limit: usize) -> Pages {
         .post(
             "/quan-tri/tai-khoan/{id}/dat-lai-mat-khau",
             admin_accounts::reset_password,
+        )
+        .get(movements::INBOX_PATH, movements::inbox)
+        .get("/bien-dong/{id}", movements::show)
+        .post("/bien-dong/{id}/tra-loi", movements::answer)
+        .post("/bien-dong/{id}/huy", movements::cancel)
+        .get("/bien-dong/{id}/ban-quet", movements::scan)
+        .get("/ho-so/{id}/bien-dong", movements::form)
+        .get(personal_accounts::PATH, personal_accounts::list)
+        .post(
+            personal_accounts::ISSUE_UNIT_PATH,
+            personal_accounts::issue_unit,
+        )
+        .post(
+            "/ho-so/{id}/tai-khoan-ca-nhan",
+            personal_accounts::issue_one,
+        )
+        .get(
+            personal_accounts::ACTIVATE_PATH,
+            personal_accounts::activate_form,
+        )
+        .post(
+            personal_accounts::ACTIVATE_PATH,
+            personal_accounts::activate_submit,
         )
         .get("/quan-tri/danh-muc", admin_catalogs::list)
         .get("/quan-tri/danh-muc/{name}", admin_catalogs::items)

@@ -76,6 +76,28 @@ struct RecordPage {
     versions: Vec<VersionView>,
     official_version: i64,
     changes: Vec<ChangeRow>,
+    /// The personal account, for those who administer it.
+    personal_account: Option<PersonalAccountPanel>,
+    /// The record's movements between units (điều động, luân chuyển, biệt phái).
+    movements: Vec<MovementLine>,
+    /// May record a movement of this person.
+    may_move: bool,
+}
+
+pub struct MovementLine {
+    pub id: i64,
+    pub kind: String,
+    pub decision: String,
+    pub effective: String,
+    pub state: String,
+}
+
+pub struct PersonalAccountPanel {
+    pub state: &'static str,
+    pub label: &'static str,
+    pub username: String,
+    pub valid_until: String,
+    pub working: bool,
 }
 
 fn clearance_of(view: &PersonView) -> AccessLevel {
@@ -335,6 +357,38 @@ pub async fn show(
     })
     .collect();
     let may_propose = may_edit || page.actor.person_id == Some(id);
+    let personal_account = if app.may_issue_personal_account(&page.actor, id).await? {
+        let a = app.personal_account(&page.actor, id, &client).await?;
+        Some(PersonalAccountPanel {
+            state: a.state.as_str(),
+            label: a.state.label_vi(),
+            username: a.username.unwrap_or_default(),
+            valid_until: a
+                .activation_valid_until
+                .map(|d| format::date(&d.to_string()))
+                .unwrap_or_default(),
+            working: a.person_status == hoso_domain::org::PersonStatus::Working.as_str(),
+        })
+    } else {
+        None
+    };
+    let movements = app
+        .movements_of_person(&page.actor, id)
+        .await?
+        .into_iter()
+        .map(|m| MovementLine {
+            id: m.id,
+            kind: m.kind_label,
+            decision: format!(
+                "số {} ngày {}",
+                m.decision_number,
+                format::date(&m.decision_date)
+            ),
+            effective: format::date(&m.effective_date),
+            state: m.state_label,
+        })
+        .collect();
+    let may_move = may_edit && view.status == "working";
     let full_clearance = clearance_of(&view) == AccessLevel::Secret;
     Ok(render(&RecordPage {
         layout: page.layout(name.clone(), nav),
@@ -372,6 +426,9 @@ pub async fn show(
             .collect(),
         official_version: approvals.official_version,
         changes,
+        personal_account,
+        movements,
+        may_move,
         may_propose,
         name,
         unit_name: view.unit_name.clone(),

@@ -521,6 +521,98 @@ impl World {
         r.body["id"].as_i64().unwrap()
     }
 
+    /// A person created by the system administrator in the target's unit: its id.
+    pub async fn fresh_person(&self, target: Target) -> i64 {
+        let r = self
+            .admin
+            .post(
+                "/api/v1/persons",
+                json!({"unit_id": self.unit(target), "record": World::fresh_record()}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.body["id"].as_i64().unwrap()
+    }
+
+    /// The province's top unit, which only the system administrator keeps.
+    pub async fn root_unit(&self) -> i64 {
+        let mut conn = self.app.store().reader().await.unwrap();
+        hoso_store::org::roots(&mut conn).await.unwrap()[0].id
+    }
+
+    /// The fields of a movement decision to the province's top unit, effective in a far year
+    /// (so that nothing moves while the matrix runs).
+    pub async fn movement_fields(&self) -> Vec<(String, String)> {
+        [
+            ("kind", "dieu_dong".to_string()),
+            ("to_unit_id", self.root_unit().await.to_string()),
+            ("decision_number", format!("{}/QĐ-UBND", serial())),
+            ("decision_date", self.app.today().to_string()),
+            ("signer", "Chủ tịch UBND tỉnh".to_string()),
+            ("effective_date", "2099-01-02".to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    }
+
+    /// A movement of a fresh person of the target's unit to the province's top unit: proposed
+    /// (waiting for the top unit's answer), or, `scanned`, recorded by the system administrator
+    /// with its scan (accepted at once: it keeps both units).
+    pub async fn fresh_movement(&self, target: Target, scanned: bool) -> i64 {
+        let person = self.fresh_person(target).await;
+        let fields = self.movement_fields().await;
+        if scanned {
+            let refs: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let r = self
+                .admin
+                .upload(
+                    &format!("/api/v1/persons/{person}/movements"),
+                    "quyet-dinh.pdf",
+                    b"%PDF-1.4\ntrailer<<>>\n%%EOF\n",
+                    &refs,
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+            return r.body["id"].as_i64().unwrap();
+        }
+        let field = |k: &str| {
+            fields
+                .iter()
+                .find(|(f, _)| f == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let store = self.app.store();
+        let mut tx = store.begin().await.unwrap();
+        let id = hoso_store::movements::insert(
+            &mut tx,
+            hoso_store::movements::NewMovement {
+                person_id: person,
+                kind: "dieu_dong",
+                from_unit_id: self.unit(target),
+                to_unit_id: self.root_unit().await,
+                decision_number: &field("decision_number"),
+                decision_date: &field("decision_date"),
+                signer: &field("signer"),
+                effective_date: &field("effective_date"),
+                position: None,
+                note: None,
+                scan: None,
+                state: hoso_store::movements::PROPOSED,
+                proposed_by: 1,
+                at: hoso_store::now_ms(),
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
     /// A record for a new person: the sample civil servant with a số định danh never used
     /// before in this test binary.
     pub fn fresh_record() -> RecordDoc {
