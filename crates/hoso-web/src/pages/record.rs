@@ -372,22 +372,24 @@ pub async fn show(
     } else {
         None
     };
-    let movements = app
-        .movements_of_person(&page.actor, id)
-        .await?
-        .into_iter()
-        .map(|m| MovementLine {
-            id: m.id,
-            kind: m.kind_label,
-            decision: format!(
-                "số {} ngày {}",
-                m.decision_number,
-                format::date(&m.decision_date)
-            ),
-            effective: format::date(&m.effective_date),
-            state: m.state_label,
-        })
-        .collect();
+    // Through an outside-access grant the movements are not shown either.
+    let movements = match app.movements_of_person(&page.actor, id).await {
+        Err(hoso_app::AppError::NotFound(_)) => Vec::new(),
+        other => other?,
+    }
+    .into_iter()
+    .map(|m| MovementLine {
+        id: m.id,
+        kind: m.kind_label,
+        decision: format!(
+            "số {} ngày {}",
+            m.decision_number,
+            format::date(&m.decision_date)
+        ),
+        effective: format::date(&m.effective_date),
+        state: m.state_label,
+    })
+    .collect();
     let may_move = may_edit && view.status == "working";
     let full_clearance = clearance_of(&view) == AccessLevel::Secret;
     Ok(render(&RecordPage {
