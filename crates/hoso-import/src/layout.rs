@@ -57,50 +57,70 @@ pub struct Layout {
 /// single section, folded. A name two fields share names neither.
 pub struct FieldIndex<'s> {
     schema: &'s RecordSchema,
-    by_name: HashMap<String, (String, String)>,
+    /// Labels, short labels and synonyms as written.
+    exact: HashMap<String, (String, String)>,
+    /// Labels without their notes in brackets.
+    loose: HashMap<String, (String, String)>,
+}
+
+type Names = HashMap<String, Vec<(String, String)>>;
+
+fn add_name(names: &mut Names, key: String, target: &(String, String)) {
+    if key.is_empty() {
+        return;
+    }
+    let list = names.entry(key).or_default();
+    if !list.contains(target) {
+        list.push(target.clone());
+    }
+}
+
+fn unambiguous(names: Names) -> HashMap<String, (String, String)> {
+    names
+        .into_iter()
+        .filter(|(_, v)| v.len() == 1)
+        .map(|(k, mut v)| (k, v.remove(0)))
+        .collect()
 }
 
 impl<'s> FieldIndex<'s> {
     pub fn new(schema: &'s RecordSchema) -> FieldIndex<'s> {
-        let mut names: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        let mut exact = Names::new();
+        let mut loose = Names::new();
         for section in schema.sections.iter().filter(|s| !s.repeating) {
             for field in section.fields.iter().filter(|f| {
                 !f.system && !matches!(f.kind, FieldKind::OrgUnit | FieldKind::Attachment)
             }) {
                 let target = (section.id.clone(), field.id.clone());
-                let mut keys = vec![fold(&field.label), fold_without_notes(&field.label)];
-                keys.extend(field.short_label.iter().map(|s| fold(s)));
-                keys.extend(field.import_synonyms.iter().map(|s| fold(s)));
-                keys.sort();
-                keys.dedup();
-                for k in keys.into_iter().filter(|k| !k.is_empty()) {
-                    let list = names.entry(k).or_default();
-                    if !list.contains(&target) {
-                        list.push(target.clone());
-                    }
+                add_name(&mut exact, fold(&field.label), &target);
+                for s in field.short_label.iter().chain(&field.import_synonyms) {
+                    add_name(&mut exact, fold(s), &target);
                 }
+                add_name(&mut loose, fold_without_notes(&field.label), &target);
             }
         }
-        let by_name = names
-            .into_iter()
-            .filter(|(_, v)| v.len() == 1)
-            .map(|(k, mut v)| (k, v.remove(0)))
-            .collect();
-        FieldIndex { schema, by_name }
+        FieldIndex {
+            schema,
+            exact: unambiguous(exact),
+            loose: unambiguous(loose),
+        }
     }
 
     /// The field a header names.
     pub fn lookup(&self, header: &str) -> Option<Target> {
-        let keys = [fold(header), fold_without_notes(header)];
-        keys.iter().find_map(|k| {
-            self.by_name.get(k).map(|(s, f)| Target::Field {
+        let (full, bare) = (fold(header), fold_without_notes(header));
+        self.exact
+            .get(&full)
+            .or_else(|| self.exact.get(&bare))
+            .or_else(|| self.loose.get(&full))
+            .or_else(|| self.loose.get(&bare))
+            .map(|(s, f)| Target::Field {
                 section: s.clone(),
                 field: f.clone(),
             })
-        })
     }
 
-    /// The names that more than one field goes by (for the schema's own test).
+    /// How a page names a target.
     pub fn label_of(&self, target: &Target) -> Option<String> {
         match target {
             Target::Field { section, field } => self

@@ -5,6 +5,7 @@
 //! Pure: bytes in, record documents and a row-by-row report out. Writing the records (through
 //! the version writer, with rights, audit and jobs) is `hoso_app::imports`.
 
+pub mod files;
 pub mod layout;
 pub mod legacy;
 pub mod read;
@@ -90,6 +91,31 @@ pub struct ParsedRow {
     pub national_id: Option<String>,
     /// Wrong values: the row is refused while it has any.
     pub issues: Vec<RowIssue>,
+    /// Where each value came from, by path (`general.date_of_birth`): the column and the
+    /// value as it was, for reporting what validation says about it.
+    pub sources: BTreeMap<String, Source>,
+}
+
+/// The cell a value of the document was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub letter: String,
+    pub header: String,
+    pub value: String,
+}
+
+impl ParsedRow {
+    /// An issue about the value at `path` (as validation names it), on its column.
+    pub fn issue_at(&self, path: &str, message: String) -> RowIssue {
+        let source = self.sources.get(path);
+        RowIssue {
+            row: self.row,
+            column: source.map(|s| s.header.clone()).unwrap_or_default(),
+            letter: source.map(|s| s.letter.clone()).unwrap_or_default(),
+            value: source.map(|s| s.value.clone()).unwrap_or_default(),
+            message,
+        }
+    }
 }
 
 /// How to read a file.
@@ -254,6 +280,7 @@ fn read_row(
     }
     let mut doc = RecordDoc::new();
     let mut issues = Vec::new();
+    let mut sources = BTreeMap::new();
     let birth = schema.role_field(FieldRole::BirthDate);
     let sex = schema.role_field(FieldRole::Sex);
     for column in mapped {
@@ -267,6 +294,11 @@ fn read_row(
             letter: column.letter.clone(),
             value: cell.shown(),
             message,
+        };
+        let source = Source {
+            letter: column.letter.clone(),
+            header: column.header.clone(),
+            value: cell.shown(),
         };
         let text = match cell {
             Cell::Text(t) => match detector.read(t) {
@@ -284,7 +316,10 @@ fn read_row(
                     continue;
                 };
                 match values::read_value(f, catalogs, cell, &text) {
-                    Ok(Some(v)) => set(&mut doc, section, field, v),
+                    Ok(Some(v)) => {
+                        set(&mut doc, section, field, v);
+                        sources.insert(format!("{section}.{field}"), source);
+                    }
                     Ok(None) => {}
                     Err(message) => issues.push(issue(format!("{}: {message}", f.column_label()))),
                 }
@@ -315,6 +350,8 @@ fn read_row(
                             )),
                         );
                         set(&mut doc, &ss.id, &sf.id, Value::from(which.clone()));
+                        sources.insert(format!("{}.{}", bs.id, bf.id), source.clone());
+                        sources.insert(format!("{}.{}", ss.id, sf.id), source);
                     }
                 }
             }
@@ -353,6 +390,7 @@ fn read_row(
         doc,
         national_id,
         issues,
+        sources,
     })
 }
 

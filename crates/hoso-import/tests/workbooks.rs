@@ -386,3 +386,96 @@ fn every_import_synonym_names_one_field() {
         }
     }
 }
+
+#[test]
+fn the_template_imports_back_identically() {
+    let bytes = hoso_import::files::template(schema(), Catalogs::embedded_static()).unwrap();
+    // Its headers are every importable field, each recognised.
+    let empty = read(&bytes);
+    assert!(
+        matches!(empty, Err(ImportError::NoHeader { .. }))
+            || empty.as_ref().is_ok_and(|a| a.rows.is_empty())
+    );
+    // Filled the way an officer does (the header row kept), it reads back field for field.
+    let wb_in = hoso_import::read_workbook(&bytes, &hoso_import::Limits::default()).unwrap();
+    let headers: Vec<String> = wb_in.sheets[0].rows[0].iter().map(|c| c.text()).collect();
+    assert!(
+        wb_in.sheets.iter().any(|s| s.hidden),
+        "the lists sit on a hidden sheet"
+    );
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let mut expected = Vec::new();
+    for (j, h) in headers.iter().enumerate() {
+        ws.write_string(0, j as u16, h).unwrap();
+        let value = match h.as_str() {
+            "Họ và tên khai sinh (viết chữ in hoa)" => Some((
+                "general",
+                "birth_full_name",
+                "NGUYỄN VĂN ĐẠT",
+                json!("NGUYỄN VĂN ĐẠT"),
+            )),
+            "Giới tính" => Some(("general", "gender", "Nam", json!("nam"))),
+            "Ngày sinh" => Some((
+                "general",
+                "date_of_birth",
+                "07/03/1985",
+                json!("1985-03-07"),
+            )),
+            "Số CCCD" => Some((
+                "general",
+                "citizen_id_number",
+                "001085012345",
+                json!("001085012345"),
+            )),
+            "Dân tộc" => Some(("general", "ethnicity_code", "Kinh", json!("01"))),
+            "Đối tượng" => Some((
+                "identity",
+                "personnel_category",
+                "Công chức",
+                json!("civil_servant"),
+            )),
+            _ => None,
+        };
+        if let Some((s, f, shown, v)) = value {
+            ws.write_string(1, j as u16, shown).unwrap();
+            expected.push((s, f, v));
+        }
+    }
+    assert_eq!(expected.len(), 6, "{headers:?}");
+    let a = read(&wb.save_to_buffer().unwrap()).unwrap();
+    assert_eq!(
+        a.unmatched().count(),
+        0,
+        "{:?}",
+        a.unmatched().collect::<Vec<_>>()
+    );
+    for (s, f, v) in expected {
+        assert_eq!(value(&a, 2, s, f), Some(&v), "{s}.{f}");
+    }
+}
+
+#[test]
+fn the_errors_go_back_in_a_column_of_the_same_sheet() {
+    let bytes = messy_list(str::to_string);
+    let a = read(&bytes).unwrap();
+    let issues = vec![hoso_import::RowIssue {
+        row: 9,
+        column: "Số định danh".into(),
+        letter: "E".into(),
+        value: "079 190 000 123".into(),
+        message: "Sai".into(),
+    }];
+    let out = hoso_import::files::annotated(&bytes, &a, &issues).unwrap();
+    let back = hoso_import::read_workbook(&out, &hoso_import::Limits::default()).unwrap();
+    let sheet = &back.sheets[0];
+    assert_eq!(sheet.cell(4, 10).text(), "Lỗi");
+    assert_eq!(sheet.cell(8, 10).text(), "Cột E: Sai");
+    // Uploaded again, it reads as before (the error column is left unmapped).
+    let again = read(&out).unwrap();
+    assert_eq!(again.rows.len(), 3);
+    assert_eq!(
+        value(&again, 8, "general", "date_of_birth"),
+        Some(&json!("1985-03-07"))
+    );
+}
