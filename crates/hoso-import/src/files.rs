@@ -8,7 +8,7 @@ use hoso_domain::schema::{FieldKind, RecordSchema};
 use rust_xlsxwriter::{DataValidation, ExcelDateTime, Format, Formula, Workbook};
 
 use crate::values::{Cell, serial_date};
-use crate::{Analysis, ImportError, Limits, RowIssue, read_workbook};
+use crate::{ImportError, Limits, RowIssue, read_workbook};
 
 fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> ImportError {
     ImportError::Damaged(e.to_string())
@@ -16,17 +16,19 @@ fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> ImportError {
 
 /// The sheet that was read, every cell as it was (titles, headers, data, signatures), with a
 /// column "Lỗi" after the last one holding each row's problems.
+/// `sheet` is the sheet read and `header_row` the Excel row of its (first) header row.
 pub fn annotated(
     bytes: &[u8],
-    analysis: &Analysis,
+    sheet: &str,
+    header_row: Option<u32>,
     issues: &[RowIssue],
 ) -> Result<Vec<u8>, ImportError> {
     let workbook = read_workbook(bytes, &Limits::default())?;
     let sheet = workbook
         .sheets
         .iter()
-        .find(|s| s.name == analysis.sheet)
-        .ok_or_else(|| ImportError::NoSuchSheet(analysis.sheet.clone()))?;
+        .find(|s| s.name == sheet)
+        .ok_or_else(|| ImportError::NoSuchSheet(sheet.to_string()))?;
     let mut by_row: BTreeMap<u32, Vec<String>> = BTreeMap::new();
     for i in issues {
         let at = if i.letter.is_empty() {
@@ -83,7 +85,7 @@ pub fn annotated(
                 .map_err(xlsx_error)?;
         }
     }
-    if let Some(first) = analysis.layout.header_rows.first() {
+    if let Some(first) = header_row {
         ws.write_string_with_format(first - 1, error_col, "Lỗi", &bold)
             .map_err(xlsx_error)?;
     }

@@ -466,7 +466,13 @@ fn the_errors_go_back_in_a_column_of_the_same_sheet() {
         value: "079 190 000 123".into(),
         message: "Sai".into(),
     }];
-    let out = hoso_import::files::annotated(&bytes, &a, &issues).unwrap();
+    let out = hoso_import::files::annotated(
+        &bytes,
+        &a.sheet,
+        a.layout.header_rows.first().copied(),
+        &issues,
+    )
+    .unwrap();
     let back = hoso_import::read_workbook(&out, &hoso_import::Limits::default()).unwrap();
     let sheet = &back.sheets[0];
     assert_eq!(sheet.cell(4, 10).text(), "Lỗi");
