@@ -284,10 +284,10 @@ pub fn match_catalog(field: &Field, catalogs: &Catalogs, text: &str) -> Result<S
                     }
                 }
             }
-            if code == wanted || numeric_code_matches || names.iter().any(|n| *n == wanted) {
-                if !found.contains(&item.code) {
-                    found.push(item.code.clone());
-                }
+            if (code == wanted || numeric_code_matches || names.contains(&wanted))
+                && !found.contains(&item.code)
+            {
+                found.push(item.code.clone());
             }
         }
     }
