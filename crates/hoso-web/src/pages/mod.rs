@@ -19,6 +19,7 @@ mod deadline_report;
 pub mod format;
 mod holidays;
 mod home;
+mod imports;
 mod oidc;
 mod org;
 mod person_new;
@@ -103,8 +104,13 @@ fn pages(upload_limit: usize) -> Pages {
         .post("/de-nghi/{id}/dinh-kem", changes::upload)
         .post("/phe-duyet/lo/{id}/ky", changes::sign)
         .with_body_limit(upload_limit);
+    // Spreadsheets to import: larger than scans.
+    let imports_upload = Pages::new()
+        .post(imports::UPLOAD_PATH, imports::upload)
+        .with_body_limit(imports::MAX_UPLOAD);
     Pages::new()
         .merge(uploads)
+        .merge(imports_upload)
         .get("/de-nghi", changes::mine)
         .post("/de-nghi", changes::create)
         .get("/de-nghi/{id}", changes::show)
@@ -197,6 +203,12 @@ fn pages(upload_limit: usize) -> Pages {
         .get(person_new::PATH, person_new::form)
         .post(person_new::PATH, person_new::submit)
         .get("/static/app.css", assets::css)
+        .get(imports::PATH, imports::page)
+        .get(imports::ERRORS_PATH, imports::errors)
+        .get(imports::TEMPLATE_PATH, imports::template)
+        .post(imports::RUN_PATH, imports::run)
+        .get(imports::JOB_PATH, imports::job)
+        .post(imports::CANCEL_PATH, imports::cancel)
 }
 
 /// The synchronizer token of a session: `hex(sha256("csrf:" + session token))`. It can only be
