@@ -71,6 +71,23 @@ enum Command {
         /// Tệp gói / the package file.
         file: std::path::PathBuf,
     },
+    /// Nhập hồ sơ từ tệp Excel/ODS/CSV vào một đơn vị / import records from a spreadsheet into a unit.
+    Import {
+        /// Tệp XLSX, XLS, ODS hoặc CSV / the spreadsheet file.
+        file: std::path::PathBuf,
+        /// Mã đơn vị nhận hồ sơ / code of the unit the records go to.
+        #[arg(long)]
+        unit: String,
+        /// Chỉ kiểm tra, không ghi gì / check only, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// In một đối tượng JSON / print one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// Trang cần đọc (mặc định: trang hiện đầu tiên có bảng) / the sheet to read.
+        #[arg(long)]
+        sheet: Option<String>,
+    },
     /// Tạo dữ liệu mẫu N người trên cơ sở dữ liệu trống (đo hiệu năng) / fill an empty database with N synthetic people.
     SeedDemo {
         /// Số người / number of people.
@@ -83,6 +100,50 @@ enum Command {
 enum AuditCommand {
     /// Kiểm tra chuỗi băm của nhật ký / verify the hash chain of the audit trail.
     Verify,
+}
+
+/// The report of `hoso import --json`: `{"rows", "created", "updated", "unchanged", "errors":
+/// [{"row", "column", "value", "message"}]}`, `row` the Excel row number.
+fn import_json(r: &hoso_app::imports::ImportReport) -> serde_json::Value {
+    serde_json::json!({
+        "rows": r.rows,
+        "created": r.created,
+        "updated": r.updated,
+        "unchanged": r.unchanged,
+        "errors": r.errors.iter().map(|e| serde_json::json!({
+            "row": e.row,
+            "column": e.column,
+            "value": e.value,
+            "message": e.message,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn print_import(r: &hoso_app::imports::ImportReport) {
+    let verb = if r.dry_run {
+        "Chạy thử (không ghi gì) / dry run (nothing written)"
+    } else {
+        "Đã nhập / imported"
+    };
+    println!(
+        "{verb}: trang / sheet \"{}\", {} dòng / rows: {} tạo mới / created, {} cập nhật / updated, {} không đổi / unchanged, {} bị từ chối / refused, {} hồ sơ còn thiếu thông tin / incomplete.",
+        r.sheet, r.rows, r.created, r.updated, r.unchanged, r.refused, r.incomplete
+    );
+    if let Some(e) = &r.encoding {
+        println!("Đã chuyển bảng mã / converted from {e}.");
+    }
+    for c in r.columns.iter().filter(|c| c.target.is_none()) {
+        println!(
+            "Cột không nhận ra, bỏ qua / unmatched column, ignored: {} \"{}\"",
+            c.letter, c.header
+        );
+    }
+    for e in &r.errors {
+        println!(
+            "Dòng {} cột {} ({}) «{}»: {}",
+            e.row, e.letter, e.column, e.value, e.message
+        );
+    }
 }
 
 fn demo_password(config: &Config) -> (String, bool) {
@@ -263,6 +324,41 @@ async fn main() -> anyhow::Result<()> {
                 "Gói hợp lệ / package valid: hồ sơ / record {} phiên bản / version {}, lô / batch {}, người ký / signer: {}, {} tệp đính kèm / attachments.",
                 r.person_id, r.version, r.batch_id, r.signer_subject, r.attachments
             );
+        }
+        Command::Import {
+            file,
+            unit,
+            dry_run,
+            json,
+            sheet,
+        } => {
+            let bytes = std::fs::read(&file)
+                .with_context(|| format!("không đọc được / cannot read {}", file.display()))?;
+            let app = App::start(config)
+                .await
+                .context("không mở được cơ sở dữ liệu / cannot open the database")?;
+            let upload = hoso_app::imports::ImportFile {
+                file_name: file
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                bytes,
+                options: hoso_app::imports::ImportOptions {
+                    sheet,
+                    ..Default::default()
+                },
+            };
+            // A file that cannot be read fails the command; row errors do not (they are the
+            // report).
+            let report = app
+                .import_as_system(&unit, &upload, dry_run)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if json {
+                println!("{}", import_json(&report));
+            } else {
+                print_import(&report);
+            }
         }
         Command::SeedDemo { people } => {
             let app = App::start(config)

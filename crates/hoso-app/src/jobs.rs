@@ -32,16 +32,19 @@ pub enum JobKind {
     AlertsDaily,
     /// Sends each account with an e-mail address the digest of its alerts for a day.
     DigestDaily,
+    /// Imports an uploaded spreadsheet into a unit (`imports`), batch by batch.
+    Import,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 2] = [JobKind::AlertsDaily, JobKind::DigestDaily];
+    pub const ALL: [JobKind; 3] = [JobKind::AlertsDaily, JobKind::DigestDaily, JobKind::Import];
 
     /// The code stored in `job_runs.kind`.
     pub const fn code(self) -> &'static str {
         match self {
             JobKind::AlertsDaily => "alerts.daily",
             JobKind::DigestDaily => "alerts.digest",
+            JobKind::Import => "import.file",
         }
     }
 
@@ -49,6 +52,7 @@ impl JobKind {
         match self {
             JobKind::AlertsDaily => "Tính cảnh báo hằng ngày",
             JobKind::DigestDaily => "Gửi thư tóm tắt cảnh báo hằng ngày",
+            JobKind::Import => "Nhập dữ liệu từ tệp",
         }
     }
 
@@ -58,6 +62,8 @@ impl JobKind {
         match self {
             JobKind::AlertsDaily => 5,
             JobKind::DigestDaily => 3,
+            // Each batch is committed whole and a run again finds it unchanged.
+            JobKind::Import => 3,
         }
     }
 
@@ -356,6 +362,12 @@ impl App {
         row: &JobRow,
         progress: &Progress<'_>,
     ) -> AppResult<Done> {
+        if kind == JobKind::Import {
+            return Ok(Done {
+                result: self.run_import_job(row, progress).await?,
+                then: None,
+            });
+        }
         let params: DailyParams = serde_json::from_str(&row.params)
             .map_err(|e| AppError::Internal(format!("job {} params: {e}", row.id)))?;
         let day = iso("day", &params.day)?;
@@ -390,6 +402,7 @@ impl App {
                         .then_some((JobKind::DigestDaily, day)),
                 })
             }
+            JobKind::Import => unreachable!("dispatched above"),
             JobKind::DigestDaily => {
                 let Some(smtp) = self.config.smtp.clone() else {
                     return Ok(Done {

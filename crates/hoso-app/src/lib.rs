@@ -24,6 +24,7 @@ pub mod error;
 pub mod export;
 pub mod holidays;
 pub mod idempotency;
+pub mod imports;
 pub mod jobs;
 pub mod movements;
 pub mod oidc;

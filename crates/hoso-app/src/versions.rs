@@ -28,6 +28,8 @@ pub enum Provenance {
     Movement(i64),
     /// The synthetic demo province.
     Demo,
+    /// A row of a spreadsheet brought in by an import (`hoso import`, `/nhap-du-lieu`).
+    Import,
     /// Written before provenance was recorded.
     Legacy,
 }
@@ -39,6 +41,7 @@ impl Provenance {
             Provenance::ChangeRequest(_) => "change_request",
             Provenance::Movement(_) => "movement",
             Provenance::Demo => "demo",
+            Provenance::Import => "import",
             Provenance::Legacy => "legacy",
         }
     }
@@ -58,6 +61,7 @@ impl Provenance {
             ("change_request", Some(id)) => Provenance::ChangeRequest(id),
             ("movement", Some(id)) => Provenance::Movement(id),
             ("demo", _) => Provenance::Demo,
+            ("import", _) => Provenance::Import,
             _ => Provenance::Legacy,
         }
     }
@@ -71,6 +75,7 @@ impl Provenance {
                 format!("Điều chuyển hồ sơ theo quyết định (biến động số {id})")
             }
             Provenance::Demo => "Dữ liệu mẫu".into(),
+            Provenance::Import => "Nhập từ tệp bảng tính".into(),
             Provenance::Legacy => "Dữ liệu cũ".into(),
         }
     }
@@ -151,10 +156,26 @@ pub(crate) fn prepare_document(
     schema: &RecordSchema,
     catalogs: &Catalogs,
     today: Date,
-    mut doc: RecordDoc,
+    doc: RecordDoc,
     unit_id: i64,
     agency: i64,
 ) -> AppResult<Prepared> {
+    prepare_document_allowing(schema, catalogs, today, doc, unit_id, agency, false)
+        .map(|(prepared, _)| prepared)
+}
+
+/// [`prepare_document`] for a legacy row of an import: required fields may be missing (they
+/// are returned, the record is incomplete and the data-quality alert lists it); a wrong value
+/// is still refused.
+pub(crate) fn prepare_document_allowing(
+    schema: &RecordSchema,
+    catalogs: &Catalogs,
+    today: Date,
+    mut doc: RecordDoc,
+    unit_id: i64,
+    agency: i64,
+    allow_missing: bool,
+) -> AppResult<(Prepared, Vec<hoso_domain::schema::FieldError>)> {
     let national_id = schema
         .role_text(&doc, FieldRole::NationalId)
         .map(str::to_string);
@@ -163,8 +184,8 @@ pub(crate) fn prepare_document(
     if let Some(id) = &national_id {
         schema.set_role_value(&mut doc, FieldRole::DossierId, Value::from(id.clone()));
     }
-    schema
-        .validate(&doc, catalogs, today)
+    let missing = schema
+        .validate_incomplete(&doc, catalogs, today, allow_missing)
         .map_err(AppError::Invalid)?;
     let national_id = national_id.ok_or_else(|| {
         let path = schema
@@ -176,14 +197,17 @@ pub(crate) fn prepare_document(
     let projection = schema.project(&doc);
     let history = schema.project_history(&doc);
     let (public, secret) = crate::crypto::split_secrets(schema, &doc);
-    Ok(Prepared {
-        canonical: canonical_json(&doc),
-        public: canonical_json(&public),
-        secret: canonical_json(&secret),
-        projection,
-        history,
-        national_id,
-    })
+    Ok((
+        Prepared {
+            canonical: canonical_json(&doc),
+            public: canonical_json(&public),
+            secret: canonical_json(&secret),
+            projection,
+            history,
+            national_id,
+        },
+        missing,
+    ))
 }
 
 /// A version to append.

@@ -26,6 +26,12 @@ pub enum AuditAction {
     RecordUpdate,
     /// Xuất gói hồ sơ đã ký.
     RecordExportPackage,
+    /// Kiểm tra tệp nhập dữ liệu (chạy thử).
+    ImportDryRun,
+    /// Nhập dữ liệu từ tệp.
+    ImportRun,
+    /// Ghi một lô hồ sơ nhập từ tệp.
+    ImportBatch,
     /// Cấp quyền xem hồ sơ ngoài phạm vi.
     RecordAccessGrant,
     /// Thu hồi quyền xem hồ sơ ngoài phạm vi.
@@ -163,6 +169,9 @@ impl AuditAction {
         AuditAction::RecordCreate,
         AuditAction::RecordUpdate,
         AuditAction::RecordExportPackage,
+        AuditAction::ImportDryRun,
+        AuditAction::ImportRun,
+        AuditAction::ImportBatch,
         AuditAction::RecordAccessGrant,
         AuditAction::RecordAccessRevoke,
         AuditAction::RecordAccessList,
@@ -239,6 +248,9 @@ impl AuditAction {
             AuditAction::RecordCreate => "record.create",
             AuditAction::RecordUpdate => "record.update",
             AuditAction::RecordExportPackage => "record.export_package",
+            AuditAction::ImportDryRun => "import.dry_run",
+            AuditAction::ImportRun => "import.run",
+            AuditAction::ImportBatch => "import.batch",
             AuditAction::RecordAccessGrant => "record_access.grant",
             AuditAction::RecordAccessRevoke => "record_access.revoke",
             AuditAction::RecordAccessList => "record_access.list",
@@ -318,6 +330,9 @@ impl AuditAction {
             AuditAction::RecordCreate => "Tạo hồ sơ",
             AuditAction::RecordUpdate => "Sửa hồ sơ",
             AuditAction::RecordExportPackage => "Xuất gói hồ sơ đã ký",
+            AuditAction::ImportDryRun => "Kiểm tra tệp nhập dữ liệu",
+            AuditAction::ImportRun => "Nhập dữ liệu từ tệp",
+            AuditAction::ImportBatch => "Ghi lô hồ sơ nhập từ tệp",
             AuditAction::RecordAccessGrant => "Cấp quyền xem hồ sơ ngoài phạm vi",
             AuditAction::RecordAccessRevoke => "Thu hồi quyền xem hồ sơ ngoài phạm vi",
             AuditAction::RecordAccessList => "Xem danh sách quyền xem hồ sơ",

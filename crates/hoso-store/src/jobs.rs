@@ -340,6 +340,20 @@ pub async fn cancel(conn: &mut AnyConnection, id: i64, now: i64) -> StoreResult<
     Ok(done.rows_affected() == 1)
 }
 
+/// Stops a job that is queued or running: a running one notices at its next progress report
+/// (which no longer finds it running) and stops there. False when it had already ended.
+pub async fn cancel_running(conn: &mut AnyConnection, id: i64, now: i64) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE job_runs SET status = 'cancelled', finished_at = $1, locked_by = NULL, \
+         locked_until = NULL WHERE id = $2 AND status IN ('queued', 'running')",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Queues a failed job again, due at once, with a fresh set of attempts (its last error kept
 /// until it succeeds). False when it has not failed.
 pub async fn retry(conn: &mut AnyConnection, id: i64, now: i64) -> StoreResult<bool> {

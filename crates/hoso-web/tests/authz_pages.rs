@@ -122,6 +122,73 @@ const fn account_admin(ok: u16) -> Rule {
     }
 }
 
+/// An import into the target unit: its administrators (a unit administrator outside its
+/// subtree is told the unit does not exist); the other roles are refused.
+const fn importers(ok: u16) -> Rule {
+    Rule {
+        system_admin: (ok, ok),
+        unit_admin: (ok, 404),
+        viewer: (403, 404),
+        approver: (403, 404),
+        individual: (404, 404),
+        anonymous: SIGN_IN,
+    }
+}
+
+/// A small list to import, kept the way the import page keeps an upload.
+const IMPORT_CSV: &str =
+    "Họ và tên,Số định danh,Ngày sinh,Giới tính\nNguyễn Văn Ma Trận,001085099001,07/03/1985,Nam\n";
+
+async fn stashed_import(w: &World) -> String {
+    let (_, admin) = w
+        .app
+        .login(
+            "admin",
+            common::PASSWORD,
+            None,
+            &hoso_app::ClientInfo::default(),
+        )
+        .await
+        .unwrap();
+    w.app
+        .stash_import(
+            &admin,
+            &hoso_app::ClientInfo::default(),
+            w.unit(Target::Inside),
+            IMPORT_CSV.as_bytes().to_vec(),
+        )
+        .await
+        .unwrap()
+}
+
+/// An import queued by the system administrator (never run: no worker in the tests).
+async fn queued_import(w: &World) -> i64 {
+    let (_, admin) = w
+        .app
+        .login(
+            "admin",
+            common::PASSWORD,
+            None,
+            &hoso_app::ClientInfo::default(),
+        )
+        .await
+        .unwrap();
+    w.app
+        .enqueue_import(
+            &admin,
+            &hoso_app::ClientInfo::default(),
+            w.unit(Target::Inside),
+            hoso_app::imports::ImportFile {
+                file_name: "ma-tran.csv".into(),
+                bytes: IMPORT_CSV.as_bytes().to_vec(),
+                options: Default::default(),
+            },
+        )
+        .await
+        .unwrap()
+        .id
+}
+
 type Table = BTreeMap<(&'static str, &'static str), Vec<(&'static str, Rule)>>;
 
 /// The table: for each page route (method, path as the router spells it), its cases (most
@@ -314,6 +381,30 @@ fn rules() -> Table {
         "POST",
         "/quan-tri/cong-viec/{id}/huy",
         system_admin_only(303),
+    );
+
+    // Import from Excel: system and unit administrators over the target unit; an import's
+    // progress is its requester's (the system administrator here) alone.
+    one("GET", "/nhap-du-lieu", administrators(200));
+    one("GET", "/nhap-du-lieu/mau.xlsx", administrators(200));
+    one("POST", "/nhap-du-lieu/tai-len", importers(303));
+    one("GET", "/nhap-du-lieu/loi.xlsx", importers(200));
+    one("POST", "/nhap-du-lieu/nhap", importers(303));
+    one(
+        "GET",
+        "/nhap-du-lieu/viec/{id}",
+        Rule {
+            system_admin: (200, 200),
+            ..signed_in(404)
+        },
+    );
+    one(
+        "POST",
+        "/nhap-du-lieu/viec/{id}/huy",
+        Rule {
+            system_admin: (303, 303),
+            ..signed_in(404)
+        },
     );
 
     // Accounts and the audit trail.
@@ -815,6 +906,37 @@ impl Pages {
                 let fields = self.edited_section(World::proposer(target), &uri).await;
                 Call::form_of(uri, fields)
             }
+            ("POST", "/nhap-du-lieu/tai-len") => Call {
+                uri: path.to_string(),
+                body: Body::Multipart(
+                    vec![("don_vi".into(), unit.to_string())],
+                    Some(("danh-sach.csv".into(), IMPORT_CSV.as_bytes().to_vec())),
+                ),
+                csrf: true,
+                cookie: None,
+            },
+            ("GET", "/nhap-du-lieu/loi.xlsx") => Call::get(format!(
+                "{path}?tep={}&ten=danh-sach.csv&don_vi={unit}",
+                stashed_import(w).await
+            )),
+            ("POST", "/nhap-du-lieu/nhap") => {
+                let sha = stashed_import(w).await;
+                Call::form(
+                    path,
+                    &[
+                        ("tep", sha.as_str()),
+                        ("ten", "danh-sach.csv"),
+                        ("don_vi", &unit.to_string()),
+                    ],
+                )
+            }
+            ("GET", "/nhap-du-lieu/viec/{id}") => {
+                Call::get(format!("/nhap-du-lieu/viec/{}", queued_import(w).await))
+            }
+            ("POST", "/nhap-du-lieu/viec/{id}/huy") => Call::form(
+                format!("/nhap-du-lieu/viec/{}/huy", queued_import(w).await),
+                &[],
+            ),
             ("POST", "/de-nghi/{id}/dinh-kem") => {
                 let (id, _) = w.fresh_change(target, false).await;
                 Call {

@@ -259,6 +259,9 @@ pub struct Field {
     pub label: String,
     /// A shorter label for a list's column header, where the form's is a sentence.
     pub short_label: Option<String>,
+    /// Other headers the field goes by in the spreadsheets HR officers keep ("Số CCCD",
+    /// "CMND/CCCD", "Số định danh"…): an import maps a column with one of them to this field.
+    pub import_synonyms: Vec<String>,
     pub kind: FieldKind,
     pub required: Requirement,
     /// Minimum clearance needed to read the field.
@@ -1056,6 +1059,8 @@ mod raw {
         label: String,
         #[serde(default)]
         short_label: Option<String>,
+        #[serde(default)]
+        import_synonyms: Vec<String>,
         #[serde(rename = "type")]
         kind: FieldKind,
         #[serde(default)]
@@ -1169,6 +1174,7 @@ mod raw {
                         id: f.id,
                         label: f.label,
                         short_label: f.short_label,
+                        import_synonyms: f.import_synonyms,
                         kind: f.kind,
                         required: f.required,
                         access,

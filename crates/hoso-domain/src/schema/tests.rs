@@ -2184,3 +2184,33 @@ fn code_finds_fields_by_role() {
     assert_eq!(doc["general"], json!("x"));
     assert_eq!(schema.role_value(&doc, FieldRole::DisplayName), None);
 }
+
+#[test]
+fn an_import_may_leave_required_fields_missing_but_no_value_wrong() {
+    let schema = SchemaSet::embedded().latest();
+    let catalogs = Catalogs::embedded_static();
+    let today = time::macros::date!(2026 - 06 - 01);
+    let mut doc = sample_record();
+    doc["general"]
+        .as_object_mut()
+        .unwrap()
+        .remove("ethnicity_code");
+    assert!(schema.validate(&doc, catalogs, today).is_err());
+    let missing = schema
+        .validate_incomplete(&doc, catalogs, today, true)
+        .unwrap();
+    assert_eq!(missing.len(), 1);
+    assert_eq!(missing[0].path, "general.ethnicity_code");
+    // Not allowed: the same missing field is an error.
+    assert!(
+        schema
+            .validate_incomplete(&doc, catalogs, today, false)
+            .is_err()
+    );
+    doc["general"]["date_of_birth"] = serde_json::Value::from("1985-02-31");
+    assert!(
+        schema
+            .validate_incomplete(&doc, catalogs, today, true)
+            .is_err()
+    );
+}

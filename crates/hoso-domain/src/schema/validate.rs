@@ -81,12 +81,27 @@ impl RecordSchema {
         catalogs: &Catalogs,
         today: Date,
     ) -> Result<(), ValidationErrors> {
+        self.validate_incomplete(doc, catalogs, today, false)
+            .map(|_| ())
+    }
+
+    /// Validates a record that may still lack fields the schema requires (a legacy row
+    /// brought in by an import): a wrong value is an error, a missing required one (`yes`, or
+    /// `conditional` by its rule) is returned when `allow_missing`, and the record is incomplete.
+    pub fn validate_incomplete(
+        &self,
+        doc: &RecordDoc,
+        catalogs: &Catalogs,
+        today: Date,
+        allow_missing: bool,
+    ) -> Result<Vec<FieldError>, ValidationErrors> {
         let mut v = Validator {
             schema: self,
             doc,
             catalogs,
             today,
             errors: Vec::new(),
+            missing: allow_missing.then(Vec::new),
         };
         v.check_structure();
         v.check_required();
@@ -94,7 +109,7 @@ impl RecordSchema {
             v.check_rule(rule);
         }
         if v.errors.is_empty() {
-            Ok(())
+            Ok(v.missing.unwrap_or_default())
         } else {
             Err(ValidationErrors { errors: v.errors })
         }
@@ -107,6 +122,8 @@ struct Validator<'a> {
     catalogs: &'a Catalogs,
     today: Date,
     errors: Vec<FieldError>,
+    /// Where missing required fields go when they are allowed.
+    missing: Option<Vec<FieldError>>,
 }
 
 /// Where a value sits: a single section, or row `n` of a repeating one.
@@ -276,6 +293,20 @@ impl<'a> Validator<'a> {
             label: label.to_owned(),
             message,
         });
+    }
+
+    /// A required field left empty: an error, or noted when missing fields are allowed.
+    fn missing_field(&mut self, loc: Loc<'_>, field: &Field, problem: impl fmt::Display) {
+        if self.missing.is_some() {
+            let error = FieldError {
+                path: loc.path(&field.id),
+                label: field.label.clone(),
+                message: format!("{}: {problem}", loc.subject(&field.label)),
+            };
+            self.missing.get_or_insert_default().push(error);
+        } else {
+            self.field_error(loc, field, problem);
+        }
     }
 
     fn field_error(&mut self, loc: Loc<'_>, field: &Field, problem: impl fmt::Display) {
@@ -646,7 +677,7 @@ impl<'a> Validator<'a> {
                     .filter(|f| f.required == Requirement::Yes)
                 {
                     if is_empty(obj.and_then(|o| o.get(&field.id))) {
-                        self.field_error(loc, field, "chưa khai (trường bắt buộc).");
+                        self.missing_field(loc, field, "chưa khai (trường bắt buộc).");
                     }
                 }
             }
@@ -760,7 +791,7 @@ impl<'a> Validator<'a> {
                         format!("là {}", wf.choice_label(&cond_text).unwrap_or(&cond_text))
                     };
                     let loc = self.loc(field, row);
-                    self.field_error(
+                    self.missing_field(
                         loc,
                         ff,
                         format!("chưa khai (bắt buộc khi {} {because}).", wf.label),

@@ -20,6 +20,7 @@ pub mod format;
 mod holidays;
 mod home;
 mod movements;
+mod imports;
 mod oidc;
 mod org;
 mod person_new;
@@ -106,8 +107,13 @@ fn pages(upload_limit: usize) -> Pages {
         .post("/phe-duyet/lo/{id}/ky", changes::sign)
         .post("/ho-so/{id}/bien-dong", movements::submit)
         .with_body_limit(upload_limit);
+    // Spreadsheets to import: larger than scans.
+    let imports_upload = Pages::new()
+        .post(imports::UPLOAD_PATH, imports::upload)
+        .with_body_limit(imports::MAX_UPLOAD);
     Pages::new()
         .merge(uploads)
+        .merge(imports_upload)
         .get("/de-nghi", changes::mine)
         .post("/de-nghi", changes::create)
         .get("/de-nghi/{id}", changes::show)
@@ -223,6 +229,12 @@ fn pages(upload_limit: usize) -> Pages {
         .get(person_new::PATH, person_new::form)
         .post(person_new::PATH, person_new::submit)
         .get("/static/app.css", assets::css)
+        .get(imports::PATH, imports::page)
+        .get(imports::ERRORS_PATH, imports::errors)
+        .get(imports::TEMPLATE_PATH, imports::template)
+        .post(imports::RUN_PATH, imports::run)
+        .get(imports::JOB_PATH, imports::job)
+        .post(imports::CANCEL_PATH, imports::cancel)
 }
 
 /// The synchronizer token of a session: `hex(sha256("csrf:" + session token))`. It can only be

@@ -1,0 +1,399 @@
+//! The bytes of an uploaded file into sheets of cells: XLSX, XLS, ODS (`calamine`) or CSV.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, SheetVisible};
+
+use crate::ImportError;
+use crate::values::Cell;
+
+/// What a file may hold before it is refused.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_bytes: usize,
+    pub max_columns: usize,
+    pub max_rows: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_bytes: 50 * 1024 * 1024,
+            max_columns: 256,
+            max_rows: 200_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Xlsx,
+    Xls,
+    Ods,
+    Csv,
+}
+
+/// One sheet: `rows[i][j]` is the cell of Excel row `first_row + i` (1-based) and column `j`
+/// (0 = A).
+#[derive(Debug, Clone)]
+pub struct SheetData {
+    pub name: String,
+    pub hidden: bool,
+    pub first_row: u32,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl SheetData {
+    /// The Excel row number of `rows[i]`.
+    pub fn excel_row(&self, i: usize) -> u32 {
+        self.first_row + i as u32
+    }
+
+    pub fn cell(&self, i: usize, j: usize) -> &Cell {
+        self.rows
+            .get(i)
+            .and_then(|r| r.get(j))
+            .unwrap_or(&Cell::Empty)
+    }
+
+    pub fn width(&self) -> usize {
+        self.rows.iter().map(Vec::len).max().unwrap_or(0)
+    }
+
+    fn is_blank(&self) -> bool {
+        self.rows.iter().all(|r| r.iter().all(Cell::is_empty))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Workbook {
+    pub format: Format,
+    pub sheets: Vec<SheetData>,
+}
+
+/// The letter of a column (0 → A, 26 → AA).
+pub fn column_letter(mut j: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (j % 26) as u8);
+        if j < 26 {
+            break;
+        }
+        j = j / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+const ZIP: &[u8] = b"PK\x03\x04";
+const CFB: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Reads every sheet of a file (hidden ones marked).
+pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Workbook, ImportError> {
+    if bytes.len() > limits.max_bytes {
+        return Err(ImportError::TooBig {
+            megabytes: bytes.len().div_ceil(1024 * 1024),
+            max_megabytes: limits.max_bytes / (1024 * 1024),
+        });
+    }
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ImportError::Empty);
+    }
+    let wb = if bytes.starts_with(ZIP) {
+        let is_ods = bytes
+            .windows(46)
+            .take(200)
+            .any(|w| w == b"application/vnd.oasis.opendocument.spreadsheet");
+        if is_ods {
+            let mut ods: calamine::Ods<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+                .map_err(|e| match e {
+                    calamine::OdsError::Password => ImportError::Password,
+                    e => ImportError::Damaged(e.to_string()),
+                })?;
+            read_sheets(&mut ods, Format::Ods, limits)?
+        } else {
+            let mut x: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+                .map_err(|e| match e {
+                    calamine::XlsxError::Password => ImportError::Password,
+                    _ => ImportError::NotSpreadsheet,
+                })?;
+            read_sheets(&mut x, Format::Xlsx, limits)?
+        }
+    } else if bytes.starts_with(CFB) {
+        // An encrypted XLSX is a compound file holding an "EncryptedPackage" stream.
+        let marker: Vec<u8> = "EncryptedPackage"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        if bytes.windows(marker.len()).any(|w| w == marker.as_slice()) {
+            return Err(ImportError::Password);
+        }
+        let mut x: calamine::Xls<_> =
+            calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| match e {
+                calamine::XlsError::Password => ImportError::Password,
+                e => ImportError::Damaged(e.to_string()),
+            })?;
+        read_sheets(&mut x, Format::Xls, limits)?
+    } else {
+        read_csv(bytes, limits)?
+    };
+    if wb.sheets.iter().all(SheetData::is_blank) {
+        return Err(ImportError::Empty);
+    }
+    Ok(wb)
+}
+
+fn read_sheets<R, RS>(
+    book: &mut R,
+    format: Format,
+    limits: &Limits,
+) -> Result<Workbook, ImportError>
+where
+    RS: std::io::Read + std::io::Seek,
+    R: Reader<RS>,
+    R::Error: std::fmt::Display,
+{
+    let metas = book.sheets_metadata().to_vec();
+    let mut sheets = Vec::new();
+    for meta in metas {
+        let range = book
+            .worksheet_range(&meta.name)
+            .map_err(|e| ImportError::Damaged(e.to_string()))?;
+        let (start_row, start_col) = range.start().unwrap_or((0, 0));
+        if range.height() > limits.max_rows {
+            return Err(ImportError::TooManyRows {
+                sheet: meta.name.clone(),
+                rows: range.height(),
+                max: limits.max_rows,
+            });
+        }
+        let mut rows = Vec::with_capacity(range.height());
+        for r in range.rows() {
+            let mut row = vec![Cell::Empty; start_col as usize];
+            row.extend(r.iter().map(cell_of));
+            while row.last().is_some_and(Cell::is_empty) {
+                row.pop();
+            }
+            if row.len() > limits.max_columns {
+                return Err(ImportError::TooManyColumns {
+                    sheet: meta.name.clone(),
+                    columns: row.len(),
+                    max: limits.max_columns,
+                });
+            }
+            rows.push(row);
+        }
+        sheets.push(SheetData {
+            name: meta.name.clone(),
+            hidden: meta.visible != SheetVisible::Visible,
+            first_row: start_row + 1,
+            rows,
+        });
+    }
+    Ok(Workbook { format, sheets })
+}
+
+fn cell_of(d: &Data) -> Cell {
+    match d {
+        Data::Empty => Cell::Empty,
+        // The cached result of a formula that failed.
+        Data::String(s)
+            if matches!(
+                s.as_str(),
+                "#DIV/0!" | "#REF!" | "#N/A" | "#VALUE!" | "#NAME?" | "#NUM!" | "#NULL!"
+            ) =>
+        {
+            Cell::Error(s.clone())
+        }
+        Data::String(s) => Cell::Text(s.clone()),
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Float(f) => Cell::Number(*f),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) if dt.is_datetime() => Cell::Date(dt.as_f64()),
+        Data::DateTime(dt) => Cell::Number(dt.as_f64()),
+        Data::DateTimeIso(s) => Cell::Text(s.chars().take(10).collect()),
+        Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::Error(e) => Cell::Error(format!("#{e:?}")),
+    }
+}
+
+/// The text of a CSV file: UTF-8 (with or without BOM), UTF-16 with BOM, or an 8-bit file
+/// (each byte its Latin-1 character, which is how TCVN3 and VNI text read).
+fn decode_text(bytes: &[u8]) -> Result<String, ImportError> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return String::from_utf8(rest.to_vec()).map_err(|_| ImportError::Encoding);
+    }
+    for (bom, le) in [([0xFF, 0xFE], true), ([0xFE, 0xFF], false)] {
+        if let Some(rest) = bytes.strip_prefix(&bom) {
+            let units: Vec<u16> = rest
+                .chunks_exact(2)
+                .map(|c| {
+                    if le {
+                        u16::from_le_bytes([c[0], c[1]])
+                    } else {
+                        u16::from_be_bytes([c[0], c[1]])
+                    }
+                })
+                .collect();
+            return String::from_utf16(&units).map_err(|_| ImportError::Encoding);
+        }
+    }
+    // Control bytes other than tab and line breaks: a binary file, not a table.
+    let binary = bytes
+        .iter()
+        .take(64 * 1024)
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
+        .count();
+    if binary > 0 {
+        return Err(ImportError::NotSpreadsheet);
+    }
+    Ok(match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => bytes.iter().map(|&b| b as char).collect(),
+    })
+}
+
+fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Workbook, ImportError> {
+    let text = decode_text(bytes)?;
+    let sample: String = text.lines().take(20).collect::<Vec<_>>().join("\n");
+    let delimiter = [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|d| sample.bytes().filter(|b| b == d).count())
+        .unwrap_or(b',');
+    if !sample.bytes().any(|b| b == delimiter) {
+        return Err(ImportError::NotSpreadsheet);
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| ImportError::Damaged(e.to_string()))?;
+        if rows.len() >= limits.max_rows {
+            return Err(ImportError::TooManyRows {
+                sheet: "CSV".into(),
+                rows: rows.len() + 1,
+                max: limits.max_rows,
+            });
+        }
+        let mut row: Vec<Cell> = record
+            .iter()
+            .map(|s| {
+                if s.trim().is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(s.to_string())
+                }
+            })
+            .collect();
+        while row.last().is_some_and(Cell::is_empty) {
+            row.pop();
+        }
+        if row.len() > limits.max_columns {
+            return Err(ImportError::TooManyColumns {
+                sheet: "CSV".into(),
+                columns: row.len(),
+                max: limits.max_columns,
+            });
+        }
+        rows.push(row);
+    }
+    Ok(Workbook {
+        format: Format::Csv,
+        sheets: vec![SheetData {
+            name: "CSV".into(),
+            hidden: false,
+            first_row: 1,
+            rows,
+        }],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(701), "ZZ");
+        assert_eq!(column_letter(702), "AAA");
+    }
+
+    #[test]
+    fn csv_in_every_encoding_it_comes() {
+        let limits = Limits::default();
+        let utf8 = "Họ và tên;Ngày sinh\nNguyễn Văn Đạt;07/03/1985\n";
+        let wb = read_workbook(utf8.as_bytes(), &limits).unwrap();
+        assert_eq!(wb.sheets[0].rows[1][0], Cell::Text("Nguyễn Văn Đạt".into()));
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice(utf8.as_bytes());
+        assert_eq!(
+            read_workbook(&bom, &limits).unwrap().sheets[0].rows.len(),
+            2
+        );
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(utf8.encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(
+            read_workbook(&utf16, &limits).unwrap().sheets[0].rows[1][1],
+            Cell::Text("07/03/1985".into())
+        );
+        // TCVN3 saved as 8-bit text: each byte its Latin-1 character.
+        let tcvn: Vec<u8> = "Hä vµ tªn,Ngµy sinh\nNguyÔn V¨n §¹t,07/03/1985\n"
+            .chars()
+            .map(|c| c as u32 as u8)
+            .collect();
+        let wb = read_workbook(&tcvn, &limits).unwrap();
+        assert_eq!(wb.sheets[0].rows[1][0], Cell::Text("NguyÔn V¨n §¹t".into()));
+    }
+
+    #[test]
+    fn bad_files_are_refused_with_a_reason() {
+        let limits = Limits::default();
+        assert!(matches!(
+            read_workbook(b"", &limits),
+            Err(ImportError::Empty)
+        ));
+        assert!(matches!(
+            read_workbook(b"\x00\x01\x02binary\x00", &limits),
+            Err(ImportError::NotSpreadsheet)
+        ));
+        assert!(matches!(
+            read_workbook(b"%PDF-1.7\n\x01\x02", &limits),
+            Err(ImportError::NotSpreadsheet)
+        ));
+        assert!(matches!(
+            read_workbook(b"PK\x03\x04garbage", &limits),
+            Err(ImportError::NotSpreadsheet)
+        ));
+        assert!(matches!(
+            read_workbook(b"just one line of prose", &limits),
+            Err(ImportError::NotSpreadsheet)
+        ));
+        let small = Limits {
+            max_bytes: 10,
+            ..limits
+        };
+        let err = read_workbook(b"a,b,c\n1,2,3\n4,5,6\n", &small).unwrap_err();
+        assert!(matches!(err, ImportError::TooBig { .. }), "{err}");
+        let wide = (0..1000)
+            .map(|i| format!("c{i}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let err = read_workbook(wide.as_bytes(), &limits).unwrap_err();
+        assert!(err.to_string().contains("1000 cột"), "{err}");
+        // A compound file holding an encrypted package: a password-protected workbook.
+        let mut cfb = CFB.to_vec();
+        cfb.extend(vec![0u8; 100]);
+        cfb.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+        assert!(matches!(
+            read_workbook(&cfb, &limits),
+            Err(ImportError::Password)
+        ));
+    }
+}

@@ -1,0 +1,599 @@
+//! Cell values as HR officers typed them, read into the values of the record document.
+
+use hoso_domain::catalog::Catalogs;
+use hoso_domain::schema::{Field, FieldKind};
+use serde_json::Value;
+use time::{Date, Month};
+
+use crate::text::{clean, fold, fold_without_notes};
+
+/// One cell as read from the file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    /// A cell formatted as a date: the Excel serial (days since 1899-12-30).
+    Date(f64),
+    Bool(bool),
+    /// An error value (`#REF!`, `#DIV/0!`…) left by a formula.
+    Error(String),
+}
+
+impl Cell {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The value as the officer sees it in the sheet (dates as `dd/mm/yyyy`).
+    pub fn shown(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.clone(),
+            Cell::Number(n) => show_number(*n),
+            Cell::Date(serial) => match serial_date(*serial) {
+                Some(d) => format!("{:02}/{:02}/{}", d.day(), d.month() as u8, d.year()),
+                None => show_number(*serial),
+            },
+            Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            Cell::Error(e) => e.clone(),
+        }
+    }
+
+    /// The text of the cell, trimmed (numbers as shown).
+    pub fn text(&self) -> String {
+        clean(&self.shown())
+    }
+}
+
+fn show_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// The day of an Excel serial (1900 date system; the fictitious 29/02/1900 is skipped).
+pub fn serial_date(serial: f64) -> Option<Date> {
+    if !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let days = serial.floor() as i64;
+    let epoch = if days < 61 {
+        time::macros::date!(1899 - 12 - 31)
+    } else {
+        time::macros::date!(1899 - 12 - 30)
+    };
+    epoch.checked_add(time::Duration::days(days))
+}
+
+/// A day typed as text: `dd/mm/yyyy`, `d-m-yyyy`, `d.m.yyyy`, `yyyy-mm-dd` (two-digit years
+/// are refused: the century cannot be told).
+pub fn parse_date_text(s: &str) -> Result<Date, String> {
+    let s = s.trim();
+    let parts: Vec<&str> = s
+        .split(['/', '-', '.'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let nums: Option<Vec<u32>> = parts
+        .iter()
+        .map(|p| {
+            (p.len() <= 4 && p.chars().all(|c| c.is_ascii_digit()))
+                .then(|| p.parse().ok())
+                .flatten()
+        })
+        .collect();
+    let bad = || format!("\"{s}\" không phải là ngày (dùng dạng dd/mm/yyyy).");
+    let nums = nums.filter(|n| n.len() == 3).ok_or_else(bad)?;
+    let (y, m, d) = if parts[0].len() == 4 {
+        (nums[0], nums[1], nums[2])
+    } else if parts[2].len() == 4 {
+        (nums[2], nums[1], nums[0])
+    } else {
+        return Err(format!(
+            "\"{s}\": năm phải có đủ 4 chữ số (dùng dạng dd/mm/yyyy)."
+        ));
+    };
+    let month = u8::try_from(m)
+        .ok()
+        .and_then(|m| Month::try_from(m).ok())
+        .ok_or_else(|| format!("\"{s}\": tháng {m} không tồn tại."))?;
+    Date::from_calendar_date(y as i32, month, d as u8)
+        .map_err(|_| format!("\"{s}\": ngày {d:02}/{m:02}/{y} không tồn tại."))
+}
+
+/// A month typed as text: `mm/yyyy`, `m-yyyy`, `m.yyyy`, `yyyy-mm`, or a whole day.
+fn parse_month_text(s: &str) -> Result<(i32, u8), String> {
+    let t = s.trim();
+    let parts: Vec<&str> = t.split(['/', '-', '.']).map(str::trim).collect();
+    if parts.len() == 3 {
+        let d = parse_date_text(t)?;
+        return Ok((d.year(), d.month() as u8));
+    }
+    let bad = || format!("\"{t}\" không phải là tháng/năm (dùng dạng mm/yyyy).");
+    if parts.len() != 2 || !parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit())) {
+        return Err(bad());
+    }
+    let (y, m) = if parts[0].len() == 4 {
+        (parts[0], parts[1])
+    } else if parts[1].len() == 4 {
+        (parts[1], parts[0])
+    } else {
+        return Err(bad());
+    };
+    let (y, m): (i32, u8) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if !(1..=12).contains(&m) {
+        return Err(format!("\"{t}\": tháng {m} không tồn tại."));
+    }
+    Ok((y, m))
+}
+
+fn iso(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
+}
+
+/// A date cell, a serial number in a General cell, or a date typed as text.
+pub fn read_date(cell: &Cell) -> Result<Date, String> {
+    match cell {
+        Cell::Date(serial) | Cell::Number(serial) => {
+            // A serial between 1901 and 2099; anything else is not a day.
+            if (367.0..73_051.0).contains(serial) {
+                serial_date(*serial).ok_or_else(|| "không phải là ngày.".to_string())
+            } else {
+                Err(format!(
+                    "\"{}\" không phải là ngày (dùng dạng dd/mm/yyyy).",
+                    cell.shown()
+                ))
+            }
+        }
+        Cell::Text(s) => parse_date_text(s),
+        other => Err(format!(
+            "\"{}\" không phải là ngày (dùng dạng dd/mm/yyyy).",
+            other.shown()
+        )),
+    }
+}
+
+/// The số định danh cá nhân: 12 digits. Excel keeps one typed as a number without its leading
+/// zeros (12 digits are implied); spaces, dots and dashes between groups are dropped.
+pub fn read_national_id(cell: &Cell) -> Result<String, String> {
+    let digits = match cell {
+        Cell::Number(n) if n.fract() == 0.0 && *n >= 0.0 && *n < 1e12 => {
+            format!("{:012}", *n as i64)
+        }
+        Cell::Number(n) => {
+            return Err(format!(
+                "\"{}\" không phải là số định danh cá nhân (12 chữ số).",
+                show_number(*n)
+            ));
+        }
+        other => {
+            let t = other.text();
+            let d: String = t
+                .chars()
+                .filter(|c| !(c.is_whitespace() || matches!(c, '.' | '-' | '\'')))
+                .collect();
+            if !d.chars().all(|c| c.is_ascii_digit()) || d.is_empty() {
+                return Err(format!(
+                    "\"{t}\" không phải là số định danh cá nhân (12 chữ số)."
+                ));
+            }
+            match d.len() {
+                12 => d,
+                // A number written out without the zeros Excel dropped.
+                10 | 11 => format!("{d:0>12}"),
+                9 => {
+                    return Err(format!(
+                        "\"{t}\" là số chứng minh nhân dân 9 số, không phải số định danh cá nhân 12 chữ số."
+                    ));
+                }
+                n => {
+                    return Err(format!(
+                        "\"{t}\" có {n} chữ số; số định danh cá nhân có 12 chữ số."
+                    ));
+                }
+            }
+        }
+    };
+    Ok(digits)
+}
+
+fn parse_number_text(s: &str, kind: FieldKind) -> Option<f64> {
+    let t: String = s
+        .trim()
+        .trim_end_matches('%')
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let t = match kind {
+        // 1.234.000 or 1,234,000 đồng.
+        FieldKind::Money => t.replace(['.', ','], ""),
+        // 2,34 (decimal comma) or 2.34.
+        _ if t.contains(',') && !t.contains('.') => t.replace(',', "."),
+        _ => t,
+    };
+    t.parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+fn number_value(x: f64, kind: FieldKind) -> Option<Value> {
+    match kind {
+        FieldKind::Integer | FieldKind::Money | FieldKind::Year => {
+            (x.fract() == 0.0).then(|| Value::from(x as i64))
+        }
+        _ => {
+            let rounded = (x * 100.0).round() / 100.0;
+            serde_json::Number::from_f64(if (rounded - x).abs() < 1e-9 {
+                rounded
+            } else {
+                x
+            })
+            .map(Value::Number)
+        }
+    }
+}
+
+/// The names an entry goes by: "Kinh (Việt)" is "kinh viet", "kinh" and "viet".
+fn names_of(name: &str) -> Vec<String> {
+    let mut names = vec![fold(name), fold_without_notes(name)];
+    if let (Some(open), Some(close)) = (name.find('('), name.rfind(')'))
+        && open < close
+    {
+        names.push(fold(&name[open + 1..close]));
+    }
+    names
+}
+
+/// The catalog code of a value given by code or by name, case- and accent-insensitive, or by
+/// one of the catalog's other names (the 2008 list's name, the short name, the name in
+/// brackets: "Kinh (Việt)").
+pub fn match_catalog(field: &Field, catalogs: &Catalogs, text: &str) -> Result<String, String> {
+    let Some(cref) = field.catalog.as_ref() else {
+        return Err("trường không có danh mục.".into());
+    };
+    let wanted = fold(text);
+    let wanted_number = wanted.trim_start_matches('0').to_string();
+    let mut found: Vec<String> = Vec::new();
+    for name in cref.catalog_names() {
+        let primary = name == cref.name;
+        for item in catalogs.items(name) {
+            if primary
+                && !cref.kinds.is_empty()
+                && !item
+                    .kind
+                    .as_deref()
+                    .is_some_and(|k| cref.kinds.iter().any(|x| x == k))
+            {
+                continue;
+            }
+            let code = fold(&item.code);
+            let numeric_code_matches = !wanted_number.is_empty()
+                && wanted.chars().all(|c| c.is_ascii_digit())
+                && code.chars().all(|c| c.is_ascii_digit())
+                && code.trim_start_matches('0') == wanted_number;
+            let mut names = names_of(&item.name);
+            for key in ["name_vi_2008_list", "name_short", "synonyms"] {
+                if let Some(other) = item.attrs.get(key) {
+                    for name in other.split(';') {
+                        names.extend(names_of(name));
+                    }
+                }
+            }
+            if (code == wanted || numeric_code_matches || names.contains(&wanted))
+                && !found.contains(&item.code)
+            {
+                found.push(item.code.clone());
+            }
+        }
+    }
+    match found.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(format!(
+            "\"{text}\" không có trong danh mục {} (ghi mã hoặc tên trong danh mục).",
+            hoso_domain::catalog::catalog_label(&cref.name).unwrap_or(&cref.name)
+        )),
+        many => Err(format!(
+            "\"{text}\" khớp nhiều mục của danh mục ({}); hãy ghi mã.",
+            many.join(", ")
+        )),
+    }
+}
+
+/// Reads one cell into the value of `field`. `Ok(None)` for an empty cell.
+pub fn read_value(
+    field: &Field,
+    catalogs: &Catalogs,
+    cell: &Cell,
+    text: &str,
+) -> Result<Option<Value>, String> {
+    if cell.is_empty() {
+        return Ok(None);
+    }
+    if let Cell::Error(e) = cell {
+        return Err(format!(
+            "ô chứa lỗi công thức {e}; hãy sửa công thức hoặc ghi giá trị."
+        ));
+    }
+    let v = match field.kind {
+        FieldKind::Text => Value::from(text.to_string()),
+        FieldKind::Attachment | FieldKind::OrgUnit => {
+            return Err("trường này không nhập được từ tệp.".into());
+        }
+        FieldKind::Date => {
+            let d = match cell {
+                Cell::Text(_) => parse_date_text(text)?,
+                other => read_date(other)?,
+            };
+            Value::from(iso(d))
+        }
+        FieldKind::MonthYear => {
+            let (y, m) = match cell {
+                Cell::Text(_) => parse_month_text(text)?,
+                other => {
+                    let d = read_date(other)?;
+                    (d.year(), d.month() as u8)
+                }
+            };
+            Value::from(format!("{y:04}-{m:02}"))
+        }
+        FieldKind::Year => match cell {
+            Cell::Number(n) if n.fract() == 0.0 => Value::from(*n as i64),
+            Cell::Date(serial) => {
+                Value::from(serial_date(*serial).ok_or("không phải là năm.")?.year())
+            }
+            _ => Value::from(
+                text.parse::<i64>()
+                    .map_err(|_| format!("\"{text}\" không phải là năm (4 chữ số)."))?,
+            ),
+        },
+        FieldKind::Integer | FieldKind::Decimal | FieldKind::Money | FieldKind::Percent => {
+            let x = match cell {
+                Cell::Number(n) => Some(*n),
+                _ => parse_number_text(text, field.kind),
+            }
+            .ok_or_else(|| format!("\"{text}\" không phải là số."))?;
+            number_value(x, field.kind).ok_or_else(|| format!("\"{text}\" phải là số nguyên."))?
+        }
+        FieldKind::Bool => match cell {
+            Cell::Bool(b) => Value::from(*b),
+            _ => match fold(text).as_str() {
+                "co" | "x" | "yes" | "true" | "1" | "dung" => Value::from(true),
+                "khong" | "no" | "false" | "0" | "sai" => Value::from(false),
+                _ => return Err(format!("\"{text}\": ghi \"Có\" hoặc \"Không\".")),
+            },
+        },
+        FieldKind::Gender => match fold(text).as_str() {
+            "nam" | "m" | "male" | "trai" => Value::from("nam"),
+            "nu" | "f" | "female" | "gai" => Value::from("nu"),
+            _ => return Err(format!("\"{text}\": ghi \"Nam\" hoặc \"Nữ\".")),
+        },
+        FieldKind::Choice => {
+            let wanted = fold(text);
+            let hit = field
+                .choices
+                .iter()
+                .find(|c| fold(&c.code) == wanted || fold(&c.label) == wanted)
+                .ok_or_else(|| {
+                    let options: Vec<&str> =
+                        field.choices.iter().map(|c| c.label.as_str()).collect();
+                    format!(
+                        "\"{text}\" không hợp lệ; chọn một trong: {}.",
+                        options.join(", ")
+                    )
+                })?;
+            Value::from(hit.code.clone())
+        }
+        FieldKind::Catalog => Value::from(match_catalog(field, catalogs, text)?),
+        FieldKind::CatalogList => {
+            let mut codes = Vec::new();
+            for part in text
+                .split([',', ';', '\n'])
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+            {
+                let code = match_catalog(field, catalogs, part)?;
+                if !codes.contains(&code) {
+                    codes.push(code);
+                }
+            }
+            Value::from(codes)
+        }
+        FieldKind::NationalId => Value::from(match cell {
+            Cell::Text(_) => read_national_id(&Cell::Text(text.to_string()))?,
+            other => read_national_id(other)?,
+        }),
+        FieldKind::Address => serde_json::json!({ "detail": text }),
+    };
+    Ok(Some(v))
+}
+
+#[cfg(test)]
+mod tests {
+    use hoso_domain::schema::SchemaSet;
+    use time::macros::date;
+
+    use super::*;
+
+    fn field(section: &str, id: &str) -> &'static Field {
+        SchemaSet::embedded().latest().field(section, id).unwrap()
+    }
+
+    fn read(section: &str, id: &str, cell: Cell) -> Result<Option<Value>, String> {
+        let text = cell.text();
+        read_value(
+            field(section, id),
+            Catalogs::embedded_static(),
+            &cell,
+            &text,
+        )
+    }
+
+    #[test]
+    fn dates_in_every_form_they_come() {
+        let want = Ok(Some(Value::from("1985-03-07")));
+        // A date cell and a serial in a General cell.
+        assert_eq!(read("general", "date_of_birth", Cell::Date(31113.0)), want);
+        assert_eq!(
+            read("general", "date_of_birth", Cell::Number(31113.0)),
+            want
+        );
+        for t in [
+            "07/03/1985",
+            "7/3/1985",
+            "7-3-1985",
+            "07.03.1985",
+            "1985-03-07",
+            " 7 / 3 / 1985 ",
+        ] {
+            assert_eq!(
+                read("general", "date_of_birth", Cell::Text(t.into())),
+                want,
+                "{t}"
+            );
+        }
+        assert_eq!(serial_date(1.0), Some(date!(1900 - 01 - 01)));
+        assert_eq!(serial_date(61.0), Some(date!(1900 - 03 - 01)));
+        let err = read("general", "date_of_birth", Cell::Text("31/02/1985".into())).unwrap_err();
+        assert!(err.contains("không tồn tại"), "{err}");
+        let err = read("general", "date_of_birth", Cell::Text("7/3/85".into())).unwrap_err();
+        assert!(err.contains("4 chữ số"), "{err}");
+        assert!(read("general", "date_of_birth", Cell::Text("hôm qua".into())).is_err());
+        assert!(read("general", "date_of_birth", Cell::Number(12.0)).is_err());
+        assert_eq!(
+            read(
+                "professional_trainings",
+                "from",
+                Cell::Text("9/2003".into())
+            ),
+            Ok(Some(Value::from("2003-09")))
+        );
+        assert_eq!(
+            read("professional_trainings", "from", Cell::Date(37865.0)),
+            Ok(Some(Value::from("2003-09")))
+        );
+    }
+
+    #[test]
+    fn national_ids_lose_no_zero() {
+        let want = Ok(Some(Value::from("001085012345")));
+        assert_eq!(
+            read("general", "citizen_id_number", Cell::Number(1085012345.0)),
+            want
+        );
+        assert_eq!(
+            read(
+                "general",
+                "citizen_id_number",
+                Cell::Text("001 085 012 345".into())
+            ),
+            want
+        );
+        assert_eq!(
+            read(
+                "general",
+                "citizen_id_number",
+                Cell::Text("001085012345".into())
+            ),
+            want
+        );
+        assert_eq!(
+            read(
+                "general",
+                "citizen_id_number",
+                Cell::Text("1085012345".into())
+            ),
+            want
+        );
+        let err = read(
+            "general",
+            "citizen_id_number",
+            Cell::Text("123456789".into()),
+        )
+        .unwrap_err();
+        assert!(err.contains("chứng minh nhân dân"), "{err}");
+        assert!(
+            read(
+                "general",
+                "citizen_id_number",
+                Cell::Text("0010850123AB".into())
+            )
+            .is_err()
+        );
+        assert!(read("general", "citizen_id_number", Cell::Number(1.5)).is_err());
+    }
+
+    #[test]
+    fn catalog_values_by_code_name_or_synonym() {
+        for t in ["kinh", "Kinh ", "KINH", "01", "1", "Việt", "viet"] {
+            assert_eq!(
+                read("general", "ethnicity_code", Cell::Text(t.into())),
+                Ok(Some(Value::from("01"))),
+                "{t}"
+            );
+        }
+        assert_eq!(
+            read("general", "ethnicity_code", Cell::Number(1.0)),
+            Ok(Some(Value::from("01")))
+        );
+        assert_eq!(
+            read("general", "ethnicity_code", Cell::Text("mường".into())),
+            Ok(Some(Value::from("06")))
+        );
+        let err = read("general", "ethnicity_code", Cell::Text("Klingon".into())).unwrap_err();
+        assert!(err.contains("không có trong danh mục"), "{err}");
+    }
+
+    #[test]
+    fn numbers_choices_sex_and_addresses() {
+        assert_eq!(
+            read("salary", "salary_coefficient", Cell::Text("2,34".into())),
+            Ok(Some(serde_json::json!(2.34)))
+        );
+        assert_eq!(
+            read("salary", "salary_coefficient", Cell::Number(2.34)),
+            Ok(Some(serde_json::json!(2.34)))
+        );
+        assert_eq!(
+            read("salary", "salary_step", Cell::Number(3.0)),
+            Ok(Some(Value::from(3)))
+        );
+        assert!(read("salary", "salary_step", Cell::Number(3.5)).is_err());
+        assert_eq!(
+            read(
+                "salary",
+                "job_position_salary_amount",
+                Cell::Text("1.234.000".into())
+            ),
+            Ok(Some(Value::from(1_234_000)))
+        );
+        assert_eq!(
+            read("general", "gender", Cell::Text("Nữ".into())),
+            Ok(Some(Value::from("nu")))
+        );
+        assert_eq!(
+            read("general", "gender", Cell::Text("NAM".into())),
+            Ok(Some(Value::from("nam")))
+        );
+        assert!(read("general", "gender", Cell::Text("khác".into())).is_err());
+        assert_eq!(
+            read(
+                "identity",
+                "personnel_category",
+                Cell::Text("công chức".into())
+            ),
+            Ok(Some(Value::from("civil_servant")))
+        );
+        assert_eq!(
+            read("general", "hometown", Cell::Text("Xã Tân Hưng".into())),
+            Ok(Some(serde_json::json!({"detail": "Xã Tân Hưng"})))
+        );
+        assert_eq!(read("general", "hometown", Cell::Empty), Ok(None));
+        let err = read("general", "hometown", Cell::Error("#REF!".into())).unwrap_err();
+        assert!(err.contains("#REF!"));
+    }
+}
