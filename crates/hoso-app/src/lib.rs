@@ -79,6 +79,9 @@ pub struct Paging {
 
 impl Paging {
     pub const MAX_PER_PAGE: i64 = 200;
+    /// No list is this long; a larger page number is a malformed request, not an empty page
+    /// (and `(page - 1) * per_page` stays far from overflowing).
+    pub const MAX_PAGE: i64 = 1_000_000;
 
     pub fn new(page: Option<i64>, per_page: Option<i64>) -> AppResult<Paging> {
         let page = page.unwrap_or(1);
@@ -87,6 +90,12 @@ impl Paging {
             return Err(AppError::BadRequest(
                 "Số trang (page) phải từ 1 trở lên.".into(),
             ));
+        }
+        if page > Self::MAX_PAGE {
+            return Err(AppError::BadRequest(format!(
+                "Số trang (page) quá lớn: tối đa {}.",
+                Self::MAX_PAGE
+            )));
         }
         if !(1..=Self::MAX_PER_PAGE).contains(&per_page) {
             return Err(AppError::BadRequest(format!(
@@ -310,5 +319,14 @@ mod tests {
             matches!(Paging::new(Some(0), None), Err(AppError::BadRequest(m)) if m.contains("trang"))
         );
         assert!(Paging::new(None, Some(10_000)).is_err());
+        assert!(
+            matches!(Paging::new(Some(i64::MAX), Some(200)), Err(AppError::BadRequest(m)) if m.contains("quá lớn"))
+        );
+        assert_eq!(
+            Paging::new(Some(Paging::MAX_PAGE), Some(Paging::MAX_PER_PAGE))
+                .unwrap()
+                .offset(),
+            (Paging::MAX_PAGE - 1) * Paging::MAX_PER_PAGE
+        );
     }
 }

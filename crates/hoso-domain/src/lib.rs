@@ -21,3 +21,4 @@ pub mod retirement;
 pub mod salary;
 pub mod schema;
 pub mod search_key;
+pub mod text;
