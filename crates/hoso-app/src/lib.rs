@@ -36,6 +36,7 @@ pub mod rotation;
 pub mod security;
 pub mod shutdown;
 pub mod signing;
+pub mod throttle;
 pub mod totp;
 pub mod versions;
 pub mod work;
@@ -121,6 +122,7 @@ pub struct App {
     pub(crate) catalogs: Arc<RwLock<Arc<Catalogs>>>,
     pub(crate) keys: Arc<crypto::Keyring>,
     pub(crate) hash_permits: Arc<tokio::sync::Semaphore>,
+    pub(crate) login_throttle: Arc<throttle::LoginThrottle>,
     pub(crate) deadline_rules: Arc<hoso_domain::deadlines::RuleSet>,
     pub(crate) attachments: attachments::AttachmentStore,
     pub(crate) trusted_roots: Arc<Vec<openssl::x509::X509>>,
@@ -240,6 +242,7 @@ impl App {
             catalogs: Arc::new(RwLock::new(Arc::new(catalogs))),
             keys: Arc::new(keys),
             hash_permits: Arc::new(tokio::sync::Semaphore::new(2)),
+            login_throttle: Arc::default(),
             deadline_rules: Arc::new(deadline_rules),
             attachments,
             trusted_roots: Arc::new(trusted_roots),

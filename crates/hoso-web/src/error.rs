@@ -65,7 +65,7 @@ impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         let status = match &e {
             AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Locked { .. } | AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Forbidden
             | AppError::PasswordChangeRequired
             | AppError::TotpEnrolmentRequired => StatusCode::FORBIDDEN,

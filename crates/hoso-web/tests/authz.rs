@@ -258,7 +258,15 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
         ("post", "/api/v1/accounts/{id}/reset-password"),
         manage(200),
     );
-    t.insert(("post", "/api/v1/accounts/{id}/grants"), manage(201));
+    // Separation of duties: an approver grant on the unit administrator's own unit comes
+    // from the level above (the request grants "approver" on the target's unit).
+    t.insert(
+        ("post", "/api/v1/accounts/{id}/grants"),
+        Rule {
+            unit_admin: (403, 403),
+            ..manage(201)
+        },
+    );
     t.insert(("patch", "/api/v1/grants/{id}"), manage(200));
     t.insert(("delete", "/api/v1/grants/{id}"), manage(204));
     t.insert(("post", "/api/v1/accounts/{id}/reset-totp"), manage(204));
