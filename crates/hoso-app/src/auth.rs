@@ -180,6 +180,24 @@ impl Actor {
             .may(Capability::ManageUnits, crate::authz::Target::Unit(path))
     }
 
+    /// The records on which this account may read fields of `level` (by its grants; outside
+    /// access grants do not count): where it may look a person up by such a field.
+    pub fn scope_with_clearance(&self, level: AccessLevel) -> hoso_domain::access::Scope {
+        let mut scope = hoso_domain::access::Scope::default();
+        for g in self
+            .grants
+            .iter()
+            .filter(|g| g.role.field_clearance() >= level)
+        {
+            match (&g.role, &g.unit_path) {
+                (Role::Individual, _) => scope.persons.extend(self.person_id),
+                (_, None) => scope.everything = true,
+                (_, Some(p)) => scope.subtrees.push(p.clone()),
+            }
+        }
+        scope
+    }
+
     /// The most sensitive field level this account may read on a record of a person in the unit
     /// at `unit_path`.
     pub fn clearance_for(&self, person_id: i64, unit_path: &str) -> Option<AccessLevel> {

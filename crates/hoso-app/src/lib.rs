@@ -137,6 +137,7 @@ pub struct App {
 /// The keys in force: the configured key, plus older ones found beside the key file (an
 /// interrupted or finished rotation), for reading rows not yet re-encrypted.
 fn load_keyring(config: &Config) -> AppResult<crypto::Keyring> {
+    let mut generated = None;
     let current = match &config.secret_key_hex {
         Some(hex_text) => crypto::parse_key_hex(hex_text.expose())?,
         None => match std::fs::read_to_string(&config.key_file) {
@@ -148,12 +149,13 @@ fn load_keyring(config: &Config) -> AppResult<crypto::Keyring> {
                     .parent()
                     .filter(|d| !d.as_os_str().is_empty())
                 {
-                    std::fs::create_dir_all(dir).map_err(|e| {
+                    hoso_store::private_dir(dir).map_err(|e| {
                         AppError::Internal(format!("cannot create key folder: {e}"))
                     })?;
                 }
                 write_private_file(&config.key_file, hex::encode(key).as_bytes())
                     .map_err(|e| AppError::Internal(format!("cannot write key file: {e}")))?;
+                generated = Some(config.key_file.clone());
                 tracing::warn!(path = %config.key_file.display(), "generated a new secret key file; back it up with the database");
                 key
             }
@@ -171,6 +173,7 @@ fn load_keyring(config: &Config) -> AppResult<crypto::Keyring> {
     Ok(crypto::Keyring {
         current: crypto::MasterKey::new(&current),
         older,
+        generated,
     })
 }
 
@@ -212,6 +215,29 @@ impl App {
         };
         let store = Store::open(&config.database_url).await?;
         let mut conn = store.reader().await?;
+        // Refuse to run on the wrong key: rows sealed under a key the key file does not hold
+        // could not be read, and new rows would be sealed under another key.
+        let missing: Vec<String> = hoso_store::secrets::key_ids_in_use(&mut conn)
+            .await?
+            .into_iter()
+            .filter(|id| keys.by_id(id).is_none())
+            .collect();
+        if !missing.is_empty() {
+            let generated = keys.generated.as_deref();
+            if let Some(path) = generated {
+                // The key made a moment ago for an empty database is not the one wanted.
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(AppError::BadRequest(format!(
+                "Cơ sở dữ liệu có dữ liệu mã hóa bằng khóa {} mà tệp khóa {} không có (khóa đang dùng: {}). \
+                 Hãy khôi phục đúng tệp khóa đã sao lưu cùng cơ sở dữ liệu (hoặc đặt tệp hoso.key.old-<mã khóa> bên cạnh). \
+                 / The database holds rows sealed under key {} which the key file does not hold.",
+                missing.join(", "),
+                config.key_file.display(),
+                keys.current.id,
+                missing.join(", "),
+            )));
+        }
         let stored = hoso_store::catalogs::count(&mut conn).await?;
         drop(conn);
         if stored == 0 {
