@@ -140,16 +140,16 @@ mod tests {
             assert_eq!(t.check(a, start), Ok(()), "failure {i} is free");
             t.failed(a, start);
         }
-        assert_eq!(t.check(a, start), Err(1));
+        assert_eq!(t.check(a, start), Err(15));
         assert_eq!(
             t.check(Some("10.0.0.2"), start),
             Ok(()),
             "other addresses are free"
         );
-        let later = start + Duration::from_secs(1);
+        let later = start + FIRST_BACKOFF;
         assert_eq!(t.check(a, later), Ok(()));
         t.failed(a, later);
-        assert_eq!(t.check(a, later), Err(2));
+        assert_eq!(t.check(a, later), Err(30));
         for _ in 0..30 {
             t.failed(a, later);
         }

@@ -142,7 +142,7 @@ async fn the_writer_of_a_change_never_approves_it() {
             &admin,
             person,
             hoso_app::records::UpdateRecord {
-                expected_version: view.version,
+                expected_version: view.current_version,
                 record,
                 unit_id: None,
                 status: None,
