@@ -211,13 +211,22 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
         ("get", "/api/v1/approvals/{id}/signature"),
         approval(404, (404, 404)),
     );
+    // Separation of duties: the batches the system administrator meets here were prepared by a
+    // second administrator (the first edits these records in other cells, so it may not approve
+    // them); a batch is its preparer's to sign or abandon (403).
     t.insert(
         ("post", "/api/v1/approvals/{id}/sign"),
-        approval(400, (400, 404)),
+        Rule {
+            system_admin: (403, 403),
+            ..approval(400, (400, 404))
+        },
     );
     t.insert(
         ("post", "/api/v1/approvals/{id}/abandon"),
-        approval(200, (200, 404)),
+        Rule {
+            system_admin: (403, 403),
+            ..approval(200, (200, 404))
+        },
     );
     // Version 1 was never signed: refused with 400 to whoever may see the whole record (the
     // viewer's and the approver's clearances stop short of "secret").
