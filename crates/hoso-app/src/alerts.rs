@@ -204,6 +204,11 @@ impl App {
         if let Some(d) = &q.due_before {
             parse_iso("due_before", d)?;
         }
+        // The stored alerts are today's; a date asks for the preview, and a malformed one is
+        // refused here too rather than ignored.
+        if let Some(d) = &q.date {
+            parse_iso("date", d)?;
+        }
         let filter = AlertFilter {
             kind: q.kind,
             unit_path: self.alert_unit_path(actor, q.unit).await?,

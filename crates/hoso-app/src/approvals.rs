@@ -329,7 +329,31 @@ impl App {
         // Rights before rules: an account that may not approve learns nothing of the window.
         Self::approver_scope(actor)?;
         let overridden = self.check_window(actor, input.override_window.unwrap_or(false))?;
-        let (_, _, items) = self.awaiting(actor, input.person_ids.as_deref()).await?;
+        let (_, records, mut items) = self.awaiting(actor, input.person_ids.as_deref()).await?;
+        // Separation of duties: who wrote or verified a change never approves it. Such records
+        // wait for another approver; naming one of them is refused.
+        let own: std::collections::HashSet<i64> = records
+            .iter()
+            .filter(|r| {
+                r.versions
+                    .iter()
+                    .any(|v| v.created_by == Some(actor.account_id))
+            })
+            .map(|r| r.person_id)
+            .collect();
+        if !own.is_empty() {
+            if input.person_ids.is_some() {
+                let attempt = crate::authz::Attempt {
+                    action: AuditAction::ApprovalPrepare,
+                    about: About::kind("approval_batch"),
+                    client,
+                };
+                return Err(self
+                    .refusal(actor, attempt, "approver_wrote_the_change")
+                    .await);
+            }
+            items.retain(|i| !own.contains(&i.person_id));
+        }
         if items.is_empty() {
             return Err(AppError::BadRequest(
                 "Không có thay đổi nào đã xác thực đang chờ phê duyệt trong phạm vi của bạn."

@@ -27,12 +27,21 @@ impl AttachmentStore {
             return Self::open_s3(url, &config.attachments_options);
         }
         let dir = config.attachments_path();
-        std::fs::create_dir_all(&dir).map_err(|e| {
+        hoso_store::private_dir(&dir).map_err(|e| {
             AppError::Internal(format!(
                 "cannot create attachment folder {}: {e}",
                 dir.display()
             ))
         })?;
+        // Scans are personal data: the folder is the owner's only (whatever the umask gives
+        // the files inside, no one else can reach them).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).map_err(
+                |e| AppError::Internal(format!("cannot restrict {}: {e}", dir.display())),
+            )?;
+        }
         let local = LocalFileSystem::new_with_prefix(&dir)
             .map_err(|e| AppError::Internal(format!("attachment store: {e}")))?;
         Ok(AttachmentStore {

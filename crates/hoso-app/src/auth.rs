@@ -129,6 +129,18 @@ impl Actor {
         }
     }
 
+    /// Whether the account administers the unit at `path` from strictly above: from a unit
+    /// that holds it and is not it (a system administrator: everything). Separation of duties:
+    /// approval and administration at a unit's own level are given and managed only from here.
+    pub fn administers_from_above(&self, path: &str) -> bool {
+        let scope = self.capabilities.scope(Capability::AdministerAccounts);
+        scope.everything
+            || scope
+                .subtrees
+                .iter()
+                .any(|top| hoso_domain::org::is_within(path, top) && path != top)
+    }
+
     /// The subtrees this account administers (`None`: the whole province).
     pub fn administered_subtrees(&self) -> Option<Vec<String>> {
         let scope = self.capabilities.scope(Capability::AdministerAccounts);
@@ -166,6 +178,24 @@ impl Actor {
     pub fn may_manage_units_under(&self, path: &str) -> bool {
         self.capabilities
             .may(Capability::ManageUnits, crate::authz::Target::Unit(path))
+    }
+
+    /// The records on which this account may read fields of `level` (by its grants; outside
+    /// access grants do not count): where it may look a person up by such a field.
+    pub fn scope_with_clearance(&self, level: AccessLevel) -> hoso_domain::access::Scope {
+        let mut scope = hoso_domain::access::Scope::default();
+        for g in self
+            .grants
+            .iter()
+            .filter(|g| g.role.field_clearance() >= level)
+        {
+            match (&g.role, &g.unit_path) {
+                (Role::Individual, _) => scope.persons.extend(self.person_id),
+                (_, None) => scope.everything = true,
+                (_, Some(p)) => scope.subtrees.push(p.clone()),
+            }
+        }
+        scope
     }
 
     /// The most sensitive field level this account may read on a record of a person in the unit
@@ -222,14 +252,21 @@ impl App {
         totp: Option<&str>,
         client: &ClientInfo,
     ) -> AppResult<(String, Actor)> {
+        // The address throttle first: its answer does not depend on the account.
+        let addr = client.addr.as_deref();
+        if let Err(seconds) = self.login_throttle.check(addr, std::time::Instant::now()) {
+            tracing::warn!(addr = ?addr, "sign-in throttled");
+            return Err(AppError::Throttled { seconds });
+        }
         let username = username.trim();
         let mut conn = self.store.reader().await?;
         let account = accounts::by_username(&mut conn, username).await?;
         drop(conn);
         let now = hoso_store::now_ms();
+        let failed = || self.login_throttle.failed(addr, std::time::Instant::now());
 
         let Some(account) = account else {
-            // Spend the same time as a real check.
+            // Spend the same time as a real check, and answer the same.
             let dummy = DUMMY_HASH
                 .get_or_init(|| hash_password("không-dùng").unwrap_or_default())
                 .clone();
@@ -237,6 +274,7 @@ impl App {
             let _ = self
                 .run_blocking_hash(move || verify_password(&pw, &dummy))
                 .await;
+            failed();
             self.audit_anonymous(
                 AuditAction::AuthLoginFailed,
                 client,
@@ -245,18 +283,31 @@ impl App {
             .await?;
             return Err(AppError::BadCredentials);
         };
-        if let Some(until) = account.locked_until.filter(|u| *u > now) {
-            self.audit_account(&account, AuditAction::AuthLoginRefusedLocked, client)
-                .await?;
-            return Err(AppError::Locked {
-                minutes: ((until - now) / 60_000).max(1),
-            });
-        }
+        // A locked account is checked like any other (the same time) and answers like a wrong
+        // password; its right password with a valid second factor unlocks it.
+        let locked = account.locked_until.is_some_and(|u| u > now);
         let pw = password.to_string();
         let phc = account.password_hash.clone();
         let mut ok = self
             .run_blocking_hash(move || verify_password(&pw, &phc))
             .await?;
+        if locked {
+            let unlocked = ok
+                && account.active
+                && account.totp_enabled
+                && match totp {
+                    Some(code) => self.accept_totp(account.id, code).await.is_ok(),
+                    None => false,
+                };
+            if !unlocked {
+                failed();
+                self.audit_account(&account, AuditAction::AuthLoginRefusedLocked, client)
+                    .await?;
+                return Err(AppError::BadCredentials);
+            }
+            self.login_throttle.succeeded(addr);
+            return self.open_session(account, "password", client).await;
+        }
         // The second factor, once the password is right. A wrong code counts as a failure; a
         // missing one only asks for it.
         let mut totp_error = None;
@@ -272,12 +323,12 @@ impl App {
             }
         }
         if !ok || !account.active {
+            failed();
             let failures = account.failed_logins + 1;
-            let locked_until = (failures >= self.config.lockout_threshold).then(|| {
-                // Back off: each further failure past the threshold doubles the wait.
-                let extra = (failures - self.config.lockout_threshold).min(6) as u32;
-                now + self.config.lockout_minutes * 60_000 * 2i64.pow(extra)
-            });
+            // A fixed lock (no doubling): a stranger who knows a username cannot keep its
+            // holder out for hours.
+            let locked_until = (failures >= self.config.lockout_threshold)
+                .then(|| now + self.config.lockout_minutes * 60_000);
             let mut tx = self.begin_work_as(Some(account.id), client).await?;
             accounts::record_failed_login(&mut tx, account.id, locked_until).await?;
             tx.audit(
@@ -289,7 +340,7 @@ impl App {
             tx.commit().await?;
             return Err(totp_error.unwrap_or(AppError::BadCredentials));
         }
-
+        self.login_throttle.succeeded(addr);
         self.open_session(account, "password", client).await
     }
 

@@ -202,7 +202,7 @@ impl Default for Config {
             key_file: PathBuf::from("data/hoso.key"),
             secret_key_hex: None,
             session_minutes: 480,
-            lockout_threshold: 5,
+            lockout_threshold: 10,
             lockout_minutes: 15,
             max_body_bytes: 2 * 1024 * 1024,
             secure_cookies: false,

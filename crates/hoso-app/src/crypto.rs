@@ -95,6 +95,8 @@ impl MasterKey {
 pub struct Keyring {
     pub current: MasterKey,
     pub older: Vec<MasterKey>,
+    /// The key file written at this start because there was none (a new database).
+    pub generated: Option<std::path::PathBuf>,
 }
 
 impl Keyring {

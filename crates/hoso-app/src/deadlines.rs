@@ -13,8 +13,9 @@ use crate::{Actor, App, AppError, AppResult, Config};
 pub struct DeadlineRuleView {
     pub id: String,
     pub name: String,
-    /// What starts the clock (decision_date, account_created, change_submitted, month_end…).
-    #[schema(value_type = Object)]
+    /// What starts the clock: a code (decision_date, account_created, change_submitted,
+    /// month_end…) or an object for a trigger with parameters.
+    #[schema(value_type = Value)]
     pub trigger: serde_json::Value,
     pub length: i32,
     /// working_days, calendar_days or months.

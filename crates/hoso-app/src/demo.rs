@@ -418,7 +418,7 @@ pub fn ensure_demo_pki(
     if root_file.exists() && p12_file.exists() {
         return Ok((root_file, p12_file));
     }
-    std::fs::create_dir_all(dir)
+    hoso_store::private_dir(dir)
         .map_err(|e| AppError::Internal(format!("cannot create {}: {e}", dir.display())))?;
     let now = clock.now_seconds();
     let year = 365 * 86_400;
@@ -454,7 +454,9 @@ pub fn ensure_demo_pki(
         .map_err(|x| AppError::Internal(x.to_string()))?;
     std::fs::write(&root_file, pem)
         .map_err(|x| AppError::Internal(format!("cannot write {}: {x}", root_file.display())))?;
-    std::fs::write(&p12_file, p12)
+    // The signing key: the owner's only.
+    let _ = std::fs::remove_file(&p12_file);
+    crate::write_private_file(&p12_file, &p12)
         .map_err(|x| AppError::Internal(format!("cannot write {}: {x}", p12_file.display())))?;
     Ok((root_file, p12_file))
 }

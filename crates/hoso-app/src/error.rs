@@ -8,8 +8,14 @@ use hoso_store::StoreError;
 pub enum AppError {
     #[error("Chưa đăng nhập hoặc phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.")]
     Unauthenticated,
-    #[error("Tên đăng nhập hoặc mật khẩu không đúng.")]
+    #[error(
+        "Tên đăng nhập hoặc mật khẩu không đúng. Đăng nhập sai nhiều lần thì tài khoản tạm khóa ít phút."
+    )]
     BadCredentials,
+    #[error(
+        "Có quá nhiều lần đăng nhập sai từ máy của bạn hoặc trên hệ thống. Vui lòng thử lại sau {seconds} giây."
+    )]
+    Throttled { seconds: u64 },
     #[error("Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau {minutes} phút.")]
     Locked { minutes: i64 },
     #[error("Bạn không có quyền thực hiện thao tác này.")]
@@ -45,6 +51,7 @@ impl AppError {
             AppError::Unauthenticated => "unauthenticated",
             AppError::BadCredentials => "bad_credentials",
             AppError::Locked { .. } => "account_locked",
+            AppError::Throttled { .. } => "too_many_attempts",
             AppError::Forbidden => "forbidden",
             AppError::PasswordChangeRequired => "password_change_required",
             AppError::WeakPassword(_) => "weak_password",

@@ -39,6 +39,7 @@ pub mod rotation;
 pub mod security;
 pub mod shutdown;
 pub mod signing;
+pub mod throttle;
 pub mod totp;
 pub mod versions;
 pub mod work;
@@ -82,6 +83,9 @@ pub struct Paging {
 
 impl Paging {
     pub const MAX_PER_PAGE: i64 = 200;
+    /// No list is this long; a larger page number is a malformed request, not an empty page
+    /// (and `(page - 1) * per_page` stays far from overflowing).
+    pub const MAX_PAGE: i64 = 1_000_000;
 
     pub fn new(page: Option<i64>, per_page: Option<i64>) -> AppResult<Paging> {
         let page = page.unwrap_or(1);
@@ -90,6 +94,12 @@ impl Paging {
             return Err(AppError::BadRequest(
                 "Số trang (page) phải từ 1 trở lên.".into(),
             ));
+        }
+        if page > Self::MAX_PAGE {
+            return Err(AppError::BadRequest(format!(
+                "Số trang (page) quá lớn: tối đa {}.",
+                Self::MAX_PAGE
+            )));
         }
         if !(1..=Self::MAX_PER_PAGE).contains(&per_page) {
             return Err(AppError::BadRequest(format!(
@@ -115,6 +125,7 @@ pub struct App {
     pub(crate) catalogs: Arc<RwLock<Arc<Catalogs>>>,
     pub(crate) keys: Arc<crypto::Keyring>,
     pub(crate) hash_permits: Arc<tokio::sync::Semaphore>,
+    pub(crate) login_throttle: Arc<throttle::LoginThrottle>,
     pub(crate) deadline_rules: Arc<hoso_domain::deadlines::RuleSet>,
     pub(crate) attachments: attachments::AttachmentStore,
     pub(crate) trusted_roots: Arc<Vec<openssl::x509::X509>>,
@@ -129,6 +140,7 @@ pub struct App {
 /// The keys in force: the configured key, plus older ones found beside the key file (an
 /// interrupted or finished rotation), for reading rows not yet re-encrypted.
 fn load_keyring(config: &Config) -> AppResult<crypto::Keyring> {
+    let mut generated = None;
     let current = match &config.secret_key_hex {
         Some(hex_text) => crypto::parse_key_hex(hex_text.expose())?,
         None => match std::fs::read_to_string(&config.key_file) {
@@ -140,12 +152,13 @@ fn load_keyring(config: &Config) -> AppResult<crypto::Keyring> {
                     .parent()
                     .filter(|d| !d.as_os_str().is_empty())
                 {
-                    std::fs::create_dir_all(dir).map_err(|e| {
+                    hoso_store::private_dir(dir).map_err(|e| {
                         AppError::Internal(format!("cannot create key folder: {e}"))
                     })?;
                 }
                 write_private_file(&config.key_file, hex::encode(key).as_bytes())
                     .map_err(|e| AppError::Internal(format!("cannot write key file: {e}")))?;
+                generated = Some(config.key_file.clone());
                 tracing::warn!(path = %config.key_file.display(), "generated a new secret key file; back it up with the database");
                 key
             }
@@ -163,6 +176,7 @@ fn load_keyring(config: &Config) -> AppResult<crypto::Keyring> {
     Ok(crypto::Keyring {
         current: crypto::MasterKey::new(&current),
         older,
+        generated,
     })
 }
 
@@ -204,6 +218,29 @@ impl App {
         };
         let store = Store::open(&config.database_url).await?;
         let mut conn = store.reader().await?;
+        // Refuse to run on the wrong key: rows sealed under a key the key file does not hold
+        // could not be read, and new rows would be sealed under another key.
+        let missing: Vec<String> = hoso_store::secrets::key_ids_in_use(&mut conn)
+            .await?
+            .into_iter()
+            .filter(|id| keys.by_id(id).is_none())
+            .collect();
+        if !missing.is_empty() {
+            let generated = keys.generated.as_deref();
+            if let Some(path) = generated {
+                // The key made a moment ago for an empty database is not the one wanted.
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(AppError::BadRequest(format!(
+                "Cơ sở dữ liệu có dữ liệu mã hóa bằng khóa {} mà tệp khóa {} không có (khóa đang dùng: {}). \
+                 Hãy khôi phục đúng tệp khóa đã sao lưu cùng cơ sở dữ liệu (hoặc đặt tệp hoso.key.old-<mã khóa> bên cạnh). \
+                 / The database holds rows sealed under key {} which the key file does not hold.",
+                missing.join(", "),
+                config.key_file.display(),
+                keys.current.id,
+                missing.join(", "),
+            )));
+        }
         let stored = hoso_store::catalogs::count(&mut conn).await?;
         drop(conn);
         if stored == 0 {
@@ -234,6 +271,7 @@ impl App {
             catalogs: Arc::new(RwLock::new(Arc::new(catalogs))),
             keys: Arc::new(keys),
             hash_permits: Arc::new(tokio::sync::Semaphore::new(2)),
+            login_throttle: Arc::default(),
             deadline_rules: Arc::new(deadline_rules),
             attachments,
             trusted_roots: Arc::new(trusted_roots),
@@ -313,5 +351,14 @@ mod tests {
             matches!(Paging::new(Some(0), None), Err(AppError::BadRequest(m)) if m.contains("trang"))
         );
         assert!(Paging::new(None, Some(10_000)).is_err());
+        assert!(
+            matches!(Paging::new(Some(i64::MAX), Some(200)), Err(AppError::BadRequest(m)) if m.contains("quá lớn"))
+        );
+        assert_eq!(
+            Paging::new(Some(Paging::MAX_PAGE), Some(Paging::MAX_PER_PAGE))
+                .unwrap()
+                .offset(),
+            (Paging::MAX_PAGE - 1) * Paging::MAX_PER_PAGE
+        );
     }
 }

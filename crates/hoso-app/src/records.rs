@@ -690,8 +690,17 @@ impl App {
             offset: paging.offset(),
         };
         let columns = self.summary_columns();
-        let (rows, total) =
-            persons::list(&mut conn, &columns, &actor.read_scope(), &filter).await?;
+        // Looking a person up by số định danh is reading it: only where the caller may see it
+        // (a leader without identifiers does not learn whose number it is).
+        let scope = if filter.national_id_hash.is_some() {
+            let level = schema
+                .role_field(hoso_domain::schema::FieldRole::NationalId)
+                .map_or(AccessLevel::Secret, |(_, f)| f.access);
+            actor.scope_with_clearance(level)
+        } else {
+            actor.read_scope()
+        };
+        let (rows, total) = persons::list(&mut conn, &columns, &scope, &filter).await?;
         Ok(Page {
             items: rows
                 .into_iter()

@@ -672,6 +672,12 @@ impl App {
         if page < 1 {
             return Err(bad("Trang phải từ 1.".into()));
         }
+        if page > crate::Paging::MAX_PAGE {
+            return Err(bad(format!(
+                "Số trang quá lớn: tối đa {}.",
+                crate::Paging::MAX_PAGE
+            )));
+        }
         let as_of = match &spec.as_of {
             None => None,
             Some(_) if source == Source::Persons => {

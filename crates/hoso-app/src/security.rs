@@ -172,6 +172,12 @@ pub fn temporary_password() -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// Roles that approve or administer: given, and their accounts managed, only from strictly
+/// above the unit they act on (DESIGN §1, rights come from the level above).
+fn is_privileged(role: &str) -> bool {
+    role == Role::UnitAdmin.as_str() || role == Role::Approver.as_str()
+}
+
 async fn unit_path(conn: &mut AnyConnection, unit_id: Option<i64>) -> AppResult<Option<String>> {
     match unit_id {
         None => Ok(None),
@@ -229,6 +235,16 @@ impl App {
             if path.is_none() || !actor.administers(path.as_deref()) {
                 return Ok(false);
             }
+            // Separation of duties: an account that approves or administers at the caller's
+            // own level is managed only from strictly above (the HR officer of a unit does not
+            // reset, restrict or take over its head).
+            if is_privileged(&g.role)
+                && !path
+                    .as_deref()
+                    .is_some_and(|p| actor.administers_from_above(p))
+            {
+                return Ok(false);
+            }
         }
         if let Some(pid) = account.person_id {
             let path = person_unit_path(conn, Some(pid)).await?;
@@ -276,6 +292,13 @@ impl App {
         }
         if !actor.administers(path.as_deref()) {
             return Ok(Err("unit_outside_scope"));
+        }
+        if is_privileged(role.as_str())
+            && !path
+                .as_deref()
+                .is_some_and(|p| actor.administers_from_above(p))
+        {
+            return Ok(Err("grant_only_from_above"));
         }
         Ok(Ok(path))
     }
@@ -524,7 +547,11 @@ serde_json::json!({
                 let mut conn = self.store.reader().await?;
                 let path = unit_path(&mut conn, Some(u)).await?;
                 drop(conn);
-                if !actor.administers(path.as_deref()) {
+                let from_above = !is_privileged(&grant.role)
+                    || path
+                        .as_deref()
+                        .is_some_and(|p| actor.administers_from_above(p));
+                if !actor.administers(path.as_deref()) || !from_above {
                     return Err(self
                         .refusal(
                             actor,
@@ -672,7 +699,7 @@ serde_json::json!({"account_id": grant.account_id, "role": grant.role,
     }
 
     /// Changes one's own password: the current one must match, the new one must meet the
-    /// policy and differ from the last five.
+    /// policy and differ from the last five. Every other session of the account ends.
     pub async fn change_own_password(
         &self,
         actor: &Actor,
@@ -754,6 +781,11 @@ serde_json::json!({"account_id": grant.account_id, "role": grant.role,
         let mut tx = self.begin_work(actor, client).await?;
         store::push_password_history(&mut tx, account.id, &account.password_hash).await?;
         store::set_password(&mut tx, account.id, &phc, false).await?;
+        // Whoever else held the old password is signed out: every other session ends.
+        match &actor.session_hash {
+            Some(keep) => sessions::revoke_others_of(&mut tx, account.id, keep).await?,
+            None => sessions::revoke_all_of(&mut tx, account.id).await?,
+        }
         tx.audit(
             AuditAction::AccountChangePassword,
             About::new("account", actor.account_id),

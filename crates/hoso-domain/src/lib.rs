@@ -22,3 +22,4 @@ pub mod retirement;
 pub mod salary;
 pub mod schema;
 pub mod search_key;
+pub mod text;

@@ -220,7 +220,7 @@ fn sqlite_pool(max: u32, cache_kib: u32) -> AnyPoolOptions {
             Box::pin(async move {
                 let pragmas = format!(
                     "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; \
-                     PRAGMA synchronous=NORMAL; PRAGMA cache_size=-{cache_kib};"
+                     PRAGMA synchronous=FULL; PRAGMA cache_size=-{cache_kib};"
                 );
                 sqlx::raw_sql(sqlx::AssertSqlSafe(pragmas))
                     .execute(&mut *conn)
@@ -241,7 +241,12 @@ fn sqlite_url_creating_file(url: &str) -> String {
         && let Some(parent) = std::path::Path::new(path).parent()
         && !parent.as_os_str().is_empty()
     {
-        let _ = std::fs::create_dir_all(parent);
+        let _ = private_dir(parent);
+    }
+    // The database is created readable by the owner only; SQLite gives its -wal and -shm files
+    // the same permissions.
+    if !path.is_empty() && path != ":memory:" {
+        let _ = private_file(std::path::Path::new(path));
     }
     if url.contains("mode=") {
         url.to_string()
@@ -249,6 +254,37 @@ fn sqlite_url_creating_file(url: &str) -> String {
         format!("{url}&mode=rwc")
     } else {
         format!("{url}?mode=rwc")
+    }
+}
+
+/// Creates a folder (and its parents) readable by the owner only (0700), if missing.
+pub fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    if dir.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// Creates an empty file readable by the owner only (0600), if missing.
+pub fn private_file(path: &std::path::Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
 }
 

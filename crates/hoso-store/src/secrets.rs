@@ -91,3 +91,17 @@ pub async fn count_by_key(conn: &mut AnyConnection) -> StoreResult<Vec<(String, 
         .await?;
     Ok(rows.iter().map(|r| (r.get("key_id"), r.get("n"))).collect())
 }
+
+/// Every key id that sealed rows name: record secrets, change requests and TOTP secrets.
+pub async fn key_ids_in_use(conn: &mut AnyConnection) -> StoreResult<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT key_id FROM record_secrets \
+         UNION SELECT DISTINCT key_id FROM change_requests \
+         UNION SELECT DISTINCT totp_key_id FROM accounts WHERE totp_key_id IS NOT NULL",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut ids: Vec<String> = rows.iter().map(|r| r.get::<String, _>(0)).collect();
+    ids.sort();
+    Ok(ids)
+}

@@ -149,6 +149,23 @@ pub async fn revoke(conn: &mut AnyConnection, token_hash: &str) -> StoreResult<(
     Ok(())
 }
 
+/// Ends every live session of the account except the one whose token hashes to `keep`.
+pub async fn revoke_others_of(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    keep: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE sessions SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL AND token_hash <> $3",
+    )
+    .bind(crate::now_ms())
+    .bind(account_id)
+    .bind(keep)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 pub async fn revoke_all_of(conn: &mut AnyConnection, account_id: i64) -> StoreResult<()> {
     sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL")
         .bind(crate::now_ms())

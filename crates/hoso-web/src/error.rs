@@ -21,6 +21,9 @@ pub struct ErrorDetail {
     /// Field-level problems, for validation errors.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldProblem>,
+    /// Validation problems found beyond those listed in `fields` (at most 100 are listed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub more_errors: Option<usize>,
     /// The existing record, for duplicates.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub existing_id: Option<i64>,
@@ -50,6 +53,7 @@ impl ApiError {
                     code: code.into(),
                     message: message.into(),
                     fields: vec![],
+                    more_errors: None,
                     existing_id: None,
                 },
             },
@@ -61,7 +65,7 @@ impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         let status = match &e {
             AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Locked { .. } | AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Forbidden
             | AppError::PasswordChangeRequired
             | AppError::TotpEnrolmentRequired => StatusCode::FORBIDDEN,
@@ -96,7 +100,7 @@ impl From<AppError> for ApiError {
         let message = match &e {
             AppError::Invalid(errors) => format!(
                 "Dữ liệu hồ sơ chưa hợp lệ ({} lỗi). {}",
-                errors.errors.len(),
+                errors.total(),
                 errors
             ),
             other => other.to_string(),
@@ -108,6 +112,10 @@ impl From<AppError> for ApiError {
                     code: e.code().into(),
                     message,
                     fields,
+                    more_errors: match &e {
+                        AppError::Invalid(errors) if errors.more > 0 => Some(errors.more),
+                        _ => None,
+                    },
                     existing_id,
                 },
             },

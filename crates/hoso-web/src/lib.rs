@@ -1,6 +1,7 @@
 //! The HTTP interface: the JSON API (with its OpenAPI document) and, later, the pages.
 
 pub mod api;
+pub mod contract;
 pub mod download;
 pub mod error;
 pub mod extract;
@@ -29,13 +30,15 @@ pub fn router(app: App) -> Router {
         .attachment_max_bytes
         .max(app.config().max_body_bytes)
         + 256 * 1024;
-    let (api, openapi) = api::router()
+    let (api, mut openapi) = api::router()
         .merge(api::uploads(upload_limit))
         .split_for_parts();
+    api::document_error_contract(&mut openapi);
     let openapi_json = serde_json::to_string(&openapi).unwrap_or_else(|_| "{}".into());
     let swagger =
         utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/v1/openapi-ui.json", openapi);
     let max_body = app.config().max_body_bytes;
+    let secure = app.config().secure_cookies;
     Router::new()
         .route("/healthz", get(healthz))
         .route(
@@ -52,11 +55,18 @@ pub fn router(app: App) -> Router {
         .merge(pages::router(upload_limit))
         .fallback(not_found)
         .layer(middleware::from_fn(refuse_cross_site))
+        .layer(middleware::from_fn(move |req: Request, next: Next| {
+            contract::clean_input(max_body, req, next)
+        }))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(60),
         ))
+        .layer(middleware::from_fn(contract::one_error_contract))
+        .layer(middleware::from_fn(move |req: Request, next: Next| {
+            contract::security_headers(secure, req, next)
+        }))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

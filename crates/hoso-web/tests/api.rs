@@ -105,7 +105,10 @@ async fn login_refuses_bad_passwords_and_locks_out() {
             )
             .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-        assert_eq!(r.error_message(), "Tên đăng nhập hoặc mật khẩu không đúng.");
+        assert!(
+            r.error_message()
+                .starts_with("Tên đăng nhập hoặc mật khẩu không đúng.")
+        );
         let r = anon
             .post(
                 "/api/v1/auth/login",
@@ -117,7 +120,7 @@ async fn login_refuses_bad_passwords_and_locks_out() {
             StatusCode::UNAUTHORIZED,
             "unknown users look the same as wrong passwords"
         );
-        for _ in 0..4 {
+        for _ in 0..9 {
             anon.post(
                 "/api/v1/auth/login",
                 json!({"username": "admin", "password": "sai"}),
@@ -132,11 +135,10 @@ async fn login_refuses_bad_passwords_and_locks_out() {
             .await;
         assert_eq!(
             r.status,
-            StatusCode::TOO_MANY_REQUESTS,
-            "{}: locked after 5 failures",
+            StatusCode::UNAUTHORIZED,
+            "{}: locked after 10 failures, and answering like a wrong password",
             db.label
         );
-        assert!(r.error_message().contains("tạm khóa"));
     }
 }
 

@@ -211,13 +211,22 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
         ("get", "/api/v1/approvals/{id}/signature"),
         approval(404, (404, 404)),
     );
+    // Separation of duties: the batches the system administrator meets here were prepared by a
+    // second administrator (the first edits these records in other cells, so it may not approve
+    // them); a batch is its preparer's to sign or abandon (403).
     t.insert(
         ("post", "/api/v1/approvals/{id}/sign"),
-        approval(400, (400, 404)),
+        Rule {
+            system_admin: (403, 403),
+            ..approval(400, (400, 404))
+        },
     );
     t.insert(
         ("post", "/api/v1/approvals/{id}/abandon"),
-        approval(200, (200, 404)),
+        Rule {
+            system_admin: (403, 403),
+            ..approval(200, (200, 404))
+        },
     );
     // Version 1 was never signed: refused with 400 to whoever may see the whole record (the
     // viewer's and the approver's clearances stop short of "secret").
@@ -258,7 +267,15 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
         ("post", "/api/v1/accounts/{id}/reset-password"),
         manage(200),
     );
-    t.insert(("post", "/api/v1/accounts/{id}/grants"), manage(201));
+    // Separation of duties: an approver grant on the unit administrator's own unit comes
+    // from the level above (the request grants "approver" on the target's unit).
+    t.insert(
+        ("post", "/api/v1/accounts/{id}/grants"),
+        Rule {
+            unit_admin: (403, 403),
+            ..manage(201)
+        },
+    );
     t.insert(("patch", "/api/v1/grants/{id}"), manage(200));
     t.insert(("delete", "/api/v1/grants/{id}"), manage(204));
     t.insert(("post", "/api/v1/accounts/{id}/reset-totp"), manage(204));

@@ -353,10 +353,34 @@ fn rules() -> Table {
     // prepares (see `outside_window`); signing a signature that is not one is refused with
     // the batch page again (422).
     one("GET", "/phe-duyet", approval(200, (200, 200)));
-    one("POST", "/phe-duyet/lo", approval(303, (303, 303)));
+    // Separation of duties: the system administrator edits these records in other cells, so it
+    // may not approve them (its form comes back with the error), and the batches it meets were
+    // prepared by another administrator, whose they are to sign or abandon (403).
+    one(
+        "POST",
+        "/phe-duyet/lo",
+        Rule {
+            system_admin: (BACK_WITH_ERROR, BACK_WITH_ERROR),
+            ..approval(303, (303, 303))
+        },
+    );
     one("GET", "/phe-duyet/lo/{id}", approval(200, (200, 404)));
-    one("POST", "/phe-duyet/lo/{id}/huy", approval(303, (303, 404)));
-    one("POST", "/phe-duyet/lo/{id}/ky", approval(422, (422, 404)));
+    one(
+        "POST",
+        "/phe-duyet/lo/{id}/huy",
+        Rule {
+            system_admin: (403, 403),
+            ..approval(303, (303, 404))
+        },
+    );
+    one(
+        "POST",
+        "/phe-duyet/lo/{id}/ky",
+        Rule {
+            system_admin: (403, 403),
+            ..approval(422, (422, 404))
+        },
+    );
 
     // Province-wide settings.
     one("POST", "/lich-nghi", system_admin_only(303));
@@ -420,10 +444,14 @@ fn rules() -> Table {
         },
     );
     one("GET", "/quan-tri/tai-khoan/{id}", account_admin(200));
+    // Separation of duties: the approver grant on its own unit comes from the level above.
     one(
         "POST",
         "/quan-tri/tai-khoan/{id}/cap-quyen",
-        account_admin(303),
+        Rule {
+            unit_admin: (403, 404),
+            ..account_admin(303)
+        },
     );
     one(
         "POST",

@@ -6,9 +6,10 @@
 use std::path::PathBuf;
 
 fn served_document() -> String {
-    let (_, openapi) = hoso_web::api::router()
+    let (_, mut openapi) = hoso_web::api::router()
         .merge(hoso_web::api::uploads(1))
         .split_for_parts();
+    hoso_web::api::document_error_contract(&mut openapi);
     let value = serde_json::to_value(&openapi).unwrap();
     serde_json::to_string_pretty(&value).unwrap() + "\n"
 }

@@ -32,7 +32,7 @@ use crate::catalog::{CATALOGS, Catalogs};
 
 pub use project::{HistoryRow, ProjectedCell, ProjectedValue, Projection};
 pub use role::FieldRole;
-pub use validate::{FieldError, ValidationErrors};
+pub use validate::{FieldError, MAX_LISTED_ERRORS, ValidationErrors};
 
 /// A record document: section id → section value (object, or array of objects for repeating
 /// sections).
@@ -322,8 +322,14 @@ pub struct Section {
     pub repeating: bool,
     /// For a repeating section: the fields dating each row (history projection).
     pub period: Option<Period>,
+    /// For a repeating section: the most rows a record may hold (`max_rows` in the TOML,
+    /// [`DEFAULT_MAX_ROWS`] when absent). Bounds the work of validating one document.
+    pub max_rows: usize,
     pub fields: Vec<Field>,
 }
+
+/// The row limit of a repeating section that declares none.
+pub const DEFAULT_MAX_ROWS: usize = 200;
 
 impl Section {
     pub fn field(&self, id: &str) -> Option<&Field> {
@@ -1049,6 +1055,8 @@ mod raw {
         encrypted: bool,
         #[serde(default)]
         period: Option<Period>,
+        #[serde(default)]
+        max_rows: Option<usize>,
         fields: Vec<RawField>,
     }
 
@@ -1192,11 +1200,24 @@ mod raw {
                         choices: f.choices,
                     });
                 }
+                if s.max_rows.is_some() && !s.repeating {
+                    return Err(invalid(format!(
+                        "mục \"{}\": max_rows chỉ dùng cho mục lặp",
+                        s.id
+                    )));
+                }
+                if s.max_rows == Some(0) {
+                    return Err(invalid(format!(
+                        "mục \"{}\": max_rows phải lớn hơn 0",
+                        s.id
+                    )));
+                }
                 sections.push(Section {
                     id: s.id,
                     label: s.label,
                     repeating: s.repeating,
                     period: s.period,
+                    max_rows: s.max_rows.unwrap_or(DEFAULT_MAX_ROWS),
                     fields,
                 });
             }

@@ -2214,3 +2214,88 @@ fn an_import_may_leave_required_fields_missing_but_no_value_wrong() {
             .is_err()
     );
 }
+
+// ─────────────────────────────────────────────────────────────────────────── clean text
+
+#[test]
+fn control_characters_are_refused_in_text_and_line_breaks_only_in_multiline_fields() {
+    let mut doc = sample_record();
+    set(
+        &mut doc,
+        "general",
+        None,
+        "birth_full_name",
+        json!("NGUYỄN\u{0}THỊ LAN"),
+    );
+    let e = only_error(&doc, "general.birth_full_name");
+    assert!(
+        e.message.contains("ký tự điều khiển U+0000"),
+        "{}",
+        e.message
+    );
+
+    let mut doc = sample_record();
+    set(
+        &mut doc,
+        "general",
+        None,
+        "birth_full_name",
+        json!("NGUYỄN\nTHỊ LAN"),
+    );
+    only_error(&doc, "general.birth_full_name");
+
+    let mut doc = sample_record();
+    set(
+        &mut doc,
+        "general",
+        None,
+        "place_of_birth",
+        json!({"province_code": "20", "commune": "Xã\u{1b}Hoàng Đồng"}),
+    );
+    only_error(&doc, "general.place_of_birth");
+
+    let mut doc = sample_record();
+    set(
+        &mut doc,
+        "personal_history",
+        None,
+        "arrest_detention_history",
+        json!("Dòng một\r\nDòng hai\tcột"),
+    );
+    validate(&doc).expect("line breaks and tabs are allowed in a multi-line field");
+}
+
+// ─────────────────────────────────────────────────────────────────────────── bounded work
+
+#[test]
+fn a_repeating_section_holds_at_most_its_declared_rows() {
+    let section = schema().section("family_members").unwrap();
+    assert_eq!(section.max_rows, 100, "declared in the TOML");
+    let mut doc = sample_record();
+    let row = doc["family_members"][0].clone();
+    doc.insert(
+        "family_members".into(),
+        Value::Array(vec![row; section.max_rows + 1]),
+    );
+    let e = only_error(&doc, "family_members");
+    assert!(e.message.contains("tối đa 100 dòng"), "{}", e.message);
+}
+
+#[test]
+fn validation_lists_at_most_a_hundred_problems_and_counts_the_rest() {
+    let mut doc = sample_record();
+    let rows: Vec<Value> = (0..60).map(|_| json!({"x": 1, "y": 2, "z": 3})).collect();
+    doc.insert("family_members".into(), Value::Array(rows));
+    let errs = errors(&doc);
+    assert_eq!(errs.errors.len(), MAX_LISTED_ERRORS);
+    assert!(
+        errs.total() >= 180,
+        "three unknown fields a row: {}",
+        errs.total()
+    );
+    assert_eq!(errs.more, errs.total() - MAX_LISTED_ERRORS);
+    assert!(
+        errs.to_string()
+            .ends_with(&format!("… và {} lỗi khác.", errs.more))
+    );
+}

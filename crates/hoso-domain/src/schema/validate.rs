@@ -10,6 +10,7 @@ use time::Date;
 use super::{Field, FieldKind, FieldPath, RecordDoc, RecordSchema, Requirement, Rule, Section};
 use crate::catalog::{Catalogs, catalog_label};
 use crate::national_id::{Gender, NationalId};
+use crate::text::{control_character, control_character_problem};
 
 /// One problem in a record document.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -22,13 +23,24 @@ pub struct FieldError {
     pub message: String,
 }
 
-/// Every problem found in a record document.
+/// The problems found in a record document: the first [`MAX_LISTED_ERRORS`], and how many more
+/// there were (bounded work: a hostile document does not make an error list larger than it).
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ValidationErrors {
     pub errors: Vec<FieldError>,
+    /// Problems found beyond those listed.
+    pub more: usize,
 }
 
+/// The most problems listed for one document.
+pub const MAX_LISTED_ERRORS: usize = 100;
+
 impl ValidationErrors {
+    /// Every problem found, listed or not.
+    pub fn total(&self) -> usize {
+        self.errors.len() + self.more
+    }
+
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()
     }
@@ -54,6 +66,9 @@ impl fmt::Display for ValidationErrors {
                 f.write_str("\n")?;
             }
             f.write_str(&e.message)?;
+        }
+        if self.more > 0 {
+            write!(f, "\n… và {} lỗi khác.", self.more)?;
         }
         Ok(())
     }
@@ -102,16 +117,24 @@ impl RecordSchema {
             today,
             errors: Vec::new(),
             missing: allow_missing.then(Vec::new),
+            more: 0,
+            too_many_rows: false,
         };
         v.check_structure();
-        v.check_required();
-        for rule in &self.rules {
-            v.check_rule(rule);
+        // A section over its row limit is not looked into: the work stays bounded.
+        if !v.too_many_rows {
+            v.check_required();
+            for rule in &self.rules {
+                v.check_rule(rule);
+            }
         }
         if v.errors.is_empty() {
             Ok(v.missing.unwrap_or_default())
         } else {
-            Err(ValidationErrors { errors: v.errors })
+            Err(ValidationErrors {
+                errors: v.errors,
+                more: v.more,
+            })
         }
     }
 }
@@ -124,6 +147,9 @@ struct Validator<'a> {
     errors: Vec<FieldError>,
     /// Where missing required fields go when they are allowed.
     missing: Option<Vec<FieldError>>,
+    more: usize,
+    /// A repeating section holds more rows than its limit.
+    too_many_rows: bool,
 }
 
 /// Where a value sits: a single section, or row `n` of a repeating one.
@@ -277,6 +303,14 @@ fn has_at_most_two_decimals(x: f64) -> bool {
     (scaled - scaled.round()).abs() < 1e-6
 }
 
+/// Text holds no control characters (tab and line breaks only in multi-line fields).
+fn check_clean(s: &str, multiline: bool) -> Result<(), String> {
+    match control_character(s, multiline) {
+        Some(c) => Err(control_character_problem(c)),
+        None => Ok(()),
+    }
+}
+
 fn value_as_string(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.trim().to_owned()),
@@ -288,6 +322,10 @@ fn value_as_string(v: &Value) -> Option<String> {
 
 impl<'a> Validator<'a> {
     fn push(&mut self, path: String, label: &str, message: String) {
+        if self.errors.len() >= MAX_LISTED_ERRORS {
+            self.more += 1;
+            return;
+        }
         self.errors.push(FieldError {
             path,
             label: label.to_owned(),
@@ -337,6 +375,19 @@ impl<'a> Validator<'a> {
                         section.label
                     ),
                 ),
+                (true, Value::Array(rows)) if rows.len() > section.max_rows => {
+                    self.too_many_rows = true;
+                    self.push(
+                        key.clone(),
+                        "",
+                        format!(
+                            "{}: có {} dòng, vượt quá tối đa {} dòng.",
+                            section.label,
+                            rows.len(),
+                            section.max_rows
+                        ),
+                    );
+                }
                 (true, Value::Array(rows)) => {
                     for (i, row) in rows.iter().enumerate() {
                         match row {
@@ -401,10 +452,12 @@ impl<'a> Validator<'a> {
         match field.kind {
             FieldKind::Text => {
                 let s = v.as_str().ok_or("phải là chuỗi ký tự.")?;
+                check_clean(s, field.multiline)?;
                 self.check_len(s, field.max_chars())
             }
             FieldKind::Attachment => {
                 let s = v.as_str().ok_or("phải là mã tệp đính kèm (chuỗi ký tự).")?;
+                check_clean(s, false)?;
                 self.check_len(s, 255)
             }
             FieldKind::Date => {
@@ -601,6 +654,12 @@ impl<'a> Validator<'a> {
             }
             if !val.is_null() && !val.is_string() {
                 return Err(format!("thành phần {k} của địa chỉ phải là chuỗi ký tự."));
+            }
+            if let Some(c) = val.as_str().and_then(|s| control_character(s, false)) {
+                return Err(format!(
+                    "thành phần {k} của địa chỉ {}",
+                    control_character_problem(c)
+                ));
             }
         }
         let text = |k: &str| {

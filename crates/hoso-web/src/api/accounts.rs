@@ -1,7 +1,8 @@
 //! Accounts and their grants: create, grant, restrict, widen, revoke, reset a password.
 
+use crate::extract::Query;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use hoso_app::accounts::{AccountView, GrantView};
 use hoso_app::security::{

@@ -1,7 +1,8 @@
 //! Alerts and deadlines.
 
+use crate::extract::Query;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use hoso_app::alerts::{AlertCount, AlertQuery, AlertView};
 use hoso_app::{App, Page};
 

@@ -1,8 +1,9 @@
 //! Approval with a digital signature: the queue, batches, signing, signed packages.
 
+use crate::extract::Query;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hoso_app::approvals::{

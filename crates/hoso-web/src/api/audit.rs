@@ -1,7 +1,8 @@
 //! The audit trail.
 
+use crate::extract::Query;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use hoso_app::security::{AuditEntryView, AuditQuery};
 use hoso_app::{App, Page};
 

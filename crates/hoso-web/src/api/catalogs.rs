@@ -1,7 +1,8 @@
 //! Catalogs (danh mục).
 
+use crate::extract::Query;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use hoso_app::App;
 use hoso_app::catalogs::{CatalogItemInput, CatalogItemView, CatalogSummary};

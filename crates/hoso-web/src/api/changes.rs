@@ -1,8 +1,9 @@
 //! Change requests (phiếu bổ sung lý lịch): propose, attach evidence, submit, verify or return.
 
+use crate::extract::Query;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hoso_app::changes::{

@@ -1,8 +1,9 @@
 //! The holiday schedule (lịch nghỉ lễ, nghỉ bù, hoán đổi): everyone signed in reads a year; the
 //! system administrator amends it when the Government announces it.
 
+use crate::extract::Query;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use hoso_app::App;
 use hoso_app::holidays::{HolidayDayInput, HolidayRemoval, HolidayYearInput, HolidayYearView};
 use serde::Deserialize;

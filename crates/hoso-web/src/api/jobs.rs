@@ -1,8 +1,9 @@
 //! Background jobs (việc nền): the runs of the job queue, for the system administrator to
 //! watch, retry and cancel.
 
+use crate::extract::Query;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use hoso_app::jobs::{JobQuery, JobView};
 use hoso_app::{App, Page};
 

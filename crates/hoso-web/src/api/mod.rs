@@ -129,3 +129,79 @@ pub fn uploads(limit: usize) -> OpenApiRouter<App> {
         .routes(routes!(movements::propose, movements::of_person))
         .layer(axum::extract::DefaultBodyLimit::max(limit))
 }
+
+/// Documents on every operation the error statuses that the shared mechanisms answer, whatever
+/// the handler: malformed paths and query parameters, control characters and too-long URIs
+/// (`crate::contract`, `crate::extract::Query`: 400, 414), sign-in and the forced password
+/// change (`Authenticated`: 401, 403), a path naming nothing (404), bodies that are too large,
+/// not JSON or of the wrong shape (`ApiJson`: 413, 415, 422), and the server error (500). Each is
+/// the JSON error (`ErrorBody`) with a Vietnamese message.
+pub fn document_error_contract(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+
+    let error = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let public = path == "/api/v1/auth/login";
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let has_path_params = op.parameters.iter().flatten().any(|p| match p {
+                RefOr::T(p) => p.parameter_in == ParameterIn::Path,
+                RefOr::Ref(_) => false,
+            });
+            let has_body = op.request_body.is_some();
+            let mut statuses = vec![
+                (
+                    "400",
+                    "Yêu cầu không hợp lệ (tham số, địa chỉ hoặc nội dung).",
+                ),
+                ("414", "Địa chỉ yêu cầu quá dài."),
+                ("500", "Lỗi hệ thống."),
+            ];
+            if !public {
+                statuses.push(("401", "Chưa đăng nhập hoặc phiên đã hết hạn."));
+                statuses.push((
+                    "403",
+                    "Không có quyền, hoặc phải đổi mật khẩu / bật xác thực hai lớp trước.",
+                ));
+            }
+            if has_path_params {
+                statuses.push(("404", "Không tìm thấy (hoặc ngoài phạm vi được xem)."));
+            }
+            if has_body {
+                statuses.push(("413", "Nội dung gửi lên quá lớn."));
+                statuses.push(("415", "Kiểu nội dung gửi lên không được hỗ trợ."));
+                statuses.push((
+                    "422",
+                    "Nội dung gửi lên không đúng cấu trúc hoặc chưa hợp lệ.",
+                ));
+            }
+            for (status, description) in statuses {
+                op.responses
+                    .responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| error(description));
+            }
+        }
+    }
+}

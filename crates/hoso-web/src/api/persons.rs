@@ -1,7 +1,8 @@
 //! Personnel records.
 
+use crate::extract::Query;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hoso_app::idempotency::Once;
@@ -20,18 +21,8 @@ use sha2::{Digest, Sha256};
 pub async fn list(
     State(app): State<App>,
     Authenticated(actor): Authenticated,
-    query: Result<Query<PersonQuery>, axum::extract::rejection::QueryRejection>,
+    Query(query): Query<PersonQuery>,
 ) -> ApiResult<Json<Page<PersonSummary>>> {
-    let Query(query) = query.map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "bad_query",
-            format!(
-                "Tham số tìm kiếm không hợp lệ: {}",
-                e.body_text().rsplit(": ").next().unwrap_or_default()
-            ),
-        )
-    })?;
     Ok(Json(app.list_persons(&actor, query).await?))
 }
 

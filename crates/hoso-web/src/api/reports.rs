@@ -1,7 +1,8 @@
 //! Reports over the projections: the query layer's answer as JSON, or as a file.
 
+use crate::extract::Query;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use hoso_app::App;
 use hoso_app::reports::{REPORT_ROW_CAP, ReportSpec, ReportTable};

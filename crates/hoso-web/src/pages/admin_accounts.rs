@@ -4,9 +4,10 @@
 //! temporary password is shown once). Every rule is the use cases'; a unit administrator sees
 //! and manages only its subtree, anything else answers 404 or 403.
 
+use crate::extract::Query;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use hoso_app::accounts::AccountView;

@@ -2,9 +2,10 @@
 //! one (search, paging), adding or renaming an item against a decision, retiring one. The edit
 //! use cases refuse anyone else; these pages are not offered to them.
 
+use crate::extract::Query;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use hoso_app::catalogs::{CatalogItemInput, CatalogSummary};

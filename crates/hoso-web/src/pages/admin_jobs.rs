@@ -3,9 +3,10 @@
 //! again, a waiting one cancelled. While a run waits or runs, the list refreshes itself (htmx).
 //! The use cases refuse anyone else.
 
+use crate::extract::Query;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
 use hoso_app::App;

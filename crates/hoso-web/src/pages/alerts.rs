@@ -1,8 +1,9 @@
 //! Alerts page (F12): what is due in the caller's scope, why (rule and legal basis), with
 //! filters, paging, an Excel export and, for administrators, a preview as of another date.
 
+use crate::extract::Query;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use hoso_app::alerts::{AlertQuery, AlertView, kind_label};
 use hoso_app::export::ALERT_EXPORT_CAP;

@@ -4,8 +4,9 @@
 
 use std::collections::HashMap;
 
+use crate::extract::Query;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use hoso_app::export::AUDIT_EXPORT_CAP;
 use hoso_app::security::{AuditEntryView, AuditQuery};

@@ -1,8 +1,9 @@
 //! Sign-in and sign-out pages.
 
+use crate::extract::Query;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -204,8 +205,13 @@ pub async fn submit(
             );
             response
         }
-        Err(e @ (AppError::BadCredentials | AppError::Locked { .. } | AppError::TotpRequired)) => {
-            let status = if matches!(e, AppError::Locked { .. }) {
+        Err(
+            e @ (AppError::BadCredentials
+            | AppError::Locked { .. }
+            | AppError::Throttled { .. }
+            | AppError::TotpRequired),
+        ) => {
+            let status = if matches!(e, AppError::Locked { .. } | AppError::Throttled { .. }) {
                 StatusCode::TOO_MANY_REQUESTS
             } else {
                 StatusCode::UNAUTHORIZED

@@ -4,8 +4,9 @@
 
 use std::collections::HashMap;
 
+use crate::extract::Query;
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::{Form, body::Bytes};
@@ -22,7 +23,9 @@ use super::record::{
     EditPage, Raw, change_text, edit_page, find_section, first, form_failure, initial_state,
     section_from_form,
 };
-use super::{Layout, PageActor, PageError, PageResult, format, render, render_status};
+use super::{
+    Flash, Layout, PageActor, PageError, PageResult, flash_query, format, render, render_status,
+};
 use crate::extract::Client;
 
 // ───────────────────────────── lists ─────────────────────────────
@@ -210,12 +213,6 @@ struct ChangePage {
     max_mb: String,
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct Flash {
-    loi: Option<String>,
-    xong: Option<String>,
-}
-
 async fn change_page(
     app: &App,
     page: &PageActor,
@@ -304,7 +301,8 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(flash): Query<Flash>,
 ) -> PageResult {
-    let p = change_page(&app, &page, &client, id, flash.loi, flash.xong).await?;
+    let (error, done) = (flash.message(&page, "loi"), flash.message(&page, "xong"));
+    let p = change_page(&app, &page, &client, id, error, done).await?;
     Ok(render(&p))
 }
 
@@ -337,15 +335,19 @@ pub async fn create(
         .await
     {
         Ok(d) => Ok(Redirect::to(&format!(
-            "/de-nghi/{}?xong={}",
+            "/de-nghi/{}?{}",
             d.summary.id,
-            format::url_encode("Đã lập phiếu. Chọn mục cần bổ sung, sửa đổi bên dưới.")
+            flash_query(
+                &page,
+                "xong",
+                "Đã lập phiếu. Chọn mục cần bổ sung, sửa đổi bên dưới."
+            )
         ))
         .into_response()),
         Err(AppError::BadRequest(m)) => Ok(Redirect::to(&format!(
-            "/ho-so/{}?loi={}#de-nghi",
+            "/ho-so/{}?{}#de-nghi",
             f.person_id,
-            format::url_encode(&m)
+            flash_query(&page, "loi", &m)
         ))
         .into_response()),
         Err(e) => Err(e.into()),
@@ -359,20 +361,21 @@ pub struct ActionForm {
     comment: Option<String>,
 }
 
-fn back_to(id: i64, result: Result<String, AppError>) -> PageResult {
+fn back_to(page: &PageActor, id: i64, result: Result<String, AppError>) -> PageResult {
     match result {
-        Ok(done) => Ok(
-            Redirect::to(&format!("/de-nghi/{id}?xong={}", format::url_encode(&done)))
-                .into_response(),
-        ),
+        Ok(done) => Ok(Redirect::to(&format!(
+            "/de-nghi/{id}?{}",
+            flash_query(page, "xong", &done)
+        ))
+        .into_response()),
         Err(
             e @ (AppError::BadRequest(_)
             | AppError::Conflict(_)
             | AppError::Invalid(_)
             | AppError::Duplicate { .. }),
         ) => Ok(Redirect::to(&format!(
-            "/de-nghi/{id}?loi={}",
-            format::url_encode(&e.to_string())
+            "/de-nghi/{id}?{}",
+            flash_query(page, "loi", &e.to_string())
         ))
         .into_response()),
         Err(e) => Err(e.into()),
@@ -412,7 +415,7 @@ pub async fn act(
             .map(|_| "Đã trả lại phiếu cho người đề nghị.".to_string()),
         _ => return Err(AppError::NotFound("Không có thao tác này.").into()),
     };
-    back_to(id, result)
+    back_to(&page, id, result)
 }
 
 /// Reads a multipart form: its text fields and its first file (name, bytes).
@@ -452,11 +455,12 @@ pub async fn upload(
     let form = form.map_err(|_| AppError::BadRequest("Biểu mẫu tải tệp không hợp lệ.".into()))?;
     let (fields, file) = match read_form(form).await {
         Ok(r) => r,
-        Err(e) => return back_to(id, Err(e)),
+        Err(e) => return back_to(&page, id, Err(e)),
     };
     page.check_csrf(fields.get("_csrf").map(String::as_str))?;
     let Some((file_name, bytes)) = file else {
         return back_to(
+            &page,
             id,
             Err(AppError::BadRequest("Chưa chọn tệp bản quét.".into())),
         );
@@ -475,7 +479,7 @@ pub async fn upload(
         )
         .await
         .map(|a| format!("Đã đính kèm “{}”.", a.file_name));
-    back_to(id, result)
+    back_to(&page, id, result)
 }
 
 pub async fn download(
@@ -506,7 +510,7 @@ pub async fn detach(
         .detach_from_change(&page.actor, id, &sha, &client)
         .await
         .map(|_| "Đã bỏ tệp đính kèm.".to_string());
-    back_to(id, result)
+    back_to(&page, id, result)
 }
 
 // ───────────────────────────── section editor ─────────────────────────────
@@ -603,9 +607,13 @@ pub async fn edit_submit(
     {
         Ok(_) => {
             return Ok(Redirect::to(&format!(
-                "/de-nghi/{}?xong={}",
+                "/de-nghi/{}?{}",
                 p.id,
-                format::url_encode(&format!("Đã lưu mục “{}” vào phiếu.", section.label))
+                flash_query(
+                    &page,
+                    "xong",
+                    &format!("Đã lưu mục “{}” vào phiếu.", section.label)
+                )
             ))
             .into_response());
         }
@@ -714,7 +722,7 @@ pub async fn approvals(
             })
             .collect(),
         system_admin: page.actor.is_system_admin(),
-        error: flash.loi,
+        error: flash.message(&page, "loi"),
     }))
 }
 
@@ -739,8 +747,8 @@ pub async fn prepare(
     match app.prepare_batch(&page.actor, input, &client).await {
         Ok(b) => Ok(Redirect::to(&format!("/phe-duyet/lo/{}", b.id)).into_response()),
         Err(e @ (AppError::BadRequest(_) | AppError::Conflict(_))) => Ok(Redirect::to(&format!(
-            "/phe-duyet?loi={}",
-            format::url_encode(&e.to_string())
+            "/phe-duyet?{}",
+            flash_query(&page, "loi", &e.to_string())
         ))
         .into_response()),
         Err(e) => Err(e.into()),

@@ -2,8 +2,9 @@
 //! due in a period met on time, met late and still overdue, with how late; sortable by any
 //! column by a link (no script needed, so it works on a phone), downloadable as XLSX or CSV.
 
+use crate::extract::Query;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use hoso_app::deadline_report::{DeadlineCounts, DeadlineReport, DeadlineReportQuery};
 use hoso_app::{App, AppError};

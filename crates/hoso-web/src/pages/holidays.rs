@@ -2,9 +2,10 @@
 //! how many working days it has; the system administrator adds or removes a day, or replaces
 //! the whole year with the text the Government announced (TSV, as in holidays.tsv).
 
+use crate::extract::Query;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use hoso_app::holidays::{HolidayDayInput, HolidayRemoval, HolidayYearInput, HolidayYearView};

@@ -243,6 +243,44 @@ pub fn csrf_token(session_token: &str) -> String {
     hex::encode(Sha256::digest(format!("csrf:{session_token}").as_bytes()))
 }
 
+/// A message for the page a form redirects to, as query pairs (`loi=…&ky=…` for an error,
+/// `xong=…&ky=…` for a confirmation), signed for the session that caused it. A page shows a
+/// message from its URL only through [`Flash::message`], which checks the signature, so a
+/// link cannot make the site say anything (`?loi=<any text>` is not shown).
+pub fn flash_query(page: &PageActor, kind: &'static str, message: &str) -> String {
+    format!(
+        "{kind}={}&ky={}",
+        format::url_encode(message),
+        flash_tag(&page.csrf, kind, message)
+    )
+}
+
+fn flash_tag(csrf: &str, kind: &str, message: &str) -> String {
+    let digest = Sha256::digest(format!("flash:{csrf}\0{kind}\0{message}").as_bytes());
+    hex::encode(&digest[..16])
+}
+
+/// The signed messages a page may receive from the form that sent the browser there.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Flash {
+    loi: Option<String>,
+    xong: Option<String>,
+    ky: Option<String>,
+}
+
+impl Flash {
+    /// The message of `kind` (`"loi"` or `"xong"`), when the server signed it for this session.
+    pub fn message(&self, page: &PageActor, kind: &str) -> Option<String> {
+        let text = match kind {
+            "loi" => self.loi.as_ref()?,
+            "xong" => self.xong.as_ref()?,
+            _ => return None,
+        };
+        let tag = self.ky.as_deref()?;
+        same_token(tag, &flash_tag(&page.csrf, kind, text)).then(|| text.clone())
+    }
+}
+
 /// Constant-time comparison of two tokens.
 pub(crate) fn same_token(a: &str, b: &str) -> bool {
     a.len() == b.len()

@@ -40,6 +40,10 @@ pub async fn start(State(app): State<App>) -> Result<Response, PageError> {
 }
 
 #[derive(Debug, Deserialize)]
+/// What the identity provider sends back. Providers add parameters of their own (`iss`,
+/// `session_state`, `scope`…), so this is the one page that reads its query with axum's
+/// lenient `Query` rather than `extract::Query` (control characters are still refused for
+/// every route by `contract::clean_input`).
 pub struct CallbackQuery {
     code: Option<String>,
     state: Option<String>,

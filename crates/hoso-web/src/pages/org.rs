@@ -1,8 +1,9 @@
 //! The organisation tree, one level at a time (htmx loads the children of a unit when it is
 //! opened), and the unit page with its staff.
 
+use crate::extract::Query;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use hoso_app::App;
 use hoso_app::export::UnitNode;

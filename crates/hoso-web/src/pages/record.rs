@@ -3,9 +3,10 @@
 
 use std::collections::HashMap;
 
+use crate::extract::Query;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use hoso_app::records::{PersonView, UpdateRecord};
@@ -72,6 +73,7 @@ struct RecordPage {
     /// May open a change request (own record, or HR officer).
     may_propose: bool,
     saved: bool,
+    error: Option<String>,
     sections: Vec<SectionView>,
     versions: Vec<VersionView>,
     official_version: i64,
@@ -291,6 +293,9 @@ fn sections_view(view: &PersonView, app: &App, units: &HashMap<i64, String>) -> 
 pub struct ShowQuery {
     #[serde(default)]
     da_luu: Option<String>,
+    /// A signed error from the form that came back here (see `pages::flash_query`).
+    loi: Option<String>,
+    ky: Option<String>,
 }
 
 pub async fn show(
@@ -439,6 +444,12 @@ pub async fn show(
         clearance: clearance_of(&view).label_vi().to_string(),
         may_edit,
         saved: q.da_luu.is_some(),
+        error: super::Flash {
+            loi: q.loi.clone(),
+            xong: None,
+            ky: q.ky.clone(),
+        }
+        .message(&page, "loi"),
     }))
 }
 

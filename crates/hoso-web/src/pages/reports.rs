@@ -6,8 +6,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::extract::Query;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use hoso_app::reports::{

@@ -3,8 +3,9 @@
 
 use std::collections::HashMap;
 
+use crate::extract::Query;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use hoso_app::App;

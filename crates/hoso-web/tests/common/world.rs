@@ -136,6 +136,9 @@ pub struct World {
     pub admin: Client,
     /// The approver signed in on [`World::window_app`].
     pub window_approver: Client,
+    /// A second system administrator, who prepares the batches outside the window: the
+    /// records' writers (the administrator's own edits included) never approve them.
+    pub batch_admin: Client,
     pub unit_in: i64,
     pub unit_out: i64,
     pub person_in: i64,
@@ -248,6 +251,16 @@ impl World {
         )
         .await;
 
+        staff_account(
+            &app,
+            &admin,
+            "quantri.duyet",
+            json!({"role": "system_admin"}),
+            APPROVER_PASSWORD,
+        )
+        .await;
+        let batch_admin = login_with(&app, "quantri.duyet", APPROVER_PASSWORD).await;
+
         let window_app = App::start(hoso_app::Config {
             fixed_today: Some(WINDOW_DAY),
             ..app.config().clone()
@@ -271,6 +284,7 @@ impl World {
             window_app,
             admin,
             window_approver,
+            batch_admin,
             unit_in,
             unit_out,
             person_in,
@@ -422,15 +436,37 @@ impl World {
         (id, up.body["sha256"].as_str().unwrap().to_string())
     }
 
-    /// A version of the target record waiting for approval (the administrator's direct edit).
+    /// The HR officer (unit administrator) of the target's unit, signed in: it writes the
+    /// versions waiting for approval, so that whoever approves them did not write them
+    /// (separation of duties).
+    async fn writer(&self, target: Target) -> Client {
+        let unit = self.unit(target);
+        let accounts = self.admin.get("/api/v1/accounts?per_page=200").await;
+        let username = accounts.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| {
+                a["grants"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|g| g["role"] == "unit_admin" && g["unit_id"] == unit)
+            })
+            .map(|a| a["username"].as_str().unwrap().to_string())
+            .expect("the unit has an administrator");
+        login_with(&self.app, &username, password_of(Who::UnitAdmin)).await
+    }
+
+    /// A version of the target record waiting for approval (its HR officer's direct edit).
     pub async fn make_pending(&self, target: Target) {
         let n = serial();
         let id = self.person(target);
-        let current = self.admin.get(&format!("/api/v1/persons/{id}")).await;
+        let writer = self.writer(target).await;
+        let current = writer.get(&format!("/api/v1/persons/{id}")).await;
         let mut record = current.body["record"].clone();
         record["general"]["other_names"] = json!(format!("Chờ duyệt {n}"));
-        let r = self
-            .admin
+        let r = writer
             .send_json(
                 "PUT",
                 &format!("/api/v1/persons/{id}/record"),
@@ -496,7 +532,7 @@ impl World {
                 .post("/api/v1/approvals", json!({"person_ids": [person]}))
                 .await
         } else {
-            self.admin
+            self.batch_admin
                 .post(
                     "/api/v1/approvals",
                     json!({"person_ids": [person], "override_window": true}),
