@@ -2,7 +2,7 @@
 //! activation code, activated by the person.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use hoso_app::personal_accounts::{
     ActivateAccount, ActivationSlip, IssueAccount, PersonalAccountQuery, PersonalAccountState,
@@ -13,7 +13,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiJson, Authenticated, Client};
+use crate::extract::{ApiJson, Authenticated, Client, Query};
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ListQuery {

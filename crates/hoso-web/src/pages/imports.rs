@@ -10,7 +10,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use hoso_app::imports::{ImportFile, ImportOptions, ImportReport, Target};
@@ -21,7 +21,7 @@ use super::admin_accounts::unit_opts;
 use super::auth::CsrfForm;
 use super::record::Opt;
 use super::{Layout, PageActor, PageResult, render};
-use crate::extract::Client;
+use crate::extract::{Client, Query};
 
 pub const PATH: &str = "/nhap-du-lieu";
 pub const UPLOAD_PATH: &str = "/nhap-du-lieu/tai-len";

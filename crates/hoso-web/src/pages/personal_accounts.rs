@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use hoso_app::personal_accounts::{
@@ -17,7 +17,7 @@ use serde::Deserialize;
 use super::auth::{anonymous_token, anonymous_token_ok};
 use super::record::Opt;
 use super::{Layout, PageActor, PageError, PageResult, format, is_htmx, render, render_status};
-use crate::extract::Client;
+use crate::extract::{Client, Query};
 
 pub const PATH: &str = "/quan-tri/tai-khoan-ca-nhan";
 pub const ISSUE_UNIT_PATH: &str = "/quan-tri/tai-khoan-ca-nhan/cap";
