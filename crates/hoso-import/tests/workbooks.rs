@@ -65,7 +65,7 @@ fn messy_list(encode: impl Fn(&str) -> String) -> Vec<u8> {
     // Row 8: a real date in the Nam column, the số định danh as a number (zeros lost).
     ws.write_number(7, 0, 1).unwrap();
     ws.write_string(7, 1, e("Nguyễn Văn Đạt")).unwrap();
-    ws.write_datetime_with_format(7, 2, &ExcelDateTime::from_ymd(1985, 3, 7).unwrap(), &date)
+    ws.write_datetime_with_format(7, 2, ExcelDateTime::from_ymd(1985, 3, 7).unwrap(), &date)
         .unwrap();
     ws.write_number(7, 4, 1_085_012_345.0).unwrap();
     ws.write_string(7, 5, "kinh").unwrap();
