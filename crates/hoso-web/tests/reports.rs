@@ -17,15 +17,21 @@ use serde_json::{Value, json};
 /// The embedded schema with two more projected fields of `general`: a text one and a
 /// confidential one (shown only to those who may read confidential fields).
 fn schema_with_new_projections() -> &'static SchemaSet {
-    let text = include_str!("../../hoso-domain/data/schema/tt06-2023.toml")
-        .replace(
-            "{ id = \"family_social_origin\", label = \"Thành phần gia đình xuất thân\", type = \"text\", max_len = 100 }",
-            "{ id = \"family_social_origin\", label = \"Thành phần gia đình xuất thân\", type = \"text\", max_len = 100, projection = \"family_social_origin\" }",
-        )
-        .replace(
-            "{ id = \"phone\", label = \"SĐT liên hệ\", type = \"text\", max_len = 20, access = \"confidential\" }",
-            "{ id = \"phone\", label = \"SĐT liên hệ\", type = \"text\", max_len = 20, access = \"confidential\", projection = \"phone\" }",
-        );
+    // The attribute goes at the end of each field's line, whatever else the line declares.
+    let text: String = include_str!("../../hoso-domain/data/schema/tt06-2023.toml")
+        .lines()
+        .map(|line| {
+            let field = ["family_social_origin", "phone"]
+                .into_iter()
+                .find(|id| line.trim_start().starts_with(&format!("{{ id = \"{id}\",")));
+            match (field, line.rfind(" },")) {
+                (Some(id), Some(end)) => {
+                    format!("{}, projection = \"{id}\"{}\n", &line[..end], &line[end..])
+                }
+                _ => format!("{line}\n"),
+            }
+        })
+        .collect();
     let set = SchemaSet::from_sources(&[&text]).unwrap();
     assert_eq!(
         set.latest().projected_columns().count(),
