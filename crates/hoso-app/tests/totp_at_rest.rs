@@ -129,9 +129,18 @@ async fn totp_secrets_are_sealed_rotated_and_migrated() {
         let row = stored(&app, id).await;
         assert_eq!(row.key_id.as_deref(), Some(report.new_key_id.as_str()));
         assert_ne!(row.secret.as_deref(), Some(secret.as_str()), "{label}");
-        login_now(&app, &secret, id).await.unwrap();
-        // A code is still accepted once only.
+        // A code is still accepted once only: the same code twice (computing a second one
+        // could cross into the next 30-second step and be a new, valid code).
+        app.store()
+            .execute_raw(&format!(
+                "UPDATE accounts SET totp_last_step = NULL WHERE id = {id}"
+            ))
+            .await
+            .unwrap();
         let code = code_at(&secret, now_s()).unwrap();
+        app.login("lanhdao", PASSWORD, Some(&code), &client)
+            .await
+            .unwrap();
         let replay = app.login("lanhdao", PASSWORD, Some(&code), &client).await;
         assert!(replay.is_err(), "{label}: no replay");
     }
