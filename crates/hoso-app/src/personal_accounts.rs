@@ -98,6 +98,9 @@ impl PersonalAccountState {
     }
 }
 
+// Days go out as `YYYY-MM-DD`, as the OpenAPI document says (`time` alone writes `[year, ordinal]`).
+time::serde::format_description!(iso_day, Date, "[year]-[month]-[day]");
+
 /// A person's account as the HR officer sees it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PersonalAccountView {
@@ -112,9 +115,11 @@ pub struct PersonalAccountView {
     pub username: Option<String>,
     /// Day the account was created (Vietnam time).
     #[schema(value_type = Option<String>, format = Date)]
+    #[serde(with = "iso_day::option")]
     pub created_on: Option<Date>,
     /// Last day the waiting activation code is valid.
     #[schema(value_type = Option<String>, format = Date)]
+    #[serde(with = "iso_day::option")]
     pub activation_valid_until: Option<Date>,
 }
 
@@ -130,6 +135,7 @@ pub struct ActivationSlip {
     /// The one-time code, shown once (only its hash is kept).
     pub activation_code: String,
     #[schema(value_type = String, format = Date)]
+    #[serde(with = "iso_day")]
     pub valid_until: Date,
     /// The account was created now (not only given a new code).
     pub created: bool,

@@ -136,7 +136,7 @@ pub struct TableColumn {
 /// A cell: the stored value and, for codes, dates and decimals, how it reads.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct TableCell {
-    #[schema(value_type = Object)]
+    /// The typed value: a text, a number, a day, a code or null.
     pub value: serde_json::Value,
     pub text: String,
 }

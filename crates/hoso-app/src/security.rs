@@ -216,10 +216,16 @@ impl App {
         actor: &Actor,
         account: &store::AccountRow,
     ) -> AppResult<bool> {
+        // One's own account is changed only through the self-service steps, which ask for the
+        // current password: a stolen session cannot reset it, take its second factor away or
+        // widen its own grants, the system administrator's included.
+        if account.id == actor.account_id {
+            return Ok(false);
+        }
         if actor.is_system_admin() && actor.administers(None) {
             return Ok(true);
         }
-        if !actor.is_administrator() || account.id == actor.account_id {
+        if !actor.is_administrator() {
             return Ok(false);
         }
         let grants = store::grants_of(conn, account.id).await?;

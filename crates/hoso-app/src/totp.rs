@@ -309,7 +309,6 @@ impl App {
             client,
         };
         self.require_administrator(actor, attempt()).await?;
-        let request_ref = require_ref(&input.request_ref)?;
         let mut conn = self.store.reader().await?;
         let account = accounts::by_id(&mut conn, account_id)
             .await?
@@ -326,6 +325,8 @@ impl App {
         if let Some(reason) = reason {
             return Err(self.refusal(actor, attempt(), reason).await);
         }
+        // Rights first: the missing letter is said only to whoever may act.
+        let request_ref = require_ref(&input.request_ref)?;
         if state.secret.is_none() && !account.totp_reset_pending {
             return Err(AppError::Conflict(
                 "Tài khoản này chưa đăng ký xác thực hai lớp, không có gì để đặt lại.".into(),

@@ -233,6 +233,27 @@ async fn administrators_reset_passwords_within_their_scope() {
             before + 1
         );
         assert_eq!(admin.get("/api/v1/me").await.status, StatusCode::OK);
+
+        // Nor its own account, not even the system administrator: a stolen session cannot
+        // trade the password it does not know for a temporary one.
+        let r = admin
+            .post(
+                &format!("/api/v1/accounts/{admin_id}/reset-password"),
+                Value::Null,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}: {}", db.label, r.body);
+        let r = admin
+            .post(
+                &format!("/api/v1/accounts/{admin_id}/reset-totp"),
+                json!({"request_ref": "Công văn 12/SNV"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}: {}", db.label, r.body);
+        assert_eq!(admin.get("/api/v1/me").await.status, StatusCode::OK);
+        // The password is unchanged: the demo password still signs in.
+        let again = Client::login(&app, "admin").await;
+        assert_eq!(again.get("/api/v1/me").await.status, StatusCode::OK);
     }
 }
 

@@ -156,7 +156,7 @@ pub async fn package(
 
 /// Check a signed package (the zip as the request body) against this deployment's trusted roots.
 #[utoipa::path(post, path = "/api/v1/packages/verify", tag = "approvals",
-    request_body(content_type = "application/zip", content = Vec<u8>),
+    request_body(content((Vec<u8> = "application/zip"), (Vec<u8> = "application/octet-stream"))),
     responses((status = 200, body = PackageReport), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn verify_package(
     State(app): State<App>,

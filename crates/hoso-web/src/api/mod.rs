@@ -133,7 +133,7 @@ pub fn uploads(limit: usize) -> OpenApiRouter<App> {
 /// Documents on every operation the error statuses that the shared mechanisms answer, whatever
 /// the handler: malformed paths and query parameters, control characters and too-long URIs
 /// (`crate::contract`, `crate::extract::Query`: 400, 414), sign-in and the forced password
-/// change (`Authenticated`: 401, 403), a path naming nothing (404), bodies that are too large,
+/// change (`Authenticated`: 401, 403), a path, parameter or body naming nothing (404), bodies that are too large,
 /// not JSON or of the wrong shape (`ApiJson`: 413, 415, 422), and the server error (500). Each is
 /// the JSON error (`ErrorBody`) with a Vietnamese message.
 pub fn document_error_contract(doc: &mut utoipa::openapi::OpenApi) {
@@ -169,6 +169,10 @@ pub fn document_error_contract(doc: &mut utoipa::openapi::OpenApi) {
                 RefOr::T(p) => p.parameter_in == ParameterIn::Path,
                 RefOr::Ref(_) => false,
             });
+            let has_query_params = op.parameters.iter().flatten().any(|p| match p {
+                RefOr::T(p) => p.parameter_in == ParameterIn::Query,
+                RefOr::Ref(_) => false,
+            });
             let has_body = op.request_body.is_some();
             let mut statuses = vec![
                 (
@@ -185,7 +189,9 @@ pub fn document_error_contract(doc: &mut utoipa::openapi::OpenApi) {
                     "Không có quyền, hoặc phải đổi mật khẩu / bật xác thực hai lớp trước.",
                 ));
             }
-            if has_path_params {
+            // A unit, person or version may be named in the path, a query parameter (`unit`) or
+            // the body (`parent_id`, `unit_id`).
+            if has_path_params || has_query_params || has_body {
                 statuses.push(("404", "Không tìm thấy (hoặc ngoài phạm vi được xem)."));
             }
             if has_body {

@@ -39,7 +39,8 @@ pub struct ExportParams {
 /// `dd/mm/yyyy`, numbers as numbers. Cut lists carry `X-Hoso-Truncated: true`.
 #[utoipa::path(post, path = "/api/v1/reports/export", tag = "reports", request_body = ReportSpec,
     params(ExportParams),
-    responses((status = 200, description = "The file", content_type = "application/octet-stream"),
+    responses((status = 200, description = "The file",
+            content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv"))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn export(
     State(app): State<App>,
