@@ -26,6 +26,8 @@ pub enum AuditAction {
     RecordUpdate,
     /// Xuất gói hồ sơ đã ký.
     RecordExportPackage,
+    /// In sơ yếu lý lịch (mẫu 2C).
+    RecordPrint,
     /// Cấp quyền xem hồ sơ ngoài phạm vi.
     RecordAccessGrant,
     /// Thu hồi quyền xem hồ sơ ngoài phạm vi.
@@ -141,6 +143,7 @@ impl AuditAction {
         AuditAction::RecordCreate,
         AuditAction::RecordUpdate,
         AuditAction::RecordExportPackage,
+        AuditAction::RecordPrint,
         AuditAction::RecordAccessGrant,
         AuditAction::RecordAccessRevoke,
         AuditAction::RecordAccessList,
@@ -206,6 +209,7 @@ impl AuditAction {
             AuditAction::RecordCreate => "record.create",
             AuditAction::RecordUpdate => "record.update",
             AuditAction::RecordExportPackage => "record.export_package",
+            AuditAction::RecordPrint => "record.print",
             AuditAction::RecordAccessGrant => "record_access.grant",
             AuditAction::RecordAccessRevoke => "record_access.revoke",
             AuditAction::RecordAccessList => "record_access.list",
@@ -274,6 +278,7 @@ impl AuditAction {
             AuditAction::RecordCreate => "Tạo hồ sơ",
             AuditAction::RecordUpdate => "Sửa hồ sơ",
             AuditAction::RecordExportPackage => "Xuất gói hồ sơ đã ký",
+            AuditAction::RecordPrint => "In sơ yếu lý lịch",
             AuditAction::RecordAccessGrant => "Cấp quyền xem hồ sơ ngoài phạm vi",
             AuditAction::RecordAccessRevoke => "Thu hồi quyền xem hồ sơ ngoài phạm vi",
             AuditAction::RecordAccessList => "Xem danh sách quyền xem hồ sơ",

@@ -1,6 +1,7 @@
 //! The HTTP interface: the JSON API (with its OpenAPI document) and, later, the pages.
 
 pub mod api;
+pub mod documents;
 pub mod download;
 pub mod error;
 pub mod extract;
