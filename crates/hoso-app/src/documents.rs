@@ -230,11 +230,7 @@ impl Layout<'_> {
             .iter()
             .filter_map(|p| self.labeled(*p))
             .collect();
-        let texts: Vec<Labeled> = spec
-            .texts
-            .iter()
-            .filter_map(|p| self.labeled(*p))
-            .collect();
+        let texts: Vec<Labeled> = spec.texts.iter().filter_map(|p| self.labeled(*p)).collect();
         let tables: Vec<FormTable> = spec.tables.iter().filter_map(|t| self.table(t)).collect();
         if fields.is_empty() && texts.is_empty() && tables.is_empty() {
             return None;
@@ -325,10 +321,10 @@ impl App {
                 let unit = org_store::get(&mut conn, id)
                     .await?
                     .ok_or_else(AppError::unit_not_found)?;
-                if !actor.capabilities().may(
-                    crate::Capability::SeeUnits,
-                    crate::Target::Unit(&unit.path),
-                ) {
+                if !actor
+                    .capabilities()
+                    .may(crate::Capability::SeeUnits, crate::Target::Unit(&unit.path))
+                {
                     return Err(AppError::unit_not_found());
                 }
                 let mut lines = Vec::new();

@@ -96,7 +96,10 @@ fn table(t: &FormTable, width: i32) -> Table {
     let mut rows = vec![header];
     for row in &t.rows {
         rows.push(TableRow::new(
-            row.iter().zip(&grid).map(|(c, w)| cell(c, *w, false)).collect(),
+            row.iter()
+                .zip(&grid)
+                .map(|(c, w)| cell(c, *w, false))
+                .collect(),
         ));
     }
     Table::new(rows)
@@ -133,8 +136,7 @@ fn signatures(docx: Docx, signatures: &[Signature], width: i32) -> Docx {
         })
         .collect();
     docx.add_table(
-        Table::without_borders(vec![TableRow::new(cells)])
-            .width(width as usize, WidthType::Dxa),
+        Table::without_borders(vec![TableRow::new(cells)]).width(width as usize, WidthType::Dxa),
     )
 }
 
@@ -171,14 +173,12 @@ pub fn form_2c_docx(form: &Form2c) -> Result<Vec<u8>, DocumentError> {
         docx = docx.add_table(
             Table::new(vec![
                 TableRow::new(vec![
-                    TableCell::new()
-                        .width(w, WidthType::Dxa)
-                        .add_paragraph(
-                            Paragraph::new()
-                                .align(AlignmentType::Center)
-                                .line_spacing(LineSpacing::new().before(800).after(800))
-                                .add_run(run(&form.photo_box).size(20)),
-                        ),
+                    TableCell::new().width(w, WidthType::Dxa).add_paragraph(
+                        Paragraph::new()
+                            .align(AlignmentType::Center)
+                            .line_spacing(LineSpacing::new().before(800).after(800))
+                            .add_run(run(&form.photo_box).size(20)),
+                    ),
                 ])
                 .row_height((4.0 * CM) as f32),
             ])
@@ -306,7 +306,8 @@ pub fn report_docx(report: &ReportDocument) -> Result<Vec<u8>, DocumentError> {
     for n in &report.notes {
         docx = docx.add_paragraph(Paragraph::new().add_run(run(n).italic()));
     }
-    docx = docx.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::TextWrapping)));
+    docx =
+        docx.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::TextWrapping)));
     docx = signatures(docx, &report.signatures, width);
     pack(docx)
 }

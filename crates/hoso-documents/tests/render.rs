@@ -47,7 +47,11 @@ fn run(cmd: &mut Command) -> String {
 }
 
 fn pdftotext(pdf: &Path) -> String {
-    run(Command::new("pdftotext").arg("-enc").arg("UTF-8").arg(pdf).arg("-"))
+    run(Command::new("pdftotext")
+        .arg("-enc")
+        .arg("UTF-8")
+        .arg(pdf)
+        .arg("-"))
 }
 
 /// Text with its line breaks and repeated spaces folded, so that a value wrapped over two
@@ -270,13 +274,23 @@ fn form_2c_pdf_prints_every_value_with_embedded_fonts() {
     let text = pdftotext(&path);
     assert_finds(&text, &printed_values(&form), "PDF");
     // The table headers repeat on the pages a table runs over.
-    let pages: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
-    assert!(pages.len() >= 5, "a long history runs over pages: {}", pages.len());
+    let pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    assert!(
+        pages.len() >= 5,
+        "a long history runs over pages: {}",
+        pages.len()
+    );
     let repeated = pages
         .iter()
         .filter(|p| folded(p).contains("Chức danh/chức vụ"))
         .count();
-    assert!(repeated >= 2, "the work history header repeats ({repeated})");
+    assert!(
+        repeated >= 2,
+        "the work history header repeats ({repeated})"
+    );
     // Every page carries the version and the hash in its footer.
     for (i, p) in pages.iter().enumerate() {
         assert!(
@@ -289,7 +303,10 @@ fn form_2c_pdf_prints_every_value_with_embedded_fonts() {
     let fonts = run(Command::new("pdffonts").arg(&path));
     let rows: Vec<&str> = fonts.lines().skip(2).collect();
     assert!(!rows.is_empty(), "fonts listed: {fonts}");
-    assert!(fonts.contains("LiberationSerif"), "Liberation Serif used: {fonts}");
+    assert!(
+        fonts.contains("LiberationSerif"),
+        "Liberation Serif used: {fonts}"
+    );
     for row in rows {
         // name type encoding emb sub uni object ID
         let cols: Vec<&str> = row.split_whitespace().collect();
@@ -327,7 +344,10 @@ fn form_2c_docx_opens_in_libreoffice() {
 fn convert_with_libreoffice(path: &Path, dir: &Path) -> PathBuf {
     let profile = output_dir().join("soffice-profile");
     let out = Command::new("soffice")
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
         .args(["--headless", "--convert-to", "pdf", "--outdir"])
         .arg(dir)
         .arg(path)
@@ -344,7 +364,10 @@ fn convert_with_libreoffice(path: &Path, dir: &Path) -> PathBuf {
 fn report() -> ReportDocument {
     ReportDocument {
         issuer: vec!["UBND tỉnh Quảng Nam".into(), "Sở Nội vụ".into()],
-        motto: hoso_documents::NATIONAL_MOTTO.iter().map(|s| s.to_string()).collect(),
+        motto: hoso_documents::NATIONAL_MOTTO
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         place_date: "Quảng Nam, ngày 03 tháng 12 năm 2026".into(),
         title: "Báo cáo số lượng cán bộ theo giới tính".into(),
         subtitle: vec!["Đơn vị: Sở Nội vụ (kể cả đơn vị trực thuộc)".into()],
@@ -377,7 +400,15 @@ fn report_values(r: &ReportDocument) -> Vec<String> {
     let mut v: Vec<String> = r.motto.clone();
     v.push(r.place_date.clone());
     v.extend(r.table.rows.iter().flatten().cloned());
-    v.extend(["Người lập biểu", "Thủ trưởng đơn vị", "Trần Văn Ước", "Sở Nội vụ"].map(String::from));
+    v.extend(
+        [
+            "Người lập biểu",
+            "Thủ trưởng đơn vị",
+            "Trần Văn Ước",
+            "Sở Nội vụ",
+        ]
+        .map(String::from),
+    );
     v
 }
 

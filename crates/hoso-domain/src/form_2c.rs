@@ -98,7 +98,10 @@ const PERIOD: [Column; 2] = [col("from"), col("to")];
 
 /// Items 1–32, in the form's order.
 pub const ITEMS: &[Item] = &[
-    fields("1", &[("general", "birth_full_name"), ("general", "gender")]),
+    fields(
+        "1",
+        &[("general", "birth_full_name"), ("general", "gender")],
+    ),
     fields("2", &[("general", "other_names")]),
     fields("3", &[("general", "date_of_birth")]),
     fields("4", &[("general", "place_of_birth")]),
@@ -338,10 +341,7 @@ pub const ITEMS: &[Item] = &[
         heading: Heading::Section("family_members"),
         fields: &[],
         texts: &[],
-        tables: &[
-            family_table("ban_than"),
-            family_table("ben_vo_chong"),
-        ],
+        tables: &[family_table("ban_than"), family_table("ben_vo_chong")],
     },
     Item {
         number: "31",
@@ -424,13 +424,21 @@ mod tests {
                 item.fields.iter().copied().for_each(single);
                 item.texts.iter().copied().for_each(single);
                 if let Heading::Section(s) = item.heading {
-                    assert!(schema.section(s).is_some(), "{}: no section {s}", schema.version);
+                    assert!(
+                        schema.section(s).is_some(),
+                        "{}: no section {s}",
+                        schema.version
+                    );
                 }
                 for t in item.tables {
                     let section = schema
                         .section(t.section)
                         .unwrap_or_else(|| panic!("{}: no section {}", schema.version, t.section));
-                    assert!(section.repeating, "{}: {} is not a table", schema.version, t.section);
+                    assert!(
+                        section.repeating,
+                        "{}: {} is not a table",
+                        schema.version, t.section
+                    );
                     for c in t.columns {
                         for f in std::iter::once(&c.field).chain(c.also) {
                             assert!(

@@ -18,9 +18,8 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 fn tool(name: &str) -> bool {
-    let found = std::env::var_os("PATH").is_some_and(|path| {
-        std::env::split_paths(&path).any(|d| d.join(name).is_file())
-    });
+    let found = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|d| d.join(name).is_file()));
     if !found {
         eprintln!(
             "SKIPPED: `{name}` is not installed (apt-get install poppler-utils libreoffice-writer-nogui)"
@@ -65,7 +64,13 @@ async fn download(client: &Client, uri: &str) -> File {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes().to_vec();
+    let bytes = resp
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
     File {
         status,
         content_type,
@@ -80,7 +85,11 @@ fn pdftotext(pdf: &Path) -> String {
         .arg("-")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -181,7 +190,7 @@ async fn form_2c_prints_what_the_reader_sees() {
         // (clearance "internal").
         let request = hoso_app::documents::PrintRequest {
             person_id: person,
-            version: None,
+            version: Some(version),
             format: "pdf",
         };
         let client = hoso_app::ClientInfo::default();
@@ -195,7 +204,11 @@ async fn form_2c_prints_what_the_reader_sees() {
             .authenticate(viewer.token.as_deref().unwrap())
             .await
             .unwrap();
-        let full = w.app.form_2c(&admin_actor, &request, &client).await.unwrap();
+        let full = w
+            .app
+            .form_2c(&admin_actor, &request, &client)
+            .await
+            .unwrap();
         let partial = w
             .app
             .form_2c(&viewer_actor, &request, &client)
@@ -213,12 +226,15 @@ async fn form_2c_prints_what_the_reader_sees() {
 
         let dir = output_dir().join(db.label);
         std::fs::create_dir_all(&dir).unwrap();
-        let pdf = download(admin, &format!("/api/v1/persons/{person}/documents/2c?format=pdf")).await;
+        let pdf = download(
+            admin,
+            &format!("/api/v1/persons/{person}/documents/2c?format=pdf"),
+        )
+        .await;
         assert_eq!(pdf.status, StatusCode::OK, "{:?}", pdf.json());
         assert_eq!(pdf.content_type, "application/pdf");
         assert!(pdf.bytes.starts_with(b"%PDF-"));
-        let viewer_pdf =
-            download(viewer, &format!("/api/v1/persons/{person}/documents/2c")).await;
+        let viewer_pdf = download(viewer, &format!("/api/v1/persons/{person}/documents/2c")).await;
         assert_eq!(viewer_pdf.status, StatusCode::OK);
         let docx = download(
             admin,
@@ -228,8 +244,41 @@ async fn form_2c_prints_what_the_reader_sees() {
         assert_eq!(docx.status, StatusCode::OK);
         assert!(docx.content_type.contains("wordprocessingml"));
         assert!(docx.bytes.starts_with(b"PK"));
+        // Without a version, the official one (the current one for a record never approved).
+        let approvals = admin
+            .get(&format!("/api/v1/persons/{person}/approvals"))
+            .await;
+        let official = approvals.body["official_version"].as_i64().unwrap();
+        let default_version = if official >= 1 && official < version {
+            official
+        } else {
+            version
+        };
+        let default = w
+            .app
+            .form_2c(
+                &admin_actor,
+                &hoso_app::documents::PrintRequest {
+                    version: None,
+                    ..request.clone()
+                },
+                &client,
+            )
+            .await
+            .unwrap();
+        assert!(
+            default
+                .footer
+                .contains(&format!("Phiên bản {default_version} ")),
+            "{}",
+            default.footer
+        );
         // Version 1, before the histories: a version of the past prints as it was.
-        let first = download(admin, &format!("/api/v1/persons/{person}/documents/2c?version=1")).await;
+        let first = download(
+            admin,
+            &format!("/api/v1/persons/{person}/documents/2c?version=1"),
+        )
+        .await;
         assert_eq!(first.status, StatusCode::OK);
 
         let pdf_path = dir.join("2c-admin.pdf");
@@ -250,7 +299,10 @@ async fn form_2c_prints_what_the_reader_sees() {
             assert!(text.contains("Nguyễn Thị Ỷ Lan 24"));
             let viewer_text = folded(&pdftotext(&viewer_path));
             for v in values_of(&partial) {
-                assert!(viewer_text.contains(&folded(&v)), "«{v}» printed for the viewer");
+                assert!(
+                    viewer_text.contains(&folded(&v)),
+                    "«{v}» printed for the viewer"
+                );
             }
             for v in &hidden {
                 assert!(
@@ -283,13 +335,20 @@ async fn form_2c_prints_what_the_reader_sees() {
         if tool("soffice") && tool("pdftotext") {
             let profile = tempfile::tempdir().unwrap();
             let out = Command::new("soffice")
-                .arg(format!("-env:UserInstallation=file://{}", profile.path().display()))
+                .arg(format!(
+                    "-env:UserInstallation=file://{}",
+                    profile.path().display()
+                ))
                 .args(["--headless", "--convert-to", "pdf", "--outdir"])
                 .arg(&dir)
                 .arg(&docx_path)
                 .output()
                 .unwrap();
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             let converted = docx_path.with_extension("pdf");
             let text = folded(&pdftotext(&converted));
             for v in values_of(&full) {
@@ -298,7 +357,9 @@ async fn form_2c_prints_what_the_reader_sees() {
         }
 
         // Printing is audited, with the version and the format.
-        let audit = admin.get("/api/v1/audit?action=record.print&per_page=50").await;
+        let audit = admin
+            .get("/api/v1/audit?action=record.print&per_page=50")
+            .await;
         assert_eq!(audit.status, StatusCode::OK, "{}", audit.body);
         let items = audit.body["items"].as_array().unwrap();
         assert!(items.len() >= 5, "{}", audit.body);
@@ -316,22 +377,56 @@ async fn bad_print_requests_produce_nothing() {
         let outside = w.person(Target::Outside);
 
         // Out of scope: "not found", as for the record itself.
-        let r = download(unit_admin, &format!("/api/v1/persons/{outside}/documents/2c")).await;
+        let r = download(
+            unit_admin,
+            &format!("/api/v1/persons/{outside}/documents/2c"),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
         assert_eq!(r.json()["error"]["message"], "Không tìm thấy hồ sơ.");
         // A version that does not exist.
-        let r = download(admin, &format!("/api/v1/persons/{inside}/documents/2c?version=999")).await;
+        let r = download(
+            admin,
+            &format!("/api/v1/persons/{inside}/documents/2c?version=999"),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
-        assert_eq!(r.json()["error"]["message"], "Không có phiên bản này của hồ sơ.");
+        assert_eq!(
+            r.json()["error"]["message"],
+            "Không có phiên bản này của hồ sơ."
+        );
         // Not a version number, not a format.
-        let r = download(admin, &format!("/api/v1/persons/{inside}/documents/2c?version=0")).await;
+        let r = download(
+            admin,
+            &format!("/api/v1/persons/{inside}/documents/2c?version=0"),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
-        assert!(r.json()["error"]["message"].as_str().unwrap().contains("phiên bản"));
-        let r = download(admin, &format!("/api/v1/persons/{inside}/documents/2c?format=odt")).await;
+        assert!(
+            r.json()["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("phiên bản")
+        );
+        let r = download(
+            admin,
+            &format!("/api/v1/persons/{inside}/documents/2c?format=odt"),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
-        assert!(r.json()["error"]["message"].as_str().unwrap().contains("pdf hoặc docx"));
+        assert!(
+            r.json()["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("pdf hoặc docx")
+        );
         // Nothing was printed.
         let audit = admin.get("/api/v1/audit?action=record.print").await;
-        assert_eq!(audit.body["items"].as_array().unwrap().len(), 0, "{}", audit.body);
+        assert_eq!(
+            audit.body["items"].as_array().unwrap().len(),
+            0,
+            "{}",
+            audit.body
+        );
     }
 }
