@@ -293,7 +293,7 @@ impl Layout<'_> {
                 Signature {
                     title: form_2c::DECLARANT.0.to_string(),
                     note: form_2c::DECLARANT.1.to_string(),
-                    name,
+                    name: name.clone(),
                 },
                 Signature {
                     title: form_2c::HEAD_OF_UNIT.0.to_string(),
