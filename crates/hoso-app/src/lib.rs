@@ -20,6 +20,8 @@ pub mod deadline_report;
 pub mod deadlines;
 pub mod demo;
 pub mod digest;
+pub mod display;
+pub mod documents;
 pub mod error;
 pub mod export;
 pub mod holidays;

@@ -415,7 +415,7 @@ impl App {
     /// A version of a record as the caller may see it (the current one when `number` is
     /// `None`): scope and clearance checked, sensitive fields decrypted, fields above the
     /// clearance left out, the read audited.
-    async fn read_version(
+    pub(crate) async fn read_version(
         &self,
         actor: &Actor,
         person_id: i64,

@@ -718,6 +718,7 @@ async fn run(args: &Args, db: &Database, dir: &std::path::Path) -> Res<()> {
         .await,
     );
     let admin_ids = Arc::new(admin_ids);
+    let print_ids = admin_ids.clone();
     phases.push(
         run_phase(
             "record read, admin",
@@ -736,6 +737,7 @@ async fn run(args: &Args, db: &Database, dir: &std::path::Path) -> Res<()> {
         .await,
     );
     let ua_ids = Arc::new(ua_ids);
+    let batch: Vec<i64> = ua_ids.iter().take(300).copied().collect();
     phases.push(
         run_phase(
             "record read, unit admin (scoped)",
@@ -749,6 +751,51 @@ async fn run(args: &Args, db: &Database, dir: &std::path::Path) -> Res<()> {
             }),
         )
         .await,
+    );
+
+    // Printing (issue 13): one mẫu 2C as PDF per request, random records; then a unit's batch,
+    // up to 300 records of the unit administrator's scope one after the other on one connection.
+    phases.push(
+        run_phase(
+            "mẫu 2C as PDF, admin",
+            addr,
+            &admin,
+            r.min(300),
+            c,
+            limit,
+            Arc::new(move |rng: &mut StdRng| {
+                format!(
+                    "/api/v1/persons/{}/documents/2c?format=pdf",
+                    print_ids[rng.gen_range(0..print_ids.len())]
+                )
+            }),
+        )
+        .await,
+    );
+    let t = Instant::now();
+    let mut batch_bytes = 0usize;
+    for id in &batch {
+        let reply = conn
+            .request(
+                "GET",
+                &format!("/api/v1/persons/{id}/documents/2c?format=pdf"),
+                Some(&ua_token),
+                None,
+            )
+            .await?;
+        if reply.status != 200 {
+            return Err(format!("mẫu 2C of {id}: HTTP {}", reply.status).into());
+        }
+        batch_bytes += reply.body.len();
+    }
+    let batch_time = t.elapsed();
+    println!(
+        "mẫu 2C batch: {} records of one unit administrator's scope as PDF, one after the other, \
+         in {:.1} s ({:.0} ms each, {} in all)",
+        batch.len(),
+        batch_time.as_secs_f64(),
+        batch_time.as_secs_f64() * 1e3 / batch.len().max(1) as f64,
+        mb(batch_bytes as i64)
     );
 
     // 4. Size, memory, start-up on the seeded database.
@@ -819,6 +866,13 @@ async fn run(args: &Args, db: &Database, dir: &std::path::Path) -> Res<()> {
     let _ = writeln!(
         md,
         "| Process RSS (server in-process + load client) | {rss_now} after load (after seeding {rss_seed}, peak {hwm}) |"
+    );
+    let _ = writeln!(
+        md,
+        "| mẫu 2C batch (PDF, sequential, one connection) | {} records in {:.1} s ({:.0} ms each) |",
+        batch.len(),
+        batch_time.as_secs_f64(),
+        batch_time.as_secs_f64() * 1e3 / batch.len().max(1) as f64
     );
     let _ = writeln!(
         md,

@@ -94,9 +94,6 @@ struct Codes {
     llct_so: Option<&'static str>,
     qlnn_cv: Option<&'static str>,
     qlnn_cvc: Option<&'static str>,
-    lang_b1: Option<&'static str>,
-    lang_a2: Option<&'static str>,
-    it_basic: Option<&'static str>,
     /// [kind][level]: kinds cong_chuc, vien_chuc, nd90 (history), dang_vien; levels xuất sắc,
     /// tốt, hoàn thành, không hoàn thành.
     rating: [[Option<&'static str>; 4]; 4],
@@ -419,12 +416,6 @@ impl PersonGenerator {
             llct_so: td.code(Some("ly_luan_chinh_tri"), "Sơ cấp"),
             qlnn_cv: td.code(Some("quan_ly_nha_nuoc"), "Chuyên viên"),
             qlnn_cvc: td.code(Some("quan_ly_nha_nuoc"), "Chuyên viên chính"),
-            lang_b1: td.code(Some("ngoai_ngu_bac"), "Bậc 3 (B1)"),
-            lang_a2: td.code(Some("ngoai_ngu_bac"), "Bậc 2 (A2)"),
-            it_basic: td.code(
-                Some("tin_hoc"),
-                "Chuẩn kỹ năng sử dụng công nghệ thông tin cơ bản",
-            ),
             rating: [
                 rating_row("cong_chuc"),
                 rating_row("vien_chuc"),
@@ -1312,20 +1303,24 @@ impl PersonGenerator {
             o.put("from", s(&ym(f)));
             o.put("to", s(&ym(f + 3)));
             o.put("institution", s("Trường Đại học Đà Lạt"));
-            o.opt("certificate", self.codes.it_basic);
+            // A text field: the certificate as it is written on it, not a catalog code.
+            o.put(
+                "certificate",
+                s("Chứng chỉ ứng dụng công nghệ thông tin cơ bản"),
+            );
             doc.insert("it_trainings".into(), Value::Array(vec![o.done()]));
             let f = f + 5;
             o.put("from", s(&ym(f)));
             o.put("to", s(&ym(f + 4)));
             o.put("institution", s("Trường Đại học Đà Lạt"));
             o.put("language", s("Tiếng Anh"));
-            o.opt(
+            o.put(
                 "certificate",
-                if self.chance(0.7) {
-                    self.codes.lang_b1
+                s(if self.chance(0.7) {
+                    "Chứng chỉ tiếng Anh bậc 3 (B1)"
                 } else {
-                    self.codes.lang_a2
-                },
+                    "Chứng chỉ tiếng Anh bậc 2 (A2)"
+                }),
             );
             doc.insert("language_trainings".into(), Value::Array(vec![o.done()]));
         }

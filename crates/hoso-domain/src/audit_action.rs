@@ -32,6 +32,8 @@ pub enum AuditAction {
     ImportRun,
     /// Ghi một lô hồ sơ nhập từ tệp.
     ImportBatch,
+    /// In sơ yếu lý lịch (mẫu 2C).
+    RecordPrint,
     /// Cấp quyền xem hồ sơ ngoài phạm vi.
     RecordAccessGrant,
     /// Thu hồi quyền xem hồ sơ ngoài phạm vi.
@@ -172,6 +174,7 @@ impl AuditAction {
         AuditAction::ImportDryRun,
         AuditAction::ImportRun,
         AuditAction::ImportBatch,
+        AuditAction::RecordPrint,
         AuditAction::RecordAccessGrant,
         AuditAction::RecordAccessRevoke,
         AuditAction::RecordAccessList,
@@ -251,6 +254,7 @@ impl AuditAction {
             AuditAction::ImportDryRun => "import.dry_run",
             AuditAction::ImportRun => "import.run",
             AuditAction::ImportBatch => "import.batch",
+            AuditAction::RecordPrint => "record.print",
             AuditAction::RecordAccessGrant => "record_access.grant",
             AuditAction::RecordAccessRevoke => "record_access.revoke",
             AuditAction::RecordAccessList => "record_access.list",
@@ -333,6 +337,7 @@ impl AuditAction {
             AuditAction::ImportDryRun => "Kiểm tra tệp nhập dữ liệu",
             AuditAction::ImportRun => "Nhập dữ liệu từ tệp",
             AuditAction::ImportBatch => "Ghi lô hồ sơ nhập từ tệp",
+            AuditAction::RecordPrint => "In sơ yếu lý lịch",
             AuditAction::RecordAccessGrant => "Cấp quyền xem hồ sơ ngoài phạm vi",
             AuditAction::RecordAccessRevoke => "Thu hồi quyền xem hồ sơ ngoài phạm vi",
             AuditAction::RecordAccessList => "Xem danh sách quyền xem hồ sơ",

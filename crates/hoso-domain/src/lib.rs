@@ -12,6 +12,7 @@ pub mod career;
 pub mod catalog;
 pub mod changes;
 pub mod deadlines;
+pub mod form_2c;
 pub mod late;
 pub mod movements;
 pub mod national_id;

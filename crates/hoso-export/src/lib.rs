@@ -3,6 +3,8 @@
 //! reads Vietnamese correctly). Every list export of Hoso goes through here; the PDF and DOCX
 //! renderers of statutory reports will join this crate.
 
+pub mod document;
+
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 use time::Date;
 

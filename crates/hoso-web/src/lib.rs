@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod contract;
+pub mod documents;
 pub mod download;
 pub mod error;
 pub mod extract;

@@ -107,6 +107,9 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
         ("get", "/api/v1/persons/{id}/versions/{version}"),
         read_record,
     );
+    // Printing the sơ yếu lý lịch: whoever reads the record (what it holds follows the reader's
+    // clearance).
+    t.insert(("get", "/api/v1/persons/{id}/documents/2c"), read_record);
     // Change requests: a draft is its proposer's alone; a submitted one is also the HR
     // officer's (write scope). The matrix's requests are proposed by the individual of the
     // inside record (inside) and by the system administrator on the outside record (outside).
@@ -488,6 +491,13 @@ impl World {
             ),
             ("get", "/api/v1/persons/{id}/versions/{version}") => (
                 format!("/api/v1/persons/{}/versions/1", self.person(target)),
+                Value::Null,
+            ),
+            ("get", "/api/v1/persons/{id}/documents/2c") => (
+                format!(
+                    "/api/v1/persons/{}/documents/2c?format=docx",
+                    self.person(target)
+                ),
                 Value::Null,
             ),
             ("get", "/api/v1/catalogs/{name}") => ("/api/v1/catalogs/dan_toc".into(), Value::Null),

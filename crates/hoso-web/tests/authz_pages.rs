@@ -293,6 +293,7 @@ fn rules() -> Table {
     // Records.
     one("GET", "/ho-so/{id}", readers(200));
     one("GET", "/ho-so/{id}/phien-ban/{version}", readers(200));
+    one("GET", "/ho-so/{id}/so-yeu-ly-lich", readers(200));
     one("GET", "/ho-so/{id}/sua/{section}", writers(200));
     one("POST", "/ho-so/{id}/sua/{section}", writers(303));
     let create_record = |ok: u16, outside: u16| Rule {
@@ -873,6 +874,9 @@ impl Pages {
             | ("GET", "/thoi-han/bao-cao/xuat-excel") => Call::get(format!("{path}?unit={unit}")),
             ("GET", "/bao-cao") | ("GET", "/bao-cao/xuat-excel") => {
                 Call::get(format!("{path}?don_vi={unit}&nhom=gender"))
+            }
+            ("GET", "/ho-so/{id}/so-yeu-ly-lich") => {
+                Call::get(format!("/ho-so/{person}/so-yeu-ly-lich?format=docx"))
             }
             ("GET", "/ho-so/{id}") | ("GET", "/ho-so/{id}/truy-cap") => {
                 Call::get(path.replace("{id}", &person.to_string()))

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod catalogs;
 pub mod changes;
 pub mod digest;
+pub mod documents;
 pub mod holidays;
 pub mod jobs;
 pub mod movements;
@@ -119,6 +120,7 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(jobs::cancel))
         .routes(routes!(reports::run))
         .routes(routes!(reports::export))
+        .routes(routes!(documents::form_2c))
 }
 
 /// Routes that take files: their own body limit (the attachment limit), larger than the JSON one.

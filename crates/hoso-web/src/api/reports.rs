@@ -9,7 +9,7 @@ use hoso_app::reports::{REPORT_ROW_CAP, ReportSpec, ReportTable};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::download;
+use crate::documents;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, Authenticated, Client};
 
@@ -31,16 +31,19 @@ pub async fn run(
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ExportParams {
-    /// `xlsx` (default) or `csv`.
+    /// `xlsx` (default), `csv`, or a document in the official presentation: `pdf`, `docx`.
     pub format: Option<String>,
 }
 
 /// The same report as a file: every row (at most 50,000), Vietnamese headers, dates
-/// `dd/mm/yyyy`, numbers as numbers. Cut lists carry `X-Hoso-Truncated: true`.
+/// `dd/mm/yyyy`, numbers as numbers; as PDF or DOCX with the issuing body, the national
+/// motto, place and date, title and signature block. Cut lists carry `X-Hoso-Truncated: true`.
 #[utoipa::path(post, path = "/api/v1/reports/export", tag = "reports", request_body = ReportSpec,
     params(ExportParams),
     responses((status = 200, description = "The file",
-            content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv"))),
+            content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv"),
+                ("application/pdf"),
+                ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn export(
     State(app): State<App>,
@@ -49,11 +52,10 @@ pub async fn export(
     Query(params): Query<ExportParams>,
     ApiJson(mut spec): ApiJson<ReportSpec>,
 ) -> ApiResult<Response> {
-    let format = download::format_of(params.format.as_deref())?;
+    let format = documents::report_format_of(params.format.as_deref())?;
     spec.page = Some(1);
     spec.per_page = Some(REPORT_ROW_CAP);
     let report = app.run_report(&actor, &spec, &client).await?;
     let truncated = report.total > report.rows.len() as i64;
-    let table = download::report_table(&report, truncated);
-    Ok(download::file(table, format, "bao-cao", truncated).await?)
+    Ok(documents::report_file(&app, &actor, &report, spec.unit, format, truncated).await?)
 }

@@ -16,6 +16,7 @@ mod audit;
 mod auth;
 mod changes;
 mod deadline_report;
+mod documents;
 pub mod format;
 mod holidays;
 mod home;
@@ -147,6 +148,7 @@ fn pages(upload_limit: usize) -> Pages {
         .get(reports::EXPORT_PATH, reports::export)
         .get("/ho-so/{id}", record::show)
         .get("/ho-so/{id}/phien-ban/{version}", record::version_diff)
+        .get(documents::FORM_2C_PATH, documents::form_2c)
         .get("/ho-so/{id}/sua/{section}", record::edit_form)
         .post("/ho-so/{id}/sua/{section}", record::edit_submit)
         .get(holidays::PATH, holidays::page)

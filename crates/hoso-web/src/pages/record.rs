@@ -114,111 +114,14 @@ fn name_of(app: &App, view: &PersonView) -> String {
         .to_string()
 }
 
-/// A value as the reader sees it: dates dd/mm/yyyy, money with dots and đ, codes by name.
+/// A value as the reader sees it (the same reading the printed sơ yếu lý lịch uses).
 fn display(
     field: &Field,
     value: &Value,
     catalogs: &Catalogs,
     units: &HashMap<i64, String>,
 ) -> String {
-    let text = |v: &Value| match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    };
-    let catalog_name = |code: &str| -> String {
-        field
-            .catalog
-            .as_ref()
-            .and_then(|c| c.catalog_names().find_map(|n| catalogs.name(n, code)))
-            .map_or_else(|| code.to_string(), str::to_string)
-    };
-    match field.kind {
-        FieldKind::Date => value
-            .as_str()
-            .map(format::date)
-            .unwrap_or_else(|| text(value)),
-        FieldKind::MonthYear => value
-            .as_str()
-            .map(format::month_year)
-            .unwrap_or_else(|| text(value)),
-        FieldKind::Money => value
-            .as_i64()
-            .map(format::money)
-            .unwrap_or_else(|| text(value)),
-        FieldKind::Decimal => value
-            .as_f64()
-            .map(format::decimal)
-            .unwrap_or_else(|| text(value)),
-        FieldKind::Percent => value
-            .as_f64()
-            .map(|x| format!("{} %", format::decimal(x)))
-            .unwrap_or_else(|| text(value)),
-        FieldKind::Bool => match value.as_bool() {
-            Some(true) => "Có".into(),
-            Some(false) => "Không".into(),
-            None => text(value),
-        },
-        FieldKind::Catalog => value
-            .as_str()
-            .map(catalog_name)
-            .unwrap_or_else(|| text(value)),
-        FieldKind::CatalogList => value
-            .as_array()
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(catalog_name)
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })
-            .unwrap_or_default(),
-        FieldKind::Choice => value
-            .as_str()
-            .map(|c| field.choice_label(c).unwrap_or(c).to_string())
-            .unwrap_or_else(|| text(value)),
-        FieldKind::Gender => value
-            .as_str()
-            .map(|g| format::gender(g).to_string())
-            .unwrap_or_default(),
-        FieldKind::Address => {
-            let part = |k: &str| value.get(k).and_then(Value::as_str).unwrap_or("").trim();
-            let province = value
-                .get("province_code")
-                .and_then(Value::as_str)
-                .map(|c| {
-                    catalogs
-                        .name("tinh_thanh", c)
-                        .or_else(|| catalogs.name("tinh_thanh_truoc_2025", c))
-                        .unwrap_or(c)
-                        .to_string()
-                })
-                .unwrap_or_default();
-            [part("detail"), part("commune"), province.as_str()]
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
-        FieldKind::OrgUnit => match value.as_i64() {
-            Some(id) => units
-                .get(&id)
-                .cloned()
-                .unwrap_or_else(|| format!("Đơn vị mã {id}")),
-            None => text(value),
-        },
-        FieldKind::Attachment => {
-            if value.is_null() {
-                String::new()
-            } else {
-                "Đã có tệp đính kèm".into()
-            }
-        }
-        FieldKind::Text | FieldKind::NationalId | FieldKind::Year | FieldKind::Integer => {
-            text(value)
-        }
-    }
+    hoso_app::display::value(field, value, catalogs, units)
 }
 
 fn sections_view(view: &PersonView, app: &App, units: &HashMap<i64, String>) -> Vec<SectionView> {

@@ -19,7 +19,6 @@ use serde_json::Value;
 
 use super::home::Bar;
 use super::{Layout, PageActor, PageError, PageResult, format, render_status};
-use crate::download;
 use crate::extract::Client;
 
 pub const PATH: &str = "/bao-cao";
@@ -878,15 +877,22 @@ pub async fn export(
     Client(client): Client,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let format = download::format_in(&pairs)?;
+    let format = crate::documents::report_format_of(
+        pairs
+            .iter()
+            .find(|(k, _)| k == "format")
+            .map(|(_, v)| v.as_str()),
+    )?;
     let p = Params::parse(&pairs);
     let mut spec = p.spec(&app.report_sources(), false);
     spec.page = Some(1);
     spec.per_page = Some(REPORT_ROW_CAP);
     let report = app.run_report(&page.actor, &spec, &client).await?;
     let truncated = report.total > report.rows.len() as i64;
-    let table = download::report_table(&report, truncated);
-    Ok(download::file(table, format, "bao-cao", truncated).await?)
+    Ok(
+        crate::documents::report_file(&app, &page.actor, &report, spec.unit, format, truncated)
+            .await?,
+    )
 }
 
 #[cfg(test)]

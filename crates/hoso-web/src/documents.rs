@@ -1,0 +1,216 @@
+//! Printed documents (mẫu 2C, reports) rendered by `hoso-documents` off the async runtime,
+//! with the headers a browser needs.
+
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use hoso_app::documents::PrintRequest;
+use hoso_app::reports::ReportTable;
+use hoso_app::{Actor, App, AppError, ClientInfo};
+use hoso_documents::{DocumentFormat, FormTable, NATIONAL_MOTTO, ReportDocument, Signature};
+use hoso_export::FileFormat;
+
+/// The `format` of a print link: `pdf` (the default) or `docx`.
+pub fn format_of(value: Option<&str>) -> Result<DocumentFormat, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(DocumentFormat::Pdf),
+        Some(v) => DocumentFormat::parse(v).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "Định dạng tài liệu '{v}' không được hỗ trợ: chọn pdf hoặc docx."
+            ))
+        }),
+    }
+}
+
+/// The `version` of a print link: a positive whole number, or absent (the official version).
+pub fn version_of(value: Option<&str>) -> Result<Option<i64>, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => match v.parse::<i64>() {
+            Ok(n) if n >= 1 => Ok(Some(n)),
+            _ => Err(AppError::BadRequest(format!(
+                "Số phiên bản '{v}' không hợp lệ: nhập một số nguyên dương."
+            ))),
+        },
+    }
+}
+
+/// The bytes as a download named `{basename}.{extension}`.
+pub fn attachment(format: DocumentFormat, basename: &str, bytes: Vec<u8>) -> Response {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    let safe: String = basename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"{safe}.{}\"",
+        format.extension()
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    (headers, bytes).into_response()
+}
+
+/// The mẫu 2C of one person as a file: the use case builds the model (scope, clearance,
+/// version, audit), `hoso-documents` lays it out.
+pub async fn form_2c(
+    app: &App,
+    actor: &Actor,
+    client: &ClientInfo,
+    person_id: i64,
+    version: Option<i64>,
+    format: DocumentFormat,
+) -> Result<Response, AppError> {
+    let request = PrintRequest {
+        person_id,
+        version,
+        format: format.extension(),
+    };
+    let form = app.form_2c(actor, &request, client).await?;
+    let today = app.today();
+    let bytes = tokio::task::spawn_blocking(move || match format {
+        DocumentFormat::Pdf => hoso_documents::form_2c_pdf(&form, today),
+        DocumentFormat::Docx => hoso_documents::form_2c_docx(&form),
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(attachment(
+        format,
+        &format!("so-yeu-ly-lich-{person_id}"),
+        bytes,
+    ))
+}
+
+/// What a report downloads as: a spreadsheet (`xlsx`, the default, or `csv`) or a document in
+/// the official presentation (`pdf`, `docx`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    Sheet(FileFormat),
+    Document(DocumentFormat),
+}
+
+/// The `format` of a report export: `xlsx` (default), `csv`, `pdf` or `docx`.
+pub fn report_format_of(value: Option<&str>) -> Result<ReportFormat, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(ReportFormat::Sheet(FileFormat::Xlsx)),
+        Some(v) => FileFormat::parse(v)
+            .map(ReportFormat::Sheet)
+            .or_else(|| DocumentFormat::parse(v).map(ReportFormat::Document))
+            .ok_or_else(|| {
+                AppError::BadRequest(format!(
+                    "Định dạng tệp '{v}' không được hỗ trợ: chọn xlsx, csv, pdf hoặc docx."
+                ))
+            }),
+    }
+}
+
+/// A report in the official presentation: the issuing body (the report's unit and its parent)
+/// and the national motto, place and date, title, the table, the signature block.
+pub fn report_document(
+    report: &ReportTable,
+    issuer: Vec<String>,
+    today: time::Date,
+    truncated: bool,
+) -> ReportDocument {
+    let mut notes = Vec::new();
+    if truncated {
+        notes.push(format!(
+            "Danh sách bị cắt: có {} dòng, tài liệu chỉ giữ {} dòng đầu.",
+            report.total,
+            report.rows.len()
+        ));
+    }
+    let numeric = |c: &hoso_app::reports::TableColumn| {
+        matches!(
+            c.format,
+            hoso_app::reports::ColumnFormat::Integer
+                | hoso_app::reports::ColumnFormat::Decimal
+                | hoso_app::reports::ColumnFormat::Date
+                | hoso_app::reports::ColumnFormat::Month
+        )
+    };
+    ReportDocument {
+        issuer,
+        motto: NATIONAL_MOTTO.iter().map(|s| s.to_string()).collect(),
+        place_date: format!("……, {}", hoso_documents::date_words(today)),
+        title: report.title.clone(),
+        subtitle: vec![format!("Tổng số: {} dòng", report.total)],
+        table: FormTable {
+            caption: String::new(),
+            columns: report.columns.iter().map(|c| c.label.clone()).collect(),
+            widths: report
+                .columns
+                .iter()
+                .map(|c| if numeric(c) { 1.0 } else { 2.5 })
+                .collect(),
+            rows: report
+                .rows
+                .iter()
+                .map(|row| row.iter().map(|c| c.text.clone()).collect())
+                .collect(),
+        },
+        notes,
+        signatures: vec![
+            Signature {
+                title: "Người lập biểu".into(),
+                note: "(Ký, ghi rõ họ tên)".into(),
+                name: String::new(),
+            },
+            Signature {
+                title: "Thủ trưởng đơn vị".into(),
+                note: "(Ký tên, đóng dấu)".into(),
+                name: String::new(),
+            },
+        ],
+        footer: report.title.clone(),
+    }
+}
+
+/// A report as the file its format asks for: a spreadsheet through `download::file`, a
+/// document through `hoso-documents`.
+pub async fn report_file(
+    app: &App,
+    actor: &Actor,
+    report: &ReportTable,
+    unit: Option<i64>,
+    format: ReportFormat,
+    truncated: bool,
+) -> Result<Response, AppError> {
+    match format {
+        ReportFormat::Sheet(f) => {
+            let table = crate::download::report_table(report, truncated);
+            crate::download::file(table, f, "bao-cao", truncated).await
+        }
+        ReportFormat::Document(f) => {
+            let issuer = app.issuing_body(actor, unit).await?;
+            let today = app.today();
+            let doc = report_document(report, issuer, today, truncated);
+            let bytes = tokio::task::spawn_blocking(move || match f {
+                DocumentFormat::Pdf => hoso_documents::report_pdf(&doc, today),
+                DocumentFormat::Docx => hoso_documents::report_docx(&doc),
+            })
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+            let mut response = attachment(f, "bao-cao", bytes);
+            if truncated {
+                response.headers_mut().insert(
+                    "x-hoso-truncated",
+                    axum::http::HeaderValue::from_static("true"),
+                );
+            }
+            Ok(response)
+        }
+    }
+}
