@@ -28,7 +28,69 @@ pub struct PrintRequest {
     pub format: &'static str,
 }
 
+/// The most records one unit print holds: a larger unit prints a sub-unit at a time.
+pub const UNIT_PRINT_LIMIT: i64 = 1000;
+
 impl App {
+    /// The mẫu 2C of every person in service in a unit and the units below it, as the caller
+    /// may see them (each printed and audited as [`App::form_2c`] does), in name order. A unit
+    /// outside the caller's scope is "not found"; one with more than [`UNIT_PRINT_LIMIT`]
+    /// people or with nobody in service is refused with the reason, nothing printed.
+    pub async fn form_2c_of_unit(
+        &self,
+        actor: &Actor,
+        unit_id: i64,
+        format: &'static str,
+        client: &ClientInfo,
+    ) -> AppResult<Vec<(crate::records::PersonSummary, Form2c)>> {
+        // The unit itself must be one the caller sees (an individual sees none: its lists
+        // hold its own record whatever unit it names).
+        self.org_unit(actor, unit_id).await?;
+        let mut people = Vec::new();
+        let mut page = 1;
+        loop {
+            let found = self
+                .list_persons(
+                    actor,
+                    crate::records::PersonQuery {
+                        unit: Some(unit_id),
+                        page: Some(page),
+                        per_page: Some(crate::Paging::MAX_PER_PAGE),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            if found.total > UNIT_PRINT_LIMIT {
+                return Err(AppError::BadRequest(format!(
+                    "Đơn vị có {} người đang công tác, quá {} người cho một lần in: hãy in từng đơn vị trực thuộc.",
+                    found.total, UNIT_PRINT_LIMIT
+                )));
+            }
+            let last = found.items.len() < found.per_page as usize;
+            people.extend(found.items);
+            if last || people.len() as i64 >= found.total {
+                break;
+            }
+            page += 1;
+        }
+        if people.is_empty() {
+            return Err(AppError::BadRequest(
+                "Đơn vị không có người đang công tác để in sơ yếu lý lịch.".into(),
+            ));
+        }
+        let mut forms = Vec::with_capacity(people.len());
+        for person in people {
+            let request = PrintRequest {
+                person_id: person.id,
+                version: None,
+                format,
+            };
+            let form = self.form_2c(actor, &request, client).await?;
+            forms.push((person, form));
+        }
+        Ok(forms)
+    }
+
     /// The mẫu 2C of one person from one version of the record (the official one by default,
     /// the current one for a record never approved), as the caller may see it. Outside the
     /// caller's scope: "not found"; a version that does not exist: "not found", nothing

@@ -92,6 +92,66 @@ pub async fn form_2c(
     ))
 }
 
+/// The mẫu 2C of everyone in service in a unit (and the units below it) as one zip, a file a
+/// person named by order, name and record number; each print audited.
+pub async fn unit_form_2c(
+    app: &App,
+    actor: &Actor,
+    client: &ClientInfo,
+    unit_id: i64,
+    format: DocumentFormat,
+) -> Result<Response, AppError> {
+    let forms = app
+        .form_2c_of_unit(actor, unit_id, format.extension(), client)
+        .await?;
+    let today = app.today();
+    let zip = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, String> {
+        use std::io::Write;
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (i, (person, form)) in forms.iter().enumerate() {
+            let bytes = match format {
+                DocumentFormat::Pdf => hoso_documents::form_2c_pdf(form, today),
+                DocumentFormat::Docx => hoso_documents::form_2c_docx(form),
+            }
+            .map_err(|e| e.to_string())?;
+            let name: String = person
+                .full_name
+                .chars()
+                .map(|c| {
+                    if c == '/' || c == '\\' || c.is_control() {
+                        '_'
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            let file = format!("{:03} {name} ({}).{}", i + 1, person.id, format.extension());
+            zip.start_file(file, options).map_err(|e| e.to_string())?;
+            zip.write_all(&bytes).map_err(|e| e.to_string())?;
+        }
+        zip.finish().map_err(|e| e.to_string())?;
+        Ok(out.into_inner())
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(AppError::Internal)?;
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/zip"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"so-yeu-ly-lich-don-vi-{unit_id}.zip\""
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok((headers, zip).into_response())
+}
+
 /// What a report downloads as: a spreadsheet (`xlsx`, the default, or `csv`) or a document in
 /// the official presentation (`pdf`, `docx`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -110,6 +110,14 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
     // Printing the sơ yếu lý lịch: whoever reads the record (what it holds follows the reader's
     // clearance).
     t.insert(("get", "/api/v1/persons/{id}/documents/2c"), read_record);
+    // A whole unit's: whoever sees the unit (not an individual).
+    t.insert(
+        ("get", "/api/v1/org-units/{id}/documents/2c"),
+        Rule {
+            individual: (404, 404),
+            ..read_record
+        },
+    );
     // Change requests: a draft is its proposer's alone; a submitted one is also the HR
     // officer's (write scope). The matrix's requests are proposed by the individual of the
     // inside record (inside) and by the system administrator on the outside record (outside).
@@ -469,6 +477,10 @@ impl World {
             | ("get", "/api/v1/deadline-report") => {
                 (format!("{path}?unit={}", self.unit(target)), Value::Null)
             }
+            ("get", "/api/v1/org-units/{id}/documents/2c") => (
+                format!("/api/v1/org-units/{}/documents/2c", self.unit(target)),
+                Value::Null,
+            ),
             ("get", "/api/v1/org-units/{id}") => (
                 format!("/api/v1/org-units/{}", self.unit(target)),
                 Value::Null,

@@ -280,6 +280,7 @@ fn rules() -> Table {
     };
     one("GET", "/co-cau/con", units);
     one("GET", "/don-vi/{id}", units);
+    one("GET", "/don-vi/{id}/so-yeu-ly-lich", units);
     let lists = Rule {
         individual: (200, 200),
         ..readers(200)
@@ -868,6 +869,9 @@ impl Pages {
             ("GET", "/auth/oidc/callback") => Call::get(path),
             ("GET", "/co-cau/con") => Call::get(format!("/co-cau/con?parent={unit}")),
             ("GET", "/don-vi/{id}") => Call::get(format!("/don-vi/{unit}")),
+            ("GET", "/don-vi/{id}/so-yeu-ly-lich") => {
+                Call::get(format!("/don-vi/{unit}/so-yeu-ly-lich?format=docx"))
+            }
             ("GET", "/can-bo")
             | ("GET", "/can-bo/xuat-excel")
             | ("GET", "/thoi-han/bao-cao")

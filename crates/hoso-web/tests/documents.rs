@@ -435,3 +435,76 @@ async fn bad_print_requests_produce_nothing() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_unit_prints_as_one_zip_of_everyone_in_service() {
+    for db in databases().await {
+        let w = World::on(&db, hoso_store::testing::today()).await;
+        let unit_admin = &w.clients[&Who::UnitAdmin];
+        let admin = &w.clients[&Who::SystemAdmin];
+        let unit = w.unit(Target::Inside);
+        let outside = w.unit(Target::Outside);
+        let staff = admin
+            .get(&format!("/api/v1/persons?unit={unit}&per_page=200"))
+            .await;
+        let expected = staff.body["total"].as_i64().unwrap();
+        assert!(expected >= 1, "{}", staff.body);
+
+        let r = download(
+            unit_admin,
+            &format!("/api/v1/org-units/{unit}/documents/2c"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.json());
+        assert_eq!(r.content_type, "application/zip");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(r.bytes)).unwrap();
+        assert_eq!(zip.len() as i64, expected, "one file a person");
+        let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+        for item in staff.body["items"].as_array().unwrap() {
+            let tail = format!("({}).pdf", item["id"]);
+            assert!(
+                names
+                    .iter()
+                    .any(|n| n.ends_with(&tail) && n.contains(item["full_name"].as_str().unwrap())),
+                "{tail} in {names:?}"
+            );
+        }
+        for i in 0..zip.len() {
+            let mut file = zip.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut file, &mut bytes).unwrap();
+            assert!(bytes.starts_with(b"%PDF-"), "{:?}", file.name());
+        }
+        // Each print is audited.
+        let audit = admin
+            .get("/api/v1/audit?action=record.print&per_page=200")
+            .await;
+        assert_eq!(
+            audit.body["items"].as_array().unwrap().len() as i64,
+            expected,
+            "{}",
+            audit.body
+        );
+
+        // Another unit's staff is not the unit administrator's: not found, nothing printed.
+        let r = download(
+            unit_admin,
+            &format!("/api/v1/org-units/{outside}/documents/2c?format=docx"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{:?}", r.json());
+        let r = download(
+            admin,
+            &format!("/api/v1/org-units/{unit}/documents/2c?format=odt"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        let audit = admin
+            .get("/api/v1/audit?action=record.print&per_page=200")
+            .await;
+        assert_eq!(
+            audit.body["items"].as_array().unwrap().len() as i64,
+            expected
+        );
+    }
+}

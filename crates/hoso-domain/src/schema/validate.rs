@@ -35,6 +35,21 @@ pub struct ValidationErrors {
 /// The most problems listed for one document.
 pub const MAX_LISTED_ERRORS: usize = 100;
 
+/// How much of a refused value an error message repeats.
+const QUOTED_CHARS: usize = 40;
+
+/// A value the user sent, in quotes, cut to its first characters: a message names what was
+/// wrong without sending a long value back a hundred times.
+fn quoted(value: &str) -> String {
+    let mut chars = value.chars();
+    let head: String = chars.by_ref().take(QUOTED_CHARS).collect();
+    if chars.next().is_some() {
+        format!("\"{head}…\"")
+    } else {
+        format!("\"{head}\"")
+    }
+}
+
 impl ValidationErrors {
     /// Every problem found, listed or not.
     pub fn total(&self) -> usize {
@@ -360,7 +375,7 @@ impl<'a> Validator<'a> {
                 self.push(
                     key.clone(),
                     "",
-                    format!("Mục \"{key}\" không có trong lược đồ hồ sơ."),
+                    format!("Mục {} không có trong lược đồ hồ sơ.", quoted(key)),
                 );
                 continue;
             };
@@ -433,7 +448,10 @@ impl<'a> Validator<'a> {
                     self.push(
                         loc.path(name),
                         "",
-                        format!("Trường \"{name}\" ({place}) không có trong lược đồ hồ sơ."),
+                        format!(
+                            "Trường {} ({place}) không có trong lược đồ hồ sơ.",
+                            quoted(name)
+                        ),
                     );
                 }
                 Some(field) => {
@@ -465,7 +483,7 @@ impl<'a> Validator<'a> {
                     .as_str()
                     .ok_or("phải là ngày dạng YYYY-MM-DD (chuỗi ký tự).")?;
                 let d = parse_date_str(s).map_err(|e| match e {
-                    None => format!("\"{s}\" không đúng định dạng ngày YYYY-MM-DD."),
+                    None => format!("{} không đúng định dạng ngày YYYY-MM-DD.", quoted(s)),
                     Some(shown) => format!("ngày {shown} không tồn tại."),
                 })?;
                 let shown = Temporal {
@@ -487,7 +505,7 @@ impl<'a> Validator<'a> {
                     .as_str()
                     .ok_or("phải là tháng/năm dạng YYYY-MM (chuỗi ký tự).")?;
                 let (year, month) = parse_month_str(s).map_err(|e| match e {
-                    None => format!("\"{s}\" không đúng định dạng tháng/năm YYYY-MM."),
+                    None => format!("{} không đúng định dạng tháng/năm YYYY-MM.", quoted(s)),
                     Some(shown) => format!("tháng {shown} không tồn tại."),
                 })?;
                 if year < MIN_YEAR {
@@ -584,7 +602,7 @@ impl<'a> Validator<'a> {
                         .ok_or("mỗi phần tử phải là mã danh mục (chuỗi ký tự).")?;
                     self.check_code(field, code)?;
                     if seen.contains(&code) {
-                        return Err(format!("mã \"{code}\" bị lặp lại."));
+                        return Err(format!("mã {} bị lặp lại.", quoted(code)));
                     }
                     seen.push(code);
                 }
@@ -637,7 +655,8 @@ impl<'a> Validator<'a> {
             .map(|n| catalog_label(n).unwrap_or(n))
             .collect();
         Err(format!(
-            "mã \"{code}\" không có trong danh mục {}.",
+            "mã {} không có trong danh mục {}.",
+            quoted(code),
             names.join(" hoặc ")
         ))
     }
@@ -649,7 +668,8 @@ impl<'a> Validator<'a> {
         for (k, val) in obj {
             if !matches!(k.as_str(), "province_code" | "commune" | "detail") {
                 return Err(format!(
-                    "thành phần \"{k}\" không có trong địa chỉ (chỉ có province_code, commune, detail)."
+                    "thành phần {} không có trong địa chỉ (chỉ có province_code, commune, detail).",
+                    quoted(k)
                 ));
             }
             if !val.is_null() && !val.is_string() {
@@ -681,7 +701,8 @@ impl<'a> Validator<'a> {
                 .contains("tinh_thanh_truoc_2025", None, province)
         {
             return Err(format!(
-                "mã tỉnh \"{province}\" không có trong danh mục tỉnh, thành phố."
+                "mã tỉnh {} không có trong danh mục tỉnh, thành phố.",
+                quoted(province)
             ));
         }
         if text("commune").chars().count() > 255 {
@@ -897,5 +918,20 @@ impl<'a> Validator<'a> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quoted;
+
+    #[test]
+    fn a_refused_value_is_quoted_whole_when_short_and_cut_when_long() {
+        assert_eq!(quoted("2024-13"), "\"2024-13\"");
+        let long = "Nguyễn Văn Đạt ".repeat(100);
+        let q = quoted(&long);
+        assert!(q.ends_with("…\""), "{q}");
+        assert_eq!(q.chars().count(), 40 + 3);
+        assert!(q.starts_with("\"Nguyễn Văn Đạt Nguyễn"));
     }
 }

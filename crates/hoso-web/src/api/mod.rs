@@ -121,6 +121,7 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(reports::run))
         .routes(routes!(reports::export))
         .routes(routes!(documents::form_2c))
+        .routes(routes!(documents::unit_form_2c))
 }
 
 /// Routes that take files: their own body limit (the attachment limit), larger than the JSON one.

@@ -1,49 +1,7 @@
 //! Vietnamese display formats: dates `dd/mm/yyyy`, money `1.234.567 đ`, decimals with a comma.
 
-/// `2024-03-07` → `07/03/2024`; anything else unchanged.
-pub fn date(iso: &str) -> String {
-    let b = iso.as_bytes();
-    if iso.len() == 10 && b[4] == b'-' && b[7] == b'-' {
-        format!("{}/{}/{}", &iso[8..10], &iso[5..7], &iso[0..4])
-    } else {
-        iso.to_string()
-    }
-}
-
-/// `2024-03` → `03/2024`.
-pub fn month_year(iso: &str) -> String {
-    let b = iso.as_bytes();
-    if iso.len() == 7 && b[4] == b'-' {
-        format!("{}/{}", &iso[5..7], &iso[0..4])
-    } else {
-        iso.to_string()
-    }
-}
-
-/// Groups digits by thousands with dots: `1234567` → `1.234.567`.
-pub fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
-
-/// `1234567` → `1.234.567 đ`.
-pub fn money(n: i64) -> String {
-    format!("{} đ", thousands(n))
-}
-
-/// `3.33` → `3,33` (at most two decimals, trailing zeros dropped).
-pub fn decimal(x: f64) -> String {
-    let s = format!("{x:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.replace('.', ",")
-}
+// The record's values read the same on the page and on paper: one definition, in hoso-app.
+pub use hoso_app::display::{date, decimal, gender, money, month_year, thousands};
 
 /// Milliseconds since the epoch → `dd/mm/yyyy HH:MM` in Vietnam time.
 pub fn instant(ms: i64) -> String {
@@ -59,14 +17,6 @@ pub fn instant(ms: i64) -> String {
         t.hour(),
         t.minute()
     )
-}
-
-pub fn gender(code: &str) -> &'static str {
-    match code {
-        "nam" => "Nam",
-        "nu" => "Nữ",
-        _ => "",
-    }
 }
 
 pub fn category(code: &str) -> &'static str {

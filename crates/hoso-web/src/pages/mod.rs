@@ -149,6 +149,7 @@ fn pages(upload_limit: usize) -> Pages {
         .get("/ho-so/{id}", record::show)
         .get("/ho-so/{id}/phien-ban/{version}", record::version_diff)
         .get(documents::FORM_2C_PATH, documents::form_2c)
+        .get(documents::UNIT_FORM_2C_PATH, documents::unit_form_2c)
         .get("/ho-so/{id}/sua/{section}", record::edit_form)
         .post("/ho-so/{id}/sua/{section}", record::edit_submit)
         .get(holidays::PATH, holidays::page)
