@@ -105,7 +105,7 @@ pub async fn verify(
 
 /// Send the request back to its proposer with a comment.
 #[utoipa::path(post, path = "/api/v1/change-requests/{id}/return", tag = "changes", params(("id" = i64, Path)), request_body = ReviewInput,
-    responses((status = 200, body = ChangeDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ChangeDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn send_back(
     State(app): State<App>,
     Authenticated(actor): Authenticated,
@@ -188,7 +188,7 @@ pub(crate) async fn read_upload(mut form: Multipart) -> Result<Upload, AppError>
 /// Attach a scanned document (multipart: `file`, optional `section`, `row`).
 #[utoipa::path(post, path = "/api/v1/change-requests/{id}/attachments", tag = "changes", params(("id" = i64, Path)),
     request_body(content_type = "multipart/form-data", content = String),
-    responses((status = 201, body = AttachmentView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody)))]
+    responses((status = 201, body = AttachmentView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody)))]
 pub async fn attach(
     State(app): State<App>,
     Authenticated(actor): Authenticated,
