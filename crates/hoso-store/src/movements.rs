@@ -133,29 +133,8 @@ pub async fn insert(conn: &mut AnyConnection, m: NewMovement<'_>) -> StoreResult
     let answered = m.state != PROPOSED;
     let insert = Query::insert()
         .into_table(ident("movements"))
-        .columns(
-            [
-                "person_id",
-                "kind",
-                "from_unit_id",
-                "to_unit_id",
-                "decision_number",
-                "decision_date",
-                "signer",
-                "effective_date",
-                "position",
-                "note",
-                "scan_sha256",
-                "scan_name",
-                "scan_type",
-                "state",
-                "proposed_by",
-                "proposed_at",
-                "answered_by",
-                "answered_at",
-            ]
-            .map(Alias::new),
-        )
+        // Every column but the id, the answer's note and the version (written later).
+        .columns(COLUMNS[1..19].iter().copied().map(Alias::new))
         .values_panic([
             m.person_id.into(),
             m.kind.into(),
