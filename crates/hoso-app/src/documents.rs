@@ -116,28 +116,7 @@ impl App {
             .read_version(actor, request.person_id, number, client)
             .await?;
         let schema = self.schemas.latest();
-        let mut units: HashMap<i64, String> = HashMap::new();
-        units.insert(unit.id, unit.name.clone());
-        {
-            let mut conn = self.store.reader().await?;
-            for (section, field) in schema.fields() {
-                if field.kind != FieldKind::OrgUnit || section.repeating {
-                    continue;
-                }
-                let Some(id) = record
-                    .get(&section.id)
-                    .and_then(|s| s.get(&field.id))
-                    .and_then(Value::as_i64)
-                else {
-                    continue;
-                };
-                if let std::collections::hash_map::Entry::Vacant(e) = units.entry(id)
-                    && let Some(row) = org_store::get(&mut conn, id).await?
-                {
-                    e.insert(row.name);
-                }
-            }
-        }
+        let units = self.unit_names_of(&record, &unit).await?;
         let printed_on = self.today();
         let form = Layout {
             schema,
@@ -157,6 +136,37 @@ impl App {
         .await?;
         work.commit().await?;
         Ok(form)
+    }
+
+    /// The names of the units a record's single-section unit fields name (and of its own
+    /// unit), for printing.
+    pub(crate) async fn unit_names_of(
+        &self,
+        record: &RecordDoc,
+        unit: &org_store::OrgUnitRow,
+    ) -> AppResult<HashMap<i64, String>> {
+        let schema = self.schemas.latest();
+        let mut units: HashMap<i64, String> = HashMap::new();
+        units.insert(unit.id, unit.name.clone());
+        let mut conn = self.store.reader().await?;
+        for (section, field) in schema.fields() {
+            if field.kind != FieldKind::OrgUnit || section.repeating {
+                continue;
+            }
+            let Some(id) = record
+                .get(&section.id)
+                .and_then(|s| s.get(&field.id))
+                .and_then(Value::as_i64)
+            else {
+                continue;
+            };
+            if let std::collections::hash_map::Entry::Vacant(e) = units.entry(id)
+                && let Some(row) = org_store::get(&mut conn, id).await?
+            {
+                e.insert(row.name);
+            }
+        }
+        Ok(units)
     }
 
     /// The official version when it is older than the current one; `None` (the current one)

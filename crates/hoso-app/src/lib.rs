@@ -41,6 +41,7 @@ pub mod rotation;
 pub mod security;
 pub mod shutdown;
 pub mod signing;
+pub mod templates;
 pub mod throttle;
 pub mod totp;
 pub mod versions;

@@ -367,7 +367,7 @@ impl App {
     }
 
     /// The movement, if the actor sees the person (sending side) or keeps the receiving unit.
-    async fn visible_movement(
+    pub(crate) async fn visible_movement(
         &self,
         conn: &mut hoso_store::AnyConnection,
         actor: &Actor,

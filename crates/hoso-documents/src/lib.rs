@@ -7,12 +7,14 @@
 
 mod docx;
 mod pdf;
+mod template;
 
 pub use docx::{form_2c_docx, report_docx};
 pub use hoso_export::document::{
     Form2c, FormItem, FormTable, Labeled, NATIONAL_MOTTO, ReportDocument, Signature, date_words,
 };
 pub use pdf::{form_2c_pdf, report_pdf};
+pub use template::{TemplateFileError, default_template, fill_template, template_names};
 
 /// The formats a printed document comes in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -100,6 +100,12 @@ pub enum AuditAction {
     HolidaysAddDay,
     /// Bỏ ngày nghỉ, làm bù.
     HolidaysRemoveDay,
+    /// Tải lên mẫu văn bản.
+    TemplatePut,
+    /// Trả mẫu văn bản về mẫu có sẵn.
+    TemplateReset,
+    /// In văn bản (quyết định, thông báo, biên bản) từ mẫu.
+    DocumentPrint,
     /// Tra cứu nhật ký.
     AuditSearch,
     /// Xem ai đã xem hồ sơ.
@@ -208,6 +214,9 @@ impl AuditAction {
         AuditAction::HolidaysPutYear,
         AuditAction::HolidaysAddDay,
         AuditAction::HolidaysRemoveDay,
+        AuditAction::TemplatePut,
+        AuditAction::TemplateReset,
+        AuditAction::DocumentPrint,
         AuditAction::AuditSearch,
         AuditAction::AuditRecordReads,
         AuditAction::AuditExport,
@@ -288,6 +297,9 @@ impl AuditAction {
             AuditAction::HolidaysPutYear => "holidays.put_year",
             AuditAction::HolidaysAddDay => "holidays.add_day",
             AuditAction::HolidaysRemoveDay => "holidays.remove_day",
+            AuditAction::TemplatePut => "document_template.put",
+            AuditAction::TemplateReset => "document_template.reset",
+            AuditAction::DocumentPrint => "document.print",
             AuditAction::AuditSearch => "audit.search",
             AuditAction::AuditRecordReads => "audit.record_reads",
             AuditAction::AuditExport => "audit.export",
@@ -371,6 +383,9 @@ impl AuditAction {
             AuditAction::HolidaysPutYear => "Ghi lịch nghỉ lễ cả năm",
             AuditAction::HolidaysAddDay => "Thêm ngày nghỉ, làm bù",
             AuditAction::HolidaysRemoveDay => "Bỏ ngày nghỉ, làm bù",
+            AuditAction::TemplatePut => "Tải lên mẫu văn bản",
+            AuditAction::TemplateReset => "Trả mẫu văn bản về mẫu có sẵn",
+            AuditAction::DocumentPrint => "In văn bản từ mẫu",
             AuditAction::AuditSearch => "Tra cứu nhật ký",
             AuditAction::AuditRecordReads => "Xem ai đã xem hồ sơ",
             AuditAction::AuditExport => "Xuất nhật ký",

@@ -23,4 +23,5 @@ pub mod retirement;
 pub mod salary;
 pub mod schema;
 pub mod search_key;
+pub mod templates;
 pub mod text;

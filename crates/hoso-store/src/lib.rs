@@ -18,6 +18,7 @@ pub mod bulk;
 pub mod catalogs;
 pub mod deadline_outcomes;
 pub mod digest;
+pub mod document_templates;
 pub mod holidays;
 pub mod idempotency;
 pub mod jobs;

@@ -127,6 +127,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 22,
+        name: "document_templates",
+        common: include_str!("../migrations/0022_document_templates.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {

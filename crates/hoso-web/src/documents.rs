@@ -274,3 +274,67 @@ pub async fn report_file(
         }
     }
 }
+
+/// A document filled from its template (the province's, or the built-in one), off the async
+/// runtime, as a DOCX download.
+pub async fn filled(doc: hoso_app::templates::DocumentToFill) -> Result<Response, AppError> {
+    let hoso_app::templates::DocumentToFill {
+        kind,
+        template,
+        data,
+        file_name,
+    } = doc;
+    let bytes = tokio::task::spawn_blocking(move || {
+        let template = match template {
+            Some(t) => t,
+            None => hoso_documents::default_template(kind)?,
+        };
+        hoso_documents::fill_template(&template, &data)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let stem = file_name.trim_end_matches(".docx");
+    Ok(attachment(DocumentFormat::Docx, stem, bytes))
+}
+
+/// The template of `kind` as it is in use: the province's file, or the built-in one.
+pub async fn template_download(
+    app: &App,
+    actor: &Actor,
+    client: &ClientInfo,
+    kind: hoso_domain::templates::TemplateKind,
+) -> Result<Response, AppError> {
+    let bytes = match app.document_template_file(actor, kind, client).await? {
+        Some((_, bytes)) => bytes,
+        None => tokio::task::spawn_blocking(move || hoso_documents::default_template(kind))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(|e| AppError::Internal(e.to_string()))?,
+    };
+    Ok(attachment(
+        DocumentFormat::Docx,
+        &format!("mau-{}", kind.slug()),
+        bytes,
+    ))
+}
+
+/// An uploaded template stored after its fields are read and checked (rights first: the
+/// fields are read only for the system administrator's upload, in the use case's order).
+pub async fn template_upload(
+    app: &App,
+    actor: &Actor,
+    client: &ClientInfo,
+    kind: hoso_domain::templates::TemplateKind,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> Result<hoso_app::templates::DocumentTemplateView, AppError> {
+    let for_reading = bytes.clone();
+    let names = tokio::task::spawn_blocking(move || {
+        hoso_documents::template_names(&for_reading).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    app.save_document_template(actor, kind, file_name, bytes, names, client)
+        .await
+}

@@ -350,6 +350,40 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
         },
     );
     t.insert(("post", "/api/v1/movements/{id}/cancel"), move_record(200));
+    // A movement's decision and hand-over record: printed by the HR officers of either side;
+    // the other roles who see the movement may not print it.
+    t.insert(
+        ("get", "/api/v1/movements/{id}/documents/{kind}"),
+        Rule {
+            viewer: (403, 404),
+            approver: (403, 404),
+            ..see_movement
+        },
+    );
+    // The hand-over sheet as Word: as the unit's accounts themselves.
+    t.insert(
+        ("post", "/api/v1/org-units/{id}/personal-accounts/sheet"),
+        unit_personal(201),
+    );
+    // Decisions about a record (step increase, retirement notice): the HR officers who write
+    // it; the individual reads its record but does not print decisions about it.
+    t.insert(
+        ("get", "/api/v1/persons/{id}/decisions/{kind}"),
+        write_record(200),
+    );
+    // The province's templates: the system administrator's alone (rights before the 400 a
+    // body that is not a DOCX gets).
+    let province = |ok: u16| Rule {
+        system_admin: (ok, ok),
+        ..any_signed_in(403)
+    };
+    t.insert(("get", "/api/v1/document-templates"), province(200));
+    t.insert(("get", "/api/v1/document-templates/{kind}"), province(200));
+    t.insert(("put", "/api/v1/document-templates/{kind}"), province(400));
+    t.insert(
+        ("delete", "/api/v1/document-templates/{kind}"),
+        province(200),
+    );
     // Activation is anonymous: a wrong code is refused the same way whoever asks.
     t.insert(("post", "/api/v1/auth/activate"), Rule::everyone(400, 400));
     // Alerts: the matrix filters by the target's unit.
@@ -577,6 +611,36 @@ impl World {
                     &self.fresh_movement(target, false).await.to_string(),
                 ),
                 json!({"accept": true}),
+            ),
+            ("get", "/api/v1/movements/{id}/documents/{kind}") => (
+                format!(
+                    "/api/v1/movements/{}/documents/quyet-dinh-dieu-dong",
+                    self.fresh_movement(target, false).await
+                ),
+                Value::Null,
+            ),
+            ("post", "/api/v1/org-units/{id}/personal-accounts/sheet") => (
+                format!(
+                    "/api/v1/org-units/{}/personal-accounts/sheet",
+                    self.unit(target)
+                ),
+                json!({"request_ref": "Công văn 7/SNV"}),
+            ),
+            ("get", "/api/v1/persons/{id}/decisions/{kind}") => (
+                format!(
+                    "/api/v1/persons/{}/decisions/thong-bao-nghi-huu",
+                    self.person(target)
+                ),
+                Value::Null,
+            ),
+            ("get", "/api/v1/document-templates/{kind}")
+            | ("delete", "/api/v1/document-templates/{kind}") => (
+                "/api/v1/document-templates/quyet-dinh-dieu-dong".into(),
+                Value::Null,
+            ),
+            ("put", "/api/v1/document-templates/{kind}") => (
+                "/api/v1/document-templates/quyet-dinh-dieu-dong".into(),
+                json!({"not": "a docx"}),
             ),
             ("post", "/api/v1/auth/activate") => (
                 path.into(),

@@ -396,6 +396,26 @@ fn rules() -> Table {
         "/quan-tri/danh-muc/{name}/ngung",
         system_admin_only(303),
     );
+    // The province's document templates: the system administrator's (a file that is not a
+    // DOCX: the page again with the reason, 422).
+    one("GET", "/quan-tri/mau-van-ban", system_admin_only(200));
+    one(
+        "GET",
+        "/quan-tri/mau-van-ban/{kind}/tai-ve",
+        system_admin_only(200),
+    );
+    one(
+        "POST",
+        "/quan-tri/mau-van-ban/{kind}",
+        system_admin_only(422),
+    );
+    one(
+        "POST",
+        "/quan-tri/mau-van-ban/{kind}/mac-dinh",
+        system_admin_only(303),
+    );
+    // Decisions about a record: its HR officers.
+    one("GET", "/ho-so/{id}/van-ban/{kind}", writers(200));
     // Background jobs: the system administrator retries a failed run and cancels a queued one.
     one("GET", "/quan-tri/cong-viec", system_admin_only(200));
     one(
@@ -490,6 +510,16 @@ fn rules() -> Table {
     };
     one("GET", "/bien-dong/{id}", see_movement);
     one("GET", "/bien-dong/{id}/ban-quet", see_movement);
+    // Its decision and hand-over record: the HR officers of either side.
+    one(
+        "GET",
+        "/bien-dong/{id}/van-ban/{kind}",
+        Rule {
+            viewer: (403, 404),
+            approver: (403, 404),
+            ..see_movement
+        },
+    );
     one(
         "POST",
         "/bien-dong/{id}/tra-loi",
@@ -808,6 +838,29 @@ impl Pages {
             ("GET", "/bien-dong/{id}") => {
                 Call::get(path.replace("{id}", &w.fresh_movement(target, false).await.to_string()))
             }
+            ("GET", "/bien-dong/{id}/van-ban/{kind}") => Call::get(format!(
+                "/bien-dong/{}/van-ban/bien-ban-ban-giao-ho-so",
+                w.fresh_movement(target, false).await
+            )),
+            ("GET", "/ho-so/{id}/van-ban/{kind}") => {
+                Call::get(format!("/ho-so/{person}/van-ban/thong-bao-nghi-huu"))
+            }
+            ("GET", "/quan-tri/mau-van-ban/{kind}/tai-ve") => {
+                Call::get("/quan-tri/mau-van-ban/thong-bao-nghi-huu/tai-ve".to_string())
+            }
+            ("POST", "/quan-tri/mau-van-ban/{kind}") => Call {
+                uri: "/quan-tri/mau-van-ban/thong-bao-nghi-huu".into(),
+                body: Body::Multipart(
+                    Vec::new(),
+                    Some(("mau.docx".into(), b"not a docx".to_vec())),
+                ),
+                csrf: true,
+                cookie: None,
+            },
+            ("POST", "/quan-tri/mau-van-ban/{kind}/mac-dinh") => Call::form(
+                "/quan-tri/mau-van-ban/thong-bao-nghi-huu/mac-dinh".to_string(),
+                &[],
+            ),
             ("GET", "/bien-dong/{id}/ban-quet") => {
                 Call::get(path.replace("{id}", &w.fresh_movement(target, true).await.to_string()))
             }

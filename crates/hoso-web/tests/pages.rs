@@ -1895,3 +1895,96 @@ async fn the_deadline_report_shows_each_units_deadlines_sorts_and_exports() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_templates_page_and_the_documents_it_prints() {
+    const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    for db in databases().await {
+        let app = demo_app(&db, 10).await;
+        let admin_actor = actor(&app, "admin").await;
+        let person = app
+            .list_persons(&admin_actor, PersonQuery::default())
+            .await
+            .unwrap()
+            .items[0]
+            .id;
+        let mut b = signed_in(&app, "admin").await;
+
+        // Every kind, with the template in use and the fields it may name.
+        let page = b.get("/quan-tri/mau-van-ban").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", db.label);
+        for label in [
+            "Phiếu bàn giao tài khoản cá nhân",
+            "Quyết định điều động, luân chuyển, biệt phái",
+            "Biên bản bàn giao hồ sơ",
+            "Quyết định nâng bậc lương thường xuyên",
+            "Thông báo nghỉ hưu",
+        ] {
+            assert!(page.body.contains(label), "{label}");
+        }
+        assert!(page.body.contains("{{so_quyet_dinh}}"));
+        assert!(page.body.contains("{{#each nguoi}}"));
+        assert!(page.body.contains("mẫu có sẵn của Hoso"));
+        assert!(
+            page.body.contains("href=\"/quan-tri/mau-van-ban\""),
+            "in the menu"
+        );
+        let r = b
+            .get("/quan-tri/mau-van-ban/thong-bao-nghi-huu/tai-ve")
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(r.headers[header::CONTENT_TYPE], DOCX);
+        assert!(r.bytes.starts_with(b"PK"));
+        let token = form_fields(&page.body)["_csrf"][0].clone();
+        let r = b
+            .post("/quan-tri/mau-van-ban/thong-bao-nghi-huu/mac-dinh", &[])
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "the form token first");
+        let r = b
+            .post(
+                "/quan-tri/mau-van-ban/thong-bao-nghi-huu/mac-dinh",
+                &[("_csrf".into(), token.clone())],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let r = b.get(r.location()).await;
+        assert!(r.body.contains("Đã trở lại mẫu có sẵn của Hoso."));
+
+        // The record page offers its HR officer the decisions, which download as Word.
+        let record = b.get(&format!("/ho-so/{person}")).await;
+        let link = format!("/ho-so/{person}/van-ban/thong-bao-nghi-huu");
+        assert!(record.body.contains(&link), "{}", record.body);
+        let r = b.get(&link).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.headers[header::CONTENT_TYPE], DOCX);
+
+        // A unit's accounts and their hand-over sheet, as Word, in one step.
+        let accounts = b.get("/quan-tri/tai-khoan-ca-nhan").await;
+        assert_eq!(accounts.status, StatusCode::OK);
+        assert!(
+            accounts
+                .body
+                .contains("Tạo tài khoản và tải phiếu bàn giao (Word)")
+        );
+        let form = &accounts.body[accounts.body.find("id=\"cap-ca-don-vi\"").unwrap()..];
+        let marker = "name=\"unit_id\" value=\"";
+        let unit = form[form.find(marker).unwrap() + marker.len()..]
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string();
+        let r = b
+            .post(
+                "/quan-tri/tai-khoan-ca-nhan/cap",
+                &[
+                    ("_csrf".into(), token.clone()),
+                    ("unit_id".into(), unit),
+                    ("format".into(), "docx".into()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.headers[header::CONTENT_TYPE], DOCX);
+        assert!(r.bytes.starts_with(b"PK"));
+    }
+}

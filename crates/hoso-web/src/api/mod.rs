@@ -17,6 +17,7 @@ pub mod personal_accounts;
 pub mod persons;
 pub mod record_access;
 pub mod reports;
+pub mod templates;
 
 use hoso_app::App;
 use utoipa::OpenApi;
@@ -39,6 +40,7 @@ use utoipa_axum::routes;
         (name = "jobs", description = "Việc nền"),
         (name = "movements", description = "Biến động: điều động, luân chuyển, biệt phái"),
         (name = "reports", description = "Báo cáo, thống kê và xuất tệp trên dữ liệu tra cứu"),
+        (name = "documents", description = "Mẫu văn bản: quyết định, thông báo, biên bản, phiếu bàn giao"),
     )
 )]
 struct ApiDoc;
@@ -71,6 +73,7 @@ pub fn router() -> OpenApiRouter<App> {
             personal_accounts::issue
         ))
         .routes(routes!(personal_accounts::issue_for_unit))
+        .routes(routes!(personal_accounts::issue_for_unit_sheet))
         .routes(routes!(personal_accounts::activate))
         .routes(routes!(movements::inbox))
         .routes(routes!(movements::get))
@@ -122,6 +125,10 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(reports::export))
         .routes(routes!(documents::form_2c))
         .routes(routes!(documents::unit_form_2c))
+        .routes(routes!(templates::list))
+        .routes(routes!(templates::download, templates::reset))
+        .routes(routes!(templates::movement_document))
+        .routes(routes!(templates::person_document))
 }
 
 /// Routes that take files: their own body limit (the attachment limit), larger than the JSON one.
@@ -130,6 +137,7 @@ pub fn uploads(limit: usize) -> OpenApiRouter<App> {
         .routes(routes!(changes::attach))
         .routes(routes!(approvals::verify_package))
         .routes(routes!(movements::propose, movements::of_person))
+        .routes(routes!(templates::upload))
         .layer(axum::extract::DefaultBodyLimit::max(limit))
 }
 

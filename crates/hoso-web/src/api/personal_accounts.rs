@@ -120,6 +120,41 @@ pub async fn issue_for_unit(
     ))
 }
 
+/// Like `POST /api/v1/org-units/{id}/personal-accounts`, with the hand-over sheet returned as a
+/// Word file filled from the province's template (`phieu-ban-giao-tai-khoan`) instead of JSON:
+/// the codes exist only in this response.
+#[utoipa::path(post, path = "/api/v1/org-units/{id}/personal-accounts/sheet", tag = "accounts", params(("id" = i64, Path)), request_body = IssueAccount,
+    responses((status = 201, description = "The hand-over sheet",
+            content(("application/vnd.openxmlformats-officedocument.wordprocessingml.document"))),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn issue_for_unit_sheet(
+    State(app): State<App>,
+    Authenticated(actor): Authenticated,
+    Client(client): Client,
+    headers: axum::http::HeaderMap,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<IssueAccount>,
+) -> ApiResult<axum::response::Response> {
+    let done = app
+        .issue_personal_accounts_for_unit(&actor, id, input, &client)
+        .await?;
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    let doc = app
+        .activation_sheet_document(
+            id,
+            &done.unit_name,
+            &done.slips,
+            &format!("{host}/dang-nhap/kich-hoat"),
+        )
+        .await?;
+    let mut response = crate::documents::filled(doc).await?;
+    *response.status_mut() = StatusCode::CREATED;
+    Ok(response)
+}
+
 /// Choose a password with a one-time activation code (first sign-in or forgotten password).
 /// Anonymous; the account's sessions end.
 #[utoipa::path(post, path = "/api/v1/auth/activate", tag = "auth", request_body = ActivateAccount,

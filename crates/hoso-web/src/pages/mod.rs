@@ -30,6 +30,7 @@ mod record;
 mod record_access;
 mod reports;
 mod staff;
+mod templates;
 
 use askama::Template;
 use axum::Router;
@@ -107,6 +108,7 @@ fn pages(upload_limit: usize) -> Pages {
         .post("/de-nghi/{id}/dinh-kem", changes::upload)
         .post("/phe-duyet/lo/{id}/ky", changes::sign)
         .post("/ho-so/{id}/bien-dong", movements::submit)
+        .post("/quan-tri/mau-van-ban/{kind}", templates::upload)
         .with_body_limit(upload_limit);
     // Spreadsheets to import: larger than scans.
     let imports_upload = Pages::new()
@@ -197,6 +199,14 @@ fn pages(upload_limit: usize) -> Pages {
             "/quan-tri/tai-khoan/{id}/dat-lai-mat-khau",
             admin_accounts::reset_password,
         )
+        .get(templates::PATH, templates::list)
+        .get("/quan-tri/mau-van-ban/{kind}/tai-ve", templates::download)
+        .post("/quan-tri/mau-van-ban/{kind}/mac-dinh", templates::reset)
+        .get(
+            "/bien-dong/{id}/van-ban/{kind}",
+            templates::movement_document,
+        )
+        .get("/ho-so/{id}/van-ban/{kind}", templates::person_document)
         .get(movements::INBOX_PATH, movements::inbox)
         .get("/bien-dong/{id}", movements::show)
         .post("/bien-dong/{id}/tra-loi", movements::answer)

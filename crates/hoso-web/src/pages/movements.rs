@@ -105,6 +105,8 @@ struct MovementPage {
     may_answer: bool,
     /// The sending unit may withdraw it.
     may_cancel: bool,
+    /// Either unit's HR officers print its decision and hand-over record.
+    may_print: bool,
     notice: Option<String>,
     error: Option<String>,
 }
@@ -138,6 +140,7 @@ async fn movement_page(
         version,
         may_answer,
         may_cancel: sending && open,
+        may_print: sending || receiving,
         notice,
         error,
     })

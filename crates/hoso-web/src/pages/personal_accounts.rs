@@ -270,6 +270,9 @@ pub struct IssueForm {
     unit_id: String,
     #[serde(default)]
     request_ref: String,
+    /// `docx`: the hand-over sheet as a Word file filled from the province's template.
+    #[serde(default)]
+    format: String,
 }
 
 /// One person: the account (if missing) and a new code.
@@ -307,6 +310,7 @@ pub async fn issue_unit(
     State(app): State<App>,
     page: PageActor,
     Client(client): Client,
+    headers: axum::http::HeaderMap,
     Form(f): Form<IssueForm>,
 ) -> PageResult {
     page.check_csrf(f.csrf.as_deref())?;
@@ -324,6 +328,22 @@ pub async fn issue_unit(
             &client,
         )
         .await?;
+    if f.format == "docx" {
+        // The codes exist only in this response: the Word sheet is made now or never.
+        let host = headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or_default();
+        let doc = app
+            .activation_sheet_document(
+                unit_id,
+                &done.unit_name,
+                &done.slips,
+                &format!("{host}{ACTIVATE_PATH}"),
+            )
+            .await?;
+        return Ok(crate::documents::filled(doc).await?);
+    }
     let heading = format!("Tài khoản cá nhân — {}", done.unit_name);
     Ok(sheet(
         &page,

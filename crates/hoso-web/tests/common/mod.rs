@@ -126,6 +126,37 @@ impl Client {
         .await
     }
 
+    /// A request whose body and answer are bytes (files up and down): status, headers, body.
+    pub async fn exchange_bytes(
+        &self,
+        method: &str,
+        uri: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let resp = self
+            .router
+            .clone()
+            .oneshot(
+                self.request(method, uri)
+                    .header(header::CONTENT_TYPE, content_type)
+                    .body(Body::from(body))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        (status, headers, bytes)
+    }
+
     /// A multipart upload of one file (field `file`) with extra text fields.
     pub async fn upload(
         &self,
