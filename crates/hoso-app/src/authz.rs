@@ -322,6 +322,19 @@ impl App {
         Ok(unit)
     }
 
+    /// The system administrator may go on; anyone else is refused (audited, `Forbidden`).
+    pub(crate) async fn require_system_admin(
+        &self,
+        actor: &Actor,
+        attempt: Attempt<'_>,
+        reason: &str,
+    ) -> AppResult<()> {
+        if actor.is_system_admin() {
+            return Ok(());
+        }
+        Err(self.refusal(actor, attempt, reason).await)
+    }
+
     /// Records a refusal in the audit trail (`<action>.refused`) and returns `Forbidden`.
     pub(crate) async fn refusal(
         &self,

@@ -252,20 +252,16 @@ impl App {
         year: i32,
         client: &ClientInfo,
     ) -> AppResult<()> {
-        if actor.is_system_admin() {
-            return Ok(());
-        }
-        Err(self
-            .refusal(
-                actor,
-                Attempt {
-                    action,
-                    about: About::new("holiday_year", year),
-                    client,
-                },
-                "only the system administrator amends the holiday schedule",
-            )
-            .await)
+        self.require_system_admin(
+            actor,
+            Attempt {
+                action,
+                about: About::new("holiday_year", year),
+                client,
+            },
+            "only the system administrator amends the holiday schedule",
+        )
+        .await
     }
 
     /// Applies `change` to the calendar as stored (read inside the transaction, so two

@@ -133,20 +133,16 @@ impl App {
         kind: &str,
         client: &ClientInfo,
     ) -> AppResult<()> {
-        if actor.is_system_admin() {
-            return Ok(());
-        }
-        Err(self
-            .refusal(
-                actor,
-                Attempt {
-                    action,
-                    about: About::new("document_template", kind),
-                    client,
-                },
-                "only the system administrator manages document templates",
-            )
-            .await)
+        self.require_system_admin(
+            actor,
+            Attempt {
+                action,
+                about: About::new("document_template", kind),
+                client,
+            },
+            "only the system administrator manages document templates",
+        )
+        .await
     }
 
     /// Every kind of document with the template it prints from (system administrator).
@@ -336,23 +332,32 @@ impl App {
         Value::Object(sections)
     }
 
-    /// Audits one printed document.
-    async fn audit_print(
+    /// The document to fill from the template in use, its print audited against what it is
+    /// about (`("movement", id)`, `("person", id)`).
+    async fn printed(
         &self,
         actor: &Actor,
         kind: TemplateKind,
-        about: About<'_>,
+        (about, id): (&str, i64),
+        data: Map<String, Value>,
         client: &ClientInfo,
-        custom: bool,
-    ) -> AppResult<()> {
+    ) -> AppResult<DocumentToFill> {
+        let template = self.custom_template(kind).await?;
         let mut work = self.begin_work(actor, client).await?;
         work.audit(
             AuditAction::DocumentPrint,
-            about,
-            json!({"document": kind.slug(), "template": if custom { "province" } else { "built_in" }}),
+            About::new(about, id),
+            json!({"document": kind.slug(),
+                "template": if template.is_some() { "province" } else { "built_in" }}),
         )
         .await?;
-        work.commit().await
+        work.commit().await?;
+        Ok(DocumentToFill {
+            kind,
+            template,
+            data: Value::Object(data),
+            file_name: format!("{}-{id}.docx", kind.file_stem()),
+        })
     }
 
     /// The decision or the hand-over record of a movement, for the HR officers of either
@@ -435,21 +440,8 @@ impl App {
             data.insert(k.into(), Value::String(v));
         }
         data.insert("ho_so".into(), record);
-        let template = self.custom_template(kind).await?;
-        self.audit_print(
-            actor,
-            kind,
-            About::new("movement", movement_id),
-            client,
-            template.is_some(),
-        )
-        .await?;
-        Ok(DocumentToFill {
-            kind,
-            template,
-            data: Value::Object(data),
-            file_name: format!("{}-{}.docx", kind.file_stem(), movement_id),
-        })
+        self.printed(actor, kind, ("movement", movement_id), data, client)
+            .await
     }
 
     /// A document about one person's record (the step-increase decision, the retirement
@@ -581,21 +573,8 @@ impl App {
         }
         let units = self.unit_names_of(&record, &unit).await?;
         data.insert("ho_so".into(), self.record_data(&record, clearance, &units));
-        let template = self.custom_template(kind).await?;
-        self.audit_print(
-            actor,
-            kind,
-            About::new("person", person_id),
-            client,
-            template.is_some(),
-        )
-        .await?;
-        Ok(DocumentToFill {
-            kind,
-            template,
-            data: Value::Object(data),
-            file_name: format!("{}-{}.docx", kind.file_stem(), person_id),
-        })
+        self.printed(actor, kind, ("person", person_id), data, client)
+            .await
     }
 
     /// The hand-over sheet of activation codes just issued (they are shown once: the sheet is

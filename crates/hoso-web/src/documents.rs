@@ -338,3 +338,13 @@ pub async fn template_upload(
     app.save_document_template(actor, kind, file_name, bytes, names, client)
         .await
 }
+
+/// Where the people of a hand-over sheet activate their accounts: this server's activation
+/// page, by the host the officer reached it at.
+pub fn activation_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    format!("{host}{}", crate::pages::ACTIVATE_PATH)
+}

@@ -12,21 +12,10 @@ use std::process::Command;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::world::{Target, Who, World};
-use common::{Client, databases};
+use common::{Client, databases, tool};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
-
-fn tool(name: &str) -> bool {
-    let found = std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|d| d.join(name).is_file()));
-    if !found {
-        eprintln!(
-            "SKIPPED: `{name}` is not installed (apt-get install poppler-utils libreoffice-writer-nogui)"
-        );
-    }
-    found
-}
 
 fn output_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hoso-web-2c");
@@ -337,22 +326,7 @@ async fn form_2c_prints_what_the_reader_sees() {
             eprintln!("page images in {}", dir.display());
         }
         if tool("soffice") && tool("pdftotext") {
-            let profile = tempfile::tempdir().unwrap();
-            let out = Command::new("soffice")
-                .arg(format!(
-                    "-env:UserInstallation=file://{}",
-                    profile.path().display()
-                ))
-                .args(["--headless", "--convert-to", "pdf", "--outdir"])
-                .arg(dir.join("docx"))
-                .arg(&docx_path)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            common::libreoffice_to_pdf(&dir.join("docx"), std::slice::from_ref(&docx_path));
             // In a folder of its own: the converted file must not replace the PDF printed above.
             let converted = dir.join("docx").join("2c-admin.pdf");
             let text = folded(&pdftotext(&converted));

@@ -13,22 +13,11 @@ use std::process::Command;
 
 use axum::http::StatusCode;
 use common::world::{Target, Who, World};
-use common::{Client, databases};
+use common::{Client, databases, tool};
 use hoso_domain::schema::fixtures::RecordBuilder;
 use serde_json::{Value, json};
 
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-
-fn tool(name: &str) -> bool {
-    let found = std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|d| d.join(name).is_file()));
-    if !found {
-        eprintln!(
-            "SKIPPED: `{name}` is not installed (apt-get install poppler-utils libreoffice-writer-nogui)"
-        );
-    }
-    found
-}
 
 fn output_dir(label: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
@@ -94,22 +83,11 @@ fn read_back(dir: &Path, names: &[&str]) -> Option<Vec<String>> {
     if !tool("soffice") || !tool("pdftotext") {
         return None;
     }
-    let profile = tempfile::tempdir().unwrap();
-    let out = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.path().display()
-        ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir.join("pdf"))
-        .args(names.iter().map(|n| dir.join(format!("{n}.docx"))))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let files: Vec<PathBuf> = names
+        .iter()
+        .map(|n| dir.join(format!("{n}.docx")))
+        .collect();
+    common::libreoffice_to_pdf(&dir.join("pdf"), &files);
     Some(
         names
             .iter()

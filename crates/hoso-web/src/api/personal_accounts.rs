@@ -138,16 +138,12 @@ pub async fn issue_for_unit_sheet(
     let done = app
         .issue_personal_accounts_for_unit(&actor, id, input, &client)
         .await?;
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or_default();
     let doc = app
         .activation_sheet_document(
             id,
             &done.unit_name,
             &done.slips,
-            &format!("{host}/dang-nhap/kich-hoat"),
+            &crate::documents::activation_url(&headers),
         )
         .await?;
     let mut response = crate::documents::filled(doc).await?;

@@ -32,6 +32,8 @@ mod reports;
 mod staff;
 mod templates;
 
+pub use personal_accounts::ACTIVATE_PATH;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{FromRef, FromRequestParts};

@@ -330,16 +330,12 @@ pub async fn issue_unit(
         .await?;
     if f.format == "docx" {
         // The codes exist only in this response: the Word sheet is made now or never.
-        let host = headers
-            .get(axum::http::header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or_default();
         let doc = app
             .activation_sheet_document(
                 unit_id,
                 &done.unit_name,
                 &done.slips,
-                &format!("{host}{ACTIVATE_PATH}"),
+                &crate::documents::activation_url(&headers),
             )
             .await?;
         return Ok(crate::documents::filled(doc).await?);

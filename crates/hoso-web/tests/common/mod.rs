@@ -20,6 +20,40 @@ pub const PASSWORD: &str = "Demo-Mat-Khau-2026!";
 
 pub use hoso_store::testing::{TestDb, databases};
 
+/// Converts office files to PDF in `outdir` with LibreOffice headless (a profile of its own, so
+/// tests may run side by side); fails the test if LibreOffice does.
+pub fn libreoffice_to_pdf(outdir: &std::path::Path, files: &[std::path::PathBuf]) {
+    let profile = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.path().display()
+        ))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(outdir)
+        .args(files)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Whether a tool no one here wrote (poppler, LibreOffice) is installed; a test that needs an
+/// absent one says so and passes (`.ci/run` installs them).
+pub fn tool(name: &str) -> bool {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|d| d.join(name).is_file()));
+    if !found {
+        eprintln!(
+            "SKIPPED: `{name}` is not installed (apt-get install poppler-utils libreoffice-writer-nogui)"
+        );
+    }
+    found
+}
+
 pub fn config(db: &TestDb) -> Config {
     Config {
         database_url: db.url.clone(),
