@@ -393,6 +393,27 @@ impl App {
         Ok((row, sending, receiving))
     }
 
+    /// The names of both units of movements the caller was shown: a party to a movement sees
+    /// whom it moves between, whatever its scope (the sender chose the receiving unit by name).
+    pub async fn movement_unit_names(
+        &self,
+        movements: &[MovementView],
+    ) -> AppResult<std::collections::HashMap<i64, String>> {
+        let mut conn = self.store.reader().await?;
+        let mut names = std::collections::HashMap::new();
+        for id in movements
+            .iter()
+            .flat_map(|m| [m.from_unit_id, m.to_unit_id])
+        {
+            if let std::collections::hash_map::Entry::Vacant(e) = names.entry(id)
+                && let Some(unit) = org_store::get(&mut conn, id).await?
+            {
+                e.insert(unit.name);
+            }
+        }
+        Ok(names)
+    }
+
     /// Whether the actor is on the sending side, the receiving side (or both) of a movement.
     pub async fn movement_sides(&self, actor: &Actor, id: i64) -> AppResult<(bool, bool)> {
         let mut conn = self.store.reader().await?;

@@ -973,3 +973,102 @@ async fn browser_prints_a_record_as_the_form_2c() {
     }
     c.clone().close().await.ok();
 }
+
+// ───────────────────────────────────── a transfer ─────────────────────────────────────
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_a_unit_transfers_a_person_the_other_accepts_and_the_person_sees_it() {
+    if !available() {
+        return;
+    }
+    let dbs = common::databases().await;
+    let db = dbs.into_iter().find(|d| d.label == "sqlite").unwrap();
+    let app: App = common::demo_app(&db, 30).await;
+    let (person, individual, hr, _) = people_of_a_unit(&app).await;
+    let admin = actor(&app, "admin").await;
+    // The receiving unit: another unit of people, neither above nor below the sending one.
+    let (from_unit, to_unit, to_name, receiving_hr) = {
+        let people = app
+            .list_persons(&admin, PersonQuery::default())
+            .await
+            .unwrap()
+            .items;
+        let mut conn = app.store().reader().await.unwrap();
+        let from_id = people.iter().find(|p| p.id == person).unwrap().unit_id;
+        let from = hoso_store::org::get(&mut conn, from_id)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut found = None;
+        for p in &people {
+            let unit = hoso_store::org::get(&mut conn, p.unit_id)
+                .await
+                .unwrap()
+                .unwrap();
+            if !unit.path.starts_with(&from.path) && !from.path.starts_with(&unit.path) {
+                found = Some(unit);
+                break;
+            }
+        }
+        let to = found.expect("another unit of people");
+        let receiving = format!("qt.{}", to.code.to_lowercase());
+        (from.name, to.id, to.name, receiving)
+    };
+    let today = app.today().to_string();
+    let scan_dir = tempfile::tempdir().unwrap();
+    let scan = scan_dir.path().join("quyet-dinh-27.pdf");
+    std::fs::write(
+        &scan,
+        b"%PDF-1.4\n% quyet dinh dieu dong\ntrailer<<>>\n%%EOF\n",
+    )
+    .unwrap();
+
+    let s = start_session(&app).await;
+    let (c, base) = (&s.client, s.base.as_str());
+
+    // The sending unit's HR officer records the decision from the record page.
+    sign_in(c, base, &hr).await;
+    c.goto(&format!("{base}/ho-so/{person}")).await.unwrap();
+    click(c, "#dieu-chuyen").await;
+    set_value(c, "#kind", "dieu_dong").await;
+    set_value(c, "#to_unit_id", &to_unit.to_string()).await;
+    set_value(c, "#decision_number", "27/QĐ-UBND").await;
+    set_value(c, "#decision_date", &today).await;
+    set_value(c, "#signer", "Chủ tịch UBND tỉnh Trần Văn Bình").await;
+    set_value(c, "#effective_date", &today).await;
+    c.find(Locator::Css("#tep"))
+        .await
+        .unwrap()
+        .send_keys(scan.to_str().unwrap())
+        .await
+        .unwrap();
+    shot(c, "60-dieu-chuyen").await;
+    click(c, "main form button[type=submit]").await;
+    wait_for_text(c, "#bien-dong", "Chờ đơn vị nhận tiếp nhận").await;
+    let proposed = wait_for_text(c, "#bien-dong", &to_name).await;
+    assert!(proposed.contains(&from_unit), "{proposed}");
+    let movement_url = c.current_url().await.unwrap();
+    shot(c, "61-cho-tiep-nhan").await;
+
+    // The receiving unit's officer finds it in the inbox and accepts it; the record moves at
+    // once (the decision takes effect today) and its decision prints from the province's
+    // template.
+    sign_in(c, base, &receiving_hr).await;
+    c.goto(&format!("{base}/bien-dong")).await.unwrap();
+    wait_for_text(c, "main", "27/QĐ-UBND").await;
+    c.goto(movement_url.as_str()).await.unwrap();
+    click(c, "#tiep-nhan").await;
+    wait_for_text(c, "#bien-dong", "Đã điều chuyển hồ sơ").await;
+    shot(c, "62-da-tiep-nhan").await;
+    click(c, ".print-links a[href$='quyet-dinh-dieu-dong']").await;
+    let decision = downloaded(s.downloads.path(), "docx").await;
+    assert!(std::fs::read(&decision).unwrap().starts_with(b"PK"));
+
+    // The person sees the transfer and the new unit on the record.
+    sign_in(c, base, &individual).await;
+    c.goto(&format!("{base}/ho-so/{person}")).await.unwrap();
+    wait_for_text(c, "#bien-dong", "Đã điều chuyển hồ sơ").await;
+    wait_for_text(c, ".record-head", &to_name).await;
+    shot(c, "63-nguoi-duoc-dieu-chuyen").await;
+    c.clone().close().await.ok();
+}

@@ -32,16 +32,10 @@ pub struct Row {
     pub state_code: String,
 }
 
-async fn rows(
-    app: &App,
-    page: &PageActor,
-    items: Vec<MovementView>,
-) -> Result<Vec<Row>, super::PageError> {
-    let ids = items
-        .iter()
-        .flat_map(|m| [m.from_unit_id, m.to_unit_id])
-        .collect();
-    let names = app.unit_names(&page.actor, ids).await?;
+/// The movements as listed; both units are named (a party to a movement sees whom it moves
+/// between).
+async fn rows(app: &App, items: Vec<MovementView>) -> Result<Vec<Row>, super::PageError> {
+    let names = app.movement_unit_names(&items).await?;
     let name = |id: i64| {
         names
             .get(&id)
@@ -82,8 +76,8 @@ struct InboxPage {
 pub async fn inbox(State(app): State<App>, page: PageActor) -> PageResult {
     let inbox = app.movements_to_handle(&page.actor).await?;
     Ok(render(&InboxPage {
-        incoming: rows(&app, &page, inbox.incoming).await?,
-        outgoing: rows(&app, &page, inbox.outgoing).await?,
+        incoming: rows(&app, inbox.incoming).await?,
+        outgoing: rows(&app, inbox.outgoing).await?,
         layout: page.layout("Biến động", "movements"),
     }))
 }
@@ -128,7 +122,7 @@ async fn movement_page(
     let scan_name = m.scan_name.clone();
     let version = m.version;
     let may_answer = receiving && m.state == "proposed";
-    let row = rows(app, page, vec![m]).await?.remove(0);
+    let row = rows(app, vec![m]).await?.remove(0);
     Ok(MovementPage {
         layout: page.layout(format!("Biến động — {}", row.full_name), "movements"),
         m: row,
@@ -279,12 +273,7 @@ async fn form_page(
         selected: chosen_unit.is_none(),
     }];
     units.extend(super::admin_accounts::unit_opts(&destinations, chosen_unit));
-    let history = rows(
-        app,
-        page,
-        app.movements_of_person(&page.actor, person_id).await?,
-    )
-    .await?;
+    let history = rows(app, app.movements_of_person(&page.actor, person_id).await?).await?;
     Ok(FormPage {
         layout: page.layout(format!("Điều chuyển — {name}"), "movements"),
         person_id,
