@@ -633,6 +633,13 @@ async fn alerts_page_lists_filters_previews_and_exports() {
         assert_eq!(home.body.contains("/canh-bao?kind="), stored > 0);
         let page = admin.get("/canh-bao").await;
         assert_eq!(page.status, StatusCode::OK, "{}", db.label);
+        // A step increase due leads to its decision, filled from the province's template.
+        let steps = admin.get("/canh-bao?kind=step_increase_due").await;
+        assert_eq!(
+            steps.body.contains("Đến hạn nâng lương"),
+            steps.body.contains("/van-ban/quyet-dinh-nang-bac-luong\""),
+            "every step increase due has its decision link"
+        );
         assert!(page.body.contains("Cảnh báo, thời hạn"));
         assert!(
             page.body

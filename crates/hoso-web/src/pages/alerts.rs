@@ -101,12 +101,29 @@ pub struct AlertRow {
     pub due: String,
     pub message: String,
     pub basis: String,
+    /// The document that acts on the alert, filled from the province's template: its link
+    /// and words (shown to those who write records).
+    pub action: Option<(String, &'static str)>,
+}
+
+/// The document an alert calls for, if Hoso prints one.
+fn action_of(kind: &str, person_id: i64) -> Option<(String, &'static str)> {
+    let (slug, words) = match kind {
+        "step_increase_due" => (
+            "quyet-dinh-nang-bac-luong",
+            "Lập quyết định nâng bậc lương (Word)",
+        ),
+        "retirement_notice" => ("thong-bao-nghi-huu", "Lập thông báo nghỉ hưu (Word)"),
+        _ => return None,
+    };
+    Some((format!("/ho-so/{person_id}/van-ban/{slug}"), words))
 }
 
 fn rows(items: Vec<AlertView>) -> Vec<AlertRow> {
     items
         .into_iter()
         .map(|a| AlertRow {
+            action: action_of(&a.kind, a.person_id),
             person_id: a.person_id,
             name: a.full_name,
             unit: a.unit_name,
@@ -293,4 +310,22 @@ pub async fn rules(State(app): State<App>, page: PageActor) -> PageResult {
         on: format::date(&app.today().to_string()),
         rows,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::action_of;
+
+    #[test]
+    fn step_increases_and_retirements_lead_to_their_documents() {
+        assert_eq!(
+            action_of("step_increase_due", 7).map(|a| a.0),
+            Some("/ho-so/7/van-ban/quyet-dinh-nang-bac-luong".to_string())
+        );
+        assert_eq!(
+            action_of("retirement_notice", 7).map(|a| a.0),
+            Some("/ho-so/7/van-ban/thong-bao-nghi-huu".to_string())
+        );
+        assert_eq!(action_of("record_stale", 7), None);
+    }
 }
