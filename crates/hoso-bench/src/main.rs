@@ -729,7 +729,7 @@ async fn run(args: &Args, db: &Database, dir: &std::path::Path) -> Res<()> {
     );
     let admin_ids = Arc::new(admin_ids);
     let print_ids = admin_ids.clone();
-    let long_id = print_ids[0];
+    let long_candidates: Vec<i64> = print_ids.iter().take(200).copied().collect();
     phases.push(
         run_phase(
             "record read, admin",
@@ -748,7 +748,9 @@ async fn run(args: &Args, db: &Database, dir: &std::path::Path) -> Res<()> {
         .await,
     );
     let ua_ids = Arc::new(ua_ids);
-    let batch: Vec<i64> = ua_ids.iter().take(300).copied().collect();
+    // A unit's batch: 300 distinct records printed one after the other (as `App::form_2c_of_unit`
+    // does for a unit of 300), as the system administrator.
+    let batch: Vec<i64> = print_ids.iter().rev().take(300).copied().collect();
     phases.push(
         run_phase(
             "record read, unit admin (scoped)",
@@ -790,7 +792,7 @@ async fn run(args: &Args, db: &Database, dir: &std::path::Path) -> Res<()> {
             .request(
                 "GET",
                 &format!("/api/v1/persons/{id}/documents/2c?format=pdf"),
-                Some(&ua_token),
+                Some(&admin),
                 None,
             )
             .await?;
@@ -804,17 +806,32 @@ async fn run(args: &Args, db: &Database, dir: &std::path::Path) -> Res<()> {
     // One long record (issue 13: "a document of 20 pages renders in under a second"): a record
     // given 120 work-history rows, 60 salary rows, 40 trainings and 50 relatives, printed ten
     // times over HTTP; the pages are counted in the PDF.
-    let long = conn
-        .request(
-            "GET",
-            &format!("/api/v1/persons/{long_id}"),
-            Some(&admin),
-            None,
-        )
-        .await?
-        .json()?;
+    // A person born before 1991, so that ten years of monthly rows from age 16 are in the past.
+    let mut long_id = long_candidates[0];
+    let mut long = Value::Null;
+    for id in &long_candidates {
+        let reply = conn
+            .request("GET", &format!("/api/v1/persons/{id}"), Some(&admin), None)
+            .await?
+            .json()?;
+        let born = reply["record"]["general"]["date_of_birth"]
+            .as_str()
+            .and_then(|d| d.get(0..4))
+            .and_then(|y| y.parse::<i32>().ok());
+        if born.is_some_and(|y| y <= 1990) {
+            long_id = *id;
+            long = reply;
+            break;
+        }
+    }
+    let start = long["record"]["general"]["date_of_birth"]
+        .as_str()
+        .and_then(|d| d.get(0..4))
+        .and_then(|y| y.parse::<i32>().ok())
+        .unwrap_or(1970)
+        + 16;
     let mut record = long["record"].clone();
-    let month = |i: i32| format!("{}-{:02}", 1990 + i / 12, i % 12 + 1);
+    let month = |i: i32| format!("{}-{:02}", start + i / 12, i % 12 + 1);
     record["work_history"] = Value::Array(
         (0..120)
             .map(|i| {
@@ -865,10 +882,11 @@ async fn run(args: &Args, db: &Database, dir: &std::path::Path) -> Res<()> {
         )
         .await?;
     if reply.status != 200 {
+        let body = String::from_utf8_lossy(&reply.body);
         return Err(format!(
             "lengthening record {long_id}: HTTP {} {}",
             reply.status,
-            String::from_utf8_lossy(&reply.body)
+            body.chars().take(400).collect::<String>()
         )
         .into());
     }
@@ -899,7 +917,7 @@ async fn run(args: &Args, db: &Database, dir: &std::path::Path) -> Res<()> {
         long_times[long_times.len() - 1].as_secs_f64() * 1e3
     );
     println!(
-        "mẫu 2C batch: {} records of one unit administrator's scope as PDF, one after the other, \
+        "mẫu 2C batch: {} distinct records as PDF, one after the other, \
          in {:.1} s ({:.0} ms each, {} in all)",
         batch.len(),
         batch_time.as_secs_f64(),

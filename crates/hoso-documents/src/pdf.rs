@@ -103,7 +103,22 @@ impl World for DocWorld {
     }
 }
 
+/// How many compilations a memoized typst result may go unused before it is dropped: the
+/// template, fonts and their layouts stay (every print uses them), one person's tables go. Without
+/// eviction typst's cache keeps every document ever printed (1.8 GB after 340 prints).
+const CACHE_MAX_AGE: usize = 10;
+
 fn compile(template: &str, data: &impl Serialize, today: Day) -> Result<Vec<u8>, DocumentError> {
+    let pdf = compile_uncached(template, data, today);
+    typst::comemo::evict(CACHE_MAX_AGE);
+    pdf
+}
+
+fn compile_uncached(
+    template: &str,
+    data: &impl Serialize,
+    today: Day,
+) -> Result<Vec<u8>, DocumentError> {
     let json = serde_json::to_vec(data).map_err(|e| DocumentError::Typst(e.to_string()))?;
     let world = DocWorld {
         main: Source::new(*MAIN, template.to_string()),
