@@ -10,6 +10,8 @@
 //! `legal_basis`) and call it in [`App::alerts_for`]. Nothing else changes: storage, scope,
 //! listing, counts, export and the e-mail digest take every stored alert.
 
+use std::collections::HashMap;
+
 use hoso_domain::alerts::{Alert, AlertConfig, compute_alerts};
 use hoso_domain::calendar::HolidayCalendar;
 use hoso_domain::late::late_alerts;
@@ -34,6 +36,8 @@ pub struct AlertPerson {
     pub created: Option<Date>,
     /// When the person's own account was created (`None`: no account).
     pub account_created: Option<Date>,
+    /// The person's movements under way or done, for the deadlines on moving the record.
+    pub moves: Vec<hoso_domain::late::MoveEvent>,
 }
 
 /// An alert about one person.
@@ -65,6 +69,7 @@ impl App {
         ids: &[i64],
     ) -> AppResult<Vec<AlertPerson>> {
         let times = creation_times(conn, ids).await?;
+        let mut moves = move_events(conn, ids).await?;
         let mut out = Vec::with_capacity(ids.len());
         for &id in ids {
             let Some(person) = persons::get(conn, id).await? else {
@@ -76,6 +81,7 @@ impl App {
             let doc = self.decode_document(conn, &version).await?;
             let (created, account) = times.get(&id).copied().unwrap_or((person.updated_at, None));
             out.push(AlertPerson {
+                moves: moves.remove(&id).unwrap_or_default(),
                 id,
                 unit_id: person.unit_id,
                 status: PersonStatus::parse(&person.status).unwrap_or(PersonStatus::Working),
@@ -128,6 +134,66 @@ fn record_alerts(
         .collect()
 }
 
+/// The movements of `ids` not refused or cancelled, by person: whether each stays within the
+/// directly employing agency (both units under the same non-department ancestor-or-self), when
+/// it takes effect, and when the record moved.
+async fn move_events(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+) -> AppResult<HashMap<i64, Vec<hoso_domain::late::MoveEvent>>> {
+    use hoso_store::movements as store;
+    let rows = store::live_of_persons(conn, ids).await?;
+    let mut agencies: HashMap<i64, i64> = HashMap::new();
+    let mut out: HashMap<i64, Vec<hoso_domain::late::MoveEvent>> = HashMap::new();
+    for m in rows {
+        let Ok(effective) = Date::parse(
+            &m.effective_date,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        ) else {
+            continue;
+        };
+        let from = agency_of(conn, m.from_unit_id, &mut agencies).await?;
+        let to = agency_of(conn, m.to_unit_id, &mut agencies).await?;
+        let done_on = (m.state == store::DONE).then(|| {
+            m.answered_at
+                .and_then(date_of_ms)
+                .map_or(effective, |answered| answered.max(effective))
+        });
+        out.entry(m.person_id)
+            .or_default()
+            .push(hoso_domain::late::MoveEvent {
+                within_agency: from == to,
+                effective_date: effective,
+                done_on,
+            });
+    }
+    Ok(out)
+}
+
+/// The directly employing agency of a unit: itself, or its nearest ancestor that is not a
+/// phòng, ban, khoa.
+async fn agency_of(
+    conn: &mut AnyConnection,
+    unit_id: i64,
+    cache: &mut HashMap<i64, i64>,
+) -> AppResult<i64> {
+    if let Some(a) = cache.get(&unit_id) {
+        return Ok(*a);
+    }
+    let mut current = unit_id;
+    for _ in 0..32 {
+        let Some(unit) = hoso_store::org::get(conn, current).await? else {
+            break;
+        };
+        match (unit.kind.as_str(), unit.parent_id) {
+            ("department", Some(parent)) => current = parent,
+            _ => break,
+        }
+    }
+    cache.insert(unit_id, current);
+    Ok(current)
+}
+
 /// Source 2: the deadline rules in force that a record can show to be late (data entry after
 /// joining, the person's account, status changes).
 fn deadline_alerts(
@@ -140,8 +206,14 @@ fn deadline_alerts(
     people
         .iter()
         .flat_map(|p| {
-            let timeline =
-                record_facts::timeline(schema, &p.doc, p.status, p.created, p.account_created);
+            let timeline = record_facts::timeline(
+                schema,
+                &p.doc,
+                p.status,
+                p.created,
+                p.account_created,
+                p.moves.clone(),
+            );
             late_alerts(&timeline, as_of, calendar, &app.deadline_rules)
                 .into_iter()
                 .map(|alert| PersonAlert {

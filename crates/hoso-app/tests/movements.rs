@@ -277,3 +277,83 @@ async fn a_refused_movement_changes_nothing_and_an_internal_one_is_immediate() {
         let _ = receiver;
     }
 }
+
+/// Lai Châu Điều 10 khoản 3: the record must reach the new unit within 5 working days of the
+/// decision taking effect. A decision the receiving unit leaves unanswered is late after that,
+/// and the alert clears when it takes the record.
+#[tokio::test]
+async fn a_transfer_left_unanswered_is_late_under_lai_chau_until_it_is_taken() {
+    for db in databases().await {
+        let today = date!(2026 - 11 - 25);
+        let app = demo_app(
+            hoso_app::Config {
+                deadline_preset: "lai-chau-2024".into(),
+                ..config_on(&db, today)
+            },
+            12,
+        )
+        .await;
+        let client = ClientInfo::default();
+        let admin = login(&app, "admin").await;
+        let (person, _, to, hr, receiver) = cast(&app, &admin).await;
+        // In force Wed 25/11/2026: five working days → Wed 02/12/2026.
+        let m = app
+            .propose_movement(&hr, person, decision(to, "2026-11-25"), scan(), &client)
+            .await
+            .unwrap();
+        let late = |app: App, day: time::Date| {
+            let admin = admin.clone();
+            async move {
+                app.compute_all_alerts(day).await.unwrap();
+                app.list_alerts(
+                    &admin,
+                    hoso_app::alerts::AlertQuery {
+                        per_page: Some(200),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .filter(|a| {
+                    a.person_id == person && a.legal_basis.contains("lai_chau.move_to_another_unit")
+                })
+                .map(|a| (a.due, a.message))
+                .collect::<Vec<_>>()
+            }
+        };
+        assert!(
+            late(app.clone(), date!(2026 - 12 - 02)).await.is_empty(),
+            "{}: in time on the due day",
+            db.label
+        );
+        let overdue = late(app.clone(), date!(2026 - 12 - 03)).await;
+        assert_eq!(overdue.len(), 1, "{}", db.label);
+        assert_eq!(overdue[0].0, "2026-12-02");
+        assert!(
+            overdue[0].1.contains("đơn vị nhận chưa tiếp nhận"),
+            "{}",
+            overdue[0].1
+        );
+
+        // Taken (in force already: the record moves at once): the alert clears.
+        app.answer_movement(
+            &receiver,
+            m.id,
+            AnswerMovement {
+                accept: true,
+                note: None,
+            },
+            &client,
+        )
+        .await
+        .unwrap();
+        assert_eq!(app.movement(&receiver, m.id).await.unwrap().state, "done");
+        assert!(
+            late(app.clone(), date!(2026 - 12 - 03)).await.is_empty(),
+            "{}",
+            db.label
+        );
+    }
+}

@@ -177,11 +177,8 @@ impl Trigger {
                 "Hoso chưa có thao tác đánh dấu phiếu bổ sung lý lịch cần xác minh, bổ sung giấy tờ"
             }
             Trigger::DeclarationSubmitted => "Hoso chưa ghi nhận ngày cá nhân nộp bản kê khai giấy",
-            Trigger::TransferEffective
-            | Trigger::MovedWithinUnit
-            | Trigger::MovedToAnotherUnit
-            | Trigger::TransferredRecordReceived => {
-                "Hoso chưa có quy trình điều chuyển – tiếp nhận hồ sơ giữa bộ phận, đơn vị (chỉ đổi đơn vị qua API, không ghi ngày văn bản có hiệu lực)"
+            Trigger::TransferEffective | Trigger::TransferredRecordReceived => {
+                "Hoso chưa ghi nhận bước đơn vị tiếp nhận chuyển tiếp hồ sơ đến đơn vị trực tiếp sử dụng (quy trình điều chuyển của Hoso chuyển hồ sơ thẳng đến đơn vị nhận)"
             }
             Trigger::ReceivedFromOutside => {
                 "Hoso chưa ghi nhận việc tiếp nhận người từ tỉnh khác, bộ, ngành hoặc khối Đảng, đoàn thể"
@@ -190,6 +187,8 @@ impl Trigger {
                 "Hoso chưa ghi nhận quyết định chuyển công tác ra ngoài tỉnh hoặc sang khối Đảng, đoàn thể, cũng chưa ghi việc bàn giao dữ liệu"
             }
             Trigger::AccountCreated
+            | Trigger::MovedWithinUnit
+            | Trigger::MovedToAnotherUnit
             | Trigger::ChangeSubmitted
             | Trigger::StatusChanged
             | Trigger::RecordCreated
@@ -391,6 +390,8 @@ impl DeadlineRule {
             (T::PersonJoined | T::AccountCreated | T::RecordCreated, "record_created") => true,
             (T::PersonJoined, "account_created") => true,
             (T::StatusChanged, "status_updated") => true,
+            (T::MovedWithinUnit, "record_moved_to_department") => true,
+            (T::MovedToAnotherUnit, "record_transferred") => true,
             (T::ChangeSubmitted, "change_verified") => true,
             (t, "month_approved") => t.is_month_end_window(),
             _ => false,
@@ -1319,6 +1320,10 @@ dong-thap-2024  dong_thap.annual_report_province           2024-12-15 2025-02-03
             "dak_nong.personal_completion",
             "dak_nong.change_verification",
             "dak_nong.status_change",
+            "dak_nong.move_within_unit",
+            "dak_nong.move_to_another_unit",
+            "lai_chau.move_within_unit",
+            "lai_chau.move_to_another_unit",
             "dong_thap.monthly_approval",
         ] {
             assert!(tracked.iter().any(|t| t == id), "{id} should be tracked");

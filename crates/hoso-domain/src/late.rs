@@ -11,7 +11,11 @@
 //!   person still has no account of their own;
 //! - `satisfied_by = "status_updated"` with `status_changed` (Lai Châu 10, Đắk Nông 5): the
 //!   record shows a retirement or resignation decision (its decision date, or its effective date
-//!   when later — the status cannot change before either) and the person is still "working".
+//!   when later — the status cannot change before either) and the person is still "working";
+//! - `satisfied_by = "record_moved_to_department"` with `moved_within_unit` (Lai Châu 5, Đắk
+//!   Nông 2 working days) and `"record_transferred"` with `moved_to_another_unit` (5 and 5):
+//!   a movement decided in Hoso whose record has not moved that long after the decision took
+//!   effect (in practice: the receiving unit has not taken it).
 //!
 //! A rule applies when it was in force on the trigger date (a person who joined before the
 //! regulation existed is not late under it). Rules about change requests waiting for
@@ -48,6 +52,19 @@ impl StatusEvent {
     }
 }
 
+/// A movement of the person within the province, recorded as a decision in Hoso (LC Đ10.2–10.3,
+/// ĐN Đ11.1–11.2: the record must be moved within N working days of the decision taking
+/// effect).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoveEvent {
+    /// Both units belong to the same directly employing agency (another phòng, ban, khoa of it).
+    pub within_agency: bool,
+    /// The day the decision takes effect.
+    pub effective_date: Date,
+    /// The day the record moved; `None`: not yet (the receiving unit has not taken it).
+    pub done_on: Option<Date>,
+}
+
 /// When the events that start the deadline rules happened for one record.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordTimeline {
@@ -60,6 +77,9 @@ pub struct RecordTimeline {
     pub required_fields_missing: u32,
     pub status_events: Vec<StatusEvent>,
     pub status: Option<PersonStatus>,
+    /// Movements decided and not cancelled or refused.
+    #[serde(default)]
+    pub moves: Vec<MoveEvent>,
 }
 
 fn unit_label(rule: &DeadlineRule) -> &'static str {
@@ -165,6 +185,37 @@ pub fn late_alerts(
                     }
                 }
             }
+            ("record_moved_to_department", Trigger::MovedWithinUnit)
+            | ("record_transferred", Trigger::MovedToAnotherUnit) => {
+                let within = rule.trigger == Trigger::MovedWithinUnit;
+                for m in &t.moves {
+                    if m.within_agency != within || m.done_on.is_some() {
+                        continue;
+                    }
+                    let start = m.effective_date;
+                    if !rule.in_force(start) {
+                        continue;
+                    }
+                    let due = rule.due_date(start, cal);
+                    if today > due {
+                        out.push(Alert {
+                            kind: AlertKind::DeadlineOverdue,
+                            due,
+                            message_vi: format!(
+                                "Quá hạn «{}»: quyết định có hiệu lực {}, hạn {} ({} {}) — hồ sơ chưa được chuyển đến {}",
+                                rule.name_vi,
+                                format_date(start),
+                                format_date(due),
+                                rule.length,
+                                unit_label(rule),
+                                if within { "bộ phận mới" } else { "đơn vị mới (đơn vị nhận chưa tiếp nhận)" }
+                            ),
+                            legal_basis: basis(rule),
+                            rule: Some(RuleRef::of(rule)),
+                        });
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -194,6 +245,7 @@ mod tests {
             required_fields_missing: 2,
             status_events: vec![],
             status: Some(PersonStatus::Active),
+            moves: vec![],
         }
     }
 
@@ -329,6 +381,14 @@ mod tests {
                         effective_date: start,
                     }],
                     status: Some(PersonStatus::Active),
+                    moves: [true, false]
+                        .into_iter()
+                        .map(|within_agency| MoveEvent {
+                            within_agency,
+                            effective_date: start,
+                            done_on: None,
+                        })
+                        .collect(),
                 };
                 let late = !late_alerts(&undone(None), much_later, &c, &single).is_empty()
                     || !late_alerts(&undone(Some(start)), much_later, &c, &single).is_empty();
@@ -362,5 +422,80 @@ mod tests {
             effective_date: date!(2026 - 08 - 01),
         }];
         assert!(dues(&t, date!(2027 - 01 - 01), &preset("national")).is_empty());
+    }
+
+    #[test]
+    fn a_movement_not_taken_in_time_is_late_until_the_record_moves() {
+        // Lai Châu Điều 10 khoản 3: 5 working days from the decision taking effect (Mon
+        // 02/11/2026 → Mon 09/11/2026); Điều 10 khoản 2 the same for another department.
+        let lai_chau = preset("lai-chau-2024");
+        let moving = |within_agency, done_on| RecordTimeline {
+            required_fields_missing: 0,
+            moves: vec![MoveEvent {
+                within_agency,
+                effective_date: date!(2026 - 11 - 02),
+                done_on,
+            }],
+            ..new_hire()
+        };
+        let due = date!(2026 - 11 - 09);
+        assert!(
+            dues(&moving(false, None), due, &lai_chau).is_empty(),
+            "in time on the due day"
+        );
+        let late = late_alerts(
+            &moving(false, None),
+            date!(2026 - 11 - 10),
+            &cal(),
+            &lai_chau,
+        );
+        assert_eq!(late.len(), 1);
+        assert_eq!(late[0].due, due);
+        assert!(
+            late[0]
+                .legal_basis
+                .contains("lai_chau.move_to_another_unit")
+        );
+        assert!(
+            late[0].message_vi.contains("đơn vị nhận chưa tiếp nhận"),
+            "{}",
+            late[0].message_vi
+        );
+        // Moved (even late): nothing stays overdue.
+        assert!(
+            dues(
+                &moving(false, Some(date!(2026 - 11 - 12))),
+                date!(2026 - 12 - 01),
+                &lai_chau
+            )
+            .is_empty()
+        );
+        let late = late_alerts(
+            &moving(true, None),
+            date!(2026 - 11 - 10),
+            &cal(),
+            &lai_chau,
+        );
+        assert_eq!(late.len(), 1);
+        assert!(late[0].legal_basis.contains("lai_chau.move_within_unit"));
+        // Đắk Nông Điều 11 khoản 1 (its rules end with the 2025 merger): another department
+        // within 2 working days, Mon 04/11/2024 → Wed 06/11/2024.
+        let dak_nong = preset("dak-nong-2018");
+        let mut earlier = moving(true, None);
+        earlier.moves[0].effective_date = date!(2024 - 11 - 04);
+        assert!(dues(&earlier, date!(2024 - 11 - 06), &dak_nong).is_empty());
+        let late = late_alerts(&earlier, date!(2024 - 11 - 07), &cal(), &dak_nong);
+        assert_eq!(late.len(), 1);
+        assert_eq!(late[0].due, date!(2024 - 11 - 06));
+        assert!(late[0].legal_basis.contains("dak_nong.move_within_unit"));
+        // Lạng Sơn states no limit for a move within the province.
+        assert!(
+            dues(
+                &moving(false, None),
+                date!(2026 - 12 - 31),
+                &preset("lang-son-2023")
+            )
+            .is_empty()
+        );
     }
 }

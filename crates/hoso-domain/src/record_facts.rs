@@ -293,15 +293,18 @@ pub fn status_events(doc: &RecordDoc) -> Vec<StatusEvent> {
         .collect()
 }
 
-/// The timeline of a record for the deadline rules ([`crate::late`]).
+/// The timeline of a record for the deadline rules ([`crate::late`]); its movements come from
+/// the movement workflow, not from the document.
 pub fn timeline(
     schema: &RecordSchema,
     doc: &RecordDoc,
     status: org::PersonStatus,
     record_created: Option<Date>,
     account_created: Option<Date>,
+    moves: Vec<crate::late::MoveEvent>,
 ) -> RecordTimeline {
     RecordTimeline {
+        moves,
         record_created,
         joined: date(doc, JOINED),
         account_created,
@@ -585,6 +588,7 @@ mod tests {
             org::PersonStatus::Working,
             Some(date!(2026 - 01 - 02)),
             None,
+            Vec::new(),
         );
         assert_eq!(t.joined, Some(date!(2008 - 09 - 01)));
         assert_eq!(t.record_created, Some(date!(2026 - 01 - 02)));

@@ -177,6 +177,23 @@ pub async fn of_person(conn: &mut AnyConnection, person_id: i64) -> StoreResult<
     many(conn, &s).await
 }
 
+/// The movements of these people that were not refused or cancelled (for the deadline rules on
+/// moving a record), oldest first.
+pub async fn live_of_persons(
+    conn: &mut AnyConnection,
+    person_ids: &[i64],
+) -> StoreResult<Vec<MovementRow>> {
+    let mut out = Vec::new();
+    for chunk in person_ids.chunks(500) {
+        let mut s = select();
+        s.and_where(col("m", "person_id").is_in(chunk.iter().copied()))
+            .and_where(col("m", "state").is_in([PROPOSED, ACCEPTED, DONE]))
+            .order_by((ident("m"), ident("id")), Order::Asc);
+        out.extend(many(conn, &s).await?);
+    }
+    Ok(out)
+}
+
 /// The person's movement still under way (proposed, or accepted and not yet effective).
 pub async fn open_of_person(
     conn: &mut AnyConnection,
