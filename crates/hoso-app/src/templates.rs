@@ -14,9 +14,7 @@ use hoso_domain::record_facts;
 use hoso_domain::retirement;
 use hoso_domain::salary::{SalaryTables, grade_name, salary_group_of};
 use hoso_domain::schema::{FieldRole, RecordDoc};
-use hoso_domain::templates::{
-    COMMON_FIELDS, TemplateKind, TemplateProblem, check_fields, record_fields,
-};
+use hoso_domain::templates::{COMMON_FIELDS, TemplateKind, TemplateProblem, check_fields};
 use hoso_export::document::date_words;
 use hoso_store::document_templates::{self as store, TemplateRow};
 use hoso_store::org as org_store;
@@ -276,11 +274,8 @@ impl App {
 
     /// The fields every document has: the issuing body (the unit's parent, the unit) and the
     /// day of printing on the application's clock.
-    async fn common_data(&self, unit_id: i64) -> AppResult<Map<String, Value>> {
+    async fn common_data(&self, unit: &org_store::OrgUnitRow) -> AppResult<Map<String, Value>> {
         let mut conn = self.store.reader().await?;
-        let unit = org_store::get(&mut conn, unit_id)
-            .await?
-            .ok_or_else(AppError::unit_not_found)?;
         let parent = match unit.parent_id {
             Some(p) => org_store::get(&mut conn, p).await?.map(|p| p.name),
             None => None,
@@ -308,26 +303,22 @@ impl App {
         let schema = self.schemas.latest();
         let catalogs = self.catalogs();
         let mut sections = Map::new();
-        for (path, _) in record_fields(schema) {
-            let mut parts = path.split('.').skip(1);
-            let (Some(section), Some(id)) = (parts.next(), parts.next()) else {
+        for (section, field) in schema.fields() {
+            if section.repeating || field.access > clearance {
                 continue;
-            };
-            let Some(field) = schema.field(section, id).filter(|f| f.access <= clearance) else {
-                continue;
-            };
+            }
             let text = record
-                .get(section)
-                .and_then(|s| s.get(id))
+                .get(&section.id)
+                .and_then(|s| s.get(&field.id))
                 .filter(|v| !v.is_null())
                 .map(|v| display::value(field, v, &catalogs, units))
                 .unwrap_or_default();
             sections
-                .entry(section.to_string())
+                .entry(section.id.clone())
                 .or_insert_with(|| Value::Object(Map::new()))
                 .as_object_mut()
                 .expect("made an object above")
-                .insert(id.to_string(), Value::String(text));
+                .insert(field.id.clone(), Value::String(text));
         }
         Value::Object(sections)
     }
@@ -405,21 +396,26 @@ impl App {
                 .await?
                 .map_or(0, |p| p.current_version),
         };
-        let version = persons::version(&mut conn, m.person_id, version_number).await?;
         drop(conn);
-        let issuing_unit = if sending { from.id } else { to.id };
-        let mut data = self.common_data(issuing_unit).await?;
-        let record = match self
+        let mut data = self.common_data(if sending { &from } else { &to }).await?;
+        let (record, hash) = match self
             .read_version(actor, m.person_id, Some(version_number), client)
             .await
         {
-            Ok((_, unit, _, record, clearance)) => {
+            Ok((_, unit, version, record, clearance)) => {
                 let units = self.unit_names_of(&record, &unit).await?;
-                self.record_data(&record, clearance, &units)
+                (self.record_data(&record, clearance, &units), version.hash)
             }
             // The receiving side before the move, or the sending side after it: the decision
-            // prints without the record's fields.
-            Err(AppError::NotFound(_)) => Value::Object(Map::new()),
+            // prints without the record's fields (the version's hash is no personal data).
+            Err(AppError::NotFound(_)) => {
+                let mut conn = self.store.reader().await?;
+                let version = persons::version(&mut conn, m.person_id, version_number).await?;
+                (
+                    Value::Object(Map::new()),
+                    version.map(|v| v.hash).unwrap_or_default(),
+                )
+            }
             Err(e) => return Err(e),
         };
         let kind_label = MovementKind::parse(&m.kind).map_or("Điều chuyển", MovementKind::label_vi);
@@ -435,7 +431,7 @@ impl App {
             ("ghi_chu", m.note.clone().unwrap_or_default()),
             ("ho_ten", m.full_name.clone()),
             ("phien_ban", version_number.to_string()),
-            ("ma_bam", version.map(|v| v.hash).unwrap_or_default()),
+            ("ma_bam", hash),
         ] {
             data.insert(k.into(), Value::String(v));
         }
@@ -486,7 +482,7 @@ impl App {
             .role_text(&record, FieldRole::DisplayName)
             .unwrap_or(&person.full_name)
             .to_string();
-        let mut data = self.common_data(unit.id).await?;
+        let mut data = self.common_data(&unit).await?;
         data.insert("ho_ten".into(), Value::String(name));
         match kind {
             TemplateKind::StepIncrease => {
@@ -552,14 +548,7 @@ impl App {
                 );
                 for (k, v) in [
                     ("ngay_sinh", day(&iso(birth))),
-                    (
-                        "gioi_tinh",
-                        display::gender(match sex {
-                            hoso_domain::national_id::Gender::Male => "nam",
-                            hoso_domain::national_id::Gender::Female => "nu",
-                        })
-                        .to_string(),
-                    ),
+                    ("gioi_tinh", sex.label_vi().to_string()),
                     ("tuoi_nghi_huu", age),
                     ("thang_du_tuoi", month),
                     ("ngay_nghi_huu", day(&iso(r.retirement_date))),
@@ -587,7 +576,13 @@ impl App {
         activate_url: &str,
     ) -> AppResult<DocumentToFill> {
         let kind = TemplateKind::ActivationSheet;
-        let mut data = self.common_data(unit_id).await?;
+        let unit = {
+            let mut conn = self.store.reader().await?;
+            org_store::get(&mut conn, unit_id)
+                .await?
+                .ok_or_else(AppError::unit_not_found)?
+        };
+        let mut data = self.common_data(&unit).await?;
         data.insert("don_vi".into(), Value::String(unit_name.to_string()));
         data.insert("so_nguoi".into(), Value::String(slips.len().to_string()));
         data.insert(

@@ -189,8 +189,8 @@ fn walk(t: &Template, list: Option<&str>, out: &mut Vec<String>) {
 }
 
 /// The template filled with `data` (an object of the template's fields).
-pub fn fill_template(docx: &[u8], data: &serde_json::Value) -> Result<Vec<u8>, DocumentError> {
-    docx_handlebars::render_template(docx.to_vec(), data)
+pub fn fill_template(docx: Vec<u8>, data: &serde_json::Value) -> Result<Vec<u8>, DocumentError> {
+    docx_handlebars::render_template(docx, data)
         .map_err(|e| DocumentError::Docx(format!("điền mẫu: {e}")))
 }
 

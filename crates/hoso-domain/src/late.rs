@@ -94,6 +94,17 @@ fn basis(rule: &DeadlineRule) -> String {
     format!("{} (quy tắc {})", rule.legal_basis, rule.id)
 }
 
+/// The alert of a rule missed: due on `due`, saying what is late.
+fn overdue(rule: &DeadlineRule, due: Date, message_vi: String) -> Alert {
+    Alert {
+        kind: AlertKind::DeadlineOverdue,
+        due,
+        message_vi,
+        legal_basis: basis(rule),
+        rule: Some(RuleRef::of(rule)),
+    }
+}
+
 /// The late alerts of one record as of `today`, in due-date order.
 pub fn late_alerts(
     t: &RecordTimeline,
@@ -119,10 +130,7 @@ pub fn late_alerts(
                 };
                 let due = rule.due_date(start, cal);
                 if today > due {
-                    out.push(Alert {
-                        kind: AlertKind::DeadlineOverdue,
-                        due,
-                        message_vi: format!(
+                    out.push(overdue(rule, due, format!(
                             "Quá hạn «{}»: {} {} kể từ ngày {what} {}, hạn {} — hồ sơ còn thiếu {} trường bắt buộc",
                             rule.name_vi,
                             rule.length,
@@ -130,10 +138,7 @@ pub fn late_alerts(
                             format_date(start),
                             format_date(due),
                             t.required_fields_missing
-                        ),
-                        legal_basis: basis(rule),
-                        rule: Some(RuleRef::of(rule)),
-                    });
+                        )));
                 }
             }
             ("account_created", Trigger::PersonJoined) if t.account_created.is_none() => {
@@ -143,20 +148,14 @@ pub fn late_alerts(
                 };
                 let due = rule.due_date(start, cal);
                 if today > due {
-                    out.push(Alert {
-                        kind: AlertKind::DeadlineOverdue,
-                        due,
-                        message_vi: format!(
+                    out.push(overdue(rule, due, format!(
                             "Quá hạn «{}»: {} {} kể từ ngày nhận công tác {}, hạn {} — chưa có tài khoản cá nhân",
                             rule.name_vi,
                             rule.length,
                             unit_label(rule),
                             format_date(start),
                             format_date(due)
-                        ),
-                        legal_basis: basis(rule),
-                        rule: Some(RuleRef::of(rule)),
-                    });
+                        )));
                 }
             }
             ("status_updated", Trigger::StatusChanged) => {
@@ -167,10 +166,7 @@ pub fn late_alerts(
                     }
                     let due = rule.due_date(start, cal);
                     if today > due {
-                        out.push(Alert {
-                            kind: AlertKind::DeadlineOverdue,
-                            due,
-                            message_vi: format!(
+                        out.push(overdue(rule, due, format!(
                                 "Quá hạn «{}»: quyết định {} (hiệu lực {}) chưa được cập nhật vào trạng thái hồ sơ; hạn {} ({} {})",
                                 rule.name_vi,
                                 e.label(),
@@ -178,10 +174,7 @@ pub fn late_alerts(
                                 format_date(due),
                                 rule.length,
                                 unit_label(rule)
-                            ),
-                            legal_basis: basis(rule),
-                        rule: Some(RuleRef::of(rule)),
-                        });
+                            )));
                     }
                 }
             }
@@ -198,10 +191,7 @@ pub fn late_alerts(
                     }
                     let due = rule.due_date(start, cal);
                     if today > due {
-                        out.push(Alert {
-                            kind: AlertKind::DeadlineOverdue,
-                            due,
-                            message_vi: format!(
+                        out.push(overdue(rule, due, format!(
                                 "Quá hạn «{}»: quyết định có hiệu lực {}, hạn {} ({} {}) — hồ sơ chưa được chuyển đến {}",
                                 rule.name_vi,
                                 format_date(start),
@@ -209,10 +199,7 @@ pub fn late_alerts(
                                 rule.length,
                                 unit_label(rule),
                                 if within { "bộ phận mới" } else { "đơn vị mới (đơn vị nhận chưa tiếp nhận)" }
-                            ),
-                            legal_basis: basis(rule),
-                            rule: Some(RuleRef::of(rule)),
-                        });
+                            )));
                     }
                 }
             }

@@ -323,10 +323,10 @@ pub fn check_fields(
         {
             continue;
         }
-        let shown = name
-            .rsplit_once('.')
-            .filter(|_| list.is_some_and(|(l, _)| name.starts_with(&format!("{l}."))))
-            .map_or(name, |(_, f)| f);
+        // Inside the loop the template wrote the item's field alone: name it so.
+        let shown = list
+            .and_then(|(l, _)| name.strip_prefix(l)?.strip_prefix('.'))
+            .unwrap_or(name);
         return Err(TemplateProblem::UnknownField(shown.to_string()));
     }
     if !any {

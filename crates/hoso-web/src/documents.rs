@@ -289,7 +289,7 @@ pub async fn filled(doc: hoso_app::templates::DocumentToFill) -> Result<Response
             Some(t) => t,
             None => hoso_documents::default_template(kind)?,
         };
-        hoso_documents::fill_template(&template, &data)
+        hoso_documents::fill_template(template, &data)
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?
@@ -329,9 +329,9 @@ pub async fn template_upload(
     file_name: &str,
     bytes: Vec<u8>,
 ) -> Result<hoso_app::templates::DocumentTemplateView, AppError> {
-    let for_reading = bytes.clone();
-    let names = tokio::task::spawn_blocking(move || {
-        hoso_documents::template_names(&for_reading).map_err(|e| e.to_string())
+    let (bytes, names) = tokio::task::spawn_blocking(move || {
+        let names = hoso_documents::template_names(&bytes).map_err(|e| e.to_string());
+        (bytes, names)
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;

@@ -9,13 +9,10 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use common::world::{Target, Who, World};
 use common::{Client, databases, tool};
-use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 fn output_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hoso-web-2c");
@@ -36,33 +33,16 @@ impl File {
 }
 
 async fn download(client: &Client, uri: &str) -> File {
-    let mut req = Request::builder().method("GET").uri(uri);
-    if let Some(t) = &client.token {
-        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
-    }
-    let resp = client
-        .router
-        .clone()
-        .oneshot(req.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = resp.status();
-    let content_type = resp
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let bytes = resp
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
+    let (status, headers, bytes) = client
+        .exchange_bytes("GET", uri, "application/json", Vec::new())
+        .await;
     File {
         status,
-        content_type,
+        content_type: headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string(),
         bytes,
     }
 }

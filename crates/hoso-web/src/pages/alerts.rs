@@ -108,15 +108,22 @@ pub struct AlertRow {
 
 /// The document an alert calls for, if Hoso prints one.
 fn action_of(kind: &str, person_id: i64) -> Option<(String, &'static str)> {
-    let (slug, words) = match kind {
+    use hoso_domain::templates::TemplateKind;
+    let (document, words) = match kind {
         "step_increase_due" => (
-            "quyet-dinh-nang-bac-luong",
+            TemplateKind::StepIncrease,
             "Lập quyết định nâng bậc lương (Word)",
         ),
-        "retirement_notice" => ("thong-bao-nghi-huu", "Lập thông báo nghỉ hưu (Word)"),
+        "retirement_notice" => (
+            TemplateKind::RetirementNotice,
+            "Lập thông báo nghỉ hưu (Word)",
+        ),
         _ => return None,
     };
-    Some((format!("/ho-so/{person_id}/van-ban/{slug}"), words))
+    Some((
+        format!("/ho-so/{person_id}/van-ban/{}", document.slug()),
+        words,
+    ))
 }
 
 fn rows(items: Vec<AlertView>) -> Vec<AlertRow> {
