@@ -90,7 +90,7 @@ impl App {
                 persons::set_projection(
                     &mut tx,
                     id,
-                    version.version,
+                    (version.version, version.created_at),
                     version.unit_id,
                     &version.status,
                     &schema.project(&doc),

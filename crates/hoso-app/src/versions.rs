@@ -280,7 +280,7 @@ impl App {
         persons::set_projection(
             conn,
             new.person_id,
-            version.version,
+            (version.version, version.created_at),
             new.unit_id,
             new.status.as_str(),
             &new.prepared.projection,

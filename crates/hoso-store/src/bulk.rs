@@ -169,8 +169,8 @@ pub async fn insert_people(
                         Expr::val(p.unit_id),
                         Expr::val(p.status.clone()),
                         Expr::val(p.version.version),
-                        Expr::val(now),
-                        Expr::val(now),
+                        Expr::val(p.version.created_at),
+                        Expr::val(p.version.created_at),
                         // Loaded from a legacy system: official as it stands.
                         Expr::val(p.version.version),
                     ]

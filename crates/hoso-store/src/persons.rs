@@ -157,11 +157,13 @@ pub async fn insert(conn: &mut AnyConnection, new: NewPerson<'_>) -> StoreResult
     Ok(row.try_get("id")?)
 }
 
-/// Rewrites the projection of a person from a newly written version.
+/// Rewrites the projection of a person from its current version, written at `version_at`:
+/// the record was last updated when that version was written (a rebuild of the projections
+/// changes no record, and leaves `updated_at` as it was).
 pub async fn set_projection(
     conn: &mut AnyConnection,
     person_id: i64,
-    version: i64,
+    (version, version_at): (i64, i64),
     unit_id: i64,
     status: &str,
     p: &Projection,
@@ -173,7 +175,7 @@ pub async fn set_projection(
         .value(ident("unit_id"), unit_id)
         .value(ident("status"), status)
         .value(ident("current_version"), version)
-        .value(ident("updated_at"), crate::now_ms());
+        .value(ident("updated_at"), version_at);
     for (name, value) in names.into_iter().zip(values) {
         update.value(ident(name), value);
     }

@@ -69,7 +69,7 @@ async fn person(store: &Store, unit_id: i64, name: &str) -> i64 {
     )
     .await
     .unwrap();
-    persons::set_projection(&mut tx, id, 1, unit_id, "working", &projection)
+    persons::set_projection(&mut tx, id, (1, 0), unit_id, "working", &projection)
         .await
         .unwrap();
     tx.commit().await.unwrap();
