@@ -88,6 +88,25 @@ enum Command {
         #[arg(long)]
         sheet: Option<String>,
     },
+    /// Sao lưu cơ sở dữ liệu, tệp đính kèm và khóa vào thư mục sao lưu (mã hóa bằng HOSO_BACKUP_PASSPHRASE) / back up the database, attachments and keys.
+    Backup {
+        /// Khôi phục thử vào cơ sở dữ liệu tạm và kiểm tra / then restore it into a scratch database and check it.
+        #[arg(long)]
+        verify: bool,
+    },
+    /// Khôi phục từ bản sao lưu vào cơ sở dữ liệu trống đã cấu hình (SQLite hoặc PostgreSQL) / restore a backup into the configured, empty database.
+    Restore {
+        /// Tệp sao lưu (.tar.gz.age) / the backup file.
+        file: std::path::PathBuf,
+        /// Văn bản cho phép sử dụng bản sao lưu (số, ngày, người ký) / the written authorisation.
+        #[arg(long)]
+        decision: String,
+    },
+    /// Kiểm tra một tệp sao lưu bằng cách khôi phục thử vào cơ sở dữ liệu tạm / check a backup file by restoring it into a scratch database.
+    VerifyBackup {
+        /// Tệp sao lưu / the backup file.
+        file: std::path::PathBuf,
+    },
     /// Tạo dữ liệu mẫu N người trên cơ sở dữ liệu trống (đo hiệu năng) / fill an empty database with N synthetic people.
     SeedDemo {
         /// Số người / number of people.
@@ -216,13 +235,27 @@ async fn seed(app: &App, people: usize, password: &str) -> anyhow::Result<()> {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("HOSO_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    // Read before the configuration, so that its own errors are logged in the chosen format.
+    let filter = || {
+        tracing_subscriber::EnvFilter::try_from_env("HOSO_LOG")
+            .unwrap_or_else(|_| "info,sqlx=warn".into())
+    };
+    match std::env::var("HOSO_LOG_FORMAT").as_deref() {
+        // One JSON object a line, with the request's span (its id, method, route) on each.
+        Ok("json") => tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_env_filter(filter())
+            .with_writer(std::io::stderr)
+            .init(),
+        Ok("text") | Err(_) => tracing_subscriber::fmt()
+            .with_env_filter(filter())
+            .with_writer(std::io::stderr)
+            .init(),
+        Ok(other) => {
+            bail!("HOSO_LOG_FORMAT «{other}» không hợp lệ: json hoặc text / must be json or text")
+        }
+    }
     let cli = Cli::parse();
     let config = Config::load(cli.config.as_deref())
         .context("cấu hình không hợp lệ / invalid configuration")?;
@@ -309,6 +342,87 @@ async fn main() -> anyhow::Result<()> {
             eprintln!(
                 "{} lô phê duyệt đã kiểm tra / batches checked.",
                 checks.len()
+            );
+        }
+        Command::Backup { verify } => {
+            let app = App::start(config)
+                .await
+                .context("không mở được cơ sở dữ liệu / cannot open the database")?;
+            let started = Instant::now();
+            let b = app.take_backup(None).await?;
+            if b.status != "succeeded" {
+                bail!(
+                    "{} / backup failed",
+                    b.error.unwrap_or_else(|| "Sao lưu thất bại".into())
+                );
+            }
+            eprintln!(
+                "Đã sao lưu / backed up: {} ({} byte, {} hồ sơ / records, {} phiên bản / versions, {} mục nhật ký / audit entries, {} tệp đính kèm / attachments) trong {:.1} giây.",
+                app.config().backup_path().join(&b.file_name).display(),
+                b.size_bytes.unwrap_or(0),
+                b.people.unwrap_or(0),
+                b.versions.unwrap_or(0),
+                b.audit_entries.unwrap_or(0),
+                b.attachments.unwrap_or(0),
+                started.elapsed().as_secs_f64()
+            );
+            let pruned = app.prune_backups().await?;
+            if pruned > 0 {
+                eprintln!("Đã xóa {pruned} bản sao lưu hết hạn lưu giữ / old backups pruned.");
+            }
+            if verify {
+                let started = Instant::now();
+                let v = app.verify_backup(b.id).await?;
+                if !v.passed {
+                    bail!(
+                        "Kiểm tra bản sao lưu KHÔNG ĐẠT / backup verification FAILED: {}",
+                        v.note
+                    );
+                }
+                eprintln!(
+                    "Đã khôi phục thử vào cơ sở dữ liệu tạm và kiểm tra / restored into a scratch database and checked ({:.1} giây): {}",
+                    started.elapsed().as_secs_f64(),
+                    v.note
+                );
+            }
+        }
+        Command::Restore { file, decision } => {
+            let started = Instant::now();
+            let manifest = hoso_app::backup::restore(&config, &file, &decision)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let app = App::start(config)
+                .await
+                .context("không mở được cơ sở dữ liệu / cannot open the database")?;
+            let v = app.verify_restored(&manifest, Some(&decision)).await?;
+            if !v.passed {
+                bail!(
+                    "Đã khôi phục nhưng kiểm tra KHÔNG ĐẠT / restored but verification FAILED: {}",
+                    v.note
+                );
+            }
+            eprintln!(
+                "Đã khôi phục / restored {} hồ sơ / records (bản sao lưu lúc {} từ {}) trong {:.1} giây. {}",
+                manifest.people,
+                manifest.header.created_at,
+                manifest.header.backend,
+                started.elapsed().as_secs_f64(),
+                v.note
+            );
+        }
+        Command::VerifyBackup { file } => {
+            let v = hoso_app::backup::verify_in_scratch(&config, &file)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if !v.passed {
+                bail!(
+                    "Kiểm tra bản sao lưu KHÔNG ĐẠT / backup verification FAILED: {}",
+                    v.note
+                );
+            }
+            eprintln!(
+                "Đã khôi phục thử vào cơ sở dữ liệu tạm và kiểm tra / restored into a scratch database and checked: {}",
+                v.note
             );
         }
         Command::VerifyPackage { file } => {

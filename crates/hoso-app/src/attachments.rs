@@ -95,6 +95,22 @@ impl AttachmentStore {
         Ok(())
     }
 
+    /// The hashes of every file stored (backups), in order.
+    pub async fn list(&self) -> AppResult<Vec<String>> {
+        use futures_util::TryStreamExt;
+        let mut names: Vec<String> = self
+            .inner
+            .list(None)
+            .map_ok(|meta| meta.location.filename().unwrap_or("").to_string())
+            .try_collect()
+            .await
+            .map_err(|e| AppError::Internal(format!("attachment store list: {e}")))?;
+        // Only what `put` writes: 64 hex digits under their first two.
+        names.retain(|n| n.len() == 64 && n.bytes().all(|b| b.is_ascii_hexdigit()));
+        names.sort();
+        Ok(names)
+    }
+
     /// The bytes stored under a hash, checked against it (a file changed on disk is an error,
     /// never served).
     pub async fn get(&self, sha256: &str) -> AppResult<Vec<u8>> {

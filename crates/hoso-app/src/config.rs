@@ -151,6 +151,25 @@ pub struct Config {
     /// Password of the demo accounts (`serve --demo`, `seed-demo`); generated and printed when
     /// unset. `HOSO_DEMO_PASSWORD`.
     pub demo_password: Option<Secret>,
+    /// Folder the backups are written to (`hoso backup`, the daily backup job).
+    /// `HOSO_BACKUP_DIR`, default `backups/` beside the key file (`data/backups`). Put it on
+    /// another disk, or copy it off the machine: the seeds want backups on separate media.
+    pub backup_dir: Option<PathBuf>,
+    /// Passphrase every backup is encrypted with (age, scrypt); without it Hoso takes no
+    /// backup, since an archive holds the keys. `HOSO_BACKUP_PASSPHRASE`. Keep it apart from
+    /// the server: a restore needs it.
+    pub backup_passphrase: Option<Secret>,
+    /// Backups kept: the last N days' and the first of each of the last M months'.
+    /// `HOSO_BACKUP_KEEP_DAILY` (default 14), `HOSO_BACKUP_KEEP_MONTHLY` (default 12; LC Điều 16
+    /// khoản 7 wants at least 3 months).
+    pub backup_keep_daily: usize,
+    pub backup_keep_monthly: usize,
+    /// The system administrator is alerted when the last good backup is older than this many
+    /// hours. `HOSO_BACKUP_MAX_AGE_HOURS`, default 36.
+    pub backup_max_age_hours: i64,
+    /// Bearer token that opens `/metrics` (Prometheus text format); unset, `/metrics` answers
+    /// 404. `HOSO_METRICS_TOKEN`.
+    pub metrics_token: Option<Secret>,
     /// The daily e-mail digest of alerts; off unless `HOSO_SMTP_HOST` is set.
     pub smtp: Option<SmtpConfig>,
     /// Optional sign-in through the province's shared account system (OpenID Connect).
@@ -224,6 +243,12 @@ impl Default for Config {
             shutdown_grace_seconds: 20,
             idempotency_hours: 24,
             demo_password: None,
+            backup_dir: None,
+            backup_passphrase: None,
+            backup_keep_daily: 14,
+            backup_keep_monthly: 12,
+            backup_max_age_hours: 36,
+            metrics_token: None,
             smtp: None,
             oidc: None,
         }
@@ -289,6 +314,12 @@ impl fmt::Debug for Config {
             shutdown_grace_seconds,
             idempotency_hours,
             demo_password,
+            backup_dir,
+            backup_passphrase,
+            backup_keep_daily,
+            backup_keep_monthly,
+            backup_max_age_hours,
+            metrics_token,
             smtp,
             oidc,
         } = self;
@@ -323,6 +354,12 @@ impl fmt::Debug for Config {
             .field("shutdown_grace_seconds", shutdown_grace_seconds)
             .field("idempotency_hours", idempotency_hours)
             .field("demo_password", demo_password)
+            .field("backup_dir", backup_dir)
+            .field("backup_passphrase", backup_passphrase)
+            .field("backup_keep_daily", backup_keep_daily)
+            .field("backup_keep_monthly", backup_keep_monthly)
+            .field("backup_max_age_hours", backup_max_age_hours)
+            .field("metrics_token", metrics_token)
             .field("smtp", smtp)
             .field("oidc", oidc)
             .finish()
@@ -359,6 +396,12 @@ struct Layer {
     shutdown_grace_seconds: Option<u64>,
     idempotency_hours: Option<i64>,
     demo_password: Option<Secret>,
+    backup_dir: Option<PathBuf>,
+    backup_passphrase: Option<Secret>,
+    backup_keep_daily: Option<usize>,
+    backup_keep_monthly: Option<usize>,
+    backup_max_age_hours: Option<i64>,
+    metrics_token: Option<Secret>,
     #[serde(default)]
     smtp: SmtpLayer,
     #[serde(default)]
@@ -401,7 +444,8 @@ impl Layer {
             require_totp_for_admins, attachments_dir, attachments_url, attachments_options,
             attachment_max_bytes, trusted_roots, approval_window_days, fixed_today,
             record_stale_days, bind, reference_reload_seconds, shutdown_grace_seconds,
-            idempotency_hours, demo_password);
+            idempotency_hours, demo_password, backup_dir, backup_passphrase, backup_keep_daily,
+            backup_keep_monthly, backup_max_age_hours, metrics_token);
         overlay!(self.smtp, top.smtp; host, port, from, tls, username, password);
         overlay!(self.oidc, top.oidc; issuer, client_id, client_secret, redirect_url, id_claim);
         self
@@ -489,6 +533,20 @@ impl EnvReader<'_> {
                 .text("HOSO_DEMO_PASSWORD")
                 .filter(|p| !p.is_empty())
                 .map(Secret),
+            backup_dir: self.path("HOSO_BACKUP_DIR"),
+            backup_passphrase: self
+                .text("HOSO_BACKUP_PASSPHRASE")
+                .filter(|p| !p.is_empty())
+                .map(Secret),
+            backup_keep_daily: self.number("HOSO_BACKUP_KEEP_DAILY", "phải là số bản sao lưu")?,
+            backup_keep_monthly: self
+                .number("HOSO_BACKUP_KEEP_MONTHLY", "phải là số bản sao lưu")?,
+            backup_max_age_hours: self
+                .number("HOSO_BACKUP_MAX_AGE_HOURS", "phải là số giờ dương")?,
+            metrics_token: self
+                .text("HOSO_METRICS_TOKEN")
+                .filter(|t| !t.is_empty())
+                .map(Secret),
             smtp: SmtpLayer {
                 host: self.text("HOSO_SMTP_HOST"),
                 port: self.number("HOSO_SMTP_PORT", "phải là số cổng (1–65535)")?,
@@ -514,6 +572,13 @@ impl Config {
         self.attachments_dir
             .clone()
             .unwrap_or_else(|| self.data_dir().join("attachments"))
+    }
+
+    /// Where backups are written (see [`Config::backup_dir`]).
+    pub fn backup_path(&self) -> PathBuf {
+        self.backup_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir().join("backups"))
     }
 
     /// The folder of the key file: where the server keeps its own files.
@@ -615,6 +680,13 @@ impl Config {
                 "HOSO_IDEMPOTENCY_HOURS phải là số giờ dương",
             ));
         }
+        let backup_max_age_hours = l.backup_max_age_hours.unwrap_or(d.backup_max_age_hours);
+        if backup_max_age_hours <= 0 {
+            return Err(ConfigError::invalid(
+                "HOSO_BACKUP_MAX_AGE_HOURS",
+                "HOSO_BACKUP_MAX_AGE_HOURS phải là số giờ dương",
+            ));
+        }
         Ok(Config {
             database_url: l.database_url.unwrap_or(d.database_url),
             key_file: l.key_file.unwrap_or(d.key_file),
@@ -648,6 +720,12 @@ impl Config {
             shutdown_grace_seconds: l.shutdown_grace_seconds.unwrap_or(d.shutdown_grace_seconds),
             idempotency_hours,
             demo_password: l.demo_password,
+            backup_dir: l.backup_dir,
+            backup_passphrase: l.backup_passphrase,
+            backup_keep_daily: l.backup_keep_daily.unwrap_or(d.backup_keep_daily),
+            backup_keep_monthly: l.backup_keep_monthly.unwrap_or(d.backup_keep_monthly),
+            backup_max_age_hours,
+            metrics_token: l.metrics_token,
             smtp: smtp(l.smtp)?,
             oidc: oidc(l.oidc)?,
         })

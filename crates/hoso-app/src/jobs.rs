@@ -34,10 +34,19 @@ pub enum JobKind {
     DigestDaily,
     /// Imports an uploaded spreadsheet into a unit (`imports`), batch by batch.
     Import,
+    /// Backs up the database, attachments and keys (`backup`), lets go of the backups the
+    /// retention keeps no more, and once a week restores the new one into a scratch database to
+    /// check it. Daily when a backup passphrase is configured; also on demand.
+    Backup,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 3] = [JobKind::AlertsDaily, JobKind::DigestDaily, JobKind::Import];
+    pub const ALL: [JobKind; 4] = [
+        JobKind::AlertsDaily,
+        JobKind::DigestDaily,
+        JobKind::Import,
+        JobKind::Backup,
+    ];
 
     /// The code stored in `job_runs.kind`.
     pub const fn code(self) -> &'static str {
@@ -45,6 +54,7 @@ impl JobKind {
             JobKind::AlertsDaily => "alerts.daily",
             JobKind::DigestDaily => "alerts.digest",
             JobKind::Import => "import.file",
+            JobKind::Backup => "backup",
         }
     }
 
@@ -53,6 +63,7 @@ impl JobKind {
             JobKind::AlertsDaily => "Tính cảnh báo hằng ngày",
             JobKind::DigestDaily => "Gửi thư tóm tắt cảnh báo hằng ngày",
             JobKind::Import => "Nhập dữ liệu từ tệp",
+            JobKind::Backup => "Sao lưu dữ liệu",
         }
     }
 
@@ -64,6 +75,8 @@ impl JobKind {
             JobKind::DigestDaily => 3,
             // Each batch is committed whole and a run again finds it unchanged.
             JobKind::Import => 3,
+            // A failed run leaves no archive behind: running it again is safe.
+            JobKind::Backup => 3,
         }
     }
 
@@ -271,17 +284,64 @@ impl App {
     /// one read when there is nothing to do.
     pub async fn enqueue_daily_jobs(&self) -> AppResult<()> {
         let today = self.today();
-        let key = daily_key(JobKind::AlertsDaily, today);
-        let mut conn = self.store.reader().await?;
-        let known = store::by_dedup_key(&mut conn, &key).await?.is_some();
-        drop(conn);
-        if known {
-            return Ok(());
+        let mut daily = vec![JobKind::AlertsDaily];
+        if self.config.backup_passphrase.is_some() {
+            daily.push(JobKind::Backup);
         }
-        let mut tx = self.store.begin().await?;
-        enqueue_daily(&mut tx, JobKind::AlertsDaily, today).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        for kind in daily {
+            let key = daily_key(kind, today);
+            let mut conn = self.store.reader().await?;
+            let known = store::by_dedup_key(&mut conn, &key).await?.is_some();
+            drop(conn);
+            if known {
+                continue;
+            }
+            let mut tx = self.store.begin().await?;
+            enqueue_daily(&mut tx, kind, today).await?;
+            tx.commit().await.map_err(StoreError::from)?;
+        }
         Ok(())
+    }
+
+    /// Queues a backup now (system administrator); the job runner takes it like the daily one.
+    pub async fn request_backup(&self, actor: &Actor, client: &ClientInfo) -> AppResult<JobView> {
+        self.require_system_admin(
+            actor,
+            crate::authz::Attempt {
+                action: AuditAction::BackupCreate,
+                about: About::kind("backup"),
+                client,
+            },
+            "only the system administrator takes backups",
+        )
+        .await?;
+        if self.config.backup_passphrase.is_none() {
+            return Err(AppError::BadRequest(
+                "Chưa đặt mật khẩu sao lưu (HOSO_BACKUP_PASSPHRASE): Hoso không sao lưu khi không có nó.".into(),
+            ));
+        }
+        let params = serde_json::to_string(&DailyParams {
+            day: self.today().to_string(),
+        })
+        .map_err(|e| AppError::Internal(format!("job params: {e}")))?;
+        let key = format!("backup.requested:{}", hoso_store::now_ms());
+        let mut tx = self.store.begin().await?;
+        let (id, _) = store::enqueue(
+            &mut tx,
+            &NewJob {
+                kind: JobKind::Backup.code(),
+                dedup_key: Some(&key),
+                params: &params,
+                max_attempts: JobKind::Backup.max_attempts(),
+                run_after: hoso_store::now_ms(),
+                created_by: Some(actor.account_id),
+            },
+            hoso_store::now_ms(),
+        )
+        .await?;
+        let row = store::get(&mut tx, id).await?.ok_or_else(job_not_found)?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(row.into())
     }
 
     /// Claims one due job for `node`, runs it and records how it ended (a failed attempt is
@@ -403,6 +463,49 @@ impl App {
                 })
             }
             JobKind::Import => unreachable!("dispatched above"),
+            JobKind::Backup => {
+                progress.report(0, None, "Đang sao lưu").await?;
+                let backup = self.take_backup(row.created_by).await?;
+                if backup.status != "succeeded" {
+                    return Err(AppError::BadRequest(
+                        backup.error.unwrap_or_else(|| "Sao lưu thất bại.".into()),
+                    ));
+                }
+                let pruned = self.prune_backups().await?;
+                // A trial restore once a week (and of the first backup ever).
+                let week_ms = 7 * 24 * 3_600_000;
+                let mut conn = self.store.reader().await?;
+                let verified_lately =
+                    hoso_store::backups::list(&mut conn, 60)
+                        .await?
+                        .iter()
+                        .any(|b| {
+                            b.verify_status.as_deref() == Some("passed")
+                                && b.verified_at.is_some_and(|at| self.now_ms() - at < week_ms)
+                        });
+                drop(conn);
+                let verified = if verified_lately {
+                    String::new()
+                } else {
+                    progress
+                        .report(1, Some(2), "Đang khôi phục thử để kiểm tra")
+                        .await?;
+                    let v = self.verify_backup(backup.id).await?;
+                    if v.passed {
+                        "; đã khôi phục thử và kiểm tra: đạt".into()
+                    } else {
+                        format!("; KIỂM TRA KHÔNG ĐẠT: {}", v.note)
+                    }
+                };
+                Ok(Done {
+                    result: format!(
+                        "Đã sao lưu {} ({} byte); {pruned} bản cũ đã xóa{verified}",
+                        backup.file_name,
+                        backup.size_bytes.unwrap_or(0)
+                    ),
+                    then: None,
+                })
+            }
             JobKind::DigestDaily => {
                 let Some(smtp) = self.config.smtp.clone() else {
                     return Ok(Done {

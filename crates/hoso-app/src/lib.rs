@@ -11,6 +11,7 @@ pub mod approvals;
 pub mod attachments;
 pub mod auth;
 pub mod authz;
+pub mod backup;
 pub mod catalogs;
 pub mod changes;
 pub mod clock;
@@ -332,6 +333,30 @@ impl App {
     ) -> AppResult<(i64, Option<hoso_store::audit::ChainBreak>)> {
         let mut conn = self.store.reader().await?;
         Ok(hoso_store::audit::verify_chain(&mut conn).await?)
+    }
+
+    /// Ready to serve: the database answers and has had every migration this version knows.
+    pub async fn readiness(&self) -> AppResult<()> {
+        let mut conn = self.store.reader().await?;
+        let applied = hoso_store::migrate::applied(&mut conn).await?;
+        let latest = hoso_store::migrate::latest();
+        if applied.last().copied() != Some(latest) {
+            return Err(AppError::Conflict(format!(
+                "Cơ sở dữ liệu ở cấu trúc {}, phiên bản này cần {latest}: chạy `hoso migrate`.",
+                applied.last().copied().unwrap_or(0)
+            )));
+        }
+        Ok(())
+    }
+
+    /// The operator's figures (`/metrics`): counts only, and the pool's connections.
+    pub async fn operational_figures(
+        &self,
+    ) -> AppResult<(hoso_store::figures::Figures, (u32, usize))> {
+        let mut conn = self.store.reader().await?;
+        let figures = hoso_store::figures::read(&mut conn).await?;
+        drop(conn);
+        Ok((figures, self.store.pool_connections()))
     }
 
     /// Readiness: the database answers.

@@ -781,7 +781,35 @@ impl App {
     ) -> AppResult<Result<i64, String>> {
         self.person_in_scope(actor, person_id).await?;
         let mut conn = self.store.reader().await?;
-        let rows = persons::versions(&mut conn, person_id).await?;
+        self.check_version_chain(&mut conn, person_id).await
+    }
+
+    /// Checks every record's version chain (after a restore): how many chains, and the first
+    /// break found.
+    pub async fn verify_every_version_chain(&self) -> AppResult<(i64, Option<String>)> {
+        let mut last_id = 0i64;
+        let mut chains = 0i64;
+        loop {
+            let mut conn = self.store.reader().await?;
+            let batch = persons::ids_after(&mut conn, last_id, 500).await?;
+            let Some(&last) = batch.last() else { break };
+            for id in batch {
+                if let Err(why) = self.check_version_chain(&mut conn, id).await? {
+                    return Ok((chains, Some(format!("Hồ sơ mã {id}: {why}"))));
+                }
+                chains += 1;
+            }
+            last_id = last;
+        }
+        Ok((chains, None))
+    }
+
+    async fn check_version_chain(
+        &self,
+        conn: &mut hoso_store::AnyConnection,
+        person_id: i64,
+    ) -> AppResult<Result<i64, String>> {
+        let rows = persons::versions(&mut *conn, person_id).await?;
         let mut prev: Option<&VersionRow> = None;
         for v in &rows {
             if v.prev_hash.as_deref() != prev.map(|p| p.hash.as_str()) {
@@ -790,7 +818,7 @@ impl App {
                     v.version
                 )));
             }
-            let full = canonical_json(&self.full_document(&mut conn, v).await?);
+            let full = canonical_json(&self.full_document(&mut *conn, v).await?);
             if version_hash(v.prev_hash.as_deref(), &v.schema_version, &full) != v.hash {
                 return Ok(Err(format!(
                     "Nội dung phiên bản {} không khớp mã băm.",

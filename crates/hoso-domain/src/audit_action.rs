@@ -162,6 +162,14 @@ pub enum AuditAction {
     JobRetry,
     /// Hủy việc nền.
     JobCancel,
+    /// Sao lưu dữ liệu.
+    BackupCreate,
+    /// Kiểm tra bản sao lưu (khôi phục thử).
+    BackupVerify,
+    /// Khôi phục dữ liệu từ bản sao lưu.
+    BackupRestore,
+    /// Xóa bản sao lưu hết hạn lưu giữ.
+    BackupPrune,
 }
 
 impl AuditAction {
@@ -245,6 +253,10 @@ impl AuditAction {
         AuditAction::DemoSeedPeople,
         AuditAction::JobRetry,
         AuditAction::JobCancel,
+        AuditAction::BackupCreate,
+        AuditAction::BackupVerify,
+        AuditAction::BackupRestore,
+        AuditAction::BackupPrune,
     ];
 
     /// The code stored in the trail (`record.read`).
@@ -328,6 +340,10 @@ impl AuditAction {
             AuditAction::DemoSeedPeople => "demo.seed_people",
             AuditAction::JobRetry => "job.retry",
             AuditAction::JobCancel => "job.cancel",
+            AuditAction::BackupCreate => "backup.create",
+            AuditAction::BackupVerify => "backup.verify",
+            AuditAction::BackupRestore => "backup.restore",
+            AuditAction::BackupPrune => "backup.prune",
         }
     }
 
@@ -414,6 +430,10 @@ impl AuditAction {
             AuditAction::DemoSeedPeople => "Tạo hồ sơ mẫu",
             AuditAction::JobRetry => "Chạy lại việc nền",
             AuditAction::JobCancel => "Hủy việc nền",
+            AuditAction::BackupCreate => "Sao lưu dữ liệu",
+            AuditAction::BackupVerify => "Kiểm tra bản sao lưu",
+            AuditAction::BackupRestore => "Khôi phục từ bản sao lưu",
+            AuditAction::BackupPrune => "Xóa bản sao lưu hết hạn",
         }
     }
 

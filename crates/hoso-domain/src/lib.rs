@@ -7,6 +7,7 @@
 pub mod access;
 pub mod alerts;
 pub mod audit_action;
+pub mod backup_retention;
 pub mod calendar;
 pub mod career;
 pub mod catalog;

@@ -124,6 +124,14 @@ fn row(r: &AnyRow) -> EntryRow {
     }
 }
 
+/// The chain's last hash (empty before the first entry).
+pub async fn head(conn: &mut AnyConnection) -> StoreResult<String> {
+    let (head,): (String,) = sqlx::query_as("SELECT last_hash FROM audit_head WHERE id = 1")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(head)
+}
+
 /// Entries about one target, newest first.
 pub async fn for_target(
     conn: &mut AnyConnection,

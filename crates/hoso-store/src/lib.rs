@@ -14,11 +14,14 @@ pub mod accounts;
 pub mod alerts;
 pub mod approvals;
 pub mod audit;
+pub mod backups;
 pub mod bulk;
 pub mod catalogs;
 pub mod deadline_outcomes;
 pub mod digest;
 pub mod document_templates;
+pub mod dump;
+pub mod figures;
 pub mod holidays;
 pub mod idempotency;
 pub mod jobs;
@@ -169,6 +172,12 @@ impl Store {
     /// A write transaction. Dropped without `commit`, it rolls back: nothing half-written.
     pub async fn begin(&self) -> StoreResult<WriteTx> {
         Ok(self.write.begin().await?)
+    }
+
+    /// Connections open in the read pool and how many of them are idle (on PostgreSQL the one
+    /// pool; on SQLite the readers, the single writer aside).
+    pub fn pool_connections(&self) -> (u32, usize) {
+        (self.read.size(), self.read.num_idle())
     }
 
     pub async fn close(&self) {

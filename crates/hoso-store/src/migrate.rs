@@ -134,6 +134,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 23,
+        name: "backups",
+        common: include_str!("../migrations/0023_backups.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {
@@ -153,6 +160,41 @@ impl Migration {
 
 pub(crate) async fn run(store: &Store) -> StoreResult<Vec<i64>> {
     apply(store, MIGRATIONS).await
+}
+
+/// The newest migration this code knows.
+pub fn latest() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+/// Applies the pending migrations up to `last` included (a restore first builds the tables
+/// as the backup's version had them, then brings them up to date).
+pub async fn run_until(store: &Store, last: i64) -> StoreResult<Vec<i64>> {
+    let upto = MIGRATIONS.partition_point(|m| m.version <= last);
+    apply(store, &MIGRATIONS[..upto]).await
+}
+
+/// The migrations a database has had, in order (none when it has never been migrated).
+pub async fn applied(conn: &mut sqlx::AnyConnection) -> StoreResult<Vec<i64>> {
+    let exists = match conn.backend_name() {
+        "SQLite" => {
+            sqlx::query("SELECT 1 AS one FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+                .fetch_optional(&mut *conn)
+                .await?
+                .is_some()
+        }
+        _ => sqlx::query("SELECT 1 AS one FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'")
+            .fetch_optional(&mut *conn)
+            .await?
+            .is_some(),
+    };
+    if !exists {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query("SELECT version FROM schema_migrations ORDER BY version")
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows.iter().map(|r| r.get::<i64, _>("version")).collect())
 }
 
 /// Applies those of `migrations` not yet recorded, in order.

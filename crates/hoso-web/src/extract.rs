@@ -207,7 +207,7 @@ pub struct Refusal {
 impl Refusal {
     pub fn at(path: &str, error: ApiError) -> Refusal {
         Refusal {
-            api: path.starts_with("/api/") || path == "/healthz",
+            api: path.starts_with("/api/") || path == "/healthz" || path == "/readyz",
             error,
         }
     }

@@ -6,6 +6,7 @@ pub mod documents;
 pub mod download;
 pub mod error;
 pub mod extract;
+pub mod metrics;
 pub mod pages;
 
 use std::net::SocketAddr;
@@ -40,8 +41,12 @@ pub fn router(app: App) -> Router {
         utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/v1/openapi-ui.json", openapi);
     let max_body = app.config().max_body_bytes;
     let secure = app.config().secure_cookies;
+    let observed = std::sync::Arc::new(metrics::Metrics::default());
+    let counters = observed.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics::scrape))
+        .route("/readyz", get(readyz))
         .route(
             "/api/v1/openapi.json",
             get(move || async move {
@@ -55,6 +60,10 @@ pub fn router(app: App) -> Router {
         .merge(swagger)
         .merge(pages::router(upload_limit))
         .fallback(not_found)
+        .layer(middleware::from_fn(move |req: Request, next: Next| {
+            metrics::observe(counters.clone(), req, next)
+        }))
+        .layer(axum::Extension(observed))
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(middleware::from_fn(move |req: Request, next: Next| {
             contract::clean_input(max_body, req, next)
@@ -87,6 +96,16 @@ async fn healthz(State(app): State<App>) -> Response {
     match app.health().await {
         Ok(()) => axum::Json(serde_json::json!({"status": "ok"})).into_response(),
         Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+/// Ready for traffic: the database answers and has every migration this version knows (a node
+/// started before an upgrade's migration, or on a database not yet migrated, is not ready).
+async fn readyz(State(app): State<App>) -> Response {
+    match app.readiness().await {
+        Ok(()) => axum::Json(serde_json::json!({"status": "ready"})).into_response(),
+        Err(e) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "not_ready", e.to_string())
+            .into_response(),
     }
 }
 

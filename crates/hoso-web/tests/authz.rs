@@ -384,6 +384,10 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
         ("delete", "/api/v1/document-templates/{kind}"),
         province(200),
     );
+    // Backups: the system administrator's alone (rights before the 400 of a deployment
+    // without a backup passphrase, as in these tests).
+    t.insert(("get", "/api/v1/backups"), province(200));
+    t.insert(("post", "/api/v1/backups"), province(400));
     // Activation is anonymous: a wrong code is refused the same way whoever asks.
     t.insert(("post", "/api/v1/auth/activate"), Rule::everyone(400, 400));
     // Alerts: the matrix filters by the target's unit.

@@ -414,6 +414,10 @@ fn rules() -> Table {
         "/quan-tri/mau-van-ban/{kind}/mac-dinh",
         system_admin_only(303),
     );
+    // Backups: the system administrator's (no backup passphrase in these tests: asking for a
+    // backup is refused with the reason, after the rights).
+    one("GET", "/quan-tri/sao-luu", system_admin_only(200));
+    one("POST", "/quan-tri/sao-luu", system_admin_only(400));
     // Decisions about a record: its HR officers.
     one("GET", "/ho-so/{id}/van-ban/{kind}", writers(200));
     // Background jobs: the system administrator retries a failed run and cancels a queued one.
@@ -857,6 +861,7 @@ impl Pages {
                 csrf: true,
                 cookie: None,
             },
+            ("POST", "/quan-tri/sao-luu") => Call::form("/quan-tri/sao-luu".to_string(), &[]),
             ("POST", "/quan-tri/mau-van-ban/{kind}/mac-dinh") => Call::form(
                 "/quan-tri/mau-van-ban/thong-bao-nghi-huu/mac-dinh".to_string(),
                 &[],

@@ -1995,3 +1995,69 @@ async fn the_templates_page_and_the_documents_it_prints() {
         assert!(r.bytes.starts_with(b"PK"));
     }
 }
+
+#[tokio::test]
+async fn the_backups_page_lists_the_backups_warns_and_queues_one() {
+    for db in databases().await {
+        let mut config = common::config(&db);
+        // Without a passphrase: the page says why nothing is backed up.
+        let app = App::start(config.clone()).await.unwrap();
+        app.seed_demo(4, PASSWORD, &|_, _| {}).await.unwrap();
+        let mut b = signed_in(&app, "admin").await;
+        let page = b.get("/quan-tri/sao-luu").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", db.label);
+        assert!(
+            page.body.contains("HOSO_BACKUP_PASSPHRASE"),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body.contains("href=\"/quan-tri/sao-luu\""),
+            "in the menu"
+        );
+        assert!(
+            !page.body.contains("Sao lưu ngay"),
+            "no button without a passphrase"
+        );
+
+        config.backup_passphrase = Some(hoso_app::Secret::new("mật khẩu thử"));
+        config.backup_dir = Some(db.dir.path().join("sao-luu"));
+        let app = App::start(config).await.unwrap();
+        let taken = app.take_backup(None).await.unwrap();
+        assert_eq!(taken.status, "succeeded", "{:?}", taken.error);
+        let mut b = signed_in(&app, "admin").await;
+        let page = b.get("/quan-tri/sao-luu").await;
+        assert!(page.body.contains(&taken.file_name), "{}", db.label);
+        assert!(page.body.contains("Thành công"));
+        assert!(page.body.contains("Chưa kiểm tra"));
+        assert!(
+            !page.body.contains("canh-bao-sao-luu"),
+            "a fresh backup: no warning"
+        );
+        let queued = b
+            .post(
+                "/quan-tri/sao-luu",
+                &pairs(&[("_csrf", &csrf_of(&page.body))]),
+            )
+            .await;
+        assert_eq!(queued.status, StatusCode::SEE_OTHER);
+        assert_eq!(queued.location(), "/quan-tri/sao-luu?ok=da-xep-lich");
+        let job = app.run_next_job("node-a").await.unwrap().unwrap();
+        assert_eq!(job.kind, "backup");
+        assert_eq!(job.status, "succeeded", "{:?}", job.error);
+        assert!(
+            job.result
+                .unwrap()
+                .contains("khôi phục thử và kiểm tra: đạt")
+        );
+        let page = b.get("/quan-tri/sao-luu").await;
+        assert!(page.body.contains("Đạt ("), "the trial restore shows");
+
+        // Anyone else: refused.
+        let mut leader = signed_in(&app, "lanhdao").await;
+        assert_eq!(
+            leader.get("/quan-tri/sao-luu").await.status,
+            StatusCode::FORBIDDEN
+        );
+    }
+}

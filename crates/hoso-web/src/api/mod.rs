@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod approvals;
 pub mod audit;
 pub mod auth;
+pub mod backups;
 pub mod catalogs;
 pub mod changes;
 pub mod digest;
@@ -41,6 +42,7 @@ use utoipa_axum::routes;
         (name = "movements", description = "Biến động: điều động, luân chuyển, biệt phái"),
         (name = "reports", description = "Báo cáo, thống kê và xuất tệp trên dữ liệu tra cứu"),
         (name = "documents", description = "Mẫu văn bản: quyết định, thông báo, biên bản, phiếu bàn giao"),
+        (name = "operations", description = "Vận hành: sao lưu, khôi phục"),
     )
 )]
 struct ApiDoc;
@@ -129,6 +131,7 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(templates::download, templates::reset))
         .routes(routes!(templates::movement_document))
         .routes(routes!(templates::person_document))
+        .routes(routes!(backups::list, backups::request))
 }
 
 /// Routes that take files: their own body limit (the attachment limit), larger than the JSON one.

@@ -14,6 +14,7 @@ mod alerts;
 mod assets;
 mod audit;
 mod auth;
+mod backups;
 mod changes;
 mod deadline_report;
 mod documents;
@@ -202,6 +203,8 @@ fn pages(upload_limit: usize) -> Pages {
             admin_accounts::reset_password,
         )
         .get(templates::PATH, templates::list)
+        .get(backups::PATH, backups::list)
+        .post(backups::PATH, backups::request)
         .get("/quan-tri/mau-van-ban/{kind}/tai-ve", templates::download)
         .post("/quan-tri/mau-van-ban/{kind}/mac-dinh", templates::reset)
         .get(

@@ -123,7 +123,7 @@ pub async fn upload(
 #[derive(Debug, Default, Deserialize)]
 pub struct CsrfForm {
     #[serde(default, rename = "_csrf")]
-    csrf: Option<String>,
+    pub csrf: Option<String>,
 }
 
 pub async fn reset(
