@@ -16,6 +16,7 @@ pub mod approvals;
 pub mod audit;
 pub mod bulk;
 pub mod catalogs;
+pub mod data_quality;
 pub mod deadline_outcomes;
 pub mod digest;
 pub mod document_templates;
