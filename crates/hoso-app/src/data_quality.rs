@@ -27,6 +27,9 @@ use crate::authz::Attempt;
 use crate::work::About;
 use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Page, Paging, Target};
 
+/// The most records one export of a drill-down list holds.
+pub const MAX_EXPORTED_RECORDS: i64 = 50_000;
+
 /// The legacy encoding a text reads as (TCVN3, VNI), by the import's reader: only a legacy
 /// reading makes Vietnamese of it (`None`: Unicode, or plain ASCII).
 pub fn legacy_encoding(s: &str) -> Option<&'static str> {
@@ -489,19 +492,46 @@ impl App {
         q: &DataQualityRecordsQuery,
         client: &ClientInfo,
     ) -> AppResult<FailingRecords> {
-        let unit = self
-            .quality_scope(actor, q.unit, AuditAction::DataQualityRecords, client)
-            .await?;
-        let under = self
-            .quality_scope(actor, q.under, AuditAction::DataQualityRecords, client)
-            .await?;
+        let paging = Some((q.page, q.per_page));
+        self.failing_records(actor, q, client, AuditAction::DataQualityRecords, paging)
+            .await
+    }
+
+    /// Every record failing one criterion (at most [`MAX_EXPORTED_RECORDS`]; `page` and
+    /// `per_page` are ignored), for a file: one audit entry, the export's.
+    pub async fn export_data_quality_records(
+        &self,
+        actor: &Actor,
+        q: &DataQualityRecordsQuery,
+        client: &ClientInfo,
+    ) -> AppResult<FailingRecords> {
+        self.failing_records(actor, q, client, AuditAction::DataQualityExport, None)
+            .await
+    }
+
+    async fn failing_records(
+        &self,
+        actor: &Actor,
+        q: &DataQualityRecordsQuery,
+        client: &ClientInfo,
+        action: AuditAction,
+        paging: Option<(Option<i64>, Option<i64>)>,
+    ) -> AppResult<FailingRecords> {
+        let unit = self.quality_scope(actor, q.unit, action, client).await?;
+        let under = self.quality_scope(actor, q.under, action, client).await?;
         let criterion = Criterion::parse(q.criterion.trim()).ok_or_else(|| {
             AppError::BadRequest(format!(
                 "Tiêu chí (criterion) '{}' không tồn tại: chọn một trong dung (Đúng), du (Đủ), sach (Sạch), song (Sống).",
                 q.criterion
             ))
         })?;
-        let paging = Paging::new(q.page, q.per_page)?;
+        let (page, per_page) = match paging {
+            Some((page, per_page)) => {
+                let p = Paging::new(page, per_page)?;
+                (p.page, p.per_page)
+            }
+            None => (1, MAX_EXPORTED_RECORDS),
+        };
         let today = self.today();
         let judged = self
             .judged(
@@ -517,8 +547,8 @@ impl App {
         let total = failing.len() as i64;
         let items: Vec<FailingRecord> = failing
             .into_iter()
-            .skip(paging.offset() as usize)
-            .take(paging.per_page as usize)
+            .skip(((page - 1) * per_page) as usize)
+            .take(per_page as usize)
             .map(|j| FailingRecord {
                 reasons: j.verdict.reasons(criterion).to_vec(),
                 person_id: j.row.person_id,
@@ -529,11 +559,11 @@ impl App {
             .collect();
         let mut work = self.begin_work(actor, client).await?;
         work.audit(
-            AuditAction::DataQualityRecords,
+            action,
             About::kind("org_unit"),
             serde_json::json!({
-                "unit": q.unit, "under": q.under, "criterion": criterion.code(), "page": paging.page,
-                "records": total,
+                "unit": q.unit, "under": q.under, "criterion": criterion.code(), "page": page,
+                "records": total, "listed": items.len(),
             }),
         )
         .await?;
@@ -545,8 +575,8 @@ impl App {
             records: Page {
                 items,
                 total,
-                page: paging.page,
-                per_page: paging.per_page,
+                page,
+                per_page,
             },
         })
     }

@@ -434,6 +434,7 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
         "/api/v1/data-quality",
         "/api/v1/data-quality/export",
         "/api/v1/data-quality/records",
+        "/api/v1/data-quality/records/export",
         "/api/v1/data-quality/monthly",
     ] {
         t.insert(
@@ -536,7 +537,8 @@ impl World {
             | ("get", "/api/v1/data-quality/monthly") => {
                 (format!("{path}?unit={}", self.unit(target)), Value::Null)
             }
-            ("get", "/api/v1/data-quality/records") => (
+            ("get", "/api/v1/data-quality/records")
+            | ("get", "/api/v1/data-quality/records/export") => (
                 format!("{path}?criterion=dung&unit={}", self.unit(target)),
                 Value::Null,
             ),

@@ -281,6 +281,7 @@ fn rules() -> Table {
     one("GET", "/chat-luong-du-lieu", quality);
     one("GET", "/chat-luong-du-lieu/xuat-excel", quality);
     one("GET", "/chat-luong-du-lieu/ho-so", quality);
+    one("GET", "/chat-luong-du-lieu/ho-so/xuat-excel", quality);
     one("GET", "/chat-luong-du-lieu/kiem-tra-hang-thang", quality);
     one("GET", "/lich-nghi", signed_in(200));
 
@@ -947,7 +948,8 @@ impl Pages {
             | ("GET", "/chat-luong-du-lieu/kiem-tra-hang-thang") => {
                 Call::get(format!("{path}?unit={unit}"))
             }
-            ("GET", "/chat-luong-du-lieu/ho-so") => {
+            ("GET", "/chat-luong-du-lieu/ho-so")
+            | ("GET", "/chat-luong-du-lieu/ho-so/xuat-excel") => {
                 Call::get(format!("{path}?criterion=dung&unit={unit}"))
             }
             ("GET", "/bao-cao") | ("GET", "/bao-cao/xuat-excel") => {

@@ -1973,6 +1973,20 @@ async fn the_data_quality_page_ranks_units_leads_to_the_records_and_prints_the_m
             "{text}"
         );
         assert!(text.contains("Phiên bản hiện hành của hồ sơ chưa được phê duyệt"));
+        // The list downloads with its reasons.
+        let csv = b
+            .get(&format!(
+                "/chat-luong-du-lieu/ho-so/xuat-excel?criterion=dung&unit={unit}&format=csv"
+            ))
+            .await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(
+            csv.body.contains("STT,Họ và tên,Đơn vị,Lý do"),
+            "{}",
+            csv.body
+        );
+        assert!(csv.body.contains("Vũ Văn Chưa Duyệt"));
+        assert!(csv.body.contains("chưa được phê duyệt"));
         // An unknown criterion is told in Vietnamese.
         let bad = b.get("/chat-luong-du-lieu/ho-so?criterion=dep").await;
         assert_eq!(bad.status, StatusCode::BAD_REQUEST);

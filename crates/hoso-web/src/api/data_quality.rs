@@ -80,6 +80,54 @@ pub async fn records(
     Ok(Json(app.data_quality_records(&actor, &q, &client).await?))
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RecordsExportQuery {
+    /// dung, du, sach or song.
+    #[serde(default)]
+    pub criterion: String,
+    /// Only the people this unit keeps.
+    pub unit: Option<i64>,
+    /// Only the people of this unit and the units below it.
+    pub under: Option<i64>,
+    /// `xlsx` (default) or `csv`.
+    pub format: Option<String>,
+}
+
+/// Every record failing one criterion (at most 50,000) as a file, with the reasons. Cut lists
+/// carry `X-Hoso-Truncated: true`.
+#[utoipa::path(get, path = "/api/v1/data-quality/records/export", tag = "reports", params(RecordsExportQuery),
+    responses((status = 200, description = "The file",
+            content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv"))),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn records_export(
+    State(app): State<App>,
+    Authenticated(actor): Authenticated,
+    Client(client): Client,
+    Query(q): Query<RecordsExportQuery>,
+) -> ApiResult<Response> {
+    let format = download::format_of(q.format.as_deref())?;
+    let query = DataQualityRecordsQuery {
+        criterion: q.criterion,
+        unit: q.unit,
+        under: q.under,
+        page: None,
+        per_page: None,
+    };
+    let result = app
+        .export_data_quality_records(&actor, &query, &client)
+        .await?;
+    let truncated = result.records.total > result.records.items.len() as i64;
+    Ok(download::file(
+        crate::pages::data_quality::records_table(&result),
+        format,
+        "ho-so-can-sua",
+        truncated,
+    )
+    .await?)
+}
+
 /// The monthly check of LS Đ13.4 ("trước ngày 25 hằng tháng"): the month's figures, records
 /// changed this month and awaiting approval, the due day. Audited.
 #[utoipa::path(get, path = "/api/v1/data-quality/monthly", tag = "reports", params(DataQualityQuery),

@@ -90,6 +90,7 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(data_quality::report))
         .routes(routes!(data_quality::export))
         .routes(routes!(data_quality::records))
+        .routes(routes!(data_quality::records_export))
         .routes(routes!(data_quality::monthly))
         .routes(routes!(catalogs::list))
         .routes(routes!(catalogs::items))

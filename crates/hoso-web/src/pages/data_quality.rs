@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::response::Response;
 use hoso_app::App;
 use hoso_app::data_quality::{
-    DataQualityQuery, DataQualityRecordsQuery, DataQualityReport, UnitQuality,
+    DataQualityQuery, DataQualityRecordsQuery, DataQualityReport, FailingRecords, UnitQuality,
 };
 use hoso_export::{Cell, Column, Table};
 use serde::Deserialize;
@@ -21,6 +21,7 @@ use crate::extract::Client;
 pub const PATH: &str = "/chat-luong-du-lieu";
 pub const EXPORT_PATH: &str = "/chat-luong-du-lieu/xuat-excel";
 pub const RECORDS_PATH: &str = "/chat-luong-du-lieu/ho-so";
+pub const RECORDS_EXPORT_PATH: &str = "/chat-luong-du-lieu/ho-so/xuat-excel";
 pub const MONTHLY_PATH: &str = "/chat-luong-du-lieu/kiem-tra-hang-thang";
 
 /// Units per page of the ranking.
@@ -368,6 +369,34 @@ pub struct RecordsParams {
     /// The people of every unit shown under this one (the total's figures).
     under: Option<i64>,
     page: Option<i64>,
+    /// xlsx (default) or csv, for the download.
+    format: Option<String>,
+}
+
+impl RecordsParams {
+    fn query(&self) -> DataQualityRecordsQuery {
+        DataQualityRecordsQuery {
+            criterion: self.criterion.clone(),
+            unit: self.unit,
+            under: self.under,
+            page: self.page,
+            per_page: Some(RECORDS_PER_PAGE),
+        }
+    }
+
+    fn url(&self, base: &str, page: i64) -> String {
+        let mut u = format!("{base}?criterion={}", format::url_encode(&self.criterion));
+        if let Some(unit) = self.unit {
+            u.push_str(&format!("&unit={unit}"));
+        }
+        if let Some(s) = self.under {
+            u.push_str(&format!("&under={s}"));
+        }
+        if page > 1 {
+            u.push_str(&format!("&page={page}"));
+        }
+        u
+    }
 }
 
 pub struct RecordRow {
@@ -389,6 +418,7 @@ struct RecordsPage {
     total: String,
     rows: Vec<RecordRow>,
     back: String,
+    export: String,
     page: i64,
     pages: i64,
     prev: Option<String>,
@@ -403,34 +433,9 @@ pub async fn records(
     Query(p): Query<RecordsParams>,
 ) -> PageResult {
     let result = app
-        .data_quality_records(
-            &page.actor,
-            &DataQualityRecordsQuery {
-                criterion: p.criterion.clone(),
-                unit: p.unit,
-                under: p.under,
-                page: p.page,
-                per_page: Some(RECORDS_PER_PAGE),
-            },
-            &client,
-        )
+        .data_quality_records(&page.actor, &p.query(), &client)
         .await?;
-    let url = |n: i64| {
-        let mut u = format!(
-            "{RECORDS_PATH}?criterion={}",
-            format::url_encode(&p.criterion)
-        );
-        if let Some(unit) = p.unit {
-            u.push_str(&format!("&unit={unit}"));
-        }
-        if let Some(s) = p.under {
-            u.push_str(&format!("&under={s}"));
-        }
-        if n > 1 {
-            u.push_str(&format!("&page={n}"));
-        }
-        u
-    };
+    let url = |n: i64| p.url(RECORDS_PATH, n);
     let r = &result.records;
     let pages = ((r.total + r.per_page - 1) / r.per_page).max(1);
     Ok(render(&RecordsPage {
@@ -451,6 +456,7 @@ pub async fn records(
                 reasons: x.reasons.clone(),
             })
             .collect(),
+        export: p.url(RECORDS_EXPORT_PATH, 1),
         back: match p.under {
             Some(s) => format!("{PATH}?unit={s}"),
             None => PATH.to_string(),
@@ -460,6 +466,49 @@ pub async fn records(
         prev: (r.page > 1).then(|| url(r.page - 1)),
         next: (r.page < pages).then(|| url(r.page + 1)),
     }))
+}
+
+/// Every record of the list as an Excel or CSV file, with its reasons.
+pub async fn records_export(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Query(p): Query<RecordsParams>,
+) -> Result<Response, PageError> {
+    let format = download::format_of(p.format.as_deref())?;
+    let result = app
+        .export_data_quality_records(&page.actor, &p.query(), &client)
+        .await?;
+    let truncated = result.records.total > result.records.items.len() as i64;
+    Ok(download::file(records_table(&result), format, "ho-so-can-sua", truncated).await?)
+}
+
+/// A drill-down list as a file: one row per record, its reasons in one cell.
+pub(crate) fn records_table(result: &FailingRecords) -> Table {
+    let mut table = Table::new(
+        "Hồ sơ cần sửa",
+        vec![
+            Column::new("STT", 6.0),
+            Column::new("Họ và tên", 28.0),
+            Column::new("Đơn vị", 30.0),
+            Column::new("Lý do", 80.0),
+        ],
+    );
+    for (n, r) in result.records.items.iter().enumerate() {
+        table.push(vec![
+            Cell::Integer(n as i64 + 1),
+            Cell::text(r.full_name.clone()),
+            Cell::text(r.unit_name.clone()),
+            Cell::text(r.reasons.join("; ")),
+        ]);
+    }
+    table.notes.push(format!(
+        "Hồ sơ chưa «{}» ({}), tình trạng đến ngày {}.",
+        result.criterion.label,
+        result.criterion.meaning,
+        format::date(&result.as_of)
+    ));
+    table
 }
 
 #[derive(Debug, Default, Deserialize)]

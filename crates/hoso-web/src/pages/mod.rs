@@ -147,6 +147,10 @@ fn pages(upload_limit: usize) -> Pages {
         .get(data_quality::PATH, data_quality::page)
         .get(data_quality::EXPORT_PATH, data_quality::export)
         .get(data_quality::RECORDS_PATH, data_quality::records)
+        .get(
+            data_quality::RECORDS_EXPORT_PATH,
+            data_quality::records_export,
+        )
         .get(data_quality::MONTHLY_PATH, data_quality::monthly)
         .get("/co-cau", org::tree)
         .get("/co-cau/con", org::children)
