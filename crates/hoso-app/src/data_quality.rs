@@ -145,11 +145,11 @@ pub struct FailingRecords {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MonthlyCheck {
     pub legal_basis: String,
-    /// The month (MM/YYYY).
+    /// The month of the next check (MM/YYYY): this one until the 24th, then the next.
     pub month: String,
     /// The day the check is due before (ISO).
     pub due: String,
-    /// Working days left before it (0 when passed).
+    /// Working days left before it, today included.
     pub working_days_left: i64,
     /// Records changed since the first of the month.
     pub updated_this_month: i64,
@@ -373,14 +373,12 @@ impl App {
             .count() as i64;
         let report = self.report_of(&judged, today);
         let due = dq::monthly_check_due(today);
-        let working_days_left = if today < due {
-            i64::from(
-                self.calendar()
-                    .working_days_between(today, due.previous_day().unwrap_or(due)),
-            )
-        } else {
-            0
-        };
+        // Today included, the 25th not.
+        let working_days_left = i64::from(self.calendar().working_days_between(
+            today.previous_day().unwrap_or(today),
+            due.previous_day().unwrap_or(due),
+        ))
+        .max(0);
         let mut work = self.begin_work(actor, client).await?;
         work.audit(
             AuditAction::DataQualityMonthly,
@@ -391,7 +389,7 @@ impl App {
         work.commit().await?;
         Ok(MonthlyCheck {
             legal_basis: dq::MONTHLY_CHECK_BASIS.to_string(),
-            month: format!("{:02}/{}", u8::from(today.month()), today.year()),
+            month: format!("{:02}/{}", u8::from(due.month()), due.year()),
             due: due.to_string(),
             working_days_left,
             updated_this_month,

@@ -371,7 +371,15 @@ async fn the_four_criteria_are_counted_per_unit_ranked_and_lead_to_the_records_t
             .await
             .unwrap();
         assert!(check.legal_basis.contains("Điều 13 khoản 4"));
-        assert_eq!(check.due, today.replace_day(25).unwrap().to_string());
+        // The 25th of this month, or from the 25th on, of the next.
+        let due = if today.day() < 25 {
+            today.replace_day(25).unwrap()
+        } else {
+            (today.replace_day(1).unwrap() + Duration::days(31))
+                .replace_day(25)
+                .unwrap()
+        };
+        assert_eq!(check.due, due.to_string(), "{label}");
         assert_eq!(check.report.total.people, 2);
         // The stale record was last changed 400 days ago; the twin this month.
         assert_eq!(check.updated_this_month, 1, "{label}");

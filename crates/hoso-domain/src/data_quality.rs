@@ -544,9 +544,18 @@ impl Tally {
     }
 }
 
-/// The day the monthly check of LS Đ13.4 is due before, in the month of `today`.
+/// The next day the monthly check of LS Đ13.4 is due before: the 25th of this month, or from
+/// the 25th on, of the next month.
 pub fn monthly_check_due(today: Date) -> Date {
-    today.replace_day(MONTHLY_CHECK_DAY).unwrap_or(today)
+    let this_month = today.replace_day(MONTHLY_CHECK_DAY).unwrap_or(today);
+    if today < this_month {
+        return this_month;
+    }
+    let (year, month) = match today.month() {
+        time::Month::December => (today.year() + 1, time::Month::January),
+        m => (today.year(), m.next()),
+    };
+    Date::from_calendar_date(year, month, MONTHLY_CHECK_DAY).unwrap_or(this_month)
 }
 
 #[cfg(test)]
@@ -755,6 +764,18 @@ mod tests {
         assert_eq!(
             monthly_check_due(date!(2026 - 06 - 03)),
             date!(2026 - 06 - 25)
+        );
+        assert_eq!(
+            monthly_check_due(date!(2026 - 06 - 24)),
+            date!(2026 - 06 - 25)
+        );
+        assert_eq!(
+            monthly_check_due(date!(2026 - 06 - 25)),
+            date!(2026 - 07 - 25)
+        );
+        assert_eq!(
+            monthly_check_due(date!(2026 - 12 - 31)),
+            date!(2027 - 01 - 25)
         );
     }
 }

@@ -2010,12 +2010,15 @@ async fn the_data_quality_page_ranks_units_leads_to_the_records_and_prints_the_m
         let text = unescape(&monthly.body);
         assert!(text.contains("Điều 13 khoản 4"), "{text}");
         assert!(text.contains("trước ngày 25 hằng tháng"));
-        let today = hoso_store::testing::today();
-        assert!(text.contains(&format!(
-            "Hạn tháng này: <strong>25/{:02}/{}</strong>",
-            u8::from(today.month()),
-            today.year()
-        )));
+        let due = hoso_domain::data_quality::monthly_check_due(hoso_store::testing::today());
+        assert!(
+            text.contains(&format!(
+                "Hạn kiểm tra: trước ngày <strong>25/{:02}/{}</strong>",
+                u8::from(due.month()),
+                due.year()
+            )),
+            "{text}"
+        );
         assert!(text.contains("Thủ trưởng cơ quan, đơn vị"));
     }
 }
