@@ -30,6 +30,8 @@ pub struct AlertPerson {
     pub unit_id: i64,
     pub status: PersonStatus,
     pub doc: RecordDoc,
+    /// The version `doc` is.
+    pub version: i64,
     /// When the record last changed.
     pub updated: Option<Date>,
     /// When the record was created.
@@ -82,6 +84,7 @@ impl App {
             let (created, account) = times.get(&id).copied().unwrap_or((person.updated_at, None));
             out.push(AlertPerson {
                 moves: moves.remove(&id).unwrap_or_default(),
+                version: person.current_version,
                 id,
                 unit_id: person.unit_id,
                 status: PersonStatus::parse(&person.status).unwrap_or(PersonStatus::Working),

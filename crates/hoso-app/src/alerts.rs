@@ -124,6 +124,7 @@ impl App {
             let Some(&last) = ids.last() else { break };
             let people = self.load_alert_people(&mut conn, &ids).await?;
             let alerts = self.alerts_for(&mut conn, &people, as_of).await?;
+            let findings = self.findings_of(&people, as_of);
             let open: Vec<OpenDeadline> = alerts
                 .iter()
                 .filter_map(|a| {
@@ -153,6 +154,7 @@ impl App {
             drop(conn);
             let mut tx = self.store.begin().await?;
             store::replace_for(&mut tx, &ids, &rows).await?;
+            hoso_store::data_quality::replace(&mut tx, &findings).await?;
             // The run of a day sees what was done by the end of the day before (the daily job
             // runs as the day begins): a deadline found done is counted done on that day, so
             // that an officer who acts on the due date is on time.

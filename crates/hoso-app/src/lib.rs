@@ -17,6 +17,7 @@ pub mod changes;
 pub mod clock;
 pub mod config;
 pub mod crypto;
+pub mod data_quality;
 pub mod deadline_report;
 pub mod deadlines;
 pub mod demo;

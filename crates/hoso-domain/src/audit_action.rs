@@ -124,6 +124,14 @@ pub enum AuditAction {
     DeadlineReportView,
     /// Xuất báo cáo thực hiện thời hạn.
     DeadlineReportExport,
+    /// Xem chất lượng dữ liệu (Đúng, Đủ, Sạch, Sống).
+    DataQualityView,
+    /// Xuất chất lượng dữ liệu.
+    DataQualityExport,
+    /// Xem danh sách hồ sơ cần sửa theo một tiêu chí chất lượng dữ liệu.
+    DataQualityRecords,
+    /// Xem bản tổng hợp kiểm tra dữ liệu hằng tháng (LS Đ13.4).
+    DataQualityMonthly,
     /// Lập phiếu bổ sung lý lịch.
     ChangeCreate,
     /// Lưu phiếu bổ sung lý lịch.
@@ -234,6 +242,10 @@ impl AuditAction {
         AuditAction::AlertsDigestSent,
         AuditAction::DeadlineReportView,
         AuditAction::DeadlineReportExport,
+        AuditAction::DataQualityView,
+        AuditAction::DataQualityExport,
+        AuditAction::DataQualityRecords,
+        AuditAction::DataQualityMonthly,
         AuditAction::ChangeCreate,
         AuditAction::ChangeSave,
         AuditAction::ChangeSubmit,
@@ -321,6 +333,10 @@ impl AuditAction {
             AuditAction::AlertsDigestSent => "alerts.digest_sent",
             AuditAction::DeadlineReportView => "deadline_report.view",
             AuditAction::DeadlineReportExport => "deadline_report.export",
+            AuditAction::DataQualityView => "data_quality.view",
+            AuditAction::DataQualityExport => "data_quality.export",
+            AuditAction::DataQualityRecords => "data_quality.records",
+            AuditAction::DataQualityMonthly => "data_quality.monthly",
             AuditAction::ChangeCreate => "change.create",
             AuditAction::ChangeSave => "change.save",
             AuditAction::ChangeSubmit => "change.submit",
@@ -411,6 +427,10 @@ impl AuditAction {
             AuditAction::AlertsDigestSent => "Gửi thư tóm tắt cảnh báo",
             AuditAction::DeadlineReportView => "Xem báo cáo thực hiện thời hạn",
             AuditAction::DeadlineReportExport => "Xuất báo cáo thực hiện thời hạn",
+            AuditAction::DataQualityView => "Xem chất lượng dữ liệu",
+            AuditAction::DataQualityExport => "Xuất chất lượng dữ liệu",
+            AuditAction::DataQualityRecords => "Xem hồ sơ cần sửa (chất lượng dữ liệu)",
+            AuditAction::DataQualityMonthly => "Xem tổng hợp kiểm tra dữ liệu hằng tháng",
             AuditAction::ChangeCreate => "Lập phiếu bổ sung lý lịch",
             AuditAction::ChangeSave => "Lưu phiếu bổ sung lý lịch",
             AuditAction::ChangeSubmit => "Gửi phiếu bổ sung lý lịch",

@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod career;
 pub mod catalog;
 pub mod changes;
+pub mod data_quality;
 pub mod deadlines;
 pub mod form_2c;
 pub mod late;

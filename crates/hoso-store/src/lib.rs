@@ -17,6 +17,7 @@ pub mod audit;
 pub mod backups;
 pub mod bulk;
 pub mod catalogs;
+pub mod data_quality;
 pub mod deadline_outcomes;
 pub mod digest;
 pub mod document_templates;

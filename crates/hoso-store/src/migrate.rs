@@ -141,6 +141,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 30,
+        name: "data_quality",
+        common: include_str!("../migrations/0030_data_quality.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {

@@ -432,6 +432,27 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
             ..any_signed_in(403)
         },
     );
+    // Data quality over the target's unit: whoever sees units there (HR officers, heads,
+    // leaders, administrators; another unit is "not found"); individuals see no units.
+    for path in [
+        "/api/v1/data-quality",
+        "/api/v1/data-quality/export",
+        "/api/v1/data-quality/records",
+        "/api/v1/data-quality/records/export",
+        "/api/v1/data-quality/monthly",
+    ] {
+        t.insert(
+            ("get", path),
+            Rule {
+                system_admin: (200, 200),
+                unit_admin: (200, 404),
+                viewer: (200, 404),
+                approver: (200, 404),
+                individual: (403, 403),
+                anonymous: 401,
+            },
+        );
+    }
     // Everyone sets their own address for the daily digest.
     t.insert(("get", "/api/v1/me/email"), any_signed_in(200));
     t.insert(("put", "/api/v1/me/email"), any_signed_in(200));
@@ -515,6 +536,16 @@ impl World {
             | ("get", "/api/v1/deadline-report") => {
                 (format!("{path}?unit={}", self.unit(target)), Value::Null)
             }
+            ("get", "/api/v1/data-quality")
+            | ("get", "/api/v1/data-quality/export")
+            | ("get", "/api/v1/data-quality/monthly") => {
+                (format!("{path}?unit={}", self.unit(target)), Value::Null)
+            }
+            ("get", "/api/v1/data-quality/records")
+            | ("get", "/api/v1/data-quality/records/export") => (
+                format!("{path}?criterion=dung&unit={}", self.unit(target)),
+                Value::Null,
+            ),
             ("get", "/api/v1/org-units/{id}/documents/2c") => (
                 format!("/api/v1/org-units/{}/documents/2c", self.unit(target)),
                 Value::Null,

@@ -269,6 +269,20 @@ fn rules() -> Table {
     };
     one("GET", "/thoi-han/bao-cao", deadline_report);
     one("GET", "/thoi-han/bao-cao/xuat-excel", deadline_report);
+    // Data quality over the target's unit: whoever sees units there; individuals see none.
+    let quality = Rule {
+        system_admin: (200, 200),
+        unit_admin: (200, 404),
+        viewer: (200, 404),
+        approver: (200, 404),
+        individual: (403, 403),
+        anonymous: SIGN_IN,
+    };
+    one("GET", "/chat-luong-du-lieu", quality);
+    one("GET", "/chat-luong-du-lieu/xuat-excel", quality);
+    one("GET", "/chat-luong-du-lieu/ho-so", quality);
+    one("GET", "/chat-luong-du-lieu/ho-so/xuat-excel", quality);
+    one("GET", "/chat-luong-du-lieu/kiem-tra-hang-thang", quality);
     one("GET", "/lich-nghi", signed_in(200));
 
     // Units and staff lists (the matrix filters by the target's unit). An individual may name
@@ -933,7 +947,16 @@ impl Pages {
             ("GET", "/can-bo")
             | ("GET", "/can-bo/xuat-excel")
             | ("GET", "/thoi-han/bao-cao")
-            | ("GET", "/thoi-han/bao-cao/xuat-excel") => Call::get(format!("{path}?unit={unit}")),
+            | ("GET", "/thoi-han/bao-cao/xuat-excel")
+            | ("GET", "/chat-luong-du-lieu")
+            | ("GET", "/chat-luong-du-lieu/xuat-excel")
+            | ("GET", "/chat-luong-du-lieu/kiem-tra-hang-thang") => {
+                Call::get(format!("{path}?unit={unit}"))
+            }
+            ("GET", "/chat-luong-du-lieu/ho-so")
+            | ("GET", "/chat-luong-du-lieu/ho-so/xuat-excel") => {
+                Call::get(format!("{path}?criterion=dung&unit={unit}"))
+            }
             ("GET", "/bao-cao") | ("GET", "/bao-cao/xuat-excel") => {
                 Call::get(format!("{path}?don_vi={unit}&nhom=gender"))
             }

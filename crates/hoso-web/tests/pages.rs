@@ -1904,6 +1904,126 @@ async fn the_deadline_report_shows_each_units_deadlines_sorts_and_exports() {
 }
 
 #[tokio::test]
+async fn the_data_quality_page_ranks_units_leads_to_the_records_and_prints_the_monthly_check() {
+    for db in databases().await {
+        let label = db.label;
+        let app = demo_app(&db, 8).await;
+        let admin = actor(&app, "admin").await;
+        let client = ClientInfo::default();
+        let unit = app
+            .list_persons(&admin, PersonQuery::default())
+            .await
+            .unwrap()
+            .items[0]
+            .unit_id;
+        // A record written today and not yet approved: not "đúng".
+        let person = app
+            .create_person(
+                &admin,
+                hoso_app::records::CreatePerson {
+                    unit_id: unit,
+                    status: None,
+                    record: hoso_domain::schema::fixtures::RecordBuilder::civil_servant()
+                        .national_id("020185800123")
+                        .name("Vũ Văn Chưa Duyệt")
+                        .build(),
+                    note: None,
+                },
+                &client,
+            )
+            .await
+            .unwrap()
+            .id;
+
+        let mut b = signed_in(&app, "admin").await;
+        let page = b.get("/chat-luong-du-lieu").await;
+        assert_eq!(page.status, StatusCode::OK, "{label}: {}", page.body);
+        let text = unescape(&page.body);
+        assert!(
+            text.contains("Chất lượng dữ liệu: Đúng, Đủ, Sạch, Sống"),
+            "{text}"
+        );
+        assert!(text.contains("aria-current=\"page\">Chất lượng dữ liệu</a>"));
+        assert!(text.contains("Tổng cộng"));
+        assert!(text.contains("Đủ theo từng nhóm thông tin"));
+        // The unit's Đúng figure leads to its records to fix.
+        let drill = format!("/chat-luong-du-lieu/ho-so?criterion=dung&unit={unit}");
+        assert!(
+            text.contains(&format!("href=\"{drill}\"")),
+            "{label}: {text}"
+        );
+        // Every column sorts through a link; the sorted one says which way.
+        let sorted = b.get("/chat-luong-du-lieu?sort=score&dir=desc").await;
+        assert!(
+            sorted
+                .body
+                .contains("aria-sort=\"descending\"><a href=\"/chat-luong-du-lieu?sort=score\">"),
+            "{}",
+            sorted.body
+        );
+
+        let list = b.get(&drill).await;
+        assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+        let text = unescape(&list.body);
+        assert!(text.contains("Hồ sơ chưa «Đúng»"), "{text}");
+        assert!(
+            text.contains(&format!(
+                "<a href=\"/ho-so/{person}\">Vũ Văn Chưa Duyệt</a>"
+            )),
+            "{text}"
+        );
+        assert!(text.contains("Phiên bản hiện hành của hồ sơ chưa được phê duyệt"));
+        // The list downloads with its reasons.
+        let csv = b
+            .get(&format!(
+                "/chat-luong-du-lieu/ho-so/xuat-excel?criterion=dung&unit={unit}&format=csv"
+            ))
+            .await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(
+            csv.body.contains("STT,Họ và tên,Đơn vị,Lý do"),
+            "{}",
+            csv.body
+        );
+        assert!(csv.body.contains("Vũ Văn Chưa Duyệt"));
+        assert!(csv.body.contains("chưa được phê duyệt"));
+        // An unknown criterion is told in Vietnamese.
+        let bad = b.get("/chat-luong-du-lieu/ho-so?criterion=dep").await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert!(unescape(&bad.body).contains("Tiêu chí (criterion) 'dep' không tồn tại"));
+
+        let file = b.get("/chat-luong-du-lieu/xuat-excel").await;
+        assert_eq!(file.status, StatusCode::OK);
+        assert_eq!(&file.bytes[..2], b"PK");
+        let csv = b.get("/chat-luong-du-lieu/xuat-excel?format=csv").await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(
+            csv.body
+                .contains("Hạng,Đơn vị,Số người,Đúng (%),Đủ (%),Sạch (%),Sống (%),Điểm chung (%)"),
+            "{}",
+            csv.body
+        );
+        assert!(csv.body.contains("Tổng cộng"));
+
+        let monthly = b.get("/chat-luong-du-lieu/kiem-tra-hang-thang").await;
+        assert_eq!(monthly.status, StatusCode::OK, "{}", monthly.body);
+        let text = unescape(&monthly.body);
+        assert!(text.contains("Điều 13 khoản 4"), "{text}");
+        assert!(text.contains("trước ngày 25 hằng tháng"));
+        let due = hoso_domain::data_quality::monthly_check_due(hoso_store::testing::today());
+        assert!(
+            text.contains(&format!(
+                "Hạn kiểm tra: trước ngày <strong>25/{:02}/{}</strong>",
+                u8::from(due.month()),
+                due.year()
+            )),
+            "{text}"
+        );
+        assert!(text.contains("Thủ trưởng cơ quan, đơn vị"));
+    }
+}
+
+#[tokio::test]
 async fn the_templates_page_and_the_documents_it_prints() {
     const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
     for db in databases().await {

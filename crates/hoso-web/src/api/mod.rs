@@ -8,6 +8,7 @@ pub mod auth;
 pub mod backups;
 pub mod catalogs;
 pub mod changes;
+pub mod data_quality;
 pub mod digest;
 pub mod documents;
 pub mod holidays;
@@ -88,6 +89,11 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(alerts::preview))
         .routes(routes!(alerts::deadline_rules))
         .routes(routes!(alerts::deadline_report))
+        .routes(routes!(data_quality::report))
+        .routes(routes!(data_quality::export))
+        .routes(routes!(data_quality::records))
+        .routes(routes!(data_quality::records_export))
+        .routes(routes!(data_quality::monthly))
         .routes(routes!(catalogs::list))
         .routes(routes!(catalogs::items))
         .routes(routes!(catalogs::put))

@@ -16,6 +16,7 @@ mod audit;
 mod auth;
 mod backups;
 mod changes;
+pub(crate) mod data_quality;
 mod deadline_report;
 mod documents;
 pub mod format;
@@ -144,6 +145,14 @@ fn pages(upload_limit: usize) -> Pages {
         .get(alerts::RULES_PATH, alerts::rules)
         .get(deadline_report::PATH, deadline_report::page)
         .get(deadline_report::EXPORT_PATH, deadline_report::export)
+        .get(data_quality::PATH, data_quality::page)
+        .get(data_quality::EXPORT_PATH, data_quality::export)
+        .get(data_quality::RECORDS_PATH, data_quality::records)
+        .get(
+            data_quality::RECORDS_EXPORT_PATH,
+            data_quality::records_export,
+        )
+        .get(data_quality::MONTHLY_PATH, data_quality::monthly)
         .get("/co-cau", org::tree)
         .get("/co-cau/con", org::children)
         .get("/don-vi/{id}", org::unit)
