@@ -121,8 +121,15 @@ async fn an_import_killed_half_way_keeps_whole_batches_and_resumes() {
             .unwrap();
         let started = Instant::now();
         while people(&db.url).await == before {
-            assert!(child.try_wait().unwrap().is_none(), "{}: import ended early", db.label);
-            assert!(started.elapsed() < Duration::from_secs(300), "no batch committed");
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "{}: import ended early",
+                db.label
+            );
+            assert!(
+                started.elapsed() < Duration::from_secs(300),
+                "no batch committed"
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         child.kill().unwrap(); // SIGKILL, somewhere in a later batch
@@ -142,7 +149,11 @@ async fn an_import_killed_half_way_keeps_whole_batches_and_resumes() {
             .stdout(Stdio::piped())
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(report["unchanged"], kept, "{}: {report}", db.label);
         assert_eq!(report["created"], ROWS - kept, "{}", db.label);

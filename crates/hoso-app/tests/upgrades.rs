@@ -77,8 +77,16 @@ async fn every_earlier_release_database_migrates_and_checks_out() {
         let (versions, heads) = hoso_store::dump::version_heads(&mut c).await.unwrap();
         drop(c);
         store.close().await;
-        assert_eq!((versions, heads), (expected.versions, expected.version_heads.clone()));
-        assert!(expected.migrations.iter().all(|m| *m <= hoso_store::migrate::latest()));
+        assert_eq!(
+            (versions, heads),
+            (expected.versions, expected.version_heads.clone())
+        );
+        assert!(
+            expected
+                .migrations
+                .iter()
+                .all(|m| *m <= hoso_store::migrate::latest())
+        );
 
         // The records read as before, and the old database backs up and restores elsewhere.
         let admin = app
@@ -86,10 +94,7 @@ async fn every_earlier_release_database_migrates_and_checks_out() {
             .await
             .unwrap()
             .1;
-        let list = app
-            .list_persons(&admin, Default::default())
-            .await
-            .unwrap();
+        let list = app.list_persons(&admin, Default::default()).await.unwrap();
         assert_eq!(list.total, expected.people);
         app.get_person(&admin, list.items[0].id, &ClientInfo::default())
             .await
@@ -110,6 +115,10 @@ async fn every_earlier_release_database_migrates_and_checks_out() {
         .unwrap();
         let restored = App::start(target).await.unwrap();
         let v = restored.verify_restored(&manifest, None).await.unwrap();
-        assert!(v.passed, "{} → {}: {}", expected.made_by, target_db.label, v.note);
+        assert!(
+            v.passed,
+            "{} → {}: {}",
+            expected.made_by, target_db.label, v.note
+        );
     }
 }
