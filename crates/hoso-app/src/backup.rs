@@ -385,9 +385,6 @@ struct Pass {
 
 /// What a pass does with the data as it comes.
 trait Sink {
-    async fn header(&mut self, _header: &Header) -> AppResult<()> {
-        Ok(())
-    }
     async fn rows(
         &mut self,
         _table: &str,
@@ -442,9 +439,7 @@ async fn pass(path: &Path, passphrase: &Secret, sink: &mut impl Sink) -> AppResu
                     "Tệp này không phải bản sao lưu của Hoso (thiếu phần mô tả ở đầu).".into(),
                 ));
             }
-            let h = parse_header(&bytes)?;
-            sink.header(&h).await?;
-            header = Some(h);
+            header = Some(parse_header(&bytes)?);
             continue;
         }
         if name.starts_with("keys/") {
@@ -750,8 +745,7 @@ impl App {
             .await?;
         let mut conn = self.store.reader().await?;
         let rows = store::list(&mut conn, 200).await?;
-        let kept = store::kept(&mut conn).await?;
-        let last_good_at = kept.iter().filter_map(|b| b.finished_at).max();
+        let last_good_at = store::last_good_at(&mut conn).await?;
         Ok(BackupOverview {
             backups: rows.into_iter().map(BackupView::from).collect(),
             configured: self.config.backup_passphrase.is_some(),
@@ -792,16 +786,12 @@ impl App {
         let stamp =
             time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(started) * 1_000_000)
                 .map_err(|e| io_internal("time", e))?;
-        let file_name = format!(
-            "hoso-{:04}{:02}{:02}-{:02}{:02}{:02}-{:03}.tar.gz.age",
-            stamp.year(),
-            u8::from(stamp.month()),
-            stamp.day(),
-            stamp.hour(),
-            stamp.minute(),
-            stamp.second(),
-            stamp.millisecond()
-        );
+        let stamp = stamp
+            .format(time::macros::format_description!(
+                "[year][month][day]-[hour][minute][second]-[subsecond digits:3]"
+            ))
+            .map_err(|e| io_internal("time", e))?;
+        let file_name = format!("hoso-{stamp}.tar.gz.age");
         let mut tx = self.store.begin().await?;
         // A run still "running" hours later died with its process (killed, power lost): its
         // partial file goes and the run is marked as what it is.

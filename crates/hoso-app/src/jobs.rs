@@ -320,23 +320,14 @@ impl App {
                 "Chưa đặt mật khẩu sao lưu (HOSO_BACKUP_PASSPHRASE): Hoso không sao lưu khi không có nó.".into(),
             ));
         }
-        let params = serde_json::to_string(&DailyParams {
-            day: self.today().to_string(),
-        })
-        .map_err(|e| AppError::Internal(format!("job params: {e}")))?;
         let key = format!("backup.requested:{}", hoso_store::now_ms());
         let mut tx = self.store.begin().await?;
-        let (id, _) = store::enqueue(
+        let id = enqueue_for_day(
             &mut tx,
-            &NewJob {
-                kind: JobKind::Backup.code(),
-                dedup_key: Some(&key),
-                params: &params,
-                max_attempts: JobKind::Backup.max_attempts(),
-                run_after: hoso_store::now_ms(),
-                created_by: Some(actor.account_id),
-            },
-            hoso_store::now_ms(),
+            JobKind::Backup,
+            self.today(),
+            &key,
+            Some(actor.account_id),
         )
         .await?;
         let row = store::get(&mut tx, id).await?.ok_or_else(job_not_found)?;
@@ -657,25 +648,36 @@ async fn enqueue_daily(
     kind: JobKind,
     day: time::Date,
 ) -> AppResult<()> {
-    let key = daily_key(kind, day);
+    enqueue_for_day(conn, kind, day, &daily_key(kind, day), None).await?;
+    Ok(())
+}
+
+/// Queues `kind` for `day` under `key` unless a job holds that key already; its id.
+async fn enqueue_for_day(
+    conn: &mut hoso_store::AnyConnection,
+    kind: JobKind,
+    day: time::Date,
+    key: &str,
+    created_by: Option<i64>,
+) -> AppResult<i64> {
     let params = serde_json::to_string(&DailyParams {
         day: day.to_string(),
     })
     .map_err(|e| AppError::Internal(format!("job params: {e}")))?;
-    store::enqueue(
+    let (id, _) = store::enqueue(
         conn,
         &NewJob {
             kind: kind.code(),
-            dedup_key: Some(&key),
+            dedup_key: Some(key),
             params: &params,
             max_attempts: kind.max_attempts(),
             run_after: hoso_store::now_ms(),
-            created_by: None,
+            created_by,
         },
         hoso_store::now_ms(),
     )
     .await?;
-    Ok(())
+    Ok(id)
 }
 
 #[cfg(test)]

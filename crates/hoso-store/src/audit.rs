@@ -204,10 +204,7 @@ pub async fn verify_chain(conn: &mut AnyConnection) -> StoreResult<(i64, Option<
             checked += 1;
         }
     }
-    let (head,): (String,) = sqlx::query_as("SELECT last_hash FROM audit_head WHERE id = 1")
-        .fetch_one(&mut *conn)
-        .await?;
-    if head != prev {
+    if head(conn).await? != prev {
         return Ok((
             checked,
             Some(ChainBreak {

@@ -156,6 +156,16 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<Backup
     Ok(row.as_ref().map(read))
 }
 
+/// When the newest good backup finished.
+pub async fn last_good_at(conn: &mut AnyConnection) -> StoreResult<Option<i64>> {
+    let (at,): (Option<i64>,) = sqlx::query_as(
+        "SELECT CAST(MAX(finished_at) AS BIGINT) FROM backups WHERE status = 'succeeded'",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(at)
+}
+
 /// The backups whose files are still kept (succeeded, not pruned), newest first.
 pub async fn kept(conn: &mut AnyConnection) -> StoreResult<Vec<BackupRow>> {
     let sql = format!(

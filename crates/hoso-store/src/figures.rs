@@ -16,9 +16,7 @@ pub struct Figures {
 }
 
 pub async fn read(conn: &mut AnyConnection) -> StoreResult<Figures> {
-    let (people,): (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM persons")
-        .fetch_one(&mut *conn)
-        .await?;
+    let people = crate::persons::count(conn).await?;
     let (alerts,): (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM alerts")
         .fetch_one(&mut *conn)
         .await?;
@@ -30,11 +28,7 @@ pub async fn read(conn: &mut AnyConnection) -> StoreResult<Figures> {
     .iter()
     .map(|r| (r.get("kind"), r.get("status"), r.get("n")))
     .collect();
-    let (last_backup_at,): (Option<i64>,) = sqlx::query_as(
-        "SELECT CAST(MAX(finished_at) AS BIGINT) FROM backups WHERE status = 'succeeded'",
-    )
-    .fetch_one(&mut *conn)
-    .await?;
+    let last_backup_at = crate::backups::last_good_at(conn).await?;
     Ok(Figures {
         people,
         alerts,

@@ -114,12 +114,6 @@ fn sorted(units: &mut [UnitQuality], sort: &str, desc: bool) {
     });
 }
 
-pub struct Header {
-    pub label: &'static str,
-    pub href: String,
-    pub aria: &'static str,
-}
-
 /// A figure and where it leads.
 pub struct Figure {
     pub text: String,
@@ -200,7 +194,7 @@ struct QualityPage {
     as_of: String,
     stale_after_days: i64,
     criteria: Vec<CriterionRow>,
-    headers: Vec<Header>,
+    headers: Vec<super::SortHeader>,
     rows: Vec<Row>,
     totals: Row,
     sections: Vec<SectionRow>,
@@ -212,7 +206,7 @@ struct QualityPage {
     next: Option<String>,
 }
 
-fn headers(p: &Params) -> Vec<Header> {
+fn headers(p: &Params) -> Vec<super::SortHeader> {
     let (current, desc) = (p.sort(), p.descending());
     SORTS
         .iter()
@@ -220,15 +214,12 @@ fn headers(p: &Params) -> Vec<Header> {
             let active = *code == current;
             // Figures come lowest first at the first click (the units to help first).
             let next_desc = if active { !desc } else { *code == "people" };
-            Header {
+            super::SortHeader::new(
                 label,
-                href: p.url(PATH, Some((code, next_desc)), None),
-                aria: match (active, desc) {
-                    (false, _) => "none",
-                    (true, true) => "descending",
-                    (true, false) => "ascending",
-                },
-            }
+                p.url(PATH, Some((code, next_desc)), None),
+                active,
+                desc,
+            )
         })
         .collect()
 }

@@ -134,13 +134,6 @@ fn sorted(mut report: DeadlineReport, sort: &str, desc: bool) -> DeadlineReport 
     report
 }
 
-pub struct Header {
-    pub label: &'static str,
-    pub href: String,
-    /// `aria-sort` of the column: "ascending", "descending" or "none".
-    pub aria: &'static str,
-}
-
 pub struct Row {
     pub unit_id: i64,
     pub unit: String,
@@ -161,7 +154,7 @@ struct ReportPage {
     from: String,
     to: String,
     as_of: String,
-    headers: Vec<Header>,
+    headers: Vec<super::SortHeader>,
     rows: Vec<Row>,
     totals: Row,
     truncated: bool,
@@ -184,7 +177,7 @@ fn row(unit_id: i64, unit: String, rule: String, c: &DeadlineCounts) -> Row {
     }
 }
 
-fn headers(p: &Params) -> Vec<Header> {
+fn headers(p: &Params) -> Vec<super::SortHeader> {
     let (current, desc) = (p.sort(), p.descending());
     SORTS
         .iter()
@@ -194,15 +187,7 @@ fn headers(p: &Params) -> Vec<Header> {
             // A click on the sorted column turns it round; on another, numbers come largest
             // first (the units most behind) and names from A.
             let next_desc = if active { !desc } else { numeric };
-            Header {
-                label,
-                href: p.url(PATH, Some((code, next_desc))),
-                aria: match (active, desc) {
-                    (false, _) => "none",
-                    (true, true) => "descending",
-                    (true, false) => "ascending",
-                },
-            }
+            super::SortHeader::new(label, p.url(PATH, Some((code, next_desc))), active, desc)
         })
         .collect()
 }

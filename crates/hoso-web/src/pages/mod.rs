@@ -317,6 +317,29 @@ pub(crate) fn same_token(a: &str, b: &str) -> bool {
             == 0
 }
 
+/// A sortable column's header: where a click leads and its `aria-sort` ("ascending",
+/// "descending" or "none").
+pub struct SortHeader {
+    pub label: &'static str,
+    pub href: String,
+    pub aria: &'static str,
+}
+
+impl SortHeader {
+    /// The header of a column, `active` when the list is sorted by it (`desc`: descending).
+    pub fn new(label: &'static str, href: String, active: bool, desc: bool) -> SortHeader {
+        SortHeader {
+            label,
+            href,
+            aria: match (active, desc) {
+                (false, _) => "none",
+                (true, true) => "descending",
+                (true, false) => "ascending",
+            },
+        }
+    }
+}
+
 /// What every page's frame needs: who is signed in, the form token, which menu is active.
 #[derive(Debug, Clone, Default)]
 pub struct Layout {
