@@ -49,37 +49,10 @@ impl AttachmentStore {
         })
     }
 
-    /// An S3-compatible bucket (`s3://bucket/prefix`): credentials, region and endpoint from
-    /// the `AWS_*` environment, overridden by `options`.
     fn open_s3(url: &str, options: &[(String, String)]) -> AppResult<AttachmentStore> {
-        use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
-        let bad = |why: String| {
-            AppError::Internal(format!(
-                "HOSO_ATTACHMENTS_URL '{url}' không dùng được (cần dạng s3://tên-bucket/thư-mục): {why}"
-            ))
-        };
-        let rest = url
-            .strip_prefix("s3://")
-            .ok_or_else(|| bad("chỉ hỗ trợ s3://".into()))?;
-        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-        if bucket.is_empty() {
-            return Err(bad("thiếu tên bucket".into()));
-        }
-        let mut builder = AmazonS3Builder::from_env().with_bucket_name(bucket);
-        for (key, value) in options {
-            let key: AmazonS3ConfigKey = key
-                .parse()
-                .map_err(|e| bad(format!("tùy chọn '{key}': {e}")))?;
-            builder = builder.with_config(key, value);
-        }
-        let s3 = builder.build().map_err(|e| bad(e.to_string()))?;
-        let prefix = prefix.trim_matches('/');
-        let inner: Arc<dyn ObjectStore> = if prefix.is_empty() {
-            Arc::new(s3)
-        } else {
-            Arc::new(object_store::prefix::PrefixStore::new(s3, prefix))
-        };
-        Ok(AttachmentStore { inner })
+        Ok(AttachmentStore {
+            inner: s3_bucket("HOSO_ATTACHMENTS_URL", url, options)?,
+        })
     }
 
     fn location(sha256: &str) -> ObjectPath {
@@ -130,6 +103,42 @@ impl AttachmentStore {
         }
         Ok(bytes)
     }
+}
+
+/// An S3-compatible bucket (`s3://bucket/prefix`, the value of the `setting`): credentials,
+/// region and endpoint from the `AWS_*` environment, overridden by `options`.
+pub(crate) fn s3_bucket(
+    setting: &str,
+    url: &str,
+    options: &[(String, String)],
+) -> AppResult<Arc<dyn ObjectStore>> {
+    use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
+    let bad = |why: String| {
+        AppError::Internal(format!(
+            "{setting} '{url}' không dùng được (cần dạng s3://tên-bucket/thư-mục): {why}"
+        ))
+    };
+    let rest = url
+        .strip_prefix("s3://")
+        .ok_or_else(|| bad("chỉ hỗ trợ s3://".into()))?;
+    let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+    if bucket.is_empty() {
+        return Err(bad("thiếu tên bucket".into()));
+    }
+    let mut builder = AmazonS3Builder::from_env().with_bucket_name(bucket);
+    for (key, value) in options {
+        let key: AmazonS3ConfigKey = key
+            .parse()
+            .map_err(|e| bad(format!("tùy chọn '{key}': {e}")))?;
+        builder = builder.with_config(key, value);
+    }
+    let s3 = builder.build().map_err(|e| bad(e.to_string()))?;
+    let prefix = prefix.trim_matches('/');
+    Ok(if prefix.is_empty() {
+        Arc::new(s3)
+    } else {
+        Arc::new(object_store::prefix::PrefixStore::new(s3, prefix))
+    })
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {

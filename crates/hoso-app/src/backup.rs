@@ -142,6 +142,16 @@ fn corrupt(why: impl std::fmt::Display) -> AppError {
     ))
 }
 
+/// An input/output failure as the system administrator reads it.
+fn io_vi(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::StorageFull => "ổ đĩa đã đầy".into(),
+        std::io::ErrorKind::PermissionDenied => "không có quyền ghi".into(),
+        std::io::ErrorKind::QuotaExceeded => "đã hết hạn mức dung lượng".into(),
+        _ => e.to_string(),
+    }
+}
+
 fn io_internal(what: &str, e: impl std::fmt::Display) -> AppError {
     AppError::Internal(format!("{what}: {e}"))
 }
@@ -641,6 +651,178 @@ async fn restore_into(
     Ok(())
 }
 
+// ----- Where the archives are kept. -----
+
+/// Where finished archives are kept: the backup folder, or an S3-compatible bucket (the
+/// seeds want backups on separate media). Either way an archive is first written to the
+/// backup folder as `<name>.part`, so a run killed half-way never leaves a file that looks
+/// finished.
+enum Destination {
+    Folder(PathBuf),
+    Bucket {
+        url: String,
+        bucket: std::sync::Arc<dyn object_store::ObjectStore>,
+    },
+}
+
+/// Parts of an upload to the bucket, and how many are sent at once.
+const UPLOAD_PART_BYTES: usize = 8 << 20;
+const UPLOADS_IN_FLIGHT: usize = 4;
+
+impl Destination {
+    fn of(config: &Config) -> AppResult<Destination> {
+        Ok(match &config.backup_url {
+            Some(url) => Destination::Bucket {
+                url: url.clone(),
+                bucket: crate::attachments::s3_bucket(
+                    "HOSO_BACKUP_URL",
+                    url,
+                    &config.backup_options,
+                )?,
+            },
+            None => Destination::Folder(config.backup_path()),
+        })
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Destination::Folder(folder) => folder.display().to_string(),
+            Destination::Bucket { url, .. } => url.clone(),
+        }
+    }
+
+    /// Puts the finished archive `staged` in its place as `file_name`.
+    async fn keep(&self, staged: &Path, file_name: &str) -> AppResult<()> {
+        match self {
+            Destination::Folder(folder) => {
+                let path = folder.join(file_name);
+                std::fs::rename(staged, &path)
+                    .map_err(|e| io_internal("không đổi tên được tệp sao lưu", e))?;
+                // The new name is durable only once the folder is.
+                if let Ok(dir) = std::fs::File::open(folder) {
+                    let _ = dir.sync_all();
+                }
+                Ok(())
+            }
+            Destination::Bucket { bucket, .. } => {
+                upload(bucket.as_ref(), staged, file_name).await?;
+                let _ = std::fs::remove_file(staged);
+                Ok(())
+            }
+        }
+    }
+
+    /// A local file holding the archive `file_name`: the archive itself in the folder, or a
+    /// copy downloaded from the bucket into `scratch`.
+    async fn fetch(&self, file_name: &str, scratch: &Path) -> AppResult<PathBuf> {
+        match self {
+            Destination::Folder(folder) => Ok(folder.join(file_name)),
+            Destination::Bucket { bucket, .. } => {
+                use futures_util::TryStreamExt;
+                use object_store::ObjectStoreExt;
+                let fetched = bucket
+                    .get(&object_store::path::Path::from(file_name))
+                    .await
+                    .map_err(|e| missing_or_unreachable(file_name, e))?;
+                let path = scratch.join(file_name);
+                let mut file = std::fs::File::create(&path)
+                    .map_err(|e| io_internal("không tạo được tệp tải về", e))?;
+                let mut chunks = fetched.into_stream();
+                while let Some(chunk) = chunks
+                    .try_next()
+                    .await
+                    .map_err(|e| io_internal("không tải được bản sao lưu", e))?
+                {
+                    file.write_all(&chunk)
+                        .map_err(|e| io_internal("không ghi được tệp tải về", e))?;
+                }
+                file.sync_all()
+                    .map_err(|e| io_internal("không ghi được tệp tải về", e))?;
+                Ok(path)
+            }
+        }
+    }
+
+    /// Deletes the archive `file_name`; one already gone is no error.
+    async fn delete(&self, file_name: &str) -> AppResult<()> {
+        match self {
+            Destination::Folder(folder) => match std::fs::remove_file(folder.join(file_name)) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                Err(e) => Err(io_internal("không xóa được bản sao lưu cũ", e)),
+            },
+            Destination::Bucket { bucket, .. } => {
+                use object_store::ObjectStoreExt;
+                match bucket
+                    .delete(&object_store::path::Path::from(file_name))
+                    .await
+                {
+                    Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+                    Err(e) => Err(io_internal("không xóa được bản sao lưu cũ", e)),
+                }
+            }
+        }
+    }
+}
+
+fn missing_or_unreachable(file_name: &str, e: object_store::Error) -> AppError {
+    match e {
+        object_store::Error::NotFound { .. } => AppError::BadRequest(format!(
+            "Không còn tệp {file_name} trong nơi lưu bản sao lưu."
+        )),
+        other => io_internal("không tải được bản sao lưu", other),
+    }
+}
+
+/// Sends `staged` to the bucket in parts, a few at a time, so memory stays bounded whatever
+/// the archive's size; a failed upload is aborted and leaves no object.
+async fn upload(
+    bucket: &dyn object_store::ObjectStore,
+    staged: &Path,
+    file_name: &str,
+) -> AppResult<()> {
+    use object_store::ObjectStoreExt;
+    let location = object_store::path::Path::from(file_name);
+    let started = bucket
+        .put_multipart(&location)
+        .await
+        .map_err(|e| io_internal("không gửi được bản sao lưu lên kho lưu trữ", e))?;
+    let mut writer = object_store::WriteMultipart::new_with_chunk_size(started, UPLOAD_PART_BYTES);
+    let sent = async {
+        let mut file = std::fs::File::open(staged)
+            .map_err(|e| io_internal("không đọc được tệp sao lưu", e))?;
+        let mut buffer = vec![0u8; UPLOAD_PART_BYTES];
+        loop {
+            let n = file
+                .read(&mut buffer)
+                .map_err(|e| io_internal("không đọc được tệp sao lưu", e))?;
+            if n == 0 {
+                break;
+            }
+            writer
+                .wait_for_capacity(UPLOADS_IN_FLIGHT)
+                .await
+                .map_err(|e| io_internal("không gửi được bản sao lưu lên kho lưu trữ", e))?;
+            writer.write(&buffer[..n]);
+        }
+        Ok::<(), AppError>(())
+    }
+    .await;
+    match sent {
+        Ok(()) => {
+            writer
+                .finish()
+                .await
+                .map_err(|e| io_internal("không gửi được bản sao lưu lên kho lưu trữ", e))?;
+            Ok(())
+        }
+        Err(e) => {
+            let _ = writer.abort().await;
+            Err(e)
+        }
+    }
+}
+
 // ----- Taking a backup. -----
 
 /// A backup as the system administrator sees it. Instants are Unix milliseconds.
@@ -704,8 +886,8 @@ pub struct BackupOverview {
     pub backups: Vec<BackupView>,
     /// Whether a passphrase is configured (without one nothing is backed up).
     pub configured: bool,
-    /// The folder the archives go to.
-    pub folder: String,
+    /// The folder or bucket (`s3://…`) the archives are kept in.
+    pub destination: String,
     /// When the newest good backup finished.
     pub last_good_at: Option<i64>,
     /// Set when there is no good backup newer than `backup_max_age_hours`.
@@ -749,10 +931,21 @@ impl App {
         Ok(BackupOverview {
             backups: rows.into_iter().map(BackupView::from).collect(),
             configured: self.config.backup_passphrase.is_some(),
-            folder: self.config.backup_path().display().to_string(),
+            destination: Destination::of(&self.config)?.describe(),
             last_good_at,
             warning: self.backup_warning(last_good_at),
         })
+    }
+
+    /// What the system administrator's home page warns of: no good backup recent enough (or
+    /// none at all, or no passphrase to take one). Nothing for anyone else.
+    pub async fn backup_alert(&self, actor: &Actor) -> AppResult<Option<String>> {
+        if !actor.is_system_admin() {
+            return Ok(None);
+        }
+        let mut conn = self.store.reader().await?;
+        let last_good_at = store::last_good_at(&mut conn).await?;
+        Ok(self.backup_warning(last_good_at))
     }
 
     /// The warning the system administrator sees when the last good backup is too old (or
@@ -779,6 +972,7 @@ impl App {
     /// job and the command line. Returns the run as it ended.
     pub async fn take_backup(&self, created_by: Option<i64>) -> AppResult<BackupView> {
         let passphrase = passphrase_of(&self.config)?.clone();
+        let destination = Destination::of(&self.config)?;
         let folder = self.config.backup_path();
         hoso_store::private_dir(&folder)
             .map_err(|e| io_internal("cannot create the backup folder", e))?;
@@ -807,17 +1001,15 @@ impl App {
         }
         let id = store::start(&mut tx, &file_name, started, created_by).await?;
         tx.commit().await.map_err(StoreError::from)?;
-        let path = folder.join(&file_name);
         let part = folder.join(format!("{file_name}.part"));
-        let outcome = self.write_backup(&part, &passphrase).await;
+        let outcome = match self.write_backup(&part, &passphrase).await {
+            Ok(written) => destination.keep(&part, &file_name).await.map(|()| written),
+            Err(e) => Err(e),
+        };
         let finished = self.now_ms();
         let mut work = self.begin_system_work().await?;
         match outcome {
             Ok((manifest, size, sha)) => {
-                std::fs::rename(&part, &path).map_err(|e| io_internal("rename", e))?;
-                if let Ok(dir) = std::fs::File::open(&folder) {
-                    let _ = dir.sync_all();
-                }
                 let done = store::Finished {
                     size_bytes: size as i64,
                     sha256: sha,
@@ -875,7 +1067,11 @@ impl App {
             .await
             .map_err(|e| io_internal("backup writer", e))?
             .map_err(|e| {
-                AppError::Internal(format!("cannot write the backup file (disk full?): {e}"))
+                AppError::Internal(format!(
+                    "không ghi được tệp sao lưu vào {}: {}",
+                    self.config.backup_path().display(),
+                    io_vi(&e)
+                ))
             });
         // The writer's failure explains a producer stopped by the closed channel.
         let (size, sha) = written?;
@@ -1004,14 +1200,10 @@ impl App {
             self.config.backup_keep_daily,
             self.config.backup_keep_monthly,
         );
-        let folder = self.config.backup_path();
+        let destination = Destination::of(&self.config)?;
         let mut pruned = 0;
         for b in kept.iter().filter(|b| !keep.contains(&b.id)) {
-            match std::fs::remove_file(folder.join(&b.file_name)) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(io_internal("cannot delete an old backup", e)),
-            }
+            destination.delete(&b.file_name).await?;
             let mut work = self.begin_system_work().await?;
             store::mark_pruned(&mut work, b.id, self.now_ms()).await?;
             work.audit(
@@ -1039,8 +1231,16 @@ impl App {
                 "Chỉ kiểm tra được bản sao lưu thành công còn lưu giữ.".into(),
             ));
         }
-        let path = self.config.backup_path().join(&row.file_name);
-        let verification = match verify_in_scratch(&self.config, &path).await {
+        let destination = Destination::of(&self.config)?;
+        let download = tempfile::tempdir_in(self.config.backup_path())
+            .map_err(|e| io_internal("không tạo được thư mục tạm", e))?;
+        let fetched = destination.fetch(&row.file_name, download.path()).await;
+        let verification = match fetched {
+            Ok(path) => verify_in_scratch(&self.config, &path).await,
+            Err(e) => Err(e),
+        };
+        drop(download);
+        let verification = match verification {
             Ok(v) => v,
             Err(AppError::BadRequest(why)) => Verification {
                 passed: false,
@@ -1219,6 +1419,7 @@ pub async fn verify_in_scratch(config: &Config, archive: &Path) -> AppResult<Ver
     scratch_config.secret_key_hex = None;
     scratch_config.attachments_dir = Some(scratch.path().join("attachments"));
     scratch_config.attachments_url = None;
+    scratch_config.backup_url = None;
     scratch_config.smtp = None;
     let manifest = restore(&scratch_config, archive, "Kiểm tra tự động bản sao lưu").await?;
     let app = App::start(scratch_config).await?;

@@ -155,6 +155,12 @@ pub struct Config {
     /// `HOSO_BACKUP_DIR`, default `backups/` beside the key file (`data/backups`). Put it on
     /// another disk, or copy it off the machine: the seeds want backups on separate media.
     pub backup_dir: Option<PathBuf>,
+    /// An S3-compatible bucket the archives are kept in instead of the folder
+    /// (`s3://bucket/prefix`): `HOSO_BACKUP_URL`. Each archive is still written to the backup
+    /// folder first and removed from it once uploaded. Credentials, region and endpoint from
+    /// the `AWS_*` variables, overridden by the file's `[backup_options]` table.
+    pub backup_url: Option<String>,
+    pub backup_options: Vec<(String, String)>,
     /// Passphrase every backup is encrypted with (age, scrypt); without it Hoso takes no
     /// backup, since an archive holds the keys. `HOSO_BACKUP_PASSPHRASE`. Keep it apart from
     /// the server: a restore needs it.
@@ -244,6 +250,8 @@ impl Default for Config {
             idempotency_hours: 24,
             demo_password: None,
             backup_dir: None,
+            backup_url: None,
+            backup_options: Vec::new(),
             backup_passphrase: None,
             backup_keep_daily: 14,
             backup_keep_monthly: 12,
@@ -315,6 +323,8 @@ impl fmt::Debug for Config {
             idempotency_hours,
             demo_password,
             backup_dir,
+            backup_url,
+            backup_options,
             backup_passphrase,
             backup_keep_daily,
             backup_keep_monthly,
@@ -355,6 +365,14 @@ impl fmt::Debug for Config {
             .field("idempotency_hours", idempotency_hours)
             .field("demo_password", demo_password)
             .field("backup_dir", backup_dir)
+            .field("backup_url", backup_url)
+            .field(
+                "backup_options",
+                &backup_options
+                    .iter()
+                    .map(|(k, _)| (k.as_str(), Secret::REDACTED))
+                    .collect::<Vec<_>>(),
+            )
             .field("backup_passphrase", backup_passphrase)
             .field("backup_keep_daily", backup_keep_daily)
             .field("backup_keep_monthly", backup_keep_monthly)
@@ -397,6 +415,8 @@ struct Layer {
     idempotency_hours: Option<i64>,
     demo_password: Option<Secret>,
     backup_dir: Option<PathBuf>,
+    backup_url: Option<String>,
+    backup_options: Option<BTreeMap<String, String>>,
     backup_passphrase: Option<Secret>,
     backup_keep_daily: Option<usize>,
     backup_keep_monthly: Option<usize>,
@@ -444,7 +464,8 @@ impl Layer {
             require_totp_for_admins, attachments_dir, attachments_url, attachments_options,
             attachment_max_bytes, trusted_roots, approval_window_days, fixed_today,
             record_stale_days, bind, reference_reload_seconds, shutdown_grace_seconds,
-            idempotency_hours, demo_password, backup_dir, backup_passphrase, backup_keep_daily,
+            idempotency_hours, demo_password, backup_dir, backup_url, backup_options,
+            backup_passphrase, backup_keep_daily,
             backup_keep_monthly, backup_max_age_hours, metrics_token);
         overlay!(self.smtp, top.smtp; host, port, from, tls, username, password);
         overlay!(self.oidc, top.oidc; issuer, client_id, client_secret, redirect_url, id_claim);
@@ -534,6 +555,8 @@ impl EnvReader<'_> {
                 .filter(|p| !p.is_empty())
                 .map(Secret),
             backup_dir: self.path("HOSO_BACKUP_DIR"),
+            backup_url: self.text("HOSO_BACKUP_URL"),
+            backup_options: None,
             backup_passphrase: self
                 .text("HOSO_BACKUP_PASSPHRASE")
                 .filter(|p| !p.is_empty())
@@ -721,6 +744,8 @@ impl Config {
             idempotency_hours,
             demo_password: l.demo_password,
             backup_dir: l.backup_dir,
+            backup_url: l.backup_url.filter(|v| !v.trim().is_empty()),
+            backup_options: l.backup_options.unwrap_or_default().into_iter().collect(),
             backup_passphrase: l.backup_passphrase,
             backup_keep_daily: l.backup_keep_daily.unwrap_or(d.backup_keep_daily),
             backup_keep_monthly: l.backup_keep_monthly.unwrap_or(d.backup_keep_monthly),
@@ -978,6 +1003,7 @@ mod tests {
             "HOSO_REQUIRE_TOTP_FOR_ADMINS",
             "HOSO_ATTACHMENTS_DIR",
             "HOSO_ATTACHMENTS_URL",
+            "HOSO_BACKUP_URL",
             "HOSO_ATTACHMENT_MAX_BYTES",
             "HOSO_TRUSTED_ROOTS",
             "HOSO_APPROVAL_WINDOW_DAYS",

@@ -38,14 +38,18 @@ pub enum JobKind {
     /// retention keeps no more, and once a week restores the new one into a scratch database to
     /// check it. Daily when a backup passphrase is configured; also on demand.
     Backup,
+    /// Restores one stored backup into a scratch database and checks it, at the system
+    /// administrator's request.
+    BackupVerify,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 4] = [
+    pub const ALL: [JobKind; 5] = [
         JobKind::AlertsDaily,
         JobKind::DigestDaily,
         JobKind::Import,
         JobKind::Backup,
+        JobKind::BackupVerify,
     ];
 
     /// The code stored in `job_runs.kind`.
@@ -55,6 +59,7 @@ impl JobKind {
             JobKind::DigestDaily => "alerts.digest",
             JobKind::Import => "import.file",
             JobKind::Backup => "backup",
+            JobKind::BackupVerify => "backup.verify",
         }
     }
 
@@ -64,6 +69,7 @@ impl JobKind {
             JobKind::DigestDaily => "Gửi thư tóm tắt cảnh báo hằng ngày",
             JobKind::Import => "Nhập dữ liệu từ tệp",
             JobKind::Backup => "Sao lưu dữ liệu",
+            JobKind::BackupVerify => "Khôi phục thử bản sao lưu để kiểm tra",
         }
     }
 
@@ -77,6 +83,8 @@ impl JobKind {
             JobKind::Import => 3,
             // A failed run leaves no archive behind: running it again is safe.
             JobKind::Backup => 3,
+            // Nothing is kept of a failed trial restore.
+            JobKind::BackupVerify => 2,
         }
     }
 
@@ -179,6 +187,11 @@ pub struct JobQuery {
 struct DailyParams {
     /// ISO date.
     day: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct BackupVerifyParams {
+    backup_id: i64,
 }
 
 /// What a successful run leaves: its result, and a job to queue in the same transaction.
@@ -335,6 +348,56 @@ impl App {
         Ok(row.into())
     }
 
+    /// Queues a trial restore of the stored backup `backup_id` (system administrator); the job
+    /// runner takes it and records the result on the backup.
+    pub async fn request_backup_verification(
+        &self,
+        actor: &Actor,
+        backup_id: i64,
+        client: &ClientInfo,
+    ) -> AppResult<JobView> {
+        self.require_system_admin(
+            actor,
+            crate::authz::Attempt {
+                action: AuditAction::BackupVerify,
+                about: About::new("backup", backup_id),
+                client,
+            },
+            "only the system administrator checks backups",
+        )
+        .await?;
+        let mut tx = self.store.begin().await?;
+        let backup = hoso_store::backups::get(&mut tx, backup_id)
+            .await?
+            .ok_or(AppError::NotFound("Không tìm thấy bản sao lưu."))?;
+        if backup.status != "succeeded" {
+            return Err(AppError::BadRequest(
+                "Chỉ kiểm tra được bản sao lưu thành công còn lưu giữ.".into(),
+            ));
+        }
+        let params = serde_json::to_string(&BackupVerifyParams { backup_id })
+            .map_err(|e| AppError::Internal(format!("job params: {e}")))?;
+        let (id, _) = store::enqueue(
+            &mut tx,
+            &NewJob {
+                kind: JobKind::BackupVerify.code(),
+                dedup_key: Some(&format!(
+                    "backup.verify:{backup_id}:{}",
+                    hoso_store::now_ms()
+                )),
+                params: &params,
+                max_attempts: JobKind::BackupVerify.max_attempts(),
+                run_after: hoso_store::now_ms(),
+                created_by: Some(actor.account_id),
+            },
+            hoso_store::now_ms(),
+        )
+        .await?;
+        let row = store::get(&mut tx, id).await?.ok_or_else(job_not_found)?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(row.into())
+    }
+
     /// Claims one due job for `node`, runs it and records how it ended (a failed attempt is
     /// queued again after a back-off while attempts remain). Returns the run as it ended, or
     /// `None` when no job was claimable.
@@ -419,6 +482,22 @@ impl App {
                 then: None,
             });
         }
+        if kind == JobKind::BackupVerify {
+            let params: BackupVerifyParams = serde_json::from_str(&row.params)
+                .map_err(|e| AppError::Internal(format!("job {} params: {e}", row.id)))?;
+            progress
+                .report(0, None, "Đang khôi phục thử để kiểm tra")
+                .await?;
+            let v = self.verify_backup(params.backup_id).await?;
+            return Ok(Done {
+                result: if v.passed {
+                    format!("Khôi phục thử và kiểm tra: đạt. {}", v.note)
+                } else {
+                    format!("KIỂM TRA KHÔNG ĐẠT: {}", v.note)
+                },
+                then: None,
+            });
+        }
         let params: DailyParams = serde_json::from_str(&row.params)
             .map_err(|e| AppError::Internal(format!("job {} params: {e}", row.id)))?;
         let day = iso("day", &params.day)?;
@@ -453,7 +532,7 @@ impl App {
                         .then_some((JobKind::DigestDaily, day)),
                 })
             }
-            JobKind::Import => unreachable!("dispatched above"),
+            JobKind::Import | JobKind::BackupVerify => unreachable!("dispatched above"),
             JobKind::Backup => {
                 progress.report(0, None, "Đang sao lưu").await?;
                 let backup = self.take_backup(row.created_by).await?;

@@ -384,3 +384,173 @@ async fn the_retention_lets_old_backups_go_and_keeps_the_rest() {
         "nothing more to let go"
     );
 }
+
+/// The names of the objects in a bucket.
+async fn objects(bucket: &object_store::aws::AmazonS3) -> Vec<String> {
+    use futures_util::TryStreamExt;
+    let mut names: Vec<String> = object_store::ObjectStore::list(bucket, None)
+        .map_ok(|meta| meta.location.to_string())
+        .try_collect()
+        .await
+        .unwrap();
+    names.sort();
+    names
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn backups_kept_in_an_s3_bucket_verify_and_are_let_go_there() {
+    let Some(moto) = common::moto::Moto::start(&["hoso-backups"]) else {
+        eprintln!("SKIPPED: moto_server not found (pip install 'moto[server]')");
+        return;
+    };
+    let bucket = moto.bucket("hoso-backups");
+    for db in databases().await {
+        let dir = db.dir.path().to_path_buf();
+        let prefix = format!("tinh-mau-{}", db.label);
+        let on = |day: time::Date| {
+            let mut c = with_backups(config_on(&db, day), &dir);
+            c.backup_url = Some(format!("s3://hoso-backups/{prefix}"));
+            c.backup_options = moto.options();
+            c.backup_keep_daily = 1;
+            c.backup_keep_monthly = 1;
+            c
+        };
+        let app = demo_app(on(date!(2026 - 09 - 10)), 5).await;
+        let september = app.take_backup(None).await.unwrap();
+        assert_eq!(september.status, "succeeded", "{:?}", september.error);
+        let in_bucket = |name: &str| format!("{prefix}/{name}");
+        assert!(
+            objects(&bucket)
+                .await
+                .contains(&in_bucket(&september.file_name)),
+            "{}: the archive is in the bucket",
+            db.label
+        );
+        assert!(
+            files_in(&on(date!(2026 - 09 - 10)).backup_path()).is_empty(),
+            "{}: nothing stays in the staging folder",
+            db.label
+        );
+        let admin = login(&app, "admin").await;
+        let overview = app.backups(&admin, &ClientInfo::default()).await.unwrap();
+        assert_eq!(overview.destination, format!("s3://hoso-backups/{prefix}"));
+
+        // A trial restore downloads it and checks it.
+        let v = app.verify_backup(september.id).await.unwrap();
+        assert!(v.passed, "{}: {}", db.label, v.note);
+
+        // October's backup: September's lets go, from the bucket.
+        let app = App::start(on(date!(2026 - 10 - 14))).await.unwrap();
+        let october = app.take_backup(None).await.unwrap();
+        assert_eq!(october.status, "succeeded", "{:?}", october.error);
+        assert_eq!(app.prune_backups().await.unwrap(), 1);
+        let names = objects(&bucket).await;
+        assert!(!names.contains(&in_bucket(&september.file_name)));
+        assert!(names.contains(&in_bucket(&october.file_name)));
+
+        // The archive in the bucket is the same file a restore takes.
+        let fetched = object_store::ObjectStoreExt::get(
+            &bucket,
+            &in_bucket(&october.file_name).as_str().into(),
+        )
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+        let local = dir.join("tai-ve.tar.gz.age");
+        std::fs::write(&local, &fetched).unwrap();
+        let manifest = backup::check_archive(&local, &Secret::new(PASSPHRASE))
+            .await
+            .unwrap();
+        assert_eq!(manifest.people, 5);
+
+        // A bucket that is not there: the run fails, says so, and leaves nothing behind.
+        let mut lost = on(date!(2026 - 10 - 14));
+        lost.backup_url = Some("s3://khong-co-bucket-nay/x".into());
+        let app = App::start(lost.clone()).await.unwrap();
+        let failed = app.take_backup(None).await.unwrap();
+        assert_eq!(failed.status, "failed", "{}", db.label);
+        assert!(
+            failed.error.as_deref().unwrap().contains("kho lưu trữ"),
+            "{:?}",
+            failed.error
+        );
+        assert!(
+            files_in(&lost.backup_path()).is_empty(),
+            "{}: no archive left in the staging folder",
+            db.label
+        );
+    }
+}
+
+/// A tmpfs of `kib` KiB mounted on `dir` for the life of the guard; `None` where this process
+/// may not mount (not root).
+struct SmallDisk(PathBuf);
+
+impl SmallDisk {
+    fn mount(dir: &Path, kib: u32) -> Option<SmallDisk> {
+        std::fs::create_dir_all(dir).unwrap();
+        let ok = std::process::Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={kib}k,mode=0700"),
+                "tmpfs",
+            ])
+            .arg(dir)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| SmallDisk(dir.to_path_buf()))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[tokio::test]
+async fn a_full_disk_fails_the_backup_cleanly_and_changes_nothing() {
+    for db in databases().await {
+        let dir = db.dir.path().to_path_buf();
+        let config = with_backups(config_on(&db, common_today()), &dir);
+        let Some(_disk) = SmallDisk::mount(&config.backup_path(), 16) else {
+            eprintln!("SKIPPED: cannot mount a small tmpfs here (needs root)");
+            return;
+        };
+        let app = demo_app(config.clone(), 25).await;
+        let admin = login(&app, "admin").await;
+        let before = records(&app).await;
+        let failed = app.take_backup(None).await.unwrap();
+        assert_eq!(failed.status, "failed", "{}", db.label);
+        let why = failed.error.clone().unwrap();
+        assert!(why.contains("ổ đĩa đã đầy"), "{}: {why}", db.label);
+        assert!(
+            files_in(&config.backup_path()).is_empty(),
+            "{}: the partial archive is gone",
+            db.label
+        );
+        // The failure shows on the backups page, and the data is as it was.
+        let overview = app.backups(&admin, &ClientInfo::default()).await.unwrap();
+        assert_eq!(overview.backups[0].status_label, "Thất bại");
+        assert!(overview.warning.is_some());
+        assert_eq!(records(&app).await, before, "{}", db.label);
+        let (_, broken) = app.verify_audit_chain().await.unwrap();
+        assert!(broken.is_none(), "{}: {broken:?}", db.label);
+    }
+}

@@ -388,6 +388,7 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
     // without a backup passphrase, as in these tests).
     t.insert(("get", "/api/v1/backups"), province(200));
     t.insert(("post", "/api/v1/backups"), province(400));
+    t.insert(("post", "/api/v1/backups/{id}/verify"), province(404));
     // Activation is anonymous: a wrong code is refused the same way whoever asks.
     t.insert(("post", "/api/v1/auth/activate"), Rule::everyone(400, 400));
     // Alerts: the matrix filters by the target's unit.
@@ -854,6 +855,10 @@ impl World {
                 path.replace("{id}", &self.fresh_job(true).await.to_string()),
                 Value::Null,
             ),
+            // No backup is taken in these tests: the system administrator's answer is 404.
+            ("post", "/api/v1/backups/{id}/verify") => {
+                (path.replace("{id}", "987654"), Value::Null)
+            }
             // Routes without parameters or body.
             (_, p) if !p.contains('{') => (p.to_string(), Value::Null),
             _ => {

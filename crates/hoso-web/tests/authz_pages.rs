@@ -432,6 +432,11 @@ fn rules() -> Table {
     // backup is refused with the reason, after the rights).
     one("GET", "/quan-tri/sao-luu", system_admin_only(200));
     one("POST", "/quan-tri/sao-luu", system_admin_only(400));
+    one(
+        "POST",
+        "/quan-tri/sao-luu/{id}/kiem-tra",
+        system_admin_only(404),
+    );
     // Decisions about a record: its HR officers.
     one("GET", "/ho-so/{id}/van-ban/{kind}", writers(200));
     // Background jobs: the system administrator retries a failed run and cancels a queued one.
@@ -876,6 +881,10 @@ impl Pages {
                 cookie: None,
             },
             ("POST", "/quan-tri/sao-luu") => Call::form("/quan-tri/sao-luu".to_string(), &[]),
+            // No backup is taken in these tests.
+            ("POST", "/quan-tri/sao-luu/{id}/kiem-tra") => {
+                Call::form("/quan-tri/sao-luu/987654/kiem-tra".to_string(), &[])
+            }
             ("POST", "/quan-tri/mau-van-ban/{kind}/mac-dinh") => Call::form(
                 "/quan-tri/mau-van-ban/thong-bao-nghi-huu/mac-dinh".to_string(),
                 &[],

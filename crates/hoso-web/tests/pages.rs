@@ -2139,6 +2139,17 @@ async fn the_backups_page_lists_the_backups_warns_and_queues_one() {
             !page.body.contains("Sao lưu ngay"),
             "no button without a passphrase"
         );
+        let home = b.get("/").await;
+        assert!(
+            home.body.contains("id=\"canh-bao-sao-luu\""),
+            "the system administrator's home page warns: {}",
+            home.body
+        );
+        let mut leader = signed_in(&app, "lanhdao").await;
+        assert!(
+            !leader.get("/").await.body.contains("canh-bao-sao-luu"),
+            "no one else is told"
+        );
 
         config.backup_passphrase = Some(hoso_app::Secret::new("mật khẩu thử"));
         config.backup_dir = Some(db.dir.path().join("sao-luu"));
@@ -2153,6 +2164,10 @@ async fn the_backups_page_lists_the_backups_warns_and_queues_one() {
         assert!(
             !page.body.contains("canh-bao-sao-luu"),
             "a fresh backup: no warning"
+        );
+        assert!(
+            !b.get("/").await.body.contains("canh-bao-sao-luu"),
+            "nor on the home page"
         );
         let queued = b
             .post(
@@ -2172,6 +2187,29 @@ async fn the_backups_page_lists_the_backups_warns_and_queues_one() {
         );
         let page = b.get("/quan-tri/sao-luu").await;
         assert!(page.body.contains("Đạt ("), "the trial restore shows");
+
+        // A trial restore of a stored backup, on request.
+        let check = format!("/quan-tri/sao-luu/{}/kiem-tra", taken.id);
+        assert!(page.body.contains(&check), "a button per kept backup");
+        let queued = b
+            .post(&check, &pairs(&[("_csrf", &csrf_of(&page.body))]))
+            .await;
+        assert_eq!(queued.status, StatusCode::SEE_OTHER, "{}", queued.body);
+        assert_eq!(
+            queued.location(),
+            "/quan-tri/sao-luu?ok=da-xep-lich-kiem-tra"
+        );
+        let job = app.run_next_job("node-a").await.unwrap().unwrap();
+        assert_eq!(job.kind, "backup.verify");
+        assert_eq!(job.status, "succeeded", "{:?}", job.error);
+        assert!(job.result.unwrap().contains("đạt"));
+        let no_such = b
+            .post(
+                "/quan-tri/sao-luu/987654/kiem-tra",
+                &pairs(&[("_csrf", &csrf_of(&page.body))]),
+            )
+            .await;
+        assert_eq!(no_such.status, StatusCode::NOT_FOUND);
 
         // Anyone else: refused.
         let mut leader = signed_in(&app, "lanhdao").await;

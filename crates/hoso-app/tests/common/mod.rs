@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod moto;
+
 use hoso_app::config::{SmtpConfig, SmtpTls};
 use hoso_app::records::CreatePerson;
 use hoso_app::{Actor, App, ClientInfo, Config};

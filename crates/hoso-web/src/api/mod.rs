@@ -138,6 +138,7 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(templates::movement_document))
         .routes(routes!(templates::person_document))
         .routes(routes!(backups::list, backups::request))
+        .routes(routes!(backups::verify))
 }
 
 /// Routes that take files: their own body limit (the attachment limit), larger than the JSON one.

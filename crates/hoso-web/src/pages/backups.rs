@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use hoso_app::App;
 use hoso_app::backup::BackupView;
@@ -28,10 +28,10 @@ struct BackupsPage {
     layout: Layout,
     rows: Vec<BackupRow>,
     configured: bool,
-    folder: String,
+    destination: String,
     last_good: String,
     warning: Option<String>,
-    done: bool,
+    notice: Option<&'static str>,
     path: &'static str,
 }
 
@@ -73,13 +73,19 @@ pub async fn list(
         layout: page.layout("Sao lưu", "backups"),
         rows,
         configured: overview.configured,
-        folder: overview.folder,
+        destination: overview.destination,
         last_good: overview
             .last_good_at
             .map(format::instant)
             .unwrap_or_default(),
         warning: overview.warning,
-        done: p.ok == "da-xep-lich",
+        notice: match p.ok.as_str() {
+            "da-xep-lich" => Some("Đã xếp lịch sao lưu; xem tiến độ ở trang Việc nền."),
+            "da-xep-lich-kiem-tra" => Some(
+                "Đã xếp lịch khôi phục thử bản sao lưu; kết quả hiện ở cột Khôi phục thử khi xong (tiến độ ở trang Việc nền).",
+            ),
+            _ => None,
+        },
         path: PATH,
     }))
 }
@@ -94,4 +100,18 @@ pub async fn request(
     page.check_csrf(f.csrf.as_deref())?;
     app.request_backup(&page.actor, &client).await?;
     Ok(Redirect::to(&format!("{PATH}?ok=da-xep-lich")).into_response())
+}
+
+/// Queues a trial restore of one stored backup; the result goes on its row.
+pub async fn verify(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    page.check_csrf(f.csrf.as_deref())?;
+    app.request_backup_verification(&page.actor, id, &client)
+        .await?;
+    Ok(Redirect::to(&format!("{PATH}?ok=da-xep-lich-kiem-tra")).into_response())
 }

@@ -67,6 +67,8 @@ struct HomePage {
     own: Option<OwnSummary>,
     /// What is due in the scope (from the daily alert job): label, count, link.
     alerts: Vec<(String, String, String)>,
+    /// For the system administrator: why the backups need a look.
+    backup_alert: Option<String>,
     /// The caller's latest change requests: id, state, sections, comment.
     my_changes: Vec<(i64, String, String, String)>,
 }
@@ -188,8 +190,10 @@ pub async fn home(State(app): State<App>, page: PageActor, Client(client): Clien
             )
         })
         .collect();
+    let backup_alert = app.backup_alert(&page.actor).await?;
     Ok(render(&HomePage {
         alerts,
+        backup_alert,
         my_changes,
         staff,
         total: format::thousands(d.total),

@@ -214,6 +214,7 @@ fn pages(upload_limit: usize) -> Pages {
         .get(templates::PATH, templates::list)
         .get(backups::PATH, backups::list)
         .post(backups::PATH, backups::request)
+        .post("/quan-tri/sao-luu/{id}/kiem-tra", backups::verify)
         .get("/quan-tri/mau-van-ban/{kind}/tai-ve", templates::download)
         .post("/quan-tri/mau-van-ban/{kind}/mac-dinh", templates::reset)
         .get(
