@@ -517,13 +517,20 @@ impl App {
             JobKind::AlertsDaily => {
                 // The day's movements first: the alerts then follow the records to their units.
                 let moved = self.apply_due_movements(day).await?;
+                let decided = self.apply_due_status_decisions(day).await?;
                 let n = self.compute_alerts_reporting(day, progress).await?;
+                let mut done = Vec::new();
+                if moved > 0 {
+                    done.push(format!("{moved} hồ sơ điều chuyển theo quyết định"));
+                }
+                if decided > 0 {
+                    done.push(format!(
+                        "{decided} hồ sơ đổi trạng thái công tác theo quyết định"
+                    ));
+                }
+                done.push(format!("{n} cảnh báo"));
                 Ok(Done {
-                    result: if moved > 0 {
-                        format!("{moved} hồ sơ điều chuyển theo quyết định; {n} cảnh báo")
-                    } else {
-                        format!("{n} cảnh báo")
-                    },
+                    result: done.join("; "),
                     // The digest lists the alerts just computed, so it follows them.
                     then: self
                         .config

@@ -43,6 +43,7 @@ pub mod rotation;
 pub mod security;
 pub mod shutdown;
 pub mod signing;
+pub mod status_decisions;
 pub mod templates;
 pub mod throttle;
 pub mod totp;

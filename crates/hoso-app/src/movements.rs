@@ -120,7 +120,7 @@ fn view(m: MovementRow) -> MovementView {
     }
 }
 
-fn parse_day(s: &str, what: &str) -> AppResult<Date> {
+pub(crate) fn parse_day(s: &str, what: &str) -> AppResult<Date> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     Date::parse(s.trim(), format).map_err(|_| {
         AppError::BadRequest(format!(
@@ -130,7 +130,12 @@ fn parse_day(s: &str, what: &str) -> AppResult<Date> {
     })
 }
 
-fn text(value: &str, what: &str, max: usize, required: bool) -> AppResult<Option<String>> {
+pub(crate) fn text(
+    value: &str,
+    what: &str,
+    max: usize,
+    required: bool,
+) -> AppResult<Option<String>> {
     let v = value.trim();
     if v.is_empty() {
         return if required {
@@ -146,7 +151,7 @@ fn text(value: &str, what: &str, max: usize, required: bool) -> AppResult<Option
 }
 
 /// `YYYY-MM-DD` as Vietnamese write it.
-fn day_vi(iso: &str) -> String {
+pub(crate) fn day_vi(iso: &str) -> String {
     match iso.split('-').collect::<Vec<_>>().as_slice() {
         [y, m, d] => format!("{d}/{m}/{y}"),
         _ => iso.to_string(),
@@ -154,7 +159,7 @@ fn day_vi(iso: &str) -> String {
 }
 
 /// A unit named so that it cannot be mistaken: "Văn phòng — Sở Y tế".
-async fn unit_label(
+pub(crate) async fn unit_label(
     conn: &mut hoso_store::AnyConnection,
     unit: &org_store::OrgUnitRow,
 ) -> AppResult<String> {

@@ -726,16 +726,16 @@ impl App {
 }
 
 /// Gives a person's account its access back when the record returns to service, inside the
-/// caller's transaction.
+/// caller's transaction; `by` is the account that decided it.
 pub(crate) async fn restore_personal_access_in(
     work: &mut Work<'_>,
-    actor: &Actor,
+    by: i64,
     person_id: i64,
     reason: &str,
 ) -> AppResult<()> {
     let at = work.at;
     if let Some(a) = store::of_person(work, person_id).await?
-        && store::grant_individual(work, a.account_id, at, Some(actor.account_id), reason).await?
+        && store::grant_individual(work, a.account_id, at, Some(by), reason).await?
     {
         work.audit(
             AuditAction::AccountRestorePersonalAccess,

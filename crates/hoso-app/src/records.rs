@@ -376,7 +376,7 @@ impl App {
         if status != PersonStatus::Working && fresh.status != status.as_str() {
             crate::security::revoke_personal_access_in(
                 &mut tx,
-                actor,
+                actor.account_id,
                 person_id,
                 &format!("Hồ sơ chuyển trạng thái: {}", status.label_vi()),
             )
@@ -386,7 +386,7 @@ impl App {
         if status == PersonStatus::Working && fresh.status != status.as_str() {
             crate::personal_accounts::restore_personal_access_in(
                 &mut tx,
-                actor,
+                actor.account_id,
                 person_id,
                 "Hồ sơ trở lại trạng thái đang công tác",
             )

@@ -654,7 +654,7 @@ serde_json::json!({"account_id": grant.account_id, "role": grant.role,
         .await?;
         drop(conn);
         let mut work = self.begin_work(actor, client).await?;
-        revoke_personal_access_in(&mut work, actor, person_id, reason).await?;
+        revoke_personal_access_in(&mut work, actor.account_id, person_id, reason).await?;
         work.commit().await?;
         Ok(())
     }
@@ -1001,17 +1001,18 @@ async fn person_unit_path(
 }
 
 /// Revokes the individual grants of a person's accounts and ends their sessions, inside the
-/// caller's transaction (the movement that causes it commits with it).
+/// caller's transaction (the movement that causes it commits with it); `by` is the account
+/// that decided it.
 pub async fn revoke_personal_access_in(
     work: &mut Work<'_>,
-    actor: &Actor,
+    by: i64,
     person_id: i64,
     reason: &str,
 ) -> AppResult<()> {
     for account_id in store::ids_of_person(work, person_id).await? {
         for g in store::grants_of(work, account_id).await? {
             if g.role == Role::Individual.as_str() {
-                store::revoke_grant(work, g.id, Some(actor.account_id), Some(reason)).await?;
+                store::revoke_grant(work, g.id, Some(by), Some(reason)).await?;
             }
         }
         sessions::revoke_all_of(work, account_id).await?;

@@ -7,6 +7,8 @@ mod common;
 
 use common::{config_on, databases, demo_app, login};
 use hoso_app::movements::{AnswerMovement, DecisionScan, ProposeMovement};
+use hoso_app::personal_accounts::PersonalAccountState;
+use hoso_app::status_decisions::NewStatusDecision;
 use hoso_app::{Actor, App, AppError, ClientInfo};
 use time::macros::date;
 
@@ -355,5 +357,225 @@ async fn a_transfer_left_unanswered_is_late_under_lai_chau_until_it_is_taken() {
             "{}",
             db.label
         );
+    }
+}
+
+fn status_decision(kind: &str, decided: &str, effective: &str) -> NewStatusDecision {
+    NewStatusDecision {
+        kind: kind.into(),
+        decision_number: "88/QĐ-UBND".into(),
+        decision_date: decided.into(),
+        signer: "Chủ tịch UBND huyện".into(),
+        effective_date: effective.into(),
+        note: Some("Đủ tuổi nghỉ hưu".into()),
+    }
+}
+
+#[tokio::test]
+async fn a_retirement_decision_sets_the_status_on_its_date_and_the_account_follows() {
+    for db in databases().await {
+        let today = date!(2026 - 11 - 25);
+        let app = demo_app(config_on(&db, today), 12).await;
+        let client = ClientInfo::default();
+        let admin = login(&app, "admin").await;
+        let (person, _, _, hr, other_unit) = cast(&app, &admin).await;
+        let account_before = app
+            .personal_account(&admin, person, &client)
+            .await
+            .unwrap()
+            .state;
+        assert_ne!(account_before, PersonalAccountState::Suspended);
+
+        // Rights before anything about the decision: another unit's officer does not see it.
+        let outside = app
+            .decide_status(
+                &other_unit,
+                person,
+                status_decision("khong-co", "x", "y"),
+                &client,
+            )
+            .await;
+        assert!(
+            matches!(outside, Err(AppError::NotFound(_))),
+            "{}: {outside:?}",
+            db.label
+        );
+
+        // Bad decisions are refused, named, and nothing is written.
+        let no_number = NewStatusDecision {
+            decision_number: "  ".into(),
+            ..status_decision("nghi_huu", "2026-11-20", "2026-12-01")
+        };
+        for (input, needle) in [
+            (
+                status_decision("nghỉ hưu", "2026-11-20", "2026-12-01"),
+                "không hợp lệ",
+            ),
+            (no_number, "số quyết định"),
+            (
+                status_decision("nghi_huu", "2026-11-20", "2026-11-01"),
+                "trước ngày quyết định",
+            ),
+            (
+                status_decision("nghi_huu", "2026-11-30", "2026-12-01"),
+                "sau ngày hôm nay",
+            ),
+            (
+                status_decision("nghi_huu", "20/11/2026", "2026-12-01"),
+                "không hợp lệ",
+            ),
+            (
+                status_decision("tro_lai_cong_tac", "2026-11-20", "2026-12-01"),
+                "trở lại công tác",
+            ),
+        ] {
+            let r = app.decide_status(&hr, person, input, &client).await;
+            assert!(
+                matches!(&r, Err(AppError::BadRequest(m)) if m.contains(needle)),
+                "{}: {needle}: {r:?}",
+                db.label
+            );
+        }
+        assert!(
+            app.status_decisions_of(&hr, person)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        // The form offers what the status allows, with the legal retirement date.
+        let form = app
+            .status_decision_form(&hr, person, &client)
+            .await
+            .unwrap();
+        let kinds: Vec<&str> = form.kinds.iter().map(|(k, _)| k.as_str()).collect();
+        assert!(kinds.contains(&"nghi_huu") && !kinds.contains(&"tro_lai_cong_tac"));
+        assert!(form.retirement_date.is_some(), "sex and birth date known");
+
+        // Decided on 20/11, in force on 01/12: the record waits.
+        let decided = app
+            .decide_status(
+                &hr,
+                person,
+                status_decision("nghi_huu", "2026-11-20", "2026-12-01"),
+                &client,
+            )
+            .await
+            .unwrap();
+        assert_eq!(decided.state, "waiting");
+        assert_eq!(decided.status, "retired");
+        assert_eq!(
+            app.get_person(&hr, person, &client).await.unwrap().status,
+            "working"
+        );
+        let second = app
+            .decide_status(
+                &hr,
+                person,
+                status_decision("thoi_viec", "2026-11-20", "2026-12-05"),
+                &client,
+            )
+            .await;
+        assert!(
+            matches!(&second, Err(AppError::Conflict(m)) if m.contains("88/QĐ-UBND")),
+            "{second:?}"
+        );
+
+        // The daily run of 01/12 puts it in force: the status, the decision in the record's
+        // history, the person's own access ended.
+        let later = App::start(config_on(&db, date!(2026 - 12 - 01)))
+            .await
+            .unwrap();
+        assert_eq!(
+            later
+                .apply_due_status_decisions(date!(2026 - 12 - 01))
+                .await
+                .unwrap(),
+            1
+        );
+        let hr = login(&later, &hr.username).await;
+        let admin = login(&later, "admin").await;
+        let view = later.get_person(&hr, person, &client).await.unwrap();
+        assert_eq!(view.status, "retired", "{}", db.label);
+        let events = view.record["personnel_events"].as_array().unwrap();
+        let last = events.last().unwrap();
+        assert_eq!(last["event_type"], "nghi_huu");
+        assert_eq!(last["decision_number"], "88/QĐ-UBND");
+        assert_eq!(last["effective_date"], "2026-12-01");
+        let history = later.status_decisions_of(&hr, person).await.unwrap();
+        assert_eq!(history[0].state, "done");
+        assert_eq!(history[0].version, Some(view.current_version));
+        assert_eq!(
+            later
+                .personal_account(&admin, person, &client)
+                .await
+                .unwrap()
+                .state,
+            PersonalAccountState::Suspended
+        );
+        assert_eq!(
+            later
+                .apply_due_status_decisions(date!(2026 - 12 - 01))
+                .await
+                .unwrap(),
+            0,
+            "applied once"
+        );
+
+        // A return to service takes effect at once and opens the account again.
+        let back = later
+            .decide_status(
+                &hr,
+                person,
+                status_decision("tro_lai_cong_tac", "2026-12-01", "2026-12-01"),
+                &client,
+            )
+            .await
+            .unwrap();
+        assert_eq!(back.state, "done");
+        assert_eq!(
+            later.get_person(&hr, person, &client).await.unwrap().status,
+            "working"
+        );
+        assert_eq!(
+            later
+                .personal_account(&admin, person, &client)
+                .await
+                .unwrap()
+                .state,
+            account_before,
+            "{}",
+            db.label
+        );
+
+        // A decision still waiting can be withdrawn, once.
+        let waiting = later
+            .decide_status(
+                &hr,
+                person,
+                status_decision("thoi_viec", "2026-12-01", "2027-01-01"),
+                &client,
+            )
+            .await
+            .unwrap();
+        let cancelled = later
+            .cancel_status_decision(&hr, waiting.id, &client)
+            .await
+            .unwrap();
+        assert_eq!(cancelled.state, "cancelled");
+        assert!(matches!(
+            later.cancel_status_decision(&hr, waiting.id, &client).await,
+            Err(AppError::Conflict(_))
+        ));
+        assert_eq!(
+            later
+                .apply_due_status_decisions(date!(2027 - 01 - 02))
+                .await
+                .unwrap(),
+            0,
+            "a withdrawn decision never takes effect"
+        );
+        let (_, broken) = later.verify_audit_chain().await.unwrap();
+        assert!(broken.is_none());
     }
 }

@@ -80,6 +80,12 @@ pub enum AuditAction {
     MovementCancel,
     /// Điều chuyển hồ sơ theo quyết định.
     MovementApply,
+    /// Ghi quyết định nghỉ hưu, thôi việc, từ trần, trở lại công tác.
+    StatusDecide,
+    /// Hủy quyết định thay đổi trạng thái chưa có hiệu lực.
+    StatusCancel,
+    /// Thay đổi trạng thái công tác theo quyết định đã có hiệu lực.
+    StatusApply,
     /// Tạo đơn vị.
     OrgCreate,
     /// Thay đổi đơn vị.
@@ -220,6 +226,9 @@ impl AuditAction {
         AuditAction::MovementRefuse,
         AuditAction::MovementCancel,
         AuditAction::MovementApply,
+        AuditAction::StatusDecide,
+        AuditAction::StatusCancel,
+        AuditAction::StatusApply,
         AuditAction::OrgCreate,
         AuditAction::OrgChange,
         AuditAction::GrantCreate,
@@ -311,6 +320,9 @@ impl AuditAction {
             AuditAction::MovementRefuse => "movement.refuse",
             AuditAction::MovementCancel => "movement.cancel",
             AuditAction::MovementApply => "movement.apply",
+            AuditAction::StatusDecide => "status.decide",
+            AuditAction::StatusCancel => "status.cancel",
+            AuditAction::StatusApply => "status.apply",
             AuditAction::OrgCreate => "org.create",
             AuditAction::OrgChange => "org.change",
             AuditAction::GrantCreate => "grant.create",
@@ -405,6 +417,9 @@ impl AuditAction {
             AuditAction::MovementRefuse => "Từ chối tiếp nhận hồ sơ",
             AuditAction::MovementCancel => "Hủy quyết định điều chuyển",
             AuditAction::MovementApply => "Điều chuyển hồ sơ theo quyết định",
+            AuditAction::StatusDecide => "Ghi quyết định thay đổi trạng thái công tác",
+            AuditAction::StatusCancel => "Hủy quyết định thay đổi trạng thái công tác",
+            AuditAction::StatusApply => "Thay đổi trạng thái công tác theo quyết định",
             AuditAction::OrgCreate => "Tạo đơn vị",
             AuditAction::OrgChange => "Thay đổi đơn vị",
             AuditAction::GrantCreate => "Cấp quyền",

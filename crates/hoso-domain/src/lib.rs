@@ -25,5 +25,6 @@ pub mod retirement;
 pub mod salary;
 pub mod schema;
 pub mod search_key;
+pub mod status_decisions;
 pub mod templates;
 pub mod text;

@@ -66,8 +66,8 @@ const fn write(section: &'static str, field: &'static str, kind: FieldKind) -> F
     }
 }
 
-const EVENTS: &str = "personnel_events";
-const WORK: &str = "work_history";
+pub(crate) const EVENTS: &str = "personnel_events";
+pub(crate) const WORK: &str = "work_history";
 
 /// Every field a movement writes, in repeating sections.
 pub const WRITES: &[FieldWrite] = &[
@@ -100,11 +100,11 @@ pub struct Movement<'a> {
     pub note: Option<&'a str>,
 }
 
-fn month(d: Date) -> String {
+pub(crate) fn month(d: Date) -> String {
     format!("{:04}-{:02}", d.year(), u8::from(d.month()))
 }
 
-fn rows<'d>(doc: &'d mut RecordDoc, section: &str) -> &'d mut Vec<Value> {
+pub(crate) fn rows<'d>(doc: &'d mut RecordDoc, section: &str) -> &'d mut Vec<Value> {
     let slot = doc
         .entry(section.to_string())
         .or_insert_with(|| Value::Array(Vec::new()));

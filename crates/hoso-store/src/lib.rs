@@ -39,6 +39,7 @@ pub mod reference;
 pub mod report;
 pub mod secrets;
 pub mod sessions;
+pub mod status_decisions;
 pub mod testing;
 
 use std::time::Duration;

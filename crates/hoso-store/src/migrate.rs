@@ -148,6 +148,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 31,
+        name: "status_decisions",
+        common: include_str!("../migrations/0031_status_decisions.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {

@@ -350,6 +350,20 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
         },
     );
     t.insert(("post", "/api/v1/movements/{id}/cancel"), move_record(200));
+    // Decisions on the status (nghỉ hưu, thôi việc…): recorded and withdrawn by HR of the
+    // record (a fresh person of the target's unit), read by whoever reads the record.
+    t.insert(
+        ("post", "/api/v1/persons/{id}/status-decisions"),
+        move_record(201),
+    );
+    t.insert(
+        ("get", "/api/v1/persons/{id}/status-decisions"),
+        read_record,
+    );
+    t.insert(
+        ("post", "/api/v1/status-decisions/{id}/cancel"),
+        move_record(200),
+    );
     // A movement's decision and hand-over record: printed by the HR officers of either side;
     // the other roles who see the movement may not print it.
     t.insert(
@@ -626,6 +640,29 @@ impl World {
                     json!({"__upload__": "quyet-dinh.pdf", "__fields__": fields}),
                 )
             }
+            ("post", "/api/v1/persons/{id}/status-decisions") => {
+                let person = self.fresh_person(target).await;
+                let fields: serde_json::Map<String, Value> = self
+                    .status_decision_fields()
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::String(v)))
+                    .collect();
+                (
+                    format!("/api/v1/persons/{person}/status-decisions"),
+                    Value::Object(fields),
+                )
+            }
+            ("get", "/api/v1/persons/{id}/status-decisions") => (
+                path.replace("{id}", &self.person(target).to_string()),
+                Value::Null,
+            ),
+            ("post", "/api/v1/status-decisions/{id}/cancel") => (
+                path.replace(
+                    "{id}",
+                    &self.fresh_status_decision(target).await.to_string(),
+                ),
+                Value::Null,
+            ),
             ("get", "/api/v1/persons/{id}/movements") => (
                 format!("/api/v1/persons/{}/movements", self.person(target)),
                 Value::Null,

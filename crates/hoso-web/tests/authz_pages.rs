@@ -569,6 +569,25 @@ fn rules() -> Table {
             ..writers(303)
         },
     );
+    // Decisions on the status: the record's HR officers (a fresh person of the target's unit
+    // for each decision).
+    one("GET", "/ho-so/{id}/trang-thai", writers(200));
+    one(
+        "POST",
+        "/ho-so/{id}/trang-thai",
+        Rule {
+            individual: (404, 404),
+            ..writers(303)
+        },
+    );
+    one(
+        "POST",
+        "/quyet-dinh-trang-thai/{id}/huy",
+        Rule {
+            individual: (404, 404),
+            ..writers(303)
+        },
+    );
     one("GET", "/dang-nhap/kich-hoat", Rule::everyone(200, 200));
     one("POST", "/dang-nhap/kich-hoat", Rule::everyone(422, 422));
     one("GET", "/quan-tri/nhat-ky", administrators(200));
@@ -898,6 +917,22 @@ impl Pages {
             ),
             ("POST", "/bien-dong/{id}/huy") => Call::form(
                 path.replace("{id}", &w.fresh_movement(target, false).await.to_string()),
+                &[],
+            ),
+            ("GET", "/ho-so/{id}/trang-thai") => {
+                Call::get(path.replace("{id}", &person.to_string()))
+            }
+            ("POST", "/ho-so/{id}/trang-thai") => {
+                let fresh = w.fresh_person(target).await;
+                let fields = w.status_decision_fields();
+                let refs: Vec<(&str, &str)> = fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                Call::form(format!("/ho-so/{fresh}/trang-thai"), &refs)
+            }
+            ("POST", "/quyet-dinh-trang-thai/{id}/huy") => Call::form(
+                path.replace("{id}", &w.fresh_status_decision(target).await.to_string()),
                 &[],
             ),
             ("GET", "/ho-so/{id}/bien-dong") => {

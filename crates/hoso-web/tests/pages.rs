@@ -2219,3 +2219,80 @@ async fn the_backups_page_lists_the_backups_warns_and_queues_one() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_retirement_is_recorded_from_its_alert_with_the_legal_date() {
+    for db in databases().await {
+        let app = demo_app(&db, 6).await;
+        let admin = actor(&app, "admin").await;
+        let person = app
+            .list_persons(&admin, PersonQuery::default())
+            .await
+            .unwrap()
+            .items[0]
+            .id;
+        let mut b = signed_in(&app, "admin").await;
+        let record = b.get(&format!("/ho-so/{person}")).await;
+        assert!(
+            record
+                .body
+                .contains(&format!("href=\"/ho-so/{person}/trang-thai\"")),
+            "the record leads to the decision form"
+        );
+        let page = b
+            .get(&format!("/ho-so/{person}/trang-thai?loai=nghi_huu"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{}: {}", db.label, page.body);
+        assert!(page.body.contains("value=\"nghi_huu\" selected"));
+        assert!(page.body.contains("id=\"ngay-nghi-huu\""), "{}", page.body);
+        let form = app
+            .status_decision_form(&admin, person, &hoso_app::ClientInfo::default())
+            .await
+            .unwrap();
+        assert!(
+            page.body.contains(&format!(
+                "name=\"effective_date\" type=\"date\" value=\"{}\"",
+                form.retirement_date.unwrap()
+            )),
+            "the legal date is filled in"
+        );
+
+        // A decision without its number: told, in Vietnamese, at the form.
+        let today = app.today().to_string();
+        let bad = b
+            .post(
+                &format!("/ho-so/{person}/trang-thai"),
+                &pairs(&[
+                    ("_csrf", &csrf_of(&page.body)),
+                    ("kind", "nghi_huu"),
+                    ("decision_number", ""),
+                    ("decision_date", &today),
+                    ("signer", "Chủ tịch UBND huyện"),
+                    ("effective_date", "2099-01-01"),
+                ]),
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.body.contains("Phải ghi số quyết định"), "{}", bad.body);
+
+        let done = b
+            .post(
+                &format!("/ho-so/{person}/trang-thai"),
+                &pairs(&[
+                    ("_csrf", &csrf_of(&page.body)),
+                    ("kind", "nghi_huu"),
+                    ("decision_number", "12/QĐ-UBND"),
+                    ("decision_date", &today),
+                    ("signer", "Chủ tịch UBND huyện"),
+                    ("effective_date", "2099-01-01"),
+                ]),
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        let page = b.get(done.location()).await;
+        assert!(page.body.contains("Đã ghi quyết định."));
+        assert!(page.body.contains("id=\"cho-hieu-luc\""));
+        assert!(page.body.contains("12/QĐ-UBND"));
+        assert!(page.body.contains("Chờ ngày hiệu lực"));
+    }
+}

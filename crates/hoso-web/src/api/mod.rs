@@ -19,6 +19,7 @@ pub mod personal_accounts;
 pub mod persons;
 pub mod record_access;
 pub mod reports;
+pub mod status_decisions;
 pub mod templates;
 
 use hoso_app::App;
@@ -147,6 +148,11 @@ pub fn uploads(limit: usize) -> OpenApiRouter<App> {
         .routes(routes!(changes::attach))
         .routes(routes!(approvals::verify_package))
         .routes(routes!(movements::propose, movements::of_person))
+        .routes(routes!(
+            status_decisions::decide,
+            status_decisions::of_person
+        ))
+        .routes(routes!(status_decisions::cancel))
         .routes(routes!(templates::upload))
         .layer(axum::extract::DefaultBodyLimit::max(limit))
 }

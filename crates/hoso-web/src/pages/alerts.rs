@@ -118,6 +118,13 @@ fn action_of(kind: &str, person_id: i64) -> Option<(String, &'static str)> {
             TemplateKind::RetirementNotice,
             "Lập thông báo nghỉ hưu (Word)",
         ),
+        // The decision itself is recorded in Hoso, with the legal date filled in.
+        "retirement_decision" => {
+            return Some((
+                format!("/ho-so/{person_id}/trang-thai?loai=nghi_huu"),
+                "Ghi quyết định nghỉ hưu",
+            ));
+        }
         _ => return None,
     };
     Some((
@@ -324,7 +331,7 @@ mod tests {
     use super::action_of;
 
     #[test]
-    fn step_increases_and_retirements_lead_to_their_documents() {
+    fn step_increases_and_retirements_lead_to_their_documents_and_decision() {
         assert_eq!(
             action_of("step_increase_due", 7).map(|a| a.0),
             Some("/ho-so/7/van-ban/quyet-dinh-nang-bac-luong".to_string())
@@ -332,6 +339,10 @@ mod tests {
         assert_eq!(
             action_of("retirement_notice", 7).map(|a| a.0),
             Some("/ho-so/7/van-ban/thong-bao-nghi-huu".to_string())
+        );
+        assert_eq!(
+            action_of("retirement_decision", 7).map(|a| a.0),
+            Some("/ho-so/7/trang-thai?loai=nghi_huu".to_string())
         );
         assert_eq!(action_of("record_stale", 7), None);
     }

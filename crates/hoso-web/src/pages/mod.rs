@@ -32,6 +32,7 @@ mod record;
 mod record_access;
 mod reports;
 mod staff;
+mod status_decisions;
 mod templates;
 
 pub use personal_accounts::ACTIVATE_PATH;
@@ -228,6 +229,9 @@ fn pages(upload_limit: usize) -> Pages {
         .post("/bien-dong/{id}/huy", movements::cancel)
         .get("/bien-dong/{id}/ban-quet", movements::scan)
         .get("/ho-so/{id}/bien-dong", movements::form)
+        .get("/ho-so/{id}/trang-thai", status_decisions::form)
+        .post("/ho-so/{id}/trang-thai", status_decisions::submit)
+        .post("/quyet-dinh-trang-thai/{id}/huy", status_decisions::cancel)
         .get(personal_accounts::PATH, personal_accounts::list)
         .post(
             personal_accounts::ISSUE_UNIT_PATH,

@@ -570,6 +570,41 @@ impl World {
         r.body["id"].as_i64().unwrap()
     }
 
+    /// The fields of a resignation decision in force in a far year (so that no status changes
+    /// while the matrix runs).
+    pub fn status_decision_fields(&self) -> Vec<(String, String)> {
+        [
+            ("kind", "thoi_viec".to_string()),
+            ("decision_number", format!("{}/QĐ-UBND", serial())),
+            ("decision_date", self.app.today().to_string()),
+            ("signer", "Chủ tịch UBND huyện".to_string()),
+            ("effective_date", "2099-01-02".to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    }
+
+    /// A decision of a fresh person of the target's unit, waiting for its effective date: its
+    /// id.
+    pub async fn fresh_status_decision(&self, target: Target) -> i64 {
+        let person = self.fresh_person(target).await;
+        let body: serde_json::Map<String, serde_json::Value> = self
+            .status_decision_fields()
+            .into_iter()
+            .map(|(k, v)| (k, serde_json::Value::String(v)))
+            .collect();
+        let r = self
+            .admin
+            .post(
+                &format!("/api/v1/persons/{person}/status-decisions"),
+                serde_json::Value::Object(body),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.body["id"].as_i64().unwrap()
+    }
+
     /// The province's top unit, which only the system administrator keeps.
     pub async fn root_unit(&self) -> i64 {
         let mut conn = self.app.store().reader().await.unwrap();

@@ -1,0 +1,265 @@
+//! Decisions that end or resume a person's service (issue 14, item 2): retirement, resignation,
+//! dismissal, end of contract, death, and the return to service. Each sets the record's status
+//! from its effective date and is written into the record as the decision states it: a
+//! `personnel_events` row and, when the person leaves, the open work-history rows closed at the
+//! effective month. A personal account follows the status (its access ends on leaving).
+
+use serde_json::json;
+use time::Date;
+
+use crate::movements::{EVENTS, WORK, month, rows};
+use crate::org::PersonStatus;
+use crate::schema::RecordDoc;
+
+/// What a decision decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StatusDecisionKind {
+    /// Nghỉ hưu (Bộ luật Lao động Điều 169, NĐ 135/2020).
+    Retirement,
+    /// Thôi việc theo nguyện vọng.
+    Resignation,
+    /// Buộc thôi việc (kỷ luật).
+    Dismissal,
+    /// Chấm dứt hợp đồng lao động / hợp đồng làm việc.
+    ContractEnd,
+    /// Từ trần.
+    Death,
+    /// Trở lại công tác (after a resignation or retirement, on a new decision).
+    Return,
+}
+
+impl StatusDecisionKind {
+    pub const ALL: [StatusDecisionKind; 6] = [
+        StatusDecisionKind::Retirement,
+        StatusDecisionKind::Resignation,
+        StatusDecisionKind::Dismissal,
+        StatusDecisionKind::ContractEnd,
+        StatusDecisionKind::Death,
+        StatusDecisionKind::Return,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            StatusDecisionKind::Retirement => "nghi_huu",
+            StatusDecisionKind::Resignation => "thoi_viec",
+            StatusDecisionKind::Dismissal => "buoc_thoi_viec",
+            StatusDecisionKind::ContractEnd => "cham_dut_hop_dong",
+            StatusDecisionKind::Death => "tu_tran",
+            StatusDecisionKind::Return => "tro_lai_cong_tac",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<StatusDecisionKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub const fn label_vi(self) -> &'static str {
+        match self {
+            StatusDecisionKind::Retirement => "Nghỉ hưu",
+            StatusDecisionKind::Resignation => "Thôi việc",
+            StatusDecisionKind::Dismissal => "Buộc thôi việc",
+            StatusDecisionKind::ContractEnd => "Chấm dứt hợp đồng",
+            StatusDecisionKind::Death => "Từ trần",
+            StatusDecisionKind::Return => "Trở lại công tác",
+        }
+    }
+
+    /// The record's status from the effective date.
+    pub const fn status(self) -> PersonStatus {
+        match self {
+            StatusDecisionKind::Retirement => PersonStatus::Retired,
+            StatusDecisionKind::Resignation
+            | StatusDecisionKind::Dismissal
+            | StatusDecisionKind::ContractEnd => PersonStatus::Resigned,
+            StatusDecisionKind::Death => PersonStatus::Deceased,
+            StatusDecisionKind::Return => PersonStatus::Working,
+        }
+    }
+
+    /// The type of the `personnel_events` row (the schema's choices: no type of its own for a
+    /// death or a return, which go under "khac" and "tiep_nhan").
+    pub const fn event_type(self) -> &'static str {
+        match self {
+            StatusDecisionKind::Retirement => "nghi_huu",
+            StatusDecisionKind::Resignation
+            | StatusDecisionKind::Dismissal
+            | StatusDecisionKind::ContractEnd => "thoi_viec",
+            StatusDecisionKind::Death => "khac",
+            StatusDecisionKind::Return => "tiep_nhan",
+        }
+    }
+
+    /// Whether the decision can be taken of a person whose record is `current`; otherwise why
+    /// not, in Vietnamese.
+    pub fn check_from(self, current: PersonStatus) -> Result<(), String> {
+        match (self, current) {
+            (StatusDecisionKind::Return, PersonStatus::Retired | PersonStatus::Resigned) => Ok(()),
+            (StatusDecisionKind::Return, other) => Err(format!(
+                "Chỉ quyết định trở lại công tác cho người đã nghỉ hưu hoặc thôi việc (hồ sơ đang ở trạng thái \"{}\").",
+                other.label_vi()
+            )),
+            (_, PersonStatus::Working) => Ok(()),
+            (kind, other) => Err(format!(
+                "Không thể quyết định \"{}\": hồ sơ đang ở trạng thái \"{}\".",
+                kind.label_vi().to_lowercase(),
+                other.label_vi()
+            )),
+        }
+    }
+}
+
+/// A decision as it states itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusDecision<'a> {
+    pub kind: StatusDecisionKind,
+    pub decision_number: &'a str,
+    pub decision_date: Date,
+    pub effective_date: Date,
+    /// The unit the person was in, by its full name.
+    pub unit: &'a str,
+    pub note: Option<&'a str>,
+}
+
+/// Writes the decision into the record: its `personnel_events` row; on leaving, the open
+/// work-history rows end at the effective month; on return, a row opens at the unit.
+pub fn apply(doc: &mut RecordDoc, d: &StatusDecision<'_>) {
+    let note = match d.note.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(n) => format!("{}: {n}", d.kind.label_vi()),
+        None => d.kind.label_vi().to_string(),
+    };
+    let mut event = json!({
+        "event_type": d.kind.event_type(),
+        "decision_number": d.decision_number,
+        "decision_date": d.decision_date.to_string(),
+        "effective_date": d.effective_date.to_string(),
+        "note": note,
+    });
+    let at = month(d.effective_date);
+    if d.kind == StatusDecisionKind::Return {
+        event["to_unit"] = json!(d.unit);
+        rows(doc, EVENTS).push(event);
+        rows(doc, WORK).push(json!({"from": at, "unit": d.unit}));
+        return;
+    }
+    event["from_unit"] = json!(d.unit);
+    rows(doc, EVENTS).push(event);
+    for row in rows(doc, WORK).iter_mut() {
+        let Some(row) = row.as_object_mut() else {
+            continue;
+        };
+        if row.get("to").is_none_or(|t| t.is_null() || t == "") {
+            // A row that began after the effective month cannot end before it began.
+            let from = row.get("from").and_then(|v| v.as_str()).unwrap_or_default();
+            let end = if from > at.as_str() {
+                from.to_string()
+            } else {
+                at.clone()
+            };
+            row.insert("to".into(), json!(end));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn decision(kind: StatusDecisionKind) -> StatusDecision<'static> {
+        StatusDecision {
+            kind,
+            decision_number: "15/QĐ-UBND",
+            decision_date: date!(2026 - 09 - 01),
+            effective_date: date!(2026 - 12 - 01),
+            unit: "Phòng Nội vụ — UBND huyện A",
+            note: None,
+        }
+    }
+
+    #[test]
+    fn codes_parse_back_and_labels_are_distinct() {
+        let mut labels = std::collections::HashSet::new();
+        for k in StatusDecisionKind::ALL {
+            assert_eq!(StatusDecisionKind::parse(k.as_str()), Some(k));
+            assert!(labels.insert(k.label_vi()));
+        }
+        assert_eq!(StatusDecisionKind::parse("nghỉ hưu"), None);
+    }
+
+    #[test]
+    fn each_decision_sets_its_status() {
+        use StatusDecisionKind as K;
+        assert_eq!(K::Retirement.status(), PersonStatus::Retired);
+        assert_eq!(K::Dismissal.status(), PersonStatus::Resigned);
+        assert_eq!(K::ContractEnd.status(), PersonStatus::Resigned);
+        assert_eq!(K::Death.status(), PersonStatus::Deceased);
+        assert_eq!(K::Return.status(), PersonStatus::Working);
+    }
+
+    #[test]
+    fn only_a_working_person_leaves_and_only_one_who_left_returns() {
+        use StatusDecisionKind as K;
+        assert!(K::Retirement.check_from(PersonStatus::Working).is_ok());
+        assert!(K::Death.check_from(PersonStatus::Working).is_ok());
+        let e = K::Retirement
+            .check_from(PersonStatus::Deceased)
+            .unwrap_err();
+        assert!(e.contains("Đã từ trần"), "{e}");
+        assert!(K::Resignation.check_from(PersonStatus::Retired).is_err());
+        assert!(K::Return.check_from(PersonStatus::Retired).is_ok());
+        assert!(K::Return.check_from(PersonStatus::Resigned).is_ok());
+        assert!(K::Return.check_from(PersonStatus::Working).is_err());
+        assert!(K::Return.check_from(PersonStatus::Deceased).is_err());
+        assert!(K::Return.check_from(PersonStatus::TransferredOut).is_err());
+    }
+
+    #[test]
+    fn leaving_writes_the_event_and_closes_the_open_work_rows_at_the_effective_month() {
+        let mut doc: RecordDoc = serde_json::from_value(json!({
+            "work_history": [
+                {"from": "2001-03", "to": "2010-08", "unit": "Xã B"},
+                {"from": "2010-09", "unit": "Phòng Nội vụ"},
+                {"from": "2027-01", "unit": "Lạ"}
+            ]
+        }))
+        .unwrap();
+        apply(
+            &mut doc,
+            &StatusDecision {
+                note: Some("  đủ tuổi  "),
+                ..decision(StatusDecisionKind::Retirement)
+            },
+        );
+        let events = doc["personnel_events"].as_array().unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0]["event_type"], "nghi_huu");
+        assert_eq!(events[0]["effective_date"], "2026-12-01");
+        assert_eq!(events[0]["from_unit"], "Phòng Nội vụ — UBND huyện A");
+        assert_eq!(events[0]["note"], "Nghỉ hưu: đủ tuổi");
+        let work = doc["work_history"].as_array().unwrap();
+        assert_eq!(work[0]["to"], "2010-08", "a closed row is left alone");
+        assert_eq!(work[1]["to"], "2026-12");
+        assert_eq!(work[2]["to"], "2027-01", "never ends before it began");
+    }
+
+    #[test]
+    fn a_death_is_an_event_of_type_khac_named_in_the_note() {
+        let mut doc = RecordDoc::default();
+        apply(&mut doc, &decision(StatusDecisionKind::Death));
+        assert_eq!(doc["personnel_events"][0]["event_type"], "khac");
+        assert_eq!(doc["personnel_events"][0]["note"], "Từ trần");
+    }
+
+    #[test]
+    fn a_return_opens_a_work_row_at_the_unit() {
+        let mut doc = RecordDoc::default();
+        apply(&mut doc, &decision(StatusDecisionKind::Return));
+        assert_eq!(doc["personnel_events"][0]["event_type"], "tiep_nhan");
+        assert_eq!(
+            doc["personnel_events"][0]["to_unit"],
+            "Phòng Nội vụ — UBND huyện A"
+        );
+        assert_eq!(doc["work_history"][0]["from"], "2026-12");
+        assert!(doc["work_history"][0].get("to").is_none());
+    }
+}
