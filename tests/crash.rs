@@ -1,5 +1,6 @@
-//! A process killed (SIGKILL) in the middle of writing leaves nothing half-written (issue 15,
-//! item 4): the real binary, on every available database.
+//! A process killed (SIGKILL) in the middle of writing leaves nothing half-written, and every
+//! write it acknowledged is kept (issue 15, item 4): the real binary, on every available
+//! database.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -429,34 +430,28 @@ async fn hold_last_waiting_record(store: &Store) -> (sqlx::pool::PoolConnection<
     (conn, pid)
 }
 
-/// Whether the server is inside a write transaction: on PostgreSQL, waiting on the row the
-/// test holds; on SQLite, holding the one write lock (the test's own attempt to take it fails
-/// at once).
-async fn writing(store: &Store, db: &TestDb, held_by: Option<i64>) -> bool {
-    let mut conn = store.reader().await.unwrap();
-    if let Some(pid) = held_by {
-        let (waiting,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))",
-        )
-        .bind(pid)
-        .fetch_one(&mut *conn)
-        .await
-        .unwrap();
-        return waiting > 0;
-    }
-    assert_eq!(db.label, "sqlite");
-    sqlx::raw_sql("PRAGMA busy_timeout = 0")
-        .execute(&mut *conn)
-        .await
-        .unwrap();
+/// Tries to take SQLite's one write lock without waiting: `true` if taken (the caller ends the
+/// transaction), `false` if another connection holds it.
+async fn take_write_lock(conn: &mut sqlx::AnyConnection) -> bool {
     match sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *conn).await {
-        Ok(_) => {
-            sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await.unwrap();
-            false
-        }
-        Err(e) if e.to_string().contains("locked") => true,
+        Ok(_) => true,
+        Err(e) if e.to_string().contains("locked") => false,
         Err(e) => panic!("{e}"),
     }
+}
+
+/// When the signing server is killed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Moment {
+    /// PostgreSQL: while its transaction waits on the row of the last record it makes official,
+    /// which the test holds (see [`hold_last_waiting_record`]).
+    Pinned,
+    /// SQLite: while it holds the write lock, inside its transaction.
+    Writing,
+    /// SQLite: as soon as it has written and let the write lock go, which the test then takes
+    /// and keeps across the kill, so that the server writes nothing more: a signing split into
+    /// several transactions is caught between two of them.
+    LetGo,
 }
 
 async fn version_chains_verify(db: &TestDb) {
@@ -475,106 +470,155 @@ async fn version_chains_verify(db: &TestDb) {
 
 #[tokio::test]
 async fn an_approval_signing_killed_half_way_signs_all_or_nothing() {
+    for db in databases().await {
+        let moment = match db.label {
+            "postgres" => Moment::Pinned,
+            _ => Moment::Writing,
+        };
+        sign_and_kill(db, moment).await;
+    }
+    let sqlite = databases().await.remove(0);
+    sign_and_kill(sqlite, Moment::LetGo).await;
+}
+
+async fn sign_and_kill(db: TestDb, moment: Moment) {
     // Enough versions that signing them takes a while.
     const WAITING: usize = 600;
-    for db in databases().await {
-        let (root, p12) = hoso_app::demo::ensure_demo_pki(
-            &db.dir.path().join("demo-pki"),
-            DEMO_PASSWORD,
-            hoso_app::Clock::on(hoso_store::testing::today()),
-        )
+    let (root, p12) = hoso_app::demo::ensure_demo_pki(
+        &db.dir.path().join("demo-pki"),
+        DEMO_PASSWORD,
+        hoso_app::Clock::on(hoso_store::testing::today()),
+    )
+    .unwrap();
+    run(&db, &["seed-demo", "--people", "5"]);
+    let unit = units_of_first_people(&db.url, 1).await.remove(0).1;
+    // Imported versions are the system's: they wait for the head's signature.
+    let file = people_csv(&db, WAITING).to_string_lossy().into_owned();
+    run(&db, &["import", &file, "--unit", &unit]);
+
+    let server = Server::start(&db);
+    let head_name = format!("pd.{}", unit.to_lowercase());
+    let head = Api::login(&server, &head_name).await;
+    let (status, batch) = head
+        .call(Method::POST, "/api/v1/approvals", Some(&json!({})))
+        .await
         .unwrap();
-        run(&db, &["seed-demo", "--people", "5"]);
-        let unit = units_of_first_people(&db.url, 1).await.remove(0).1;
-        // Imported versions are the system's: they wait for the head's signature.
-        let file = people_csv(&db, WAITING).to_string_lossy().into_owned();
-        run(&db, &["import", &file, "--unit", &unit]);
-
-        let server = Server::start(&db);
-        let head_name = format!("pd.{}", unit.to_lowercase());
-        let head = Api::login(&server, &head_name).await;
-        let (status, batch) = head
-            .call(Method::POST, "/api/v1/approvals", Some(&json!({})))
-            .await
-            .unwrap();
-        assert_eq!(status, 201, "{}: {batch}", db.label);
-        assert_eq!(batch["item_count"], WAITING, "{}", db.label);
-        let batch = batch["id"].as_i64().unwrap();
-        let signing = json!({
-            "pkcs12": base64::engine::general_purpose::STANDARD.encode(std::fs::read(&p12).unwrap()),
-            "password": DEMO_PASSWORD,
-        });
-        let store = Store::connect(&db.url).await.unwrap();
-        jobs_settled(&store).await;
-        let mut held = match db.label {
-            "postgres" => Some(hold_last_waiting_record(&store).await),
-            _ => None,
-        };
-
-        let sign = tokio::spawn({
-            let head = head.clone();
-            let signing = signing.clone();
-            let path = format!("/api/v1/approvals/{batch}/sign");
-            async move { head.call(Method::POST, &path, Some(&signing)).await }
-        });
-        let started = Instant::now();
-        while !writing(&store, &db, held.as_ref().map(|h| h.1)).await && !sign.is_finished() {
-            assert!(
-                started.elapsed() < Duration::from_secs(120),
-                "{}: the signing never began writing",
-                db.label
-            );
-            tokio::time::sleep(Duration::from_millis(1)).await;
+    assert_eq!(status, 201, "{}: {batch}", db.label);
+    assert_eq!(batch["item_count"], WAITING, "{}", db.label);
+    let batch = batch["id"].as_i64().unwrap();
+    let signing = json!({
+        "pkcs12": base64::engine::general_purpose::STANDARD.encode(std::fs::read(&p12).unwrap()),
+        "password": DEMO_PASSWORD,
+    });
+    let store = Store::connect(&db.url).await.unwrap();
+    jobs_settled(&store).await;
+    // The test's connection: on PostgreSQL the one holding the row, on SQLite the one
+    // probing the write lock.
+    let (mut conn, pinned_by) = match moment {
+        Moment::Pinned => {
+            let (conn, pid) = hold_last_waiting_record(&store).await;
+            (conn, Some(pid))
         }
-        server.kill();
-        if let Some((mut conn, _)) = held.take() {
-            sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await.unwrap();
-        }
-        let acknowledged = matches!(sign.await.unwrap(), Ok((200, _)));
-        store.close().await;
-
-        let signed = signed_wholly_or_not_at_all(&db, batch, WAITING as i64).await;
-        assert!(
-            signed || !acknowledged,
-            "{}: the signing was acknowledged, then lost",
-            db.label
-        );
-        if db.label == "postgres" {
-            assert!(
-                !signed,
-                "killed while it waited, the signing never committed"
-            );
-        }
-        eprintln!(
-            "{}: killed {} the signing committed",
-            db.label,
-            if signed { "after" } else { "before" }
-        );
-
-        // After the restart the same batch is signed whole.
-        let server = Server::start(&db);
-        if !signed {
-            let head = Api::login(&server, &head_name).await;
-            let (status, answer) = head
-                .call(
-                    Method::POST,
-                    &format!("/api/v1/approvals/{batch}/sign"),
-                    Some(&signing),
-                )
+        Moment::Writing | Moment::LetGo => {
+            let mut conn = store.reader().await.unwrap();
+            sqlx::raw_sql("PRAGMA busy_timeout = 0")
+                .execute(&mut *conn)
                 .await
                 .unwrap();
-            assert_eq!(status, 200, "{}: {answer}", db.label);
-            assert_eq!(answer["state"], "signed", "{}", db.label);
+            (conn, None)
         }
-        server.kill();
-        assert!(signed_wholly_or_not_at_all(&db, batch, WAITING as i64).await);
-        let mut verify = hoso(&db, &["verify-approval"]);
-        verify.env("HOSO_TRUSTED_ROOTS", &root);
-        let said = succeed(&db, verify);
-        assert!(said.contains("1 lô phê duyệt đã kiểm tra"), "{said}");
-        run(&db, &["audit", "verify"]);
-        version_chains_verify(&db).await;
+    };
+
+    let sign = tokio::spawn({
+        let head = head.clone();
+        let signing = signing.clone();
+        let path = format!("/api/v1/approvals/{batch}/sign");
+        async move { head.call(Method::POST, &path, Some(&signing)).await }
+    });
+    let started = Instant::now();
+    let mut wrote = false;
+    let mut holding = pinned_by.is_some();
+    while !sign.is_finished() {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "{}: the signing never reached {moment:?}",
+            db.label
+        );
+        if let Some(pid) = pinned_by {
+            // Not on the holding connection: inside a transaction pg_stat_activity does not
+            // change.
+            let waiting = count(
+                &store,
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))",
+                pid,
+            )
+            .await;
+            if waiting > 0 {
+                break;
+            }
+        } else if take_write_lock(&mut conn).await {
+            if wrote && moment == Moment::LetGo {
+                holding = true;
+                break;
+            }
+            sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await.unwrap();
+        } else {
+            wrote = true;
+            if moment == Moment::Writing {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
     }
+    server.kill();
+    if holding {
+        sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await.unwrap();
+    }
+    drop(conn);
+    let acknowledged = matches!(sign.await.unwrap(), Ok((200, _)));
+    store.close().await;
+
+    let signed = signed_wholly_or_not_at_all(&db, batch, WAITING as i64).await;
+    assert!(
+        signed || !acknowledged,
+        "{}: the signing was acknowledged, then lost",
+        db.label
+    );
+    if moment == Moment::Pinned {
+        assert!(
+            !signed,
+            "killed while it waited, the signing never committed"
+        );
+    }
+    eprintln!(
+        "{} ({moment:?}): killed {} the signing committed",
+        db.label,
+        if signed { "after" } else { "before" }
+    );
+
+    // After the restart the same batch is signed whole.
+    let server = Server::start(&db);
+    if !signed {
+        let head = Api::login(&server, &head_name).await;
+        let (status, answer) = head
+            .call(
+                Method::POST,
+                &format!("/api/v1/approvals/{batch}/sign"),
+                Some(&signing),
+            )
+            .await
+            .unwrap();
+        assert_eq!(status, 200, "{}: {answer}", db.label);
+        assert_eq!(answer["state"], "signed", "{}", db.label);
+    }
+    server.kill();
+    assert!(signed_wholly_or_not_at_all(&db, batch, WAITING as i64).await);
+    let mut verify = hoso(&db, &["verify-approval"]);
+    verify.env("HOSO_TRUSTED_ROOTS", &root);
+    let said = succeed(&db, verify);
+    assert!(said.contains("1 lô phê duyệt đã kiểm tra"), "{said}");
+    run(&db, &["audit", "verify"]);
+    version_chains_verify(&db).await;
 }
 
 /// A write the server answered 2xx: the version it made and what it holds.
