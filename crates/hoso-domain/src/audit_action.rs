@@ -84,6 +84,8 @@ pub enum AuditAction {
     OrgCreate,
     /// Thay đổi đơn vị.
     OrgChange,
+    /// Sắp xếp tổ chức: sáp nhập, chia tách đơn vị.
+    OrgReorganise,
     /// Cấp quyền.
     GrantCreate,
     /// Thu hẹp/mở rộng quyền.
@@ -222,6 +224,7 @@ impl AuditAction {
         AuditAction::MovementApply,
         AuditAction::OrgCreate,
         AuditAction::OrgChange,
+        AuditAction::OrgReorganise,
         AuditAction::GrantCreate,
         AuditAction::GrantChange,
         AuditAction::GrantRevoke,
@@ -313,6 +316,7 @@ impl AuditAction {
             AuditAction::MovementApply => "movement.apply",
             AuditAction::OrgCreate => "org.create",
             AuditAction::OrgChange => "org.change",
+            AuditAction::OrgReorganise => "org.reorganise",
             AuditAction::GrantCreate => "grant.create",
             AuditAction::GrantChange => "grant.change",
             AuditAction::GrantRevoke => "grant.revoke",
@@ -407,6 +411,7 @@ impl AuditAction {
             AuditAction::MovementApply => "Điều chuyển hồ sơ theo quyết định",
             AuditAction::OrgCreate => "Tạo đơn vị",
             AuditAction::OrgChange => "Thay đổi đơn vị",
+            AuditAction::OrgReorganise => "Sắp xếp tổ chức (sáp nhập, chia tách đơn vị)",
             AuditAction::GrantCreate => "Cấp quyền",
             AuditAction::GrantChange => "Thu hẹp/mở rộng quyền",
             AuditAction::GrantRevoke => "Thu hồi quyền",
