@@ -146,7 +146,7 @@ fn text(value: &str, what: &str, max: usize, required: bool) -> AppResult<Option
 }
 
 /// `YYYY-MM-DD` as Vietnamese write it.
-fn day_vi(iso: &str) -> String {
+pub(crate) fn day_vi(iso: &str) -> String {
     match iso.split('-').collect::<Vec<_>>().as_slice() {
         [y, m, d] => format!("{d}/{m}/{y}"),
         _ => iso.to_string(),
@@ -154,7 +154,7 @@ fn day_vi(iso: &str) -> String {
 }
 
 /// A unit named so that it cannot be mistaken: "Văn phòng — Sở Y tế".
-async fn unit_label(
+pub(crate) async fn unit_label(
     conn: &mut hoso_store::AnyConnection,
     unit: &org_store::OrgUnitRow,
 ) -> AppResult<String> {

@@ -26,6 +26,8 @@ pub enum Provenance {
     ChangeRequest(i64),
     /// A movement between units (điều động, luân chuyển, biệt phái), by its id.
     Movement(i64),
+    /// A reorganisation of the tree (sáp nhập, chia tách đơn vị), by its id.
+    Reorganisation(i64),
     /// The synthetic demo province.
     Demo,
     /// A row of a spreadsheet brought in by an import (`hoso import`, `/nhap-du-lieu`).
@@ -40,6 +42,7 @@ impl Provenance {
             Provenance::Direct => "direct",
             Provenance::ChangeRequest(_) => "change_request",
             Provenance::Movement(_) => "movement",
+            Provenance::Reorganisation(_) => "reorganisation",
             Provenance::Demo => "demo",
             Provenance::Import => "import",
             Provenance::Legacy => "legacy",
@@ -48,7 +51,9 @@ impl Provenance {
 
     pub fn reference(self) -> Option<String> {
         match self {
-            Provenance::ChangeRequest(id) | Provenance::Movement(id) => Some(id.to_string()),
+            Provenance::ChangeRequest(id)
+            | Provenance::Movement(id)
+            | Provenance::Reorganisation(id) => Some(id.to_string()),
             _ => None,
         }
     }
@@ -60,6 +65,7 @@ impl Provenance {
             ("direct", _) => Provenance::Direct,
             ("change_request", Some(id)) => Provenance::ChangeRequest(id),
             ("movement", Some(id)) => Provenance::Movement(id),
+            ("reorganisation", Some(id)) => Provenance::Reorganisation(id),
             ("demo", _) => Provenance::Demo,
             ("import", _) => Provenance::Import,
             _ => Provenance::Legacy,
@@ -73,6 +79,9 @@ impl Provenance {
             Provenance::ChangeRequest(id) => format!("Phiếu bổ sung lý lịch số {id}"),
             Provenance::Movement(id) => {
                 format!("Điều chuyển hồ sơ theo quyết định (biến động số {id})")
+            }
+            Provenance::Reorganisation(id) => {
+                format!("Sắp xếp tổ chức theo quyết định (sáp nhập, chia tách số {id})")
             }
             Provenance::Demo => "Dữ liệu mẫu".into(),
             Provenance::Import => "Nhập từ tệp bảng tính".into(),
