@@ -43,6 +43,8 @@ struct TreePage {
     /// A single top unit (the province, or a unit administrator's unit) is opened at once.
     root: Option<NodeView>,
     nodes: Vec<NodeView>,
+    /// Merging and splitting units is the system administrator's page.
+    may_reorganise: bool,
 }
 
 #[derive(Template)]
@@ -64,6 +66,7 @@ pub async fn tree(State(app): State<App>, page: PageActor) -> PageResult {
         layout: page.layout("Cơ cấu tổ chức", "org"),
         root,
         nodes,
+        may_reorganise: page.actor.is_system_admin(),
     }))
 }
 
