@@ -2282,5 +2282,22 @@ async fn the_system_administrator_previews_then_carries_out_a_merge_on_the_reorg
             .await
             .unwrap();
         assert_eq!(moved.total, 0, "everyone left the merged unit");
+        // The merged unit's page says which unit it became, with a link.
+        let merged_into = app
+            .org_units(&admin)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|u| u.code == "TRANG.SX1")
+            .unwrap();
+        let unit_page = browser.get(&format!("/don-vi/{}", a.id)).await;
+        let text = unescape(&unit_page.body);
+        assert!(
+            text.contains(&format!(
+                "Sáp nhập vào <a href=\"/don-vi/{}\">Phòng Sáp nhập</a>",
+                merged_into.id
+            )),
+            "{text}"
+        );
     }
 }

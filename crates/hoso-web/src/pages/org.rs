@@ -91,6 +91,13 @@ pub struct HistoryView {
     pub effective_on: String,
     pub name: String,
     pub decision_ref: String,
+    /// The units a merge or split names: which this one became, or came from.
+    pub related: Vec<RelatedUnit>,
+}
+
+pub struct RelatedUnit {
+    pub id: i64,
+    pub name: String,
 }
 
 #[derive(Template)]
@@ -117,6 +124,10 @@ fn change_label(c: &str) -> &str {
         "renamed" => "Đổi tên",
         "moved" => "Chuyển đơn vị cấp trên",
         "dissolved" => "Giải thể",
+        "merged_into" => "Sáp nhập vào",
+        "merged_from" => "Nhận sáp nhập từ",
+        "split_into" => "Chia tách thành",
+        "split_from" => "Thành lập do chia tách từ",
         other => other,
     }
 }
@@ -143,6 +154,16 @@ pub async fn unit(
         .await?;
     let catalogs = app.catalogs();
     let rows = rows_for(&list.items, &names, &catalogs);
+    let related_names = app
+        .unit_names(
+            &page.actor,
+            detail
+                .history
+                .iter()
+                .flat_map(|h| h.related_unit_ids.iter().copied())
+                .collect(),
+        )
+        .await?;
     Ok(render(&UnitPage {
         layout: page.layout(detail.unit.name.clone(), "org"),
         id,
@@ -169,6 +190,17 @@ pub async fn unit(
                 effective_on: format::date(&h.effective_on),
                 name: h.name,
                 decision_ref: h.decision_ref.unwrap_or_default(),
+                // Units outside the caller's sight are not named.
+                related: h
+                    .related_unit_ids
+                    .iter()
+                    .filter_map(|id| {
+                        related_names.get(id).map(|name| RelatedUnit {
+                            id: *id,
+                            name: name.clone(),
+                        })
+                    })
+                    .collect(),
             })
             .collect(),
     }))

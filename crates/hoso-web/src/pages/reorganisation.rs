@@ -196,12 +196,20 @@ async fn reorganisation_of(
                 continue;
             }
             let fields: Vec<&str> = line.split('|').map(str::trim).collect();
-            let [code, name, people] = fields.as_slice() else {
-                return Err(AppError::BadRequest(format!(
-                    "Dòng {} của danh sách đơn vị nhận phải có dạng: mã | tên đơn vị mới (để trống nếu đơn vị đã có) | số hồ sơ.",
-                    n + 1
-                )));
+            let (code, name, people, children) = match fields.as_slice() {
+                [code, name, people] => (*code, *name, *people, ""),
+                [code, name, people, children] => (*code, *name, *people, *children),
+                _ => {
+                    return Err(AppError::BadRequest(format!(
+                        "Dòng {} của danh sách đơn vị nhận phải có dạng: mã | tên đơn vị mới (để trống nếu đơn vị đã có) | số hồ sơ | mã các đơn vị trực thuộc chuyển về (nếu có).",
+                        n + 1
+                    )));
+                }
             };
+            let mut unit_ids = Vec::new();
+            for child in codes(children) {
+                unit_ids.push(unit(child.to_string()).await?);
+            }
             let mut person_ids: Vec<i64> = Vec::new();
             for id in codes(people) {
                 person_ids.push(id.parse().map_err(|_| {
@@ -210,20 +218,20 @@ async fn reorganisation_of(
             }
             let unit = if name.is_empty() {
                 UnitChoice::Existing {
-                    id: unit((*code).to_string()).await?,
+                    id: unit(code.to_string()).await?,
                 }
             } else {
                 UnitChoice::New {
                     parent_id: parent,
-                    code: (*code).to_string(),
-                    name: (*name).to_string(),
+                    code: code.to_string(),
+                    name: name.to_string(),
                     kind: source.kind.clone(),
                 }
             };
             parts.push(SplitPart {
                 unit,
                 person_ids,
-                unit_ids: vec![],
+                unit_ids,
                 carry_over_grants: f.carry == "1",
             });
         }
