@@ -38,6 +38,7 @@ pub mod projections;
 pub mod record_access;
 pub mod records;
 pub mod reference;
+pub mod reorganisation;
 pub mod reports;
 pub mod rotation;
 pub mod security;

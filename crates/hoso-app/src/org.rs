@@ -61,6 +61,9 @@ pub struct OrgUnitChange {
     pub kind: String,
     pub parent_id: Option<i64>,
     pub decision_ref: Option<String>,
+    /// For a merge or split: the units this one went into (`merged_into`, `split_into`) or
+    /// came from (`merged_from`, `split_from`).
+    pub related_unit_ids: Vec<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -139,6 +142,26 @@ impl App {
         Ok(unit)
     }
 
+    /// A unit the caller sees, by its code (forms name units as decisions do).
+    pub async fn org_unit_by_code(&self, actor: &Actor, code: &str) -> AppResult<OrgUnitView> {
+        let mut conn = self.store.reader().await?;
+        let unknown = || {
+            AppError::BadRequest(format!(
+                "Không có đơn vị nào mã '{code}' trong phạm vi của bạn."
+            ))
+        };
+        let unit = store::get_by_code(&mut conn, code)
+            .await?
+            .ok_or_else(unknown)?;
+        if !actor
+            .capabilities()
+            .may(Capability::SeeUnits, Target::Unit(&unit.path))
+        {
+            return Err(unknown());
+        }
+        Ok(view(unit, 0))
+    }
+
     pub async fn org_unit(&self, actor: &Actor, id: i64) -> AppResult<OrgUnitDetail> {
         let unit = self.visible_unit(actor, id).await?;
         let mut conn = self.store.reader().await?;
@@ -158,6 +181,7 @@ impl App {
                 kind: h.kind,
                 parent_id: h.parent_id,
                 decision_ref: h.decision_ref,
+                related_unit_ids: h.related_unit_ids,
             })
             .collect();
         Ok(OrgUnitDetail {

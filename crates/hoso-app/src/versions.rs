@@ -28,6 +28,8 @@ pub enum Provenance {
     Movement(i64),
     /// A decision that ended or resumed service (nghỉ hưu, thôi việc…), by its id.
     StatusDecision(i64),
+    /// A reorganisation of the tree (sáp nhập, chia tách đơn vị), by its id.
+    Reorganisation(i64),
     /// The synthetic demo province.
     Demo,
     /// A row of a spreadsheet brought in by an import (`hoso import`, `/nhap-du-lieu`).
@@ -43,6 +45,7 @@ impl Provenance {
             Provenance::ChangeRequest(_) => "change_request",
             Provenance::Movement(_) => "movement",
             Provenance::StatusDecision(_) => "status_decision",
+            Provenance::Reorganisation(_) => "reorganisation",
             Provenance::Demo => "demo",
             Provenance::Import => "import",
             Provenance::Legacy => "legacy",
@@ -53,7 +56,8 @@ impl Provenance {
         match self {
             Provenance::ChangeRequest(id)
             | Provenance::Movement(id)
-            | Provenance::StatusDecision(id) => Some(id.to_string()),
+            | Provenance::StatusDecision(id)
+            | Provenance::Reorganisation(id) => Some(id.to_string()),
             _ => None,
         }
     }
@@ -66,6 +70,7 @@ impl Provenance {
             ("change_request", Some(id)) => Provenance::ChangeRequest(id),
             ("movement", Some(id)) => Provenance::Movement(id),
             ("status_decision", Some(id)) => Provenance::StatusDecision(id),
+            ("reorganisation", Some(id)) => Provenance::Reorganisation(id),
             ("demo", _) => Provenance::Demo,
             ("import", _) => Provenance::Import,
             _ => Provenance::Legacy,
@@ -82,6 +87,9 @@ impl Provenance {
             }
             Provenance::StatusDecision(id) => {
                 format!("Thay đổi trạng thái công tác theo quyết định (số {id} trong Hoso)")
+            }
+            Provenance::Reorganisation(id) => {
+                format!("Sắp xếp tổ chức theo quyết định (sáp nhập, chia tách số {id})")
             }
             Provenance::Demo => "Dữ liệu mẫu".into(),
             Provenance::Import => "Nhập từ tệp bảng tính".into(),

@@ -90,6 +90,8 @@ pub enum AuditAction {
     OrgCreate,
     /// Thay đổi đơn vị.
     OrgChange,
+    /// Sắp xếp tổ chức: sáp nhập, chia tách đơn vị.
+    OrgReorganise,
     /// Cấp quyền.
     GrantCreate,
     /// Thu hẹp/mở rộng quyền.
@@ -231,6 +233,7 @@ impl AuditAction {
         AuditAction::StatusApply,
         AuditAction::OrgCreate,
         AuditAction::OrgChange,
+        AuditAction::OrgReorganise,
         AuditAction::GrantCreate,
         AuditAction::GrantChange,
         AuditAction::GrantRevoke,
@@ -325,6 +328,7 @@ impl AuditAction {
             AuditAction::StatusApply => "status.apply",
             AuditAction::OrgCreate => "org.create",
             AuditAction::OrgChange => "org.change",
+            AuditAction::OrgReorganise => "org.reorganise",
             AuditAction::GrantCreate => "grant.create",
             AuditAction::GrantChange => "grant.change",
             AuditAction::GrantRevoke => "grant.revoke",
@@ -422,6 +426,7 @@ impl AuditAction {
             AuditAction::StatusApply => "Thay đổi trạng thái công tác theo quyết định",
             AuditAction::OrgCreate => "Tạo đơn vị",
             AuditAction::OrgChange => "Thay đổi đơn vị",
+            AuditAction::OrgReorganise => "Sắp xếp tổ chức (sáp nhập, chia tách đơn vị)",
             AuditAction::GrantCreate => "Cấp quyền",
             AuditAction::GrantChange => "Thu hẹp/mở rộng quyền",
             AuditAction::GrantRevoke => "Thu hồi quyền",

@@ -21,6 +21,7 @@ pub mod national_id;
 pub mod org;
 pub mod password_policy;
 pub mod record_facts;
+pub mod reorganisation;
 pub mod retirement;
 pub mod salary;
 pub mod schema;

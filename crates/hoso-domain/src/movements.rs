@@ -118,8 +118,14 @@ pub(crate) fn rows<'d>(doc: &'d mut RecordDoc, section: &str) -> &'d mut Vec<Val
 /// work-history rows closed at the effective month, and a row opened at the new unit (with the
 /// position the decision names, or the one held so far).
 pub fn apply(doc: &mut RecordDoc, m: &Movement<'_>) {
+    write_move(doc, m.kind.as_str(), m);
+}
+
+/// [`apply`] with the event type given: a reorganisation moves people the same way under the
+/// type "khac" (the schema has no type of its own for it), its decision named in the note.
+pub(crate) fn write_move(doc: &mut RecordDoc, event_type: &str, m: &Movement<'_>) {
     let mut event = json!({
-        "event_type": m.kind.as_str(),
+        "event_type": event_type,
         "decision_number": m.decision_number,
         "decision_date": m.decision_date.to_string(),
         "effective_date": m.effective_date.to_string(),

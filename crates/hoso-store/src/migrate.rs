@@ -155,6 +155,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 40,
+        name: "reorganisations",
+        common: include_str!("../migrations/0040_reorganisations.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {

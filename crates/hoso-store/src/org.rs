@@ -94,6 +94,47 @@ pub async fn insert(conn: &mut AnyConnection, new: NewOrgUnit<'_>) -> StoreResul
         .ok_or_else(|| crate::StoreError::Corrupt("unit vanished".into()))
 }
 
+/// A change of a unit that names other units: which units it went into or received.
+pub struct LinkedChange<'a> {
+    pub unit: &'a OrgUnitRow,
+    /// `merged_into`, `merged_from`, `split_into`, `split_from`.
+    pub change: &'a str,
+    pub effective_on: &'a str,
+    pub related: &'a [i64],
+    pub actor_id: Option<i64>,
+    pub decision_ref: Option<&'a str>,
+}
+
+/// Records a [`LinkedChange`] in the unit's history, with the unit as it stands.
+pub async fn record_linked_change(
+    conn: &mut AnyConnection,
+    c: LinkedChange<'_>,
+) -> StoreResult<()> {
+    let related = c
+        .related
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    sqlx::query(
+        "INSERT INTO org_unit_history (unit_id, change, effective_on, name, kind, parent_id, actor_id, decision_ref, recorded_at, related_unit_ids) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(c.unit.id)
+    .bind(c.change)
+    .bind(c.effective_on)
+    .bind(&c.unit.name)
+    .bind(&c.unit.kind)
+    .bind(c.unit.parent_id)
+    .bind(c.actor_id)
+    .bind(c.decision_ref)
+    .bind(crate::now_ms())
+    .bind(related)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 #[allow(clippy::too_many_arguments)]
 pub async fn record_history(
     conn: &mut AnyConnection,
@@ -257,11 +298,13 @@ pub struct HistoryRow {
     pub actor_id: Option<i64>,
     pub decision_ref: Option<String>,
     pub recorded_at: i64,
+    /// The units a merge or split names (see [`LinkedChange`]).
+    pub related_unit_ids: Vec<i64>,
 }
 
 pub async fn history(conn: &mut AnyConnection, unit_id: i64) -> StoreResult<Vec<HistoryRow>> {
     let rows = sqlx::query(
-        "SELECT change, effective_on, name, kind, parent_id, actor_id, decision_ref, recorded_at \
+        "SELECT change, effective_on, name, kind, parent_id, actor_id, decision_ref, recorded_at, related_unit_ids \
          FROM org_unit_history WHERE unit_id = $1 ORDER BY id",
     )
     .bind(unit_id)
@@ -278,8 +321,124 @@ pub async fn history(conn: &mut AnyConnection, unit_id: i64) -> StoreResult<Vec<
             actor_id: r.get("actor_id"),
             decision_ref: r.get("decision_ref"),
             recorded_at: r.get("recorded_at"),
+            related_unit_ids: r
+                .get::<Option<String>, _>("related_unit_ids")
+                .unwrap_or_default()
+                .split(',')
+                .filter_map(|id| id.parse().ok())
+                .collect(),
         })
         .collect())
+}
+
+/// Every record kept directly by the unit (not its sub-units), whatever its status: a unit that
+/// goes hands all of them on.
+pub async fn people_directly_in(conn: &mut AnyConnection, unit_id: i64) -> StoreResult<Vec<i64>> {
+    let rows = sqlx::query("SELECT id FROM persons WHERE unit_id = $1 ORDER BY id")
+        .bind(unit_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows.iter().map(|r| r.get("id")).collect())
+}
+
+/// Every record kept in the subtree of `path` (inclusive): (person, unit).
+pub async fn people_in_subtree(
+    conn: &mut AnyConnection,
+    path: &str,
+) -> StoreResult<Vec<(i64, i64)>> {
+    let (lo, hi) = subtree_range(path);
+    let rows = sqlx::query(
+        "SELECT p.id, p.unit_id FROM persons p JOIN org_units u ON u.id = p.unit_id \
+         WHERE u.path >= $1 AND u.path < $2 ORDER BY p.id",
+    )
+    .bind(lo)
+    .bind(hi)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get("id"), r.get("unit_id")))
+        .collect())
+}
+
+/// A live staff grant held over one unit (individual grants name no unit).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitGrant {
+    pub id: i64,
+    pub account_id: i64,
+    pub username: String,
+    pub role: String,
+    pub unit_id: i64,
+    pub read_only: bool,
+}
+
+/// The live grants held over the unit `unit_id` itself.
+pub async fn grants_on(conn: &mut AnyConnection, unit_id: i64) -> StoreResult<Vec<UnitGrant>> {
+    let rows = sqlx::query(
+        "SELECT g.id, g.account_id, a.username, g.role, g.unit_id, g.read_only \
+         FROM role_grants g JOIN accounts a ON a.id = g.account_id \
+         WHERE g.unit_id = $1 AND g.revoked_at IS NULL ORDER BY g.id",
+    )
+    .bind(unit_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| UnitGrant {
+            id: r.get("id"),
+            account_id: r.get("account_id"),
+            username: r.get("username"),
+            role: r.get("role"),
+            unit_id: r.get("unit_id"),
+            read_only: r.get::<i64, _>("read_only") != 0,
+        })
+        .collect())
+}
+
+/// Movements proposed or accepted, not yet done, from or to the unit.
+pub async fn open_movements_touching(conn: &mut AnyConnection, unit_id: i64) -> StoreResult<i64> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM movements \
+         WHERE state IN ('proposed', 'accepted') AND (from_unit_id = $1 OR to_unit_id = $1)",
+    )
+    .bind(unit_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(n)
+}
+
+/// A reorganisation as decided (issue 14 item 3).
+pub struct NewReorganisation<'a> {
+    pub kind: &'a str,
+    pub decision_number: &'a str,
+    pub decision_date: &'a str,
+    pub signer: Option<&'a str>,
+    pub effective_date: &'a str,
+    /// The operation as asked, JSON.
+    pub plan: &'a str,
+    pub actor_id: Option<i64>,
+    pub at: i64,
+}
+
+pub async fn insert_reorganisation(
+    conn: &mut AnyConnection,
+    r: NewReorganisation<'_>,
+) -> StoreResult<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO reorganisations (kind, decision_number, decision_date, signer, effective_date, plan, actor_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(r.kind)
+    .bind(r.decision_number)
+    .bind(r.decision_date)
+    .bind(r.signer)
+    .bind(r.effective_date)
+    .bind(r.plan)
+    .bind(r.actor_id)
+    .bind(r.at)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(id)
 }
 
 pub async fn count_people_in_subtree(conn: &mut AnyConnection, path: &str) -> StoreResult<i64> {

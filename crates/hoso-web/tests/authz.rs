@@ -61,6 +61,19 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
     };
     t.insert(("post", "/api/v1/org-units"), manage_unit(201));
     t.insert(("patch", "/api/v1/org-units/{id}"), manage_unit(200));
+    // A reorganisation: rights over every unit named before the plan, so the matrix's plan (a
+    // unit merged into itself) is refused with 400 only to those who may manage the unit.
+    t.insert(
+        ("post", "/api/v1/reorganisations"),
+        Rule {
+            system_admin: (400, 400),
+            unit_admin: (400, 404),
+            viewer: (403, 404),
+            approver: (403, 404),
+            individual: (404, 404),
+            anonymous: 401,
+        },
+    );
     t.insert(
         ("get", "/api/v1/org-units/{id}"),
         Rule {
@@ -568,6 +581,14 @@ impl World {
             ("get", "/api/v1/org-units/{id}") => (
                 format!("/api/v1/org-units/{}", self.unit(target)),
                 Value::Null,
+            ),
+            ("post", "/api/v1/reorganisations") => (
+                path.into(),
+                json!({"operation": {"kind": "merge", "sources": [self.unit(target)],
+                                     "into": {"type": "existing", "id": self.unit(target)}},
+                       "decision": {"number": "QĐ 11/QĐ-UBND", "date": "2026-11-02",
+                                    "effective_date": "2026-11-02"},
+                       "dry_run": true}),
             ),
             ("patch", "/api/v1/org-units/{id}") => (
                 format!("/api/v1/org-units/{}", self.unit(target)),

@@ -430,6 +430,10 @@ fn rules() -> Table {
     );
     // Backups: the system administrator's (no backup passphrase in these tests: asking for a
     // backup is refused with the reason, after the rights).
+    // Reorganisation: the system administrator's page; the matrix sends an empty form, which
+    // it is told is wrong (400, the form shown again with the message).
+    one("GET", "/co-cau/sap-xep", system_admin_only(200));
+    one("POST", "/co-cau/sap-xep", system_admin_only(400));
     one("GET", "/quan-tri/sao-luu", system_admin_only(200));
     one("POST", "/quan-tri/sao-luu", system_admin_only(400));
     one(
@@ -904,6 +908,10 @@ impl Pages {
             ("POST", "/quan-tri/sao-luu/{id}/kiem-tra") => {
                 Call::form("/quan-tri/sao-luu/987654/kiem-tra".to_string(), &[])
             }
+            ("POST", "/co-cau/sap-xep") => Call::form(
+                "/co-cau/sap-xep".to_string(),
+                &[("kind", "merge"), ("action", "xem-truoc")],
+            ),
             ("POST", "/quan-tri/mau-van-ban/{kind}/mac-dinh") => Call::form(
                 "/quan-tri/mau-van-ban/thong-bao-nghi-huu/mac-dinh".to_string(),
                 &[],

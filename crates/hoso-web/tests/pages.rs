@@ -2296,3 +2296,123 @@ async fn a_retirement_is_recorded_from_its_alert_with_the_legal_date() {
         assert!(page.body.contains("Chờ ngày hiệu lực"));
     }
 }
+
+#[tokio::test]
+async fn the_system_administrator_previews_then_carries_out_a_merge_on_the_reorganisation_page() {
+    for db in databases().await {
+        let app = demo_app(&db, 60).await;
+        let admin = actor(&app, "admin").await;
+        let mut staffed: Vec<_> = app
+            .org_units(&admin)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|u| u.staff_count > 0)
+            .collect();
+        staffed.sort_by_key(|u| -u.staff_count);
+        let (a, b) = (staffed[0].clone(), staffed[1].clone());
+        let parent = app
+            .org_units(&admin)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|u| Some(u.id) == a.parent_id)
+            .unwrap();
+        let today = hoso_store::testing::today().to_string();
+        let mut browser = signed_in(&app, "admin").await;
+        let tree = browser.get("/co-cau").await;
+        assert!(
+            tree.body.contains("href=\"/co-cau/sap-xep\""),
+            "linked from the tree"
+        );
+        let form = browser.get("/co-cau/sap-xep").await;
+        assert_eq!(form.status, StatusCode::OK);
+        let mut fields = form_fields(&form.body);
+        for (k, v) in [
+            ("kind", "merge"),
+            ("sources", &format!("{}, {}", a.code, b.code)),
+            ("new_parent_code", &parent.code),
+            ("new_code", "TRANG.SX1"),
+            ("new_name", "Phòng Sáp nhập"),
+            ("new_kind", "department"),
+            ("carry", "1"),
+            ("decision_number", "25/QĐ-UBND"),
+            ("decision_date", &today),
+            ("effective_date", &today),
+            ("action", "xem-truoc"),
+        ] {
+            fields.insert(k.into(), vec![v.to_string()]);
+        }
+        // A code that does not exist is told on the form, which keeps what was typed.
+        let mut wrong = fields.clone();
+        wrong.insert("new_parent_code".into(), vec!["KHONG.CO".into()]);
+        let r = browser.post("/co-cau/sap-xep", &flatten(&wrong)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(
+            unescape(&r.body).contains("Không có đơn vị nào mã 'KHONG.CO'"),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains("TRANG.SX1"));
+
+        // "Xem trước": what would change, nothing changed.
+        let preview = browser.post("/co-cau/sap-xep", &flatten(&fields)).await;
+        assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+        let text = unescape(&preview.body);
+        assert!(text.contains("Sẽ thay đổi"), "{text}");
+        assert!(text.contains("Phòng Sáp nhập"));
+        assert!(text.contains("value=\"thuc-hien\""));
+        assert_eq!(
+            app.org_unit(&admin, a.id).await.unwrap().unit.dissolved_on,
+            None
+        );
+
+        // "Thực hiện": done, and the page says so.
+        fields.insert("action".into(), vec!["thuc-hien".into()]);
+        let done = browser.post("/co-cau/sap-xep", &flatten(&fields)).await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+        let text = unescape(&done.body);
+        assert!(
+            text.contains("Đã thực hiện sáp nhập theo quyết định số 25/QĐ-UBND"),
+            "{text}"
+        );
+        assert_eq!(
+            app.org_unit(&admin, a.id)
+                .await
+                .unwrap()
+                .unit
+                .dissolved_on
+                .as_deref(),
+            Some(today.as_str())
+        );
+        let moved = app
+            .list_persons(
+                &admin,
+                PersonQuery {
+                    q: None,
+                    unit: Some(b.id),
+                    ..PersonQuery::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(moved.total, 0, "everyone left the merged unit");
+        // The merged unit's page says which unit it became, with a link.
+        let merged_into = app
+            .org_units(&admin)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|u| u.code == "TRANG.SX1")
+            .unwrap();
+        let unit_page = browser.get(&format!("/don-vi/{}", a.id)).await;
+        let text = unescape(&unit_page.body);
+        assert!(
+            text.contains(&format!(
+                "Sáp nhập vào <a href=\"/don-vi/{}\">Phòng Sáp nhập</a>",
+                merged_into.id
+            )),
+            "{text}"
+        );
+    }
+}

@@ -57,6 +57,7 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(auth::me))
         .routes(routes!(org::list, org::create))
         .routes(routes!(org::get, org::change))
+        .routes(routes!(org::reorganise))
         .routes(routes!(persons::list, persons::create))
         .routes(routes!(persons::get))
         .routes(routes!(persons::update))

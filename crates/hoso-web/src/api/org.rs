@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use hoso_app::App;
 use hoso_app::org::{ChangeOrgUnit, CreateOrgUnit, OrgUnitDetail, OrgUnitView};
+use hoso_app::reorganisation::{ReorganisationPreview, Reorganise};
 
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, Authenticated, Client};
@@ -55,4 +56,18 @@ pub async fn change(
     ApiJson(input): ApiJson<ChangeOrgUnit>,
 ) -> ApiResult<Json<OrgUnitDetail>> {
     Ok(Json(app.change_org_unit(&actor, id, input, &client).await?))
+}
+
+/// Merge units (A, B… → C) or split one (A → B, C with the list of who goes where) by one
+/// decision, in one transaction: staff, child units and grants follow. With `dry_run` the
+/// answer shows what would change and nothing is written.
+#[utoipa::path(post, path = "/api/v1/reorganisations", tag = "org", request_body = Reorganise,
+    responses((status = 200, body = ReorganisationPreview), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn reorganise(
+    State(app): State<App>,
+    Authenticated(actor): Authenticated,
+    Client(client): Client,
+    ApiJson(input): ApiJson<Reorganise>,
+) -> ApiResult<Json<ReorganisationPreview>> {
+    Ok(Json(app.reorganise(&actor, input, &client).await?))
 }

@@ -30,6 +30,7 @@ mod person_new;
 mod personal_accounts;
 mod record;
 mod record_access;
+mod reorganisation;
 mod reports;
 mod staff;
 mod status_decisions;
@@ -156,6 +157,8 @@ fn pages(upload_limit: usize) -> Pages {
         .get(data_quality::MONTHLY_PATH, data_quality::monthly)
         .get("/co-cau", org::tree)
         .get("/co-cau/con", org::children)
+        .get(reorganisation::PATH, reorganisation::form)
+        .post(reorganisation::PATH, reorganisation::submit)
         .get("/don-vi/{id}", org::unit)
         .get("/can-bo", staff::list)
         .get("/can-bo/xuat-excel", staff::export)

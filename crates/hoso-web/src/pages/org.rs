@@ -43,6 +43,8 @@ struct TreePage {
     /// A single top unit (the province, or a unit administrator's unit) is opened at once.
     root: Option<NodeView>,
     nodes: Vec<NodeView>,
+    /// Merging and splitting units is the system administrator's page.
+    may_reorganise: bool,
 }
 
 #[derive(Template)]
@@ -64,6 +66,7 @@ pub async fn tree(State(app): State<App>, page: PageActor) -> PageResult {
         layout: page.layout("Cơ cấu tổ chức", "org"),
         root,
         nodes,
+        may_reorganise: page.actor.is_system_admin(),
     }))
 }
 
@@ -88,6 +91,13 @@ pub struct HistoryView {
     pub effective_on: String,
     pub name: String,
     pub decision_ref: String,
+    /// The units a merge or split names: which this one became, or came from.
+    pub related: Vec<RelatedUnit>,
+}
+
+pub struct RelatedUnit {
+    pub id: i64,
+    pub name: String,
 }
 
 #[derive(Template)]
@@ -114,6 +124,10 @@ fn change_label(c: &str) -> &str {
         "renamed" => "Đổi tên",
         "moved" => "Chuyển đơn vị cấp trên",
         "dissolved" => "Giải thể",
+        "merged_into" => "Sáp nhập vào",
+        "merged_from" => "Nhận sáp nhập từ",
+        "split_into" => "Chia tách thành",
+        "split_from" => "Thành lập do chia tách từ",
         other => other,
     }
 }
@@ -140,6 +154,16 @@ pub async fn unit(
         .await?;
     let catalogs = app.catalogs();
     let rows = rows_for(&list.items, &names, &catalogs);
+    let related_names = app
+        .unit_names(
+            &page.actor,
+            detail
+                .history
+                .iter()
+                .flat_map(|h| h.related_unit_ids.iter().copied())
+                .collect(),
+        )
+        .await?;
     Ok(render(&UnitPage {
         layout: page.layout(detail.unit.name.clone(), "org"),
         id,
@@ -166,6 +190,17 @@ pub async fn unit(
                 effective_on: format::date(&h.effective_on),
                 name: h.name,
                 decision_ref: h.decision_ref.unwrap_or_default(),
+                // Units outside the caller's sight are not named.
+                related: h
+                    .related_unit_ids
+                    .iter()
+                    .filter_map(|id| {
+                        related_names.get(id).map(|name| RelatedUnit {
+                            id: *id,
+                            name: name.clone(),
+                        })
+                    })
+                    .collect(),
             })
             .collect(),
     }))
