@@ -694,7 +694,7 @@ impl App {
             Value::from(crate::records::managing_agency_of(&to)),
         );
         // Validated as of the day it takes effect (the daily run of that day, or a later one).
-        let prepared = crate::versions::prepare_document(
+        let prepared = crate::versions::prepare_decided_document(
             schema,
             &self.catalogs(),
             effective_date.max(self.today()),

@@ -867,7 +867,7 @@ impl App {
         let schema = self.schemas.latest();
         let agency = managing_agency_of(unit);
         schema.set_role_value(&mut doc, FieldRole::ManagingAgency, Value::from(agency));
-        let prepared = crate::versions::prepare_document(
+        let prepared = crate::versions::prepare_decided_document(
             schema,
             &self.catalogs(),
             self.today(),

@@ -396,7 +396,7 @@ impl App {
             },
         );
         let schema = self.schemas.latest();
-        let prepared = crate::versions::prepare_document(
+        let prepared = crate::versions::prepare_decided_document(
             schema,
             &self.catalogs(),
             effective_date.max(self.today()),

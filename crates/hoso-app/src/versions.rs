@@ -181,6 +181,21 @@ pub(crate) fn prepare_document(
         .map(|(prepared, _)| prepared)
 }
 
+/// [`prepare_document`] for a decision written into a record that the HR officer did not edit
+/// (a movement, a reorganisation, a status decision): the record may stay as incomplete as it
+/// was (an imported list often is), a wrong value is still refused.
+pub(crate) fn prepare_decided_document(
+    schema: &RecordSchema,
+    catalogs: &Catalogs,
+    today: Date,
+    doc: RecordDoc,
+    unit_id: i64,
+    agency: i64,
+) -> AppResult<Prepared> {
+    prepare_document_allowing(schema, catalogs, today, doc, unit_id, agency, true)
+        .map(|(prepared, _)| prepared)
+}
+
 /// [`prepare_document`] for a legacy row of an import: required fields may be missing (they
 /// are returned, the record is incomplete and the data-quality alert lists it); a wrong value
 /// is still refused.
