@@ -15,6 +15,7 @@ use hoso_app::{App, AppError};
 use hoso_domain::status_decisions::StatusDecisionKind;
 
 use super::record::Opt;
+use super::templates::CsrfForm;
 use super::{Layout, PageActor, PageResult, format, render, render_status};
 use crate::extract::{Client, Query};
 
@@ -168,18 +169,12 @@ pub async fn submit(
     }
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct CsrfOnly {
-    #[serde(default, rename = "_csrf")]
-    csrf: Option<String>,
-}
-
 pub async fn cancel(
     State(app): State<App>,
     page: PageActor,
     Client(client): Client,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<CsrfForm>,
 ) -> PageResult {
     page.check_csrf(f.csrf.as_deref())?;
     let d = app.cancel_status_decision(&page.actor, id, &client).await?;
