@@ -2294,6 +2294,34 @@ async fn a_retirement_is_recorded_from_its_alert_with_the_legal_date() {
         assert!(page.body.contains("id=\"cho-hieu-luc\""));
         assert!(page.body.contains("12/QĐ-UBND"));
         assert!(page.body.contains("Chờ ngày hiệu lực"));
+
+        // The person is told on their home page, before the day comes.
+        let view = app
+            .get_person(&admin, person, &hoso_app::ClientInfo::default())
+            .await
+            .unwrap();
+        let username = app
+            .schemas()
+            .latest()
+            .role_text(&view.record, hoso_domain::schema::FieldRole::NationalId)
+            .unwrap()
+            .to_string();
+        let mut own = signed_in(&app, &username).await;
+        let home = own.get("/").await;
+        assert!(
+            home.body.contains("id=\"quyet-dinh-cua-toi\""),
+            "{}",
+            home.body
+        );
+        assert!(
+            home.body.contains("Nghỉ hưu: quyết định số 12/QĐ-UBND"),
+            "{}",
+            home.body
+        );
+        assert!(
+            home.body
+                .contains("hiệu lực từ 01/01/2099 — chờ ngày hiệu lực")
+        );
     }
 }
 

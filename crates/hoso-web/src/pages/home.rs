@@ -67,6 +67,9 @@ struct HomePage {
     own: Option<OwnSummary>,
     /// What is due in the scope (from the daily alert job): label, count, link.
     alerts: Vec<(String, String, String)>,
+    /// The decisions about the caller's own record (movements, status decisions), newest
+    /// first: what, which decision, from when, where it stands.
+    my_decisions: Vec<String>,
     /// For the system administrator: why the backups need a look.
     backup_alert: Option<String>,
     /// The caller's latest change requests: id, state, sections, comment.
@@ -190,10 +193,15 @@ pub async fn home(State(app): State<App>, page: PageActor, Client(client): Clien
             )
         })
         .collect();
+    let my_decisions = match page.actor.person_id {
+        Some(id) => my_decisions(&app, &page.actor, id).await?,
+        None => Vec::new(),
+    };
     let backup_alert = app.backup_alert(&page.actor).await?;
     Ok(render(&HomePage {
         alerts,
         backup_alert,
+        my_decisions,
         my_changes,
         staff,
         total: format::thousands(d.total),
@@ -218,4 +226,64 @@ pub async fn home(State(app): State<App>, page: PageActor, Client(client): Clien
         own,
         layout,
     }))
+}
+
+/// How many of one's own decisions the home page lists.
+const MY_DECISIONS: usize = 5;
+
+/// The person is told of every decision about their record (a transfer proposed, a retirement
+/// waiting for its date), not only once it has changed the record.
+async fn my_decisions(
+    app: &App,
+    actor: &hoso_app::Actor,
+    person_id: i64,
+) -> Result<Vec<String>, super::PageError> {
+    let line = |kind: &str, number: &str, decided: &str, effective: &str, state: &str| {
+        (
+            effective.to_string(),
+            format!(
+                "{kind}: quyết định số {number} ngày {}, hiệu lực từ {} — {}",
+                format::date(decided),
+                format::date(effective),
+                state.to_lowercase()
+            ),
+        )
+    };
+    let mut dated: Vec<(String, String)> = app
+        .movements_of_person(actor, person_id)
+        .await?
+        .into_iter()
+        .filter(|m| m.state != "cancelled")
+        .map(|m| {
+            line(
+                &m.kind_label,
+                &m.decision_number,
+                &m.decision_date,
+                &m.effective_date,
+                &m.state_label,
+            )
+        })
+        .collect();
+    dated.extend(
+        app.status_decisions_of(actor, person_id)
+            .await?
+            .into_iter()
+            .filter(|d| d.state != "cancelled")
+            .map(|d| {
+                line(
+                    &d.kind_label,
+                    &d.decision_number,
+                    &d.decision_date,
+                    &d.effective_date,
+                    &d.state_label,
+                )
+            }),
+    );
+    // Newest effective date first, across both kinds of decision.
+    dated.sort_by(|a, b| b.0.cmp(&a.0));
+    Ok(dated
+        .into_iter()
+        .take(MY_DECISIONS)
+        .map(|(_, l)| l)
+        .collect())
 }
