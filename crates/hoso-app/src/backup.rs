@@ -713,18 +713,25 @@ impl Destination {
     }
 
     /// A local file holding the archive `file_name`: the archive itself in the folder, or a
-    /// copy downloaded from the bucket into `scratch`.
-    async fn fetch(&self, file_name: &str, scratch: &Path) -> AppResult<PathBuf> {
+    /// copy downloaded from the bucket into a temporary folder inside `staging` (removed when
+    /// the returned guard is dropped).
+    async fn fetch(
+        &self,
+        file_name: &str,
+        staging: &Path,
+    ) -> AppResult<(PathBuf, Option<tempfile::TempDir>)> {
         match self {
-            Destination::Folder(folder) => Ok(folder.join(file_name)),
+            Destination::Folder(folder) => Ok((folder.join(file_name), None)),
             Destination::Bucket { bucket, .. } => {
+                let scratch = tempfile::tempdir_in(staging)
+                    .map_err(|e| io_internal("không tạo được thư mục tạm", e))?;
                 use futures_util::TryStreamExt;
                 use object_store::ObjectStoreExt;
                 let fetched = bucket
                     .get(&object_store::path::Path::from(file_name))
                     .await
                     .map_err(|e| missing_or_unreachable(file_name, e))?;
-                let path = scratch.join(file_name);
+                let path = scratch.path().join(file_name);
                 let mut file = std::fs::File::create(&path)
                     .map_err(|e| io_internal("không tạo được tệp tải về", e))?;
                 let mut chunks = fetched.into_stream();
@@ -738,7 +745,7 @@ impl Destination {
                 }
                 file.sync_all()
                     .map_err(|e| io_internal("không ghi được tệp tải về", e))?;
-                Ok(path)
+                Ok((path, Some(scratch)))
             }
         }
     }
@@ -1232,14 +1239,14 @@ impl App {
             ));
         }
         let destination = Destination::of(&self.config)?;
-        let download = tempfile::tempdir_in(self.config.backup_path())
-            .map_err(|e| io_internal("không tạo được thư mục tạm", e))?;
-        let fetched = destination.fetch(&row.file_name, download.path()).await;
-        let verification = match fetched {
-            Ok(path) => verify_in_scratch(&self.config, &path).await,
+        let verification = match destination
+            .fetch(&row.file_name, &self.config.backup_path())
+            .await
+        {
+            // The downloaded copy (if any) goes once it is checked.
+            Ok((path, _download)) => verify_in_scratch(&self.config, &path).await,
             Err(e) => Err(e),
         };
-        drop(download);
         let verification = match verification {
             Ok(v) => v,
             Err(AppError::BadRequest(why)) => Verification {

@@ -375,22 +375,12 @@ impl App {
                 "Chỉ kiểm tra được bản sao lưu thành công còn lưu giữ.".into(),
             ));
         }
-        let params = serde_json::to_string(&BackupVerifyParams { backup_id })
-            .map_err(|e| AppError::Internal(format!("job params: {e}")))?;
-        let (id, _) = store::enqueue(
+        let id = enqueue_keyed(
             &mut tx,
-            &NewJob {
-                kind: JobKind::BackupVerify.code(),
-                dedup_key: Some(&format!(
-                    "backup.verify:{backup_id}:{}",
-                    hoso_store::now_ms()
-                )),
-                params: &params,
-                max_attempts: JobKind::BackupVerify.max_attempts(),
-                run_after: hoso_store::now_ms(),
-                created_by: Some(actor.account_id),
-            },
-            hoso_store::now_ms(),
+            JobKind::BackupVerify,
+            &format!("backup.verify:{backup_id}:{}", hoso_store::now_ms()),
+            &BackupVerifyParams { backup_id },
+            Some(actor.account_id),
         )
         .await?;
         let row = store::get(&mut tx, id).await?.ok_or_else(job_not_found)?;
@@ -746,10 +736,28 @@ async fn enqueue_for_day(
     key: &str,
     created_by: Option<i64>,
 ) -> AppResult<i64> {
-    let params = serde_json::to_string(&DailyParams {
-        day: day.to_string(),
-    })
-    .map_err(|e| AppError::Internal(format!("job params: {e}")))?;
+    enqueue_keyed(
+        conn,
+        kind,
+        key,
+        &DailyParams {
+            day: day.to_string(),
+        },
+        created_by,
+    )
+    .await
+}
+
+/// Queues `kind` with `params` under `key` unless a job holds that key already; its id.
+async fn enqueue_keyed(
+    conn: &mut hoso_store::AnyConnection,
+    kind: JobKind,
+    key: &str,
+    params: &impl Serialize,
+    created_by: Option<i64>,
+) -> AppResult<i64> {
+    let params = serde_json::to_string(params)
+        .map_err(|e| AppError::Internal(format!("job params: {e}")))?;
     let (id, _) = store::enqueue(
         conn,
         &NewJob {

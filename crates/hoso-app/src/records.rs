@@ -834,12 +834,16 @@ impl App {
 /// The agency that manages a unit's staff: the unit's top-level ancestor under the province
 /// (a sở, ban, ngành or xã/phường), or the unit itself at the top.
 pub(crate) fn managing_agency_of(unit: &org_store::OrgUnitRow) -> i64 {
-    unit.path
-        .split('/')
+    agency_of_path(&unit.path).unwrap_or(unit.id)
+}
+
+/// The agency a unit at `path` belongs to: its top-level ancestor under the province (none for
+/// the province itself).
+pub(crate) fn agency_of_path(path: &str) -> Option<i64> {
+    path.split('/')
         .filter(|s| !s.is_empty())
         .nth(1)
         .and_then(|s| s.parse().ok())
-        .unwrap_or(unit.id)
 }
 
 /// What a sealed secret is bound to: a ciphertext copied to another row does not decrypt.

@@ -30,7 +30,7 @@ use utoipa::ToSchema;
 
 use crate::authz::{Attempt, Capability};
 use crate::movements::{day_vi, unit_label};
-use crate::records::managing_agency_of;
+use crate::records::{agency_of_path, managing_agency_of};
 use crate::versions::{NewVersion, Provenance};
 use crate::work::{About, Work};
 use crate::{Actor, App, AppError, AppResult, ClientInfo};
@@ -283,15 +283,6 @@ fn unit_facts(u: &OrgUnitRow) -> UnitFacts {
         kind: OrgUnitKind::parse(&u.kind).unwrap_or(OrgUnitKind::Department),
         dissolved: u.dissolved_on.is_some(),
     }
-}
-
-/// The agency a unit at `path` belongs to (its top-level ancestor under the province), as
-/// [`managing_agency_of`] reads it.
-fn agency_of_path(path: &str) -> Option<i64> {
-    path.split('/')
-        .filter(|s| !s.is_empty())
-        .nth(1)
-        .and_then(|s| s.parse().ok())
 }
 
 fn kind_label(kind: &str) -> String {

@@ -202,9 +202,11 @@ impl App {
         )
         .await?;
         let kind = StatusDecisionKind::parse(input.kind.trim()).ok_or_else(|| {
+            let known: Vec<&str> = StatusDecisionKind::ALL.iter().map(|k| k.as_str()).collect();
             AppError::BadRequest(format!(
-                "Loại quyết định '{}' không hợp lệ (nghi_huu, thoi_viec, buoc_thoi_viec, cham_dut_hop_dong, tu_tran, tro_lai_cong_tac).",
-                input.kind.trim()
+                "Loại quyết định '{}' không hợp lệ ({}).",
+                input.kind.trim(),
+                known.join(", ")
             ))
         })?;
         let decision_number =
