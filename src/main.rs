@@ -87,6 +87,17 @@ enum Command {
         /// Trang cần đọc (mặc định: trang hiện đầu tiên có bảng) / the sheet to read.
         #[arg(long)]
         sheet: Option<String>,
+        /// Nhập lần đầu: hồ sơ tạo mới có hiệu lực ngay, không chờ ký duyệt / initial load: the
+        /// records created are official at once (changes to records held still wait).
+        #[arg(long)]
+        initial_load: bool,
+        /// Quyết định cho phép nhập lần đầu (số, ngày, người ký) / the decision it is made on.
+        #[arg(long, requires = "initial_load")]
+        decision: Option<String>,
+        /// Cách ghép cột đã lưu trên trang nhập dữ liệu, theo tên / a column mapping saved on
+        /// the import page, by name.
+        #[arg(long)]
+        mapping: Option<String>,
     },
     /// Sao lưu cơ sở dữ liệu, tệp đính kèm và khóa vào thư mục sao lưu (mã hóa bằng HOSO_BACKUP_PASSPHRASE) / back up the database, attachments and keys.
     Backup {
@@ -148,6 +159,22 @@ fn print_import(r: &hoso_app::imports::ImportReport) {
         "{verb}: trang / sheet \"{}\", {} dòng / rows: {} tạo mới / created, {} cập nhật / updated, {} không đổi / unchanged, {} bị từ chối / refused, {} hồ sơ còn thiếu thông tin / incomplete.",
         r.sheet, r.rows, r.created, r.updated, r.unchanged, r.refused, r.incomplete
     );
+    match &r.official_basis {
+        Some(basis) => println!(
+            "{} hồ sơ tạo mới có hiệu lực ngay / official at once ({basis}); {} chờ ký duyệt / awaiting the signature.",
+            r.official, r.awaiting_approval
+        ),
+        None => println!(
+            "{} hồ sơ chờ thủ trưởng ký duyệt / awaiting the head's signature.",
+            r.awaiting_approval
+        ),
+    }
+    if r.accounts > 0 {
+        println!(
+            "{} tài khoản cá nhân đã tạo / personal accounts made (mã kích hoạt do cán bộ tổ chức cấp / activation codes are handed out by HR).",
+            r.accounts
+        );
+    }
     if let Some(e) = &r.encoding {
         println!("Đã chuyển bảng mã / converted from {e}.");
     }
@@ -445,12 +472,29 @@ async fn main() -> anyhow::Result<()> {
             dry_run,
             json,
             sheet,
+            initial_load,
+            decision,
+            mapping,
         } => {
             let bytes = std::fs::read(&file)
                 .with_context(|| format!("không đọc được / cannot read {}", file.display()))?;
             let app = App::start(config)
                 .await
                 .context("không mở được cơ sở dữ liệu / cannot open the database")?;
+            let mapping = match mapping {
+                Some(name) => {
+                    let mut conn = app.store().reader().await?;
+                    let found = hoso_store::import_mappings::by_name(&mut conn, &name).await?;
+                    Some(
+                        found
+                            .with_context(|| {
+                                format!("không có cách ghép cột \"{name}\" / no saved mapping of that name")
+                            })?
+                            .id,
+                    )
+                }
+                None => None,
+            };
             let upload = hoso_app::imports::ImportFile {
                 file_name: file
                     .file_name()
@@ -459,6 +503,9 @@ async fn main() -> anyhow::Result<()> {
                 bytes,
                 options: hoso_app::imports::ImportOptions {
                     sheet,
+                    initial_load,
+                    decision,
+                    mapping,
                     ..Default::default()
                 },
             };

@@ -35,6 +35,48 @@ pub struct ImportOptions {
     /// Column index (0 = A) → what it is imported into.
     #[serde(default)]
     pub overrides: BTreeMap<usize, Target>,
+    /// An initial load: the records it creates are official at once instead of waiting for
+    /// the head's signature. The system administrator may; a unit administrator must cite the
+    /// head's decision in `decision`. Changes to records already held always wait.
+    #[serde(default)]
+    pub initial_load: bool,
+    /// The head's decision an initial load is made on ("Quyết định số 12/QĐ-UBND ngày …").
+    #[serde(default)]
+    pub decision: Option<String>,
+    /// A saved column mapping laid on the file's headers (`overrides` win over it).
+    #[serde(default)]
+    pub mapping: Option<i64>,
+}
+
+/// Longest decision reference kept with an initial load.
+const DECISION_MAX_CHARS: usize = 300;
+
+/// What makes an initial load's records official at once (`None`: they wait for the
+/// signature, like any HR edit). `system` is the system administrator or the command line.
+pub fn initial_load_basis(system: bool, options: &ImportOptions) -> AppResult<Option<String>> {
+    if !options.initial_load {
+        return Ok(None);
+    }
+    let decision = options
+        .decision
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty());
+    if let Some(d) = decision
+        && d.chars().count() > DECISION_MAX_CHARS
+    {
+        return Err(AppError::BadRequest(format!(
+            "Căn cứ nhập lần đầu dài quá {DECISION_MAX_CHARS} ký tự; chỉ ghi số, ngày và người ký quyết định."
+        )));
+    }
+    match (decision, system) {
+        (Some(d), _) => Ok(Some(d.to_string())),
+        (None, true) => Ok(Some("Nhập lần đầu do quản trị hệ thống thực hiện".into())),
+        (None, false) => Err(AppError::BadRequest(
+            "Nhập lần đầu có hiệu lực ngay cần căn cứ: hãy ghi số, ngày quyết định của thủ trưởng cho phép. Không có quyết định thì bỏ chọn \"nhập lần đầu\": hồ sơ nhập vào sẽ chờ thủ trưởng ký duyệt như mọi thay đổi."
+                .into(),
+        )),
+    }
 }
 
 /// An uploaded file.
@@ -65,6 +107,15 @@ pub struct ImportReport {
     pub incomplete: usize,
     /// Rows refused (each has at least one error).
     pub refused: usize,
+    /// Of the records created: official at once (an initial load on `official_basis`).
+    pub official: usize,
+    /// Records created or changed that wait for the head's signature.
+    pub awaiting_approval: usize,
+    /// Personal accounts made for the records created (the HR officer then hands out their
+    /// activation codes: Tài khoản cá nhân → Cấp cho cả đơn vị).
+    pub accounts: usize,
+    /// Why the records created are official at once (`None`: they wait for the signature).
+    pub official_basis: Option<String>,
     pub errors: Vec<RowIssue>,
 }
 
@@ -113,7 +164,7 @@ fn merged(existing: &RecordDoc, imported: &RecordDoc) -> RecordDoc {
 impl App {
     /// The unit an account imports into: a unit administrator's own subtree, any unit for a
     /// system administrator (404 outside what it sees, audited 403 without the right).
-    async fn unit_for_import(
+    pub(crate) async fn unit_for_import(
         &self,
         actor: &Actor,
         unit_id: i64,
@@ -149,12 +200,14 @@ impl App {
         let unit = self
             .unit_for_import(actor, unit_id, AuditAction::ImportDryRun, client)
             .await?;
+        let basis = initial_load_basis(actor.is_system_admin(), &file.options)?;
         self.run_import(
             Some(actor.account_id),
             client,
             &unit,
             file,
-            true,
+            Run::Dry,
+            basis.as_deref(),
             &Progress::none(self),
         )
         .await
@@ -172,12 +225,14 @@ impl App {
         let unit = self
             .unit_for_import(actor, unit_id, AuditAction::ImportRun, client)
             .await?;
+        let basis = initial_load_basis(actor.is_system_admin(), &file.options)?;
         self.run_import(
             Some(actor.account_id),
             client,
             &unit,
             file,
-            false,
+            Run::Write,
+            basis.as_deref(),
             &Progress::none(self),
         )
         .await
@@ -196,6 +251,7 @@ impl App {
             .ok_or_else(|| AppError::BadRequest(format!("Không có đơn vị mã \"{unit_code}\".")))?;
         drop(conn);
         let unit = open_unit(unit)?;
+        let basis = initial_load_basis(true, &file.options)?;
         static NO_CLIENT: ClientInfo = ClientInfo {
             addr: None,
             user_agent: None,
@@ -205,7 +261,8 @@ impl App {
             &NO_CLIENT,
             &unit,
             file,
-            dry_run,
+            if dry_run { Run::Dry } else { Run::Write },
+            basis.as_deref(),
             &Progress::none(self),
         )
         .await
@@ -218,23 +275,13 @@ impl App {
         client: &ClientInfo,
         unit: &org_store::OrgUnitRow,
         file: &ImportFile,
-        dry_run: bool,
+        run: Run,
+        official_basis: Option<&str>,
         progress: &Progress<'_>,
     ) -> AppResult<ImportReport> {
+        let dry_run = run == Run::Dry;
         let schema: &'static RecordSchema = self.schemas.latest();
-        let catalogs = self.catalogs();
-        let options = hoso_import::Options {
-            sheet: file.options.sheet.clone(),
-            overrides: file.options.overrides.clone(),
-            limits: hoso_import::Limits::default(),
-        };
-        let bytes = file.bytes.clone();
-        let analysis: Analysis = tokio::task::spawn_blocking(move || {
-            hoso_import::analyze(&bytes, schema, &catalogs, &options)
-        })
-        .await
-        .map_err(|e| AppError::Internal(format!("import reader: {e}")))?
-        .map_err(bad_file)?;
+        let analysis = self.analyze_upload(file).await?;
 
         let mut report = ImportReport {
             dry_run,
@@ -257,6 +304,10 @@ impl App {
             unchanged: 0,
             incomplete: 0,
             refused: 0,
+            official: 0,
+            awaiting_approval: 0,
+            accounts: 0,
+            official_basis: official_basis.map(str::to_string),
             errors: Vec::new(),
         };
         let total = analysis.rows.len() as i64;
@@ -266,11 +317,12 @@ impl App {
                 let mut conn = self.store.reader().await?;
                 for row in batch {
                     let plan = self.plan_row(&mut conn, schema, unit, row).await?;
-                    tally(&mut report, plan);
+                    tally(&mut report, plan, official_basis.is_some());
                 }
             } else {
                 let mut work = self.begin_work_as(author, client).await?;
                 let mut person_ids = Vec::new();
+                let mut account_ids = Vec::new();
                 let (mut created, mut updated) = (0, 0);
                 for row in batch {
                     let plan = self.plan_row(&mut work, schema, unit, row).await?;
@@ -302,6 +354,23 @@ impl App {
                                 },
                             )
                             .await?;
+                            if official_basis.is_some() {
+                                hoso_store::approvals::set_official(&mut work, person_id, 1)
+                                    .await?;
+                            }
+                            if let Some(id) = self
+                                .personal_account_for_import(
+                                    &mut work,
+                                    person_id,
+                                    row.national_id.as_deref(),
+                                    &prepared.projection.full_name,
+                                    author,
+                                    &file.file_name,
+                                )
+                                .await?
+                            {
+                                account_ids.push(id);
+                            }
                             person_ids.push(person_id);
                             created += 1;
                         }
@@ -332,8 +401,9 @@ impl App {
                         }
                         _ => {}
                     }
-                    tally(&mut report, plan);
+                    tally(&mut report, plan, official_basis.is_some());
                 }
+                report.accounts += account_ids.len();
                 work.audit(
                     AuditAction::ImportBatch,
                     About::new("org_unit", unit.id),
@@ -343,6 +413,8 @@ impl App {
                         "created": created,
                         "updated": updated,
                         "persons": person_ids,
+                        "accounts": account_ids,
+                        "official_basis": official_basis,
                     }),
                 )
                 .await?;
@@ -378,11 +450,52 @@ impl App {
                 "unchanged": report.unchanged,
                 "incomplete": report.incomplete,
                 "refused": report.refused,
+                "official": report.official,
+                "accounts": report.accounts,
+                "official_basis": report.official_basis,
             }),
         )
         .await?;
         work.commit().await?;
         Ok(report)
+    }
+
+    /// Reads an upload with its options; a saved mapping is laid on the headers the file has
+    /// (the file is read once for them, then again with the mapping).
+    pub(crate) async fn analyze_upload(&self, file: &ImportFile) -> AppResult<Analysis> {
+        let mapping = match file.options.mapping {
+            Some(id) => {
+                let mut conn = self.store.reader().await?;
+                let row = hoso_store::import_mappings::get(&mut conn, id)
+                    .await?
+                    .ok_or(AppError::NotFound("Không có cách ghép cột đã lưu này."))?;
+                Some(crate::import_mappings::ImportMapping::from_row(row)?)
+            }
+            None => None,
+        };
+        let schema: &'static RecordSchema = self.schemas.latest();
+        let catalogs = self.catalogs();
+        let mut options = hoso_import::Options {
+            sheet: file.options.sheet.clone(),
+            overrides: file.options.overrides.clone(),
+            limits: hoso_import::Limits::default(),
+        };
+        let bytes = file.bytes.clone();
+        let analysis: Analysis = tokio::task::spawn_blocking(move || {
+            let first = hoso_import::analyze(&bytes, schema, &catalogs, &options)?;
+            let Some(mapping) = mapping else {
+                return Ok(first);
+            };
+            let mut overrides = mapping.overrides_for(&first.layout.columns);
+            overrides.extend(std::mem::take(&mut options.overrides));
+            options.overrides = overrides;
+            options.sheet = Some(first.sheet);
+            hoso_import::analyze(&bytes, schema, &catalogs, &options)
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("import reader: {e}")))?
+        .map_err(bad_file)?;
+        Ok(analysis)
     }
 
     /// What one row becomes against the records held (read on `conn`: the reader for a dry
@@ -489,15 +602,28 @@ fn open_unit(unit: org_store::OrgUnitRow) -> AppResult<org_store::OrgUnitRow> {
     Ok(unit)
 }
 
-fn tally(report: &mut ImportReport, plan: Plan) {
+/// Whether an import writes, or only reports what it would write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Run {
+    Dry,
+    Write,
+}
+
+fn tally(report: &mut ImportReport, plan: Plan, official: bool) {
     match plan {
         Plan::Create { incomplete, .. } => {
             report.created += 1;
             report.incomplete += usize::from(incomplete);
+            if official {
+                report.official += 1;
+            } else {
+                report.awaiting_approval += 1;
+            }
         }
         Plan::Update { incomplete, .. } => {
             report.updated += 1;
             report.incomplete += usize::from(incomplete);
+            report.awaiting_approval += 1;
         }
         Plan::Unchanged => report.unchanged += 1,
         Plan::Refused(issues) => {
@@ -516,6 +642,9 @@ struct ImportJobParams {
     file_name: String,
     options: ImportOptions,
     account_id: i64,
+    /// Decided when queued, by who queued it: see [`initial_load_basis`].
+    #[serde(default)]
+    official_basis: Option<String>,
 }
 
 fn import_job_not_found() -> AppError {
@@ -535,6 +664,7 @@ impl App {
         let unit = self
             .unit_for_import(actor, unit_id, AuditAction::ImportRun, client)
             .await?;
+        let official_basis = initial_load_basis(actor.is_system_admin(), &file.options)?;
         let sha = crate::attachments::sha256_hex(&file.bytes);
         self.attachments.put(&sha, file.bytes).await?;
         let params = serde_json::to_string(&ImportJobParams {
@@ -543,6 +673,7 @@ impl App {
             file_name: file.file_name.clone(),
             options: file.options,
             account_id: actor.account_id,
+            official_basis,
         })
         .map_err(|e| AppError::Internal(format!("import job params: {e}")))?;
         let mut work = self.begin_work(actor, client).await?;
@@ -641,18 +772,22 @@ impl App {
                 &NO_CLIENT,
                 &unit,
                 &file,
-                false,
+                Run::Write,
+                params.official_basis.as_deref(),
                 progress,
             )
             .await?;
         Ok(format!(
-            "{} dòng: {} tạo mới, {} cập nhật, {} không đổi, {} bị từ chối ({} hồ sơ còn thiếu thông tin)",
+            "{} dòng: {} tạo mới, {} cập nhật, {} không đổi, {} bị từ chối ({} hồ sơ còn thiếu thông tin; {} có hiệu lực ngay, {} chờ ký duyệt; {} tài khoản cá nhân)",
             report.rows,
             report.created,
             report.updated,
             report.unchanged,
             report.refused,
-            report.incomplete
+            report.incomplete,
+            report.official,
+            report.awaiting_approval,
+            report.accounts
         ))
     }
 }

@@ -28,6 +28,7 @@ pub mod error;
 pub mod export;
 pub mod holidays;
 pub mod idempotency;
+pub mod import_mappings;
 pub mod imports;
 pub mod jobs;
 pub mod movements;

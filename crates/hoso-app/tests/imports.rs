@@ -230,3 +230,271 @@ async fn an_import_runs_as_a_job_with_progress_and_rights_come_first() {
         assert!(app.run_next_job("node-a").await.unwrap().is_none());
     }
 }
+
+/// The official version and whether the record has a personal account, of the person
+/// named `name`.
+async fn official_and_account(app: &App, admin: &hoso_app::Actor, name: &str) -> (i64, i64, bool) {
+    let listed = app.list_persons(admin, Default::default()).await.unwrap();
+    let id = listed
+        .items
+        .iter()
+        .find(|p| p.full_name == name)
+        .unwrap_or_else(|| panic!("{name} imported"))
+        .id;
+    let approvals = app.record_approvals(admin, id).await.unwrap();
+    let account = app
+        .personal_account(admin, id, &ClientInfo::default())
+        .await
+        .unwrap();
+    (
+        approvals.official_version,
+        approvals.current_version,
+        account.account_id.is_some(),
+    )
+}
+
+#[tokio::test]
+async fn an_initial_load_is_official_at_once_and_later_changes_wait_for_the_signature() {
+    for db in databases().await {
+        let app = demo_app(config(&db), 4).await;
+        let admin = login(&app, "admin").await;
+        let unit = common::some_unit(&app, &admin).await;
+        let code = {
+            let mut conn = app.store().reader().await.unwrap();
+            hoso_store::org::get(&mut conn, unit)
+                .await
+                .unwrap()
+                .unwrap()
+                .code
+                .to_lowercase()
+        };
+        let hr = login(&app, &format!("qt.{code}")).await;
+        let viewer = login(&app, "lanhdao").await;
+        let client = ClientInfo::default();
+        let initial = |decision: Option<&str>| {
+            let mut f = workbook(&[DAT]);
+            f.options.initial_load = true;
+            f.options.decision = decision.map(str::to_string);
+            f
+        };
+
+        // Rights first: no right over the unit is a 403 whatever the options say.
+        let refused = app.import_now(&viewer, &client, unit, &initial(None)).await;
+        assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
+        // A unit administrator's initial load cites the head's decision; nothing is written.
+        let before = total(&app, &admin).await;
+        match app
+            .import_now(&hr, &client, unit, &initial(Some("  ")))
+            .await
+        {
+            Err(AppError::BadRequest(m)) => assert!(m.contains("quyết định"), "{m}"),
+            other => panic!("{}: {other:?}", db.label),
+        }
+        match app.enqueue_import(&hr, &client, unit, initial(None)).await {
+            Err(AppError::BadRequest(m)) => assert!(m.contains("quyết định"), "{m}"),
+            other => panic!("{}: {other:?}", db.label),
+        }
+        assert_eq!(total(&app, &admin).await, before);
+
+        // With the decision: official at once, and a personal account without a code yet.
+        let decision = "Quyết định số 12/QĐ-UBND ngày 01/12/2026";
+        let r = app
+            .import_now(&hr, &client, unit, &initial(Some(decision)))
+            .await
+            .unwrap();
+        assert_eq!(
+            (r.created, r.official, r.awaiting_approval, r.accounts),
+            (1, 1, 0, 1)
+        );
+        assert_eq!(r.official_basis.as_deref(), Some(decision));
+        assert_eq!(
+            official_and_account(&app, &admin, "Nguyễn Văn Đạt").await,
+            (1, 1, true),
+            "{}",
+            db.label
+        );
+
+        // An ordinary import: the new record waits for the signature, with its account.
+        let r = app
+            .import_now(&hr, &client, unit, &workbook(&[DAT, HUONG]))
+            .await
+            .unwrap();
+        assert_eq!(
+            (r.created, r.unchanged, r.official, r.awaiting_approval),
+            (1, 1, 0, 1)
+        );
+        assert_eq!(
+            official_and_account(&app, &admin, "Trần Thị Thu Hương").await,
+            (0, 1, true)
+        );
+
+        // A change to a record held waits for the signature even in an initial load by the
+        // system administrator (whose initial load needs no decision cited).
+        let mut changed =
+            workbook(&[["Nguyễn Văn Đạt", "07/03/1985", "Nam", "001085012345", "Tày"]]);
+        changed.options.initial_load = true;
+        let r = app
+            .import_now(&admin, &client, unit, &changed)
+            .await
+            .unwrap();
+        assert_eq!(
+            (r.updated, r.official, r.awaiting_approval, r.accounts),
+            (1, 0, 1, 0)
+        );
+        assert!(r.official_basis.is_some());
+        assert_eq!(
+            official_and_account(&app, &admin, "Nguyễn Văn Đạt").await,
+            (1, 2, true)
+        );
+
+        // The HR officer hands out the codes of the accounts the import made.
+        let issued = app
+            .issue_personal_accounts_for_unit(&hr, unit, Default::default(), &client)
+            .await
+            .unwrap();
+        let names: Vec<&str> = issued.slips.iter().map(|s| s.full_name.as_str()).collect();
+        assert!(names.contains(&"Nguyễn Văn Đạt"), "{}: {names:?}", db.label);
+        assert!(names.contains(&"Trần Thị Thu Hương"), "{names:?}");
+        let again = app
+            .issue_personal_accounts_for_unit(&hr, unit, Default::default(), &client)
+            .await
+            .unwrap();
+        assert!(
+            again.slips.iter().all(|s| s.full_name != "Nguyễn Văn Đạt"),
+            "a code once handed out is not handed out again by the unit run"
+        );
+    }
+}
+
+/// A one-sheet workbook with these headers (row 1) and rows.
+fn sheet(headers: &[&str], rows: &[&[&str]]) -> ImportFile {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (j, h) in headers.iter().enumerate() {
+        ws.write_string(0, j as u16, *h).unwrap();
+    }
+    for (i, r) in rows.iter().enumerate() {
+        for (j, v) in r.iter().enumerate() {
+            ws.write_string(1 + i as u32, j as u16, *v).unwrap();
+        }
+    }
+    ImportFile {
+        file_name: "danh-sach.xlsx".into(),
+        bytes: wb.save_to_buffer().unwrap(),
+        options: ImportOptions::default(),
+    }
+}
+
+#[tokio::test]
+async fn a_saved_mapping_maps_the_next_file_by_its_headers() {
+    use hoso_app::imports::Target;
+    for db in databases().await {
+        let app = demo_app(config(&db), 4).await;
+        let admin = login(&app, "admin").await;
+        let viewer = login(&app, "lanhdao").await;
+        let unit = common::some_unit(&app, &admin).await;
+        let client = ClientInfo::default();
+        let joined = "Ngày về đơn vị công tác";
+        let into_joined = Target::Field {
+            section: "recruitment".into(),
+            field: "current_agency_join_date".into(),
+        };
+
+        let mut first = sheet(
+            &[
+                "Họ và tên",
+                "Ngày sinh",
+                "Giới tính",
+                "Số định danh",
+                joined,
+            ],
+            &[&[
+                "Nguyễn Văn Đạt",
+                "07/03/1985",
+                "Nam",
+                "001085012345",
+                "01/06/2010",
+            ]],
+        );
+        let dry = app
+            .import_dry_run(&admin, &client, unit, &first)
+            .await
+            .unwrap();
+        assert!(
+            dry.columns
+                .iter()
+                .any(|c| c.header == joined && c.target.is_none()),
+            "{}: the header is not one the schema knows: {:?}",
+            db.label,
+            dry.columns
+        );
+        first.options.overrides.insert(4, into_joined.clone());
+
+        // Rights first, then the name.
+        let refused = app
+            .save_import_mapping_of_file(&viewer, &client, unit, &first, "Sở Y tế")
+            .await;
+        assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
+        match app
+            .save_import_mapping_of_file(&admin, &client, unit, &first, "   ")
+            .await
+        {
+            Err(AppError::BadRequest(m)) => assert!(m.contains("đặt tên"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        let saved = app
+            .save_import_mapping_of_file(&admin, &client, unit, &first, " Danh sách  của Sở Y tế ")
+            .await
+            .unwrap();
+        assert_eq!(saved.name, "Danh sách của Sở Y tế");
+        assert!(
+            saved
+                .columns
+                .iter()
+                .any(|c| c.header == joined && c.target == into_joined)
+        );
+
+        // The next file: the column first, its header spaced and cased otherwise.
+        let mut next = sheet(
+            &[
+                "NGÀY VỀ ĐƠN VỊ  CÔNG TÁC",
+                "Họ và tên",
+                "Ngày sinh",
+                "Giới tính",
+                "Số định danh",
+            ],
+            &[&[
+                "01/06/2010",
+                "Nguyễn Văn Đạt",
+                "07/03/1985",
+                "Nam",
+                "001085012345",
+            ]],
+        );
+        next.options.mapping = Some(saved.id);
+        let r = app.import_now(&admin, &client, unit, &next).await.unwrap();
+        assert_eq!(
+            r.columns[0].target.as_ref(),
+            Some(&into_joined),
+            "{}: {:?}",
+            db.label,
+            r.columns
+        );
+        assert_eq!((r.created, r.refused), (1, 0), "{:?}", r.errors);
+
+        // Listed for importers only; deleted by who saved it.
+        assert_eq!(app.import_mappings(&admin).await.unwrap().len(), 1);
+        assert!(matches!(
+            app.import_mappings(&viewer).await,
+            Err(AppError::Forbidden)
+        ));
+        assert!(matches!(
+            app.delete_import_mapping(&viewer, &client, saved.id).await,
+            Err(AppError::Forbidden)
+        ));
+        app.delete_import_mapping(&admin, &client, saved.id)
+            .await
+            .unwrap();
+        assert!(app.import_mappings(&admin).await.unwrap().is_empty());
+    }
+}

@@ -3,10 +3,13 @@
 //! goes and never asserts timings. See BENCHMARKS.md for results.
 //!
 //! Usage: `hoso-bench --people N [--database-url URL] [--concurrency C] [--requests R]
-//! [--phase-seconds S] [--keep]`
+//! [--phase-seconds S] [--keep]`, or `hoso-bench --import-rows N [--database-url URL]` for the
+//! import of a spreadsheet of N people (see `import.rs`).
 //!
 //! `--keep` leaves the SQLite database (and key file) in place and prints where, for
 //! inspecting query plans afterwards; likewise the PostgreSQL schema (drop it yourself).
+
+mod import;
 
 use std::fmt::Write as _;
 use std::net::SocketAddr;
@@ -36,6 +39,7 @@ struct Args {
     requests: usize,
     phase_seconds: u64,
     keep: bool,
+    import_rows: Option<usize>,
 }
 
 fn parse_args() -> Res<Args> {
@@ -46,6 +50,7 @@ fn parse_args() -> Res<Args> {
         requests: 2_000,
         phase_seconds: 120,
         keep: false,
+        import_rows: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -57,10 +62,12 @@ fn parse_args() -> Res<Args> {
             "--requests" => args.requests = value()?.parse()?,
             "--phase-seconds" => args.phase_seconds = value()?.parse()?,
             "--keep" => args.keep = true,
+            "--import-rows" => args.import_rows = Some(value()?.parse()?),
             "-h" | "--help" => {
                 println!(
                     "hoso-bench --people N [--database-url URL] [--concurrency C] \
-                     [--requests R] [--phase-seconds S] [--keep]"
+                     [--requests R] [--phase-seconds S] [--keep] | --import-rows N \
+                     [--database-url URL]"
                 );
                 std::process::exit(0);
             }
@@ -489,7 +496,10 @@ async fn main() {
             std::process::exit(1);
         }
     };
-    let outcome = run(&args, &db, dir.path()).await;
+    let outcome = match args.import_rows {
+        Some(rows) => run_import(&db, dir.path(), rows).await,
+        None => run(&args, &db, dir.path()).await,
+    };
     if let Some((_, schema)) = db.drop.as_ref().filter(|_| args.keep) {
         println!("kept PostgreSQL schema {schema}; drop it with DROP SCHEMA {schema} CASCADE");
     } else if let Some((base, schema)) = &db.drop {
@@ -524,6 +534,16 @@ async fn main() {
     }
     // The in-process server runs until Ctrl-C; leave without waiting for it.
     std::process::exit(0);
+}
+
+async fn run_import(db: &Database, dir: &std::path::Path, rows: usize) -> Res<()> {
+    let app = App::start(Config {
+        database_url: db.url.clone(),
+        key_file: dir.join("hoso.key"),
+        ..Config::default()
+    })
+    .await?;
+    import::run(&app, db, rows).await
 }
 
 async fn run(args: &Args, db: &Database, dir: &std::path::Path) -> Res<()> {

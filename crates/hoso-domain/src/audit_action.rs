@@ -32,6 +32,10 @@ pub enum AuditAction {
     ImportRun,
     /// Ghi một lô hồ sơ nhập từ tệp.
     ImportBatch,
+    /// Lưu cách ghép cột để nhập lần sau.
+    ImportMappingSave,
+    /// Xóa cách ghép cột đã lưu.
+    ImportMappingDelete,
     /// In sơ yếu lý lịch (mẫu 2C).
     RecordPrint,
     /// Cấp quyền xem hồ sơ ngoài phạm vi.
@@ -204,6 +208,8 @@ impl AuditAction {
         AuditAction::ImportDryRun,
         AuditAction::ImportRun,
         AuditAction::ImportBatch,
+        AuditAction::ImportMappingSave,
+        AuditAction::ImportMappingDelete,
         AuditAction::RecordPrint,
         AuditAction::RecordAccessGrant,
         AuditAction::RecordAccessRevoke,
@@ -299,6 +305,8 @@ impl AuditAction {
             AuditAction::ImportDryRun => "import.dry_run",
             AuditAction::ImportRun => "import.run",
             AuditAction::ImportBatch => "import.batch",
+            AuditAction::ImportMappingSave => "import.mapping_save",
+            AuditAction::ImportMappingDelete => "import.mapping_delete",
             AuditAction::RecordPrint => "record.print",
             AuditAction::RecordAccessGrant => "record_access.grant",
             AuditAction::RecordAccessRevoke => "record_access.revoke",
@@ -397,6 +405,8 @@ impl AuditAction {
             AuditAction::ImportDryRun => "Kiểm tra tệp nhập dữ liệu",
             AuditAction::ImportRun => "Nhập dữ liệu từ tệp",
             AuditAction::ImportBatch => "Ghi lô hồ sơ nhập từ tệp",
+            AuditAction::ImportMappingSave => "Lưu cách ghép cột nhập dữ liệu",
+            AuditAction::ImportMappingDelete => "Xóa cách ghép cột nhập dữ liệu",
             AuditAction::RecordPrint => "In sơ yếu lý lịch",
             AuditAction::RecordAccessGrant => "Cấp quyền xem hồ sơ ngoài phạm vi",
             AuditAction::RecordAccessRevoke => "Thu hồi quyền xem hồ sơ ngoài phạm vi",

@@ -25,6 +25,7 @@ pub mod dump;
 pub mod figures;
 pub mod holidays;
 pub mod idempotency;
+pub mod import_mappings;
 pub mod jobs;
 pub mod migrate;
 pub mod movements;

@@ -162,6 +162,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 41,
+        name: "import_mappings",
+        common: include_str!("../migrations/0041_import_mappings.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {

@@ -1,7 +1,7 @@
 //! Personal accounts: one per record (username = số định danh), opened by a one-time
 //! activation code instead of a password handed over on paper.
 
-use sea_query::{Alias, Expr, ExprTrait, JoinType, LikeExpr, Order, Query};
+use sea_query::{Alias, Cond, Expr, ExprTrait, JoinType, LikeExpr, Order, Query};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -209,7 +209,8 @@ pub async fn list(
     Ok((out, total))
 }
 
-/// The people of the subtree at `unit_path` who are in service and have no account yet.
+/// The people of the subtree at `unit_path` who are in service and have no account yet, or an
+/// account made without an activation code (by an import) that was never activated.
 pub async fn working_without_account(
     conn: &mut AnyConnection,
     unit_path: &str,
@@ -230,11 +231,24 @@ pub async fn working_without_account(
             ident("a"),
             col("a", "person_id").equals((ident("p"), ident("id"))),
         )
+        .join_as(
+            JoinType::LeftJoin,
+            ident("account_activations"),
+            ident("act"),
+            col("act", "account_id").equals((ident("a"), ident("id"))),
+        )
         .expr_as(col("p", "id"), ident("person_id"))
         .and_where(col("u", "path").gte(lo))
         .and_where(col("u", "path").lt(hi))
         .and_where(col("p", "status").eq("working"))
-        .and_where(col("a", "id").is_null())
+        // No account, or one made without a code (an import's) and never activated.
+        .cond_where(
+            Cond::any().add(col("a", "id").is_null()).add(
+                Cond::all()
+                    .add(col("a", "password_hash").eq(NO_PASSWORD_YET))
+                    .add(col("act", "account_id").is_null()),
+            ),
+        )
         .order_by((ident("p"), ident("search_key")), Order::Asc)
         .order_by((ident("p"), ident("id")), Order::Asc);
     let rows = query::fetch_all(conn, &select).await?;

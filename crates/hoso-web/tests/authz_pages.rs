@@ -189,6 +189,33 @@ async fn queued_import(w: &World) -> i64 {
         .id
 }
 
+/// A column mapping saved by the system administrator.
+async fn saved_mapping(w: &World) -> i64 {
+    let (_, admin) = w
+        .app
+        .login(
+            "admin",
+            common::PASSWORD,
+            None,
+            &hoso_app::ClientInfo::default(),
+        )
+        .await
+        .unwrap();
+    w.app
+        .save_import_mapping(
+            &admin,
+            &hoso_app::ClientInfo::default(),
+            &format!("Cách ghép {}", hoso_store::now_ms()),
+            vec![hoso_app::import_mappings::MappedColumn {
+                header: "Ghi chú".into(),
+                target: hoso_app::imports::Target::Ignore,
+            }],
+        )
+        .await
+        .unwrap()
+        .id
+}
+
 type Table = BTreeMap<(&'static str, &'static str), Vec<(&'static str, Rule)>>;
 
 /// The table: for each page route (method, path as the router spells it), its cases (most
@@ -463,6 +490,13 @@ fn rules() -> Table {
     one("POST", "/nhap-du-lieu/tai-len", importers(303));
     one("GET", "/nhap-du-lieu/loi.xlsx", importers(200));
     one("POST", "/nhap-du-lieu/nhap", importers(303));
+    one("POST", "/nhap-du-lieu/cach-ghep", importers(303));
+    // A saved mapping is deleted by the one who saved it (the system administrator here).
+    one(
+        "POST",
+        "/nhap-du-lieu/cach-ghep/{id}/xoa",
+        system_admin_only(303),
+    );
     one(
         "GET",
         "/nhap-du-lieu/viec/{id}",
@@ -1099,6 +1133,22 @@ impl Pages {
                     ],
                 )
             }
+            ("POST", "/nhap-du-lieu/cach-ghep") => {
+                let sha = stashed_import(w).await;
+                Call::form(
+                    path,
+                    &[
+                        ("tep", sha.as_str()),
+                        ("ten", "danh-sach.csv"),
+                        ("don_vi", &unit.to_string()),
+                        ("ten_cach_ghep", "Danh sách trích ngang"),
+                    ],
+                )
+            }
+            ("POST", "/nhap-du-lieu/cach-ghep/{id}/xoa") => Call::form(
+                format!("/nhap-du-lieu/cach-ghep/{}/xoa", saved_mapping(w).await),
+                &[],
+            ),
             ("GET", "/nhap-du-lieu/viec/{id}") => {
                 Call::get(format!("/nhap-du-lieu/viec/{}", queued_import(w).await))
             }

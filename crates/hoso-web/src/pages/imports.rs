@@ -32,6 +32,8 @@ pub const TEMPLATE_PATH: &str = "/nhap-du-lieu/mau.xlsx";
 pub const RUN_PATH: &str = "/nhap-du-lieu/nhap";
 pub const JOB_PATH: &str = "/nhap-du-lieu/viec/{id}";
 pub const CANCEL_PATH: &str = "/nhap-du-lieu/viec/{id}/huy";
+pub const SAVE_MAPPING_PATH: &str = "/nhap-du-lieu/cach-ghep";
+pub const DELETE_MAPPING_PATH: &str = "/nhap-du-lieu/cach-ghep/{id}/xoa";
 
 const IGNORE: &str = "bo-qua";
 
@@ -56,6 +58,9 @@ fn params(pairs: Vec<(String, String)>) -> Params {
     let sheet = Some(get("trang")).filter(|s| !s.is_empty());
     let mut options = ImportOptions {
         sheet,
+        initial_load: get("lan_dau") == "1",
+        decision: Some(get("quyet_dinh")).filter(|d| !d.trim().is_empty()),
+        mapping: get("mau").trim().parse().ok(),
         ..ImportOptions::default()
     };
     for (k, v) in &pairs {
@@ -78,7 +83,7 @@ fn params(pairs: Vec<(String, String)>) -> Params {
         .iter()
         .filter(|(k, v)| {
             !v.is_empty()
-                && (matches!(k.as_str(), "tep" | "ten" | "don_vi" | "trang")
+                && (matches!(k.as_str(), "tep" | "ten" | "don_vi" | "trang" | "mau")
                     || k.starts_with("cot"))
         })
         .cloned()
@@ -147,6 +152,18 @@ pub struct ReportView {
     /// Links and hidden fields carrying the upload.
     pub query: String,
     pub hidden: Vec<(String, String)>,
+    /// The hidden fields without the saved mapping (the form choosing one).
+    pub hidden_but_mapping: Vec<(String, String)>,
+}
+
+/// A saved column mapping, as the page lists it.
+pub struct MappingRow {
+    pub id: i64,
+    pub name: String,
+    pub columns: usize,
+    pub saved_on: String,
+    pub deletable: bool,
+    pub selected: bool,
 }
 
 #[derive(Template)]
@@ -156,6 +173,9 @@ struct ImportPage {
     units: Vec<Opt>,
     error: Option<String>,
     report: Option<ReportView>,
+    /// The system administrator's initial load needs no decision cited.
+    system_admin: bool,
+    mappings: Vec<MappingRow>,
 }
 
 fn report_view(app: &App, r: ImportReport, p: &Params) -> ReportView {
@@ -209,7 +229,9 @@ fn report_view(app: &App, r: ImportReport, p: &Params) -> ReportView {
         .filter(|(k, _)| !k.starts_with("cot"))
         .cloned()
         .collect();
+    let hidden_but_mapping = hidden.iter().filter(|(k, _)| k != "mau").cloned().collect();
     ReportView {
+        hidden_but_mapping,
         file_name: r.file_name,
         sheets: r
             .sheets
@@ -280,11 +302,26 @@ pub async fn page(
             Err(e) => return Err(e.into()),
         }
     }
+    let mappings = app
+        .import_mappings(&page.actor)
+        .await?
+        .into_iter()
+        .map(|m| MappingRow {
+            deletable: m.saved_by == page.actor.account_id || page.actor.is_system_admin(),
+            selected: p.options.mapping == Some(m.id),
+            id: m.id,
+            columns: m.columns.len(),
+            saved_on: super::format::instant(m.saved_at),
+            name: m.name,
+        })
+        .collect();
     Ok(render(&ImportPage {
         layout: page.layout("Nhập dữ liệu từ Excel", "import"),
         units: unit_opts(&units, p.unit),
         error,
         report,
+        system_admin: page.actor.is_system_admin(),
+        mappings,
     }))
 }
 
@@ -403,6 +440,45 @@ pub async fn run(
         .await?;
     let job = app.enqueue_import(&page.actor, &client, unit, file).await?;
     Ok(Redirect::to(&format!("/nhap-du-lieu/viec/{}", job.id)).into_response())
+}
+
+/// Saves the columns mapped by hand under a name; back to the dry run, with it chosen.
+pub async fn save_mapping(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let csrf = field_value(&pairs, "_csrf");
+    page.check_csrf(csrf.as_deref())?;
+    let name = field_value(&pairs, "ten_cach_ghep").unwrap_or_default();
+    let p = params(pairs);
+    let unit = p
+        .unit
+        .ok_or_else(|| AppError::BadRequest("Chưa chọn đơn vị nhận hồ sơ.".into()))?;
+    let file = app
+        .stashed_import(&p.sha, &p.file_name, p.options.clone())
+        .await?;
+    let saved = app
+        .save_import_mapping_of_file(&page.actor, &client, unit, &file, &name)
+        .await?;
+    let mut pairs: Vec<(String, String)> =
+        p.pairs.into_iter().filter(|(k, _)| k != "mau").collect();
+    pairs.push(("mau".into(), saved.id.to_string()));
+    Ok(Redirect::to(&format!("{PATH}?{}", query_string(&pairs))).into_response())
+}
+
+/// Deletes a saved mapping.
+pub async fn delete_mapping(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    page.check_csrf(f.csrf.as_deref())?;
+    app.delete_import_mapping(&page.actor, &client, id).await?;
+    Ok(Redirect::to(PATH).into_response())
 }
 
 #[derive(Template)]

@@ -270,6 +270,8 @@ fn pages(upload_limit: usize) -> Pages {
         .post(imports::RUN_PATH, imports::run)
         .get(imports::JOB_PATH, imports::job)
         .post(imports::CANCEL_PATH, imports::cancel)
+        .post(imports::SAVE_MAPPING_PATH, imports::save_mapping)
+        .post(imports::DELETE_MAPPING_PATH, imports::delete_mapping)
 }
 
 /// The synchronizer token of a session: `hex(sha256("csrf:" + session token))`. It can only be
