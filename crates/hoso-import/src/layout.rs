@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use hoso_domain::schema::{FieldKind, FieldRole, RecordSchema};
+use hoso_domain::schema::{Field, FieldKind, FieldRole, RecordSchema, Section};
 
 use crate::legacy::Detector;
 use crate::read::{SheetData, column_letter};
@@ -19,7 +19,8 @@ use crate::values::Cell;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Target {
-    /// A field of a single (not repeating) section.
+    /// A field of a section: a single section on the main sheet; on a sheet of a repeating
+    /// section, a field of that section's rows (or the số định danh saying whose row it is).
     Field { section: String, field: String },
     /// The birth date, in the column of the person's sex ("Nam" | "Nữ" under "Ngày sinh").
     BirthDateOfSex { sex: String },
@@ -83,21 +84,48 @@ fn unambiguous(names: Names) -> HashMap<String, (String, String)> {
         .collect()
 }
 
+/// Whether a file can bring a value of the field (system fields, units and attachments are
+/// set otherwise).
+pub fn is_importable(field: &Field) -> bool {
+    !field.system && !matches!(field.kind, FieldKind::OrgUnit | FieldKind::Attachment)
+}
+
+fn add_field(exact: &mut Names, loose: &mut Names, section: &Section, field: &Field) {
+    let target = (section.id.clone(), field.id.clone());
+    add_name(exact, fold(&field.label), &target);
+    for s in field.short_label.iter().chain(&field.import_synonyms) {
+        add_name(exact, fold(s), &target);
+    }
+    add_name(loose, fold_without_notes(&field.label), &target);
+}
+
 impl<'s> FieldIndex<'s> {
+    /// The fields of the main sheet: those of every single section.
     pub fn new(schema: &'s RecordSchema) -> FieldIndex<'s> {
         let mut exact = Names::new();
         let mut loose = Names::new();
         for section in schema.sections.iter().filter(|s| !s.repeating) {
-            for field in section.fields.iter().filter(|f| {
-                !f.system && !matches!(f.kind, FieldKind::OrgUnit | FieldKind::Attachment)
-            }) {
-                let target = (section.id.clone(), field.id.clone());
-                add_name(&mut exact, fold(&field.label), &target);
-                for s in field.short_label.iter().chain(&field.import_synonyms) {
-                    add_name(&mut exact, fold(s), &target);
-                }
-                add_name(&mut loose, fold_without_notes(&field.label), &target);
+            for field in section.fields.iter().filter(|f| is_importable(f)) {
+                add_field(&mut exact, &mut loose, section, field);
             }
+        }
+        FieldIndex {
+            schema,
+            exact: unambiguous(exact),
+            loose: unambiguous(loose),
+        }
+    }
+
+    /// The fields of a sheet of one repeating section: that section's, and the số định danh
+    /// saying whose row each row is.
+    pub fn for_section(schema: &'s RecordSchema, section: &Section) -> FieldIndex<'s> {
+        let mut exact = Names::new();
+        let mut loose = Names::new();
+        for field in section.fields.iter().filter(|f| is_importable(f)) {
+            add_field(&mut exact, &mut loose, section, field);
+        }
+        if let Some((s, f)) = schema.role_field(FieldRole::NationalId) {
+            add_field(&mut exact, &mut loose, s, f);
         }
         FieldIndex {
             schema,

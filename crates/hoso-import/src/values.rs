@@ -18,6 +18,9 @@ pub enum Cell {
     Bool(bool),
     /// An error value (`#REF!`, `#DIV/0!`…) left by a formula.
     Error(String),
+    /// A formula saved without the value it computes (the file was written by a program and
+    /// never opened and saved in a spreadsheet application): its text, without the `=`.
+    Uncomputed(String),
 }
 
 impl Cell {
@@ -41,6 +44,7 @@ impl Cell {
             },
             Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
             Cell::Error(e) => e.clone(),
+            Cell::Uncomputed(formula) => format!("={}", formula.trim_start_matches('=')),
         }
     }
 
@@ -304,6 +308,9 @@ pub fn match_catalog(field: &Field, catalogs: &Catalogs, text: &str) -> Result<S
     }
 }
 
+/// Why a formula without its value cannot be read.
+pub const UNCOMPUTED: &str = "ô có công thức nhưng tệp không lưu kết quả của nó (tệp do một phần mềm tạo ra, chưa mở bằng Excel); hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi tải lên, hoặc ghi giá trị thay cho công thức.";
+
 /// Reads one cell into the value of `field`. `Ok(None)` for an empty cell.
 pub fn read_value(
     field: &Field,
@@ -318,6 +325,9 @@ pub fn read_value(
         return Err(format!(
             "ô chứa lỗi công thức {e}; hãy sửa công thức hoặc ghi giá trị."
         ));
+    }
+    if let Cell::Uncomputed(_) = cell {
+        return Err(UNCOMPUTED.into());
     }
     let v = match field.kind {
         FieldKind::Text => Value::from(text.to_string()),
