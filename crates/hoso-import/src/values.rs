@@ -263,6 +263,9 @@ pub fn match_catalog(field: &Field, catalogs: &Catalogs, text: &str) -> Result<S
     let wanted = fold(text);
     let wanted_number = wanted.trim_start_matches('0').to_string();
     let mut found: Vec<String> = Vec::new();
+    // A code wins over names: the code of one entry may be the name of another ("cha" is the
+    // code of "Cha" on one's own side, and "Cha" is also the name of the spouse's father).
+    let mut by_code: Vec<String> = Vec::new();
     for name in cref.catalog_names() {
         let primary = name == cref.name;
         for item in catalogs.items(name) {
@@ -288,12 +291,18 @@ pub fn match_catalog(field: &Field, catalogs: &Catalogs, text: &str) -> Result<S
                     }
                 }
             }
+            if (code == wanted || numeric_code_matches) && !by_code.contains(&item.code) {
+                by_code.push(item.code.clone());
+            }
             if (code == wanted || numeric_code_matches || names.contains(&wanted))
                 && !found.contains(&item.code)
             {
                 found.push(item.code.clone());
             }
         }
+    }
+    if by_code.len() == 1 {
+        return Ok(by_code.remove(0));
     }
     match found.as_slice() {
         [one] => Ok(one.clone()),
@@ -553,6 +562,11 @@ mod tests {
         assert_eq!(
             read("general", "ethnicity_code", Cell::Text("mường".into())),
             Ok(Some(Value::from("06")))
+        );
+        // A code is read as that entry even when another entry bears it as a name.
+        assert_eq!(
+            read("family_members", "relationship", Cell::Text("cha".into())),
+            Ok(Some(Value::from("cha")))
         );
         let err = read("general", "ethnicity_code", Cell::Text("Klingon".into())).unwrap_err();
         assert!(err.contains("không có trong danh mục"), "{err}");
