@@ -4,7 +4,7 @@
 //! headers on one or two rows (a merged "Ngày, tháng, năm sinh" over "Nam" | "Nữ"), sometimes a
 //! row of column numbers "(1) (2) (3)", and signatures below the data. The header row is the one
 //! whose cells name the most fields; the data ends at the last row holding a số định danh or a
-//! birth date.
+//! birth date (a number, a date or digits in text: signatures may stand in those columns).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -357,15 +357,24 @@ pub fn find_layout(
         })
         .map(|c| c.index)
         .collect();
-    let holds = |i: usize, cols: &[usize]| cols.iter().any(|&j| !sheet.cell(i, j).is_empty());
-    let end_cols = if key_columns.is_empty() {
-        &mapped
-    } else {
-        &key_columns
+    // A signature block often spreads over the columns of the table, the số định danh's
+    // among them: only a number, a date or text with digits there is a person's.
+    let holds_key = |i: usize| {
+        key_columns.iter().any(|&j| match sheet.cell(i, j) {
+            Cell::Text(t) => t.chars().filter(char::is_ascii_digit).count() >= 4,
+            other => !other.is_empty(),
+        })
     };
+    let holds_any = |i: usize| mapped.iter().any(|&j| !sheet.cell(i, j).is_empty());
     let data_end = (next..sheet.rows.len())
         .rev()
-        .find(|&i| holds(i, end_cols))
+        .find(|&i| {
+            if key_columns.is_empty() {
+                holds_any(i)
+            } else {
+                holds_key(i)
+            }
+        })
         .map_or(next, |i| i + 1);
     Some(Layout {
         header_rows,
