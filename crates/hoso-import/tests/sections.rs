@@ -483,3 +483,54 @@ fn section_sheets_as_officers_make_them() {
     assert!(nobody[1].issues[0].message.contains("12 chữ số"));
     assert_eq!(a.rows.len(), 5);
 }
+
+#[test]
+fn a_section_sheet_typed_in_tcvn3_reads_like_the_main_sheet() {
+    use hoso_import::legacy::to_tcvn3;
+    let e = |s: &str| to_tcvn3(s).unwrap();
+    let mut wb = Workbook::new();
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    let main = wb.add_worksheet().set_name("DS").unwrap();
+    for (j, h) in ["Họ và tên", "Ngày sinh", "Số định danh"]
+        .iter()
+        .enumerate()
+    {
+        main.write_string(0, j as u16, e(h)).unwrap();
+    }
+    main.write_string(1, 0, e("Nguyễn Văn Đạt")).unwrap();
+    main.write_datetime_with_format(1, 1, ExcelDateTime::from_ymd(1985, 3, 7).unwrap(), &date)
+        .unwrap();
+    main.write_string(1, 2, "001085012345").unwrap();
+    let family = wb.add_worksheet().set_name("Quan hệ gia đình").unwrap();
+    for (j, h) in [
+        "Số định danh",
+        "Mối quan hệ",
+        "Họ và tên",
+        "Năm sinh",
+        "Quê quán",
+    ]
+    .iter()
+    .enumerate()
+    {
+        family.write_string(0, j as u16, e(h)).unwrap();
+    }
+    family.write_string(1, 0, "001085012345").unwrap();
+    family.write_string(1, 1, e("Chồng")).unwrap();
+    family.write_string(1, 2, e("Lê Thị Thu Hường")).unwrap();
+    family.write_string(1, 3, "1984").unwrap();
+    family.write_string(1, 4, e("Xã Tân Hưng, Cà Mau")).unwrap();
+    let a = read(&wb.save_to_buffer().unwrap()).unwrap();
+    assert_eq!(a.encoding, Some(hoso_import::Encoding::Tcvn3));
+    let p = person(&a, "001085012345");
+    assert!(p.issues.is_empty(), "{:?}", p.issues);
+    assert_eq!(p.doc["general"]["birth_full_name"], json!("Nguyễn Văn Đạt"));
+    assert_eq!(
+        p.doc["family_members"],
+        json!([{
+            "relationship": "chong",
+            "full_name": "Lê Thị Thu Hường",
+            "birth_year": 1984,
+            "hometown": "Xã Tân Hưng, Cà Mau",
+        }])
+    );
+}
