@@ -4,11 +4,11 @@
 //! headers on one or two rows (a merged "Ngày, tháng, năm sinh" over "Nam" | "Nữ"), sometimes a
 //! row of column numbers "(1) (2) (3)", and signatures below the data. The header row is the one
 //! whose cells name the most fields; the data ends at the last row holding a số định danh or a
-//! birth date.
+//! birth date (a number, a date or digits in text: signatures may stand in those columns).
 
 use std::collections::{BTreeMap, HashMap};
 
-use hoso_domain::schema::{FieldKind, FieldRole, RecordSchema};
+use hoso_domain::schema::{Field, FieldKind, FieldRole, RecordSchema, Section};
 
 use crate::legacy::Detector;
 use crate::read::{SheetData, column_letter};
@@ -19,7 +19,8 @@ use crate::values::Cell;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Target {
-    /// A field of a single (not repeating) section.
+    /// A field of a section: a single section on the main sheet; on a sheet of a repeating
+    /// section, a field of that section's rows (or the số định danh saying whose row it is).
     Field { section: String, field: String },
     /// The birth date, in the column of the person's sex ("Nam" | "Nữ" under "Ngày sinh").
     BirthDateOfSex { sex: String },
@@ -83,21 +84,48 @@ fn unambiguous(names: Names) -> HashMap<String, (String, String)> {
         .collect()
 }
 
+/// Whether a file can bring a value of the field (system fields, units and attachments are
+/// set otherwise).
+pub fn is_importable(field: &Field) -> bool {
+    !field.system && !matches!(field.kind, FieldKind::OrgUnit | FieldKind::Attachment)
+}
+
+fn add_field(exact: &mut Names, loose: &mut Names, section: &Section, field: &Field) {
+    let target = (section.id.clone(), field.id.clone());
+    add_name(exact, fold(&field.label), &target);
+    for s in field.short_label.iter().chain(&field.import_synonyms) {
+        add_name(exact, fold(s), &target);
+    }
+    add_name(loose, fold_without_notes(&field.label), &target);
+}
+
 impl<'s> FieldIndex<'s> {
+    /// The fields of the main sheet: those of every single section.
     pub fn new(schema: &'s RecordSchema) -> FieldIndex<'s> {
         let mut exact = Names::new();
         let mut loose = Names::new();
         for section in schema.sections.iter().filter(|s| !s.repeating) {
-            for field in section.fields.iter().filter(|f| {
-                !f.system && !matches!(f.kind, FieldKind::OrgUnit | FieldKind::Attachment)
-            }) {
-                let target = (section.id.clone(), field.id.clone());
-                add_name(&mut exact, fold(&field.label), &target);
-                for s in field.short_label.iter().chain(&field.import_synonyms) {
-                    add_name(&mut exact, fold(s), &target);
-                }
-                add_name(&mut loose, fold_without_notes(&field.label), &target);
+            for field in section.fields.iter().filter(|f| is_importable(f)) {
+                add_field(&mut exact, &mut loose, section, field);
             }
+        }
+        FieldIndex {
+            schema,
+            exact: unambiguous(exact),
+            loose: unambiguous(loose),
+        }
+    }
+
+    /// The fields of a sheet of one repeating section: that section's, and the số định danh
+    /// saying whose row each row is.
+    pub fn for_section(schema: &'s RecordSchema, section: &Section) -> FieldIndex<'s> {
+        let mut exact = Names::new();
+        let mut loose = Names::new();
+        for field in section.fields.iter().filter(|f| is_importable(f)) {
+            add_field(&mut exact, &mut loose, section, field);
+        }
+        if let Some((s, f)) = schema.role_field(FieldRole::NationalId) {
+            add_field(&mut exact, &mut loose, s, f);
         }
         FieldIndex {
             schema,
@@ -329,15 +357,24 @@ pub fn find_layout(
         })
         .map(|c| c.index)
         .collect();
-    let holds = |i: usize, cols: &[usize]| cols.iter().any(|&j| !sheet.cell(i, j).is_empty());
-    let end_cols = if key_columns.is_empty() {
-        &mapped
-    } else {
-        &key_columns
+    // A signature block often spreads over the columns of the table, the số định danh's
+    // among them: only a number, a date or text with digits there is a person's.
+    let holds_key = |i: usize| {
+        key_columns.iter().any(|&j| match sheet.cell(i, j) {
+            Cell::Text(t) => t.chars().filter(char::is_ascii_digit).count() >= 4,
+            other => !other.is_empty(),
+        })
     };
+    let holds_any = |i: usize| mapped.iter().any(|&j| !sheet.cell(i, j).is_empty());
     let data_end = (next..sheet.rows.len())
         .rev()
-        .find(|&i| holds(i, end_cols))
+        .find(|&i| {
+            if key_columns.is_empty() {
+                holds_any(i)
+            } else {
+                holds_key(i)
+            }
+        })
         .map_or(next, |i| i + 1);
     Some(Layout {
         header_rows,

@@ -15,12 +15,13 @@ pub mod values;
 use std::collections::{BTreeMap, HashMap};
 
 use hoso_domain::catalog::Catalogs;
-use hoso_domain::schema::{FieldRole, RecordDoc, RecordSchema};
+use hoso_domain::schema::{FieldRole, RecordDoc, RecordSchema, Section};
 use serde_json::{Map, Value};
 
-pub use layout::{Column, FieldIndex, Layout, Target};
+pub use layout::{Column, FieldIndex, Layout, Target, is_importable};
 pub use legacy::{Detector, Encoding};
-pub use read::{Format, Limits, SheetData, Workbook, column_letter, read_workbook};
+pub use read::{Format, Limits, Merge, SheetData, Workbook, column_letter, read_workbook};
+use text::fold;
 pub use values::Cell;
 
 /// Why a file cannot be read at all (row errors are [`RowIssue`]s).
@@ -70,6 +71,8 @@ pub enum ImportError {
 /// A problem with one cell (or one row) of the file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RowIssue {
+    /// The sheet's name.
+    pub sheet: String,
     /// Excel row number.
     pub row: u32,
     /// The column's header (empty for the row as a whole).
@@ -82,34 +85,47 @@ pub struct RowIssue {
     pub message: String,
 }
 
-/// One data row read into a record document.
+/// One person read from the file: their row of the main sheet, with the rows of every section
+/// sheet bearing their số định danh gathered into the repeating sections of `doc`.
 #[derive(Debug, Clone)]
 pub struct ParsedRow {
-    /// Excel row number.
+    /// The sheet of the person's row: the main sheet, or the first section sheet naming them
+    /// when they have no row in the main sheet.
+    pub sheet: String,
+    /// Excel row number of that row.
     pub row: u32,
+    /// Whether the person has a row in the main sheet. A person only in section sheets brings
+    /// rows of repeating sections for a record already held.
+    pub in_main_sheet: bool,
     pub doc: RecordDoc,
     pub national_id: Option<String>,
-    /// Wrong values: the row is refused while it has any.
+    /// Wrong values, on the main sheet and on section sheets: the person is refused while
+    /// they have any.
     pub issues: Vec<RowIssue>,
-    /// Where each value came from, by path (`general.date_of_birth`): the column and the
-    /// value as it was, for reporting what validation says about it.
+    /// Where each value came from, by path as validation names it (`general.date_of_birth`,
+    /// `work_history[1].from`): the sheet, row and column and the value as it was, for reporting
+    /// what validation says about it.
     pub sources: BTreeMap<String, Source>,
 }
 
 /// The cell a value of the document was read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
+    pub sheet: String,
+    pub row: u32,
     pub letter: String,
     pub header: String,
     pub value: String,
 }
 
 impl ParsedRow {
-    /// An issue about the value at `path` (as validation names it), on its column.
+    /// An issue about the value at `path` (as validation names it), on its cell; on the
+    /// person's row when the path was not read from a cell.
     pub fn issue_at(&self, path: &str, message: String) -> RowIssue {
         let source = self.sources.get(path);
         RowIssue {
-            row: self.row,
+            sheet: source.map_or_else(|| self.sheet.clone(), |s| s.sheet.clone()),
+            row: source.map_or(self.row, |s| s.row),
             column: source.map(|s| s.header.clone()).unwrap_or_default(),
             letter: source.map(|s| s.letter.clone()).unwrap_or_default(),
             value: source.map(|s| s.value.clone()).unwrap_or_default(),
@@ -121,9 +137,10 @@ impl ParsedRow {
 /// How to read a file.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// The sheet to read (default: the first visible sheet holding a table).
+    /// The main sheet, one row per person (default: the first visible sheet holding a list of
+    /// people).
     pub sheet: Option<String>,
-    /// Columns mapped by hand, by index (0 = A).
+    /// Columns of the main sheet mapped by hand, by index (0 = A).
     pub overrides: BTreeMap<usize, Target>,
     pub limits: Limits,
 }
@@ -135,20 +152,45 @@ pub struct SheetInfo {
     pub hidden: bool,
 }
 
-/// What was read: the table found, the mapping, every row.
+/// A sheet read as the rows of a repeating section.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SectionSheet {
+    pub sheet: String,
+    /// The section's id (`work_history`).
+    pub section: String,
+    /// The section's label, for the page.
+    pub section_label: String,
+    pub layout: Layout,
+}
+
+/// A visible sheet that looks like data but was not read, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SheetIssue {
+    pub sheet: String,
+    pub message: String,
+}
+
+/// What was read: the tables found, the mapping, every person.
 #[derive(Debug, Clone)]
 pub struct Analysis {
     pub format: Format,
     pub sheets: Vec<SheetInfo>,
+    /// The main sheet.
     pub sheet: String,
     /// The legacy encoding detected (`None`: Unicode).
     pub encoding: Option<Encoding>,
+    /// The table of the main sheet.
     pub layout: Layout,
+    /// The sheets read as rows of repeating sections, in the file's order.
+    pub section_sheets: Vec<SectionSheet>,
+    /// Sheets that hold a table but could not be read.
+    pub sheet_issues: Vec<SheetIssue>,
+    /// The people: those of the main sheet in its order, then those only in section sheets.
     pub rows: Vec<ParsedRow>,
 }
 
 impl Analysis {
-    /// Columns the headers did not name and the user has not mapped.
+    /// Columns of the main sheet the headers did not name and the user has not mapped.
     pub fn unmatched(&self) -> impl Iterator<Item = &Column> {
         self.layout.columns.iter().filter(|c| c.target.is_none())
     }
@@ -158,19 +200,117 @@ impl Analysis {
     }
 }
 
-fn detector_for(sheet: &SheetData) -> Detector {
-    let mut d = Detector::default();
+fn observe(detector: &mut Detector, sheet: &SheetData) {
     for row in &sheet.rows {
         for cell in row {
             if let Cell::Text(t) = cell {
-                d.observe(t);
+                detector.observe(t);
             }
         }
     }
+}
+
+fn detector_for(sheet: &SheetData) -> Detector {
+    let mut d = Detector::default();
+    observe(&mut d, sheet);
     d
 }
 
-/// Reads a file: finds the table, maps its columns, reads every row.
+/// What a sheet holds.
+enum SheetKind<'s> {
+    /// A list of people, one row each.
+    Main,
+    /// Rows of one repeating section, keyed by số định danh.
+    Section(&'s str, Layout),
+    /// A table that cannot be read, and why.
+    Unreadable(String),
+    /// No table: notes, an empty sheet.
+    NotData,
+}
+
+/// Whether a sheet's name names a section: equal to its label or to a part of it in whole
+/// words (the name cut to Excel's 31 characters, "Quá trình công tác" for "Tóm tắt quá trình
+/// công tác"), or holding it ("32.5 Tin học"); accents and case aside.
+fn name_matches(sheet: &str, section: &Section) -> bool {
+    let (name, label) = (fold(sheet), fold(&section.label));
+    if name.chars().count() < 4 {
+        return false;
+    }
+    let (name, label) = (format!(" {name} "), format!(" {label} "));
+    label.contains(&name) || name.contains(&label)
+}
+
+/// Columns mapped to fields other than the số định danh.
+fn fields_mapped(layout: &Layout, schema: &RecordSchema, section: Option<&str>) -> usize {
+    layout
+        .columns
+        .iter()
+        .filter(|c| match &c.target {
+            Some(Target::Field { section: s, .. }) => {
+                !is_national(schema, c) && section.is_none_or(|want| want == s)
+            }
+            Some(Target::BirthDateOfSex { .. }) => section.is_none(),
+            _ => false,
+        })
+        .count()
+}
+
+fn classify<'s>(
+    sheet: &SheetData,
+    detector: &Detector,
+    main_index: &FieldIndex<'_>,
+    section_indexes: &[(&'s Section, FieldIndex<'_>)],
+    schema: &RecordSchema,
+) -> SheetKind<'s> {
+    let none = BTreeMap::new();
+    let main = layout::find_layout(sheet, main_index, detector, &none);
+    let main_score = main.as_ref().map_or(0, |l| fields_mapped(l, schema, None));
+    let mut sections: Vec<(&'s Section, Layout, usize)> = section_indexes
+        .iter()
+        .filter_map(|(section, index)| {
+            let layout = layout::find_layout(sheet, index, detector, &none)?;
+            let score = fields_mapped(&layout, schema, Some(&section.id));
+            (score > 0).then_some((*section, layout, score))
+        })
+        .collect();
+    let best = sections.iter().map(|s| s.2).max().unwrap_or(0);
+    sections.retain(|s| s.2 == best);
+    let named = sections.iter().position(|s| name_matches(&sheet.name, s.0));
+    let is_section = best > main_score || (best > 0 && best == main_score && named.is_some());
+    if !is_section {
+        return if main.is_some() {
+            SheetKind::Main
+        } else {
+            SheetKind::NotData
+        };
+    }
+    let chosen = match (named, sections.len()) {
+        (Some(i), _) => i,
+        (None, 1) => 0,
+        (None, _) => {
+            let labels: Vec<String> = sections
+                .iter()
+                .map(|s| format!("\"{}\"", s.0.label))
+                .collect();
+            return SheetKind::Unreadable(format!(
+                "Trang \"{}\": các cột khớp với nhiều mục ({}); hãy đặt tên trang theo tên mục (như trong mẫu nhập) rồi tải lên lại.",
+                sheet.name,
+                labels.join(", ")
+            ));
+        }
+    };
+    let (section, layout, _) = sections.swap_remove(chosen);
+    if !layout.columns.iter().any(|c| is_national(schema, c)) {
+        return SheetKind::Unreadable(format!(
+            "Trang \"{}\" có các cột của mục \"{}\" nhưng không có cột \"Số định danh\": hãy thêm cột đó (số định danh của người có dòng ấy) rồi tải lên lại.",
+            sheet.name, section.label
+        ));
+    }
+    SheetKind::Section(&section.id, layout)
+}
+
+/// Reads a file: finds the list of people and the sheets of repeating sections, maps their
+/// columns, reads every row.
 pub fn analyze(
     bytes: &[u8],
     schema: &RecordSchema,
@@ -187,21 +327,44 @@ pub fn analyze(
             hidden: s.hidden,
         })
         .collect();
-    let candidates: Vec<&SheetData> = match &options.sheet {
-        Some(name) => vec![
+    let section_indexes: Vec<(&Section, FieldIndex<'_>)> = schema
+        .sections
+        .iter()
+        .filter(|s| s.repeating && s.fields.iter().any(layout::is_importable))
+        .map(|s| (s, FieldIndex::for_section(schema, s)))
+        .collect();
+    let kinds: Vec<SheetKind<'_>> = workbook
+        .sheets
+        .iter()
+        .map(|sheet| {
+            if sheet.hidden && options.sheet.as_ref() != Some(&sheet.name) {
+                SheetKind::NotData
+            } else {
+                classify(
+                    sheet,
+                    &detector_for(sheet),
+                    &index,
+                    &section_indexes,
+                    schema,
+                )
+            }
+        })
+        .collect();
+    let main_at = match &options.sheet {
+        Some(name) => Some(
             workbook
                 .sheets
                 .iter()
-                .find(|s| &s.name == name)
+                .position(|s| &s.name == name)
                 .ok_or_else(|| ImportError::NoSuchSheet(name.clone()))?,
-        ],
-        None => workbook.sheets.iter().filter(|s| !s.hidden).collect(),
+        ),
+        None => kinds.iter().position(|k| matches!(k, SheetKind::Main)),
     };
-    let found = candidates.into_iter().find_map(|sheet| {
-        let detector = detector_for(sheet);
-        find_layout_in(sheet, &index, &detector, options).map(|l| (sheet, detector, l))
+    let main_found = main_at.and_then(|at| {
+        let sheet = &workbook.sheets[at];
+        find_layout_in(sheet, &index, &detector_for(sheet), options).map(|l| (at, l))
     });
-    let Some((sheet, detector, layout)) = found else {
+    let Some((main_at, layout)) = main_found else {
         let hidden = workbook
             .sheets
             .iter()
@@ -216,6 +379,37 @@ pub fn analyze(
             },
         });
     };
+    let sheet = &workbook.sheets[main_at];
+    let mut section_sheets = Vec::new();
+    let mut sheet_issues = Vec::new();
+    for (at, kind) in kinds.into_iter().enumerate() {
+        if at == main_at {
+            continue;
+        }
+        let other = &workbook.sheets[at];
+        match kind {
+            SheetKind::Section(section, layout) => section_sheets.push((other, section, layout)),
+            SheetKind::Unreadable(message) => sheet_issues.push(SheetIssue {
+                sheet: other.name.clone(),
+                message,
+            }),
+            SheetKind::Main => sheet_issues.push(SheetIssue {
+                sheet: other.name.clone(),
+                message: format!(
+                    "Trang \"{}\" cũng là một danh sách hồ sơ nhưng mỗi lần chỉ nhập một danh sách (trang \"{}\"): hãy tải lên lại và chọn trang đó, hoặc chép các dòng vào trang \"{}\".",
+                    other.name, sheet.name, sheet.name
+                ),
+            }),
+            SheetKind::NotData => {}
+        }
+    }
+    // One detector over every sheet read: a file is typed in one encoding, and a short
+    // section sheet alone may not tell which.
+    let mut detector = Detector::default();
+    observe(&mut detector, sheet);
+    for (other, _, _) in &section_sheets {
+        observe(&mut detector, other);
+    }
     let mut rows = Vec::new();
     for i in layout.data_start..layout.data_end {
         if let Some(row) = read_row(sheet, i, &layout, schema, catalogs, &detector) {
@@ -223,14 +417,110 @@ pub fn analyze(
         }
     }
     mark_duplicates(&mut rows);
+    for (other, section, layout) in &section_sheets {
+        for i in layout.data_start..layout.data_end {
+            if let Some(row) = read_row(other, i, layout, schema, catalogs, &detector) {
+                add_section_row(&mut rows, section, row);
+            }
+        }
+    }
     Ok(Analysis {
         format: workbook.format,
         sheets,
         sheet: sheet.name.clone(),
         encoding: detector.file_encoding(),
         layout,
+        section_sheets: section_sheets
+            .into_iter()
+            .map(|(other, section, layout)| SectionSheet {
+                sheet: other.name.clone(),
+                section: section.to_string(),
+                section_label: schema
+                    .section(section)
+                    .map(|s| s.label.clone())
+                    .unwrap_or_default(),
+                layout,
+            })
+            .collect(),
+        sheet_issues,
         rows,
     })
+}
+
+/// Adds a row of a section sheet to its person (the first with its số định danh; a person of
+/// their own when the main sheet has none). A row without a well-formed số định danh belongs to
+/// no one: it stays a row of its own, refused by its issue.
+fn add_section_row(rows: &mut Vec<ParsedRow>, section: &str, mut row: ParsedRow) {
+    let element = match row.doc.remove(section) {
+        Some(Value::Object(fields)) => fields,
+        _ => Map::new(),
+    };
+    let section_sources: Vec<(String, Source)> = row
+        .sources
+        .iter()
+        .filter_map(|(path, source)| {
+            let field = path.strip_prefix(section)?.strip_prefix('.')?;
+            Some((field.to_string(), source.clone()))
+        })
+        .collect();
+    let person = match &row.national_id {
+        Some(id) => match rows.iter().position(|r| r.national_id.as_ref() == Some(id)) {
+            Some(at) => at,
+            None => {
+                let (sheet, at) = (row.sheet.clone(), row.row);
+                let id_sources = row
+                    .sources
+                    .iter()
+                    .filter(|(path, _)| !path.starts_with(&format!("{section}.")))
+                    .map(|(p, s)| (p.clone(), s.clone()))
+                    .collect();
+                rows.push(ParsedRow {
+                    sheet,
+                    row: at,
+                    in_main_sheet: false,
+                    doc: std::mem::take(&mut row.doc),
+                    national_id: row.national_id.clone(),
+                    issues: Vec::new(),
+                    sources: id_sources,
+                });
+                rows.len() - 1
+            }
+        },
+        None => {
+            row.sources.clear();
+            row.in_main_sheet = false;
+            rows.push(row);
+            let at = rows.len() - 1;
+            push_element(&mut rows[at], section, element, section_sources);
+            return;
+        }
+    };
+    let target = &mut rows[person];
+    target.issues.append(&mut row.issues);
+    if !element.is_empty() {
+        push_element(target, section, element, section_sources);
+    }
+}
+
+fn push_element(
+    person: &mut ParsedRow,
+    section: &str,
+    element: Map<String, Value>,
+    sources: Vec<(String, Source)>,
+) {
+    let list = person
+        .doc
+        .entry(section.to_string())
+        .or_insert_with(|| Value::Array(Vec::new()));
+    if let Value::Array(list) = list {
+        let n = list.len();
+        list.push(Value::Object(element));
+        for (field, source) in sources {
+            person
+                .sources
+                .insert(format!("{section}[{n}].{field}"), source);
+        }
+    }
 }
 
 fn find_layout_in(
@@ -275,7 +565,8 @@ fn read_row(
             )
         })
         .collect();
-    if mapped.iter().all(|c| sheet.cell(i, c.index).is_empty()) {
+    let cell_at = |j: usize| sheet.data_cell(i, j, layout.data_start);
+    if mapped.iter().all(|c| cell_at(c.index).is_empty()) {
         return None;
     }
     let mut doc = RecordDoc::new();
@@ -284,36 +575,49 @@ fn read_row(
     let birth = schema.role_field(FieldRole::BirthDate);
     let sex = schema.role_field(FieldRole::Sex);
     for column in mapped {
-        let cell = sheet.cell(i, column.index);
+        let cell = cell_at(column.index);
         if cell.is_empty() {
             continue;
         }
         let issue = |message: String| RowIssue {
+            sheet: sheet.name.clone(),
             row: excel_row,
             column: column.header.clone(),
             letter: column.letter.clone(),
             value: cell.shown(),
             message,
         };
+        if let Cell::Uncomputed(_) = cell {
+            issues.push(issue(values::UNCOMPUTED.to_string()));
+            continue;
+        }
         let source = Source {
+            sheet: sheet.name.clone(),
+            row: excel_row,
             letter: column.letter.clone(),
             header: column.header.clone(),
             value: cell.shown(),
         };
-        let text = match cell {
+        let unicode = match cell {
             Cell::Text(t) => match detector.read(t) {
-                Ok(t) => text::clean(&t),
+                Ok(t) => t,
                 Err(e) => {
                     issues.push(issue(e.to_string()));
                     continue;
                 }
             },
-            other => other.text(),
+            other => other.shown(),
         };
+        let text = text::clean(&unicode);
         match column.target.as_ref() {
             Some(Target::Field { section, field }) => {
                 let Some(f) = schema.field(section, field) else {
                     continue;
+                };
+                let text = if f.multiline {
+                    text::clean_lines(&unicode)
+                } else {
+                    text
                 };
                 match values::read_value(f, catalogs, cell, &text) {
                     Ok(Some(v)) => {
@@ -370,6 +674,7 @@ fn read_row(
         })
     {
         issues.push(RowIssue {
+            sheet: sheet.name.clone(),
             row: excel_row,
             column: schema
                 .role_field(FieldRole::NationalId)
@@ -386,7 +691,9 @@ fn read_row(
         });
     }
     Some(ParsedRow {
+        sheet: sheet.name.clone(),
         row: excel_row,
+        in_main_sheet: true,
         doc,
         national_id,
         issues,
@@ -420,6 +727,7 @@ pub fn mark_duplicates(rows: &mut [ParsedRow]) {
             .collect();
         if !others.is_empty() {
             r.issues.push(RowIssue {
+                sheet: r.sheet.clone(),
                 row: r.row,
                 column: "Số định danh".into(),
                 letter: String::new(),

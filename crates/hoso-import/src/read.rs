@@ -42,6 +42,18 @@ pub struct SheetData {
     pub hidden: bool,
     pub first_row: u32,
     pub rows: Vec<Vec<Cell>>,
+    /// Merged ranges, in indices of `rows` and columns (the file only holds the value in the
+    /// top-left cell). Known for XLSX and XLS; `calamine` does not give them for ODS.
+    pub merges: Vec<Merge>,
+}
+
+/// A range of merged cells: rows `top..=bottom` of `SheetData::rows`, columns `left..=right`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Merge {
+    pub top: usize,
+    pub bottom: usize,
+    pub left: usize,
+    pub right: usize,
 }
 
 impl SheetData {
@@ -57,8 +69,37 @@ impl SheetData {
             .unwrap_or(&Cell::Empty)
     }
 
+    /// The cell of a data row as Excel shows it: a cell merged down from a row at or below
+    /// `first_data_row` holds the value of the merge's top cell (a unit name merged over the
+    /// rows of its people belongs to each of them). Merges across columns show their value once,
+    /// in the leftmost column, and so do merges reaching up into the headers.
+    pub fn data_cell(&self, i: usize, j: usize, first_data_row: usize) -> &Cell {
+        let own = self.cell(i, j);
+        if !own.is_empty() {
+            return own;
+        }
+        self.merges
+            .iter()
+            .find(|m| m.left == j && m.top < i && i <= m.bottom && m.top >= first_data_row)
+            .map_or(own, |m| self.cell(m.top, m.left))
+    }
+
     pub fn width(&self) -> usize {
         self.rows.iter().map(Vec::len).max().unwrap_or(0)
+    }
+
+    fn set_merges(&mut self, merges: &[calamine::Dimensions]) {
+        let top = self.first_row.saturating_sub(1);
+        self.merges = merges
+            .iter()
+            .filter(|d| d.start.0 >= top)
+            .map(|d| Merge {
+                top: (d.start.0 - top) as usize,
+                bottom: (d.end.0.saturating_sub(top)) as usize,
+                left: d.start.1 as usize,
+                right: d.end.1 as usize,
+            })
+            .collect();
     }
 
     fn is_blank(&self) -> bool {
@@ -118,7 +159,12 @@ pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Workbook, ImportEr
                     calamine::XlsxError::Password => ImportError::Password,
                     _ => ImportError::NotSpreadsheet,
                 })?;
-            read_sheets(&mut x, Format::Xlsx, limits)?
+            let mut wb = read_sheets(&mut x, Format::Xlsx, limits)?;
+            for sheet in &mut wb.sheets {
+                let merges = x.merge_cells_by_sheet_name(&sheet.name).unwrap_or_default();
+                sheet.set_merges(&merges);
+            }
+            wb
         }
     } else if bytes.starts_with(CFB) {
         // An encrypted XLSX is a compound file holding an "EncryptedPackage" stream.
@@ -134,7 +180,12 @@ pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Workbook, ImportEr
                 calamine::XlsError::Password => ImportError::Password,
                 e => ImportError::Damaged(e.to_string()),
             })?;
-        read_sheets(&mut x, Format::Xls, limits)?
+        let mut wb = read_sheets(&mut x, Format::Xls, limits)?;
+        for sheet in &mut wb.sheets {
+            let merges = x.merge_cells_by_sheet_name(&sheet.name).unwrap_or_default();
+            sheet.set_merges(&merges);
+        }
+        wb
     } else {
         read_csv(bytes, limits)?
     };
@@ -168,10 +219,38 @@ where
                 max: limits.max_rows,
             });
         }
-        let mut rows = Vec::with_capacity(range.height());
+        let mut rows: Vec<Vec<Cell>> = Vec::with_capacity(range.height());
         for r in range.rows() {
             let mut row = vec![Cell::Empty; start_col as usize];
             row.extend(r.iter().map(cell_of));
+            rows.push(row);
+        }
+        // A formula saved without its result (written by a program, never opened in a
+        // spreadsheet application) reads as empty: it is kept as a formula to be reported.
+        if let Ok(formulas) = book.worksheet_formula(&meta.name) {
+            for (r, c, formula) in formulas.used_cells() {
+                let (r, c) = (
+                    r + formulas.start().map_or(0, |s| s.0 as usize),
+                    c + formulas.start().map_or(0, |s| s.1 as usize),
+                );
+                if formula.trim().is_empty() || r < start_row as usize {
+                    continue;
+                }
+                let value = range.get_value((r as u32, c as u32));
+                if value.is_some_and(|v| *v != Data::Empty) {
+                    continue;
+                }
+                let i = r - start_row as usize;
+                if rows.len() <= i {
+                    rows.resize(i + 1, Vec::new());
+                }
+                if rows[i].len() <= c {
+                    rows[i].resize(c + 1, Cell::Empty);
+                }
+                rows[i][c] = Cell::Uncomputed(formula.clone());
+            }
+        }
+        for row in &mut rows {
             while row.last().is_some_and(Cell::is_empty) {
                 row.pop();
             }
@@ -182,13 +261,13 @@ where
                     max: limits.max_columns,
                 });
             }
-            rows.push(row);
         }
         sheets.push(SheetData {
             name: meta.name.clone(),
             hidden: meta.visible != SheetVisible::Visible,
             first_row: start_row + 1,
             rows,
+            merges: Vec::new(),
         });
     }
     Ok(Workbook { format, sheets })
@@ -308,6 +387,7 @@ fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Workbook, ImportError> {
             hidden: false,
             first_row: 1,
             rows,
+            merges: Vec::new(),
         }],
     })
 }

@@ -12,6 +12,26 @@ pub fn clean(s: &str) -> String {
         .join(" ")
 }
 
+/// `clean` for text kept on several lines (the line breaks of a multi-line field stay; blank
+/// lines at either end go).
+pub fn clean_lines(s: &str) -> String {
+    let nfc: String = s.nfc().collect();
+    let lines: Vec<String> = nfc
+        .replace("\r\n", "\n")
+        .split(['\n', '\r'])
+        .map(clean)
+        .collect();
+    let first = lines
+        .iter()
+        .position(|l| !l.is_empty())
+        .unwrap_or(lines.len());
+    let last = lines
+        .iter()
+        .rposition(|l| !l.is_empty())
+        .map_or(first, |i| i + 1);
+    lines[first..last].join("\n")
+}
+
 /// The form two labels or catalog names are compared in: no accents, `đ` as `d`, lower case,
 /// punctuation as spaces, one space between words ("Ngày, tháng, năm sinh" → "ngay thang nam
 /// sinh").

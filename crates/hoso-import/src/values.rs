@@ -18,6 +18,9 @@ pub enum Cell {
     Bool(bool),
     /// An error value (`#REF!`, `#DIV/0!`…) left by a formula.
     Error(String),
+    /// A formula saved without the value it computes (the file was written by a program and
+    /// never opened and saved in a spreadsheet application): its text, without the `=`.
+    Uncomputed(String),
 }
 
 impl Cell {
@@ -41,6 +44,7 @@ impl Cell {
             },
             Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
             Cell::Error(e) => e.clone(),
+            Cell::Uncomputed(formula) => format!("={}", formula.trim_start_matches('=')),
         }
     }
 
@@ -259,6 +263,9 @@ pub fn match_catalog(field: &Field, catalogs: &Catalogs, text: &str) -> Result<S
     let wanted = fold(text);
     let wanted_number = wanted.trim_start_matches('0').to_string();
     let mut found: Vec<String> = Vec::new();
+    // A code wins over names: the code of one entry may be the name of another ("cha" is the
+    // code of "Cha" on one's own side, and "Cha" is also the name of the spouse's father).
+    let mut by_code: Vec<String> = Vec::new();
     for name in cref.catalog_names() {
         let primary = name == cref.name;
         for item in catalogs.items(name) {
@@ -284,12 +291,18 @@ pub fn match_catalog(field: &Field, catalogs: &Catalogs, text: &str) -> Result<S
                     }
                 }
             }
+            if (code == wanted || numeric_code_matches) && !by_code.contains(&item.code) {
+                by_code.push(item.code.clone());
+            }
             if (code == wanted || numeric_code_matches || names.contains(&wanted))
                 && !found.contains(&item.code)
             {
                 found.push(item.code.clone());
             }
         }
+    }
+    if by_code.len() == 1 {
+        return Ok(by_code.remove(0));
     }
     match found.as_slice() {
         [one] => Ok(one.clone()),
@@ -303,6 +316,9 @@ pub fn match_catalog(field: &Field, catalogs: &Catalogs, text: &str) -> Result<S
         )),
     }
 }
+
+/// Why a formula without its value cannot be read.
+pub const UNCOMPUTED: &str = "ô có công thức nhưng tệp không lưu kết quả của nó (tệp do một phần mềm tạo ra, chưa mở bằng Excel); hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi tải lên, hoặc ghi giá trị thay cho công thức.";
 
 /// Reads one cell into the value of `field`. `Ok(None)` for an empty cell.
 pub fn read_value(
@@ -318,6 +334,9 @@ pub fn read_value(
         return Err(format!(
             "ô chứa lỗi công thức {e}; hãy sửa công thức hoặc ghi giá trị."
         ));
+    }
+    if let Cell::Uncomputed(_) = cell {
+        return Err(UNCOMPUTED.into());
     }
     let v = match field.kind {
         FieldKind::Text => Value::from(text.to_string()),
@@ -543,6 +562,11 @@ mod tests {
         assert_eq!(
             read("general", "ethnicity_code", Cell::Text("mường".into())),
             Ok(Some(Value::from("06")))
+        );
+        // A code is read as that entry even when another entry bears it as a name.
+        assert_eq!(
+            read("family_members", "relationship", Cell::Text("cha".into())),
+            Ok(Some(Value::from("cha")))
         );
         let err = read("general", "ethnicity_code", Cell::Text("Klingon".into())).unwrap_err();
         assert!(err.contains("không có trong danh mục"), "{err}");

@@ -460,6 +460,7 @@ fn the_errors_go_back_in_a_column_of_the_same_sheet() {
     let bytes = messy_list(str::to_string);
     let a = read(&bytes).unwrap();
     let issues = vec![hoso_import::RowIssue {
+        sheet: a.sheet.clone(),
         row: 9,
         column: "Số định danh".into(),
         letter: "E".into(),
@@ -468,8 +469,7 @@ fn the_errors_go_back_in_a_column_of_the_same_sheet() {
     }];
     let out = hoso_import::files::annotated(
         &bytes,
-        &a.sheet,
-        a.layout.header_rows.first().copied(),
+        &[(a.sheet.clone(), a.layout.header_rows[0])],
         &issues,
     )
     .unwrap();
