@@ -133,7 +133,7 @@ enum AuditCommand {
 }
 
 /// The report of `hoso import --json`: `{"rows", "created", "updated", "unchanged", "errors":
-/// [{"row", "column", "value", "message"}]}`, `row` the Excel row number.
+/// [{"sheet", "row", "column", "value", "message"}]}`, `row` the Excel row number on `sheet`.
 fn import_json(r: &hoso_app::imports::ImportReport) -> serde_json::Value {
     serde_json::json!({
         "rows": r.rows,
@@ -141,6 +141,7 @@ fn import_json(r: &hoso_app::imports::ImportReport) -> serde_json::Value {
         "updated": r.updated,
         "unchanged": r.unchanged,
         "errors": r.errors.iter().map(|e| serde_json::json!({
+            "sheet": e.sheet,
             "row": e.row,
             "column": e.column,
             "value": e.value,
@@ -184,10 +185,19 @@ fn print_import(r: &hoso_app::imports::ImportReport) {
             c.letter, c.header
         );
     }
+    for s in &r.section_sheets {
+        println!(
+            "Trang «{}» đọc thành / read as: {}",
+            s.sheet, s.section_label
+        );
+    }
+    for i in &r.sheet_issues {
+        println!("Trang «{}» không đọc / not read: {}", i.sheet, i.message);
+    }
     for e in &r.errors {
         println!(
-            "Dòng {} cột {} ({}) «{}»: {}",
-            e.row, e.letter, e.column, e.value, e.message
+            "Trang «{}» dòng {} cột {} ({}) «{}»: {}",
+            e.sheet, e.row, e.letter, e.column, e.value, e.message
         );
     }
 }

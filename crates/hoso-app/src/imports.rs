@@ -12,7 +12,7 @@ use hoso_domain::audit_action::AuditAction;
 use hoso_domain::org::PersonStatus;
 use hoso_domain::schema::{RecordDoc, RecordSchema};
 use hoso_import::Analysis;
-pub use hoso_import::{Column, RowIssue, SheetInfo, Target};
+pub use hoso_import::{Column, RowIssue, SectionSheet, SheetInfo, SheetIssue, Target};
 use hoso_store::org as org_store;
 use hoso_store::persons::{self, VersionRow};
 use serde::{Deserialize, Serialize};
@@ -23,6 +23,9 @@ use crate::jobs::Progress;
 use crate::versions::{NewVersion, Prepared, Provenance, prepare_document_allowing};
 use crate::work::About;
 use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo};
+
+/// Most records of one unit written into the import template at once.
+pub const UNIT_EXPORT_CAP: usize = 5_000;
 
 /// Rows written per transaction.
 pub const BATCH_ROWS: usize = 500;
@@ -98,7 +101,11 @@ pub struct ImportReport {
     pub encoding: Option<String>,
     pub header_rows: Vec<u32>,
     pub columns: Vec<hoso_import::Column>,
-    /// Data rows read.
+    /// Further sheets read as the rows of a repeating section, keyed by số định danh.
+    pub section_sheets: Vec<SectionSheet>,
+    /// Sheets that look like data but were not read, and why.
+    pub sheet_issues: Vec<SheetIssue>,
+    /// People read (a row of the main sheet, or rows of section sheets only).
     pub rows: usize,
     pub created: usize,
     pub updated: usize,
@@ -142,10 +149,15 @@ fn bad_file(e: hoso_import::ImportError) -> AppError {
 }
 
 /// The document of an existing record with the imported values laid over it: a column the
-/// file does not have, or a cell left empty, keeps what the record holds.
+/// file does not have, or a cell left empty, keeps what the record holds; a repeating section
+/// the file has rows of (on its sheet) is replaced by them, one it has none of is kept.
 fn merged(existing: &RecordDoc, imported: &RecordDoc) -> RecordDoc {
     let mut doc = existing.clone();
     for (section, values) in imported {
+        if values.is_array() {
+            doc.insert(section.clone(), values.clone());
+            continue;
+        }
         let Some(values) = values.as_object() else {
             continue;
         };
@@ -298,6 +310,8 @@ impl App {
             encoding: analysis.encoding.map(|e| e.label_vi().to_string()),
             header_rows: analysis.layout.header_rows.clone(),
             columns: analysis.layout.columns.clone(),
+            section_sheets: analysis.section_sheets.clone(),
+            sheet_issues: analysis.sheet_issues.clone(),
             rows: analysis.rows.len(),
             created: 0,
             updated: 0,
@@ -432,7 +446,10 @@ impl App {
                 )
                 .await?;
         }
-        report.errors.sort_by_key(|e| e.row);
+        let main_sheet = report.sheet.clone();
+        report.errors.sort_by(|a, b| {
+            (a.sheet != main_sheet, &a.sheet, a.row).cmp(&(b.sheet != main_sheet, &b.sheet, b.row))
+        });
         let mut work = self.begin_work_as(author, client).await?;
         work.audit(
             if dry_run {
@@ -519,6 +536,15 @@ impl App {
         let hash = self.keys.current.national_id_hash(national_id);
         let existing = persons::find_by_national_id_hash(conn, &hash).await?;
         let (doc, current) = match existing {
+            None if !row.in_main_sheet => {
+                return Ok(Plan::Refused(vec![row.issue_at(
+                    "",
+                    format!(
+                        "Chưa có hồ sơ của người có số định danh {national_id}: hãy ghi người này ở trang danh sách (trang chính) trước khi nhập các dòng của trang «{}».",
+                        row.sheet
+                    ),
+                )]));
+            }
             None => (row.doc.clone(), None),
             Some(person_id) => {
                 let person = persons::get(conn, person_id)
@@ -574,7 +600,9 @@ impl App {
                 incomplete,
             },
             Some((person, prev, existing_doc)) => {
-                let same = crate::versions::canonical_json(&existing_doc) == prepared.canonical;
+                let imported: RecordDoc = serde_json::from_str(&prepared.canonical)
+                    .map_err(|e| AppError::Internal(format!("canonical document: {e}")))?;
+                let same = same_values(&existing_doc, &imported);
                 if same {
                     Plan::Unchanged
                 } else {
@@ -590,6 +618,27 @@ impl App {
             }
         })
     }
+}
+
+/// Whether two documents hold the same values, a whole number written either way (`50` as the
+/// form keeps it, `50.0` as a spreadsheet's cell reads) being one value.
+fn same_values(held: &RecordDoc, imported: &RecordDoc) -> bool {
+    fn whole(v: &Value) -> Value {
+        match v {
+            Value::Number(n) => match n.as_f64() {
+                Some(x) if n.is_f64() && x.fract() == 0.0 && x.abs() < 9e15 => {
+                    Value::from(x as i64)
+                }
+                _ => v.clone(),
+            },
+            Value::Array(items) => Value::Array(items.iter().map(whole).collect()),
+            Value::Object(map) => {
+                Value::Object(map.iter().map(|(k, v)| (k.clone(), whole(v))).collect())
+            }
+            other => other.clone(),
+        }
+    }
+    whole(&Value::Object(held.clone())) == whole(&Value::Object(imported.clone()))
 }
 
 fn open_unit(unit: org_store::OrgUnitRow) -> AppResult<org_store::OrgUnitRow> {
@@ -849,13 +898,62 @@ impl App {
         file: &ImportFile,
     ) -> AppResult<Vec<u8>> {
         let report = self.import_dry_run(actor, client, unit_id, file).await?;
-        hoso_import::files::annotated(
-            &file.bytes,
-            &report.sheet,
-            report.header_rows.first().copied(),
-            &report.errors,
+        let first_header = |rows: &[u32]| rows.first().copied().unwrap_or(1);
+        let mut sheets = vec![(report.sheet.clone(), first_header(&report.header_rows))];
+        sheets.extend(
+            report
+                .section_sheets
+                .iter()
+                .map(|s| (s.sheet.clone(), first_header(&s.layout.header_rows))),
+        );
+        hoso_import::files::annotated(&file.bytes, &sheets, &report.errors).map_err(bad_file)
+    }
+
+    /// The records kept in a unit, written into the import template (one row each on the
+    /// main sheet, their repeating sections on the section sheets): the officer corrects them
+    /// in Excel and imports the file back, and what is unchanged stays unchanged. Unit or
+    /// system administrator over the unit; at most [`UNIT_EXPORT_CAP`] records. Audited.
+    pub async fn export_unit_for_import(
+        &self,
+        actor: &Actor,
+        client: &ClientInfo,
+        unit_id: i64,
+    ) -> AppResult<Vec<u8>> {
+        let unit = self
+            .unit_for_import(actor, unit_id, AuditAction::PersonsExport, client)
+            .await?;
+        let mut conn = self.store.reader().await?;
+        let ids = persons::ids_in_unit(&mut conn, unit.id, UNIT_EXPORT_CAP as i64 + 1).await?;
+        if ids.len() > UNIT_EXPORT_CAP {
+            return Err(AppError::BadRequest(format!(
+                "Đơn vị có hơn {UNIT_EXPORT_CAP} hồ sơ: hãy xuất theo từng đơn vị trực thuộc."
+            )));
+        }
+        let mut docs = Vec::with_capacity(ids.len());
+        for id in &ids {
+            let version = persons::current_version(&mut conn, *id)
+                .await?
+                .ok_or_else(|| AppError::Internal(format!("person {id} has no current version")))?;
+            docs.push(self.full_document(&mut conn, &version).await?);
+        }
+        drop(conn);
+        let schema: &'static RecordSchema = self.schemas.latest();
+        let catalogs = self.catalogs();
+        let bytes = tokio::task::spawn_blocking(move || {
+            hoso_import::files::filled(schema, &catalogs, &docs)
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("import template: {e}")))?
+        .map_err(bad_file)?;
+        let mut work = self.begin_work(actor, client).await?;
+        work.audit(
+            AuditAction::PersonsExport,
+            About::new("org_unit", unit.id),
+            serde_json::json!({"rows": ids.len(), "format": "import_template", "persons": ids}),
         )
-        .map_err(bad_file)
+        .await?;
+        work.commit().await?;
+        Ok(bytes)
     }
 
     /// The import template: one column per importable field of the schema, catalog

@@ -498,3 +498,167 @@ async fn a_saved_mapping_maps_the_next_file_by_its_headers() {
         assert!(app.import_mappings(&admin).await.unwrap().is_empty());
     }
 }
+
+#[tokio::test]
+async fn what_hoso_exports_in_the_template_imports_back_unchanged() {
+    for db in databases().await {
+        let app = demo_app(config(&db), 12).await;
+        let admin = login(&app, "admin").await;
+        let viewer = login(&app, "lanhdao").await;
+        let unit = common::some_unit(&app, &admin).await;
+        let client = ClientInfo::default();
+        let held = app
+            .list_persons(
+                &admin,
+                hoso_app::records::PersonQuery {
+                    unit: Some(unit),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .filter(|p| p.unit_id == unit)
+            .count();
+        assert!(held > 0);
+
+        let refused = app.export_unit_for_import(&viewer, &client, unit).await;
+        assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
+        let bytes = app
+            .export_unit_for_import(&admin, &client, unit)
+            .await
+            .unwrap();
+        let file = ImportFile {
+            file_name: "xuat.xlsx".into(),
+            bytes,
+            options: ImportOptions::default(),
+        };
+        let r = app
+            .import_dry_run(&admin, &client, unit, &file)
+            .await
+            .unwrap();
+        assert!(
+            !r.section_sheets.is_empty(),
+            "{}: the template has a sheet per repeating section",
+            db.label
+        );
+        assert_eq!(
+            (r.rows, r.created, r.updated, r.unchanged, r.refused),
+            (held, 0, 0, held, 0),
+            "{}: {:?}",
+            db.label,
+            r.errors.first()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_sheet_of_work_history_replaces_the_held_rows_of_the_people_it_names() {
+    for db in databases().await {
+        let app = demo_app(config(&db), 4).await;
+        let admin = login(&app, "admin").await;
+        let unit = common::some_unit(&app, &admin).await;
+        let client = ClientInfo::default();
+        app.import_now(&admin, &client, unit, &workbook(&[DAT]))
+            .await
+            .unwrap();
+
+        // The list of people with its headers only, then the work history of two people:
+        // one held, one not.
+        let mut wb = Workbook::new();
+        let list = wb.add_worksheet();
+        list.set_name("Danh sách").unwrap();
+        for (j, h) in HEADERS.iter().enumerate() {
+            list.write_string(0, j as u16, *h).unwrap();
+        }
+        let history = wb.add_worksheet();
+        history.set_name("Quá trình công tác").unwrap();
+        for (j, h) in [
+            "Số định danh",
+            "Từ (tháng/năm)",
+            "Đến (tháng/năm)",
+            "Đơn vị công tác",
+            "Chức danh/chức vụ",
+        ]
+        .iter()
+        .enumerate()
+        {
+            history.write_string(0, j as u16, *h).unwrap();
+        }
+        let rows = [
+            [
+                "001085012345",
+                "09/2008",
+                "12/2012",
+                "UBND huyện Cái Nước",
+                "Chuyên viên",
+            ],
+            [
+                "001085012345",
+                "01/2013",
+                "",
+                "Sở Nội vụ",
+                "Chuyên viên chính",
+            ],
+            ["001099000777", "01/2020", "", "Sở Y tế", ""],
+        ];
+        for (i, r) in rows.iter().enumerate() {
+            for (j, v) in r.iter().enumerate() {
+                if !v.is_empty() {
+                    history.write_string(1 + i as u32, j as u16, *v).unwrap();
+                }
+            }
+        }
+        let file = ImportFile {
+            file_name: "qua-trinh.xlsx".into(),
+            bytes: wb.save_to_buffer().unwrap(),
+            options: ImportOptions::default(),
+        };
+        let r = app.import_now(&admin, &client, unit, &file).await.unwrap();
+        assert_eq!(
+            r.section_sheets
+                .iter()
+                .map(|s| (s.sheet.as_str(), s.section.as_str()))
+                .collect::<Vec<_>>(),
+            [("Quá trình công tác", "work_history")],
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            (r.updated, r.refused),
+            (1, 1),
+            "{}: {:?}",
+            db.label,
+            r.errors
+        );
+        let refusal = &r.errors[0];
+        assert_eq!(
+            (refusal.sheet.as_str(), refusal.row),
+            ("Quá trình công tác", 4)
+        );
+        assert!(
+            refusal.message.contains("Chưa có hồ sơ"),
+            "{}",
+            refusal.message
+        );
+
+        let dat = app
+            .list_persons(&admin, Default::default())
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .find(|p| p.full_name == "Nguyễn Văn Đạt")
+            .unwrap()
+            .id;
+        let record = app.get_person(&admin, dat, &client).await.unwrap();
+        let held = record.record["work_history"].as_array().unwrap();
+        assert_eq!(held.len(), 2, "{}: {held:?}", db.label);
+        assert_eq!(held[1]["unit"], "Sở Nội vụ");
+        assert_eq!(
+            record.record["general"]["birth_full_name"], "Nguyễn Văn Đạt",
+            "the single sections are kept"
+        );
+    }
+}

@@ -358,11 +358,7 @@ fn write_value(
             None => text(value),
         },
         FieldKind::Address => match value {
-            Value::Object(address) => address
-                .get("detail")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
+            Value::Object(address) => crate::values::address_shown(catalogs, address),
             other => text(other),
         },
         _ => text(value),

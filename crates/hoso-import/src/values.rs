@@ -426,9 +426,105 @@ pub fn read_value(
             Cell::Text(_) => read_national_id(&Cell::Text(text.to_string()))?,
             other => read_national_id(other)?,
         }),
-        FieldKind::Address => serde_json::json!({ "detail": text }),
+        FieldKind::Address => read_address(catalogs, text),
     };
     Ok(Some(v))
+}
+
+/// The catalogs a province of an address is looked up in, the current one first.
+const PROVINCE_CATALOGS: [&str; 2] = ["tinh_thanh", "tinh_thanh_truoc_2025"];
+/// How a district-level part begins (before 2025 an address had one between commune and
+/// province): it stays with the commune.
+const DISTRICT_WORDS: [&str; 5] = ["huyen ", "quan ", "thi xa ", "thanh pho ", "tp "];
+
+/// The province code of a part of an address written by name ("Tỉnh Lâm Đồng", "Lâm Đồng",
+/// "TP Hà Nội"), in the current catalog or the one before the 2025 merger.
+fn province_code(catalogs: &Catalogs, part: &str) -> Option<String> {
+    let wanted = fold(part);
+    let bare = |name: &str| {
+        let folded = fold(name);
+        ["tinh ", "thanh pho ", "tp "]
+            .iter()
+            .find_map(|p| folded.strip_prefix(p).map(str::to_string))
+            .unwrap_or(folded)
+    };
+    let wanted_bare = bare(part);
+    PROVINCE_CATALOGS.iter().find_map(|catalog| {
+        catalogs
+            .items(catalog)
+            .iter()
+            .find(|item| fold(&item.name) == wanted || bare(&item.name) == wanted_bare)
+            .map(|item| item.code.clone())
+    })
+}
+
+/// An address as one text, the way officers write it ("Thôn 6, Xã Tân Lập, Tỉnh Phú Thọ"):
+/// when its last part names a province, that part is the province, the part before it the
+/// commune (with the district before 2025, when one is written) and the rest the detail;
+/// otherwise the whole text is the detail.
+pub fn read_address(catalogs: &Catalogs, text: &str) -> Value {
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    let mut address = serde_json::Map::new();
+    let Some((last, rest)) = parts.split_last() else {
+        return address.into();
+    };
+    let Some(province) = province_code(catalogs, last) else {
+        address.insert("detail".into(), Value::from(text.trim()));
+        return address.into();
+    };
+    address.insert("province_code".into(), Value::from(province));
+    let is_district = |part: &str| {
+        let folded = format!("{} ", fold(part));
+        DISTRICT_WORDS.iter().any(|w| folded.starts_with(w))
+    };
+    let commune_parts = match rest {
+        [] => 0,
+        [_, .., district] if is_district(district) => 2,
+        _ => 1,
+    };
+    let (detail, commune) = rest.split_at(rest.len() - commune_parts);
+    let commune = commune.join(", ");
+    if !commune.is_empty() {
+        address.insert("commune".into(), Value::from(commune));
+    }
+    let detail = detail.join(", ");
+    if !detail.trim_matches([',', ' ']).is_empty() {
+        address.insert("detail".into(), Value::from(detail));
+    }
+    address.into()
+}
+
+/// An address written as [`read_address`] reads it back: detail, commune, province by name;
+/// an empty commune between a detail and a province is kept as an empty part.
+pub fn address_shown(catalogs: &Catalogs, address: &serde_json::Map<String, Value>) -> String {
+    let part = |k: &str| {
+        address
+            .get(k)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .unwrap_or("")
+    };
+    let (detail, commune, code) = (part("detail"), part("commune"), part("province_code"));
+    if code.is_empty() {
+        return [detail, commune]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ");
+    }
+    let province = PROVINCE_CATALOGS
+        .iter()
+        .find_map(|c| catalogs.items(c).iter().find(|i| i.code == code))
+        .map_or(code.to_string(), |i| i.name.clone());
+    let mut parts = Vec::new();
+    if !detail.is_empty() {
+        parts.push(detail);
+        parts.push(commune);
+    } else if !commune.is_empty() {
+        parts.push(commune);
+    }
+    parts.push(&province);
+    parts.join(", ")
 }
 
 #[cfg(test)]
@@ -570,6 +666,41 @@ mod tests {
         );
         let err = read("general", "ethnicity_code", Cell::Text("Klingon".into())).unwrap_err();
         assert!(err.contains("không có trong danh mục"), "{err}");
+    }
+
+    #[test]
+    fn addresses_as_one_text_read_into_their_parts_and_back() {
+        let catalogs = Catalogs::embedded_static();
+        let read = |t: &str| read_address(catalogs, t);
+        assert_eq!(
+            read("Thôn 6, Phường Xuân Hương – Đà Lạt, Tỉnh Lâm Đồng"),
+            serde_json::json!({"detail": "Thôn 6", "commune": "Phường Xuân Hương – Đà Lạt", "province_code": "68"})
+        );
+        // Before 2025: the district stays with the commune; a province by its bare name, in
+        // the catalog before the merger.
+        assert_eq!(
+            read("Số 5, ngõ 2, Xã Tân Lập, huyện Thanh Sơn, Phú Thọ"),
+            serde_json::json!({"detail": "Số 5, ngõ 2", "commune": "Xã Tân Lập, huyện Thanh Sơn", "province_code": "25"})
+        );
+        assert_eq!(
+            read("Tỉnh Đắk Nông"),
+            serde_json::json!({"province_code": "67"})
+        );
+        // No province named last: all of it is the detail.
+        assert_eq!(
+            read("Thôn 6, xã Hòa Bình"),
+            serde_json::json!({"detail": "Thôn 6, xã Hòa Bình"})
+        );
+        for address in [
+            serde_json::json!({"detail": "Thôn 6", "commune": "Phường 1", "province_code": "68"}),
+            serde_json::json!({"detail": "Thôn 6", "province_code": "01"}),
+            serde_json::json!({"commune": "Xã Tân Lập, huyện Thanh Sơn", "province_code": "25"}),
+            serde_json::json!({"province_code": "79"}),
+            serde_json::json!({"detail": "Số 12, ngõ 5, phố Huế"}),
+        ] {
+            let shown = address_shown(catalogs, address.as_object().unwrap());
+            assert_eq!(read(&shown), address, "{shown}");
+        }
     }
 
     #[test]

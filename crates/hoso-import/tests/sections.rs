@@ -78,7 +78,7 @@ fn records() -> Vec<RecordDoc> {
                 "citizen_id_number": "001085012345",
                 "ethnicity_code": "01",
                 "religion_code": "02",
-                "hometown": {"detail": "Xã Tân Hưng, huyện Cái Nước, tỉnh Cà Mau"},
+                "hometown": {"commune": "Xã Tân Hưng, huyện Cái Nước", "province_code": "96"},
                 "phone": "0912345678",
             },
             "salary": {

@@ -316,7 +316,8 @@ fn a_column_mapped_by_hand_and_one_ignored() {
     assert_eq!(a.unmatched().count(), 0);
     assert_eq!(
         value(&a, 2, "general", "hometown"),
-        Some(&json!({"detail": "Cà Mau"}))
+        Some(&json!({"province_code": "96"})),
+        "a province by name is the province"
     );
     assert_eq!(value(&a, 2, "general", "phone"), None);
 }

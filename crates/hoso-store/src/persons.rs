@@ -534,3 +534,17 @@ pub async fn ids_after(conn: &mut AnyConnection, after: i64, limit: i64) -> Stor
         .await?;
     rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
 }
+
+/// The records kept in the unit `unit_id` itself (not its subunits), by id, at most `limit`.
+pub async fn ids_in_unit(
+    conn: &mut AnyConnection,
+    unit_id: i64,
+    limit: i64,
+) -> StoreResult<Vec<i64>> {
+    let rows = sqlx::query("SELECT id FROM persons WHERE unit_id = $1 ORDER BY id LIMIT $2")
+        .bind(unit_id)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+}

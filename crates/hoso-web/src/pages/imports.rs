@@ -127,6 +127,7 @@ pub struct ColumnRow {
 }
 
 pub struct ErrorRow {
+    pub sheet: String,
     pub row: u32,
     pub letter: String,
     pub column: String,
@@ -149,6 +150,10 @@ pub struct ReportView {
     pub incomplete: usize,
     pub refused: usize,
     pub errors: Vec<ErrorRow>,
+    /// Further sheets read: (sheet, what it was read as, its columns not recognised).
+    pub section_sheets: Vec<(String, String, String)>,
+    /// Sheets not read: (sheet, why).
+    pub sheet_issues: Vec<(String, String)>,
     /// Links and hidden fields carrying the upload.
     pub query: String,
     pub hidden: Vec<(String, String)>,
@@ -230,7 +235,32 @@ fn report_view(app: &App, r: ImportReport, p: &Params) -> ReportView {
         .cloned()
         .collect();
     let hidden_but_mapping = hidden.iter().filter(|(k, _)| k != "mau").cloned().collect();
+    let section_sheets = r
+        .section_sheets
+        .iter()
+        .map(|s| {
+            let unmatched: Vec<String> = s
+                .layout
+                .columns
+                .iter()
+                .filter(|c| c.target.is_none() && !c.header.trim().is_empty())
+                .map(|c| format!("{} «{}»", c.letter, c.header))
+                .collect();
+            (
+                s.sheet.clone(),
+                s.section_label.clone(),
+                unmatched.join(", "),
+            )
+        })
+        .collect();
+    let sheet_issues = r
+        .sheet_issues
+        .iter()
+        .map(|i| (i.sheet.clone(), i.message.clone()))
+        .collect();
     ReportView {
+        section_sheets,
+        sheet_issues,
         hidden_but_mapping,
         file_name: r.file_name,
         sheets: r
@@ -266,6 +296,7 @@ fn report_view(app: &App, r: ImportReport, p: &Params) -> ReportView {
             .errors
             .into_iter()
             .map(|e| ErrorRow {
+                sheet: e.sheet,
                 row: e.row,
                 letter: e.letter,
                 column: e.column,
