@@ -487,6 +487,7 @@ fn rules() -> Table {
     // progress is its requester's (the system administrator here) alone.
     one("GET", "/nhap-du-lieu", administrators(200));
     one("GET", "/nhap-du-lieu/mau.xlsx", administrators(200));
+    one("GET", "/nhap-du-lieu/xuat.xlsx", importers(200));
     one("POST", "/nhap-du-lieu/tai-len", importers(303));
     one("GET", "/nhap-du-lieu/loi.xlsx", importers(200));
     one("POST", "/nhap-du-lieu/nhap", importers(303));
@@ -1118,6 +1119,7 @@ impl Pages {
                 csrf: true,
                 cookie: None,
             },
+            ("GET", "/nhap-du-lieu/xuat.xlsx") => Call::get(format!("{path}?don_vi={unit}")),
             ("GET", "/nhap-du-lieu/loi.xlsx") => Call::get(format!(
                 "{path}?tep={}&ten=danh-sach.csv&don_vi={unit}",
                 stashed_import(w).await

@@ -29,6 +29,8 @@ pub const UPLOAD_PATH: &str = "/nhap-du-lieu/tai-len";
 pub const MAX_UPLOAD: usize = 51 * 1024 * 1024;
 pub const ERRORS_PATH: &str = "/nhap-du-lieu/loi.xlsx";
 pub const TEMPLATE_PATH: &str = "/nhap-du-lieu/mau.xlsx";
+/// A unit's records in the import template, to correct in Excel and import back.
+pub const UNIT_EXPORT_PATH: &str = "/nhap-du-lieu/xuat.xlsx";
 pub const RUN_PATH: &str = "/nhap-du-lieu/nhap";
 pub const JOB_PATH: &str = "/nhap-du-lieu/viec/{id}";
 pub const CANCEL_PATH: &str = "/nhap-du-lieu/viec/{id}/huy";
@@ -448,6 +450,28 @@ pub async fn errors(
 pub async fn template(State(app): State<App>, page: PageActor) -> PageResult {
     let bytes = app.import_template(&page.actor)?;
     Ok(attachment(bytes, "mau-nhap-ho-so.xlsx")?)
+}
+
+#[derive(serde::Deserialize)]
+pub struct UnitExportQuery {
+    don_vi: Option<String>,
+}
+
+/// The records of a unit in the import template.
+pub async fn unit_export(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Query(q): Query<UnitExportQuery>,
+) -> PageResult {
+    let unit: i64 = q
+        .don_vi
+        .and_then(|u| u.trim().parse().ok())
+        .ok_or_else(|| AppError::BadRequest("Chưa chọn đơn vị để xuất hồ sơ.".into()))?;
+    let bytes = app
+        .export_unit_for_import(&page.actor, &client, unit)
+        .await?;
+    Ok(attachment(bytes, &format!("ho-so-don-vi-{unit}.xlsx"))?)
 }
 
 /// Queues the import with the mapping shown; on to its progress.

@@ -267,6 +267,7 @@ fn pages(upload_limit: usize) -> Pages {
         .get(imports::PATH, imports::page)
         .get(imports::ERRORS_PATH, imports::errors)
         .get(imports::TEMPLATE_PATH, imports::template)
+        .get(imports::UNIT_EXPORT_PATH, imports::unit_export)
         .post(imports::RUN_PATH, imports::run)
         .get(imports::JOB_PATH, imports::job)
         .post(imports::CANCEL_PATH, imports::cancel)
