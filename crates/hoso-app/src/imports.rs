@@ -971,24 +971,8 @@ impl App {
     /// The fields a column may be mapped to by hand (single sections, filled by people):
     /// (`section.field`, label).
     pub fn import_targets(&self) -> Vec<(String, String)> {
-        let schema = self.schemas.latest();
-        schema
-            .sections
-            .iter()
-            .filter(|s| !s.repeating)
-            .flat_map(|s| {
-                s.fields
-                    .iter()
-                    .filter(|f| {
-                        !f.system
-                            && !matches!(
-                                f.kind,
-                                hoso_domain::schema::FieldKind::OrgUnit
-                                    | hoso_domain::schema::FieldKind::Attachment
-                            )
-                    })
-                    .map(move |f| (format!("{}.{}", s.id, f.id), f.column_label().to_string()))
-            })
+        hoso_import::layout::main_sheet_fields(self.schemas.latest())
+            .map(|(s, f)| (format!("{}.{}", s.id, f.id), f.column_label().to_string()))
             .collect()
     }
 }

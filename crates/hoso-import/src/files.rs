@@ -9,7 +9,7 @@ use hoso_domain::schema::{Field, FieldKind, FieldRole, RecordDoc, RecordSchema, 
 use rust_xlsxwriter::{DataValidation, ExcelDateTime, Format, Formula, Workbook, Worksheet};
 use serde_json::Value;
 
-use crate::layout::is_importable;
+use crate::layout::{is_importable, main_sheet_fields};
 use crate::text::clean;
 use crate::values::{Cell, match_catalog, serial_date};
 use crate::{ImportError, Limits, RowIssue, read_workbook};
@@ -403,17 +403,7 @@ pub fn filled(
         .collect();
     let mut taken = vec![MAIN_SHEET.to_string(), LISTS_SHEET.to_string()];
     {
-        let columns: Vec<(&Section, &Field)> = schema
-            .sections
-            .iter()
-            .filter(|s| !s.repeating)
-            .flat_map(|s| {
-                s.fields
-                    .iter()
-                    .filter(|f| is_importable(f))
-                    .map(move |f| (s, f))
-            })
-            .collect();
+        let columns: Vec<(&Section, &Field)> = main_sheet_fields(schema).collect();
         let ws = wb.add_worksheet();
         ws.set_name(MAIN_SHEET).map_err(xlsx_error)?;
         let fields: Vec<&Field> = columns.iter().map(|(_, f)| *f).collect();

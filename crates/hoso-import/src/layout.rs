@@ -90,6 +90,21 @@ pub fn is_importable(field: &Field) -> bool {
     !field.system && !matches!(field.kind, FieldKind::OrgUnit | FieldKind::Attachment)
 }
 
+/// The fields a row of the main sheet can bring: the importable fields of the single sections,
+/// in the schema's order.
+pub fn main_sheet_fields(schema: &RecordSchema) -> impl Iterator<Item = (&Section, &Field)> {
+    schema
+        .sections
+        .iter()
+        .filter(|s| !s.repeating)
+        .flat_map(|s| {
+            s.fields
+                .iter()
+                .filter(|f| is_importable(f))
+                .map(move |f| (s, f))
+        })
+}
+
 fn add_field(exact: &mut Names, loose: &mut Names, section: &Section, field: &Field) {
     let target = (section.id.clone(), field.id.clone());
     add_name(exact, fold(&field.label), &target);

@@ -139,9 +139,8 @@ const fn importers(ok: u16) -> Rule {
 const IMPORT_CSV: &str =
     "Họ và tên,Số định danh,Ngày sinh,Giới tính\nNguyễn Văn Ma Trận,001085099001,07/03/1985,Nam\n";
 
-async fn stashed_import(w: &World) -> String {
-    let (_, admin) = w
-        .app
+async fn system_admin(w: &World) -> hoso_app::Actor {
+    w.app
         .login(
             "admin",
             common::PASSWORD,
@@ -149,7 +148,12 @@ async fn stashed_import(w: &World) -> String {
             &hoso_app::ClientInfo::default(),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .1
+}
+
+async fn stashed_import(w: &World) -> String {
+    let admin = system_admin(w).await;
     w.app
         .stash_import(
             &admin,
@@ -163,16 +167,7 @@ async fn stashed_import(w: &World) -> String {
 
 /// An import queued by the system administrator (never run: no worker in the tests).
 async fn queued_import(w: &World) -> i64 {
-    let (_, admin) = w
-        .app
-        .login(
-            "admin",
-            common::PASSWORD,
-            None,
-            &hoso_app::ClientInfo::default(),
-        )
-        .await
-        .unwrap();
+    let admin = system_admin(w).await;
     w.app
         .enqueue_import(
             &admin,
@@ -191,16 +186,7 @@ async fn queued_import(w: &World) -> i64 {
 
 /// A column mapping saved by the system administrator.
 async fn saved_mapping(w: &World) -> i64 {
-    let (_, admin) = w
-        .app
-        .login(
-            "admin",
-            common::PASSWORD,
-            None,
-            &hoso_app::ClientInfo::default(),
-        )
-        .await
-        .unwrap();
+    let admin = system_admin(w).await;
     w.app
         .save_import_mapping(
             &admin,

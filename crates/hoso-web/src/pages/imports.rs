@@ -99,6 +99,19 @@ fn params(pairs: Vec<(String, String)>) -> Params {
     }
 }
 
+impl Params {
+    /// The unit the upload goes to and the upload kept, with the page's options.
+    async fn upload(&self, app: &App) -> Result<(i64, ImportFile), AppError> {
+        let unit = self
+            .unit
+            .ok_or_else(|| AppError::BadRequest("Chưa chọn đơn vị nhận hồ sơ.".into()))?;
+        let file = app
+            .stashed_import(&self.sha, &self.file_name, self.options.clone())
+            .await?;
+        Ok((unit, file))
+    }
+}
+
 fn query_string(pairs: &[(String, String)]) -> String {
     pairs
         .iter()
@@ -434,12 +447,7 @@ pub async fn errors(
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> PageResult {
     let p = params(pairs);
-    let unit = p
-        .unit
-        .ok_or_else(|| AppError::BadRequest("Chưa chọn đơn vị nhận hồ sơ.".into()))?;
-    let file = app
-        .stashed_import(&p.sha, &p.file_name, p.options.clone())
-        .await?;
+    let (unit, file) = p.upload(&app).await?;
     let bytes = app
         .import_errors_workbook(&page.actor, &client, unit, &file)
         .await?;
@@ -487,12 +495,7 @@ pub async fn run(
         .map(|(_, v)| v.clone());
     page.check_csrf(csrf.as_deref())?;
     let p = params(pairs);
-    let unit = p
-        .unit
-        .ok_or_else(|| AppError::BadRequest("Chưa chọn đơn vị nhận hồ sơ.".into()))?;
-    let file: ImportFile = app
-        .stashed_import(&p.sha, &p.file_name, p.options.clone())
-        .await?;
+    let (unit, file) = p.upload(&app).await?;
     let job = app.enqueue_import(&page.actor, &client, unit, file).await?;
     Ok(Redirect::to(&format!("/nhap-du-lieu/viec/{}", job.id)).into_response())
 }
@@ -508,12 +511,7 @@ pub async fn save_mapping(
     page.check_csrf(csrf.as_deref())?;
     let name = field_value(&pairs, "ten_cach_ghep").unwrap_or_default();
     let p = params(pairs);
-    let unit = p
-        .unit
-        .ok_or_else(|| AppError::BadRequest("Chưa chọn đơn vị nhận hồ sơ.".into()))?;
-    let file = app
-        .stashed_import(&p.sha, &p.file_name, p.options.clone())
-        .await?;
+    let (unit, file) = p.upload(&app).await?;
     let saved = app
         .save_import_mapping_of_file(&page.actor, &client, unit, &file, &name)
         .await?;
