@@ -545,7 +545,11 @@ fn get<'d>(doc: &'d RecordDoc, section: &str, field: &str) -> Option<&'d Value> 
     doc.get(section)?.as_object()?.get(field)
 }
 
-/// Reads data row `i` (`None` when every mapped cell is empty).
+/// The issue of a data row hidden in the file.
+const HIDDEN_ROW: &str = "Dòng này đang bị ẩn trong Excel: nếu cần nhập, hãy bỏ ẩn dòng; nếu không, hãy xoá dòng; rồi tải lên lại.";
+
+/// Reads data row `i` (`None` when every mapped cell is empty; a row hidden in the file is
+/// refused).
 fn read_row(
     sheet: &SheetData,
     i: usize,
@@ -571,6 +575,17 @@ fn read_row(
     }
     let mut doc = RecordDoc::new();
     let mut issues = Vec::new();
+    if sheet.is_row_hidden(i) {
+        // Often a person filtered out of the list (who left, who moved): not imported unseen.
+        issues.push(RowIssue {
+            sheet: sheet.name.clone(),
+            row: excel_row,
+            column: String::new(),
+            letter: String::new(),
+            value: String::new(),
+            message: HIDDEN_ROW.into(),
+        });
+    }
     let mut sources = BTreeMap::new();
     let birth = schema.role_field(FieldRole::BirthDate);
     let sex = schema.role_field(FieldRole::Sex);

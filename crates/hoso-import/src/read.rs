@@ -1,8 +1,10 @@
 //! The bytes of an uploaded file into sheets of cells: XLSX, XLS, ODS (`calamine`) or CSV.
 
-use std::io::Cursor;
+use std::collections::{BTreeSet, HashMap};
+use std::io::{BufReader, Cursor, Read, Seek};
 
 use calamine::{Data, Reader, SheetVisible};
+use quick_xml::events::{BytesStart, Event};
 
 use crate::ImportError;
 use crate::values::Cell;
@@ -45,6 +47,11 @@ pub struct SheetData {
     /// Merged ranges, in indices of `rows` and columns (the file only holds the value in the
     /// top-left cell). Known for XLSX and XLS; `calamine` does not give them for ODS.
     pub merges: Vec<Merge>,
+    /// The Excel row numbers (1-based) of the rows of `rows` hidden in the file (by hand, by a
+    /// filter or in a collapsed outline); rows without cells are left out. Known for XLSX only:
+    /// empty for XLS and ODS, whose reader (`calamine`) does not tell, and for CSV, which has
+    /// no such thing; empty too when the XLSX sheet's part cannot be read for them.
+    pub hidden_rows: BTreeSet<u32>,
 }
 
 /// A range of merged cells: rows `top..=bottom` of `SheetData::rows`, columns `left..=right`.
@@ -60,6 +67,11 @@ impl SheetData {
     /// The Excel row number of `rows[i]`.
     pub fn excel_row(&self, i: usize) -> u32 {
         self.first_row + i as u32
+    }
+
+    /// Whether `rows[i]` is hidden in the file (see `hidden_rows`).
+    pub fn is_row_hidden(&self, i: usize) -> bool {
+        self.hidden_rows.contains(&self.excel_row(i))
     }
 
     pub fn cell(&self, i: usize, j: usize) -> &Cell {
@@ -160,9 +172,13 @@ pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Workbook, ImportEr
                     _ => ImportError::NotSpreadsheet,
                 })?;
             let mut wb = read_sheets(&mut x, Format::Xlsx, limits)?;
+            let mut hidden = xlsx_hidden_rows(bytes);
             for sheet in &mut wb.sheets {
                 let merges = x.merge_cells_by_sheet_name(&sheet.name).unwrap_or_default();
                 sheet.set_merges(&merges);
+                let rows = sheet.first_row..sheet.excel_row(sheet.rows.len());
+                sheet.hidden_rows = hidden.remove(&sheet.name).unwrap_or_default();
+                sheet.hidden_rows.retain(|r| rows.contains(r));
             }
             wb
         }
@@ -268,9 +284,147 @@ where
             first_row: start_row + 1,
             rows,
             merges: Vec::new(),
+            hidden_rows: BTreeSet::new(),
         });
     }
     Ok(Workbook { format, sheets })
+}
+
+/// The hidden rows of each sheet of an XLSX file, by the sheet's name, read from the parts as
+/// the package names them: `_rels/.rels` the workbook part, the workbook its sheets (name and
+/// relationship id), the workbook's relationships each sheet's part, and in it `<row r="5"
+/// hidden="1">`. Tolerant: `calamine` has already read the file, so a part that cannot be read
+/// here leaves its sheet (or every sheet) without hidden rows rather than refusing the file.
+fn xlsx_hidden_rows(bytes: &[u8]) -> HashMap<String, BTreeSet<u32>> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return HashMap::new();
+    };
+    let workbook = office_document(&mut zip).unwrap_or_else(|| "xl/workbook.xml".to_string());
+    let (dir, file) = workbook.split_at(workbook.rfind('/').map_or(0, |i| i + 1));
+    let (dir, file) = (dir.to_string(), file.to_string());
+    let Some(targets) = relationships(&mut zip, &format!("{dir}_rels/{file}.rels")) else {
+        return HashMap::new();
+    };
+    let mut sheets = Vec::new();
+    let read = each_element(&mut zip, &workbook, |e, _| {
+        if e.local_name().as_ref() == "sheet" {
+            let name = attribute(e, "name");
+            let id = attribute(e, "id");
+            if let (Some(name), Some(id)) = (name, id) {
+                sheets.push((name, id));
+            }
+        }
+        true
+    });
+    if read.is_none() {
+        return HashMap::new();
+    }
+    let mut hidden = HashMap::new();
+    for (name, id) in sheets {
+        let Some(target) = targets.get(&id) else {
+            continue;
+        };
+        let part = match target.strip_prefix('/') {
+            Some(absolute) => absolute.to_string(),
+            None => format!("{dir}{target}"),
+        };
+        let mut rows = BTreeSet::new();
+        let mut last = 0u32;
+        let read = each_element(&mut zip, &part, |e, empty| {
+            if e.local_name().as_ref() == "row" {
+                // `r` may be left out: the row after the one before.
+                let r = attribute(e, "r")
+                    .and_then(|r| r.trim().parse().ok())
+                    .unwrap_or(last.saturating_add(1));
+                last = r;
+                // A row without cells (`<row r="9" hidden="1"/>`, often written for whole
+                // blocks of formatted rows) holds no data: not kept.
+                if !empty
+                    && attribute(e, "hidden")
+                        .is_some_and(|h| h.trim() == "1" || h.trim().eq_ignore_ascii_case("true"))
+                {
+                    rows.insert(r);
+                }
+            }
+            true
+        });
+        if read.is_some() && !rows.is_empty() {
+            hidden.insert(name, rows);
+        }
+    }
+    hidden
+}
+
+/// The workbook part, as `_rels/.rels` names it (without a leading `/`).
+fn office_document<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Option<String> {
+    let mut target = None;
+    each_element(zip, "_rels/.rels", |e, _| {
+        if e.local_name().as_ref() == "Relationship"
+            && attribute(e, "Type").is_some_and(|t| t.ends_with("/officeDocument"))
+        {
+            target = attribute(e, "Target");
+            return false;
+        }
+        true
+    })?;
+    target.map(|t| t.trim_start_matches('/').to_string())
+}
+
+/// The targets of a relationships part, by id.
+fn relationships<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    part: &str,
+) -> Option<HashMap<String, String>> {
+    let mut targets = HashMap::new();
+    each_element(zip, part, |e, _| {
+        if e.local_name().as_ref() == "Relationship"
+            && let (Some(id), Some(target)) = (attribute(e, "Id"), attribute(e, "Target"))
+        {
+            targets.insert(id, target);
+        }
+        true
+    })?;
+    Some(targets)
+}
+
+/// Calls `f` with each element of a part (its start tag, and whether it is an empty tag
+/// `<a/>`) until it returns `false` or the part ends. `None` when the part is missing or its XML is broken. Names in the package are
+/// matched as `calamine` does, case aside and with `\` for `/`.
+fn each_element<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    part: &str,
+    mut f: impl FnMut(&BytesStart<'_>, bool) -> bool,
+) -> Option<()> {
+    let want = part.replace('\\', "/").to_ascii_lowercase();
+    let name = zip
+        .file_names()
+        .filter_map(Result::ok)
+        .find(|n| n.replace('\\', "/").to_ascii_lowercase() == want)?
+        .into_owned();
+    let file = zip.by_name(&name).ok()?;
+    let mut xml = quick_xml::Reader::from_reader(BufReader::new(file));
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match xml.read_event_into(&mut buf).ok()? {
+            Event::Start(e) if !f(&e, false) => return Some(()),
+            Event::Empty(e) if !f(&e, true) => return Some(()),
+            Event::Eof => return Some(()),
+            _ => {}
+        }
+    }
+}
+
+/// The value of an attribute, by its local name (`id` for `r:id`), escapes read.
+fn attribute(e: &BytesStart<'_>, local: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == local)
+        .and_then(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
 }
 
 fn cell_of(d: &Data) -> Cell {
@@ -388,6 +542,7 @@ fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Workbook, ImportError> {
             first_row: 1,
             rows,
             merges: Vec::new(),
+            hidden_rows: BTreeSet::new(),
         }],
     })
 }
@@ -430,6 +585,29 @@ mod tests {
             .collect();
         let wb = read_workbook(&tcvn, &limits).unwrap();
         assert_eq!(wb.sheets[0].rows[1][0], Cell::Text("NguyÔn V¨n §¹t".into()));
+    }
+
+    #[test]
+    fn hidden_rows_of_xlsx_sheets_by_excel_row() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let first = wb.add_worksheet().set_name("Cán bộ & nhân viên").unwrap();
+        for r in 0..6 {
+            first.write_number(r, 0, f64::from(r)).unwrap();
+        }
+        first.set_row_hidden(2).unwrap();
+        first.set_row_hidden(4).unwrap();
+        let second = wb.add_worksheet().set_name("Khác").unwrap();
+        second.write_string(3, 1, "x").unwrap();
+        let wb = read_workbook(&wb.save_to_buffer().unwrap(), &Limits::default()).unwrap();
+        assert_eq!(wb.sheets[0].hidden_rows, BTreeSet::from([3, 5]));
+        assert!(wb.sheets[0].is_row_hidden(2));
+        assert!(!wb.sheets[0].is_row_hidden(3));
+        assert!(wb.sheets[1].hidden_rows.is_empty());
+        // Not a workbook's parts at all: no hidden rows, no failure.
+        assert!(xlsx_hidden_rows(b"PK\x03\x04garbage").is_empty());
+
+        let csv = read_workbook(b"a,b\n1,2\n", &Limits::default()).unwrap();
+        assert!(csv.sheets[0].hidden_rows.is_empty());
     }
 
     #[test]

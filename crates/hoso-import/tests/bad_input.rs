@@ -106,33 +106,127 @@ fn cells_merged_down_the_data_belong_to_every_row_they_cover() {
     assert_eq!(a.rows[1].sources["work_history[0].unit"].row, 3);
 }
 
+fn people(ws: &mut rust_xlsxwriter::Worksheet, first: u32, people: &[(&str, &str)]) {
+    for (i, (name, id)) in people.iter().enumerate() {
+        ws.write_string(first + i as u32, 0, *name).unwrap();
+        ws.write_string(first + i as u32, 1, *id).unwrap();
+    }
+}
+
+const HIDDEN: &str = "Dòng này đang bị ẩn trong Excel";
+
+fn hidden_issues(row: &hoso_import::ParsedRow) -> Vec<(&str, u32)> {
+    row.issues
+        .iter()
+        .filter(|i| i.message.starts_with(HIDDEN))
+        .map(|i| (i.sheet.as_str(), i.row))
+        .collect()
+}
+
 #[test]
-fn hidden_rows_are_read_as_data() {
-    // calamine does not tell which rows are hidden: a hidden row is imported like the others
-    // (the officer sees it in the report of rows read).
+fn hidden_rows_of_the_data_are_refused_until_shown_or_deleted() {
+    // A hidden row of an HR list is often a person filtered out (who left): read, but refused
+    // with an issue saying so, never imported unseen.
     let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    headers(ws, 0, &["Họ và tên", "Số định danh"]);
-    for (i, (name, id)) in [
-        ("Nguyễn Văn A", "001080000001"),
-        ("Trần Thị B", "001085000002"),
-        ("Lê Văn C", "001090000003"),
+    let ws = wb.add_worksheet().set_name("Danh sách").unwrap();
+    ws.write_string(0, 0, "DANH SÁCH CÁN BỘ").unwrap();
+    ws.write_string(1, 0, "Ghi chú nội bộ").unwrap();
+    headers(ws, 2, &["Họ và tên", "Số định danh"]);
+    people(
+        ws,
+        3,
+        &[
+            ("Nguyễn Văn A", "001080000001"),
+            ("Trần Thị B", "001085000002"),
+            ("Lê Văn C", "001090000003"),
+        ],
+    );
+    // A note hidden among the titles is not data; an empty hidden row in the data reads as
+    // nothing; the signature below is not data either.
+    ws.set_row_hidden(1).unwrap();
+    ws.set_row_hidden(4).unwrap();
+    ws.set_row_hidden(6).unwrap();
+    ws.write_string(8, 1, "Người lập biểu").unwrap();
+    ws.set_row_hidden(8).unwrap();
+    let a = read(&wb.save_to_buffer().unwrap()).unwrap();
+    let rows: Vec<u32> = a.rows.iter().map(|r| r.row).collect();
+    assert_eq!(rows, vec![4, 5, 6]);
+    assert!(a.rows[0].issues.is_empty(), "{:?}", a.rows[0].issues);
+    assert!(a.rows[2].issues.is_empty(), "{:?}", a.rows[2].issues);
+    let issue = &a.rows[1].issues[0];
+    assert_eq!((issue.sheet.as_str(), issue.row), ("Danh sách", 5));
+    assert_eq!((issue.column.as_str(), issue.letter.as_str()), ("", ""));
+    assert!(issue.message.starts_with(HIDDEN), "{issue:?}");
+    assert!(issue.message.contains("bỏ ẩn dòng"), "{issue:?}");
+    assert!(issue.message.contains("xoá dòng"), "{issue:?}");
+    // Everything else about the row is still read and reported.
+    assert_eq!(a.rows[1].national_id.as_deref(), Some("001085000002"));
+    assert_eq!(a.issues().count(), 1);
+
+    // Written as `hidden="true"`, or after rows without their number, it is hidden all the same.
+    let bytes = wb.save_to_buffer().unwrap();
+    let a = read(&rewrite_sheets(&bytes, |xml| {
+        assert!(xml.contains(r#"<row r="5" "#) && xml.contains(r#"hidden="1""#));
+        (2..=5)
+            .fold(xml, |xml, r| {
+                xml.replace(&format!(r#"<row r="{r}" "#), "<row ")
+            })
+            .replace(r#"hidden="1""#, r#"hidden="true""#)
+    }))
+    .unwrap();
+    assert_eq!(a.rows.iter().map(|r| r.row).collect::<Vec<_>>(), rows);
+    assert_eq!(
+        a.rows.iter().map(hidden_issues).collect::<Vec<_>>(),
+        vec![vec![], vec![("Danh sách", 5)], vec![]]
+    );
+
+    // Sheet XML that cannot be read for its rows (calamine stops at the end of the cells) leaves
+    // them shown rather than refusing the file.
+    let a = read(&rewrite_sheets(&bytes, |xml| {
+        xml.replace("</sheetData>", "</sheetData></oops>")
+    }))
+    .unwrap();
+    assert_eq!(a.rows.len(), 3);
+    assert_eq!(a.issues().count(), 0);
+}
+
+#[test]
+fn a_hidden_row_of_a_section_sheet_refuses_its_person() {
+    let mut wb = Workbook::new();
+    let main = wb.add_worksheet().set_name("Danh sách").unwrap();
+    headers(main, 0, &["Họ và tên", "Số định danh"]);
+    people(
+        main,
+        1,
+        &[
+            ("Nguyễn Văn A", "001080000001"),
+            ("Trần Thị B", "001085000002"),
+        ],
+    );
+    let work = wb.add_worksheet().set_name("Quá trình công tác").unwrap();
+    headers(work, 0, &["Số định danh", "Từ", "Đến", "Đơn vị công tác"]);
+    for (i, (id, from, unit)) in [
+        ("001080000001", "01/2010", "Sở Nội vụ"),
+        ("001085000002", "02/2011", "Sở Tài chính"),
+        ("001085000002", "03/2015", "Sở Xây dựng"),
     ]
     .iter()
     .enumerate()
     {
-        ws.write_string(1 + i as u32, 0, *name).unwrap();
-        ws.write_string(1 + i as u32, 1, *id).unwrap();
+        work.write_string(1 + i as u32, 0, *id).unwrap();
+        work.write_string(1 + i as u32, 1, *from).unwrap();
+        work.write_string(1 + i as u32, 3, *unit).unwrap();
     }
-    ws.set_row_hidden(2).unwrap();
+    work.set_row_hidden(3).unwrap();
     let a = read(&wb.save_to_buffer().unwrap()).unwrap();
-    let rows: Vec<u32> = a.rows.iter().map(|r| r.row).collect();
-    assert_eq!(rows, vec![2, 3, 4]);
+    assert_eq!(a.section_sheets.len(), 1);
+    assert!(a.rows[0].issues.is_empty(), "{:?}", a.rows[0].issues);
+    assert_eq!(hidden_issues(&a.rows[1]), vec![("Quá trình công tác", 4)]);
+    assert_eq!(a.issues().count(), 1);
 }
 
-/// The workbook as a program that never computes formulas writes it: the formulas without
-/// their results.
-fn without_results(xlsx: &[u8]) -> Vec<u8> {
+/// The workbook with the XML of its sheets changed.
+fn rewrite_sheets(xlsx: &[u8], change: impl Fn(String) -> String) -> Vec<u8> {
     let mut zin = zip::ZipArchive::new(Cursor::new(xlsx)).unwrap();
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for i in 0..zin.len() {
@@ -141,16 +235,19 @@ fn without_results(xlsx: &[u8]) -> Vec<u8> {
         let mut data = Vec::new();
         entry.read_to_end(&mut data).unwrap();
         if name.starts_with("xl/worksheets/") {
-            data = String::from_utf8(data)
-                .unwrap()
-                .replace("<v>0</v>", "")
-                .into_bytes();
+            data = change(String::from_utf8(data).unwrap()).into_bytes();
         }
         out.start_file(name, zip::write::SimpleFileOptions::default())
             .unwrap();
         out.write_all(&data).unwrap();
     }
     out.finish().unwrap().into_inner()
+}
+
+/// The workbook as a program that never computes formulas writes it: the formulas without
+/// their results.
+fn without_results(xlsx: &[u8]) -> Vec<u8> {
+    rewrite_sheets(xlsx, |xml| xml.replace("<v>0</v>", ""))
 }
 
 #[test]
