@@ -1072,3 +1072,303 @@ async fn browser_a_unit_transfers_a_person_the_other_accepts_and_the_person_sees
     shot(c, "63-nguoi-duoc-dieu-chuyen").await;
     c.clone().close().await.ok();
 }
+
+// ───────────────────────────────────── import from Excel ─────────────────────────────────────
+
+/// A unit's list as offices keep it: a title above the table, the usual headers, one column
+/// the schema does not know by that name, and the people given.
+fn staff_list(path: &Path, people: &[[&str; 6]]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "DANH SÁCH CÁN BỘ").unwrap();
+    ws.write_string(1, 0, "(Kèm theo Công văn số 45/UBND ngày 20/11/2026)")
+        .unwrap();
+    let headers = [
+        "Họ và tên",
+        "Ngày sinh",
+        "Giới tính",
+        "Số định danh",
+        "Dân tộc",
+        "Ngày về cơ quan hiện nay",
+    ];
+    for (j, h) in headers.iter().enumerate() {
+        ws.write_string(3, j as u16, *h).unwrap();
+    }
+    for (i, person) in people.iter().enumerate() {
+        for (j, v) in person.iter().enumerate() {
+            ws.write_string(4 + i as u32, j as u16, *v).unwrap();
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+/// Waits until the address holds `needle` (a form's answer has replaced the page).
+async fn wait_for_url(c: &Client, needle: &str) -> String {
+    let start = Instant::now();
+    loop {
+        let url = c.current_url().await.unwrap().to_string();
+        if url.contains(needle) {
+            return url;
+        }
+        assert!(
+            start.elapsed() < WAIT,
+            "the address never held {needle}: {url}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_imports_a_messy_list_maps_a_column_fixes_a_row_and_imports_it() {
+    if !available() {
+        return;
+    }
+    let dbs = common::databases().await;
+    let db = dbs.into_iter().find(|d| d.label == "sqlite").unwrap();
+    let app: App = common::demo_app(&db, 12).await;
+    // The HR officer of a demo unit imports into that unit.
+    let (colleague, _, hr, _) = people_of_a_unit(&app).await;
+    let admin = actor(&app, "admin").await;
+    let unit = app
+        .get_person(&admin, colleague, &ClientInfo::default())
+        .await
+        .unwrap()
+        .unit_id
+        .to_string();
+    let good: [[&str; 6]; 3] = [
+        [
+            "Nguyễn Văn Khải",
+            "12/05/1984",
+            "Nam",
+            "001084017001",
+            "Kinh",
+            "01/09/2012",
+        ],
+        [
+            "Trần Thị Mai Lan",
+            "23/11/1991",
+            "Nữ",
+            "001191017002",
+            "Kinh",
+            "15/03/2016",
+        ],
+        [
+            "Lê Hoàng Phúc",
+            "03/07/1988",
+            "Nam",
+            "001088017003",
+            "Tày",
+            "02/01/2019",
+        ],
+    ];
+    let bad = [
+        "Đỗ Văn Toàn",
+        "31/02/1980",
+        "Nam",
+        "001080017004",
+        "Kinh",
+        "01/10/2005",
+    ];
+    let fixed = [
+        "Đỗ Văn Toàn",
+        "21/02/1980",
+        "Nam",
+        "001080017004",
+        "Kinh",
+        "01/10/2005",
+    ];
+    let files = tempfile::tempdir().unwrap();
+    let first = files.path().join("danh-sach-can-bo.xlsx");
+    staff_list(&first, &[good[0], good[1], good[2], bad]);
+    let corrected = files.path().join("danh-sach-can-bo-da-sua.xlsx");
+    staff_list(&corrected, &[good[0], good[1], good[2], fixed]);
+
+    let s = start_session(&app).await;
+    let (c, base) = (&s.client, s.base.as_str());
+    sign_in(c, base, &hr).await;
+    c.goto(&format!("{base}/")).await.unwrap();
+    click(c, "nav a[href='/nhap-du-lieu']").await;
+    wait_for_text(c, "main h1", "Nhập dữ liệu từ Excel").await;
+
+    // Upload with the unit chosen: the dry run's report.
+    set_value(c, "#don_vi", &unit).await;
+    c.find(Locator::Css("#tep"))
+        .await
+        .unwrap()
+        .send_keys(first.to_str().unwrap())
+        .await
+        .unwrap();
+    click(
+        c,
+        "form[action='/nhap-du-lieu/tai-len'] button[type=submit]",
+    )
+    .await;
+    wait_for_text(c, "#ket-qua-chay-thu", "danh-sach-can-bo.xlsx").await;
+    let summary = text_of(c, "#tong-ket").await;
+    for line in ["4 dòng dữ liệu", "3 sẽ tạo mới", "1 bị từ chối"] {
+        assert!(summary.contains(line), "{line} in {summary}");
+    }
+    // The bad date is named with its row in the file (title, note, blank, header: row 8).
+    let errors = text_of(c, "#loi").await;
+    assert!(errors.contains("31/02/1980"), "{errors}");
+    let row = c
+        .find(Locator::XPath(
+            "//table[@id='loi']//tr[td[normalize-space()='31/02/1980']]/td[2]",
+        ))
+        .await
+        .expect("the bad date's row")
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(row.trim(), "8", "{errors}");
+    // The column the schema does not know is marked, its select empty.
+    let mapping = text_of(c, "#ghep-cot h3").await;
+    assert!(mapping.contains("1 cột chưa ghép"), "{mapping}");
+    let unmatched = text_of(c, "#ghep-cot tr.warn").await;
+    assert!(
+        unmatched.contains("Ngày về cơ quan hiện nay"),
+        "{unmatched}"
+    );
+    c.execute("document.getElementById('loi').scrollIntoView();", vec![])
+        .await
+        .unwrap();
+    shot(c, "70-nhap-chay-thu-co-loi").await;
+    c.set_window_size(390, 844).await.unwrap();
+    c.execute(
+        "window.scrollTo(0, document.getElementById('ket-qua-chay-thu').offsetTop);",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(c, "71-dien-thoai-nhap-chay-thu").await;
+    c.execute(
+        "document.getElementById('ghep-cot').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(c, "71b-dien-thoai-ghep-cot").await;
+    c.execute("document.getElementById('loi').scrollIntoView();", vec![])
+        .await
+        .unwrap();
+    shot(c, "71c-dien-thoai-loi").await;
+    c.set_window_size(1280, 900).await.unwrap();
+
+    // Map it by hand and run again: nothing left unmatched.
+    set_value(c, "select#cot5", "recruitment.current_agency_join_date").await;
+    click(c, "#ghep-cot button[type=submit]").await;
+    wait_for_url(c, "cot5=recruitment.current_agency_join_date").await;
+    let mapping = text_of(c, "#ghep-cot h3").await;
+    assert_eq!(mapping, "Ghép cột");
+    assert!(
+        c.find(Locator::Css("#ghep-cot tr.warn")).await.is_err(),
+        "no column is marked unmatched"
+    );
+    c.execute(
+        "document.getElementById('ghep-cot').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(c, "72-nhap-ghep-cot").await;
+
+    // Saved under a name: the page comes back with it chosen.
+    set_value(c, "#ten_cach_ghep", "Danh sách trích ngang của phòng").await;
+    click(c, "#luu-cach-ghep button[type=submit]").await;
+    let url = wait_for_url(c, "mau=").await;
+    let saved = url.split("mau=").nth(1).unwrap().split('&').next().unwrap();
+    let chosen = text_of(c, "#mau option:checked").await;
+    assert_eq!(chosen, "Danh sách trích ngang của phòng");
+    // Listed with the saved ones (folded away under the report).
+    wait_for_text(c, "#cach-ghep-da-luu summary", "Cách ghép cột đã lưu (1)").await;
+
+    // The corrected file, uploaded again, with the saved mapping applied: all four go in.
+    set_value(c, "#don_vi", &unit).await;
+    c.find(Locator::Css("#tep"))
+        .await
+        .unwrap()
+        .send_keys(corrected.to_str().unwrap())
+        .await
+        .unwrap();
+    click(
+        c,
+        "form[action='/nhap-du-lieu/tai-len'] button[type=submit]",
+    )
+    .await;
+    wait_for_text(c, "#ket-qua-chay-thu", "danh-sach-can-bo-da-sua.xlsx").await;
+    wait_for_text(c, "#ghep-cot h3", "1 cột chưa ghép").await;
+    set_value(c, "#mau", saved).await;
+    click(c, "#ap-dung-cach-ghep button[type=submit]").await;
+    wait_for_url(c, &format!("mau={saved}")).await;
+    let summary = text_of(c, "#tong-ket").await;
+    for line in ["4 dòng dữ liệu", "4 sẽ tạo mới", "0 bị từ chối"] {
+        assert!(summary.contains(line), "{line} in {summary}");
+    }
+    assert!(
+        c.find(Locator::Css("#loi")).await.is_err(),
+        "no errors left"
+    );
+    assert_eq!(text_of(c, "#ghep-cot h3").await, "Ghép cột");
+
+    // An initial load on the head's decision, run as a background job.
+    click(c, "input[name=lan_dau]").await;
+    set_value(c, "#quyet_dinh", "Quyết định số 12/QĐ-UBND ngày 01/12/2026").await;
+    let button = "form[action='/nhap-du-lieu/nhap'] button[type=submit]";
+    assert_eq!(text_of(c, button).await, "Nhập 4 hồ sơ");
+    c.execute(
+        "document.getElementById('hieu-luc').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(c, "73-nhap-lan-dau").await;
+    click(c, button).await;
+    let url = wait_for_url(c, "/nhap-du-lieu/viec/").await;
+    let job: i64 = url.rsplit('/').next().unwrap().parse().unwrap();
+    wait_for_text(c, "#trang-thai", "Đang chờ").await;
+    shot(c, "74-viec-nhap-dang-cho").await;
+
+    // No worker runs in tests: this one runs the queue while the page watches it.
+    let start = Instant::now();
+    loop {
+        let ran = app.run_next_job("e2e").await.unwrap();
+        match ran {
+            Some(j) if j.id == job => {
+                assert_eq!(j.status, "succeeded", "{j:?}");
+                break;
+            }
+            Some(_) => {}
+            None => panic!("the import job {job} was never claimed"),
+        }
+        assert!(start.elapsed() < WAIT, "the import job never ran");
+    }
+    // The page refreshes itself: done, its figures and a full bar.
+    wait_for_text(c, "#trang-thai", "Hoàn thành").await;
+    let result = wait_for_text(c, "#ket-qua", "4 tạo mới").await;
+    for part in ["4 dòng", "0 bị từ chối", "4 có hiệu lực ngay"] {
+        assert!(result.contains(part), "{part} in {result}");
+    }
+    let bar = c.find(Locator::Css("#viec progress")).await.unwrap();
+    assert_eq!(bar.attr("value").await.unwrap().as_deref(), Some("4"));
+    assert_eq!(bar.attr("max").await.unwrap().as_deref(), Some("4"));
+    wait_for_text(c, "#viec", "Đã xử lý 4/4 dòng").await;
+    assert!(
+        c.find(Locator::Css("form[action$='/huy']")).await.is_err(),
+        "a finished import cannot be stopped"
+    );
+    shot(c, "75-viec-nhap-hoan-thanh").await;
+
+    // The people are in the unit's list.
+    c.goto(&format!("{base}/can-bo?q=tran%20thi%20mai%20lan"))
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(
+            "//div[@id='ket-qua']//a[normalize-space()='Trần Thị Mai Lan']",
+        ))
+        .await
+        .expect("an imported person in the list");
+    shot(c, "76-nguoi-da-nhap").await;
+    c.clone().close().await.ok();
+}
