@@ -6,7 +6,7 @@
 //! provenance "import", same → untouched), the batches (each one transaction: a killed import
 //! leaves whole batches, and running it again finds them unchanged), progress and audit.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use hoso_domain::audit_action::AuditAction;
 use hoso_domain::org::PersonStatus;
@@ -218,8 +218,10 @@ impl App {
             client,
             &unit,
             file,
-            Run::Dry,
-            basis.as_deref(),
+            Run {
+                dry: true,
+                official_basis: basis.as_deref(),
+            },
             &Progress::none(self),
         )
         .await
@@ -243,8 +245,10 @@ impl App {
             client,
             &unit,
             file,
-            Run::Write,
-            basis.as_deref(),
+            Run {
+                dry: false,
+                official_basis: basis.as_deref(),
+            },
             &Progress::none(self),
         )
         .await
@@ -273,8 +277,10 @@ impl App {
             &NO_CLIENT,
             &unit,
             file,
-            if dry_run { Run::Dry } else { Run::Write },
-            basis.as_deref(),
+            Run {
+                dry: dry_run,
+                official_basis: basis.as_deref(),
+            },
             &Progress::none(self),
         )
         .await
@@ -287,11 +293,10 @@ impl App {
         client: &ClientInfo,
         unit: &org_store::OrgUnitRow,
         file: &ImportFile,
-        run: Run,
-        official_basis: Option<&str>,
+        run: Run<'_>,
         progress: &Progress<'_>,
     ) -> AppResult<ImportReport> {
-        let dry_run = run == Run::Dry;
+        let (dry_run, official_basis) = (run.dry, run.official_basis);
         let schema: &'static RecordSchema = self.schemas.latest();
         let analysis = self.analyze_upload(file).await?;
 
@@ -329,65 +334,26 @@ impl App {
         for batch in analysis.rows.chunks(BATCH_ROWS) {
             if dry_run {
                 let mut conn = self.store.reader().await?;
+                let held = self.held_of(&mut conn, batch).await?;
                 for row in batch {
-                    let plan = self.plan_row(&mut conn, schema, unit, row).await?;
-                    tally(&mut report, plan, official_basis.is_some());
+                    let plan = self.plan_row(&mut conn, schema, unit, row, &held).await?;
+                    tally(&mut report, &plan, official_basis.is_some());
                 }
             } else {
                 let mut work = self.begin_work_as(author, client).await?;
+                let held = self.held_of(&mut work, batch).await?;
                 let mut person_ids = Vec::new();
-                let mut account_ids = Vec::new();
-                let (mut created, mut updated) = (0, 0);
+                let mut creates = Vec::new();
+                let mut updated = 0;
                 for row in batch {
-                    let plan = self.plan_row(&mut work, schema, unit, row).await?;
-                    let note = Some(format!("Nhập từ tệp {}, dòng {}", file.file_name, row.row));
-                    match &plan {
-                        Plan::Create { prepared, hash, .. } => {
-                            let person_id = persons::insert(
-                                &mut work,
-                                persons::NewPerson {
-                                    national_id_hash: hash,
-                                    unit_id: unit.id,
-                                    status: PersonStatus::Working.as_str(),
-                                    projection: &prepared.projection,
-                                },
-                            )
-                            .await?;
-                            self.write_version(
-                                &mut work,
-                                NewVersion {
-                                    person_id,
-                                    prev: None,
-                                    schema,
-                                    prepared,
-                                    unit_id: unit.id,
-                                    status: PersonStatus::Working,
-                                    provenance: Provenance::Import,
-                                    author,
-                                    note,
-                                },
-                            )
-                            .await?;
-                            if official_basis.is_some() {
-                                hoso_store::approvals::set_official(&mut work, person_id, 1)
-                                    .await?;
-                            }
-                            if let Some(id) = self
-                                .personal_account_for_import(
-                                    &mut work,
-                                    person_id,
-                                    row.national_id.as_deref(),
-                                    &prepared.projection.full_name,
-                                    author,
-                                    &file.file_name,
-                                )
-                                .await?
-                            {
-                                account_ids.push(id);
-                            }
-                            person_ids.push(person_id);
-                            created += 1;
-                        }
+                    let plan = self.plan_row(&mut work, schema, unit, row, &held).await?;
+                    tally(&mut report, &plan, official_basis.is_some());
+                    match plan {
+                        Plan::Create { prepared, hash, .. } => creates.push(Created {
+                            row,
+                            prepared,
+                            hash,
+                        }),
                         Plan::Update {
                             person_id,
                             prev,
@@ -398,25 +364,37 @@ impl App {
                             self.write_version(
                                 &mut work,
                                 NewVersion {
-                                    person_id: *person_id,
-                                    prev: Some(&**prev),
+                                    person_id,
+                                    prev: Some(&*prev),
                                     schema,
-                                    prepared,
+                                    prepared: &prepared,
                                     unit_id: unit.id,
-                                    status: *status,
+                                    status,
                                     provenance: Provenance::Import,
                                     author,
-                                    note,
+                                    note: Some(import_note(&file.file_name, row)),
                                 },
                             )
                             .await?;
-                            person_ids.push(*person_id);
+                            person_ids.push(person_id);
                             updated += 1;
                         }
-                        _ => {}
+                        Plan::Unchanged | Plan::Refused(_) => {}
                     }
-                    tally(&mut report, plan, official_basis.is_some());
                 }
+                let created = creates.len();
+                let (created_ids, account_ids) = self
+                    .write_created(
+                        &mut work,
+                        schema,
+                        unit,
+                        &creates,
+                        author,
+                        official_basis.is_some(),
+                        &file.file_name,
+                    )
+                    .await?;
+                person_ids.extend(created_ids);
                 report.accounts += account_ids.len();
                 work.audit(
                     AuditAction::ImportBatch,
@@ -515,6 +493,111 @@ impl App {
         Ok(analysis)
     }
 
+    /// The records held of a batch's số định danh: hash → person id, one query.
+    async fn held_of(
+        &self,
+        conn: &mut hoso_store::AnyConnection,
+        batch: &[hoso_import::ParsedRow],
+    ) -> AppResult<HashMap<String, i64>> {
+        let hashes: Vec<String> = batch
+            .iter()
+            .filter_map(|r| r.national_id.as_deref())
+            .map(|n| self.keys.current.national_id_hash(n))
+            .collect();
+        let refs: Vec<&str> = hashes.iter().map(String::as_str).collect();
+        Ok(persons::ids_by_national_id_hashes(conn, &refs).await?)
+    }
+
+    /// Writes the records a batch creates, many rows a statement: the people at version 1
+    /// (official at once in an initial load), their versions, sealed secrets and history
+    /// rows, and a personal account each whose số định danh is no one's username yet.
+    /// Returns the person ids and the account ids.
+    #[allow(clippy::too_many_arguments)]
+    async fn write_created(
+        &self,
+        work: &mut crate::work::Work<'_>,
+        schema: &'static RecordSchema,
+        unit: &org_store::OrgUnitRow,
+        creates: &[Created<'_>],
+        author: Option<i64>,
+        official: bool,
+        file_name: &str,
+    ) -> AppResult<(Vec<i64>, Vec<i64>)> {
+        if creates.is_empty() {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let now = self.now_ms();
+        let status = PersonStatus::Working;
+        let people: Vec<hoso_store::bulk::NewImported<'_>> = creates
+            .iter()
+            .map(|c| hoso_store::bulk::NewImported {
+                national_id_hash: &c.hash,
+                unit_id: unit.id,
+                status: status.as_str(),
+                projection: &c.prepared.projection,
+                created_at: now,
+                official,
+            })
+            .collect();
+        let ids = hoso_store::bulk::insert_imported(work, &people).await?;
+        let versions: Vec<VersionRow> = creates
+            .iter()
+            .zip(&ids)
+            .map(|(c, id)| {
+                crate::versions::version_row(
+                    &NewVersion {
+                        person_id: *id,
+                        prev: None,
+                        schema,
+                        prepared: &c.prepared,
+                        unit_id: unit.id,
+                        status,
+                        provenance: Provenance::Import,
+                        author,
+                        note: Some(import_note(file_name, c.row)),
+                    },
+                    now,
+                )
+            })
+            .collect();
+        hoso_store::bulk::insert_versions(work, versions.iter()).await?;
+        let secrets: Vec<hoso_store::secrets::SecretRow> = creates
+            .iter()
+            .zip(&ids)
+            .map(|(c, id)| self.sealed_secret(*id, 1, &c.prepared.secret))
+            .collect();
+        hoso_store::bulk::insert_secrets(work, secrets.iter()).await?;
+        let history: Vec<(i64, &hoso_domain::schema::HistoryRow)> = creates
+            .iter()
+            .zip(&ids)
+            .flat_map(|(c, id)| c.prepared.history.iter().map(move |h| (*id, h)))
+            .collect();
+        hoso_store::projection::insert_history(work, history.into_iter()).await?;
+        let usernames: Vec<&str> = creates
+            .iter()
+            .map(|c| c.prepared.national_id.as_str())
+            .collect();
+        let taken = hoso_store::accounts::usernames_taken(work, &usernames).await?;
+        let request_ref = format!("Nhập hồ sơ từ tệp {file_name}");
+        let accounts: Vec<hoso_store::personal_accounts::NewPersonalAccount<'_>> = creates
+            .iter()
+            .zip(&ids)
+            .filter(|(c, _)| !taken.contains(&c.prepared.national_id))
+            .map(
+                |(c, id)| hoso_store::personal_accounts::NewPersonalAccount {
+                    person_id: *id,
+                    username: &c.prepared.national_id,
+                    display_name: &c.prepared.projection.full_name,
+                    created_at: now,
+                    created_by: author,
+                    request_ref: &request_ref,
+                },
+            )
+            .collect();
+        let account_ids = hoso_store::personal_accounts::insert_many(work, &accounts).await?;
+        Ok((ids, account_ids))
+    }
+
     /// What one row becomes against the records held (read on `conn`: the reader for a dry
     /// run, the batch's transaction for an import).
     async fn plan_row(
@@ -523,6 +606,7 @@ impl App {
         schema: &'static RecordSchema,
         unit: &org_store::OrgUnitRow,
         row: &hoso_import::ParsedRow,
+        held: &HashMap<String, i64>,
     ) -> AppResult<Plan> {
         if !row.issues.is_empty() {
             return Ok(Plan::Refused(row.issues.clone()));
@@ -534,7 +618,7 @@ impl App {
             )]));
         };
         let hash = self.keys.current.national_id_hash(national_id);
-        let existing = persons::find_by_national_id_hash(conn, &hash).await?;
+        let existing = held.get(&hash).copied();
         let (doc, current) = match existing {
             None if !row.in_main_sheet => {
                 return Ok(Plan::Refused(vec![row.issue_at(
@@ -651,18 +735,30 @@ fn open_unit(unit: org_store::OrgUnitRow) -> AppResult<org_store::OrgUnitRow> {
     Ok(unit)
 }
 
-/// Whether an import writes, or only reports what it would write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Run {
-    Dry,
-    Write,
+/// A record a batch creates.
+struct Created<'r> {
+    row: &'r hoso_import::ParsedRow,
+    prepared: Box<Prepared>,
+    hash: String,
 }
 
-fn tally(report: &mut ImportReport, plan: Plan, official: bool) {
+fn import_note(file_name: &str, row: &hoso_import::ParsedRow) -> String {
+    format!("Nhập từ tệp {file_name}, dòng {}", row.row)
+}
+
+/// How an import runs: whether it only reports what it would write, and what makes the
+/// records it creates official at once (see [`initial_load_basis`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Run<'a> {
+    dry: bool,
+    official_basis: Option<&'a str>,
+}
+
+fn tally(report: &mut ImportReport, plan: &Plan, official: bool) {
     match plan {
         Plan::Create { incomplete, .. } => {
             report.created += 1;
-            report.incomplete += usize::from(incomplete);
+            report.incomplete += usize::from(*incomplete);
             if official {
                 report.official += 1;
             } else {
@@ -671,13 +767,13 @@ fn tally(report: &mut ImportReport, plan: Plan, official: bool) {
         }
         Plan::Update { incomplete, .. } => {
             report.updated += 1;
-            report.incomplete += usize::from(incomplete);
+            report.incomplete += usize::from(*incomplete);
             report.awaiting_approval += 1;
         }
         Plan::Unchanged => report.unchanged += 1,
         Plan::Refused(issues) => {
             report.refused += 1;
-            report.errors.extend(issues);
+            report.errors.extend(issues.iter().cloned());
         }
     }
 }
@@ -821,8 +917,10 @@ impl App {
                 &NO_CLIENT,
                 &unit,
                 &file,
-                Run::Write,
-                params.official_basis.as_deref(),
+                Run {
+                    dry: false,
+                    official_basis: params.official_basis.as_deref(),
+                },
                 progress,
             )
             .await?;

@@ -544,40 +544,6 @@ impl App {
         })
     }
 
-    /// The personal account of a record an import has just created (LS Đ7.1: every record
-    /// has one): username = số định danh, no password and no code yet; the HR officer hands
-    /// out the codes afterwards for the whole unit. `None` when the số định danh is already
-    /// someone's username: that is left to the HR officer, whose issuing reports it.
-    pub(crate) async fn personal_account_for_import(
-        &self,
-        work: &mut Work<'_>,
-        person_id: i64,
-        national_id: Option<&str>,
-        full_name: &str,
-        author: Option<i64>,
-        file_name: &str,
-    ) -> AppResult<Option<i64>> {
-        let Some(username) = national_id else {
-            return Ok(None);
-        };
-        if accounts::by_username(work, username).await?.is_some() {
-            return Ok(None);
-        }
-        let id = store::insert(
-            work,
-            store::NewPersonalAccount {
-                person_id,
-                username,
-                display_name: full_name,
-                created_at: self.now_ms(),
-                created_by: author,
-                request_ref: &format!("Nhập hồ sơ từ tệp {file_name}"),
-            },
-        )
-        .await?;
-        Ok(Some(id))
-    }
-
     /// The số định danh of a record, from its current version.
     async fn national_id_of(
         &self,

@@ -516,19 +516,25 @@ impl App {
         version: i64,
         secret: &str,
     ) -> AppResult<()> {
+        hoso_store::secrets::insert(conn, &self.sealed_secret(person_id, version, secret)).await?;
+        Ok(())
+    }
+
+    /// The sensitive fields of a version, sealed under the current key for that version.
+    pub(crate) fn sealed_secret(
+        &self,
+        person_id: i64,
+        version: i64,
+        secret: &str,
+    ) -> hoso_store::secrets::SecretRow {
         let key = &self.keys.current;
         let sealed = key.seal(secret.as_bytes(), &secret_context(person_id, version));
-        hoso_store::secrets::insert(
-            conn,
-            &hoso_store::secrets::SecretRow {
-                person_id,
-                version,
-                key_id: key.id.clone(),
-                sealed: hex::encode(sealed),
-            },
-        )
-        .await?;
-        Ok(())
+        hoso_store::secrets::SecretRow {
+            person_id,
+            version,
+            key_id: key.id.clone(),
+            sealed: hex::encode(sealed),
+        }
     }
 
     /// A stored version's whole document (sensitive fields decrypted), as stored: the text

@@ -411,15 +411,21 @@ pub fn analyze(
         observe(&mut detector, other);
     }
     let mut rows = Vec::new();
+    let mut memo = ValueMemo::default();
+    let read = Reader {
+        schema,
+        catalogs,
+        detector: &detector,
+    };
     for i in layout.data_start..layout.data_end {
-        if let Some(row) = read_row(sheet, i, &layout, schema, catalogs, &detector) {
+        if let Some(row) = read_row(sheet, i, &layout, &read, &mut memo) {
             rows.push(row);
         }
     }
     mark_duplicates(&mut rows);
     for (other, section, layout) in &section_sheets {
         for i in layout.data_start..layout.data_end {
-            if let Some(row) = read_row(other, i, layout, schema, catalogs, &detector) {
+            if let Some(row) = read_row(other, i, layout, &read, &mut memo) {
                 add_section_row(&mut rows, section, row);
             }
         }
@@ -550,14 +556,58 @@ const HIDDEN_ROW: &str = "Dòng này đang bị ẩn trong Excel: nếu cần nh
 
 /// Reads data row `i` (`None` when every mapped cell is empty; a row hidden in the file is
 /// refused).
+/// What rows are read against.
+struct Reader<'a> {
+    schema: &'a RecordSchema,
+    catalogs: &'a Catalogs,
+    detector: &'a Detector,
+}
+
+/// The values of catalog and address cells already read, by field and text. A list repeats
+/// "Kinh", "Không" and a few addresses thousands of times, and finding a name in a catalog
+/// folds its every entry: read once, each is a lookup.
+#[derive(Default)]
+struct ValueMemo(HashMap<(String, String, String), Result<Option<Value>, String>>);
+
+impl ValueMemo {
+    fn read_value(
+        &mut self,
+        section: &str,
+        field: &hoso_domain::schema::Field,
+        catalogs: &Catalogs,
+        cell: &Cell,
+        text: &str,
+    ) -> Result<Option<Value>, String> {
+        use hoso_domain::schema::FieldKind;
+        let repeats = matches!(
+            field.kind,
+            FieldKind::Catalog | FieldKind::CatalogList | FieldKind::Address
+        ) && matches!(cell, Cell::Text(_));
+        if !repeats {
+            return values::read_value(field, catalogs, cell, text);
+        }
+        let key = (section.to_string(), field.id.clone(), text.to_string());
+        if let Some(known) = self.0.get(&key) {
+            return known.clone();
+        }
+        let value = values::read_value(field, catalogs, cell, text);
+        self.0.insert(key, value.clone());
+        value
+    }
+}
+
 fn read_row(
     sheet: &SheetData,
     i: usize,
     layout: &Layout,
-    schema: &RecordSchema,
-    catalogs: &Catalogs,
-    detector: &Detector,
+    read: &Reader<'_>,
+    memo: &mut ValueMemo,
 ) -> Option<ParsedRow> {
+    let Reader {
+        schema,
+        catalogs,
+        detector,
+    } = *read;
     let excel_row = sheet.excel_row(i);
     let mapped: Vec<&Column> = layout
         .columns
@@ -634,7 +684,7 @@ fn read_row(
                 } else {
                     text
                 };
-                match values::read_value(f, catalogs, cell, &text) {
+                match memo.read_value(section, f, catalogs, cell, &text) {
                     Ok(Some(v)) => {
                         set(&mut doc, section, field, v);
                         sources.insert(format!("{section}.{field}"), source);

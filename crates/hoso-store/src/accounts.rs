@@ -528,3 +528,26 @@ pub async fn advance_totp_step(conn: &mut AnyConnection, id: i64, step: i64) -> 
     .await?;
     Ok(done.rows_affected() > 0)
 }
+
+/// Which of `usernames` are taken.
+pub async fn usernames_taken(
+    conn: &mut AnyConnection,
+    usernames: &[&str],
+) -> StoreResult<std::collections::HashSet<String>> {
+    use sea_query::ExprTrait;
+    let mut taken = std::collections::HashSet::new();
+    for chunk in usernames.chunks(500) {
+        let mut select = sea_query::Query::select();
+        select
+            .column(crate::query::ident("username"))
+            .from(crate::query::ident("accounts"))
+            .and_where(
+                sea_query::Expr::col(crate::query::ident("username"))
+                    .is_in(chunk.iter().map(|u| u.to_string())),
+            );
+        for row in crate::query::fetch_all(conn, &select).await? {
+            taken.insert(row.try_get::<String, _>("username")?);
+        }
+    }
+    Ok(taken)
+}

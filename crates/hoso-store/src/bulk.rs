@@ -189,44 +189,8 @@ pub async fn insert_people(
         )
         .await?;
 
-        let sql = format!(
-            "INSERT INTO record_versions (person_id, version, schema_version, document, hash, prev_hash, unit_id, status, \
-             created_by, created_at, note, source, source_ref) VALUES {}",
-            placeholders(conn, chunk.len(), 13)
-        );
-        let mut q = sqlx::query(AssertSqlSafe(sql));
-        for p in chunk {
-            let v = &p.version;
-            q = q
-                .bind(v.person_id)
-                .bind(v.version)
-                .bind(v.schema_version.as_str())
-                .bind(v.document.as_str())
-                .bind(v.hash.as_str())
-                .bind(v.prev_hash.clone())
-                .bind(v.unit_id)
-                .bind(v.status.as_str())
-                .bind(v.created_by)
-                .bind(v.created_at)
-                .bind(v.note.clone())
-                .bind(v.source.as_str())
-                .bind(v.source_ref.clone());
-        }
-        q.execute(&mut *conn).await?;
-
-        let sql = format!(
-            "INSERT INTO record_secrets (person_id, version, key_id, sealed) VALUES {}",
-            placeholders(conn, chunk.len(), 4)
-        );
-        let mut q = sqlx::query(AssertSqlSafe(sql));
-        for p in chunk {
-            q = q
-                .bind(p.secret.person_id)
-                .bind(p.secret.version)
-                .bind(p.secret.key_id.as_str())
-                .bind(p.secret.sealed.as_str());
-        }
-        q.execute(&mut *conn).await?;
+        insert_versions(conn, chunk.iter().map(|p| &p.version)).await?;
+        insert_secrets(conn, chunk.iter().map(|p| &p.secret)).await?;
 
         let sql = format!(
             "INSERT INTO accounts (id, username, display_name, password_hash, person_id, active, must_change_password, \
@@ -278,4 +242,134 @@ pub async fn insert_people(
         }
     }
     Ok(ids)
+}
+
+/// Inserts record versions, [`ROWS_PER_STATEMENT`] a statement.
+pub async fn insert_versions<'v>(
+    conn: &mut AnyConnection,
+    versions: impl Iterator<Item = &'v VersionRow>,
+) -> StoreResult<()> {
+    let versions: Vec<&VersionRow> = versions.collect();
+    for chunk in versions.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO record_versions (person_id, version, schema_version, document, hash, prev_hash, unit_id, status, \
+             created_by, created_at, note, source, source_ref) VALUES {}",
+            placeholders(conn, chunk.len(), 13)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for v in chunk {
+            q = q
+                .bind(v.person_id)
+                .bind(v.version)
+                .bind(v.schema_version.as_str())
+                .bind(v.document.as_str())
+                .bind(v.hash.as_str())
+                .bind(v.prev_hash.clone())
+                .bind(v.unit_id)
+                .bind(v.status.as_str())
+                .bind(v.created_by)
+                .bind(v.created_at)
+                .bind(v.note.clone())
+                .bind(v.source.as_str())
+                .bind(v.source_ref.clone());
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Inserts sealed secrets, [`ROWS_PER_STATEMENT`] a statement.
+pub async fn insert_secrets<'s>(
+    conn: &mut AnyConnection,
+    secrets: impl Iterator<Item = &'s SecretRow>,
+) -> StoreResult<()> {
+    let secrets: Vec<&SecretRow> = secrets.collect();
+    for chunk in secrets.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO record_secrets (person_id, version, key_id, sealed) VALUES {}",
+            placeholders(conn, chunk.len(), 4)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for s in chunk {
+            q = q
+                .bind(s.person_id)
+                .bind(s.version)
+                .bind(s.key_id.as_str())
+                .bind(s.sealed.as_str());
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// A person an import creates; version 1 follows in the same transaction.
+pub struct NewImported<'a> {
+    pub national_id_hash: &'a str,
+    pub unit_id: i64,
+    pub status: &'a str,
+    pub projection: &'a Projection,
+    /// When version 1 is written (the application's clock).
+    pub created_at: i64,
+    /// Version 1 is official at once (an initial load).
+    pub official: bool,
+}
+
+/// Inserts the people an import creates, at version 1, many a statement, ids from the
+/// database (other writers may be inserting too); their ids, in the order given.
+pub async fn insert_imported(
+    conn: &mut AnyConnection,
+    people: &[NewImported<'_>],
+) -> StoreResult<Vec<i64>> {
+    let mut by_hash = std::collections::HashMap::with_capacity(people.len());
+    for chunk in people.chunks(ROWS_PER_STATEMENT) {
+        let mut insert = Query::insert();
+        for (i, p) in chunk.iter().enumerate() {
+            let (names, values) = projection_values(p.projection);
+            if i == 0 {
+                insert.into_table(ident("persons")).columns(
+                    [
+                        "national_id_hash",
+                        "unit_id",
+                        "status",
+                        "current_version",
+                        "created_at",
+                        "updated_at",
+                        "official_version",
+                    ]
+                    .into_iter()
+                    .chain(names)
+                    .map(ident),
+                );
+            }
+            insert
+                .values(
+                    [
+                        Expr::val(p.national_id_hash.to_string()),
+                        Expr::val(p.unit_id),
+                        Expr::val(p.status.to_string()),
+                        Expr::val(1i64),
+                        Expr::val(p.created_at),
+                        Expr::val(p.created_at),
+                        Expr::val(i64::from(p.official)),
+                    ]
+                    .into_iter()
+                    .chain(values),
+                )
+                .map_err(|e| StoreError::Invalid(format!("persons: {e}")))?;
+        }
+        insert.returning(Query::returning().columns([ident("id"), ident("national_id_hash")]));
+        for row in query::fetch_all(conn, &insert).await? {
+            let hash: String = row.try_get("national_id_hash")?;
+            by_hash.insert(hash, row.try_get::<i64, _>("id")?);
+        }
+    }
+    people
+        .iter()
+        .map(|p| {
+            by_hash
+                .get(p.national_id_hash)
+                .copied()
+                .ok_or_else(|| StoreError::Invalid("an inserted person did not come back".into()))
+        })
+        .collect()
 }

@@ -461,3 +461,85 @@ pub async fn set_chosen_password(
     query::execute(conn, &update).await?;
     Ok(())
 }
+
+/// Personal accounts of people an import has just created (none has an account yet), with
+/// their individual grants, many a statement; the account ids in the order given.
+pub async fn insert_many(
+    conn: &mut AnyConnection,
+    accounts: &[NewPersonalAccount<'_>],
+) -> StoreResult<Vec<i64>> {
+    let mut by_username = std::collections::HashMap::with_capacity(accounts.len());
+    for chunk in accounts.chunks(200) {
+        let mut insert = Query::insert();
+        insert.into_table(ident("accounts")).columns(
+            [
+                "username",
+                "display_name",
+                "password_hash",
+                "person_id",
+                "active",
+                "must_change_password",
+                "password_changed_at",
+                "failed_logins",
+                "created_at",
+                "created_by",
+            ]
+            .map(Alias::new),
+        );
+        for a in chunk {
+            insert.values_panic([
+                a.username.into(),
+                a.display_name.into(),
+                NO_PASSWORD_YET.into(),
+                a.person_id.into(),
+                1i64.into(),
+                0i64.into(),
+                a.created_at.into(),
+                0i64.into(),
+                a.created_at.into(),
+                a.created_by.into(),
+            ]);
+        }
+        insert.returning(Query::returning().columns([ident("id"), ident("username")]));
+        for row in query::fetch_all(conn, &insert).await? {
+            let username: String = row.try_get("username")?;
+            by_username.insert(username, row.try_get::<i64, _>("id")?);
+        }
+    }
+    let ids = accounts
+        .iter()
+        .map(|a| {
+            by_username.get(a.username).copied().ok_or_else(|| {
+                crate::StoreError::Invalid("an inserted account did not come back".into())
+            })
+        })
+        .collect::<StoreResult<Vec<i64>>>()?;
+    for (chunk, chunk_ids) in accounts.chunks(200).zip(ids.chunks(200)) {
+        let mut insert = Query::insert();
+        insert.into_table(ident("role_grants")).columns(
+            [
+                "account_id",
+                "role",
+                "unit_id",
+                "read_only",
+                "granted_by",
+                "granted_at",
+                "request_ref",
+            ]
+            .map(Alias::new),
+        );
+        for (a, id) in chunk.iter().zip(chunk_ids) {
+            insert.values_panic([
+                (*id).into(),
+                "individual".into(),
+                Option::<i64>::None.into(),
+                0i64.into(),
+                a.created_by.into(),
+                a.created_at.into(),
+                a.request_ref.into(),
+            ]);
+        }
+        query::execute(conn, &insert).await?;
+    }
+    Ok(ids)
+}

@@ -548,3 +548,24 @@ pub async fn ids_in_unit(
         .await?;
     rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
 }
+
+/// The records held of these số định danh hashes: hash → person id.
+pub async fn ids_by_national_id_hashes(
+    conn: &mut AnyConnection,
+    hashes: &[&str],
+) -> StoreResult<std::collections::HashMap<String, i64>> {
+    let mut found = std::collections::HashMap::new();
+    for chunk in hashes.chunks(500) {
+        let mut select = Query::select();
+        select
+            .columns([ident("id"), ident("national_id_hash")])
+            .from(ident("persons"))
+            .and_where(
+                Expr::col(ident("national_id_hash")).is_in(chunk.iter().map(|h| h.to_string())),
+            );
+        for row in query::fetch_all(conn, &select).await? {
+            found.insert(row.try_get("national_id_hash")?, row.try_get("id")?);
+        }
+    }
+    Ok(found)
+}
