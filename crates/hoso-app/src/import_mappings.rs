@@ -37,7 +37,7 @@ pub struct ImportMapping {
 }
 
 impl ImportMapping {
-    pub(crate) fn from_row(row: store::ImportMappingRow) -> AppResult<ImportMapping> {
+    fn from_row(row: store::ImportMappingRow) -> AppResult<ImportMapping> {
         let columns = serde_json::from_str(&row.columns)
             .map_err(|e| AppError::Internal(format!("import mapping {}: {e}", row.id)))?;
         Ok(ImportMapping {
@@ -121,6 +121,12 @@ impl App {
         if !actor.is_administrator() {
             return Err(AppError::Forbidden);
         }
+        self.stored_import_mapping(id).await
+    }
+
+    /// A saved mapping, rights aside (an import laying it on its file: the import checked
+    /// them).
+    pub(crate) async fn stored_import_mapping(&self, id: i64) -> AppResult<ImportMapping> {
         let mut conn = self.store.reader().await?;
         let row = store::get(&mut conn, id)
             .await?

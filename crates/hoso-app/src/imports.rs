@@ -459,13 +459,7 @@ impl App {
     /// (the file is read once for them, then again with the mapping).
     pub(crate) async fn analyze_upload(&self, file: &ImportFile) -> AppResult<Analysis> {
         let mapping = match file.options.mapping {
-            Some(id) => {
-                let mut conn = self.store.reader().await?;
-                let row = hoso_store::import_mappings::get(&mut conn, id)
-                    .await?
-                    .ok_or(AppError::NotFound("Không có cách ghép cột đã lưu này."))?;
-                Some(crate::import_mappings::ImportMapping::from_row(row)?)
-            }
+            Some(id) => Some(self.stored_import_mapping(id).await?),
             None => None,
         };
         let schema: &'static RecordSchema = self.schemas.latest();
@@ -722,7 +716,10 @@ fn same_values(held: &RecordDoc, imported: &RecordDoc) -> bool {
             other => other.clone(),
         }
     }
-    whole(&Value::Object(held.clone())) == whole(&Value::Object(imported.clone()))
+    let whole_doc = |doc: &RecordDoc| -> serde_json::Map<String, Value> {
+        doc.iter().map(|(k, v)| (k.clone(), whole(v))).collect()
+    };
+    whole_doc(held) == whole_doc(imported)
 }
 
 fn open_unit(unit: org_store::OrgUnitRow) -> AppResult<org_store::OrgUnitRow> {

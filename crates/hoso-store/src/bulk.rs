@@ -29,6 +29,17 @@ pub struct BulkPerson {
     pub created_by: Option<i64>,
 }
 
+/// The columns of a person row a bulk insert gives, before the projected ones.
+const PERSON_COLUMNS: [&str; 7] = [
+    "national_id_hash",
+    "unit_id",
+    "status",
+    "current_version",
+    "created_at",
+    "updated_at",
+    "official_version",
+];
+
 /// Rows per INSERT: under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
 const ROWS_PER_STATEMENT: usize = 200;
 
@@ -146,19 +157,10 @@ pub async fn insert_people(
             let (names, values) = projection_values(&p.projection);
             if i == 0 {
                 insert.into_table(ident("persons")).columns(
-                    [
-                        "id",
-                        "national_id_hash",
-                        "unit_id",
-                        "status",
-                        "current_version",
-                        "created_at",
-                        "updated_at",
-                        "official_version",
-                    ]
-                    .into_iter()
-                    .chain(names)
-                    .map(ident),
+                    std::iter::once("id")
+                        .chain(PERSON_COLUMNS)
+                        .chain(names)
+                        .map(ident),
                 );
             }
             insert
@@ -326,20 +328,9 @@ pub async fn insert_imported(
         for (i, p) in chunk.iter().enumerate() {
             let (names, values) = projection_values(p.projection);
             if i == 0 {
-                insert.into_table(ident("persons")).columns(
-                    [
-                        "national_id_hash",
-                        "unit_id",
-                        "status",
-                        "current_version",
-                        "created_at",
-                        "updated_at",
-                        "official_version",
-                    ]
-                    .into_iter()
-                    .chain(names)
-                    .map(ident),
-                );
+                insert
+                    .into_table(ident("persons"))
+                    .columns(PERSON_COLUMNS.into_iter().chain(names).map(ident));
             }
             insert
                 .values(

@@ -268,40 +268,10 @@ pub struct NewPersonalAccount<'a> {
 
 /// Inserts a personal account (no password yet) with its individual grant.
 pub async fn insert(conn: &mut AnyConnection, a: NewPersonalAccount<'_>) -> StoreResult<i64> {
-    let insert = Query::insert()
-        .into_table(ident("accounts"))
-        .columns(
-            [
-                "username",
-                "display_name",
-                "password_hash",
-                "person_id",
-                "active",
-                "must_change_password",
-                "password_changed_at",
-                "failed_logins",
-                "created_at",
-                "created_by",
-            ]
-            .map(Alias::new),
-        )
-        .values_panic([
-            a.username.into(),
-            a.display_name.into(),
-            NO_PASSWORD_YET.into(),
-            a.person_id.into(),
-            1i64.into(),
-            0i64.into(),
-            a.created_at.into(),
-            0i64.into(),
-            a.created_at.into(),
-            a.created_by.into(),
-        ])
-        .returning_col(ident("id"))
-        .to_owned();
-    let id: i64 = query::fetch_one(conn, &insert).await?.try_get("id")?;
-    grant_individual(conn, id, a.created_at, a.created_by, a.request_ref).await?;
-    Ok(id)
+    let ids = insert_many(conn, std::slice::from_ref(&a)).await?;
+    ids.first()
+        .copied()
+        .ok_or_else(|| crate::StoreError::Invalid("an inserted account did not come back".into()))
 }
 
 /// Gives the account its individual grant back (the person returned to service), unless it

@@ -489,11 +489,7 @@ pub async fn run(
     Client(client): Client,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let csrf = pairs
-        .iter()
-        .find(|(k, _)| k == "_csrf")
-        .map(|(_, v)| v.clone());
-    page.check_csrf(csrf.as_deref())?;
+    page.check_csrf(field_value(&pairs, "_csrf").as_deref())?;
     let p = params(pairs);
     let (unit, file) = p.upload(&app).await?;
     let job = app.enqueue_import(&page.actor, &client, unit, file).await?;
