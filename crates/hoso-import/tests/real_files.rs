@@ -170,3 +170,16 @@ fn an_ods_saved_by_libreoffice() {
     // calamine gives no merged ranges for ODS: a cell merged down is read in its top row only.
     check(&a, false);
 }
+
+#[test]
+fn a_workbook_locked_by_a_password() {
+    let err = analyze(
+        include_bytes!("fixtures/locked.xlsx"),
+        SchemaSet::embedded().latest(),
+        Catalogs::embedded_static(),
+        &Options::default(),
+    )
+    .unwrap_err();
+    assert_eq!(err, hoso_import::ImportError::Password);
+    assert!(err.to_string().contains("bỏ mật khẩu"), "{err}");
+}
