@@ -10,6 +10,7 @@ pub mod layout;
 pub mod legacy;
 pub mod read;
 pub mod text;
+mod unseen;
 pub mod values;
 
 use std::collections::{BTreeMap, HashMap};

@@ -164,7 +164,17 @@ pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Workbook, ImportEr
                     calamine::OdsError::Password => ImportError::Password,
                     e => ImportError::Damaged(e.to_string()),
                 })?;
-            read_sheets(&mut ods, Format::Ods, limits)?
+            let mut wb = read_sheets(&mut ods, Format::Ods, limits)?;
+            let mut unseen = crate::unseen::ods_sheets(bytes);
+            for sheet in &mut wb.sheets {
+                let Some(found) = unseen.remove(&sheet.name) else {
+                    continue;
+                };
+                sheet.set_merges(&found.merges);
+                let rows = sheet.first_row..sheet.excel_row(sheet.rows.len());
+                sheet.hidden_rows = found.hidden_among(rows);
+            }
+            wb
         } else {
             let mut x: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
                 .map_err(|e| match e {
@@ -197,9 +207,13 @@ pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Workbook, ImportEr
                 e => ImportError::Damaged(e.to_string()),
             })?;
         let mut wb = read_sheets(&mut x, Format::Xls, limits)?;
+        let mut hidden = crate::unseen::xls_hidden_rows(bytes);
         for sheet in &mut wb.sheets {
             let merges = x.merge_cells_by_sheet_name(&sheet.name).unwrap_or_default();
             sheet.set_merges(&merges);
+            let rows = sheet.first_row..sheet.excel_row(sheet.rows.len());
+            sheet.hidden_rows = hidden.remove(&sheet.name).unwrap_or_default();
+            sheet.hidden_rows.retain(|r| rows.contains(r));
         }
         wb
     } else {
@@ -390,7 +404,7 @@ fn relationships<R: Read + Seek>(
 /// Calls `f` with each element of a part (its start tag, and whether it is an empty tag
 /// `<a/>`) until it returns `false` or the part ends. `None` when the part is missing or its XML is broken. Names in the package are
 /// matched as `calamine` does, case aside and with `\` for `/`.
-fn each_element<R: Read + Seek>(
+pub(crate) fn each_element<R: Read + Seek>(
     zip: &mut zip::ZipArchive<R>,
     part: &str,
     mut f: impl FnMut(&BytesStart<'_>, bool) -> bool,
@@ -416,7 +430,7 @@ fn each_element<R: Read + Seek>(
 }
 
 /// The value of an attribute, by its local name (`id` for `r:id`), escapes read.
-fn attribute(e: &BytesStart<'_>, local: &str) -> Option<String> {
+pub(crate) fn attribute(e: &BytesStart<'_>, local: &str) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.local_name().as_ref() == local)

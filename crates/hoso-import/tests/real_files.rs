@@ -93,12 +93,44 @@ fn messy_source() -> Vec<u8> {
 
 /// Writes the source of the fixtures (`cargo test -p hoso-import --test real_files -- --ignored`),
 /// to be converted by LibreOffice as tests/fixtures/README.md says.
+/// A list of three in which the second was hidden (filtered out: someone who left).
+fn hidden_source() -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("Danh sách").unwrap();
+    for (j, h) in ["Họ và tên", "Ngày sinh", "Giới tính", "Số định danh"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, j as u16, *h).unwrap();
+    }
+    for (i, (name, born, sex, id)) in [
+        ("Nguyễn Văn Đạt", "07/03/1985", "Nam", "001085012345"),
+        ("Lê Văn Nghỉ", "01/02/1970", "Nam", "001070000111"),
+        ("Trần Thị Thu Hương", "01/01/1990", "Nữ", "079190000123"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let r = i as u32 + 1;
+        for (j, v) in [name, born, sex, id].iter().enumerate() {
+            ws.write_string(r, j as u16, **v).unwrap();
+        }
+    }
+    ws.set_row_hidden(2).unwrap();
+    wb.save_to_buffer().unwrap()
+}
+
 #[test]
-#[ignore = "makes the source of the fixtures; run by hand"]
+#[ignore = "makes the sources of the fixtures; run by hand"]
 fn write_fixture_source() {
-    let path = std::env::temp_dir().join("hoso-messy-list.xlsx");
-    std::fs::write(&path, messy_source()).unwrap();
-    println!("{}", path.display());
+    for (name, bytes) in [
+        ("hoso-messy-list.xlsx", messy_source()),
+        ("hoso-hidden-row.xlsx", hidden_source()),
+    ] {
+        let path = std::env::temp_dir().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        println!("{}", path.display());
+    }
 }
 
 fn read(bytes: &[u8]) -> Analysis {
@@ -167,8 +199,27 @@ fn an_xls_saved_by_libreoffice() {
 fn an_ods_saved_by_libreoffice() {
     let a = read(include_bytes!("fixtures/messy-list.ods"));
     assert_eq!(a.format, FileFormat::Ods);
-    // calamine gives no merged ranges for ODS: a cell merged down is read in its top row only.
-    check(&a, false);
+    // calamine gives no merged ranges for ODS: they are read from content.xml.
+    check(&a, true);
+}
+
+fn check_hidden(a: &Analysis) {
+    let rows: Vec<(u32, usize)> = a.rows.iter().map(|r| (r.row, r.issues.len())).collect();
+    assert_eq!(rows, vec![(2, 0), (3, 1), (4, 0)]);
+    let issue = &a.rows[1].issues[0];
+    assert!(issue.message.contains("đang bị ẩn"), "{issue:?}");
+    assert_eq!(issue.sheet, "Danh sách");
+}
+
+#[test]
+fn a_hidden_row_is_refused_in_every_format() {
+    check_hidden(&read(&hidden_source()));
+    let xls = read(include_bytes!("fixtures/hidden-row.xls"));
+    assert_eq!(xls.format, FileFormat::Xls);
+    check_hidden(&xls);
+    let ods = read(include_bytes!("fixtures/hidden-row.ods"));
+    assert_eq!(ods.format, FileFormat::Ods);
+    check_hidden(&ods);
 }
 
 #[test]
