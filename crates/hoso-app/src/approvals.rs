@@ -367,7 +367,7 @@ impl App {
             )));
         }
         let mut tx = self.begin_work(actor, client).await?;
-        let id = store::insert_batch(&mut tx, actor.account_id).await?;
+        let id = store::insert_batch(&mut tx, actor.account_id, self.now_ms()).await?;
         let manifest = Manifest {
             format: MANIFEST_FORMAT.into(),
             batch_id: id,
@@ -605,7 +605,8 @@ serde_json::json!({"items": manifest.items.len(), "manifest_sha256": sha, "windo
                 }
                 Err(e) => return Err(e.into()),
             }
-            store::enqueue_for_hub(tx, batch.id, item.person_id, item.version).await?;
+            store::enqueue_for_hub(tx, batch.id, item.person_id, item.version, self.now_ms())
+                .await?;
             let entry = latest.entry(item.person_id).or_default();
             *entry = (*entry).max(item.version);
         }

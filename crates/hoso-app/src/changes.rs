@@ -340,7 +340,17 @@ impl App {
         let plain = serde_json::to_vec(proposal).map_err(|e| AppError::Internal(e.to_string()))?;
         let sealed = hex::encode(key.seal(&plain, &change_context(id)));
         let sections = serde_json::to_string(sections).unwrap_or_else(|_| "[]".into());
-        if !store::save_content(conn, id, base_version, reason, &sections, &key.id, &sealed).await?
+        if !store::save_content(
+            conn,
+            id,
+            base_version,
+            reason,
+            &sections,
+            &key.id,
+            &sealed,
+            self.now_ms(),
+        )
+        .await?
         {
             return Err(AppError::Conflict(
                 "Phiếu đã gửi hoặc đã được xử lý, không sửa được nữa.".into(),
@@ -405,6 +415,7 @@ impl App {
                 reason: &reason,
                 proposed_by: actor.account_id,
             },
+            self.now_ms(),
         )
         .await?;
         self.seal_proposal(
@@ -572,7 +583,8 @@ impl App {
         // Bytes first: a row never points at a missing file; an orphan file is harmless.
         self.attachments.put(&sha, upload.bytes).await?;
         let mut tx = self.begin_work(actor, client).await?;
-        store::insert_attachment(&mut tx, &sha, media, size, actor.account_id).await?;
+        store::insert_attachment(&mut tx, &sha, media, size, actor.account_id, self.now_ms())
+            .await?;
         store::link_attachment(
             &mut tx,
             id,
@@ -581,6 +593,7 @@ impl App {
             upload.section.as_deref(),
             upload.row_index,
             actor.account_id,
+            self.now_ms(),
         )
         .await?;
         tx.audit(
@@ -969,6 +982,7 @@ serde_json::json!({"person_id": row.person_id, "version": version.version, "hash
             actor.account_id,
             comment,
             Some(version.version),
+            self.now_ms(),
         )
         .await?
         {
@@ -1016,6 +1030,7 @@ serde_json::json!({"person_id": row.person_id, "version": version.version, "hash
             actor.account_id,
             Some(&comment),
             None,
+            self.now_ms(),
         )
         .await?
         {

@@ -75,6 +75,7 @@ impl App {
                     actor_id: None,
                     decision_ref: Some("Dữ liệu mẫu"),
                 },
+                self.now_ms(),
             )
             .await?;
             ids.insert(u.key, row);
@@ -94,6 +95,7 @@ impl App {
                 must_change_password: false,
                 created_by: None,
             },
+            self.now_ms(),
         )
         .await?;
         accounts::grant(
@@ -106,6 +108,7 @@ impl App {
                 granted_by: None,
                 request_ref: Some("Dữ liệu mẫu"),
             },
+            self.now_ms(),
         )
         .await?;
         let leader = accounts::insert(
@@ -118,6 +121,7 @@ impl App {
                 must_change_password: false,
                 created_by: Some(admin),
             },
+            self.now_ms(),
         )
         .await?;
         accounts::grant(
@@ -130,6 +134,7 @@ impl App {
                 granted_by: Some(admin),
                 request_ref: Some("Dữ liệu mẫu"),
             },
+            self.now_ms(),
         )
         .await?;
         report.accounts += 2;
@@ -213,6 +218,7 @@ impl App {
                         Role::UnitAdmin,
                         unit.id,
                         admin,
+                        self.now_ms(),
                     )
                     .await?;
                     report.accounts += 1;
@@ -225,6 +231,7 @@ impl App {
                         Role::Approver,
                         unit.id,
                         admin,
+                        self.now_ms(),
                     )
                     .await?;
                     report.accounts += 1;
@@ -237,7 +244,8 @@ impl App {
                     person.secret.sealed =
                         hex::encode(key.seal(person.secret.sealed.as_bytes(), &context));
                 }
-                let inserted = hoso_store::bulk::insert_people(&mut tx, &mut bulk).await?;
+                let inserted =
+                    hoso_store::bulk::insert_people(&mut tx, &mut bulk, self.now_ms()).await?;
                 debug_assert_eq!(inserted.first().copied(), Some(first));
                 report.accounts += bulk.len();
                 tx.audit(
@@ -347,7 +355,8 @@ fn unit_code(tree: &[DemoUnit], key: usize) -> String {
         .unwrap_or_else(|| key.to_string())
 }
 
-/// A demo staff account holding one role over one unit.
+/// A demo staff account holding one role over one unit, created by `admin` at `at`.
+#[allow(clippy::too_many_arguments)]
 async fn unit_account(
     tx: &mut hoso_store::AnyConnection,
     username: &str,
@@ -356,6 +365,7 @@ async fn unit_account(
     role: Role,
     unit_id: i64,
     admin: i64,
+    at: i64,
 ) -> AppResult<()> {
     let account = accounts::insert(
         tx,
@@ -367,6 +377,7 @@ async fn unit_account(
             must_change_password: false,
             created_by: Some(admin),
         },
+        at,
     )
     .await?;
     accounts::grant(
@@ -379,6 +390,7 @@ async fn unit_account(
             granted_by: Some(admin),
             request_ref: Some("Dữ liệu mẫu"),
         },
+        at,
     )
     .await?;
     Ok(())

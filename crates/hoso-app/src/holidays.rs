@@ -287,6 +287,7 @@ impl App {
             &rows_of(&entries),
             Some(actor.account_id),
             decision_ref,
+            self.now_ms(),
         )
         .await?;
         let version = hoso_store::reference::bump(&mut tx, HOLIDAYS).await?;

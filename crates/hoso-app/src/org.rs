@@ -260,6 +260,7 @@ impl App {
                 actor_id: Some(actor.account_id),
                 decision_ref: input.decision_ref.as_deref(),
             },
+            self.now_ms(),
         )
         .await?;
         tx.audit(
@@ -316,6 +317,7 @@ impl App {
                 current.parent_id,
                 Some(actor.account_id),
                 input.decision_ref.as_deref(),
+                self.now_ms(),
             )
             .await?;
         }
@@ -352,6 +354,7 @@ impl App {
                 Some(parent.id),
                 Some(actor.account_id),
                 input.decision_ref.as_deref(),
+                self.now_ms(),
             )
             .await?;
         }
@@ -374,6 +377,7 @@ impl App {
                 current.parent_id,
                 Some(actor.account_id),
                 input.decision_ref.as_deref(),
+                self.now_ms(),
             )
             .await?;
         }

@@ -277,6 +277,7 @@ impl App {
                 expires_at,
                 granted_by: actor.account_id,
             },
+            self.now_ms(),
         )
         .await?;
         tx.audit(
@@ -343,7 +344,15 @@ serde_json::json!({
         }
         let request_ref = require_ref(&input.request_ref)?;
         let mut tx = self.begin_work(actor, client).await?;
-        if !store::revoke(&mut tx, grant_id, actor.account_id, &request_ref).await? {
+        if !store::revoke(
+            &mut tx,
+            grant_id,
+            actor.account_id,
+            &request_ref,
+            self.now_ms(),
+        )
+        .await?
+        {
             return Err(AppError::Conflict(
                 "Quyền truy cập hồ sơ này đã được thu hồi trước đó.".into(),
             ));

@@ -253,6 +253,7 @@ impl App {
                 status: status.as_str(),
                 projection: &prepared.projection,
             },
+            self.now_ms(),
         )
         .await
         {

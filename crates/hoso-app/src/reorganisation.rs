@@ -486,6 +486,7 @@ impl App {
                             actor_id: Some(actor.account_id),
                             decision_ref: Some(decision_ref),
                         },
+                        self.now_ms(),
                     )
                     .await?;
                     preview.units_created.push(line(&row, !input.dry_run));
@@ -526,6 +527,7 @@ impl App {
                 Some(to.id),
                 Some(actor.account_id),
                 Some(decision_ref),
+                self.now_ms(),
             )
             .await?;
             let from_parent = unit
@@ -629,6 +631,7 @@ impl App {
                             g.id,
                             Some(actor.account_id),
                             Some(&grant_ref),
+                            self.now_ms(),
                         )
                         .await?;
                         preview.grants_removed.push(grant_line(String::new()));
@@ -656,6 +659,7 @@ impl App {
                                     granted_by: Some(actor.account_id),
                                     request_ref: Some(&grant_ref),
                                 },
+                                self.now_ms(),
                             )
                             .await?;
                             preview
@@ -687,6 +691,7 @@ impl App {
                     actor_id: Some(actor.account_id),
                     decision_ref: Some(decision_ref),
                 },
+                self.now_ms(),
             )
             .await?;
             org_store::record_history(
@@ -699,6 +704,7 @@ impl App {
                 source.parent_id,
                 Some(actor.account_id),
                 Some(decision_ref),
+                self.now_ms(),
             )
             .await?;
             preview.units_dissolved.push(line(source, true));
@@ -714,6 +720,7 @@ impl App {
                     actor_id: Some(actor.account_id),
                     decision_ref: Some(decision_ref),
                 },
+                self.now_ms(),
             )
             .await?;
         }

@@ -376,6 +376,7 @@ impl App {
                 must_change_password: true,
                 created_by: Some(actor.account_id),
             },
+            self.now_ms(),
         )
         .await
         {
@@ -398,6 +399,7 @@ impl App {
                     granted_by: Some(actor.account_id),
                     request_ref: Some(&request_ref),
                 },
+                self.now_ms(),
             )
             .await?;
         }
@@ -467,6 +469,7 @@ serde_json::json!({
                 granted_by: Some(actor.account_id),
                 request_ref: Some(&request_ref),
             },
+            self.now_ms(),
         )
         .await?;
         tx.audit(
@@ -611,6 +614,7 @@ serde_json::json!({
             grant_id,
             Some(actor.account_id),
             Some(&request_ref),
+            self.now_ms(),
         )
         .await?;
         let left = store::grants_of(&mut tx, grant.account_id).await?;
@@ -1009,10 +1013,11 @@ pub async fn revoke_personal_access_in(
     person_id: i64,
     reason: &str,
 ) -> AppResult<()> {
+    let at = work.at;
     for account_id in store::ids_of_person(work, person_id).await? {
         for g in store::grants_of(work, account_id).await? {
             if g.role == Role::Individual.as_str() {
-                store::revoke_grant(work, g.id, Some(by), Some(reason)).await?;
+                store::revoke_grant(work, g.id, Some(by), Some(reason), at).await?;
             }
         }
         sessions::revoke_all_of(work, account_id).await?;

@@ -293,3 +293,47 @@ async fn the_database_the_key_and_the_attachments_are_the_owners_only() {
         assert_eq!(mode(&wal), 0o600);
     }
 }
+
+/// Business rows are stamped on the app's clock, not the machine's (time is an input): on a
+/// day years away from the real one, the demo's accounts, their grants and the units' history
+/// all carry that day.
+#[tokio::test]
+async fn accounts_grants_and_unit_history_are_stamped_on_the_app_clock() {
+    let day = time::macros::date!(2031 - 03 - 14);
+    let on_day = |ms: i64| {
+        time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+            .unwrap()
+            .to_offset(hoso_app::clock::VIETNAM)
+            .date()
+            == day
+    };
+    for db in databases().await {
+        let app = demo_app(common::config_on(&db, day), 3).await;
+        let admin = login(&app, "admin").await;
+        let (unit_id, _, officer, _, _) = unit_and_officers(&app, &admin).await;
+        let mut conn = app.store().reader().await.unwrap();
+        for username in ["admin", officer.as_str()] {
+            let account = hoso_store::accounts::by_username(&mut conn, username)
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(
+                on_day(account.created_at),
+                "{username}: {}",
+                account.created_at
+            );
+            let grants = hoso_store::accounts::grants_of(&mut conn, account.id)
+                .await
+                .unwrap();
+            assert!(!grants.is_empty());
+            for g in grants {
+                assert!(on_day(g.granted_at), "{username}: grant {}", g.granted_at);
+            }
+        }
+        let history = hoso_store::org::history(&mut conn, unit_id).await.unwrap();
+        assert!(!history.is_empty());
+        for h in history {
+            assert!(on_day(h.recorded_at), "unit history {}", h.recorded_at);
+        }
+    }
+}

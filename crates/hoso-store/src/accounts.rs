@@ -54,18 +54,20 @@ pub struct NewAccount<'a> {
     pub created_by: Option<i64>,
 }
 
-pub async fn insert(conn: &mut AnyConnection, a: NewAccount<'_>) -> StoreResult<i64> {
-    let now = crate::now_ms();
+/// Creates an account at `at` (the app's clock); its password's age runs on the real clock, as
+/// the sign-in that checks it does.
+pub async fn insert(conn: &mut AnyConnection, a: NewAccount<'_>, at: i64) -> StoreResult<i64> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO accounts (username, display_name, password_hash, person_id, active, must_change_password, \
-         password_changed_at, failed_logins, created_at, created_by) VALUES ($1,$2,$3,$4,1,$5,$6,0,$6,$7) RETURNING id",
+         password_changed_at, failed_logins, created_at, created_by) VALUES ($1,$2,$3,$4,1,$5,$6,0,$7,$8) RETURNING id",
     )
     .bind(a.username)
     .bind(a.display_name)
     .bind(a.password_hash)
     .bind(a.person_id)
     .bind(crate::bool_int(a.must_change_password))
-    .bind(now)
+    .bind(crate::now_ms())
+    .bind(at)
     .bind(a.created_by)
     .fetch_one(&mut *conn)
     .await?;
@@ -141,7 +143,7 @@ pub struct NewGrant<'a> {
     pub request_ref: Option<&'a str>,
 }
 
-pub async fn grant(conn: &mut AnyConnection, g: NewGrant<'_>) -> StoreResult<i64> {
+pub async fn grant(conn: &mut AnyConnection, g: NewGrant<'_>, at: i64) -> StoreResult<i64> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO role_grants (account_id, role, unit_id, read_only, granted_by, granted_at, request_ref) \
          VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
@@ -151,7 +153,7 @@ pub async fn grant(conn: &mut AnyConnection, g: NewGrant<'_>) -> StoreResult<i64
     .bind(g.unit_id)
     .bind(crate::bool_int(g.read_only))
     .bind(g.granted_by)
-    .bind(crate::now_ms())
+    .bind(at)
     .bind(g.request_ref)
     .fetch_one(&mut *conn)
     .await?;
@@ -393,11 +395,12 @@ pub async fn revoke_grant(
     id: i64,
     revoked_by: Option<i64>,
     revoke_ref: Option<&str>,
+    at: i64,
 ) -> StoreResult<()> {
     sqlx::query(
         "UPDATE role_grants SET revoked_at = $1, revoked_by = $2, revoke_ref = $3 WHERE id = $4 AND revoked_at IS NULL",
     )
-    .bind(crate::now_ms())
+    .bind(at)
     .bind(revoked_by)
     .bind(revoke_ref)
     .bind(id)

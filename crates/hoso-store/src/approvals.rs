@@ -86,8 +86,12 @@ pub struct NewChangeRequest<'a> {
 
 /// Inserts an empty draft; the caller seals its content with [`save_content`] in the same
 /// transaction (the seal is bound to the id, which exists only after the insert).
-pub async fn insert(conn: &mut AnyConnection, new: NewChangeRequest<'_>) -> StoreResult<i64> {
-    let now = crate::now_ms();
+pub async fn insert(
+    conn: &mut AnyConnection,
+    new: NewChangeRequest<'_>,
+    at: i64,
+) -> StoreResult<i64> {
+    let now = at;
     let id: i64 = sqlx::query(
         "INSERT INTO change_requests (person_id, base_version, state, reason, sections, key_id, sealed, proposed_by, \
          created_at, updated_at) VALUES ($1, $2, 'draft', $3, '[]', '', '', $4, $5, $5) RETURNING id",
@@ -123,6 +127,7 @@ pub async fn save_content(
     sections: &str,
     key_id: &str,
     sealed: &str,
+    at: i64,
 ) -> StoreResult<bool> {
     let done = sqlx::query(
         "UPDATE change_requests SET base_version = $1, reason = $2, sections = $3, key_id = $4, sealed = $5, \
@@ -133,7 +138,7 @@ pub async fn save_content(
     .bind(sections)
     .bind(key_id)
     .bind(sealed)
-    .bind(crate::now_ms())
+    .bind(at)
     .bind(id)
     .execute(&mut *conn)
     .await?;
@@ -173,8 +178,9 @@ pub async fn review(
     reviewer: i64,
     comment: Option<&str>,
     result_version: Option<i64>,
+    at: i64,
 ) -> StoreResult<bool> {
-    let now = crate::now_ms();
+    let now = at;
     let done = sqlx::query(
         "UPDATE change_requests SET state = $1, reviewed_by = $2, reviewed_at = $3, review_comment = $4, \
          result_version = $5, updated_at = $3 WHERE id = $6 AND state = 'submitted'",
@@ -306,6 +312,7 @@ pub async fn insert_attachment(
     media_type: &str,
     size: i64,
     created_by: i64,
+    at: i64,
 ) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO attachments (sha256, media_type, size, created_at, created_by) VALUES ($1, $2, $3, $4, $5) \
@@ -314,7 +321,7 @@ pub async fn insert_attachment(
     .bind(sha256)
     .bind(media_type)
     .bind(size)
-    .bind(crate::now_ms())
+    .bind(at)
     .bind(created_by)
     .execute(&mut *conn)
     .await?;
@@ -330,6 +337,7 @@ pub async fn link_attachment(
     section: Option<&str>,
     row_index: Option<i64>,
     added_by: i64,
+    at: i64,
 ) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO change_request_attachments (change_request_id, sha256, file_name, section, row_index, added_by, added_at) \
@@ -342,7 +350,7 @@ pub async fn link_attachment(
     .bind(section)
     .bind(row_index)
     .bind(added_by)
-    .bind(crate::now_ms())
+    .bind(at)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -610,13 +618,13 @@ fn batch_row(r: &AnyRow) -> BatchRow {
 }
 
 /// Reserves a batch id; the manifest (which names the id) is written by [`set_manifest`].
-pub async fn insert_batch(conn: &mut AnyConnection, prepared_by: i64) -> StoreResult<i64> {
+pub async fn insert_batch(conn: &mut AnyConnection, prepared_by: i64, at: i64) -> StoreResult<i64> {
     let id: i64 = sqlx::query(
         "INSERT INTO approval_batches (state, prepared_by, prepared_at, manifest, manifest_sha256, item_count, window_override) \
          VALUES ('prepared', $1, $2, '', '', 0, 0) RETURNING id",
     )
     .bind(prepared_by)
-    .bind(crate::now_ms())
+    .bind(at)
     .fetch_one(&mut *conn)
     .await?
     .get("id");
@@ -808,6 +816,7 @@ pub async fn enqueue_for_hub(
     batch_id: i64,
     person_id: i64,
     version: i64,
+    at: i64,
 ) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO hub_outbox (batch_id, person_id, version, queued_at, attempts) VALUES ($1, $2, $3, $4, 0)",
@@ -815,7 +824,7 @@ pub async fn enqueue_for_hub(
     .bind(batch_id)
     .bind(person_id)
     .bind(version)
-    .bind(crate::now_ms())
+    .bind(at)
     .execute(&mut *conn)
     .await?;
     Ok(())

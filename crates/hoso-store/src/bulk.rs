@@ -140,11 +140,12 @@ pub async fn next_person_id(conn: &mut AnyConnection) -> StoreResult<i64> {
 pub async fn insert_people(
     conn: &mut AnyConnection,
     people: &mut [BulkPerson],
+    at: i64,
 ) -> StoreResult<Vec<i64>> {
     let first_person = next_id(conn, "persons").await?;
     let first_account = next_id(conn, "accounts").await?;
     let first_grant = next_id(conn, "role_grants").await?;
-    let now = crate::now_ms();
+    let now = at;
     let ids: Vec<i64> = (0..people.len() as i64).map(|i| first_person + i).collect();
     for (p, id) in people.iter_mut().zip(&ids) {
         p.version.person_id = *id;

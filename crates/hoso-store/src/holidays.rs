@@ -47,6 +47,7 @@ pub async fn replace_year(
     days: &[HolidayDayRow],
     updated_by: Option<i64>,
     note: &str,
+    at: i64,
 ) -> StoreResult<()> {
     sqlx::query("DELETE FROM holiday_days WHERE year = $1")
         .bind(year)
@@ -72,7 +73,7 @@ pub async fn replace_year(
         "INSERT INTO holiday_years (year, updated_at, updated_by, note) VALUES ($1,$2,$3,$4)",
     )
     .bind(year)
-    .bind(crate::now_ms())
+    .bind(at)
     .bind(updated_by)
     .bind(note)
     .execute(&mut *conn)

@@ -51,8 +51,12 @@ pub struct NewOrgUnit<'a> {
     pub decision_ref: Option<&'a str>,
 }
 
-pub async fn insert(conn: &mut AnyConnection, new: NewOrgUnit<'_>) -> StoreResult<OrgUnitRow> {
-    let now = crate::now_ms();
+pub async fn insert(
+    conn: &mut AnyConnection,
+    new: NewOrgUnit<'_>,
+    at: i64,
+) -> StoreResult<OrgUnitRow> {
+    let now = at;
     // The path needs the id, which the insert gives: write a placeholder, then set it.
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO org_units (parent_id, code, name, search_key, kind, path, depth, valid_from, created_at) \
@@ -87,6 +91,7 @@ pub async fn insert(conn: &mut AnyConnection, new: NewOrgUnit<'_>) -> StoreResul
         new.parent.map(|p| p.id),
         new.actor_id,
         new.decision_ref,
+        at,
     )
     .await?;
     get(conn, id)
@@ -109,6 +114,7 @@ pub struct LinkedChange<'a> {
 pub async fn record_linked_change(
     conn: &mut AnyConnection,
     c: LinkedChange<'_>,
+    at: i64,
 ) -> StoreResult<()> {
     let related = c
         .related
@@ -128,7 +134,7 @@ pub async fn record_linked_change(
     .bind(c.unit.parent_id)
     .bind(c.actor_id)
     .bind(c.decision_ref)
-    .bind(crate::now_ms())
+    .bind(at)
     .bind(related)
     .execute(&mut *conn)
     .await?;
@@ -146,6 +152,7 @@ pub async fn record_history(
     parent_id: Option<i64>,
     actor_id: Option<i64>,
     decision_ref: Option<&str>,
+    at: i64,
 ) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO org_unit_history (unit_id, change, effective_on, name, kind, parent_id, actor_id, decision_ref, recorded_at) \
@@ -159,7 +166,7 @@ pub async fn record_history(
     .bind(parent_id)
     .bind(actor_id)
     .bind(decision_ref)
-    .bind(crate::now_ms())
+    .bind(at)
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -120,8 +120,8 @@ pub(crate) fn projection_values(p: &Projection) -> (Vec<&str>, Vec<SimpleExpr>) 
 
 /// Inserts the person row (version 0: no version yet). The caller adds version 1 in the same
 /// transaction.
-pub async fn insert(conn: &mut AnyConnection, new: NewPerson<'_>) -> StoreResult<i64> {
-    let now = crate::now_ms();
+pub async fn insert(conn: &mut AnyConnection, new: NewPerson<'_>, at: i64) -> StoreResult<i64> {
+    let now = at;
     let (names, values) = projection_values(new.projection);
     let mut insert = Query::insert();
     insert

@@ -57,7 +57,7 @@ pub struct NewRecordAccess<'a> {
     pub granted_by: i64,
 }
 
-pub async fn insert(conn: &mut AnyConnection, g: NewRecordAccess<'_>) -> StoreResult<i64> {
+pub async fn insert(conn: &mut AnyConnection, g: NewRecordAccess<'_>, at: i64) -> StoreResult<i64> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO record_access_grants (person_id, account_id, purpose, legal_ref, clearance, expires_at, \
          granted_by, granted_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id",
@@ -69,7 +69,7 @@ pub async fn insert(conn: &mut AnyConnection, g: NewRecordAccess<'_>) -> StoreRe
     .bind(g.clearance)
     .bind(g.expires_at)
     .bind(g.granted_by)
-    .bind(crate::now_ms())
+    .bind(at)
     .fetch_one(&mut *conn)
     .await?;
     Ok(id)
@@ -166,12 +166,13 @@ pub async fn revoke(
     id: i64,
     revoked_by: i64,
     revoke_ref: &str,
+    at: i64,
 ) -> StoreResult<bool> {
     let done = sqlx::query(
         "UPDATE record_access_grants SET revoked_at = $1, revoked_by = $2, revoke_ref = $3 \
          WHERE id = $4 AND revoked_at IS NULL",
     )
-    .bind(crate::now_ms())
+    .bind(at)
     .bind(revoked_by)
     .bind(revoke_ref)
     .bind(id)

@@ -7,6 +7,9 @@ use hoso_store::report::{self, Dimension, Field, Filter, Measure, ReportQuery, S
 use hoso_store::testing::databases;
 use hoso_store::{Store, org};
 
+/// The instant the rows are stamped with: 2 Dec 2026, 09:00 in Hà Nội (no test reads the wall clock).
+const AT: i64 = 1_796_176_800_000;
+
 fn text(s: &str) -> Option<ProjectedValue> {
     Some(ProjectedValue::Text(s.into()))
 }
@@ -80,6 +83,7 @@ async fn person(
             status: "working",
             projection: &projection,
         },
+        AT,
     )
     .await
     .unwrap();
@@ -124,6 +128,7 @@ async fn projected_columns_are_written_filtered_grouped_and_dated() {
                 actor_id: None,
                 decision_ref: None,
             },
+            AT,
         )
         .await
         .unwrap();

@@ -7,6 +7,9 @@ use hoso_store::persons::{self, NewPerson, PersonFilter, Scope, VersionRow};
 use hoso_store::testing::databases;
 use hoso_store::{Backend, Store, audit, org};
 
+/// The instant the rows are stamped with: 2 Dec 2026, 09:00 in Hà Nội (no test reads the wall clock).
+const AT: i64 = 1_796_176_800_000;
+
 async fn unit(
     store: &Store,
     parent: Option<&org::OrgUnitRow>,
@@ -25,6 +28,7 @@ async fn unit(
             actor_id: None,
             decision_ref: None,
         },
+        AT,
     )
     .await
     .unwrap();
@@ -46,6 +50,7 @@ async fn person(store: &Store, unit_id: i64, name: &str) -> i64 {
             status: "working",
             projection: &projection,
         },
+        AT,
     )
     .await
     .unwrap();
@@ -145,7 +150,7 @@ async fn audit_chain_verifies_and_detects_tampering() {
             audit::append(
                 &mut tx,
                 audit::NewEntry {
-                    at: hoso_store::now_ms(),
+                    at: AT + i,
                     actor_id: Some(i),
                     action: "record.read",
                     target_kind: "person",
