@@ -301,9 +301,9 @@ pub fn private_file(path: &std::path::Path) -> std::io::Result<()> {
     }
 }
 
-/// Milliseconds since the Unix epoch, on the real clock: for security and coordination instants
-/// (sessions, lockouts, password age, job leases). Business rows are stamped with the application's clock,
-/// which the store's writers take as an argument.
+/// Milliseconds since the Unix epoch, on the real clock: for security and coordination
+/// instants (sessions, lockouts, password age, job leases). Business rows are stamped with the
+/// application's clock, which the store's writers take as an argument.
 pub fn now_ms() -> i64 {
     (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
