@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use crate::StoreResult;
-use sea_query::{LikeExpr, Order, Query, SelectStatement};
+use sea_query::{Order, Query, SelectStatement};
 
 use crate::persons::{Scope, scope_cond};
 use crate::query::{self, Expr, ExprTrait, JoinType, col, ident, person_unit};
@@ -244,14 +244,8 @@ fn changes_filtered(f: &ChangeFilter) -> SelectStatement {
     if let Some(p) = f.person_id {
         q.and_where(col("c", "person_id").eq(p));
     }
-    if let Some(text) = f.q.as_deref().filter(|q| !q.is_empty()) {
-        let escaped = text
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        q.and_where(
-            col("p", "search_key").like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
-        );
+    if let Some(cond) = f.q.as_deref().and_then(crate::persons::name_query_cond) {
+        q.cond_where(cond);
     }
     if !f.states.is_empty() {
         q.and_where(col("c", "state").is_in(f.states.iter().cloned()));

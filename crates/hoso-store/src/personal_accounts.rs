@@ -1,7 +1,7 @@
 //! Personal accounts: one per record (username = số định danh), opened by a one-time
 //! activation code instead of a password handed over on paper.
 
-use sea_query::{Alias, Cond, Expr, ExprTrait, JoinType, LikeExpr, Order, Query};
+use sea_query::{Alias, Cond, Expr, ExprTrait, JoinType, Order, Query};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -158,17 +158,11 @@ pub async fn list(
     select
         .and_where(col("u", "path").gte(lo))
         .and_where(col("u", "path").lt(hi));
-    if let Some(name) = name
+    if let Some(cond) = name
         .map(hoso_domain::search_key::fold)
-        .filter(|n| !n.is_empty())
+        .and_then(|n| crate::persons::name_query_cond(&n))
     {
-        let escaped = name
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        select.and_where(
-            col("p", "search_key").like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
-        );
+        select.cond_where(cond);
     }
     match filter {
         AccountFilter::All => {}

@@ -400,22 +400,26 @@ fn filtered(
         q.cond_where(subtree_cond(path));
     }
     if let Some(text) = f.q.as_deref().filter(|q| !q.is_empty()) {
-        if sqlite && text.chars().count() >= 3 {
-            // The FTS5 trigram index finds substrings; a phrase in double quotes matches the
-            // text as typed (quotes inside are doubled).
-            let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let (long, short): (Vec<&str>, Vec<&str>) =
+            words.iter().partition(|w| w.chars().count() >= 3);
+        if sqlite && !long.is_empty() {
+            // The FTS5 trigram index finds substrings of three characters or more; phrases in
+            // double quotes (quotes inside doubled), side by side, must all be there.
+            let phrases = long
+                .iter()
+                .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+                .collect::<Vec<_>>()
+                .join(" ");
             q.and_where(Expr::cust_with_values(
                 "\"p\".\"id\" IN (SELECT rowid FROM persons_name_fts WHERE persons_name_fts MATCH ?)",
-                [phrase],
+                [phrases],
             ));
-        } else {
-            let escaped = text
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            q.and_where(
-                col("p", "search_key").like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
-            );
+            if let Some(cond) = name_words_cond(&short) {
+                q.cond_where(cond);
+            }
+        } else if let Some(cond) = name_words_cond(&words) {
+            q.cond_where(cond);
         }
     }
     if let Some(hash) = &f.national_id_hash {
@@ -547,6 +551,27 @@ pub async fn ids_in_unit(
         .fetch_all(&mut *conn)
         .await?;
     rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+}
+
+/// Every word of a folded name query appears in the person's folded name (`p.search_key`), in
+/// any order: "dat nguyen" finds "Nguyễn Văn Đạt", as people say tên before họ as often as
+/// not. `None` for no words.
+pub(crate) fn name_words_cond(words: &[&str]) -> Option<Cond> {
+    if words.is_empty() {
+        return None;
+    }
+    Some(words.iter().fold(Cond::all(), |all, word| {
+        let escaped = word
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        all.add(col("p", "search_key").like(LikeExpr::new(format!("%{escaped}%")).escape('\\')))
+    }))
+}
+
+/// [`name_words_cond`] of a folded query's words.
+pub(crate) fn name_query_cond(folded: &str) -> Option<Cond> {
+    name_words_cond(&folded.split_whitespace().collect::<Vec<_>>())
 }
 
 /// The records held of these số định danh hashes: hash → person id.

@@ -5,7 +5,7 @@
 //! always bound. The application decides who may ask what (`hoso_app::reports`).
 
 use hoso_domain::schema::ProjectedValue;
-use sea_query::{Cond, LikeExpr, Order, Query, SelectStatement, SimpleExpr};
+use sea_query::{Cond, Order, Query, SelectStatement, SimpleExpr};
 use sqlx::{AnyConnection, Row};
 
 use crate::persons::{Scope, scope_cond, subtree_cond};
@@ -250,13 +250,10 @@ fn filter_cond_at(
     })
 }
 
-/// The folded name holds `folded` (already folded with `hoso_domain::search_key::fold`).
+/// The folded name holds every word of `folded` (already folded with
+/// `hoso_domain::search_key::fold`), in any order.
 fn name_contains_cond(folded: &str) -> Cond {
-    let escaped = folded
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    Cond::all().add(col("p", "search_key").like(LikeExpr::new(format!("%{escaped}%")).escape('\\')))
+    crate::persons::name_query_cond(folded).unwrap_or_else(Cond::all)
 }
 
 fn base(layout: &ProjectionLayout, q: &ReportQuery) -> StoreResult<SelectStatement> {

@@ -239,14 +239,19 @@ async fn subtree_scope_and_moves() {
                 .unwrap(),
             "an empty scope sees nothing"
         );
-        // Substring search on the folded name: the trigram index (3+ characters) and the
-        // plain scan for shorter text agree.
+        // Search on the folded name, word by word in any order (tên before họ too): the
+        // trigram index (3+ characters) and the plain scan for shorter words agree.
         let everything = Scope::everything();
         for (q, expect) in [
             ("van c", vec![in_b]),
             ("thi", vec![in_a]),
             ("b", vec![in_a]),
             ("zzz", vec![]),
+            ("c le", vec![in_b]),
+            ("b tran", vec![in_a]),
+            ("tran le", vec![]),
+            ("thi tra", vec![in_a]),
+            ("thi zzz", vec![]),
         ] {
             let f = PersonFilter {
                 q: Some(q.into()),
