@@ -678,6 +678,8 @@ impl App {
                 incomplete,
             },
             Some((person, prev, existing_doc)) => {
+                // Read back from the canonical text, the form a version keeps (nulls
+                // dropped), so that it compares like the held document.
                 let imported: RecordDoc = serde_json::from_str(&prepared.canonical)
                     .map_err(|e| AppError::Internal(format!("canonical document: {e}")))?;
                 let same = same_values(&existing_doc, &imported);

@@ -69,6 +69,17 @@ impl SheetData {
         self.first_row + i as u32
     }
 
+    /// The Excel rows this sheet's cells cover.
+    fn excel_rows(&self) -> std::ops::Range<u32> {
+        self.first_row..self.excel_row(self.rows.len())
+    }
+
+    /// Keeps, of the rows the file hides, those among the sheet's cells.
+    fn set_hidden_rows(&mut self, hidden: impl IntoIterator<Item = u32>) {
+        let rows = self.excel_rows();
+        self.hidden_rows = hidden.into_iter().filter(|r| rows.contains(r)).collect();
+    }
+
     /// Whether `rows[i]` is hidden in the file (see `hidden_rows`).
     pub fn is_row_hidden(&self, i: usize) -> bool {
         self.hidden_rows.contains(&self.excel_row(i))
@@ -171,8 +182,7 @@ pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Workbook, ImportEr
                     continue;
                 };
                 sheet.set_merges(&found.merges);
-                let rows = sheet.first_row..sheet.excel_row(sheet.rows.len());
-                sheet.hidden_rows = found.hidden_among(rows);
+                sheet.set_hidden_rows(found.hidden_among(sheet.excel_rows()));
             }
             wb
         } else {
@@ -186,9 +196,7 @@ pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Workbook, ImportEr
             for sheet in &mut wb.sheets {
                 let merges = x.merge_cells_by_sheet_name(&sheet.name).unwrap_or_default();
                 sheet.set_merges(&merges);
-                let rows = sheet.first_row..sheet.excel_row(sheet.rows.len());
-                sheet.hidden_rows = hidden.remove(&sheet.name).unwrap_or_default();
-                sheet.hidden_rows.retain(|r| rows.contains(r));
+                sheet.set_hidden_rows(hidden.remove(&sheet.name).unwrap_or_default());
             }
             wb
         }
@@ -211,9 +219,7 @@ pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Workbook, ImportEr
         for sheet in &mut wb.sheets {
             let merges = x.merge_cells_by_sheet_name(&sheet.name).unwrap_or_default();
             sheet.set_merges(&merges);
-            let rows = sheet.first_row..sheet.excel_row(sheet.rows.len());
-            sheet.hidden_rows = hidden.remove(&sheet.name).unwrap_or_default();
-            sheet.hidden_rows.retain(|r| rows.contains(r));
+            sheet.set_hidden_rows(hidden.remove(&sheet.name).unwrap_or_default());
         }
         wb
     } else {

@@ -4,6 +4,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use crate::StoreResult;
+use crate::query::{self, Expr, Query, ident};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountRow {
@@ -537,18 +538,16 @@ pub async fn usernames_taken(
     conn: &mut AnyConnection,
     usernames: &[&str],
 ) -> StoreResult<std::collections::HashSet<String>> {
-    use sea_query::ExprTrait;
+    // In scope here only: at module level its `max` would shadow `i64::max` above.
+    use crate::query::ExprTrait;
     let mut taken = std::collections::HashSet::new();
     for chunk in usernames.chunks(500) {
-        let mut select = sea_query::Query::select();
+        let mut select = Query::select();
         select
-            .column(crate::query::ident("username"))
-            .from(crate::query::ident("accounts"))
-            .and_where(
-                sea_query::Expr::col(crate::query::ident("username"))
-                    .is_in(chunk.iter().map(|u| u.to_string())),
-            );
-        for row in crate::query::fetch_all(conn, &select).await? {
+            .column(ident("username"))
+            .from(ident("accounts"))
+            .and_where(Expr::col(ident("username")).is_in(chunk.iter().map(|u| u.to_string())));
+        for row in query::fetch_all(conn, &select).await? {
             taken.insert(row.try_get::<String, _>("username")?);
         }
     }

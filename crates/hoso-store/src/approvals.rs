@@ -91,7 +91,6 @@ pub async fn insert(
     new: NewChangeRequest<'_>,
     at: i64,
 ) -> StoreResult<i64> {
-    let now = at;
     let id: i64 = sqlx::query(
         "INSERT INTO change_requests (person_id, base_version, state, reason, sections, key_id, sealed, proposed_by, \
          created_at, updated_at) VALUES ($1, $2, 'draft', $3, '[]', '', '', $4, $5, $5) RETURNING id",
@@ -100,7 +99,7 @@ pub async fn insert(
     .bind(new.base_version)
     .bind(new.reason)
     .bind(new.proposed_by)
-    .bind(now)
+    .bind(at)
     .fetch_one(&mut *conn)
     .await?
     .get("id");
@@ -180,14 +179,13 @@ pub async fn review(
     result_version: Option<i64>,
     at: i64,
 ) -> StoreResult<bool> {
-    let now = at;
     let done = sqlx::query(
         "UPDATE change_requests SET state = $1, reviewed_by = $2, reviewed_at = $3, review_comment = $4, \
          result_version = $5, updated_at = $3 WHERE id = $6 AND state = 'submitted'",
     )
     .bind(state)
     .bind(reviewer)
-    .bind(now)
+    .bind(at)
     .bind(comment)
     .bind(result_version)
     .bind(id)

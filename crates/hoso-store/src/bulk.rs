@@ -41,7 +41,7 @@ const PERSON_COLUMNS: [&str; 7] = [
 ];
 
 /// Rows per INSERT: under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
-const ROWS_PER_STATEMENT: usize = 200;
+pub(crate) const ROWS_PER_STATEMENT: usize = 200;
 
 async fn next_id(conn: &mut AnyConnection, table: &str) -> StoreResult<i64> {
     let sql = format!("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM {table}");
@@ -145,7 +145,6 @@ pub async fn insert_people(
     let first_person = next_id(conn, "persons").await?;
     let first_account = next_id(conn, "accounts").await?;
     let first_grant = next_id(conn, "role_grants").await?;
-    let now = at;
     let ids: Vec<i64> = (0..people.len() as i64).map(|i| first_person + i).collect();
     for (p, id) in people.iter_mut().zip(&ids) {
         p.version.person_id = *id;
@@ -210,9 +209,9 @@ pub async fn insert_people(
                 .bind(ids[base + i])
                 .bind(1i64)
                 .bind(0i64)
-                .bind(now)
+                .bind(at)
                 .bind(0i64)
-                .bind(now)
+                .bind(at)
                 .bind(p.created_by);
         }
         q.execute(&mut *conn).await?;
@@ -230,7 +229,7 @@ pub async fn insert_people(
                 .bind(None::<i64>)
                 .bind(0i64)
                 .bind(p.created_by)
-                .bind(now)
+                .bind(at)
                 .bind(None::<String>);
         }
         q.execute(&mut *conn).await?;

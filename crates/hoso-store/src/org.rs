@@ -56,7 +56,6 @@ pub async fn insert(
     new: NewOrgUnit<'_>,
     at: i64,
 ) -> StoreResult<OrgUnitRow> {
-    let now = at;
     // The path needs the id, which the insert gives: write a placeholder, then set it.
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO org_units (parent_id, code, name, search_key, kind, path, depth, valid_from, created_at) \
@@ -69,7 +68,7 @@ pub async fn insert(
     .bind(new.kind)
     .bind(new.parent.map_or(0, |p| p.depth + 1))
     .bind(new.valid_from)
-    .bind(now)
+    .bind(at)
     .fetch_one(&mut *conn)
     .await?;
     let path = match new.parent {

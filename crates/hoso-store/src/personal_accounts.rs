@@ -268,6 +268,35 @@ pub async fn insert(conn: &mut AnyConnection, a: NewPersonalAccount<'_>) -> Stor
         .ok_or_else(|| crate::StoreError::Invalid("an inserted account did not come back".into()))
 }
 
+/// The columns of an individual grant, in the order [`individual_grant`] gives its values.
+const INDIVIDUAL_GRANT_COLUMNS: [&str; 7] = [
+    "account_id",
+    "role",
+    "unit_id",
+    "read_only",
+    "granted_by",
+    "granted_at",
+    "request_ref",
+];
+
+/// The values of an account's individual grant (over its own record: no unit).
+fn individual_grant(
+    account_id: i64,
+    by: Option<i64>,
+    at: i64,
+    request_ref: &str,
+) -> [sea_query::SimpleExpr; 7] {
+    [
+        account_id.into(),
+        "individual".into(),
+        Option::<i64>::None.into(),
+        0i64.into(),
+        by.into(),
+        at.into(),
+        request_ref.into(),
+    ]
+}
+
 /// Gives the account its individual grant back (the person returned to service), unless it
 /// holds one.
 pub async fn grant_individual(
@@ -289,27 +318,8 @@ pub async fn grant_individual(
     }
     let insert = Query::insert()
         .into_table(ident("role_grants"))
-        .columns(
-            [
-                "account_id",
-                "role",
-                "unit_id",
-                "read_only",
-                "granted_by",
-                "granted_at",
-                "request_ref",
-            ]
-            .map(Alias::new),
-        )
-        .values_panic([
-            account_id.into(),
-            "individual".into(),
-            Option::<i64>::None.into(),
-            0i64.into(),
-            by.into(),
-            at.into(),
-            request_ref.into(),
-        ])
+        .columns(INDIVIDUAL_GRANT_COLUMNS.map(Alias::new))
+        .values_panic(individual_grant(account_id, by, at, request_ref))
         .to_owned();
     query::execute(conn, &insert).await?;
     Ok(true)
@@ -433,7 +443,7 @@ pub async fn insert_many(
     accounts: &[NewPersonalAccount<'_>],
 ) -> StoreResult<Vec<i64>> {
     let mut by_username = std::collections::HashMap::with_capacity(accounts.len());
-    for chunk in accounts.chunks(200) {
+    for chunk in accounts.chunks(crate::bulk::ROWS_PER_STATEMENT) {
         let mut insert = Query::insert();
         insert.into_table(ident("accounts")).columns(
             [
@@ -478,30 +488,22 @@ pub async fn insert_many(
             })
         })
         .collect::<StoreResult<Vec<i64>>>()?;
-    for (chunk, chunk_ids) in accounts.chunks(200).zip(ids.chunks(200)) {
+    let per_statement = crate::bulk::ROWS_PER_STATEMENT;
+    for (chunk, chunk_ids) in accounts
+        .chunks(per_statement)
+        .zip(ids.chunks(per_statement))
+    {
         let mut insert = Query::insert();
-        insert.into_table(ident("role_grants")).columns(
-            [
-                "account_id",
-                "role",
-                "unit_id",
-                "read_only",
-                "granted_by",
-                "granted_at",
-                "request_ref",
-            ]
-            .map(Alias::new),
-        );
+        insert
+            .into_table(ident("role_grants"))
+            .columns(INDIVIDUAL_GRANT_COLUMNS.map(Alias::new));
         for (a, id) in chunk.iter().zip(chunk_ids) {
-            insert.values_panic([
-                (*id).into(),
-                "individual".into(),
-                Option::<i64>::None.into(),
-                0i64.into(),
-                a.created_by.into(),
-                a.created_at.into(),
-                a.request_ref.into(),
-            ]);
+            insert.values_panic(individual_grant(
+                *id,
+                a.created_by,
+                a.created_at,
+                a.request_ref,
+            ));
         }
         query::execute(conn, &insert).await?;
     }

@@ -121,7 +121,6 @@ pub(crate) fn projection_values(p: &Projection) -> (Vec<&str>, Vec<SimpleExpr>) 
 /// Inserts the person row (version 0: no version yet). The caller adds version 1 in the same
 /// transaction.
 pub async fn insert(conn: &mut AnyConnection, new: NewPerson<'_>, at: i64) -> StoreResult<i64> {
-    let now = at;
     let (names, values) = projection_values(new.projection);
     let mut insert = Query::insert();
     insert
@@ -145,8 +144,8 @@ pub async fn insert(conn: &mut AnyConnection, new: NewPerson<'_>, at: i64) -> St
                 Expr::val(new.unit_id),
                 Expr::val(new.status.to_string()),
                 Expr::val(0i64),
-                Expr::val(now),
-                Expr::val(now),
+                Expr::val(at),
+                Expr::val(at),
             ]
             .into_iter()
             .chain(values),
