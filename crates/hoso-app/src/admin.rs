@@ -29,6 +29,8 @@ pub struct AccountDetail {
 pub struct UnitChoice {
     pub id: i64,
     pub name: String,
+    /// The name with its parent's where the parent is in the list ("Văn phòng — Sở Y tế").
+    pub label: String,
     pub depth: i64,
 }
 
@@ -153,14 +155,17 @@ impl App {
         };
         let mut out = Vec::new();
         for root in roots {
-            for u in org_store::subtree(&mut conn, &root).await? {
-                if u.dissolved_on.is_none() {
-                    out.push(UnitChoice {
-                        id: u.id,
-                        name: u.name,
-                        depth: u.depth,
-                    });
-                }
+            let units = org_store::subtree(&mut conn, &root).await?;
+            let names: std::collections::HashMap<i64, &str> =
+                units.iter().map(|u| (u.id, u.name.as_str())).collect();
+            for u in units.iter().filter(|u| u.dissolved_on.is_none()) {
+                let parent = u.parent_id.and_then(|p| names.get(&p).copied());
+                out.push(UnitChoice {
+                    id: u.id,
+                    label: hoso_domain::org::unit_label(&u.name, parent),
+                    name: u.name.clone(),
+                    depth: u.depth,
+                });
             }
         }
         Ok(out)
@@ -211,6 +216,25 @@ impl App {
                 continue;
             }
             if let Some(a) = store::by_id(&mut conn, id).await? {
+                out.insert(id, a.display_name);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Names of the accounts that wrote the versions a caller has been shown: a record's
+    /// history says who changed it ("Cán bộ tổ chức — Văn phòng — Sở Y tế", not an account
+    /// number). Only the authors of `versions` are named.
+    pub async fn version_authors(
+        &self,
+        versions: &[crate::records::VersionSummary],
+    ) -> AppResult<std::collections::HashMap<i64, String>> {
+        let mut out = std::collections::HashMap::new();
+        let mut conn = self.store.reader().await?;
+        for id in versions.iter().filter_map(|v| v.created_by) {
+            if !out.contains_key(&id)
+                && let Some(a) = store::by_id(&mut conn, id).await?
+            {
                 out.insert(id, a.display_name);
             }
         }

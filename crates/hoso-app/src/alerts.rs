@@ -78,12 +78,9 @@ pub fn kind_label(code: &str) -> &'static str {
     }
 }
 
+/// A day as the API sends it (ISO), or as a person types it (dd/mm/yyyy).
 fn parse_iso(field: &str, s: &str) -> AppResult<time::Date> {
-    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).map_err(|_| {
-        AppError::BadRequest(format!(
-            "{field}: '{s}' không phải ngày hợp lệ (YYYY-MM-DD)."
-        ))
-    })
+    hoso_domain::typed_date::parse_named(s, field).map_err(AppError::BadRequest)
 }
 
 fn check_kind(kind: &Option<String>) -> AppResult<()> {
@@ -139,18 +136,7 @@ impl App {
                     })
                 })
                 .collect();
-            let rows: Vec<AlertRow> = alerts
-                .into_iter()
-                .map(|a| AlertRow {
-                    person_id: a.person_id,
-                    unit_id: a.unit_id,
-                    kind: kind_code(a.alert.kind),
-                    due: a.alert.due.to_string(),
-                    message: a.alert.message_vi,
-                    legal_basis: a.alert.legal_basis,
-                    computed_for: as_of.to_string(),
-                })
-                .collect();
+            let rows = stored_rows(alerts, as_of);
             drop(conn);
             let mut tx = self.store.begin().await?;
             store::replace_for(&mut tx, &ids, &rows).await?;
@@ -182,6 +168,34 @@ impl App {
                 .await?;
         }
         Ok(stored)
+    }
+
+    /// Recomputes the alerts of these people for today, right after something of theirs
+    /// changed (a request sent, verified or returned, a version written or signed), so that
+    /// the alert list agrees with the home page at once rather than after the next daily run.
+    /// The action itself is committed already: a failure here is logged and left to that run.
+    pub(crate) async fn refresh_alerts_of(&self, ids: &[i64]) {
+        if ids.is_empty() {
+            return;
+        }
+        if let Err(e) = self.try_refresh_alerts_of(ids).await {
+            tracing::warn!(error = %e, people = ids.len(), "alerts not refreshed; the daily run will");
+        }
+    }
+
+    async fn try_refresh_alerts_of(&self, ids: &[i64]) -> AppResult<()> {
+        let as_of = self.today();
+        let mut conn = self.store.reader().await?;
+        let people = self.load_alert_people(&mut conn, ids).await?;
+        let alerts = self.alerts_for(&mut conn, &people, as_of).await?;
+        let findings = self.findings_of(&people, as_of);
+        let rows = stored_rows(alerts, as_of);
+        drop(conn);
+        let mut tx = self.store.begin().await?;
+        store::replace_for(&mut tx, ids, &rows).await?;
+        hoso_store::data_quality::replace(&mut tx, &findings).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
     }
 
     async fn alert_unit_path(&self, actor: &Actor, unit: Option<i64>) -> AppResult<Option<String>> {
@@ -335,6 +349,22 @@ impl App {
             per_page: paging.per_page,
         })
     }
+}
+
+/// The rows kept for a day's alerts.
+fn stored_rows(alerts: Vec<crate::alert_sources::PersonAlert>, as_of: time::Date) -> Vec<AlertRow> {
+    alerts
+        .into_iter()
+        .map(|a| AlertRow {
+            person_id: a.person_id,
+            unit_id: a.unit_id,
+            kind: kind_code(a.alert.kind),
+            due: a.alert.due.to_string(),
+            message: a.alert.message_vi,
+            legal_basis: a.alert.legal_basis,
+            computed_for: as_of.to_string(),
+        })
+        .collect()
 }
 
 #[cfg(test)]

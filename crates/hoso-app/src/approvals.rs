@@ -465,6 +465,12 @@ serde_json::json!({"items": manifest.items.len(), "manifest_sha256": sha, "windo
             tx.commit().await?;
         }
         result?;
+        // The people signed for leave the "waiting for approval" alerts now.
+        if let Ok(manifest) = Manifest::parse(batch.manifest.as_bytes()) {
+            let mut people: Vec<i64> = manifest.items.iter().map(|i| i.person_id).collect();
+            people.dedup();
+            self.refresh_alerts_of(&people).await;
+        }
         self.batch(actor, id).await
     }
 

@@ -529,6 +529,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.refresh_alerts_of(&[row.person_id]).await;
         self.change(actor, id, client).await
     }
 
@@ -908,6 +909,7 @@ serde_json::json!({"person_id": row.person_id, "version": version.version, "hash
 )
 .await?;
         tx.commit().await?;
+        self.refresh_alerts_of(&[row.person_id]).await;
         self.change(actor, id, client).await
     }
 
@@ -1045,6 +1047,7 @@ serde_json::json!({"person_id": row.person_id, "version": version.version, "hash
         )
         .await?;
         tx.commit().await?;
+        self.refresh_alerts_of(&[row.person_id]).await;
         self.change(actor, id, client).await
     }
 

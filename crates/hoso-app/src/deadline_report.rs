@@ -116,16 +116,9 @@ pub struct DeadlineReport {
     pub truncated: bool,
 }
 
+/// A day as the API sends it (ISO), or as a person types it (dd/mm/yyyy).
 fn parse_iso(field: &str, s: &str) -> AppResult<Date> {
-    Date::parse(
-        s.trim(),
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .map_err(|_| {
-        AppError::BadRequest(format!(
-            "{field}: '{s}' không phải ngày hợp lệ (YYYY-MM-DD)."
-        ))
-    })
+    hoso_domain::typed_date::parse_named(s, field).map_err(AppError::BadRequest)
 }
 
 impl App {

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use hoso_demo::{DemoUnit, PersonGenerator, province_tree};
 use hoso_domain::access::Role;
+use hoso_domain::org::OrgUnitKind;
 
 use hoso_store::bulk::BulkPerson;
 use hoso_store::secrets::SecretRow;
@@ -202,7 +203,28 @@ impl App {
                 let mut tx = self.begin_system_work().await?;
                 // Unit administrators first: they take ids from the sequences, the bulk insert after
                 // them assigns its own.
-                for (unit_key, _) in &batch {
+                // The unit of each person and the agencies above it (Sở, bệnh viện, xã…, not
+                // the province nor a phòng), each with its HR officer and its head, as Vietnamese
+                // agencies are run: the Sở's officer keeps the records of all its phòng.
+                let keys: Vec<usize> = batch
+                    .iter()
+                    .flat_map(|(unit_key, _)| {
+                        std::iter::successors(Some(*unit_key), |k| {
+                            tree.get(*k).and_then(|u| u.parent)
+                        })
+                        .filter(|k| {
+                            *k == *unit_key
+                                || tree.get(*k).is_some_and(|u| {
+                                    !matches!(
+                                        u.kind,
+                                        OrgUnitKind::Province | OrgUnitKind::Department
+                                    )
+                                })
+                        })
+                        .collect::<Vec<_>>()
+                    })
+                    .collect();
+                for unit_key in &keys {
                     if unit_admins.insert(*unit_key, ()).is_some() {
                         continue;
                     }
@@ -210,10 +232,18 @@ impl App {
                         .get(unit_key)
                         .ok_or_else(|| AppError::Internal("demo person in unknown unit".into()))?;
                     let code = unit_code(&tree, *unit_key);
+                    // "Văn phòng — Sở Y tế": a phòng's name alone is in every Sở.
+                    let parent = tree
+                        .get(*unit_key)
+                        .and_then(|u| u.parent)
+                        .and_then(|p| tree.get(p))
+                        .filter(|p| p.kind != OrgUnitKind::Province);
+                    let unit_name =
+                        hoso_domain::org::unit_label(&unit.name, parent.map(|p| p.name.as_str()));
                     unit_account(
                         &mut tx,
                         &format!("qt.{}", code.to_lowercase()),
-                        &format!("Cán bộ tổ chức — {}", unit.name),
+                        &format!("Cán bộ tổ chức — {unit_name}"),
                         &phc,
                         Role::UnitAdmin,
                         unit.id,
@@ -226,7 +256,7 @@ impl App {
                     unit_account(
                         &mut tx,
                         &format!("pd.{}", code.to_lowercase()),
-                        &format!("Thủ trưởng — {}", unit.name),
+                        &format!("Thủ trưởng — {unit_name}"),
                         &phc,
                         Role::Approver,
                         unit.id,

@@ -423,6 +423,40 @@ impl App {
         Ok(out)
     }
 
+    /// Names of the units a record the caller has been shown links to (its unit, the managing
+    /// agency…), whether or not the caller sees those units: the record names them, so its
+    /// reader may know their names (a school's HR officer reads "Xã Đạ Huoai", not a number).
+    /// Only ids taken from `view` itself are named.
+    pub async fn linked_unit_names(
+        &self,
+        view: &crate::records::PersonView,
+    ) -> AppResult<HashMap<i64, String>> {
+        let mut ids = vec![view.unit_id];
+        for (section, field) in self.schemas().latest().fields() {
+            if field.kind != hoso_domain::schema::FieldKind::OrgUnit || section.repeating {
+                continue;
+            }
+            if let Some(id) = view
+                .record
+                .get(&section.id)
+                .and_then(|s| s.get(&field.id))
+                .and_then(serde_json::Value::as_i64)
+            {
+                ids.push(id);
+            }
+        }
+        let mut out = HashMap::new();
+        let mut conn = self.store.reader().await?;
+        for id in ids {
+            if !out.contains_key(&id)
+                && let Some(unit) = org_store::get(&mut conn, id).await?
+            {
+                out.insert(id, unit.name);
+            }
+        }
+        Ok(out)
+    }
+
     /// Names of the units of records the caller has already been shown (list rows carry unit
     /// ids): one primary-key lookup per distinct unit, instead of loading the whole tree.
     pub async fn unit_names(
@@ -440,7 +474,15 @@ impl App {
             if let Some(unit) = org_store::get(&mut conn, id).await?
                 && caps.may_name_unit(&unit.path)
             {
-                out.insert(id, unit.name);
+                // The parent is named too: "Văn phòng" alone exists in every Sở.
+                let parent = match unit.parent_id {
+                    Some(p) => org_store::get(&mut conn, p).await?.map(|p| p.name),
+                    None => None,
+                };
+                out.insert(
+                    id,
+                    hoso_domain::org::unit_label(&unit.name, parent.as_deref()),
+                );
             }
         }
         Ok(out)

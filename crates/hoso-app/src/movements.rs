@@ -120,14 +120,9 @@ fn view(m: MovementRow) -> MovementView {
     }
 }
 
+/// A day as the API sends it (ISO) or as a person types it (dd/mm/yyyy).
 pub(crate) fn parse_day(s: &str, what: &str) -> AppResult<Date> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(s.trim(), format).map_err(|_| {
-        AppError::BadRequest(format!(
-            "{what} '{}' không hợp lệ (dạng YYYY-MM-DD).",
-            s.trim()
-        ))
-    })
+    hoso_domain::typed_date::parse_named(s, what).map_err(AppError::BadRequest)
 }
 
 pub(crate) fn text(

@@ -94,12 +94,7 @@ pub struct ChangeOrgUnit {
 }
 
 fn parse_date(field: &str, s: &str) -> AppResult<time::Date> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s, format).map_err(|_| {
-        AppError::BadRequest(format!(
-            "{field}: '{s}' không phải ngày hợp lệ (định dạng YYYY-MM-DD)."
-        ))
-    })
+    hoso_domain::typed_date::parse_named(s, field).map_err(AppError::BadRequest)
 }
 
 impl App {

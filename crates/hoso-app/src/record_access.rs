@@ -219,13 +219,7 @@ impl App {
                 )
                 .await);
         }
-        let format = time::macros::format_description!("[year]-[month]-[day]");
-        let last = time::Date::parse(input.expires_on.trim(), format).map_err(|_| {
-            AppError::BadRequest(format!(
-                "Ngày hết hạn '{}' không hợp lệ (dùng YYYY-MM-DD).",
-                input.expires_on.trim()
-            ))
-        })?;
+        let last = crate::movements::parse_day(&input.expires_on, "Ngày hết hạn")?;
         let today = self.today();
         if last < today {
             return Err(AppError::BadRequest(

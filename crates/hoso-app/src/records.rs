@@ -292,6 +292,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.refresh_alerts_of(&[person_id]).await;
         self.get_person(actor, person_id, client).await
     }
 
@@ -400,6 +401,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.refresh_alerts_of(&[person_id]).await;
         self.get_person(actor, person_id, client).await
     }
 

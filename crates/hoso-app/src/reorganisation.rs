@@ -210,13 +210,7 @@ fn bad(reason: &'static str, message: String) -> Refusal {
 }
 
 fn parse_day(s: &str, what: &str) -> Result<Date, Refusal> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(s.trim(), format).map_err(|_| {
-        bad(
-            "bad_date",
-            format!("{what} '{}' không hợp lệ (dạng YYYY-MM-DD).", s.trim()),
-        )
-    })
+    hoso_domain::typed_date::parse_named(s, what).map_err(|m| bad("bad_date", m))
 }
 
 fn kind_of(s: &str) -> Result<OrgUnitKind, Refusal> {

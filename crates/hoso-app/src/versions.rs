@@ -216,6 +216,7 @@ pub(crate) fn prepare_document_allowing(
     if let Some(id) = &national_id {
         schema.set_role_value(&mut doc, FieldRole::DossierId, Value::from(id.clone()));
     }
+    schema.normalise(&mut doc);
     let missing = schema
         .validate_incomplete(&doc, catalogs, today, allow_missing)
         .map_err(AppError::Invalid)?;

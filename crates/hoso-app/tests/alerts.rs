@@ -93,7 +93,9 @@ async fn a_person_near_retirement_gets_the_notice_alert_and_the_job_runs_once() 
                 },
             )
             .await;
-        assert!(matches!(bad, Err(hoso_app::AppError::BadRequest(m)) if m.contains("YYYY-MM-DD")));
+        assert!(
+            matches!(bad, Err(hoso_app::AppError::BadRequest(m)) if m.contains("không tồn tại"))
+        );
 
         // The daily job, through the runner: queued once a day whichever node asks, run by one.
         let other = App::start(config(&db)).await.unwrap();

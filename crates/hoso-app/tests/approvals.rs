@@ -372,6 +372,43 @@ async fn a_proposal_is_verified_signed_and_becomes_official() {
             "{}: {to_approve:?}",
             db.label
         );
+        // The stored alert list says so at once, as the home page's live counts do, not after
+        // the next daily run.
+        let stored = |kind: &'static str| {
+            let app = app.clone();
+            let admin = admin.clone();
+            async move {
+                app.list_alerts(
+                    &admin,
+                    hoso_app::alerts::AlertQuery {
+                        kind: Some(kind.into()),
+                        per_page: Some(200),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap()
+                .items
+            }
+        };
+        let second_waits = |alerts: &[hoso_app::alerts::AlertView]| {
+            alerts
+                .iter()
+                .any(|a| a.message.contains(&format!("số {}", second.summary.id)))
+        };
+        assert!(
+            second_waits(&stored("verification_pending").await),
+            "{}: sent, so waiting for verification",
+            db.label
+        );
+        assert!(
+            stored("approval_pending")
+                .await
+                .iter()
+                .any(|a| a.person_id == person),
+            "{}: verified, so waiting for the head",
+            db.label
+        );
         // No lost update: the clashing proposal cannot be verified, only returned.
         let clash = app
             .verify_change(&hr, second.summary.id, ReviewInput::default(), &client)
@@ -400,6 +437,11 @@ async fn a_proposal_is_verified_signed_and_becomes_official() {
             .await
             .unwrap();
         assert_eq!(returned.summary.state, "returned");
+        assert!(
+            !second_waits(&stored("verification_pending").await),
+            "{}: returned, so no longer waiting",
+            db.label
+        );
         let mine = app.my_changes(&me, ChangeQuery::default()).await.unwrap();
         assert!(mine.items.iter().any(|c| c.id == second.summary.id
             && c.review_comment.as_deref() == Some("Hồ sơ đã cập nhật, đề nghị kiểm tra lại")));

@@ -421,8 +421,8 @@ async fn a_retirement_decision_sets_the_status_on_its_date_and_the_account_follo
                 "sau ngày hôm nay",
             ),
             (
-                status_decision("nghi_huu", "20/11/2026", "2026-12-01"),
-                "không hợp lệ",
+                status_decision("nghi_huu", "31/11/2026", "2026-12-01"),
+                "không tồn tại",
             ),
             (
                 status_decision("tro_lai_cong_tac", "2026-11-20", "2026-12-01"),

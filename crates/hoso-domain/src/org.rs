@@ -128,9 +128,98 @@ pub fn is_within(path: &str, ancestor_path: &str) -> bool {
     path.starts_with(ancestor_path)
 }
 
+/// A unit's place in the tree, as much as ordering and naming need.
+pub trait TreeNode {
+    fn id(&self) -> i64;
+    fn parent_id(&self) -> Option<i64>;
+    fn name(&self) -> &str;
+}
+
+/// Units in tree order: each unit followed by its own subunits, sisters by name as Vietnamese
+/// sort them (`collation::text_sort_key`). A unit whose parent is not in the list starts a tree
+/// of its own, in the same order.
+pub fn tree_order<T: TreeNode>(units: Vec<T>) -> Vec<T> {
+    use std::collections::{HashMap, HashSet};
+    let ids: HashSet<i64> = units.iter().map(TreeNode::id).collect();
+    let mut by_parent: HashMap<Option<i64>, Vec<T>> = HashMap::new();
+    for u in units {
+        let parent = u.parent_id().filter(|p| ids.contains(p));
+        by_parent.entry(parent).or_default().push(u);
+    }
+    for sisters in by_parent.values_mut() {
+        sisters.sort_by_cached_key(|u| (crate::collation::text_sort_key(u.name()), u.id()));
+    }
+    let mut out = Vec::with_capacity(ids.len());
+    // Depth first, without recursion: a stack of sister lists, each consumed from the front.
+    let mut stack: Vec<std::vec::IntoIter<T>> =
+        vec![by_parent.remove(&None).unwrap_or_default().into_iter()];
+    while let Some(top) = stack.last_mut() {
+        match top.next() {
+            Some(u) => {
+                let children = by_parent.remove(&Some(u.id())).unwrap_or_default();
+                out.push(u);
+                stack.push(children.into_iter());
+            }
+            None => {
+                stack.pop();
+            }
+        }
+    }
+    out
+}
+
+/// How a unit is named where the name alone may be mistaken ("Văn phòng" exists in every Sở):
+/// its name and its parent's, "Văn phòng — Sở Y tế". `parent` is `None` for a top unit.
+pub fn unit_label(name: &str, parent: Option<&str>) -> String {
+    match parent {
+        Some(p) => format!("{name} — {p}"),
+        None => name.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    struct U(i64, Option<i64>, &'static str);
+    impl TreeNode for U {
+        fn id(&self) -> i64 {
+            self.0
+        }
+        fn parent_id(&self) -> Option<i64> {
+            self.1
+        }
+        fn name(&self) -> &str {
+            self.2
+        }
+    }
+
+    #[test]
+    fn units_come_under_their_parents_sisters_by_name() {
+        let units = vec![
+            U(1, None, "Tỉnh"),
+            U(2, Some(1), "Sở Y tế"),
+            U(3, Some(1), "Sở Giáo dục"),
+            U(4, Some(2), "Văn phòng"),
+            U(5, Some(3), "Văn phòng"),
+            U(6, Some(3), "Phòng Đào tạo"),
+            U(7, Some(3), "Phòng Dạy nghề"),
+            U(8, Some(99), "Bệnh viện (cha ngoài danh sách)"),
+        ];
+        let order: Vec<i64> = tree_order(units).iter().map(|u| u.0).collect();
+        // Dạy before Đào (d before đ); each Văn phòng under its own Sở.
+        assert_eq!(order, [8, 1, 3, 7, 6, 5, 2, 4]);
+        assert_eq!(tree_order(Vec::<U>::new()).len(), 0);
+    }
+
+    #[test]
+    fn a_unit_is_named_with_its_parent() {
+        assert_eq!(
+            unit_label("Văn phòng", Some("Sở Y tế")),
+            "Văn phòng — Sở Y tế"
+        );
+        assert_eq!(unit_label("Tỉnh", None), "Tỉnh");
+    }
 
     #[test]
     fn paths_nest() {

@@ -3,7 +3,7 @@
 use hoso_domain::catalog::Catalogs;
 use hoso_domain::schema::{Field, FieldKind};
 use serde_json::Value;
-use time::{Date, Month};
+use time::Date;
 
 use crate::text::{clean, fold, fold_without_notes};
 
@@ -76,67 +76,7 @@ pub fn serial_date(serial: f64) -> Option<Date> {
     epoch.checked_add(time::Duration::days(days))
 }
 
-/// A day typed as text: `dd/mm/yyyy`, `d-m-yyyy`, `d.m.yyyy`, `yyyy-mm-dd` (two-digit years
-/// are refused: the century cannot be told).
-pub fn parse_date_text(s: &str) -> Result<Date, String> {
-    let s = s.trim();
-    let parts: Vec<&str> = s
-        .split(['/', '-', '.'])
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
-    let nums: Option<Vec<u32>> = parts
-        .iter()
-        .map(|p| {
-            (p.len() <= 4 && p.chars().all(|c| c.is_ascii_digit()))
-                .then(|| p.parse().ok())
-                .flatten()
-        })
-        .collect();
-    let bad = || format!("\"{s}\" không phải là ngày (dùng dạng dd/mm/yyyy).");
-    let nums = nums.filter(|n| n.len() == 3).ok_or_else(bad)?;
-    let (y, m, d) = if parts[0].len() == 4 {
-        (nums[0], nums[1], nums[2])
-    } else if parts[2].len() == 4 {
-        (nums[2], nums[1], nums[0])
-    } else {
-        return Err(format!(
-            "\"{s}\": năm phải có đủ 4 chữ số (dùng dạng dd/mm/yyyy)."
-        ));
-    };
-    let month = u8::try_from(m)
-        .ok()
-        .and_then(|m| Month::try_from(m).ok())
-        .ok_or_else(|| format!("\"{s}\": tháng {m} không tồn tại."))?;
-    Date::from_calendar_date(y as i32, month, d as u8)
-        .map_err(|_| format!("\"{s}\": ngày {d:02}/{m:02}/{y} không tồn tại."))
-}
-
-/// A month typed as text: `mm/yyyy`, `m-yyyy`, `m.yyyy`, `yyyy-mm`, or a whole day.
-fn parse_month_text(s: &str) -> Result<(i32, u8), String> {
-    let t = s.trim();
-    let parts: Vec<&str> = t.split(['/', '-', '.']).map(str::trim).collect();
-    if parts.len() == 3 {
-        let d = parse_date_text(t)?;
-        return Ok((d.year(), d.month() as u8));
-    }
-    let bad = || format!("\"{t}\" không phải là tháng/năm (dùng dạng mm/yyyy).");
-    if parts.len() != 2 || !parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit())) {
-        return Err(bad());
-    }
-    let (y, m) = if parts[0].len() == 4 {
-        (parts[0], parts[1])
-    } else if parts[1].len() == 4 {
-        (parts[1], parts[0])
-    } else {
-        return Err(bad());
-    };
-    let (y, m): (i32, u8) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
-    if !(1..=12).contains(&m) {
-        return Err(format!("\"{t}\": tháng {m} không tồn tại."));
-    }
-    Ok((y, m))
-}
+pub use hoso_domain::typed_date::{parse_date_text, parse_month_text};
 
 fn iso(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())

@@ -169,6 +169,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 42,
+        name: "name_sort_key",
+        common: include_str!("../migrations/0042_name_sort_key.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {

@@ -191,28 +191,39 @@ pub async fn get_by_code(conn: &mut AnyConnection, code: &str) -> StoreResult<Op
         .map(row))
 }
 
-/// Every unit in the subtree rooted at `path` (inclusive), ordered by path so that parents come
-/// before children.
+/// Every unit in the subtree rooted at `path` (inclusive), in tree order: each unit followed by
+/// its subunits, sisters by name in the Vietnamese alphabet.
 pub async fn subtree(conn: &mut AnyConnection, path: &str) -> StoreResult<Vec<OrgUnitRow>> {
     let (lo, hi) = subtree_range(path);
-    let sql = format!(
-        "SELECT {COLUMNS} FROM org_units WHERE path >= $1 AND path < $2 ORDER BY depth, name"
-    );
+    let sql = format!("SELECT {COLUMNS} FROM org_units WHERE path >= $1 AND path < $2");
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(lo)
         .bind(hi)
         .fetch_all(&mut *conn)
         .await?;
-    Ok(rows.iter().map(row).collect())
+    Ok(hoso_domain::org::tree_order(rows.iter().map(row).collect()))
 }
 
+impl hoso_domain::org::TreeNode for OrgUnitRow {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn parent_id(&self) -> Option<i64> {
+        self.parent_id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// The units right under `parent_id`, by name in the Vietnamese alphabet.
 pub async fn children(conn: &mut AnyConnection, parent_id: i64) -> StoreResult<Vec<OrgUnitRow>> {
-    let sql = format!("SELECT {COLUMNS} FROM org_units WHERE parent_id = $1 ORDER BY name");
+    let sql = format!("SELECT {COLUMNS} FROM org_units WHERE parent_id = $1");
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(parent_id)
         .fetch_all(&mut *conn)
         .await?;
-    Ok(rows.iter().map(row).collect())
+    Ok(hoso_domain::org::tree_order(rows.iter().map(row).collect()))
 }
 
 pub async fn roots(conn: &mut AnyConnection) -> StoreResult<Vec<OrgUnitRow>> {

@@ -185,7 +185,7 @@ pub async fn list(
     }
     let total = query::count(conn, select.clone()).await?;
     select
-        .order_by((ident("p"), ident("search_key")), Order::Asc)
+        .order_by((ident("p"), ident("sort_key")), Order::Asc)
         .order_by((ident("p"), ident("id")), Order::Asc)
         .limit(Ord::max(limit, 0) as u64)
         .offset(Ord::max(offset, 0) as u64);
@@ -243,7 +243,7 @@ pub async fn working_without_account(
                     .add(col("act", "account_id").is_null()),
             ),
         )
-        .order_by((ident("p"), ident("search_key")), Order::Asc)
+        .order_by((ident("p"), ident("sort_key")), Order::Asc)
         .order_by((ident("p"), ident("id")), Order::Asc);
     let rows = query::fetch_all(conn, &select).await?;
     rows.iter().map(|r| Ok(r.try_get("person_id")?)).collect()

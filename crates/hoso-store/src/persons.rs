@@ -104,12 +104,14 @@ pub async fn find_by_national_id_hash(
     Ok(row.map(|r| r.0))
 }
 
-/// The name, its search key and every projected column, as bound values in that order.
+/// The name, its search key, its sort key and every projected column, as bound values in that
+/// order.
 pub(crate) fn projection_values(p: &Projection) -> (Vec<&str>, Vec<SimpleExpr>) {
-    let mut names = vec!["full_name", "search_key"];
+    let mut names = vec!["full_name", "search_key", "sort_key"];
     let mut values = vec![
         Expr::val(p.full_name.clone()),
         Expr::val(hoso_domain::search_key::fold(&p.full_name)),
+        Expr::val(hoso_domain::collation::name_sort_key(&p.full_name)),
     ];
     for cell in &p.cells {
         names.push(&cell.column);
@@ -452,7 +454,7 @@ pub async fn list(
         Order::Asc
     };
     let key = match &f.sort {
-        PersonSort::Name => "search_key",
+        PersonSort::Name => "sort_key",
         PersonSort::Updated => "updated_at",
         PersonSort::Column(name) => &checked(columns, name)?.name,
     };

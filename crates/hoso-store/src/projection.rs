@@ -47,10 +47,16 @@ pub struct ProjectionLayout {
     pub history: Vec<LayoutColumn>,
 }
 
+/// The columns every layout has whose values are computed from the name here, with the version
+/// of their computation: a new version changes the fingerprint, so the rows are rebuilt with it.
+const NAME_KEYS: &str = "persons.search_key:fold/1\npersons.sort_key:collation/1\n";
+
 impl ProjectionLayout {
-    /// Changes whenever a column is added, dropped or changes type.
+    /// Changes whenever a column is added, dropped or changes type, or a name key is computed
+    /// another way.
     pub fn fingerprint(&self) -> String {
         let mut h = Sha256::new();
+        h.update(NAME_KEYS);
         for (table, cols) in [
             ("persons", &self.persons),
             ("record_history", &self.history),

@@ -139,7 +139,7 @@ pub async fn live_of_account(
     let rows = sqlx::query(
         "SELECT g.id, g.person_id, p.full_name, u.name AS unit_name, g.purpose, g.legal_ref, g.clearance, g.expires_at \
          FROM record_access_grants g JOIN persons p ON p.id = g.person_id JOIN org_units u ON u.id = p.unit_id \
-         WHERE g.account_id = $1 AND g.revoked_at IS NULL AND g.expires_at > $2 ORDER BY p.full_name, g.id",
+         WHERE g.account_id = $1 AND g.revoked_at IS NULL AND g.expires_at > $2 ORDER BY p.sort_key, g.id",
     )
     .bind(account_id)
     .bind(now)

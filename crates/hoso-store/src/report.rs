@@ -359,7 +359,7 @@ pub async fn run(
             kinds.push(numeric);
         }
         let total = query::count(conn, base(layout, q)?).await?;
-        s.order_by((ident("p"), ident("search_key")), Order::Asc)
+        s.order_by((ident("p"), ident("sort_key")), Order::Asc)
             .order_by((ident("p"), ident("id")), Order::Asc);
         if let Source::History { .. } = q.source {
             s.order_by((ident("h"), ident("row_no")), Order::Asc);

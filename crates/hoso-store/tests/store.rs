@@ -207,6 +207,69 @@ async fn audit_chain_verifies_and_detects_tampering() {
 }
 
 #[tokio::test]
+async fn people_are_listed_as_vietnamese_lists_are_ordered() {
+    for db in databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let root = unit(&store, None, "T01", "province").await;
+        let names = [
+            "Lê Văn Đức",
+            "Nguyễn Thị Ánh",
+            "Trần Dũng",
+            "Phạm Văn Anh",
+            "Đặng Thị An",
+            "Dương Văn An",
+            "Hoàng Ân",
+        ];
+        for name in names {
+            person(&store, root.id, name).await;
+        }
+        let mut conn = store.reader().await.unwrap();
+        let listed = |descending| PersonFilter {
+            limit: 50,
+            descending,
+            ..PersonFilter::default()
+        };
+        let order: Vec<String> =
+            persons::list(&mut conn, &[], &Scope::everything(), &listed(false))
+                .await
+                .unwrap()
+                .0
+                .into_iter()
+                .map(|p| p.person.full_name)
+                .collect();
+        // By tên, then họ (Dương before Đặng); Anh before Ánh before Ân; Đức after Dũng.
+        assert_eq!(
+            order,
+            [
+                "Dương Văn An",
+                "Đặng Thị An",
+                "Phạm Văn Anh",
+                "Nguyễn Thị Ánh",
+                "Hoàng Ân",
+                "Trần Dũng",
+                "Lê Văn Đức",
+            ],
+            "{}",
+            db.label
+        );
+        let reversed: Vec<String> =
+            persons::list(&mut conn, &[], &Scope::everything(), &listed(true))
+                .await
+                .unwrap()
+                .0
+                .into_iter()
+                .map(|p| p.person.full_name)
+                .collect();
+        assert_eq!(
+            reversed,
+            order.into_iter().rev().collect::<Vec<_>>(),
+            "{}",
+            db.label
+        );
+    }
+}
+
+#[tokio::test]
 async fn subtree_scope_and_moves() {
     for db in databases().await {
         let store = Store::open(&db.url).await.unwrap();

@@ -223,6 +223,7 @@ pub const RESERVED_COLUMNS: &[&str] = &[
     "status",
     "full_name",
     "search_key",
+    "sort_key",
     "current_version",
     "official_version",
     "created_at",
@@ -290,6 +291,63 @@ pub struct Field {
     pub multiline: bool,
     /// Options of a `choice` field.
     pub choices: Vec<Choice>,
+    /// The shape a `text` field's value must have ([`TextFormat`]).
+    pub format: Option<TextFormat>,
+}
+
+/// The shape of a text field that holds a number of a kind (`format = "…"` in the schema).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextFormat {
+    /// A Vietnamese telephone number: 10 digits for a mobile, 11 for a landline (02…), written
+    /// with or without spaces, dots, dashes or the country code +84; kept as digits from 0.
+    Phone,
+    /// Mã số bảo hiểm xã hội: 10 digits.
+    SocialInsuranceCode,
+}
+
+impl TextFormat {
+    /// The value as it is kept, or the problem in Vietnamese.
+    pub fn normalise(self, text: &str) -> Result<String, String> {
+        let compact: String = text
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')' | '\u{a0}'))
+            .collect();
+        match self {
+            TextFormat::Phone => {
+                let national = if let Some(rest) = compact.strip_prefix("+84") {
+                    format!("0{rest}")
+                } else if compact.starts_with("84") && matches!(compact.len(), 11 | 12) {
+                    format!("0{}", &compact[2..])
+                } else {
+                    compact
+                };
+                let digits = national.chars().all(|c| c.is_ascii_digit());
+                let mobile = national.len() == 10
+                    && national.starts_with('0')
+                    && !national.starts_with("02");
+                let landline = national.len() == 11 && national.starts_with("02");
+                if digits && (mobile || landline) {
+                    Ok(national)
+                } else {
+                    Err(format!(
+                        "“{}” không phải số điện thoại Việt Nam (di động 10 chữ số bắt đầu bằng 0, cố định 11 chữ số bắt đầu bằng 02; ví dụ 0987654321).",
+                        text.trim()
+                    ))
+                }
+            }
+            TextFormat::SocialInsuranceCode => {
+                if compact.len() == 10 && compact.chars().all(|c| c.is_ascii_digit()) {
+                    Ok(compact)
+                } else {
+                    Err(format!(
+                        "“{}” không phải mã số bảo hiểm xã hội (10 chữ số).",
+                        text.trim()
+                    ))
+                }
+            }
+        }
+    }
 }
 
 impl Field {
@@ -408,6 +466,14 @@ pub enum Rule {
         national_id: FieldPath,
         gender: FieldPath,
         birth_date: FieldPath,
+    },
+    /// The salary coefficient is the one the salary tables give the ngạch or chức danh nghề
+    /// nghiệp at that step, and the step exists (NĐ 204/2004/NĐ-CP). Checked when the three are
+    /// filled and the grade's salary group is known.
+    SalaryCoefficientMatches {
+        grade: FieldPath,
+        step: FieldPath,
+        coefficient: FieldPath,
     },
 }
 
@@ -791,6 +857,28 @@ impl RecordSchema {
                 }
                 Ok(())
             }
+            Rule::SalaryCoefficientMatches {
+                grade,
+                step,
+                coefficient,
+            } => {
+                let kinds = [
+                    (grade, FieldKind::Catalog),
+                    (step, FieldKind::Integer),
+                    (coefficient, FieldKind::Decimal),
+                ];
+                for (p, kind) in kinds {
+                    let (_, f) = self.check_path(p)?;
+                    if f.kind != kind {
+                        return Err(self.invalid(format!(
+                            "quy tắc salary_coefficient_matches: {p} phải là trường {}",
+                            kind.as_str()
+                        )));
+                    }
+                }
+                same_rows(grade, step)?;
+                same_rows(step, coefficient)
+            }
         }
     }
 
@@ -1099,6 +1187,8 @@ mod raw {
         multiline: bool,
         #[serde(default)]
         choices: Vec<Choice>,
+        #[serde(default)]
+        format: Option<TextFormat>,
     }
 
     #[derive(Deserialize)]
@@ -1135,6 +1225,11 @@ mod raw {
             national_id: String,
             gender: String,
             birth_date: String,
+        },
+        SalaryCoefficientMatches {
+            grade: String,
+            step: String,
+            coefficient: String,
         },
     }
 
@@ -1198,6 +1293,7 @@ mod raw {
                         allow_future: f.allow_future,
                         multiline: f.multiline,
                         choices: f.choices,
+                        format: f.format,
                     });
                 }
                 if s.max_rows.is_some() && !s.repeating {
@@ -1257,6 +1353,15 @@ mod raw {
                         national_id: path(&national_id)?,
                         gender: path(&gender)?,
                         birth_date: path(&birth_date)?,
+                    },
+                    RawRule::SalaryCoefficientMatches {
+                        grade,
+                        step,
+                        coefficient,
+                    } => Rule::SalaryCoefficientMatches {
+                        grade: path(&grade)?,
+                        step: path(&step)?,
+                        coefficient: path(&coefficient)?,
                     },
                 });
             }

@@ -1161,6 +1161,132 @@ fn national_id_must_match_gender() {
 }
 
 #[test]
+fn the_salary_coefficient_is_the_tables_for_the_grade_and_step() {
+    // 01.002 (chuyên viên chính, A2.1) bậc 3 = 5,08: the sample is right.
+    assert!(validate(&sample_record()).is_ok());
+    let mut doc = sample_record();
+    set(&mut doc, "salary", None, "salary_coefficient", json!(3.99));
+    let e = only_error(&doc, "salary.salary_coefficient");
+    assert_eq!(
+        e.message,
+        "Hệ số lương: 3,99 không đúng bảng lương: bậc 3 của Chuyên viên chính có hệ số 5,08 (NĐ 204/2004/NĐ-CP)."
+    );
+    // A step the scale does not have (A2.1 has 8).
+    let mut doc = sample_record();
+    set(&mut doc, "salary", None, "salary_step", json!(9));
+    let e = only_error(&doc, "salary.salary_step");
+    assert!(
+        e.message
+            .contains("bậc 9 không có trong thang lương của Chuyên viên chính (từ bậc 1 đến bậc 8"),
+        "{}",
+        e.message
+    );
+    // In the salary history too, row by row: row 2 is 01.003 bậc 4 = 3,33.
+    let mut doc = sample_record();
+    set(
+        &mut doc,
+        "salary_history",
+        Some(1),
+        "salary_coefficient",
+        json!(3.34),
+    );
+    let e = only_error(&doc, "salary_history[1].salary_coefficient");
+    assert!(e.message.contains("có hệ số 3,33"), "{}", e.message);
+    // A grade whose salary group is not known is not judged.
+    let mut doc = sample_record();
+    for (field, value) in [
+        ("rank_or_title_code", json!("khong_co_ma_nay")),
+        ("salary_coefficient", json!(3.99)),
+    ] {
+        set(&mut doc, "salary", None, field, value);
+    }
+    assert!(
+        errors(&doc)
+            .at("salary.salary_coefficient")
+            .next()
+            .is_none(),
+        "{}",
+        errors(&doc)
+    );
+}
+
+#[test]
+fn phone_numbers_and_social_insurance_codes_have_their_shapes_and_are_kept_as_digits() {
+    use super::TextFormat;
+    for typed in [
+        "0987 654 321",
+        "0987.654.321",
+        "+84 987 654 321",
+        "84987654321",
+        "(0987) 654-321",
+    ] {
+        assert_eq!(
+            TextFormat::Phone.normalise(typed).as_deref(),
+            Ok("0987654321"),
+            "{typed}"
+        );
+    }
+    // A landline: 11 digits from 02.
+    assert_eq!(
+        TextFormat::Phone.normalise("0263 3822 123").as_deref(),
+        Ok("02633822123")
+    );
+    for wrong in [
+        "12345",
+        "0987 654 32",
+        "0263 382 212",
+        "09876543210",
+        "0987 654 321 (cơ quan)",
+    ] {
+        assert!(TextFormat::Phone.normalise(wrong).is_err(), "{wrong}");
+    }
+    assert_eq!(
+        TextFormat::SocialInsuranceCode
+            .normalise("20 1234 5678")
+            .as_deref(),
+        Ok("2012345678")
+    );
+    assert!(TextFormat::SocialInsuranceCode.normalise("12345").is_err());
+
+    // The validator names a wrong one; a spaced one is valid and written as digits.
+    let mut doc = sample_record();
+    set(&mut doc, "general", None, "phone", json!("12345"));
+    let e = only_error(&doc, "general.phone");
+    assert!(
+        e.message
+            .starts_with("SĐT liên hệ: “12345” không phải số điện thoại"),
+        "{}",
+        e.message
+    );
+    let mut doc = sample_record();
+    set(&mut doc, "general", None, "phone", json!("+84 912 345 678"));
+    set(
+        &mut doc,
+        "general",
+        None,
+        "social_insurance_number",
+        json!("20 1234 5678"),
+    );
+    assert!(validate(&doc).is_ok());
+    schema().normalise(&mut doc);
+    assert_eq!(doc["general"]["phone"], "0912345678");
+    assert_eq!(doc["general"]["social_insurance_number"], "2012345678");
+    let mut doc = sample_record();
+    set(
+        &mut doc,
+        "general",
+        None,
+        "social_insurance_number",
+        json!("BH-123"),
+    );
+    assert!(
+        only_error(&doc, "general.social_insurance_number")
+            .message
+            .contains("10 chữ số")
+    );
+}
+
+#[test]
 fn national_id_must_match_birth_year() {
     let mut doc = sample_record();
     set(
@@ -1456,7 +1582,10 @@ fn numbers_out_of_range() {
         json!(100),
     );
     set(&mut doc, "salary", None, "salary_coefficient", json!(15));
-    validate(&doc).unwrap();
+    // The bounds themselves are allowed; 15 is then judged against the salary table.
+    let errs = errors(&doc);
+    assert_eq!(errs.len(), 1, "{errs}");
+    assert!(errs.to_string().contains("không đúng bảng lương"), "{errs}");
 }
 
 #[test]

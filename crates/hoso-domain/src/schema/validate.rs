@@ -471,7 +471,11 @@ impl<'a> Validator<'a> {
             FieldKind::Text => {
                 let s = v.as_str().ok_or("phải là chuỗi ký tự.")?;
                 check_clean(s, field.multiline)?;
-                self.check_len(s, field.max_chars())
+                self.check_len(s, field.max_chars())?;
+                match field.format {
+                    Some(format) => format.normalise(s).map(drop),
+                    None => Ok(()),
+                }
             }
             FieldKind::Attachment => {
                 let s = v.as_str().ok_or("phải là mã tệp đính kèm (chuỗi ký tự).")?;
@@ -483,7 +487,10 @@ impl<'a> Validator<'a> {
                     .as_str()
                     .ok_or("phải là ngày dạng YYYY-MM-DD (chuỗi ký tự).")?;
                 let d = parse_date_str(s).map_err(|e| match e {
-                    None => format!("{} không đúng định dạng ngày YYYY-MM-DD.", quoted(s)),
+                    None => format!(
+                        "{} không đúng định dạng ngày (dd/mm/yyyy; qua API: YYYY-MM-DD).",
+                        quoted(s)
+                    ),
                     Some(shown) => format!("ngày {shown} không tồn tại."),
                 })?;
                 let shown = Temporal {
@@ -505,7 +512,10 @@ impl<'a> Validator<'a> {
                     .as_str()
                     .ok_or("phải là tháng/năm dạng YYYY-MM (chuỗi ký tự).")?;
                 let (year, month) = parse_month_str(s).map_err(|e| match e {
-                    None => format!("{} không đúng định dạng tháng/năm YYYY-MM.", quoted(s)),
+                    None => format!(
+                        "{} không đúng định dạng tháng/năm (mm/yyyy; qua API: YYYY-MM).",
+                        quoted(s)
+                    ),
                     Some(shown) => format!("tháng {shown} không tồn tại."),
                 })?;
                 if year < MIN_YEAR {
@@ -917,8 +927,78 @@ impl<'a> Validator<'a> {
                     self.field_error(loc, f, e);
                 }
             }
+            Rule::SalaryCoefficientMatches {
+                grade,
+                step,
+                coefficient,
+            } => {
+                let tables = crate::salary::SalaryTables::embedded();
+                for row in self.rows_for(&[grade, step, coefficient]) {
+                    let code = self.get(grade, row).and_then(Value::as_str);
+                    let Some((code, group)) =
+                        code.and_then(|c| Some((c, crate::salary::salary_group_of(c)?)))
+                    else {
+                        // A grade without a known salary group cannot be checked.
+                        continue;
+                    };
+                    let Some(steps) = tables.steps_of(group.table, &group.group) else {
+                        continue;
+                    };
+                    let Some(at) = self.get(step, row).and_then(Value::as_i64) else {
+                        continue;
+                    };
+                    let grade_name = crate::salary::grade_name(code).unwrap_or(code);
+                    // A value already refused on its own (out of range, too many decimals)
+                    // is not judged against the table too.
+                    let refused = |v: &Self, p: &FieldPath| {
+                        let path = v.loc(p, row).path(&p.field);
+                        v.errors.iter().any(|e| e.path == path)
+                    };
+                    if refused(self, step) || refused(self, coefficient) {
+                        continue;
+                    }
+                    let Some(&expected) = usize::try_from(at)
+                        .ok()
+                        .and_then(|i| i.checked_sub(1))
+                        .and_then(|i| steps.get(i))
+                    else {
+                        let (_, f) = self.resolve(step);
+                        let loc = self.loc(step, row);
+                        self.field_error(
+                            loc,
+                            f,
+                            format!(
+                                "bậc {at} không có trong thang lương của {grade_name} (từ bậc 1 đến bậc {}, NĐ 204/2004/NĐ-CP).",
+                                steps.len()
+                            ),
+                        );
+                        continue;
+                    };
+                    let Some(held) = self.get(coefficient, row).and_then(Value::as_f64) else {
+                        continue;
+                    };
+                    if (held * 100.0).round() as i64 != expected {
+                        let (_, f) = self.resolve(coefficient);
+                        let loc = self.loc(coefficient, row);
+                        self.field_error(
+                            loc,
+                            f,
+                            format!(
+                                "{} không đúng bảng lương: bậc {at} của {grade_name} có hệ số {} (NĐ 204/2004/NĐ-CP).",
+                                hundredths(((held * 100.0).round()) as i64),
+                                hundredths(expected)
+                            ),
+                        );
+                    }
+                }
+            }
         }
     }
+}
+
+/// A coefficient in hundredths as Vietnamese write it: 267 → "2,67".
+fn hundredths(n: i64) -> String {
+    format!("{},{:02}", n / 100, (n % 100).abs())
 }
 
 #[cfg(test)]
