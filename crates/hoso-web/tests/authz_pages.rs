@@ -225,6 +225,7 @@ fn rules() -> Table {
         Rule::everyone(200, 200),
     );
     one("GET", "/static/app.css", Rule::everyone(200, 200));
+    one("GET", "/static/app.js", Rule::everyone(200, 200));
 
     // Everyone's own pages.
     one("GET", "/", signed_in(200));

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::browser::{
-    WAIT, actor, available, click, set_value, shot, sign_in, start_session, text_of, wait_for_text,
+    WAIT, actor, available, click, set_value, shot, sign_in, start_session, start_session_in,
+    text_of, wait_for_text,
 };
 use fantoccini::{Client, Locator};
 use hoso_app::records::PersonQuery;
@@ -864,6 +865,7 @@ async fn browser_builds_a_grouped_report_drills_down_and_exports_it() {
     let (c, base) = (&session.client, session.base.as_str());
     sign_in(c, base, "admin").await;
     c.goto(&format!("{base}/")).await.unwrap();
+    click(c, ".main-nav .group:has(a[href='/bao-cao']) > .group-label").await;
     click(c, "nav a[href='/bao-cao']").await;
     wait_for_text(c, "main h1", "Báo cáo tùy chọn").await;
 
@@ -971,6 +973,307 @@ async fn browser_prints_a_record_as_the_form_2c() {
         );
         assert!(text.contains("SƠ YẾU LÝ LỊCH CÁN BỘ, CÔNG CHỨC"));
     }
+    c.clone().close().await.ok();
+}
+
+// ───────────────────────────── accessibility (axe-core) ─────────────────────────────
+
+/// axe-core 4.10.3 (Deque Systems, MPL-2.0), vendored: the accessibility rules no one here wrote.
+const AXE: &str = include_str!("fixtures/axe/axe.min.js");
+
+/// The axe-core violations of the page the browser shows, one line each ("rule: n × first
+/// element").
+async fn axe_violations(c: &Client) -> Vec<String> {
+    c.execute(AXE, vec![]).await.expect("load axe-core");
+    let found = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map(v => \
+               v.id + ': ' + v.nodes.length + ' × ' + v.nodes[0].target.join(' ') + ' — ' + v.help)));",
+            vec![],
+        )
+        .await
+        .expect("run axe-core");
+    found
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_every_page_passes_axe_for_every_role_at_desktop_and_phone_width() {
+    if !available() {
+        return;
+    }
+    let dbs = common::databases().await;
+    let db = dbs.into_iter().find(|d| d.label == "sqlite").unwrap();
+    let app: App = common::demo_app(&db, 20).await;
+    app.compute_all_alerts(app.today()).await.unwrap();
+    let (person, individual, hr, head) = people_of_a_unit(&app).await;
+    let admin = actor(&app, "admin").await;
+    let unit = app
+        .get_person(&admin, person, &ClientInfo::default())
+        .await
+        .unwrap()
+        .unit_id;
+
+    let session = start_session(&app).await;
+    let (c, base) = (&session.client, session.base.as_str());
+    let record = format!("/ho-so/{person}");
+    let edit = format!("/ho-so/{person}/sua/general");
+    let unit_page = format!("/don-vi/{unit}");
+    let pages: [(&str, Vec<&str>); 4] = [
+        (
+            "admin",
+            vec![
+                "/",
+                "/can-bo",
+                "/co-cau",
+                &unit_page,
+                &record,
+                &edit,
+                "/canh-bao",
+                "/bao-cao",
+                "/chat-luong-du-lieu",
+                "/thoi-han",
+                "/thoi-han/bao-cao",
+                "/lich-nghi",
+                "/quan-tri/tai-khoan",
+                "/quan-tri/tai-khoan-ca-nhan",
+                "/quan-tri/nhat-ky",
+                "/quan-tri/danh-muc",
+                "/quan-tri/cong-viec",
+                "/quan-tri/mau-van-ban",
+                "/quan-tri/sao-luu",
+                "/nhap-du-lieu",
+                "/ho-so/moi",
+                "/co-cau/sap-xep",
+                "/tai-khoan",
+            ],
+        ),
+        (
+            &hr,
+            vec![
+                "/",
+                "/can-bo",
+                &record,
+                &edit,
+                "/xac-thuc",
+                "/bien-dong",
+                "/canh-bao",
+            ],
+        ),
+        (&head, vec!["/", "/phe-duyet"]),
+        (
+            &individual,
+            vec![
+                "/",
+                &record,
+                "/de-nghi",
+                "/tai-khoan",
+                "/tai-khoan/ai-da-xem",
+            ],
+        ),
+    ];
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (who, paths) in &pages {
+        sign_in(c, base, who).await;
+        for (width, height) in [(1280, 900), (390, 844)] {
+            c.set_window_size(width, height).await.unwrap();
+            for path in paths {
+                c.goto(&format!("{base}{path}")).await.unwrap();
+                // The tree's nodes load their children when opened: open the first one.
+                if *path == "/co-cau" {
+                    c.execute("document.querySelector('details.tree-node, ul.tree details')?.setAttribute('open', '');", vec![])
+                        .await
+                        .unwrap();
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                }
+                checked += 1;
+                for v in axe_violations(c).await {
+                    problems.push(format!("{who} {path} ({width} px): {v}"));
+                }
+            }
+        }
+    }
+    println!("axe-core: {checked} page views checked");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    c.clone().close().await.ok();
+}
+
+// ───────────────────────────── dates, in an English browser ─────────────────────────────
+
+/// The value a form control holds now.
+async fn value_of(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+/// Types into a box as a user would, then leaves it for `next`.
+async fn type_into(c: &Client, css: &str, text: &str, next: &str) {
+    let input = c.find(Locator::Css(css)).await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys(text).await.unwrap();
+    click(c, next).await;
+}
+
+async fn save(c: &Client) {
+    click(c, "form.record-form button[type=submit]").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_dates_are_typed_and_picked_as_vietnamese_write_them_in_an_english_browser() {
+    if !available() {
+        return;
+    }
+    let dbs = common::databases().await;
+    let db = dbs.into_iter().find(|d| d.label == "sqlite").unwrap();
+    let app: App = common::demo_app(&db, 10).await;
+    let admin = actor(&app, "admin").await;
+    let person = app
+        .list_persons(&admin, PersonQuery::default())
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    let id = person.id;
+    let record = |app: App, admin: hoso_app::Actor| async move {
+        app.get_person(&admin, id, &ClientInfo::default())
+            .await
+            .unwrap()
+            .record
+    };
+    let before = record(app.clone(), admin.clone()).await;
+    let born = before["general"]["date_of_birth"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (year, month, day) = (&born[0..4], &born[5..7], &born[8..10]);
+    // Typed on the first of the month, then picked on another day than the stored one.
+    let picked_day = if day == "02" { "03" } else { "02" };
+
+    let session = start_session_in(&app, "en-US").await;
+    let (c, base) = (&session.client, session.base.as_str());
+    let language = c
+        .execute("return navigator.language", vec![])
+        .await
+        .unwrap();
+    assert_eq!(language, "en-US", "the browser speaks English");
+    sign_in(c, base, "admin").await;
+    let general = format!("{base}/ho-so/{}/sua/general", person.id);
+    c.goto(&general).await.unwrap();
+
+    // The stored day shows as Vietnamese write it, in a text box (not the browser's
+    // mm/dd/yyyy), with a calendar button beside it.
+    let birth = "#f-date_of_birth";
+    let kind = c
+        .find(Locator::Css(birth))
+        .await
+        .unwrap()
+        .attr("type")
+        .await
+        .unwrap();
+    assert_eq!(kind.as_deref(), Some("text"));
+    assert_eq!(value_of(c, birth).await, format!("{day}/{month}/{year}"));
+    assert!(
+        c.find(Locator::Css("#f-date_of_birth + button.date-pick"))
+            .await
+            .is_ok()
+    );
+
+    // Typed without leading zeros: tidied on leaving the box.
+    let m: u8 = month.parse().unwrap();
+    type_into(c, birth, &format!("1/{m}/{year}"), "#f-other_names").await;
+    assert_eq!(value_of(c, birth).await, format!("01/{month}/{year}"));
+
+    // Picked on the calendar: the browser's own picker answers in ISO; the box shows dd/mm/yyyy.
+    c.execute(
+        "const picker = document.querySelector('#f-date_of_birth ~ input.date-native'); \
+         picker.value = arguments[0]; picker.dispatchEvent(new Event('change', {bubbles: true}));",
+        vec![serde_json::json!(format!("{year}-{month}-{picked_day}"))],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        value_of(c, birth).await,
+        format!("{picked_day}/{month}/{year}")
+    );
+    shot(c, "90-ngay-sinh-dd-mm-yyyy").await;
+    save(c).await;
+    let notice = text_of(c, ".notice").await;
+    assert!(notice.contains("phiên bản 2"), "{notice}");
+    assert!(
+        text_of(c, "#muc-general")
+            .await
+            .contains(&format!("{picked_day}/{month}/{year}"))
+    );
+    let after = record(app.clone(), admin.clone()).await;
+    assert_eq!(
+        after["general"]["date_of_birth"],
+        format!("{year}-{month}-{picked_day}"),
+        "kept as an ISO day"
+    );
+
+    // A day that does not exist is named next to the box, the text kept, nothing saved.
+    c.goto(&general).await.unwrap();
+    type_into(c, birth, &format!("31/02/{year}"), "#f-other_names").await;
+    save(c).await;
+    let error = text_of(c, "#f-date_of_birth-loi").await;
+    assert!(
+        error.contains(&format!("ngày 31/02/{year} không tồn tại")),
+        "{error}"
+    );
+    assert_eq!(value_of(c, birth).await, format!("31/02/{year}"));
+    assert_eq!(app.versions(&admin, person.id).await.unwrap().len(), 2);
+
+    // A month as "9/2021" (which a month box refuses in some browsers), in a new row.
+    let rows = after
+        .get("political_theory_trainings")
+        .and_then(serde_json::Value::as_array)
+        .map_or(0, Vec::len);
+    c.goto(&format!(
+        "{base}/ho-so/{}/sua/political_theory_trainings",
+        person.id
+    ))
+    .await
+    .unwrap();
+    let from = format!("#f-r{rows}-from");
+    let institution = format!("#f-r{rows}-institution");
+    assert_eq!(
+        c.find(Locator::Css(&from))
+            .await
+            .unwrap()
+            .attr("placeholder")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("mm/yyyy")
+    );
+    type_into(c, &from, "9/2021", &institution).await;
+    assert_eq!(value_of(c, &from).await, "09/2021");
+    type_into(c, &institution, "Trường Chính trị tỉnh", &from).await;
+    save(c).await;
+    let notice = text_of(c, ".notice").await;
+    assert!(notice.contains("phiên bản 3"), "{notice}");
+    let last = record(app.clone(), admin.clone()).await["political_theory_trainings"][rows].clone();
+    assert!(last.is_object(), "the new row is kept");
+    assert_eq!(last["from"], "2021-09");
+    assert_eq!(last["institution"], "Trường Chính trị tỉnh");
+    assert!(
+        text_of(c, "#muc-political_theory_trainings")
+            .await
+            .contains("09/2021")
+    );
     c.clone().close().await.ok();
 }
 
@@ -1187,6 +1490,11 @@ async fn browser_imports_a_messy_list_maps_a_column_fixes_a_row_and_imports_it()
     let (c, base) = (&s.client, s.base.as_str());
     sign_in(c, base, &hr).await;
     c.goto(&format!("{base}/")).await.unwrap();
+    click(
+        c,
+        ".main-nav .group:has(a[href='/nhap-du-lieu']) > .group-label",
+    )
+    .await;
     click(c, "nav a[href='/nhap-du-lieu']").await;
     wait_for_text(c, "main h1", "Nhập dữ liệu từ Excel").await;
 

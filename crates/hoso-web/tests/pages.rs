@@ -460,7 +460,10 @@ async fn record_page_shows_sections_and_the_edit_form_keeps_input_on_errors() {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let page = b.get(r.location()).await;
         assert!(page.body.contains("Bí danh Ánh"));
-        assert!(page.body.contains("Đã lưu. Hồ sơ hiện ở phiên bản 2."));
+        assert!(
+            page.body
+                .contains("Đã lưu. Hồ sơ hiện ở phiên bản 2; thay đổi chờ thủ trưởng phê duyệt")
+        );
         assert_eq!(app.versions(&admin, person.id).await.unwrap().len(), 2);
 
         // Submitting the same form again is refused as stale: no second version.
@@ -1452,7 +1455,10 @@ async fn a_record_is_created_from_the_pages_once_even_when_sent_twice() {
         let page = b.get(&created).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("NGUYỄN VĂN MỚI"));
-        assert!(page.body.contains("Hồ sơ hiện ở phiên bản 1."));
+        assert!(
+            page.body
+                .contains("Hồ sơ hiện ở phiên bản 1; thay đổi chờ thủ trưởng phê duyệt")
+        );
 
         // A viewer gets no form; the list offers the button to administrators only.
         let mut viewer = signed_in(&app, "lanhdao").await;
@@ -2251,10 +2257,10 @@ async fn a_retirement_is_recorded_from_its_alert_with_the_legal_date() {
             .unwrap();
         assert!(
             page.body.contains(&format!(
-                "name=\"effective_date\" type=\"date\" value=\"{}\"",
-                form.retirement_date.unwrap()
+                "name=\"effective_date\" type=\"text\" inputmode=\"numeric\" autocomplete=\"off\" data-date=\"date\" maxlength=\"10\" placeholder=\"dd/mm/yyyy\" value=\"{}\"",
+                hoso_app::display::date(&form.retirement_date.unwrap())
             )),
-            "the legal date is filled in"
+            "the legal date is filled in, as Vietnamese write it"
         );
 
         // A decision without its number: told, in Vietnamese, at the form.
@@ -2437,7 +2443,7 @@ async fn the_system_administrator_previews_then_carries_out_a_merge_on_the_reorg
         let text = unescape(&unit_page.body);
         assert!(
             text.contains(&format!(
-                "Sáp nhập vào <a href=\"/don-vi/{}\">Phòng Sáp nhập</a>",
+                "Sáp nhập vào <a href=\"/don-vi/{}\">Phòng Sáp nhập — ",
                 merged_into.id
             )),
             "{text}"

@@ -131,7 +131,7 @@ async fn a_record_is_shared_outside_the_management_line_for_a_purpose_until_an_e
         for (field, value, needle) in [
             ("expires_on", json!(days_ahead(-1)), "đã qua"),
             ("expires_on", json!(days_ahead(400)), "tối đa"),
-            ("expires_on", json!("30/12/2026"), "YYYY-MM-DD"),
+            ("expires_on", json!("31/02/2027"), "không tồn tại"),
             ("legal_ref", json!("  "), "văn bản đồng ý"),
             ("purpose", json!(""), "mục đích"),
             ("username", json!("khong.co.ai"), "Không tìm thấy tài khoản"),

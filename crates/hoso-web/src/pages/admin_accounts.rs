@@ -38,7 +38,8 @@ fn grantable_roles(actor: &Actor) -> Vec<(&'static str, &'static str)> {
     out
 }
 
-/// Units for a chooser, indented by depth below the shallowest.
+/// Units for a chooser, in tree order, indented by depth below the shallowest and named with
+/// their parent, so that the collapsed chooser still says which "Văn phòng" it holds.
 pub(super) fn unit_opts(units: &[UnitChoice], selected: Option<i64>) -> Vec<Opt> {
     let min_depth = units.iter().map(|u| u.depth).min().unwrap_or(0);
     units
@@ -48,7 +49,7 @@ pub(super) fn unit_opts(units: &[UnitChoice], selected: Option<i64>) -> Vec<Opt>
             label: format!(
                 "{}{}",
                 "\u{2003}".repeat((u.depth - min_depth).max(0) as usize),
-                u.name
+                u.label
             ),
             selected: Some(u.id) == selected,
         })

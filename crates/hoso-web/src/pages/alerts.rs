@@ -51,17 +51,7 @@ impl Params {
     }
 
     fn iso_date(&self) -> Option<String> {
-        let d = self.date.trim();
-        if d.is_empty() {
-            return None;
-        }
-        // Accept the date as a Vietnamese user writes it, too.
-        let parts: Vec<&str> = d.split('/').collect();
-        Some(if parts.len() == 3 {
-            format!("{}-{:0>2}-{:0>2}", parts[2], parts[1], parts[0])
-        } else {
-            d.to_string()
-        })
+        (!self.date.trim().is_empty()).then(|| format::typed_day(&self.date))
     }
 
     fn query(&self, page: Option<i64>, per_page: i64) -> AlertQuery {
@@ -104,6 +94,8 @@ pub struct AlertRow {
     /// The document that acts on the alert, filled from the province's template: its link
     /// and words (shown to those who write records).
     pub action: Option<(String, &'static str)>,
+    /// The due day has passed (on the day the list is for).
+    pub overdue: bool,
 }
 
 /// The document an alert calls for, if Hoso prints one.
@@ -133,10 +125,12 @@ fn action_of(kind: &str, person_id: i64) -> Option<(String, &'static str)> {
     ))
 }
 
-fn rows(items: Vec<AlertView>) -> Vec<AlertRow> {
+/// The rows of the list on the day `as_of` (ISO): past their due day, they are marked.
+fn rows(items: Vec<AlertView>, as_of: &str) -> Vec<AlertRow> {
     items
         .into_iter()
         .map(|a| AlertRow {
+            overdue: a.due.as_str() < as_of,
             action: action_of(&a.kind, a.person_id),
             person_id: a.person_id,
             name: a.full_name,
@@ -206,7 +200,12 @@ pub async fn list(State(app): State<App>, page: PageActor, Query(p): Query<Param
         may_preview: may_preview(&page),
         preview,
         counts,
-        rows: rows(items),
+        rows: rows(
+            items,
+            &p.iso_date()
+                .filter(|_| preview)
+                .unwrap_or_else(|| app.today().to_string()),
+        ),
         total: format::thousands(total),
         error,
         page: current,
@@ -236,7 +235,7 @@ pub async fn export(
             Column::new("Họ và tên", 24.0),
             Column::new("Đơn vị", 28.0),
             Column::new("Loại cảnh báo", 28.0),
-            Column::new("Hạn", 12.0),
+            Column::new("Hạn xử lý", 12.0),
             Column::new("Nội dung", 40.0),
             Column::new("Căn cứ", 40.0),
         ],

@@ -47,10 +47,9 @@ fn iso_date(text: &str, label: &str) -> Result<Option<String>, String> {
     if t.is_empty() {
         return Ok(None);
     }
-    let format = time::macros::format_description!("[day]/[month]/[year]");
-    time::Date::parse(t, format)
-        .map(|d| Some(d.to_string()))
-        .map_err(|_| format!("{label} “{t}” không phải ngày hợp lệ (dd/mm/yyyy)."))
+    hoso_domain::typed_date::iso_date(t)
+        .map(Some)
+        .map_err(|e| format!("{label}: {e}"))
 }
 
 impl Filters {
@@ -140,15 +139,21 @@ pub struct AuditRow {
     pub detail: String,
 }
 
-/// An entry's detail as `key: value; …` (strings without quotes), at most 300 characters.
+/// An entry's detail as `khóa: giá trị; …` in Vietnamese (strings without quotes), at most 300
+/// characters.
 fn detail_text(detail: &serde_json::Value) -> String {
     let text = match detail {
         serde_json::Value::Null => String::new(),
         serde_json::Value::Object(m) => m
             .iter()
-            .map(|(k, v)| match v {
-                serde_json::Value::String(s) => format!("{k}: {s}"),
-                other => format!("{k}: {other}"),
+            .map(|(k, v)| {
+                let value = match v {
+                    serde_json::Value::String(s) => detail_value(k, s),
+                    serde_json::Value::Bool(true) => "có".to_string(),
+                    serde_json::Value::Bool(false) => "không".to_string(),
+                    other => other.to_string(),
+                };
+                format!("{}: {value}", detail_key(k))
             })
             .collect::<Vec<_>>()
             .join("; "),
@@ -157,15 +162,84 @@ fn detail_text(detail: &serde_json::Value) -> String {
     text.chars().take(300).collect()
 }
 
+/// The words for the keys the application writes into audit details.
+fn detail_key(key: &str) -> &str {
+    match key {
+        "person_id" => "hồ sơ",
+        "account_id" => "tài khoản",
+        "version" => "phiên bản",
+        "versions" => "phiên bản",
+        "reason" => "lý do",
+        "name" => "tên",
+        "decision" => "quyết định",
+        "decision_ref" => "số quyết định",
+        "movement" => "biến động",
+        "kind" => "loại",
+        "grant_id" => "quyền",
+        "count" => "số lượng",
+        "units" => "số đơn vị",
+        "unit" | "unit_id" => "đơn vị",
+        "rows" => "số dòng",
+        "role" => "vai trò",
+        "request_ref" => "văn bản đề nghị",
+        "method" => "cách đăng nhập",
+        "items" => "số mục",
+        "form" => "mẫu",
+        "format" => "định dạng",
+        "file" => "tệp",
+        "failures" => "số lỗi",
+        "document" => "văn bản",
+        "alerts" => "số cảnh báo",
+        "accounts" => "số tài khoản",
+        "sha256" => "mã băm SHA-256",
+        "filters" => "bộ lọc",
+        "total" => "tổng số",
+        "truncated" => "bị cắt bớt",
+        "status" => "trạng thái",
+        "section" | "sections" => "mục",
+        "clearance" => "mức tiếp cận",
+        "expires_on" => "hết hạn",
+        "username" => "tên đăng nhập",
+        other => other,
+    }
+}
+
+/// Coded values shown in words.
+fn detail_value(key: &str, value: &str) -> String {
+    match key {
+        "method" => match value {
+            "password" => "mật khẩu".into(),
+            "oidc" => "đăng nhập một lần (OIDC)".into(),
+            "totp" => "mật khẩu và mã xác thực".into(),
+            other => other.into(),
+        },
+        "role" => hoso_domain::access::Role::parse(value)
+            .map(|r| r.label_vi().to_string())
+            .unwrap_or_else(|| value.into()),
+        "status" => format::status(value),
+        _ => value.into(),
+    }
+}
+
 fn target_label(kind: &str) -> &str {
     match kind {
         "person" => "Hồ sơ",
         "account" => "Tài khoản",
         "grant" => "Quyền",
         "catalog" => "Danh mục",
-        "org_unit" => "Đơn vị",
+        "org_unit" | "unit" => "Đơn vị",
         "audit" => "Nhật ký",
         "key" => "Khóa mã hóa",
+        "change_request" => "Phiếu bổ sung lý lịch",
+        "approval_batch" => "Lô phê duyệt",
+        "movement" => "Biến động",
+        "status_decision" => "Quyết định trạng thái",
+        "reorganisation" => "Sắp xếp tổ chức",
+        "job" => "Công việc nền",
+        "import_mapping" => "Cách ghép cột",
+        "backup" => "Bản sao lưu",
+        "document_template" => "Mẫu văn bản",
+        "holiday_year" => "Lịch nghỉ năm",
         other => other,
     }
 }
@@ -364,6 +438,17 @@ pub async fn my_reads(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn details_and_targets_read_in_vietnamese() {
+        let detail = serde_json::json!({"method": "password", "person_id": 296, "role": "unit_admin", "truncated": false});
+        let text = detail_text(&detail);
+        assert_eq!(
+            text,
+            "cách đăng nhập: mật khẩu; hồ sơ: 296; vai trò: Quản trị đơn vị; bị cắt bớt: không"
+        );
+        assert_eq!(target_label("change_request"), "Phiếu bổ sung lý lịch");
+    }
 
     #[test]
     fn filters_become_a_query_or_a_vietnamese_message() {

@@ -50,16 +50,7 @@ pub struct Params {
 
 /// A date as a Vietnamese user writes it (dd/mm/yyyy), or as the API does (ISO).
 fn iso(d: &str) -> Option<String> {
-    let d = d.trim();
-    if d.is_empty() {
-        return None;
-    }
-    let parts: Vec<&str> = d.split('/').collect();
-    Some(if parts.len() == 3 {
-        format!("{}-{:0>2}-{:0>2}", parts[2], parts[1], parts[0])
-    } else {
-        d.to_string()
-    })
+    (!d.trim().is_empty()).then(|| format::typed_day(d))
 }
 
 impl Params {

@@ -3,6 +3,13 @@
 // The record's values read the same on the page and on paper: one definition, in hoso-app.
 pub use hoso_app::display::{date, decimal, gender, money, month_year, thousands};
 
+/// A day typed on a page (dd/mm/yyyy, or ISO from a link) as the ISO day the application
+/// reads; text that is no day is passed on unchanged, for the application to name the problem.
+pub fn typed_day(text: &str) -> String {
+    let t = text.trim();
+    hoso_domain::typed_date::iso_date(t).unwrap_or_else(|_| t.to_string())
+}
+
 /// Milliseconds since the epoch → `dd/mm/yyyy HH:MM` in Vietnam time.
 pub fn instant(ms: i64) -> String {
     let Ok(t) = time::OffsetDateTime::from_unix_timestamp(ms / 1000) else {
@@ -56,6 +63,9 @@ mod tests {
     fn vietnamese_formats() {
         assert_eq!(date("2024-03-07"), "07/03/2024");
         assert_eq!(month_year("2024-03"), "03/2024");
+        assert_eq!(typed_day("7/3/2024"), "2024-03-07");
+        assert_eq!(typed_day(" 2024-03-07 "), "2024-03-07");
+        assert_eq!(typed_day("31/02/2024"), "31/02/2024");
         assert_eq!(money(1_234_567), "1.234.567 đ");
         assert_eq!(money(999), "999 đ");
         assert_eq!(thousands(-1000), "-1.000");

@@ -86,17 +86,6 @@ fn weekday(iso: &str) -> &'static str {
     }
 }
 
-/// `dd/mm/yyyy` (as users write dates) or ISO → ISO.
-fn iso_date(s: &str) -> String {
-    let s = s.trim();
-    let parts: Vec<&str> = s.split('/').collect();
-    if parts.len() == 3 {
-        format!("{}-{:0>2}-{:0>2}", parts[2], parts[1], parts[0])
-    } else {
-        s.to_string()
-    }
-}
-
 fn parse_year(s: Option<&str>, default: i32) -> Result<i32, AppError> {
     match s.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(default),
@@ -268,7 +257,7 @@ pub async fn add_day(
     page.check_csrf(f.csrf.as_deref())?;
     let year = parse_year(Some(&f.nam), 0)?;
     let input = HolidayDayInput {
-        date: iso_date(&f.day.date),
+        date: format::typed_day(&f.day.date),
         kind: f.day.kind.clone(),
         name: f.day.name.clone(),
         source: f.day.source.clone(),

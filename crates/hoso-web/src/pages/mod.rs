@@ -264,6 +264,7 @@ fn pages(upload_limit: usize) -> Pages {
         .get(person_new::PATH, person_new::form)
         .post(person_new::PATH, person_new::submit)
         .get("/static/app.css", assets::css)
+        .get("/static/app.js", assets::js)
         .get(imports::PATH, imports::page)
         .get(imports::ERRORS_PATH, imports::errors)
         .get(imports::TEMPLATE_PATH, imports::template)
@@ -640,6 +641,10 @@ impl Layout {
 
     pub fn htmx_url(&self) -> &'static str {
         assets::HTMX_PATH
+    }
+
+    pub fn js_url(&self) -> &'static str {
+        assets::js_url()
     }
 
     pub fn is(&self, nav: &str) -> bool {

@@ -296,8 +296,9 @@ pub async fn form(
     app.require_movement_rights(&page.actor, id, &client)
         .await?;
     let mut f = HashMap::new();
-    f.insert("decision_date".to_string(), app.today().to_string());
-    f.insert("effective_date".to_string(), app.today().to_string());
+    let today = format::date(&app.today().to_string());
+    f.insert("decision_date".to_string(), today.clone());
+    f.insert("effective_date".to_string(), today);
     Ok(render(&form_page(&app, &page, &client, id, f, None).await?))
 }
 

@@ -72,7 +72,9 @@ struct RecordPage {
     may_edit: bool,
     /// May open a change request (own record, or HR officer).
     may_propose: bool,
-    saved: bool,
+    /// The confirmation after a save, and the section it is shown in (empty: at the top).
+    saved: Option<String>,
+    saved_section: String,
     error: Option<String>,
     sections: Vec<SectionView>,
     versions: Vec<VersionView>,
@@ -221,27 +223,10 @@ pub async fn show(
         "staff"
     };
     let may_edit = may_edit(&page, &view);
-    // Names of the units the record links to (those the viewer may see).
-    let mut units: HashMap<i64, String> = HashMap::new();
-    units.insert(view.unit_id, view.unit_name.clone());
-    for (section, field) in app.schemas().latest().fields() {
-        if field.kind != FieldKind::OrgUnit || section.repeating {
-            continue;
-        }
-        let Some(id) = view
-            .record
-            .get(&section.id)
-            .and_then(|s| s.get(&field.id))
-            .and_then(Value::as_i64)
-        else {
-            continue;
-        };
-        if let std::collections::hash_map::Entry::Vacant(e) = units.entry(id)
-            && let Ok(unit) = app.org_unit(&page.actor, id).await
-        {
-            e.insert(unit.unit.name);
-        }
-    }
+    // Names of the units the record links to, even those outside the viewer's scope, and of
+    // those who wrote its versions.
+    let units = app.linked_unit_names(&view).await?;
+    let authors = app.version_authors(&versions).await?;
     // Through an outside-access grant the workflow is not shown either.
     let approvals = match app.record_approvals(&page.actor, id).await {
         Err(hoso_app::AppError::NotFound(_)) => hoso_app::approvals::RecordApprovals {
@@ -314,7 +299,7 @@ pub async fn show(
                     at: format::instant(v.created_at),
                     by: v
                         .created_by
-                        .map(|a| format!("Tài khoản #{a}"))
+                        .map(|a| authors.get(&a).cloned().unwrap_or_else(|| format!("Tài khoản #{a}")))
                         .unwrap_or_else(|| "Hệ thống".into()),
                     note: v.note.clone().unwrap_or_default(),
                     source: v.source_label.clone(),
@@ -346,7 +331,21 @@ pub async fn show(
         version: view.current_version,
         clearance: clearance_of(&view).label_vi().to_string(),
         may_edit,
-        saved: q.da_luu.is_some(),
+        saved_section: q
+            .da_luu
+            .clone()
+            .filter(|id| app.schemas().latest().section(id).is_some())
+            .unwrap_or_default(),
+        saved: q.da_luu.is_some().then(|| {
+            if approvals.official_version < view.current_version {
+                format!(
+                    "Đã lưu. Hồ sơ hiện ở phiên bản {}; thay đổi chờ thủ trưởng phê duyệt để thành chính thức.",
+                    view.current_version
+                )
+            } else {
+                format!("Đã lưu. Hồ sơ hiện ở phiên bản {}.", view.current_version)
+            }
+        }),
         error: super::Flash {
             loi: q.loi.clone(),
             xong: None,
@@ -461,6 +460,13 @@ pub(super) fn to_raw(
                         .collect(),
                 );
             }
+            // Shown as Vietnamese write them; read back by `from_raw`.
+            (FieldKind::Date, Value::String(s)) => {
+                raw.insert(name, vec![format::date(s)]);
+            }
+            (FieldKind::MonthYear, Value::String(s)) => {
+                raw.insert(name, vec![format::month_year(s)]);
+            }
             (_, Value::String(s)) => {
                 raw.insert(name, vec![s.clone()]);
             }
@@ -521,6 +527,14 @@ fn from_raw(f: &Field, raw: &Raw, name: &str) -> Option<Value> {
                     .ok()
                     .and_then(|x| serde_json::Number::from_f64(x).map(Value::Number))
                     .unwrap_or_else(|| Value::String(v.into())),
+                // dd/mm/yyyy (or ISO) in the ISO shape the record keeps; a day that does not
+                // exist keeps that shape so the validator names it.
+                FieldKind::Date => Value::String(
+                    hoso_domain::typed_date::iso_date_shape(v).unwrap_or_else(|| v.into()),
+                ),
+                FieldKind::MonthYear => Value::String(
+                    hoso_domain::typed_date::iso_month_shape(v).unwrap_or_else(|| v.into()),
+                ),
                 FieldKind::Bool => match v {
                     "true" => Value::Bool(true),
                     "false" => Value::Bool(false),
@@ -854,8 +868,12 @@ pub async fn edit_submit(
     let failure = match app.update_record(&page.actor, p.id, input, &client).await {
         Ok(_) => {
             return Ok(
-                Redirect::to(&format!("/ho-so/{}?da_luu=1#muc-{}", p.id, section.id))
-                    .into_response(),
+                // The confirmation is shown in the saved section, where the page opens.
+                Redirect::to(&format!(
+                    "/ho-so/{}?da_luu={}#muc-{}",
+                    p.id, section.id, section.id
+                ))
+                .into_response(),
             );
         }
         Err(e) => e,

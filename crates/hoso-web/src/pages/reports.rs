@@ -196,9 +196,10 @@ impl Params {
             .collect();
         if !self.history.is_empty() {
             let mut begun = FilterSpec::on("valid_from", "between", None);
-            begun.from =
-                (!self.history_from.is_empty()).then(|| Value::from(self.history_from.as_str()));
-            begun.to = (!self.history_to.is_empty()).then(|| Value::from(self.history_to.as_str()));
+            begun.from = (!self.history_from.is_empty())
+                .then(|| Value::from(format::typed_day(&self.history_from)));
+            begun.to = (!self.history_to.is_empty())
+                .then(|| Value::from(format::typed_day(&self.history_to)));
             filters.push(FilterSpec {
                 op: if self.history_op.is_empty() {
                     "has".into()
@@ -248,7 +249,7 @@ impl Params {
             // The day field belongs to history sources; left over after switching to the
             // current state, it means nothing.
             as_of: (!self.as_of.is_empty() && self.source_key() != "persons")
-                .then(|| self.as_of.clone()),
+                .then(|| format::typed_day(&self.as_of)),
             page: Some(self.page),
             per_page: Some(PER_PAGE),
         }

@@ -346,8 +346,10 @@ pub async fn list(
         return Ok(render(&results));
     }
     let units: Vec<OrgUnitView> = app.org_units(&page.actor).await?;
-    // Unit filter: the upper levels of the tree (and the chosen unit), indented by depth.
+    // Unit filter: the upper levels of the tree (and the chosen unit), under their parents,
+    // each named with its parent.
     let min_depth = units.iter().map(|u| u.depth).min().unwrap_or(0);
+    let names: HashMap<i64, &str> = units.iter().map(|u| (u.id, u.name.as_str())).collect();
     let unit_opts: Vec<Opt> = units
         .iter()
         .filter(|u| u.depth <= min_depth + 2 || Some(u.id) == p.unit)
@@ -356,7 +358,10 @@ pub async fn list(
             label: format!(
                 "{}{}",
                 "\u{2003}".repeat((u.depth - min_depth) as usize),
-                u.name
+                hoso_domain::org::unit_label(
+                    &u.name,
+                    u.parent_id.and_then(|id| names.get(&id).copied())
+                )
             ),
             selected: Some(u.id) == p.unit,
         })

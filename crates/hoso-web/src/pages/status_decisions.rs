@@ -120,7 +120,7 @@ pub async fn form(
 ) -> PageResult {
     let form = app.status_decision_form(&page.actor, id, &client).await?;
     let mut f = HashMap::new();
-    let today = app.today().to_string();
+    let today = format::date(&app.today().to_string());
     f.insert("decision_date".to_string(), today.clone());
     f.insert("effective_date".to_string(), today);
     if let Some(kind) = StatusDecisionKind::parse(&p.loai) {
@@ -128,7 +128,7 @@ pub async fn form(
         if kind == StatusDecisionKind::Retirement
             && let Some(legal) = &form.retirement_date
         {
-            f.insert("effective_date".to_string(), legal.clone());
+            f.insert("effective_date".to_string(), format::date(legal));
         }
     }
     let notice = match p.ok.as_str() {

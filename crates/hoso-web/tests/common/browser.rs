@@ -91,6 +91,11 @@ pub struct Session {
 }
 
 pub async fn start_session(app: &App) -> Session {
+    start_session_in(app, "vi-VN").await
+}
+
+/// A browser whose language is `lang` ("en-US": dates as an English browser shows them).
+pub async fn start_session_in(app: &App, lang: &str) -> Session {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(hoso_web::serve_on(app.clone(), listener));
@@ -120,13 +125,13 @@ pub async fn start_session(app: &App) -> Session {
             "args": [
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-quic", "--lang=vi-VN", "--window-size=1280,900",
+                "--disable-sync", "--disable-quic", format!("--lang={lang}"), "--window-size=1280,900",
                 format!("--user-data-dir={}", profile.path().display()),
             ],
             "prefs": {
                 "download.default_directory": downloads.path().display().to_string(),
                 "download.prompt_for_download": false,
-                "intl.accept_languages": "vi-VN,vi",
+                "intl.accept_languages": lang,
             },
         }),
     );

@@ -1,0 +1,113 @@
+// Dates as Vietnamese write them, whatever the browser's language: each date box is a text box
+// for dd/mm/yyyy (mm/yyyy for a month), which the server reads; a calendar button beside it
+// opens the browser's own picker and writes the chosen day back in that form. Without
+// JavaScript the text box alone works.
+(function () {
+  "use strict";
+
+  function pad(n) {
+    return String(n).padStart(2, "0");
+  }
+
+  // "7/3/2024", "07-03-2024", "07032024" → "07/03/2024"; anything else unchanged.
+  function tidy(text, month) {
+    var t = text.trim();
+    var digits = t.replace(/\D/g, "");
+    var parts = t.split(/[\/.\-\s]+/).filter(Boolean);
+    if (month) {
+      if (parts.length === 2 && parts[1].length === 4) return pad(parts[0]) + "/" + parts[1];
+      if (/^\d{6}$/.test(t)) return digits.slice(0, 2) + "/" + digits.slice(2);
+      return text;
+    }
+    if (parts.length === 3 && parts[2].length === 4) return pad(parts[0]) + "/" + pad(parts[1]) + "/" + parts[2];
+    if (/^\d{8}$/.test(t)) return digits.slice(0, 2) + "/" + digits.slice(2, 4) + "/" + digits.slice(4);
+    return text;
+  }
+
+  // dd/mm/yyyy → yyyy-mm-dd for the picker; "" when the box holds no whole day yet.
+  function toIso(text, month) {
+    var parts = tidy(text, month).split("/");
+    if (month) return parts.length === 2 ? parts[1] + "-" + parts[0] : "";
+    return parts.length === 3 ? parts[2] + "-" + parts[1] + "-" + parts[0] : "";
+  }
+
+  function enhance(input) {
+    if (input.dataset.enhanced) return;
+    input.dataset.enhanced = "1";
+    input.classList.add("has-picker");
+    var month = input.dataset.date === "month";
+    var picker = document.createElement("input");
+    picker.type = "date";
+    picker.className = "date-native";
+    picker.tabIndex = -1;
+    picker.setAttribute("aria-hidden", "true");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "date-pick";
+    button.setAttribute("aria-label", month ? "Chọn tháng trên lịch" : "Chọn ngày trên lịch");
+    button.title = button.getAttribute("aria-label");
+    // A calendar drawn in SVG: emoji fonts are not on every office PC.
+    button.innerHTML =
+      '<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">' +
+      '<rect x="3" y="5" width="18" height="16" rx="2" fill="none" stroke="currentColor" stroke-width="2"/>' +
+      '<path d="M3 10h18M8 3v4M16 3v4" stroke="currentColor" stroke-width="2" fill="none"/>' +
+      '<rect x="7" y="13" width="3" height="3" fill="currentColor"/></svg>';
+    button.addEventListener("click", function () {
+      var iso = toIso(input.value, month);
+      picker.value = month && iso ? iso + "-01" : iso;
+      try {
+        picker.showPicker();
+      } catch (e) {
+        picker.focus();
+        picker.click();
+      }
+    });
+    picker.addEventListener("change", function () {
+      var p = picker.value.split("-");
+      if (p.length !== 3) return;
+      input.value = month ? p[1] + "/" + p[0] : p[2] + "/" + p[1] + "/" + p[0];
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+      input.focus();
+    });
+    input.addEventListener("blur", function () {
+      input.value = tidy(input.value, month);
+    });
+    // The box and its button side by side, whatever the field's layout.
+    var row = document.createElement("span");
+    row.className = "date-row";
+    input.insertAdjacentElement("beforebegin", row);
+    row.appendChild(input);
+    row.appendChild(button);
+    row.appendChild(picker);
+  }
+
+  function enhanceAll(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll("input[data-date]").forEach(enhance);
+  }
+
+  // On a phone the menu folds behind one button; without JavaScript it stays open.
+  function enhanceMenu() {
+    var nav = document.querySelector(".main-nav");
+    var toggle = nav && nav.querySelector(".menu-toggle");
+    if (!toggle) return;
+    document.documentElement.classList.add("js");
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = nav.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    // A group opened from the keyboard or a touch closes with Escape.
+    nav.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && document.activeElement) document.activeElement.blur();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    enhanceMenu();
+    enhanceAll(document);
+  });
+  // Parts of a page that htmx swaps in.
+  document.addEventListener("htmx:load", function (event) {
+    enhanceAll(event.target);
+  });
+})();
