@@ -49,7 +49,16 @@ pub async fn all_active(conn: &mut AnyConnection) -> StoreResult<Vec<CatalogItem
                 attrs,
             })
         })
-        .collect()
+        .collect::<StoreResult<Vec<_>>>()
+        .map(|mut items| {
+            // Codes in the order people count them: 8_10 before 10_10.
+            items.sort_by(|a, b| {
+                (&a.catalog, &a.kind)
+                    .cmp(&(&b.catalog, &b.kind))
+                    .then_with(|| hoso_domain::text::natural_cmp(&a.code, &b.code))
+            });
+            items
+        })
 }
 
 /// Every item, active or not (for the administrator's catalog page).

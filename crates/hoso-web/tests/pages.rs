@@ -685,7 +685,7 @@ async fn alerts_page_lists_filters_previews_and_exports() {
         assert_eq!(csv.status, StatusCode::OK);
         assert!(
             csv.body
-                .contains("STT,Họ và tên,Đơn vị,Loại cảnh báo,Hạn,Nội dung,Căn cứ")
+                .contains("STT,Họ và tên,Đơn vị,Loại cảnh báo,Hạn xử lý,Nội dung,Căn cứ")
         );
         let exports = app
             .audit_entries(
@@ -1383,6 +1383,17 @@ async fn a_record_is_created_from_the_pages_once_even_when_sent_twice() {
                 .contains("<label for=\"f-general-birth_full_name\">")
         );
         assert!(form.body.contains("<label for=\"f-unit\">"));
+
+        // Nothing at all: every problem at once, the unit's and the fields', listed at the top
+        // with links to the fields (not the unit first and the fields at the next submit).
+        let r = b
+            .post("/ho-so/moi", &flatten(&form_fields(&form.body)))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("id=\"f-unit-loi\""), "{}", r.body);
+        assert!(r.body.contains("id=\"f-general-date_of_birth-loi\""));
+        assert!(r.body.contains("<a href=\"#f-unit\">"));
+        assert!(r.body.contains("<a href=\"#f-general-date_of_birth\">"));
 
         // Nothing typed but the unit: messages next to the fields, nothing created.
         let mut fields = form_fields(&form.body);

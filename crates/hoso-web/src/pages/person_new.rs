@@ -50,6 +50,8 @@ struct NewPage {
     unit_error: Option<String>,
     sections: Vec<SectionInputs>,
     errors: Vec<String>,
+    /// Every field's message, linking to it (the unit first).
+    field_errors: Vec<(String, String)>,
     has_errors: bool,
     /// A record for this số định danh already exists (and the caller may open it).
     existing: Option<i64>,
@@ -105,8 +107,12 @@ async fn page_view(
     errors: HashMap<String, String>,
     other: Vec<String>,
 ) -> Result<NewPage, PageError> {
-    let chosen: Option<i64> = first(raw, "_unit").parse().ok();
     let units = app.units_to_write(&page.actor).await?;
+    // A single unit to choose from is chosen already.
+    let chosen: Option<i64> = first(raw, "_unit")
+        .parse()
+        .ok()
+        .or_else(|| (units.len() == 1).then(|| units[0].id));
     let unit_error = errors.get("_unit").cloned();
     let sections = section_inputs(app, raw, &errors);
     let has_errors = !other.is_empty()
@@ -114,12 +120,25 @@ async fn page_view(
         || sections
             .iter()
             .any(|s| s.inputs.iter().any(|i| i.error.is_some()));
+    let field_errors = unit_error
+        .iter()
+        .map(|m| {
+            (
+                "f-unit".to_string(),
+                format!("Cơ quan, đơn vị sử dụng: {m}"),
+            )
+        })
+        .chain(super::record::error_links(
+            sections.iter().flat_map(|s| s.inputs.iter()),
+        ))
+        .collect();
     Ok(NewPage {
         layout: page.layout("Thêm hồ sơ", "staff"),
         token,
         units: unit_opts(&units, chosen),
         unit_error,
         sections,
+        field_errors,
         errors: other,
         has_errors,
         existing: None,
@@ -207,11 +226,6 @@ async fn create(
     client: &hoso_app::ClientInfo,
     raw: &Raw,
 ) -> Result<i64, AppError> {
-    let Ok(unit_id) = first(raw, "_unit").parse::<i64>() else {
-        return Err(AppError::BadRequest(
-            "Phải chọn cơ quan, đơn vị sử dụng.".into(),
-        ));
-    };
     let mut doc = RecordDoc::new();
     for (section, _) in form_sections(app) {
         let obj = section_object(section, None, raw, &format!("{}.", section.id));
@@ -219,6 +233,18 @@ async fn create(
             doc.insert(section.id.clone(), Value::Object(obj));
         }
     }
+    let Ok(unit_id) = first(raw, "_unit").parse::<i64>() else {
+        // Every problem of the form at once: the fields' too, not only the missing unit.
+        let schema = app.schemas().latest();
+        let mut checked = doc.clone();
+        schema.normalise(&mut checked);
+        return Err(
+            match schema.validate(&checked, &app.catalogs(), app.today()) {
+                Err(list) => AppError::Invalid(list),
+                Ok(()) => AppError::BadRequest("Phải chọn cơ quan, đơn vị sử dụng.".into()),
+            },
+        );
+    };
     let input = CreatePerson {
         unit_id,
         status: None,
@@ -295,6 +321,11 @@ async fn failure(app: &App, page: &PageActor, token: String, raw: &Raw, e: AppEr
         }
         other => return Err(other.into()),
     };
+    if first(raw, "_unit").parse::<i64>().is_err() {
+        errors
+            .entry("_unit".into())
+            .or_insert_with(|| "Phải chọn cơ quan, đơn vị sử dụng.".into());
+    }
     let mut view = page_view(app, page, token, raw, errors, other).await?;
     view.existing = existing;
     Ok(render_status(status, &view))

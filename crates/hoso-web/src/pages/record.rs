@@ -418,6 +418,8 @@ pub(super) struct EditPage {
     rows: Vec<RowInputs>,
     row_count: usize,
     errors: Vec<String>,
+    /// Every field's message, linking to it.
+    field_errors: Vec<(String, String)>,
     has_errors: bool,
     conflict: Option<String>,
 }
@@ -566,6 +568,23 @@ pub(super) fn section_object(
         }
     }
     obj
+}
+
+/// The inputs' messages, for the list at the top of a refused form: each links to its field.
+pub(super) fn error_links<'a>(
+    inputs: impl IntoIterator<Item = &'a Input>,
+) -> Vec<(String, String)> {
+    inputs
+        .into_iter()
+        .filter_map(|i| {
+            let target = if i.widget == "address" {
+                format!("{}-province", i.html_id)
+            } else {
+                i.html_id.clone()
+            };
+            i.error.clone().map(|m| (target, m))
+        })
+        .collect()
 }
 
 pub(super) fn inputs_for(
@@ -779,6 +798,11 @@ pub(super) fn edit_page(
         )
     };
     let name = name_of(app, view);
+    let field_errors = error_links(
+        inputs
+            .iter()
+            .chain(rows.iter().flat_map(|r: &RowInputs| r.inputs.iter())),
+    );
     let has_errors = !state.other_errors.is_empty()
         || inputs.iter().any(|i| i.error.is_some())
         || rows
@@ -801,6 +825,7 @@ pub(super) fn edit_page(
         inputs,
         rows,
         row_count: state.rows,
+        field_errors,
         errors: state.other_errors,
         conflict: state.conflict,
     }
