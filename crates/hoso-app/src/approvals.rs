@@ -92,6 +92,14 @@ pub struct SignBatch {
     pub override_window: Option<bool>,
 }
 
+/// Whom a batch signs for: the head reads names and units, not record numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchPerson {
+    pub person_id: i64,
+    pub full_name: String,
+    pub unit_name: String,
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct BatchView {
     pub id: i64,
@@ -393,6 +401,40 @@ serde_json::json!({"items": manifest.items.len(), "manifest_sha256": sha, "windo
     /// A batch the caller prepared (or any, for a system administrator).
     pub async fn batch(&self, actor: &Actor, id: i64) -> AppResult<BatchView> {
         Ok(self.batch_row(actor, id).await?.into())
+    }
+
+    /// The people of a batch the caller prepared (or any, for the system administrator), by
+    /// name and unit ("Văn phòng — Sở Y tế"), in the manifest's order.
+    pub async fn batch_people(&self, actor: &Actor, id: i64) -> AppResult<Vec<BatchPerson>> {
+        let batch = self.batch_row(actor, id).await?;
+        let manifest = Manifest::parse(batch.manifest.as_bytes()).map_err(AppError::Internal)?;
+        let mut conn = self.store.reader().await?;
+        let mut units: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+        let mut out = Vec::with_capacity(manifest.items.len());
+        for item in &manifest.items {
+            let Some(person) = persons::get(&mut conn, item.person_id).await? else {
+                continue;
+            };
+            if let std::collections::hash_map::Entry::Vacant(slot) = units.entry(person.unit_id) {
+                let name = match hoso_store::org::get(&mut conn, person.unit_id).await? {
+                    Some(unit) => {
+                        let parent = match unit.parent_id {
+                            Some(p) => hoso_store::org::get(&mut conn, p).await?.map(|p| p.name),
+                            None => None,
+                        };
+                        hoso_domain::org::unit_label(&unit.name, parent.as_deref())
+                    }
+                    None => String::new(),
+                };
+                slot.insert(name);
+            }
+            out.push(BatchPerson {
+                person_id: item.person_id,
+                full_name: person.full_name,
+                unit_name: units.get(&person.unit_id).cloned().unwrap_or_default(),
+            });
+        }
+        Ok(out)
     }
 
     async fn batch_row(&self, actor: &Actor, id: i64) -> AppResult<BatchRow> {

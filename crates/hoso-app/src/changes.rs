@@ -147,7 +147,15 @@ fn change_context(id: i64) -> String {
     format!("change:{id}")
 }
 
-fn summary(app: &App, row: ChangeRequestRow, name: String, unit_id: i64) -> ChangeSummary {
+/// A request as listed. `official_version` is the record's signed version: a verified request
+/// whose version is signed reads "Đã phê duyệt", so its proposer knows it is in force.
+fn summary(
+    app: &App,
+    row: ChangeRequestRow,
+    name: String,
+    unit_id: i64,
+    official_version: i64,
+) -> ChangeSummary {
     let sections: Vec<String> = serde_json::from_str(&row.sections).unwrap_or_default();
     let schema = app.schemas.latest();
     let section_labels = sections
@@ -164,7 +172,12 @@ fn summary(app: &App, row: ChangeRequestRow, name: String, unit_id: i64) -> Chan
         person_id: row.person_id,
         person_name: name,
         unit_id,
-        state_label: state.map_or("", ChangeState::label_vi).to_string(),
+        state_label: match (state, row.result_version) {
+            (Some(ChangeState::Verified), Some(v)) if v <= official_version => {
+                "Đã phê duyệt".to_string()
+            }
+            _ => state.map_or("", ChangeState::label_vi).to_string(),
+        },
         state: row.state,
         reason: row.reason,
         sections,
@@ -745,8 +758,18 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        let official = {
+            let mut conn = self.store.reader().await?;
+            store::official_version(&mut conn, person.id).await?
+        };
         Ok(ChangeDetail {
-            summary: summary(self, row, person.full_name.clone(), person.unit_id),
+            summary: summary(
+                self,
+                row,
+                person.full_name.clone(),
+                person.unit_id,
+                official,
+            ),
             proposer_name,
             reviewer_name,
             changes: diff,
@@ -770,7 +793,7 @@ impl App {
         Page {
             items: rows
                 .into_iter()
-                .map(|r| summary(self, r.request, r.full_name, r.unit_id))
+                .map(|r| summary(self, r.request, r.full_name, r.unit_id, r.official_version))
                 .collect(),
             total,
             page: paging.page,
@@ -859,7 +882,7 @@ impl App {
         Ok(rows
             .into_iter()
             .filter(|r| r.request.state != "draft" || r.request.proposed_by == actor.account_id)
-            .map(|r| summary(self, r.request, r.full_name, r.unit_id))
+            .map(|r| summary(self, r.request, r.full_name, r.unit_id, r.official_version))
             .collect())
     }
 

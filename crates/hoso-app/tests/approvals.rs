@@ -570,6 +570,15 @@ async fn a_proposal_is_verified_signed_and_becomes_official() {
         assert_eq!(signed.state, "signed");
         assert!(signed.signer_subject.unwrap().contains("Thủ trưởng đơn vị"));
         assert_eq!(official(&app, &admin, person).await, (2, 2), "{}", db.label);
+        // The proposer sees the request approved, not merely verified.
+        let mine = app.my_changes(&me, ChangeQuery::default()).await.unwrap();
+        let approved = mine
+            .items
+            .iter()
+            .find(|c| c.id == draft.summary.id)
+            .unwrap();
+        assert_eq!(approved.state, "verified");
+        assert_eq!(approved.state_label, "Đã phê duyệt", "{}", db.label);
         let mut conn = app.store().reader().await.unwrap();
         assert_eq!(
             hoso_store::approvals::hub_queue_length(&mut conn)

@@ -200,6 +200,8 @@ pub struct ChangeListRow {
     pub request: ChangeRequestRow,
     pub full_name: String,
     pub unit_id: i64,
+    /// The record's official (signed) version.
+    pub official_version: i64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -261,6 +263,7 @@ pub async fn list(
         .columns([
             (ident("p"), ident("full_name")),
             (ident("p"), ident("unit_id")),
+            (ident("p"), ident("official_version")),
         ]);
     let (key, order) = if f.oldest_first {
         ("submitted_at", Order::Asc)
@@ -279,6 +282,7 @@ pub async fn list(
                 request: change_row(r),
                 full_name: r.get("full_name"),
                 unit_id: r.get("unit_id"),
+                official_version: r.get("official_version"),
             })
             .collect(),
         total,

@@ -723,10 +723,18 @@ async fn browser_change_verified_and_signed_by_the_head() {
         .await
         .unwrap();
     set_value(c, "#mat-khau-khoa", common::PASSWORD).await;
+    // The head sees whom and what they sign: the person by name and unit, and the change.
+    let signed_for = wait_for_text(c, "section[aria-labelledby='noi-dung-ky']", "Bé Tư").await;
+    assert!(signed_for.contains("Các tên gọi khác"), "{signed_for}");
+    assert!(
+        !text_of(c, "main table").await.contains("Hồ sơ "),
+        "named, not numbered"
+    );
     shot(c, "44-ky-so").await;
     click(c, "form[action$='/ky'] button[type=submit]").await;
     let facts = wait_for_text(c, "dl.facts", "Đã ký").await;
     assert!(facts.contains("Thủ trưởng đơn vị"), "{facts}");
+    wait_for_text(c, ".notice", "Đã ký và phê duyệt 1 phiên bản").await;
     shot(c, "45-da-ky").await;
 
     // The record's official version moved, for everyone.
@@ -740,6 +748,10 @@ async fn browser_change_verified_and_signed_by_the_head() {
         .await
         .unwrap();
     wait_for_text(c, "#lich-su", "Đã phê duyệt").await;
+    // The proposer sees the request approved.
+    sign_in(c, base, &individual).await;
+    c.goto(&format!("{base}/de-nghi")).await.unwrap();
+    wait_for_text(c, "main", "Đã phê duyệt").await;
     c.clone().close().await.ok();
 }
 

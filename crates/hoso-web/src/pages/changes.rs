@@ -757,10 +757,18 @@ pub async fn prepare(
 
 pub struct ItemRow {
     pub person_id: i64,
+    pub name: String,
+    pub unit: String,
     pub version: i64,
     pub hash: String,
     pub attachments: usize,
+    /// What the version changes, as the HR officer saw it when verifying.
+    pub diff: Vec<DiffRow>,
 }
+
+/// Batches longer than this list their people and link to each record's history instead of
+/// showing every difference on one page.
+const DIFFS_SHOWN: usize = 100;
 
 #[derive(Template)]
 #[template(path = "batch.html")]
@@ -771,6 +779,11 @@ struct BatchPage {
     prepared: bool,
     manifest_sha256: String,
     items: Vec<ItemRow>,
+    /// Versions made official by the signature (0 until signed).
+    signed_count: usize,
+    /// Each version's changes are on the page (not for very long batches).
+    diffs_shown: bool,
+    done: Option<String>,
     signed: String,
     signer: String,
     mode: String,
@@ -782,31 +795,60 @@ struct BatchPage {
 async fn batch_page(
     app: &App,
     page: &PageActor,
+    client: &hoso_app::ClientInfo,
     id: i64,
     error: Option<String>,
 ) -> Result<BatchPage, PageError> {
     let b = app.batch(&page.actor, id).await?;
+    let people: HashMap<i64, hoso_app::approvals::BatchPerson> = app
+        .batch_people(&page.actor, id)
+        .await?
+        .into_iter()
+        .map(|p| (p.person_id, p))
+        .collect();
     let manifest: Value = serde_json::from_str(&b.manifest).unwrap_or(Value::Null);
-    let items = manifest["items"]
-        .as_array()
-        .map(|items| {
-            items
+    let listed = manifest["items"].as_array().cloned().unwrap_or_default();
+    let show_diffs = listed.len() <= DIFFS_SHOWN;
+    let mut items = Vec::with_capacity(listed.len());
+    for i in &listed {
+        let person_id = i["person_id"].as_i64().unwrap_or_default();
+        let version = i["version"].as_i64().unwrap_or_default();
+        let diff = if show_diffs {
+            app.version_changes(&page.actor, person_id, version, client)
+                .await?
+                .changes
                 .iter()
-                .map(|i| ItemRow {
-                    person_id: i["person_id"].as_i64().unwrap_or_default(),
-                    version: i["version"].as_i64().unwrap_or_default(),
-                    hash: i["hash"].as_str().unwrap_or("").chars().take(16).collect(),
-                    attachments: i["attachments"].as_array().map_or(0, Vec::len),
+                .map(|c| DiffRow {
+                    section: c.section_label.clone(),
+                    row: c.row.map(|r| format!("Dòng {}", r + 1)).unwrap_or_default(),
+                    field: c.field_label.clone(),
+                    before: change_text(app, c, &c.before),
+                    after: change_text(app, c, &c.after),
                 })
                 .collect()
-        })
-        .unwrap_or_default();
+        } else {
+            Vec::new()
+        };
+        let who = people.get(&person_id);
+        items.push(ItemRow {
+            person_id,
+            name: who.map_or_else(|| format!("Hồ sơ {person_id}"), |p| p.full_name.clone()),
+            unit: who.map(|p| p.unit_name.clone()).unwrap_or_default(),
+            version,
+            hash: i["hash"].as_str().unwrap_or("").chars().take(16).collect(),
+            attachments: i["attachments"].as_array().map_or(0, Vec::len),
+            diff,
+        });
+    }
     Ok(BatchPage {
         layout: page.layout(format!("Lô phê duyệt số {id}"), "approve"),
         id,
         state: batch_state(&b.state),
         prepared: b.state == "prepared",
         manifest_sha256: b.manifest_sha256,
+        signed_count: if b.state == "signed" { items.len() } else { 0 },
+        diffs_shown: show_diffs,
+        done: None,
         items,
         signed: b.signed_at.map(format::instant).unwrap_or_default(),
         signer: b.signer_subject.unwrap_or_default(),
@@ -821,8 +863,28 @@ async fn batch_page(
     })
 }
 
-pub async fn batch(State(app): State<App>, page: PageActor, Path(id): Path<i64>) -> PageResult {
-    Ok(render(&batch_page(&app, &page, id, None).await?))
+#[derive(Debug, Default, Deserialize)]
+pub struct BatchQuery {
+    /// Set after a signature: the page confirms it (a code, not a text).
+    #[serde(default)]
+    da_ky: Option<String>,
+}
+
+pub async fn batch(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Path(id): Path<i64>,
+    Query(q): Query<BatchQuery>,
+) -> PageResult {
+    let mut view = batch_page(&app, &page, &client, id, None).await?;
+    if q.da_ky.is_some() && view.signed_count > 0 {
+        view.done = Some(format!(
+            "Đã ký và phê duyệt {} phiên bản hồ sơ: các phiên bản này đã thành chính thức, người đề nghị thấy phiếu của mình “Đã phê duyệt”.",
+            view.signed_count
+        ));
+    }
+    Ok(render(&view))
 }
 
 pub async fn sign(
@@ -836,7 +898,7 @@ pub async fn sign(
     let (fields, file) = match read_form(form).await {
         Ok(r) => r,
         Err(e) => {
-            let p = batch_page(&app, &page, id, Some(e.to_string())).await?;
+            let p = batch_page(&app, &page, &client, id, Some(e.to_string())).await?;
             return Ok(render_status(StatusCode::BAD_REQUEST, &p));
         }
     };
@@ -864,6 +926,7 @@ pub async fn sign(
         let p = batch_page(
             &app,
             &page,
+            &client,
             id,
             Some("Chưa chọn tệp khóa ký số hoặc chữ ký.".into()),
         )
@@ -871,9 +934,9 @@ pub async fn sign(
         return Ok(render_status(StatusCode::BAD_REQUEST, &p));
     }
     match app.sign_batch(&page.actor, id, input, &client).await {
-        Ok(_) => Ok(Redirect::to(&format!("/phe-duyet/lo/{id}")).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/phe-duyet/lo/{id}?da_ky=1")).into_response()),
         Err(e @ (AppError::BadRequest(_) | AppError::Conflict(_))) => {
-            let p = batch_page(&app, &page, id, Some(e.to_string())).await?;
+            let p = batch_page(&app, &page, &client, id, Some(e.to_string())).await?;
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &p))
         }
         Err(e) => Err(e.into()),
