@@ -224,19 +224,23 @@ async fn people_are_listed_as_vietnamese_lists_are_ordered() {
             person(&store, root.id, name).await;
         }
         let mut conn = store.reader().await.unwrap();
-        let listed = |descending| PersonFilter {
-            limit: 50,
-            descending,
-            ..PersonFilter::default()
-        };
-        let order: Vec<String> =
-            persons::list(&mut conn, &[], &Scope::everything(), &listed(false))
+        let mut both = Vec::new();
+        for descending in [false, true] {
+            let filter = PersonFilter {
+                limit: 50,
+                descending,
+                ..PersonFilter::default()
+            };
+            let (rows, _) = persons::list(&mut conn, &[], &Scope::everything(), &filter)
                 .await
-                .unwrap()
-                .0
-                .into_iter()
-                .map(|p| p.person.full_name)
-                .collect();
+                .unwrap();
+            both.push(
+                rows.into_iter()
+                    .map(|p| p.person.full_name)
+                    .collect::<Vec<_>>(),
+            );
+        }
+        let (order, reversed) = (both[0].clone(), both[1].clone());
         // By tên, then họ (Dương before Đặng); Anh before Ánh before Ân; Đức after Dũng.
         assert_eq!(
             order,
@@ -252,14 +256,6 @@ async fn people_are_listed_as_vietnamese_lists_are_ordered() {
             "{}",
             db.label
         );
-        let reversed: Vec<String> =
-            persons::list(&mut conn, &[], &Scope::everything(), &listed(true))
-                .await
-                .unwrap()
-                .0
-                .into_iter()
-                .map(|p| p.person.full_name)
-                .collect();
         assert_eq!(
             reversed,
             order.into_iter().rev().collect::<Vec<_>>(),

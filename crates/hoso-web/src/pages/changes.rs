@@ -177,6 +177,20 @@ pub struct DiffRow {
     pub after: String,
 }
 
+/// Field-by-field differences as the page shows them, values in words.
+fn diff_rows(app: &App, changes: &[hoso_domain::changes::FieldChange]) -> Vec<DiffRow> {
+    changes
+        .iter()
+        .map(|c| DiffRow {
+            section: c.section_label.clone(),
+            row: c.row.map(|r| format!("Dòng {}", r + 1)).unwrap_or_default(),
+            field: c.field_label.clone(),
+            before: change_text(app, c, &c.before),
+            after: change_text(app, c, &c.after),
+        })
+        .collect()
+}
+
 pub struct FileRow {
     pub sha: String,
     pub name: String,
@@ -223,17 +237,7 @@ async fn change_page(
 ) -> Result<ChangePage, PageError> {
     let d = app.change(&page.actor, id, client).await?;
     let schema = app.schemas().latest();
-    let diff = d
-        .changes
-        .iter()
-        .map(|c| DiffRow {
-            section: c.section_label.clone(),
-            row: c.row.map(|r| format!("Dòng {}", r + 1)).unwrap_or_default(),
-            field: c.field_label.clone(),
-            before: change_text(app, c, &c.before),
-            after: change_text(app, c, &c.after),
-        })
-        .collect();
+    let diff = diff_rows(app, &d.changes);
     let labels: HashMap<&str, &str> = schema
         .sections
         .iter()
@@ -814,18 +818,11 @@ async fn batch_page(
         let person_id = i["person_id"].as_i64().unwrap_or_default();
         let version = i["version"].as_i64().unwrap_or_default();
         let diff = if show_diffs {
-            app.version_changes(&page.actor, person_id, version, client)
+            let changes = app
+                .version_changes(&page.actor, person_id, version, client)
                 .await?
-                .changes
-                .iter()
-                .map(|c| DiffRow {
-                    section: c.section_label.clone(),
-                    row: c.row.map(|r| format!("Dòng {}", r + 1)).unwrap_or_default(),
-                    field: c.field_label.clone(),
-                    before: change_text(app, c, &c.before),
-                    after: change_text(app, c, &c.after),
-                })
-                .collect()
+                .changes;
+            diff_rows(app, &changes)
         } else {
             Vec::new()
         };
