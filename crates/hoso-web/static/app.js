@@ -102,8 +102,33 @@
     });
   }
 
+  // On a phone a long filter form shows its search box and folds the other filters behind
+  // one button, so the results are on the first screen.
+  function foldFilters() {
+    if (!window.matchMedia("(max-width: 640px)").matches) return;
+    document.querySelectorAll("form.filters[data-fold]").forEach(function (form) {
+      var chosen = Array.prototype.some.call(form.querySelectorAll("select"), function (s) {
+        return s.value !== "" && s.name !== "sort";
+      });
+      if (chosen) return;
+      form.classList.add("folded");
+      var toggle = document.createElement("button");
+      toggle.type = "button";
+      toggle.className = "button fold-toggle";
+      toggle.textContent = "Lọc thêm (đơn vị, trạng thái, ngạch…)";
+      toggle.setAttribute("aria-expanded", "false");
+      toggle.addEventListener("click", function () {
+        var folded = form.classList.toggle("folded");
+        toggle.setAttribute("aria-expanded", folded ? "false" : "true");
+      });
+      var search = form.querySelector(".field.grow");
+      (search || form.firstElementChild).insertAdjacentElement("afterend", toggle);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     enhanceMenu();
+    foldFilters();
     enhanceAll(document);
   });
   // Parts of a page that htmx swaps in.

@@ -278,7 +278,51 @@ async fn flows(
     // On a phone.
     c.set_window_size(390, 844).await.unwrap();
     c.goto(&format!("{base}/can-bo")).await.unwrap();
+    // The menu and the filters fold: the name search and the results come first.
+    assert!(
+        !c.find(Locator::Css("#menu-chinh"))
+            .await
+            .unwrap()
+            .is_displayed()
+            .await
+            .unwrap()
+    );
+    assert!(
+        !c.find(Locator::Css("#status"))
+            .await
+            .unwrap()
+            .is_displayed()
+            .await
+            .unwrap()
+    );
+    assert!(
+        c.find(Locator::Css("#q"))
+            .await
+            .unwrap()
+            .is_displayed()
+            .await
+            .unwrap()
+    );
     shot(c, "09-dien-thoai-danh-sach").await;
+    click(c, ".fold-toggle").await;
+    assert!(
+        c.find(Locator::Css("#status"))
+            .await
+            .unwrap()
+            .is_displayed()
+            .await
+            .unwrap()
+    );
+    click(c, ".menu-toggle").await;
+    assert!(
+        c.find(Locator::Css("#menu-chinh"))
+            .await
+            .unwrap()
+            .is_displayed()
+            .await
+            .unwrap()
+    );
+    shot(c, "09b-dien-thoai-menu").await;
     c.goto(&format!("{base}/ho-so/{}", target.id))
         .await
         .unwrap();
@@ -322,7 +366,12 @@ async fn flows(
         .click()
         .await
         .unwrap();
-    assert!(text_of(c, "main").await.contains("Lịch sử phiên bản"));
+    // Plain words on one's own record: no clearance levels, version numbers nor hashes.
+    let own = text_of(c, "main").await;
+    assert!(own.contains("Các lần sửa hồ sơ"), "{own}");
+    for jargon in ["Mức truy cập", "Mã băm", "Lịch sử phiên bản", "PCTNVK"] {
+        assert!(!own.contains(jargon), "{jargon} in {own}");
+    }
 
     // The 404 page.
     c.goto(&format!("{base}/khong-co-trang-nay")).await.unwrap();

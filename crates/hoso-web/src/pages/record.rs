@@ -72,6 +72,8 @@ struct RecordPage {
     may_edit: bool,
     /// May open a change request (own record, or HR officer).
     may_propose: bool,
+    /// The reader's own record: plain words, without the versions' technical details.
+    own: bool,
     /// The confirmation after a save, and the section it is shown in (empty: at the top).
     saved: Option<String>,
     saved_section: String,
@@ -331,6 +333,7 @@ pub async fn show(
         version: view.current_version,
         clearance: clearance_of(&view).label_vi().to_string(),
         may_edit,
+        own: page.actor.person_id == Some(id),
         saved_section: q
             .da_luu
             .clone()
