@@ -209,17 +209,7 @@ impl App {
         if !actor.is_administrator() {
             return Err(AppError::Forbidden);
         }
-        let mut out = std::collections::HashMap::new();
-        let mut conn = self.store.reader().await?;
-        for id in ids {
-            if out.contains_key(&id) {
-                continue;
-            }
-            if let Some(a) = store::by_id(&mut conn, id).await? {
-                out.insert(id, a.display_name);
-            }
-        }
-        Ok(out)
+        self.display_names(ids).await
     }
 
     /// Names of the accounts that wrote the versions a caller has been shown: a record's
@@ -229,9 +219,18 @@ impl App {
         &self,
         versions: &[crate::records::VersionSummary],
     ) -> AppResult<std::collections::HashMap<i64, String>> {
+        self.display_names(versions.iter().filter_map(|v| v.created_by).collect())
+            .await
+    }
+
+    /// The display names of these accounts (each read once); unknown ids are left out.
+    async fn display_names(
+        &self,
+        ids: Vec<i64>,
+    ) -> AppResult<std::collections::HashMap<i64, String>> {
         let mut out = std::collections::HashMap::new();
         let mut conn = self.store.reader().await?;
-        for id in versions.iter().filter_map(|v| v.created_by) {
+        for id in ids {
             if !out.contains_key(&id)
                 && let Some(a) = store::by_id(&mut conn, id).await?
             {

@@ -417,13 +417,7 @@ serde_json::json!({"items": manifest.items.len(), "manifest_sha256": sha, "windo
             };
             if let std::collections::hash_map::Entry::Vacant(slot) = units.entry(person.unit_id) {
                 let name = match hoso_store::org::get(&mut conn, person.unit_id).await? {
-                    Some(unit) => {
-                        let parent = match unit.parent_id {
-                            Some(p) => hoso_store::org::get(&mut conn, p).await?.map(|p| p.name),
-                            None => None,
-                        };
-                        hoso_domain::org::unit_label(&unit.name, parent.as_deref())
-                    }
+                    Some(unit) => hoso_store::org::label_of(&mut conn, &unit).await?,
                     None => String::new(),
                 };
                 slot.insert(name);

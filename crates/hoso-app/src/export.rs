@@ -475,14 +475,7 @@ impl App {
                 && caps.may_name_unit(&unit.path)
             {
                 // The parent is named too: "Văn phòng" alone exists in every Sở.
-                let parent = match unit.parent_id {
-                    Some(p) => org_store::get(&mut conn, p).await?.map(|p| p.name),
-                    None => None,
-                };
-                out.insert(
-                    id,
-                    hoso_domain::org::unit_label(&unit.name, parent.as_deref()),
-                );
+                out.insert(id, org_store::label_of(&mut conn, &unit).await?);
             }
         }
         Ok(out)

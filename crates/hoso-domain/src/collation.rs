@@ -36,20 +36,20 @@ pub fn name_sort_key(full_name: &str) -> String {
     let Some((given, family)) = words.split_last() else {
         return String::new();
     };
-    let mut key = syllable_key(given);
-    key.push_str(AFTER_GIVEN_NAME);
-    for (i, word) in family.iter().enumerate() {
-        if i > 0 {
-            key.push_str(BETWEEN_WORDS);
-        }
-        key.push_str(&syllable_key(word));
-    }
-    key
+    format!(
+        "{}{AFTER_GIVEN_NAME}{}",
+        syllable_key(given),
+        words_key(family.iter().copied())
+    )
 }
 
 /// The key that orders other text (unit names) word by word in the Vietnamese alphabet.
 pub fn text_sort_key(text: &str) -> String {
-    text.split_whitespace()
+    words_key(text.split_whitespace())
+}
+
+fn words_key<'a>(words: impl Iterator<Item = &'a str>) -> String {
+    words
         .map(syllable_key)
         .collect::<Vec<_>>()
         .join(BETWEEN_WORDS)
@@ -90,13 +90,10 @@ fn letter_token(letter: &str) -> String {
     if let Some(d) = composed.chars().next().and_then(|c| c.to_digit(10)) {
         return (FIRST_DIGIT + d).to_string();
     }
-    match composed.as_str() {
-        "đ" => (FIRST_LETTER + 6).to_string(),
-        l => ALPHABET.iter().position(|a| *a == l).map_or_else(
-            || OTHER_LETTER.to_string(),
-            |i| (FIRST_LETTER + i).to_string(),
-        ),
-    }
+    ALPHABET.iter().position(|a| *a == composed).map_or_else(
+        || OTHER_LETTER.to_string(),
+        |i| (FIRST_LETTER + i).to_string(),
+    )
 }
 
 #[cfg(test)]

@@ -191,6 +191,16 @@ pub async fn get_by_code(conn: &mut AnyConnection, code: &str) -> StoreResult<Op
         .map(row))
 }
 
+/// How a unit is named where its name alone may be mistaken: with its parent's name
+/// ("Văn phòng — Sở Y tế", `hoso_domain::org::unit_label`).
+pub async fn label_of(conn: &mut AnyConnection, unit: &OrgUnitRow) -> StoreResult<String> {
+    let parent = match unit.parent_id {
+        Some(p) => get(conn, p).await?.map(|p| p.name),
+        None => None,
+    };
+    Ok(hoso_domain::org::unit_label(&unit.name, parent.as_deref()))
+}
+
 /// Every unit in the subtree rooted at `path` (inclusive), in tree order: each unit followed by
 /// its subunits, sisters by name in the Vietnamese alphabet.
 pub async fn subtree(conn: &mut AnyConnection, path: &str) -> StoreResult<Vec<OrgUnitRow>> {

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::browser::{
-    WAIT, actor, available, click, set_value, shot, sign_in, start_session, start_session_in,
-    text_of, wait_for_text,
+    WAIT, actor, available, click, is_shown, set_value, shot, sign_in, start_session,
+    start_session_in, text_of, wait_for_text,
 };
 use fantoccini::{Client, Locator};
 use hoso_app::records::PersonQuery;
@@ -279,49 +279,14 @@ async fn flows(
     c.set_window_size(390, 844).await.unwrap();
     c.goto(&format!("{base}/can-bo")).await.unwrap();
     // The menu and the filters fold: the name search and the results come first.
-    assert!(
-        !c.find(Locator::Css("#menu-chinh"))
-            .await
-            .unwrap()
-            .is_displayed()
-            .await
-            .unwrap()
-    );
-    assert!(
-        !c.find(Locator::Css("#status"))
-            .await
-            .unwrap()
-            .is_displayed()
-            .await
-            .unwrap()
-    );
-    assert!(
-        c.find(Locator::Css("#q"))
-            .await
-            .unwrap()
-            .is_displayed()
-            .await
-            .unwrap()
-    );
+    assert!(!is_shown(c, "#menu-chinh").await);
+    assert!(!is_shown(c, "#status").await);
+    assert!(is_shown(c, "#q").await);
     shot(c, "09-dien-thoai-danh-sach").await;
     click(c, ".fold-toggle").await;
-    assert!(
-        c.find(Locator::Css("#status"))
-            .await
-            .unwrap()
-            .is_displayed()
-            .await
-            .unwrap()
-    );
+    assert!(is_shown(c, "#status").await);
     click(c, ".menu-toggle").await;
-    assert!(
-        c.find(Locator::Css("#menu-chinh"))
-            .await
-            .unwrap()
-            .is_displayed()
-            .await
-            .unwrap()
-    );
+    assert!(is_shown(c, "#menu-chinh").await);
     shot(c, "09b-dien-thoai-menu").await;
     c.goto(&format!("{base}/ho-so/{}", target.id))
         .await

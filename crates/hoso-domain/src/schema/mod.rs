@@ -536,6 +536,38 @@ impl RecordSchema {
         Ok(schema)
     }
 
+    /// Writes the values of formatted text fields ([`TextFormat`]) the way they are
+    /// kept: "0987 654 321" and "+84 987 654 321" become "0987654321". A value that does not
+    /// fit is left as it is, for the validator to name.
+    pub fn normalise(&self, doc: &mut RecordDoc) {
+        for section in &self.sections {
+            let formatted: Vec<(&str, TextFormat)> = section
+                .fields
+                .iter()
+                .filter_map(|f| Some((f.id.as_str(), f.format?)))
+                .collect();
+            if formatted.is_empty() {
+                continue;
+            }
+            let objects: Vec<&mut serde_json::Map<String, Value>> = match doc.get_mut(&section.id) {
+                Some(Value::Array(rows)) => {
+                    rows.iter_mut().filter_map(Value::as_object_mut).collect()
+                }
+                Some(Value::Object(obj)) => vec![obj],
+                _ => continue,
+            };
+            for obj in objects {
+                for (id, format) in &formatted {
+                    if let Some(Value::String(text)) = obj.get_mut(*id)
+                        && let Ok(kept) = format.normalise(text)
+                    {
+                        *text = kept;
+                    }
+                }
+            }
+        }
+    }
+
     pub fn section(&self, id: &str) -> Option<&Section> {
         self.sections.iter().find(|s| s.id == id)
     }

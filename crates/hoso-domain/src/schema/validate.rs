@@ -974,10 +974,14 @@ impl<'a> Validator<'a> {
                         );
                         continue;
                     };
-                    let Some(held) = self.get(coefficient, row).and_then(Value::as_f64) else {
+                    let Some(held) = self
+                        .get(coefficient, row)
+                        .and_then(Value::as_f64)
+                        .map(|x| (x * 100.0).round() as i64)
+                    else {
                         continue;
                     };
-                    if (held * 100.0).round() as i64 != expected {
+                    if held != expected {
                         let (_, f) = self.resolve(coefficient);
                         let loc = self.loc(coefficient, row);
                         self.field_error(
@@ -985,7 +989,7 @@ impl<'a> Validator<'a> {
                             f,
                             format!(
                                 "{} không đúng bảng lương: bậc {at} của {grade_name} có hệ số {} (NĐ 204/2004/NĐ-CP).",
-                                hundredths(((held * 100.0).round()) as i64),
+                                hundredths(held),
                                 hundredths(expected)
                             ),
                         );

@@ -166,6 +166,16 @@ pub async fn set_value(c: &Client, css: &str, value: &str) {
     .unwrap_or_else(|e| panic!("{css}: {e}"));
 }
 
+/// Whether the element is on the screen (not hidden by a fold or `display: none`).
+pub async fn is_shown(c: &Client, css: &str) -> bool {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .is_displayed()
+        .await
+        .unwrap()
+}
+
 pub async fn click(c: &Client, css: &str) {
     c.wait()
         .at_most(WAIT)
