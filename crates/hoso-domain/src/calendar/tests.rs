@@ -521,3 +521,23 @@ fn embedded_file_parses_and_kinds_round_trip() {
     }
     assert_eq!(format_date(date!(2026 - 02 - 03)), "03/02/2026");
 }
+
+#[test]
+fn every_announced_day_cites_the_act_that_set_it_and_no_news_site() {
+    let acts = ["BLLĐ", "VPCP", "Văn phòng Chính phủ", "TB-BLĐTBXH", "BNV"];
+    for entry in cal().schedule() {
+        let source = &entry.source;
+        assert!(
+            acts.iter().any(|act| source.contains(act)),
+            "{} cites no act: {source}",
+            entry.date
+        );
+        for news in ["tin:", ".com", ".vn", "http", "www"] {
+            assert!(
+                !source.contains(news),
+                "{} cites a news site: {source}",
+                entry.date
+            );
+        }
+    }
+}
