@@ -237,6 +237,26 @@ fn cum<T>(items: &[T], w: impl Fn(&T) -> u32) -> Vec<u32> {
         .collect()
 }
 
+/// The field of study a health chức danh nghề nghiệp requires (TT 10/2015/TTLT-BYT-BNV,
+/// TT 26/2015/TTLT-BYT-BNV, TT 27/2015/TTLT-BYT-BNV…): a bác sĩ studied medicine, a nurse
+/// nursing. `None` for codes outside health.
+fn health_major(code: &str) -> Option<&'static str> {
+    let family = code.get(..7)?;
+    Some(match family {
+        "V.08.01" => "Y đa khoa",
+        "V.08.02" => "Y học dự phòng",
+        "V.08.03" => "Y sĩ đa khoa",
+        "V.08.04" => "Y tế công cộng",
+        "V.08.05" => "Điều dưỡng",
+        "V.08.06" => "Hộ sinh",
+        "V.08.07" => "Kỹ thuật xét nghiệm y học",
+        "V.08.08" => "Dược",
+        "V.08.09" => "Dinh dưỡng",
+        "V.08.10" => "Dân số",
+        _ => return None,
+    })
+}
+
 fn pick_cum(rng: &mut SmallRng, cum: &[u32]) -> usize {
     let total = *cum.last().expect("non-empty weights");
     let x = rng.gen_range(0..total);
@@ -1146,14 +1166,14 @@ impl PersonGenerator {
                 "Sư phạm Sinh học",
                 "Sư phạm Tin học",
             ]),
-            Sector::Hospital | Sector::HealthStation => self.pick(&[
-                "Y đa khoa",
-                "Điều dưỡng",
-                "Dược",
-                "Hộ sinh",
-                "Kỹ thuật xét nghiệm y học",
-                "Y học dự phòng",
-            ]),
+            // The training the chức danh requires: a nurse studied nursing, not medicine.
+            Sector::Hospital | Sector::HealthStation => {
+                match health_major(self.grades[grade].code) {
+                    Some(major) => major,
+                    // The hospital's accountants and clerks.
+                    None => self.pick(&["Kế toán", "Quản trị kinh doanh", "Công nghệ thông tin"]),
+                }
+            }
             _ => self.pick(&[
                 "Luật",
                 "Kinh tế",
@@ -1165,28 +1185,38 @@ impl PersonGenerator {
                 "Xây dựng dân dụng và công nghiệp",
             ]),
         };
-        let institution = match sector {
-            s if s.is_education() => self.pick(&[
+        // A degree comes from a school that gives it: a college (cao đẳng) trains for
+        // college and trung cấp diplomas, a university for the rest, a master's included.
+        let universities: &[&'static str] = match sector {
+            s if s.is_education() => &[
                 "Trường Đại học Đà Lạt",
                 "Trường Đại học Sư phạm Thành phố Hồ Chí Minh",
                 "Trường Đại học Tây Nguyên",
                 "Trường Đại học Sư phạm Huế",
-                "Trường Cao đẳng Sư phạm Đà Lạt",
-            ]),
-            Sector::Hospital | Sector::HealthStation => self.pick(&[
+            ],
+            Sector::Hospital | Sector::HealthStation => &[
                 "Trường Đại học Y Dược Thành phố Hồ Chí Minh",
                 "Trường Đại học Y Dược Huế",
                 "Trường Đại học Tây Nguyên",
-                "Trường Cao đẳng Y tế Lâm Đồng",
-            ]),
-            _ => self.pick(&[
+            ],
+            _ => &[
                 "Trường Đại học Đà Lạt",
                 "Trường Đại học Luật Thành phố Hồ Chí Minh",
                 "Trường Đại học Kinh tế Thành phố Hồ Chí Minh",
                 "Học viện Hành chính Quốc gia",
                 "Trường Đại học Nông Lâm Thành phố Hồ Chí Minh",
-            ]),
+            ],
         };
+        let colleges: &[&'static str] = match sector {
+            s if s.is_education() => &["Trường Cao đẳng Sư phạm Đà Lạt"],
+            Sector::Hospital | Sector::HealthStation => &["Trường Cao đẳng Y tế Lâm Đồng"],
+            _ => &["Trường Cao đẳng Kinh tế - Kỹ thuật Lâm Đồng"],
+        };
+        let institution = match degree {
+            Degree::University => self.pick(universities),
+            Degree::College | Degree::Secondary => self.pick(colleges),
+        };
+        let graduate_school = self.pick(universities);
         o.opt("general_education_level", self.codes.gdpt_12);
         o.opt("general_education_system", self.codes.he_chinh_quy);
         if let Some(d) = deg_ix {
@@ -1247,7 +1277,7 @@ impl PersonGenerator {
                 if f <= t {
                     o.put("from", s(&ym(f)));
                     o.put("to", s(&ym(t)));
-                    o.put("institution", s(institution));
+                    o.put("institution", s(graduate_school));
                     o.put("major", s(major));
                     o.put("training_mode", s("Vừa làm vừa học"));
                     o.opt("degree_level", self.codes.degree[d]);
@@ -1774,22 +1804,24 @@ impl PersonGenerator {
     }
 }
 
-/// Commune-level place names used for birthplaces and home towns.
+/// Commune-level place names used for birthplaces and home towns, put in any province: names
+/// that communes of many provinces bear, not a famous district of one ("Xã Vũ Thư, Tỉnh Lâm
+/// Đồng" reads as a mistake).
 const FAMOUS_PLACES: &[&str] = &[
     "Tân Hà",
     "Phú Sơn",
     "Hòa Bắc",
     "Lộc Thành",
-    "Đức Phổ",
-    "Quảng Lợi",
+    "Tân Thành",
+    "Phú Hòa",
     "Xuân Lâm",
-    "Nghĩa Đàn",
-    "Thạch Hà",
-    "Hải Hậu",
-    "Vũ Thư",
-    "Tam Kỳ",
-    "Phong Điền",
+    "Tân Lập",
+    "An Bình",
+    "Tân Phú",
+    "Hòa Thuận",
+    "Tân An",
     "Bình Minh",
-    "Tiên Phước",
-    "Đông Hưng",
+    "Thanh Xuân",
+    "Hòa Bình",
+    "Tân Tiến",
 ];

@@ -216,6 +216,39 @@ fn twenty_thousand_people_keep_their_invariants() {
             assert!(a < o && o <= "2026-05-20");
         }
         assert!(!p.doc.contains_key("employing_unit"));
+        // Coherent training: a nurse studied nursing, a doctor medicine; a master's or a
+        // doctorate comes from a university, not a college.
+        let rank = p
+            .doc
+            .get("salary")
+            .and_then(|s| str_of(s, "rank_or_title_code"))
+            .unwrap_or("");
+        let major = p
+            .doc
+            .get("qualifications")
+            .and_then(|q| str_of(q, "highest_qualification_major"))
+            .unwrap_or("");
+        if rank.starts_with("V.08.05") {
+            assert_eq!(major, "Điều dưỡng", "{rank}");
+        }
+        if rank.starts_with("V.08.01") {
+            assert_eq!(major, "Y đa khoa", "{rank}");
+        }
+        for t in p
+            .doc
+            .get("professional_trainings")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if t["training_mode"] == "Vừa làm vừa học" {
+                let school = t["institution"].as_str().unwrap_or("");
+                assert!(
+                    !school.contains("Cao đẳng"),
+                    "a postgraduate degree from {school}"
+                );
+            }
+        }
     }
     let share = |k: &str| *surnames.get(k).unwrap_or(&0) as f64 / n as f64;
     assert!(
