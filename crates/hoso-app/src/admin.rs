@@ -212,6 +212,34 @@ impl App {
         self.display_names(ids).await
     }
 
+    /// Names of the records audit entries are about, for administrators searching the trail:
+    /// "Hồ sơ Nguyễn Văn An", not "Hồ sơ 267". A record outside the caller's scope stays a
+    /// number.
+    pub async fn audited_person_names(
+        &self,
+        actor: &Actor,
+        ids: Vec<i64>,
+    ) -> AppResult<std::collections::HashMap<i64, String>> {
+        if !actor.is_administrator() {
+            return Err(AppError::Forbidden);
+        }
+        let caps = actor.capabilities();
+        let mut out = std::collections::HashMap::new();
+        let mut conn = self.store.reader().await?;
+        for id in ids {
+            if out.contains_key(&id) {
+                continue;
+            }
+            if let Some(person) = hoso_store::persons::get(&mut conn, id).await?
+                && let Some(unit) = org_store::get(&mut conn, person.unit_id).await?
+                && caps.may_name_unit(&unit.path)
+            {
+                out.insert(id, person.full_name);
+            }
+        }
+        Ok(out)
+    }
+
     /// Names of the accounts that wrote the versions a caller has been shown: a record's
     /// history says who changed it ("Cán bộ tổ chức — Văn phòng — Sở Y tế", not an account
     /// number). Only the authors of `versions` are named.
@@ -224,7 +252,7 @@ impl App {
     }
 
     /// The display names of these accounts (each read once); unknown ids are left out.
-    async fn display_names(
+    pub(crate) async fn display_names(
         &self,
         ids: Vec<i64>,
     ) -> AppResult<std::collections::HashMap<i64, String>> {

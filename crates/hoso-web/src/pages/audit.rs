@@ -9,8 +9,13 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use hoso_app::export::AUDIT_EXPORT_CAP;
+use hoso_app::personal_accounts::PersonalAccountQuery;
+use hoso_app::records::PersonQuery;
 use hoso_app::security::{AuditEntryView, AuditQuery};
 use hoso_app::{App, AppError, Paging};
+
+/// The page's address.
+const PATH: &str = "/quan-tri/nhat-ky";
 use hoso_domain::audit_action::AuditAction;
 use hoso_export::{Cell, Column, Table};
 use serde::Deserialize;
@@ -30,6 +35,9 @@ pub struct Filters {
     target_kind: String,
     #[serde(default)]
     target_id: String,
+    /// Whose record: a name (or a record's number), resolved by [`person_filter`].
+    #[serde(default)]
+    person: String,
     #[serde(default)]
     from: String,
     #[serde(default)]
@@ -59,8 +67,15 @@ impl Filters {
     }
 
     /// The use case's query, or the Vietnamese message of the first bad filter. `actor` is the
-    /// account the actor filter names (typed as a number or a username, resolved by the caller).
-    fn query(&self, actor: Option<i64>, page: i64, per_page: i64) -> Result<AuditQuery, String> {
+    /// account the actor filter names and `person` the record the person filter names (both
+    /// resolved by the caller); a named record stands for the object kind and number.
+    fn query(
+        &self,
+        actor: Option<i64>,
+        person: Option<i64>,
+        page: i64,
+        per_page: i64,
+    ) -> Result<AuditQuery, String> {
         let from = iso_date(&self.from, "Từ ngày")?;
         let to = iso_date(&self.to, "Đến ngày")?;
         if let (Some(f), Some(t)) = (&from, &to)
@@ -71,8 +86,14 @@ impl Filters {
         Ok(AuditQuery {
             actor,
             action: self.trimmed(&self.action),
-            target_kind: self.trimmed(&self.target_kind),
-            target_id: self.trimmed(&self.target_id),
+            target_kind: match person {
+                Some(_) => Some("person".into()),
+                None => self.trimmed(&self.target_kind),
+            },
+            target_id: match person {
+                Some(id) => Some(id.to_string()),
+                None => self.trimmed(&self.target_id),
+            },
             from,
             to,
             page: Some(page),
@@ -88,6 +109,7 @@ impl Filters {
             ("action", &self.action),
             ("target_kind", &self.target_kind),
             ("target_id", &self.target_id),
+            ("person", &self.person),
             ("from", &self.from),
             ("to", &self.to),
         ] {
@@ -102,13 +124,61 @@ impl Filters {
     }
 }
 
-/// The account an actor filter names: `12` or `#12` is an account id, anything else a
-/// username. `Ok(Err(message))` when no account has that username.
+/// Why a filter named nothing, or named several: the message, and a link for each candidate
+/// (the same search with the candidate put in the filter).
+pub struct Unresolved {
+    pub message: String,
+    pub choices: Vec<(String, String)>,
+}
+
+impl From<String> for Unresolved {
+    fn from(message: String) -> Self {
+        Unresolved {
+            message,
+            choices: vec![],
+        }
+    }
+}
+
+/// How many candidates a name may list before the reader is asked to type more of it.
+const CHOICES: i64 = 20;
+
+/// What a name filter names: one id, none, or several to choose from.
+fn one_of(
+    typed: &str,
+    what: &str,
+    found: Vec<(i64, String, String)>,
+    link: impl Fn(&str) -> String,
+) -> Result<Option<i64>, Unresolved> {
+    match found.as_slice() {
+        [] => Err(format!("Không có {what} nào khớp “{typed}”.").into()),
+        [(id, _, _)] => Ok(Some(*id)),
+        many => Err(Unresolved {
+            message: format!(
+                "“{typed}” khớp với {}{} {what}; chọn một:",
+                many.len(),
+                if many.len() as i64 >= CHOICES {
+                    " hoặc hơn"
+                } else {
+                    ""
+                }
+            ),
+            choices: many
+                .iter()
+                .map(|(_, value, label)| (link(value), label.clone()))
+                .collect(),
+        }),
+    }
+}
+
+/// The account an actor filter names: `12` or `#12` is an account id, then a username, then
+/// the name of a staff or personal account, accent-insensitively ("nguyen van an").
 async fn actor_filter(
     app: &App,
     page: &PageActor,
     f: &Filters,
-) -> Result<Result<Option<i64>, String>, PageError> {
+    client: &hoso_app::ClientInfo,
+) -> Result<Result<Option<i64>, Unresolved>, PageError> {
     let typed = f.actor.trim();
     if typed.is_empty() {
         return Ok(Ok(None));
@@ -116,10 +186,114 @@ async fn actor_filter(
     if let Ok(id) = typed.trim_start_matches('#').parse::<i64>() {
         return Ok(Ok(Some(id)));
     }
-    Ok(match app.account_id_of(&page.actor, typed).await? {
-        Some(id) => Ok(Some(id)),
-        None => Err(format!("Không có tài khoản nào tên đăng nhập “{typed}”.")),
-    })
+    if let Some(id) = app.account_id_of(&page.actor, typed).await? {
+        return Ok(Ok(Some(id)));
+    }
+    let staff = app
+        .search_accounts(&page.actor, Some(typed), Some(1), Some(CHOICES))
+        .await?;
+    let mut found: Vec<(i64, String, String)> = staff
+        .items
+        .into_iter()
+        .map(|a| {
+            let label = format!("{} ({})", a.display_name, a.username);
+            (a.id, a.username, label)
+        })
+        .collect();
+    let personal = app
+        .personal_accounts(
+            &page.actor,
+            PersonalAccountQuery {
+                name: Some(typed.to_string()),
+                per_page: Some(CHOICES),
+                ..Default::default()
+            },
+            client,
+        )
+        .await;
+    match personal {
+        Ok(list) => found.extend(list.items.into_iter().filter_map(|p| {
+            let username = p.username?;
+            let label = format!("{} ({username}, tài khoản cá nhân)", p.full_name);
+            Some((p.account_id?, username, label))
+        })),
+        Err(AppError::Forbidden | AppError::NotFound(_)) => {}
+        Err(e) => return Err(e.into()),
+    }
+    found.truncate(CHOICES as usize);
+    Ok(one_of(typed, "tài khoản", found, |username| {
+        let mut chosen = f.clone();
+        chosen.actor = username.to_string();
+        format!("{PATH}?{}", chosen.qs(None))
+    }))
+}
+
+/// The record a person filter names: `#12` or `12` is its number, anything else a name
+/// searched as on the staff list, among the records the reader sees.
+async fn person_filter(
+    app: &App,
+    page: &PageActor,
+    f: &Filters,
+) -> Result<Result<Option<i64>, Unresolved>, PageError> {
+    let typed = f.person.trim();
+    if typed.is_empty() {
+        return Ok(Ok(None));
+    }
+    if let Ok(id) = typed.trim_start_matches('#').parse::<i64>() {
+        return Ok(Ok(Some(id)));
+    }
+    let persons = app
+        .list_persons(
+            &page.actor,
+            PersonQuery {
+                q: Some(typed.to_string()),
+                per_page: Some(CHOICES),
+                ..Default::default()
+            },
+        )
+        .await?;
+    let units = app
+        .unit_names(
+            &page.actor,
+            persons.items.iter().map(|p| p.unit_id).collect(),
+        )
+        .await?;
+    let found = persons
+        .items
+        .into_iter()
+        .map(|p| {
+            let unit = units.get(&p.unit_id).cloned().unwrap_or_default();
+            let born = p
+                .date_of_birth
+                .as_deref()
+                .map(|d| format!(", sinh {}", format::date(d)))
+                .unwrap_or_default();
+            (
+                p.id,
+                p.id.to_string(),
+                format!("{} ({unit}{born})", p.full_name),
+            )
+        })
+        .collect();
+    Ok(one_of(typed, "hồ sơ", found, |id| {
+        let mut chosen = f.clone();
+        chosen.person = format!("#{id}");
+        format!("{PATH}?{}", chosen.qs(None))
+    }))
+}
+
+/// Both name filters, resolved: the actor's account and the person's record.
+async fn named(
+    app: &App,
+    page: &PageActor,
+    f: &Filters,
+    client: &hoso_app::ClientInfo,
+) -> Result<Result<(Option<i64>, Option<i64>), Unresolved>, PageError> {
+    let actor = match actor_filter(app, page, f, client).await? {
+        Ok(a) => a,
+        Err(u) => return Ok(Err(u)),
+    };
+    Ok(person_filter(app, page, f).await?.map(|p| (actor, p)))
 }
 
 fn action_label(code: &str) -> String {
@@ -200,6 +374,9 @@ fn detail_key(key: &str) -> &str {
         "clearance" => "mức tiếp cận",
         "expires_on" => "hết hạn",
         "username" => "tên đăng nhập",
+        "alert" => "cảnh báo",
+        "due" => "hạn xử lý",
+        "note" => "ghi chú",
         other => other,
     }
 }
@@ -217,6 +394,11 @@ fn detail_value(key: &str, value: &str) -> String {
             .map(|r| r.label_vi().to_string())
             .unwrap_or_else(|| value.into()),
         "status" => format::status(value),
+        "alert" => match hoso_app::alerts::kind_label(value) {
+            "" => value.into(),
+            label => label.into(),
+        },
+        "due" => format::date(value),
         _ => value.into(),
     }
 }
@@ -244,12 +426,43 @@ fn target_label(kind: &str) -> &str {
     }
 }
 
-fn audit_row(e: &AuditEntryView, names: &HashMap<i64, String>) -> AuditRow {
+/// Who acted and whose record it was, by name, for the entries shown.
+struct Names {
+    actors: HashMap<i64, String>,
+    persons: HashMap<i64, String>,
+}
+
+async fn names_of(
+    app: &App,
+    page: &PageActor,
+    entries: &[AuditEntryView],
+) -> Result<Names, PageError> {
+    let actors = app
+        .actor_names(
+            &page.actor,
+            entries.iter().filter_map(|e| e.actor_id).collect(),
+        )
+        .await?;
+    let persons = app
+        .audited_person_names(
+            &page.actor,
+            entries
+                .iter()
+                .filter(|e| e.target_kind == "person")
+                .filter_map(|e| e.target_id.as_deref()?.parse().ok())
+                .collect(),
+        )
+        .await?;
+    Ok(Names { actors, persons })
+}
+
+fn audit_row(e: &AuditEntryView, names: &Names) -> AuditRow {
+    let names_person = |id: &str| id.parse::<i64>().ok().and_then(|id| names.persons.get(&id));
     AuditRow {
         at: format::instant(e.at),
         actor: e
             .actor_id
-            .map(|a| match names.get(&a) {
+            .map(|a| match names.actors.get(&a) {
                 Some(name) => format!("{name} (#{a})"),
                 None => format!("#{a}"),
             })
@@ -265,6 +478,11 @@ fn audit_row(e: &AuditEntryView, names: &HashMap<i64, String>) -> AuditRow {
             _ => None,
         },
         target: match &e.target_id {
+            Some(id) if e.target_kind == "person" && names_person(id).is_some() => format!(
+                "{} {} (#{id})",
+                target_label(&e.target_kind),
+                names_person(id).map_or("", String::as_str)
+            ),
             Some(id) => format!("{} {id}", target_label(&e.target_kind)),
             None => target_label(&e.target_kind).to_string(),
         },
@@ -281,6 +499,8 @@ struct AuditPage {
     actions: Vec<(&'static str, &'static str)>,
     rows: Vec<AuditRow>,
     error: Option<String>,
+    /// The candidates when a name filter matched several.
+    choices: Vec<(String, String)>,
     total: String,
     page: i64,
     pages: i64,
@@ -313,20 +533,22 @@ pub async fn search(
         next: None,
         export: format!("/quan-tri/nhat-ky/xuat-excel?{}", f.qs(None)),
         f: f.clone(),
+        choices: vec![],
     };
-    let query = actor_filter(&app, &page, &f)
+    let query = named(&app, &page, &f, &client)
         .await?
-        .and_then(|actor| f.query(actor, current, PER_PAGE));
+        .and_then(|(actor, person)| {
+            f.query(actor, person, current, PER_PAGE)
+                .map_err(Unresolved::from)
+        });
     match query {
-        Err(message) => view.error = Some(message),
+        Err(unresolved) => {
+            view.error = Some(unresolved.message);
+            view.choices = unresolved.choices;
+        }
         Ok(q) => match app.audit_entries(&page.actor, q, &client).await {
             Ok(list) => {
-                let names = app
-                    .actor_names(
-                        &page.actor,
-                        list.items.iter().filter_map(|e| e.actor_id).collect(),
-                    )
-                    .await?;
+                let names = names_of(&app, &page, &list.items).await?;
                 let pages = ((list.total + PER_PAGE - 1) / PER_PAGE).max(1);
                 view.rows = list.items.iter().map(|e| audit_row(e, &names)).collect();
                 view.total = format::thousands(list.total);
@@ -351,19 +573,14 @@ pub async fn export(
     Query(f): Query<Filters>,
 ) -> Result<Response, PageError> {
     let format = download::format_of(f.format.as_deref())?;
-    let actor = actor_filter(&app, &page, &f)
+    let (actor, person) = named(&app, &page, &f, &client)
         .await?
-        .map_err(|m| PageError::App(AppError::BadRequest(m)))?;
+        .map_err(|u| PageError::App(AppError::BadRequest(u.message)))?;
     let q = f
-        .query(actor, 1, Paging::MAX_PER_PAGE)
+        .query(actor, person, 1, Paging::MAX_PER_PAGE)
         .map_err(|m| PageError::App(AppError::BadRequest(m)))?;
     let (entries, truncated) = app.export_audit_entries(&page.actor, q, &client).await?;
-    let names = app
-        .actor_names(
-            &page.actor,
-            entries.iter().filter_map(|e| e.actor_id).collect(),
-        )
-        .await?;
+    let names = names_of(&app, &page, &entries).await?;
     let mut table = Table::new(
         "Nhật ký",
         vec![
@@ -458,7 +675,7 @@ mod tests {
             action: " record.read ".into(),
             ..Filters::default()
         };
-        let q = f.query(Some(12), 2, 50).unwrap();
+        let q = f.query(Some(12), None, 2, 50).unwrap();
         assert_eq!(q.actor, Some(12));
         assert_eq!(q.from.as_deref(), Some("2026-02-01"));
         assert_eq!(q.action.as_deref(), Some("record.read"));
@@ -468,7 +685,7 @@ mod tests {
             ..Filters::default()
         };
         assert!(
-            bad.query(None, 1, 50)
+            bad.query(None, None, 1, 50)
                 .unwrap_err()
                 .contains("không phải ngày hợp lệ")
         );
@@ -477,7 +694,7 @@ mod tests {
             to: "01/02/2026".into(),
             ..Filters::default()
         };
-        assert!(reversed.query(None, 1, 50).is_err());
+        assert!(reversed.query(None, None, 1, 50).is_err());
         assert_eq!(
             action_label("grant.revoke.refused"),
             "Thu hồi quyền (bị từ chối)"
