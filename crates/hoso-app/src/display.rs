@@ -78,7 +78,10 @@ pub fn value(
             .catalog
             .as_ref()
             .and_then(|c| c.catalog_names().find_map(|n| catalogs.name(n, code)))
-            .map_or_else(|| code.to_string(), str::to_string)
+            .map_or_else(
+                || code.to_string(),
+                |name| field.catalog_item_label(code, name),
+            )
     };
     match field.kind {
         FieldKind::Date => value.as_str().map(date).unwrap_or_else(|| text(value)),

@@ -107,15 +107,16 @@
   function foldFilters() {
     if (!window.matchMedia("(max-width: 640px)").matches) return;
     document.querySelectorAll("form.filters[data-fold]").forEach(function (form) {
-      var chosen = Array.prototype.some.call(form.querySelectorAll("select"), function (s) {
-        return s.value !== "" && s.name !== "sort";
-      });
+      // A filter already chosen stays in sight.
+      var chosen = Array.prototype.some.call(
+        form.querySelectorAll(".field:not(.grow) select, .field:not(.grow) input"),
+        function (s) { return s.value !== "" && s.name !== "sort"; });
       if (chosen) return;
       form.classList.add("folded");
       var toggle = document.createElement("button");
       toggle.type = "button";
       toggle.className = "button fold-toggle";
-      toggle.textContent = "Lọc thêm (đơn vị, trạng thái, ngạch…)";
+      toggle.textContent = form.getAttribute("data-fold") || "Lọc thêm";
       toggle.setAttribute("aria-expanded", "false");
       toggle.addEventListener("click", function () {
         var folded = form.classList.toggle("folded");
@@ -126,9 +127,29 @@
     });
   }
 
+  // A section about other personnel categories (the contract of a người lao động) is folded
+  // away, and its inputs not sent, once the category is chosen; without JavaScript it shows.
+  function sectionsByCategory() {
+    document.querySelectorAll("fieldset[data-applies-to]").forEach(function (section) {
+      var form = section.form || section.closest("form");
+      var name = section.getAttribute("data-category-input");
+      var category = form && form.querySelector("[name='" + name + "']");
+      if (!category) return;
+      var codes = section.getAttribute("data-applies-to").split(" ");
+      var apply = function () {
+        var off = category.value !== "" && codes.indexOf(category.value) < 0;
+        section.hidden = off;
+        section.disabled = off;
+      };
+      category.addEventListener("change", apply);
+      apply();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     enhanceMenu();
     foldFilters();
+    sectionsByCategory();
     enhanceAll(document);
   });
   // Parts of a page that htmx swaps in.

@@ -293,6 +293,9 @@ pub struct Field {
     pub choices: Vec<Choice>,
     /// The shape a `text` field's value must have ([`TextFormat`]).
     pub format: Option<TextFormat>,
+    /// A catalog field whose label names the code ("Mã số ngạch…"): its value reads as the
+    /// code with the name, not the name alone.
+    pub shows_code: bool,
 }
 
 /// The shape of a text field that holds a number of a kind (`format = "…"` in the schema).
@@ -304,6 +307,10 @@ pub enum TextFormat {
     Phone,
     /// Mã số bảo hiểm xã hội: 10 digits.
     SocialInsuranceCode,
+    /// A số định danh cá nhân (12 digits, the province of birth registration first;
+    /// TT 59/2021/TT-BCA Điều 7), which NĐ 27/2026/NĐ-CP makes the code of the electronic record.
+    /// Personal data: the problem never repeats the number.
+    PersonalIdNumber,
 }
 
 impl TextFormat {
@@ -346,6 +353,9 @@ impl TextFormat {
                     ))
                 }
             }
+            TextFormat::PersonalIdNumber => crate::national_id::NationalId::parse(&compact)
+                .map(|id| id.as_str().to_string())
+                .map_err(|e| e.to_string()),
         }
     }
 }
@@ -360,6 +370,16 @@ impl Field {
     pub fn max_chars(&self) -> usize {
         self.max_len
             .unwrap_or(if self.multiline { 4000 } else { 255 })
+    }
+
+    /// How a catalog item of this field reads: "01.003 — Chuyên viên" where the field is
+    /// the code ([`Field::shows_code`]), else its name.
+    pub fn catalog_item_label(&self, code: &str, name: &str) -> String {
+        if self.shows_code {
+            format!("{code} — {name}")
+        } else {
+            name.to_string()
+        }
     }
 
     /// The label of a choice code.
@@ -383,6 +403,9 @@ pub struct Section {
     /// For a repeating section: the most rows a record may hold (`max_rows` in the TOML,
     /// [`DEFAULT_MAX_ROWS`] when absent). Bounds the work of validating one document.
     pub max_rows: usize,
+    /// The personnel categories (codes of the field playing `personnel_category`) the section
+    /// is about, e.g. the contract only for `contract_worker`; empty = every category.
+    pub applies_to: Vec<String>,
     pub fields: Vec<Field>,
 }
 
@@ -568,6 +591,27 @@ impl RecordSchema {
         }
     }
 
+    /// Whether `section` is about the person of `doc`: a section kept for other personnel
+    /// categories (the contract of a người lao động, for a công chức) is left off forms and
+    /// the record page, unless it already holds something. A record without a category shows
+    /// every section.
+    pub fn section_applies(&self, section: &Section, doc: &RecordDoc) -> bool {
+        if section.applies_to.is_empty() {
+            return true;
+        }
+        let holds_something = match doc.get(&section.id) {
+            Some(Value::Array(rows)) => !rows.is_empty(),
+            Some(Value::Object(fields)) => fields
+                .values()
+                .any(|v| !v.is_null() && v.as_str() != Some("")),
+            _ => false,
+        };
+        holds_something
+            || self
+                .role_text(doc, FieldRole::PersonnelCategory)
+                .is_none_or(|category| section.applies_to.iter().any(|c| c == category))
+    }
+
     pub fn section(&self, id: &str) -> Option<&Section> {
         self.sections.iter().find(|s| s.id == id)
     }
@@ -733,6 +777,18 @@ impl RecordSchema {
                 return Err(self.invalid(format!("mục \"{}\" không có trường", section.id)));
             }
             self.check_period(section)?;
+            let categories = self
+                .fields()
+                .find(|(_, f)| f.role == Some(FieldRole::PersonnelCategory))
+                .map(|(_, f)| f);
+            for code in &section.applies_to {
+                if categories.is_none_or(|f| f.choice_label(code).is_none()) {
+                    return Err(self.invalid(format!(
+                        "mục \"{}\": applies_to \"{code}\" không phải một giá trị của Đối tượng",
+                        section.id
+                    )));
+                }
+            }
             for (j, field) in section.fields.iter().enumerate() {
                 let at = format!("{}.{}", section.id, field.id);
                 if !is_ident(&field.id) || field.label.trim().is_empty() {
@@ -1177,6 +1233,8 @@ mod raw {
         period: Option<Period>,
         #[serde(default)]
         max_rows: Option<usize>,
+        #[serde(default)]
+        applies_to: Vec<String>,
         fields: Vec<RawField>,
     }
 
@@ -1221,6 +1279,8 @@ mod raw {
         choices: Vec<Choice>,
         #[serde(default)]
         format: Option<TextFormat>,
+        #[serde(default)]
+        shows_code: bool,
     }
 
     #[derive(Deserialize)]
@@ -1326,6 +1386,7 @@ mod raw {
                         multiline: f.multiline,
                         choices: f.choices,
                         format: f.format,
+                        shows_code: f.shows_code,
                     });
                 }
                 if s.max_rows.is_some() && !s.repeating {
@@ -1346,6 +1407,7 @@ mod raw {
                     repeating: s.repeating,
                     period: s.period,
                     max_rows: s.max_rows.unwrap_or(DEFAULT_MAX_ROWS),
+                    applies_to: s.applies_to,
                     fields,
                 });
             }

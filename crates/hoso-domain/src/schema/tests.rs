@@ -2428,3 +2428,99 @@ fn validation_lists_at_most_a_hundred_problems_and_counts_the_rest() {
             .ends_with(&format!("… và {} lỗi khác.", errs.more))
     );
 }
+
+#[test]
+fn the_identification_code_is_a_personal_id_number_and_is_never_repeated_in_its_message() {
+    let mut doc = sample_record();
+    set(
+        &mut doc,
+        "identity",
+        None,
+        "identification_code",
+        json!("12345"),
+    );
+    let e = only_error(&doc, "identity.identification_code");
+    assert!(e.message.contains("12 chữ số"), "{}", e.message);
+    assert!(!e.message.contains("12345"), "{}", e.message);
+    let mut doc = sample_record();
+    set(
+        &mut doc,
+        "identity",
+        None,
+        "identification_code",
+        json!("999185001234"),
+    );
+    assert!(
+        only_error(&doc, "identity.identification_code")
+            .message
+            .contains("mã tỉnh")
+    );
+    let mut doc = sample_record();
+    set(
+        &mut doc,
+        "identity",
+        None,
+        "identification_code",
+        json!("020 185 001 234"),
+    );
+    assert!(validate(&doc).is_ok());
+    schema().normalise(&mut doc);
+    assert_eq!(doc["identity"]["identification_code"], "020185001234");
+}
+
+#[test]
+fn the_contract_section_is_about_contract_workers_unless_it_holds_something() {
+    let schema = schema();
+    let contract = schema.section("contract").unwrap();
+    let general = schema.section("general").unwrap();
+    let mut doc = sample_record();
+    set(
+        &mut doc,
+        "identity",
+        None,
+        "personnel_category",
+        json!("civil_servant"),
+    );
+    doc.remove("contract");
+    assert!(!schema.section_applies(contract, &doc));
+    assert!(schema.section_applies(general, &doc));
+    set(
+        &mut doc,
+        "identity",
+        None,
+        "personnel_category",
+        json!("contract_worker"),
+    );
+    assert!(schema.section_applies(contract, &doc));
+    // A công chức who kept a contract from before still sees it.
+    set(
+        &mut doc,
+        "identity",
+        None,
+        "personnel_category",
+        json!("civil_servant"),
+    );
+    doc.insert(
+        "contract".into(),
+        json!({ "contract_kind": "hop_dong_lao_dong" }),
+    );
+    assert!(schema.section_applies(contract, &doc));
+    // Without a category every section shows.
+    let mut doc = sample_record();
+    doc.remove("contract");
+    doc["identity"]
+        .as_object_mut()
+        .unwrap()
+        .remove("personnel_category");
+    assert!(schema.section_applies(contract, &doc));
+}
+
+#[test]
+fn a_section_may_only_apply_to_categories_the_schema_knows() {
+    let text = include_str!("../../data/schema/tt06-2023.toml").replace(
+        "applies_to = [\"contract_worker\"]",
+        "applies_to = [\"hop_dong\"]",
+    );
+    let err = RecordSchema::from_toml(&text).unwrap_err().to_string();
+    assert!(err.contains("applies_to \"hop_dong\""), "{err}");
+}

@@ -39,6 +39,10 @@ fn new_token() -> String {
 pub struct SectionInputs {
     pub label: String,
     pub inputs: Vec<Input>,
+    /// The personnel categories the section is about (space-separated; empty = all) and the
+    /// input that chooses the category: the page folds away a section that does not apply.
+    pub applies_to: String,
+    pub category_input: String,
 }
 
 #[derive(Template)]
@@ -79,6 +83,13 @@ fn form_sections(app: &App) -> Vec<(&'static Section, Vec<String>)> {
 
 fn section_inputs(app: &App, raw: &Raw, errors: &HashMap<String, String>) -> Vec<SectionInputs> {
     let catalogs = app.catalogs();
+    let category_input = app
+        .schemas()
+        .latest()
+        .fields()
+        .find(|(_, f)| f.role == Some(hoso_domain::schema::FieldRole::PersonnelCategory))
+        .map(|(s, f)| format!("{}.{}", s.id, f.id))
+        .unwrap_or_default();
     form_sections(app)
         .into_iter()
         .map(|(section, fields)| {
@@ -94,6 +105,8 @@ fn section_inputs(app: &App, raw: &Raw, errors: &HashMap<String, String>) -> Vec
             SectionInputs {
                 label: section.label.clone(),
                 inputs,
+                applies_to: section.applies_to.join(" "),
+                category_input: category_input.clone(),
             }
         })
         .collect()
