@@ -9,8 +9,12 @@ use hoso_store::{StoreError, org as org_store};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use hoso_domain::audit_action::AuditAction;
+
+use crate::authz::Attempt;
 use crate::jobs::Progress;
-use crate::{Actor, App, AppError, AppResult, Capability, Page, Paging, Target};
+use crate::work::About;
+use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Page, Paging, Target};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AlertView {
@@ -28,6 +32,30 @@ pub struct AlertView {
     pub message: String,
     /// The rule and its legal source.
     pub legal_basis: String,
+    /// Marked as dealt with by an HR officer (the decision sent, the person told).
+    pub handled: Option<HandledView>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HandledView {
+    /// Who marked it (the account's display name).
+    pub by: String,
+    /// When, in ms.
+    pub at: i64,
+    pub note: String,
+}
+
+/// An alert named by its person, kind and due day: to mark it as dealt with, or to open it
+/// again.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct AlertMark {
+    pub person_id: i64,
+    pub kind: String,
+    /// ISO date (or dd/mm/yyyy).
+    pub due: String,
+    /// What was done (at most 500 characters).
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
@@ -40,6 +68,8 @@ pub struct AlertQuery {
     pub due_before: Option<String>,
     /// For the preview: the "today" to compute for (ISO date).
     pub date: Option<String>,
+    /// `true`: the alerts marked as dealt with, instead of the open ones.
+    pub handled: Option<bool>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
 }
@@ -229,14 +259,28 @@ impl App {
             kind: q.kind,
             unit_path: self.alert_unit_path(actor, q.unit).await?,
             due_before: q.due_before,
+            handled: q.handled.unwrap_or(false),
             limit: paging.per_page,
             offset: paging.offset(),
         };
         let mut conn = self.store.reader().await?;
         let (rows, total) = store::list(&mut conn, &actor.read_scope(), &filter).await?;
+        drop(conn);
+        let handlers = self
+            .display_names(
+                rows.iter()
+                    .filter_map(|r| r.handled.as_ref().map(|h| h.by))
+                    .collect(),
+            )
+            .await?;
         let items = rows
             .into_iter()
             .map(|r| AlertView {
+                handled: r.handled.map(|h| HandledView {
+                    by: handlers.get(&h.by).cloned().unwrap_or_default(),
+                    at: h.at,
+                    note: h.note,
+                }),
                 kind_label: kind_label(&r.kind).to_string(),
                 person_id: r.person_id,
                 full_name: r.full_name,
@@ -332,6 +376,7 @@ impl App {
                     due: a.alert.due.to_string(),
                     message: a.alert.message_vi,
                     legal_basis: a.alert.legal_basis,
+                    handled: None,
                 });
             }
         }
@@ -348,6 +393,98 @@ impl App {
             page: paging.page,
             per_page: paging.per_page,
         })
+    }
+}
+
+impl App {
+    /// Marks an alert as dealt with: it leaves the open list and the counts, and comes back
+    /// only if the mark is taken back ([`App::reopen_alert`]). The person's HR officers only.
+    pub async fn mark_alert_handled(
+        &self,
+        actor: &Actor,
+        input: AlertMark,
+        client: &ClientInfo,
+    ) -> AppResult<()> {
+        self.change_alert_mark(actor, input, client, AuditAction::AlertHandle)
+            .await
+    }
+
+    /// Takes back the mark of [`App::mark_alert_handled`].
+    pub async fn reopen_alert(
+        &self,
+        actor: &Actor,
+        input: AlertMark,
+        client: &ClientInfo,
+    ) -> AppResult<()> {
+        self.change_alert_mark(actor, input, client, AuditAction::AlertReopen)
+            .await
+    }
+
+    async fn change_alert_mark(
+        &self,
+        actor: &Actor,
+        input: AlertMark,
+        client: &ClientInfo,
+        action: AuditAction,
+    ) -> AppResult<()> {
+        let person_id = input.person_id;
+        let mut conn = self.store.reader().await?;
+        self.visible_person(&mut conn, actor, person_id).await?;
+        self.require_person(
+            &mut conn,
+            actor,
+            Capability::WriteRecords,
+            person_id,
+            Attempt {
+                action,
+                about: About::new("person", person_id),
+                client,
+            },
+        )
+        .await?;
+        let kind = input.kind.trim().to_string();
+        check_kind(&Some(kind.clone()))?;
+        let due = parse_iso("due", input.due.trim())?.to_string();
+        let note = input.note.as_deref().unwrap_or("").trim().to_string();
+        if note.chars().count() > 500 {
+            return Err(AppError::BadRequest(
+                "Ghi chú việc đã làm tối đa 500 ký tự.".into(),
+            ));
+        }
+        if action == AuditAction::AlertHandle
+            && !store::exists(&mut conn, person_id, &kind, &due).await?
+        {
+            return Err(AppError::BadRequest(
+                "Cảnh báo này không còn trong danh sách (hồ sơ đã được cập nhật hoặc cảnh báo đã được tính lại): không cần đánh dấu."
+                    .into(),
+            ));
+        }
+        drop(conn);
+        let mut tx = self.begin_work(actor, client).await?;
+        let changed = if action == AuditAction::AlertHandle {
+            let handled = store::Handled {
+                by: actor.account_id,
+                at: self.now_ms(),
+                note: note.clone(),
+            };
+            store::mark_handled(&mut tx, person_id, &kind, &due, &handled).await?;
+            true
+        } else {
+            store::unmark_handled(&mut tx, person_id, &kind, &due).await?
+        };
+        if !changed {
+            return Err(AppError::BadRequest(
+                "Cảnh báo này chưa được đánh dấu đã xử lý.".into(),
+            ));
+        }
+        tx.audit(
+            action,
+            About::new("person", person_id),
+            serde_json::json!({ "alert": kind, "due": due, "note": note }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }
 

@@ -528,7 +528,7 @@ impl App {
     ) -> AppResult<(Vec<AlertView>, bool)> {
         let filters = serde_json::json!({
             "kind": query.kind, "unit": query.unit, "due_before": query.due_before,
-            "preview_date": query.date,
+            "preview_date": query.date, "handled": query.handled,
         });
         let rows = collect_pages(ALERT_EXPORT_CAP, |page, per_page| {
             query.page = Some(page);

@@ -49,6 +49,7 @@ pub mod status_decisions;
 pub mod templates;
 pub mod throttle;
 pub mod totp;
+pub mod version_scans;
 pub mod versions;
 pub mod work;
 

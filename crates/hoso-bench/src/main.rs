@@ -786,6 +786,36 @@ async fn run(args: &Args, db: &Database, dir: &std::path::Path) -> Res<()> {
         .await,
     );
 
+    // Alerts (issue 18): the stored list as the home page's counts read it, and the what-if
+    // preview of the whole province a year ahead, computed from the records at each request
+    // (one at a time: it is a single administrator's question, not a crowd's).
+    phases.push(
+        run_phase(
+            "alerts, stored list (admin, per_page=50)",
+            addr,
+            &admin,
+            r,
+            c,
+            limit,
+            Arc::new(|_: &mut StdRng| "/api/v1/alerts?per_page=50".to_string()),
+        )
+        .await,
+    );
+    phases.push(
+        run_phase(
+            "alerts preview a year ahead, whole province (admin, 1 worker)",
+            addr,
+            &admin,
+            r.min(20),
+            1,
+            limit,
+            Arc::new(|_: &mut StdRng| {
+                "/api/v1/alerts/preview?date=2027-12-01&per_page=50".to_string()
+            }),
+        )
+        .await,
+    );
+
     // Printing (issue 13): one mẫu 2C as PDF per request, random records; then a unit's batch,
     // up to 300 records of the unit administrator's scope one after the other on one connection.
     phases.push(

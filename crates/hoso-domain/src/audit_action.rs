@@ -84,6 +84,14 @@ pub enum AuditAction {
     MovementCancel,
     /// Điều chuyển hồ sơ theo quyết định.
     MovementApply,
+    /// An HR officer marked an alert as dealt with (the decision sent, the person told).
+    AlertHandle,
+    /// The mark was taken back: the alert is open again.
+    AlertReopen,
+    /// An HR officer attached a scan to an edit of their own.
+    RecordAttach,
+    /// A scan attached to a record's edit was read.
+    RecordAttachmentRead,
     /// Ghi quyết định nghỉ hưu, thôi việc, từ trần, trở lại công tác.
     StatusDecide,
     /// Hủy quyết định thay đổi trạng thái chưa có hiệu lực.
@@ -234,6 +242,10 @@ impl AuditAction {
         AuditAction::MovementRefuse,
         AuditAction::MovementCancel,
         AuditAction::MovementApply,
+        AuditAction::AlertHandle,
+        AuditAction::AlertReopen,
+        AuditAction::RecordAttach,
+        AuditAction::RecordAttachmentRead,
         AuditAction::StatusDecide,
         AuditAction::StatusCancel,
         AuditAction::StatusApply,
@@ -331,6 +343,10 @@ impl AuditAction {
             AuditAction::MovementRefuse => "movement.refuse",
             AuditAction::MovementCancel => "movement.cancel",
             AuditAction::MovementApply => "movement.apply",
+            AuditAction::AlertHandle => "alert.handle",
+            AuditAction::AlertReopen => "alert.reopen",
+            AuditAction::RecordAttach => "record.attach",
+            AuditAction::RecordAttachmentRead => "record.attachment_read",
             AuditAction::StatusDecide => "status.decide",
             AuditAction::StatusCancel => "status.cancel",
             AuditAction::StatusApply => "status.apply",
@@ -431,6 +447,10 @@ impl AuditAction {
             AuditAction::MovementRefuse => "Từ chối tiếp nhận hồ sơ",
             AuditAction::MovementCancel => "Hủy quyết định điều chuyển",
             AuditAction::MovementApply => "Điều chuyển hồ sơ theo quyết định",
+            AuditAction::AlertHandle => "Đánh dấu cảnh báo đã xử lý",
+            AuditAction::AlertReopen => "Bỏ đánh dấu cảnh báo đã xử lý",
+            AuditAction::RecordAttach => "Đính kèm bản quét vào lần sửa hồ sơ",
+            AuditAction::RecordAttachmentRead => "Xem bản quét của lần sửa hồ sơ",
             AuditAction::StatusDecide => "Ghi quyết định thay đổi trạng thái công tác",
             AuditAction::StatusCancel => "Hủy quyết định thay đổi trạng thái công tác",
             AuditAction::StatusApply => "Thay đổi trạng thái công tác theo quyết định",

@@ -6,7 +6,7 @@ use crate::StoreResult;
 use sea_query::{Order, Query, SelectStatement};
 
 use crate::persons::{Scope, scope_cond, subtree_cond};
-use crate::query::{self, Expr, ExprTrait, JoinType, col, ident};
+use crate::query::{self, Cond, Expr, ExprTrait, JoinType, col, ident};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AlertRow {
@@ -52,6 +52,8 @@ pub struct AlertFilter {
     pub kind: Option<String>,
     pub unit_path: Option<String>,
     pub due_before: Option<String>,
+    /// `false` (the default): the open alerts; `true`: those marked as dealt with.
+    pub handled: bool,
     pub limit: i64,
     pub offset: i64,
 }
@@ -66,6 +68,15 @@ pub struct AlertListRow {
     pub due: String,
     pub message: String,
     pub legal_basis: String,
+    /// The mark that it was dealt with: by whom (account id), when (ms) and the note.
+    pub handled: Option<Handled>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Handled {
+    pub by: i64,
+    pub at: i64,
+    pub note: String,
 }
 
 /// `alerts a` with their person and unit, filtered.
@@ -83,7 +94,21 @@ fn filtered(scope: &Scope, f: &AlertFilter) -> SelectStatement {
             ident("org_units"),
             ident("u"),
             col("u", "id").equals((ident("a"), ident("unit_id"))),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            ident("alert_handled"),
+            ident("h"),
+            Cond::all()
+                .add(col("h", "person_id").equals((ident("a"), ident("person_id"))))
+                .add(col("h", "kind").equals((ident("a"), ident("kind"))))
+                .add(col("h", "due").equals((ident("a"), ident("due")))),
         );
+    if f.handled {
+        q.and_where(col("h", "person_id").is_not_null());
+    } else {
+        q.and_where(col("h", "person_id").is_null());
+    }
     if let Some(cond) = scope_cond(scope) {
         q.cond_where(cond);
     }
@@ -118,6 +143,9 @@ pub async fn list(
     )
     .column((ident("p"), ident("full_name")))
     .expr_as(col("u", "name"), ident("unit_name"))
+    .expr_as(col("h", "handled_by"), ident("handled_by"))
+    .expr_as(col("h", "handled_at"), ident("handled_at"))
+    .expr_as(col("h", "note"), ident("handled_note"))
     .order_by((ident("a"), ident("due")), Order::Asc)
     .order_by((ident("a"), ident("person_id")), Order::Asc)
     .limit(u64::try_from(f.limit.clamp(0, 10_000)).unwrap_or(0))
@@ -136,13 +164,77 @@ pub async fn list(
                 due: r.try_get("due")?,
                 message: r.try_get("message")?,
                 legal_basis: r.try_get("legal_basis")?,
+                handled: match r.try_get::<Option<i64>, _>("handled_by")? {
+                    Some(by) => Some(Handled {
+                        by,
+                        at: r.try_get("handled_at")?,
+                        note: r.try_get("handled_note")?,
+                    }),
+                    None => None,
+                },
             })
         })
         .collect::<StoreResult<_>>()?;
     Ok((items, total))
 }
 
-/// Alert counts per kind in scope.
+/// Whether `person_id` has a stored alert of `kind` due on `due` (ISO).
+pub async fn exists(
+    conn: &mut AnyConnection,
+    person_id: i64,
+    kind: &str,
+    due: &str,
+) -> StoreResult<bool> {
+    let found = sqlx::query("SELECT 1 FROM alerts WHERE person_id = $1 AND kind = $2 AND due = $3")
+        .bind(person_id)
+        .bind(kind)
+        .bind(due)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// Marks an alert as dealt with (a second mark replaces the first's author, time and note).
+pub async fn mark_handled(
+    conn: &mut AnyConnection,
+    person_id: i64,
+    kind: &str,
+    due: &str,
+    handled: &Handled,
+) -> StoreResult<()> {
+    unmark_handled(conn, person_id, kind, due).await?;
+    sqlx::query(
+        "INSERT INTO alert_handled (person_id, kind, due, handled_by, handled_at, note) VALUES ($1,$2,$3,$4,$5,$6)",
+    )
+    .bind(person_id)
+    .bind(kind)
+    .bind(due)
+    .bind(handled.by)
+    .bind(handled.at)
+    .bind(&handled.note)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Takes the mark back; whether there was one.
+pub async fn unmark_handled(
+    conn: &mut AnyConnection,
+    person_id: i64,
+    kind: &str,
+    due: &str,
+) -> StoreResult<bool> {
+    let done =
+        sqlx::query("DELETE FROM alert_handled WHERE person_id = $1 AND kind = $2 AND due = $3")
+            .bind(person_id)
+            .bind(kind)
+            .bind(due)
+            .execute(&mut *conn)
+            .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Open alert counts per kind in scope (those marked as dealt with are not counted).
 pub async fn summary(conn: &mut AnyConnection, scope: &Scope) -> StoreResult<Vec<(String, i64)>> {
     let mut q = filtered(scope, &AlertFilter::default());
     q.column((ident("a"), ident("kind")))

@@ -393,6 +393,74 @@ pub async fn attachments_of(
         .collect())
 }
 
+/// A scan attached to a version of a record ([`link_version_attachment`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionAttachmentRow {
+    pub version: i64,
+    pub sha256: String,
+    pub media_type: String,
+    pub size: i64,
+    pub file_name: String,
+    pub section: Option<String>,
+    pub added_at: i64,
+}
+
+/// Links a stored file to the version of a record an edit wrote.
+#[allow(clippy::too_many_arguments)]
+pub async fn link_version_attachment(
+    conn: &mut AnyConnection,
+    person_id: i64,
+    version: i64,
+    sha256: &str,
+    file_name: &str,
+    section: Option<&str>,
+    added_by: i64,
+    at: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO version_attachments (person_id, version, sha256, file_name, section, added_by, added_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (person_id, version, sha256) DO UPDATE SET \
+         file_name = excluded.file_name, section = excluded.section",
+    )
+    .bind(person_id)
+    .bind(version)
+    .bind(sha256)
+    .bind(file_name)
+    .bind(section)
+    .bind(added_by)
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The scans attached to a record's versions, oldest version first.
+pub async fn version_attachments_of(
+    conn: &mut AnyConnection,
+    person_id: i64,
+) -> StoreResult<Vec<VersionAttachmentRow>> {
+    let rows = sqlx::query(
+        "SELECT l.version, a.sha256, a.media_type, a.size, l.file_name, l.section, l.added_at \
+         FROM version_attachments l JOIN attachments a ON a.sha256 = l.sha256 \
+         WHERE l.person_id = $1 ORDER BY l.version, l.added_at, a.sha256",
+    )
+    .bind(person_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| VersionAttachmentRow {
+            version: r.get("version"),
+            sha256: r.get("sha256"),
+            media_type: r.get("media_type"),
+            size: r.get("size"),
+            file_name: r.get("file_name"),
+            section: r.get("section"),
+            added_at: r.get("added_at"),
+        })
+        .collect())
+}
+
 /// A record with versions after its official one, waiting for an approver.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AwaitingRow {

@@ -176,6 +176,20 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 43,
+        name: "alert_handled",
+        common: include_str!("../migrations/0043_alert_handled.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
+        version: 44,
+        name: "version_attachments",
+        common: include_str!("../migrations/0044_version_attachments.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {

@@ -427,6 +427,10 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
         },
     );
     t.insert(("get", "/api/v1/alerts/summary"), any_signed_in(200));
+    // Marking an alert dealt with: the HR officers of the record (rights before the 400 of an
+    // alert that is not there, or not marked).
+    t.insert(("post", "/api/v1/alerts/handled"), write_record(400));
+    t.insert(("post", "/api/v1/alerts/reopen"), write_record(400));
     t.insert(("get", "/api/v1/deadline-rules"), any_signed_in(200));
     // Reports over a unit: whoever reads records there. As in the staff list, an individual
     // may name any unit: the report still holds only its own record.
@@ -558,6 +562,10 @@ impl World {
             ("post", "/api/v1/reports") | ("post", "/api/v1/reports/export") => (
                 path.into(),
                 json!({"unit": self.unit(target), "columns": ["full_name", "gender"]}),
+            ),
+            ("post", "/api/v1/alerts/handled") | ("post", "/api/v1/alerts/reopen") => (
+                path.into(),
+                json!({"person_id": self.person(target), "kind": "record_stale", "due": "2026-01-01"}),
             ),
             ("get", "/api/v1/alerts")
             | ("get", "/api/v1/alerts/preview")

@@ -273,6 +273,10 @@ fn rules() -> Table {
     one("GET", "/ho-so-duoc-chia-se", signed_in(200));
     one("GET", "/canh-bao", signed_in(200));
     one("GET", "/canh-bao/xuat-excel", signed_in(200));
+    // Marking an alert: the record's HR officers (rights before the 400 of an alert that is
+    // not there, or not marked).
+    one("POST", "/canh-bao/da-xu-ly", writers(400));
+    one("POST", "/canh-bao/mo-lai", writers(400));
     one("GET", "/thoi-han", signed_in(200));
     // The deadline report of the target's unit: the Sở's inspection view, for administrators
     // of that unit (another unit is "not found" to a unit administrator).
@@ -325,6 +329,15 @@ fn rules() -> Table {
     one("GET", "/ho-so/{id}/so-yeu-ly-lich", readers(200));
     one("GET", "/ho-so/{id}/sua/{section}", writers(200));
     one("POST", "/ho-so/{id}/sua/{section}", writers(303));
+    // A scan for an edit: the record's HR officers (rights before the message that the edit is
+    // not theirs, which comes back on the record page); a scan the record does not have is
+    // "not found" to every reader.
+    one(
+        "POST",
+        "/ho-so/{id}/phien-ban/{version}/dinh-kem",
+        writers(303),
+    );
+    one("GET", "/ho-so/{id}/ban-quet/{sha}", readers(404));
     let create_record = |ok: u16, outside: u16| Rule {
         system_admin: (ok, ok),
         unit_admin: (ok, outside),
@@ -1052,6 +1065,14 @@ impl Pages {
                 Call::form_of(uri, fields)
             }
             ("POST", "/ho-so/moi") => Call::form_of(path, self.new_record_form(target).await),
+            ("POST", "/canh-bao/da-xu-ly") | ("POST", "/canh-bao/mo-lai") => Call::form(
+                path,
+                &[
+                    ("person_id", &person.to_string()),
+                    ("kind", "record_stale"),
+                    ("due", "2026-01-01"),
+                ],
+            ),
             ("POST", "/ho-so/{id}/truy-cap") => {
                 let last = (w.app.today() + time::Duration::days(30)).to_string();
                 Call::form(
@@ -1145,6 +1166,39 @@ impl Pages {
                 format!("/nhap-du-lieu/viec/{}/huy", queued_import(w).await),
                 &[],
             ),
+            ("POST", "/ho-so/{id}/phien-ban/{version}/dinh-kem") => {
+                // First an edit of the caller's own, where the caller may write: the scan
+                // proves it. Others fail to edit and are refused the attachment.
+                let edit = format!("/ho-so/{person}/sua/general");
+                let fields = self.edited_section(Who::SystemAdmin, &edit).await;
+                send(
+                    &self.router,
+                    self.token(who),
+                    "POST",
+                    &Call::form_of(edit, fields),
+                    true,
+                )
+                .await;
+                let current =
+                    w.admin.get(&format!("/api/v1/persons/{person}")).await.body["current_version"]
+                        .as_i64()
+                        .unwrap();
+                Call {
+                    uri: format!("/ho-so/{person}/phien-ban/{current}/dinh-kem"),
+                    body: Body::Multipart(
+                        vec![("section".into(), "general".into())],
+                        Some((
+                            "quyet-dinh.pdf".into(),
+                            format!("%PDF-1.4\n% trang {n}\ntrailer<<>>\n%%EOF\n").into_bytes(),
+                        )),
+                    ),
+                    csrf: true,
+                    cookie: None,
+                }
+            }
+            ("GET", "/ho-so/{id}/ban-quet/{sha}") => {
+                Call::get(format!("/ho-so/{person}/ban-quet/{}", "0".repeat(64)))
+            }
             ("POST", "/de-nghi/{id}/dinh-kem") => {
                 let (id, _) = w.fresh_change(target, false).await;
                 Call {

@@ -274,6 +274,49 @@ async fn flows(
     c.goto(&format!("{base}/canh-bao")).await.unwrap();
     assert_eq!(text_of(c, "h1").await, "Cảnh báo, thời hạn");
     shot(c, "14-canh-bao").await;
+    // Each alert leads to its next step, and one dealt with is marked: it leaves the list and
+    // the count at once, and is found under "Đã xử lý" with what was done.
+    let count = |text: String| -> i64 { text.replace('.', "").trim().parse().unwrap() };
+    let before = count(text_of(c, ".results-head strong").await);
+    assert!(before > 0, "the demo has alerts");
+    assert!(is_shown(c, "tbody .alert-actions a.button").await);
+    set_value(
+        c,
+        "form[action='/canh-bao/da-xu-ly'] input[name=note]",
+        "Đã gửi thông báo cho đơn vị",
+    )
+    .await;
+    click(c, "form[action='/canh-bao/da-xu-ly'] button").await;
+    wait_for_text(c, "p.notice", "đã xử lý").await;
+    assert_eq!(count(text_of(c, ".results-head strong").await), before - 1);
+    c.goto(&format!("{base}/canh-bao?xu_ly=da")).await.unwrap();
+    wait_for_text(c, "tbody", "Đã gửi thông báo cho đơn vị").await;
+    shot(c, "14b-canh-bao-da-xu-ly").await;
+    click(c, "form[action='/canh-bao/mo-lai'] button").await;
+    wait_for_text(c, "p.notice", "mở lại").await;
+
+    // A new record: the contract section is about người lao động only, and folds away once
+    // another category is chosen.
+    c.goto(&format!("{base}/ho-so/moi")).await.unwrap();
+    let contract = "fieldset[data-applies-to='contract_worker']";
+    assert!(
+        is_shown(c, contract).await,
+        "shown while no category is chosen"
+    );
+    set_value(
+        c,
+        "select[name='identity.personnel_category']",
+        "civil_servant",
+    )
+    .await;
+    assert!(!is_shown(c, contract).await);
+    set_value(
+        c,
+        "select[name='identity.personnel_category']",
+        "contract_worker",
+    )
+    .await;
+    assert!(is_shown(c, contract).await);
 
     // On a phone.
     c.set_window_size(390, 844).await.unwrap();

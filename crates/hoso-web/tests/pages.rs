@@ -116,6 +116,42 @@ impl Browser {
         .await
     }
 
+    /// A multipart form with one file under `file`, as a browser sends a file input.
+    async fn post_file(
+        &mut self,
+        uri: &str,
+        fields: &[(&str, &str)],
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Page {
+        let boundary = "----hoso-test-boundary";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.send(
+            Request::builder().method("POST").uri(uri).header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            ),
+            Body::from(body),
+        )
+        .await
+    }
+
     async fn post_htmx(&mut self, uri: &str, form: &[(String, String)]) -> Page {
         let body = form
             .iter()
@@ -415,6 +451,15 @@ async fn record_page_shows_sections_and_the_edit_form_keeps_input_on_errors() {
         let dob = person.date_of_birth.clone().unwrap();
         let shown = format!("{}/{}/{}", &dob[8..10], &dob[5..7], &dob[0..4]);
         assert!(r.body.contains(&shown), "date shown as dd/mm/yyyy");
+        // "Mã số ngạch" reads as the code with its name; "Ngạch" as the name.
+        let rank = "<dt>Mã số ngạch/chức danh nghề nghiệp</dt><dd>";
+        let at = r.body.find(rank).expect("the rank code is shown") + rank.len();
+        let shown = &r.body[at..at + r.body[at..].find("</dd>").unwrap()];
+        let (code, name) = shown.split_once(" — ").expect("code — name");
+        assert!(
+            code.chars().all(|c| c.is_ascii_alphanumeric() || c == '.') && !name.is_empty(),
+            "{shown}"
+        );
 
         // An impossible date: the form comes back with the message next to the field, and
         // nothing is saved.
@@ -1208,8 +1253,54 @@ async fn catalogs_and_the_audit_trail_are_administered_from_the_pages() {
         let r = b.get("/quan-tri/nhat-ky?actor=khong.co.ai").await;
         assert!(
             r.body
-                .contains("Không có tài khoản nào tên đăng nhập “khong.co.ai”.")
+                .contains("Không có tài khoản nào khớp “khong.co.ai”."),
+            "{}",
+            r.body
         );
+        // The actor by name, typed without accents.
+        let r = b
+            .get("/quan-tri/nhat-ky?actor=quan+tri+he+thong+so+noi+vu&action=catalog.put")
+            .await;
+        assert!(
+            r.body.contains("<strong>2</strong> mục nhật ký"),
+            "{}",
+            r.body
+        );
+        // Whose record, by name: the reading of it is found, and the record is named.
+        let admin = actor(&app, "admin").await;
+        let person = app
+            .list_persons(&admin, PersonQuery::default())
+            .await
+            .unwrap()
+            .items[0]
+            .clone();
+        assert_eq!(
+            b.get(&format!("/ho-so/{}", person.id)).await.status,
+            StatusCode::OK
+        );
+        let typed = hoso_domain::search_key::fold(&person.full_name).replace(' ', "+");
+        let mut r = b
+            .get(&format!(
+                "/quan-tri/nhat-ky?person={typed}&action=record.read"
+            ))
+            .await;
+        if r.body.contains("chọn một:") {
+            // Namesakes: each is offered, with its unit and birth day.
+            let link = format!("person=%23{}", person.id);
+            assert!(r.body.contains(&link), "{}", r.body);
+            r = b
+                .get(&format!("/quan-tri/nhat-ky?{link}&action=record.read"))
+                .await;
+        }
+        assert!(
+            r.body
+                .contains(&format!("Hồ sơ {} (#{})", person.full_name, person.id)),
+            "{}",
+            r.body
+        );
+        assert!(!r.body.contains("<strong>0</strong> mục nhật ký"));
+        let r = b.get("/quan-tri/nhat-ky?person=khong+co+ai+ten+nay").await;
+        assert!(r.body.contains("Không có hồ sơ nào khớp"), "{}", r.body);
         let r = b.get("/quan-tri/nhat-ky?from=31/02/2026").await;
         assert!(r.body.contains("không phải ngày hợp lệ"));
         assert!(r.body.contains("value=\"31/02/2026\""));
@@ -2458,6 +2549,115 @@ async fn the_system_administrator_previews_then_carries_out_a_merge_on_the_reorg
                 merged_into.id
             )),
             "{text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_hr_officer_attaches_the_scan_behind_an_edit_of_their_own() {
+    for db in databases().await {
+        let app = demo_app(&db, 3).await;
+        let admin = actor(&app, "admin").await;
+        let person = app
+            .list_persons(&admin, PersonQuery::default())
+            .await
+            .unwrap()
+            .items[0]
+            .clone();
+        let mut b = signed_in(&app, "admin").await;
+        let edit_uri = format!("/ho-so/{}/sua/general", person.id);
+        let form = b.get(&edit_uri).await;
+        let mut fields = form_fields(&form.body);
+        fields.insert(
+            "other_names".into(),
+            vec!["Tên gọi khác theo quyết định".into()],
+        );
+        let r = b.post(&edit_uri, &flatten(&fields)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}: {}", db.label, r.body);
+        let saved = b.get(r.location()).await;
+        let versions = app.versions(&admin, person.id).await.unwrap();
+        let mine = versions.last().unwrap().version;
+        let action = format!("/ho-so/{}/phien-ban/{mine}/dinh-kem", person.id);
+        // The confirmation of the save offers the scan, for this edit and this section.
+        let offered = saved
+            .body
+            .find(&format!("action=\"{action}\""))
+            .expect("offered");
+        assert!(saved.body[offered..].contains("name=\"section\" value=\"general\""));
+        let token = csrf_of(&saved.body);
+
+        let pdf = b"%PDF-1.4\n% quyet dinh 12/QD-SNV\ntrailer<<>>\n%%EOF\n".to_vec();
+        let r = b
+            .post_file(
+                &action,
+                &[("_csrf", &token), ("section", "general")],
+                "quyet-dinh-12.pdf",
+                &pdf,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let back = b.get(r.location()).await;
+        assert!(
+            back.body.contains(&format!(
+                "Đã đính kèm “quyet-dinh-12.pdf” vào lần sửa {mine}."
+            )),
+            "{}",
+            back.body
+        );
+        let link = format!(
+            "/ho-so/{}/ban-quet/{}",
+            person.id,
+            hoso_app::attachments::sha256_hex(&pdf)
+        );
+        assert!(back.body.contains(&link), "listed with its edit");
+        let file = b.get(&link).await;
+        assert_eq!(file.status, StatusCode::OK);
+        assert_eq!(file.bytes, pdf);
+
+        // What is not a scan is told on the page, and nothing is attached.
+        let r = b
+            .post_file(&action, &[("_csrf", &token)], "anh.pdf", b"MZ not a scan")
+            .await;
+        let told = b.get(r.location()).await;
+        assert!(
+            told.body.contains("không phải PDF, JPEG hay PNG"),
+            "{}",
+            told.body
+        );
+        // An edit someone else wrote is not the officer's to prove.
+        if let Some(other) = versions
+            .iter()
+            .find(|v| v.created_by != Some(admin.account_id))
+        {
+            let r = b
+                .post_file(
+                    &format!("/ho-so/{}/phien-ban/{}/dinh-kem", person.id, other.version),
+                    &[("_csrf", &token)],
+                    "khac.pdf",
+                    &pdf,
+                )
+                .await;
+            let told = b.get(r.location()).await;
+            assert!(
+                told.body.contains("do chính mình thực hiện"),
+                "{}",
+                told.body
+            );
+        }
+        let scans = app.version_scans(&admin, person.id).await.unwrap();
+        assert_eq!(scans.len(), 1, "{}", db.label);
+        assert_eq!(scans[0].version, mine);
+
+        // A leader reads the record and its scan; the reading is in the audit trail.
+        let mut leader = signed_in(&app, "lanhdao").await;
+        assert_eq!(leader.get(&link).await.bytes, pdf);
+        let trail = b
+            .get("/quan-tri/nhat-ky?action=record.attachment_read")
+            .await;
+        assert!(
+            !trail.body.contains("<strong>0</strong> mục nhật ký"),
+            "{}",
+            trail.body
         );
     }
 }

@@ -3,11 +3,12 @@
 use crate::extract::Query;
 use axum::Json;
 use axum::extract::State;
-use hoso_app::alerts::{AlertCount, AlertQuery, AlertView};
+use axum::http::StatusCode;
+use hoso_app::alerts::{AlertCount, AlertMark, AlertQuery, AlertView};
 use hoso_app::{App, Page};
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Authenticated, Client};
+use crate::extract::{ApiJson, Authenticated, Client};
 
 /// Alerts in the caller's scope (computed daily), with filters.
 #[utoipa::path(get, path = "/api/v1/alerts", tag = "alerts", params(AlertQuery),
@@ -39,6 +40,33 @@ pub async fn preview(
     Query(q): Query<AlertQuery>,
 ) -> ApiResult<Json<Page<AlertView>>> {
     Ok(Json(app.preview_alerts(&actor, q).await?))
+}
+
+/// Mark an alert as dealt with (the decision sent, the person told): it leaves the open list
+/// and the counts. The HR officers of the person's record.
+#[utoipa::path(post, path = "/api/v1/alerts/handled", tag = "alerts", request_body = AlertMark,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn mark_handled(
+    State(app): State<App>,
+    Authenticated(actor): Authenticated,
+    Client(client): Client,
+    ApiJson(input): ApiJson<AlertMark>,
+) -> ApiResult<StatusCode> {
+    app.mark_alert_handled(&actor, input, &client).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Take back the mark: the alert is open again.
+#[utoipa::path(post, path = "/api/v1/alerts/reopen", tag = "alerts", request_body = AlertMark,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn reopen(
+    State(app): State<App>,
+    Authenticated(actor): Authenticated,
+    Client(client): Client,
+    ApiJson(input): ApiJson<AlertMark>,
+) -> ApiResult<StatusCode> {
+    app.reopen_alert(&actor, input, &client).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]

@@ -89,6 +89,8 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(alerts::list))
         .routes(routes!(alerts::summary))
         .routes(routes!(alerts::preview))
+        .routes(routes!(alerts::mark_handled))
+        .routes(routes!(alerts::reopen))
         .routes(routes!(alerts::deadline_rules))
         .routes(routes!(alerts::deadline_report))
         .routes(routes!(data_quality::report))

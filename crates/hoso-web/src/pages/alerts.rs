@@ -1,11 +1,14 @@
 //! Alerts page (F12): what is due in the caller's scope, why (rule and legal basis), with
 //! filters, paging, an Excel export and, for administrators, a preview as of another date.
 
+use std::collections::HashMap;
+
 use crate::extract::Query;
 use askama::Template;
+use axum::Form;
 use axum::extract::State;
-use axum::response::Response;
-use hoso_app::alerts::{AlertQuery, AlertView, kind_label};
+use axum::response::{IntoResponse, Redirect, Response};
+use hoso_app::alerts::{AlertMark, AlertQuery, AlertView, kind_label};
 use hoso_app::export::ALERT_EXPORT_CAP;
 use hoso_app::{App, AppError, Capability};
 use hoso_export::{Cell, Column, Table};
@@ -40,9 +43,27 @@ pub struct Params {
     /// dd/mm/yyyy or ISO; when set (administrators), a preview as of that date.
     #[serde(default)]
     date: String,
+    /// `da`: the alerts marked as dealt with, instead of the open ones.
+    #[serde(default)]
+    xu_ly: String,
+    /// What was just done (a code from [`Done`]).
+    #[serde(default)]
+    ok: String,
     page: Option<i64>,
     /// xlsx (default) or csv, for the download.
     format: Option<String>,
+}
+
+/// What the page says after a mark is set or taken back: a code from this list, never text
+/// from the address.
+fn done_message(code: &str) -> Option<&'static str> {
+    match code {
+        "da_xu_ly" => Some(
+            "Đã đánh dấu cảnh báo là đã xử lý. Cảnh báo chuyển sang danh sách “Đã xử lý” và không còn được đếm.",
+        ),
+        "mo_lai" => Some("Đã mở lại cảnh báo: cảnh báo trở lại danh sách cần xử lý."),
+        _ => None,
+    }
 }
 
 impl Params {
@@ -54,10 +75,15 @@ impl Params {
         (!self.date.trim().is_empty()).then(|| format::typed_day(&self.date))
     }
 
+    fn handled(&self) -> bool {
+        self.xu_ly == "da"
+    }
+
     fn query(&self, page: Option<i64>, per_page: i64) -> AlertQuery {
         AlertQuery {
             kind: self.kind(),
             date: self.iso_date(),
+            handled: Some(self.handled()),
             page,
             per_page: Some(per_page),
             ..AlertQuery::default()
@@ -71,6 +97,9 @@ impl Params {
         }
         if !self.date.is_empty() {
             q.push(format!("date={}", format::url_encode(&self.date)));
+        }
+        if self.handled() {
+            q.push("xu_ly=da".into());
         }
         if let Some(p) = page {
             q.push(format!("page={p}"));
@@ -91,50 +120,94 @@ pub struct AlertRow {
     pub due: String,
     pub message: String,
     pub basis: String,
-    /// The document that acts on the alert, filled from the province's template: its link
-    /// and words (shown to those who write records).
-    pub action: Option<(String, &'static str)>,
+    /// What to do about it, for those who write records: a link and its words (the document
+    /// Hoso prints is a download).
+    pub action: Action,
+    /// The kind's code and the ISO due day, which name the alert when it is marked.
+    pub kind_code: String,
+    pub due_iso: String,
+    /// Who marked it as dealt with, when, and the note ("" while it is open).
+    pub handled: String,
     /// The due day has passed (on the day the list is for).
     pub overdue: bool,
 }
 
-/// The document an alert calls for, if Hoso prints one.
-fn action_of(kind: &str, person_id: i64) -> Option<(String, &'static str)> {
+/// The step an alert calls for: a link, its words, and whether it downloads a document.
+pub struct Action {
+    pub href: String,
+    pub words: &'static str,
+    pub download: bool,
+}
+
+/// What to do about an alert of `kind`: the document Hoso prints from the province's template,
+/// the part of the record to bring up to date, or the queue where the request waits.
+fn action_of(kind: &str, person_id: i64) -> Action {
     use hoso_domain::templates::TemplateKind;
-    let (document, words) = match kind {
-        "step_increase_due" => (
+    let document = |template: TemplateKind, words| Action {
+        href: format!("/ho-so/{person_id}/van-ban/{}", template.slug()),
+        words,
+        download: true,
+    };
+    let link = |href: String, words| Action {
+        href,
+        words,
+        download: false,
+    };
+    let section = |id: &str, words| link(format!("/ho-so/{person_id}/sua/{id}"), words);
+    match kind {
+        "step_increase_due" => document(
             TemplateKind::StepIncrease,
             "Lập quyết định nâng bậc lương (Word)",
         ),
-        "retirement_notice" => (
+        "retirement_notice" => document(
             TemplateKind::RetirementNotice,
             "Lập thông báo nghỉ hưu (Word)",
         ),
         // The decision itself is recorded in Hoso, with the legal date filled in.
-        "retirement_decision" => {
-            return Some((
-                format!("/ho-so/{person_id}/trang-thai?loai=nghi_huu"),
-                "Ghi quyết định nghỉ hưu",
-            ));
-        }
-        _ => return None,
-    };
-    Some((
-        format!("/ho-so/{person_id}/van-ban/{}", document.slug()),
-        words,
-    ))
+        "retirement_decision" => link(
+            format!("/ho-so/{person_id}/trang-thai?loai=nghi_huu"),
+            "Ghi quyết định nghỉ hưu",
+        ),
+        "beyond_scale_due" => section("salary", "Cập nhật phụ cấp thâm niên vượt khung"),
+        "probation_ending" => section("recruitment", "Ghi kết quả tập sự"),
+        "appointment_term_ending" => section("position", "Ghi bổ nhiệm lại hoặc thôi giữ chức vụ"),
+        "contract_ending" => section("contract", "Ghi gia hạn hoặc chấm dứt hợp đồng"),
+        "discipline_ending" => section("disciplinary_records", "Cập nhật quá trình kỷ luật"),
+        "two_failing_ratings" => link(
+            format!("/ho-so/{person_id}/trang-thai?loai=thoi_viec"),
+            "Ghi quyết định thôi việc",
+        ),
+        "verification_pending" => link("/xac-thuc".into(), "Mở phiếu chờ xác thực"),
+        "approval_pending" => link("/phe-duyet".into(), "Mở danh sách chờ phê duyệt"),
+        // record_incomplete, record_stale, deadline_overdue: the record itself.
+        _ => link(format!("/ho-so/{person_id}"), "Mở hồ sơ để cập nhật"),
+    }
 }
 
 /// The rows of the list on the day `as_of` (ISO): past their due day, they are marked.
-fn rows(items: Vec<AlertView>, as_of: &str) -> Vec<AlertRow> {
+fn rows(items: Vec<AlertView>, as_of: &str, units: &HashMap<i64, String>) -> Vec<AlertRow> {
     items
         .into_iter()
         .map(|a| AlertRow {
-            overdue: a.due.as_str() < as_of,
+            overdue: a.due.as_str() < as_of && a.handled.is_none(),
             action: action_of(&a.kind, a.person_id),
+            kind_code: a.kind.clone(),
+            due_iso: a.due.clone(),
+            handled: a
+                .handled
+                .as_ref()
+                .map(|h| {
+                    let note = if h.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", h.note)
+                    };
+                    format!("{}, {}{note}", h.by, format::instant(h.at))
+                })
+                .unwrap_or_default(),
             person_id: a.person_id,
             name: a.full_name,
-            unit: a.unit_name,
+            unit: units.get(&a.unit_id).cloned().unwrap_or(a.unit_name),
             kind: a.kind_label,
             due: format::date(&a.due),
             message: a.message,
@@ -152,6 +225,12 @@ struct AlertsPage {
     date: String,
     may_preview: bool,
     preview: bool,
+    /// Listing the alerts marked as dealt with.
+    handled: bool,
+    /// What was just done.
+    done: Option<&'static str>,
+    /// The query string that brings the reader back to this list after a mark.
+    back: String,
     counts: Vec<(String, String, String)>,
     rows: Vec<AlertRow>,
     total: String,
@@ -185,6 +264,10 @@ pub async fn list(State(app): State<App>, page: PageActor, Query(p): Query<Param
         Err(AppError::BadRequest(m)) => (vec![], 0, 1, Some(m)),
         Err(e) => return Err(e.into()),
     };
+    // Units named with their parent ("Văn phòng — Sở Y tế").
+    let units = app
+        .unit_names(&page.actor, items.iter().map(|a| a.unit_id).collect())
+        .await?;
     let counts = app
         .alert_summary(&page.actor)
         .await?
@@ -199,12 +282,16 @@ pub async fn list(State(app): State<App>, page: PageActor, Query(p): Query<Param
         date: p.date.clone(),
         may_preview: may_preview(&page),
         preview,
+        handled: p.handled(),
+        done: done_message(&p.ok),
+        back: p.url("", p.page).trim_start_matches('?').to_string(),
         counts,
         rows: rows(
             items,
             &p.iso_date()
                 .filter(|_| preview)
                 .unwrap_or_else(|| app.today().to_string()),
+            &units,
         ),
         total: format::thousands(total),
         error,
@@ -228,6 +315,9 @@ pub async fn export(
     let (items, truncated) = app
         .export_alerts(&page.actor, p.query(None, 200), preview, &client)
         .await?;
+    let units = app
+        .unit_names(&page.actor, items.iter().map(|a| a.unit_id).collect())
+        .await?;
     let mut table = Table::new(
         "Cảnh báo",
         vec![
@@ -244,7 +334,7 @@ pub async fn export(
         table.push(vec![
             Cell::Integer(n as i64 + 1),
             Cell::text(a.full_name),
-            Cell::text(a.unit_name),
+            Cell::text(units.get(&a.unit_id).cloned().unwrap_or(a.unit_name)),
             Cell::text(a.kind_label),
             iso_date_cell(&a.due),
             Cell::text(a.message),
@@ -270,6 +360,70 @@ pub(crate) fn iso_date_cell(iso: &str) -> Cell {
         Ok(d) => Cell::Date(d),
         Err(_) => Cell::text(iso),
     }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MarkForm {
+    #[serde(default, rename = "_csrf")]
+    csrf: Option<String>,
+    person_id: i64,
+    kind: String,
+    due: String,
+    #[serde(default)]
+    note: String,
+    /// The list's query string, to come back to.
+    #[serde(default)]
+    back: String,
+}
+
+impl MarkForm {
+    fn mark(&self) -> AlertMark {
+        AlertMark {
+            person_id: self.person_id,
+            kind: self.kind.clone(),
+            due: self.due.clone(),
+            note: Some(self.note.clone()),
+        }
+    }
+
+    /// Back to the list the reader came from, saying what was done. Only the list's own
+    /// parameters travel: the query string is rebuilt, not copied.
+    fn back(&self, done: &str) -> Response {
+        let came_from: Params = serde_urlencoded::from_str(&self.back).unwrap_or_default();
+        let list = came_from.url(LIST_PATH, came_from.page);
+        let glue = if list.contains('?') { '&' } else { '?' };
+        Redirect::to(&format!("{list}{glue}ok={done}")).into_response()
+    }
+}
+
+const LIST_PATH: &str = "/canh-bao";
+/// Where an alert is marked as dealt with, and where the mark is taken back.
+pub const HANDLE_PATH: &str = "/canh-bao/da-xu-ly";
+pub const REOPEN_PATH: &str = "/canh-bao/mo-lai";
+
+/// Marks an alert as dealt with.
+pub async fn handle(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Form(f): Form<MarkForm>,
+) -> Result<Response, PageError> {
+    page.check_csrf(f.csrf.as_deref())?;
+    app.mark_alert_handled(&page.actor, f.mark(), &client)
+        .await?;
+    Ok(f.back("da_xu_ly"))
+}
+
+/// Opens an alert again.
+pub async fn reopen(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Form(f): Form<MarkForm>,
+) -> Result<Response, PageError> {
+    page.check_csrf(f.csrf.as_deref())?;
+    app.reopen_alert(&page.actor, f.mark(), &client).await?;
+    Ok(f.back("mo_lai"))
 }
 
 // ───────────────────────────── deadline rules ─────────────────────────────
@@ -327,22 +481,35 @@ pub async fn rules(State(app): State<App>, page: PageActor) -> PageResult {
 
 #[cfg(test)]
 mod tests {
-    use super::action_of;
+    use super::{KINDS, action_of};
 
     #[test]
-    fn step_increases_and_retirements_lead_to_their_documents_and_decision() {
+    fn every_alert_leads_to_its_next_step() {
+        let href = |kind| action_of(kind, 7).href;
         assert_eq!(
-            action_of("step_increase_due", 7).map(|a| a.0),
-            Some("/ho-so/7/van-ban/quyet-dinh-nang-bac-luong".to_string())
+            href("step_increase_due"),
+            "/ho-so/7/van-ban/quyet-dinh-nang-bac-luong"
+        );
+        assert!(action_of("step_increase_due", 7).download);
+        assert_eq!(
+            href("retirement_notice"),
+            "/ho-so/7/van-ban/thong-bao-nghi-huu"
         );
         assert_eq!(
-            action_of("retirement_notice", 7).map(|a| a.0),
-            Some("/ho-so/7/van-ban/thong-bao-nghi-huu".to_string())
+            href("retirement_decision"),
+            "/ho-so/7/trang-thai?loai=nghi_huu"
         );
-        assert_eq!(
-            action_of("retirement_decision", 7).map(|a| a.0),
-            Some("/ho-so/7/trang-thai?loai=nghi_huu".to_string())
-        );
-        assert_eq!(action_of("record_stale", 7), None);
+        assert_eq!(href("contract_ending"), "/ho-so/7/sua/contract");
+        assert_eq!(href("verification_pending"), "/xac-thuc");
+        assert_eq!(href("record_stale"), "/ho-so/7");
+        // Every kind has words of its own, and the record's sections it names exist.
+        let schema = hoso_domain::schema::SchemaSet::embedded().latest();
+        for kind in KINDS {
+            let action = action_of(kind, 7);
+            assert!(!action.words.is_empty(), "{kind}");
+            if let Some(section) = action.href.strip_prefix("/ho-so/7/sua/") {
+                assert!(schema.section(section).is_some(), "{kind}: {section}");
+            }
+        }
     }
 }

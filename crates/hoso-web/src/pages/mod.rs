@@ -114,6 +114,7 @@ fn pages(upload_limit: usize) -> Pages {
         .post("/de-nghi/{id}/dinh-kem", changes::upload)
         .post("/phe-duyet/lo/{id}/ky", changes::sign)
         .post("/ho-so/{id}/bien-dong", movements::submit)
+        .post("/ho-so/{id}/phien-ban/{version}/dinh-kem", record::attach)
         .post("/quan-tri/mau-van-ban/{kind}", templates::upload)
         .with_body_limit(upload_limit);
     // Spreadsheets to import: larger than scans.
@@ -144,6 +145,8 @@ fn pages(upload_limit: usize) -> Pages {
         .post(PASSWORD_PATH, auth::password_submit)
         .get("/canh-bao", alerts::list)
         .get("/canh-bao/xuat-excel", alerts::export)
+        .post(alerts::HANDLE_PATH, alerts::handle)
+        .post(alerts::REOPEN_PATH, alerts::reopen)
         .get(alerts::RULES_PATH, alerts::rules)
         .get(deadline_report::PATH, deadline_report::page)
         .get(deadline_report::EXPORT_PATH, deadline_report::export)
@@ -166,6 +169,7 @@ fn pages(upload_limit: usize) -> Pages {
         .get(reports::EXPORT_PATH, reports::export)
         .get("/ho-so/{id}", record::show)
         .get("/ho-so/{id}/phien-ban/{version}", record::version_diff)
+        .get("/ho-so/{id}/ban-quet/{sha}", record::scan)
         .get(documents::FORM_2C_PATH, documents::form_2c)
         .get(documents::UNIT_FORM_2C_PATH, documents::unit_form_2c)
         .get("/ho-so/{id}/sua/{section}", record::edit_form)

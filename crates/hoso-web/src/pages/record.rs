@@ -48,6 +48,10 @@ pub struct VersionView {
     pub approval: String,
     /// A signed package can be downloaded.
     pub package: bool,
+    /// The scans attached to this edit: download link and file name.
+    pub scans: Vec<(String, String)>,
+    /// The reader wrote this edit and may attach a scan to it.
+    pub attach: bool,
 }
 
 /// A change request on the record, for its list on the record page.
@@ -77,7 +81,11 @@ struct RecordPage {
     /// The confirmation after a save, and the section it is shown in (empty: at the top).
     saved: Option<String>,
     saved_section: String,
+    /// The version just saved, when the reader wrote it: the notice offers to attach its scan.
+    saved_version: Option<i64>,
     error: Option<String>,
+    /// A signed confirmation (a scan attached).
+    done: Option<String>,
     sections: Vec<SectionView>,
     versions: Vec<VersionView>,
     official_version: i64,
@@ -134,7 +142,7 @@ fn sections_view(view: &PersonView, app: &App, units: &HashMap<i64, String>) -> 
     let clearance = clearance_of(view);
     let mut out = Vec::new();
     for section in &schema.sections {
-        if section.min_access() > clearance {
+        if section.min_access() > clearance || !schema.section_applies(section, &view.record) {
             continue;
         }
         let visible: Vec<&Field> = section
@@ -196,12 +204,66 @@ fn sections_view(view: &PersonView, app: &App, units: &HashMap<i64, String>) -> 
     out
 }
 
+/// Attaches a scan to an edit the reader wrote (a multipart form: the file, the section it
+/// proves), then back to the record's history saying what happened.
+pub async fn attach(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Path((id, version)): Path<(i64, i64)>,
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> PageResult {
+    let form = form.map_err(|_| AppError::BadRequest("Biểu mẫu tải tệp không hợp lệ.".into()))?;
+    let (fields, file) = super::changes::read_form(form).await?;
+    page.check_csrf(fields.get("_csrf").map(String::as_str))?;
+    let (file_name, bytes) = file.unwrap_or_default();
+    let upload = hoso_app::changes::Upload {
+        file_name,
+        bytes,
+        section: fields.get("section").filter(|s| !s.is_empty()).cloned(),
+        row_index: None,
+    };
+    let (kind, message) = match app
+        .attach_to_version(&page.actor, id, version, upload, &client)
+        .await
+    {
+        Ok(scan) => (
+            "xong",
+            format!("Đã đính kèm “{}” vào lần sửa {version}.", scan.file_name),
+        ),
+        Err(e @ AppError::BadRequest(_)) => ("loi", e.to_string()),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Redirect::to(&format!(
+        "/ho-so/{id}?{}#lich-su",
+        super::flash_query(&page, kind, &message)
+    ))
+    .into_response())
+}
+
+/// The bytes of a scan of one of the record's edits. Audited by the use case.
+pub async fn scan(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Path((id, sha)): Path<(i64, String)>,
+) -> PageResult {
+    let (meta, bytes) = app.version_scan(&page.actor, id, &sha, &client).await?;
+    Ok(crate::api::changes::file_response(
+        &meta.media_type,
+        &meta.file_name,
+        bytes,
+    ))
+}
+
 #[derive(Debug, Deserialize)]
 pub struct ShowQuery {
     #[serde(default)]
     da_luu: Option<String>,
-    /// A signed error from the form that came back here (see `pages::flash_query`).
+    /// A signed error or confirmation from the form that came back here (see
+    /// `pages::flash_query`).
     loi: Option<String>,
+    xong: Option<String>,
     ky: Option<String>,
 }
 
@@ -286,6 +348,27 @@ pub async fn show(
     })
     .collect();
     let may_move = may_edit && view.status == "working";
+    // Scans of the edits, as far as the reader's clearance goes (none through an outside
+    // grant, which shows the current version only).
+    let scans = match app.version_scans(&page.actor, id).await {
+        Err(hoso_app::AppError::NotFound(_)) => Vec::new(),
+        other => other?,
+    };
+    let scans_of = |version: i64| -> Vec<(String, String)> {
+        scans
+            .iter()
+            .filter(|s| s.version == version)
+            .map(|s| {
+                (
+                    format!("/ho-so/{id}/ban-quet/{}", s.sha256),
+                    s.file_name.clone(),
+                )
+            })
+            .collect()
+    };
+    let written_by_reader = |v: &hoso_app::records::VersionSummary| {
+        may_edit && v.created_by == Some(page.actor.account_id)
+    };
     let full_clearance = clearance_of(&view) == AccessLevel::Secret;
     Ok(render(&RecordPage {
         layout: page.layout(name.clone(), nav),
@@ -318,6 +401,8 @@ pub async fn show(
                         None => String::new(),
                     },
                     package: signed.is_some() && full_clearance,
+                    scans: scans_of(v.version),
+                    attach: written_by_reader(v),
                 }
             })
             .collect(),
@@ -349,12 +434,22 @@ pub async fn show(
                 format!("Đã lưu. Hồ sơ hiện ở phiên bản {}.", view.current_version)
             }
         }),
+        saved_version: versions
+            .last()
+            .filter(|v| q.da_luu.is_some() && written_by_reader(v))
+            .map(|v| v.version),
         error: super::Flash {
             loi: q.loi.clone(),
             xong: None,
             ky: q.ky.clone(),
         }
         .message(&page, "loi"),
+        done: super::Flash {
+            loi: None,
+            xong: q.xong.clone(),
+            ky: q.ky.clone(),
+        }
+        .message(&page, "xong"),
     }))
 }
 
@@ -669,7 +764,7 @@ pub(super) fn inputs_for(
                                 out.push(Opt {
                                     selected: selected.contains(&item.code.as_str()),
                                     value: item.code.clone(),
-                                    label: item.name.clone(),
+                                    label: f.catalog_item_label(&item.code, &item.name),
                                 });
                             }
                         }
