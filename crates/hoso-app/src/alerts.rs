@@ -11,7 +11,6 @@ use utoipa::{IntoParams, ToSchema};
 
 use hoso_domain::audit_action::AuditAction;
 
-use crate::authz::Attempt;
 use crate::jobs::Progress;
 use crate::work::About;
 use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Page, Paging, Target};
@@ -429,19 +428,8 @@ impl App {
     ) -> AppResult<()> {
         let person_id = input.person_id;
         let mut conn = self.store.reader().await?;
-        self.visible_person(&mut conn, actor, person_id).await?;
-        self.require_person(
-            &mut conn,
-            actor,
-            Capability::WriteRecords,
-            person_id,
-            Attempt {
-                action,
-                about: About::new("person", person_id),
-                client,
-            },
-        )
-        .await?;
+        self.require_record_writer(&mut conn, actor, person_id, action, client)
+            .await?;
         let kind = input.kind.trim().to_string();
         check_kind(&Some(kind.clone()))?;
         let due = parse_iso("due", input.due.trim())?.to_string();

@@ -299,6 +299,32 @@ impl App {
         Ok(unit_path)
     }
 
+    /// The rights of whoever writes a person's record: "not found" unless the actor reads it,
+    /// an audited "forbidden" unless it writes it.
+    pub(crate) async fn require_record_writer(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        person_id: i64,
+        action: AuditAction,
+        client: &ClientInfo,
+    ) -> AppResult<()> {
+        self.visible_person(conn, actor, person_id).await?;
+        self.require_person(
+            conn,
+            actor,
+            Capability::WriteRecords,
+            person_id,
+            Attempt {
+                action,
+                about: About::new("person", person_id),
+                client,
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
     /// [`App::require`] on a unit; returns the unit.
     pub(crate) async fn require_unit(
         &self,

@@ -430,17 +430,12 @@ impl App {
         client: &ClientInfo,
     ) -> AppResult<()> {
         let mut conn = self.store.reader().await?;
-        self.visible_person(&mut conn, actor, person_id).await?;
-        self.require_person(
+        self.require_record_writer(
             &mut conn,
             actor,
-            Capability::WriteRecords,
             person_id,
-            Attempt {
-                action: AuditAction::MovementPropose,
-                about: About::new("person", person_id),
-                client,
-            },
+            AuditAction::MovementPropose,
+            client,
         )
         .await?;
         Ok(())

@@ -17,7 +17,6 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::ToSchema;
 
-use crate::authz::{Attempt, Capability};
 use crate::movements::{day_vi, parse_day, text, unit_label};
 use crate::versions::{NewVersion, Provenance};
 use crate::work::{About, Work};
@@ -114,31 +113,6 @@ pub struct StatusDecisionForm {
 }
 
 impl App {
-    /// 404 unless the actor reads the record; an audited 403 unless it writes it.
-    async fn require_status_rights(
-        &self,
-        conn: &mut hoso_store::AnyConnection,
-        actor: &Actor,
-        person_id: i64,
-        action: AuditAction,
-        client: &ClientInfo,
-    ) -> AppResult<()> {
-        self.visible_person(conn, actor, person_id).await?;
-        self.require_person(
-            conn,
-            actor,
-            Capability::WriteRecords,
-            person_id,
-            Attempt {
-                action,
-                about: About::new("person", person_id),
-                client,
-            },
-        )
-        .await?;
-        Ok(())
-    }
-
     /// The decision form of a record (its HR officer).
     pub async fn status_decision_form(
         &self,
@@ -147,7 +121,7 @@ impl App {
         client: &ClientInfo,
     ) -> AppResult<StatusDecisionForm> {
         let mut conn = self.store.reader().await?;
-        self.require_status_rights(
+        self.require_record_writer(
             &mut conn,
             actor,
             person_id,
@@ -193,7 +167,7 @@ impl App {
         client: &ClientInfo,
     ) -> AppResult<StatusDecisionView> {
         let mut conn = self.store.reader().await?;
-        self.require_status_rights(
+        self.require_record_writer(
             &mut conn,
             actor,
             person_id,
@@ -301,7 +275,7 @@ impl App {
         let not_found = || AppError::NotFound("Không tìm thấy quyết định.");
         let mut conn = self.store.reader().await?;
         let row = store::get(&mut conn, id).await?.ok_or_else(not_found)?;
-        self.require_status_rights(
+        self.require_record_writer(
             &mut conn,
             actor,
             row.person_id,

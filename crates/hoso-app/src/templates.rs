@@ -28,7 +28,7 @@ use crate::attachments::sha256_hex;
 use crate::authz::Attempt;
 use crate::personal_accounts::ActivationSlip;
 use crate::work::About;
-use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, display};
+use crate::{Actor, App, AppError, AppResult, ClientInfo, display};
 
 /// The largest template accepted (a letter-size DOCX with a logo is well under 1 MB).
 pub const TEMPLATE_MAX_BYTES: usize = 2 * 1024 * 1024;
@@ -459,17 +459,12 @@ impl App {
         }
         {
             let mut conn = self.store.reader().await?;
-            self.visible_person(&mut conn, actor, person_id).await?;
-            self.require_person(
+            self.require_record_writer(
                 &mut conn,
                 actor,
-                Capability::WriteRecords,
                 person_id,
-                Attempt {
-                    action: AuditAction::DocumentPrint,
-                    about: About::new("person", person_id),
-                    client,
-                },
+                AuditAction::DocumentPrint,
+                client,
             )
             .await?;
         }

@@ -10,7 +10,6 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::attachments::{check_upload, clean_file_name, sha256_hex};
-use crate::authz::{Attempt, Capability};
 use crate::changes::Upload;
 use crate::work::About;
 use crate::{Actor, App, AppError, AppResult, ClientInfo};
@@ -43,17 +42,12 @@ impl App {
         client: &ClientInfo,
     ) -> AppResult<VersionScanView> {
         let mut conn = self.store.reader().await?;
-        self.visible_person(&mut conn, actor, person_id).await?;
-        self.require_person(
+        self.require_record_writer(
             &mut conn,
             actor,
-            Capability::WriteRecords,
             person_id,
-            Attempt {
-                action: AuditAction::RecordAttach,
-                about: About::new("person", person_id),
-                client,
-            },
+            AuditAction::RecordAttach,
+            client,
         )
         .await?;
         let row = persons::version(&mut conn, person_id, version)
