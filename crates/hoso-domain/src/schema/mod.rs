@@ -766,6 +766,9 @@ impl RecordSchema {
         }
         let mut projections = Vec::new();
         let mut roles = Vec::new();
+        let categories = self
+            .role_field(FieldRole::PersonnelCategory)
+            .map(|(_, f)| f);
         for (i, section) in self.sections.iter().enumerate() {
             if !is_ident(&section.id) {
                 return Err(self.invalid(format!("mã mục \"{}\" không hợp lệ", section.id)));
@@ -777,10 +780,6 @@ impl RecordSchema {
                 return Err(self.invalid(format!("mục \"{}\" không có trường", section.id)));
             }
             self.check_period(section)?;
-            let categories = self
-                .fields()
-                .find(|(_, f)| f.role == Some(FieldRole::PersonnelCategory))
-                .map(|(_, f)| f);
             for code in &section.applies_to {
                 if categories.is_none_or(|f| f.choice_label(code).is_none()) {
                     return Err(self.invalid(format!(

@@ -46,7 +46,7 @@ pub struct Params {
     /// `da`: the alerts marked as dealt with, instead of the open ones.
     #[serde(default)]
     xu_ly: String,
-    /// What was just done (a code from [`Done`]).
+    /// What was just done (a code [`done_message`] knows).
     #[serde(default)]
     ok: String,
     page: Option<i64>,

@@ -86,8 +86,7 @@ fn section_inputs(app: &App, raw: &Raw, errors: &HashMap<String, String>) -> Vec
     let category_input = app
         .schemas()
         .latest()
-        .fields()
-        .find(|(_, f)| f.role == Some(hoso_domain::schema::FieldRole::PersonnelCategory))
+        .role_field(hoso_domain::schema::FieldRole::PersonnelCategory)
         .map(|(s, f)| format!("{}.{}", s.id, f.id))
         .unwrap_or_default();
     form_sections(app)
