@@ -621,6 +621,16 @@ serde_json::json!({"items": manifest.items.len(), "manifest_sha256": sha, "windo
             {
                 return Err(AppError::Forbidden);
             }
+            // A record the head sent back since the batch was prepared is not signed with it.
+            if store::open_return(tx, item.person_id)
+                .await?
+                .is_some_and(|r| r.version >= item.version)
+            {
+                return Err(AppError::Conflict(format!(
+                    "Hồ sơ số {} đã được trả lại cho cán bộ tổ chức sau khi lập lô. Hãy lập lại lô phê duyệt.",
+                    item.person_id
+                )));
+            }
             let stored = persons::version(tx, item.person_id, item.version)
                 .await?
                 .ok_or_else(|| AppError::Internal("manifest names a missing version".into()))?;

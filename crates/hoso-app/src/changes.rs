@@ -62,6 +62,9 @@ pub struct ChangeDetail {
     /// Sections the record changed since the request was made, which the request would
     /// overwrite: it cannot be verified until the proposer updates it.
     pub conflicts: Vec<String>,
+    /// The head sent the verified version back to HR before signing: what they said, and
+    /// whether HR has dealt with it.
+    pub approval_return: Option<crate::approval_returns::ApprovalReturnView>,
     pub attachments: Vec<AttachmentView>,
     pub current_version: i64,
     /// What the caller may do now.
@@ -193,6 +196,9 @@ fn summary(
         result_version: row.result_version,
     }
 }
+
+/// The state a verified request shows while the head has sent its version back to HR.
+pub const HEAD_RETURNED: &str = "Lãnh đạo trả lại";
 
 fn parse_states(text: Option<&str>) -> AppResult<Vec<String>> {
     let mut out = Vec::new();
@@ -762,14 +768,27 @@ impl App {
             let mut conn = self.store.reader().await?;
             store::official_version(&mut conn, person.id).await?
         };
+        // What the head said of the version the request became, until it is approved.
+        let approval_return = match row.result_version {
+            Some(v) if v > official => {
+                self.return_of_version(person.id, v, person.current_version)
+                    .await?
+            }
+            _ => None,
+        };
+        let mut summary = summary(
+            self,
+            row,
+            person.full_name.clone(),
+            person.unit_id,
+            official,
+        );
+        if approval_return.as_ref().is_some_and(|r| !r.settled) {
+            summary.state_label = HEAD_RETURNED.into();
+        }
         Ok(ChangeDetail {
-            summary: summary(
-                self,
-                row,
-                person.full_name.clone(),
-                person.unit_id,
-                official,
-            ),
+            summary,
+            approval_return,
             proposer_name,
             reviewer_name,
             changes: diff,
@@ -782,6 +801,30 @@ impl App {
             may_withdraw: own && state.after(ChangeAction::Withdraw).is_ok(),
             may_review,
         })
+    }
+
+    /// Verified requests whose version a head sent back before signing say so in lists too.
+    async fn label_head_returns(
+        conn: &mut AnyConnection,
+        items: &mut [ChangeSummary],
+    ) -> AppResult<()> {
+        for item in items.iter_mut() {
+            let Some(version) = item.result_version else {
+                continue;
+            };
+            if item.state != ChangeState::Verified.as_str()
+                || item.state_label != ChangeState::Verified.label_vi()
+            {
+                continue;
+            }
+            if hoso_store::approvals::open_return(conn, item.person_id)
+                .await?
+                .is_some_and(|r| r.version >= version)
+            {
+                item.state_label = HEAD_RETURNED.into();
+            }
+        }
+        Ok(())
     }
 
     fn list_page(
@@ -818,7 +861,9 @@ impl App {
         };
         let mut conn = self.store.reader().await?;
         let (rows, total) = store::list(&mut conn, &filter).await?;
-        Ok(self.list_page(rows, total, paging))
+        let mut page = self.list_page(rows, total, paging);
+        Self::label_head_returns(&mut conn, &mut page.items).await?;
+        Ok(page)
     }
 
     /// The HR officer's queue: submitted requests on records in its write scope, oldest first.
@@ -879,11 +924,13 @@ impl App {
             ..ChangeFilter::default()
         };
         let (rows, _) = store::list(&mut conn, &filter).await?;
-        Ok(rows
+        let mut items: Vec<ChangeSummary> = rows
             .into_iter()
             .filter(|r| r.request.state != "draft" || r.request.proposed_by == actor.account_id)
             .map(|r| summary(self, r.request, r.full_name, r.unit_id, r.official_version))
-            .collect())
+            .collect();
+        Self::label_head_returns(&mut conn, &mut items).await?;
+        Ok(items)
     }
 
     /// The HR officer confirms a submitted request against the paper file: in one transaction

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod admin;
 pub mod alert_sources;
 pub mod alerts;
+pub mod approval_returns;
 pub mod approvals;
 pub mod attachments;
 pub mod auth;

@@ -180,6 +180,10 @@ pub enum AuditAction {
     ApprovalSignRefused,
     /// Hủy lô phê duyệt.
     ApprovalAbandon,
+    /// The head sent a record's verified versions back to HR before signing.
+    ApprovalReturn,
+    /// HR sent returned versions back to the approval queue unchanged.
+    ApprovalResubmit,
     /// Xoay khóa mã hóa.
     KeysRotate,
     /// Tạo cơ cấu tổ chức mẫu.
@@ -290,6 +294,8 @@ impl AuditAction {
         AuditAction::ApprovalSign,
         AuditAction::ApprovalSignRefused,
         AuditAction::ApprovalAbandon,
+        AuditAction::ApprovalReturn,
+        AuditAction::ApprovalResubmit,
         AuditAction::KeysRotate,
         AuditAction::DemoSeedTree,
         AuditAction::DemoSeedPeople,
@@ -391,6 +397,8 @@ impl AuditAction {
             AuditAction::ApprovalSign => "approval.sign",
             AuditAction::ApprovalSignRefused => "approval.sign_refused",
             AuditAction::ApprovalAbandon => "approval.abandon",
+            AuditAction::ApprovalReturn => "approval.return",
+            AuditAction::ApprovalResubmit => "approval.resubmit",
             AuditAction::KeysRotate => "keys.rotate",
             AuditAction::DemoSeedTree => "demo.seed_tree",
             AuditAction::DemoSeedPeople => "demo.seed_people",
@@ -495,6 +503,8 @@ impl AuditAction {
             AuditAction::ApprovalSign => "Ký duyệt",
             AuditAction::ApprovalSignRefused => "Ký duyệt bị từ chối",
             AuditAction::ApprovalAbandon => "Hủy lô phê duyệt",
+            AuditAction::ApprovalReturn => "Lãnh đạo trả lại hồ sơ trước khi ký",
+            AuditAction::ApprovalResubmit => "Gửi lại hồ sơ để phê duyệt",
             AuditAction::KeysRotate => "Xoay khóa mã hóa",
             AuditAction::DemoSeedTree => "Tạo cơ cấu tổ chức mẫu",
             AuditAction::DemoSeedPeople => "Tạo hồ sơ mẫu",

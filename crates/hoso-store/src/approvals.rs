@@ -486,7 +486,8 @@ pub async fn awaiting_approval(
                 ident("u"),
                 person_unit(),
             )
-            .and_where(col("p", "current_version").gt(col("p", "official_version")));
+            .and_where(col("p", "current_version").gt(col("p", "official_version")))
+            .and_where(Expr::cust(NOT_RETURNED));
         if let Some(cond) = scope_cond(scope) {
             q.cond_where(cond);
         }
@@ -520,6 +521,194 @@ pub async fn awaiting_approval(
             .collect(),
         total,
     ))
+}
+
+/// Over `persons p`: no head has sent the record's latest version back to HR.
+const NOT_RETURNED: &str = "NOT EXISTS (SELECT 1 FROM approval_returns r WHERE r.person_id = p.id \
+     AND r.resolved_at IS NULL AND r.version >= p.current_version)";
+
+/// A head's return of a record's verified versions to HR, before signing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnRow {
+    pub id: i64,
+    pub person_id: i64,
+    /// The versions up to this one were returned.
+    pub version: i64,
+    pub comment: String,
+    pub returned_by: i64,
+    pub returned_at: i64,
+    pub resolved_by: Option<i64>,
+    pub resolved_at: Option<i64>,
+    pub reply: Option<String>,
+}
+
+fn return_row(r: &AnyRow) -> ReturnRow {
+    ReturnRow {
+        id: r.get("id"),
+        person_id: r.get("person_id"),
+        version: r.get("version"),
+        comment: r.get("comment"),
+        returned_by: r.get("returned_by"),
+        returned_at: r.get("returned_at"),
+        resolved_by: r.get("resolved_by"),
+        resolved_at: r.get("resolved_at"),
+        reply: r.get("reply"),
+    }
+}
+
+pub async fn insert_return(
+    conn: &mut AnyConnection,
+    person_id: i64,
+    version: i64,
+    comment: &str,
+    returned_by: i64,
+    at: i64,
+) -> StoreResult<i64> {
+    let row: (i64,) = sqlx::query_as(
+        "INSERT INTO approval_returns (person_id, version, comment, returned_by, returned_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(person_id)
+    .bind(version)
+    .bind(comment)
+    .bind(returned_by)
+    .bind(at)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.0)
+}
+
+/// The return that still holds the record's latest version back, if any: HR has neither
+/// written a version since nor sent it back unchanged.
+pub async fn open_return(
+    conn: &mut AnyConnection,
+    person_id: i64,
+) -> StoreResult<Option<ReturnRow>> {
+    let row = sqlx::query(
+        "SELECT r.* FROM approval_returns r JOIN persons p ON p.id = r.person_id \
+         WHERE r.person_id = $1 AND r.resolved_at IS NULL AND r.version >= p.current_version \
+         ORDER BY r.id DESC LIMIT 1",
+    )
+    .bind(person_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.as_ref().map(return_row))
+}
+
+/// The latest return of a record that covers `version`, open or not (a change request's page
+/// tells its proposer what the head said).
+pub async fn return_covering(
+    conn: &mut AnyConnection,
+    person_id: i64,
+    version: i64,
+) -> StoreResult<Option<ReturnRow>> {
+    let row = sqlx::query(
+        "SELECT * FROM approval_returns WHERE person_id = $1 AND version >= $2 \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(person_id)
+    .bind(version)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.as_ref().map(return_row))
+}
+
+/// HR sends the returned versions back to the approval queue unchanged, with a reply.
+pub async fn resolve_return(
+    conn: &mut AnyConnection,
+    id: i64,
+    resolved_by: i64,
+    reply: &str,
+    at: i64,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE approval_returns SET resolved_by = $1, resolved_at = $2, reply = $3 \
+         WHERE id = $4 AND resolved_at IS NULL",
+    )
+    .bind(resolved_by)
+    .bind(at)
+    .bind(reply)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A record held back by a head, with its name and unit, for HR's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnedRecordRow {
+    pub person_id: i64,
+    pub full_name: String,
+    pub unit_id: i64,
+    pub current_version: i64,
+    pub official_version: i64,
+    pub returned: ReturnRow,
+}
+
+/// The records in `scope` whose latest version a head sent back and HR has not yet dealt
+/// with, oldest return first.
+pub async fn open_returns(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    limit: i64,
+) -> StoreResult<Vec<ReturnedRecordRow>> {
+    let mut q = Query::select();
+    q.from_as(ident("approval_returns"), ident("r"))
+        .join_as(
+            JoinType::InnerJoin,
+            ident("persons"),
+            ident("p"),
+            col("p", "id").equals((ident("r"), ident("person_id"))),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            ident("org_units"),
+            ident("u"),
+            person_unit(),
+        )
+        .and_where(Expr::cust(
+            "r.resolved_at IS NULL AND r.version >= p.current_version",
+        ))
+        .columns(
+            [
+                "id",
+                "person_id",
+                "version",
+                "comment",
+                "returned_by",
+                "returned_at",
+                "resolved_by",
+                "resolved_at",
+                "reply",
+            ]
+            .map(|c| (ident("r"), ident(c))),
+        )
+        .columns(
+            [
+                "full_name",
+                "unit_id",
+                "current_version",
+                "official_version",
+            ]
+            .map(|c| (ident("p"), ident(c))),
+        )
+        .order_by((ident("r"), ident("id")), Order::Asc)
+        .limit(u64::try_from(limit).unwrap_or(0));
+    if let Some(cond) = scope_cond(scope) {
+        q.cond_where(cond);
+    }
+    let rows = query::fetch_all(conn, &q).await?;
+    Ok(rows
+        .iter()
+        .map(|r| ReturnedRecordRow {
+            person_id: r.get("person_id"),
+            full_name: r.get("full_name"),
+            unit_id: r.get("unit_id"),
+            current_version: r.get("current_version"),
+            official_version: r.get("official_version"),
+            returned: return_row(r),
+        })
+        .collect())
 }
 
 /// A version after its record's official one, with the request it came from (if any).

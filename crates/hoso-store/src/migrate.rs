@@ -190,6 +190,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 45,
+        name: "approval_returns",
+        common: include_str!("../migrations/0045_approval_returns.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {

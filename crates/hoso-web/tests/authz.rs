@@ -252,6 +252,36 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
             ..approval(200, (200, 404))
         },
     );
+    // Leaving a record out of a batch: the batch's preparer, like abandoning it.
+    t.insert(
+        ("post", "/api/v1/approvals/{id}/leave-out"),
+        Rule {
+            system_admin: (403, 403),
+            ..approval(200, (200, 404))
+        },
+    );
+    // Records sent back before signing: HR lists those it writes, a head those it approves.
+    t.insert(
+        ("get", "/api/v1/approvals/returned"),
+        Rule {
+            unit_admin: (200, 200),
+            ..approval(200, (200, 200))
+        },
+    );
+    // Sending a waiting record back to HR: whoever approves it (the record is read first).
+    t.insert(
+        ("post", "/api/v1/persons/{id}/approval-return"),
+        Rule {
+            approver: (201, 404),
+            unit_admin: (403, 404),
+            ..write_record(201)
+        },
+    );
+    // Sending it back to the queue unchanged: whoever writes it.
+    t.insert(
+        ("post", "/api/v1/persons/{id}/approval-resubmit"),
+        write_record(200),
+    );
     // Version 1 was never signed: refused with 400 to whoever may see the whole record (the
     // viewer's and the approver's clearances stop short of "secret").
     t.insert(
@@ -855,6 +885,25 @@ impl World {
                 path.replace("{id}", &self.fresh_batch(who, target).await.to_string()),
                 Value::Null,
             ),
+            ("post", "/api/v1/approvals/{id}/leave-out") => (
+                path.replace("{id}", &self.fresh_batch(who, target).await.to_string()),
+                json!({"person_id": self.person(target)}),
+            ),
+            ("get", "/api/v1/approvals/returned") => (path.into(), Value::Null),
+            ("post", "/api/v1/persons/{id}/approval-return") => {
+                self.make_pending(target).await;
+                (
+                    path.replace("{id}", &self.person(target).to_string()),
+                    json!({"comment": "Đề nghị kiểm tra lại ngày cấp bằng"}),
+                )
+            }
+            ("post", "/api/v1/persons/{id}/approval-resubmit") => {
+                self.fresh_return(target).await;
+                (
+                    path.replace("{id}", &self.person(target).to_string()),
+                    json!({"comment": "Đã đối chiếu bản gốc, thông tin đúng"}),
+                )
+            }
             ("post", "/api/v1/approvals/{id}/sign") => (
                 path.replace("{id}", &self.fresh_batch(who, target).await.to_string()),
                 json!({"signature": "bm90IGEgc2lnbmF0dXJl", "override_window": true}),

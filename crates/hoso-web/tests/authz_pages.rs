@@ -416,6 +416,27 @@ fn rules() -> Table {
             ..approval(303, (303, 404))
         },
     );
+    // Leaving a record out of a batch: the batch's preparer, like abandoning it.
+    one(
+        "POST",
+        "/phe-duyet/lo/{id}/bo-ra",
+        Rule {
+            system_admin: (403, 403),
+            ..approval(303, (303, 404))
+        },
+    );
+    // Sending a waiting record back to HR: whoever approves it; the record is read first.
+    one(
+        "POST",
+        "/phe-duyet/tra-lai",
+        Rule {
+            approver: (303, 404),
+            unit_admin: (403, 404),
+            ..writers(303)
+        },
+    );
+    // Sending it back to the queue unchanged: whoever writes it.
+    one("POST", "/ho-so/{id}/gui-lai-phe-duyet", writers(303));
     one(
         "POST",
         "/phe-duyet/lo/{id}/ky",
@@ -1242,6 +1263,30 @@ impl Pages {
                 format!("/phe-duyet/lo/{}/huy", w.fresh_batch(who, target).await),
                 &[],
             ),
+            ("POST", "/phe-duyet/lo/{id}/bo-ra") => {
+                let batch = w.fresh_batch(who, target).await;
+                Call::form(
+                    format!("/phe-duyet/lo/{batch}/bo-ra"),
+                    &[("person_id", &w.person(target).to_string())],
+                )
+            }
+            ("POST", "/phe-duyet/tra-lai") => {
+                w.make_pending(target).await;
+                Call::form(
+                    path,
+                    &[
+                        ("person_id", &w.person(target).to_string()),
+                        ("comment", "Đề nghị kiểm tra lại ngày cấp bằng"),
+                    ],
+                )
+            }
+            ("POST", "/ho-so/{id}/gui-lai-phe-duyet") => {
+                w.fresh_return(target).await;
+                Call::form(
+                    format!("/ho-so/{}/gui-lai-phe-duyet", w.person(target)),
+                    &[("comment", "Đã đối chiếu bản gốc, thông tin đúng")],
+                )
+            }
             ("POST", "/phe-duyet/lo/{id}/ky") => Call {
                 uri: format!("/phe-duyet/lo/{}/ky", w.fresh_batch(who, target).await),
                 body: Body::Multipart(

@@ -771,6 +771,44 @@ async fn browser_change_verified_and_signed_by_the_head() {
     c.goto(&format!("{base}/phe-duyet")).await.unwrap();
     shot(c, "43-phe-duyet").await;
     click(c, "form[action='/phe-duyet/lo'] button").await;
+
+    // Before signing, the head sends the record back with a comment (issue 18, item 3).
+    c.wait()
+        .for_element(Locator::Css("form.leave-out"))
+        .await
+        .unwrap();
+    click(c, "details.row-action summary").await;
+    let comment = "Đề nghị ghi rõ tên gọi khác theo giấy khai sinh bản chính";
+    set_value(c, "form.leave-out textarea", comment).await;
+    shot(c, "43a-tra-lai-truoc-khi-ky").await;
+    click(c, "form.leave-out button[value='tra_lai']").await;
+    wait_for_text(c, ".notice", "trả lại cho cán bộ tổ chức").await;
+    wait_for_text(c, "section[aria-labelledby='da-tra-lai']", comment).await;
+    // The proposer sees what the head said on the request.
+    sign_in(c, base, &individual).await;
+    c.goto(&format!("{base}{change_path}")).await.unwrap();
+    wait_for_text(c, "main", "Lãnh đạo trả lại").await;
+    wait_for_text(c, "section[aria-labelledby='thu-truong-tra-lai']", comment).await;
+    shot(c, "43b-nguoi-de-nghi-thay-y-kien").await;
+    // The HR officer answers from the record and sends it back.
+    sign_in(c, base, &hr).await;
+    c.goto(&format!("{base}/xac-thuc")).await.unwrap();
+    wait_for_text(c, "section[aria-labelledby='thu-truong-tra-lai']", comment).await;
+    c.goto(&format!("{base}/ho-so/{person}#phe-duyet"))
+        .await
+        .unwrap();
+    set_value(
+        c,
+        "#tra-loi-thu-truong",
+        "Đã ghi đúng theo bản chính giấy khai sinh",
+    )
+    .await;
+    click(c, "form[action$='/gui-lai-phe-duyet'] button").await;
+    wait_for_text(c, ".notice", "Đã gửi lại hồ sơ").await;
+    // The head prepares the batch again.
+    sign_in(c, base, &head).await;
+    c.goto(&format!("{base}/phe-duyet")).await.unwrap();
+    click(c, "form[action='/phe-duyet/lo'] button").await;
     // The batch page loads after the click: wait for it rather than race it.
     c.wait()
         .for_element(Locator::Css("#tep-khoa"))

@@ -2644,3 +2644,313 @@ async fn an_hr_officer_attaches_the_scan_behind_an_edit_of_their_own() {
         );
     }
 }
+
+/// Issue 18, item 3: before signing, the head takes one record out of a prepared batch and
+/// sends it back to the unit's HR officer with a comment; the other record is batched again.
+/// HR finds the comment in the verification queue and on the record, answers and sends it
+/// back; the head then finds it waiting again. Rights come before the workflow's rules.
+#[tokio::test]
+async fn a_head_leaves_a_record_out_of_a_batch_and_sends_it_back_with_a_comment() {
+    for db in databases().await {
+        // The last working day of November 2026 is inside the approval window.
+        let config = hoso_app::Config {
+            fixed_today: Some(time::macros::date!(2026 - 11 - 30)),
+            ..common::config(&db)
+        };
+        let app = App::start(config).await.unwrap();
+        app.seed_demo(24, PASSWORD, &|_, _| {}).await.unwrap();
+        let admin = actor(&app, "admin").await;
+        let people = app
+            .list_persons(&admin, PersonQuery::default())
+            .await
+            .unwrap()
+            .items;
+        let (first, second) = people
+            .iter()
+            .enumerate()
+            .find_map(|(i, p)| {
+                people[i + 1..]
+                    .iter()
+                    .find(|q| q.unit_id == p.unit_id)
+                    .map(|q| (p.clone(), q.clone()))
+            })
+            .expect("a unit with two people");
+        let code = {
+            let mut conn = app.store().reader().await.unwrap();
+            hoso_store::org::get(&mut conn, first.unit_id)
+                .await
+                .unwrap()
+                .unwrap()
+                .code
+                .to_lowercase()
+        };
+        let (hr_name, head_name) = (format!("qt.{code}"), format!("pd.{code}"));
+        // The unit's HR officer edits both records: two versions wait for the head.
+        let hr_actor = actor(&app, &hr_name).await;
+        for p in [&first, &second] {
+            let view = app
+                .get_person(&hr_actor, p.id, &ClientInfo::default())
+                .await
+                .unwrap();
+            let mut doc = view.record.clone();
+            doc["general"]["other_names"] = serde_json::json!(format!("Tên khác {}", p.id));
+            app.update_record(
+                &hr_actor,
+                p.id,
+                UpdateRecord {
+                    expected_version: view.current_version,
+                    record: doc,
+                    unit_id: None,
+                    status: None,
+                    note: None,
+                },
+                &ClientInfo::default(),
+            )
+            .await
+            .unwrap();
+        }
+
+        // The head prepares the batch: both records, each with a way to leave it out.
+        let mut head = signed_in(&app, &head_name).await;
+        let queue = head.get("/phe-duyet").await;
+        let token = csrf_of(&queue.body);
+        assert_eq!(
+            queue.body.matches("name=\"chon\"").count(),
+            2,
+            "{}",
+            queue.body
+        );
+        let none = head
+            .post(
+                "/phe-duyet/lo",
+                &pairs(&[("_csrf", &token), ("chon_co", "1")]),
+            )
+            .await;
+        assert!(
+            head.get(none.location())
+                .await
+                .body
+                .contains("Chưa chọn hồ sơ nào")
+        );
+        let (first_id, second_id) = (first.id.to_string(), second.id.to_string());
+        let prepared = head
+            .post(
+                "/phe-duyet/lo",
+                &pairs(&[
+                    ("_csrf", &token),
+                    ("chon_co", "1"),
+                    ("chon", &first_id),
+                    ("chon", &second_id),
+                ]),
+            )
+            .await;
+        assert_eq!(prepared.status, StatusCode::SEE_OTHER, "{}", db.label);
+        let batch_uri = prepared.location().to_string();
+        let batch = head.get(&batch_uri).await;
+        assert!(batch.body.contains(&first.full_name) && batch.body.contains(&second.full_name));
+        assert_eq!(
+            batch.body.matches("Bỏ khỏi lô").count(),
+            2,
+            "{}",
+            batch.body
+        );
+        assert_labelled(&batch_uri, &batch.body);
+        let leave_out = format!("{batch_uri}/bo-ra");
+
+        // Sending back needs a comment: refused on the page, the batch unchanged.
+        let refused = head
+            .post(
+                &leave_out,
+                &pairs(&[
+                    ("_csrf", &token),
+                    ("person_id", &first_id),
+                    ("cach", "tra_lai"),
+                    ("comment", "  "),
+                ]),
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            refused.body.contains("Cần ghi rõ lý do trả lại"),
+            "{}",
+            refused.body
+        );
+        assert!(head.get(&batch_uri).await.body.contains("Chờ ký"));
+
+        // A head of a unit that is neither this one nor above it may not act on this batch.
+        let units = app.org_units(&admin).await.unwrap();
+        let ancestors: Vec<i64> = std::iter::successors(Some(first.unit_id), |id| {
+            units.iter().find(|u| u.id == *id).and_then(|u| u.parent_id)
+        })
+        .collect();
+        let stranger_head = app
+            .search_accounts(&admin, None, None, Some(200))
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .find(|a| {
+                a.grants.iter().any(|g| g.role == "approver")
+                    && a.grants
+                        .iter()
+                        .all(|g| g.unit_id.is_some_and(|u| !ancestors.contains(&u)))
+            })
+            .map(|a| a.username);
+        assert!(
+            stranger_head.is_some(),
+            "the demo has heads of other branches"
+        );
+        if let Some(other_head) = stranger_head {
+            let mut stranger = signed_in(&app, &other_head).await;
+            let t = csrf_of(&stranger.get("/").await.body);
+            let r = stranger
+                .post(
+                    &leave_out,
+                    &pairs(&[("_csrf", &t), ("person_id", &first_id)]),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", db.label);
+            // Nor send back a record outside its unit.
+            let r = stranger
+                .post(
+                    "/phe-duyet/tra-lai",
+                    &pairs(&[("_csrf", &t), ("person_id", &first_id), ("comment", "Sai")]),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", db.label);
+        }
+        // The HR officer reads the record but does not approve it: forbidden, not a rule.
+        let mut hr = signed_in(&app, &hr_name).await;
+        let hr_token = csrf_of(&hr.get("/").await.body);
+        let r = hr
+            .post(
+                "/phe-duyet/tra-lai",
+                &pairs(&[
+                    ("_csrf", &hr_token),
+                    ("person_id", &first_id),
+                    ("comment", "x"),
+                ]),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+        // The head sends the first record back with a comment: a new batch holds the other.
+        let comment = "Ngày cấp bằng chưa khớp bản gốc, đề nghị kiểm tra lại";
+        let left = head
+            .post(
+                &leave_out,
+                &pairs(&[
+                    ("_csrf", &token),
+                    ("person_id", &first_id),
+                    ("cach", "tra_lai"),
+                    ("comment", comment),
+                ]),
+            )
+            .await;
+        assert_eq!(left.status, StatusCode::SEE_OTHER, "{}", left.body);
+        let next_uri = left.location().split('?').next().unwrap().to_string();
+        assert_ne!(next_uri, batch_uri);
+        let next = head.get(left.location()).await;
+        assert!(
+            next.body.contains("trả lại cho cán bộ tổ chức"),
+            "{}",
+            next.body
+        );
+        assert!(next.body.contains(&second.full_name));
+        assert!(!next.body.contains(&first.full_name), "left out");
+        assert!(head.get(&batch_uri).await.body.contains("Đã hủy"));
+        // The queue no longer offers it; the list of returned records does, with the comment.
+        let queue = head.get("/phe-duyet").await;
+        let returned = queue
+            .body
+            .split("id=\"da-tra-lai\"")
+            .nth(1)
+            .expect("returned list");
+        assert!(returned.contains(&first.full_name) && returned.contains(comment));
+        let waiting = queue.body.split("id=\"cho-phe-duyet\"").nth(1).unwrap();
+        let waiting = waiting.split("id=\"da-tra-lai\"").next().unwrap();
+        assert!(!waiting.contains(&first.full_name), "{waiting}");
+        // Preparing now leaves it out too; signing a batch that holds it would be refused.
+        let again = app
+            .prepare_batch(
+                &actor(&app, &head_name).await,
+                hoso_app::approvals::PrepareBatch {
+                    person_ids: Some(vec![first.id]),
+                    override_window: None,
+                },
+                &ClientInfo::default(),
+            )
+            .await;
+        assert!(
+            matches!(again, Err(hoso_app::AppError::BadRequest(_))),
+            "{again:?}"
+        );
+
+        // The HR officer finds it in the verification queue and on the record, and answers.
+        let queue = hr.get("/xac-thuc").await;
+        assert!(queue.body.contains("thủ trưởng trả lại") && queue.body.contains(comment));
+        let record_uri = format!("/ho-so/{}", first.id);
+        let record = hr.get(&record_uri).await;
+        assert!(record.body.contains("Thủ trưởng trả lại trước khi ký"));
+        assert!(record.body.contains(comment));
+        assert_labelled(&record_uri, &record.body);
+        let empty = hr
+            .post(
+                &format!("{record_uri}/gui-lai-phe-duyet"),
+                &pairs(&[("_csrf", &hr_token), ("comment", "")]),
+            )
+            .await;
+        assert!(
+            hr.get(empty.location())
+                .await
+                .body
+                .contains("Cần trả lời ý kiến")
+        );
+        let sent = hr
+            .post(
+                &format!("{record_uri}/gui-lai-phe-duyet"),
+                &pairs(&[
+                    ("_csrf", &hr_token),
+                    ("comment", "Đã đối chiếu bản gốc: ngày cấp đúng"),
+                ]),
+            )
+            .await;
+        let after = hr.get(sent.location()).await;
+        assert!(after.body.contains("Đã gửi lại hồ sơ"), "{}", after.body);
+        assert!(!after.body.contains("Thủ trưởng trả lại trước khi ký"));
+
+        // It waits for the head again.
+        let queue = head.get("/phe-duyet").await;
+        let waiting = queue.body.split("id=\"cho-phe-duyet\"").nth(1).unwrap();
+        assert!(waiting.contains(&first.full_name), "{}", db.label);
+        assert!(!queue.body.contains("id=\"da-tra-lai\""));
+        // Every step is in the audit trail.
+        let trail = admin_audit_actions(&app, first.id).await;
+        for action in ["approval.return", "approval.resubmit", "approval.abandon"] {
+            assert!(trail.iter().any(|a| a == action), "{action}: {trail:?}");
+        }
+    }
+}
+
+/// The audit actions recorded about a person's record or any approval batch.
+async fn admin_audit_actions(app: &App, person_id: i64) -> Vec<String> {
+    let admin = actor(app, "admin").await;
+    let mut out = Vec::new();
+    for (kind, id) in [
+        ("person", Some(person_id.to_string())),
+        ("approval_batch", None),
+    ] {
+        let q = hoso_app::security::AuditQuery {
+            target_kind: Some(kind.into()),
+            target_id: id,
+            per_page: Some(200),
+            ..Default::default()
+        };
+        let entries = app
+            .audit_entries(&admin, q, &ClientInfo::default())
+            .await
+            .unwrap();
+        out.extend(entries.items.into_iter().map(|e| e.action));
+    }
+    out
+}

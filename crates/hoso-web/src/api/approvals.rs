@@ -6,6 +6,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use hoso_app::approval_returns::{
+    ApprovalReturnView, LeaveOut, LeftOut, ReturnInput, ReturnedRecord,
+};
 use hoso_app::approvals::{
     ApprovalQueue, BatchView, PackageReport, PrepareBatch, RecordApprovals, SignBatch,
 };
@@ -95,6 +98,68 @@ pub async fn abandon(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<BatchView>> {
     Ok(Json(app.abandon_batch(&actor, id, &client).await?))
+}
+
+/// Take one record out of a prepared batch before signing (with `return_comment`: send it
+/// back to HR too). The batch is abandoned and the other records prepared as a new batch.
+#[utoipa::path(post, path = "/api/v1/approvals/{id}/leave-out", tag = "approvals", params(("id" = i64, Path)), request_body = LeaveOut,
+    responses((status = 200, body = LeftOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn leave_out(
+    State(app): State<App>,
+    Authenticated(actor): Authenticated,
+    Client(client): Client,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<LeaveOut>,
+) -> ApiResult<Json<LeftOut>> {
+    Ok(Json(
+        app.leave_out_of_batch(&actor, id, input, &client).await?,
+    ))
+}
+
+/// Records a head sent back that wait for the caller (its writable records; for a head, those
+/// it approves).
+#[utoipa::path(get, path = "/api/v1/approvals/returned", tag = "approvals",
+    responses((status = 200, body = Vec<ReturnedRecord>), (status = 403, body = ErrorBody)))]
+pub async fn returned(
+    State(app): State<App>,
+    Authenticated(actor): Authenticated,
+) -> ApiResult<Json<Vec<ReturnedRecord>>> {
+    Ok(Json(app.returned_records(&actor).await?))
+}
+
+/// The approver sends a record's verified versions back to HR with what must be corrected.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/approval-return", tag = "approvals", params(("id" = i64, Path)), request_body = ReturnInput,
+    responses((status = 201, body = ApprovalReturnView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn return_record(
+    State(app): State<App>,
+    Authenticated(actor): Authenticated,
+    Client(client): Client,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<ReturnInput>,
+) -> ApiResult<(StatusCode, Json<ApprovalReturnView>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            app.return_for_correction(&actor, id, input, &client)
+                .await?,
+        ),
+    ))
+}
+
+/// HR sends returned versions back to the approval queue unchanged, answering the head.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/approval-resubmit", tag = "approvals", params(("id" = i64, Path)), request_body = ReturnInput,
+    responses((status = 200, body = ApprovalReturnView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn resubmit_record(
+    State(app): State<App>,
+    Authenticated(actor): Authenticated,
+    Client(client): Client,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<ReturnInput>,
+) -> ApiResult<Json<ApprovalReturnView>> {
+    Ok(Json(
+        app.resubmit_for_approval(&actor, id, input, &client)
+            .await?,
+    ))
 }
 
 /// The manifest bytes exactly as signed.

@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::{Form, body::Bytes};
 use base64::Engine;
+use hoso_app::approval_returns::{LeaveOut, ReturnInput};
 use hoso_app::approvals::{PrepareBatch, SignBatch};
 use hoso_app::changes::{ChangeQuery, ChangeSummary, NewChange, ReviewInput, SaveChange, Upload};
 use hoso_app::{App, AppError, Page};
@@ -49,8 +50,13 @@ impl From<ChangeSummary> for ChangeRow {
             id: c.id,
             person_id: c.person_id,
             person: c.person_name,
+            // A version the head sent back reads as a returned request, not a verified one.
+            state_code: if c.state_label == hoso_app::changes::HEAD_RETURNED {
+                ChangeState::Returned.as_str().to_string()
+            } else {
+                c.state
+            },
             state: c.state_label,
-            state_code: c.state,
             sections: c.section_labels.join(", "),
             reason: c.reason,
             submitted: c.submitted_at.map(format::instant).unwrap_or_default(),
@@ -78,6 +84,31 @@ struct ListPage {
     pages: i64,
     prev: Option<String>,
     next: Option<String>,
+    /// Records a head sent back before signing (the verification queue only).
+    returned: Vec<ReturnedRow>,
+}
+
+/// A record a head sent back before signing, with what they said.
+pub struct ReturnedRow {
+    pub person_id: i64,
+    pub person: String,
+    pub version: i64,
+    pub by: String,
+    pub at: String,
+    pub comment: String,
+}
+
+impl From<hoso_app::approval_returns::ReturnedRecord> for ReturnedRow {
+    fn from(r: hoso_app::approval_returns::ReturnedRecord) -> Self {
+        ReturnedRow {
+            person_id: r.person_id,
+            person: r.person_name,
+            version: r.returned.version,
+            by: r.returned.returned_by_name,
+            at: format::instant(r.returned.returned_at),
+            comment: r.returned.comment,
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -135,6 +166,7 @@ fn list_page(
         pages,
         prev: (result.page > 1).then(|| link(result.page - 1)),
         next: (result.page < pages).then(|| link(result.page + 1)),
+        returned: Vec::new(),
     }
 }
 
@@ -164,7 +196,14 @@ pub async fn queue(
     let result = app
         .verification_queue(&page.actor, change_query(&q))
         .await?;
-    Ok(render(&list_page(&page, result, &q, true)))
+    let mut view = list_page(&page, result, &q, true);
+    view.returned = app
+        .returned_records(&page.actor)
+        .await?
+        .into_iter()
+        .map(ReturnedRow::from)
+        .collect();
+    Ok(render(&view))
 }
 
 // ───────────────────────────── one request ─────────────────────────────
@@ -222,9 +261,31 @@ struct ChangePage {
     may_submit: bool,
     may_withdraw: bool,
     may_review: bool,
+    /// What the head said when sending the verified version back, and whether HR dealt with it.
+    head_return: Option<HeadReturn>,
     error: Option<String>,
     done: Option<String>,
     max_mb: String,
+}
+
+pub struct HeadReturn {
+    pub by: String,
+    pub at: String,
+    pub comment: String,
+    pub settled: bool,
+    pub reply: String,
+}
+
+impl From<&hoso_app::approval_returns::ApprovalReturnView> for HeadReturn {
+    fn from(r: &hoso_app::approval_returns::ApprovalReturnView) -> Self {
+        HeadReturn {
+            by: r.returned_by_name.clone(),
+            at: format::instant(r.returned_at),
+            comment: r.comment.clone(),
+            settled: r.settled,
+            reply: r.reply.clone().unwrap_or_default(),
+        }
+    }
 }
 
 async fn change_page(
@@ -254,7 +315,11 @@ async fn change_page(
         person_id: d.summary.person_id,
         person: d.summary.person_name.clone(),
         state: d.summary.state_label.clone(),
-        state_code: d.summary.state.clone(),
+        state_code: if d.summary.state_label == hoso_app::changes::HEAD_RETURNED {
+            ChangeState::Returned.as_str().to_string()
+        } else {
+            d.summary.state.clone()
+        },
         reason: d.summary.reason.clone(),
         proposer: d.proposer_name.clone(),
         reviewer: d.reviewer_name.clone().unwrap_or_default(),
@@ -292,6 +357,7 @@ async fn change_page(
         may_submit: d.may_submit,
         may_withdraw: d.may_withdraw,
         may_review: d.may_review,
+        head_return: d.approval_return.as_ref().map(HeadReturn::from),
         error,
         done,
         max_mb: format::thousands((app.config().attachment_max_bytes / (1024 * 1024)) as i64),
@@ -642,6 +708,8 @@ pub struct AwaitingRow {
     pub official: i64,
     pub current: i64,
     pub versions: String,
+    /// The head wrote one of the versions: another approver signs it.
+    pub own: bool,
 }
 
 pub struct BatchRowView {
@@ -665,7 +733,10 @@ struct ApprovalsPage {
     rows: Vec<AwaitingRow>,
     batches: Vec<BatchRowView>,
     system_admin: bool,
+    /// Records this head sent back, waiting for HR.
+    returned: Vec<ReturnedRow>,
     error: Option<String>,
+    done: Option<String>,
 }
 
 fn batch_state(s: &str) -> String {
@@ -702,6 +773,10 @@ pub async fn approvals(
                 person: r.person_name.clone(),
                 official: r.official_version,
                 current: r.current_version,
+                own: r
+                    .versions
+                    .iter()
+                    .any(|v| v.created_by == Some(page.actor.account_id)),
                 versions: r
                     .versions
                     .iter()
@@ -726,29 +801,162 @@ pub async fn approvals(
             })
             .collect(),
         system_admin: page.actor.is_system_admin(),
+        returned: app
+            .returned_records(&page.actor)
+            .await?
+            .into_iter()
+            .map(ReturnedRow::from)
+            .collect(),
         error: flash.message(&page, "loi"),
+        done: flash.message(&page, "xong"),
     }))
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct PrepareForm {
+pub struct ReturnForm {
     #[serde(rename = "_csrf")]
     csrf: Option<String>,
-    override_window: Option<String>,
+    person_id: Option<i64>,
+    comment: Option<String>,
+}
+
+/// The head sends a waiting record back to HR from the approval queue.
+pub async fn return_record(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Form(f): Form<ReturnForm>,
+) -> PageResult {
+    page.check_csrf(f.csrf.as_deref())?;
+    let person_id = f.person_id.ok_or_else(AppError::record_not_found)?;
+    let input = ReturnInput { comment: f.comment };
+    let (kind, message) = match app
+        .return_for_correction(&page.actor, person_id, input, &client)
+        .await
+    {
+        Ok(_) => (
+            "xong",
+            "Đã trả lại hồ sơ cho cán bộ tổ chức kèm ý kiến của bạn; hồ sơ trở lại danh sách chờ phê duyệt khi được sửa hoặc gửi lại.".to_string(),
+        ),
+        Err(e @ (AppError::BadRequest(_) | AppError::Conflict(_))) => ("loi", e.to_string()),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Redirect::to(&format!(
+        "/phe-duyet?{}",
+        flash_query(&page, kind, &message)
+    ))
+    .into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LeaveOutForm {
+    #[serde(rename = "_csrf")]
+    csrf: Option<String>,
+    person_id: Option<i64>,
+    comment: Option<String>,
+    /// `tra_lai`: send it back to HR with the comment; else keep it waiting for a later batch.
+    cach: Option<String>,
+}
+
+/// The head takes one record out of a batch before signing, and may send it back to HR.
+pub async fn leave_out(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Path(id): Path<i64>,
+    Form(f): Form<LeaveOutForm>,
+) -> PageResult {
+    page.check_csrf(f.csrf.as_deref())?;
+    let person_id = f.person_id.ok_or_else(AppError::record_not_found)?;
+    let send_back = f.cach.as_deref() == Some("tra_lai");
+    let input = LeaveOut {
+        person_id,
+        return_comment: send_back.then(|| f.comment.unwrap_or_default()),
+    };
+    let left = match app
+        .leave_out_of_batch(&page.actor, id, input, &client)
+        .await
+    {
+        Ok(left) => left,
+        Err(e @ (AppError::BadRequest(_) | AppError::Conflict(_))) => {
+            let p = batch_page(&app, &page, &client, id, Some(e.to_string())).await?;
+            return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &p));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let what = if left.returned {
+        format!("Đã bỏ hồ sơ khỏi lô {id} và trả lại cho cán bộ tổ chức kèm ý kiến của bạn.")
+    } else {
+        format!("Đã bỏ hồ sơ khỏi lô {id}; hồ sơ vẫn chờ phê duyệt ở lô sau.")
+    };
+    Ok(match left.batch {
+        Some(b) => {
+            let message = format!(
+                "{what} Lô {id} đã hủy; lô mới số {} gồm các hồ sơ còn lại, kiểm tra rồi ký.",
+                b.id
+            );
+            Redirect::to(&format!(
+                "/phe-duyet/lo/{}?{}",
+                b.id,
+                flash_query(&page, "xong", &message)
+            ))
+        }
+        None => {
+            let message = match left.note {
+                Some(why) => format!("{what} Chưa lập lại lô cho các hồ sơ còn lại: {why}"),
+                None => format!("{what} Lô {id} không còn hồ sơ nào nên đã hủy."),
+            };
+            Redirect::to(&format!(
+                "/phe-duyet?{}",
+                flash_query(&page, "xong", &message)
+            ))
+        }
+    }
+    .into_response())
+}
+
+/// The records ticked on the approval page (`chon`, repeated), when the form offered the
+/// choice (`chon_co`); `None`: every record waiting.
+fn chosen_records(fields: &[(String, String)]) -> Result<Option<Vec<i64>>, AppError> {
+    if !fields.iter().any(|(k, _)| k == "chon_co") {
+        return Ok(None);
+    }
+    let ids: Vec<i64> = fields
+        .iter()
+        .filter(|(k, _)| k == "chon")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    if ids.is_empty() {
+        return Err(AppError::BadRequest(
+            "Chưa chọn hồ sơ nào: đánh dấu các hồ sơ cần ký trong danh sách chờ phê duyệt.".into(),
+        ));
+    }
+    Ok(Some(ids))
 }
 
 pub async fn prepare(
     State(app): State<App>,
     page: PageActor,
     Client(client): Client,
-    Form(f): Form<PrepareForm>,
+    body: Bytes,
 ) -> PageResult {
-    page.check_csrf(f.csrf.as_deref())?;
-    let input = PrepareBatch {
-        person_ids: None,
-        override_window: Some(f.override_window.is_some()),
+    let fields: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     };
-    match app.prepare_batch(&page.actor, input, &client).await {
+    page.check_csrf(field("_csrf"))?;
+    let chosen = chosen_records(&fields).map(|person_ids| PrepareBatch {
+        person_ids,
+        override_window: Some(field("override_window").is_some()),
+    });
+    let prepared = match chosen {
+        Ok(input) => app.prepare_batch(&page.actor, input, &client).await,
+        Err(e) => Err(e),
+    };
+    match prepared {
         Ok(b) => Ok(Redirect::to(&format!("/phe-duyet/lo/{}", b.id)).into_response()),
         Err(e @ (AppError::BadRequest(_) | AppError::Conflict(_))) => Ok(Redirect::to(&format!(
             "/phe-duyet?{}",
@@ -766,6 +974,8 @@ pub struct ItemRow {
     pub version: i64,
     pub hash: String,
     pub attachments: usize,
+    /// The person's first version in the batch (where the "leave out" form is offered).
+    pub first: bool,
     /// What the version changes, as the HR officer saw it when verifying.
     pub diff: Vec<DiffRow>,
 }
@@ -827,7 +1037,9 @@ async fn batch_page(
             Vec::new()
         };
         let who = people.get(&person_id);
+        let first = !items.iter().any(|i: &ItemRow| i.person_id == person_id);
         items.push(ItemRow {
+            first,
             person_id,
             name: who.map_or_else(|| format!("Hồ sơ {person_id}"), |p| p.full_name.clone()),
             unit: who.map(|p| p.unit_name.clone()).unwrap_or_default(),
@@ -865,6 +1077,9 @@ pub struct BatchQuery {
     /// Set after a signature: the page confirms it (a code, not a text).
     #[serde(default)]
     da_ky: Option<String>,
+    /// A signed confirmation (a record left out of the batch it replaces).
+    xong: Option<String>,
+    ky: Option<String>,
 }
 
 pub async fn batch(
@@ -875,6 +1090,12 @@ pub async fn batch(
     Query(q): Query<BatchQuery>,
 ) -> PageResult {
     let mut view = batch_page(&app, &page, &client, id, None).await?;
+    view.done = Flash {
+        loi: None,
+        xong: q.xong,
+        ky: q.ky,
+    }
+    .message(&page, "xong");
     if q.da_ky.is_some() && view.signed_count > 0 {
         view.done = Some(format!(
             "Đã ký và phê duyệt {} phiên bản hồ sơ: các phiên bản này đã thành chính thức, người đề nghị thấy phiếu của mình “Đã phê duyệt”.",

@@ -96,6 +96,8 @@ struct RecordPage {
     movements: Vec<MovementLine>,
     /// May record a movement of this person.
     may_move: bool,
+    /// A head sent the waiting changes back before signing: what they said.
+    head_return: Option<super::changes::HeadReturn>,
 }
 
 pub struct MovementLine {
@@ -291,6 +293,10 @@ pub async fn show(
     // those who wrote its versions.
     let units = app.linked_unit_names(&view).await?;
     let authors = app.version_authors(&versions).await?;
+    let head_return = match app.open_approval_return(&page.actor, id).await {
+        Err(hoso_app::AppError::NotFound(_)) => None,
+        other => other?,
+    };
     // Through an outside-access grant the workflow is not shown either.
     let approvals = match app.record_approvals(&page.actor, id).await {
         Err(hoso_app::AppError::NotFound(_)) => hoso_app::approvals::RecordApprovals {
@@ -407,6 +413,7 @@ pub async fn show(
             })
             .collect(),
         official_version: approvals.official_version,
+        head_return: head_return.as_ref().map(super::changes::HeadReturn::from),
         changes,
         personal_account,
         movements,
@@ -451,6 +458,43 @@ pub async fn show(
         }
         .message(&page, "xong"),
     }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ResubmitForm {
+    #[serde(rename = "_csrf")]
+    csrf: Option<String>,
+    comment: Option<String>,
+}
+
+/// HR sends the versions a head returned back to the approval queue unchanged, answering.
+pub async fn resubmit(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Path(id): Path<i64>,
+    Form(f): Form<ResubmitForm>,
+) -> PageResult {
+    page.check_csrf(f.csrf.as_deref())?;
+    let input = hoso_app::approval_returns::ReturnInput { comment: f.comment };
+    let (kind, message) = match app
+        .resubmit_for_approval(&page.actor, id, input, &client)
+        .await
+    {
+        Ok(_) => (
+            "xong",
+            "Đã gửi lại hồ sơ để thủ trưởng phê duyệt, kèm ý kiến trả lời của bạn.".to_string(),
+        ),
+        Err(e @ hoso_app::AppError::BadRequest(_) | e @ hoso_app::AppError::Conflict(_)) => {
+            ("loi", e.to_string())
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Redirect::to(&format!(
+        "/ho-so/{id}?{}#phe-duyet",
+        super::flash_query(&page, kind, &message)
+    ))
+    .into_response())
 }
 
 /// Whether to offer the edit forms: the account may change records and sees the whole record

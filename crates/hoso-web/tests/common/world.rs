@@ -543,6 +543,20 @@ impl World {
         r.body["id"].as_i64().unwrap()
     }
 
+    /// A version of the target record that the system administrator sent back to HR before
+    /// signing.
+    pub async fn fresh_return(&self, target: Target) {
+        self.make_pending(target).await;
+        let r = self
+            .admin
+            .post(
+                &format!("/api/v1/persons/{}/approval-return", self.person(target)),
+                json!({"comment": "Đề nghị kiểm tra lại"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+
     /// An outside-access grant on the target record for the demo leader, given by the system
     /// administrator: its id.
     pub async fn fresh_access_grant(&self, target: Target) -> i64 {
