@@ -18,6 +18,28 @@ use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo};
 /// Returned records listed at once: more than a unit's HR officer works through in a month.
 const RETURNS_LISTED: i64 = 500;
 
+const ALREADY_RETURNED: &str = "Hồ sơ đã được trả lại cho cán bộ tổ chức và đang chờ sửa.";
+
+/// Whose returned records a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReturnedList {
+    /// Those the caller corrects: the records it writes (an HR officer).
+    ToCorrect,
+    /// Those the caller's approvals cover (a head, to see what it sent back).
+    SentBack,
+}
+
+impl ReturnedList {
+    /// HR's list for whoever writes records, else the head's.
+    pub fn for_actor(actor: &Actor) -> ReturnedList {
+        if actor.write_scope().is_empty() {
+            ReturnedList::SentBack
+        } else {
+            ReturnedList::ToCorrect
+        }
+    }
+}
+
 /// A head's return of a record, as HR, the head and the proposer read it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ApprovalReturnView {
@@ -134,14 +156,14 @@ impl App {
             ));
         }
         if store::open_return(&mut conn, person_id).await?.is_some() {
-            return Err(AppError::Conflict(
-                "Hồ sơ đã được trả lại cho cán bộ tổ chức và đang chờ sửa.".into(),
-            ));
+            return Err(AppError::Conflict(ALREADY_RETURNED.into()));
         }
         drop(conn);
         let mut tx = self.begin_work(actor, client).await?;
         let now = self.now_ms();
-        let id = store::insert_return(
+        // Checked again where it is written: a signature, an edit or another return may have
+        // come first.
+        let Some(id) = store::insert_return(
             &mut tx,
             person_id,
             person.current_version,
@@ -149,7 +171,14 @@ impl App {
             actor.account_id,
             now,
         )
-        .await?;
+        .await?
+        else {
+            let _ = tx.rollback().await;
+            return Err(AppError::Conflict(
+                "Hồ sơ vừa thay đổi (được ký, được sửa hoặc đã được trả lại). Vui lòng tải lại trang."
+                    .into(),
+            ));
+        };
         tx.audit(
             AuditAction::ApprovalReturn,
             About::new("person", person_id),
@@ -204,7 +233,8 @@ impl App {
         drop(conn);
         let mut tx = self.begin_work(actor, client).await?;
         let now = self.now_ms();
-        if !store::resolve_return(&mut tx, open.id, actor.account_id, &reply, now).await? {
+        if !store::resolve_returns(&mut tx, person_id, actor.account_id, &reply, now).await? {
+            let _ = tx.rollback().await;
             return Err(AppError::Conflict(
                 "Hồ sơ vừa được người khác gửi lại. Vui lòng tải lại.".into(),
             ));
@@ -262,12 +292,16 @@ impl App {
         Ok(Some(self.return_view(row, current_version).await?))
     }
 
-    /// The records a head sent back that wait for the caller: those it writes (an HR
-    /// officer), or else those it approves (a head, to see what it returned).
-    pub async fn returned_records(&self, actor: &Actor) -> AppResult<Vec<ReturnedRecord>> {
-        let scope = match actor.write_scope() {
-            s if !s.is_empty() => s,
-            _ => actor.approval_scope(),
+    /// The records a head sent back that wait for HR, within the caller's writing or approving
+    /// scope.
+    pub async fn returned_records(
+        &self,
+        actor: &Actor,
+        list: ReturnedList,
+    ) -> AppResult<Vec<ReturnedRecord>> {
+        let scope = match list {
+            ReturnedList::ToCorrect => actor.write_scope(),
+            ReturnedList::SentBack => actor.approval_scope(),
         };
         if scope.is_empty() {
             return Err(AppError::Forbidden);
@@ -326,32 +360,46 @@ impl App {
         }
         let returned = match input.return_comment {
             Some(comment) => {
-                self.return_for_correction(
-                    actor,
-                    input.person_id,
-                    ReturnInput {
-                        comment: Some(comment),
-                    },
-                    client,
-                )
-                .await?;
-                true
+                let sent = self
+                    .return_for_correction(
+                        actor,
+                        input.person_id,
+                        ReturnInput {
+                            comment: Some(comment),
+                        },
+                        client,
+                    )
+                    .await;
+                match sent {
+                    Ok(_) => true,
+                    // Sent back already (from the queue, or a second click): leave it out.
+                    Err(AppError::Conflict(m)) if m == ALREADY_RETURNED => true,
+                    Err(e) => return Err(e),
+                }
             }
             None => false,
         };
-        self.abandon_batch(actor, batch_id, client).await?;
+        self.abandon_batch_saying(
+            actor,
+            batch_id,
+            client,
+            serde_json::json!({"left_out": input.person_id, "returned": returned}),
+        )
+        .await?;
         let (batch, note) = if rest.is_empty() {
             (None, None)
         } else {
+            // The batch was prepared outside the window only by a system administrator, who
+            // may prepare its remainder there too.
             let again = PrepareBatch {
                 person_ids: Some(rest),
-                override_window: Some(batch.window_override),
+                override_window: Some(actor.is_system_admin()),
             };
             match self.prepare_batch(actor, again, client).await {
                 Ok(b) => (Some(b), None),
-                Err(e @ (AppError::BadRequest(_) | AppError::Conflict(_))) => {
-                    (None, Some(e.to_string()))
-                }
+                Err(
+                    e @ (AppError::BadRequest(_) | AppError::Conflict(_) | AppError::Forbidden),
+                ) => (None, Some(e.to_string())),
                 Err(e) => return Err(e),
             }
         };

@@ -622,10 +622,7 @@ serde_json::json!({"items": manifest.items.len(), "manifest_sha256": sha, "windo
                 return Err(AppError::Forbidden);
             }
             // A record the head sent back since the batch was prepared is not signed with it.
-            if store::open_return(tx, item.person_id)
-                .await?
-                .is_some_and(|r| r.version >= item.version)
-            {
+            if store::returned_since(tx, item.person_id, item.version, batch.prepared_at).await? {
                 return Err(AppError::Conflict(format!(
                     "Hồ sơ số {} đã được trả lại cho cán bộ tổ chức sau khi lập lô. Hãy lập lại lô phê duyệt.",
                     item.person_id
@@ -675,6 +672,18 @@ serde_json::json!({"items": manifest.items.len(), "manifest_sha256": sha, "windo
         id: i64,
         client: &ClientInfo,
     ) -> AppResult<BatchView> {
+        self.abandon_batch_saying(actor, id, client, serde_json::Value::Null)
+            .await
+    }
+
+    /// [`App::abandon_batch`], with why in the audit trail.
+    pub(crate) async fn abandon_batch_saying(
+        &self,
+        actor: &Actor,
+        id: i64,
+        client: &ClientInfo,
+        detail: serde_json::Value,
+    ) -> AppResult<BatchView> {
         let batch = self.batch_row(actor, id).await?;
         if batch.prepared_by != actor.account_id {
             return Err(AppError::Forbidden);
@@ -686,7 +695,7 @@ serde_json::json!({"items": manifest.items.len(), "manifest_sha256": sha, "windo
         tx.audit(
             AuditAction::ApprovalAbandon,
             About::new("approval_batch", id),
-            serde_json::Value::Null,
+            detail,
         )
         .await?;
         tx.commit().await?;

@@ -198,7 +198,7 @@ fn summary(
 }
 
 /// The state a verified request shows while the head has sent its version back to HR.
-pub const HEAD_RETURNED: &str = "Lãnh đạo trả lại";
+pub const HEAD_RETURNED: &str = "Thủ trưởng trả lại";
 
 fn parse_states(text: Option<&str>) -> AppResult<Vec<String>> {
     let mut out = Vec::new();

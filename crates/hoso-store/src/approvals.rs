@@ -525,7 +525,7 @@ pub async fn awaiting_approval(
 
 /// Over `persons p`: no head has sent the record's latest version back to HR.
 const NOT_RETURNED: &str = "NOT EXISTS (SELECT 1 FROM approval_returns r WHERE r.person_id = p.id \
-     AND r.resolved_at IS NULL AND r.version >= p.current_version)";
+     AND r.resolved_at IS NULL AND r.version >= p.current_version AND r.version > p.official_version)";
 
 /// A head's return of a record's verified versions to HR, before signing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -556,6 +556,9 @@ fn return_row(r: &AnyRow) -> ReturnRow {
     }
 }
 
+/// Records a return of the record's versions up to `version`, only while that is still the
+/// record's current, unapproved version and no return holds it back already (`None`: the
+/// record changed, was signed, or was returned meanwhile).
 pub async fn insert_return(
     conn: &mut AnyConnection,
     person_id: i64,
@@ -563,19 +566,44 @@ pub async fn insert_return(
     comment: &str,
     returned_by: i64,
     at: i64,
-) -> StoreResult<i64> {
-    let row: (i64,) = sqlx::query_as(
+) -> StoreResult<Option<i64>> {
+    let row: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO approval_returns (person_id, version, comment, returned_by, returned_at) \
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+         SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM persons \
+           WHERE id = $1 AND current_version = $2 AND official_version < $2) \
+         AND NOT EXISTS (SELECT 1 FROM approval_returns \
+           WHERE person_id = $1 AND resolved_at IS NULL AND version >= $2) \
+         RETURNING id",
     )
     .bind(person_id)
     .bind(version)
     .bind(comment)
     .bind(returned_by)
     .bind(at)
-    .fetch_one(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    Ok(row.0)
+    Ok(row.map(|r| r.0))
+}
+
+/// Whether a head sent `version` (or a later one) of the record back at `since` or after, or
+/// holds it back still: a batch prepared before that must not sign it.
+pub async fn returned_since(
+    conn: &mut AnyConnection,
+    person_id: i64,
+    version: i64,
+    since: i64,
+) -> StoreResult<bool> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT r.id FROM approval_returns r JOIN persons p ON p.id = r.person_id \
+         WHERE r.person_id = $1 AND r.version >= $2 AND (r.returned_at >= $3 \
+           OR (r.resolved_at IS NULL AND r.version >= p.current_version)) LIMIT 1",
+    )
+    .bind(person_id)
+    .bind(version)
+    .bind(since)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.is_some())
 }
 
 /// The return that still holds the record's latest version back, if any: HR has neither
@@ -587,7 +615,7 @@ pub async fn open_return(
     let row = sqlx::query(
         "SELECT r.* FROM approval_returns r JOIN persons p ON p.id = r.person_id \
          WHERE r.person_id = $1 AND r.resolved_at IS NULL AND r.version >= p.current_version \
-         ORDER BY r.id DESC LIMIT 1",
+         AND r.version > p.official_version ORDER BY r.id DESC LIMIT 1",
     )
     .bind(person_id)
     .fetch_optional(&mut *conn)
@@ -613,25 +641,26 @@ pub async fn return_covering(
     Ok(row.as_ref().map(return_row))
 }
 
-/// HR sends the returned versions back to the approval queue unchanged, with a reply.
-pub async fn resolve_return(
+/// HR sends the returned versions back to the approval queue unchanged, with a reply: every
+/// return still open on the record is answered.
+pub async fn resolve_returns(
     conn: &mut AnyConnection,
-    id: i64,
+    person_id: i64,
     resolved_by: i64,
     reply: &str,
     at: i64,
 ) -> StoreResult<bool> {
     let done = sqlx::query(
         "UPDATE approval_returns SET resolved_by = $1, resolved_at = $2, reply = $3 \
-         WHERE id = $4 AND resolved_at IS NULL",
+         WHERE person_id = $4 AND resolved_at IS NULL",
     )
     .bind(resolved_by)
     .bind(at)
     .bind(reply)
-    .bind(id)
+    .bind(person_id)
     .execute(&mut *conn)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done.rows_affected() > 0)
 }
 
 /// A record held back by a head, with its name and unit, for HR's list.
@@ -667,7 +696,8 @@ pub async fn open_returns(
             person_unit(),
         )
         .and_where(Expr::cust(
-            "r.resolved_at IS NULL AND r.version >= p.current_version",
+            "r.resolved_at IS NULL AND r.version >= p.current_version \
+             AND r.version > p.official_version",
         ))
         .columns(
             [
@@ -1119,7 +1149,8 @@ pub async fn waiting_of(
     .collect();
     let unapproved = sqlx::query(AssertSqlSafe(format!(
         "SELECT p.id, v.created_at FROM persons p JOIN record_versions v ON v.person_id = p.id \
-         AND v.version = p.official_version + 1 WHERE p.current_version > p.official_version AND p.id IN ({list})"
+         AND v.version = p.official_version + 1 WHERE p.current_version > p.official_version \
+         AND {NOT_RETURNED} AND p.id IN ({list})"
     )))
     .fetch_all(&mut *conn)
     .await?

@@ -787,7 +787,7 @@ async fn browser_change_verified_and_signed_by_the_head() {
     // The proposer sees what the head said on the request.
     sign_in(c, base, &individual).await;
     c.goto(&format!("{base}{change_path}")).await.unwrap();
-    wait_for_text(c, "main", "Lãnh đạo trả lại").await;
+    wait_for_text(c, "main", "Thủ trưởng trả lại").await;
     wait_for_text(c, "section[aria-labelledby='thu-truong-tra-lai']", comment).await;
     shot(c, "43b-nguoi-de-nghi-thay-y-kien").await;
     // The HR officer answers from the record and sends it back.

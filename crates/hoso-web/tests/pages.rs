@@ -2652,9 +2652,18 @@ async fn an_hr_officer_attaches_the_scan_behind_an_edit_of_their_own() {
 #[tokio::test]
 async fn a_head_leaves_a_record_out_of_a_batch_and_sends_it_back_with_a_comment() {
     for db in databases().await {
-        // The last working day of November 2026 is inside the approval window.
+        // The last working day of November 2026 is inside the approval window; the demo's
+        // certificates sign.
+        let today = time::macros::date!(2026 - 11 - 30);
+        let (root, p12) = hoso_app::demo::ensure_demo_pki(
+            &db.dir.path().join("demo-pki"),
+            PASSWORD,
+            hoso_app::Clock::on(today),
+        )
+        .unwrap();
         let config = hoso_app::Config {
-            fixed_today: Some(time::macros::date!(2026 - 11 - 30)),
+            trusted_roots_file: Some(root),
+            fixed_today: Some(today),
             ..common::config(&db)
         };
         let app = App::start(config).await.unwrap();
@@ -2886,7 +2895,14 @@ async fn a_head_leaves_a_record_out_of_a_batch_and_sends_it_back_with_a_comment(
             "{again:?}"
         );
 
-        // The HR officer finds it in the verification queue and on the record, and answers.
+        // The HR officer is told on the home page, finds it in the verification queue and on
+        // the record, and answers.
+        let home = hr.get("/").await;
+        assert!(
+            home.body.contains("Hồ sơ thủ trưởng trả lại"),
+            "{}",
+            db.label
+        );
         let queue = hr.get("/xac-thuc").await;
         assert!(queue.body.contains("thủ trưởng trả lại") && queue.body.contains(comment));
         let record_uri = format!("/ho-so/{}", first.id);
@@ -2924,6 +2940,82 @@ async fn a_head_leaves_a_record_out_of_a_batch_and_sends_it_back_with_a_comment(
         let waiting = queue.body.split("id=\"cho-phe-duyet\"").nth(1).unwrap();
         assert!(waiting.contains(&first.full_name), "{}", db.label);
         assert!(!queue.body.contains("id=\"da-tra-lai\""));
+        // A batch prepared before the head sent the record back does not sign it, even once
+        // HR has corrected the record; nor is a record sent back twice.
+        let head_actor = actor(&app, &head_name).await;
+        let ci = ClientInfo::default();
+        let early = app
+            .prepare_batch(
+                &head_actor,
+                hoso_app::approvals::PrepareBatch {
+                    person_ids: Some(vec![first.id]),
+                    override_window: None,
+                },
+                &ci,
+            )
+            .await
+            .unwrap();
+        let again = || hoso_app::approval_returns::ReturnInput {
+            comment: Some("Ngày sinh chưa khớp giấy khai sinh".into()),
+        };
+        app.return_for_correction(&head_actor, first.id, again(), &ci)
+            .await
+            .unwrap();
+        let twice = app
+            .return_for_correction(&head_actor, first.id, again(), &ci)
+            .await;
+        assert!(
+            matches!(twice, Err(hoso_app::AppError::Conflict(_))),
+            "{twice:?}"
+        );
+        let view = app.get_person(&hr_actor, first.id, &ci).await.unwrap();
+        let mut doc = view.record.clone();
+        doc["general"]["other_names"] = serde_json::json!("Tên khác đã sửa");
+        app.update_record(
+            &hr_actor,
+            first.id,
+            UpdateRecord {
+                expected_version: view.current_version,
+                record: doc,
+                unit_id: None,
+                status: None,
+                note: None,
+            },
+            &ci,
+        )
+        .await
+        .unwrap();
+        use base64::Engine;
+        let key = base64::engine::general_purpose::STANDARD.encode(std::fs::read(&p12).unwrap());
+        let sign = hoso_app::approvals::SignBatch {
+            pkcs12: Some(key),
+            password: Some(PASSWORD.into()),
+            ..Default::default()
+        };
+        let refused = app
+            .sign_batch(&head_actor, early.id, sign.clone(), &ci)
+            .await;
+        assert!(
+            matches!(&refused, Err(hoso_app::AppError::Conflict(m)) if m.contains("trả lại")),
+            "{refused:?}"
+        );
+        // The corrected record is back in the queue, and a fresh batch signs it.
+        let fresh = app
+            .prepare_batch(
+                &head_actor,
+                hoso_app::approvals::PrepareBatch {
+                    person_ids: Some(vec![first.id]),
+                    override_window: None,
+                },
+                &ci,
+            )
+            .await
+            .unwrap();
+        let signed = app
+            .sign_batch(&head_actor, fresh.id, sign, &ci)
+            .await
+            .unwrap();
+        assert_eq!(signed.state, "signed");
         // Every step is in the audit trail.
         let trail = admin_audit_actions(&app, first.id).await;
         for action in ["approval.return", "approval.resubmit", "approval.abandon"] {

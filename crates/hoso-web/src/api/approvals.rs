@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hoso_app::approval_returns::{
-    ApprovalReturnView, LeaveOut, LeftOut, ReturnInput, ReturnedRecord,
+    ApprovalReturnView, LeaveOut, LeftOut, ReturnInput, ReturnedList, ReturnedRecord,
 };
 use hoso_app::approvals::{
     ApprovalQueue, BatchView, PackageReport, PrepareBatch, RecordApprovals, SignBatch,
@@ -124,7 +124,8 @@ pub async fn returned(
     State(app): State<App>,
     Authenticated(actor): Authenticated,
 ) -> ApiResult<Json<Vec<ReturnedRecord>>> {
-    Ok(Json(app.returned_records(&actor).await?))
+    let list = ReturnedList::for_actor(&actor);
+    Ok(Json(app.returned_records(&actor, list).await?))
 }
 
 /// The approver sends a record's verified versions back to HR with what must be corrected.

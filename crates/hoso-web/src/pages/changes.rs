@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::{Form, body::Bytes};
 use base64::Engine;
-use hoso_app::approval_returns::{LeaveOut, ReturnInput};
+use hoso_app::approval_returns::{LeaveOut, ReturnInput, ReturnedList};
 use hoso_app::approvals::{PrepareBatch, SignBatch};
 use hoso_app::changes::{ChangeQuery, ChangeSummary, NewChange, ReviewInput, SaveChange, Upload};
 use hoso_app::{App, AppError, Page};
@@ -198,7 +198,7 @@ pub async fn queue(
         .await?;
     let mut view = list_page(&page, result, &q, true);
     view.returned = app
-        .returned_records(&page.actor)
+        .returned_records(&page.actor, ReturnedList::ToCorrect)
         .await?
         .into_iter()
         .map(ReturnedRow::from)
@@ -802,7 +802,7 @@ pub async fn approvals(
             .collect(),
         system_admin: page.actor.is_system_admin(),
         returned: app
-            .returned_records(&page.actor)
+            .returned_records(&page.actor, ReturnedList::SentBack)
             .await?
             .into_iter()
             .map(ReturnedRow::from)
