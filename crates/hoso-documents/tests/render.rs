@@ -379,7 +379,9 @@ fn form_2c_docx_opens_in_libreoffice() {
 }
 
 fn convert_with_libreoffice(path: &Path, dir: &Path) -> PathBuf {
-    let profile = output_dir().join("soffice-profile");
+    // A profile of its own per document: two tests converting side by side must not share
+    // one LibreOffice instance (the second then exits without converting).
+    let profile = path.with_extension("soffice-profile");
     let out = Command::new("soffice")
         .arg(format!(
             "-env:UserInstallation=file://{}",
