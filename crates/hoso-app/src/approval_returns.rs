@@ -3,6 +3,8 @@
 //! approval queue until HR writes a corrected version or sends it back unchanged with a reply;
 //! the proposer of a change request sees what the head said, as they see HR's comments.
 
+use std::collections::HashMap;
+
 use hoso_domain::audit_action::AuditAction;
 use hoso_domain::changes::Manifest;
 use hoso_store::approvals::{self as store, ReturnRow};
@@ -30,6 +32,13 @@ pub enum ReturnedList {
 }
 
 impl ReturnedList {
+    fn scope(self, actor: &Actor) -> persons::Scope {
+        match self {
+            ReturnedList::ToCorrect => actor.write_scope(),
+            ReturnedList::SentBack => actor.approval_scope(),
+        }
+    }
+
     /// HR's list for whoever writes records, else the head's.
     pub fn for_actor(actor: &Actor) -> ReturnedList {
         if actor.write_scope().is_empty() {
@@ -101,23 +110,32 @@ fn required_text(text: Option<&str>, missing: &str) -> AppResult<String> {
         .ok_or_else(|| AppError::BadRequest(missing.to_string()))
 }
 
+fn return_view(
+    row: ReturnRow,
+    current_version: i64,
+    names: &HashMap<i64, String>,
+) -> ApprovalReturnView {
+    ApprovalReturnView {
+        person_id: row.person_id,
+        version: row.version,
+        settled: row.resolved_at.is_some() || current_version > row.version,
+        returned_by_name: names.get(&row.returned_by).cloned().unwrap_or_default(),
+        comment: row.comment,
+        returned_by: row.returned_by,
+        returned_at: row.returned_at,
+        reply: row.reply,
+    }
+}
+
 impl App {
-    async fn return_view(
+    /// One return as read, its head named.
+    async fn named_return(
         &self,
         row: ReturnRow,
         current_version: i64,
     ) -> AppResult<ApprovalReturnView> {
         let names = self.display_names(vec![row.returned_by]).await?;
-        Ok(ApprovalReturnView {
-            person_id: row.person_id,
-            version: row.version,
-            settled: row.resolved_at.is_some() || current_version > row.version,
-            returned_by_name: names.get(&row.returned_by).cloned().unwrap_or_default(),
-            comment: row.comment,
-            returned_by: row.returned_by,
-            returned_at: row.returned_at,
-            reply: row.reply,
-        })
+        Ok(return_view(row, current_version, &names))
     }
 
     /// The approver sends a record's verified versions back to HR with what must be
@@ -197,7 +215,7 @@ impl App {
             resolved_at: None,
             reply: None,
         };
-        self.return_view(row, person.current_version).await
+        self.named_return(row, person.current_version).await
     }
 
     /// HR sends returned versions back to the approval queue unchanged, answering the head.
@@ -227,9 +245,6 @@ impl App {
             .ok_or_else(|| {
                 AppError::BadRequest("Hồ sơ không có thay đổi nào bị lãnh đạo trả lại.".into())
             })?;
-        let current = persons::get(&mut conn, person_id)
-            .await?
-            .map_or(open.version, |p| p.current_version);
         drop(conn);
         let mut tx = self.begin_work(actor, client).await?;
         let now = self.now_ms();
@@ -246,13 +261,14 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        let current = open.version;
         let row = ReturnRow {
             resolved_by: Some(actor.account_id),
             resolved_at: Some(now),
             reply: Some(reply),
             ..open
         };
-        self.return_view(row, current).await
+        self.named_return(row, current).await
     }
 
     /// The head's return that still holds a readable record back, if any (record page).
@@ -273,7 +289,7 @@ impl App {
         };
         drop(conn);
         let current = row.version;
-        Ok(Some(self.return_view(row, current).await?))
+        Ok(Some(self.named_return(row, current).await?))
     }
 
     /// What a head said of the version a change request became, while it is not approved
@@ -289,7 +305,7 @@ impl App {
             return Ok(None);
         };
         drop(conn);
-        Ok(Some(self.return_view(row, current_version).await?))
+        Ok(Some(self.named_return(row, current_version).await?))
     }
 
     /// The records a head sent back that wait for HR, within the caller's writing or approving
@@ -299,29 +315,38 @@ impl App {
         actor: &Actor,
         list: ReturnedList,
     ) -> AppResult<Vec<ReturnedRecord>> {
-        let scope = match list {
-            ReturnedList::ToCorrect => actor.write_scope(),
-            ReturnedList::SentBack => actor.approval_scope(),
-        };
+        let scope = list.scope(actor);
         if scope.is_empty() {
             return Err(AppError::Forbidden);
         }
         let mut conn = self.store.reader().await?;
         let rows = store::open_returns(&mut conn, &scope, RETURNS_LISTED).await?;
         drop(conn);
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let returned = self.return_view(r.returned, r.current_version).await?;
-            out.push(ReturnedRecord {
+        let names = self
+            .display_names(rows.iter().map(|r| r.returned.returned_by).collect())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ReturnedRecord {
+                returned: return_view(r.returned, r.current_version, &names),
                 person_id: r.person_id,
                 person_name: r.full_name,
                 unit_id: r.unit_id,
                 official_version: r.official_version,
                 current_version: r.current_version,
-                returned,
-            });
+            })
+            .collect())
+    }
+
+    /// How many records of [`App::returned_records`] there are (0 outside any such scope): the
+    /// home page's count.
+    pub async fn returned_count(&self, actor: &Actor, list: ReturnedList) -> AppResult<i64> {
+        let scope = list.scope(actor);
+        if scope.is_empty() {
+            return Ok(0);
         }
-        Ok(out)
+        let mut conn = self.store.reader().await?;
+        Ok(store::count_open_returns(&mut conn, &scope).await?)
     }
 
     /// Takes one record out of a prepared batch before signing — and, with a comment, sends

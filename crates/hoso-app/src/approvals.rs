@@ -61,6 +61,16 @@ pub struct AwaitingRecord {
     pub versions: Vec<PendingVersion>,
 }
 
+impl AwaitingRecord {
+    /// Whether the account wrote one of the waiting versions: separation of duties leaves the
+    /// record to another approver.
+    pub fn written_by(&self, account_id: i64) -> bool {
+        self.versions
+            .iter()
+            .any(|v| v.created_by == Some(account_id))
+    }
+}
+
 /// What waits for the caller's signature.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ApprovalQueue {
@@ -342,11 +352,7 @@ impl App {
         // wait for another approver; naming one of them is refused.
         let own: std::collections::HashSet<i64> = records
             .iter()
-            .filter(|r| {
-                r.versions
-                    .iter()
-                    .any(|v| v.created_by == Some(actor.account_id))
-            })
+            .filter(|r| r.written_by(actor.account_id))
             .map(|r| r.person_id)
             .collect();
         if !own.is_empty() {

@@ -200,6 +200,18 @@ fn summary(
 /// The state a verified request shows while the head has sent its version back to HR.
 pub const HEAD_RETURNED: &str = "Thủ trưởng trả lại";
 
+impl ChangeSummary {
+    /// The state's code as a page marks it: a version the head sent back reads as a returned
+    /// request, not a verified one.
+    pub fn shown_state_code(&self) -> &str {
+        if self.state_label == HEAD_RETURNED {
+            ChangeState::Returned.as_str()
+        } else {
+            &self.state
+        }
+    }
+}
+
 fn parse_states(text: Option<&str>) -> AppResult<Vec<String>> {
     let mut out = Vec::new();
     for s in text

@@ -523,9 +523,20 @@ pub async fn awaiting_approval(
     ))
 }
 
+/// Over `approval_returns r` and its `persons p`: the return still holds the record's latest,
+/// unapproved version back (HR has neither written a version since nor answered it).
+macro_rules! holds_back {
+    () => {
+        "r.resolved_at IS NULL AND r.version >= p.current_version AND r.version > p.official_version"
+    };
+}
+
 /// Over `persons p`: no head has sent the record's latest version back to HR.
-const NOT_RETURNED: &str = "NOT EXISTS (SELECT 1 FROM approval_returns r WHERE r.person_id = p.id \
-     AND r.resolved_at IS NULL AND r.version >= p.current_version AND r.version > p.official_version)";
+const NOT_RETURNED: &str = concat!(
+    "NOT EXISTS (SELECT 1 FROM approval_returns r WHERE r.person_id = p.id AND ",
+    holds_back!(),
+    ")"
+);
 
 /// A head's return of a record's verified versions to HR, before signing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -612,11 +623,12 @@ pub async fn open_return(
     conn: &mut AnyConnection,
     person_id: i64,
 ) -> StoreResult<Option<ReturnRow>> {
-    let row = sqlx::query(
+    let row = sqlx::query(concat!(
         "SELECT r.* FROM approval_returns r JOIN persons p ON p.id = r.person_id \
-         WHERE r.person_id = $1 AND r.resolved_at IS NULL AND r.version >= p.current_version \
-         AND r.version > p.official_version ORDER BY r.id DESC LIMIT 1",
-    )
+         WHERE r.person_id = $1 AND ",
+        holds_back!(),
+        " ORDER BY r.id DESC LIMIT 1"
+    ))
     .bind(person_id)
     .fetch_optional(&mut *conn)
     .await?;
@@ -674,13 +686,8 @@ pub struct ReturnedRecordRow {
     pub returned: ReturnRow,
 }
 
-/// The records in `scope` whose latest version a head sent back and HR has not yet dealt
-/// with, oldest return first.
-pub async fn open_returns(
-    conn: &mut AnyConnection,
-    scope: &Scope,
-    limit: i64,
-) -> StoreResult<Vec<ReturnedRecordRow>> {
+/// Over `approval_returns r`: those in `scope` still holding their record back.
+fn open_returns_in(scope: &Scope) -> SelectStatement {
     let mut q = Query::select();
     q.from_as(ident("approval_returns"), ident("r"))
         .join_as(
@@ -695,38 +702,51 @@ pub async fn open_returns(
             ident("u"),
             person_unit(),
         )
-        .and_where(Expr::cust(
-            "r.resolved_at IS NULL AND r.version >= p.current_version \
-             AND r.version > p.official_version",
-        ))
-        .columns(
-            [
-                "id",
-                "person_id",
-                "version",
-                "comment",
-                "returned_by",
-                "returned_at",
-                "resolved_by",
-                "resolved_at",
-                "reply",
-            ]
-            .map(|c| (ident("r"), ident(c))),
-        )
-        .columns(
-            [
-                "full_name",
-                "unit_id",
-                "current_version",
-                "official_version",
-            ]
-            .map(|c| (ident("p"), ident(c))),
-        )
-        .order_by((ident("r"), ident("id")), Order::Asc)
-        .limit(u64::try_from(limit).unwrap_or(0));
+        .and_where(Expr::cust(holds_back!()));
     if let Some(cond) = scope_cond(scope) {
         q.cond_where(cond);
     }
+    q
+}
+
+/// How many records in `scope` a head sent back and HR has not yet dealt with.
+pub async fn count_open_returns(conn: &mut AnyConnection, scope: &Scope) -> StoreResult<i64> {
+    query::count(conn, open_returns_in(scope)).await
+}
+
+/// The records in `scope` whose latest version a head sent back and HR has not yet dealt
+/// with, oldest return first.
+pub async fn open_returns(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    limit: i64,
+) -> StoreResult<Vec<ReturnedRecordRow>> {
+    let mut q = open_returns_in(scope);
+    q.columns(
+        [
+            "id",
+            "person_id",
+            "version",
+            "comment",
+            "returned_by",
+            "returned_at",
+            "resolved_by",
+            "resolved_at",
+            "reply",
+        ]
+        .map(|c| (ident("r"), ident(c))),
+    )
+    .columns(
+        [
+            "full_name",
+            "unit_id",
+            "current_version",
+            "official_version",
+        ]
+        .map(|c| (ident("p"), ident(c))),
+    )
+    .order_by((ident("r"), ident("id")), Order::Asc)
+    .limit(u64::try_from(limit).unwrap_or(0));
     let rows = query::fetch_all(conn, &q).await?;
     Ok(rows
         .iter()

@@ -678,18 +678,9 @@ async fn people_of_a_unit(app: &App) -> (i64, String, String, String) {
         .unwrap()
         .unwrap()
         .username;
-    let code = hoso_store::org::get(&mut conn, person.unit_id)
-        .await
-        .unwrap()
-        .unwrap()
-        .code
-        .to_lowercase();
-    (
-        person.id,
-        username,
-        format!("qt.{code}"),
-        format!("pd.{code}"),
-    )
+    drop(conn);
+    let (hr, head) = common::demo_hr_and_head(app, person.unit_id).await;
+    (person.id, username, hr, head)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2684,39 +2684,11 @@ async fn a_head_leaves_a_record_out_of_a_batch_and_sends_it_back_with_a_comment(
                     .map(|q| (p.clone(), q.clone()))
             })
             .expect("a unit with two people");
-        let code = {
-            let mut conn = app.store().reader().await.unwrap();
-            hoso_store::org::get(&mut conn, first.unit_id)
-                .await
-                .unwrap()
-                .unwrap()
-                .code
-                .to_lowercase()
-        };
-        let (hr_name, head_name) = (format!("qt.{code}"), format!("pd.{code}"));
+        let (hr_name, head_name) = common::demo_hr_and_head(&app, first.unit_id).await;
         // The unit's HR officer edits both records: two versions wait for the head.
         let hr_actor = actor(&app, &hr_name).await;
         for p in [&first, &second] {
-            let view = app
-                .get_person(&hr_actor, p.id, &ClientInfo::default())
-                .await
-                .unwrap();
-            let mut doc = view.record.clone();
-            doc["general"]["other_names"] = serde_json::json!(format!("Tên khác {}", p.id));
-            app.update_record(
-                &hr_actor,
-                p.id,
-                UpdateRecord {
-                    expected_version: view.current_version,
-                    record: doc,
-                    unit_id: None,
-                    status: None,
-                    note: None,
-                },
-                &ClientInfo::default(),
-            )
-            .await
-            .unwrap();
+            set_other_names(&app, &hr_actor, p.id, &format!("Tên khác {}", p.id)).await;
         }
 
         // The head prepares the batch: both records, each with a way to leave it out.
@@ -2944,15 +2916,12 @@ async fn a_head_leaves_a_record_out_of_a_batch_and_sends_it_back_with_a_comment(
         // HR has corrected the record; nor is a record sent back twice.
         let head_actor = actor(&app, &head_name).await;
         let ci = ClientInfo::default();
+        let batch_of_first = || hoso_app::approvals::PrepareBatch {
+            person_ids: Some(vec![first.id]),
+            override_window: None,
+        };
         let early = app
-            .prepare_batch(
-                &head_actor,
-                hoso_app::approvals::PrepareBatch {
-                    person_ids: Some(vec![first.id]),
-                    override_window: None,
-                },
-                &ci,
-            )
+            .prepare_batch(&head_actor, batch_of_first(), &ci)
             .await
             .unwrap();
         let again = || hoso_app::approval_returns::ReturnInput {
@@ -2968,23 +2937,7 @@ async fn a_head_leaves_a_record_out_of_a_batch_and_sends_it_back_with_a_comment(
             matches!(twice, Err(hoso_app::AppError::Conflict(_))),
             "{twice:?}"
         );
-        let view = app.get_person(&hr_actor, first.id, &ci).await.unwrap();
-        let mut doc = view.record.clone();
-        doc["general"]["other_names"] = serde_json::json!("Tên khác đã sửa");
-        app.update_record(
-            &hr_actor,
-            first.id,
-            UpdateRecord {
-                expected_version: view.current_version,
-                record: doc,
-                unit_id: None,
-                status: None,
-                note: None,
-            },
-            &ci,
-        )
-        .await
-        .unwrap();
+        set_other_names(&app, &hr_actor, first.id, "Tên khác đã sửa").await;
         use base64::Engine;
         let key = base64::engine::general_purpose::STANDARD.encode(std::fs::read(&p12).unwrap());
         let sign = hoso_app::approvals::SignBatch {
@@ -3001,14 +2954,7 @@ async fn a_head_leaves_a_record_out_of_a_batch_and_sends_it_back_with_a_comment(
         );
         // The corrected record is back in the queue, and a fresh batch signs it.
         let fresh = app
-            .prepare_batch(
-                &head_actor,
-                hoso_app::approvals::PrepareBatch {
-                    person_ids: Some(vec![first.id]),
-                    override_window: None,
-                },
-                &ci,
-            )
+            .prepare_batch(&head_actor, batch_of_first(), &ci)
             .await
             .unwrap();
         let signed = app
@@ -3022,6 +2968,30 @@ async fn a_head_leaves_a_record_out_of_a_batch_and_sends_it_back_with_a_comment(
             assert!(trail.iter().any(|a| a == action), "{action}: {trail:?}");
         }
     }
+}
+
+/// An HR officer's direct edit of a record's other names: a version waiting for approval.
+async fn set_other_names(app: &App, hr: &Actor, person_id: i64, names: &str) {
+    let view = app
+        .get_person(hr, person_id, &ClientInfo::default())
+        .await
+        .unwrap();
+    let mut doc = view.record.clone();
+    doc["general"]["other_names"] = serde_json::json!(names);
+    app.update_record(
+        hr,
+        person_id,
+        UpdateRecord {
+            expected_version: view.current_version,
+            record: doc,
+            unit_id: None,
+            status: None,
+            note: None,
+        },
+        &ClientInfo::default(),
+    )
+    .await
+    .unwrap();
 }
 
 /// The audit actions recorded about a person's record or any approval batch.

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use crate::extract::Query;
+use crate::pages::back_with_message;
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
@@ -46,16 +47,12 @@ pub struct ChangeRow {
 
 impl From<ChangeSummary> for ChangeRow {
     fn from(c: ChangeSummary) -> Self {
+        let state_code = c.shown_state_code().to_string();
         ChangeRow {
             id: c.id,
             person_id: c.person_id,
             person: c.person_name,
-            // A version the head sent back reads as a returned request, not a verified one.
-            state_code: if c.state_label == hoso_app::changes::HEAD_RETURNED {
-                ChangeState::Returned.as_str().to_string()
-            } else {
-                c.state
-            },
+            state_code,
             state: c.state_label,
             sections: c.section_labels.join(", "),
             reason: c.reason,
@@ -93,9 +90,7 @@ pub struct ReturnedRow {
     pub person_id: i64,
     pub person: String,
     pub version: i64,
-    pub by: String,
-    pub at: String,
-    pub comment: String,
+    pub head: HeadReturn,
 }
 
 impl From<hoso_app::approval_returns::ReturnedRecord> for ReturnedRow {
@@ -104,9 +99,7 @@ impl From<hoso_app::approval_returns::ReturnedRecord> for ReturnedRow {
             person_id: r.person_id,
             person: r.person_name,
             version: r.returned.version,
-            by: r.returned.returned_by_name,
-            at: format::instant(r.returned.returned_at),
-            comment: r.returned.comment,
+            head: HeadReturn::from(&r.returned),
         }
     }
 }
@@ -315,11 +308,7 @@ async fn change_page(
         person_id: d.summary.person_id,
         person: d.summary.person_name.clone(),
         state: d.summary.state_label.clone(),
-        state_code: if d.summary.state_label == hoso_app::changes::HEAD_RETURNED {
-            ChangeState::Returned.as_str().to_string()
-        } else {
-            d.summary.state.clone()
-        },
+        state_code: d.summary.shown_state_code().to_string(),
         reason: d.summary.reason.clone(),
         proposer: d.proposer_name.clone(),
         reviewer: d.reviewer_name.clone().unwrap_or_default(),
@@ -432,24 +421,7 @@ pub struct ActionForm {
 }
 
 fn back_to(page: &PageActor, id: i64, result: Result<String, AppError>) -> PageResult {
-    match result {
-        Ok(done) => Ok(Redirect::to(&format!(
-            "/de-nghi/{id}?{}",
-            flash_query(page, "xong", &done)
-        ))
-        .into_response()),
-        Err(
-            e @ (AppError::BadRequest(_)
-            | AppError::Conflict(_)
-            | AppError::Invalid(_)
-            | AppError::Duplicate { .. }),
-        ) => Ok(Redirect::to(&format!(
-            "/de-nghi/{id}?{}",
-            flash_query(page, "loi", &e.to_string())
-        ))
-        .into_response()),
-        Err(e) => Err(e.into()),
-    }
+    back_with_message(page, &format!("/de-nghi/{id}"), result)
 }
 
 pub async fn act(
@@ -773,10 +745,7 @@ pub async fn approvals(
                 person: r.person_name.clone(),
                 official: r.official_version,
                 current: r.current_version,
-                own: r
-                    .versions
-                    .iter()
-                    .any(|v| v.created_by == Some(page.actor.account_id)),
+                own: r.written_by(page.actor.account_id),
                 versions: r
                     .versions
                     .iter()
@@ -830,22 +799,11 @@ pub async fn return_record(
     page.check_csrf(f.csrf.as_deref())?;
     let person_id = f.person_id.ok_or_else(AppError::record_not_found)?;
     let input = ReturnInput { comment: f.comment };
-    let (kind, message) = match app
+    let result = app
         .return_for_correction(&page.actor, person_id, input, &client)
         .await
-    {
-        Ok(_) => (
-            "xong",
-            "Đã trả lại hồ sơ cho cán bộ tổ chức kèm ý kiến của bạn; hồ sơ trở lại danh sách chờ phê duyệt khi được sửa hoặc gửi lại.".to_string(),
-        ),
-        Err(e @ (AppError::BadRequest(_) | AppError::Conflict(_))) => ("loi", e.to_string()),
-        Err(e) => return Err(e.into()),
-    };
-    Ok(Redirect::to(&format!(
-        "/phe-duyet?{}",
-        flash_query(&page, kind, &message)
-    ))
-    .into_response())
+        .map(|_| "Đã trả lại hồ sơ cho cán bộ tổ chức kèm ý kiến của bạn; hồ sơ trở lại danh sách chờ phê duyệt khi được sửa hoặc gửi lại.".to_string());
+    back_with_message(&page, "/phe-duyet", result)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -938,9 +896,8 @@ pub async fn prepare(
     State(app): State<App>,
     page: PageActor,
     Client(client): Client,
-    body: Bytes,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let fields: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     let field = |name: &str| {
         fields
             .iter()

@@ -158,21 +158,18 @@ pub async fn home(State(app): State<App>, page: PageActor, Client(client): Clien
             "/xac-thuc".to_string(),
         ));
     }
-    if !page.actor.write_scope().is_empty() {
-        let returned = app
-            .returned_records(
-                &page.actor,
-                hoso_app::approval_returns::ReturnedList::ToCorrect,
-            )
-            .await?
-            .len();
-        if returned > 0 {
-            alerts.push((
-                "Hồ sơ thủ trưởng trả lại, chờ bạn sửa hoặc trả lời".to_string(),
-                format::thousands(returned as i64),
-                "/xac-thuc#thu-truong-tra-lai".to_string(),
-            ));
-        }
+    let returned = app
+        .returned_count(
+            &page.actor,
+            hoso_app::approval_returns::ReturnedList::ToCorrect,
+        )
+        .await?;
+    if returned > 0 {
+        alerts.push((
+            "Hồ sơ thủ trưởng trả lại, chờ bạn sửa hoặc trả lời".to_string(),
+            format::thousands(returned),
+            "/xac-thuc#thu-truong-tra-lai".to_string(),
+        ));
     }
     let to_sign = app.awaiting_approval_count(&page.actor).await?;
     if to_sign > 0 {

@@ -301,6 +301,32 @@ pub fn flash_query(page: &PageActor, kind: &'static str, message: &str) -> Strin
     )
 }
 
+/// After a form: back to `to` (a path, maybe with `#anchor`) with the outcome as a signed
+/// message — what was done, or why the workflow refused it. Other errors are the error page.
+pub(crate) fn back_with_message(
+    page: &PageActor,
+    to: &str,
+    result: Result<String, AppError>,
+) -> PageResult {
+    let flash = match result {
+        Ok(done) => flash_query(page, "xong", &done),
+        Err(
+            e @ (AppError::BadRequest(_)
+            | AppError::Conflict(_)
+            | AppError::Invalid(_)
+            | AppError::Duplicate { .. }),
+        ) => flash_query(page, "loi", &e.to_string()),
+        Err(e) => return Err(e.into()),
+    };
+    let (path, anchor) = to.split_once('#').unwrap_or((to, ""));
+    let anchor = if anchor.is_empty() {
+        String::new()
+    } else {
+        format!("#{anchor}")
+    };
+    Ok(Redirect::to(&format!("{path}?{flash}{anchor}")).into_response())
+}
+
 fn flash_tag(csrf: &str, kind: &str, message: &str) -> String {
     let digest = Sha256::digest(format!("flash:{csrf}\0{kind}\0{message}").as_bytes());
     hex::encode(&digest[..16])

@@ -477,24 +477,13 @@ pub async fn resubmit(
 ) -> PageResult {
     page.check_csrf(f.csrf.as_deref())?;
     let input = hoso_app::approval_returns::ReturnInput { comment: f.comment };
-    let (kind, message) = match app
+    let result = app
         .resubmit_for_approval(&page.actor, id, input, &client)
         .await
-    {
-        Ok(_) => (
-            "xong",
-            "Đã gửi lại hồ sơ để thủ trưởng phê duyệt, kèm ý kiến trả lời của bạn.".to_string(),
-        ),
-        Err(e @ hoso_app::AppError::BadRequest(_) | e @ hoso_app::AppError::Conflict(_)) => {
-            ("loi", e.to_string())
-        }
-        Err(e) => return Err(e.into()),
-    };
-    Ok(Redirect::to(&format!(
-        "/ho-so/{id}?{}#phe-duyet",
-        super::flash_query(&page, kind, &message)
-    ))
-    .into_response())
+        .map(|_| {
+            "Đã gửi lại hồ sơ để thủ trưởng phê duyệt, kèm ý kiến trả lời của bạn.".to_string()
+        });
+    super::back_with_message(&page, &format!("/ho-so/{id}#phe-duyet"), result)
 }
 
 /// Whether to offer the edit forms: the account may change records and sees the whole record

@@ -63,6 +63,18 @@ pub fn config(db: &TestDb) -> Config {
     }
 }
 
+/// The demo's HR officer and head of a unit (`qt.<code>`, `pd.<code>`).
+pub async fn demo_hr_and_head(app: &App, unit_id: i64) -> (String, String) {
+    let mut conn = app.store().reader().await.unwrap();
+    let code = hoso_store::org::get(&mut conn, unit_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .code
+        .to_lowercase();
+    (format!("qt.{code}"), format!("pd.{code}"))
+}
+
 /// An app on `db` with the demo province of `people` people.
 pub async fn demo_app(db: &TestDb, people: usize) -> App {
     let app = App::start(config(db)).await.unwrap();
