@@ -1,8 +1,9 @@
 //! The Sở's inspection of deadlines (LS Đ15.5; ĐN Đ15.4, Đ20.4; ĐT Đ22.3): per unit and rule,
 //! how many deadlines that fell due in a period were met on time, met late, or are still open
 //! past their date, and by how many working days — read from the history the daily alert job
-//! keeps (`hoso_store::deadline_outcomes`). Only deadlines Hoso follows with an alert are
-//! there; a rule counted only once overdue (the late-record rules of `hoso_domain::late`) is
+//! keeps (`hoso_store::deadline_outcomes`), and the deadlines settled as a decision is recorded
+//! (`hoso_domain::late::decision_updates`, written with the version). Only deadlines Hoso
+//! follows are there; a rule counted only once overdue (the late-record rules of `hoso_domain::late`) is
 //! never "on time", since an alert of it only exists once its date has passed.
 
 use std::collections::BTreeMap;

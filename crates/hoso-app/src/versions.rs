@@ -9,6 +9,7 @@
 use hoso_domain::catalog::Catalogs;
 use hoso_domain::org::PersonStatus;
 use hoso_domain::schema::{FieldRole, HistoryRow, Projection, RecordDoc, RecordSchema};
+use hoso_store::deadline_outcomes;
 use hoso_store::persons::{self, VersionRow};
 use hoso_store::projection;
 use serde_json::Value;
@@ -320,7 +321,83 @@ impl App {
         )
         .await?;
         projection::write_history(conn, new.person_id, &new.prepared.history).await?;
+        self.settle_decision_deadlines(conn, &new, &version).await?;
         Ok(version)
+    }
+
+    /// Keeps, met or late, the deadlines for recording the decisions this version adds
+    /// ([`hoso_domain::late::decision_updates`]). Only a change someone made counts: an HR
+    /// officer's edit or a verified change request. A movement, status decision or
+    /// reorganisation written by Hoso has deadlines of its own; an import or the demo brings
+    /// history in, it does not record decisions as they come.
+    async fn settle_decision_deadlines(
+        &self,
+        conn: &mut hoso_store::AnyConnection,
+        new: &NewVersion<'_>,
+        version: &VersionRow,
+    ) -> AppResult<()> {
+        let by_individual_request = match new.provenance {
+            Provenance::Direct => None,
+            Provenance::ChangeRequest(id) => Some(id),
+            _ => return Ok(()),
+        };
+        let Some(prev) = new.prev else {
+            return Ok(());
+        };
+        let before = serde_json::from_str::<RecordDoc>(&prev.document)
+            .ok()
+            .and_then(|doc| {
+                self.schemas()
+                    .migrate_to(doc, &prev.schema_version, &new.schema.version)
+                    .ok()
+            });
+        let after = serde_json::from_str::<RecordDoc>(&new.prepared.public).ok();
+        let (Some(before), Some(after)) = (before, after) else {
+            return Ok(());
+        };
+        let starts = new.schema.decisions_added(&before, &after);
+        if starts.is_empty() {
+            return Ok(());
+        }
+        let Some(record_created) = persons::created_at(conn, new.person_id)
+            .await?
+            .and_then(crate::alert_sources::date_of_ms)
+        else {
+            return Ok(());
+        };
+        let by_individual = match by_individual_request {
+            Some(id) => hoso_store::approvals::get(conn, id)
+                .await?
+                .and_then(|c| c.submitted_at)
+                .and_then(crate::alert_sources::date_of_ms),
+            None => None,
+        };
+        let by_unit = crate::alert_sources::date_of_ms(version.created_at).unwrap_or(self.today());
+        let on = hoso_domain::late::RecordedOn {
+            by_individual,
+            by_unit,
+        };
+        let kind = crate::alerts::kind_code(hoso_domain::alerts::AlertKind::DeadlineOverdue);
+        let settled: Vec<_> = hoso_domain::late::decision_updates(
+            &starts,
+            record_created,
+            on,
+            &self.calendar(),
+            &self.deadline_rules,
+        )
+        .into_iter()
+        .map(|s| deadline_outcomes::SettledDeadline {
+            person_id: new.person_id,
+            unit_id: new.unit_id,
+            kind: kind.clone(),
+            rule_id: s.rule.id,
+            rule_name: s.rule.name_vi,
+            due: s.due.to_string(),
+            done_on: s.done_on.to_string(),
+        })
+        .collect();
+        deadline_outcomes::record_settled(conn, &settled).await?;
+        Ok(())
     }
 }
 

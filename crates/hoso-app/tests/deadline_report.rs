@@ -300,3 +300,129 @@ async fn the_report_counts_deadlines_met_late_and_missed_per_unit_in_working_day
         assert_eq!(total, 5, "{label}: {entries:?}");
     }
 }
+
+const DECISION_RULE: &str = "lang_son.change_update";
+
+/// Lạng Sơn Điều 8 khoản 2: the person records a decision within 15 working days. Hoso cannot
+/// see a decision before it is recorded, so the deadline is kept, met or late, the moment a
+/// change adds it: the day the person sent it in, or the day HR entered it.
+#[tokio::test]
+async fn a_decision_recorded_late_or_in_time_is_counted_the_day_it_arrives() {
+    for db in databases().await {
+        let label = db.label;
+        let client = ClientInfo::default();
+        let lang_son = |today| Config {
+            deadline_preset: "lang-son-2023".into(),
+            ..config_on(&db, today)
+        };
+        // The records exist from Tue 01/09/2026.
+        let seeded = demo_app(lang_son(date!(2026 - 09 - 01)), 12).await;
+        let admin = login(&seeded, "admin").await;
+        let people = seeded
+            .list_persons(&admin, Default::default())
+            .await
+            .unwrap()
+            .items;
+        let (a, b) = (people[0].id, people[1].id);
+        let me = individual(&seeded, a).await;
+        drop(seeded);
+
+        // Mon 26/10: A sends in an appointment decided Thu 01/10 (due Thu 22/10: 02/10, 5–9,
+        // 12–16, 19–22/10), two working days late; HR verifies it the same day.
+        let monday = App::start(lang_son(date!(2026 - 10 - 26))).await.unwrap();
+        let record = monday.get_person(&me, a, &client).await.unwrap().record;
+        let mut events = record["personnel_events"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        events.push(json!({
+            "event_type": "bo_nhiem",
+            "decision_number": "125/QĐ-UBND",
+            "decision_date": "2026-10-01",
+            "effective_date": "2026-10-01",
+            "position": "Phó Trưởng phòng",
+        }));
+        let mut sections = serde_json::Map::new();
+        sections.insert("personnel_events".into(), json!(events));
+        let draft = monday
+            .create_change(
+                &me,
+                NewChange {
+                    person_id: a,
+                    reason: "Quyết định bổ nhiệm".into(),
+                    sections: Some(sections),
+                },
+                &client,
+            )
+            .await
+            .unwrap();
+        monday
+            .submit_change(&me, draft.summary.id, &client)
+            .await
+            .unwrap();
+        verify(&monday, &admin, draft.summary.id).await;
+
+        // The same day HR enters for B an award decided Tue 20/10 (due Tue 10/11): in time.
+        let view = monday.get_person(&admin, b, &client).await.unwrap();
+        let mut doc = view.record.clone();
+        let mut awards = doc
+            .get("annual_achievements")
+            .and_then(|v| v.as_array().cloned())
+            .unwrap_or_default();
+        awards.push(
+            json!({ "year": 2026, "decision_number": "88/QĐ-UBND", "decision_date": "2026-10-20" }),
+        );
+        doc.insert("annual_achievements".into(), json!(awards));
+        let update = |record, expected_version| hoso_app::records::UpdateRecord {
+            expected_version,
+            record,
+            unit_id: None,
+            status: None,
+            note: None,
+        };
+        let after = monday
+            .update_record(
+                &admin,
+                b,
+                update(doc.clone(), view.current_version),
+                &client,
+            )
+            .await
+            .unwrap();
+        // Saving the record again adds no decision, so no deadline.
+        monday
+            .update_record(&admin, b, update(doc, after.current_version), &client)
+            .await
+            .unwrap();
+
+        let report = monday
+            .deadline_report(
+                &admin,
+                &DeadlineReportQuery {
+                    from: Some("2026-10-01".into()),
+                    to: Some("2026-11-30".into()),
+                    ..Default::default()
+                },
+                &client,
+            )
+            .await
+            .unwrap();
+        let mut counts = DeadlineCounts::default();
+        for r in report.rows.iter().filter(|r| r.rule_id == DECISION_RULE) {
+            counts.total += r.counts.total;
+            counts.on_time += r.counts.on_time;
+            counts.late += r.counts.late;
+            counts.max_days_late = counts.max_days_late.max(r.counts.max_days_late);
+        }
+        assert_eq!(
+            (
+                counts.total,
+                counts.on_time,
+                counts.late,
+                counts.max_days_late
+            ),
+            (2, 1, 1, 2),
+            "{label}: {report:?}"
+        );
+    }
+}

@@ -343,8 +343,8 @@ pub fn approval_window(
 }
 
 /// The alert for a record waiting in the workflow, as of `as_of`: a request waits for
-/// verification under the first tracked rule in force from `change_submitted` to
-/// `change_verified`; verified changes wait for approval in the month's
+/// verification under the tracked rules in force from `change_submitted` to `change_verified`
+/// and the monthly checks (`monthly_before_day` to `month_verified`), the earliest due; verified changes wait for approval in the month's
 /// [`approval_window`] (with the same `window_override`), from the window's first day on.
 /// `None` when no rule applies (yet).
 pub fn waiting_alert(
@@ -366,10 +366,21 @@ pub fn waiting_alert(
     };
     match waiting {
         Waiting::Verification { change_id, since } => {
-            let rule = rules.iter().find(|r| {
-                r.trigger == Trigger::ChangeSubmitted && r.is_tracked() && r.in_force(since)
-            })?;
-            let due = rule.due_date(since, cal);
+            // The earliest of the request's own deadline (N working days) and the month's
+            // check (LS Đ13.4: verified before the 25th of the month it arrived in, or of the
+            // next once that day has passed).
+            let (rule, due) = rules
+                .iter()
+                .filter(|r| {
+                    let verifies = match r.trigger {
+                        Trigger::ChangeSubmitted => r.satisfied_by == "change_verified",
+                        Trigger::MonthlyBeforeDay { .. } => r.satisfied_by == "month_verified",
+                        _ => false,
+                    };
+                    verifies && r.is_tracked() && r.in_force(since)
+                })
+                .map(|r| (r, r.due_date(since, cal)))
+                .min_by_key(|(_, due)| *due)?;
             Some(Alert {
                 kind: AlertKind::VerificationPending,
                 due,
@@ -518,6 +529,78 @@ mod tests {
             "{}",
             a.legal_basis
         );
+    }
+
+    #[test]
+    fn lang_son_verifies_each_months_changes_before_the_25th() {
+        use crate::deadlines::RuleSet;
+        let cal = HolidayCalendar::embedded();
+        let ls = RuleSet::preset("lang-son-2023").unwrap();
+        let alert = |since, as_of| {
+            waiting_alert(
+                Waiting::Verification {
+                    change_id: 3,
+                    since,
+                },
+                ls.rules(),
+                None,
+                as_of,
+                &cal,
+            )
+        };
+        // Lạng Sơn Điều 13 khoản 4: sent Mon 02/11/2026, verified before Wed 25/11: by Tue 24/11.
+        let a = alert(date!(2026 - 11 - 02), date!(2026 - 11 - 03)).unwrap();
+        assert_eq!(
+            (a.kind, a.due),
+            (AlertKind::VerificationPending, date!(2026 - 11 - 24))
+        );
+        assert!(
+            a.legal_basis.ends_with("(lang_son.monthly_check)"),
+            "{}",
+            a.legal_basis
+        );
+        assert!(
+            alert(date!(2026 - 11 - 02), date!(2026 - 11 - 26))
+                .unwrap()
+                .message_vi
+                .contains("đã quá hạn 2 ngày làm việc")
+        );
+        // Sent on the 25th: the month's check has passed, December's counts (Thu 24/12).
+        assert_eq!(
+            alert(date!(2026 - 11 - 25), date!(2026 - 11 - 25))
+                .unwrap()
+                .due,
+            date!(2026 - 12 - 24)
+        );
+        // Before Tết: 25/02/2026 is a Wednesday after the break, so Tue 24/02.
+        assert_eq!(
+            alert(date!(2026 - 02 - 10), date!(2026 - 02 - 10))
+                .unwrap()
+                .due,
+            date!(2026 - 02 - 24)
+        );
+        // "Before the 25th" when the 25th is a Monday (25/01/2027): Friday 22/01.
+        assert_eq!(
+            alert(date!(2027 - 01 - 04), date!(2027 - 01 - 04))
+                .unwrap()
+                .due,
+            date!(2027 - 01 - 22)
+        );
+        // With a deployment's own five-day limit, the earlier of the two is due.
+        let mut both = ls.rules().to_vec();
+        both.extend(rules(VERIFY));
+        let w = Waiting::Verification {
+            change_id: 3,
+            since: date!(2026 - 11 - 02),
+        };
+        let a = waiting_alert(w, &both, None, date!(2026 - 11 - 03), &cal).unwrap();
+        assert_eq!(a.due, date!(2026 - 11 - 09));
+        let w = Waiting::Verification {
+            change_id: 3,
+            since: date!(2026 - 11 - 20),
+        };
+        let a = waiting_alert(w, &both, None, date!(2026 - 11 - 20), &cal).unwrap();
+        assert_eq!(a.due, date!(2026 - 11 - 24), "{}", a.legal_basis);
     }
 
     #[test]

@@ -170,9 +170,6 @@ impl Trigger {
     /// calendar kinds, which need no event to start).
     fn unrecorded_reason_vi(self) -> Option<&'static str> {
         Some(match self {
-            Trigger::DecisionDate => {
-                "Hoso chưa ghi nhận ngày quyết định (ngày văn bản có hiệu lực) của từng thay đổi để so với ngày cập nhật"
-            }
             Trigger::ChangeSubmittedNeedingChecks => {
                 "Hoso chưa có thao tác đánh dấu phiếu bổ sung lý lịch cần xác minh, bổ sung giấy tờ"
             }
@@ -186,7 +183,8 @@ impl Trigger {
             Trigger::TransferredOutside => {
                 "Hoso chưa ghi nhận quyết định chuyển công tác ra ngoài tỉnh hoặc sang khối Đảng, đoàn thể, cũng chưa ghi việc bàn giao dữ liệu"
             }
-            Trigger::AccountCreated
+            Trigger::DecisionDate
+            | Trigger::AccountCreated
             | Trigger::MovedWithinUnit
             | Trigger::MovedToAnotherUnit
             | Trigger::ChangeSubmitted
@@ -382,8 +380,9 @@ impl DeadlineRule {
     }
 
     /// Whether Hoso evaluates this rule today, and if not, why. The pairs listed here are the
-    /// ones [`crate::late::late_alerts`] and [`crate::changes::waiting_alert`] evaluate; a
-    /// test there keeps the two in step.
+    /// ones [`crate::late::late_alerts`] and [`crate::changes::waiting_alert`] evaluate, and
+    /// those [`crate::late::decision_updates`] settles when a decision is recorded; a test
+    /// there keeps them in step.
     pub fn tracking(&self) -> Tracking {
         use Trigger as T;
         let evaluated = match (self.trigger, self.satisfied_by.as_str()) {
@@ -393,6 +392,8 @@ impl DeadlineRule {
             (T::MovedWithinUnit, "record_moved_to_department") => true,
             (T::MovedToAnotherUnit, "record_transferred") => true,
             (T::ChangeSubmitted, "change_verified") => true,
+            (T::DecisionDate, "change_recorded") => true,
+            (T::MonthlyBeforeDay { .. }, "month_verified") => true,
             (t, "month_approved") => t.is_month_end_window(),
             _ => false,
         };
@@ -1325,6 +1326,10 @@ dong-thap-2024  dong_thap.annual_report_province           2024-12-15 2025-02-03
             "lai_chau.move_within_unit",
             "lai_chau.move_to_another_unit",
             "dong_thap.monthly_approval",
+            "lang_son.change_update",
+            "lai_chau.change_update",
+            "dak_nong.state_decision_update",
+            "lang_son.monthly_check",
         ] {
             assert!(tracked.iter().any(|t| t == id), "{id} should be tracked");
         }

@@ -210,6 +210,63 @@ pub fn late_alerts(
     out
 }
 
+/// When a change recording decisions reached Hoso.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecordedOn {
+    /// The day the person sent it in (their change request); `None`: the unit entered it.
+    pub by_individual: Option<Date>,
+    /// The day the unit wrote it into the record.
+    pub by_unit: Date,
+}
+
+/// A deadline met or missed the moment Hoso learns of it: one for recording a decision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettledDeadline {
+    pub rule: RuleRef,
+    pub due: Date,
+    /// The day it was done: on time when not after `due`.
+    pub done_on: Date,
+}
+
+/// The deadlines for recording decisions (`trigger = "decision_date"`, `satisfied_by =
+/// "change_recorded"`: LS Đ8.2 and LC Đ6.4, the person within 15 working days; ĐN Đ10.2c, the
+/// unit within 3) that a change answered, given the days its decisions' clocks started
+/// (`RecordSchema::decisions_added`). Hoso cannot see a decision before someone records it, so
+/// these never raise an alert: they are settled, met or late, when the change arrives. The
+/// person's rule counts the day they sent the change in, or the day the unit entered it when
+/// they did not; the unit's rule counts the day it reached the record. A decision dated before
+/// the record existed in Hoso is not counted (the record could not have been updated), nor one
+/// from before its rule was in force.
+pub fn decision_updates(
+    starts: &[Date],
+    record_created: Date,
+    on: RecordedOn,
+    cal: &HolidayCalendar,
+    rules: &RuleSet,
+) -> Vec<SettledDeadline> {
+    let mut out = Vec::new();
+    for rule in rules.rules() {
+        if rule.trigger != Trigger::DecisionDate || rule.satisfied_by != "change_recorded" {
+            continue;
+        }
+        let done_on = match rule.responsible.as_str() {
+            "ca_nhan" => on.by_individual.unwrap_or(on.by_unit),
+            _ => on.by_unit,
+        };
+        for &start in starts {
+            if start < record_created || !rule.in_force(start) {
+                continue;
+            }
+            out.push(SettledDeadline {
+                rule: RuleRef::of(rule),
+                due: rule.due_date(start, cal),
+                done_on,
+            });
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use time::macros::date;
@@ -344,9 +401,144 @@ mod tests {
         );
     }
 
+    fn settled(
+        starts: &[Date],
+        record_created: Date,
+        by_individual: Option<Date>,
+        by_unit: Date,
+        rules: &RuleSet,
+    ) -> Vec<(String, Date, Date)> {
+        let on = RecordedOn {
+            by_individual,
+            by_unit,
+        };
+        decision_updates(starts, record_created, on, &cal(), rules)
+            .into_iter()
+            .map(|s| (s.rule.id, s.due, s.done_on))
+            .collect()
+    }
+
+    #[test]
+    fn a_decision_recorded_by_the_person_is_counted_on_the_day_they_sent_it_in() {
+        // Lạng Sơn Điều 8 khoản 2: 15 working days from the decision. Mon 02/02/2026: 3–6/02
+        // (4), 9–13/02 (9), Tết 14–22/02 off, 23–27/02 (14), Mon 02/03 the 15th.
+        let lang_son = preset("lang-son-2023");
+        let due = date!(2026 - 03 - 02);
+        assert_eq!(cal().add_working_days(date!(2026 - 02 - 02), 15), due);
+        let created = date!(2025 - 01 - 06);
+        let decided = [date!(2026 - 02 - 02)];
+        // Sent in on the due day, verified days later: on time, the person's rule.
+        assert_eq!(
+            settled(
+                &decided,
+                created,
+                Some(due),
+                date!(2026 - 03 - 05),
+                &lang_son
+            ),
+            vec![("lang_son.change_update".to_string(), due, due)]
+        );
+        // Sent in the day after: late by that day.
+        let next = date!(2026 - 03 - 03);
+        assert_eq!(
+            settled(&decided, created, Some(next), next, &lang_son)[0].2,
+            next
+        );
+        // Entered by the unit, the unit's day counts.
+        assert_eq!(
+            settled(&decided, created, None, date!(2026 - 02 - 27), &lang_son)[0].2,
+            date!(2026 - 02 - 27)
+        );
+        // Lai Châu Điều 6 khoản 4, the same 15 days.
+        assert_eq!(
+            settled(
+                &decided,
+                created,
+                Some(next),
+                next,
+                &preset("lai-chau-2024")
+            ),
+            vec![("lai_chau.change_update".to_string(), due, next)]
+        );
+        // No such rule in Đồng Tháp nor in the national preset.
+        for name in ["dong-thap-2024", "national"] {
+            assert!(settled(&decided, created, Some(next), next, &preset(name)).is_empty());
+        }
+    }
+
+    #[test]
+    fn a_decision_recorded_by_the_unit_counts_the_day_it_reached_the_record() {
+        // Đắk Nông Điều 10 khoản 2 điểm c: the unit, 3 working days from the document's effect.
+        // Mon 28/04/2025: Tue 29/04 (1); 30/04 and 01/05 holidays, Fri 02/05 swapped off (worked
+        // on Sat 26/04, before the start); Mon 05/05 (2), Tue 06/05 (3).
+        let dak_nong = preset("dak-nong-2018");
+        let start = date!(2025 - 04 - 28);
+        let due = cal().add_working_days(start, 3);
+        assert_eq!(due, date!(2025 - 05 - 06));
+        let created = date!(2024 - 01 - 02);
+        // The person sent it in early; the unit wrote it on 07/05: late, the unit's day.
+        assert_eq!(
+            settled(
+                &[start],
+                created,
+                Some(start),
+                date!(2025 - 05 - 07),
+                &dak_nong
+            ),
+            vec![(
+                "dak_nong.state_decision_update".to_string(),
+                due,
+                date!(2025 - 05 - 07)
+            )]
+        );
+        // The rule ended on 30/06/2025: a later decision is not counted under it.
+        assert!(
+            settled(
+                &[date!(2025 - 07 - 01)],
+                created,
+                None,
+                date!(2025 - 07 - 01),
+                &dak_nong
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_decision_before_the_record_or_the_rule_is_not_counted() {
+        let lang_son = preset("lang-son-2023");
+        let created = date!(2026 - 03 - 02);
+        let late_day = date!(2026 - 09 - 01);
+        // Dated before the record existed in Hoso (its history, entered later).
+        assert!(
+            settled(
+                &[date!(2026 - 02 - 27)],
+                created,
+                Some(late_day),
+                late_day,
+                &lang_son
+            )
+            .is_empty()
+        );
+        // Dated before the regulation took effect (27/12/2023).
+        assert!(
+            settled(
+                &[date!(2023 - 12 - 26)],
+                date!(2023 - 01 - 02),
+                None,
+                late_day,
+                &lang_son
+            )
+            .is_empty()
+        );
+        // Each decision of a change is its own deadline.
+        let two = [date!(2026 - 03 - 02), date!(2026 - 04 - 01)];
+        assert_eq!(settled(&two, created, None, late_day, &lang_son).len(), 2);
+    }
+
     /// Every rule of every preset is tracked exactly when something evaluates it: an alert from
     /// these late rules or from the workflow's waiting alerts, for a record where everything
-    /// the rule asks for is still undone.
+    /// the rule asks for is still undone, or a settled outcome when a decision is recorded.
     #[test]
     fn a_rule_is_tracked_exactly_when_it_can_raise_an_alert() {
         use crate::changes::{Waiting, waiting_alert};
@@ -388,9 +580,14 @@ mod tests {
                 ]
                 .into_iter()
                 .any(|w| waiting_alert(w, single.rules(), None, much_later, &c).is_some());
+                let recorded = RecordedOn {
+                    by_individual: Some(much_later),
+                    by_unit: much_later,
+                };
+                let settled = !decision_updates(&[start], start, recorded, &c, &single).is_empty();
                 assert_eq!(
                     rule.is_tracked(),
-                    late || waiting,
+                    late || waiting || settled,
                     "{name}: {} ({:?} → {})",
                     rule.id,
                     rule.trigger,

@@ -162,6 +162,64 @@ pub async fn record(
     Ok(())
 }
 
+/// A deadline settled when it was met or missed, with no alert before it (recording a
+/// decision: Hoso learns of the decision with its recording). ISO dates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettledDeadline {
+    pub person_id: i64,
+    pub unit_id: i64,
+    pub kind: String,
+    pub rule_id: String,
+    pub rule_name: String,
+    pub due: String,
+    pub done_on: String,
+}
+
+/// Keeps settled deadlines, seen and cleared on the day they were done. One already kept for
+/// the same person, rule and due date (two decisions falling due the same day) stays as it is:
+/// the first to be recorded answered it. Runs in the caller's transaction.
+pub async fn record_settled(
+    conn: &mut AnyConnection,
+    settled: &[SettledDeadline],
+) -> StoreResult<()> {
+    for s in settled {
+        let mut insert = Query::insert();
+        insert
+            .into_table(ident("deadline_outcomes"))
+            .columns(
+                [
+                    "person_id",
+                    "unit_id",
+                    "kind",
+                    "rule_id",
+                    "rule_name",
+                    "due",
+                    "first_seen",
+                    "cleared_on",
+                ]
+                .map(ident),
+            )
+            .values([
+                Expr::val(s.person_id),
+                Expr::val(s.unit_id),
+                Expr::val(s.kind.clone()),
+                Expr::val(s.rule_id.clone()),
+                Expr::val(s.rule_name.clone()),
+                Expr::val(s.due.clone()),
+                Expr::val(s.done_on.clone()),
+                Expr::val(s.done_on.clone()),
+            ])
+            .map_err(|e| StoreError::Invalid(format!("deadline_outcomes: {e}")))?
+            .on_conflict(
+                sea_query::OnConflict::columns(["person_id", "rule_id", "due"].map(ident))
+                    .do_nothing()
+                    .to_owned(),
+            );
+        query::execute(conn, &insert).await?;
+    }
+    Ok(())
+}
+
 /// A stored deadline that today's run may change.
 struct Existing {
     id: i64,

@@ -197,6 +197,17 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<Person
         .transpose()
 }
 
+/// When the record was created (Unix milliseconds).
+pub async fn created_at(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<i64>> {
+    let mut q = Query::select();
+    q.column(ident("created_at"))
+        .from(ident("persons"))
+        .and_where(Expr::col(ident("id")).eq(id));
+    Ok(query::fetch_optional(conn, &q)
+        .await?
+        .map(|r| r.get::<i64, _>("created_at")))
+}
+
 /// A person with the given projected columns.
 pub async fn get_projected(
     conn: &mut AnyConnection,

@@ -243,6 +243,18 @@ pub struct Period {
     pub to: Option<String>,
 }
 
+/// The fields dating the decision a repeating section's row records (`decision = { date,
+/// effective }`): a row added to a record answers the deadline for recording a decision
+/// (`trigger = "decision_date"`, LS Đ8.2, LC Đ6.4, ĐN Đ10.2c), whose clock starts on the later
+/// of the two days — a decision cannot be recorded as in force before it takes effect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionDating {
+    pub date: String,
+    #[serde(default)]
+    pub effective: Option<String>,
+}
+
 /// One option of a `choice` field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -400,6 +412,8 @@ pub struct Section {
     pub repeating: bool,
     /// For a repeating section: the fields dating each row (history projection).
     pub period: Option<Period>,
+    /// For a repeating section whose rows record decisions: the fields dating them.
+    pub decision: Option<DecisionDating>,
     /// For a repeating section: the most rows a record may hold (`max_rows` in the TOML,
     /// [`DEFAULT_MAX_ROWS`] when absent). Bounds the work of validating one document.
     pub max_rows: usize,
@@ -753,6 +767,25 @@ impl RecordSchema {
         Ok(())
     }
 
+    /// A decision's dating names date fields of its own repeating section.
+    fn check_decision(&self, section: &Section) -> Result<(), SchemaError> {
+        let Some(decision) = &section.decision else {
+            return Ok(());
+        };
+        if !section.repeating {
+            return Err(self.invalid(format!("{}: decision chỉ dùng cho mục lặp", section.id)));
+        }
+        for id in std::iter::once(&decision.date).chain(&decision.effective) {
+            if !section.field(id).is_some_and(|f| f.kind == FieldKind::Date) {
+                return Err(self.invalid(format!(
+                    "{}: decision: \"{id}\" không phải trường ngày của mục",
+                    section.id
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// Internal consistency of one version.
     fn check(&self) -> Result<(), SchemaError> {
         let known_catalog = |name: &str| CATALOGS.iter().any(|(n, _, _)| *n == name);
@@ -780,6 +813,7 @@ impl RecordSchema {
                 return Err(self.invalid(format!("mục \"{}\" không có trường", section.id)));
             }
             self.check_period(section)?;
+            self.check_decision(section)?;
             for code in &section.applies_to {
                 if categories.is_none_or(|f| f.choice_label(code).is_none()) {
                     return Err(self.invalid(format!(
@@ -1231,6 +1265,8 @@ mod raw {
         #[serde(default)]
         period: Option<Period>,
         #[serde(default)]
+        decision: Option<DecisionDating>,
+        #[serde(default)]
         max_rows: Option<usize>,
         #[serde(default)]
         applies_to: Vec<String>,
@@ -1405,6 +1441,7 @@ mod raw {
                     label: s.label,
                     repeating: s.repeating,
                     period: s.period,
+                    decision: s.decision,
                     max_rows: s.max_rows.unwrap_or(DEFAULT_MAX_ROWS),
                     applies_to: s.applies_to,
                     fields,

@@ -168,6 +168,44 @@ impl RecordSchema {
         out
     }
 
+    /// The decisions `after` records that `before` did not (rows of the sections declaring
+    /// `decision = { … }`, compared by section and dating so that reordering or editing
+    /// other fields of a row adds nothing): for each, the day the clock for recording it
+    /// starts, the later of its decision and effective dates. A row with neither is not dated.
+    pub fn decisions_added(&self, before: &RecordDoc, after: &RecordDoc) -> Vec<time::Date> {
+        let dated = |doc: &RecordDoc| {
+            let mut out: Vec<(&str, time::Date)> = Vec::new();
+            for section in &self.sections {
+                let Some(decision) = &section.decision else {
+                    continue;
+                };
+                let rows = doc.get(&section.id).and_then(Value::as_array);
+                for row in rows.into_iter().flatten().filter_map(Value::as_object) {
+                    let start = std::iter::once(&decision.date)
+                        .chain(&decision.effective)
+                        .filter_map(|id| row.get(id).and_then(parse_date))
+                        .max();
+                    if let Some(start) = start {
+                        out.push((section.id.as_str(), start));
+                    }
+                }
+            }
+            out
+        };
+        let mut known = dated(before);
+        let mut added = Vec::new();
+        for (section, start) in dated(after) {
+            match known.iter().position(|k| *k == (section, start)) {
+                Some(i) => {
+                    known.swap_remove(i);
+                }
+                None => added.push(start),
+            }
+        }
+        added.sort_unstable();
+        added
+    }
+
     /// A copy of `doc` without the fields a reader with `clearance` may not see. Unknown
     /// sections and fields are dropped as well (they have no declared access level); sections
     /// with nothing visible are dropped entirely. Rows of repeating sections are kept (with

@@ -2222,6 +2222,23 @@ fn invalid_schema_files_are_rejected() {
         ),
         "period",
     );
+    // A decision is dated by date fields of its own repeating section.
+    for dating in ["{ date = \"nope\" }", "{ date = \"start\" }"] {
+        expect_invalid(
+            V1.replace(
+                "repeating = true\naccess = \"internal\"",
+                &format!("repeating = true\ndecision = {dating}\naccess = \"internal\""),
+            ),
+            "decision",
+        );
+    }
+    expect_invalid(
+        V1.replace(
+            "id = \"contact\"\nlabel = \"Liên lạc\"",
+            "id = \"contact\"\nlabel = \"Liên lạc\"\ndecision = { date = \"email\" }",
+        ),
+        "decision",
+    );
     // Roles: the kind must fit, once each, on single sections, system roles on system fields,
     // and every role the application needs present.
     expect_invalid(
@@ -2523,4 +2540,49 @@ fn a_section_may_only_apply_to_categories_the_schema_knows() {
     );
     let err = RecordSchema::from_toml(&text).unwrap_err().to_string();
     assert!(err.contains("applies_to \"hop_dong\""), "{err}");
+}
+
+#[test]
+fn decisions_added_are_the_new_dated_rows_starting_on_the_later_date() {
+    let doc = |events: Value, awards: Value| -> RecordDoc {
+        let mut d = RecordDoc::new();
+        d.insert("personnel_events".into(), events);
+        d.insert("annual_achievements".into(), awards);
+        d
+    };
+    let appointed = json!({ "event_type": "bo_nhiem", "decision_date": "2026-03-02", "effective_date": "2026-03-16" });
+    let moved = json!({ "event_type": "dieu_dong", "decision_date": "2026-05-04", "effective_date": "2026-05-04" });
+    let award = json!({ "year": 2025, "decision_date": "2026-01-20" });
+    let before = doc(json!([appointed.clone()]), json!([]));
+    // Nothing new: the same rows, reordered or with other fields edited.
+    assert!(schema().decisions_added(&before, &before).is_empty());
+    let mut edited = appointed.clone();
+    edited["note"] = json!("Bổ nhiệm lần đầu");
+    assert!(
+        schema()
+            .decisions_added(&before, &doc(json!([edited]), json!([])))
+            .is_empty()
+    );
+    // New rows, each starting on the later of its decision and its effect; an award has only
+    // its decision date; a row with no date at all starts nothing.
+    let after = doc(
+        json!([moved.clone(), appointed.clone(), { "event_type": "khac" }]),
+        json!([award]),
+    );
+    assert_eq!(
+        schema().decisions_added(&before, &after),
+        vec![date!(2026 - 01 - 20), date!(2026 - 05 - 04)]
+    );
+    // A second decision dated like one already there is still a new one.
+    let twice = doc(json!([appointed.clone(), appointed.clone()]), json!([]));
+    assert_eq!(
+        schema().decisions_added(&before, &twice),
+        vec![date!(2026 - 03 - 16)]
+    );
+    // The same dating in another section is another decision.
+    let award_same_day = json!({ "year": 2026, "decision_date": "2026-03-16" });
+    assert_eq!(
+        schema().decisions_added(&before, &doc(json!([appointed]), json!([award_same_day]))),
+        vec![date!(2026 - 03 - 16)]
+    );
 }
