@@ -123,6 +123,24 @@ fn check_kind(kind: &Option<String>) -> AppResult<()> {
     Ok(())
 }
 
+/// The deadlines these alerts show open: those of alerts following a rule.
+fn open_deadlines(alerts: &[crate::alert_sources::PersonAlert]) -> Vec<OpenDeadline> {
+    alerts
+        .iter()
+        .filter_map(|a| {
+            let rule = a.alert.rule.as_ref()?;
+            Some(OpenDeadline {
+                person_id: a.person_id,
+                unit_id: a.unit_id,
+                kind: kind_code(a.alert.kind),
+                rule_id: rule.id.clone(),
+                rule_name: rule.name_vi.clone(),
+                due: a.alert.due.to_string(),
+            })
+        })
+        .collect()
+}
+
 impl App {
     /// Alerts of every person as of `as_of`, computed from the current records. Returns how
     /// many alerts were stored. Each batch of persons is replaced in its own transaction.
@@ -151,20 +169,7 @@ impl App {
             let people = self.load_alert_people(&mut conn, &ids).await?;
             let alerts = self.alerts_for(&mut conn, &people, as_of).await?;
             let findings = self.findings_of(&people, as_of);
-            let open: Vec<OpenDeadline> = alerts
-                .iter()
-                .filter_map(|a| {
-                    let rule = a.alert.rule.as_ref()?;
-                    Some(OpenDeadline {
-                        person_id: a.person_id,
-                        unit_id: a.unit_id,
-                        kind: kind_code(a.alert.kind),
-                        rule_id: rule.id.clone(),
-                        rule_name: rule.name_vi.clone(),
-                        due: a.alert.due.to_string(),
-                    })
-                })
-                .collect();
+            let open = open_deadlines(&alerts);
             let rows = stored_rows(alerts, as_of);
             drop(conn);
             let mut tx = self.store.begin().await?;
@@ -200,8 +205,10 @@ impl App {
     }
 
     /// Recomputes the alerts of these people for today, right after something of theirs
-    /// changed (a request sent, verified or returned, a version written or signed), so that
-    /// the alert list agrees with the home page at once rather than after the next daily run.
+    /// changed (a request sent, verified or returned, a version written or signed, a movement
+    /// answered, a status decided, an account issued), so that the alert list agrees with the
+    /// home page at once rather than after the next daily run, and the deadline history records
+    /// the day it happened.
     /// The action itself is committed already: a failure here is logged and left to that run.
     pub(crate) async fn refresh_alerts_of(&self, ids: &[i64]) {
         if ids.is_empty() {
@@ -213,16 +220,25 @@ impl App {
     }
 
     async fn try_refresh_alerts_of(&self, ids: &[i64]) -> AppResult<()> {
+        // Due dates are kept in the deadline history: they must be counted on the holidays
+        // another node may just have amended, as the daily run does.
+        self.reload_reference_if_changed().await?;
         let as_of = self.today();
         let mut conn = self.store.reader().await?;
         let people = self.load_alert_people(&mut conn, ids).await?;
         let alerts = self.alerts_for(&mut conn, &people, as_of).await?;
         let findings = self.findings_of(&people, as_of);
+        let open = open_deadlines(&alerts);
         let rows = stored_rows(alerts, as_of);
         drop(conn);
         let mut tx = self.store.begin().await?;
         store::replace_for(&mut tx, ids, &rows).await?;
         hoso_store::data_quality::replace(&mut tx, &findings).await?;
+        // Seen during the day, right after what changed them: a deadline done now is done
+        // today (the daily run, at the day's start, counts the day before). A request sent and
+        // verified between two daily runs is kept in the deadline history too.
+        let today = as_of.to_string();
+        deadline_outcomes::record(&mut tx, ids, &today, &today, &open).await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(())
     }

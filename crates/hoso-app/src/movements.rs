@@ -523,6 +523,7 @@ impl App {
             .await?
             .ok_or_else(|| AppError::Internal("a movement just answered is gone".into()))?;
         work.commit().await?;
+        self.refresh_alerts_of(&[row.person_id]).await;
         Ok(view(row))
     }
 

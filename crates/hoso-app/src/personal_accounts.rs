@@ -387,6 +387,7 @@ impl App {
             .issue_in(&mut work, actor, person_id, &request_ref)
             .await?;
         work.commit().await?;
+        self.refresh_alerts_of(&[person_id]).await;
         Ok(slip)
     }
 
@@ -433,6 +434,8 @@ impl App {
         )
         .await?;
         work.commit().await?;
+        let issued: Vec<i64> = slips.iter().map(|s| s.person_id).collect();
+        self.refresh_alerts_of(&issued).await;
         Ok(UnitActivation {
             unit_id: unit.id,
             unit_name: unit.name,

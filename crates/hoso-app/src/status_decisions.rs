@@ -262,6 +262,7 @@ impl App {
             .await?
             .ok_or_else(|| AppError::Internal("a decision just written is gone".into()))?;
         work.commit().await?;
+        self.refresh_alerts_of(&[row.person_id]).await;
         Ok(view(row))
     }
 

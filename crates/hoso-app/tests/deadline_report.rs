@@ -372,7 +372,7 @@ async fn a_decision_recorded_late_or_in_time_is_counted_the_day_it_arrives() {
         awards.push(
             json!({ "year": 2026, "decision_number": "88/QĐ-UBND", "decision_date": "2026-10-20" }),
         );
-        doc.insert("annual_achievements".into(), json!(awards));
+        doc.insert("annual_achievements".into(), json!(awards.clone()));
         let update = |record, expected_version| hoso_app::records::UpdateRecord {
             expected_version,
             record,
@@ -389,7 +389,11 @@ async fn a_decision_recorded_late_or_in_time_is_counted_the_day_it_arrives() {
             )
             .await
             .unwrap();
-        // Saving the record again adds no decision, so no deadline.
+        // Correcting the award's date (same number) is the same decision: no other deadline.
+        let mut awards = awards;
+        let last = awards.len() - 1;
+        awards[last]["decision_date"] = json!("2026-10-21");
+        doc.insert("annual_achievements".into(), json!(awards));
         monday
             .update_record(&admin, b, update(doc, after.current_version), &client)
             .await
@@ -422,6 +426,59 @@ async fn a_decision_recorded_late_or_in_time_is_counted_the_day_it_arrives() {
                 counts.max_days_late
             ),
             (2, 1, 1, 2),
+            "{label}: {report:?}"
+        );
+    }
+}
+
+/// A deadline opened and met between two daily runs is kept too: the refresh after each action
+/// writes the history, so a request sent and verified the same day counts as on time.
+#[tokio::test]
+async fn a_request_verified_before_any_daily_run_is_counted_on_time() {
+    for db in databases().await {
+        let label = db.label;
+        let client = ClientInfo::default();
+        let app = demo_app(on(&db, date!(2026 - 11 - 02)), 12).await;
+        let admin = login(&app, "admin").await;
+        let person = app
+            .list_persons(&admin, Default::default())
+            .await
+            .unwrap()
+            .items[0]
+            .id;
+        let me = individual(&app, person).await;
+        let request = send_request(&app, &me, person, "Tên khác trong ngày").await;
+        let open = app
+            .deadline_report(
+                &admin,
+                &DeadlineReportQuery {
+                    to: Some("2026-11-30".into()),
+                    ..Default::default()
+                },
+                &client,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (rule_counts(&open).total, rule_counts(&open).running),
+            (1, 1),
+            "{label}: seen as soon as it was sent: {open:?}"
+        );
+        verify(&app, &admin, request).await;
+        let report = app
+            .deadline_report(
+                &admin,
+                &DeadlineReportQuery {
+                    to: Some("2026-11-30".into()),
+                    ..Default::default()
+                },
+                &client,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (rule_counts(&report).total, rule_counts(&report).on_time),
+            (1, 1),
             "{label}: {report:?}"
         );
     }

@@ -651,8 +651,9 @@ mod tests {
 
     #[test]
     fn no_tracked_workflow_rule_is_hidden_behind_another() {
-        // waiting_alert takes the first tracked rule of each kind; a second one would be
-        // reported as tracked while never used.
+        // waiting_alert takes the first tracked month-end window, and the earliest due of the
+        // verification limits (a request's own N working days, the month's check): within a
+        // preset, a second rule of either would be reported as tracked while never used.
         for name in crate::deadlines::PRESETS {
             let set = crate::deadlines::RuleSet::preset(name).unwrap();
             let tracked = |kind: fn(&DeadlineRule) -> bool| {

@@ -407,7 +407,9 @@ impl DeadlineRule {
         Tracking::NotYetTracked { reason_vi }
     }
 
-    /// Whether Hoso raises and clears alerts for this rule (see [`DeadlineRule::tracking`]).
+    /// Whether Hoso follows this rule: raises and clears its alerts, or (recording a decision,
+    /// which Hoso cannot see before it is recorded) keeps it met or late as it is recorded
+    /// (see [`DeadlineRule::tracking`]).
     pub fn is_tracked(&self) -> bool {
         self.tracking() == Tracking::Tracked
     }
@@ -1370,8 +1372,9 @@ dong-thap-2024  dong_thap.annual_report_province           2024-12-15 2025-02-03
                 r.id
             );
         }
-        // Lạng Sơn's text has neither a verification limit nor an approval window; a province
-        // that decides both declares them and gets them, in force and followed.
+        // Lạng Sơn's text has neither a limit of N working days for verifying a request (only
+        // the month's check before the 25th) nor an approval window; a province that decides
+        // both declares them and gets them, in force and followed.
         let ls = RuleSet::preset("lang-son-2023").unwrap();
         let day = date!(2026 - 11 - 19);
         let kinds = |set: &RuleSet| {

@@ -213,7 +213,9 @@ pub fn late_alerts(
 /// When a change recording decisions reached Hoso.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RecordedOn {
-    /// The day the person sent it in (their change request); `None`: the unit entered it.
+    /// The day the person sent it in (their change request); `None`: the unit entered it. A
+    /// request returned to its author and sent again counts the day it was last sent, the
+    /// sending HR could verify.
     pub by_individual: Option<Date>,
     /// The day the unit wrote it into the record.
     pub by_unit: Date,
@@ -438,10 +440,17 @@ mod tests {
             ),
             vec![("lang_son.change_update".to_string(), due, due)]
         );
-        // Sent in the day after: late by that day.
+        // Sent in the day after, verified days later: late by the day it was sent.
         let next = date!(2026 - 03 - 03);
         assert_eq!(
-            settled(&decided, created, Some(next), next, &lang_son)[0].2,
+            settled(
+                &decided,
+                created,
+                Some(next),
+                date!(2026 - 03 - 06),
+                &lang_son
+            )[0]
+            .2,
             next
         );
         // Entered by the unit, the unit's day counts.
@@ -540,7 +549,7 @@ mod tests {
     /// these late rules or from the workflow's waiting alerts, for a record where everything
     /// the rule asks for is still undone, or a settled outcome when a decision is recorded.
     #[test]
-    fn a_rule_is_tracked_exactly_when_it_can_raise_an_alert() {
+    fn a_rule_is_tracked_exactly_when_something_evaluates_it() {
         use crate::changes::{Waiting, waiting_alert};
         use crate::deadlines::PRESETS;
         let c = cal();

@@ -24,6 +24,13 @@ pub struct OpenDeadline {
 
 type Key = (i64, String, String);
 
+/// Leaves a row of the same person, rule and due date as it is (the unique key of the table).
+fn on_key() -> sea_query::OnConflict {
+    sea_query::OnConflict::columns(["person_id", "rule_id", "due"].map(ident))
+        .do_nothing()
+        .to_owned()
+}
+
 fn key(person_id: i64, rule_id: &str, due: &str) -> Key {
     (person_id, rule_id.to_string(), due.to_string())
 }
@@ -32,7 +39,8 @@ fn key(person_id: i64, rule_id: &str, due: &str) -> Key {
 /// `as_of` (ISO dates throughout): a deadline seen for the first time is opened on `as_of`;
 /// one open before and no longer shown is cleared on `done_by`, but never before the day it
 /// was first seen; one cleared before and shown again is open again (what satisfied it was
-/// undone). Runs in the caller's transaction, with the alerts it replaces.
+/// undone). Runs in the caller's transaction, with the alerts it replaces: the daily run (as
+/// the day begins, `done_by` the day before) and the refresh after an action (`done_by` today).
 pub async fn record(
     conn: &mut AnyConnection,
     person_ids: &[i64],
@@ -132,7 +140,10 @@ pub async fn record(
                         Expr::val(o.due.clone()),
                         Expr::val(as_of.to_string()),
                     ])
-                    .map_err(|e| StoreError::Invalid(format!("deadline_outcomes: {e}")))?;
+                    .map_err(|e| StoreError::Invalid(format!("deadline_outcomes: {e}")))?
+                    // Another writer (the daily run, a refresh after an action) may have
+                    // opened it since it was read: it is open either way.
+                    .on_conflict(on_key());
                 query::execute(conn, &insert).await?;
             }
         }
@@ -210,11 +221,7 @@ pub async fn record_settled(
                 Expr::val(s.done_on.clone()),
             ])
             .map_err(|e| StoreError::Invalid(format!("deadline_outcomes: {e}")))?
-            .on_conflict(
-                sea_query::OnConflict::columns(["person_id", "rule_id", "due"].map(ident))
-                    .do_nothing()
-                    .to_owned(),
-            );
+            .on_conflict(on_key());
         query::execute(conn, &insert).await?;
     }
     Ok(())

@@ -788,7 +788,7 @@ async fn alerts_page_lists_filters_previews_and_exports() {
         let untracked = rules.iter().filter(|r| !r.tracked).count();
         assert_eq!(page.body.matches("Chưa theo dõi được: ").count(), untracked);
         assert!(page.body.contains(&format!(
-            "Hoso đang theo dõi và cảnh báo {}/{}",
+            "Hoso đang theo dõi {}/{} thời hạn",
             rules.len() - untracked,
             rules.len()
         )));

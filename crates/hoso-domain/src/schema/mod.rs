@@ -243,16 +243,19 @@ pub struct Period {
     pub to: Option<String>,
 }
 
-/// The fields dating the decision a repeating section's row records (`decision = { date,
-/// effective }`): a row added to a record answers the deadline for recording a decision
+/// The fields of the decision a repeating section's row records (`decision = { date,
+/// effective, number }`): a row added to a record answers the deadline for recording a decision
 /// (`trigger = "decision_date"`, LS Đ8.2, LC Đ6.4, ĐN Đ10.2c), whose clock starts on the later
-/// of the two days — a decision cannot be recorded as in force before it takes effect.
+/// of the two days — a decision cannot be recorded as in force before it takes effect. Its
+/// number tells a corrected date from another decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionDating {
     pub date: String,
     #[serde(default)]
     pub effective: Option<String>,
+    #[serde(default)]
+    pub number: Option<String>,
 }
 
 /// One option of a `choice` field.
@@ -782,6 +785,14 @@ impl RecordSchema {
                     section.id
                 )));
             }
+        }
+        if let Some(id) = &decision.number
+            && !section.field(id).is_some_and(|f| f.kind == FieldKind::Text)
+        {
+            return Err(self.invalid(format!(
+                "{}: decision: \"{id}\" không phải trường văn bản của mục",
+                section.id
+            )));
         }
         Ok(())
     }

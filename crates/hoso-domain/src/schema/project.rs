@@ -126,6 +126,51 @@ fn cells(section: &Section, row: Option<&serde_json::Map<String, Value>>) -> Vec
         .collect()
 }
 
+/// A row recording a decision, as [`RecordSchema::decisions_added`] compares them.
+struct DecisionRow<'d> {
+    section: &'d str,
+    /// The later of its decision and effective dates.
+    start: Option<time::Date>,
+    number: Option<&'d str>,
+    /// Its other fields, filled ones only.
+    others: serde_json::Map<String, Value>,
+}
+
+fn decision_rows<'d>(sections: &'d [Section], doc: &'d RecordDoc) -> Vec<DecisionRow<'d>> {
+    let mut out = Vec::new();
+    for section in sections {
+        let Some(decision) = &section.decision else {
+            continue;
+        };
+        let dating: Vec<&String> = std::iter::once(&decision.date)
+            .chain(&decision.effective)
+            .collect();
+        let rows = doc.get(&section.id).and_then(Value::as_array);
+        for row in rows.into_iter().flatten().filter_map(Value::as_object) {
+            out.push(DecisionRow {
+                section: section.id.as_str(),
+                start: dating
+                    .iter()
+                    .filter_map(|id| row.get(*id).and_then(parse_date))
+                    .max(),
+                number: decision
+                    .number
+                    .as_ref()
+                    .and_then(|id| row.get(id))
+                    .and_then(Value::as_str)
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty()),
+                others: row
+                    .iter()
+                    .filter(|(k, v)| !dating.contains(k) && !is_empty(Some(v)))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            });
+        }
+    }
+    out
+}
+
 impl RecordSchema {
     /// The current-state projection of a document.
     pub fn project(&self, doc: &RecordDoc) -> Projection {
@@ -169,37 +214,39 @@ impl RecordSchema {
     }
 
     /// The decisions `after` records that `before` did not (rows of the sections declaring
-    /// `decision = { … }`, compared by section and dating so that reordering or editing
-    /// other fields of a row adds nothing): for each, the day the clock for recording it
-    /// starts, the later of its decision and effective dates. A row with neither is not dated.
+    /// `decision = { … }`): for each, the day the clock for recording it starts, the later of
+    /// its decision and effective dates. A row of `after` is not new when `before` has one of
+    /// the same section with the same dating (rows reordered, other fields edited), nor when
+    /// it takes the place of one with its decision number or with all its other fields (a date
+    /// corrected or filled in). A row with neither date is not dated.
     pub fn decisions_added(&self, before: &RecordDoc, after: &RecordDoc) -> Vec<time::Date> {
-        let dated = |doc: &RecordDoc| {
-            let mut out: Vec<(&str, time::Date)> = Vec::new();
-            for section in &self.sections {
-                let Some(decision) = &section.decision else {
-                    continue;
-                };
-                let rows = doc.get(&section.id).and_then(Value::as_array);
-                for row in rows.into_iter().flatten().filter_map(Value::as_object) {
-                    let start = std::iter::once(&decision.date)
-                        .chain(&decision.effective)
-                        .filter_map(|id| row.get(id).and_then(parse_date))
-                        .max();
-                    if let Some(start) = start {
-                        out.push((section.id.as_str(), start));
-                    }
-                }
-            }
-            out
-        };
-        let mut known = dated(before);
-        let mut added = Vec::new();
-        for (section, start) in dated(after) {
-            match known.iter().position(|k| *k == (section, start)) {
+        let mut known = decision_rows(&self.sections, before);
+        let mut fresh = Vec::new();
+        for row in decision_rows(&self.sections, after)
+            .into_iter()
+            .filter(|r| r.start.is_some())
+        {
+            match known
+                .iter()
+                .position(|k| k.section == row.section && k.start == row.start)
+            {
                 Some(i) => {
                     known.swap_remove(i);
                 }
-                None => added.push(start),
+                None => fresh.push(row),
+            }
+        }
+        let mut added = Vec::new();
+        for row in fresh {
+            let replaced = known.iter().position(|k| {
+                k.section == row.section
+                    && ((k.number.is_some() && k.number == row.number) || k.others == row.others)
+            });
+            match replaced {
+                Some(i) => {
+                    known.swap_remove(i);
+                }
+                None => added.extend(row.start),
             }
         }
         added.sort_unstable();

@@ -2222,12 +2222,20 @@ fn invalid_schema_files_are_rejected() {
         ),
         "period",
     );
-    // A decision is dated by date fields of its own repeating section.
-    for dating in ["{ date = \"nope\" }", "{ date = \"start\" }"] {
+    // A decision is dated by date fields of its own repeating section, numbered by a text one.
+    for dating in [
+        "{ date = \"nope\" }",
+        "{ date = \"start\" }",
+        "{ date = \"on\", number = \"start\" }",
+    ] {
         expect_invalid(
             V1.replace(
                 "repeating = true\naccess = \"internal\"",
                 &format!("repeating = true\ndecision = {dating}\naccess = \"internal\""),
+            )
+            .replace(
+                "  { id = \"unit\", label = \"Đơn vị\", type = \"text\" },",
+                "  { id = \"unit\", label = \"Đơn vị\", type = \"text\" },\n  { id = \"on\", label = \"Ngày\", type = \"date\" },",
             ),
             "decision",
         );
@@ -2550,7 +2558,7 @@ fn decisions_added_are_the_new_dated_rows_starting_on_the_later_date() {
         d.insert("annual_achievements".into(), awards);
         d
     };
-    let appointed = json!({ "event_type": "bo_nhiem", "decision_date": "2026-03-02", "effective_date": "2026-03-16" });
+    let appointed = json!({ "event_type": "bo_nhiem", "decision_number": "12/QĐ-UBND", "decision_date": "2026-03-02", "effective_date": "2026-03-16" });
     let moved = json!({ "event_type": "dieu_dong", "decision_date": "2026-05-04", "effective_date": "2026-05-04" });
     let award = json!({ "year": 2025, "decision_date": "2026-01-20" });
     let before = doc(json!([appointed.clone()]), json!([]));
@@ -2578,6 +2586,45 @@ fn decisions_added_are_the_new_dated_rows_starting_on_the_later_date() {
     assert_eq!(
         schema().decisions_added(&before, &twice),
         vec![date!(2026 - 03 - 16)]
+    );
+    // A date corrected is the same decision: by its number (other fields edited too), or
+    // without one by all its other fields; so is a date filled in later.
+    let mut corrected = appointed.clone();
+    corrected["effective_date"] = json!("2026-03-17");
+    corrected["note"] = json!("Sửa ngày hiệu lực");
+    assert!(
+        schema()
+            .decisions_added(&before, &doc(json!([corrected.clone()]), json!([])))
+            .is_empty()
+    );
+    let unnumbered = json!({ "event_type": "dieu_dong", "position": "Chuyên viên" });
+    let mut dated = unnumbered.clone();
+    dated["decision_date"] = json!("2026-04-01");
+    assert!(
+        schema()
+            .decisions_added(
+                &doc(json!([unnumbered.clone()]), json!([])),
+                &doc(json!([dated.clone()]), json!([]))
+            )
+            .is_empty()
+    );
+    let mut redated = dated.clone();
+    redated["decision_date"] = json!("2026-04-02");
+    assert!(
+        schema()
+            .decisions_added(
+                &doc(json!([dated.clone()]), json!([])),
+                &doc(json!([redated]), json!([]))
+            )
+            .is_empty()
+    );
+    // Another number with another date, in place of the old row, is another decision.
+    let mut other = corrected;
+    other["decision_number"] = json!("40/QĐ-UBND");
+    other["effective_date"] = json!("2026-06-01");
+    assert_eq!(
+        schema().decisions_added(&before, &doc(json!([other]), json!([]))),
+        vec![date!(2026 - 06 - 01)]
     );
     // The same dating in another section is another decision.
     let award_same_day = json!({ "year": 2026, "decision_date": "2026-03-16" });
