@@ -35,6 +35,7 @@ pub mod jobs;
 pub mod movements;
 pub mod oidc;
 pub mod org;
+pub mod periodic_reports;
 pub mod personal_accounts;
 pub mod projections;
 pub mod record_access;

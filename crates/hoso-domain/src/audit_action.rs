@@ -184,6 +184,8 @@ pub enum AuditAction {
     ApprovalReturn,
     /// HR sent returned versions back to the approval queue unchanged.
     ApprovalResubmit,
+    /// A periodic report recorded as sent (số văn bản, ngày gửi).
+    ReportSubmissionRecord,
     /// Xoay khóa mã hóa.
     KeysRotate,
     /// Tạo cơ cấu tổ chức mẫu.
@@ -296,6 +298,7 @@ impl AuditAction {
         AuditAction::ApprovalAbandon,
         AuditAction::ApprovalReturn,
         AuditAction::ApprovalResubmit,
+        AuditAction::ReportSubmissionRecord,
         AuditAction::KeysRotate,
         AuditAction::DemoSeedTree,
         AuditAction::DemoSeedPeople,
@@ -399,6 +402,7 @@ impl AuditAction {
             AuditAction::ApprovalAbandon => "approval.abandon",
             AuditAction::ApprovalReturn => "approval.return",
             AuditAction::ApprovalResubmit => "approval.resubmit",
+            AuditAction::ReportSubmissionRecord => "report.submission_record",
             AuditAction::KeysRotate => "keys.rotate",
             AuditAction::DemoSeedTree => "demo.seed_tree",
             AuditAction::DemoSeedPeople => "demo.seed_people",
@@ -505,6 +509,7 @@ impl AuditAction {
             AuditAction::ApprovalAbandon => "Hủy lô phê duyệt",
             AuditAction::ApprovalReturn => "Lãnh đạo trả lại hồ sơ trước khi ký",
             AuditAction::ApprovalResubmit => "Gửi lại hồ sơ để phê duyệt",
+            AuditAction::ReportSubmissionRecord => "Ghi nhận đã gửi báo cáo định kỳ",
             AuditAction::KeysRotate => "Xoay khóa mã hóa",
             AuditAction::DemoSeedTree => "Tạo cơ cấu tổ chức mẫu",
             AuditAction::DemoSeedPeople => "Tạo hồ sơ mẫu",

@@ -380,9 +380,9 @@ impl DeadlineRule {
     }
 
     /// Whether Hoso evaluates this rule today, and if not, why. The pairs listed here are the
-    /// ones [`crate::late::late_alerts`] and [`crate::changes::waiting_alert`] evaluate, and
-    /// those [`crate::late::decision_updates`] settles when a decision is recorded; a test
-    /// there keeps them in step.
+    /// ones [`crate::late::late_alerts`] and [`crate::changes::waiting_alert`] evaluate, those
+    /// [`crate::late::decision_updates`] settles when a decision is recorded, and the periodic
+    /// reports of [`crate::periodic_reports`]; a test there keeps them in step.
     pub fn tracking(&self) -> Tracking {
         use Trigger as T;
         let evaluated = match (self.trigger, self.satisfied_by.as_str()) {
@@ -394,6 +394,10 @@ impl DeadlineRule {
             (T::ChangeSubmitted, "change_verified") => true,
             (T::DecisionDate, "change_recorded") => true,
             (T::MonthlyBeforeDay { .. }, "month_verified") => true,
+            (
+                T::FixedYearly { .. } | T::YearlyBeforeDate { .. },
+                "annual_report_submitted" | "report_submitted",
+            ) => true,
             (t, "month_approved") => t.is_month_end_window(),
             _ => false,
         };
@@ -1332,15 +1336,21 @@ dong-thap-2024  dong_thap.annual_report_province           2024-12-15 2025-02-03
             "lai_chau.change_update",
             "dak_nong.state_decision_update",
             "lang_son.monthly_check",
+            "lang_son.annual_report_unit",
+            "lang_son.annual_report_province",
+            "dak_nong.report_may",
         ] {
             assert!(tracked.iter().any(|t| t == id), "{id} should be tracked");
         }
-        let report = preset_rule("lang-son-2023", "lang_son.annual_report_province");
-        match report.tracking() {
+        let departure = preset_rule("dong-thap-2024", "dong_thap.report_departure");
+        match departure.tracking() {
             Tracking::NotYetTracked { reason_vi } => {
-                assert!(reason_vi.contains("báo cáo"), "{reason_vi}")
+                assert!(
+                    reason_vi.contains("chuyển công tác ra ngoài tỉnh"),
+                    "{reason_vi}"
+                )
             }
-            Tracking::Tracked => panic!("no report is recorded yet"),
+            Tracking::Tracked => panic!("no transfer out of the province is recorded yet"),
         }
         let signing = preset_rule("lai-chau-2024", "lai_chau.province_signing");
         assert!(

@@ -21,6 +21,7 @@ pub mod movements;
 pub mod national_id;
 pub mod org;
 pub mod password_policy;
+pub mod periodic_reports;
 pub mod record_facts;
 pub mod reorganisation;
 pub mod retirement;

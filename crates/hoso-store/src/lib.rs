@@ -38,6 +38,7 @@ pub mod query;
 pub mod record_access;
 pub mod reference;
 pub mod report;
+pub mod report_submissions;
 pub mod secrets;
 pub mod sessions;
 pub mod status_decisions;

@@ -197,6 +197,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 46,
+        name: "report_submissions",
+        common: include_str!("../migrations/0046_report_submissions.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {

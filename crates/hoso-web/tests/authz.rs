@@ -494,6 +494,23 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
             ..any_signed_in(403)
         },
     );
+    // The periodic reports: every staff account, of the units it sees; individuals have none.
+    t.insert(
+        ("get", "/api/v1/periodic-reports"),
+        Rule {
+            individual: (403, 403),
+            ..any_signed_in(200)
+        },
+    );
+    // Recording one sent: HR of the unit (the Sở: any unit). The matrix runs the national
+    // preset, which asks for no periodic report: past the rights, the report is refused.
+    t.insert(
+        ("post", "/api/v1/periodic-reports"),
+        Rule {
+            individual: (404, 404),
+            ..write_record(400)
+        },
+    );
     // Data quality over the target's unit: whoever sees units there (HR officers, heads,
     // leaders, administrators; another unit is "not found"); individuals see no units.
     for path in [
@@ -635,6 +652,11 @@ impl World {
             ("post", "/api/v1/persons") => (
                 path.into(),
                 json!({"unit_id": self.unit(target), "record": World::fresh_record()}),
+            ),
+            ("post", "/api/v1/periodic-reports") => (
+                path.into(),
+                json!({"rule_id": "lang_son.annual_report_unit", "due": "2027-01-15",
+                       "unit_id": self.unit(target), "sent_on": "2026-11-02", "reference": "1/BC"}),
             ),
             ("get", "/api/v1/persons/{id}") => (
                 format!("/api/v1/persons/{}", self.person(target)),

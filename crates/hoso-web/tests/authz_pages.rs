@@ -287,6 +287,22 @@ fn rules() -> Table {
     };
     one("GET", "/thoi-han/bao-cao", deadline_report);
     one("GET", "/thoi-han/bao-cao/xuat-excel", deadline_report);
+    // The periodic reports: every staff account, of the units it sees; recording one sent is
+    // the unit's HR officers' (the national preset asks for none: back with that message).
+    let periodic = Rule {
+        individual: (403, 403),
+        ..signed_in(200)
+    };
+    one("GET", "/bao-cao-dinh-ky", periodic);
+    one("GET", "/bao-cao-dinh-ky/xuat-excel", periodic);
+    one(
+        "POST",
+        "/bao-cao-dinh-ky/ghi-nhan",
+        Rule {
+            individual: (404, 404),
+            ..writers(BACK_WITH_ERROR)
+        },
+    );
     // Data quality over the target's unit: whoever sees units there; individuals see none.
     let quality = Rule {
         system_admin: (200, 200),
@@ -1270,6 +1286,16 @@ impl Pages {
                     &[("person_id", &w.person(target).to_string())],
                 )
             }
+            ("POST", "/bao-cao-dinh-ky/ghi-nhan") => Call::form(
+                path,
+                &[
+                    ("rule_id", "lang_son.annual_report_unit"),
+                    ("due", "2027-01-15"),
+                    ("unit_id", &w.unit(target).to_string()),
+                    ("sent_on", "02/11/2026"),
+                    ("reference", "1/BC"),
+                ],
+            ),
             ("POST", "/phe-duyet/tra-lai") => {
                 w.make_pending(target).await;
                 Call::form(

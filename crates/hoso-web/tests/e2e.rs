@@ -1139,6 +1139,7 @@ async fn browser_every_page_passes_axe_for_every_role_at_desktop_and_phone_width
                 "/chat-luong-du-lieu",
                 "/thoi-han",
                 "/thoi-han/bao-cao",
+                "/bao-cao-dinh-ky",
                 "/lich-nghi",
                 "/quan-tri/tai-khoan",
                 "/quan-tri/tai-khoan-ca-nhan",

@@ -3016,3 +3016,107 @@ async fn admin_audit_actions(app: &App, person_id: i64) -> Vec<String> {
     }
     out
 }
+
+/// Lạng Sơn's periodic reports on Wed 20/01/2027: each agency's of 15/01 is overdue until its
+/// HR officer records it sent; the page filters, sorts, pages, exports, and the home page says
+/// how many are overdue.
+#[tokio::test]
+async fn the_periodic_reports_page_records_a_report_sent_and_filters_and_exports() {
+    for db in databases().await {
+        let config = hoso_app::Config {
+            deadline_preset: "lang-son-2023".into(),
+            fixed_today: Some(time::macros::date!(2027 - 01 - 20)),
+            ..common::config(&db)
+        };
+        let app = App::start(config).await.unwrap();
+        app.seed_demo(8, PASSWORD, &|_, _| {}).await.unwrap();
+        let mut b = signed_in(&app, "admin").await;
+        let home = b.get("/").await;
+        assert!(
+            unescape(&home.body).contains("Báo cáo định kỳ quá hạn, chưa gửi"),
+            "{}",
+            home.body
+        );
+        let page = b.get("/bao-cao-dinh-ky?state=overdue").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let text = unescape(&page.body);
+        assert!(text.contains("Điều 13 khoản 6"), "{}: {text}", db.label);
+        assert!(text.contains("Quá hạn 3 ngày làm việc, chưa gửi"), "{text}");
+        // The province's report of 02/02/2026 is overdue too; the first agency's of 15/01/2027
+        // comes after it.
+        let agency_form = &page.body[page
+            .body
+            .find("name=\"rule_id\" value=\"lang_son.annual_report_unit\"")
+            .expect("an agency's form")..];
+        let field = |name: &str| {
+            let key = format!("name=\"{name}\" value=\"");
+            let start = agency_form.find(&key).unwrap() + key.len();
+            agency_form[start..start + agency_form[start..].find('"').unwrap()].to_string()
+        };
+        let (rule, due, unit) = (field("rule_id"), field("due"), field("unit_id"));
+        assert_eq!(
+            (rule.as_str(), due.as_str()),
+            ("lang_son.annual_report_unit", "2027-01-15")
+        );
+        let form = |sent_on: &str, reference: &str| {
+            pairs(&[
+                ("_csrf", &csrf_of(&page.body)),
+                ("rule_id", &rule),
+                ("due", &due),
+                ("unit_id", &unit),
+                ("sent_on", sent_on),
+                ("reference", reference),
+                ("note", "Gửi qua hệ thống quản lý văn bản"),
+            ])
+        };
+        // A bad day is told and nothing is recorded.
+        let bad = b
+            .post("/bao-cao-dinh-ky/ghi-nhan", &form("21/01/2027", "9/BC"))
+            .await;
+        assert_eq!(bad.status, StatusCode::SEE_OTHER);
+        let told = b.get(bad.location()).await;
+        assert!(
+            unescape(&told.body).contains("ở sau hôm nay"),
+            "{}",
+            told.body
+        );
+        let done = b
+            .post("/bao-cao-dinh-ky/ghi-nhan", &form("19/01/2027", "9/BC-SXD"))
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        let after = b.get(done.location()).await;
+        let text = unescape(&after.body);
+        assert!(text.contains("Đã ghi nhận báo cáo"), "{text}");
+        assert!(text.contains("đã gửi, trễ 2 ngày làm việc"), "{text}");
+        assert!(
+            text.contains("9/BC-SXD, gửi ngày 19/01/2027"),
+            "{}: {text}",
+            db.label
+        );
+        // Still owed: no longer this one.
+        let open = b.get("/bao-cao-dinh-ky?state=open").await;
+        assert!(!open.body.contains("9/BC-SXD"));
+        // Sorted by state, open ones first; the sorted column says so.
+        let sorted = b.get("/bao-cao-dinh-ky?sort=state").await;
+        assert!(
+            sorted.body.contains(
+                "aria-sort=\"ascending\"><a href=\"/bao-cao-dinh-ky?sort=state&#38;dir=desc\">"
+            ),
+            "{}",
+            sorted.body
+        );
+        let csv = b.get("/bao-cao-dinh-ky/xuat-excel?format=csv").await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(csv.body.contains("9/BC-SXD"), "{}", csv.body);
+        assert!(
+            csv.body.starts_with("\u{feff}STT,Báo cáo") || csv.body.starts_with("STT,Báo cáo"),
+            "{}",
+            csv.body
+        );
+        let xlsx = b.get("/bao-cao-dinh-ky/xuat-excel?state=overdue").await;
+        assert_eq!(&xlsx.bytes[..2], b"PK");
+        // A bad state is refused with a message, not ignored.
+        let bad_state = b.get("/bao-cao-dinh-ky?state=gui").await;
+        assert_eq!(bad_state.status, StatusCode::BAD_REQUEST);
+    }
+}

@@ -101,3 +101,40 @@ pub async fn deadline_report(
 ) -> ApiResult<Json<hoso_app::deadline_report::DeadlineReport>> {
     Ok(Json(app.deadline_report(&actor, &q, &client).await?))
 }
+
+/// The periodic reports the regulation in force asks of the agencies and of the Sở (LS Đ13.6,
+/// Đ15.7; LC Đ15.6, Đ16.8; ĐT Đ22.6, Đ26.8; ĐN Đ14.1): for each unit the caller sees, each
+/// rule's last cycle due and its next, sent on time, late, overdue or running.
+#[utoipa::path(get, path = "/api/v1/periodic-reports", tag = "alerts",
+    params(hoso_app::periodic_reports::PeriodicReportQuery),
+    responses((status = 200, body = hoso_app::periodic_reports::PeriodicReports), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn periodic_reports(
+    State(app): State<App>,
+    Authenticated(actor): Authenticated,
+    Query(q): Query<hoso_app::periodic_reports::PeriodicReportQuery>,
+) -> ApiResult<Json<hoso_app::periodic_reports::PeriodicReports>> {
+    Ok(Json(app.periodic_reports(&actor, &q).await?))
+}
+
+/// Record a unit's periodic report of one cycle as sent: the day and the number of the document
+/// that carried it. The unit's HR officer (or the Sở, for the province's); once per cycle.
+#[utoipa::path(post, path = "/api/v1/periodic-reports", tag = "alerts",
+    request_body = hoso_app::periodic_reports::RecordReportSent,
+    responses((status = 201, body = hoso_app::periodic_reports::PeriodicReportRow), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+pub async fn record_report_sent(
+    State(app): State<App>,
+    Authenticated(actor): Authenticated,
+    Client(client): Client,
+    ApiJson(input): ApiJson<hoso_app::periodic_reports::RecordReportSent>,
+) -> ApiResult<(
+    StatusCode,
+    Json<hoso_app::periodic_reports::PeriodicReportRow>,
+)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(app.record_report_sent(&actor, &input, &client).await?),
+    ))
+}

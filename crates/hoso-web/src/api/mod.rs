@@ -93,6 +93,10 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(alerts::reopen))
         .routes(routes!(alerts::deadline_rules))
         .routes(routes!(alerts::deadline_report))
+        .routes(routes!(
+            alerts::periodic_reports,
+            alerts::record_report_sent
+        ))
         .routes(routes!(data_quality::report))
         .routes(routes!(data_quality::export))
         .routes(routes!(data_quality::records))

@@ -179,6 +179,33 @@ pub async fn home(State(app): State<App>, page: PageActor, Client(client): Clien
             "/phe-duyet".to_string(),
         ));
     }
+    // The periodic reports of the units this account sees (none for an individual).
+    match app.periodic_reports(&page.actor, &Default::default()).await {
+        Ok(reports) => {
+            for (count, label, state) in [
+                (
+                    reports.overdue,
+                    "Báo cáo định kỳ quá hạn, chưa gửi",
+                    "overdue",
+                ),
+                (
+                    reports.due_soon,
+                    "Báo cáo định kỳ đến hạn trong 10 ngày làm việc tới",
+                    "running",
+                ),
+            ] {
+                if count > 0 {
+                    alerts.push((
+                        label.to_string(),
+                        format::thousands(count as i64),
+                        format!("/bao-cao-dinh-ky?state={state}"),
+                    ));
+                }
+            }
+        }
+        Err(hoso_app::AppError::Forbidden) => {}
+        Err(e) => return Err(e.into()),
+    }
     alerts.extend(app.alert_summary(&page.actor).await?.into_iter().map(|c| {
         (
             c.kind_label,

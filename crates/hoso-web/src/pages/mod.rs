@@ -26,6 +26,7 @@ mod imports;
 mod movements;
 mod oidc;
 mod org;
+mod periodic_reports;
 mod person_new;
 mod personal_accounts;
 mod record;
@@ -153,6 +154,9 @@ fn pages(upload_limit: usize) -> Pages {
         .get(alerts::RULES_PATH, alerts::rules)
         .get(deadline_report::PATH, deadline_report::page)
         .get(deadline_report::EXPORT_PATH, deadline_report::export)
+        .get(periodic_reports::PATH, periodic_reports::page)
+        .get(periodic_reports::EXPORT_PATH, periodic_reports::export)
+        .post(periodic_reports::RECORD_PATH, periodic_reports::record)
         .get(data_quality::PATH, data_quality::page)
         .get(data_quality::EXPORT_PATH, data_quality::export)
         .get(data_quality::RECORDS_PATH, data_quality::records)

@@ -1,0 +1,371 @@
+//! The periodic reports each regulation asks of the agencies and of the Sở Nội vụ, with their
+//! due dates from the deadline preset, and the register of when each was sent
+//! ([`hoso_domain::periodic_reports`]): per rule, cycle and reporting unit, met, late, overdue
+//! or still running. An agency's HR officer records its own report sent (the day and the
+//! number of the document that carried it); the Sở records the province's.
+
+use std::collections::HashMap;
+
+use hoso_domain::audit_action::AuditAction;
+use hoso_domain::calendar::format_date;
+use hoso_domain::periodic_reports::{self as domain, ReportState, Reporter};
+use hoso_store::org::{self as org_store, OrgUnitRow};
+use hoso_store::report_submissions::{self as store, NewReportSubmission};
+use serde::{Deserialize, Serialize};
+use time::Date;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::authz::Attempt;
+use crate::work::About;
+use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Target};
+
+/// Which reports to list.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PeriodicReportQuery {
+    /// Only those in this state: `on_time`, `late`, `overdue`, `running`, or `open` (not sent).
+    pub state: Option<String>,
+    /// Words of the unit's name (accents optional).
+    pub q: Option<String>,
+}
+
+/// One report of one cycle for one reporting unit.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PeriodicReportRow {
+    pub rule_id: String,
+    pub rule_name: String,
+    pub legal_basis: String,
+    /// The time limit as the regulation states it ("ngày 15/01 hằng năm").
+    pub time_limit: String,
+    /// Who sends it: each agency, or the Sở for the province.
+    pub reporter: String,
+    pub unit_id: i64,
+    pub unit_name: String,
+    /// The cycle's due date (ISO), moved past days off.
+    pub due: String,
+    /// `on_time`, `late`, `overdue` or `running`.
+    pub state: String,
+    pub state_label: String,
+    /// The day it was sent and the document that carried it, once recorded.
+    pub sent_on: Option<String>,
+    pub reference: Option<String>,
+    pub note: Option<String>,
+    pub recorded_by: Option<String>,
+    /// The caller may record this report sent (not sent yet, and its unit is theirs).
+    pub may_record: bool,
+}
+
+/// The periodic reports in the caller's scope.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PeriodicReports {
+    /// The day the states are measured on (ISO).
+    pub as_of: String,
+    /// By due date, then rule, then unit in tree order.
+    pub rows: Vec<PeriodicReportRow>,
+    /// Of all the rows in scope (before the filter): not sent and past due.
+    pub overdue: usize,
+    /// Not sent, due within the next 10 working days.
+    pub due_soon: usize,
+}
+
+/// A report recorded as sent.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct RecordReportSent {
+    pub rule_id: String,
+    /// The cycle's due date (ISO), as the list gives it.
+    pub due: String,
+    pub unit_id: i64,
+    /// The day it was sent (ISO or dd/mm/yyyy); not after today.
+    pub sent_on: String,
+    /// The number of the document that carried it (số, ký hiệu văn bản).
+    pub reference: String,
+    pub note: Option<String>,
+}
+
+/// Working days ahead within which a report not yet sent counts as due soon.
+pub const DUE_SOON_WORKING_DAYS: i32 = 10;
+
+const MAX_REFERENCE: usize = 100;
+const MAX_NOTE: usize = 1000;
+
+fn parse_day(field: &str, s: &str) -> AppResult<Date> {
+    hoso_domain::typed_date::parse_named(s.trim(), field).map_err(AppError::BadRequest)
+}
+
+/// The reporting units of a rule: the province's roots for the Sở's report, the agencies under
+/// them otherwise; dissolved units are left out.
+fn reporters<'u>(
+    reporter: Reporter,
+    roots: &'u [OrgUnitRow],
+    agencies: &'u [OrgUnitRow],
+) -> impl Iterator<Item = &'u OrgUnitRow> {
+    match reporter {
+        Reporter::Province => roots.iter(),
+        Reporter::Agencies => agencies.iter(),
+    }
+    .filter(|u| u.dissolved_on.is_none())
+}
+
+impl App {
+    /// The reporting units: the roots and the agencies right under them, in tree order.
+    async fn reporting_units(&self) -> AppResult<(Vec<OrgUnitRow>, Vec<OrgUnitRow>)> {
+        let mut conn = self.store.reader().await?;
+        let roots = org_store::roots(&mut conn).await?;
+        let mut agencies = Vec::new();
+        for root in &roots {
+            agencies.extend(org_store::children(&mut conn, root.id).await?);
+        }
+        Ok((roots, agencies))
+    }
+
+    /// The periodic reports of the rules in force, for the units the caller sees: each rule's
+    /// last cycle due and its next, met, late, overdue or running.
+    pub async fn periodic_reports(
+        &self,
+        actor: &Actor,
+        q: &PeriodicReportQuery,
+    ) -> AppResult<PeriodicReports> {
+        let caps = actor.capabilities();
+        if !caps.staff || !caps.may(Capability::SeeUnits, Target::Somewhere) {
+            return Err(AppError::Forbidden);
+        }
+        let state_filter = match q.state.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s @ ("on_time" | "late" | "overdue" | "running" | "open")) => Some(s),
+            Some(other) => {
+                return Err(AppError::BadRequest(format!(
+                    "Trạng thái '{other}' không có: dùng on_time, late, overdue, running hoặc open."
+                )));
+            }
+        };
+        let words =
+            q.q.as_deref()
+                .map(hoso_domain::search_key::fold)
+                .unwrap_or_default();
+        let today = self.today();
+        let cal = self.calendar();
+        let (roots, agencies) = self.reporting_units().await?;
+        let mut cycles: Vec<(&hoso_domain::deadlines::DeadlineRule, Date)> = Vec::new();
+        for rule in self.deadline_rules.rules() {
+            for due in domain::cycles(rule, today, &cal) {
+                cycles.push((rule, due));
+            }
+        }
+        let rule_ids: Vec<String> = cycles.iter().map(|(r, _)| r.id.clone()).collect();
+        let dues: Vec<String> = cycles.iter().map(|(_, d)| d.to_string()).collect();
+        let mut conn = self.store.reader().await?;
+        let sent = store::of_cycles(&mut conn, &rule_ids, &dues).await?;
+        drop(conn);
+        let names = self
+            .display_names(sent.iter().map(|s| s.recorded_by).collect())
+            .await?;
+        let sent: HashMap<(&str, &str, i64), &store::ReportSubmission> = sent
+            .iter()
+            .map(|s| ((s.rule_id.as_str(), s.due.as_str(), s.unit_id), s))
+            .collect();
+        let mut rows = Vec::new();
+        let (mut overdue, mut due_soon) = (0, 0);
+        cycles.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.id.cmp(&b.0.id)));
+        for (rule, due) in cycles {
+            let reporter = domain::reporter(rule);
+            let due_iso = due.to_string();
+            for unit in reporters(reporter, &roots, &agencies) {
+                if !caps.may(Capability::SeeUnits, Target::Unit(&unit.path)) {
+                    continue;
+                }
+                let record = sent.get(&(rule.id.as_str(), due_iso.as_str(), unit.id));
+                let sent_on = match record {
+                    Some(r) => Some(parse_day("sent_on", &r.sent_on)?),
+                    None => None,
+                };
+                let state = ReportState::of(due, sent_on, today, &cal);
+                match state {
+                    ReportState::Overdue { .. } => overdue += 1,
+                    ReportState::Running { days_left } if days_left <= DUE_SOON_WORKING_DAYS => {
+                        due_soon += 1
+                    }
+                    _ => {}
+                }
+                let wanted = match state_filter {
+                    None => true,
+                    Some("open") => state.is_open(),
+                    Some(code) => state.code() == code,
+                };
+                if !wanted
+                    || (!words.is_empty()
+                        && !hoso_domain::search_key::fold(&unit.name).contains(&words))
+                {
+                    continue;
+                }
+                rows.push(PeriodicReportRow {
+                    rule_id: rule.id.clone(),
+                    rule_name: rule.name_vi.clone(),
+                    legal_basis: rule.legal_basis.clone(),
+                    time_limit: rule.time_limit_vi(),
+                    reporter: reporter.label_vi().to_string(),
+                    unit_id: unit.id,
+                    unit_name: unit.name.clone(),
+                    due: due_iso.clone(),
+                    state: state.code().to_string(),
+                    state_label: state.label_vi(),
+                    sent_on: record.map(|r| r.sent_on.clone()),
+                    reference: record.map(|r| r.reference.clone()),
+                    note: record.and_then(|r| r.note.clone()),
+                    recorded_by: record.and_then(|r| names.get(&r.recorded_by).cloned()),
+                    may_record: state.is_open()
+                        && caps.may(Capability::WriteRecords, Target::Unit(&unit.path)),
+                });
+            }
+        }
+        Ok(PeriodicReports {
+            as_of: today.to_string(),
+            rows,
+            overdue,
+            due_soon,
+        })
+    }
+
+    /// Records a unit's periodic report of one cycle as sent. Rights first (the unit must be
+    /// seen, 404, and be the caller's to write, 403), then the report: a report rule in force,
+    /// one of its cycles, a unit that sends it, a day sent not after today, a document number;
+    /// a report recorded already is a conflict (409).
+    pub async fn record_report_sent(
+        &self,
+        actor: &Actor,
+        input: &RecordReportSent,
+        client: &ClientInfo,
+    ) -> AppResult<PeriodicReportRow> {
+        let attempt = || Attempt {
+            action: AuditAction::ReportSubmissionRecord,
+            about: About::new("org_unit", input.unit_id),
+            client,
+        };
+        let mut conn = self.store.reader().await?;
+        let unit = self
+            .require_unit(
+                &mut conn,
+                actor,
+                Capability::WriteRecords,
+                input.unit_id,
+                attempt(),
+            )
+            .await?;
+        drop(conn);
+        let rule = self
+            .deadline_rules
+            .get(input.rule_id.trim())
+            .filter(|r| domain::is_report_rule(r))
+            .ok_or_else(|| {
+                AppError::BadRequest(format!(
+                    "Không có báo cáo định kỳ '{}' trong quy chế đang áp dụng.",
+                    input.rule_id
+                ))
+            })?;
+        let cal = self.calendar();
+        let due = parse_day("Hạn (due)", &input.due)?;
+        if !domain::is_cycle_due(rule, due, &cal) {
+            return Err(AppError::BadRequest(format!(
+                "Ngày {} không phải hạn của báo cáo «{}» ({}).",
+                format_date(due),
+                rule.name_vi,
+                rule.time_limit_vi()
+            )));
+        }
+        let (roots, agencies) = self.reporting_units().await?;
+        let reporter = domain::reporter(rule);
+        if !reporters(reporter, &roots, &agencies).any(|u| u.id == unit.id) {
+            return Err(AppError::BadRequest(format!(
+                "{} không phải đơn vị gửi báo cáo «{}» (người gửi: {}).",
+                unit.name,
+                rule.name_vi,
+                reporter.label_vi().to_lowercase()
+            )));
+        }
+        let today = self.today();
+        if input.sent_on.trim().is_empty() {
+            return Err(AppError::BadRequest("Cần ngày gửi báo cáo.".into()));
+        }
+        let sent_on = parse_day("Ngày gửi (sent_on)", &input.sent_on)?;
+        if sent_on > today {
+            return Err(AppError::BadRequest(format!(
+                "Ngày gửi {} ở sau hôm nay.",
+                format_date(sent_on)
+            )));
+        }
+        let reference = input.reference.trim();
+        if reference.is_empty() {
+            return Err(AppError::BadRequest(
+                "Cần số, ký hiệu văn bản gửi báo cáo.".into(),
+            ));
+        }
+        if reference.chars().count() > MAX_REFERENCE {
+            return Err(AppError::BadRequest(format!(
+                "Số, ký hiệu văn bản dài quá {MAX_REFERENCE} ký tự."
+            )));
+        }
+        let note = input
+            .note
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+        if note.is_some_and(|n| n.chars().count() > MAX_NOTE) {
+            return Err(AppError::BadRequest(format!(
+                "Ghi chú dài quá {MAX_NOTE} ký tự."
+            )));
+        }
+        let due_iso = due.to_string();
+        let sent_iso = sent_on.to_string();
+        let account = actor.account_id;
+        let mut work = self.begin_work(actor, client).await?;
+        let inserted = store::insert(
+            &mut work,
+            &NewReportSubmission {
+                rule_id: &rule.id,
+                due: &due_iso,
+                unit_id: unit.id,
+                sent_on: &sent_iso,
+                reference,
+                note,
+                recorded_by: account,
+                recorded_at: self.now_ms(),
+            },
+        )
+        .await?;
+        if !inserted {
+            return Err(AppError::Conflict(format!(
+                "Báo cáo «{}» hạn {} của {} đã được ghi nhận.",
+                rule.name_vi,
+                format_date(due),
+                unit.name
+            )));
+        }
+        work.audit(
+            AuditAction::ReportSubmissionRecord,
+            About::new("org_unit", unit.id),
+            serde_json::json!({
+                "rule_id": rule.id, "due": due_iso, "sent_on": sent_iso, "reference": reference,
+            }),
+        )
+        .await?;
+        work.commit().await?;
+        let state = ReportState::of(due, Some(sent_on), today, &cal);
+        let recorded_by = Some(actor.display_name.clone());
+        Ok(PeriodicReportRow {
+            rule_id: rule.id.clone(),
+            rule_name: rule.name_vi.clone(),
+            legal_basis: rule.legal_basis.clone(),
+            time_limit: rule.time_limit_vi(),
+            reporter: reporter.label_vi().to_string(),
+            unit_id: unit.id,
+            unit_name: unit.name,
+            due: due_iso,
+            state: state.code().to_string(),
+            state_label: state.label_vi(),
+            sent_on: Some(sent_iso),
+            reference: Some(reference.to_string()),
+            note: note.map(str::to_string),
+            recorded_by,
+            may_record: false,
+        })
+    }
+}

@@ -1,0 +1,16 @@
+-- The register of periodic reports sent (LS Đ13.6, Đ15.7; LC Đ15.6, Đ16.8; ĐT Đ22.6, Đ26.8;
+-- ĐN Đ14.1): for one deadline rule's cycle (its due date) and one reporting unit (an agency, or
+-- the province's root for the Sở's own report), the day the report was sent and the number of
+-- the document that carried it. One row per rule, cycle and unit.
+CREATE TABLE report_submissions (
+    id {{ID}},
+    rule_id TEXT NOT NULL,
+    due TEXT NOT NULL,
+    unit_id BIGINT NOT NULL REFERENCES org_units(id),
+    sent_on TEXT NOT NULL,
+    reference TEXT NOT NULL,
+    note TEXT,
+    recorded_by BIGINT NOT NULL,
+    recorded_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX report_submissions_key ON report_submissions (rule_id, due, unit_id);
