@@ -23,7 +23,8 @@ use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Target};
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PeriodicReportQuery {
-    /// Only those in this state: `on_time`, `late`, `overdue`, `running`, or `open` (not sent).
+    /// Only those in this state: `on_time`, `late`, `overdue`, `running`, `open` (not sent),
+    /// or `due_soon` (not sent, due within [`DUE_SOON_WORKING_DAYS`] working days).
     pub state: Option<String>,
     /// Words of the unit's name (accents optional).
     pub q: Option<String>,
@@ -41,6 +42,8 @@ pub struct PeriodicReportRow {
     pub reporter: String,
     pub unit_id: i64,
     pub unit_name: String,
+    /// The cycle: the year of the date the text names.
+    pub year: i32,
     /// The cycle's due date (ISO), moved past days off.
     pub due: String,
     /// `on_time`, `late`, `overdue` or `running`.
@@ -64,7 +67,7 @@ pub struct PeriodicReports {
     pub rows: Vec<PeriodicReportRow>,
     /// Of all the rows in scope (before the filter): not sent and past due.
     pub overdue: usize,
-    /// Not sent, due within the next 10 working days.
+    /// Not sent, due within the next [`DUE_SOON_WORKING_DAYS`] working days.
     pub due_soon: usize,
 }
 
@@ -72,8 +75,9 @@ pub struct PeriodicReports {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct RecordReportSent {
     pub rule_id: String,
-    /// The cycle's due date (ISO), as the list gives it.
-    pub due: String,
+    /// The cycle: the year of the date the text names (the list's `year`), the last cycle due
+    /// or the next.
+    pub year: i32,
     pub unit_id: i64,
     /// The day it was sent (ISO or dd/mm/yyyy); not after today.
     pub sent_on: String,
@@ -92,10 +96,12 @@ fn parse_day(field: &str, s: &str) -> AppResult<Date> {
     hoso_domain::typed_date::parse_named(s.trim(), field).map_err(AppError::BadRequest)
 }
 
-/// The reporting units of a rule: the province's roots for the Sở's report, the agencies under
-/// them otherwise; dissolved units are left out.
+/// The units that send a rule's report of the cycle due on `due`: the province's roots for the
+/// Sở's report, the agencies under them otherwise; each only if it existed on the due date (set
+/// up by then, not dissolved before).
 fn reporters<'u>(
     reporter: Reporter,
+    due: &'u str,
     roots: &'u [OrgUnitRow],
     agencies: &'u [OrgUnitRow],
 ) -> impl Iterator<Item = &'u OrgUnitRow> {
@@ -103,7 +109,9 @@ fn reporters<'u>(
         Reporter::Province => roots.iter(),
         Reporter::Agencies => agencies.iter(),
     }
-    .filter(|u| u.dissolved_on.is_none())
+    .filter(move |u| {
+        u.valid_from.as_str() <= due && u.dissolved_on.as_deref().is_none_or(|d| due < d)
+    })
 }
 
 impl App {
@@ -125,16 +133,48 @@ impl App {
         actor: &Actor,
         q: &PeriodicReportQuery,
     ) -> AppResult<PeriodicReports> {
+        self.report_rows(actor, q, true).await
+    }
+
+    /// How many periodic reports in the caller's scope are overdue and due soon (the home
+    /// page); `None` for an account that has none to see.
+    pub async fn periodic_report_counts(&self, actor: &Actor) -> AppResult<Option<(usize, usize)>> {
+        let cal = self.calendar();
+        let today = self.today();
+        if !self
+            .deadline_rules
+            .rules()
+            .iter()
+            .any(|r| !domain::cycles(r, today, &cal).is_empty())
+        {
+            return Ok(None);
+        }
+        match self
+            .report_rows(actor, &PeriodicReportQuery::default(), false)
+            .await
+        {
+            Ok(list) => Ok(Some((list.overdue, list.due_soon))),
+            Err(AppError::Forbidden) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn report_rows(
+        &self,
+        actor: &Actor,
+        q: &PeriodicReportQuery,
+        with_names: bool,
+    ) -> AppResult<PeriodicReports> {
         let caps = actor.capabilities();
         if !caps.staff || !caps.may(Capability::SeeUnits, Target::Somewhere) {
             return Err(AppError::Forbidden);
         }
         let state_filter = match q.state.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
-            Some(s @ ("on_time" | "late" | "overdue" | "running" | "open")) => Some(s),
+            Some(s @ ("on_time" | "late" | "overdue" | "running" | "open" | "due_soon")) => Some(s),
             Some(other) => {
                 return Err(AppError::BadRequest(format!(
-                    "Trạng thái '{other}' không có: dùng on_time, late, overdue, running hoặc open."
+                    "Trạng thái '{other}' không có: dùng on_time, late, overdue, running, open hoặc due_soon."
                 )));
             }
         };
@@ -144,51 +184,62 @@ impl App {
                 .unwrap_or_default();
         let today = self.today();
         let cal = self.calendar();
-        let (roots, agencies) = self.reporting_units().await?;
-        let mut cycles: Vec<(&hoso_domain::deadlines::DeadlineRule, Date)> = Vec::new();
+        let mut cycles: Vec<(&hoso_domain::deadlines::DeadlineRule, domain::Cycle)> = Vec::new();
         for rule in self.deadline_rules.rules() {
-            for due in domain::cycles(rule, today, &cal) {
-                cycles.push((rule, due));
+            for cycle in domain::cycles(rule, today, &cal) {
+                cycles.push((rule, cycle));
             }
         }
+        if cycles.is_empty() {
+            return Ok(PeriodicReports {
+                as_of: today.to_string(),
+                rows: Vec::new(),
+                overdue: 0,
+                due_soon: 0,
+            });
+        }
+        let (roots, agencies) = self.reporting_units().await?;
         let rule_ids: Vec<String> = cycles.iter().map(|(r, _)| r.id.clone()).collect();
-        let dues: Vec<String> = cycles.iter().map(|(_, d)| d.to_string()).collect();
+        let years: Vec<i64> = cycles.iter().map(|(_, c)| i64::from(c.year)).collect();
         let mut conn = self.store.reader().await?;
-        let sent = store::of_cycles(&mut conn, &rule_ids, &dues).await?;
+        let sent = store::of_cycles(&mut conn, &rule_ids, &years).await?;
         drop(conn);
-        let names = self
-            .display_names(sent.iter().map(|s| s.recorded_by).collect())
-            .await?;
-        let sent: HashMap<(&str, &str, i64), &store::ReportSubmission> = sent
+        let names = if with_names {
+            self.display_names(sent.iter().map(|s| s.recorded_by).collect())
+                .await?
+        } else {
+            HashMap::new()
+        };
+        let sent: HashMap<(&str, i64, i64), &store::ReportSubmission> = sent
             .iter()
-            .map(|s| ((s.rule_id.as_str(), s.due.as_str(), s.unit_id), s))
+            .map(|s| ((s.rule_id.as_str(), s.cycle_year, s.unit_id), s))
             .collect();
         let mut rows = Vec::new();
         let (mut overdue, mut due_soon) = (0, 0);
-        cycles.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.id.cmp(&b.0.id)));
-        for (rule, due) in cycles {
+        cycles.sort_by(|a, b| a.1.due.cmp(&b.1.due).then(a.0.id.cmp(&b.0.id)));
+        for (rule, cycle) in cycles {
             let reporter = domain::reporter(rule);
-            let due_iso = due.to_string();
-            for unit in reporters(reporter, &roots, &agencies) {
+            let due_iso = cycle.due.to_string();
+            for unit in reporters(reporter, &due_iso, &roots, &agencies) {
                 if !caps.may(Capability::SeeUnits, Target::Unit(&unit.path)) {
                     continue;
                 }
-                let record = sent.get(&(rule.id.as_str(), due_iso.as_str(), unit.id));
+                let record = sent.get(&(rule.id.as_str(), i64::from(cycle.year), unit.id));
                 let sent_on = match record {
                     Some(r) => Some(parse_day("sent_on", &r.sent_on)?),
                     None => None,
                 };
-                let state = ReportState::of(due, sent_on, today, &cal);
+                let state = ReportState::of(cycle.due, sent_on, today, &cal);
+                let soon = matches!(state, ReportState::Running { days_left } if days_left <= DUE_SOON_WORKING_DAYS);
                 match state {
                     ReportState::Overdue { .. } => overdue += 1,
-                    ReportState::Running { days_left } if days_left <= DUE_SOON_WORKING_DAYS => {
-                        due_soon += 1
-                    }
+                    _ if soon => due_soon += 1,
                     _ => {}
                 }
                 let wanted = match state_filter {
                     None => true,
                     Some("open") => state.is_open(),
+                    Some("due_soon") => soon,
                     Some(code) => state.code() == code,
                 };
                 if !wanted
@@ -205,6 +256,7 @@ impl App {
                     reporter: reporter.label_vi().to_string(),
                     unit_id: unit.id,
                     unit_name: unit.name.clone(),
+                    year: cycle.year,
                     due: due_iso.clone(),
                     state: state.code().to_string(),
                     state_label: state.label_vi(),
@@ -262,26 +314,32 @@ impl App {
                 ))
             })?;
         let cal = self.calendar();
-        let due = parse_day("Hạn (due)", &input.due)?;
-        if !domain::is_cycle_due(rule, due, &cal) {
+        let today = self.today();
+        // Only the cycles the list shows: the last one due and the next.
+        let Some(cycle) = domain::cycles(rule, today, &cal)
+            .into_iter()
+            .find(|c| c.year == input.year)
+        else {
             return Err(AppError::BadRequest(format!(
-                "Ngày {} không phải hạn của báo cáo «{}» ({}).",
-                format_date(due),
+                "Kỳ năm {} của báo cáo «{}» không phải kỳ vừa đến hạn hay kỳ tới ({}).",
+                input.year,
                 rule.name_vi,
                 rule.time_limit_vi()
             )));
-        }
+        };
+        let due = cycle.due;
+        let due_iso = due.to_string();
         let (roots, agencies) = self.reporting_units().await?;
         let reporter = domain::reporter(rule);
-        if !reporters(reporter, &roots, &agencies).any(|u| u.id == unit.id) {
+        if !reporters(reporter, &due_iso, &roots, &agencies).any(|u| u.id == unit.id) {
             return Err(AppError::BadRequest(format!(
-                "{} không phải đơn vị gửi báo cáo «{}» (người gửi: {}).",
+                "{} không phải đơn vị gửi báo cáo «{}» kỳ hạn {} (đơn vị gửi: {}).",
                 unit.name,
                 rule.name_vi,
-                reporter.label_vi().to_lowercase()
+                format_date(due),
+                reporter.label_vi()
             )));
         }
-        let today = self.today();
         if input.sent_on.trim().is_empty() {
             return Err(AppError::BadRequest("Cần ngày gửi báo cáo.".into()));
         }
@@ -290,6 +348,16 @@ impl App {
             return Err(AppError::BadRequest(format!(
                 "Ngày gửi {} ở sau hôm nay.",
                 format_date(sent_on)
+            )));
+        }
+        // A report sent by the previous cycle's due date answered that cycle, not this one.
+        if let Some(previous) = domain::cycle_of_year(rule, cycle.year - 1, &cal)
+            && sent_on <= previous.due
+        {
+            return Err(AppError::BadRequest(format!(
+                "Ngày gửi {} không sau hạn kỳ trước ({}): báo cáo gửi ngày ấy thuộc kỳ trước.",
+                format_date(sent_on),
+                format_date(previous.due)
             )));
         }
         let reference = input.reference.trim();
@@ -313,7 +381,6 @@ impl App {
                 "Ghi chú dài quá {MAX_NOTE} ký tự."
             )));
         }
-        let due_iso = due.to_string();
         let sent_iso = sent_on.to_string();
         let account = actor.account_id;
         let mut work = self.begin_work(actor, client).await?;
@@ -321,6 +388,7 @@ impl App {
             &mut work,
             &NewReportSubmission {
                 rule_id: &rule.id,
+                cycle_year: i64::from(cycle.year),
                 due: &due_iso,
                 unit_id: unit.id,
                 sent_on: &sent_iso,
@@ -343,7 +411,8 @@ impl App {
             AuditAction::ReportSubmissionRecord,
             About::new("org_unit", unit.id),
             serde_json::json!({
-                "rule_id": rule.id, "due": due_iso, "sent_on": sent_iso, "reference": reference,
+                "rule_id": rule.id, "year": cycle.year, "due": due_iso, "sent_on": sent_iso,
+                "reference": reference,
             }),
         )
         .await?;
@@ -358,6 +427,7 @@ impl App {
             reporter: reporter.label_vi().to_string(),
             unit_id: unit.id,
             unit_name: unit.name,
+            year: cycle.year,
             due: due_iso,
             state: state.code().to_string(),
             state_label: state.label_vi(),

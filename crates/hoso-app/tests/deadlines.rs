@@ -52,20 +52,30 @@ async fn the_configured_preset_and_overrides_are_in_force() {
         .expect("Lai Châu has a status-change rule")
         .clone();
     assert!(status_change.tracked && status_change.not_tracked_reason.is_none());
-    // A limit whose events Hoso does not record yet says so instead of posing as in force.
+    // The Sở's annual report (Điều 16 khoản 8) is followed through the periodic reports.
     let report = rules
         .iter()
         .find(|r| r.legal_basis.contains("Điều 16 khoản 8"))
         .expect("Lai Châu's annual report of the Sở (Điều 16 khoản 8)");
-    assert!(!report.tracked, "{report:?}");
     assert!(
-        report
-            .not_tracked_reason
-            .as_deref()
-            .is_some_and(|r| r.starts_with("Chưa theo dõi được: ")),
+        report.tracked && report.not_tracked_reason.is_none(),
         "{report:?}"
     );
     assert!(report.time_limit.contains("25/01"), "{report:?}");
+    // A limit whose events Hoso does not record yet says so instead of posing as in force: the
+    // Sở's signing of the province's data (Điều 7 khoản 2).
+    let signing = rules
+        .iter()
+        .find(|r| r.legal_basis.contains("Điều 7 khoản 2"))
+        .expect("Lai Châu's signing by the Sở (Điều 7 khoản 2)");
+    assert!(!signing.tracked, "{signing:?}");
+    assert!(
+        signing
+            .not_tracked_reason
+            .as_deref()
+            .is_some_and(|r| r.starts_with("Chưa theo dõi được: ")),
+        "{signing:?}"
+    );
     drop(lai_chau);
     std::fs::write(
         &file,

@@ -13,10 +13,10 @@ use time::macros::date;
 const UNIT_RULE: &str = "lang_son.annual_report_unit";
 const PROVINCE_RULE: &str = "lang_son.annual_report_province";
 
-fn sent(rule: &str, due: &str, unit_id: i64, sent_on: &str, reference: &str) -> RecordReportSent {
+fn sent(rule: &str, year: i32, unit_id: i64, sent_on: &str, reference: &str) -> RecordReportSent {
     RecordReportSent {
         rule_id: rule.into(),
-        due: due.into(),
+        year,
         unit_id,
         sent_on: sent_on.into(),
         reference: reference.into(),
@@ -101,7 +101,7 @@ async fn each_agency_and_the_so_report_by_their_dates_met_late_or_overdue() {
         let row = app
             .record_report_sent(
                 &admin,
-                &sent(UNIT_RULE, "2027-01-15", a, "14/01/2027", "12/BC-SYT"),
+                &sent(UNIT_RULE, 2027, a, "14/01/2027", "12/BC-SYT"),
                 &client,
             )
             .await
@@ -115,7 +115,7 @@ async fn each_agency_and_the_so_report_by_their_dates_met_late_or_overdue() {
         let row = app
             .record_report_sent(
                 &hr_b,
-                &sent(UNIT_RULE, "2027-01-15", b, "2027-01-19", "7/BC-STC"),
+                &sent(UNIT_RULE, 2027, b, "2027-01-19", "7/BC-STC"),
                 &client,
             )
             .await
@@ -125,7 +125,7 @@ async fn each_agency_and_the_so_report_by_their_dates_met_late_or_overdue() {
         let root = province[0].0;
         app.record_report_sent(
             &admin,
-            &sent(PROVINCE_RULE, "2027-02-01", root, "2027-01-20", "30/BC-SNV"),
+            &sent(PROVINCE_RULE, 2027, root, "2027-01-20", "30/BC-SNV"),
             &client,
         )
         .await
@@ -211,7 +211,7 @@ async fn each_agency_and_the_so_report_by_their_dates_met_late_or_overdue() {
         let elsewhere = app
             .record_report_sent(
                 &hr_b,
-                &sent(UNIT_RULE, "2027-01-15", c, "2027-01-20", "1/BC"),
+                &sent(UNIT_RULE, 2027, c, "2027-01-20", "1/BC"),
                 &client,
             )
             .await;
@@ -229,7 +229,7 @@ async fn each_agency_and_the_so_report_by_their_dates_met_late_or_overdue() {
                 .is_empty()
         );
         let refused = app
-            .record_report_sent(&leader, &sent("nope", "x", c, "x", ""), &client)
+            .record_report_sent(&leader, &sent("nope", 0, c, "x", ""), &client)
             .await;
         assert!(
             matches!(refused, Err(AppError::Forbidden)),
@@ -239,43 +239,35 @@ async fn each_agency_and_the_so_report_by_their_dates_met_late_or_overdue() {
         // Bad input, each with its own Vietnamese message, nothing recorded.
         for (input, says) in [
             (
-                sent("nope", "2027-01-15", c, "2027-01-20", "1/BC"),
+                sent("nope", 2027, c, "2027-01-20", "1/BC"),
                 "Không có báo cáo định kỳ",
             ),
             (
-                sent(
-                    "lang_son.monthly_check",
-                    "2027-01-15",
-                    c,
-                    "2027-01-20",
-                    "1/BC",
-                ),
+                sent("lang_son.monthly_check", 2027, c, "2027-01-20", "1/BC"),
                 "Không có báo cáo định kỳ",
             ),
             (
-                sent(UNIT_RULE, "2027-01-16", c, "2027-01-20", "1/BC"),
-                "không phải hạn",
+                sent(UNIT_RULE, 2025, c, "2026-01-20", "1/BC"),
+                "không phải kỳ vừa đến hạn",
             ),
             (
-                sent(UNIT_RULE, "2027-01-15", root, "2027-01-20", "1/BC"),
+                sent(UNIT_RULE, 2027, root, "2027-01-20", "1/BC"),
                 "không phải đơn vị gửi",
             ),
             (
-                sent(PROVINCE_RULE, "2027-02-01", c, "2027-01-20", "1/BC"),
+                sent(PROVINCE_RULE, 2027, c, "2027-01-20", "1/BC"),
                 "không phải đơn vị gửi",
             ),
             (
-                sent(UNIT_RULE, "2027-01-15", c, "2027-01-21", "1/BC"),
+                sent(UNIT_RULE, 2028, c, "2027-01-15", "1/BC"),
+                "không sau hạn kỳ trước",
+            ),
+            (
+                sent(UNIT_RULE, 2027, c, "2027-01-21", "1/BC"),
                 "sau hôm nay",
             ),
-            (
-                sent(UNIT_RULE, "2027-01-15", c, "32/01/2027", "1/BC"),
-                "sent_on",
-            ),
-            (
-                sent(UNIT_RULE, "2027-01-15", c, "2027-01-20", "  "),
-                "số, ký hiệu",
-            ),
+            (sent(UNIT_RULE, 2027, c, "32/01/2027", "1/BC"), "sent_on"),
+            (sent(UNIT_RULE, 2027, c, "2027-01-20", "  "), "số, ký hiệu"),
         ] {
             let bad = app.record_report_sent(&admin, &input, &client).await;
             assert!(
@@ -286,7 +278,7 @@ async fn each_agency_and_the_so_report_by_their_dates_met_late_or_overdue() {
         let twice = app
             .record_report_sent(
                 &admin,
-                &sent(UNIT_RULE, "2027-01-15", a, "2027-01-15", "13/BC-SYT"),
+                &sent(UNIT_RULE, 2027, a, "2027-01-15", "13/BC-SYT"),
                 &client,
             )
             .await;
@@ -311,6 +303,46 @@ async fn each_agency_and_the_so_report_by_their_dates_met_late_or_overdue() {
         assert_eq!(
             still.overdue, after.overdue,
             "{label}: nothing more recorded"
+        );
+
+        // An agency set up on Monday 18/01/2027 owes no report of 15/01/2027, only the next.
+        let new_agency = app
+            .create_org_unit(
+                &admin,
+                hoso_app::org::CreateOrgUnit {
+                    parent_id: root,
+                    code: "SMOI".into(),
+                    name: "Sở mới thành lập".into(),
+                    kind: "administrative_agency".into(),
+                    valid_from: Some("2027-01-18".into()),
+                    decision_ref: Some("QĐ 5/QĐ-UBND".into()),
+                },
+                &client,
+            )
+            .await
+            .unwrap()
+            .id;
+        let with_new = app
+            .periodic_reports(&admin, &PeriodicReportQuery::default())
+            .await
+            .unwrap();
+        let dues: Vec<&str> = with_new
+            .rows
+            .iter()
+            .filter(|r| r.unit_id == new_agency)
+            .map(|r| r.due.as_str())
+            .collect();
+        assert_eq!(dues, vec!["2028-01-17"], "{label}");
+        let early = app
+            .record_report_sent(
+                &admin,
+                &sent(UNIT_RULE, 2027, new_agency, "2027-01-20", "1/BC"),
+                &client,
+            )
+            .await;
+        assert!(
+            matches!(&early, Err(AppError::BadRequest(m)) if m.contains("không phải đơn vị gửi")),
+            "{label}: {early:?}"
         );
     }
 }

@@ -484,6 +484,21 @@ impl DeadlineRule {
         }
     }
 
+    /// For a rule due on a date of every year (`fixed_yearly`, `yearly_before_date`): the due
+    /// date of the cycle of `year` (the year of the date the text names), moved past days off
+    /// as [`DeadlineRule::due_date`] moves it. `None` for other triggers.
+    pub fn due_in_year(&self, year: i32, cal: &HolidayCalendar) -> Option<Date> {
+        match self.trigger {
+            Trigger::FixedYearly { month, day } => {
+                Some(cal.working_day_on_or_after(date_of_year(year, month, day)))
+            }
+            Trigger::YearlyBeforeDate { month, day } => {
+                Some(working_day_before(date_of_year(year, month, day), cal))
+            }
+            _ => None,
+        }
+    }
+
     /// For a window (`last_working_days_of_month`, `last_days_of_month`, `monthly_window`): the
     /// first day of the window that [`DeadlineRule::due_date`] closes. For other triggers: the
     /// trigger date.

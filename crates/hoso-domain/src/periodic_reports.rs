@@ -6,7 +6,7 @@
 //! overdue or still running. Pure: the rules, the calendar and "today" are parameters.
 
 use serde::Serialize;
-use time::{Date, Duration};
+use time::Date;
 
 use crate::calendar::HolidayCalendar;
 use crate::deadlines::{DeadlineRule, Trigger};
@@ -50,27 +50,40 @@ pub fn reporter(rule: &DeadlineRule) -> Reporter {
     }
 }
 
-/// The due dates of a report rule's cycles that matter on `today`: the last one due (before
-/// or on today) and the next one, each moved past days off as the rule says; only cycles due
-/// while the rule is in force. Empty for a rule that is not a report rule.
-pub fn cycles(rule: &DeadlineRule, today: Date, cal: &HolidayCalendar) -> Vec<Date> {
+/// One yearly cycle of a report rule: the year of the date the text names, and its due date
+/// moved past days off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Cycle {
+    pub year: i32,
+    pub due: Date,
+}
+
+/// The cycle of `year` of a report rule, when the rule is in force on its due date.
+pub fn cycle_of_year(rule: &DeadlineRule, year: i32, cal: &HolidayCalendar) -> Option<Cycle> {
+    if !is_report_rule(rule) {
+        return None;
+    }
+    let due = rule.due_in_year(year, cal)?;
+    rule.in_force(due).then_some(Cycle { year, due })
+}
+
+/// The cycles of a report rule that matter on `today`: the last one due before today and the
+/// next one (due today or later), each only while the rule is in force. Due dates are computed
+/// year by year, so a date moved past Tết one year and not the next never hides a cycle.
+/// Empty for a rule that is not a report rule.
+pub fn cycles(rule: &DeadlineRule, today: Date, cal: &HolidayCalendar) -> Vec<Cycle> {
     if !is_report_rule(rule) {
         return Vec::new();
     }
-    // The first due date on or after a day a year back is the last one of the past year.
-    let mut dues = vec![
-        rule.due_date(today - Duration::days(365), cal),
-        rule.due_date(today, cal),
-    ];
-    dues.dedup();
-    dues.retain(|due| rule.in_force(*due));
-    dues
-}
-
-/// Whether `due` is the due date of one of the rule's cycles (a date a reporter names when it
-/// records a report sent: the year before, this year's or next year's).
-pub fn is_cycle_due(rule: &DeadlineRule, due: Date, cal: &HolidayCalendar) -> bool {
-    is_report_rule(rule) && rule.in_force(due) && rule.due_date(due, cal) == due
+    let all: Vec<Cycle> = (today.year() - 2..=today.year() + 2)
+        .filter_map(|y| rule.due_in_year(y, cal).map(|due| Cycle { year: y, due }))
+        .collect();
+    let last = all.iter().rev().find(|c| c.due < today).copied();
+    let next = all.iter().find(|c| c.due >= today).copied();
+    last.into_iter()
+        .chain(next)
+        .filter(|c| rule.in_force(c.due))
+        .collect()
 }
 
 /// Where a report of one cycle stands.
@@ -116,9 +129,12 @@ impl ReportState {
     pub fn label_vi(self) -> String {
         match self {
             ReportState::OnTime { .. } => "Đã gửi đúng hạn".into(),
+            // Sent or still owed on the days off right after the due date.
+            ReportState::Late { days_late: 0, .. } => "Đã gửi, sau hạn (trong ngày nghỉ)".into(),
             ReportState::Late { days_late, .. } => {
                 format!("Đã gửi, trễ {days_late} ngày làm việc")
             }
+            ReportState::Overdue { days_late: 0 } => "Quá hạn, chưa gửi".into(),
             ReportState::Overdue { days_late } => {
                 format!("Quá hạn {days_late} ngày làm việc, chưa gửi")
             }
@@ -187,40 +203,64 @@ mod tests {
         )));
     }
 
+    fn dues(rule: &DeadlineRule, today: Date) -> Vec<(i32, Date)> {
+        cycles(rule, today, &cal())
+            .into_iter()
+            .map(|c| (c.year, c.due))
+            .collect()
+    }
+
     #[test]
     fn cycles_are_the_last_due_and_the_next_moved_past_days_off() {
-        let c = cal();
         // Lạng Sơn Điều 13 khoản 6: by 15/01. 15/01/2028 is a Saturday: Monday 17/01.
         let unit = rule("lang-son-2023", "lang_son.annual_report_unit");
         assert_eq!(
-            cycles(&unit, date!(2027 - 01 - 20), &c),
-            vec![date!(2027 - 01 - 15), date!(2028 - 01 - 17)]
+            dues(&unit, date!(2027 - 01 - 20)),
+            vec![(2027, date!(2027 - 01 - 15)), (2028, date!(2028 - 01 - 17))]
         );
-        // On the due day itself, it is the next cycle's.
+        // On the due day itself, it is the next cycle's; the last is the year before.
         assert_eq!(
-            cycles(&unit, date!(2027 - 01 - 15), &c),
-            vec![date!(2026 - 01 - 15), date!(2027 - 01 - 15)]
+            dues(&unit, date!(2027 - 01 - 15)),
+            vec![(2026, date!(2026 - 01 - 15)), (2027, date!(2027 - 01 - 15))]
+        );
+        assert_eq!(
+            dues(&unit, date!(2028 - 01 - 17)),
+            vec![(2027, date!(2027 - 01 - 15)), (2028, date!(2028 - 01 - 17))]
+        );
+        // Lạng Sơn Điều 15 khoản 7: by 31/01, a Saturday in 2026 (Monday 02/02) and a Sunday in
+        // 2027 (Monday 01/02): on 02/02/2027 the cycle of 2027 is the last, not lost.
+        let province = rule("lang-son-2023", "lang_son.annual_report_province");
+        assert_eq!(
+            dues(&province, date!(2027 - 02 - 02)),
+            vec![(2027, date!(2027 - 02 - 01)), (2028, date!(2028 - 01 - 31))]
+        );
+        // Lai Châu Điều 16 khoản 8: by 25/01, moved past Tết 2025 (to 03/02/2025); on
+        // 30/01/2026 the last is 26/01/2026 (25/01 a Sunday), 357 days after the one before.
+        let lai_chau = rule("lai-chau-2024", "lai_chau.annual_report_province");
+        assert_eq!(
+            cycle_of_year(&lai_chau, 2025, &cal()).map(|c| c.due),
+            Some(date!(2025 - 02 - 03))
+        );
+        assert_eq!(
+            dues(&lai_chau, date!(2026 - 01 - 30)),
+            vec![(2026, date!(2026 - 01 - 26)), (2027, date!(2027 - 01 - 25))]
         );
         // Đắk Nông Điều 14 khoản 1: before 25/5 and before 15/12 — the working day before; the
         // rule ended on 30/06/2025, so no cycle after it.
         let may = rule("dak-nong-2018", "dak_nong.report_may");
         assert_eq!(
-            cycles(&may, date!(2025 - 01 - 06), &c),
-            vec![date!(2024 - 05 - 24), date!(2025 - 05 - 23)]
+            dues(&may, date!(2025 - 01 - 06)),
+            vec![(2024, date!(2024 - 05 - 24)), (2025, date!(2025 - 05 - 23))]
         );
         let december = rule("dak-nong-2018", "dak_nong.report_december");
         assert_eq!(
-            cycles(&december, date!(2025 - 01 - 06), &c),
-            vec![date!(2024 - 12 - 13)]
+            dues(&december, date!(2025 - 01 - 06)),
+            vec![(2024, date!(2024 - 12 - 13))]
         );
-        assert!(is_cycle_due(&unit, date!(2027 - 01 - 15), &c));
-        assert!(!is_cycle_due(&unit, date!(2027 - 01 - 16), &c));
-        assert!(
-            !is_cycle_due(&unit, date!(2028 - 01 - 15), &c),
-            "a Saturday"
-        );
+        assert_eq!(cycle_of_year(&december, 2025, &cal()), None, "ended");
         let check = rule("lang-son-2023", "lang_son.monthly_check");
-        assert!(cycles(&check, date!(2027 - 01 - 20), &c).is_empty());
+        assert!(dues(&check, date!(2027 - 01 - 20)).is_empty());
+        assert_eq!(cycle_of_year(&check, 2027, &cal()), None);
     }
 
     #[test]
@@ -253,5 +293,12 @@ mod tests {
         );
         assert_eq!(on(None, due).label_vi(), "Đến hạn hôm nay");
         assert!(!late.is_open());
+        // Due on a Friday, sent on the Saturday after: late, by no working day.
+        let weekend = on(Some(date!(2027 - 01 - 16)), date!(2027 - 01 - 18));
+        assert_eq!(weekend.label_vi(), "Đã gửi, sau hạn (trong ngày nghỉ)");
+        assert_eq!(
+            on(None, date!(2027 - 01 - 17)).label_vi(),
+            "Quá hạn, chưa gửi"
+        );
     }
 }

@@ -655,7 +655,7 @@ impl World {
             ),
             ("post", "/api/v1/periodic-reports") => (
                 path.into(),
-                json!({"rule_id": "lang_son.annual_report_unit", "due": "2027-01-15",
+                json!({"rule_id": "lang_son.annual_report_unit", "year": 2027,
                        "unit_id": self.unit(target), "sent_on": "2026-11-02", "reference": "1/BC"}),
             ),
             ("get", "/api/v1/persons/{id}") => (

@@ -1290,7 +1290,7 @@ impl Pages {
                 path,
                 &[
                     ("rule_id", "lang_son.annual_report_unit"),
-                    ("due", "2027-01-15"),
+                    ("year", "2027"),
                     ("unit_id", &w.unit(target).to_string()),
                     ("sent_on", "02/11/2026"),
                     ("reference", "1/BC"),

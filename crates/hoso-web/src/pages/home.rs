@@ -180,31 +180,27 @@ pub async fn home(State(app): State<App>, page: PageActor, Client(client): Clien
         ));
     }
     // The periodic reports of the units this account sees (none for an individual).
-    match app.periodic_reports(&page.actor, &Default::default()).await {
-        Ok(reports) => {
-            for (count, label, state) in [
-                (
-                    reports.overdue,
-                    "Báo cáo định kỳ quá hạn, chưa gửi",
-                    "overdue",
-                ),
-                (
-                    reports.due_soon,
-                    "Báo cáo định kỳ đến hạn trong 10 ngày làm việc tới",
-                    "running",
-                ),
-            ] {
-                if count > 0 {
-                    alerts.push((
-                        label.to_string(),
-                        format::thousands(count as i64),
-                        format!("/bao-cao-dinh-ky?state={state}"),
-                    ));
-                }
+    if let Some((overdue, due_soon)) = app.periodic_report_counts(&page.actor).await? {
+        let soon = format!(
+            "Báo cáo định kỳ đến hạn trong {} ngày làm việc tới",
+            hoso_app::periodic_reports::DUE_SOON_WORKING_DAYS
+        );
+        for (count, label, state) in [
+            (
+                overdue,
+                "Báo cáo định kỳ quá hạn, chưa gửi".to_string(),
+                "overdue",
+            ),
+            (due_soon, soon, "due_soon"),
+        ] {
+            if count > 0 {
+                alerts.push((
+                    label,
+                    format::thousands(count as i64),
+                    format!("/bao-cao-dinh-ky?state={state}"),
+                ));
             }
         }
-        Err(hoso_app::AppError::Forbidden) => {}
-        Err(e) => return Err(e.into()),
     }
     alerts.extend(app.alert_summary(&page.actor).await?.into_iter().map(|c| {
         (

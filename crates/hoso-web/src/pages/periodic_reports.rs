@@ -12,6 +12,7 @@ use hoso_app::App;
 use hoso_app::periodic_reports::{
     PeriodicReportQuery, PeriodicReportRow, PeriodicReports, RecordReportSent,
 };
+use hoso_domain::collation::text_sort_key;
 use hoso_export::{Cell, Column, Table};
 use serde::Deserialize;
 
@@ -34,9 +35,10 @@ const SORTS: [(&str, &str); 4] = [
 ];
 
 /// The states a reader may filter by: (code, label).
-const STATES: [(&str, &str); 5] = [
+const STATES: [(&str, &str); 6] = [
     ("open", "Chưa gửi"),
     ("overdue", "Quá hạn, chưa gửi"),
+    ("due_soon", "Sắp đến hạn (10 ngày làm việc)"),
     ("running", "Chưa đến hạn"),
     ("on_time", "Đã gửi đúng hạn"),
     ("late", "Đã gửi trễ hạn"),
@@ -121,8 +123,8 @@ fn sorted(mut list: PeriodicReports, sort: &str, desc: bool) -> PeriodicReports 
     // Stable: rows equal under the chosen column keep the list's order (due date, rule, tree).
     list.rows.sort_by(|a, b| {
         let order = match sort {
-            "unit" => a.unit_name.cmp(&b.unit_name),
-            "report" => a.rule_name.cmp(&b.rule_name),
+            "unit" => text_sort_key(&a.unit_name).cmp(&text_sort_key(&b.unit_name)),
+            "report" => text_sort_key(&a.rule_name).cmp(&text_sort_key(&b.rule_name)),
             "state" => state_rank(&a.state).cmp(&state_rank(&b.state)),
             _ => a.due.cmp(&b.due),
         };
@@ -138,7 +140,7 @@ pub struct Row {
     pub time_limit: String,
     pub unit_id: i64,
     pub unit: String,
-    pub due_iso: String,
+    pub year: i32,
     pub due: String,
     pub state: String,
     pub state_label: String,
@@ -173,7 +175,7 @@ impl From<PeriodicReportRow> for Row {
             unit_id: r.unit_id,
             unit: r.unit_name,
             due: format::date(&r.due),
-            due_iso: r.due,
+            year: r.year,
             state: r.state,
             state_label: r.state_label,
             sent,
@@ -323,7 +325,7 @@ pub struct RecordForm {
     #[serde(rename = "_csrf")]
     csrf: Option<String>,
     rule_id: String,
-    due: String,
+    year: i32,
     unit_id: i64,
     #[serde(default)]
     sent_on: String,
@@ -343,7 +345,7 @@ pub async fn record(
     page.check_csrf(f.csrf.as_deref())?;
     let input = RecordReportSent {
         rule_id: f.rule_id,
-        due: f.due,
+        year: f.year,
         unit_id: f.unit_id,
         sent_on: if f.sent_on.trim().is_empty() {
             String::new()
