@@ -387,12 +387,14 @@ impl App {
         )
         .into_iter()
         .map(|s| deadline_outcomes::SettledDeadline {
-            person_id: new.person_id,
-            unit_id: new.unit_id,
-            kind: kind.clone(),
-            rule_id: s.rule.id,
-            rule_name: s.rule.name_vi,
-            due: s.due.to_string(),
+            deadline: deadline_outcomes::OpenDeadline {
+                person_id: new.person_id,
+                unit_id: new.unit_id,
+                kind: kind.clone(),
+                rule_id: s.rule.id,
+                rule_name: s.rule.name_vi,
+                due: s.due.to_string(),
+            },
             done_on: s.done_on.to_string(),
         })
         .collect();

@@ -115,37 +115,9 @@ pub async fn record(
                     .and_where(Expr::col(ident("id")).eq(id));
                 query::execute(conn, &update).await?;
             }
-            None => {
-                let mut insert = Query::insert();
-                insert
-                    .into_table(ident("deadline_outcomes"))
-                    .columns(
-                        [
-                            "person_id",
-                            "unit_id",
-                            "kind",
-                            "rule_id",
-                            "rule_name",
-                            "due",
-                            "first_seen",
-                        ]
-                        .map(ident),
-                    )
-                    .values([
-                        Expr::val(o.person_id),
-                        Expr::val(o.unit_id),
-                        Expr::val(o.kind.clone()),
-                        Expr::val(o.rule_id.clone()),
-                        Expr::val(o.rule_name.clone()),
-                        Expr::val(o.due.clone()),
-                        Expr::val(as_of.to_string()),
-                    ])
-                    .map_err(|e| StoreError::Invalid(format!("deadline_outcomes: {e}")))?
-                    // Another writer (the daily run, a refresh after an action) may have
-                    // opened it since it was read: it is open either way.
-                    .on_conflict(on_key());
-                query::execute(conn, &insert).await?;
-            }
+            // Another writer (the daily run, a refresh after an action) may have opened it
+            // since it was read: it is open either way.
+            None => insert(conn, o, as_of, None).await?,
         }
     }
     // Grouped by clearing day, so that a run clears its batch in a few statements.
@@ -174,15 +146,10 @@ pub async fn record(
 }
 
 /// A deadline settled when it was met or missed, with no alert before it (recording a
-/// decision: Hoso learns of the decision with its recording). ISO dates.
+/// decision: Hoso learns of the decision with its recording). `done_on` is an ISO date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SettledDeadline {
-    pub person_id: i64,
-    pub unit_id: i64,
-    pub kind: String,
-    pub rule_id: String,
-    pub rule_name: String,
-    pub due: String,
+    pub deadline: OpenDeadline,
     pub done_on: String,
 }
 
@@ -194,36 +161,48 @@ pub async fn record_settled(
     settled: &[SettledDeadline],
 ) -> StoreResult<()> {
     for s in settled {
-        let mut insert = Query::insert();
-        insert
-            .into_table(ident("deadline_outcomes"))
-            .columns(
-                [
-                    "person_id",
-                    "unit_id",
-                    "kind",
-                    "rule_id",
-                    "rule_name",
-                    "due",
-                    "first_seen",
-                    "cleared_on",
-                ]
-                .map(ident),
-            )
-            .values([
-                Expr::val(s.person_id),
-                Expr::val(s.unit_id),
-                Expr::val(s.kind.clone()),
-                Expr::val(s.rule_id.clone()),
-                Expr::val(s.rule_name.clone()),
-                Expr::val(s.due.clone()),
-                Expr::val(s.done_on.clone()),
-                Expr::val(s.done_on.clone()),
-            ])
-            .map_err(|e| StoreError::Invalid(format!("deadline_outcomes: {e}")))?
-            .on_conflict(on_key());
-        query::execute(conn, &insert).await?;
+        insert(conn, &s.deadline, &s.done_on, Some(&s.done_on)).await?;
     }
+    Ok(())
+}
+
+/// Adds a deadline first seen on `first_seen` (cleared on `cleared_on`, when given), unless one
+/// of the same person, rule and due date is kept already.
+async fn insert(
+    conn: &mut AnyConnection,
+    d: &OpenDeadline,
+    first_seen: &str,
+    cleared_on: Option<&str>,
+) -> StoreResult<()> {
+    let mut insert = Query::insert();
+    insert
+        .into_table(ident("deadline_outcomes"))
+        .columns(
+            [
+                "person_id",
+                "unit_id",
+                "kind",
+                "rule_id",
+                "rule_name",
+                "due",
+                "first_seen",
+                "cleared_on",
+            ]
+            .map(ident),
+        )
+        .values([
+            Expr::val(d.person_id),
+            Expr::val(d.unit_id),
+            Expr::val(d.kind.clone()),
+            Expr::val(d.rule_id.clone()),
+            Expr::val(d.rule_name.clone()),
+            Expr::val(d.due.clone()),
+            Expr::val(first_seen),
+            Expr::val(cleared_on),
+        ])
+        .map_err(|e| StoreError::Invalid(format!("deadline_outcomes: {e}")))?
+        .on_conflict(on_key());
+    query::execute(conn, &insert).await?;
     Ok(())
 }
 
