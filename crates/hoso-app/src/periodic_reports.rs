@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use hoso_domain::audit_action::AuditAction;
 use hoso_domain::calendar::format_date;
+use hoso_domain::deadlines::DeadlineRule;
 use hoso_domain::periodic_reports::{self as domain, ReportState, Reporter};
 use hoso_store::org::{self as org_store, OrgUnitRow};
 use hoso_store::report_submissions::{self as store, NewReportSubmission};
@@ -96,34 +97,67 @@ fn parse_day(field: &str, s: &str) -> AppResult<Date> {
     hoso_domain::typed_date::parse_named(s.trim(), field).map_err(AppError::BadRequest)
 }
 
-/// The units that send a rule's report of the cycle due on `due`: the province's roots for the
-/// Sở's report, the agencies under them otherwise; each only if it existed on the due date (set
-/// up by then, not dissolved before).
-fn reporters<'u>(
-    reporter: Reporter,
-    due: &'u str,
-    roots: &'u [OrgUnitRow],
-    agencies: &'u [OrgUnitRow],
-) -> impl Iterator<Item = &'u OrgUnitRow> {
-    match reporter {
-        Reporter::Province => roots.iter(),
-        Reporter::Agencies => agencies.iter(),
+/// Whether `unit` sends a rule's report of the cycle due on `due` (ISO): a root of the tree for
+/// the Sở's report, an agency right under one otherwise; only if it existed on the due date
+/// (set up by then, not dissolved before).
+fn sends_report(reporter: Reporter, unit: &OrgUnitRow, due: &str) -> bool {
+    let depth = match reporter {
+        Reporter::Province => 0,
+        Reporter::Agencies => 1,
+    };
+    unit.depth == depth
+        && unit.valid_from.as_str() <= due
+        && unit.dissolved_on.as_deref().is_none_or(|d| due < d)
+}
+
+/// A report recorded as sent, as a row shows it.
+struct Sent<'a> {
+    on: &'a str,
+    reference: &'a str,
+    note: Option<&'a str>,
+    recorded_by: Option<String>,
+}
+
+impl PeriodicReportRow {
+    fn new(
+        rule: &DeadlineRule,
+        unit: &OrgUnitRow,
+        cycle: domain::Cycle,
+        state: ReportState,
+        sent: Option<Sent<'_>>,
+        may_record: bool,
+    ) -> Self {
+        PeriodicReportRow {
+            rule_id: rule.id.clone(),
+            rule_name: rule.name_vi.clone(),
+            legal_basis: rule.legal_basis.clone(),
+            time_limit: rule.time_limit_vi(),
+            reporter: domain::reporter(rule).label_vi().to_string(),
+            unit_id: unit.id,
+            unit_name: unit.name.clone(),
+            year: cycle.year,
+            due: cycle.due.to_string(),
+            state: state.code().to_string(),
+            state_label: state.label_vi(),
+            sent_on: sent.as_ref().map(|s| s.on.to_string()),
+            reference: sent.as_ref().map(|s| s.reference.to_string()),
+            note: sent.as_ref().and_then(|s| s.note.map(str::to_string)),
+            recorded_by: sent.and_then(|s| s.recorded_by),
+            may_record,
+        }
     }
-    .filter(move |u| {
-        u.valid_from.as_str() <= due && u.dissolved_on.as_deref().is_none_or(|d| due < d)
-    })
 }
 
 impl App {
-    /// The reporting units: the roots and the agencies right under them, in tree order.
-    async fn reporting_units(&self) -> AppResult<(Vec<OrgUnitRow>, Vec<OrgUnitRow>)> {
+    /// The units that may send reports: the roots and the agencies right under them.
+    async fn reporting_units(&self) -> AppResult<Vec<OrgUnitRow>> {
         let mut conn = self.store.reader().await?;
         let roots = org_store::roots(&mut conn).await?;
-        let mut agencies = Vec::new();
+        let mut units = roots.clone();
         for root in &roots {
-            agencies.extend(org_store::children(&mut conn, root.id).await?);
+            units.extend(org_store::children(&mut conn, root.id).await?);
         }
-        Ok((roots, agencies))
+        Ok(units)
     }
 
     /// The periodic reports of the rules in force, for the units the caller sees: each rule's
@@ -139,16 +173,6 @@ impl App {
     /// How many periodic reports in the caller's scope are overdue and due soon (the home
     /// page); `None` for an account that has none to see.
     pub async fn periodic_report_counts(&self, actor: &Actor) -> AppResult<Option<(usize, usize)>> {
-        let cal = self.calendar();
-        let today = self.today();
-        if !self
-            .deadline_rules
-            .rules()
-            .iter()
-            .any(|r| !domain::cycles(r, today, &cal).is_empty())
-        {
-            return Ok(None);
-        }
         match self
             .report_rows(actor, &PeriodicReportQuery::default(), false)
             .await
@@ -184,7 +208,7 @@ impl App {
                 .unwrap_or_default();
         let today = self.today();
         let cal = self.calendar();
-        let mut cycles: Vec<(&hoso_domain::deadlines::DeadlineRule, domain::Cycle)> = Vec::new();
+        let mut cycles: Vec<(&DeadlineRule, domain::Cycle)> = Vec::new();
         for rule in self.deadline_rules.rules() {
             for cycle in domain::cycles(rule, today, &cal) {
                 cycles.push((rule, cycle));
@@ -198,7 +222,7 @@ impl App {
                 due_soon: 0,
             });
         }
-        let (roots, agencies) = self.reporting_units().await?;
+        let units = self.reporting_units().await?;
         let rule_ids: Vec<String> = cycles.iter().map(|(r, _)| r.id.clone()).collect();
         let years: Vec<i64> = cycles.iter().map(|(_, c)| i64::from(c.year)).collect();
         let mut conn = self.store.reader().await?;
@@ -220,7 +244,7 @@ impl App {
         for (rule, cycle) in cycles {
             let reporter = domain::reporter(rule);
             let due_iso = cycle.due.to_string();
-            for unit in reporters(reporter, &due_iso, &roots, &agencies) {
+            for unit in units.iter().filter(|u| sends_report(reporter, u, &due_iso)) {
                 if !caps.may(Capability::SeeUnits, Target::Unit(&unit.path)) {
                     continue;
                 }
@@ -248,25 +272,17 @@ impl App {
                 {
                     continue;
                 }
-                rows.push(PeriodicReportRow {
-                    rule_id: rule.id.clone(),
-                    rule_name: rule.name_vi.clone(),
-                    legal_basis: rule.legal_basis.clone(),
-                    time_limit: rule.time_limit_vi(),
-                    reporter: reporter.label_vi().to_string(),
-                    unit_id: unit.id,
-                    unit_name: unit.name.clone(),
-                    year: cycle.year,
-                    due: due_iso.clone(),
-                    state: state.code().to_string(),
-                    state_label: state.label_vi(),
-                    sent_on: record.map(|r| r.sent_on.clone()),
-                    reference: record.map(|r| r.reference.clone()),
-                    note: record.and_then(|r| r.note.clone()),
-                    recorded_by: record.and_then(|r| names.get(&r.recorded_by).cloned()),
-                    may_record: state.is_open()
-                        && caps.may(Capability::WriteRecords, Target::Unit(&unit.path)),
+                let sent = record.map(|r| Sent {
+                    on: &r.sent_on,
+                    reference: &r.reference,
+                    note: r.note.as_deref(),
+                    recorded_by: names.get(&r.recorded_by).cloned(),
                 });
+                let may_record =
+                    state.is_open() && caps.may(Capability::WriteRecords, Target::Unit(&unit.path));
+                rows.push(PeriodicReportRow::new(
+                    rule, unit, cycle, state, sent, may_record,
+                ));
             }
         }
         Ok(PeriodicReports {
@@ -329,9 +345,8 @@ impl App {
         };
         let due = cycle.due;
         let due_iso = due.to_string();
-        let (roots, agencies) = self.reporting_units().await?;
         let reporter = domain::reporter(rule);
-        if !reporters(reporter, &due_iso, &roots, &agencies).any(|u| u.id == unit.id) {
+        if !sends_report(reporter, &unit, &due_iso) {
             return Err(AppError::BadRequest(format!(
                 "{} không phải đơn vị gửi báo cáo «{}» kỳ hạn {} (đơn vị gửi: {}).",
                 unit.name,
@@ -418,24 +433,19 @@ impl App {
         .await?;
         work.commit().await?;
         let state = ReportState::of(due, Some(sent_on), today, &cal);
-        let recorded_by = Some(actor.display_name.clone());
-        Ok(PeriodicReportRow {
-            rule_id: rule.id.clone(),
-            rule_name: rule.name_vi.clone(),
-            legal_basis: rule.legal_basis.clone(),
-            time_limit: rule.time_limit_vi(),
-            reporter: reporter.label_vi().to_string(),
-            unit_id: unit.id,
-            unit_name: unit.name,
-            year: cycle.year,
-            due: due_iso,
-            state: state.code().to_string(),
-            state_label: state.label_vi(),
-            sent_on: Some(sent_iso),
-            reference: Some(reference.to_string()),
-            note: note.map(str::to_string),
-            recorded_by,
-            may_record: false,
-        })
+        let sent = Sent {
+            on: &sent_iso,
+            reference,
+            note,
+            recorded_by: Some(actor.display_name.clone()),
+        };
+        Ok(PeriodicReportRow::new(
+            rule,
+            &unit,
+            cycle,
+            state,
+            Some(sent),
+            false,
+        ))
     }
 }

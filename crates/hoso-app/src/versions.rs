@@ -341,7 +341,13 @@ impl App {
             Provenance::ChangeRequest(id) => Some(id),
             _ => return Ok(()),
         };
-        let Some(prev) = new.prev else {
+        // Most presets have no such rule: then no document is read back.
+        let Some(prev) = new.prev.filter(|_| {
+            self.deadline_rules
+                .rules()
+                .iter()
+                .any(hoso_domain::late::is_decision_rule)
+        }) else {
             return Ok(());
         };
         let before = serde_json::from_str::<RecordDoc>(&prev.document)

@@ -230,6 +230,11 @@ pub struct SettledDeadline {
     pub done_on: Date,
 }
 
+/// Whether `rule` is a deadline for recording a decision (see [`decision_updates`]).
+pub fn is_decision_rule(rule: &DeadlineRule) -> bool {
+    rule.trigger == Trigger::DecisionDate && rule.satisfied_by == "change_recorded"
+}
+
 /// The deadlines for recording decisions (`trigger = "decision_date"`, `satisfied_by =
 /// "change_recorded"`: LS Đ8.2 and LC Đ6.4, the person within 15 working days; ĐN Đ10.2c, the
 /// unit within 3) that a change answered, given the days its decisions' clocks started
@@ -248,7 +253,7 @@ pub fn decision_updates(
 ) -> Vec<SettledDeadline> {
     let mut out = Vec::new();
     for rule in rules.rules() {
-        if rule.trigger != Trigger::DecisionDate || rule.satisfied_by != "change_recorded" {
+        if !is_decision_rule(rule) {
             continue;
         }
         let done_on = match rule.responsible.as_str() {
