@@ -42,6 +42,7 @@ pub mod record_access;
 pub mod records;
 pub mod reference;
 pub mod reorganisation;
+pub mod report_forms;
 pub mod reports;
 pub mod rotation;
 pub mod security;

@@ -66,6 +66,12 @@ pub struct ReportSpec {
 /// meet together (its columns, `valid_from`, `valid_to`): the person has such a row (at least
 /// `at_least` of them), or has none (fewer than `at_least`). `any` with `where`: one of the
 /// conditions holds.
+///
+/// Also: `not_in` (values: filled in, none of them), `age_between` (from and/or to, whole years,
+/// on a date column: the age in completed years today, as a statutory report counts it) and
+/// `in_group` (on a catalog column: the codes whose catalog `attribute` is one of `values`, e.g.
+/// the ngạch of `nhom_tuong_duong` `CVC`; a value the catalog marks doubtful with a trailing
+/// `?` counts); `not_in_group`: a code of none of them.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FilterSpec {
@@ -96,6 +102,9 @@ pub struct FilterSpec {
     /// `has` / `has_not`: how many such rows count (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_least: Option<i64>,
+    /// `in_group`: the catalog attribute the values are of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<String>,
 }
 
 impl FilterSpec {
@@ -180,7 +189,7 @@ fn bad(message: String) -> AppError {
 
 /// The least a caller may read anywhere in its scope: a report never shows a field one of its
 /// rows should hide from them.
-fn report_clearance(actor: &Actor) -> AccessLevel {
+pub(crate) fn report_clearance(actor: &Actor) -> AccessLevel {
     actor
         .grants
         .iter()
@@ -389,18 +398,27 @@ fn code_label(field: &Field, catalogs: &Catalogs, code: &str) -> Option<String> 
     }
 }
 
-const COLUMN_OPS: &str = "eq, in, between, empty, not_empty, contains (họ tên), has, has_not, any";
+const COLUMN_OPS: &str = "eq, in, not_in, between, age_between, in_group, not_in_group, empty, not_empty, contains (họ tên), has, has_not, any";
+
+/// What a condition is read against: the schema, the catalogs (for `in_group`) and the day
+/// ages are counted on.
+pub(crate) struct FilterContext<'a> {
+    pub schema: &'a RecordSchema,
+    pub catalogs: &'a Catalogs,
+    pub today: Date,
+}
 
 /// A condition of the request, checked against the schema, as the store's filter. `in_rows`:
 /// inside `has`, where only the section's own columns mean anything. Every column or section
 /// read is added to `reads` with its access level.
-fn compile_filter(
-    schema: &RecordSchema,
+pub(crate) fn compile_filter(
+    cx: &FilterContext<'_>,
     source: &Source,
     f: &FilterSpec,
     in_rows: bool,
     reads: &mut Vec<(String, AccessLevel)>,
 ) -> AppResult<Filter> {
+    let schema = cx.schema;
     match f.op.as_str() {
         "has" | "has_not" => {
             if in_rows {
@@ -439,7 +457,7 @@ fn compile_filter(
             let conditions = f
                 .conditions
                 .iter()
-                .map(|c| compile_filter(schema, &rows, c, true, reads))
+                .map(|c| compile_filter(cx, &rows, c, true, reads))
                 .collect::<AppResult<Vec<_>>>()?;
             Ok(Filter::HasRows {
                 section: section.id.clone(),
@@ -457,7 +475,7 @@ fn compile_filter(
             Ok(Filter::Any(
                 f.conditions
                     .iter()
-                    .map(|c| compile_filter(schema, source, c, in_rows, reads))
+                    .map(|c| compile_filter(cx, source, c, in_rows, reads))
                     .collect::<AppResult<_>>()?,
             ))
         }
@@ -522,6 +540,99 @@ fn compile_filter(
                         _ => {}
                     }
                     Filter::Between(field, from, to)
+                }
+                "not_in" => Filter::NotIn(
+                    field,
+                    f.values
+                        .iter()
+                        .map(|v| stored_value(&r, v))
+                        .collect::<AppResult<_>>()?,
+                ),
+                "age_between" => {
+                    if r.format != ColumnFormat::Date {
+                        return Err(bad(format!(
+                            "Phép lọc 'age_between' chỉ dùng cho cột ngày (ví dụ date_of_birth), không dùng cho '{}'.",
+                            f.column
+                        )));
+                    }
+                    let age = |v: &Option<serde_json::Value>| -> AppResult<Option<u16>> {
+                        v.as_ref()
+                            .map(|v| {
+                                v.as_u64()
+                                    .filter(|n| *n <= 150)
+                                    .map(|n| n as u16)
+                                    .ok_or_else(|| {
+                                        bad(format!(
+                                            "Lọc '{}': tuổi là số nguyên từ 0 đến 150, không phải '{v}'.",
+                                            f.column
+                                        ))
+                                    })
+                            })
+                            .transpose()
+                    };
+                    let (min, max) = (age(&f.from)?, age(&f.to)?);
+                    match (min, max) {
+                        (None, None) => {
+                            return Err(bad(format!(
+                                "Lọc '{}': age_between cần from hoặc to (tuổi).",
+                                f.column
+                            )));
+                        }
+                        (Some(a), Some(b)) if a > b => {
+                            return Err(bad(format!(
+                                "Lọc '{}': khoảng tuổi ngược (from lớn hơn to).",
+                                f.column
+                            )));
+                        }
+                        _ => {}
+                    }
+                    let (earliest, latest) =
+                        hoso_domain::age::birth_dates_for_ages(cx.today, min, max);
+                    let iso = |d: Date| ProjectedValue::Text(d.to_string());
+                    Filter::Between(field, earliest.map(iso), latest.map(iso))
+                }
+                "in_group" | "not_in_group" => {
+                    let catalog = r
+                        .schema_field
+                        .filter(|f| f.kind == FieldKind::Catalog)
+                        .and_then(|f| f.catalog.as_ref())
+                        .ok_or_else(|| {
+                            bad(format!(
+                                "Phép lọc '{op}' chỉ dùng cho cột theo danh mục, không dùng cho '{}'.",
+                                f.column
+                            ))
+                        })?;
+                    let attribute = f.attribute.as_deref().unwrap_or_default();
+                    let wanted: Vec<&str> = f.values.iter().filter_map(|v| v.as_str()).collect();
+                    if wanted.is_empty() || wanted.len() != f.values.len() {
+                        return Err(bad(format!(
+                            "Lọc '{}': {op} cần values là các giá trị chữ của thuộc tính.",
+                            f.column
+                        )));
+                    }
+                    let mut known_attribute = false;
+                    let mut codes = Vec::new();
+                    for name in catalog.catalog_names() {
+                        for item in cx.catalogs.items(name) {
+                            if let Some(a) = item.attrs.get(attribute) {
+                                known_attribute = true;
+                                if wanted.contains(&a.trim_end_matches('?')) {
+                                    codes.push(ProjectedValue::Text(item.code.clone()));
+                                }
+                            }
+                        }
+                    }
+                    if !known_attribute {
+                        return Err(bad(format!(
+                            "Lọc '{}': danh mục không có thuộc tính '{attribute}'.",
+                            f.column
+                        )));
+                    }
+                    if op == "in_group" {
+                        Filter::In(field, codes)
+                    } else {
+                        Filter::NotIn(field, codes)
+                    }
                 }
                 "empty" => Filter::IsEmpty(field),
                 "not_empty" => Filter::NotEmpty(field),
@@ -750,14 +861,14 @@ impl App {
         let mut filters = Vec::new();
         // Everything a filter reads, with its access level: held to the clearance below.
         let mut filter_reads = Vec::new();
+        let catalogs = self.catalogs();
+        let cx = FilterContext {
+            schema,
+            catalogs: &catalogs,
+            today: self.today(),
+        };
         for f in &spec.filters {
-            filters.push(compile_filter(
-                schema,
-                &source,
-                f,
-                false,
-                &mut filter_reads,
-            )?);
+            filters.push(compile_filter(&cx, &source, f, false, &mut filter_reads)?);
         }
         let clearance = report_clearance(actor);
         if let Some((hidden, _)) = columns
@@ -832,7 +943,6 @@ impl App {
             }
         }
         drop(conn);
-        let catalogs = self.catalogs();
         let mut table_columns: Vec<TableColumn> = shown
             .iter()
             .map(|r| TableColumn {

@@ -5,6 +5,7 @@
 //! any date.
 
 pub mod access;
+pub mod age;
 pub mod alerts;
 pub mod audit_action;
 pub mod backup_retention;

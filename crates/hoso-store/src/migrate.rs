@@ -204,6 +204,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 47,
+        name: "statutory_report_columns",
+        common: include_str!("../migrations/0047_statutory_report_columns.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {

@@ -37,6 +37,8 @@ pub enum Field {
 pub enum Filter {
     Equals(Field, ProjectedValue),
     In(Field, Vec<ProjectedValue>),
+    /// Filled in, with none of these values.
+    NotIn(Field, Vec<ProjectedValue>),
     /// Inclusive bounds; either may be open.
     Between(Field, Option<ProjectedValue>, Option<ProjectedValue>),
     IsEmpty(Field),
@@ -69,6 +71,9 @@ pub enum Dimension {
 pub enum Measure {
     Count,
     Sum(Field),
+    /// How many of the rows meet every one of these conditions (a cell of a statutory form:
+    /// one query counts all its columns at once).
+    CountWhere(Vec<Filter>),
 }
 
 /// What to read. Without dimensions it lists rows (`columns`); with them it groups and measures.
@@ -181,6 +186,14 @@ fn filter_cond_at(
             } else {
                 Cond::all().add(e.is_in(vs.iter().map(|v| value(numeric, v))))
             }
+        }
+        Filter::NotIn(field, vs) => {
+            let (e, numeric) = expr(layout, source, field)?;
+            let mut c = Cond::all().add(e.clone().is_not_null());
+            if !vs.is_empty() {
+                c = c.add(e.is_not_in(vs.iter().map(|v| value(numeric, v))));
+            }
+            c
         }
         Filter::Between(field, lo, hi) => {
             let (e, numeric) = expr(layout, source, field)?;
@@ -418,6 +431,21 @@ fn measures(
                 }
                 Func::cast_as(
                     Func::coalesce([Func::sum(e).into(), Expr::cust("0")]),
+                    ident("BIGINT"),
+                )
+                .into()
+            }
+            Measure::CountWhere(conditions) => {
+                let mut all = Cond::all();
+                for c in conditions {
+                    all = all.add(filter_cond(layout, &q.source, c)?);
+                }
+                // Literal 1 and 0, not bound values: PostgreSQL cannot type a bare parameter here.
+                let case: SimpleExpr = Expr::case(all, Expr::cust("1"))
+                    .finally(Expr::cust("0"))
+                    .into();
+                Func::cast_as(
+                    Func::coalesce([Func::sum(case).into(), Expr::cust("0")]),
                     ident("BIGINT"),
                 )
                 .into()

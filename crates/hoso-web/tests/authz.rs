@@ -464,9 +464,17 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
     t.insert(("get", "/api/v1/deadline-rules"), any_signed_in(200));
     // Reports over a unit: whoever reads records there. As in the staff list, an individual
     // may name any unit: the report still holds only its own record.
-    for path in ["/api/v1/reports", "/api/v1/reports/export"] {
+    // The statutory forms too, over the subunits of the target's unit.
+    t.insert(("get", "/api/v1/report-forms"), any_signed_in(200));
+    for (method, path) in [
+        ("post", "/api/v1/reports"),
+        ("post", "/api/v1/reports/export"),
+        ("get", "/api/v1/report-forms/{code}"),
+        ("get", "/api/v1/report-forms/{code}/export"),
+        ("get", "/api/v1/report-forms/{code}/people"),
+    ] {
         t.insert(
-            ("post", path),
+            (method, path),
             Rule {
                 system_admin: (200, 200),
                 unit_admin: (200, 404),
@@ -609,6 +617,27 @@ impl World {
             ("post", "/api/v1/reports") | ("post", "/api/v1/reports/export") => (
                 path.into(),
                 json!({"unit": self.unit(target), "columns": ["full_name", "gender"]}),
+            ),
+            ("get", "/api/v1/report-forms/{code}") => (
+                format!(
+                    "/api/v1/report-forms/bm01-cong-chuc?unit={}",
+                    self.unit(target)
+                ),
+                Value::Null,
+            ),
+            ("get", "/api/v1/report-forms/{code}/export") => (
+                format!(
+                    "/api/v1/report-forms/bm01-cong-chuc/export?unit={}",
+                    self.unit(target)
+                ),
+                Value::Null,
+            ),
+            ("get", "/api/v1/report-forms/{code}/people") => (
+                format!(
+                    "/api/v1/report-forms/bm01-cong-chuc/people?column=female&unit={}",
+                    self.unit(target)
+                ),
+                Value::Null,
             ),
             ("post", "/api/v1/alerts/handled") | ("post", "/api/v1/alerts/reopen") => (
                 path.into(),

@@ -338,6 +338,11 @@ fn rules() -> Table {
     // The report builder runs the API's reports: the same answers.
     one("GET", "/bao-cao", lists);
     one("GET", "/bao-cao/xuat-excel", lists);
+    // The statutory forms, over the subunits of the target's unit, the same way.
+    one("GET", "/bao-cao/mau", signed_in(200));
+    one("GET", "/bao-cao/mau/{code}", lists);
+    one("GET", "/bao-cao/mau/{code}/xuat", lists);
+    one("GET", "/bao-cao/mau/{code}/danh-sach", lists);
 
     // Records.
     one("GET", "/ho-so/{id}", readers(200));
@@ -1084,6 +1089,15 @@ impl Pages {
             ("GET", "/bao-cao") | ("GET", "/bao-cao/xuat-excel") => {
                 Call::get(format!("{path}?don_vi={unit}&nhom=gender"))
             }
+            ("GET", "/bao-cao/mau/{code}") => {
+                Call::get(format!("/bao-cao/mau/bm01-cong-chuc?don_vi={unit}"))
+            }
+            ("GET", "/bao-cao/mau/{code}/xuat") => {
+                Call::get(format!("/bao-cao/mau/bm01-cong-chuc/xuat?don_vi={unit}"))
+            }
+            ("GET", "/bao-cao/mau/{code}/danh-sach") => Call::get(format!(
+                "/bao-cao/mau/bm01-cong-chuc/danh-sach?don_vi={unit}&cot=female"
+            )),
             ("GET", "/ho-so/{id}/so-yeu-ly-lich") => {
                 Call::get(format!("/ho-so/{person}/so-yeu-ly-lich?format=docx"))
             }

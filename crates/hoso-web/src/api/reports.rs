@@ -2,9 +2,10 @@
 
 use crate::extract::Query;
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::response::Response;
 use hoso_app::App;
+use hoso_app::report_forms::{FormCell, FormReport, FormSummary};
 use hoso_app::reports::{REPORT_ROW_CAP, ReportSpec, ReportTable};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -58,4 +59,108 @@ pub async fn export(
     let report = app.run_report(&actor, &spec, &client).await?;
     let truncated = report.total > report.rows.len() as i64;
     Ok(documents::report_file(&app, &actor, &report, spec.unit, format, truncated).await?)
+}
+
+/// The statutory report forms in force today (số lượng, chất lượng công chức and viên chức;
+/// kết quả xếp loại by year), each with the text it follows.
+#[utoipa::path(get, path = "/api/v1/report-forms", tag = "reports",
+    responses((status = 200, body = Vec<FormSummary>), (status = 401, body = ErrorBody)))]
+pub async fn forms(
+    State(app): State<App>,
+    Authenticated(_actor): Authenticated,
+) -> ApiResult<Json<Vec<FormSummary>>> {
+    Ok(Json(app.report_forms()))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct FormParams {
+    /// The unit whose subunits are the rows (default: the units the caller sees).
+    pub unit: Option<i64>,
+    /// A yearly form's year (default: last year).
+    pub year: Option<i32>,
+    /// For the export: `xlsx` (default), `csv`, `pdf`, `docx`.
+    pub format: Option<String>,
+}
+
+/// Runs a form over the subunits of `unit`, counting only the people the caller may read:
+/// one row per subunit (its whole subtree) and one for the people directly in `unit`, and the
+/// total. Ages are counted on today. Audited.
+#[utoipa::path(get, path = "/api/v1/report-forms/{code}", tag = "reports",
+    params(("code" = String, Path, description = "The form (`bm01-cong-chuc`…)"), FormParams),
+    responses((status = 200, body = FormReport), (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn form(
+    State(app): State<App>,
+    Authenticated(actor): Authenticated,
+    Client(client): Client,
+    Path(code): Path<String>,
+    Query(params): Query<FormParams>,
+) -> ApiResult<Json<FormReport>> {
+    Ok(Json(
+        app.run_report_form(&actor, &code, params.unit, params.year, &client)
+            .await?,
+    ))
+}
+
+/// The same form as a file: XLSX or CSV (one column per form column, headed by its group), or
+/// a PDF or DOCX document with the issuing body, title and signature block.
+#[utoipa::path(get, path = "/api/v1/report-forms/{code}/export", tag = "reports",
+    params(("code" = String, Path, description = "The form"), FormParams),
+    responses((status = 200, description = "The file",
+            content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv"),
+                ("application/pdf"),
+                ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"))),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn form_export(
+    State(app): State<App>,
+    Authenticated(actor): Authenticated,
+    Client(client): Client,
+    Path(code): Path<String>,
+    Query(params): Query<FormParams>,
+) -> ApiResult<Response> {
+    let format = documents::report_format_of(params.format.as_deref())?;
+    let report = app
+        .run_report_form(&actor, &code, params.unit, params.year, &client)
+        .await?;
+    Ok(documents::report_file(&app, &actor, &report.table(), params.unit, format, false).await?)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct FormPeopleParams {
+    /// The row's unit (none: the total row).
+    pub unit: Option<i64>,
+    /// The row of the people directly in `unit`.
+    #[serde(default)]
+    pub direct: bool,
+    /// The column's key (`female`, `rank_cvc`…).
+    pub column: String,
+    pub year: Option<i32>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// The people behind one figure of a form: a listing of the report builder with the form's
+/// conditions for that row and column. Audited.
+#[utoipa::path(get, path = "/api/v1/report-forms/{code}/people", tag = "reports",
+    params(("code" = String, Path, description = "The form"), FormPeopleParams),
+    responses((status = 200, body = ReportTable), (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn form_people(
+    State(app): State<App>,
+    Authenticated(actor): Authenticated,
+    Client(client): Client,
+    Path(code): Path<String>,
+    Query(params): Query<FormPeopleParams>,
+) -> ApiResult<Json<ReportTable>> {
+    let cell = FormCell {
+        unit: params.unit,
+        direct: params.direct,
+        column: params.column,
+        year: params.year,
+    };
+    Ok(Json(
+        app.report_form_people(&actor, &code, &cell, params.page, params.per_page, &client)
+            .await?,
+    ))
 }

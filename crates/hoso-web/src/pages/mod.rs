@@ -32,6 +32,7 @@ mod personal_accounts;
 mod record;
 mod record_access;
 mod reorganisation;
+mod report_forms;
 mod reports;
 mod staff;
 mod status_decisions;
@@ -174,6 +175,10 @@ fn pages(upload_limit: usize) -> Pages {
         .get("/can-bo/xuat-excel", staff::export)
         .get(reports::PATH, reports::page)
         .get(reports::EXPORT_PATH, reports::export)
+        .get(report_forms::PATH, report_forms::list)
+        .get(report_forms::FORM_PATH, report_forms::form)
+        .get(report_forms::EXPORT_PATH, report_forms::export)
+        .get(report_forms::PEOPLE_PATH, report_forms::people)
         .get("/ho-so/{id}", record::show)
         .get("/ho-so/{id}/phien-ban/{version}", record::version_diff)
         .get("/ho-so/{id}/ban-quet/{sha}", record::scan)

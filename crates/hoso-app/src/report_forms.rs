@@ -1,0 +1,707 @@
+//! Statutory report forms (báo cáo số lượng, chất lượng công chức, viên chức; kết quả xếp loại):
+//! data files in `data/report_forms/`, one per form, effective-dated, whose every column is a
+//! set of the query layer's conditions ([`FilterSpec`]). A form runs over the subunits of one
+//! unit (a row each) in one grouped query counting every column at once, within what the caller
+//! may read; every figure drills down to the people behind it through [`App::run_report`].
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use hoso_domain::audit_action::AuditAction;
+use hoso_domain::schema::ProjectedValue;
+use hoso_store::org::{self as org_store, OrgUnitRow};
+use hoso_store::report::{self, Dimension, Filter, Measure, ReportQuery, Source};
+use serde::{Deserialize, Serialize};
+use time::Date;
+use utoipa::ToSchema;
+
+use crate::authz::Attempt;
+use crate::reports::{
+    FilterContext, FilterSpec, ReportSpec, ReportTable, compile_filter, report_clearance,
+};
+use crate::work::About;
+use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Target};
+
+/// The form files shipped with Hoso.
+const FORM_FILES: [(&str, &str); 3] = [
+    (
+        "bm01-cong-chuc.toml",
+        include_str!("../data/report_forms/bm01-cong-chuc.toml"),
+    ),
+    (
+        "bm01-vien-chuc.toml",
+        include_str!("../data/report_forms/bm01-vien-chuc.toml"),
+    ),
+    (
+        "xep-loai-chat-luong.toml",
+        include_str!("../data/report_forms/xep-loai-chat-luong.toml"),
+    ),
+];
+
+/// What stands for the report's year in a form's title and conditions.
+const YEAR_PLACEHOLDER: &str = "{year}";
+
+/// A form as its file declares it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportForm {
+    /// Its address (`bm01-cong-chuc`).
+    pub code: String,
+    /// The code printed on it (`BM01`).
+    pub short: String,
+    pub title: String,
+    /// The text it follows, and how sure we are of the layout.
+    pub basis: String,
+    /// Where it departs from the printed form, and why.
+    #[serde(default)]
+    pub adapted: Vec<String>,
+    /// Columns of the printed form Hoso cannot count yet, and why.
+    #[serde(default)]
+    pub not_counted: Vec<String>,
+    /// First day in force (`YYYY-MM-DD`).
+    pub valid_from: String,
+    /// Last day in force, if it has ended.
+    #[serde(default)]
+    pub valid_to: Option<String>,
+    /// Whether it is run for a year (`{year}` in its title and conditions).
+    #[serde(default)]
+    pub year: bool,
+    /// Who is counted at all.
+    #[serde(default)]
+    pub population: Vec<FilterSpec>,
+    pub groups: Vec<FormGroup>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormGroup {
+    pub label: String,
+    pub columns: Vec<FormColumn>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormColumn {
+    pub key: String,
+    pub label: String,
+    /// What a person of the population must also meet to be counted here.
+    #[serde(default, rename = "where")]
+    pub conditions: Vec<FilterSpec>,
+}
+
+impl ReportForm {
+    fn in_force_on(&self, day: Date) -> bool {
+        // ISO days sort as they follow each other.
+        let day = day.to_string();
+        *self.valid_from <= *day && self.valid_to.as_ref().is_none_or(|to| day <= *to)
+    }
+
+    fn columns(&self) -> impl Iterator<Item = &FormColumn> {
+        self.groups.iter().flat_map(|g| g.columns.iter())
+    }
+}
+
+/// Reads the shipped forms; a form file that does not parse, or repeats a code or a column
+/// key, is a build error caught by the tests.
+fn parse_forms() -> Result<Vec<ReportForm>, String> {
+    let mut forms: Vec<ReportForm> = Vec::new();
+    for (name, text) in FORM_FILES {
+        let form: ReportForm = toml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+        for day in std::iter::once(&form.valid_from).chain(&form.valid_to) {
+            if hoso_domain::typed_date::iso_date(day).as_ref() != Ok(day) {
+                return Err(format!("{name}: {day} is not a YYYY-MM-DD day"));
+            }
+        }
+        if forms.iter().any(|f| f.code == form.code) {
+            return Err(format!("{name}: the code {} is taken", form.code));
+        }
+        let mut keys = std::collections::HashSet::new();
+        for c in form.columns() {
+            if !keys.insert(c.key.as_str()) {
+                return Err(format!("{name}: the column {} appears twice", c.key));
+            }
+        }
+        forms.push(form);
+    }
+    Ok(forms)
+}
+
+static FORMS: LazyLock<Vec<ReportForm>> =
+    LazyLock::new(|| parse_forms().expect("the shipped report forms parse"));
+
+/// Every shipped form, in force or not (for tests and checks).
+pub fn shipped_forms() -> &'static [ReportForm] {
+    &FORMS
+}
+
+/// `{year}` replaced by the year, in a text or in every value of a condition.
+fn with_year_text(text: &str, year: Option<i32>) -> String {
+    match year {
+        Some(y) => text.replace(YEAR_PLACEHOLDER, &y.to_string()),
+        None => text.to_string(),
+    }
+}
+
+fn with_year_value(v: &serde_json::Value, year: i32) -> serde_json::Value {
+    match v {
+        serde_json::Value::String(s) if s == YEAR_PLACEHOLDER => serde_json::json!(year),
+        serde_json::Value::String(s) => serde_json::json!(with_year_text(s, Some(year))),
+        other => other.clone(),
+    }
+}
+
+fn with_year(f: &FilterSpec, year: Option<i32>) -> FilterSpec {
+    let Some(y) = year else { return f.clone() };
+    let mut f = f.clone();
+    f.value = f.value.as_ref().map(|v| with_year_value(v, y));
+    f.values = f.values.iter().map(|v| with_year_value(v, y)).collect();
+    f.from = f.from.as_ref().map(|v| with_year_value(v, y));
+    f.to = f.to.as_ref().map(|v| with_year_value(v, y));
+    f.conditions = f.conditions.iter().map(|c| with_year(c, year)).collect();
+    f
+}
+
+/// A form in the list of forms.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FormSummary {
+    pub code: String,
+    pub short: String,
+    pub title: String,
+    pub basis: String,
+    /// Whether it is run for a year.
+    pub yearly: bool,
+}
+
+/// A column of a form's answer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FormHeader {
+    pub key: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FormHeaderGroup {
+    pub label: String,
+    pub columns: Vec<FormHeader>,
+}
+
+/// A row of a form: a unit's subtree (or the people directly in the chosen unit), and its
+/// count in every column.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FormRow {
+    /// The unit the row counts (`None` for the total).
+    pub unit_id: Option<i64>,
+    pub label: String,
+    /// Only the people directly in the unit, not in its subunits.
+    pub direct: bool,
+    pub counts: Vec<i64>,
+}
+
+/// A form's answer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FormReport {
+    pub code: String,
+    pub short: String,
+    pub title: String,
+    pub basis: String,
+    pub adapted: Vec<String>,
+    pub not_counted: Vec<String>,
+    /// The day it was counted on (ages are counted on it).
+    pub on: String,
+    pub year: Option<i32>,
+    /// The unit whose subunits are the rows (`None`: every unit the caller sees).
+    pub unit_id: Option<i64>,
+    pub unit_name: Option<String>,
+    /// The chosen unit's parent, when the caller sees it (one level up).
+    pub parent_unit_id: Option<i64>,
+    pub groups: Vec<FormHeaderGroup>,
+    pub rows: Vec<FormRow>,
+    pub total: FormRow,
+}
+
+impl FormReport {
+    /// The answer as a table, for the exports (one column per form column, headed by its group).
+    pub fn table(&self) -> ReportTable {
+        use crate::reports::{ColumnFormat, TableCell, TableColumn};
+        let mut columns = vec![TableColumn {
+            key: "unit".into(),
+            label: "Tên đơn vị".into(),
+            format: ColumnFormat::Text,
+        }];
+        for g in &self.groups {
+            for c in &g.columns {
+                columns.push(TableColumn {
+                    key: c.key.clone(),
+                    label: if g.columns.len() == 1 && g.label == c.label {
+                        c.label.clone()
+                    } else {
+                        format!("{}: {}", g.label, c.label)
+                    },
+                    format: ColumnFormat::Integer,
+                });
+            }
+        }
+        let row = |r: &FormRow| {
+            std::iter::once(TableCell {
+                value: serde_json::json!(r.label),
+                text: r.label.clone(),
+            })
+            .chain(r.counts.iter().map(|n| TableCell {
+                value: serde_json::json!(n),
+                text: n.to_string(),
+            }))
+            .collect::<Vec<_>>()
+        };
+        let rows: Vec<Vec<TableCell>> = self
+            .rows
+            .iter()
+            .chain(std::iter::once(&self.total))
+            .map(row)
+            .collect();
+        ReportTable {
+            title: self.title.clone(),
+            columns,
+            total: rows.len() as i64,
+            page: 1,
+            per_page: rows.len() as i64,
+            rows,
+        }
+    }
+}
+
+/// Which cell's people to list.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct FormCell {
+    /// The row's unit (none: the total).
+    pub unit: Option<i64>,
+    /// Only the people directly in `unit`.
+    #[serde(default)]
+    pub direct: bool,
+    /// The column's key.
+    pub column: String,
+    pub year: Option<i32>,
+}
+
+/// A row unit: counted over its subtree, or only its own people.
+struct RowUnit {
+    unit: OrgUnitRow,
+    direct: bool,
+}
+
+impl App {
+    fn form_in_force(&self, code: &str) -> AppResult<&'static ReportForm> {
+        let today = self.today();
+        shipped_forms()
+            .iter()
+            .find(|f| f.code == code && f.in_force_on(today))
+            .ok_or(AppError::NotFound("Không có mẫu báo cáo này."))
+    }
+
+    /// The forms in force today.
+    pub fn report_forms(&self) -> Vec<FormSummary> {
+        let today = self.today();
+        shipped_forms()
+            .iter()
+            .filter(|f| f.in_force_on(today))
+            .map(|f| FormSummary {
+                code: f.code.clone(),
+                short: f.short.clone(),
+                title: with_year_text(&f.title, None),
+                basis: f.basis.clone(),
+                yearly: f.year,
+            })
+            .collect()
+    }
+
+    /// The year a yearly form is run for: the one asked, or last year (the year a report made
+    /// in January is about).
+    fn form_year(&self, form: &ReportForm, year: Option<i32>) -> AppResult<Option<i32>> {
+        if !form.year {
+            return Ok(None);
+        }
+        let this_year = self.today().year();
+        let y = year.unwrap_or(this_year - 1);
+        if !(1945..=this_year).contains(&y) {
+            return Err(AppError::BadRequest(format!(
+                "Năm báo cáo phải từ 1945 đến {this_year}."
+            )));
+        }
+        Ok(Some(y))
+    }
+
+    /// Runs a form for the caller over the subunits of `unit` (default: the units it sees),
+    /// counting only the people it may read. Audited once.
+    pub async fn run_report_form(
+        &self,
+        actor: &Actor,
+        code: &str,
+        unit: Option<i64>,
+        year: Option<i32>,
+        client: &ClientInfo,
+    ) -> AppResult<FormReport> {
+        let attempt = || Attempt {
+            action: AuditAction::ReportRun,
+            about: About::kind("person"),
+            client,
+        };
+        self.require(
+            actor,
+            Capability::ReadRecords,
+            Target::Somewhere,
+            AppError::record_not_found,
+            attempt(),
+        )
+        .await?;
+        let form = self.form_in_force(code)?;
+        let year = self.form_year(form, year)?;
+        let schema = self.schemas.latest();
+        let catalogs = self.catalogs();
+        let cx = FilterContext {
+            schema,
+            catalogs: &catalogs,
+            today: self.today(),
+        };
+        let mut reads = Vec::new();
+        let mut population = Vec::new();
+        for f in &form.population {
+            population.push(compile_filter(
+                &cx,
+                &Source::Persons,
+                &with_year(f, year),
+                false,
+                &mut reads,
+            )?);
+        }
+        let mut measures = Vec::new();
+        for c in form.columns() {
+            let mut conditions = Vec::new();
+            for f in &c.conditions {
+                conditions.push(compile_filter(
+                    &cx,
+                    &Source::Persons,
+                    &with_year(f, year),
+                    false,
+                    &mut reads,
+                )?);
+            }
+            measures.push(Measure::CountWhere(conditions));
+        }
+        if let Some((hidden, _)) = reads
+            .iter()
+            .find(|(_, access)| *access > report_clearance(actor))
+        {
+            return Err(self
+                .refusal(
+                    actor,
+                    attempt(),
+                    &format!("form {code}: column {hidden} above clearance"),
+                )
+                .await);
+        }
+
+        let mut conn = self.store.reader().await?;
+        let mut parent_unit_id = None;
+        let chosen = match unit {
+            Some(id) => {
+                let u = org_store::get(&mut conn, id)
+                    .await?
+                    .ok_or_else(AppError::unit_not_found)?;
+                if !actor.capabilities().may_name_unit(&u.path) {
+                    return Err(AppError::unit_not_found());
+                }
+                if let Some(parent) = u.parent_id
+                    && let Some(p) = org_store::get(&mut conn, parent).await?
+                    && actor.capabilities().may_name_unit(&p.path)
+                {
+                    parent_unit_id = Some(parent);
+                }
+                Some(u)
+            }
+            None => None,
+        };
+        // The rows: the chosen unit's own people, then each subunit's subtree; without a unit,
+        // each top of what the caller sees.
+        let mut rows: Vec<RowUnit> = Vec::new();
+        let mut filters = population;
+        match &chosen {
+            Some(u) => {
+                filters.push(Filter::UnitSubtree(u.path.clone()));
+                rows.push(RowUnit {
+                    unit: u.clone(),
+                    direct: true,
+                });
+                for child in org_store::children(&mut conn, u.id).await? {
+                    rows.push(RowUnit {
+                        unit: child,
+                        direct: false,
+                    });
+                }
+            }
+            None => {
+                let tops = match actor.unit_paths() {
+                    None => org_store::roots(&mut conn).await?,
+                    Some(paths) => {
+                        let mut tops = Vec::new();
+                        for p in paths {
+                            if let Some(id) = unit_id_of_path(&p)
+                                && let Some(u) = org_store::get(&mut conn, id).await?
+                            {
+                                tops.push(u);
+                            }
+                        }
+                        tops
+                    }
+                };
+                rows.extend(tops.into_iter().map(|unit| RowUnit {
+                    unit,
+                    direct: false,
+                }));
+            }
+        }
+        let query = ReportQuery {
+            source: Source::Persons,
+            scope: actor.read_scope(),
+            filters,
+            columns: Vec::new(),
+            dimensions: vec![Dimension::Field(report::Field::Person("unit_id"))],
+            measures,
+            as_of: None,
+            limit: i64::MAX,
+            offset: 0,
+        };
+        let counted = report::run(&mut conn, &self.layout, &query).await?;
+        // Each counted unit's path, to find the row it falls in.
+        let mut paths: HashMap<i64, String> = HashMap::new();
+        for r in &rows {
+            if !r.direct {
+                for u in org_store::subtree(&mut conn, &r.unit.path).await? {
+                    paths.insert(u.id, u.path);
+                }
+            }
+        }
+        drop(conn);
+
+        let width = form.columns().count();
+        let mut counts = vec![vec![0i64; width]; rows.len()];
+        let mut total = vec![0i64; width];
+        for row in &counted.rows {
+            let Some(Some(ProjectedValue::Integer(unit_id))) = row.first() else {
+                continue;
+            };
+            let figures: Vec<i64> = row[1..]
+                .iter()
+                .map(|v| match v {
+                    Some(ProjectedValue::Integer(n)) => *n,
+                    _ => 0,
+                })
+                .collect();
+            let at = rows.iter().position(|r| {
+                if r.direct {
+                    r.unit.id == *unit_id
+                } else {
+                    paths
+                        .get(unit_id)
+                        .is_some_and(|p| p.starts_with(&r.unit.path))
+                }
+            });
+            if let Some(i) = at {
+                for (sum, n) in counts[i].iter_mut().zip(&figures) {
+                    *sum += n;
+                }
+            }
+            for (sum, n) in total.iter_mut().zip(&figures) {
+                *sum += n;
+            }
+        }
+        let form_rows: Vec<FormRow> = rows
+            .iter()
+            .zip(counts)
+            // A dissolved subunit with no one left, and no one directly in the chosen unit,
+            // make no row.
+            .filter(|(r, c)| {
+                let empty = c.iter().all(|n| *n == 0);
+                !(empty && (r.direct || r.unit.dissolved_on.is_some()))
+            })
+            .map(|(r, c)| FormRow {
+                unit_id: Some(r.unit.id),
+                label: if r.direct {
+                    format!("{} (trực tiếp)", r.unit.name)
+                } else {
+                    r.unit.name.clone()
+                },
+                direct: r.direct,
+                counts: c,
+            })
+            .collect();
+
+        let mut work = self.begin_work(actor, client).await?;
+        work.audit(
+            AuditAction::ReportRun,
+            About::kind("person"),
+            serde_json::json!({ "form": code, "unit": unit, "year": year, "rows": form_rows.len() }),
+        )
+        .await?;
+        work.commit().await?;
+        Ok(FormReport {
+            code: form.code.clone(),
+            short: form.short.clone(),
+            title: with_year_text(&form.title, year),
+            basis: form.basis.clone(),
+            adapted: form.adapted.clone(),
+            not_counted: form.not_counted.clone(),
+            on: self.today().to_string(),
+            year,
+            unit_id: chosen.as_ref().map(|u| u.id),
+            unit_name: chosen.map(|u| u.name),
+            parent_unit_id,
+            groups: form
+                .groups
+                .iter()
+                .map(|g| FormHeaderGroup {
+                    label: with_year_text(&g.label, year),
+                    columns: g
+                        .columns
+                        .iter()
+                        .map(|c| FormHeader {
+                            key: c.key.clone(),
+                            label: c.label.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            rows: form_rows,
+            total: FormRow {
+                unit_id: None,
+                label: "Tổng cộng".into(),
+                direct: false,
+                counts: total,
+            },
+        })
+    }
+
+    /// The people behind one figure of a form: the same conditions as a listing of the report
+    /// builder, run (and audited) by it.
+    pub async fn report_form_people(
+        &self,
+        actor: &Actor,
+        code: &str,
+        cell: &FormCell,
+        page: Option<i64>,
+        per_page: Option<i64>,
+        client: &ClientInfo,
+    ) -> AppResult<ReportTable> {
+        self.require(
+            actor,
+            Capability::ReadRecords,
+            Target::Somewhere,
+            AppError::record_not_found,
+            Attempt {
+                action: AuditAction::ReportRun,
+                about: About::kind("person"),
+                client,
+            },
+        )
+        .await?;
+        let spec = self.report_form_cell_spec(code, cell, page, per_page)?;
+        let mut table = self.run_report(actor, &spec, client).await?;
+        let form = self.form_in_force(code)?;
+        let year = self.form_year(form, cell.year)?;
+        if let Some(c) = form.columns().find(|c| c.key == cell.column) {
+            table.title = format!("{}: {}", with_year_text(&form.title, year), c.label);
+        }
+        Ok(table)
+    }
+
+    /// The report builder's question behind one figure of a form.
+    pub fn report_form_cell_spec(
+        &self,
+        code: &str,
+        cell: &FormCell,
+        page: Option<i64>,
+        per_page: Option<i64>,
+    ) -> AppResult<ReportSpec> {
+        let form = self.form_in_force(code)?;
+        let year = self.form_year(form, cell.year)?;
+        let column = form
+            .columns()
+            .find(|c| c.key == cell.column)
+            .ok_or_else(|| {
+                AppError::BadRequest(format!(
+                    "Mẫu {} không có cột '{}'. Chọn: {}.",
+                    form.short,
+                    cell.column,
+                    form.columns()
+                        .map(|c| c.key.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
+        let mut filters: Vec<FilterSpec> = form
+            .population
+            .iter()
+            .chain(&column.conditions)
+            .map(|f| with_year(f, year))
+            .collect();
+        if cell.direct {
+            let Some(unit) = cell.unit else {
+                return Err(AppError::BadRequest(
+                    "Dòng “trực tiếp” cần đơn vị (unit).".into(),
+                ));
+            };
+            filters.push(FilterSpec::on("unit", "eq", Some(serde_json::json!(unit))));
+        }
+        Ok(ReportSpec {
+            unit: cell.unit,
+            filters,
+            columns: vec![
+                "id".into(),
+                "full_name".into(),
+                "unit".into(),
+                "date_of_birth".into(),
+                "rank_or_title_code".into(),
+            ],
+            page,
+            per_page,
+            ..ReportSpec::default()
+        })
+    }
+}
+
+/// The unit at the end of a path (`/1/5/` → 5).
+fn unit_id_of_path(path: &str) -> Option<i64> {
+    path.trim_end_matches('/').rsplit('/').next()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_forms_parse_with_unique_codes_and_columns() {
+        let forms = parse_forms().unwrap();
+        assert_eq!(forms.len(), FORM_FILES.len());
+        for f in &forms {
+            assert!(f.columns().count() > 1, "{}", f.code);
+            assert!(f.title.contains(YEAR_PLACEHOLDER) == f.year, "{}", f.code);
+        }
+    }
+
+    #[test]
+    fn the_year_fills_every_condition() {
+        let form = parse_forms().unwrap().into_iter().find(|f| f.year).unwrap();
+        let c = form.columns().find(|c| c.key == "htxsnv").unwrap();
+        let filled = with_year(&c.conditions[0], Some(2025));
+        assert_eq!(filled.conditions[0].value, Some(serde_json::json!(2025)));
+        assert_eq!(
+            with_year_text(&form.title, Some(2025)),
+            "Kết quả đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức năm 2025"
+        );
+    }
+
+    #[test]
+    fn a_path_ends_with_its_unit() {
+        assert_eq!(unit_id_of_path("/1/5/"), Some(5));
+        assert_eq!(unit_id_of_path("/12/"), Some(12));
+        assert_eq!(unit_id_of_path("/"), None);
+    }
+}

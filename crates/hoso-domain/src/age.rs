@@ -1,0 +1,113 @@
+//! Ages in completed years, as statutory reports count them ("Từ 31 đến 40 tuổi" on the
+//! report's day): a person is N on their Nth birthday; someone born on 29 February turns a year
+//! older on 1 March in a common year.
+
+use time::{Date, Duration, Month};
+
+/// The age in completed years on `day` of someone born on `birth` (negative before birth).
+pub fn age_on(birth: Date, day: Date) -> i32 {
+    let years = day.year() - birth.year();
+    if (day.month() as u8, day.day()) < (birth.month() as u8, birth.day()) {
+        years - 1
+    } else {
+        years
+    }
+}
+
+/// The last birth date of someone aged at least `age` on `day`: `age` years before it, the
+/// 28th of February when that year has no 29th.
+fn latest_birth_for(day: Date, age: u16) -> Option<Date> {
+    let year = day.year() - i32::from(age);
+    Date::from_calendar_date(year, day.month(), day.day())
+        .or_else(|_| Date::from_calendar_date(year, Month::February, 28))
+        .ok()
+}
+
+/// The birth dates (inclusive bounds, either open) of everyone aged from `min` to `max` years
+/// on `day`, both inclusive: "từ 31 đến 40" is `(Some(31), Some(40))`, "từ 30 trở xuống"
+/// `(None, Some(30))`. `None` for a bound that falls outside the calendar.
+pub fn birth_dates_for_ages(
+    day: Date,
+    min: Option<u16>,
+    max: Option<u16>,
+) -> (Option<Date>, Option<Date>) {
+    // Aged at most `max` = not yet `max + 1`: born after the last birth date of that age.
+    let earliest = max
+        .and_then(|m| latest_birth_for(day, m.saturating_add(1)))
+        .map(|d| d + Duration::days(1));
+    let latest = min.and_then(|m| latest_birth_for(day, m));
+    (earliest, latest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn a_birthday_makes_the_year() {
+        assert_eq!(age_on(date!(1990 - 06 - 15), date!(2026 - 06 - 14)), 35);
+        assert_eq!(age_on(date!(1990 - 06 - 15), date!(2026 - 06 - 15)), 36);
+        assert_eq!(age_on(date!(2000 - 02 - 29), date!(2027 - 02 - 28)), 26);
+        assert_eq!(age_on(date!(2000 - 02 - 29), date!(2027 - 03 - 01)), 27);
+        assert_eq!(age_on(date!(2000 - 02 - 29), date!(2028 - 02 - 29)), 28);
+        assert_eq!(age_on(date!(2030 - 01 - 01), date!(2026 - 12 - 05)), -4);
+    }
+
+    #[test]
+    fn a_band_of_ages_is_a_band_of_birth_dates() {
+        let day = date!(2026 - 12 - 05);
+        assert_eq!(
+            birth_dates_for_ages(day, Some(31), Some(40)),
+            (Some(date!(1985 - 12 - 06)), Some(date!(1995 - 12 - 05)))
+        );
+        assert_eq!(
+            birth_dates_for_ages(day, None, Some(30)),
+            (Some(date!(1995 - 12 - 06)), None)
+        );
+        assert_eq!(
+            birth_dates_for_ages(day, Some(61), None),
+            (None, Some(date!(1965 - 12 - 05)))
+        );
+        // On a 29th of February, the years before it that have none end on the 28th.
+        assert_eq!(
+            birth_dates_for_ages(date!(2028 - 02 - 29), Some(30), Some(30)),
+            (Some(date!(1997 - 03 - 01)), Some(date!(1998 - 02 - 28)))
+        );
+    }
+
+    /// Every birth date over four years, on days around the leap day and the year's turn: a
+    /// person falls in a band exactly when their age does.
+    #[test]
+    fn the_bands_agree_with_the_ages_on_every_day() {
+        let days = [
+            date!(2026 - 12 - 05),
+            date!(2027 - 02 - 28),
+            date!(2027 - 03 - 01),
+            date!(2028 - 02 - 28),
+            date!(2028 - 02 - 29),
+            date!(2028 - 03 - 01),
+            date!(2026 - 12 - 31),
+            date!(2027 - 01 - 01),
+        ];
+        for day in days {
+            for (min, max) in [
+                (Some(30u16), Some(30u16)),
+                (Some(31), Some(40)),
+                (None, Some(30)),
+                (Some(51), None),
+            ] {
+                let (lo, hi) = birth_dates_for_ages(day, min, max);
+                let mut birth = date!(1984 - 01 - 01);
+                while birth < date!(1998 - 12 - 31) {
+                    let age = age_on(birth, day);
+                    let in_band = min.is_none_or(|m| age >= i32::from(m))
+                        && max.is_none_or(|m| age <= i32::from(m));
+                    let in_dates = lo.is_none_or(|d| birth >= d) && hi.is_none_or(|d| birth <= d);
+                    assert_eq!(in_band, in_dates, "born {birth}, on {day}, {min:?}–{max:?}");
+                    birth += Duration::days(1);
+                }
+            }
+        }
+    }
+}

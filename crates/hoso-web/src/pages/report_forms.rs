@@ -1,0 +1,320 @@
+//! Statutory report forms (mẫu báo cáo): the list of forms in force, a form run over the
+//! subunits of a unit (each row's name opens the form one level down, each figure the people
+//! behind it), its exports, and the list of people behind a figure. Works without script.
+
+use crate::extract::Query;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use hoso_app::App;
+use hoso_app::report_forms::{FormCell, FormReport, FormSummary};
+use hoso_app::reports::ReportTable;
+use serde::Deserialize;
+
+use super::{Layout, PageActor, PageError, PageResult, render};
+use crate::extract::Client;
+
+pub const PATH: &str = "/bao-cao/mau";
+pub const FORM_PATH: &str = "/bao-cao/mau/{code}";
+pub const EXPORT_PATH: &str = "/bao-cao/mau/{code}/xuat";
+pub const PEOPLE_PATH: &str = "/bao-cao/mau/{code}/danh-sach";
+
+const PER_PAGE: i64 = 50;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Params {
+    don_vi: Option<String>,
+    nam: Option<String>,
+    truc_tiep: Option<String>,
+    cot: Option<String>,
+    page: Option<i64>,
+    format: Option<String>,
+}
+
+/// A number typed in a link: empty is none, anything else must read.
+fn number<T: std::str::FromStr>(text: &Option<String>, what: &str) -> Result<Option<T>, PageError> {
+    match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => t.parse().map(Some).map_err(|_| {
+            PageError::from(hoso_app::AppError::BadRequest(format!(
+                "{what} '{t}' không hợp lệ."
+            )))
+        }),
+    }
+}
+
+impl Params {
+    fn unit(&self) -> Result<Option<i64>, PageError> {
+        number(&self.don_vi, "Đơn vị")
+    }
+
+    fn year(&self) -> Result<Option<i32>, PageError> {
+        number(&self.nam, "Năm")
+    }
+}
+
+/// `base?k=v&…` of the given pairs, empty ones left out.
+fn link(base: &str, pairs: &[(&str, String)]) -> String {
+    let q: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", super::format::url_encode(v)))
+        .collect();
+    if q.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", q.join("&"))
+    }
+}
+
+fn opt(v: Option<impl ToString>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+#[derive(Template)]
+#[template(path = "report_forms.html")]
+struct ListPage {
+    layout: Layout,
+    forms: Vec<FormSummary>,
+}
+
+pub async fn list(State(app): State<App>, page: PageActor) -> PageResult {
+    Ok(render(&ListPage {
+        layout: page.layout("Mẫu báo cáo thống kê", "forms"),
+        forms: app.report_forms(),
+    }))
+}
+
+pub struct Figure {
+    pub text: String,
+    pub href: String,
+}
+
+pub struct Line {
+    pub label: String,
+    /// The form one level down, for a subunit's row.
+    pub href: Option<String>,
+    pub figures: Vec<Figure>,
+}
+
+#[derive(Template)]
+#[template(path = "report_form.html")]
+struct FormPage {
+    layout: Layout,
+    form: FormReport,
+    on: String,
+    year: String,
+    up: Option<String>,
+    lines: Vec<Line>,
+    total: Line,
+    export: String,
+}
+
+fn lines(code: &str, form: &FormReport) -> (Vec<Line>, Line) {
+    let base = format!("{PATH}/{code}");
+    let people = format!("{base}/danh-sach");
+    let keys: Vec<&str> = form
+        .groups
+        .iter()
+        .flat_map(|g| g.columns.iter().map(|c| c.key.as_str()))
+        .collect();
+    let year = opt(form.year);
+    let line = |row: &hoso_app::report_forms::FormRow| {
+        // The total row's people: everyone counted, under the chosen unit if any.
+        let (unit, direct) = match row.unit_id {
+            Some(id) => (id.to_string(), row.direct),
+            None => (opt(form.unit_id), false),
+        };
+        Line {
+            label: row.label.clone(),
+            href: (row.unit_id.is_some() && !row.direct).then(|| {
+                link(
+                    &base,
+                    &[("don_vi", opt(row.unit_id)), ("nam", year.clone())],
+                )
+            }),
+            figures: row
+                .counts
+                .iter()
+                .zip(&keys)
+                .map(|(n, key)| Figure {
+                    text: n.to_string(),
+                    href: link(
+                        &people,
+                        &[
+                            ("don_vi", unit.clone()),
+                            ("truc_tiep", if direct { "1".into() } else { String::new() }),
+                            ("cot", key.to_string()),
+                            ("nam", year.clone()),
+                        ],
+                    ),
+                })
+                .collect(),
+        }
+    };
+    (form.rows.iter().map(line).collect(), line(&form.total))
+}
+
+pub async fn form(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Path(code): Path<String>,
+    Query(p): Query<Params>,
+) -> PageResult {
+    let unit = p.unit()?;
+    let report = app
+        .run_report_form(&page.actor, &code, unit, p.year()?, &client)
+        .await?;
+    let up = unit.map(|_| {
+        link(
+            &format!("{PATH}/{code}"),
+            &[
+                ("don_vi", opt(report.parent_unit_id)),
+                ("nam", opt(report.year)),
+            ],
+        )
+    });
+    let (lines, total) = lines(&code, &report);
+    let export = link(
+        &format!("{PATH}/{code}/xuat"),
+        &[("don_vi", opt(unit)), ("nam", opt(report.year))],
+    );
+    Ok(render(&FormPage {
+        layout: page.layout(report.short.clone(), "forms"),
+        on: super::format::date(&report.on),
+        year: opt(report.year),
+        up,
+        lines,
+        total,
+        export,
+        form: report,
+    }))
+}
+
+pub async fn export(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Path(code): Path<String>,
+    Query(p): Query<Params>,
+) -> Result<Response, PageError> {
+    let format = crate::documents::report_format_of(p.format.as_deref())?;
+    let unit = p.unit()?;
+    let report = app
+        .run_report_form(&page.actor, &code, unit, p.year()?, &client)
+        .await?;
+    Ok(
+        crate::documents::report_file(&app, &page.actor, &report.table(), unit, format, false)
+            .await?,
+    )
+}
+
+pub struct Person {
+    pub href: Option<String>,
+    pub cells: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "report_form_people.html")]
+struct PeoplePage {
+    layout: Layout,
+    title: String,
+    back: String,
+    headers: Vec<String>,
+    people: Vec<Person>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+fn people_rows(table: &ReportTable) -> (Vec<String>, Vec<Person>) {
+    let id_at = table.columns.iter().position(|c| c.key == "id");
+    let headers = table
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != id_at)
+        .map(|(_, c)| c.label.clone())
+        .collect();
+    let people = table
+        .rows
+        .iter()
+        .map(|r| Person {
+            href: id_at
+                .and_then(|i| r[i].value.as_i64())
+                .map(|id| format!("/ho-so/{id}")),
+            cells: r
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| Some(*i) != id_at)
+                .map(|(_, c)| c.text.clone())
+                .collect(),
+        })
+        .collect();
+    (headers, people)
+}
+
+pub async fn people(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Path(code): Path<String>,
+    Query(p): Query<Params>,
+) -> PageResult {
+    let cell = FormCell {
+        unit: p.unit()?,
+        direct: p.truc_tiep.as_deref() == Some("1"),
+        column: p.cot.clone().unwrap_or_default(),
+        year: p.year()?,
+    };
+    let current = p.page.unwrap_or(1).max(1);
+    let table = app
+        .report_form_people(
+            &page.actor,
+            &code,
+            &cell,
+            Some(current),
+            Some(PER_PAGE),
+            &client,
+        )
+        .await?;
+    let pages = ((table.total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let at = |n: i64| {
+        link(
+            &format!("{PATH}/{code}/danh-sach"),
+            &[
+                ("don_vi", opt(cell.unit)),
+                (
+                    "truc_tiep",
+                    if cell.direct {
+                        "1".into()
+                    } else {
+                        String::new()
+                    },
+                ),
+                ("cot", cell.column.clone()),
+                ("nam", opt(cell.year)),
+                ("page", if n > 1 { n.to_string() } else { String::new() }),
+            ],
+        )
+    };
+    let (headers, people) = people_rows(&table);
+    Ok(render(&PeoplePage {
+        layout: page.layout(table.title.clone(), "forms"),
+        title: table.title.clone(),
+        back: link(
+            &format!("{PATH}/{code}"),
+            &[("don_vi", opt(cell.unit)), ("nam", opt(cell.year))],
+        ),
+        headers,
+        people,
+        total: table.total,
+        page: current,
+        pages,
+        prev: (current > 1).then(|| at(current - 1)),
+        next: (current < pages).then(|| at(current + 1)),
+    }))
+}

@@ -1,0 +1,706 @@
+//! Statutory report forms through the HTTP API and the pages, on both databases: every cell of
+//! the forms compared with counts made here from the record documents (not from the projections
+//! the query layer reads), the people behind a figure, a unit's view that never counts another
+//! unit's people, and bad input.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use axum::http::StatusCode;
+use common::{Client, databases, demo_app, demo_hr_and_head};
+use hoso_domain::catalog::Catalogs;
+use serde_json::Value;
+
+/// A person as its document tells, with what the forms count by.
+struct Person {
+    id: i64,
+    unit_id: i64,
+    status: String,
+    doc: Value,
+}
+
+impl Person {
+    fn text(&self, section: &str, field: &str) -> Option<&str> {
+        self.doc[section][field].as_str().filter(|s| !s.is_empty())
+    }
+
+    fn age(&self, today: time::Date) -> Option<i32> {
+        let born = time::Date::parse(
+            self.text("general", "date_of_birth")?,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .ok()?;
+        // Counted here by hand: the years between, less one before the birthday.
+        let mut age = today.year() - born.year();
+        if (u8::from(today.month()), today.day()) < (u8::from(born.month()), born.day()) {
+            age -= 1;
+        }
+        Some(age)
+    }
+}
+
+/// Every record, read one by one through the API as its document.
+async fn everyone(admin: &Client) -> Vec<Person> {
+    let mut items = Vec::new();
+    for page in 1.. {
+        let list = admin
+            .get(&format!("/api/v1/persons?per_page=100&page={page}"))
+            .await;
+        let got = list.body["items"].as_array().unwrap().clone();
+        if got.is_empty() {
+            break;
+        }
+        items.extend(got);
+    }
+    let mut out = Vec::new();
+    for item in &items {
+        let id = item["id"].as_i64().unwrap();
+        let view = admin.get(&format!("/api/v1/persons/{id}")).await;
+        out.push(Person {
+            id,
+            unit_id: item["unit_id"].as_i64().unwrap(),
+            status: item["status"].as_str().unwrap().to_string(),
+            doc: view.body["record"].clone(),
+        });
+    }
+    out
+}
+
+/// The ngạch or chức danh codes whose catalog attribute is one of `values` (a trailing `?`
+/// of the catalog read as the value).
+fn codes_with(attribute: &str, values: &[&str]) -> BTreeSet<String> {
+    let catalogs = Catalogs::embedded();
+    ["ngach_cong_chuc", "chuc_danh_nghe_nghiep"]
+        .iter()
+        .flat_map(|c| catalogs.items(c).iter())
+        .filter(|i| {
+            i.attrs
+                .get(attribute)
+                .is_some_and(|a| values.contains(&a.trim_end_matches('?')))
+        })
+        .map(|i| i.code.clone())
+        .collect()
+}
+
+/// The columns of the công chức form, each as a test on a person made here.
+fn civil_servant_columns(today: time::Date) -> Vec<(&'static str, Box<dyn Fn(&Person) -> bool>)> {
+    let in_group = |values: &'static [&'static str]| {
+        let codes = codes_with("nhom_tuong_duong_DHQG", values);
+        Box::new(move |p: &Person| {
+            p.text("salary", "rank_or_title_code")
+                .is_some_and(|c| codes.contains(c))
+        }) as Box<dyn Fn(&Person) -> bool>
+    };
+    let is = |section: &'static str, field: &'static str, values: &'static [&'static str]| {
+        Box::new(move |p: &Person| p.text(section, field).is_some_and(|v| values.contains(&v)))
+            as Box<dyn Fn(&Person) -> bool>
+    };
+    let aged = move |lo: i32, hi: i32| {
+        Box::new(move |p: &Person| p.age(today).is_some_and(|a| lo <= a && a <= hi))
+            as Box<dyn Fn(&Person) -> bool>
+    };
+    vec![
+        ("total", Box::new(|_: &Person| true)),
+        ("female", is("general", "gender", &["nu"])),
+        (
+            "party",
+            Box::new(|p: &Person| p.text("political", "party_admission_date").is_some()),
+        ),
+        (
+            "ethnic_minority",
+            Box::new(|p: &Person| {
+                p.text("general", "ethnicity_code")
+                    .is_some_and(|c| c != "01")
+            }),
+        ),
+        (
+            "religion",
+            Box::new(|p: &Person| {
+                p.text("general", "religion_code")
+                    .is_some_and(|c| c != "00")
+            }),
+        ),
+        ("rank_cvcc", in_group(&["CVCC"])),
+        ("rank_cvc", in_group(&["CVC"])),
+        ("rank_cv", in_group(&["CV"])),
+        ("rank_cs", in_group(&["CS"])),
+        ("rank_nv", in_group(&["NV"])),
+        (
+            "edu_doctor",
+            is(
+                "qualifications",
+                "highest_qualification_level",
+                &["tien_si", "tien_si_khoa_hoc"],
+            ),
+        ),
+        (
+            "edu_master",
+            is(
+                "qualifications",
+                "highest_qualification_level",
+                &["thac_si"],
+            ),
+        ),
+        (
+            "edu_university",
+            is(
+                "qualifications",
+                "highest_qualification_level",
+                &["dai_hoc"],
+            ),
+        ),
+        (
+            "edu_college",
+            is(
+                "qualifications",
+                "highest_qualification_level",
+                &["cao_dang"],
+            ),
+        ),
+        (
+            "edu_intermediate",
+            is(
+                "qualifications",
+                "highest_qualification_level",
+                &["trung_cap"],
+            ),
+        ),
+        (
+            "edu_elementary",
+            is("qualifications", "highest_qualification_level", &["so_cap"]),
+        ),
+        (
+            "llct_bachelor",
+            is("qualifications", "political_theory_level", &["cu_nhan"]),
+        ),
+        (
+            "llct_advanced",
+            is(
+                "qualifications",
+                "political_theory_level",
+                &["cao_cap", "cao_cap_ly_luan_chinh_tri_hanh_chinh"],
+            ),
+        ),
+        (
+            "llct_intermediate",
+            is("qualifications", "political_theory_level", &["trung_cap"]),
+        ),
+        (
+            "llct_elementary",
+            is("qualifications", "political_theory_level", &["so_cap"]),
+        ),
+        (
+            "qlnn_cvcc",
+            is(
+                "qualifications",
+                "state_management_training_level",
+                &["chuyen_vien_cao_cap"],
+            ),
+        ),
+        (
+            "qlnn_cvc",
+            is(
+                "qualifications",
+                "state_management_training_level",
+                &["chuyen_vien_chinh"],
+            ),
+        ),
+        (
+            "qlnn_cv",
+            is(
+                "qualifications",
+                "state_management_training_level",
+                &["chuyen_vien"],
+            ),
+        ),
+        ("age_to_30", aged(i32::MIN, 30)),
+        ("age_31_40", aged(31, 40)),
+        ("age_41_50", aged(41, 50)),
+        ("age_51_60", aged(51, 60)),
+        ("age_over_60", aged(61, i32::MAX)),
+    ]
+}
+
+fn is_working_civil_servant(p: &Person) -> bool {
+    p.status == "working" && p.text("identity", "personnel_category") == Some("civil_servant")
+}
+
+/// The keys of a form's answer, in order.
+fn keys(form: &Value) -> Vec<String> {
+    form["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["columns"].as_array().unwrap().iter())
+        .map(|c| c["key"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn counts(row: &Value) -> Vec<i64> {
+    row["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_i64().unwrap())
+        .collect()
+}
+
+async fn audit_count(admin: &Client, action: &str) -> i64 {
+    admin
+        .get(&format!("/api/v1/audit?action={action}"))
+        .await
+        .body["total"]
+        .as_i64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_civil_servant_form_counts_every_cell_as_the_records_do() {
+    let today = hoso_store::testing::today();
+    for db in databases().await {
+        let app = demo_app(&db, 120).await;
+        let admin = Client::login(&app, "admin").await;
+        let people = everyone(&admin).await;
+        let counted: Vec<&Person> = people
+            .iter()
+            .filter(|p| is_working_civil_servant(p))
+            .collect();
+        assert!(
+            counted.len() >= 10,
+            "{}: {} công chức",
+            db.label,
+            counted.len()
+        );
+        let columns = civil_servant_columns(today);
+
+        // The list of forms.
+        let forms = admin.get("/api/v1/report-forms").await;
+        assert_eq!(forms.status, StatusCode::OK, "{}", forms.body);
+        let codes: Vec<&str> = forms
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            codes,
+            ["bm01-cong-chuc", "bm01-vien-chuc", "xep-loai-chat-luong"]
+        );
+
+        // The province's top unit and the units under it, to place each person in a row.
+        let mut conn = app.store().reader().await.unwrap();
+        let roots = hoso_store::org::roots(&mut conn).await.unwrap();
+        let root = roots[0].clone();
+        let subtree = hoso_store::org::subtree(&mut conn, &root.path)
+            .await
+            .unwrap();
+        drop(conn);
+        let path_of: BTreeMap<i64, String> =
+            subtree.iter().map(|u| (u.id, u.path.clone())).collect();
+        let children: Vec<_> = subtree
+            .iter()
+            .filter(|u| u.parent_id == Some(root.id))
+            .collect();
+        assert!(children.len() >= 2, "{}", db.label);
+
+        let before = audit_count(&admin, "report.run").await;
+        let r = admin
+            .get(&format!(
+                "/api/v1/report-forms/bm01-cong-chuc?unit={}",
+                root.id
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", db.label, r.body);
+        assert_eq!(
+            audit_count(&admin, "report.run").await,
+            before + 1,
+            "one audit entry"
+        );
+        let form = &r.body;
+        assert_eq!(form["on"], today.to_string());
+        assert_eq!(
+            keys(form),
+            columns
+                .iter()
+                .map(|(k, _)| k.to_string())
+                .collect::<Vec<_>>(),
+            "the columns the test counts are the form's"
+        );
+        // Each row: the people of a subunit's subtree, or those directly in the root.
+        let expected_row = |members: &dyn Fn(&Person) -> bool| -> Vec<i64> {
+            columns
+                .iter()
+                .map(|(_, test)| counted.iter().filter(|p| members(p) && test(p)).count() as i64)
+                .collect()
+        };
+        let rows = form["rows"].as_array().unwrap();
+        let mut rows_checked = 0;
+        for row in rows {
+            let unit = row["unit_id"].as_i64().unwrap();
+            let expected = if row["direct"] == true {
+                assert_eq!(unit, root.id);
+                expected_row(&|p: &Person| p.unit_id == root.id)
+            } else {
+                let prefix = path_of[&unit].clone();
+                expected_row(&|p: &Person| {
+                    path_of
+                        .get(&p.unit_id)
+                        .is_some_and(|path| path.starts_with(&prefix))
+                })
+            };
+            assert_eq!(counts(row), expected, "{}: row {}", db.label, row["label"]);
+            rows_checked += 1;
+        }
+        // Every living subunit has its row, with or without công chức.
+        assert!(rows_checked > children.iter().filter(|u| u.dissolved_on.is_none()).count() - 1);
+        let total = expected_row(&|_: &Person| true);
+        assert_eq!(counts(&form["total"]), total, "{}: the total row", db.label);
+        assert!(
+            total.iter().skip(1).any(|n| *n > 0),
+            "some column counts someone"
+        );
+
+        // The same form over the whole province (no unit) has the same total.
+        let whole = admin.get("/api/v1/report-forms/bm01-cong-chuc").await;
+        assert_eq!(counts(&whole.body["total"]), total, "{}", db.label);
+
+        // The people behind a figure are exactly those the test counts there.
+        let busiest = rows
+            .iter()
+            .filter(|r| r["direct"] == false)
+            .max_by_key(|r| counts(r)[0])
+            .unwrap();
+        let unit = busiest["unit_id"].as_i64().unwrap();
+        let prefix = path_of[&unit].clone();
+        for (i, (key, test)) in columns.iter().enumerate() {
+            if counts(busiest)[i] == 0 && i > 1 {
+                continue;
+            }
+            let r = admin
+                .get(&format!(
+                    "/api/v1/report-forms/bm01-cong-chuc/people?unit={unit}&column={key}&per_page=500"
+                ))
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}: {}", db.label, r.body);
+            let ids: BTreeSet<i64> = r.body["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|row| row[0]["value"].as_i64().unwrap())
+                .collect();
+            let expected: BTreeSet<i64> = counted
+                .iter()
+                .filter(|p| {
+                    path_of
+                        .get(&p.unit_id)
+                        .is_some_and(|path| path.starts_with(&prefix))
+                })
+                .filter(|p| test(p))
+                .map(|p| p.id)
+                .collect();
+            assert_eq!(ids, expected, "{}: people behind {key}", db.label);
+            assert_eq!(r.body["total"], counts(busiest)[i], "{}: {key}", db.label);
+        }
+        // Those directly in the root.
+        let r = admin
+            .get(&format!(
+                "/api/v1/report-forms/bm01-cong-chuc/people?unit={}&direct=true&column=total&per_page=500",
+                root.id
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(
+            r.body["total"].as_i64().unwrap(),
+            counted.iter().filter(|p| p.unit_id == root.id).count() as i64
+        );
+
+        // The export holds the same figures, a column per form column.
+        let file = admin
+            .exchange_bytes(
+                "GET",
+                &format!(
+                    "/api/v1/report-forms/bm01-cong-chuc/export?unit={}",
+                    root.id
+                ),
+                "application/octet-stream",
+                Vec::new(),
+            )
+            .await;
+        assert_eq!(file.0, StatusCode::OK, "{}", db.label);
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(file.2)).unwrap();
+        use calamine::Reader;
+        let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+        let text: Vec<String> = sheet
+            .rows()
+            .flat_map(|r| r.iter().map(|c| c.to_string()))
+            .collect();
+        assert!(
+            text.iter()
+                .any(|t| t == "Chia theo ngạch công chức: Chuyên viên chính và tương đương"),
+            "{text:?}"
+        );
+        assert!(text.iter().any(|t| t == "Tổng cộng"));
+    }
+}
+
+#[tokio::test]
+async fn a_unit_sees_its_own_people_only_and_bad_input_changes_nothing() {
+    let today = hoso_store::testing::today();
+    for db in databases().await {
+        let app = demo_app(&db, 60).await;
+        let admin = Client::login(&app, "admin").await;
+        let people = everyone(&admin).await;
+        let mut conn = app.store().reader().await.unwrap();
+        let root = hoso_store::org::roots(&mut conn).await.unwrap()[0].clone();
+        let subtree = hoso_store::org::subtree(&mut conn, &root.path)
+            .await
+            .unwrap();
+        drop(conn);
+        // A unit with công chức, and another one.
+        let unit = subtree
+            .iter()
+            .filter(|u| u.depth > 0)
+            .max_by_key(|u| {
+                people
+                    .iter()
+                    .filter(|p| p.unit_id == u.id && is_working_civil_servant(p))
+                    .count()
+            })
+            .unwrap()
+            .clone();
+        let other = subtree
+            .iter()
+            .find(|u| {
+                u.depth > 0 && !u.path.starts_with(&unit.path) && !unit.path.starts_with(&u.path)
+            })
+            .unwrap()
+            .clone();
+        let (hr, _) = demo_hr_and_head(&app, unit.id).await;
+        let officer = Client::login(&app, &hr).await;
+        let mine: Vec<&Person> = people
+            .iter()
+            .filter(|p| {
+                is_working_civil_servant(p)
+                    && subtree
+                        .iter()
+                        .any(|u| u.id == p.unit_id && u.path.starts_with(&unit.path))
+            })
+            .collect();
+        assert!(!mine.is_empty(), "{}", db.label);
+
+        // Without a unit: the officer's own unit is the one row, and only its people count.
+        let r = officer.get("/api/v1/report-forms/bm01-cong-chuc").await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", db.label, r.body);
+        assert_eq!(
+            r.body["total"]["counts"][0],
+            mine.len() as i64,
+            "{}",
+            db.label
+        );
+        let row_units: Vec<i64> = r.body["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row["unit_id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(row_units, [unit.id], "{}", db.label);
+        let female = mine
+            .iter()
+            .filter(|p| p.text("general", "gender") == Some("nu"))
+            .count();
+        assert_eq!(r.body["total"]["counts"][1], female as i64);
+        let young = mine
+            .iter()
+            .filter(|p| p.age(today).is_some_and(|a| a <= 30))
+            .count();
+        let at = keys(&r.body).iter().position(|k| k == "age_to_30").unwrap();
+        assert_eq!(r.body["total"]["counts"][at], young as i64);
+
+        // Another unit, its form, its people: not found, as if it did not exist.
+        for uri in [
+            format!("/api/v1/report-forms/bm01-cong-chuc?unit={}", other.id),
+            format!(
+                "/api/v1/report-forms/bm01-cong-chuc/people?unit={}&column=total",
+                other.id
+            ),
+            format!(
+                "/api/v1/report-forms/bm01-cong-chuc/export?unit={}",
+                other.id
+            ),
+            format!("/bao-cao/mau/bm01-cong-chuc?don_vi={}", other.id),
+        ] {
+            let r = officer.get(&uri).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{}: {uri}", db.label);
+        }
+        // The total's people from the officer: its own only.
+        let r = officer
+            .get("/api/v1/report-forms/bm01-cong-chuc/people?column=total&per_page=500")
+            .await;
+        assert_eq!(r.body["total"], mine.len() as i64, "{}", db.label);
+
+        // Bad input: a clear Vietnamese message.
+        let before = audit_count(&admin, "report.run").await;
+        for (uri, status, words) in [
+            (
+                "/api/v1/report-forms/khong-co",
+                StatusCode::NOT_FOUND,
+                "mẫu báo cáo",
+            ),
+            (
+                "/api/v1/report-forms/bm01-cong-chuc/people?column=khong_co",
+                StatusCode::BAD_REQUEST,
+                "không có cột",
+            ),
+            (
+                "/api/v1/report-forms/xep-loai-chat-luong?year=1900",
+                StatusCode::BAD_REQUEST,
+                "Năm báo cáo",
+            ),
+            (
+                "/api/v1/report-forms/bm01-cong-chuc/people?column=total&direct=true",
+                StatusCode::BAD_REQUEST,
+                "cần đơn vị",
+            ),
+        ] {
+            let r = officer.get(uri).await;
+            assert_eq!(r.status, status, "{}: {uri}: {}", db.label, r.body);
+            assert!(r.error_message().contains(words), "{uri}: {}", r.body);
+        }
+        assert_eq!(
+            audit_count(&admin, "report.run").await,
+            before,
+            "nothing ran"
+        );
+        let r = officer.get("/bao-cao/mau/bm01-cong-chuc?nam=abc").await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", db.label);
+    }
+}
+
+#[tokio::test]
+async fn the_yearly_ratings_form_counts_the_ratings_of_the_year_asked() {
+    for db in databases().await {
+        let app = demo_app(&db, 60).await;
+        let admin = Client::login(&app, "admin").await;
+        let people = everyone(&admin).await;
+        let working: Vec<&Person> = people.iter().filter(|p| p.status == "working").collect();
+        let rating_in = |p: &Person, year: i64| -> Option<String> {
+            p.doc["annual_achievements"]
+                .as_array()?
+                .iter()
+                .find(|r| r["year"].as_i64() == Some(year) && r["performance_rating"].is_string())
+                .map(|r| r["performance_rating"].as_str().unwrap().to_string())
+        };
+        let last_year = i64::from(hoso_store::testing::today().year()) - 1;
+        for year in [last_year, last_year - 1] {
+            let uri = if year == last_year {
+                "/api/v1/report-forms/xep-loai-chat-luong".to_string()
+            } else {
+                format!("/api/v1/report-forms/xep-loai-chat-luong?year={year}")
+            };
+            let r = admin.get(&uri).await;
+            assert_eq!(r.status, StatusCode::OK, "{}: {}", db.label, r.body);
+            assert_eq!(r.body["year"], year, "last year unless asked");
+            assert!(
+                r.body["title"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with(&format!("năm {year}"))
+            );
+            let expected: Vec<i64> = keys(&r.body)
+                .iter()
+                .map(|key| {
+                    working
+                        .iter()
+                        .filter(|p| match key.as_str() {
+                            "total" => true,
+                            "unrated" => rating_in(p, year).is_none(),
+                            level => rating_in(p, year).as_deref() == Some(level),
+                        })
+                        .count() as i64
+                })
+                .collect();
+            assert_eq!(counts(&r.body["total"]), expected, "{}: {year}", db.label);
+            assert!(
+                expected[1..5].iter().any(|n| *n > 0),
+                "{year}: someone was rated"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_form_pages_show_the_table_drill_down_and_export() {
+    for db in databases().await {
+        let app = demo_app(&db, 40).await;
+        let admin = Client::login(&app, "admin").await;
+        let list = admin.get("/bao-cao/mau").await;
+        assert_eq!(list.status, StatusCode::OK);
+        let html = list.body.as_str().unwrap();
+        assert!(
+            html.contains("href=\"/bao-cao/mau/bm01-cong-chuc\""),
+            "{html}"
+        );
+
+        let api = admin.get("/api/v1/report-forms/bm01-vien-chuc").await;
+        assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+        let page = admin.get("/bao-cao/mau/bm01-vien-chuc").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", db.label);
+        let html = page.body.as_str().unwrap().to_string();
+        // Two header rows: the groups over their columns.
+        assert!(
+            html.contains("colspan=\"4\">Chia theo hạng chức danh nghề nghiệp</th>"),
+            "{html}"
+        );
+        // The total row, each figure a link to its people.
+        let total = counts(&api.body["total"]);
+        assert!(
+            html.contains(&format!(
+                "<a href=\"/bao-cao/mau/bm01-vien-chuc/danh-sach?cot=total\">{}</a>",
+                total[0]
+            )),
+            "{html}"
+        );
+        // A row's unit opens the form one level down; its people list says how many.
+        let row = &api.body["rows"][0];
+        let unit = row["unit_id"].as_i64().unwrap();
+        assert!(html.contains(&format!(
+            "href=\"/bao-cao/mau/bm01-vien-chuc?don_vi={unit}\""
+        )));
+        let down = admin
+            .get(&format!("/bao-cao/mau/bm01-vien-chuc?don_vi={unit}"))
+            .await;
+        assert_eq!(down.status, StatusCode::OK);
+        assert!(down.body.as_str().unwrap().contains("↑ Lên đơn vị trên"));
+        let people = admin
+            .get(&format!(
+                "/bao-cao/mau/bm01-vien-chuc/danh-sach?don_vi={unit}&cot=total"
+            ))
+            .await;
+        assert_eq!(people.status, StatusCode::OK);
+        assert!(
+            people.body.as_str().unwrap().contains(&format!(
+                "<strong id=\"so-nguoi\">{}</strong>",
+                counts(row)[0]
+            )),
+            "{}",
+            db.label
+        );
+        let file = admin
+            .exchange_bytes(
+                "GET",
+                "/bao-cao/mau/bm01-vien-chuc/xuat?format=csv",
+                "application/octet-stream",
+                Vec::new(),
+            )
+            .await;
+        assert_eq!(file.0, StatusCode::OK);
+        let csv = String::from_utf8_lossy(&file.2).to_string();
+        assert!(
+            csv.contains("Chia theo hạng chức danh nghề nghiệp: Hạng I"),
+            "{csv}"
+        );
+    }
+}
