@@ -292,6 +292,7 @@ impl Layout<'_> {
             columns: columns.iter().map(|(_, h, _)| h.clone()).collect(),
             widths: columns.iter().map(|(_, _, w)| *w).collect(),
             rows,
+            header_groups: Vec::new(),
         })
     }
 

@@ -23,7 +23,7 @@ use crate::work::About;
 use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Target};
 
 /// The form files shipped with Hoso.
-const FORM_FILES: [(&str, &str); 3] = [
+const FORM_FILES: [(&str, &str); 4] = [
     (
         "bm01-cong-chuc.toml",
         include_str!("../data/report_forms/bm01-cong-chuc.toml"),
@@ -35,6 +35,10 @@ const FORM_FILES: [(&str, &str); 3] = [
     (
         "xep-loai-chat-luong.toml",
         include_str!("../data/report_forms/xep-loai-chat-luong.toml"),
+    ),
+    (
+        "tang-giam.toml",
+        include_str!("../data/report_forms/tang-giam.toml"),
     ),
 ];
 
@@ -222,7 +226,7 @@ pub struct FormReport {
 impl FormReport {
     /// The answer as a table, for the exports (one column per form column, headed by its group).
     pub fn table(&self) -> ReportTable {
-        use crate::reports::{ColumnFormat, TableCell, TableColumn};
+        use crate::reports::{ColumnFormat, ColumnGroup, TableCell, TableColumn};
         let mut columns = vec![TableColumn {
             key: "unit".into(),
             label: "Tên đơn vị".into(),
@@ -261,6 +265,14 @@ impl FormReport {
         ReportTable {
             title: self.title.clone(),
             columns,
+            column_groups: self
+                .groups
+                .iter()
+                .map(|g| ColumnGroup {
+                    label: g.label.clone(),
+                    columns: g.columns.iter().map(|c| c.label.clone()).collect(),
+                })
+                .collect(),
             total: rows.len() as i64,
             page: 1,
             per_page: rows.len() as i64,
@@ -423,6 +435,27 @@ impl App {
         // each top of what the caller sees.
         let mut rows: Vec<RowUnit> = Vec::new();
         let mut filters = population;
+        let tops = match (&chosen, actor.unit_paths()) {
+            (Some(_), _) => Vec::new(),
+            (None, None) => org_store::roots(&mut conn).await?,
+            (None, Some(paths)) => {
+                let mut tops = Vec::new();
+                for p in paths {
+                    if let Some(id) = unit_id_of_path(&p)
+                        && let Some(u) = org_store::get(&mut conn, id).await?
+                    {
+                        tops.push(u);
+                    }
+                }
+                tops
+            }
+        };
+        // One top (a province, an agency's officer): its subunits are the rows.
+        let chosen = match (chosen, <[OrgUnitRow; 1]>::try_from(tops.clone())) {
+            (Some(u), _) => Some(u),
+            (None, Ok([top])) => Some(top),
+            (None, Err(_)) => None,
+        };
         match &chosen {
             Some(u) => {
                 filters.push(Filter::UnitSubtree(u.path.clone()));
@@ -438,20 +471,6 @@ impl App {
                 }
             }
             None => {
-                let tops = match actor.unit_paths() {
-                    None => org_store::roots(&mut conn).await?,
-                    Some(paths) => {
-                        let mut tops = Vec::new();
-                        for p in paths {
-                            if let Some(id) = unit_id_of_path(&p)
-                                && let Some(u) = org_store::get(&mut conn, id).await?
-                            {
-                                tops.push(u);
-                            }
-                        }
-                        tops
-                    }
-                };
                 rows.extend(tops.into_iter().map(|unit| RowUnit {
                     unit,
                     direct: false,

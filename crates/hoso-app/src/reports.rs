@@ -150,11 +150,22 @@ pub struct TableCell {
     pub text: String,
 }
 
+/// A label over several columns of the header, as a statutory form prints it ("Trong đó" over
+/// "Nữ", "Đảng viên"…): the group's label and its columns' own labels.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ColumnGroup {
+    pub label: String,
+    pub columns: Vec<String>,
+}
+
 /// The answer: typed columns and rows, and how many rows there are in all.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReportTable {
     pub title: String,
     pub columns: Vec<TableColumn>,
+    /// For a statutory form: the groups over its last columns (empty otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub column_groups: Vec<ColumnGroup>,
     pub rows: Vec<Vec<TableCell>>,
     pub total: i64,
     pub page: i64,
@@ -985,6 +996,7 @@ impl App {
         Ok(ReportTable {
             title,
             columns: table_columns,
+            column_groups: Vec::new(),
             rows: table_rows,
             total: rows.total,
             page,

@@ -11,7 +11,8 @@ mod template;
 
 pub use docx::{form_2c_docx, report_docx};
 pub use hoso_export::document::{
-    Form2c, FormItem, FormTable, Labeled, NATIONAL_MOTTO, ReportDocument, Signature, date_words,
+    Form2c, FormItem, FormTable, HeaderGroup, Labeled, NATIONAL_MOTTO, ReportDocument, Signature,
+    date_words,
 };
 pub use pdf::{form_2c_pdf, report_pdf};
 pub use template::{TemplateFileError, default_template, fill_template, template_names};

@@ -6,7 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use hoso_documents::{Form2c, FormItem, FormTable, Labeled, ReportDocument, Signature};
+use hoso_documents::{
+    Form2c, FormItem, FormTable, HeaderGroup, Labeled, ReportDocument, Signature,
+};
 
 fn tool(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
@@ -118,6 +120,7 @@ fn long_form() -> Form2c {
                 ]
             })
             .collect(),
+        ..FormTable::default()
     };
     let training = FormTable {
         caption: "Quá trình đào tạo chuyên môn (từ trung cấp trở lên cả trong nước và nước ngoài)"
@@ -143,6 +146,7 @@ fn long_form() -> Form2c {
                 ]
             })
             .collect(),
+        ..FormTable::default()
     };
     let family = FormTable {
         caption: "Về bản thân".into(),
@@ -170,6 +174,7 @@ fn long_form() -> Form2c {
                 ]
             })
             .collect(),
+        ..FormTable::default()
     };
     let salary = FormTable {
         caption: String::new(),
@@ -192,6 +197,7 @@ fn long_form() -> Form2c {
                 ]
             })
             .collect(),
+        ..FormTable::default()
     };
     let item = |n: &str, fields: Vec<Labeled>| FormItem {
         number: n.into(),
@@ -417,6 +423,7 @@ fn report() -> ReportDocument {
             rows: (0..80)
                 .map(|i| vec![format!("Nữ nhóm {i}"), format!("{}", 100 + i)])
                 .collect(),
+            ..FormTable::default()
         },
         notes: vec!["Số liệu tính đến ngày 03/12/2026.".into()],
         signatures: vec![
@@ -480,4 +487,85 @@ fn report_pdf_and_docx_carry_the_official_presentation() {
     let converted = convert_with_libreoffice(&docx_path, &dir);
     let text = pdftotext(&converted);
     assert_finds(&text, &report_values(&r), "report DOCX");
+}
+
+/// A statutory form: the unit names, then many figures under group headers ("Trong đó" over
+/// "Nữ", "Đảng viên"), a group of one column under its own name spanning both header rows.
+#[test]
+fn a_report_with_header_groups_prints_both_header_rows_and_every_figure() {
+    let mut r = report();
+    r.title = "Báo cáo số lượng, chất lượng công chức".into();
+    let groups = [
+        ("Tổng số", vec!["Tổng số"]),
+        (
+            "Trong đó",
+            vec!["Nữ", "Đảng viên", "Dân tộc thiểu số", "Tôn giáo"],
+        ),
+        (
+            "Chia theo ngạch công chức",
+            vec![
+                "Chuyên viên cao cấp",
+                "Chuyên viên chính",
+                "Chuyên viên",
+                "Cán sự",
+                "Nhân viên",
+            ],
+        ),
+        (
+            "Chia theo độ tuổi",
+            vec!["Từ 30 trở xuống", "Từ 31 đến 40", "Từ 41 đến 50", "Trên 50"],
+        ),
+        (
+            "Lý luận chính trị",
+            vec!["Cử nhân", "Cao cấp", "Trung cấp", "Sơ cấp"],
+        ),
+    ];
+    let mut columns = vec!["Tên đơn vị".to_string()];
+    r.table.header_groups = groups
+        .iter()
+        .map(|(label, cols)| {
+            columns.extend(cols.iter().map(|c| format!("{label}: {c}")));
+            HeaderGroup {
+                label: label.to_string(),
+                columns: cols.iter().map(|c| c.to_string()).collect(),
+            }
+        })
+        .collect();
+    let figures = columns.len() - 1;
+    r.table.widths = std::iter::once(6.0)
+        .chain(std::iter::repeat_n(1.0, figures))
+        .collect();
+    r.table.columns = columns;
+    r.table.rows = (0..30)
+        .map(|i| {
+            std::iter::once(format!("Sở thứ {i} của tỉnh"))
+                .chain((0..figures).map(|j| format!("{}", 1000 + i * 31 + j)))
+                .collect()
+        })
+        .collect();
+    let dir = output_dir().join("report-groups");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let pdf = hoso_documents::report_pdf(&r, today()).expect("the PDF");
+    let pdf_path = dir.join("report.pdf");
+    std::fs::write(&pdf_path, &pdf).expect("written");
+    if skip("pdftotext") {
+        return;
+    }
+    let text = pdftotext(&pdf_path);
+    // The groups and their own column labels, not the flat "group: column" names.
+    let mut expected: Vec<String> = groups
+        .iter()
+        .flat_map(|(label, cols)| {
+            std::iter::once(label.to_string()).chain(cols.iter().map(|c| c.to_string()))
+        })
+        .collect();
+    expected.extend(r.table.rows.iter().flatten().cloned());
+    assert_finds(&text, &expected, "grouped report PDF");
+    assert!(!text.contains("Trong đó: Nữ"), "{text}");
+    if !skip("pdftoppm") {
+        run(Command::new("pdftoppm")
+            .args(["-png", "-r", "60", "-f", "1", "-l", "1"])
+            .arg(&pdf_path)
+            .arg(dir.join("report-page")));
+    }
 }

@@ -29,6 +29,17 @@ pub struct FormTable {
     /// Relative widths of the columns (one per column; empty: equal widths).
     pub widths: Vec<f64>,
     pub rows: Vec<Vec<String>>,
+    /// An upper header row over the last columns, as statutory forms print it ("Trong đó" over
+    /// "Nữ", "Đảng viên"…): each group's label and its columns' own labels, which then replace
+    /// those of `columns` in the header. Empty: one header row.
+    pub header_groups: Vec<HeaderGroup>,
+}
+
+/// A label spanning several columns of a table's header.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct HeaderGroup {
+    pub label: String,
+    pub columns: Vec<String>,
 }
 
 /// One numbered item of a form ("14)"), with its heading (bold when it is a whole part, as

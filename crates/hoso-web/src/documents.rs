@@ -200,6 +200,8 @@ pub fn report_document(
                 | hoso_app::reports::ColumnFormat::Month
         )
     };
+    // A text column beside many figures (a statutory form's unit names) takes a wider share.
+    let text_width = if report.columns.len() > 12 { 6.0 } else { 2.5 };
     ReportDocument {
         issuer,
         motto: NATIONAL_MOTTO.iter().map(|s| s.to_string()).collect(),
@@ -212,7 +214,15 @@ pub fn report_document(
             widths: report
                 .columns
                 .iter()
-                .map(|c| if numeric(c) { 1.0 } else { 2.5 })
+                .map(|c| if numeric(c) { 1.0 } else { text_width })
+                .collect(),
+            header_groups: report
+                .column_groups
+                .iter()
+                .map(|g| hoso_documents::HeaderGroup {
+                    label: g.label.clone(),
+                    columns: g.columns.clone(),
+                })
                 .collect(),
             rows: report
                 .rows

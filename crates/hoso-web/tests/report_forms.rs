@@ -286,7 +286,12 @@ async fn the_civil_servant_form_counts_every_cell_as_the_records_do() {
             .collect();
         assert_eq!(
             codes,
-            ["bm01-cong-chuc", "bm01-vien-chuc", "xep-loai-chat-luong"]
+            [
+                "bm01-cong-chuc",
+                "bm01-vien-chuc",
+                "xep-loai-chat-luong",
+                "tang-giam"
+            ]
         );
 
         // The province's top unit and the units under it, to place each person in a row.
@@ -491,7 +496,8 @@ async fn a_unit_sees_its_own_people_only_and_bad_input_changes_nothing() {
             .collect();
         assert!(!mine.is_empty(), "{}", db.label);
 
-        // Without a unit: the officer's own unit is the one row, and only its people count.
+        // Without a unit: the officer's own unit is the form's unit (its subunits the rows), and
+        // only its people count.
         let r = officer.get("/api/v1/report-forms/bm01-cong-chuc").await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", db.label, r.body);
         assert_eq!(
@@ -506,7 +512,14 @@ async fn a_unit_sees_its_own_people_only_and_bad_input_changes_nothing() {
             .iter()
             .map(|row| row["unit_id"].as_i64().unwrap())
             .collect();
-        assert_eq!(row_units, [unit.id], "{}", db.label);
+        assert_eq!(r.body["unit_id"], unit.id, "{}", db.label);
+        assert!(
+            row_units.iter().all(|id| subtree
+                .iter()
+                .any(|u| u.id == *id && u.path.starts_with(&unit.path))),
+            "{}: {row_units:?}",
+            db.label
+        );
         let female = mine
             .iter()
             .filter(|p| p.text("general", "gender") == Some("nu"))
@@ -569,11 +582,76 @@ async fn a_unit_sees_its_own_people_only_and_bad_input_changes_nothing() {
             assert_eq!(r.status, status, "{}: {uri}: {}", db.label, r.body);
             assert!(r.error_message().contains(words), "{uri}: {}", r.body);
         }
+        // The conditions the forms are made of, misused in the report builder's API.
+        for (filter, words) in [
+            (
+                serde_json::json!({"column": "gender", "op": "age_between", "from": 30}),
+                "chỉ dùng cho cột ngày",
+            ),
+            (
+                serde_json::json!({"column": "date_of_birth", "op": "age_between", "from": 50, "to": 30}),
+                "khoảng tuổi ngược",
+            ),
+            (
+                serde_json::json!({"column": "date_of_birth", "op": "age_between"}),
+                "cần from hoặc to",
+            ),
+            (
+                serde_json::json!({"column": "date_of_birth", "op": "age_between", "from": -3}),
+                "tuổi là số nguyên",
+            ),
+            (
+                serde_json::json!({"column": "rank_or_title_code", "op": "in_group",
+                                   "attribute": "khong_co", "values": ["CV"]}),
+                "không có thuộc tính",
+            ),
+            (
+                serde_json::json!({"column": "gender", "op": "in_group",
+                                   "attribute": "hang", "values": ["I"]}),
+                "chỉ dùng cho cột theo danh mục",
+            ),
+            (
+                serde_json::json!({"column": "rank_or_title_code", "op": "not_in_group",
+                                   "attribute": "hang", "values": [1]}),
+                "cần values là các giá trị chữ",
+            ),
+        ] {
+            let r = officer
+                .post("/api/v1/reports", serde_json::json!({"filters": [filter]}))
+                .await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{filter}: {}", r.body);
+            assert!(r.error_message().contains(words), "{filter}: {}", r.body);
+        }
         assert_eq!(
             audit_count(&admin, "report.run").await,
             before,
             "nothing ran"
         );
+        // Used well, they answer as the forms do: công chức tương đương chuyên viên of the
+        // officer's unit, aged 41 to 50.
+        let r = officer
+            .post(
+                "/api/v1/reports",
+                serde_json::json!({"per_page": 500, "columns": ["id"], "filters": [
+                    {"column": "status", "op": "eq", "value": "working"},
+                    {"column": "personnel_category", "op": "eq", "value": "civil_servant"},
+                    {"column": "rank_or_title_code", "op": "in_group",
+                     "attribute": "nhom_tuong_duong_DHQG", "values": ["CV"]},
+                    {"column": "date_of_birth", "op": "age_between", "from": 41, "to": 50},
+                ]}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let cv = codes_with("nhom_tuong_duong_DHQG", &["CV"]);
+        let expected = mine
+            .iter()
+            .filter(|p| {
+                p.text("salary", "rank_or_title_code")
+                    .is_some_and(|c| cv.contains(c))
+            })
+            .filter(|p| p.age(today).is_some_and(|a| (41..=50).contains(&a)))
+            .count();
+        assert_eq!(r.body["total"], expected as i64, "{}", db.label);
         let r = officer.get("/bao-cao/mau/bm01-cong-chuc?nam=abc").await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", db.label);
     }
@@ -654,17 +732,24 @@ async fn the_form_pages_show_the_table_drill_down_and_export() {
             html.contains("colspan=\"4\">Chia theo hạng chức danh nghề nghiệp</th>"),
             "{html}"
         );
-        // The total row, each figure a link to its people.
+        // The province is the form's unit (its one top); the total row, each figure a link to
+        // its people.
+        let province = api.body["unit_id"].as_i64().unwrap();
         let total = counts(&api.body["total"]);
         assert!(
             html.contains(&format!(
-                "<a href=\"/bao-cao/mau/bm01-vien-chuc/danh-sach?cot=total\">{}</a>",
+                "<a href=\"/bao-cao/mau/bm01-vien-chuc/danh-sach?don_vi={province}&#38;cot=total\">{}</a>",
                 total[0]
             )),
             "{html}"
         );
-        // A row's unit opens the form one level down; its people list says how many.
-        let row = &api.body["rows"][0];
+        // A subunit's row opens the form one level down; its people list says how many.
+        let row = api.body["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["direct"] == false)
+            .unwrap();
         let unit = row["unit_id"].as_i64().unwrap();
         assert!(html.contains(&format!(
             "href=\"/bao-cao/mau/bm01-vien-chuc?don_vi={unit}\""
@@ -702,5 +787,62 @@ async fn the_form_pages_show_the_table_drill_down_and_export() {
             csv.contains("Chia theo hạng chức danh nghề nghiệp: Hạng I"),
             "{csv}"
         );
+    }
+}
+
+#[tokio::test]
+async fn the_changes_form_counts_the_events_of_the_year_asked() {
+    for db in databases().await {
+        let app = demo_app(&db, 80).await;
+        let admin = Client::login(&app, "admin").await;
+        let people = everyone(&admin).await;
+        let events = |p: &Person, kinds: &[&str], year: i32| -> bool {
+            p.doc["personnel_events"].as_array().is_some_and(|rows| {
+                rows.iter().any(|r| {
+                    kinds.contains(&r["event_type"].as_str().unwrap_or_default())
+                        && r["effective_date"]
+                            .as_str()
+                            .is_some_and(|d| d.starts_with(&format!("{year}-")))
+                })
+            })
+        };
+        // The year most people were recruited in, and the one before.
+        let mut recruited_by_year: BTreeMap<i32, usize> = BTreeMap::new();
+        for p in &people {
+            for y in 1990..=2026 {
+                if events(p, &["tuyen_dung"], y) {
+                    *recruited_by_year.entry(y).or_default() += 1;
+                }
+            }
+        }
+        let (busiest, _) = recruited_by_year.iter().max_by_key(|(_, n)| **n).unwrap();
+        for year in [*busiest, busiest - 1] {
+            let r = admin
+                .get(&format!("/api/v1/report-forms/tang-giam?year={year}"))
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}: {}", db.label, r.body);
+            let expected: Vec<i64> = keys(&r.body)
+                .iter()
+                .map(|key| {
+                    people
+                        .iter()
+                        .filter(|p| match key.as_str() {
+                            "recruited" => events(p, &["tuyen_dung"], year),
+                            "received" => events(p, &["tiep_nhan"], year),
+                            "moved_in" => events(p, &["dieu_dong", "luan_chuyen"], year),
+                            "retired" => events(p, &["nghi_huu"], year),
+                            "resigned" => events(p, &["thoi_viec"], year),
+                            "deceased" => p.status == "deceased" && events(p, &["khac"], year),
+                            "working" => p.status == "working",
+                            other => panic!("a column the test does not know: {other}"),
+                        })
+                        .count() as i64
+                })
+                .collect();
+            assert_eq!(counts(&r.body["total"]), expected, "{}: {year}", db.label);
+            if year == *busiest {
+                assert!(expected[0] > 0, "{year}: someone was recruited");
+            }
+        }
     }
 }
