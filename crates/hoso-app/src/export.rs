@@ -56,7 +56,25 @@ pub struct Dashboard {
     pub by_category: Vec<Count>,
     /// Youngest band first.
     pub age_pyramid: Vec<AgeBand>,
+    /// The last twelve months, oldest first: how many joined and left (empty when the schema
+    /// keeps no personnel events).
+    pub changes_by_month: Vec<MonthChanges>,
 }
+
+/// Joining (tuyển dụng, tiếp nhận) and leaving (nghỉ hưu, thôi việc) in one month, counted from
+/// the rows of the personnel events taking effect in it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthChanges {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub joined: i64,
+    pub left: i64,
+}
+
+/// The event types that bring someone into the workforce, and those that take someone out.
+const JOINING: [&str; 2] = ["tuyen_dung", "tiep_nhan"];
+const LEAVING: [&str; 2] = ["nghi_huu", "thoi_viec"];
+const EVENTS: &str = "personnel_events";
 
 /// A unit in the tree browser.
 #[derive(Debug, Clone, Serialize)]
@@ -279,7 +297,9 @@ impl App {
         by_unit.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
         by_unit.truncate(10);
 
+        let changes_by_month = self.changes_by_month(&mut conn, &scope).await?;
         Ok(Dashboard {
+            changes_by_month,
             total,
             working: working_n,
             by_status,
@@ -289,6 +309,93 @@ impl App {
             by_category,
             age_pyramid: bands,
         })
+    }
+
+    /// Joining and leaving in each of the last twelve months (this one included), from the
+    /// personnel events of the people in `scope`.
+    async fn changes_by_month(
+        &self,
+        conn: &mut hoso_store::AnyConnection,
+        scope: &Scope,
+    ) -> AppResult<Vec<MonthChanges>> {
+        let tracked = self
+            .schemas
+            .latest()
+            .history_columns()
+            .any(|c| c.section.id == EVENTS && c.name == "event_type");
+        if !tracked {
+            return Ok(Vec::new());
+        }
+        let today = self.today();
+        let months: Vec<String> = (0..12)
+            .rev()
+            .map(|back| {
+                let index = today.year() * 12 + i32::from(u8::from(today.month())) - 1 - back;
+                format!(
+                    "{:04}-{:02}",
+                    index.div_euclid(12),
+                    index.rem_euclid(12) + 1
+                )
+            })
+            .collect();
+        let query = ReportQuery {
+            source: Source::History {
+                section: EVENTS.into(),
+            },
+            scope: scope.clone(),
+            filters: vec![
+                Filter::Between(
+                    Field::Period("valid_from"),
+                    Some(ProjectedValue::Text(format!("{}-01", months[0]))),
+                    Some(ProjectedValue::Text(today.to_string())),
+                ),
+                Filter::In(
+                    Field::Projected("event_type".into()),
+                    JOINING
+                        .iter()
+                        .chain(&LEAVING)
+                        .map(|t| ProjectedValue::Text((*t).into()))
+                        .collect(),
+                ),
+            ],
+            columns: Vec::new(),
+            dimensions: vec![
+                Dimension::MonthOf(Field::Period("valid_from")),
+                Dimension::Field(Field::Projected("event_type".into())),
+            ],
+            measures: vec![Measure::Count],
+            as_of: None,
+            limit: i64::MAX,
+            offset: 0,
+        };
+        let rows = report::run(conn, &self.layout, &query).await?;
+        let mut out: Vec<MonthChanges> = months
+            .into_iter()
+            .map(|month| MonthChanges {
+                month,
+                joined: 0,
+                left: 0,
+            })
+            .collect();
+        for row in rows.rows {
+            let (Some(ProjectedValue::Text(month)), Some(ProjectedValue::Text(kind))) =
+                (&row[0], &row[1])
+            else {
+                continue;
+            };
+            let n = row[2]
+                .as_ref()
+                .and_then(ProjectedValue::as_integer)
+                .unwrap_or(0);
+            if let Some(m) = out.iter_mut().find(|m| m.month == *month) {
+                if JOINING.contains(&kind.as_str()) {
+                    m.joined += n;
+                } else {
+                    m.left += n;
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// The projected column of a role, as a report field (`None` when not projected).

@@ -45,6 +45,7 @@ pub mod reorganisation;
 pub mod report_forms;
 pub mod reports;
 pub mod rotation;
+pub mod saved_searches;
 pub mod security;
 pub mod shutdown;
 pub mod signing;

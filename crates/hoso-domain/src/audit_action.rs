@@ -186,6 +186,10 @@ pub enum AuditAction {
     ApprovalResubmit,
     /// A periodic report recorded as sent (số văn bản, ngày gửi).
     ReportSubmissionRecord,
+    /// A search or report saved, personal or shared with a unit.
+    SavedSearchSave,
+    /// A saved search deleted by its owner.
+    SavedSearchDelete,
     /// Xoay khóa mã hóa.
     KeysRotate,
     /// Tạo cơ cấu tổ chức mẫu.
@@ -299,6 +303,8 @@ impl AuditAction {
         AuditAction::ApprovalReturn,
         AuditAction::ApprovalResubmit,
         AuditAction::ReportSubmissionRecord,
+        AuditAction::SavedSearchSave,
+        AuditAction::SavedSearchDelete,
         AuditAction::KeysRotate,
         AuditAction::DemoSeedTree,
         AuditAction::DemoSeedPeople,
@@ -403,6 +409,8 @@ impl AuditAction {
             AuditAction::ApprovalReturn => "approval.return",
             AuditAction::ApprovalResubmit => "approval.resubmit",
             AuditAction::ReportSubmissionRecord => "report.submission_record",
+            AuditAction::SavedSearchSave => "saved_search.save",
+            AuditAction::SavedSearchDelete => "saved_search.delete",
             AuditAction::KeysRotate => "keys.rotate",
             AuditAction::DemoSeedTree => "demo.seed_tree",
             AuditAction::DemoSeedPeople => "demo.seed_people",
@@ -510,6 +518,8 @@ impl AuditAction {
             AuditAction::ApprovalReturn => "Lãnh đạo trả lại hồ sơ trước khi ký",
             AuditAction::ApprovalResubmit => "Gửi lại hồ sơ để phê duyệt",
             AuditAction::ReportSubmissionRecord => "Ghi nhận đã gửi báo cáo định kỳ",
+            AuditAction::SavedSearchSave => "Lưu tìm kiếm, báo cáo",
+            AuditAction::SavedSearchDelete => "Xóa tìm kiếm, báo cáo đã lưu",
             AuditAction::KeysRotate => "Xoay khóa mã hóa",
             AuditAction::DemoSeedTree => "Tạo cơ cấu tổ chức mẫu",
             AuditAction::DemoSeedPeople => "Tạo hồ sơ mẫu",

@@ -39,6 +39,7 @@ pub mod record_access;
 pub mod reference;
 pub mod report;
 pub mod report_submissions;
+pub mod saved_searches;
 pub mod secrets;
 pub mod sessions;
 pub mod status_decisions;

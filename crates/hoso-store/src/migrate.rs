@@ -211,6 +211,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 48,
+        name: "saved_searches",
+        common: include_str!("../migrations/0048_saved_searches.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {

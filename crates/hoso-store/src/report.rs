@@ -65,6 +65,8 @@ pub enum Dimension {
     Field(Field),
     /// The year of a date column (its first four characters).
     YearOf(Field),
+    /// The month of a date column (`YYYY-MM`, its first seven characters).
+    MonthOf(Field),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -324,17 +326,24 @@ fn dimension_expr(
 ) -> StoreResult<(SimpleExpr, bool)> {
     match d {
         Dimension::Field(f) => expr(layout, source, f),
-        Dimension::YearOf(f) => {
+        Dimension::YearOf(f) | Dimension::MonthOf(f) => {
             let (e, numeric) = expr(layout, source, f)?;
             if numeric {
-                return Err(StoreError::Invalid("report: year of a number".into()));
+                return Err(StoreError::Invalid(
+                    "report: year or month of a number".into(),
+                ));
             }
+            let length = if matches!(d, Dimension::YearOf(_)) {
+                "4"
+            } else {
+                "7"
+            };
             // Literal arguments, not bound values: PostgreSQL groups by the same text it selects.
-            let year = Func::cust(ident("substr"))
+            let part = Func::cust(ident("substr"))
                 .arg(e)
                 .arg(Expr::cust("1"))
-                .arg(Expr::cust("4"));
-            Ok((year.into(), false))
+                .arg(Expr::cust(length));
+            Ok((part.into(), false))
         }
     }
 }

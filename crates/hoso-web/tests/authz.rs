@@ -464,6 +464,31 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
     t.insert(("get", "/api/v1/deadline-rules"), any_signed_in(200));
     // Reports over a unit: whoever reads records there. As in the staff list, an individual
     // may name any unit: the report still holds only its own record.
+    // Saved searches: anyone signed in keeps their own; sharing one with a unit takes seeing
+    // it (individuals see no unit); only the owner deletes one (another's it sees: 403).
+    t.insert(("get", "/api/v1/saved-searches"), any_signed_in(200));
+    t.insert(
+        ("post", "/api/v1/saved-searches"),
+        Rule {
+            system_admin: (201, 201),
+            unit_admin: (201, 404),
+            viewer: (201, 404),
+            approver: (201, 404),
+            individual: (404, 404),
+            anonymous: 401,
+        },
+    );
+    t.insert(
+        ("delete", "/api/v1/saved-searches/{id}"),
+        Rule {
+            system_admin: (204, 403),
+            unit_admin: (204, 404),
+            viewer: (204, 404),
+            approver: (204, 404),
+            individual: (204, 404),
+            anonymous: 401,
+        },
+    );
     // The statutory forms too, over the subunits of the target's unit.
     t.insert(("get", "/api/v1/report-forms"), any_signed_in(200));
     for (method, path) in [
@@ -617,6 +642,18 @@ impl World {
             ("post", "/api/v1/reports") | ("post", "/api/v1/reports/export") => (
                 path.into(),
                 json!({"unit": self.unit(target), "columns": ["full_name", "gender"]}),
+            ),
+            ("post", "/api/v1/saved-searches") => (
+                path.into(),
+                json!({"name": format!("Tìm kiếm {n}"), "link": "/can-bo?q=a",
+                       "shared_unit_id": self.unit(target)}),
+            ),
+            ("delete", "/api/v1/saved-searches/{id}") => (
+                format!(
+                    "/api/v1/saved-searches/{}",
+                    self.fresh_saved_search_id(who, target).await
+                ),
+                Value::Null,
             ),
             ("get", "/api/v1/report-forms/{code}") => (
                 format!(

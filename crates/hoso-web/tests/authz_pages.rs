@@ -338,6 +338,26 @@ fn rules() -> Table {
     // The report builder runs the API's reports: the same answers.
     one("GET", "/bao-cao", lists);
     one("GET", "/bao-cao/xuat-excel", lists);
+    // Saved searches: one's own list; sharing one with a unit takes seeing it (individuals see
+    // no unit); only the owner deletes one (another's it sees: 403).
+    one("GET", "/tim-kiem-da-luu", signed_in(200));
+    one(
+        "POST",
+        "/tim-kiem-da-luu",
+        Rule {
+            individual: (404, 404),
+            ..readers(303)
+        },
+    );
+    one(
+        "POST",
+        "/tim-kiem-da-luu/{id}/xoa",
+        Rule {
+            system_admin: (303, 403),
+            individual: (303, 404),
+            ..readers(303)
+        },
+    );
     // The statutory forms, over the subunits of the target's unit, the same way.
     one("GET", "/bao-cao/mau", signed_in(200));
     one("GET", "/bao-cao/mau/{code}", lists);
@@ -1300,6 +1320,21 @@ impl Pages {
                     &[("person_id", &w.person(target).to_string())],
                 )
             }
+            ("POST", "/tim-kiem-da-luu") => Call::form(
+                path,
+                &[
+                    ("name", &format!("Tìm kiếm {}", serial())),
+                    ("link", "/can-bo?q=a"),
+                    ("share", &w.unit(target).to_string()),
+                ],
+            ),
+            ("POST", "/tim-kiem-da-luu/{id}/xoa") => Call::form(
+                format!(
+                    "/tim-kiem-da-luu/{}/xoa",
+                    w.fresh_saved_search_id(who, target).await
+                ),
+                &[],
+            ),
             ("POST", "/bao-cao-dinh-ky/ghi-nhan") => Call::form(
                 path,
                 &[

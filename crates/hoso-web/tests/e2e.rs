@@ -1139,6 +1139,7 @@ async fn browser_every_page_passes_axe_for_every_role_at_desktop_and_phone_width
                 "/bao-cao/mau",
                 "/bao-cao/mau/bm01-cong-chuc",
                 "/bao-cao/mau/bm01-cong-chuc/danh-sach?cot=female",
+                "/tim-kiem-da-luu?luu=/can-bo?q=nguyen",
                 "/chat-luong-du-lieu",
                 "/thoi-han",
                 "/thoi-han/bao-cao",

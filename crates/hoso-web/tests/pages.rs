@@ -3122,3 +3122,183 @@ async fn the_periodic_reports_page_records_a_report_sent_and_filters_and_exports
         assert_eq!(bad_state.status, StatusCode::BAD_REQUEST);
     }
 }
+
+#[tokio::test]
+async fn a_search_is_saved_from_its_page_shared_with_a_unit_and_deleted() {
+    for db in databases().await {
+        let app = demo_app(&db, 20).await;
+        let mut b = signed_in(&app, "admin").await;
+        // The staff list offers to save what it shows.
+        let staff = b.get("/can-bo?q=nguyen").await;
+        assert_eq!(staff.status, StatusCode::OK);
+        let save = unescape(&staff.body)
+            .split("href=\"")
+            .find(|h| h.starts_with("/tim-kiem-da-luu?luu=/can-bo%3Fq%3Dnguyen"))
+            .and_then(|h| h.split('"').next())
+            .map(str::to_string)
+            .expect("a link to save the search");
+        let form = b.get(&save).await;
+        assert_eq!(form.status, StatusCode::OK);
+        let fields = form_fields(&form.body);
+        let link = fields["link"][0].clone();
+        assert!(
+            link.starts_with("/can-bo?q=nguyen&"),
+            "{}: {link}",
+            db.label
+        );
+        // The province's top unit is offered for sharing.
+        let unit = form.body[form.body.find("Với đơn vị").unwrap() - 40..]
+            .split("<option value=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_string();
+        let post = |name: &str, share: &str| {
+            pairs(&[
+                ("_csrf", &csrf_of(&form.body)),
+                ("link", &link),
+                ("name", name),
+                ("share", share),
+            ])
+        };
+        // No name: told, nothing saved, the form still there.
+        let bad = b.post("/tim-kiem-da-luu", &post("  ", "")).await;
+        assert_eq!(bad.status, StatusCode::SEE_OTHER);
+        let told = b.get(bad.location()).await;
+        let text = unescape(&told.body);
+        assert!(text.contains("Đặt tên cho tìm kiếm"), "{text}");
+        assert!(
+            text.contains(&format!("name=\"link\" value=\"{link}\"")),
+            "{text}"
+        );
+        assert!(text.contains("Chưa có tìm kiếm nào được lưu"), "{text}");
+        // Saved and shared; the same name again is refused.
+        let done = b.post("/tim-kiem-da-luu", &post("Họ Nguyễn", &unit)).await;
+        let listed = unescape(&b.get(done.location()).await.body);
+        assert!(
+            listed.contains("Đã lưu «Họ Nguyễn» và chia sẻ với"),
+            "{listed}"
+        );
+        assert!(
+            listed.contains(&format!("<a href=\"{link}\">Họ Nguyễn</a>")),
+            "{listed}"
+        );
+        let again = b.post("/tim-kiem-da-luu", &post("Họ Nguyễn", "")).await;
+        let told = unescape(&b.get(again.location()).await.body);
+        assert!(
+            told.contains("Bạn đã lưu một tìm kiếm tên «Họ Nguyễn»"),
+            "{told}"
+        );
+        // The leader sees it shared, without a delete button.
+        let mut leader = signed_in(&app, "lanhdao").await;
+        let theirs = unescape(&leader.get("/tim-kiem-da-luu").await.body);
+        assert!(
+            theirs.contains("Được chia sẻ với"),
+            "{}: {theirs}",
+            db.label
+        );
+        assert!(!theirs.contains("/xoa\""), "{theirs}");
+        // Its owner deletes it.
+        let id = listed
+            .split("action=\"/tim-kiem-da-luu/")
+            .nth(1)
+            .and_then(|s| s.split('/').next())
+            .unwrap()
+            .to_string();
+        let gone = b
+            .post(
+                &format!("/tim-kiem-da-luu/{id}/xoa"),
+                &pairs(&[("_csrf", &csrf_of(&form.body))]),
+            )
+            .await;
+        let after = unescape(&b.get(gone.location()).await.body);
+        assert!(after.contains("Đã xóa tìm kiếm đã lưu."), "{after}");
+        assert!(after.contains("Chưa có tìm kiếm nào được lưu"), "{after}");
+    }
+}
+
+#[tokio::test]
+async fn the_home_page_shows_joining_and_leaving_over_the_last_twelve_months() {
+    let today = hoso_store::testing::today();
+    for db in databases().await {
+        let app = demo_app(&db, 30).await;
+        let admin = common::Client::login(&app, "admin").await;
+        let unit = admin.get("/api/v1/persons?per_page=1").await.body["items"][0]["unit_id"]
+            .as_i64()
+            .unwrap();
+        let month_back = |n: i32| {
+            let index = today.year() * 12 + i32::from(u8::from(today.month())) - 1 - n;
+            format!(
+                "{:04}-{:02}",
+                index.div_euclid(12),
+                index.rem_euclid(12) + 1
+            )
+        };
+        // Someone recruited two months ago, someone retired five months ago, and one recruited
+        // thirteen months ago (outside the twelve).
+        for (i, (kind, back)) in [("tuyen_dung", 2), ("nghi_huu", 5), ("tuyen_dung", 13)]
+            .into_iter()
+            .enumerate()
+        {
+            let record = hoso_domain::schema::fixtures::RecordBuilder::civil_servant()
+                .national_id(&format!("020185{:06}", 800_000 + i))
+                .push_row(
+                    "personnel_events",
+                    serde_json::json!({"event_type": kind,
+                                       "effective_date": format!("{}-10", month_back(back))}),
+                )
+                .build();
+            let r = admin
+                .post(
+                    "/api/v1/persons",
+                    serde_json::json!({"unit_id": unit, "record": record}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}: {}", db.label, r.body);
+        }
+        // What the records say, month by month.
+        let mut expected: HashMap<String, (i64, i64)> = HashMap::new();
+        let list = admin.get("/api/v1/persons?per_page=100").await;
+        for item in list.body["items"].as_array().unwrap() {
+            let id = item["id"].as_i64().unwrap();
+            let doc = admin.get(&format!("/api/v1/persons/{id}")).await.body["record"].clone();
+            for row in doc["personnel_events"].as_array().into_iter().flatten() {
+                let day = row["effective_date"].as_str().unwrap_or_default();
+                if day.len() < 7 || day > today.to_string().as_str() {
+                    continue;
+                }
+                let entry = expected.entry(day[..7].to_string()).or_default();
+                match row["event_type"].as_str().unwrap_or_default() {
+                    "tuyen_dung" | "tiep_nhan" => entry.1 += 1,
+                    "nghi_huu" | "thoi_viec" => entry.0 += 1,
+                    _ => {}
+                }
+            }
+        }
+        let mut b = signed_in(&app, "admin").await;
+        let home = b.get("/").await;
+        let html = &home.body[home.body.find("id=\"tang-giam\"").expect("the trend")..];
+        let html = &html[..html.find("</table>").unwrap()];
+        let rows: Vec<&str> = html.split("<tr>").skip(2).collect();
+        assert_eq!(rows.len(), 12, "{}", db.label);
+        for (row, back) in rows.iter().zip((0..12).rev()) {
+            let month = month_back(back);
+            let (left, joined) = expected.get(&month).copied().unwrap_or_default();
+            let label = format!("<th scope=\"row\">{}/{}</th>", &month[5..], &month[..4]);
+            assert!(row.contains(&label), "{}: {label} in {row}", db.label);
+            assert!(
+                row.contains(&format!("<td class=\"n\">{left}</td>")),
+                "{month}: {row}"
+            );
+            assert!(
+                row.contains(&format!("<td class=\"n left\">{joined}</td>")),
+                "{month}: {row}"
+            );
+        }
+        let (left, joined) = expected[&month_back(5)];
+        assert!(
+            left >= 1 && expected[&month_back(2)].1 >= 1,
+            "{left} {joined}"
+        );
+    }
+}

@@ -846,3 +846,153 @@ async fn the_changes_form_counts_the_events_of_the_year_asked() {
         }
     }
 }
+
+#[tokio::test]
+async fn saved_searches_are_personal_or_shared_with_a_unit_and_never_widen_a_scope() {
+    for db in databases().await {
+        let app = demo_app(&db, 30).await;
+        let mut conn = app.store().reader().await.unwrap();
+        let root = hoso_store::org::roots(&mut conn).await.unwrap()[0].clone();
+        let subtree = hoso_store::org::subtree(&mut conn, &root.path)
+            .await
+            .unwrap();
+        drop(conn);
+        // Two units with people (the demo gives those their accounts), neither under the other.
+        let admin = Client::login(&app, "admin").await;
+        let people = everyone(&admin).await;
+        let unit_of = |id: i64| subtree.iter().find(|u| u.id == id).unwrap().clone();
+        let unit = unit_of(people[0].unit_id);
+        let other = people
+            .iter()
+            .map(|p| unit_of(p.unit_id))
+            .find(|u| !u.path.starts_with(&unit.path) && !unit.path.starts_with(&u.path))
+            .unwrap();
+        let (hr, head) = demo_hr_and_head(&app, unit.id).await;
+        let (other_hr, _) = demo_hr_and_head(&app, other.id).await;
+        let officer = Client::login(&app, &hr).await;
+        let head = Client::login(&app, &head).await;
+        let stranger = Client::login(&app, &other_hr).await;
+
+        let save = |name: &str, link: &str, unit: Option<i64>| serde_json::json!({"name": name, "link": link, "shared_unit_id": unit});
+        let r = officer
+            .post(
+                "/api/v1/saved-searches",
+                save("Của tôi", "/can-bo?q=tran", None),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}: {}", db.label, r.body);
+        let mine = r.body["id"].as_i64().unwrap();
+        let link = format!("/bao-cao/mau/bm01-cong-chuc?don_vi={}", unit.id);
+        let r = officer
+            .post(
+                "/api/v1/saved-searches",
+                save("BM01 của đơn vị", &link, Some(unit.id)),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        assert_eq!(r.body["shared_unit_name"], unit.name.as_str());
+        let shared = r.body["id"].as_i64().unwrap();
+        // Refusals: another unit (not found, before any check of the request), the same name,
+        // an address that is not a list of this site, no name.
+        for (body, status, words) in [
+            (
+                save("Lấn sang", "/can-bo", Some(other.id)),
+                StatusCode::NOT_FOUND,
+                "Không tìm thấy cơ quan",
+            ),
+            (
+                save("Lấn sang", "https://example.com", Some(other.id)),
+                StatusCode::NOT_FOUND,
+                "Không tìm thấy cơ quan",
+            ),
+            (
+                save("Của tôi", "/can-bo", None),
+                StatusCode::CONFLICT,
+                "Bạn đã lưu",
+            ),
+            (
+                save("Lạ", "https://example.com/can-bo", None),
+                StatusCode::BAD_REQUEST,
+                "Chỉ lưu được",
+            ),
+            (
+                save("Hồ sơ", "/ho-so/1", None),
+                StatusCode::BAD_REQUEST,
+                "Chỉ lưu được",
+            ),
+            (
+                save(" ", "/can-bo", None),
+                StatusCode::BAD_REQUEST,
+                "Đặt tên",
+            ),
+        ] {
+            let r = officer.post("/api/v1/saved-searches", body.clone()).await;
+            assert_eq!(r.status, status, "{}: {body}: {}", db.label, r.body);
+            assert!(r.error_message().contains(words), "{body}: {}", r.body);
+        }
+        let names = |r: &common::Reply| -> Vec<(String, bool)> {
+            r.body
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| (s["name"].as_str().unwrap().to_string(), s["mine"] == true))
+                .collect()
+        };
+        let r = officer.get("/api/v1/saved-searches").await;
+        assert_eq!(
+            names(&r),
+            [
+                ("BM01 của đơn vị".to_string(), true),
+                ("Của tôi".to_string(), true)
+            ]
+        );
+        // The unit's head sees the shared one only; another unit's officer sees neither.
+        let r = head.get("/api/v1/saved-searches").await;
+        assert_eq!(
+            names(&r),
+            [("BM01 của đơn vị".to_string(), false)],
+            "{}",
+            db.label
+        );
+        let r = stranger.get("/api/v1/saved-searches").await;
+        assert!(names(&r).is_empty(), "{}", r.body);
+        // Opened by someone outside the unit, the shared address answers within their rights.
+        let r = stranger
+            .get(&format!(
+                "/api/v1/report-forms/bm01-cong-chuc?unit={}",
+                unit.id
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        // Only its owner deletes it: the head is forbidden, a stranger finds nothing.
+        let r = head
+            .send_json(
+                "DELETE",
+                &format!("/api/v1/saved-searches/{shared}"),
+                Value::Null,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        for id in [shared, mine] {
+            let r = stranger
+                .send_json(
+                    "DELETE",
+                    &format!("/api/v1/saved-searches/{id}"),
+                    Value::Null,
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+        }
+        let r = officer
+            .send_json(
+                "DELETE",
+                &format!("/api/v1/saved-searches/{shared}"),
+                Value::Null,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        let r = head.get("/api/v1/saved-searches").await;
+        assert!(names(&r).is_empty());
+        assert_eq!(audit_count(&admin, "saved_search.save").await, 2);
+    }
+}

@@ -19,6 +19,7 @@ pub mod personal_accounts;
 pub mod persons;
 pub mod record_access;
 pub mod reports;
+pub mod saved_searches;
 pub mod status_decisions;
 pub mod templates;
 
@@ -147,6 +148,8 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(reports::form))
         .routes(routes!(reports::form_export))
         .routes(routes!(reports::form_people))
+        .routes(routes!(saved_searches::list, saved_searches::save))
+        .routes(routes!(saved_searches::delete))
         .routes(routes!(documents::form_2c))
         .routes(routes!(documents::unit_form_2c))
         .routes(routes!(templates::list))

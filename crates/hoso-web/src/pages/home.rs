@@ -19,6 +19,15 @@ pub struct Bar {
     pub href: Option<String>,
 }
 
+/// A month of the joining and leaving trend.
+pub struct ChangeRow {
+    pub month: String,
+    pub joined: String,
+    pub left: String,
+    pub joined_width: f64,
+    pub left_width: f64,
+}
+
 pub struct PyramidRow {
     pub label: String,
     pub men: String,
@@ -64,6 +73,9 @@ struct HomePage {
     by_rank: Vec<Bar>,
     by_category: Vec<Bar>,
     pyramid: Vec<PyramidRow>,
+    /// Joining and leaving over the last twelve months, oldest first.
+    changes: Vec<ChangeRow>,
+    any_change: bool,
     own: Option<OwnSummary>,
     /// What is due in the scope (from the daily alert job): label, count, link.
     alerts: Vec<(String, String, String)>,
@@ -127,8 +139,28 @@ pub async fn home(State(app): State<App>, page: PageActor, Client(client): Clien
             by_rank: vec![],
             by_category: vec![],
             age_pyramid: vec![],
+            changes_by_month: vec![],
         }
     };
+    let max_change = d
+        .changes_by_month
+        .iter()
+        .map(|m| m.joined.max(m.left))
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let changes: Vec<ChangeRow> = d
+        .changes_by_month
+        .iter()
+        .map(|m| ChangeRow {
+            month: format::month_year(&m.month),
+            joined: format::thousands(m.joined),
+            left: format::thousands(m.left),
+            joined_width: (m.joined as f64 / max_change * 100.0).round(),
+            left_width: (m.left as f64 / max_change * 100.0).round(),
+        })
+        .collect();
+    let any_change = d.changes_by_month.iter().any(|m| m.joined + m.left > 0);
     let max_band = d
         .age_pyramid
         .iter()
@@ -259,6 +291,8 @@ pub async fn home(State(app): State<App>, page: PageActor, Client(client): Clien
             (!c.key.is_empty()).then(|| format!("/can-bo?status=working&category={}", c.key))
         }),
         pyramid,
+        changes,
+        any_change,
         own,
         layout,
     }))

@@ -34,6 +34,7 @@ mod record_access;
 mod reorganisation;
 mod report_forms;
 mod reports;
+mod saved_searches;
 mod staff;
 mod status_decisions;
 mod templates;
@@ -175,6 +176,9 @@ fn pages(upload_limit: usize) -> Pages {
         .get("/can-bo/xuat-excel", staff::export)
         .get(reports::PATH, reports::page)
         .get(reports::EXPORT_PATH, reports::export)
+        .get(saved_searches::PATH, saved_searches::list)
+        .post(saved_searches::PATH, saved_searches::save)
+        .post(saved_searches::DELETE_PATH, saved_searches::delete)
         .get(report_forms::PATH, report_forms::list)
         .get(report_forms::FORM_PATH, report_forms::form)
         .get(report_forms::EXPORT_PATH, report_forms::export)

@@ -108,6 +108,7 @@ struct FormPage {
     lines: Vec<Line>,
     total: Line,
     export: String,
+    save: String,
 }
 
 fn lines(code: &str, form: &FormReport) -> (Vec<Line>, Line) {
@@ -180,7 +181,12 @@ pub async fn form(
         &format!("{PATH}/{code}/xuat"),
         &[("don_vi", opt(unit)), ("nam", opt(report.year))],
     );
+    let save = super::saved_searches::save_link(&link(
+        &format!("{PATH}/{code}"),
+        &[("don_vi", opt(unit)), ("nam", opt(report.year))],
+    ));
     Ok(render(&FormPage {
+        save,
         layout: page.layout(report.short.clone(), "forms"),
         on: super::format::date(&report.on),
         year: opt(report.year),

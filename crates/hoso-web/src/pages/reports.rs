@@ -428,6 +428,8 @@ pub struct Answer {
     pub page: i64,
     pub pages: i64,
     pub export: String,
+    /// Where this report is saved by name.
+    pub save: String,
     pub listing: bool,
 }
 
@@ -465,6 +467,7 @@ fn figure(x: f64, decimal: bool) -> String {
 /// The report's table as the page shows it: a listing, a list of groups or a cross table.
 fn answer(p: &Params, t: &ReportTable) -> Answer {
     let export = format!("{EXPORT_PATH}?{}", p.qs());
+    let save = super::saved_searches::save_link(&format!("{PATH}?{}", p.qs()));
     if !p.grouped() {
         // The first column is the id, for the link on the name.
         let pages = ((t.total + t.per_page - 1) / t.per_page).max(1);
@@ -499,6 +502,7 @@ fn answer(p: &Params, t: &ReportTable) -> Answer {
             prev: (t.page > 1).then(|| p.at_page(t.page - 1)),
             next: (t.page < pages).then(|| p.at_page(t.page + 1)),
             export,
+            save: save.clone(),
             listing: true,
             ..Answer::default()
         };
@@ -580,6 +584,7 @@ fn answer(p: &Params, t: &ReportTable) -> Answer {
             page: 1,
             pages: 1,
             export,
+            save: save.clone(),
             ..Answer::default()
         };
     }
@@ -674,6 +679,7 @@ fn answer(p: &Params, t: &ReportTable) -> Answer {
         page: 1,
         pages: 1,
         export,
+        save,
         ..Answer::default()
     }
 }

@@ -313,6 +313,8 @@ pub struct Results {
     pub prev: Option<String>,
     pub next: Option<String>,
     pub export: String,
+    /// Where this search is saved by name.
+    pub save: String,
 }
 
 pub async fn list(
@@ -341,6 +343,7 @@ pub async fn list(
         prev: (p.page > 1).then(|| format!("/can-bo?{}", p.qs(p.page - 1))),
         next: (p.page < pages).then(|| format!("/can-bo?{}", p.qs(p.page + 1))),
         export: format!("/can-bo/xuat-excel?{}", p.qs(1)),
+        save: super::saved_searches::save_link(&format!("/can-bo?{}", p.qs(1))),
     };
     if is_htmx(&headers) {
         return Ok(render(&results));

@@ -390,6 +390,33 @@ impl World {
             .to_string()
     }
 
+    /// A saved search to delete: the caller's own, personal (inside), or another account's
+    /// shared with a unit (outside: the system administrator's with the outside unit; for the
+    /// system administrator, the unit administrator's with the inside unit, which it sees).
+    pub async fn fresh_saved_search_id(&self, who: Who, target: Target) -> i64 {
+        let owner = match (who, target) {
+            (Who::Anonymous, _) => Who::UnitAdmin,
+            (w, Target::Inside) => w,
+            (Who::SystemAdmin, Target::Outside) => Who::UnitAdmin,
+            (_, Target::Outside) => Who::SystemAdmin,
+        };
+        let shared = match (owner, target) {
+            (_, Target::Inside) if who != Who::Anonymous => serde_json::Value::Null,
+            (Who::SystemAdmin, _) => serde_json::json!(self.unit_out),
+            _ => serde_json::json!(self.unit_in),
+        };
+        let c = self.fresh_client(owner).await;
+        let n = SERIAL.fetch_add(1, Ordering::Relaxed);
+        let r = c
+            .post(
+                "/api/v1/saved-searches",
+                serde_json::json!({"name": format!("Tìm {n}"), "link": "/can-bo", "shared_unit_id": shared}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.body["id"].as_i64().unwrap()
+    }
+
     /// Who proposes the change requests of a target: the individual of the inside record, the
     /// system administrator on the outside record.
     pub fn proposer(target: Target) -> Who {
