@@ -15,12 +15,12 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::ToSchema;
 
-use crate::authz::Attempt;
 use crate::reports::{
-    FilterContext, FilterSpec, ReportSpec, ReportTable, compile_filter, report_clearance,
+    FilterContext, FilterSpec, ReportSpec, ReportTable, compile_filter, report_attempt,
+    report_clearance,
 };
 use crate::work::About;
-use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Target};
+use crate::{Actor, App, AppError, AppResult, ClientInfo};
 
 /// The form files shipped with Hoso.
 const FORM_FILES: [(&str, &str); 4] = [
@@ -351,19 +351,7 @@ impl App {
         year: Option<i32>,
         client: &ClientInfo,
     ) -> AppResult<FormReport> {
-        let attempt = || Attempt {
-            action: AuditAction::ReportRun,
-            about: About::kind("person"),
-            client,
-        };
-        self.require(
-            actor,
-            Capability::ReadRecords,
-            Target::Somewhere,
-            AppError::record_not_found,
-            attempt(),
-        )
-        .await?;
+        self.require_reports(actor, client).await?;
         let form = self.form_in_force(code)?;
         let year = self.form_year(form, year)?;
         let schema = self.schemas.latest();
@@ -374,30 +362,25 @@ impl App {
             today: self.today(),
         };
         let mut reads = Vec::new();
-        let mut population = Vec::new();
-        for f in &form.population {
-            population.push(compile_filter(
-                &cx,
-                &Source::Persons,
-                &with_year(f, year),
-                false,
-                &mut reads,
-            )?);
-        }
-        let mut measures = Vec::new();
-        for c in form.columns() {
-            let mut conditions = Vec::new();
-            for f in &c.conditions {
-                conditions.push(compile_filter(
-                    &cx,
-                    &Source::Persons,
-                    &with_year(f, year),
-                    false,
-                    &mut reads,
-                )?);
-            }
-            measures.push(Measure::CountWhere(conditions));
-        }
+        let mut compile = |filters: &[FilterSpec]| -> AppResult<Vec<Filter>> {
+            filters
+                .iter()
+                .map(|f| {
+                    compile_filter(
+                        &cx,
+                        &Source::Persons,
+                        &with_year(f, year),
+                        false,
+                        &mut reads,
+                    )
+                })
+                .collect()
+        };
+        let population = compile(&form.population)?;
+        let measures = form
+            .columns()
+            .map(|c| compile(&c.conditions).map(Measure::CountWhere))
+            .collect::<AppResult<Vec<_>>>()?;
         if let Some((hidden, _)) = reads
             .iter()
             .find(|(_, access)| *access > report_clearance(actor))
@@ -405,7 +388,7 @@ impl App {
             return Err(self
                 .refusal(
                     actor,
-                    attempt(),
+                    report_attempt(client),
                     &format!("form {code}: column {hidden} above clearance"),
                 )
                 .await);
@@ -609,18 +592,7 @@ impl App {
         per_page: Option<i64>,
         client: &ClientInfo,
     ) -> AppResult<ReportTable> {
-        self.require(
-            actor,
-            Capability::ReadRecords,
-            Target::Somewhere,
-            AppError::record_not_found,
-            Attempt {
-                action: AuditAction::ReportRun,
-                about: About::kind("person"),
-                client,
-            },
-        )
-        .await?;
+        self.require_reports(actor, client).await?;
         let spec = self.report_form_cell_spec(code, cell, page, per_page)?;
         let mut table = self.run_report(actor, &spec, client).await?;
         let form = self.form_in_force(code)?;

@@ -675,6 +675,15 @@ pub(crate) fn compile_filter(
     }
 }
 
+/// What a refused report leaves in the audit.
+pub(crate) fn report_attempt(client: &ClientInfo) -> Attempt<'_> {
+    Attempt {
+        action: AuditAction::ReportRun,
+        about: About::kind("person"),
+        client,
+    }
+}
+
 /// What a report may be asked about, for a form: a source and its columns.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReportSource {
@@ -737,6 +746,22 @@ impl App {
         out
     }
 
+    /// Refuses, audited, a caller who reads no records anywhere: reports are over records.
+    pub(crate) async fn require_reports(
+        &self,
+        actor: &Actor,
+        client: &ClientInfo,
+    ) -> AppResult<()> {
+        self.require(
+            actor,
+            Capability::ReadRecords,
+            Target::Somewhere,
+            AppError::record_not_found,
+            report_attempt(client),
+        )
+        .await
+    }
+
     /// Runs a report for the caller: over what it may read, with the fields its clearance
     /// shows. Audited once (what was asked, how many rows left).
     pub async fn run_report(
@@ -745,19 +770,8 @@ impl App {
         spec: &ReportSpec,
         client: &ClientInfo,
     ) -> AppResult<ReportTable> {
-        let attempt = || Attempt {
-            action: AuditAction::ReportRun,
-            about: About::kind("person"),
-            client,
-        };
-        self.require(
-            actor,
-            Capability::ReadRecords,
-            Target::Somewhere,
-            AppError::record_not_found,
-            attempt(),
-        )
-        .await?;
+        let attempt = || report_attempt(client);
+        self.require_reports(actor, client).await?;
         let schema = self.schemas.latest();
         let source = match spec.source.as_deref() {
             None | Some("") | Some("persons") => Source::Persons,
