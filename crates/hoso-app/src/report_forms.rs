@@ -20,7 +20,7 @@ use crate::reports::{
     report_clearance,
 };
 use crate::work::About;
-use crate::{Actor, App, AppError, AppResult, ClientInfo};
+use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Target};
 
 /// The form files shipped with Hoso.
 const FORM_FILES: [(&str, &str); 4] = [
@@ -301,6 +301,24 @@ struct RowUnit {
 }
 
 impl App {
+    /// A unit the caller sees through its grants on units (not as an individual, who sees no
+    /// unit): a form names every subunit of it.
+    async fn seen_unit(
+        &self,
+        conn: &mut hoso_store::AnyConnection,
+        actor: &Actor,
+        id: i64,
+    ) -> AppResult<OrgUnitRow> {
+        org_store::get(conn, id)
+            .await?
+            .filter(|u| {
+                actor
+                    .capabilities()
+                    .may(Capability::SeeUnits, Target::Unit(&u.path))
+            })
+            .ok_or_else(AppError::unit_not_found)
+    }
+
     fn form_in_force(&self, code: &str) -> AppResult<&'static ReportForm> {
         let today = self.today();
         shipped_forms()
@@ -353,7 +371,26 @@ impl App {
     ) -> AppResult<FormReport> {
         self.require_reports(actor, client).await?;
         let form = self.form_in_force(code)?;
-        let year = self.form_year(form, year)?;
+        // Rights before the request: a unit the caller does not see is not found.
+        let mut conn = self.store.reader().await?;
+        let mut parent_unit_id = None;
+        let chosen = match unit {
+            Some(id) => {
+                let u = self.seen_unit(&mut conn, actor, id).await?;
+                if let Some(parent) = u.parent_id
+                    && self.seen_unit(&mut conn, actor, parent).await.is_ok()
+                {
+                    parent_unit_id = Some(parent);
+                }
+                Some(u)
+            }
+            None => None,
+        };
+        drop(conn);
+        // The year checked after the clearance (a 403 before a 400); the columns are compiled
+        // with the year asked, or last year's.
+        let asked_year = year;
+        let year = form.year.then(|| year.unwrap_or(self.today().year() - 1));
         let schema = self.schemas.latest();
         let catalogs = self.catalogs();
         let cx = FilterContext {
@@ -393,27 +430,9 @@ impl App {
                 )
                 .await);
         }
+        let year = self.form_year(form, asked_year)?;
 
         let mut conn = self.store.reader().await?;
-        let mut parent_unit_id = None;
-        let chosen = match unit {
-            Some(id) => {
-                let u = org_store::get(&mut conn, id)
-                    .await?
-                    .ok_or_else(AppError::unit_not_found)?;
-                if !actor.capabilities().may_name_unit(&u.path) {
-                    return Err(AppError::unit_not_found());
-                }
-                if let Some(parent) = u.parent_id
-                    && let Some(p) = org_store::get(&mut conn, parent).await?
-                    && actor.capabilities().may_name_unit(&p.path)
-                {
-                    parent_unit_id = Some(parent);
-                }
-                Some(u)
-            }
-            None => None,
-        };
         // The rows: the chosen unit's own people, then each subunit's subtree; without a unit,
         // each top of what the caller sees.
         let mut rows: Vec<RowUnit> = Vec::new();
@@ -423,7 +442,8 @@ impl App {
             (None, None) => org_store::roots(&mut conn).await?,
             (None, Some(paths)) => {
                 let mut tops = Vec::new();
-                for p in paths {
+                // Two grants on one unit, or one inside another, make one top.
+                for p in crate::org::minimal_paths(paths) {
                     if let Some(id) = unit_id_of_path(&p)
                         && let Some(u) = org_store::get(&mut conn, id).await?
                     {
@@ -593,6 +613,11 @@ impl App {
         client: &ClientInfo,
     ) -> AppResult<ReportTable> {
         self.require_reports(actor, client).await?;
+        self.form_in_force(code)?;
+        if let Some(id) = cell.unit {
+            let mut conn = self.store.reader().await?;
+            self.seen_unit(&mut conn, actor, id).await?;
+        }
         let spec = self.report_form_cell_spec(code, cell, page, per_page)?;
         let mut table = self.run_report(actor, &spec, client).await?;
         let form = self.form_in_force(code)?;

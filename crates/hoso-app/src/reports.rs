@@ -552,13 +552,21 @@ pub(crate) fn compile_filter(
                     }
                     Filter::Between(field, from, to)
                 }
-                "not_in" => Filter::NotIn(
-                    field,
-                    f.values
-                        .iter()
-                        .map(|v| stored_value(&r, v))
-                        .collect::<AppResult<_>>()?,
-                ),
+                "not_in" => {
+                    if f.values.is_empty() {
+                        return Err(bad(format!(
+                            "Lọc '{}': not_in cần ít nhất một giá trị (values); muốn “đã điền” thì dùng not_empty.",
+                            f.column
+                        )));
+                    }
+                    Filter::NotIn(
+                        field,
+                        f.values
+                            .iter()
+                            .map(|v| stored_value(&r, v))
+                            .collect::<AppResult<_>>()?,
+                    )
+                }
                 "age_between" => {
                     if r.format != ColumnFormat::Date {
                         return Err(bad(format!(

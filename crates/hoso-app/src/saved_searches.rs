@@ -51,7 +51,7 @@ pub struct SavedSearchView {
 }
 
 /// Whether the link opens one of the pages a search is saved from, on this site.
-fn link_ok(link: &str) -> bool {
+pub fn link_ok(link: &str) -> bool {
     if link.len() > MAX_LINK || link.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return false;
     }

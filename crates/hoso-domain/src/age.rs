@@ -25,7 +25,8 @@ fn latest_birth_for(day: Date, age: u16) -> Option<Date> {
 
 /// The birth dates (inclusive bounds, either open) of everyone aged from `min` to `max` years
 /// on `day`, both inclusive: "từ 31 đến 40" is `(Some(31), Some(40))`, "từ 30 trở xuống"
-/// `(None, Some(30))`. `None` for a bound that falls outside the calendar.
+/// `(None, Some(30))`. A maximum beyond the calendar leaves the earliest birth date open; a
+/// minimum beyond it gives the first day of the calendar (no one).
 pub fn birth_dates_for_ages(
     day: Date,
     min: Option<u16>,
@@ -35,7 +36,8 @@ pub fn birth_dates_for_ages(
     let earliest = max
         .and_then(|m| latest_birth_for(day, m.saturating_add(1)))
         .map(|d| d + Duration::days(1));
-    let latest = min.and_then(|m| latest_birth_for(day, m));
+    // At least an age older than the calendar: no one, so the earliest day there is.
+    let latest = min.map(|m| latest_birth_for(day, m).unwrap_or(Date::MIN));
     (earliest, latest)
 }
 
@@ -68,6 +70,14 @@ mod tests {
         assert_eq!(
             birth_dates_for_ages(day, Some(61), None),
             (None, Some(date!(1965 - 12 - 05)))
+        );
+        assert_eq!(
+            birth_dates_for_ages(day, Some(u16::MAX), None),
+            (None, Some(Date::MIN))
+        );
+        assert_eq!(
+            birth_dates_for_ages(day, None, Some(u16::MAX)),
+            (None, None)
         );
         // On a 29th of February, the years before it that have none end on the 28th.
         assert_eq!(

@@ -491,12 +491,28 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
     );
     // The statutory forms too, over the subunits of the target's unit.
     t.insert(("get", "/api/v1/report-forms"), any_signed_in(200));
+    // A form names the subunits of its unit: only those who see the unit (individuals see
+    // none).
+    for path in [
+        "/api/v1/report-forms/{code}",
+        "/api/v1/report-forms/{code}/export",
+        "/api/v1/report-forms/{code}/people",
+    ] {
+        t.insert(
+            ("get", path),
+            Rule {
+                system_admin: (200, 200),
+                unit_admin: (200, 404),
+                viewer: (200, 404),
+                approver: (200, 404),
+                individual: (404, 404),
+                anonymous: 401,
+            },
+        );
+    }
     for (method, path) in [
         ("post", "/api/v1/reports"),
         ("post", "/api/v1/reports/export"),
-        ("get", "/api/v1/report-forms/{code}"),
-        ("get", "/api/v1/report-forms/{code}/export"),
-        ("get", "/api/v1/report-forms/{code}/people"),
     ] {
         t.insert(
             (method, path),

@@ -358,11 +358,16 @@ fn rules() -> Table {
             ..readers(303)
         },
     );
-    // The statutory forms, over the subunits of the target's unit, the same way.
+    // The statutory forms, over the subunits of the target's unit.
     one("GET", "/bao-cao/mau", signed_in(200));
-    one("GET", "/bao-cao/mau/{code}", lists);
-    one("GET", "/bao-cao/mau/{code}/xuat", lists);
-    one("GET", "/bao-cao/mau/{code}/danh-sach", lists);
+    // A form names the subunits of its unit: individuals see no unit.
+    let forms = Rule {
+        individual: (404, 404),
+        ..readers(200)
+    };
+    one("GET", "/bao-cao/mau/{code}", forms);
+    one("GET", "/bao-cao/mau/{code}/xuat", forms);
+    one("GET", "/bao-cao/mau/{code}/danh-sach", forms);
 
     // Records.
     one("GET", "/ho-so/{id}", readers(200));

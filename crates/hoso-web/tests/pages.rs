@@ -3147,12 +3147,13 @@ async fn a_search_is_saved_from_its_page_shared_with_a_unit_and_deleted() {
             db.label
         );
         // The province's top unit is offered for sharing.
-        let unit = form.body[form.body.find("Với đơn vị").unwrap() - 40..]
+        let unit = form.body[form.body.find("name=\"share\"").unwrap()..]
             .split("<option value=\"")
-            .nth(1)
+            .nth(2)
             .and_then(|s| s.split('"').next())
             .unwrap()
             .to_string();
+        assert!(unit.parse::<i64>().is_ok(), "{unit}");
         let post = |name: &str, share: &str| {
             pairs(&[
                 ("_csrf", &csrf_of(&form.body)),
@@ -3161,6 +3162,14 @@ async fn a_search_is_saved_from_its_page_shared_with_a_unit_and_deleted() {
                 ("share", share),
             ])
         };
+        // An address off this site is neither offered nor shown as a link.
+        let off = b
+            .get("/tim-kiem-da-luu?luu=https://example.com/can-bo")
+            .await;
+        let text = unescape(&off.body);
+        assert!(text.contains("Không lưu được địa chỉ này"), "{text}");
+        assert!(!text.contains("href=\"https://example.com"), "{text}");
+        assert!(!text.contains("name=\"link\""), "{text}");
         // No name: told, nothing saved, the form still there.
         let bad = b.post("/tim-kiem-da-luu", &post("  ", "")).await;
         assert_eq!(bad.status, StatusCode::SEE_OTHER);

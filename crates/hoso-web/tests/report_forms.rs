@@ -84,7 +84,10 @@ fn codes_with(attribute: &str, values: &[&str]) -> BTreeSet<String> {
 }
 
 /// The columns of the công chức form, each as a test on a person made here.
-fn civil_servant_columns(today: time::Date) -> Vec<(&'static str, Box<dyn Fn(&Person) -> bool>)> {
+/// A column's key and the test of a person counted in it.
+type Column = (&'static str, Box<dyn Fn(&Person) -> bool>);
+
+fn civil_servant_columns(today: time::Date) -> Vec<Column> {
     let in_group = |values: &'static [&'static str]| {
         let codes = codes_with("nhom_tuong_duong_DHQG", values);
         Box::new(move |p: &Person| {
@@ -341,7 +344,6 @@ async fn the_civil_servant_form_counts_every_cell_as_the_records_do() {
                 .collect()
         };
         let rows = form["rows"].as_array().unwrap();
-        let mut rows_checked = 0;
         for row in rows {
             let unit = row["unit_id"].as_i64().unwrap();
             let expected = if row["direct"] == true {
@@ -356,10 +358,25 @@ async fn the_civil_servant_form_counts_every_cell_as_the_records_do() {
                 })
             };
             assert_eq!(counts(row), expected, "{}: row {}", db.label, row["label"]);
-            rows_checked += 1;
         }
-        // Every living subunit has its row, with or without công chức.
-        assert!(rows_checked > children.iter().filter(|u| u.dissolved_on.is_none()).count() - 1);
+        // Every living subunit has its row, with or without công chức, and only subunits do.
+        let row_units: BTreeSet<i64> = rows
+            .iter()
+            .filter(|r| r["direct"] == false)
+            .map(|r| r["unit_id"].as_i64().unwrap())
+            .collect();
+        let living: BTreeSet<i64> = children
+            .iter()
+            .filter(|u| u.dissolved_on.is_none())
+            .map(|u| u.id)
+            .collect();
+        assert!(living.is_subset(&row_units), "{}: {row_units:?}", db.label);
+        assert!(
+            row_units
+                .iter()
+                .all(|id| children.iter().any(|u| u.id == *id)),
+            "{row_units:?}"
+        );
         let total = expected_row(&|_: &Person| true);
         assert_eq!(counts(&form["total"]), total, "{}: the total row", db.label);
         assert!(
@@ -738,7 +755,7 @@ async fn the_form_pages_show_the_table_drill_down_and_export() {
         let total = counts(&api.body["total"]);
         assert!(
             html.contains(&format!(
-                "<a href=\"/bao-cao/mau/bm01-vien-chuc/danh-sach?don_vi={province}&#38;cot=total\">{}</a>",
+                "<a href=\"/bao-cao/mau/bm01-vien-chuc/danh-sach?don_vi={province}&#38;cot=total&#38;ve={province}\">{}</a>",
                 total[0]
             )),
             "{html}"
@@ -761,9 +778,17 @@ async fn the_form_pages_show_the_table_drill_down_and_export() {
         assert!(down.body.as_str().unwrap().contains("↑ Lên đơn vị trên"));
         let people = admin
             .get(&format!(
-                "/bao-cao/mau/bm01-vien-chuc/danh-sach?don_vi={unit}&cot=total"
+                "/bao-cao/mau/bm01-vien-chuc/danh-sach?don_vi={unit}&cot=total&ve={province}"
             ))
             .await;
+        // Its way back leads to the form it was opened from.
+        assert!(
+            people.body.as_str().unwrap().contains(&format!(
+                "href=\"/bao-cao/mau/bm01-vien-chuc?don_vi={province}\">← Về biểu báo cáo"
+            )),
+            "{}",
+            db.label
+        );
         assert_eq!(people.status, StatusCode::OK);
         assert!(
             people.body.as_str().unwrap().contains(&format!(
@@ -994,5 +1019,124 @@ async fn saved_searches_are_personal_or_shared_with_a_unit_and_never_widen_a_sco
         let r = head.get("/api/v1/saved-searches").await;
         assert!(names(&r).is_empty());
         assert_eq!(audit_count(&admin, "saved_search.save").await, 2);
+    }
+}
+
+#[tokio::test]
+async fn the_public_employee_form_counts_every_cell_as_the_records_do() {
+    let today = hoso_store::testing::today();
+    let catalogs = Catalogs::embedded();
+    let attribute = |code: &str, name: &str| -> Option<String> {
+        catalogs
+            .items("chuc_danh_nghe_nghiep")
+            .iter()
+            .find(|i| i.code == code)
+            .and_then(|i| i.attrs.get(name).cloned())
+    };
+    let culture = [
+        "Di sản văn hóa",
+        "Mỹ thuật",
+        "Nghệ thuật biểu diễn",
+        "Thư viện",
+        "Thể dục thể thao",
+        "Văn hóa cơ sở",
+        "Thông tin – báo chí, xuất bản",
+    ];
+    // The field of a person's title, as the form groups it, read here from the catalog.
+    let field_of = |p: &Person| -> &'static str {
+        let Some(field) = p
+            .text("salary", "rank_or_title_code")
+            .and_then(|c| attribute(c, "linh_vuc"))
+        else {
+            return "field_other";
+        };
+        if field.starts_with("Giáo dục") {
+            "field_education"
+        } else if field.starts_with("Y tế") {
+            "field_health"
+        } else if field == "Khoa học và công nghệ" {
+            "field_science"
+        } else if culture.contains(&field.as_str()) {
+            "field_culture"
+        } else {
+            "field_other"
+        }
+    };
+    for db in databases().await {
+        let app = demo_app(&db, 120).await;
+        let admin = Client::login(&app, "admin").await;
+        let people = everyone(&admin).await;
+        let counted: Vec<&Person> = people
+            .iter()
+            .filter(|p| {
+                p.status == "working"
+                    && p.text("identity", "personnel_category") == Some("public_employee")
+            })
+            .collect();
+        assert!(counted.len() >= 10, "{}", db.label);
+        let r = admin.get("/api/v1/report-forms/bm01-vien-chuc").await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", db.label, r.body);
+        fn qualification(p: &Person) -> Option<&str> {
+            p.text("qualifications", "highest_qualification_level")
+        }
+        fn theory(p: &Person) -> Option<&str> {
+            p.text("qualifications", "political_theory_level")
+        }
+        let grade = |p: &Person| {
+            p.text("salary", "rank_or_title_code")
+                .and_then(|c| attribute(c, "hang"))
+        };
+        let expected: Vec<i64> = keys(&r.body)
+            .iter()
+            .map(|key| {
+                counted
+                    .iter()
+                    .filter(|p| match key.as_str() {
+                        "total" => true,
+                        k if k.starts_with("field_") => field_of(p) == k,
+                        "grade_1" => grade(p).as_deref() == Some("I"),
+                        "grade_2" => grade(p).as_deref() == Some("II"),
+                        "grade_3" => grade(p).as_deref() == Some("III"),
+                        "grade_4" => matches!(grade(p).as_deref(), Some("IV" | "V")),
+                        "edu_doctor" => {
+                            matches!(qualification(p), Some("tien_si" | "tien_si_khoa_hoc"))
+                        }
+                        "edu_master" => qualification(p) == Some("thac_si"),
+                        "edu_university" => qualification(p) == Some("dai_hoc"),
+                        "edu_other" => !matches!(
+                            qualification(p),
+                            Some("tien_si" | "tien_si_khoa_hoc" | "thac_si" | "dai_hoc")
+                        ),
+                        "llct_advanced" => matches!(
+                            theory(p),
+                            Some("cu_nhan" | "cao_cap" | "cao_cap_ly_luan_chinh_tri_hanh_chinh")
+                        ),
+                        "llct_intermediate" => theory(p) == Some("trung_cap"),
+                        "age_under_30" => p.age(today).is_some_and(|a| a < 30),
+                        "age_30_50" => p.age(today).is_some_and(|a| (30..=50).contains(&a)),
+                        "age_51_60" => p.age(today).is_some_and(|a| (51..=60).contains(&a)),
+                        "age_over_60" => p.age(today).is_some_and(|a| a > 60),
+                        "party" => p.text("political", "party_admission_date").is_some(),
+                        "female" => p.text("general", "gender") == Some("nu"),
+                        "ethnic_minority" => p
+                            .text("general", "ethnicity_code")
+                            .is_some_and(|c| c != "01"),
+                        other => panic!("a column the test does not know: {other}"),
+                    })
+                    .count() as i64
+            })
+            .collect();
+        assert_eq!(counts(&r.body["total"]), expected, "{}", db.label);
+        // The fields and the levels of training each cover everyone once.
+        let sum = |prefix: &str| -> i64 {
+            keys(&r.body)
+                .iter()
+                .zip(&expected)
+                .filter(|(k, _)| k.starts_with(prefix))
+                .map(|(_, n)| n)
+                .sum()
+        };
+        assert_eq!(sum("field_"), expected[0]);
+        assert_eq!(sum("edu_"), expected[0]);
     }
 }

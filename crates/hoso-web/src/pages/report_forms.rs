@@ -27,6 +27,8 @@ pub struct Params {
     nam: Option<String>,
     truc_tiep: Option<String>,
     cot: Option<String>,
+    /// The form's unit a list of people was opened from (its "back" link).
+    ve: Option<String>,
     page: Option<i64>,
     format: Option<String>,
 }
@@ -147,6 +149,7 @@ fn lines(code: &str, form: &FormReport) -> (Vec<Line>, Line) {
                             ("truc_tiep", if direct { "1".into() } else { String::new() }),
                             ("cot", key.to_string()),
                             ("nam", year.clone()),
+                            ("ve", opt(form.unit_id)),
                         ],
                     ),
                 })
@@ -303,6 +306,7 @@ pub async fn people(
                 ),
                 ("cot", cell.column.clone()),
                 ("nam", opt(cell.year)),
+                ("ve", p.ve.clone().unwrap_or_default()),
                 ("page", if n > 1 { n.to_string() } else { String::new() }),
             ],
         )
@@ -313,7 +317,15 @@ pub async fn people(
         title: table.title.clone(),
         back: link(
             &format!("{PATH}/{code}"),
-            &[("don_vi", opt(cell.unit)), ("nam", opt(cell.year))],
+            &[
+                (
+                    "don_vi",
+                    number::<i64>(&p.ve, "Đơn vị")?
+                        .map(|u| u.to_string())
+                        .unwrap_or_default(),
+                ),
+                ("nam", opt(cell.year)),
+            ],
         ),
         headers,
         people,

@@ -7,7 +7,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use hoso_app::App;
-use hoso_app::saved_searches::{NewSavedSearch, SavedSearchView};
+use hoso_app::saved_searches::{NewSavedSearch, SavedSearchView, link_ok};
 use serde::Deserialize;
 
 use super::{Flash, Layout, PageActor, PageResult, flash_query, format, render};
@@ -52,12 +52,18 @@ pub async fn list(State(app): State<App>, page: PageActor, Query(p): Query<Param
         .into_iter()
         .map(|(id, name)| UnitChoice { id, name })
         .collect();
+    // Only an address of this site's lists is offered to save (and shown as a link).
+    let asked = p.luu.as_deref().map(str::trim).filter(|l| !l.is_empty());
+    let saving = asked.filter(|l| link_ok(l)).map(str::to_string);
+    let refused = (asked.is_some() && saving.is_none()).then(|| {
+        "Không lưu được địa chỉ này: chỉ lưu được danh sách cán bộ, báo cáo, mẫu báo cáo, cảnh báo hoặc chất lượng dữ liệu của trang này.".to_string()
+    });
     Ok(render(&ListPage {
         layout: page.layout("Tìm kiếm, báo cáo đã lưu", "saved"),
-        saving: p.luu.clone().filter(|l| !l.trim().is_empty()),
+        saving,
         units,
         saved,
-        error: p.flash.message(&page, "loi"),
+        error: p.flash.message(&page, "loi").or(refused),
         done: p.flash.message(&page, "xong"),
     }))
 }
