@@ -570,8 +570,10 @@ fn the_projection_tables_are_declared_by_the_schema() {
             ("ethnicity", ProjectedKind::Code),
             ("religion", ProjectedKind::Code),
             ("first_recruitment_date", ProjectedKind::Date),
+            ("party_admission_date", ProjectedKind::Date),
             ("highest_qualification", ProjectedKind::Code),
             ("political_theory", ProjectedKind::Code),
+            ("state_management", ProjectedKind::Code),
             ("current_position", ProjectedKind::Text),
             ("rank_or_title_code", ProjectedKind::Code),
             ("salary_step", ProjectedKind::Integer),
@@ -1723,8 +1725,10 @@ fn projection_extracts_the_columns() {
             ("ethnicity", text("02")),
             ("religion", text("00")),
             ("first_recruitment_date", text("2008-09-01")),
+            ("party_admission_date", text("2010-05-19")),
             ("highest_qualification", text("thac_si")),
             ("political_theory", text("cao_cap")),
+            ("state_management", text("chuyen_vien_chinh")),
             (
                 "current_position",
                 text("Phó Trưởng phòng Công chức, viên chức")
