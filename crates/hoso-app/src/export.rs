@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use hoso_domain::org::{OrgUnitKind, PersonStatus, is_within};
 use hoso_domain::schema::{FieldRole, ProjectedValue};
+use hoso_domain::status_decisions::StatusDecisionKind;
 use hoso_store::org as org_store;
 use hoso_store::persons::Scope;
 use hoso_store::report::{self, Dimension, Field, Filter, Measure, ReportQuery, Source};
@@ -71,10 +72,13 @@ pub struct MonthChanges {
     pub left: i64,
 }
 
-/// The event types that bring someone into the workforce, and those that take someone out.
-const JOINING: [&str; 2] = ["tuyen_dung", "tiep_nhan"];
-const LEAVING: [&str; 2] = ["nghi_huu", "thoi_viec"];
-const EVENTS: &str = "personnel_events";
+/// The event types that bring someone into the workforce (recruitment, and the row a return
+/// writes), and those a retirement or a resignation writes.
+const JOINING: [&str; 2] = ["tuyen_dung", StatusDecisionKind::Return.event_type()];
+const LEAVING: [&str; 2] = [
+    StatusDecisionKind::Retirement.event_type(),
+    StatusDecisionKind::Resignation.event_type(),
+];
 
 /// A unit in the tree browser.
 #[derive(Debug, Clone, Serialize)]
@@ -322,7 +326,7 @@ impl App {
             .schemas
             .latest()
             .history_columns()
-            .any(|c| c.section.id == EVENTS && c.name == "event_type");
+            .any(|c| c.section.id == hoso_domain::movements::EVENTS && c.name == "event_type");
         if !tracked {
             return Ok(Vec::new());
         }
@@ -340,7 +344,7 @@ impl App {
             .collect();
         let query = ReportQuery {
             source: Source::History {
-                section: EVENTS.into(),
+                section: hoso_domain::movements::EVENTS.into(),
             },
             scope: scope.clone(),
             filters: vec![

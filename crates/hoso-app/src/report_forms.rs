@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use hoso_domain::audit_action::AuditAction;
-use hoso_domain::schema::ProjectedValue;
+use hoso_domain::schema::{FieldRole, ProjectedValue};
 use hoso_store::org::{self as org_store, OrgUnitRow};
 use hoso_store::report::{self, Dimension, Filter, Measure, ReportQuery, Source};
 use serde::{Deserialize, Serialize};
@@ -344,19 +344,20 @@ impl App {
     }
 
     /// The year a yearly form is run for: the one asked, or last year (the year a report made
-    /// in January is about).
-    fn form_year(&self, form: &ReportForm, year: Option<i32>) -> AppResult<Option<i32>> {
-        if !form.year {
-            return Ok(None);
-        }
+    /// in January is about); none for a form that is not yearly.
+    fn form_year(&self, form: &ReportForm, year: Option<i32>) -> Option<i32> {
+        form.year.then(|| year.unwrap_or(self.today().year() - 1))
+    }
+
+    /// Refuses a report year before 1945 or after this one.
+    fn check_form_year(&self, year: Option<i32>) -> AppResult<()> {
         let this_year = self.today().year();
-        let y = year.unwrap_or(this_year - 1);
-        if !(1945..=this_year).contains(&y) {
-            return Err(AppError::BadRequest(format!(
+        match year {
+            Some(y) if !(1945..=this_year).contains(&y) => Err(AppError::BadRequest(format!(
                 "Năm báo cáo phải từ 1945 đến {this_year}."
-            )));
+            ))),
+            _ => Ok(()),
         }
-        Ok(Some(y))
     }
 
     /// Runs a form for the caller over the subunits of `unit` (default: the units it sees),
@@ -387,10 +388,8 @@ impl App {
             None => None,
         };
         drop(conn);
-        // The year checked after the clearance (a 403 before a 400); the columns are compiled
-        // with the year asked, or last year's.
-        let asked_year = year;
-        let year = form.year.then(|| year.unwrap_or(self.today().year() - 1));
+        // The year is checked after the clearance (a 403 before a 400).
+        let year = self.form_year(form, year);
         let schema = self.schemas.latest();
         let catalogs = self.catalogs();
         let cx = FilterContext {
@@ -418,10 +417,8 @@ impl App {
             .columns()
             .map(|c| compile(&c.conditions).map(Measure::CountWhere))
             .collect::<AppResult<Vec<_>>>()?;
-        if let Some((hidden, _)) = reads
-            .iter()
-            .find(|(_, access)| *access > report_clearance(actor))
-        {
+        let clearance = report_clearance(actor);
+        if let Some((hidden, _)) = reads.iter().find(|(_, access)| *access > clearance) {
             return Err(self
                 .refusal(
                     actor,
@@ -430,14 +427,14 @@ impl App {
                 )
                 .await);
         }
-        let year = self.form_year(form, asked_year)?;
+        self.check_form_year(year)?;
 
         let mut conn = self.store.reader().await?;
         // The rows: the chosen unit's own people, then each subunit's subtree; without a unit,
         // each top of what the caller sees.
         let mut rows: Vec<RowUnit> = Vec::new();
         let mut filters = population;
-        let tops = match (&chosen, actor.unit_paths()) {
+        let mut tops = match (&chosen, actor.unit_paths()) {
             (Some(_), _) => Vec::new(),
             (None, None) => org_store::roots(&mut conn).await?,
             (None, Some(paths)) => {
@@ -454,11 +451,12 @@ impl App {
             }
         };
         // One top (a province, an agency's officer): its subunits are the rows.
-        let chosen = match (chosen, <[OrgUnitRow; 1]>::try_from(tops.clone())) {
-            (Some(u), _) => Some(u),
-            (None, Ok([top])) => Some(top),
-            (None, Err(_)) => None,
+        let chosen = match chosen {
+            None if tops.len() == 1 => tops.pop(),
+            chosen => chosen,
         };
+        // Each unit under the rows, to the row it is counted in: one read of the tree.
+        let mut row_of: HashMap<i64, usize> = HashMap::new();
         match &chosen {
             Some(u) => {
                 filters.push(Filter::UnitSubtree(u.path.clone()));
@@ -467,17 +465,38 @@ impl App {
                     direct: true,
                 });
                 for child in org_store::children(&mut conn, u.id).await? {
+                    row_of.insert(child.id, rows.len());
                     rows.push(RowUnit {
                         unit: child,
                         direct: false,
                     });
                 }
+                // A unit deeper down is counted in the row of its ancestor right under `u`.
+                for unit in org_store::subtree(&mut conn, &u.path).await? {
+                    let row = if unit.id == u.id {
+                        Some(0)
+                    } else {
+                        unit.path[u.path.len()..]
+                            .split('/')
+                            .next()
+                            .and_then(|child| child.parse::<i64>().ok())
+                            .and_then(|child| row_of.get(&child).copied())
+                    };
+                    if let Some(row) = row {
+                        row_of.insert(unit.id, row);
+                    }
+                }
             }
             None => {
-                rows.extend(tops.into_iter().map(|unit| RowUnit {
-                    unit,
-                    direct: false,
-                }));
+                for top in tops {
+                    for unit in org_store::subtree(&mut conn, &top.path).await? {
+                        row_of.insert(unit.id, rows.len());
+                    }
+                    rows.push(RowUnit {
+                        unit: top,
+                        direct: false,
+                    });
+                }
             }
         }
         let query = ReportQuery {
@@ -492,15 +511,6 @@ impl App {
             offset: 0,
         };
         let counted = report::run(&mut conn, &self.layout, &query).await?;
-        // Each counted unit's path, to find the row it falls in.
-        let mut paths: HashMap<i64, String> = HashMap::new();
-        for r in &rows {
-            if !r.direct {
-                for u in org_store::subtree(&mut conn, &r.unit.path).await? {
-                    paths.insert(u.id, u.path);
-                }
-            }
-        }
         drop(conn);
 
         let width = form.columns().count();
@@ -517,16 +527,7 @@ impl App {
                     _ => 0,
                 })
                 .collect();
-            let at = rows.iter().position(|r| {
-                if r.direct {
-                    r.unit.id == *unit_id
-                } else {
-                    paths
-                        .get(unit_id)
-                        .is_some_and(|p| p.starts_with(&r.unit.path))
-                }
-            });
-            if let Some(i) = at {
+            if let Some(&i) = row_of.get(unit_id) {
                 for (sum, n) in counts[i].iter_mut().zip(&figures) {
                     *sum += n;
                 }
@@ -613,31 +614,13 @@ impl App {
         client: &ClientInfo,
     ) -> AppResult<ReportTable> {
         self.require_reports(actor, client).await?;
-        self.form_in_force(code)?;
+        let form = self.form_in_force(code)?;
         if let Some(id) = cell.unit {
             let mut conn = self.store.reader().await?;
             self.seen_unit(&mut conn, actor, id).await?;
         }
-        let spec = self.report_form_cell_spec(code, cell, page, per_page)?;
-        let mut table = self.run_report(actor, &spec, client).await?;
-        let form = self.form_in_force(code)?;
-        let year = self.form_year(form, cell.year)?;
-        if let Some(c) = form.columns().find(|c| c.key == cell.column) {
-            table.title = format!("{}: {}", with_year_text(&form.title, year), c.label);
-        }
-        Ok(table)
-    }
-
-    /// The report builder's question behind one figure of a form.
-    pub fn report_form_cell_spec(
-        &self,
-        code: &str,
-        cell: &FormCell,
-        page: Option<i64>,
-        per_page: Option<i64>,
-    ) -> AppResult<ReportSpec> {
-        let form = self.form_in_force(code)?;
-        let year = self.form_year(form, cell.year)?;
+        let year = self.form_year(form, cell.year);
+        self.check_form_year(year)?;
         let column = form
             .columns()
             .find(|c| c.key == cell.column)
@@ -666,20 +649,30 @@ impl App {
             };
             filters.push(FilterSpec::on("unit", "eq", Some(serde_json::json!(unit))));
         }
-        Ok(ReportSpec {
+        // The name (with the record's id, for its link), the unit, and the birth date and
+        // ngạch as the schema projects them.
+        let schema = self.schemas.latest();
+        let columns = ["id", "full_name", "unit"]
+            .into_iter()
+            .map(str::to_string)
+            .chain(
+                [FieldRole::BirthDate, FieldRole::RankOrTitle]
+                    .into_iter()
+                    .filter_map(|role| schema.role_column(role))
+                    .map(|c| c.name.to_string()),
+            )
+            .collect();
+        let spec = ReportSpec {
             unit: cell.unit,
             filters,
-            columns: vec![
-                "id".into(),
-                "full_name".into(),
-                "unit".into(),
-                "date_of_birth".into(),
-                "rank_or_title_code".into(),
-            ],
+            columns,
             page,
             per_page,
             ..ReportSpec::default()
-        })
+        };
+        let mut table = self.run_report(actor, &spec, client).await?;
+        table.title = format!("{}: {}", with_year_text(&form.title, year), column.label);
+        Ok(table)
     }
 }
 

@@ -4,7 +4,10 @@
 //! their own rights, so sharing never widens anyone's scope.
 
 use hoso_domain::audit_action::AuditAction;
-use hoso_store::org as org_store;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use hoso_store::org::{self as org_store, OrgUnitRow};
 use hoso_store::saved_searches as store;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -175,11 +178,18 @@ impl App {
     pub async fn saved_searches(&self, actor: &Actor) -> AppResult<Vec<SavedSearchView>> {
         let mut conn = self.store.reader().await?;
         let rows = store::own_and_shared(&mut conn, actor.account_id).await?;
+        // Each unit shared with read once, however many searches name it.
+        let mut units: HashMap<i64, Option<OrgUnitRow>> = HashMap::new();
         let mut out = Vec::new();
         for r in rows {
             let mine = r.account_id == actor.account_id;
             let unit = match r.shared_unit_id {
-                Some(id) => org_store::get(&mut conn, id).await?,
+                Some(id) => {
+                    if let Entry::Vacant(slot) = units.entry(id) {
+                        slot.insert(org_store::get(&mut conn, id).await?);
+                    }
+                    units[&id].clone()
+                }
                 None => None,
             };
             if !mine && !unit.as_ref().is_some_and(|u| sees_unit(actor, &u.path)) {

@@ -66,7 +66,8 @@ const fn write(section: &'static str, field: &'static str, kind: FieldKind) -> F
     }
 }
 
-pub(crate) const EVENTS: &str = "personnel_events";
+/// The section of personnel events (tuyển dụng, điều động, … nghỉ hưu) decisions write.
+pub const EVENTS: &str = "personnel_events";
 pub(crate) const WORK: &str = "work_history";
 
 /// Every field a movement writes, in repeating sections.

@@ -19,21 +19,32 @@ pub struct Bar {
     pub href: Option<String>,
 }
 
-/// A month of the joining and leaving trend.
-pub struct ChangeRow {
-    pub month: String,
-    pub joined: String,
+/// A row of a two-sided bar chart (the age pyramid: men | band | women; the trend: left |
+/// month | joined): the figures, and each bar's width in percent of the widest.
+pub struct TwoSidedRow {
+    pub label: String,
     pub left: String,
-    pub joined_width: f64,
+    pub right: String,
     pub left_width: f64,
+    pub right_width: f64,
 }
 
-pub struct PyramidRow {
-    pub label: String,
-    pub men: String,
-    pub women: String,
-    pub men_width: f64,
-    pub women_width: f64,
+/// The rows of a two-sided chart from (label, left, right) figures.
+fn two_sided(rows: impl Iterator<Item = (String, i64, i64)> + Clone) -> Vec<TwoSidedRow> {
+    let max = rows
+        .clone()
+        .map(|(_, l, r)| l.max(r))
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    rows.map(|(label, l, r)| TwoSidedRow {
+        label,
+        left: format::thousands(l),
+        right: format::thousands(r),
+        left_width: (l as f64 / max * 100.0).round(),
+        right_width: (r as f64 / max * 100.0).round(),
+    })
+    .collect()
 }
 
 fn bars(counts: &[Count], href: impl Fn(&Count) -> Option<String>) -> Vec<Bar> {
@@ -72,9 +83,9 @@ struct HomePage {
     by_gender: Vec<Bar>,
     by_rank: Vec<Bar>,
     by_category: Vec<Bar>,
-    pyramid: Vec<PyramidRow>,
+    pyramid: Vec<TwoSidedRow>,
     /// Joining and leaving over the last twelve months, oldest first.
-    changes: Vec<ChangeRow>,
+    changes: Vec<TwoSidedRow>,
     any_change: bool,
     own: Option<OwnSummary>,
     /// What is due in the scope (from the daily alert job): label, count, link.
@@ -142,44 +153,18 @@ pub async fn home(State(app): State<App>, page: PageActor, Client(client): Clien
             changes_by_month: vec![],
         }
     };
-    let max_change = d
-        .changes_by_month
-        .iter()
-        .map(|m| m.joined.max(m.left))
-        .max()
-        .unwrap_or(0)
-        .max(1) as f64;
-    let changes: Vec<ChangeRow> = d
-        .changes_by_month
-        .iter()
-        .map(|m| ChangeRow {
-            month: format::month_year(&m.month),
-            joined: format::thousands(m.joined),
-            left: format::thousands(m.left),
-            joined_width: (m.joined as f64 / max_change * 100.0).round(),
-            left_width: (m.left as f64 / max_change * 100.0).round(),
-        })
-        .collect();
+    let changes = two_sided(
+        d.changes_by_month
+            .iter()
+            .map(|m| (format::month_year(&m.month), m.left, m.joined)),
+    );
     let any_change = d.changes_by_month.iter().any(|m| m.joined + m.left > 0);
-    let max_band = d
-        .age_pyramid
-        .iter()
-        .map(|b| b.men.max(b.women))
-        .max()
-        .unwrap_or(0)
-        .max(1) as f64;
-    let pyramid = d
-        .age_pyramid
-        .iter()
-        .rev()
-        .map(|b| PyramidRow {
-            label: b.label.clone(),
-            men: format::thousands(b.men),
-            women: format::thousands(b.women),
-            men_width: (b.men as f64 / max_band * 100.0).round(),
-            women_width: (b.women as f64 / max_band * 100.0).round(),
-        })
-        .collect();
+    let pyramid = two_sided(
+        d.age_pyramid
+            .iter()
+            .rev()
+            .map(|b| (b.label.clone(), b.men, b.women)),
+    );
     // The workflow first: what waits for this account's verification or signature.
     let mut alerts = Vec::new();
     let to_verify = app.pending_verification_count(&page.actor).await?;

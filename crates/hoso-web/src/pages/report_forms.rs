@@ -159,6 +159,19 @@ fn lines(code: &str, form: &FormReport) -> (Vec<Line>, Line) {
     (form.rows.iter().map(line).collect(), line(&form.total))
 }
 
+/// The form of the link's unit and year, for the caller.
+async fn run(
+    app: &App,
+    page: &PageActor,
+    client: &hoso_app::ClientInfo,
+    code: &str,
+    p: &Params,
+) -> Result<FormReport, PageError> {
+    Ok(app
+        .run_report_form(&page.actor, code, p.unit()?, p.year()?, client)
+        .await?)
+}
+
 pub async fn form(
     State(app): State<App>,
     page: PageActor,
@@ -167,9 +180,7 @@ pub async fn form(
     Query(p): Query<Params>,
 ) -> PageResult {
     let unit = p.unit()?;
-    let report = app
-        .run_report_form(&page.actor, &code, unit, p.year()?, &client)
-        .await?;
+    let report = run(&app, &page, &client, &code, &p).await?;
     let up = unit.map(|_| {
         link(
             &format!("{PATH}/{code}"),
@@ -180,14 +191,9 @@ pub async fn form(
         )
     });
     let (lines, total) = lines(&code, &report);
-    let export = link(
-        &format!("{PATH}/{code}/xuat"),
-        &[("don_vi", opt(unit)), ("nam", opt(report.year))],
-    );
-    let save = super::saved_searches::save_link(&link(
-        &format!("{PATH}/{code}"),
-        &[("don_vi", opt(unit)), ("nam", opt(report.year))],
-    ));
+    let asked = [("don_vi", opt(unit)), ("nam", opt(report.year))];
+    let export = link(&format!("{PATH}/{code}/xuat"), &asked);
+    let save = super::saved_searches::save_link(&link(&format!("{PATH}/{code}"), &asked));
     Ok(render(&FormPage {
         save,
         layout: page.layout(report.short.clone(), "forms"),
@@ -209,12 +215,9 @@ pub async fn export(
     Query(p): Query<Params>,
 ) -> Result<Response, PageError> {
     let format = crate::documents::report_format_of(p.format.as_deref())?;
-    let unit = p.unit()?;
-    let report = app
-        .run_report_form(&page.actor, &code, unit, p.year()?, &client)
-        .await?;
+    let report = run(&app, &page, &client, &code, &p).await?;
     Ok(
-        crate::documents::report_file(&app, &page.actor, &report.table(), unit, format, false)
+        crate::documents::report_file(&app, &page.actor, &report.table(), p.unit()?, format, false)
             .await?,
     )
 }
