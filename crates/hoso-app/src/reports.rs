@@ -6,10 +6,13 @@
 //! reports too.
 
 use hoso_domain::access::AccessLevel;
+use hoso_domain::age::{AGE_BANDS, YEAR_BANDS, YearBands};
 use hoso_domain::audit_action::AuditAction;
 use hoso_domain::catalog::Catalogs;
 use hoso_domain::org::PersonStatus;
-use hoso_domain::schema::{Field, FieldKind, ProjectedKind, ProjectedValue, RecordSchema};
+use hoso_domain::schema::{
+    Field, FieldKind, FieldRole, ProjectedKind, ProjectedValue, RecordSchema,
+};
 use hoso_store::org as org_store;
 use hoso_store::report::{self, Dimension, Filter, Measure, ReportQuery, Source};
 use serde::{Deserialize, Serialize};
@@ -41,7 +44,8 @@ pub struct ReportSpec {
     /// Columns of a listing (ignored when grouping). Default: the name and the unit.
     #[serde(default)]
     pub columns: Vec<String>,
-    /// Group by these columns; `column.year` groups a date by its year.
+    /// Group by these columns; `column.year` groups a date by its year, `column.age` by how
+    /// many whole years ago it was, in bands (five-year age bands for the birth date).
     #[serde(default)]
     pub group_by: Vec<String>,
     /// `count` or `sum:column`. Default when grouping: `count`.
@@ -180,7 +184,17 @@ struct Resolved<'s> {
     format: ColumnFormat,
     access: AccessLevel,
     schema_field: Option<&'s Field>,
-    year: bool,
+    part: DatePart,
+}
+
+/// What of a date column a grouping takes: the day itself, its year (`column.year`), or how
+/// many whole years ago it was, in bands (`column.age`: ages by birth date, years since any
+/// other day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DatePart {
+    Whole,
+    Year,
+    Bands(YearBands),
 }
 
 fn format_of(kind: ProjectedKind) -> ColumnFormat {
@@ -210,9 +224,12 @@ pub(crate) fn report_clearance(actor: &Actor) -> AccessLevel {
 }
 
 fn resolve<'s>(schema: &'s RecordSchema, source: &Source, name: &str) -> AppResult<Resolved<'s>> {
-    let (base, year) = match name.strip_suffix(".year") {
-        Some(b) => (b, true),
-        None => (name, false),
+    let (base, part) = if let Some(b) = name.strip_suffix(".year") {
+        (b, DatePart::Year)
+    } else if let Some(b) = name.strip_suffix(".age") {
+        (b, DatePart::Bands(YEAR_BANDS))
+    } else {
+        (name, DatePart::Whole)
     };
     let person = |key: &'static str, label: &str, format| Resolved {
         key: name.to_string(),
@@ -221,7 +238,7 @@ fn resolve<'s>(schema: &'s RecordSchema, source: &Source, name: &str) -> AppResu
         format,
         access: AccessLevel::Public,
         schema_field: None,
-        year: false,
+        part: DatePart::Whole,
     };
     let mut resolved = match base {
         "id" => person("id", "Mã hồ sơ", ColumnFormat::Integer),
@@ -244,7 +261,7 @@ fn resolve<'s>(schema: &'s RecordSchema, source: &Source, name: &str) -> AppResu
             format: ColumnFormat::Date,
             access: AccessLevel::Internal,
             schema_field: None,
-            year: false,
+            part: DatePart::Whole,
         },
         _ => {
             let found = match source {
@@ -269,19 +286,32 @@ fn resolve<'s>(schema: &'s RecordSchema, source: &Source, name: &str) -> AppResu
                 format: format_of(c.kind),
                 access: c.field.access,
                 schema_field: Some(c.field),
-                year: false,
+                part: DatePart::Whole,
             }
         }
     };
-    if year {
-        if resolved.format != ColumnFormat::Date {
-            return Err(bad(format!(
-                "'{base}' không phải ngày tháng: không lấy năm được."
-            )));
+    if part != DatePart::Whole && resolved.format != ColumnFormat::Date {
+        return Err(bad(format!(
+            "'{base}' không phải ngày tháng: không lấy năm hay nhóm tuổi được."
+        )));
+    }
+    match part {
+        DatePart::Whole => {}
+        DatePart::Year => {
+            resolved.part = part;
+            resolved.format = ColumnFormat::Text;
+            resolved.label = format!("{} (năm)", resolved.label);
         }
-        resolved.year = true;
-        resolved.format = ColumnFormat::Text;
-        resolved.label = format!("{} (năm)", resolved.label);
+        DatePart::Bands(_) => {
+            let birth = resolved.schema_field.and_then(|f| f.role) == Some(FieldRole::BirthDate);
+            resolved.part = DatePart::Bands(if birth { AGE_BANDS } else { YEAR_BANDS });
+            resolved.format = ColumnFormat::Code;
+            resolved.label = if birth {
+                "Nhóm tuổi".to_string()
+            } else {
+                format!("Số năm từ {}", resolved.label.to_lowercase())
+            };
+        }
     }
     Ok(resolved)
 }
@@ -327,6 +357,15 @@ fn cell(
     let Some(v) = v else {
         return TableCell::empty();
     };
+    // A band of years: its whole years (either open), which a figure drills down to.
+    if let (DatePart::Bands(bands), ProjectedValue::Integer(n)) = (r.part, &v) {
+        let band = usize::try_from(*n).unwrap_or_default();
+        let (from, to) = bands.years(band);
+        return TableCell {
+            value: serde_json::json!({ "from": from, "to": to }),
+            text: bands.label(band),
+        };
+    }
     let (value, text) = match (&v, r.format) {
         (ProjectedValue::Integer(n), ColumnFormat::Decimal) => {
             let c = number_cell(*n, true);
@@ -495,11 +534,20 @@ pub(crate) fn compile_filter(
                 return Err(bad(format!("Lọc '{op}': thiếu cột (column).")));
             }
             let r = resolve(schema, source, &f.column)?;
-            if r.year {
-                return Err(bad(format!(
-                    "Lọc '{}': '.year' chỉ dùng khi nhóm; lọc theo năm bằng between từ ngày đầu đến ngày cuối năm.",
-                    f.column
-                )));
+            match r.part {
+                DatePart::Whole => {}
+                DatePart::Year => {
+                    return Err(bad(format!(
+                        "Lọc '{}': '.year' chỉ dùng khi nhóm; lọc theo năm bằng between từ ngày đầu đến ngày cuối năm.",
+                        f.column
+                    )));
+                }
+                DatePart::Bands(_) => {
+                    return Err(bad(format!(
+                        "Lọc '{}': '.age' chỉ dùng khi nhóm; lọc theo tuổi bằng age_between trên cột ngày.",
+                        f.column
+                    )));
+                }
             }
             if in_rows && matches!(r.field, report::Field::Person(_)) {
                 return Err(bad(format!(
@@ -938,12 +986,17 @@ impl App {
             columns: columns.iter().map(|r| r.field.clone()).collect(),
             dimensions: dimensions
                 .iter()
-                .map(|r| {
-                    if r.year {
-                        Dimension::YearOf(r.field.clone())
-                    } else {
-                        Dimension::Field(r.field.clone())
-                    }
+                .map(|r| match r.part {
+                    DatePart::Whole => Dimension::Field(r.field.clone()),
+                    DatePart::Year => Dimension::YearOf(r.field.clone()),
+                    DatePart::Bands(bands) => Dimension::Bands(
+                        r.field.clone(),
+                        bands
+                            .latest_dates(cx.today)
+                            .iter()
+                            .map(|d| d.to_string())
+                            .collect(),
+                    ),
                 })
                 .collect(),
             measures,

@@ -41,6 +41,73 @@ pub fn birth_dates_for_ages(
     (earliest, latest)
 }
 
+/// Bands of whole years, for grouping a date by how long ago it was: ages by birth date, years
+/// of service by the day of recruitment. `edges` rise; band 0 is below the first edge, band
+/// `edges.len()` from the last one on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct YearBands {
+    pub edges: &'static [u16],
+    /// The unit after a figure in a label ("tuổi" reads better left out; "năm" does not).
+    pub unit: &'static str,
+}
+
+/// Five-year age bands from 25 to 60, as the pyramid of a workforce is drawn.
+pub const AGE_BANDS: YearBands = YearBands {
+    edges: &[25, 30, 35, 40, 45, 50, 55, 60],
+    unit: "",
+};
+
+/// Bands of years since a day (service, time in a rank): under one, then five-year steps.
+pub const YEAR_BANDS: YearBands = YearBands {
+    edges: &[1, 5, 10, 15, 20, 25, 30],
+    unit: " năm",
+};
+
+impl YearBands {
+    pub fn len(&self) -> usize {
+        self.edges.len() + 1
+    }
+
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// The band of someone (or something) dated `birth`, on `day`.
+    pub fn band_of(&self, birth: Date, day: Date) -> usize {
+        let age = age_on(birth, day);
+        self.edges
+            .iter()
+            .position(|e| age < i32::from(*e))
+            .unwrap_or(self.edges.len())
+    }
+
+    /// The whole years of a band, both inclusive (either open).
+    pub fn years(&self, band: usize) -> (Option<u16>, Option<u16>) {
+        let from = band.checked_sub(1).and_then(|i| self.edges.get(i)).copied();
+        let to = self.edges.get(band).map(|e| e - 1);
+        (from, to)
+    }
+
+    pub fn label(&self, band: usize) -> String {
+        let unit = self.unit;
+        match self.years(band) {
+            (None, Some(to)) => format!("Dưới {}{unit}", to + 1),
+            (Some(from), None) => format!("Từ {from}{unit}"),
+            (Some(from), Some(to)) => format!("{from}–{to}{unit}"),
+            (None, None) => "Mọi độ tuổi".to_string(),
+        }
+    }
+
+    /// For each edge, the last date of someone at least that old on `day`: a date after the
+    /// k-th of them is in a band below k (the query layer's `CASE`, in order).
+    pub fn latest_dates(&self, day: Date) -> Vec<Date> {
+        self.edges
+            .iter()
+            .map(|e| latest_birth_for(day, *e).unwrap_or(Date::MIN))
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +183,53 @@ mod tests {
                     let in_dates = lo.is_none_or(|d| birth >= d) && hi.is_none_or(|d| birth <= d);
                     assert_eq!(in_band, in_dates, "born {birth}, on {day}, {min:?}–{max:?}");
                     birth += Duration::days(1);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_band_is_labelled_by_its_years() {
+        assert_eq!(AGE_BANDS.len(), 9);
+        assert_eq!(AGE_BANDS.label(0), "Dưới 25");
+        assert_eq!(AGE_BANDS.label(1), "25–29");
+        assert_eq!(AGE_BANDS.label(8), "Từ 60");
+        assert_eq!(AGE_BANDS.years(0), (None, Some(24)));
+        assert_eq!(AGE_BANDS.years(3), (Some(35), Some(39)));
+        assert_eq!(AGE_BANDS.years(8), (Some(60), None));
+        assert_eq!(YEAR_BANDS.label(0), "Dưới 1 năm");
+        assert_eq!(YEAR_BANDS.label(1), "1–4 năm");
+        assert_eq!(YEAR_BANDS.label(7), "Từ 30 năm");
+    }
+
+    /// The dates the query layer compares with give the same band as the age, and each band's
+    /// years give the same birth dates as `birth_dates_for_ages` (what a figure drills down to).
+    #[test]
+    fn the_band_dates_agree_with_the_ages() {
+        for day in [
+            date!(2026 - 12 - 05),
+            date!(2028 - 02 - 29),
+            date!(2027 - 03 - 01),
+        ] {
+            for bands in [AGE_BANDS, YEAR_BANDS] {
+                let latest = bands.latest_dates(day);
+                let mut birth = date!(1950 - 01 - 01);
+                while birth < date!(2030 - 01 - 01) {
+                    let by_dates = latest
+                        .iter()
+                        .position(|l| birth > *l)
+                        .unwrap_or(latest.len());
+                    let band = bands.band_of(birth, day);
+                    assert_eq!(band, by_dates, "born {birth}, on {day}");
+                    let (min, max) = bands.years(band);
+                    let (lo, hi) = birth_dates_for_ages(day, min, max);
+                    if age_on(birth, day) >= 0 {
+                        assert!(
+                            lo.is_none_or(|d| birth >= d) && hi.is_none_or(|d| birth <= d),
+                            "born {birth}, on {day}: band {band} drills to {lo:?}–{hi:?}"
+                        );
+                    }
+                    birth += Duration::days(3);
                 }
             }
         }

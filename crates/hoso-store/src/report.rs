@@ -67,6 +67,10 @@ pub enum Dimension {
     YearOf(Field),
     /// The month of a date column (`YYYY-MM`, its first seven characters).
     MonthOf(Field),
+    /// The band of a date column among these ISO dates, which fall: band k when the value is
+    /// after the k-th and on or before those ahead of it, the last band on or before all of
+    /// them (ages or years of service in bands: `hoso_domain::age::YearBands`). Empty: none.
+    Bands(Field, Vec<String>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -344,6 +348,35 @@ fn dimension_expr(
                 .arg(Expr::cust("1"))
                 .arg(Expr::cust(length));
             Ok((part.into(), false))
+        }
+        Dimension::Bands(f, dates) => {
+            let (e, numeric) = expr(layout, source, f)?;
+            let iso = |d: &String| {
+                d.len() == 10
+                    && d.char_indices().all(|(i, c)| {
+                        if i == 4 || i == 7 {
+                            c == '-'
+                        } else {
+                            c.is_ascii_digit()
+                        }
+                    })
+            };
+            if numeric || !dates.iter().all(iso) || !dates.windows(2).all(|w| w[0] > w[1]) {
+                return Err(StoreError::Invalid(
+                    "report: bands need a date column and falling ISO dates".into(),
+                ));
+            }
+            // Literal dates (checked above), not bound values: PostgreSQL groups by the same
+            // text it selects.
+            let mut case = Expr::case(e.clone().is_null(), Expr::cust("NULL"));
+            for (k, d) in dates.iter().enumerate() {
+                case = case.case(
+                    e.clone().gt(Expr::cust(format!("'{d}'"))),
+                    Expr::cust(k.to_string()),
+                );
+            }
+            let case: SimpleExpr = case.finally(Expr::cust(dates.len().to_string())).into();
+            Ok((Func::cast_as(case, ident("BIGINT")).into(), true))
         }
     }
 }

@@ -30,7 +30,9 @@ pub struct TwoSidedRow {
 }
 
 /// The rows of a two-sided chart from (label, left, right) figures.
-fn two_sided(rows: impl Iterator<Item = (String, i64, i64)> + Clone) -> Vec<TwoSidedRow> {
+pub(super) fn two_sided(
+    rows: impl Iterator<Item = (String, i64, i64)> + Clone,
+) -> Vec<TwoSidedRow> {
     let max = rows
         .clone()
         .map(|(_, l, r)| l.max(r))

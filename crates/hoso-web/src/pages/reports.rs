@@ -17,7 +17,9 @@ use hoso_app::reports::{
 use hoso_app::{App, AppError};
 use serde_json::Value;
 
-use super::home::Bar;
+use hoso_domain::schema::FieldRole;
+
+use super::home::{Bar, TwoSidedRow, two_sided};
 use super::{Layout, PageActor, PageError, PageResult, format, render_status};
 use crate::extract::Client;
 
@@ -31,7 +33,9 @@ const SPARE_FILTERS: usize = 2;
 pub const OPS: &[(&str, &str)] = &[
     ("eq", "bằng"),
     ("in", "là một trong (cách nhau bằng ;)"),
+    ("not_in", "không là một trong (cách nhau bằng ;)"),
     ("between", "từ … đến …"),
+    ("age_between", "tuổi (số năm đến nay) từ … đến …"),
     ("empty", "để trống"),
     ("not_empty", "có giá trị"),
 ];
@@ -163,32 +167,41 @@ impl Params {
         let mut filters: Vec<FilterSpec> = self
             .filters
             .iter()
-            .map(|f| FilterSpec {
-                column: f.column.clone(),
-                op: f.op.clone(),
-                value: if f.op == "between" {
-                    None
-                } else {
-                    value(&f.column, &f.value)
-                },
-                values: if f.op == "in" {
-                    f.value
-                        .split(';')
-                        .filter_map(|v| value(&f.column, v))
-                        .collect()
-                } else {
-                    Vec::new()
-                },
-                from: (f.op == "between")
-                    .then(|| value(&f.column, &f.value))
-                    .flatten(),
-                to: (f.op == "between")
-                    .then(|| value(&f.column, &f.to))
-                    .flatten(),
-                ..FilterSpec::default()
+            .map(|f| {
+                let ranged = matches!(f.op.as_str(), "between" | "age_between");
+                // Whole years; the query layer refuses anything else with its message.
+                let bound = |text: &str| {
+                    if f.op == "age_between" {
+                        let text = text.trim();
+                        (!text.is_empty())
+                            .then(|| text.parse::<u64>().map_or(Value::from(text), Value::from))
+                    } else {
+                        value(&f.column, text)
+                    }
+                };
+                FilterSpec {
+                    column: f.column.clone(),
+                    op: f.op.clone(),
+                    value: if ranged {
+                        None
+                    } else {
+                        value(&f.column, &f.value)
+                    },
+                    values: if matches!(f.op.as_str(), "in" | "not_in") {
+                        f.value
+                            .split(';')
+                            .filter_map(|v| value(&f.column, v))
+                            .collect()
+                    } else {
+                        Vec::new()
+                    },
+                    from: ranged.then(|| bound(&f.value)).flatten(),
+                    to: ranged.then(|| bound(&f.to)).flatten(),
+                    ..FilterSpec::default()
+                }
             })
             .map(|mut f| {
-                if f.op == "in" {
+                if matches!(f.op.as_str(), "in" | "not_in") {
                     f.value = None;
                 }
                 f
@@ -313,8 +326,42 @@ impl Params {
         p.page = 1;
         let mut cols = vec!["full_name".to_string(), "unit".to_string()];
         for (key, cell) in dims {
-            let (column, row) = match key.strip_suffix(".year") {
-                Some(base) => {
+            let banded = key.strip_suffix(".age");
+            let (column, row) = match (banded, key.strip_suffix(".year")) {
+                // A band of years drills down to its ages (the query layer's value: its years).
+                (Some(base), _) => {
+                    let years = |end: &str| {
+                        cell.value
+                            .get(end)
+                            .and_then(Value::as_u64)
+                            .map(|n| n.to_string())
+                            .unwrap_or_default()
+                    };
+                    let (from, to) = (years("from"), years("to"));
+                    (
+                        base,
+                        if cell.value.is_null() {
+                            FilterRow {
+                                column: base.into(),
+                                op: "empty".into(),
+                                ..FilterRow::default()
+                            }
+                        } else {
+                            FilterRow {
+                                column: base.into(),
+                                op: "age_between".into(),
+                                // A band open at both ends is everyone with a date.
+                                value: if from.is_empty() && to.is_empty() {
+                                    "0".into()
+                                } else {
+                                    from
+                                },
+                                to,
+                            }
+                        },
+                    )
+                }
+                (None, Some(base)) => {
                     let y = cell.value.as_str().unwrap_or_default();
                     (
                         base,
@@ -334,7 +381,7 @@ impl Params {
                         },
                     )
                 }
-                None => (
+                (None, None) => (
                     *key,
                     match &cell.value {
                         Value::Null => FilterRow {
@@ -400,6 +447,14 @@ pub struct Shown {
     pub number: bool,
 }
 
+/// A two-sided chart of a cross table of two columns.
+pub struct Pyramid {
+    pub rows: Vec<TwoSidedRow>,
+    pub left: String,
+    pub middle: String,
+    pub right: String,
+}
+
 /// A pie slice: its path in a 100×100 box, its colour, and its legend.
 pub struct Slice {
     pub path: String,
@@ -423,6 +478,9 @@ pub struct Answer {
     pub total: String,
     pub bars: Vec<Bar>,
     pub slices: Vec<Slice>,
+    /// A cross table whose columns are two values (men and women, say) drawn back to back:
+    /// a population pyramid when the rows are age bands.
+    pub pyramid: Option<Pyramid>,
     pub prev: Option<String>,
     pub next: Option<String>,
     pub page: i64,
@@ -670,8 +728,22 @@ fn answer(p: &Params, t: &ReportTable) -> Answer {
         href: None,
         number: true,
     });
+    let pyramid = match col_values.as_slice() {
+        [left, right] if !decimal => Some(Pyramid {
+            rows: two_sided(row_values.iter().map(|rv| {
+                let figure_at =
+                    |cv: &TableCell| cell_of(rv, cv).map_or(0, |r| number_of(&r[2]).round() as i64);
+                (label(rv), figure_at(left), figure_at(right))
+            })),
+            left: label(left),
+            middle: t.columns[0].label.clone(),
+            right: label(right),
+        }),
+        _ => None,
+    };
     Answer {
         title: format!("{} — {measure_label}", t.title),
+        pyramid,
         headers,
         rows,
         totals,
@@ -754,6 +826,8 @@ pub async fn page(
         .iter()
         .find(|s| s.key == p.source_key())
         .unwrap_or(&sources[0]);
+    let schema = app.schemas().latest();
+    let birth_date = schema.role_column(FieldRole::BirthDate).map(|c| c.name);
     let column_choices = |current: &str, none: &str| {
         let mut out = vec![Choice {
             value: String::new(),
@@ -771,6 +845,16 @@ pub async fn page(
                 out.push(Choice {
                     selected: key == current,
                     label: format!("{} (năm)", c.label),
+                    value: key,
+                });
+                let key = format!("{}.age", c.key);
+                out.push(Choice {
+                    selected: key == current,
+                    label: if Some(c.key.as_str()) == birth_date {
+                        "Nhóm tuổi (5 năm)".to_string()
+                    } else {
+                        format!("{} (số năm đến nay)", c.label)
+                    },
                     value: key,
                 });
             }
@@ -812,7 +896,7 @@ pub async fn page(
             n: n + 1,
             columns: {
                 let mut c = column_choices(&f.column, "— chọn cột —");
-                c.retain(|c| !c.value.ends_with(".year"));
+                c.retain(|c| !c.value.ends_with(".year") && !c.value.ends_with(".age"));
                 c
             },
             ops: choices(OPS.iter().copied(), &f.op),
