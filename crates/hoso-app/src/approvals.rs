@@ -178,6 +178,38 @@ pub struct PackageReport {
     pub attachments: usize,
 }
 
+/// The detached signature over `content` a signer sends: made outside (`signature`: base64 of
+/// the DER, or PEM), or made here with their PKCS#12 file (`pkcs12`, base64, with its
+/// `password`; never stored). With the mode it was made in: `external` or `pkcs12`.
+pub(crate) async fn signature_from(
+    signature: Option<String>,
+    pkcs12: Option<String>,
+    password: Option<String>,
+    content: &[u8],
+) -> AppResult<(Vec<u8>, &'static str)> {
+    match (signature, pkcs12) {
+        (Some(sig), None) => Ok((decode_signature(&sig)?, "external")),
+        (None, Some(p12)) => {
+            let p12 = base64::engine::general_purpose::STANDARD
+                .decode(p12.split_whitespace().collect::<String>())
+                .map_err(|_| AppError::BadRequest("Tệp khóa PKCS#12 phải gửi dạng base64.".into()))?;
+            let password = password.unwrap_or_default();
+            let content = content.to_vec();
+            let signed = tokio::task::spawn_blocking(move || {
+                signing::sign_with_pkcs12(&p12, &password, &content)
+            })
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(AppError::BadRequest)?;
+            Ok((signed, "pkcs12"))
+        }
+        _ => Err(AppError::BadRequest(
+            "Gửi một trong hai: chữ ký số tách rời (signature), hoặc tệp khóa PKCS#12 (pkcs12) kèm mật khẩu."
+                .into(),
+        )),
+    }
+}
+
 /// The result of re-checking one stored signature.
 #[derive(Debug, Clone, Serialize)]
 pub struct BatchCheck {
@@ -525,31 +557,13 @@ serde_json::json!({"items": manifest.items.len(), "manifest_sha256": sha, "windo
     ) -> AppResult<()> {
         let overridden = self.check_window(actor, input.override_window.unwrap_or(false))?;
         let manifest_bytes = batch.manifest.as_bytes().to_vec();
-        let (signature, mode) = match (input.signature, input.pkcs12) {
-            (Some(sig), None) => (decode_signature(&sig)?, "external"),
-            (None, Some(p12)) => {
-                let p12 = base64::engine::general_purpose::STANDARD
-                    .decode(p12.split_whitespace().collect::<String>())
-                    .map_err(|_| {
-                        AppError::BadRequest("Tệp khóa PKCS#12 phải gửi dạng base64.".into())
-                    })?;
-                let password = input.password.unwrap_or_default();
-                let content = manifest_bytes.clone();
-                let signed = tokio::task::spawn_blocking(move || {
-                    signing::sign_with_pkcs12(&p12, &password, &content)
-                })
-                .await
-                .map_err(|e| AppError::Internal(e.to_string()))?
-                .map_err(AppError::BadRequest)?;
-                (signed, "pkcs12")
-            }
-            _ => {
-                return Err(AppError::BadRequest(
-                    "Gửi một trong hai: chữ ký số tách rời (signature), hoặc tệp khóa PKCS#12 (pkcs12) kèm mật khẩu."
-                        .into(),
-                ));
-            }
-        };
+        let (signature, mode) = signature_from(
+            input.signature,
+            input.pkcs12,
+            input.password,
+            &manifest_bytes,
+        )
+        .await?;
         let signer = signing::verify_detached(
             &signature,
             &manifest_bytes,

@@ -9,14 +9,21 @@ use std::collections::HashMap;
 use hoso_domain::audit_action::AuditAction;
 use hoso_domain::calendar::format_date;
 use hoso_domain::deadlines::DeadlineRule;
-use hoso_domain::periodic_reports::{self as domain, ReportState, Reporter};
+use hoso_domain::periodic_reports::{
+    self as domain, HeadcountLine, REPORT_MANIFEST_FORMAT, ReportManifest, ReportState, Reporter,
+};
+use hoso_domain::schema::FieldRole;
 use hoso_store::org::{self as org_store, OrgUnitRow};
 use hoso_store::report_submissions::{self as store, NewReportSubmission};
 use serde::{Deserialize, Serialize};
+use sha2::Digest;
 use time::Date;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::approvals::signature_from;
 use crate::authz::Attempt;
+use crate::reports::{FilterSpec, REPORT_ROW_CAP, ReportSpec};
+use crate::signing;
 use crate::work::About;
 use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Target};
 
@@ -57,6 +64,42 @@ pub struct PeriodicReportRow {
     pub recorded_by: Option<String>,
     /// The caller may record this report sent (not sent yet, and its unit is theirs).
     pub may_record: bool,
+    /// The recorded report (its manifest, its signature), once recorded.
+    pub submission_id: Option<i64>,
+    /// The head's signature: the certificate's subject and when (ms since the Unix epoch).
+    pub signed_by: Option<String>,
+    pub signed_at: Option<i64>,
+    /// The caller may sign it (recorded with a manifest, not signed yet, and they approve for
+    /// its unit).
+    pub may_sign: bool,
+}
+
+/// A recorded report: what it said, and whether its head has signed it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PeriodicReportView {
+    pub id: i64,
+    /// The manifest as recorded (None for a report recorded before signing existed).
+    #[schema(value_type = Option<Object>)]
+    pub manifest: Option<ReportManifest>,
+    pub manifest_sha256: Option<String>,
+    pub note: Option<String>,
+    pub recorded_by: Option<String>,
+    pub signed_by: Option<String>,
+    pub signed_at: Option<i64>,
+    pub may_sign: bool,
+}
+
+/// The head's signature of a recorded report: a detached CMS/PKCS#7 signature over the
+/// manifest's bytes, made outside, or here with the head's PKCS#12 file.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignReport {
+    /// Base64 of the DER, or the PEM text.
+    pub signature: Option<String>,
+    /// Or: the signer's PKCS#12 file (base64), used for this signature and never stored…
+    pub pkcs12: Option<String>,
+    /// …and its password.
+    pub password: Option<String>,
 }
 
 /// The periodic reports in the caller's scope.
@@ -112,10 +155,14 @@ fn sends_report(reporter: Reporter, unit: &OrgUnitRow, due: &str) -> bool {
 
 /// A report recorded as sent, as a row shows it.
 struct Sent<'a> {
+    id: i64,
     on: &'a str,
     reference: &'a str,
     note: Option<&'a str>,
     recorded_by: Option<String>,
+    signed_by: Option<&'a str>,
+    signed_at: Option<i64>,
+    may_sign: bool,
 }
 
 impl PeriodicReportRow {
@@ -142,6 +189,10 @@ impl PeriodicReportRow {
             sent_on: sent.as_ref().map(|s| s.on.to_string()),
             reference: sent.as_ref().map(|s| s.reference.to_string()),
             note: sent.as_ref().and_then(|s| s.note.map(str::to_string)),
+            submission_id: sent.as_ref().map(|s| s.id),
+            signed_by: sent.as_ref().and_then(|s| s.signed_by.map(str::to_string)),
+            signed_at: sent.as_ref().and_then(|s| s.signed_at),
+            may_sign: sent.as_ref().is_some_and(|s| s.may_sign),
             recorded_by: sent.and_then(|s| s.recorded_by),
             may_record,
         }
@@ -273,10 +324,16 @@ impl App {
                     continue;
                 }
                 let sent = record.map(|r| Sent {
+                    id: r.id,
                     on: &r.sent_on,
                     reference: &r.reference,
                     note: r.note.as_deref(),
                     recorded_by: names.get(&r.recorded_by).cloned(),
+                    signed_by: r.signer_subject.as_deref(),
+                    signed_at: r.signed_at,
+                    may_sign: r.manifest.is_some()
+                        && r.signed_at.is_none()
+                        && caps.may(Capability::ApproveChanges, Target::Unit(&unit.path)),
                 });
                 let may_record =
                     state.is_open() && caps.may(Capability::WriteRecords, Target::Unit(&unit.path));
@@ -398,6 +455,28 @@ impl App {
         }
         let sent_iso = sent_on.to_string();
         let account = actor.account_id;
+        let recorded_at = self.now_ms();
+        let (headcount, total) = self.headcount_by_rank(actor, &unit, client).await?;
+        let manifest = ReportManifest {
+            format: REPORT_MANIFEST_FORMAT.into(),
+            rule_id: rule.id.clone(),
+            rule_name: rule.name_vi.clone(),
+            legal_basis: rule.legal_basis.clone(),
+            cycle_year: cycle.year,
+            due: due_iso.clone(),
+            sent_on: sent_iso.clone(),
+            unit_id: unit.id,
+            unit_name: unit.name.clone(),
+            reference: reference.to_string(),
+            recorded_by: actor.username.clone(),
+            recorded_at,
+            counted_on: today.to_string(),
+            headcount,
+            total,
+        };
+        let manifest = String::from_utf8(manifest.to_bytes())
+            .map_err(|e| AppError::Internal(format!("manifest: {e}")))?;
+        let manifest_sha256 = hex::encode(sha2::Sha256::digest(manifest.as_bytes()));
         let mut work = self.begin_work(actor, client).await?;
         let inserted = store::insert(
             &mut work,
@@ -410,7 +489,9 @@ impl App {
                 reference,
                 note,
                 recorded_by: account,
-                recorded_at: self.now_ms(),
+                recorded_at,
+                manifest: &manifest,
+                manifest_sha256: &manifest_sha256,
             },
         )
         .await?;
@@ -427,17 +508,35 @@ impl App {
             About::new("org_unit", unit.id),
             serde_json::json!({
                 "rule_id": rule.id, "year": cycle.year, "due": due_iso, "sent_on": sent_iso,
-                "reference": reference,
+                "reference": reference, "manifest_sha256": manifest_sha256,
             }),
         )
         .await?;
         work.commit().await?;
         let state = ReportState::of(due, Some(sent_on), today, &cal);
+        let mut conn = self.store.reader().await?;
+        let id = store::of_cycles(
+            &mut conn,
+            std::slice::from_ref(&rule.id),
+            &[i64::from(cycle.year)],
+        )
+        .await?
+        .into_iter()
+        .find(|s| s.unit_id == unit.id)
+        .map(|s| s.id)
+        .ok_or_else(|| AppError::Internal("a report recorded and not found".into()))?;
+        drop(conn);
         let sent = Sent {
+            id,
             on: &sent_iso,
             reference,
             note,
             recorded_by: Some(actor.display_name.clone()),
+            signed_by: None,
+            signed_at: None,
+            may_sign: actor
+                .capabilities()
+                .may(Capability::ApproveChanges, Target::Unit(&unit.path)),
         };
         Ok(PeriodicReportRow::new(
             rule,
@@ -447,5 +546,305 @@ impl App {
             Some(sent),
             false,
         ))
+    }
+
+    /// The people working in a unit and the units under it, by ngạch or chức danh nghề
+    /// nghiệp: what a report sent says of its unit (through the report layer, within the
+    /// caller's rights and audited as a report run).
+    async fn headcount_by_rank(
+        &self,
+        actor: &Actor,
+        unit: &OrgUnitRow,
+        client: &ClientInfo,
+    ) -> AppResult<(Vec<HeadcountLine>, i64)> {
+        let rank = self
+            .schemas
+            .latest()
+            .role_column(FieldRole::RankOrTitle)
+            .ok_or_else(|| AppError::Internal("the schema names no ngạch column".into()))?;
+        let table = self
+            .run_report(
+                actor,
+                &ReportSpec {
+                    unit: Some(unit.id),
+                    filters: vec![FilterSpec::on(
+                        "status",
+                        "eq",
+                        Some(serde_json::json!("working")),
+                    )],
+                    group_by: vec![rank.name.to_string()],
+                    measures: vec!["count".into()],
+                    per_page: Some(REPORT_ROW_CAP),
+                    ..ReportSpec::default()
+                },
+                client,
+            )
+            .await?;
+        let lines: Vec<HeadcountLine> = table
+            .rows
+            .iter()
+            .map(|r| HeadcountLine {
+                code: r[0].value.as_str().unwrap_or_default().to_string(),
+                label: if r[0].text.is_empty() {
+                    "Chưa ghi ngạch, chức danh".to_string()
+                } else {
+                    r[0].text.clone()
+                },
+                count: r[1].value.as_i64().unwrap_or_default(),
+            })
+            .collect();
+        let total = lines.iter().map(|l| l.count).sum();
+        Ok((lines, total))
+    }
+
+    /// A recorded report and its unit, for a caller who may do `capability` there (404 for a
+    /// unit not seen, 403 for one seen without the right; the attempt is audited).
+    async fn submission_for(
+        &self,
+        actor: &Actor,
+        id: i64,
+        capability: Capability,
+        action: AuditAction,
+        client: &ClientInfo,
+    ) -> AppResult<(store::ReportSubmission, OrgUnitRow)> {
+        let not_found = || AppError::NotFound("Không có báo cáo đã ghi nhận này.");
+        let mut conn = self.store.reader().await?;
+        let submission = store::get(&mut conn, id).await?.ok_or_else(not_found)?;
+        let unit = self
+            .require_unit(
+                &mut conn,
+                actor,
+                capability,
+                submission.unit_id,
+                Attempt {
+                    action,
+                    about: About::new("report_submission", id),
+                    client,
+                },
+            )
+            .await
+            .map_err(|e| match e {
+                AppError::NotFound(_) => not_found(),
+                e => e,
+            })?;
+        Ok((submission, unit))
+    }
+
+    /// A recorded report, for those who see its unit.
+    pub async fn periodic_report(
+        &self,
+        actor: &Actor,
+        id: i64,
+        client: &ClientInfo,
+    ) -> AppResult<PeriodicReportView> {
+        let (submission, unit) = self
+            .submission_for(
+                actor,
+                id,
+                Capability::SeeUnits,
+                AuditAction::ReportRun,
+                client,
+            )
+            .await?;
+        let names = self.display_names(vec![submission.recorded_by]).await?;
+        let manifest = submission
+            .manifest
+            .as_deref()
+            .map(|m| ReportManifest::parse(m.as_bytes()))
+            .transpose()
+            .map_err(AppError::Internal)?;
+        Ok(PeriodicReportView {
+            id,
+            may_sign: manifest.is_some()
+                && submission.signed_at.is_none()
+                && actor
+                    .capabilities()
+                    .may(Capability::ApproveChanges, Target::Unit(&unit.path)),
+            manifest,
+            manifest_sha256: submission.manifest_sha256,
+            note: submission.note,
+            recorded_by: names.get(&submission.recorded_by).cloned(),
+            signed_by: submission.signer_subject,
+            signed_at: submission.signed_at,
+        })
+    }
+
+    /// The manifest of a recorded report: the exact bytes its head signs.
+    pub async fn periodic_report_manifest(
+        &self,
+        actor: &Actor,
+        id: i64,
+        client: &ClientInfo,
+    ) -> AppResult<Vec<u8>> {
+        let (submission, _) = self
+            .submission_for(
+                actor,
+                id,
+                Capability::SeeUnits,
+                AuditAction::ReportRun,
+                client,
+            )
+            .await?;
+        submission
+            .manifest
+            .map(String::into_bytes)
+            .ok_or(AppError::NotFound(
+                "Báo cáo này được ghi nhận trước khi có ký số: không có bản kê để ký.",
+            ))
+    }
+
+    /// The stored detached signature (DER) of a signed report.
+    pub async fn periodic_report_signature(
+        &self,
+        actor: &Actor,
+        id: i64,
+        client: &ClientInfo,
+    ) -> AppResult<Vec<u8>> {
+        self.submission_for(
+            actor,
+            id,
+            Capability::SeeUnits,
+            AuditAction::ReportRun,
+            client,
+        )
+        .await?;
+        let mut conn = self.store.reader().await?;
+        let (sig, _) = store::signature(&mut conn, id)
+            .await?
+            .ok_or(AppError::NotFound("Báo cáo này chưa được ký số."))?;
+        hex::decode(sig).map_err(|e| AppError::Internal(format!("stored signature: {e}")))
+    }
+
+    /// The head signs a recorded report, like an approval batch: rights first (the unit seen,
+    /// 404; theirs to approve, 403), then the report (a manifest, not signed yet: 409), then
+    /// the signature, verified against the trusted roots (400). A refusal after the rights is
+    /// audited and changes nothing.
+    pub async fn sign_periodic_report(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: SignReport,
+        client: &ClientInfo,
+    ) -> AppResult<PeriodicReportRow> {
+        let (submission, unit) = self
+            .submission_for(
+                actor,
+                id,
+                Capability::ApproveChanges,
+                AuditAction::ReportSubmissionSign,
+                client,
+            )
+            .await?;
+        let result = self
+            .check_and_sign_report(actor, &submission, input, client)
+            .await;
+        if let Err(e) = &result {
+            let mut work = self.begin_work(actor, client).await?;
+            work.audit(
+                AuditAction::ReportSubmissionSignRefused,
+                About::new("report_submission", id),
+                serde_json::json!({"reason": e.to_string()}),
+            )
+            .await?;
+            work.commit().await?;
+        }
+        let signer = result?;
+        let rule = self.deadline_rules.get(&submission.rule_id);
+        let cal = self.calendar();
+        let due = parse_day("due", &submission.due)?;
+        let sent_on = parse_day("sent_on", &submission.sent_on)?;
+        let state = ReportState::of(due, Some(sent_on), self.today(), &cal);
+        let names = self.display_names(vec![submission.recorded_by]).await?;
+        let sent = Sent {
+            id,
+            on: &submission.sent_on,
+            reference: &submission.reference,
+            note: submission.note.as_deref(),
+            recorded_by: names.get(&submission.recorded_by).cloned(),
+            signed_by: Some(&signer),
+            signed_at: Some(self.now_ms()),
+            may_sign: false,
+        };
+        let rule =
+            rule.ok_or_else(|| AppError::Internal("a report of a rule no longer in force".into()))?;
+        Ok(PeriodicReportRow::new(
+            rule,
+            &unit,
+            domain::Cycle {
+                year: i32::try_from(submission.cycle_year).unwrap_or_default(),
+                due,
+            },
+            state,
+            Some(sent),
+            false,
+        ))
+    }
+
+    async fn check_and_sign_report(
+        &self,
+        actor: &Actor,
+        submission: &store::ReportSubmission,
+        input: SignReport,
+        client: &ClientInfo,
+    ) -> AppResult<String> {
+        let id = submission.id;
+        if submission.signed_at.is_some() {
+            return Err(AppError::Conflict(format!(
+                "Báo cáo số {id} đã được ký ({}).",
+                submission.signer_subject.as_deref().unwrap_or_default()
+            )));
+        }
+        let manifest = submission.manifest.as_deref().ok_or_else(|| {
+            AppError::Conflict(format!(
+                "Báo cáo số {id} được ghi nhận trước khi có ký số: không có bản kê để ký."
+            ))
+        })?;
+        ReportManifest::parse(manifest.as_bytes()).map_err(AppError::Internal)?;
+        let (signature, mode) = signature_from(
+            input.signature,
+            input.pkcs12,
+            input.password,
+            manifest.as_bytes(),
+        )
+        .await?;
+        let signer = signing::verify_detached(
+            &signature,
+            manifest.as_bytes(),
+            &self.trusted_roots,
+            self.clock.now_seconds(),
+        )
+        .map_err(AppError::BadRequest)?;
+        let mut work = self.begin_work(actor, client).await?;
+        let signature_hex = hex::encode(&signature);
+        if !store::sign(
+            &mut work,
+            &store::ReportSignature {
+                submission_id: id,
+                signature_hex: &signature_hex,
+                signer_subject: &signer.subject,
+                signer_certificate_pem: &signer.certificate_pem,
+                signing_mode: mode,
+                signed_by: actor.account_id,
+                signed_at: self.now_ms(),
+            },
+        )
+        .await?
+        {
+            return Err(AppError::Conflict(format!(
+                "Báo cáo số {id} vừa được ký ở nơi khác."
+            )));
+        }
+        work.audit(
+            AuditAction::ReportSubmissionSign,
+            About::new("report_submission", id),
+            serde_json::json!({
+                "manifest_sha256": submission.manifest_sha256,
+                "signer": signer.subject,
+                "mode": mode,
+            }),
+        )
+        .await?;
+        work.commit().await?;
+        Ok(signer.subject)
     }
 }

@@ -186,6 +186,10 @@ pub enum AuditAction {
     ApprovalResubmit,
     /// A periodic report recorded as sent (số văn bản, ngày gửi).
     ReportSubmissionRecord,
+    /// A periodic report signed by the head of its unit (a verified digital signature).
+    ReportSubmissionSign,
+    /// A signature of a periodic report refused (rights, state or a signature that fails).
+    ReportSubmissionSignRefused,
     /// A search or report saved, personal or shared with a unit.
     SavedSearchSave,
     /// A saved search deleted by its owner.
@@ -303,6 +307,8 @@ impl AuditAction {
         AuditAction::ApprovalReturn,
         AuditAction::ApprovalResubmit,
         AuditAction::ReportSubmissionRecord,
+        AuditAction::ReportSubmissionSign,
+        AuditAction::ReportSubmissionSignRefused,
         AuditAction::SavedSearchSave,
         AuditAction::SavedSearchDelete,
         AuditAction::KeysRotate,
@@ -409,6 +415,8 @@ impl AuditAction {
             AuditAction::ApprovalReturn => "approval.return",
             AuditAction::ApprovalResubmit => "approval.resubmit",
             AuditAction::ReportSubmissionRecord => "report.submission_record",
+            AuditAction::ReportSubmissionSign => "report.submission_sign",
+            AuditAction::ReportSubmissionSignRefused => "report.submission_sign_refused",
             AuditAction::SavedSearchSave => "saved_search.save",
             AuditAction::SavedSearchDelete => "saved_search.delete",
             AuditAction::KeysRotate => "keys.rotate",
@@ -518,6 +526,8 @@ impl AuditAction {
             AuditAction::ApprovalReturn => "Lãnh đạo trả lại hồ sơ trước khi ký",
             AuditAction::ApprovalResubmit => "Gửi lại hồ sơ để phê duyệt",
             AuditAction::ReportSubmissionRecord => "Ghi nhận đã gửi báo cáo định kỳ",
+            AuditAction::ReportSubmissionSign => "Lãnh đạo ký số báo cáo định kỳ",
+            AuditAction::ReportSubmissionSignRefused => "Từ chối ký số báo cáo định kỳ",
             AuditAction::SavedSearchSave => "Lưu tìm kiếm, báo cáo",
             AuditAction::SavedSearchDelete => "Xóa tìm kiếm, báo cáo đã lưu",
             AuditAction::KeysRotate => "Xoay khóa mã hóa",

@@ -5,7 +5,7 @@
 //! register of what was sent (when, under which document number) tells each cycle met, late,
 //! overdue or still running. Pure: the rules, the calendar and "today" are parameters.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::calendar::HolidayCalendar;
@@ -151,6 +151,69 @@ impl ReportState {
             self,
             ReportState::Overdue { .. } | ReportState::Running { .. }
         )
+    }
+}
+
+/// The format of a report's manifest (the bytes the head signs).
+pub const REPORT_MANIFEST_FORMAT: &str = "hoso-periodic-report/1";
+
+/// What a report sent says, frozen when it is recorded: the rule and the cycle it answers, the
+/// document that carried it, and the unit's headcount (people working in it and the units
+/// under it) by ngạch or chức danh nghề nghiệp on that day: what the annual report of every
+/// seed asks (LS Đ13.6, LC Đ15.6, ĐT Đ22.6: số lượng theo ngạch, chức danh nghề nghiệp). The
+/// head signs these bytes, as an approver signs a batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportManifest {
+    pub format: String,
+    pub rule_id: String,
+    pub rule_name: String,
+    pub legal_basis: String,
+    pub cycle_year: i32,
+    /// ISO dates.
+    pub due: String,
+    pub sent_on: String,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub reference: String,
+    /// Who recorded it (account username) and when (ms since the Unix epoch).
+    pub recorded_by: String,
+    pub recorded_at: i64,
+    /// The day the headcount was taken (ISO).
+    pub counted_on: String,
+    pub headcount: Vec<HeadcountLine>,
+    pub total: i64,
+}
+
+/// People working with one ngạch or chức danh (empty code: none recorded).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeadcountLine {
+    pub code: String,
+    pub label: String,
+    pub count: i64,
+}
+
+impl ReportManifest {
+    /// The bytes that are signed: JSON with fields in a fixed order, lines by code, no
+    /// insignificant white space, so the same report always gives the same bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut canonical = self.clone();
+        canonical.headcount.sort_by(|a, b| a.code.cmp(&b.code));
+        serde_json::to_vec(&canonical).unwrap_or_default()
+    }
+
+    pub fn parse(bytes: &[u8]) -> Result<ReportManifest, String> {
+        let m: ReportManifest = serde_json::from_slice(bytes)
+            .map_err(|e| format!("Bản kê báo cáo không đọc được: {e}"))?;
+        if m.format != REPORT_MANIFEST_FORMAT {
+            return Err(format!(
+                "Bản kê có định dạng '{}', không phải '{REPORT_MANIFEST_FORMAT}'.",
+                m.format
+            ));
+        }
+        if m.headcount.iter().map(|l| l.count).sum::<i64>() != m.total {
+            return Err("Bản kê báo cáo: tổng số không bằng cộng các dòng.".into());
+        }
+        Ok(m)
     }
 }
 
@@ -300,5 +363,48 @@ mod tests {
             on(None, date!(2027 - 01 - 17)).label_vi(),
             "Quá hạn, chưa gửi"
         );
+    }
+
+    #[test]
+    fn a_report_manifest_has_one_byte_form() {
+        let line = |code: &str, count| HeadcountLine {
+            code: code.into(),
+            label: format!("Ngạch {code}"),
+            count,
+        };
+        let m = ReportManifest {
+            format: REPORT_MANIFEST_FORMAT.into(),
+            rule_id: "ls_bao_cao_nam".into(),
+            rule_name: "Báo cáo hằng năm".into(),
+            legal_basis: "LS Đ13.6".into(),
+            cycle_year: 2027,
+            due: "2027-01-15".into(),
+            sent_on: "2027-01-10".into(),
+            unit_id: 7,
+            unit_name: "Sở Tài chính".into(),
+            reference: "12/BC-STC".into(),
+            recorded_by: "qt.stc".into(),
+            recorded_at: 1,
+            counted_on: "2027-01-10".into(),
+            headcount: vec![line("01.003", 5), line("01.002", 2)],
+            total: 7,
+        };
+        let mut shuffled = m.clone();
+        shuffled.headcount.reverse();
+        assert_eq!(m.to_bytes(), shuffled.to_bytes());
+        let parsed = ReportManifest::parse(&m.to_bytes()).unwrap();
+        assert_eq!(parsed.headcount[0].code, "01.002");
+        assert_eq!(parsed.total, 7);
+        let mut wrong = m.clone();
+        wrong.total = 8;
+        assert!(
+            ReportManifest::parse(&wrong.to_bytes())
+                .unwrap_err()
+                .contains("tổng số")
+        );
+        let mut other = m.clone();
+        other.format = "x".into();
+        assert!(ReportManifest::parse(&other.to_bytes()).is_err());
+        assert!(ReportManifest::parse(b"{").is_err());
     }
 }

@@ -218,6 +218,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 49,
+        name: "report_signatures",
+        common: include_str!("../migrations/0049_report_signatures.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {

@@ -560,6 +560,39 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
             ..write_record(400)
         },
     );
+    // A recorded report: whoever sees its unit reads what it said (individuals see no unit);
+    // the signature exists only once signed (404 past the rights).
+    t.insert(
+        ("get", "/api/v1/periodic-reports/{id}/manifest"),
+        Rule {
+            system_admin: (200, 200),
+            unit_admin: (200, 404),
+            viewer: (200, 404),
+            approver: (200, 404),
+            individual: (404, 404),
+            anonymous: 401,
+        },
+    );
+    t.insert(
+        ("get", "/api/v1/periodic-reports/{id}/signature"),
+        Rule {
+            individual: (404, 404),
+            ..Rule::everyone(404, 401)
+        },
+    );
+    // Signing it: the head of its unit (an approver's writable grant; the system
+    // administrator anywhere). Past the rights, the empty body is refused (400).
+    t.insert(
+        ("post", "/api/v1/periodic-reports/{id}/sign"),
+        Rule {
+            system_admin: (400, 400),
+            unit_admin: (403, 404),
+            viewer: (403, 404),
+            approver: (400, 404),
+            individual: (404, 404),
+            anonymous: 401,
+        },
+    );
     // Data quality over the target's unit: whoever sees units there (HR officers, heads,
     // leaders, administrators; another unit is "not found"); individuals see no units.
     for path in [
@@ -734,6 +767,19 @@ impl World {
             ("post", "/api/v1/persons") => (
                 path.into(),
                 json!({"unit_id": self.unit(target), "record": World::fresh_record()}),
+            ),
+            ("get", "/api/v1/periodic-reports/{id}/manifest")
+            | ("get", "/api/v1/periodic-reports/{id}/signature")
+            | ("post", "/api/v1/periodic-reports/{id}/sign") => (
+                path.replace(
+                    "{id}",
+                    &self.fresh_report_submission(target).await.to_string(),
+                ),
+                if method == "post" {
+                    json!({})
+                } else {
+                    Value::Null
+                },
             ),
             ("post", "/api/v1/periodic-reports") => (
                 path.into(),

@@ -303,6 +303,33 @@ fn rules() -> Table {
             ..writers(BACK_WITH_ERROR)
         },
     );
+    // A recorded report: whoever sees its unit; signing it is its head's (the approver's
+    // writable grant, or the system administrator): past the rights, a signature that is not
+    // one is refused on the page (400).
+    one(
+        "GET",
+        "/bao-cao-dinh-ky/{id}",
+        Rule {
+            system_admin: (200, 200),
+            unit_admin: (200, 404),
+            viewer: (200, 404),
+            approver: (200, 404),
+            individual: (404, 404),
+            anonymous: SIGN_IN,
+        },
+    );
+    one(
+        "POST",
+        "/bao-cao-dinh-ky/{id}/ky",
+        Rule {
+            system_admin: (400, 400),
+            unit_admin: (403, 404),
+            viewer: (403, 404),
+            approver: (400, 404),
+            individual: (404, 404),
+            anonymous: SIGN_IN,
+        },
+    );
     // Data quality over the target's unit: whoever sees units there; individuals see none.
     let quality = Rule {
         system_admin: (200, 200),
@@ -1367,6 +1394,25 @@ impl Pages {
                     &[("comment", "Đã đối chiếu bản gốc, thông tin đúng")],
                 )
             }
+            ("GET", "/bao-cao-dinh-ky/{id}") => Call::get(format!(
+                "/bao-cao-dinh-ky/{}",
+                w.fresh_report_submission(target).await
+            )),
+            ("POST", "/bao-cao-dinh-ky/{id}/ky") => Call {
+                uri: format!(
+                    "/bao-cao-dinh-ky/{}/ky",
+                    w.fresh_report_submission(target).await
+                ),
+                body: Body::Multipart(
+                    vec![
+                        ("mode".into(), "external".into()),
+                        ("signature".into(), "bm90IGEgc2lnbmF0dXJl".into()),
+                    ],
+                    None,
+                ),
+                csrf: true,
+                cookie: None,
+            },
             ("POST", "/phe-duyet/lo/{id}/ky") => Call {
                 uri: format!("/phe-duyet/lo/{}/ky", w.fresh_batch(who, target).await),
                 body: Body::Multipart(

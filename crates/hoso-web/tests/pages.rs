@@ -3311,3 +3311,259 @@ async fn the_home_page_shows_joining_and_leaving_over_the_last_twelve_months() {
         );
     }
 }
+
+/// Issue 12: the annual report an agency sends is signed by its head like an approval batch.
+/// Recording it sent freezes what it says (the agency's headcount by ngạch that day) as a
+/// manifest; the head opens it from the list, signs it with the key file, and the signature is
+/// verified, kept and shown. Another unit's head cannot sign it, a bad key changes nothing,
+/// and a report is signed once.
+#[tokio::test]
+async fn the_head_signs_the_annual_report_of_their_agency() {
+    for db in databases().await {
+        let today = time::macros::date!(2027 - 01 - 20);
+        let (root, p12) = hoso_app::demo::ensure_demo_pki(
+            &db.dir.path().join("demo-pki"),
+            PASSWORD,
+            hoso_app::Clock::on(today),
+        )
+        .unwrap();
+        let config = hoso_app::Config {
+            deadline_preset: "lang-son-2023".into(),
+            trusted_roots_file: Some(root),
+            fixed_today: Some(today),
+            ..common::config(&db)
+        };
+        let app = App::start(config).await.unwrap();
+        app.seed_demo(16, PASSWORD, &|_, _| {}).await.unwrap();
+        let admin = actor(&app, "admin").await;
+        let ci = ClientInfo::default();
+        // Two agencies with people: the first one's report is signed, the second's head tries.
+        let people = app
+            .list_persons(&admin, PersonQuery::default())
+            .await
+            .unwrap()
+            .items;
+        let mut conn = app.store().reader().await.unwrap();
+        let mut agencies: Vec<hoso_store::org::OrgUnitRow> = Vec::new();
+        for p in &people {
+            let mut unit = hoso_store::org::get(&mut conn, p.unit_id)
+                .await
+                .unwrap()
+                .unwrap();
+            while unit.depth > 1 {
+                unit = hoso_store::org::get(&mut conn, unit.parent_id.unwrap())
+                    .await
+                    .unwrap()
+                    .unwrap();
+            }
+            if !agencies.iter().any(|a| a.id == unit.id) {
+                agencies.push(unit);
+            }
+        }
+        drop(conn);
+        assert!(agencies.len() >= 2, "{}", db.label);
+        let (agency, other) = (&agencies[0], &agencies[1]);
+        let (hr_name, head_name) = common::demo_hr_and_head(&app, agency.id).await;
+        let (_, other_head) = common::demo_hr_and_head(&app, other.id).await;
+
+        // The agency's HR officer records the report sent.
+        let hr = actor(&app, &hr_name).await;
+        let row = app
+            .record_report_sent(
+                &hr,
+                &hoso_app::periodic_reports::RecordReportSent {
+                    rule_id: "lang_son.annual_report_unit".into(),
+                    year: 2027,
+                    unit_id: agency.id,
+                    sent_on: "2027-01-14".into(),
+                    reference: "15/BC-TCCB".into(),
+                    note: None,
+                },
+                &ci,
+            )
+            .await
+            .unwrap();
+        let id = row.submission_id.expect("the recorded report's id");
+        assert!(row.signed_by.is_none());
+
+        // What it says: the agency's working people by ngạch, as the staff list counts them.
+        let working = app
+            .list_persons(
+                &admin,
+                PersonQuery {
+                    unit: Some(agency.id),
+                    status: Some("working".into()),
+                    per_page: Some(100),
+                    ..PersonQuery::default()
+                },
+            )
+            .await
+            .unwrap();
+        let mut by_rank: HashMap<String, i64> = HashMap::new();
+        for p in &working.items {
+            *by_rank
+                .entry(p.rank_or_title_code.clone().unwrap_or_default())
+                .or_default() += 1;
+        }
+        let view = app.periodic_report(&admin, id, &ci).await.unwrap();
+        let manifest = view.manifest.expect("a manifest");
+        assert_eq!(manifest.total, working.total, "{}", db.label);
+        let counted: HashMap<String, i64> = manifest
+            .headcount
+            .iter()
+            .map(|l| (l.code.clone(), l.count))
+            .collect();
+        assert_eq!(counted, by_rank, "{}", db.label);
+        assert_eq!(manifest.reference, "15/BC-TCCB");
+
+        // The list links to it; the head is offered to sign, the HR officer only to look.
+        let mut head = signed_in(&app, &head_name).await;
+        let list = head.get("/bao-cao-dinh-ky").await;
+        assert!(
+            list.body.contains(&format!(
+                "<a href=\"/bao-cao-dinh-ky/{id}\">Xem và ký số</a>"
+            )),
+            "{}: {}",
+            db.label,
+            list.body
+        );
+        let mut hr_browser = signed_in(&app, &hr_name).await;
+        let hr_page = hr_browser.get(&format!("/bao-cao-dinh-ky/{id}")).await;
+        assert_eq!(hr_page.status, StatusCode::OK);
+        assert!(hr_page.body.contains("Chưa ký số"));
+        assert!(!hr_page.body.contains("name=\"mode\""));
+        let page = head.get(&format!("/bao-cao-dinh-ky/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert_labelled(&format!("/bao-cao-dinh-ky/{id}"), &page.body);
+        let text = unescape(&page.body);
+        assert!(text.contains("15/BC-TCCB"), "{text}");
+        assert!(
+            text.contains(&format!(
+                "<tfoot><tr><th scope=\"row\" colspan=\"2\">Tổng cộng</th><th class=\"num\">{}</th>",
+                working.total
+            )),
+            "{text}"
+        );
+        let token = csrf_of(&page.body);
+
+        // The manifest served is the one the page shows, byte for byte what is signed.
+        let api_head = common::Client::login(&app, &head_name).await;
+        let served = api_head
+            .get(&format!("/api/v1/periodic-reports/{id}/manifest"))
+            .await;
+        assert_eq!(served.status, StatusCode::OK);
+        assert_eq!(served.body["total"], working.total);
+
+        // Another agency's head: refused before anything about the report (403: they see the
+        // province's units but do not approve this one), and nothing is signed.
+        let other_actor = actor(&app, &other_head).await;
+        let refused = app
+            .sign_periodic_report(&other_actor, id, Default::default(), &ci)
+            .await;
+        assert!(
+            matches!(
+                refused,
+                Err(hoso_app::AppError::Forbidden | hoso_app::AppError::NotFound(_))
+            ),
+            "{refused:?}"
+        );
+        // A key file with the wrong password: told, nothing signed.
+        let key = std::fs::read(&p12).unwrap();
+        let sign_uri = format!("/bao-cao-dinh-ky/{id}/ky");
+        let wrong = head
+            .post_file(
+                &sign_uri,
+                &[
+                    ("_csrf", &token),
+                    ("mode", "pkcs12"),
+                    ("password", "sai-mat-khau"),
+                ],
+                "thu-truong-mau.p12",
+                &key,
+            )
+            .await;
+        assert_eq!(wrong.status, StatusCode::BAD_REQUEST, "{}", wrong.body);
+        assert!(wrong.body.contains("role=\"alert\""), "{}", wrong.body);
+        assert!(
+            app.periodic_report(&admin, id, &ci)
+                .await
+                .unwrap()
+                .signed_by
+                .is_none()
+        );
+        // Signed with the right one.
+        let signed = head
+            .post_file(
+                &sign_uri,
+                &[
+                    ("_csrf", &token),
+                    ("mode", "pkcs12"),
+                    ("password", PASSWORD),
+                ],
+                "thu-truong-mau.p12",
+                &key,
+            )
+            .await;
+        assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+        let after = head.get(signed.location()).await;
+        let text = unescape(&after.body);
+        assert!(text.contains("Đã ký số báo cáo"), "{text}");
+        assert!(text.contains("Đã ký số</span>"), "{text}");
+        assert!(!text.contains("name=\"mode\""), "{text}");
+        let view = app.periodic_report(&admin, id, &ci).await.unwrap();
+        assert!(view.signed_by.is_some_and(|s| !s.is_empty()));
+        // The signature is served and verifies over the manifest with the province's roots.
+        let bytes = |uri: String| {
+            let api = &api_head;
+            async move {
+                let (status, _, body) = api
+                    .exchange_bytes("GET", &uri, "application/json", Vec::new())
+                    .await;
+                assert_eq!(status, StatusCode::OK, "{uri}");
+                body
+            }
+        };
+        let der = bytes(format!("/api/v1/periodic-reports/{id}/signature")).await;
+        let roots = hoso_app::signing::read_roots(
+            &std::fs::read(app.config().trusted_roots_file.as_ref().unwrap()).unwrap(),
+        )
+        .unwrap();
+        let manifest_bytes = bytes(format!("/api/v1/periodic-reports/{id}/manifest")).await;
+        hoso_app::signing::verify_detached(
+            &der,
+            &manifest_bytes,
+            &roots,
+            hoso_app::Clock::on(today).now_seconds(),
+        )
+        .expect("the stored signature verifies");
+        // Once only.
+        let again = app
+            .sign_periodic_report(
+                &actor(&app, &head_name).await,
+                id,
+                hoso_app::periodic_reports::SignReport {
+                    pkcs12: Some(base64::Engine::encode(
+                        &base64::engine::general_purpose::STANDARD,
+                        &key,
+                    )),
+                    password: Some(PASSWORD.into()),
+                    ..Default::default()
+                },
+                &ci,
+            )
+            .await;
+        assert!(
+            matches!(&again, Err(hoso_app::AppError::Conflict(m)) if m.contains("đã được ký")),
+            "{again:?}"
+        );
+        // The list and its export say who signed.
+        let list = head.get("/bao-cao-dinh-ky").await;
+        assert!(unescape(&list.body).contains("Đã ký số: "), "{}", db.label);
+        let csv = head.get("/bao-cao-dinh-ky/xuat-excel?format=csv").await;
+        assert!(
+            csv.body.contains("Chữ ký số của thủ trưởng"),
+            "{}",
+            csv.body
+        );
+    }
+}

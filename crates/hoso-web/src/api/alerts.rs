@@ -2,8 +2,9 @@
 
 use crate::extract::Query;
 use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use hoso_app::alerts::{AlertCount, AlertMark, AlertQuery, AlertView};
 use hoso_app::{App, Page};
 
@@ -136,5 +137,58 @@ pub async fn record_report_sent(
     Ok((
         StatusCode::CREATED,
         Json(app.record_report_sent(&actor, &input, &client).await?),
+    ))
+}
+
+/// The manifest of a recorded periodic report: the exact bytes its head signs (the rule, the
+/// cycle, the document that carried it and the unit's headcount by ngạch that day).
+#[utoipa::path(get, path = "/api/v1/periodic-reports/{id}/manifest", tag = "alerts", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/json", body = Object), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn report_manifest(
+    State(app): State<App>,
+    Authenticated(actor): Authenticated,
+    Client(client): Client,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    let bytes = app.periodic_report_manifest(&actor, id, &client).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
+}
+
+/// The head of the unit signs a recorded periodic report, like an approval batch: a detached
+/// signature made outside over the manifest's bytes, or one made here with the head's PKCS#12
+/// file; verified against the trusted roots and kept with the certificate.
+#[utoipa::path(post, path = "/api/v1/periodic-reports/{id}/sign", tag = "alerts", params(("id" = i64, Path)),
+    request_body = hoso_app::periodic_reports::SignReport,
+    responses((status = 200, body = hoso_app::periodic_reports::PeriodicReportRow), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+pub async fn sign_report(
+    State(app): State<App>,
+    Authenticated(actor): Authenticated,
+    Client(client): Client,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<hoso_app::periodic_reports::SignReport>,
+) -> ApiResult<Json<hoso_app::periodic_reports::PeriodicReportRow>> {
+    Ok(Json(
+        app.sign_periodic_report(&actor, id, input, &client).await?,
+    ))
+}
+
+/// The stored detached signature (DER) of a signed periodic report.
+#[utoipa::path(get, path = "/api/v1/periodic-reports/{id}/signature", tag = "alerts", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/pkcs7-signature", body = Vec<u8>), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn report_signature(
+    State(app): State<App>,
+    Authenticated(actor): Authenticated,
+    Client(client): Client,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    let der = app.periodic_report_signature(&actor, id, &client).await?;
+    Ok(crate::api::changes::file_response(
+        "application/pkcs7-signature",
+        &format!("bao-cao-{id}.p7s"),
+        der,
     ))
 }

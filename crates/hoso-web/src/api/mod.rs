@@ -98,6 +98,9 @@ pub fn router() -> OpenApiRouter<App> {
             alerts::periodic_reports,
             alerts::record_report_sent
         ))
+        .routes(routes!(alerts::report_manifest))
+        .routes(routes!(alerts::sign_report))
+        .routes(routes!(alerts::report_signature))
         .routes(routes!(data_quality::report))
         .routes(routes!(data_quality::export))
         .routes(routes!(data_quality::records))

@@ -460,6 +460,32 @@ pub async fn act(
     back_to(&page, id, result)
 }
 
+/// What a signing form sends (`mode` pkcs12: the key file and its password; otherwise a
+/// signature made outside, as a file or pasted): (signature, pkcs12, password), base64 for
+/// the files.
+pub(super) fn signature_fields(
+    fields: &HashMap<String, String>,
+    file: Option<(String, Vec<u8>)>,
+) -> (Option<String>, Option<String>, Option<String>) {
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    match fields.get("mode").map(String::as_str) {
+        Some("pkcs12") => (
+            None,
+            file.as_ref().map(|(_, bytes)| b64(bytes)),
+            fields.get("password").cloned(),
+        ),
+        _ => (
+            match (&file, fields.get("signature")) {
+                (Some((_, bytes)), _) => Some(b64(bytes)),
+                (None, Some(text)) if !text.trim().is_empty() => Some(text.clone()),
+                _ => None,
+            },
+            None,
+            None,
+        ),
+    }
+}
+
 /// Reads a multipart form: its text fields and its first file (name, bytes).
 pub(super) async fn read_form(
     mut form: Multipart,
@@ -1078,24 +1104,12 @@ pub async fn sign(
         }
     };
     page.check_csrf(fields.get("_csrf").map(String::as_str))?;
-    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
-    let override_window = Some(fields.contains_key("override_window"));
-    let input = match fields.get("mode").map(String::as_str) {
-        Some("pkcs12") => SignBatch {
-            pkcs12: file.as_ref().map(|(_, bytes)| b64(bytes)),
-            password: fields.get("password").cloned(),
-            override_window,
-            ..SignBatch::default()
-        },
-        _ => SignBatch {
-            signature: match (&file, fields.get("signature")) {
-                (Some((_, bytes)), _) => Some(b64(bytes)),
-                (None, Some(text)) if !text.trim().is_empty() => Some(text.clone()),
-                _ => None,
-            },
-            override_window,
-            ..SignBatch::default()
-        },
+    let (signature, pkcs12, password) = signature_fields(&fields, file);
+    let input = SignBatch {
+        signature,
+        pkcs12,
+        password,
+        override_window: Some(fields.contains_key("override_window")),
     };
     if input.pkcs12.is_none() && input.signature.is_none() {
         let p = batch_page(

@@ -159,6 +159,8 @@ fn pages(upload_limit: usize) -> Pages {
         .get(periodic_reports::PATH, periodic_reports::page)
         .get(periodic_reports::EXPORT_PATH, periodic_reports::export)
         .post(periodic_reports::RECORD_PATH, periodic_reports::record)
+        .get(periodic_reports::SHOW_PATH, periodic_reports::show)
+        .post(periodic_reports::SIGN_PATH, periodic_reports::sign)
         .get(data_quality::PATH, data_quality::page)
         .get(data_quality::EXPORT_PATH, data_quality::export)
         .get(data_quality::RECORDS_PATH, data_quality::records)

@@ -6,23 +6,27 @@
 use crate::extract::Query;
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
-use axum::response::Response;
-use hoso_app::App;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use hoso_app::periodic_reports::{
-    PeriodicReportQuery, PeriodicReportRow, PeriodicReports, RecordReportSent,
+    PeriodicReportQuery, PeriodicReportRow, PeriodicReportView, PeriodicReports, RecordReportSent,
+    SignReport,
 };
+use hoso_app::{App, AppError};
 use hoso_domain::collation::text_sort_key;
 use hoso_export::{Cell, Column, Table};
 use serde::Deserialize;
 
-use super::{Layout, PageActor, PageError, PageResult, format, render};
+use super::{Layout, PageActor, PageError, PageResult, format, render, render_status};
 use crate::download;
 use crate::extract::Client;
 
 pub const PATH: &str = "/bao-cao-dinh-ky";
 pub const EXPORT_PATH: &str = "/bao-cao-dinh-ky/xuat-excel";
 pub const RECORD_PATH: &str = "/bao-cao-dinh-ky/ghi-nhan";
+pub const SHOW_PATH: &str = "/bao-cao-dinh-ky/{id}";
+pub const SIGN_PATH: &str = "/bao-cao-dinh-ky/{id}/ky";
 
 const PER_PAGE: usize = 50;
 
@@ -147,6 +151,11 @@ pub struct Row {
     /// "12/BC-SYT, gửi ngày 14/01/2027 (Nguyễn Văn A ghi nhận)".
     pub sent: String,
     pub may_record: bool,
+    /// The recorded report's page (its manifest, its signature).
+    pub submission: Option<i64>,
+    /// "Đã ký số" with the signer, once signed.
+    pub signed: String,
+    pub may_sign: bool,
 }
 
 impl From<PeriodicReportRow> for Row {
@@ -180,6 +189,13 @@ impl From<PeriodicReportRow> for Row {
             state_label: r.state_label,
             sent,
             may_record: r.may_record,
+            submission: r.submission_id,
+            signed: r
+                .signed_by
+                .as_deref()
+                .map(|s| format!("Đã ký số: {s}"))
+                .unwrap_or_default(),
+            may_sign: r.may_sign,
         }
     }
 }
@@ -298,6 +314,7 @@ pub async fn export(
             Column::new("Ngày gửi", 12.0),
             Column::new("Số, ký hiệu văn bản", 18.0),
             Column::new("Ghi chú", 30.0),
+            Column::new("Chữ ký số của thủ trưởng", 30.0),
         ],
     );
     for (n, r) in list.rows.iter().enumerate() {
@@ -311,6 +328,7 @@ pub async fn export(
             Cell::text(r.sent_on.as_deref().map(format::date).unwrap_or_default()),
             Cell::text(r.reference.clone().unwrap_or_default()),
             Cell::text(r.note.clone().unwrap_or_default()),
+            Cell::text(r.signed_by.clone().unwrap_or_default()),
         ]);
     }
     table.notes.push(format!(
@@ -368,4 +386,167 @@ pub async fn record(
             )
         });
     super::back_with_message(&page, PATH, result)
+}
+
+/// One line of a report's headcount, as shown.
+pub struct HeadcountShown {
+    pub code: String,
+    pub label: String,
+    pub count: String,
+}
+
+#[derive(Template)]
+#[template(path = "periodic_report.html")]
+struct ShowPage {
+    layout: Layout,
+    id: i64,
+    title: String,
+    unit: String,
+    unit_id: i64,
+    legal_basis: String,
+    due: String,
+    sent_on: String,
+    reference: String,
+    note: String,
+    recorded: String,
+    counted_on: String,
+    lines: Vec<HeadcountShown>,
+    total: String,
+    sha256: String,
+    signed: Option<String>,
+    may_sign: bool,
+    has_manifest: bool,
+    error: Option<String>,
+    done: bool,
+}
+
+fn show_page(
+    page: &PageActor,
+    v: PeriodicReportView,
+    error: Option<String>,
+    done: bool,
+) -> ShowPage {
+    let m = v.manifest.as_ref();
+    let text = |f: fn(&hoso_domain::periodic_reports::ReportManifest) -> &str| {
+        m.map(f).unwrap_or_default().to_string()
+    };
+    ShowPage {
+        layout: page.layout("Báo cáo định kỳ", "periodic"),
+        id: v.id,
+        title: text(|m| &m.rule_name),
+        unit: text(|m| &m.unit_name),
+        unit_id: m.map_or(0, |m| m.unit_id),
+        legal_basis: text(|m| &m.legal_basis),
+        due: format::date(&text(|m| &m.due)),
+        sent_on: format::date(&text(|m| &m.sent_on)),
+        reference: text(|m| &m.reference),
+        note: v.note.clone().unwrap_or_default(),
+        recorded: format!(
+            "{}{}",
+            v.recorded_by.clone().unwrap_or_default(),
+            m.map(|m| format!(", {}", format::instant(m.recorded_at)))
+                .unwrap_or_default()
+        ),
+        counted_on: format::date(&text(|m| &m.counted_on)),
+        lines: m
+            .map(|m| {
+                m.headcount
+                    .iter()
+                    .map(|l| HeadcountShown {
+                        code: l.code.clone(),
+                        label: l.label.clone(),
+                        count: format::thousands(l.count),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        total: format::thousands(m.map_or(0, |m| m.total)),
+        sha256: v.manifest_sha256.clone().unwrap_or_default(),
+        signed: v.signed_by.as_ref().map(|s| {
+            format!(
+                "{s}, lúc {}",
+                v.signed_at.map(format::instant).unwrap_or_default()
+            )
+        }),
+        may_sign: v.may_sign,
+        has_manifest: m.is_some(),
+        error,
+        done,
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ShowParams {
+    da_ky: Option<String>,
+}
+
+/// A recorded report: what it said (the headcount by ngạch that day), and its head's
+/// signature or the form to sign it with.
+pub async fn show(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Path(id): Path<i64>,
+    Query(p): Query<ShowParams>,
+) -> PageResult {
+    let view = app.periodic_report(&page.actor, id, &client).await?;
+    Ok(render(&show_page(&page, view, None, p.da_ky.is_some())))
+}
+
+/// The head signs a recorded report with a key file or a signature made outside; the page
+/// again with the reason when it is refused.
+pub async fn sign(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Path(id): Path<i64>,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> PageResult {
+    let form = form.map_err(|_| AppError::BadRequest("Biểu mẫu ký số không hợp lệ.".into()))?;
+    let (fields, file) = match super::changes::read_form(form).await {
+        Ok(r) => r,
+        Err(e) => return refused(&app, &page, &client, id, e.to_string()).await,
+    };
+    page.check_csrf(fields.get("_csrf").map(String::as_str))?;
+    let (signature, pkcs12, password) = super::changes::signature_fields(&fields, file);
+    if pkcs12.is_none() && signature.is_none() {
+        return refused(
+            &app,
+            &page,
+            &client,
+            id,
+            "Chưa chọn tệp khóa ký số hoặc chữ ký.".into(),
+        )
+        .await;
+    }
+    let input = SignReport {
+        signature,
+        pkcs12,
+        password,
+    };
+    match app
+        .sign_periodic_report(&page.actor, id, input, &client)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("{PATH}/{id}?da_ky=1")).into_response()),
+        Err(e @ (AppError::BadRequest(_) | AppError::Conflict(_))) => {
+            refused(&app, &page, &client, id, e.to_string()).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The report's page again, with why it was not signed.
+async fn refused(
+    app: &App,
+    page: &PageActor,
+    client: &hoso_app::ClientInfo,
+    id: i64,
+    error: String,
+) -> PageResult {
+    let view = app.periodic_report(&page.actor, id, client).await?;
+    Ok(render_status(
+        StatusCode::BAD_REQUEST,
+        &show_page(page, view, Some(error), false),
+    ))
 }

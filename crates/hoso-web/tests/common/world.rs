@@ -417,6 +417,62 @@ impl World {
         r.body["id"].as_i64().unwrap()
     }
 
+    /// A periodic report recorded as sent by the target's unit, with a manifest to sign (put
+    /// straight into the register: the matrix runs the national preset, which asks for no
+    /// periodic report).
+    pub async fn fresh_report_submission(&self, target: Target) -> i64 {
+        use hoso_domain::periodic_reports::{REPORT_MANIFEST_FORMAT, ReportManifest};
+        let year = 3000 + i64::from(serial());
+        let unit_id = self.unit(target);
+        let manifest = ReportManifest {
+            format: REPORT_MANIFEST_FORMAT.into(),
+            rule_id: "matrix.annual_report".into(),
+            rule_name: "Báo cáo thử".into(),
+            legal_basis: "Thử".into(),
+            cycle_year: i32::try_from(year).unwrap(),
+            due: "2026-01-15".into(),
+            sent_on: "2026-01-14".into(),
+            unit_id,
+            unit_name: "Đơn vị thử".into(),
+            reference: "1/BC".into(),
+            recorded_by: "admin".into(),
+            recorded_at: 0,
+            counted_on: "2026-01-14".into(),
+            headcount: Vec::new(),
+            total: 0,
+        };
+        let bytes = String::from_utf8(manifest.to_bytes()).unwrap();
+        let mut tx = self.app.store().begin().await.unwrap();
+        hoso_store::report_submissions::insert(
+            &mut tx,
+            &hoso_store::report_submissions::NewReportSubmission {
+                rule_id: "matrix.annual_report",
+                cycle_year: year,
+                due: "2026-01-15",
+                unit_id,
+                sent_on: "2026-01-14",
+                reference: "1/BC",
+                note: None,
+                recorded_by: 1,
+                recorded_at: 0,
+                manifest: &bytes,
+                manifest_sha256: "0",
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let mut conn = self.app.store().reader().await.unwrap();
+        hoso_store::report_submissions::of_cycles(
+            &mut conn,
+            &["matrix.annual_report".into()],
+            &[year],
+        )
+        .await
+        .unwrap()[0]
+            .id
+    }
+
     /// Who proposes the change requests of a target: the individual of the inside record, the
     /// system administrator on the outside record.
     pub fn proposer(target: Target) -> Who {
