@@ -4,12 +4,14 @@
 //!
 //! Usage: `hoso-bench --people N [--database-url URL] [--concurrency C] [--requests R]
 //! [--phase-seconds S] [--keep]`, or `hoso-bench --import-rows N [--database-url URL]` for the
-//! import of a spreadsheet of N people (see `import.rs`).
+//! import of a spreadsheet of N people (see `import.rs`). The reports and statutory forms,
+//! each beside the same SQL run directly on the database, are in `reports.rs`.
 //!
 //! `--keep` leaves the SQLite database (and key file) in place and prints where, for
 //! inspecting query plans afterwards; likewise the PostgreSQL schema (drop it yourself).
 
 mod import;
+mod reports;
 
 use std::fmt::Write as _;
 use std::net::SocketAddr;
@@ -282,9 +284,36 @@ impl PhaseResult {
     fn max(&self) -> f64 {
         self.latencies.last().copied().unwrap_or(f64::NAN)
     }
+    fn print(&self) {
+        println!(
+            "  {}: {} req in {:.2} s = {:.0} req/s; p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, \
+         max {:.2} ms; non-200: {}, transport errors: {}",
+            self.name,
+            self.done,
+            self.elapsed.as_secs_f64(),
+            self.rate(),
+            self.pct(50.0),
+            self.pct(95.0),
+            self.pct(99.0),
+            self.max(),
+            self.non_ok,
+            self.errors
+        );
+        for s in self.samples.iter().take(6) {
+            println!("    ! {s}");
+        }
+    }
 }
 
 type PathGen = Arc<dyn Fn(&mut StdRng) -> String + Send + Sync>;
+
+/// What a phase sends: `requests` of `method` to generated paths, with the same JSON body each.
+struct Load {
+    requests: usize,
+    method: &'static str,
+    body: Option<Arc<str>>,
+    path: PathGen,
+}
 
 async fn run_phase(
     name: &str,
@@ -295,6 +324,29 @@ async fn run_phase(
     limit: Duration,
     gen_path: PathGen,
 ) -> PhaseResult {
+    let load = Load {
+        requests,
+        method: "GET",
+        body: None,
+        path: gen_path,
+    };
+    run_load(name, addr, token, load, concurrency, limit).await
+}
+
+async fn run_load(
+    name: &str,
+    addr: SocketAddr,
+    token: &str,
+    load: Load,
+    concurrency: usize,
+    limit: Duration,
+) -> PhaseResult {
+    let Load {
+        requests,
+        method,
+        body,
+        path: gen_path,
+    } = load;
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let mut workers = Vec::new();
@@ -302,6 +354,7 @@ async fn run_phase(
         let next = next.clone();
         let gen_path = gen_path.clone();
         let token = token.to_string();
+        let body = body.clone();
         workers.push(tokio::spawn(async move {
             let mut rng = StdRng::seed_from_u64(0x5eed ^ (w as u64) << 8);
             let mut conn = Conn::new(addr);
@@ -314,7 +367,14 @@ async fn run_phase(
                 }
                 let path = gen_path(&mut rng);
                 let t0 = Instant::now();
-                let r = conn.request("GET", &path, Some(&token), None).await;
+                let r = conn
+                    .request(
+                        method,
+                        &path,
+                        Some(&token),
+                        body.as_deref().map(str::as_bytes),
+                    )
+                    .await;
                 let ms = t0.elapsed().as_secs_f64() * 1e3;
                 match r {
                     Ok(reply) => {
@@ -324,7 +384,7 @@ async fn run_phase(
                             if samples.len() < 3 {
                                 let body = String::from_utf8_lossy(&reply.body);
                                 samples.push(format!(
-                                    "GET {path} -> {} {}",
+                                    "{method} {path} -> {} {}",
                                     reply.status,
                                     body.chars().take(200).collect::<String>()
                                 ));
@@ -334,7 +394,7 @@ async fn run_phase(
                     Err(e) => {
                         errors += 1;
                         if samples.len() < 3 {
-                            samples.push(format!("GET {path} -> error {e}"));
+                            samples.push(format!("{method} {path} -> error {e}"));
                         }
                     }
                 }
@@ -362,22 +422,7 @@ async fn run_phase(
     result.elapsed = started.elapsed();
     result.done = result.latencies.len() + result.errors;
     result.latencies.sort_by(f64::total_cmp);
-    println!(
-        "  {name}: {} req in {:.2} s = {:.0} req/s; p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, \
-         max {:.2} ms; non-200: {}, transport errors: {}",
-        result.done,
-        result.elapsed.as_secs_f64(),
-        result.rate(),
-        result.pct(50.0),
-        result.pct(95.0),
-        result.pct(99.0),
-        result.max(),
-        result.non_ok,
-        result.errors
-    );
-    for s in result.samples.iter().take(6) {
-        println!("    ! {s}");
-    }
+    result.print();
     result
 }
 
@@ -975,6 +1020,11 @@ async fn run(args: &Args, db: &Database, dir: &std::path::Path) -> Res<()> {
         mb(batch_bytes as i64)
     );
 
+    // Reports and the statutory form (issue 12), each beside its SQL on the database.
+    let (report_phases, report_md) =
+        reports::run(&app, addr, &mut conn, &admin, (r, c, limit)).await?;
+    phases.extend(report_phases);
+
     // 4. Size, memory, start-up on the seeded database.
     let size = app.store().size_bytes().await?;
     let schema_after_load = schema_size(db).await;
@@ -1076,6 +1126,7 @@ async fn run(args: &Args, db: &Database, dir: &std::path::Path) -> Res<()> {
             p.errors
         );
     }
+    md.push_str(&report_md);
     println!("{md}");
     app.store().close().await;
     Ok(())
