@@ -23,7 +23,7 @@ use crate::work::About;
 use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Target};
 
 /// The form files shipped with Hoso.
-const FORM_FILES: [(&str, &str); 4] = [
+const FORM_FILES: [(&str, &str); 5] = [
     (
         "bm01-cong-chuc.toml",
         include_str!("../data/report_forms/bm01-cong-chuc.toml"),
@@ -39,6 +39,10 @@ const FORM_FILES: [(&str, &str); 4] = [
     (
         "tang-giam.toml",
         include_str!("../data/report_forms/tang-giam.toml"),
+    ),
+    (
+        "bm03-tien-luong.toml",
+        include_str!("../data/report_forms/bm03-tien-luong.toml"),
     ),
 ];
 
@@ -73,6 +77,10 @@ pub struct ReportForm {
     /// Who is counted at all.
     #[serde(default)]
     pub population: Vec<FilterSpec>,
+    /// A list of the people of the population, a line each (BM03: danh sách và tiền lương),
+    /// rather than counts by unit: every column shows a field (`show`).
+    #[serde(default)]
+    pub list: bool,
     pub groups: Vec<FormGroup>,
 }
 
@@ -91,6 +99,23 @@ pub struct FormColumn {
     /// What a person of the population must also meet to be counted here.
     #[serde(default, rename = "where")]
     pub conditions: Vec<FilterSpec>,
+    /// In a list: the report column shown (none: a column left blank to fill by hand).
+    #[serde(default)]
+    pub show: Option<String>,
+    /// In a list: shown only on the lines where this column holds this value (the birth date
+    /// under "Nam" or "Nữ").
+    #[serde(default)]
+    pub when: Option<ShownWhen>,
+    /// In a list: the stored code rather than its label (the mã số ngạch).
+    #[serde(default)]
+    pub code: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShownWhen {
+    pub column: String,
+    pub value: String,
 }
 
 impl ReportForm {
@@ -123,6 +148,13 @@ fn parse_forms() -> Result<Vec<ReportForm>, String> {
         for c in form.columns() {
             if !keys.insert(c.key.as_str()) {
                 return Err(format!("{name}: the column {} appears twice", c.key));
+            }
+            let listed = c.show.is_some() || c.when.is_some() || c.code;
+            if form.list && !c.conditions.is_empty() || !form.list && listed {
+                return Err(format!(
+                    "{name}: the column {} mixes a list's and a count's attributes",
+                    c.key
+                ));
             }
         }
         forms.push(form);
@@ -221,12 +253,19 @@ pub struct FormReport {
     pub groups: Vec<FormHeaderGroup>,
     pub rows: Vec<FormRow>,
     pub total: FormRow,
+    /// A list form's lines (one page of them; every one in an export): a line per person,
+    /// `STT` then the form's columns. Counts are then empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<ReportTable>,
 }
 
 impl FormReport {
     /// The answer as a table, for the exports (one column per form column, headed by its group).
     pub fn table(&self) -> ReportTable {
         use crate::reports::{ColumnFormat, ColumnGroup, TableCell, TableColumn};
+        if let Some(list) = &self.list {
+            return list.clone();
+        }
         let mut columns = vec![TableColumn {
             key: "unit".into(),
             label: "Tên đơn vị".into(),
@@ -361,13 +400,16 @@ impl App {
     }
 
     /// Runs a form for the caller over the subunits of `unit` (default: the units it sees),
-    /// counting only the people it may read. Audited once.
+    /// counting only the people it may read. Audited once. A list form lists the people of
+    /// `unit` instead: one page of `lines` (page, per page), or every line up to the export
+    /// cap.
     pub async fn run_report_form(
         &self,
         actor: &Actor,
         code: &str,
         unit: Option<i64>,
         year: Option<i32>,
+        lines: Option<(i64, i64)>,
         client: &ClientInfo,
     ) -> AppResult<FormReport> {
         self.require_reports(actor, client).await?;
@@ -428,6 +470,21 @@ impl App {
                 .await);
         }
         self.check_form_year(year)?;
+        if form.list {
+            let list = self
+                .list_form(actor, form, unit, year, lines, client)
+                .await?;
+            let width = form.columns().count();
+            return Ok(self.form_report(
+                form,
+                year,
+                chosen,
+                parent_unit_id,
+                Vec::new(),
+                vec![0; width],
+                Some(list),
+            ));
+        }
 
         let mut conn = self.store.reader().await?;
         // The rows: the chosen unit's own people, then each subunit's subtree; without a unit,
@@ -565,7 +622,22 @@ impl App {
         )
         .await?;
         work.commit().await?;
-        Ok(FormReport {
+        Ok(self.form_report(form, year, chosen, parent_unit_id, form_rows, total, None))
+    }
+
+    /// A form's answer around its rows (or its list).
+    #[allow(clippy::too_many_arguments)]
+    fn form_report(
+        &self,
+        form: &ReportForm,
+        year: Option<i32>,
+        chosen: Option<OrgUnitRow>,
+        parent_unit_id: Option<i64>,
+        rows: Vec<FormRow>,
+        total: Vec<i64>,
+        list: Option<ReportTable>,
+    ) -> FormReport {
+        FormReport {
             code: form.code.clone(),
             short: form.short.clone(),
             title: with_year_text(&form.title, year),
@@ -592,13 +664,116 @@ impl App {
                         .collect(),
                 })
                 .collect(),
-            rows: form_rows,
+            rows,
             total: FormRow {
                 unit_id: None,
                 label: "Tổng cộng".into(),
                 direct: false,
                 counts: total,
             },
+            list,
+        }
+    }
+
+    /// A list form's lines: the report builder's listing of the population (within the
+    /// caller's rights, audited by it), a line per person, `STT` then the form's columns.
+    async fn list_form(
+        &self,
+        actor: &Actor,
+        form: &ReportForm,
+        unit: Option<i64>,
+        year: Option<i32>,
+        lines: Option<(i64, i64)>,
+        client: &ClientInfo,
+    ) -> AppResult<ReportTable> {
+        use crate::reports::{ColumnFormat, ColumnGroup, REPORT_ROW_CAP, TableCell, TableColumn};
+        let mut columns: Vec<String> = vec!["id".into()];
+        for c in form.columns() {
+            for key in c.show.iter().chain(c.when.as_ref().map(|w| &w.column)) {
+                if !columns.contains(key) {
+                    columns.push(key.clone());
+                }
+            }
+        }
+        let (page, per_page) = lines.unwrap_or((1, REPORT_ROW_CAP));
+        let listed = self
+            .run_report(
+                actor,
+                &ReportSpec {
+                    unit,
+                    filters: form.population.iter().map(|f| with_year(f, year)).collect(),
+                    columns: columns.clone(),
+                    page: Some(page),
+                    per_page: Some(per_page),
+                    ..ReportSpec::default()
+                },
+                client,
+            )
+            .await?;
+        let at = |key: &str| columns.iter().position(|c| c == key);
+        let mut table_columns = vec![TableColumn {
+            key: "stt".into(),
+            label: "STT".into(),
+            format: ColumnFormat::Integer,
+        }];
+        for c in form.columns() {
+            table_columns.push(TableColumn {
+                key: c.key.clone(),
+                label: c.label.clone(),
+                format: c
+                    .show
+                    .as_deref()
+                    .and_then(at)
+                    .map_or(ColumnFormat::Text, |i| listed.columns[i].format),
+            });
+        }
+        let first = (page - 1) * per_page;
+        let rows = listed
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(n, row)| {
+                let stt = first + n as i64 + 1;
+                let mut line = vec![TableCell {
+                    value: serde_json::json!(row[0].value),
+                    text: stt.to_string(),
+                }];
+                for c in form.columns() {
+                    let shown = c.when.as_ref().is_none_or(|w| {
+                        at(&w.column).and_then(|i| row[i].value.as_str()) == Some(w.value.as_str())
+                    });
+                    let cell = c.show.as_deref().and_then(at).map(|i| &row[i]);
+                    line.push(match cell {
+                        Some(cell) if shown => TableCell {
+                            value: cell.value.clone(),
+                            text: if c.code {
+                                cell.value.as_str().unwrap_or_default().to_string()
+                            } else {
+                                cell.text.clone()
+                            },
+                        },
+                        _ => TableCell::empty(),
+                    });
+                }
+                line
+            })
+            .collect();
+        Ok(ReportTable {
+            title: with_year_text(&form.title, year),
+            columns: table_columns,
+            column_groups: std::iter::once(ColumnGroup {
+                label: "STT".into(),
+                columns: vec!["STT".into()],
+            })
+            .chain(form.groups.iter().map(|g| ColumnGroup {
+                label: g.label.clone(),
+                columns: g.columns.iter().map(|c| c.label.clone()).collect(),
+            }))
+            .collect(),
+            rows,
+            total: listed.total,
+            page,
+            per_page,
         })
     }
 
@@ -615,6 +790,12 @@ impl App {
     ) -> AppResult<ReportTable> {
         self.require_reports(actor, client).await?;
         let form = self.form_in_force(code)?;
+        if form.list {
+            return Err(AppError::BadRequest(format!(
+                "Mẫu {} là danh sách từng người: không có số liệu để xem người được đếm.",
+                form.short
+            )));
+        }
         if let Some(id) = cell.unit {
             let mut conn = self.store.reader().await?;
             self.seen_unit(&mut conn, actor, id).await?;

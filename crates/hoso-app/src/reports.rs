@@ -408,7 +408,7 @@ fn cell(
 }
 
 impl TableCell {
-    fn empty() -> TableCell {
+    pub(crate) fn empty() -> TableCell {
         TableCell {
             value: serde_json::Value::Null,
             text: String::new(),

@@ -225,6 +225,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 50,
+        name: "pay_list_columns",
+        common: include_str!("../migrations/0050_pay_list_columns.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {

@@ -191,17 +191,23 @@ pub fn report_document(
             report.rows.len()
         ));
     }
-    let numeric = |c: &hoso_app::reports::TableColumn| {
-        matches!(
-            c.format,
-            hoso_app::reports::ColumnFormat::Integer
-                | hoso_app::reports::ColumnFormat::Decimal
-                | hoso_app::reports::ColumnFormat::Date
-                | hoso_app::reports::ColumnFormat::Month
-        )
-    };
-    // A text column beside many figures (a statutory form's unit names) takes a wider share.
-    let text_width = if report.columns.len() > 12 { 6.0 } else { 2.5 };
+    // Each column's share of the page follows what it holds: its longest text (a date, a
+    // code, a unit's name) or the longest word of its heading, within bounds, so a column of
+    // figures stays narrow and one of names wide.
+    let widths: Vec<f64> = report
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let heading = c.label.split_whitespace().map(|w| w.chars().count());
+            let cells = report
+                .rows
+                .iter()
+                .map(|r| r.get(i).map_or(0, |c| c.text.chars().count()));
+            let longest = heading.chain(cells).max().unwrap_or(1).min(36);
+            ((longest + 2) as f64 / 5.0).clamp(1.2, 6.0)
+        })
+        .collect();
     ReportDocument {
         issuer,
         motto: NATIONAL_MOTTO.iter().map(|s| s.to_string()).collect(),
@@ -211,11 +217,7 @@ pub fn report_document(
         table: FormTable {
             caption: String::new(),
             columns: report.columns.iter().map(|c| c.label.clone()).collect(),
-            widths: report
-                .columns
-                .iter()
-                .map(|c| if numeric(c) { 1.0 } else { text_width })
-                .collect(),
+            widths,
             header_groups: report
                 .column_groups
                 .iter()

@@ -293,7 +293,8 @@ async fn the_civil_servant_form_counts_every_cell_as_the_records_do() {
                 "bm01-cong-chuc",
                 "bm01-vien-chuc",
                 "xep-loai-chat-luong",
-                "tang-giam"
+                "tang-giam",
+                "bm03-tien-luong"
             ]
         );
 
@@ -1283,5 +1284,129 @@ async fn age_bands_by_sex_make_a_pyramid_of_the_people_born_in_them() {
             assert_eq!(r.status, StatusCode::BAD_REQUEST, "{spec}");
             assert!(r.body.to_string().contains(says), "{spec}: {}", r.body);
         }
+    }
+}
+
+/// The list with pay (BM03): a line for every working công chức the caller reads, each column
+/// the field of the record document it names (the birth date under Nam or Nữ by sex), paged on
+/// the API and the page, whole in the export; a figure's people make no sense for a list.
+#[tokio::test]
+async fn the_pay_list_shows_every_working_civil_servant_as_the_records_do() {
+    for db in databases().await {
+        let app = demo_app(&db, 30).await;
+        let admin = Client::login(&app, "admin").await;
+        let people = everyone(&admin).await;
+        let expected: BTreeMap<i64, &Person> = people
+            .iter()
+            .filter(|p| is_working_civil_servant(p))
+            .map(|p| (p.id, p))
+            .collect();
+        assert!(expected.len() >= 3, "{}", db.label);
+
+        let r = admin
+            .get("/api/v1/report-forms/bm03-tien-luong?per_page=500")
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", db.label, r.body);
+        let list = &r.body["list"];
+        assert_eq!(list["total"], expected.len() as i64, "{}", db.label);
+        let keys: Vec<&str> = list["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["key"].as_str().unwrap())
+            .collect();
+        let at = |key: &str| keys.iter().position(|k| *k == key).unwrap();
+        let mut seen = BTreeSet::new();
+        for (n, row) in list["rows"].as_array().unwrap().iter().enumerate() {
+            assert_eq!(row[0]["text"], (n + 1).to_string(), "STT");
+            let id = row[0]["value"].as_i64().unwrap();
+            let p = expected.get(&id).unwrap_or_else(|| panic!("{id} listed"));
+            seen.insert(id);
+            let doc_text = |section: &str, field: &str| {
+                p.text(section, field)
+                    .map_or(Value::Null, |t| Value::from(t))
+            };
+            let born = doc_text("general", "date_of_birth");
+            let sex = p.text("general", "gender");
+            assert_eq!(
+                row[at("born_male")]["value"],
+                if sex == Some("nam") {
+                    born.clone()
+                } else {
+                    Value::Null
+                },
+                "{id}"
+            );
+            assert_eq!(
+                row[at("born_female")]["value"],
+                if sex == Some("nu") { born } else { Value::Null },
+                "{id}"
+            );
+            assert_eq!(
+                row[at("rank_code")]["text"].as_str().unwrap_or_default(),
+                p.text("salary", "rank_or_title_code").unwrap_or_default(),
+                "{id}"
+            );
+            assert_eq!(
+                row[at("rank_since")]["value"],
+                doc_text("salary", "rank_appointment_date"),
+                "{id}"
+            );
+            assert_eq!(
+                row[at("step")]["value"].as_i64(),
+                p.doc["salary"]["salary_step"].as_i64(),
+                "{id}"
+            );
+            for (key, field) in [
+                ("coefficient", "salary_coefficient"),
+                ("position_allowance", "position_allowance_coefficient"),
+                ("beyond_scale", "beyond_scale_seniority_percent"),
+            ] {
+                let want = p.doc["salary"][field].as_f64();
+                let got = row[at(key)]["value"].as_f64();
+                assert!(
+                    match (want, got) {
+                        (Some(a), Some(b)) => (a - b).abs() < 0.005,
+                        (a, b) => a == b,
+                    },
+                    "{id} {key}: {want:?} {got:?}"
+                );
+            }
+            assert_eq!(row[at("note")]["text"], "", "a column to fill by hand");
+        }
+        assert_eq!(seen.len(), expected.len(), "{}", db.label);
+
+        // Paged: the second page of two lines goes on numbering.
+        let second = admin
+            .get("/api/v1/report-forms/bm03-tien-luong?per_page=2&page=2")
+            .await;
+        assert_eq!(second.body["list"]["rows"][0][0]["text"], "3");
+
+        // The page under the printed form's two header rows; the export with every line.
+        let page = admin.get("/bao-cao/mau/bm03-tien-luong").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let html = page.body.as_str().unwrap();
+        assert!(
+            html.contains(&format!("id=\"so-nguoi\">{}<", expected.len())),
+            "{}",
+            db.label
+        );
+        assert!(html.contains("<th scope=\"colgroup\" colspan=\"3\">Mức lương hiện hưởng</th>"));
+        assert!(html.contains("<th scope=\"col\" rowspan=\"2\">Họ và tên</th>"));
+        let csv = admin
+            .get("/bao-cao/mau/bm03-tien-luong/xuat?format=csv")
+            .await;
+        assert_eq!(csv.status, StatusCode::OK);
+        let text = csv.body.as_str().unwrap();
+        for p in expected.values().take(3) {
+            let name = p.text("general", "birth_full_name").unwrap();
+            assert!(text.contains(name), "{name} in {text}");
+        }
+
+        // A list has no figures whose people to show.
+        let r = admin
+            .get("/api/v1/report-forms/bm03-tien-luong/people?column=step")
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     }
 }

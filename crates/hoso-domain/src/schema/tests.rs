@@ -576,8 +576,11 @@ fn the_projection_tables_are_declared_by_the_schema() {
             ("state_management", ProjectedKind::Code),
             ("current_position", ProjectedKind::Text),
             ("rank_or_title_code", ProjectedKind::Code),
+            ("rank_appointment_date", ProjectedKind::Date),
             ("salary_step", ProjectedKind::Integer),
             ("salary_coefficient", ProjectedKind::Hundredths),
+            ("beyond_scale_percent", ProjectedKind::Hundredths),
+            ("position_allowance", ProjectedKind::Hundredths),
         ]
     );
     // Every role a list or a statistic groups by has its column.
@@ -1734,8 +1737,11 @@ fn projection_extracts_the_columns() {
                 text("Phó Trưởng phòng Công chức, viên chức")
             ),
             ("rank_or_title_code", text("01.002")),
+            ("rank_appointment_date", text("2019-12-01")),
             ("salary_step", Some(ProjectedValue::Integer(3))),
             ("salary_coefficient", Some(ProjectedValue::Integer(508))),
+            ("beyond_scale_percent", None),
+            ("position_allowance", Some(ProjectedValue::Integer(30))),
         ]
     );
     // An empty record still has every column, empty: writing it clears them.

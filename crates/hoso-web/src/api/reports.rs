@@ -80,11 +80,16 @@ pub struct FormParams {
     pub year: Option<i32>,
     /// For the export: `xlsx` (default), `csv`, `pdf`, `docx`.
     pub format: Option<String>,
+    /// A list form's page of lines (default 1) and lines per page (default 100); the export
+    /// has every line.
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
 }
 
 /// Runs a form over the subunits of `unit`, counting only the people the caller may read:
 /// one row per subunit (its whole subtree) and one for the people directly in `unit`, and the
-/// total. Ages are counted on today. Audited.
+/// total. Ages are counted on today. A list form (BM03) lists its people instead, a page of
+/// lines in `list`. Audited.
 #[utoipa::path(get, path = "/api/v1/report-forms/{code}", tag = "reports",
     params(("code" = String, Path, description = "The form (`bm01-cong-chuc`…)"), FormParams),
     responses((status = 200, body = FormReport), (status = 400, body = ErrorBody),
@@ -97,8 +102,15 @@ pub async fn form(
     Query(params): Query<FormParams>,
 ) -> ApiResult<Json<FormReport>> {
     Ok(Json(
-        app.run_report_form(&actor, &code, params.unit, params.year, &client)
-            .await?,
+        app.run_report_form(
+            &actor,
+            &code,
+            params.unit,
+            params.year,
+            Some((params.page.unwrap_or(1), params.per_page.unwrap_or(100))),
+            &client,
+        )
+        .await?,
     ))
 }
 
@@ -121,7 +133,7 @@ pub async fn form_export(
 ) -> ApiResult<Response> {
     let format = documents::report_format_of(params.format.as_deref())?;
     let report = app
-        .run_report_form(&actor, &code, params.unit, params.year, &client)
+        .run_report_form(&actor, &code, params.unit, params.year, None, &client)
         .await?;
     Ok(documents::report_file(&app, &actor, &report.table(), params.unit, format, false).await?)
 }

@@ -160,15 +160,17 @@ fn lines(code: &str, form: &FormReport) -> (Vec<Line>, Line) {
 }
 
 /// The form of the link's unit and year, for the caller.
+/// A list form's lines: one page of them on the page, every one in the export.
 async fn run(
     app: &App,
     page: &PageActor,
     client: &hoso_app::ClientInfo,
     code: &str,
     p: &Params,
+    lines: Option<(i64, i64)>,
 ) -> Result<FormReport, PageError> {
     Ok(app
-        .run_report_form(&page.actor, code, p.unit()?, p.year()?, client)
+        .run_report_form(&page.actor, code, p.unit()?, p.year()?, lines, client)
         .await?)
 }
 
@@ -180,7 +182,18 @@ pub async fn form(
     Query(p): Query<Params>,
 ) -> PageResult {
     let unit = p.unit()?;
-    let report = run(&app, &page, &client, &code, &p).await?;
+    let report = run(
+        &app,
+        &page,
+        &client,
+        &code,
+        &p,
+        Some((p.page.unwrap_or(1).max(1), PER_PAGE)),
+    )
+    .await?;
+    if let Some(list) = &report.list {
+        return list_page(&page, &code, &p, &report, list);
+    }
     let up = unit.map(|_| {
         link(
             &format!("{PATH}/{code}"),
@@ -215,11 +228,90 @@ pub async fn export(
     Query(p): Query<Params>,
 ) -> Result<Response, PageError> {
     let format = crate::documents::report_format_of(p.format.as_deref())?;
-    let report = run(&app, &page, &client, &code, &p).await?;
+    let report = run(&app, &page, &client, &code, &p, None).await?;
     Ok(
         crate::documents::report_file(&app, &page.actor, &report.table(), p.unit()?, format, false)
             .await?,
     )
+}
+
+/// A heading of a list form: a group over its columns, or one column over both header rows.
+pub struct ListHeading {
+    pub label: String,
+    pub span: usize,
+    pub both_rows: bool,
+}
+
+#[derive(Template)]
+#[template(path = "report_list_form.html")]
+struct ListFormPage {
+    layout: Layout,
+    form: FormReport,
+    on: String,
+    year: String,
+    top: Vec<ListHeading>,
+    below: Vec<String>,
+    lines: Vec<Person>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    prev: Option<String>,
+    next: Option<String>,
+    export: String,
+    save: String,
+}
+
+/// A list form (BM03): its lines under the printed form's two header rows, paged.
+fn list_page(
+    page: &PageActor,
+    code: &str,
+    p: &Params,
+    report: &FormReport,
+    list: &ReportTable,
+) -> PageResult {
+    let asked = [("don_vi", opt(p.unit()?)), ("nam", opt(report.year))];
+    let at_page = |n: i64| {
+        let mut pairs = asked.to_vec();
+        pairs.push(("page", n.to_string()));
+        link(&format!("{PATH}/{code}"), &pairs)
+    };
+    let pages = ((list.total + list.per_page - 1) / list.per_page).max(1);
+    let (mut top, mut below) = (Vec::new(), Vec::new());
+    for g in &list.column_groups {
+        let one = g.columns.len() == 1 && g.columns[0] == g.label;
+        top.push(ListHeading {
+            label: g.label.clone(),
+            span: g.columns.len(),
+            both_rows: one,
+        });
+        if !one {
+            below.extend(g.columns.iter().cloned());
+        }
+    }
+    let lines = list
+        .rows
+        .iter()
+        .map(|r| Person {
+            href: r[0].value.as_i64().map(|id| format!("/ho-so/{id}")),
+            cells: r.iter().map(|c| c.text.clone()).collect(),
+        })
+        .collect();
+    Ok(render(&ListFormPage {
+        layout: page.layout(report.short.clone(), "forms"),
+        on: super::format::date(&report.on),
+        year: opt(report.year),
+        top,
+        below,
+        lines,
+        total: list.total,
+        page: list.page,
+        pages,
+        prev: (list.page > 1).then(|| at_page(list.page - 1)),
+        next: (list.page < pages).then(|| at_page(list.page + 1)),
+        export: link(&format!("{PATH}/{code}/xuat"), &asked),
+        save: super::saved_searches::save_link(&link(&format!("{PATH}/{code}"), &asked)),
+        form: report.clone(),
+    }))
 }
 
 pub struct Person {
