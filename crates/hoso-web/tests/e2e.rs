@@ -1139,6 +1139,8 @@ async fn browser_every_page_passes_axe_for_every_role_at_desktop_and_phone_width
                 "/bao-cao/mau",
                 "/bao-cao/mau/bm01-cong-chuc",
                 "/bao-cao/mau/bm01-cong-chuc/danh-sach?cot=female",
+                "/bao-cao/mau/bm03-tien-luong",
+                "/bao-cao?nhom=date_of_birth.age&nhom_cot=gender",
                 "/tim-kiem-da-luu?luu=/can-bo?q=nguyen",
                 "/chat-luong-du-lieu",
                 "/thoi-han",
