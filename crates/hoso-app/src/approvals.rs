@@ -529,14 +529,14 @@ serde_json::json!({"items": manifest.items.len(), "manifest_sha256": sha, "windo
         }
         let result = self.check_and_sign(actor, &batch, input, client).await;
         if let Err(e) = &result {
-            let mut tx = self.begin_work(actor, client).await?;
-            tx.audit(
+            self.audit_refused(
+                actor,
+                client,
                 AuditAction::ApprovalSignRefused,
                 About::new("approval_batch", id),
-                serde_json::json!({"reason": e.to_string()}),
+                e,
             )
             .await?;
-            tx.commit().await?;
         }
         result?;
         // The people signed for leave the "waiting for approval" alerts now.

@@ -329,7 +329,7 @@ impl App {
                     reference: &r.reference,
                     note: r.note.as_deref(),
                     recorded_by: names.get(&r.recorded_by).cloned(),
-                    signed_by: r.signer_subject.as_deref(),
+                    signed_by: r.signer_subject.as_deref().map(signing::common_name),
                     signed_at: r.signed_at,
                     may_sign: r.manifest.is_some()
                         && r.signed_at.is_none()
@@ -664,7 +664,10 @@ impl App {
             manifest_sha256: submission.manifest_sha256,
             note: submission.note,
             recorded_by: names.get(&submission.recorded_by).cloned(),
-            signed_by: submission.signer_subject,
+            signed_by: submission
+                .signer_subject
+                .as_deref()
+                .map(|s| signing::common_name(s).to_string()),
             signed_at: submission.signed_at,
         })
     }
@@ -725,7 +728,7 @@ impl App {
         id: i64,
         input: SignReport,
         client: &ClientInfo,
-    ) -> AppResult<PeriodicReportRow> {
+    ) -> AppResult<PeriodicReportView> {
         let (submission, unit) = self
             .submission_for(
                 actor,
@@ -739,45 +742,18 @@ impl App {
             .check_and_sign_report(actor, &submission, input, client)
             .await;
         if let Err(e) = &result {
-            let mut work = self.begin_work(actor, client).await?;
-            work.audit(
+            self.audit_refused(
+                actor,
+                client,
                 AuditAction::ReportSubmissionSignRefused,
                 About::new("report_submission", id),
-                serde_json::json!({"reason": e.to_string()}),
+                e,
             )
             .await?;
-            work.commit().await?;
         }
-        let signer = result?;
-        let rule = self.deadline_rules.get(&submission.rule_id);
-        let cal = self.calendar();
-        let due = parse_day("due", &submission.due)?;
-        let sent_on = parse_day("sent_on", &submission.sent_on)?;
-        let state = ReportState::of(due, Some(sent_on), self.today(), &cal);
-        let names = self.display_names(vec![submission.recorded_by]).await?;
-        let sent = Sent {
-            id,
-            on: &submission.sent_on,
-            reference: &submission.reference,
-            note: submission.note.as_deref(),
-            recorded_by: names.get(&submission.recorded_by).cloned(),
-            signed_by: Some(&signer),
-            signed_at: Some(self.now_ms()),
-            may_sign: false,
-        };
-        let rule =
-            rule.ok_or_else(|| AppError::Internal("a report of a rule no longer in force".into()))?;
-        Ok(PeriodicReportRow::new(
-            rule,
-            &unit,
-            domain::Cycle {
-                year: i32::try_from(submission.cycle_year).unwrap_or_default(),
-                due,
-            },
-            state,
-            Some(sent),
-            false,
-        ))
+        result?;
+        drop(unit);
+        self.periodic_report(actor, id, client).await
     }
 
     async fn check_and_sign_report(
@@ -786,12 +762,12 @@ impl App {
         submission: &store::ReportSubmission,
         input: SignReport,
         client: &ClientInfo,
-    ) -> AppResult<String> {
+    ) -> AppResult<()> {
         let id = submission.id;
         if submission.signed_at.is_some() {
             return Err(AppError::Conflict(format!(
                 "Báo cáo số {id} đã được ký ({}).",
-                submission.signer_subject.as_deref().unwrap_or_default()
+                signing::common_name(submission.signer_subject.as_deref().unwrap_or_default())
             )));
         }
         let manifest = submission.manifest.as_deref().ok_or_else(|| {
@@ -799,6 +775,13 @@ impl App {
                 "Báo cáo số {id} được ghi nhận trước khi có ký số: không có bản kê để ký."
             ))
         })?;
+        // The bytes signed are the ones recorded: their digest was kept beside them.
+        let digest = hex::encode(sha2::Sha256::digest(manifest.as_bytes()));
+        if submission.manifest_sha256.as_deref() != Some(digest.as_str()) {
+            return Err(AppError::Internal(format!(
+                "report {id}: the manifest does not match its recorded digest"
+            )));
+        }
         ReportManifest::parse(manifest.as_bytes()).map_err(AppError::Internal)?;
         let (signature, mode) = signature_from(
             input.signature,
@@ -838,13 +821,13 @@ impl App {
             AuditAction::ReportSubmissionSign,
             About::new("report_submission", id),
             serde_json::json!({
-                "manifest_sha256": submission.manifest_sha256,
+                "manifest_sha256": digest,
                 "signer": signer.subject,
                 "mode": mode,
             }),
         )
         .await?;
         work.commit().await?;
-        Ok(signer.subject)
+        Ok(())
     }
 }

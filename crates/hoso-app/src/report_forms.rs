@@ -257,6 +257,9 @@ pub struct FormReport {
     /// `STT` then the form's columns. Counts are then empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<ReportTable>,
+    /// The record of each line of `list`, in order (its name opens it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub people: Vec<i64>,
 }
 
 impl FormReport {
@@ -471,11 +474,11 @@ impl App {
         }
         self.check_form_year(year)?;
         if form.list {
-            let list = self
+            let (list, people) = self
                 .list_form(actor, form, unit, year, lines, client)
                 .await?;
             let width = form.columns().count();
-            return Ok(self.form_report(
+            let mut report = self.form_report(
                 form,
                 year,
                 chosen,
@@ -483,7 +486,9 @@ impl App {
                 Vec::new(),
                 vec![0; width],
                 Some(list),
-            ));
+            );
+            report.people = people;
+            return Ok(report);
         }
 
         let mut conn = self.store.reader().await?;
@@ -672,6 +677,7 @@ impl App {
                 counts: total,
             },
             list,
+            people: Vec::new(),
         }
     }
 
@@ -685,7 +691,7 @@ impl App {
         year: Option<i32>,
         lines: Option<(i64, i64)>,
         client: &ClientInfo,
-    ) -> AppResult<ReportTable> {
+    ) -> AppResult<(ReportTable, Vec<i64>)> {
         use crate::reports::{ColumnFormat, ColumnGroup, REPORT_ROW_CAP, TableCell, TableColumn};
         let mut columns: Vec<String> = vec!["id".into()];
         for c in form.columns() {
@@ -735,7 +741,7 @@ impl App {
             .map(|(n, row)| {
                 let stt = first + n as i64 + 1;
                 let mut line = vec![TableCell {
-                    value: serde_json::json!(row[0].value),
+                    value: serde_json::json!(stt),
                     text: stt.to_string(),
                 }];
                 for c in form.columns() {
@@ -758,23 +764,31 @@ impl App {
                 line
             })
             .collect();
-        Ok(ReportTable {
-            title: with_year_text(&form.title, year),
-            columns: table_columns,
-            column_groups: std::iter::once(ColumnGroup {
-                label: "STT".into(),
-                columns: vec!["STT".into()],
-            })
-            .chain(form.groups.iter().map(|g| ColumnGroup {
-                label: g.label.clone(),
-                columns: g.columns.iter().map(|c| c.label.clone()).collect(),
-            }))
-            .collect(),
-            rows,
-            total: listed.total,
-            page,
-            per_page,
-        })
+        let people = listed
+            .rows
+            .iter()
+            .filter_map(|r| r[0].value.as_i64())
+            .collect();
+        Ok((
+            ReportTable {
+                title: with_year_text(&form.title, year),
+                columns: table_columns,
+                column_groups: std::iter::once(ColumnGroup {
+                    label: "STT".into(),
+                    columns: vec!["STT".into()],
+                })
+                .chain(form.groups.iter().map(|g| ColumnGroup {
+                    label: g.label.clone(),
+                    columns: g.columns.iter().map(|c| c.label.clone()).collect(),
+                }))
+                .collect(),
+                rows,
+                total: listed.total,
+                page,
+                per_page,
+            },
+            people,
+        ))
     }
 
     /// The people behind one figure of a form: the same conditions as a listing of the report

@@ -309,7 +309,7 @@ fn resolve<'s>(schema: &'s RecordSchema, source: &Source, name: &str) -> AppResu
             resolved.label = if birth {
                 "Nhóm tuổi".to_string()
             } else {
-                format!("Số năm từ {}", resolved.label.to_lowercase())
+                format!("{}: số năm đến nay", resolved.label)
             };
         }
     }
@@ -878,11 +878,10 @@ impl App {
                         .into(),
                 ));
             }
-            Some(d) => {
+            Some(d) => Some(
                 Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"))
-                    .map_err(|_| bad(format!("Ngày '{d}' không hợp lệ (YYYY-MM-DD).")))?;
-                Some(d.clone())
-            }
+                    .map_err(|_| bad(format!("Ngày '{d}' không hợp lệ (YYYY-MM-DD).")))?,
+            ),
         };
 
         // Resolve every column named anywhere, then hold them to the caller's clearance.
@@ -946,7 +945,8 @@ impl App {
         let cx = FilterContext {
             schema,
             catalogs: &catalogs,
-            today: self.today(),
+            // Ages and years since a day are counted on the day the report is about.
+            today: as_of.unwrap_or_else(|| self.today()),
         };
         for f in &spec.filters {
             filters.push(compile_filter(&cx, &source, f, false, &mut filter_reads)?);
@@ -1000,7 +1000,7 @@ impl App {
                 })
                 .collect(),
             measures,
-            as_of,
+            as_of: as_of.map(|d| d.to_string()),
             limit: per_page,
             offset: (page - 1) * per_page,
         };

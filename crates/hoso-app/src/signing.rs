@@ -47,6 +47,15 @@ fn one_line(name: &openssl::x509::X509NameRef) -> String {
         .join(", ")
 }
 
+/// The common name (CN) of a subject as [`one_line`] writes it: what a page shows of a signer.
+/// Vietnamese certificates often carry the holder's ID number in other parts of the name.
+pub fn common_name(subject: &str) -> &str {
+    subject
+        .split(", ")
+        .find_map(|part| part.strip_prefix("CN="))
+        .unwrap_or(subject)
+}
+
 fn vn_time(t: &openssl::asn1::Asn1TimeRef) -> String {
     t.to_string()
 }

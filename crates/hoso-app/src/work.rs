@@ -11,7 +11,7 @@ use std::ops::{Deref, DerefMut};
 use hoso_domain::audit_action::AuditAction;
 use hoso_store::{AnyConnection, StoreError, WriteTx, audit};
 
-use crate::{Actor, App, AppResult, ClientInfo};
+use crate::{Actor, App, AppError, AppResult, ClientInfo};
 
 /// What an audit entry is about: a kind of thing and, usually, its id.
 #[derive(Debug, Clone)]
@@ -124,6 +124,27 @@ impl Work<'_> {
 }
 
 impl App {
+    /// Audits an action refused past the rights (the state, a signature that fails), in a
+    /// transaction of its own: the refused one changed nothing.
+    pub(crate) async fn audit_refused(
+        &self,
+        actor: &Actor,
+        client: &ClientInfo,
+        action: AuditAction,
+        about: About<'_>,
+        refusal: &AppError,
+    ) -> AppResult<()> {
+        let mut work = self.begin_work(actor, client).await?;
+        work.audit(
+            action,
+            about,
+            serde_json::json!({"reason": refusal.to_string()}),
+        )
+        .await?;
+        work.commit().await?;
+        Ok(())
+    }
+
     /// Opens a unit of work for `actor` (stamped on the app's clock).
     pub(crate) async fn begin_work<'c>(
         &self,

@@ -188,7 +188,8 @@ pub enum AuditAction {
     ReportSubmissionRecord,
     /// A periodic report signed by the head of its unit (a verified digital signature).
     ReportSubmissionSign,
-    /// A signature of a periodic report refused (rights, state or a signature that fails).
+    /// A signature of a periodic report refused past the rights (signed already, no manifest, a
+    /// signature that fails); a refusal on rights is audited as the attempt it was.
     ReportSubmissionSignRefused,
     /// A search or report saved, personal or shared with a unit.
     SavedSearchSave,

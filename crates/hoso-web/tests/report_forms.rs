@@ -1319,7 +1319,8 @@ async fn the_pay_list_shows_every_working_civil_servant_as_the_records_do() {
         let mut seen = BTreeSet::new();
         for (n, row) in list["rows"].as_array().unwrap().iter().enumerate() {
             assert_eq!(row[0]["text"], (n + 1).to_string(), "STT");
-            let id = row[0]["value"].as_i64().unwrap();
+            assert_eq!(row[0]["value"], n + 1, "STT");
+            let id = r.body["people"][n].as_i64().unwrap();
             let p = expected.get(&id).unwrap_or_else(|| panic!("{id} listed"));
             seen.insert(id);
             let doc_text = |section: &str, field: &str| {
@@ -1402,6 +1403,26 @@ async fn the_pay_list_shows_every_working_civil_servant_as_the_records_do() {
             let name = p.text("general", "birth_full_name").unwrap();
             assert!(text.contains(name), "{name} in {text}");
         }
+        // STT numbers the lines 1, 2, 3… (not the records' ids).
+        let numbers: Vec<i64> = text
+            .lines()
+            .filter_map(|l| l.split(',').next()?.parse().ok())
+            .collect();
+        assert_eq!(
+            numbers,
+            (1..=expected.len() as i64).collect::<Vec<_>>(),
+            "{text}"
+        );
+        // A page past the end says so.
+        let past = admin.get("/bao-cao/mau/bm03-tien-luong?page=99").await;
+        assert!(
+            past.body
+                .as_str()
+                .unwrap()
+                .contains("Trang 99 không có dòng nào"),
+            "{}",
+            db.label
+        );
 
         // A list has no figures whose people to show.
         let r = admin

@@ -160,7 +160,7 @@ pub async fn report_manifest(
 /// file; verified against the trusted roots and kept with the certificate.
 #[utoipa::path(post, path = "/api/v1/periodic-reports/{id}/sign", tag = "alerts", params(("id" = i64, Path)),
     request_body = hoso_app::periodic_reports::SignReport,
-    responses((status = 200, body = hoso_app::periodic_reports::PeriodicReportRow), (status = 400, body = ErrorBody),
+    responses((status = 200, body = hoso_app::periodic_reports::PeriodicReportView), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody)))]
 pub async fn sign_report(
@@ -169,7 +169,7 @@ pub async fn sign_report(
     Client(client): Client,
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<hoso_app::periodic_reports::SignReport>,
-) -> ApiResult<Json<hoso_app::periodic_reports::PeriodicReportRow>> {
+) -> ApiResult<Json<hoso_app::periodic_reports::PeriodicReportView>> {
     Ok(Json(
         app.sign_periodic_report(&actor, id, input, &client).await?,
     ))

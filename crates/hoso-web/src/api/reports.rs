@@ -135,7 +135,9 @@ pub async fn form_export(
     let report = app
         .run_report_form(&actor, &code, params.unit, params.year, None, &client)
         .await?;
-    Ok(documents::report_file(&app, &actor, &report.table(), params.unit, format, false).await?)
+    let table = report.table();
+    let truncated = table.total > table.rows.len() as i64;
+    Ok(documents::report_file(&app, &actor, &table, params.unit, format, truncated).await?)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

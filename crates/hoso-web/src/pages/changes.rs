@@ -460,29 +460,25 @@ pub async fn act(
     back_to(&page, id, result)
 }
 
-/// What a signing form sends (`mode` pkcs12: the key file and its password; otherwise a
-/// signature made outside, as a file or pasted): (signature, pkcs12, password), base64 for
-/// the files.
+/// What a signing form sends, as (signature, pkcs12, password), files in base64: the key file
+/// and its password in `mode` pkcs12, otherwise a signature made outside, as a file or pasted.
+/// A pasted signature is taken whichever mode was left selected.
 pub(super) fn signature_fields(
     fields: &HashMap<String, String>,
     file: Option<(String, Vec<u8>)>,
 ) -> (Option<String>, Option<String>, Option<String>) {
     let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
-    match fields.get("mode").map(String::as_str) {
-        Some("pkcs12") => (
-            None,
-            file.as_ref().map(|(_, bytes)| b64(bytes)),
-            fields.get("password").cloned(),
-        ),
-        _ => (
-            match (&file, fields.get("signature")) {
-                (Some((_, bytes)), _) => Some(b64(bytes)),
-                (None, Some(text)) if !text.trim().is_empty() => Some(text.clone()),
-                _ => None,
-            },
-            None,
-            None,
-        ),
+    let pasted = fields
+        .get("signature")
+        .filter(|text| !text.trim().is_empty())
+        .cloned();
+    match (fields.get("mode").map(String::as_str), file, pasted) {
+        (Some("pkcs12"), Some((_, bytes)), _) => {
+            (None, Some(b64(&bytes)), fields.get("password").cloned())
+        }
+        (_, _, Some(text)) => (Some(text), None, None),
+        (Some("pkcs12"), None, None) => (None, None, None),
+        (_, file, None) => (file.map(|(_, bytes)| b64(&bytes)), None, None),
     }
 }
 

@@ -509,16 +509,7 @@ pub async fn sign(
     };
     page.check_csrf(fields.get("_csrf").map(String::as_str))?;
     let (signature, pkcs12, password) = super::changes::signature_fields(&fields, file);
-    if pkcs12.is_none() && signature.is_none() {
-        return refused(
-            &app,
-            &page,
-            &client,
-            id,
-            "Chưa chọn tệp khóa ký số hoặc chữ ký.".into(),
-        )
-        .await;
-    }
+    // Nothing chosen is told by the use case, after the rights.
     let input = SignReport {
         signature,
         pkcs12,
@@ -545,6 +536,10 @@ async fn refused(
     error: String,
 ) -> PageResult {
     let view = app.periodic_report(&page.actor, id, client).await?;
+    // Only those who may sign it hear why a signature was not taken.
+    if !view.may_sign && view.signed_by.is_none() {
+        return Err(AppError::Forbidden.into());
+    }
     Ok(render_status(
         StatusCode::BAD_REQUEST,
         &show_page(page, view, Some(error), false),

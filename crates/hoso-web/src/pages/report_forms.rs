@@ -229,8 +229,10 @@ pub async fn export(
 ) -> Result<Response, PageError> {
     let format = crate::documents::report_format_of(p.format.as_deref())?;
     let report = run(&app, &page, &client, &code, &p, None).await?;
+    let table = report.table();
+    let truncated = table.total > table.rows.len() as i64;
     Ok(
-        crate::documents::report_file(&app, &page.actor, &report.table(), p.unit()?, format, false)
+        crate::documents::report_file(&app, &page.actor, &table, p.unit()?, format, truncated)
             .await?,
     )
 }
@@ -257,6 +259,7 @@ struct ListFormPage {
     pages: i64,
     prev: Option<String>,
     next: Option<String>,
+    first: String,
     export: String,
     save: String,
 }
@@ -291,8 +294,9 @@ fn list_page(
     let lines = list
         .rows
         .iter()
-        .map(|r| Person {
-            href: r[0].value.as_i64().map(|id| format!("/ho-so/{id}")),
+        .enumerate()
+        .map(|(i, r)| Person {
+            href: report.people.get(i).map(|id| format!("/ho-so/{id}")),
             cells: r.iter().map(|c| c.text.clone()).collect(),
         })
         .collect();
@@ -308,6 +312,7 @@ fn list_page(
         pages,
         prev: (list.page > 1).then(|| at_page(list.page - 1)),
         next: (list.page < pages).then(|| at_page(list.page + 1)),
+        first: at_page(1),
         export: link(&format!("{PATH}/{code}/xuat"), &asked),
         save: super::saved_searches::save_link(&link(&format!("{PATH}/{code}"), &asked)),
         form: report.clone(),

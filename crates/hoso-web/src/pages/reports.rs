@@ -453,6 +453,20 @@ pub struct Pyramid {
     pub left: String,
     pub middle: String,
     pub right: String,
+    /// Men and women: drawn in their colours (otherwise two neutral ones).
+    pub by_sex: bool,
+    /// Age bands by sex: a population pyramid.
+    pub ages: bool,
+}
+
+impl Pyramid {
+    pub fn left_class(&self) -> &'static str {
+        if self.by_sex { "men" } else { "out" }
+    }
+
+    pub fn right_class(&self) -> &'static str {
+        if self.by_sex { "women" } else { "in" }
+    }
 }
 
 /// A pie slice: its path in a 100×100 box, its colour, and its legend.
@@ -523,7 +537,7 @@ fn figure(x: f64, decimal: bool) -> String {
 }
 
 /// The report's table as the page shows it: a listing, a list of groups or a cross table.
-fn answer(p: &Params, t: &ReportTable) -> Answer {
+fn answer(p: &Params, t: &ReportTable, sex: Option<&str>) -> Answer {
     let export = format!("{EXPORT_PATH}?{}", p.qs());
     let save = super::saved_searches::save_link(&format!("{PATH}?{}", p.qs()));
     if !p.grouped() {
@@ -728,17 +742,29 @@ fn answer(p: &Params, t: &ReportTable) -> Answer {
         href: None,
         number: true,
     });
+    // Bands of age are drawn oldest on top, as a pyramid stands.
+    let bands = row_key.ends_with(".age");
     let pyramid = match col_values.as_slice() {
-        [left, right] if !decimal => Some(Pyramid {
-            rows: two_sided(row_values.iter().map(|rv| {
+        [left, right] if !decimal => {
+            let figures = |rv: &&TableCell| {
                 let figure_at =
                     |cv: &TableCell| cell_of(rv, cv).map_or(0, |r| number_of(&r[2]).round() as i64);
                 (label(rv), figure_at(left), figure_at(right))
-            })),
-            left: label(left),
-            middle: t.columns[0].label.clone(),
-            right: label(right),
-        }),
+            };
+            let rows = if bands {
+                two_sided(row_values.iter().rev().map(figures))
+            } else {
+                two_sided(row_values.iter().map(figures))
+            };
+            Some(Pyramid {
+                rows,
+                left: label(left),
+                middle: t.columns[0].label.clone(),
+                right: label(right),
+                by_sex: Some(col_key) == sex,
+                ages: bands && Some(col_key) == sex,
+            })
+        }
         _ => None,
     };
     Answer {
@@ -814,7 +840,10 @@ pub async fn page(
             .run_report(&page.actor, &p.spec(&sources, true), &client)
             .await
         {
-            Ok(t) => (Some(answer(&p, &t)), None),
+            Ok(t) => {
+                let sex = app.schemas().latest().role_column(FieldRole::Sex);
+                (Some(answer(&p, &t, sex.map(|c| c.name))), None)
+            }
             // The form again, with what is wrong; nothing ran.
             Err(AppError::BadRequest(m)) => (None, Some(m)),
             Err(e) => return Err(e.into()),
@@ -850,10 +879,11 @@ pub async fn page(
                 let key = format!("{}.age", c.key);
                 out.push(Choice {
                     selected: key == current,
+                    // The names the query layer gives these groupings.
                     label: if Some(c.key.as_str()) == birth_date {
-                        "Nhóm tuổi (5 năm)".to_string()
+                        "Nhóm tuổi".to_string()
                     } else {
-                        format!("{} (số năm đến nay)", c.label)
+                        format!("{}: số năm đến nay", c.label)
                     },
                     value: key,
                 });

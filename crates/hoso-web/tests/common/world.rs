@@ -442,6 +442,7 @@ impl World {
             total: 0,
         };
         let bytes = String::from_utf8(manifest.to_bytes()).unwrap();
+        let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(bytes.as_bytes()));
         let mut tx = self.app.store().begin().await.unwrap();
         hoso_store::report_submissions::insert(
             &mut tx,
@@ -456,7 +457,7 @@ impl World {
                 recorded_by: 1,
                 recorded_at: 0,
                 manifest: &bytes,
-                manifest_sha256: "0",
+                manifest_sha256: &digest,
             },
         )
         .await
