@@ -1324,8 +1324,7 @@ async fn the_pay_list_shows_every_working_civil_servant_as_the_records_do() {
             let p = expected.get(&id).unwrap_or_else(|| panic!("{id} listed"));
             seen.insert(id);
             let doc_text = |section: &str, field: &str| {
-                p.text(section, field)
-                    .map_or(Value::Null, |t| Value::from(t))
+                p.text(section, field).map_or(Value::Null, Value::from)
             };
             let born = doc_text("general", "date_of_birth");
             let sex = p.text("general", "gender");
