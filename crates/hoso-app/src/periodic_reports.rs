@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use hoso_domain::audit_action::AuditAction;
 use hoso_domain::calendar::format_date;
 use hoso_domain::deadlines::DeadlineRule;
+use hoso_domain::org::PersonStatus;
 use hoso_domain::periodic_reports::{
     self as domain, HeadcountLine, REPORT_MANIFEST_FORMAT, ReportManifest, ReportState, Reporter,
 };
@@ -478,7 +479,7 @@ impl App {
             .map_err(|e| AppError::Internal(format!("manifest: {e}")))?;
         let manifest_sha256 = hex::encode(sha2::Sha256::digest(manifest.as_bytes()));
         let mut work = self.begin_work(actor, client).await?;
-        let inserted = store::insert(
+        let Some(id) = store::insert(
             &mut work,
             &NewReportSubmission {
                 rule_id: &rule.id,
@@ -494,15 +495,15 @@ impl App {
                 manifest_sha256: &manifest_sha256,
             },
         )
-        .await?;
-        if !inserted {
+        .await?
+        else {
             return Err(AppError::Conflict(format!(
                 "Báo cáo «{}» hạn {} của {} đã được ghi nhận.",
                 rule.name_vi,
                 format_date(due),
                 unit.name
             )));
-        }
+        };
         work.audit(
             AuditAction::ReportSubmissionRecord,
             About::new("org_unit", unit.id),
@@ -514,18 +515,6 @@ impl App {
         .await?;
         work.commit().await?;
         let state = ReportState::of(due, Some(sent_on), today, &cal);
-        let mut conn = self.store.reader().await?;
-        let id = store::of_cycles(
-            &mut conn,
-            std::slice::from_ref(&rule.id),
-            &[i64::from(cycle.year)],
-        )
-        .await?
-        .into_iter()
-        .find(|s| s.unit_id == unit.id)
-        .map(|s| s.id)
-        .ok_or_else(|| AppError::Internal("a report recorded and not found".into()))?;
-        drop(conn);
         let sent = Sent {
             id,
             on: &sent_iso,
@@ -570,7 +559,7 @@ impl App {
                     filters: vec![FilterSpec::on(
                         "status",
                         "eq",
-                        Some(serde_json::json!("working")),
+                        Some(serde_json::json!(PersonStatus::Working.as_str())),
                     )],
                     group_by: vec![rank.name.to_string()],
                     measures: vec!["count".into()],
@@ -630,6 +619,23 @@ impl App {
         Ok((submission, unit))
     }
 
+    /// A recorded report, for those who see its unit (a refusal audited as a report read).
+    async fn seen_submission(
+        &self,
+        actor: &Actor,
+        id: i64,
+        client: &ClientInfo,
+    ) -> AppResult<(store::ReportSubmission, OrgUnitRow)> {
+        self.submission_for(
+            actor,
+            id,
+            Capability::SeeUnits,
+            AuditAction::ReportRun,
+            client,
+        )
+        .await
+    }
+
     /// A recorded report, for those who see its unit.
     pub async fn periodic_report(
         &self,
@@ -637,15 +643,7 @@ impl App {
         id: i64,
         client: &ClientInfo,
     ) -> AppResult<PeriodicReportView> {
-        let (submission, unit) = self
-            .submission_for(
-                actor,
-                id,
-                Capability::SeeUnits,
-                AuditAction::ReportRun,
-                client,
-            )
-            .await?;
+        let (submission, unit) = self.seen_submission(actor, id, client).await?;
         let names = self.display_names(vec![submission.recorded_by]).await?;
         let manifest = submission
             .manifest
@@ -679,15 +677,7 @@ impl App {
         id: i64,
         client: &ClientInfo,
     ) -> AppResult<Vec<u8>> {
-        let (submission, _) = self
-            .submission_for(
-                actor,
-                id,
-                Capability::SeeUnits,
-                AuditAction::ReportRun,
-                client,
-            )
-            .await?;
+        let (submission, _) = self.seen_submission(actor, id, client).await?;
         submission
             .manifest
             .map(String::into_bytes)
@@ -703,16 +693,9 @@ impl App {
         id: i64,
         client: &ClientInfo,
     ) -> AppResult<Vec<u8>> {
-        self.submission_for(
-            actor,
-            id,
-            Capability::SeeUnits,
-            AuditAction::ReportRun,
-            client,
-        )
-        .await?;
+        self.seen_submission(actor, id, client).await?;
         let mut conn = self.store.reader().await?;
-        let (sig, _) = store::signature(&mut conn, id)
+        let sig = store::signature(&mut conn, id)
             .await?
             .ok_or(AppError::NotFound("Báo cáo này chưa được ký số."))?;
         hex::decode(sig).map_err(|e| AppError::Internal(format!("stored signature: {e}")))
@@ -729,7 +712,7 @@ impl App {
         input: SignReport,
         client: &ClientInfo,
     ) -> AppResult<PeriodicReportView> {
-        let (submission, unit) = self
+        let (submission, _) = self
             .submission_for(
                 actor,
                 id,
@@ -752,7 +735,6 @@ impl App {
             .await?;
         }
         result?;
-        drop(unit);
         self.periodic_report(actor, id, client).await
     }
 

@@ -176,6 +176,13 @@ pub struct ReportTable {
     pub per_page: i64,
 }
 
+impl ReportTable {
+    /// How many pages of `per_page` rows the whole answer makes (at least one).
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page.max(1)).max(1)
+    }
+}
+
 /// A column as the caller named it, resolved.
 struct Resolved<'s> {
     key: String,

@@ -76,9 +76,12 @@ pub struct ReportSignature<'a> {
     pub signed_at: i64,
 }
 
-/// Records a report sent; `false` when the unit's report of that cycle is recorded already
-/// (kept as it was).
-pub async fn insert(conn: &mut AnyConnection, new: &NewReportSubmission<'_>) -> StoreResult<bool> {
+/// Records a report sent: its id, or none when the unit's report of that cycle is recorded
+/// already (kept as it was).
+pub async fn insert(
+    conn: &mut AnyConnection,
+    new: &NewReportSubmission<'_>,
+) -> StoreResult<Option<i64>> {
     let mut insert = Query::insert();
     insert
         .into_table(ident("report_submissions"))
@@ -101,8 +104,12 @@ pub async fn insert(conn: &mut AnyConnection, new: &NewReportSubmission<'_>) -> 
             sea_query::OnConflict::columns(["rule_id", "cycle_year", "unit_id"].map(ident))
                 .do_nothing()
                 .to_owned(),
-        );
-    Ok(query::execute(conn, &insert).await? == 1)
+        )
+        .returning_col(ident("id"));
+    Ok(query::fetch_optional(conn, &insert)
+        .await?
+        .map(|r| r.try_get("id"))
+        .transpose()?)
 }
 
 /// The reports recorded for these rules in these cycle years, every unit.
@@ -167,21 +174,15 @@ pub async fn sign(conn: &mut AnyConnection, signature: &ReportSignature<'_>) -> 
     Ok(query::execute(conn, &insert).await? == 1)
 }
 
-/// The stored detached signature of a signed report (hex of DER) and the signer's certificate
-/// (PEM).
-pub async fn signature(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<(String, String)>> {
+/// The stored detached signature of a signed report (hex of DER).
+pub async fn signature(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<String>> {
     let mut q = Query::select();
-    q.columns(["signature_hex", "signer_certificate_pem"].map(ident))
+    q.column(ident("signature_hex"))
         .from(ident("report_signatures"))
         .and_where(Expr::col(ident("submission_id")).eq(id));
     query::fetch_optional(conn, &q)
         .await?
-        .map(|r| {
-            Ok((
-                r.try_get("signature_hex")?,
-                r.try_get("signer_certificate_pem")?,
-            ))
-        })
+        .map(|r| Ok(r.try_get("signature_hex")?))
         .transpose()
 }
 

@@ -278,7 +278,7 @@ fn list_page(
         pairs.push(("page", n.to_string()));
         link(&format!("{PATH}/{code}"), &pairs)
     };
-    let pages = ((list.total + list.per_page - 1) / list.per_page).max(1);
+    let pages = list.pages();
     let (mut top, mut below) = (Vec::new(), Vec::new());
     for g in &list.column_groups {
         let one = g.columns.len() == 1 && g.columns[0] == g.label;

@@ -542,7 +542,7 @@ fn answer(p: &Params, t: &ReportTable, sex: Option<&str>) -> Answer {
     let save = super::saved_searches::save_link(&format!("{PATH}?{}", p.qs()));
     if !p.grouped() {
         // The first column is the id, for the link on the name.
-        let pages = ((t.total + t.per_page - 1) / t.per_page).max(1);
+        let pages = t.pages();
         let name_at = t.columns.iter().position(|c| c.key == "full_name");
         return Answer {
             title: t.title.clone(),
@@ -751,11 +751,11 @@ fn answer(p: &Params, t: &ReportTable, sex: Option<&str>) -> Answer {
                     |cv: &TableCell| cell_of(rv, cv).map_or(0, |r| number_of(&r[2]).round() as i64);
                 (label(rv), figure_at(left), figure_at(right))
             };
-            let rows = if bands {
-                two_sided(row_values.iter().rev().map(figures))
-            } else {
-                two_sided(row_values.iter().map(figures))
-            };
+            let mut order: Vec<&&TableCell> = row_values.iter().collect();
+            if bands {
+                order.reverse();
+            }
+            let rows = two_sided(order.into_iter().map(figures));
             Some(Pyramid {
                 rows,
                 left: label(left),

@@ -444,7 +444,7 @@ impl World {
         let bytes = String::from_utf8(manifest.to_bytes()).unwrap();
         let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(bytes.as_bytes()));
         let mut tx = self.app.store().begin().await.unwrap();
-        hoso_store::report_submissions::insert(
+        let id = hoso_store::report_submissions::insert(
             &mut tx,
             &hoso_store::report_submissions::NewReportSubmission {
                 rule_id: "matrix.annual_report",
@@ -461,17 +461,10 @@ impl World {
             },
         )
         .await
-        .unwrap();
+        .unwrap()
+        .expect("a fresh cycle year");
         tx.commit().await.unwrap();
-        let mut conn = self.app.store().reader().await.unwrap();
-        hoso_store::report_submissions::of_cycles(
-            &mut conn,
-            &["matrix.annual_report".into()],
-            &[year],
-        )
-        .await
-        .unwrap()[0]
-            .id
+        id
     }
 
     /// Who proposes the change requests of a target: the individual of the inside record, the
