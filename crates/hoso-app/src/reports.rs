@@ -1025,13 +1025,19 @@ impl App {
             .position(|r| matches!(r.field, report::Field::Person("unit_id")))
         {
             let caps = actor.capabilities();
-            for row in &rows.rows {
-                if let Some(ProjectedValue::Integer(id)) = &row[i]
-                    && !units.contains_key(id)
-                    && let Some(u) = org_store::get(&mut conn, *id).await?
-                    && caps.may_name_unit(&u.path)
-                {
-                    units.insert(*id, u.name);
+            let mut ids: Vec<i64> = rows
+                .rows
+                .iter()
+                .filter_map(|row| match &row[i] {
+                    Some(ProjectedValue::Integer(id)) => Some(*id),
+                    _ => None,
+                })
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            for u in org_store::get_many(&mut conn, &ids).await? {
+                if caps.may_name_unit(&u.path) {
+                    units.insert(u.id, u.name);
                 }
             }
         }

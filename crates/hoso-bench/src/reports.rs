@@ -22,6 +22,8 @@ use sqlx::{Any, AnyConnection, Row};
 use crate::{Conn, Load, PhaseResult, Res, run_load};
 
 const FROM: &str = "FROM persons p INNER JOIN org_units u ON u.id = p.unit_id";
+/// Without a unit to keep within, the query layer leaves the units out.
+const FROM_EVERYONE: &str = "FROM persons p";
 /// The statutory forms measured: BM01 of công chức and of viên chức.
 const FORMS: [&str; 2] = ["bm01-cong-chuc", "bm01-vien-chuc"];
 
@@ -309,18 +311,24 @@ pub async fn run(
 
     // 1–2. Headcount by ngạch of the people at work.
     let mut top_codes = Vec::new();
-    for (name, scope, cond) in [
-        ("headcount by ngạch, everyone", None, String::new()),
+    for (name, scope, from, cond) in [
+        (
+            "headcount by ngạch, everyone",
+            None,
+            FROM_EVERYONE,
+            String::new(),
+        ),
         (
             "headcount by ngạch, largest top-level subtree",
             Some(unit),
+            FROM,
             format!(" AND {}", subtree(&path)),
         ),
     ] {
         let spec = json!({"filters": [working], "group_by": ["rank_or_title_code"],
             "measures": ["count"], "unit": scope, "per_page": 1000});
         let statement = format!(
-            "SELECT p.rank_or_title_code, CAST(COUNT(*) AS BIGINT) {FROM} \
+            "SELECT p.rank_or_title_code, CAST(COUNT(*) AS BIGINT) {from} \
              WHERE p.status = 'working'{cond} GROUP BY p.rank_or_title_code \
              ORDER BY p.rank_or_title_code"
         );
@@ -382,7 +390,7 @@ pub async fn run(
         in_list("p.rank_or_title_code", &top_codes, "")
     );
     let statements = [
-        format!("SELECT CAST(COUNT(*) AS BIGINT) {FROM} {filter}"),
+        format!("SELECT CAST(COUNT(*) AS BIGINT) {FROM_EVERYONE} {filter}"),
         format!(
             "SELECT p.id, p.full_name, u.name {FROM} {filter} \
              ORDER BY p.sort_key, p.id LIMIT 50 OFFSET 0"

@@ -232,6 +232,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 51,
+        name: "report_indexes",
+        common: include_str!("../migrations/0051_report_indexes.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {

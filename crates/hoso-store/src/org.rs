@@ -4,6 +4,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::StoreResult;
+use crate::query::{self, Expr, ExprTrait, Query, ident};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct OrgUnitRow {
@@ -179,6 +180,18 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<OrgUni
         .await?
         .as_ref()
         .map(row))
+}
+
+/// The units of these ids that exist, in no particular order: one read for a page's units.
+pub async fn get_many(conn: &mut AnyConnection, ids: &[i64]) -> StoreResult<Vec<OrgUnitRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Query::select();
+    q.columns(COLUMNS.split(", ").map(ident))
+        .from(ident("org_units"))
+        .and_where(Expr::col(ident("id")).is_in(ids.iter().copied()));
+    Ok(query::fetch_all(conn, &q).await?.iter().map(row).collect())
 }
 
 pub async fn get_by_code(conn: &mut AnyConnection, code: &str) -> StoreResult<Option<OrgUnitRow>> {

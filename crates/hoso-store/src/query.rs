@@ -63,6 +63,35 @@ fn prepared(
     bind(sqlx::query(AssertSqlSafe(sql)).persistent(keep), values)
 }
 
+/// A statement planned with its values at each run, never kept prepared. For the questions
+/// users compose (reports, searches over any field): the best plan depends on how many rows
+/// each value selects. Kept prepared, PostgreSQL settles after five runs on a generic plan
+/// that probes the histories once per person: a search with a history condition took 110 ms
+/// from its sixth run instead of 19–30 ms, measured at 100,000 people (`BENCHMARKS.md`).
+fn replanned(
+    conn: &AnyConnection,
+    stmt: &impl QueryStatementWriter,
+) -> StoreResult<sqlx::query::Query<'static, Any, AnyArguments>> {
+    let (sql, values) = render(conn, stmt);
+    bind(sqlx::query(AssertSqlSafe(sql)).persistent(false), values)
+}
+
+/// [`fetch_all`], planned at each run ([`replanned`]).
+pub async fn fetch_all_replanned(
+    conn: &mut AnyConnection,
+    stmt: &impl QueryStatementWriter,
+) -> StoreResult<Vec<AnyRow>> {
+    Ok(replanned(conn, stmt)?.fetch_all(&mut *conn).await?)
+}
+
+/// [`fetch_one`], planned at each run ([`replanned`]).
+pub async fn fetch_one_replanned(
+    conn: &mut AnyConnection,
+    stmt: &impl QueryStatementWriter,
+) -> StoreResult<AnyRow> {
+    Ok(replanned(conn, stmt)?.fetch_one(&mut *conn).await?)
+}
+
 pub async fn fetch_all(
     conn: &mut AnyConnection,
     stmt: &impl QueryStatementWriter,
@@ -106,10 +135,24 @@ pub fn col(table: &str, column: &str) -> Expr {
 }
 
 /// How many rows `select` gives (its columns are replaced by the count).
-pub async fn count(conn: &mut AnyConnection, mut select: SelectStatement) -> StoreResult<i64> {
+pub async fn count(conn: &mut AnyConnection, select: SelectStatement) -> StoreResult<i64> {
+    let select = counting(select);
+    Ok(sqlx::Row::try_get(&fetch_one(conn, &select).await?, "n")?)
+}
+
+/// [`count`], planned at each run ([`replanned`]).
+pub async fn count_replanned(conn: &mut AnyConnection, select: SelectStatement) -> StoreResult<i64> {
+    let select = counting(select);
+    Ok(sqlx::Row::try_get(
+        &fetch_one_replanned(conn, &select).await?,
+        "n",
+    )?)
+}
+
+fn counting(mut select: SelectStatement) -> SelectStatement {
     select.clear_selects();
     select.expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), ident("n"));
-    Ok(sqlx::Row::try_get(&fetch_one(conn, &select).await?, "n")?)
+    select
 }
 
 /// The join condition of a person `p` to its unit `u`.
