@@ -198,47 +198,59 @@ impl App {
             })
             .collect();
 
-        // Age pyramid from birth years, in 10-year bands, by gender.
-        let this_year = self.today().year() as i64;
-        let mut bands: Vec<AgeBand> = ["Dưới 30", "30–39", "40–49", "50–59", "Từ 60"]
-            .iter()
-            .map(|l| AgeBand {
-                label: (*l).into(),
+        // Age pyramid of the people at work, in ten-year bands of completed years (as the
+        // report builder counts them), by sex: one grouped query.
+        let pyramid = hoso_domain::age::DECADE_AGE_BANDS;
+        let mut bands: Vec<AgeBand> = (0..pyramid.len())
+            .map(|band| AgeBand {
+                label: pyramid.label(band),
                 men: 0,
                 women: 0,
             })
             .collect();
-        for gender in ["nam", "nu"] {
-            let scope_g = scope.clone();
-            let Some(sex) = role(FieldRole::Sex) else {
-                break;
+        if let (Some(sex), Some(birth)) = (role(FieldRole::Sex), role(FieldRole::BirthDate)) {
+            let query = ReportQuery {
+                source: Source::Persons,
+                scope: scope.clone(),
+                filters: vec![Filter::Equals(
+                    Field::Person("status"),
+                    ProjectedValue::Text(PersonStatus::Working.as_str().into()),
+                )],
+                columns: Vec::new(),
+                dimensions: vec![
+                    Dimension::Field(sex),
+                    Dimension::Bands(
+                        birth,
+                        pyramid
+                            .latest_dates(self.today())
+                            .iter()
+                            .map(|d| d.to_string())
+                            .collect(),
+                    ),
+                ],
+                measures: vec![Measure::Count],
+                as_of: None,
+                limit: i64::MAX,
+                offset: 0,
             };
-            let only = Filter::Equals(sex, ProjectedValue::Text(gender.into()));
-            let rows = self
-                .count_by(
-                    &mut conn,
-                    &scope_g,
-                    working,
-                    role(FieldRole::BirthDate),
-                    Some(only),
-                )
-                .await?;
-            for (year, n) in rows {
-                let Some(year) = year.and_then(|y| y.parse::<i64>().ok()) else {
+            for row in report::run(&mut conn, &self.layout, &query).await?.rows {
+                let (Some(ProjectedValue::Text(sex)), Some(ProjectedValue::Integer(band))) =
+                    (&row[0], &row[1])
+                else {
                     continue;
                 };
-                let age = this_year - year;
-                let i = match age {
-                    ..30 => 0,
-                    30..40 => 1,
-                    40..50 => 2,
-                    50..60 => 3,
-                    _ => 4,
+                let n = row[2]
+                    .as_ref()
+                    .and_then(ProjectedValue::as_integer)
+                    .unwrap_or(0);
+                let Some(band) = usize::try_from(*band).ok().and_then(|b| bands.get_mut(b))
+                else {
+                    continue;
                 };
-                if gender == "nam" {
-                    bands[i].men += n;
-                } else {
-                    bands[i].women += n;
+                match sex.as_str() {
+                    "nam" => band.men += n,
+                    "nu" => band.women += n,
+                    _ => {}
                 }
             }
         }

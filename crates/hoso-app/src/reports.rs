@@ -697,9 +697,19 @@ pub(crate) fn compile_filter(
                         }
                     }
                     if !known_attribute {
+                        let mut attributes: Vec<&str> = catalog
+                            .catalog_names()
+                            .flat_map(|name| cx.catalogs.items(name))
+                            .flat_map(|item| item.attrs.keys().map(String::as_str))
+                            // Where a value came from is not a group.
+                            .filter(|a| !a.starts_with("source") && *a != "notes")
+                            .collect();
+                        attributes.sort_unstable();
+                        attributes.dedup();
                         return Err(bad(format!(
-                            "Lọc '{}': danh mục không có thuộc tính '{attribute}'.",
-                            f.column
+                            "Lọc '{}': danh mục không có thuộc tính '{attribute}'; thuộc tính có: {}.",
+                            f.column,
+                            attributes.join(", ")
                         )));
                     }
                     if op == "in_group" {

@@ -468,11 +468,12 @@ impl PersonGenerator {
             religion_none: tg.code(None, "Không theo tôn giáo nào"),
         };
 
-        // --- leadership titles from chuc_vu.tsv
+        // --- leadership titles from chuc_vu.tsv, written as a person would (the field is free
+        // text; the catalog only suggests)
         let cv = Tsv::parse(codes::CHUC_VU);
         let title = |prefix: &str, scope: &str| -> Option<&'static str> {
             cv.find(prefix, "pham_vi_ap_dung", scope)
-                .map(|r| cv.get(r, "code"))
+                .map(|r| cv.get(r, "name_vi"))
                 .filter(|c| !c.is_empty())
         };
         let t_head_dept = title("Trưởng phòng thuộc Sở", "");

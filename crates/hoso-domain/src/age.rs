@@ -57,6 +57,12 @@ pub const AGE_BANDS: YearBands = YearBands {
     unit: "",
 };
 
+/// Ten-year age bands from 30 to 60: the home page's pyramid, a glance rather than a form.
+pub const DECADE_AGE_BANDS: YearBands = YearBands {
+    edges: &[30, 40, 50, 60],
+    unit: "",
+};
+
 /// Bands of years since a day (service, time in a rank): under one, then five-year steps.
 pub const YEAR_BANDS: YearBands = YearBands {
     edges: &[1, 5, 10, 15, 20, 25, 30],

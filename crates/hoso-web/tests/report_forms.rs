@@ -670,6 +670,34 @@ async fn a_unit_sees_its_own_people_only_and_bad_input_changes_nothing() {
             .filter(|p| p.age(today).is_some_and(|a| (41..=50).contains(&a)))
             .count();
         assert_eq!(r.body["total"], expected as i64, "{}", db.label);
+        // The same on the report builder's page, the group written "attribute: values".
+        let rows = "f_cot=status&f_op=eq&f_gt=working&f_den=\
+            &f_cot=personnel_category&f_op=eq&f_gt=civil_servant&f_den=\
+            &f_cot=date_of_birth&f_op=age_between&f_gt=41&f_den=50\
+            &f_cot=rank_or_title_code";
+        let page = officer
+            .get(&format!(
+                "/bao-cao?{rows}&f_op=in_group&f_gt=nhom_tuong_duong_DHQG%3A+CV&f_den="
+            ))
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{}: {}", db.label, page.body);
+        let html = page.body.as_str().unwrap();
+        let shown = html
+            .split_once("id=\"so-dong\">")
+            .and_then(|(_, rest)| rest.split_once('<'))
+            .map(|(n, _)| n);
+        assert_eq!(shown, Some(expected.to_string().as_str()), "{}", db.label);
+        // Without the attribute, the message names those the catalog has.
+        let page = officer
+            .get(&format!("/bao-cao?{rows}&f_op=not_in_group&f_gt=CV&f_den="))
+            .await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", db.label);
+        let html = page.body.as_str().unwrap();
+        assert!(
+            html.contains("thuộc tính có:") && html.contains("nhom_tuong_duong_DHQG"),
+            "{}: {html}",
+            db.label
+        );
         let r = officer.get("/bao-cao/mau/bm01-cong-chuc?nam=abc").await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", db.label);
     }
@@ -1268,6 +1296,69 @@ async fn age_bands_by_sex_make_a_pyramid_of_the_people_born_in_them() {
             .map(|row| row[1]["value"].as_i64().unwrap())
             .sum();
         assert_eq!(counted, with_date, "{}", db.label);
+
+        // The home page's pyramid: the people at work in ten-year bands of completed years,
+        // men on the left, women on the right, oldest on top.
+        let decade = |age: i32| match age {
+            ..30 => "Dưới 30".to_string(),
+            60.. => "Từ 60".to_string(),
+            a => format!("{}–{}", a - a % 10, a - a % 10 + 9),
+        };
+        let mut expected: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+        for p in people.iter().filter(|p| p.status == "working") {
+            let Some(age) = p.age(today) else { continue };
+            let band = expected.entry(decade(age)).or_default();
+            match p.text("general", "gender") {
+                Some("nam") => band.0 += 1,
+                Some("nu") => band.1 += 1,
+                _ => {}
+            }
+        }
+        let home = admin.get("/").await;
+        let html = home.body.as_str().unwrap();
+        let table = html
+            .split_once("<table class=\"pyramid\">")
+            .and_then(|(_, rest)| rest.split_once("</table>"))
+            .map(|(t, _)| t)
+            .unwrap_or_else(|| panic!("{}: no pyramid on the home page", db.label));
+        let cell = |row: &str, open: &str, close: &str| -> String {
+            let start = row.find(open).unwrap() + open.len();
+            row[start..start + row[start..].find(close).unwrap()].to_string()
+        };
+        let count = |text: String| text.replace('.', "").parse::<i64>().unwrap();
+        let drawn: Vec<(String, (i64, i64))> = table
+            .split("<tr>")
+            .skip(2)
+            .map(|row| {
+                (
+                    cell(row, "<th scope=\"row\">", "<"),
+                    (
+                        count(cell(row, "<td class=\"n\">", "<")),
+                        count(cell(row, "<td class=\"n left\">", "<")),
+                    ),
+                )
+            })
+            .collect();
+        let labels: Vec<&str> = drawn.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["Từ 60", "50–59", "40–49", "30–39", "Dưới 30"],
+            "{}",
+            db.label
+        );
+        for (label, figures) in &drawn {
+            assert_eq!(
+                figures,
+                expected.get(label).unwrap_or(&(0, 0)),
+                "{}: {label}",
+                db.label
+            );
+        }
+        assert!(
+            drawn.iter().map(|(_, (m, w))| m + w).sum::<i64>() > 0,
+            "{}",
+            db.label
+        );
 
         // Bands are for grouping dates: a filter or a text column gets a message.
         for (spec, says) in [

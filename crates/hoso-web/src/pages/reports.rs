@@ -36,6 +36,8 @@ pub const OPS: &[(&str, &str)] = &[
     ("not_in", "không là một trong (cách nhau bằng ;)"),
     ("between", "từ … đến …"),
     ("age_between", "tuổi (số năm đến nay) từ … đến …"),
+    ("in_group", "thuộc nhóm của danh mục (thuộc tính: giá trị; …)"),
+    ("not_in_group", "không thuộc nhóm của danh mục (thuộc tính: giá trị; …)"),
     ("empty", "để trống"),
     ("not_empty", "có giá trị"),
 ];
@@ -203,6 +205,25 @@ impl Params {
             .map(|mut f| {
                 if matches!(f.op.as_str(), "in" | "not_in") {
                     f.value = None;
+                }
+                if matches!(f.op.as_str(), "in_group" | "not_in_group") {
+                    // "hang: II; III": the catalog's attribute, then its values (the attribute
+                    // left out, the query layer names the ones the catalog has).
+                    let text = f
+                        .value
+                        .take()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default();
+                    let (attribute, values) = text
+                        .split_once([':', '='])
+                        .unwrap_or(("", text.as_str()));
+                    f.attribute = Some(attribute.trim().to_string());
+                    f.values = values
+                        .split(';')
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty())
+                        .map(Value::from)
+                        .collect();
                 }
                 f
             })
