@@ -243,8 +243,7 @@ impl App {
                     .as_ref()
                     .and_then(ProjectedValue::as_integer)
                     .unwrap_or(0);
-                let Some(band) = usize::try_from(*band).ok().and_then(|b| bands.get_mut(b))
-                else {
+                let Some(band) = usize::try_from(*band).ok().and_then(|b| bands.get_mut(b)) else {
                     continue;
                 };
                 match sex.as_str() {

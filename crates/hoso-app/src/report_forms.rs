@@ -512,16 +512,20 @@ impl App {
                 tops
             }
         };
-        // One top (a province, an agency's officer): its subunits are the rows.
-        let chosen = match chosen {
-            None if tops.len() == 1 => tops.pop(),
-            chosen => chosen,
+        // One top (a province, an agency's officer): its subunits are the rows. The only root,
+        // for one who sees everything, holds everyone: no filter by its subtree (which would
+        // join the units for nothing).
+        let (chosen, everyone) = match chosen {
+            None if tops.len() == 1 => (tops.pop(), actor.unit_paths().is_none()),
+            chosen => (chosen, false),
         };
         // Each unit under the rows, to the row it is counted in: one read of the tree.
         let mut row_of: HashMap<i64, usize> = HashMap::new();
         match &chosen {
             Some(u) => {
-                filters.push(Filter::UnitSubtree(u.path.clone()));
+                if !everyone {
+                    filters.push(Filter::UnitSubtree(u.path.clone()));
+                }
                 rows.push(RowUnit {
                     unit: u.clone(),
                     direct: true,

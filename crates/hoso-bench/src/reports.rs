@@ -128,8 +128,9 @@ fn condition(app: &App, f: &FilterSpec) -> Res<String> {
     })
 }
 
-/// A form's one grouped query: its population, a count per column, by unit.
-fn form_sql(app: &App, form: &ReportForm, path: &str) -> Res<String> {
+/// A form's one grouped query: its population, a count per column, by unit; within the subtree
+/// of `path`, or of everyone (the only root, asked by one who sees everything).
+fn form_sql(app: &App, form: &ReportForm, path: Option<&str>) -> Res<String> {
     let mut select = "SELECT p.unit_id".to_string();
     for column in form.groups.iter().flat_map(|g| &g.columns) {
         let when = all_of(app, &column.conditions)?;
@@ -138,11 +139,16 @@ fn form_sql(app: &App, form: &ReportForm, path: &str) -> Res<String> {
             ", CAST(COALESCE(SUM(CASE WHEN {when} THEN 1 ELSE 0 END), 0) AS BIGINT)"
         );
     }
-    Ok(format!(
-        "{select} {FROM} WHERE {} AND {} GROUP BY p.unit_id ORDER BY p.unit_id",
-        all_of(app, &form.population)?,
-        subtree(path)
-    ))
+    let population = all_of(app, &form.population)?;
+    Ok(match path {
+        Some(path) => format!(
+            "{select} {FROM} WHERE {population} AND {} GROUP BY p.unit_id ORDER BY p.unit_id",
+            subtree(path)
+        ),
+        None => format!(
+            "{select} {FROM_EVERYONE} WHERE {population} GROUP BY p.unit_id ORDER BY p.unit_id"
+        ),
+    })
 }
 
 /// Runs the statements one after the other, `n` times; the last run's rows.
@@ -278,10 +284,6 @@ pub async fn run(
         sqlite,
     };
     let mut db = app.store().reader().await?;
-    let root = sql("SELECT path FROM org_units WHERE parent_id IS NULL ORDER BY id")
-        .fetch_one(&mut *db)
-        .await?
-        .try_get::<String, _>(0)?;
     // The top-level unit with the most people at work, counted over its subtree.
     let top = sql(
         "SELECT t.id, t.name, t.path, CAST(COUNT(*) AS BIGINT), \
@@ -441,8 +443,8 @@ pub async fn run(
     let forms = hoso_app::report_forms::shipped_forms();
     for (code, (whole, query, scope)) in FORMS.iter().flat_map(|code| {
         [
-            (true, String::new(), &root),
-            (false, format!("?unit={unit}"), &path),
+            (true, String::new(), None),
+            (false, format!("?unit={unit}"), Some(path.as_str())),
         ]
         .map(|s| (*code, s))
     }) {

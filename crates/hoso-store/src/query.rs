@@ -141,7 +141,10 @@ pub async fn count(conn: &mut AnyConnection, select: SelectStatement) -> StoreRe
 }
 
 /// [`count`], planned at each run ([`replanned`]).
-pub async fn count_replanned(conn: &mut AnyConnection, select: SelectStatement) -> StoreResult<i64> {
+pub async fn count_replanned(
+    conn: &mut AnyConnection,
+    select: SelectStatement,
+) -> StoreResult<i64> {
     let select = counting(select);
     Ok(sqlx::Row::try_get(
         &fetch_one_replanned(conn, &select).await?,

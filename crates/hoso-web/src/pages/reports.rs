@@ -36,8 +36,14 @@ pub const OPS: &[(&str, &str)] = &[
     ("not_in", "không là một trong (cách nhau bằng ;)"),
     ("between", "từ … đến …"),
     ("age_between", "tuổi (số năm đến nay) từ … đến …"),
-    ("in_group", "thuộc nhóm của danh mục (thuộc tính: giá trị; …)"),
-    ("not_in_group", "không thuộc nhóm của danh mục (thuộc tính: giá trị; …)"),
+    (
+        "in_group",
+        "thuộc nhóm của danh mục (thuộc tính: giá trị; …)",
+    ),
+    (
+        "not_in_group",
+        "không thuộc nhóm của danh mục (thuộc tính: giá trị; …)",
+    ),
     ("empty", "để trống"),
     ("not_empty", "có giá trị"),
 ];
@@ -214,9 +220,8 @@ impl Params {
                         .take()
                         .and_then(|v| v.as_str().map(str::to_string))
                         .unwrap_or_default();
-                    let (attribute, values) = text
-                        .split_once([':', '='])
-                        .unwrap_or(("", text.as_str()));
+                    let (attribute, values) =
+                        text.split_once([':', '=']).unwrap_or(("", text.as_str()));
                     f.attribute = Some(attribute.trim().to_string());
                     f.values = values
                         .split(';')
