@@ -706,8 +706,13 @@ pub(crate) fn compile_filter(
                             .collect();
                         attributes.sort_unstable();
                         attributes.dedup();
+                        let which = if attribute.is_empty() {
+                            "ghi nhóm dạng “thuộc tính: giá trị; giá trị”".to_string()
+                        } else {
+                            format!("danh mục không có thuộc tính '{attribute}'")
+                        };
                         return Err(bad(format!(
-                            "Lọc '{}': danh mục không có thuộc tính '{attribute}'; thuộc tính có: {}.",
+                            "Lọc '{}': {which}; thuộc tính có: {}.",
                             f.column,
                             attributes.join(", ")
                         )));

@@ -694,7 +694,9 @@ async fn a_unit_sees_its_own_people_only_and_bad_input_changes_nothing() {
         assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", db.label);
         let html = page.body.as_str().unwrap();
         assert!(
-            html.contains("thuộc tính có:") && html.contains("nhom_tuong_duong_DHQG"),
+            html.contains("ghi nhóm dạng")
+                && html.contains("thuộc tính có:")
+                && html.contains("nhom_tuong_duong_DHQG"),
             "{}: {html}",
             db.label
         );
