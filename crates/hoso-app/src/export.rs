@@ -5,6 +5,7 @@
 use hoso_domain::audit_action::AuditAction;
 use std::collections::HashMap;
 
+use hoso_domain::national_id::Gender;
 use hoso_domain::org::{OrgUnitKind, PersonStatus, is_within};
 use hoso_domain::schema::{FieldRole, ProjectedValue};
 use hoso_domain::status_decisions::StatusDecisionKind;
@@ -246,10 +247,10 @@ impl App {
                 let Some(band) = usize::try_from(*band).ok().and_then(|b| bands.get_mut(b)) else {
                     continue;
                 };
-                match sex.as_str() {
-                    "nam" => band.men += n,
-                    "nu" => band.women += n,
-                    _ => {}
+                match Gender::parse(sex) {
+                    Some(Gender::Male) => band.men += n,
+                    Some(Gender::Female) => band.women += n,
+                    None => {}
                 }
             }
         }

@@ -68,28 +68,12 @@ fn prepared(
 /// each value selects. Kept prepared, PostgreSQL settles after five runs on a generic plan
 /// that probes the histories once per person: a search with a history condition took 110 ms
 /// from its sixth run instead of 19–30 ms, measured at 100,000 people (`BENCHMARKS.md`).
-fn replanned(
+pub fn replanned(
     conn: &AnyConnection,
     stmt: &impl QueryStatementWriter,
 ) -> StoreResult<sqlx::query::Query<'static, Any, AnyArguments>> {
     let (sql, values) = render(conn, stmt);
     bind(sqlx::query(AssertSqlSafe(sql)).persistent(false), values)
-}
-
-/// [`fetch_all`], planned at each run ([`replanned`]).
-pub async fn fetch_all_replanned(
-    conn: &mut AnyConnection,
-    stmt: &impl QueryStatementWriter,
-) -> StoreResult<Vec<AnyRow>> {
-    Ok(replanned(conn, stmt)?.fetch_all(&mut *conn).await?)
-}
-
-/// [`fetch_one`], planned at each run ([`replanned`]).
-pub async fn fetch_one_replanned(
-    conn: &mut AnyConnection,
-    stmt: &impl QueryStatementWriter,
-) -> StoreResult<AnyRow> {
-    Ok(replanned(conn, stmt)?.fetch_one(&mut *conn).await?)
 }
 
 pub async fn fetch_all(
@@ -136,8 +120,10 @@ pub fn col(table: &str, column: &str) -> Expr {
 
 /// How many rows `select` gives (its columns are replaced by the count).
 pub async fn count(conn: &mut AnyConnection, select: SelectStatement) -> StoreResult<i64> {
-    let select = counting(select);
-    Ok(sqlx::Row::try_get(&fetch_one(conn, &select).await?, "n")?)
+    Ok(sqlx::Row::try_get(
+        &fetch_one(conn, &counting(select)).await?,
+        "n",
+    )?)
 }
 
 /// [`count`], planned at each run ([`replanned`]).
@@ -145,11 +131,10 @@ pub async fn count_replanned(
     conn: &mut AnyConnection,
     select: SelectStatement,
 ) -> StoreResult<i64> {
-    let select = counting(select);
-    Ok(sqlx::Row::try_get(
-        &fetch_one_replanned(conn, &select).await?,
-        "n",
-    )?)
+    let row = replanned(conn, &counting(select))?
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(sqlx::Row::try_get(&row, "n")?)
 }
 
 fn counting(mut select: SelectStatement) -> SelectStatement {

@@ -417,7 +417,7 @@ pub async fn run(
         // Totals only: one row.
         let mut s = base(layout, q)?;
         let kinds = measures(layout, q, &mut s)?;
-        let row = query::fetch_one_replanned(conn, &s).await?;
+        let row = query::replanned(conn, &s)?.fetch_one(&mut *conn).await?;
         return Ok(ReportRows {
             rows: vec![read(&row, &kinds)?],
             total: 1,
@@ -444,7 +444,7 @@ pub async fn run(
             s.order_by((ident("h"), ident("row_no")), Order::Asc);
         }
         s.limit(limit).offset(offset);
-        let rows = query::fetch_all_replanned(conn, &s).await?;
+        let rows = query::replanned(conn, &s)?.fetch_all(&mut *conn).await?;
         return Ok(ReportRows {
             rows: rows
                 .iter()
@@ -463,7 +463,7 @@ pub async fn run(
         kinds.push(numeric);
     }
     kinds.extend(measures(layout, q, &mut s)?);
-    let rows = query::fetch_all_replanned(conn, &s).await?;
+    let rows = query::replanned(conn, &s)?.fetch_all(&mut *conn).await?;
     let total = rows.len() as i64;
     let rows: Vec<Vec<Value>> = rows
         .iter()

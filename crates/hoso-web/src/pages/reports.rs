@@ -187,50 +187,46 @@ impl Params {
                         value(&f.column, text)
                     }
                 };
-                FilterSpec {
-                    column: f.column.clone(),
-                    op: f.op.clone(),
-                    value: if ranged {
-                        None
-                    } else {
-                        value(&f.column, &f.value)
-                    },
-                    values: if matches!(f.op.as_str(), "in" | "not_in") {
+                let (single, values, attribute) = match f.op.as_str() {
+                    "between" | "age_between" => (None, Vec::new(), None),
+                    "in" | "not_in" => (
+                        None,
                         f.value
                             .split(';')
                             .filter_map(|v| value(&f.column, v))
-                            .collect()
-                    } else {
-                        Vec::new()
-                    },
+                            .collect(),
+                        None,
+                    ),
+                    // "hang: II; III": the catalog's attribute, then its values (the attribute
+                    // left out, the query layer names the ones the catalog has).
+                    "in_group" | "not_in_group" => {
+                        let (attribute, values) = f
+                            .value
+                            .split_once([':', '='])
+                            .unwrap_or(("", f.value.as_str()));
+                        (
+                            None,
+                            values
+                                .split(';')
+                                .map(str::trim)
+                                .filter(|v| !v.is_empty())
+                                .map(Value::from)
+                                .collect(),
+                            Some(attribute.trim().to_string()),
+                        )
+                    }
+                    _ => (value(&f.column, &f.value), Vec::new(), None),
+                };
+                FilterSpec {
+                    column: f.column.clone(),
+                    op: f.op.clone(),
+                    value: single,
+                    values,
+                    attribute,
                     from: ranged.then(|| bound(&f.value)).flatten(),
                     to: ranged.then(|| bound(&f.to)).flatten(),
                     ..FilterSpec::default()
                 }
-            })
-            .map(|mut f| {
-                if matches!(f.op.as_str(), "in" | "not_in") {
-                    f.value = None;
-                }
-                if matches!(f.op.as_str(), "in_group" | "not_in_group") {
-                    // "hang: II; III": the catalog's attribute, then its values (the attribute
-                    // left out, the query layer names the ones the catalog has).
-                    let text = f
-                        .value
-                        .take()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default();
-                    let (attribute, values) =
-                        text.split_once([':', '=']).unwrap_or(("", text.as_str()));
-                    f.attribute = Some(attribute.trim().to_string());
-                    f.values = values
-                        .split(';')
-                        .map(str::trim)
-                        .filter(|v| !v.is_empty())
-                        .map(Value::from)
-                        .collect();
-                }
-                f
             })
             .collect();
         if !self.history.is_empty() {
