@@ -357,7 +357,9 @@ fn prepare_person(
         },
         created_at,
     );
+    let state_from = crate::versions::in_force_from(today, None, true, prepared.entered_service);
     Ok(BulkPerson {
+        state_from: state_from.to_string(),
         national_id_hash: key.national_id_hash(&prepared.national_id),
         unit_id: unit.id,
         status: p.status.as_str().to_string(),

@@ -555,6 +555,26 @@ impl App {
             })
             .collect();
         hoso_store::bulk::insert_versions(work, versions.iter()).await?;
+        let today = self.today();
+        let states: Vec<hoso_store::states::StateRow<'_>> = creates
+            .iter()
+            .zip(&ids)
+            .map(|(c, id)| hoso_store::states::StateRow {
+                person_id: *id,
+                version: 1,
+                valid_from: crate::versions::in_force_from(
+                    today,
+                    None,
+                    true,
+                    c.prepared.entered_service,
+                )
+                .to_string(),
+                unit_id: unit.id,
+                status: status.as_str(),
+                projection: &c.prepared.projection,
+            })
+            .collect();
+        hoso_store::states::insert_first(work, states.iter()).await?;
         let secrets: Vec<hoso_store::secrets::SecretRow> = creates
             .iter()
             .zip(&ids)

@@ -80,7 +80,7 @@ pub struct CreateOrgUnit {
     pub decision_ref: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeOrgUnit {
     /// New name (rename).

@@ -7,6 +7,7 @@ use hoso_domain::schema::SchemaSet;
 use hoso_store::StoreError;
 use hoso_store::persons;
 use hoso_store::projection::{self, LayoutColumn, ProjectionLayout};
+use hoso_store::states;
 
 use crate::{App, AppError, AppResult};
 
@@ -68,8 +69,9 @@ impl App {
         Ok(())
     }
 
-    /// Rebuilds every person's rows in both projections from their latest version (after a
-    /// change of the projected columns, or to prove the projections are derived data).
+    /// Rebuilds every person's rows in both projections from their latest version, and their
+    /// states over time from every version (after a change of the projected columns, or to
+    /// prove the projections are derived data).
     /// Returns how many people.
     pub async fn rebuild_projections(&self) -> AppResult<i64> {
         let mut last_id = 0i64;
@@ -81,9 +83,13 @@ impl App {
             let Some(&last) = batch.last() else { break };
             let mut tx = self.store.begin().await?;
             for id in batch {
-                let version = persons::current_version(&mut tx, id)
-                    .await?
+                let versions = persons::versions(&mut tx, id).await?;
+                let version = versions
+                    .iter()
+                    .max_by_key(|v| v.version)
+                    .cloned()
                     .ok_or_else(AppError::record_not_found)?;
+                self.rebuild_states(&mut tx, id, &versions).await?;
                 let doc = self.decode_document(&mut tx, &version).await?;
                 // Decoded documents are migrated to the latest version.
                 let schema = self.schemas.latest();
@@ -106,5 +112,41 @@ impl App {
         projection::mark_built(&mut tx, &self.layout.fingerprint(), self.now_ms()).await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(rebuilt)
+    }
+
+    /// A person's states over time, again from every version of the record.
+    async fn rebuild_states(
+        &self,
+        conn: &mut hoso_store::AnyConnection,
+        person_id: i64,
+        versions: &[persons::VersionRow],
+    ) -> AppResult<()> {
+        states::clear(conn, person_id).await?;
+        let schema = self.schemas.latest();
+        let mut ordered: Vec<&persons::VersionRow> = versions.iter().collect();
+        ordered.sort_by_key(|v| v.version);
+        for version in ordered {
+            let doc = self.decode_document(conn, version).await?;
+            let valid_from = self
+                .version_in_force_from(
+                    conn,
+                    version,
+                    crate::versions::entered_service(schema, &doc),
+                )
+                .await?;
+            states::record(
+                conn,
+                &states::StateRow {
+                    person_id,
+                    version: version.version,
+                    valid_from: valid_from.to_string(),
+                    unit_id: version.unit_id,
+                    status: &version.status,
+                    projection: &schema.project(&doc),
+                },
+            )
+            .await?;
+        }
+        Ok(())
     }
 }

@@ -334,6 +334,19 @@ pub struct FormCell {
     /// The column's key.
     pub column: String,
     pub year: Option<i32>,
+    /// The day the figure is of (`YYYY-MM-DD`; default today).
+    #[serde(default)]
+    pub as_of: Option<String>,
+}
+
+/// What a form is asked for: the unit whose subunits are its rows (default: the units the
+/// caller sees), a yearly form's year (default: last year), and the day a form of the
+/// workforce is of (default: today; each person as their record stood that day).
+#[derive(Debug, Clone, Default)]
+pub struct FormAsk {
+    pub unit: Option<i64>,
+    pub year: Option<i32>,
+    pub as_of: Option<String>,
 }
 
 /// A row unit: counted over its subtree, or only its own people.
@@ -391,6 +404,21 @@ impl App {
         form.year.then(|| year.unwrap_or(self.today().year() - 1))
     }
 
+    /// The day a form of the workforce is of (`None`: today). A yearly form counts a year's
+    /// events and decisions: it has a year, not a day.
+    fn form_day(&self, form: &ReportForm, as_of: Option<&str>) -> AppResult<Option<Date>> {
+        let Some(text) = as_of.filter(|t| !t.trim().is_empty()) else {
+            return Ok(None);
+        };
+        if form.year {
+            return Err(AppError::BadRequest(format!(
+                "Mẫu {} tính theo năm: chọn năm báo cáo, không chọn ngày.",
+                form.short
+            )));
+        }
+        self.report_day(text).map(Some)
+    }
+
     /// Refuses a report year before 1945 or after this one.
     fn check_form_year(&self, year: Option<i32>) -> AppResult<()> {
         let this_year = self.today().year();
@@ -410,11 +438,11 @@ impl App {
         &self,
         actor: &Actor,
         code: &str,
-        unit: Option<i64>,
-        year: Option<i32>,
+        ask: &FormAsk,
         lines: Option<(i64, i64)>,
         client: &ClientInfo,
     ) -> AppResult<FormReport> {
+        let FormAsk { unit, year, .. } = *ask;
         self.require_reports(actor, client).await?;
         let form = self.form_in_force(code)?;
         // Rights before the request: a unit the caller does not see is not found.
@@ -435,12 +463,18 @@ impl App {
         drop(conn);
         // The year is checked after the clearance (a 403 before a 400).
         let year = self.form_year(form, year);
+        let as_of = self.form_day(form, ask.as_of.as_deref());
         let schema = self.schemas.latest();
         let catalogs = self.catalogs();
         let cx = FilterContext {
             schema,
             catalogs: &catalogs,
-            today: self.today(),
+            // Ages and years of service are counted on the day the form is of.
+            today: as_of
+                .as_ref()
+                .ok()
+                .and_then(|day| *day)
+                .unwrap_or_else(|| self.today()),
         };
         let mut reads = Vec::new();
         let mut compile = |filters: &[FilterSpec]| -> AppResult<Vec<Filter>> {
@@ -473,9 +507,17 @@ impl App {
                 .await);
         }
         self.check_form_year(year)?;
+        let as_of = as_of?;
+        // The figures are of the day asked, today by default.
+        let dated = |mut report: FormReport| {
+            if let Some(day) = as_of {
+                report.on = day.to_string();
+            }
+            report
+        };
         if form.list {
             let (list, people) = self
-                .list_form(actor, form, unit, year, lines, client)
+                .list_form(actor, form, unit, year, as_of, lines, client)
                 .await?;
             let width = form.columns().count();
             let mut report = self.form_report(
@@ -488,7 +530,7 @@ impl App {
                 Some(list),
             );
             report.people = people;
-            return Ok(report);
+            return Ok(dated(report));
         }
 
         let mut conn = self.store.reader().await?;
@@ -572,11 +614,21 @@ impl App {
             columns: Vec::new(),
             dimensions: vec![Dimension::Field(report::Field::Person("unit_id"))],
             measures,
-            as_of: None,
+            as_of: as_of.map(|d| d.to_string()),
             limit: i64::MAX,
             offset: 0,
         };
         let counted = report::run(&mut conn, &self.layout, &query).await?;
+        // As of a day, each row's unit is named as it was then.
+        if let Some(day) = as_of {
+            let ids: Vec<i64> = rows.iter().map(|r| r.unit.id).collect();
+            let then = org_store::names_on(&mut conn, &ids, &day.to_string()).await?;
+            for r in &mut rows {
+                if let Some(name) = then.get(&r.unit.id) {
+                    r.unit.name = name.clone();
+                }
+            }
+        }
         drop(conn);
 
         let width = form.columns().count();
@@ -605,11 +657,13 @@ impl App {
         let form_rows: Vec<FormRow> = rows
             .iter()
             .zip(counts)
-            // A dissolved subunit with no one left, and no one directly in the chosen unit,
-            // make no row.
+            // A dissolved subunit with no one left, one not set up yet on the day of the form,
+            // and no one directly in the chosen unit, make no row.
             .filter(|(r, c)| {
                 let empty = c.iter().all(|n| *n == 0);
-                !(empty && (r.direct || r.unit.dissolved_on.is_some()))
+                let later =
+                    as_of.is_some_and(|d| r.unit.valid_from.as_str() > d.to_string().as_str());
+                !(empty && (r.direct || r.unit.dissolved_on.is_some() || later))
             })
             .map(|(r, c)| FormRow {
                 unit_id: Some(r.unit.id),
@@ -631,7 +685,15 @@ impl App {
         )
         .await?;
         work.commit().await?;
-        Ok(self.form_report(form, year, chosen, parent_unit_id, form_rows, total, None))
+        Ok(dated(self.form_report(
+            form,
+            year,
+            chosen,
+            parent_unit_id,
+            form_rows,
+            total,
+            None,
+        )))
     }
 
     /// A form's answer around its rows (or its list).
@@ -687,12 +749,14 @@ impl App {
 
     /// A list form's lines: the report builder's listing of the population (within the
     /// caller's rights, audited by it), a line per person, `STT` then the form's columns.
+    #[allow(clippy::too_many_arguments)]
     async fn list_form(
         &self,
         actor: &Actor,
         form: &ReportForm,
         unit: Option<i64>,
         year: Option<i32>,
+        as_of: Option<Date>,
         lines: Option<(i64, i64)>,
         client: &ClientInfo,
     ) -> AppResult<(ReportTable, Vec<i64>)> {
@@ -713,6 +777,7 @@ impl App {
                     unit,
                     filters: form.population.iter().map(|f| with_year(f, year)).collect(),
                     columns: columns.clone(),
+                    as_of: as_of.map(|d| d.to_string()),
                     page: Some(page),
                     per_page: Some(per_page),
                     ..ReportSpec::default()
@@ -820,6 +885,7 @@ impl App {
         }
         let year = self.form_year(form, cell.year);
         self.check_form_year(year)?;
+        let as_of = self.form_day(form, cell.as_of.as_deref())?;
         let column = form
             .columns()
             .find(|c| c.key == cell.column)
@@ -865,6 +931,7 @@ impl App {
             unit: cell.unit,
             filters,
             columns,
+            as_of: as_of.map(|d| d.to_string()),
             page,
             per_page,
             ..ReportSpec::default()

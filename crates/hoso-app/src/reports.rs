@@ -51,7 +51,9 @@ pub struct ReportSpec {
     /// `count` or `sum:column`. Default when grouping: `count`.
     #[serde(default)]
     pub measures: Vec<String>,
-    /// History rows in force on this day (`YYYY-MM-DD`); history sources only.
+    /// As of this past day (`YYYY-MM-DD`): each person as their record stood then (their unit,
+    /// status, ngạch… of that day, from the versions of the record), ages counted on that day,
+    /// and history rows in force then.
     #[serde(default)]
     pub as_of: Option<String>,
     #[serde(default)]
@@ -775,6 +777,26 @@ pub struct ReportSource {
 }
 
 impl App {
+    /// The day a report is run as of (`YYYY-MM-DD`): today or a day before it, since 1945 (a
+    /// day ahead would show today's records as if they were that day's).
+    pub(crate) fn report_day(&self, text: &str) -> AppResult<Date> {
+        let day = Date::parse(
+            text.trim(),
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .map_err(|_| bad(format!("Ngày '{text}' không hợp lệ (YYYY-MM-DD).")))?;
+        if day > self.today() {
+            return Err(bad(format!(
+                "Ngày xem số liệu ({}) ở sau hôm nay: chỉ xem được số liệu đến hôm nay.",
+                hoso_domain::calendar::format_date(day)
+            )));
+        }
+        if day.year() < 1945 {
+            return Err(bad("Ngày xem số liệu phải từ năm 1945.".into()));
+        }
+        Ok(day)
+    }
+
     /// The sources and columns a report may name, as the schema declares them (for the report
     /// builder's choices; the report itself checks everything again).
     pub fn report_sources(&self) -> Vec<ReportSource> {
@@ -894,16 +916,7 @@ impl App {
         }
         let as_of = match &spec.as_of {
             None => None,
-            Some(_) if source == Source::Persons => {
-                return Err(bad(
-                    "Danh sách cán bộ là tình trạng hôm nay; muốn xem tại một ngày, hãy chọn một quá trình (ví dụ salary_history)."
-                        .into(),
-                ));
-            }
-            Some(d) => Some(
-                Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"))
-                    .map_err(|_| bad(format!("Ngày '{d}' không hợp lệ (YYYY-MM-DD).")))?,
-            ),
+            Some(d) => Some(self.report_day(d)?),
         };
 
         // Resolve every column named anywhere, then hold them to the caller's clearance.
@@ -1050,9 +1063,15 @@ impl App {
                 .collect();
             ids.sort_unstable();
             ids.dedup();
+            // As of a day, a unit is named as it was then.
+            let then = match &query.as_of {
+                Some(day) => org_store::names_on(&mut conn, &ids, day).await?,
+                None => Default::default(),
+            };
             for u in org_store::get_many(&mut conn, &ids).await? {
                 if caps.may_name_unit(&u.path) {
-                    units.insert(u.id, u.name);
+                    let name = then.get(&u.id).cloned().unwrap_or(u.name);
+                    units.insert(u.id, name);
                 }
             }
         }

@@ -12,6 +12,7 @@ use hoso_domain::schema::{FieldRole, HistoryRow, Projection, RecordDoc, RecordSc
 use hoso_store::deadline_outcomes;
 use hoso_store::persons::{self, VersionRow};
 use hoso_store::projection;
+use hoso_store::states;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use time::Date;
@@ -165,6 +166,8 @@ pub(crate) struct Prepared {
     /// The rows of its repeating sections, for the history projection.
     pub(crate) history: Vec<HistoryRow>,
     pub(crate) national_id: String,
+    /// The day the person entered public service, as the record says.
+    pub(crate) entered_service: Option<Date>,
 }
 
 /// Fills in what the system owns (the employing unit, the managing agency unless given, the
@@ -230,6 +233,7 @@ pub(crate) fn prepare_document_allowing(
     })?;
     let projection = schema.project(&doc);
     let history = schema.project_history(&doc);
+    let entered_service = entered_service(schema, &doc);
     let (public, secret) = crate::crypto::split_secrets(schema, &doc);
     Ok((
         Prepared {
@@ -239,9 +243,40 @@ pub(crate) fn prepare_document_allowing(
             projection,
             history,
             national_id,
+            entered_service,
         },
         missing,
     ))
+}
+
+/// The day the person entered public service, as `doc` says (its field of the recruitment
+/// date role).
+pub(crate) fn entered_service(schema: &RecordSchema, doc: &RecordDoc) -> Option<Date> {
+    schema
+        .role_text(doc, FieldRole::RecruitmentDate)
+        .and_then(|d| Date::parse(d, ISO_DAY).ok())
+}
+
+const ISO_DAY: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
+
+/// The day from which a version is the record's state, for a report as of a past day: the
+/// effective date of the decision it records (a movement, a status decision, a
+/// reorganisation), else the day it was recorded. A record's first version describes the
+/// person from the day they entered service when that is earlier: a record entered into Hoso
+/// years after recruitment (an import, the first data entry) is the best account there is of
+/// the years before, not a sign that the person was not there.
+pub(crate) fn in_force_from(
+    recorded: Date,
+    decided: Option<Date>,
+    first: bool,
+    entered_service: Option<Date>,
+) -> Date {
+    let from = decided.unwrap_or(recorded);
+    match entered_service {
+        Some(entered) if first && entered < from => entered,
+        _ => from,
+    }
 }
 
 /// A version to append.
@@ -321,8 +356,43 @@ impl App {
         )
         .await?;
         projection::write_history(conn, new.person_id, &new.prepared.history).await?;
+        let valid_from = self
+            .version_in_force_from(conn, &version, new.prepared.entered_service)
+            .await?;
+        states::record(
+            conn,
+            &states::StateRow {
+                person_id: new.person_id,
+                version: version.version,
+                valid_from: valid_from.to_string(),
+                unit_id: new.unit_id,
+                status: new.status.as_str(),
+                projection: &new.prepared.projection,
+            },
+        )
+        .await?;
         self.settle_decision_deadlines(conn, &new, &version).await?;
         Ok(version)
+    }
+
+    /// [`in_force_from`] of a stored version: the effective date of its decision is read
+    /// from the decision.
+    pub(crate) async fn version_in_force_from(
+        &self,
+        conn: &mut hoso_store::AnyConnection,
+        version: &VersionRow,
+        entered_service: Option<Date>,
+    ) -> AppResult<Date> {
+        let decided = states::decided_on(conn, &version.source, version.source_ref.as_deref())
+            .await?
+            .and_then(|d| Date::parse(&d, ISO_DAY).ok());
+        let recorded = crate::alert_sources::date_of_ms(version.created_at).unwrap_or(self.today());
+        Ok(in_force_from(
+            recorded,
+            decided,
+            version.version == 1,
+            entered_service,
+        ))
     }
 
     /// Keeps, met or late, the deadlines for recording the decisions this version adds
@@ -418,6 +488,48 @@ mod tests {
 
     fn today() -> Date {
         time::macros::date!(2026 - 06 - 01)
+    }
+
+    #[test]
+    fn a_version_is_in_force_from_its_decision_else_from_the_day_it_was_recorded() {
+        use time::macros::date;
+        let recorded = date!(2026 - 11 - 25);
+        // An edit, a change request, an import: the day it was recorded.
+        assert_eq!(in_force_from(recorded, None, false, None), recorded);
+        // A movement decided back-dated, or applied after its day: its effective date.
+        let decided = date!(2026 - 06 - 01);
+        assert_eq!(in_force_from(recorded, Some(decided), false, None), decided);
+        // A decision taking effect after it was recorded still counts from its own day.
+        let ahead = date!(2027 - 01 - 01);
+        assert_eq!(in_force_from(recorded, Some(ahead), false, None), ahead);
+        // The first version reaches back to the recruitment, never forward to it.
+        let recruited = date!(2008 - 09 - 01);
+        assert_eq!(
+            in_force_from(recorded, None, true, Some(recruited)),
+            recruited
+        );
+        assert_eq!(
+            in_force_from(recorded, None, true, Some(date!(2027 - 03 - 01))),
+            recorded
+        );
+        // A later version does not: the record said something else before it.
+        assert_eq!(
+            in_force_from(recorded, None, false, Some(recruited)),
+            recorded
+        );
+    }
+
+    #[test]
+    fn the_recruitment_date_is_read_by_its_role() {
+        let schema = SchemaSet::embedded().latest();
+        let doc = sample_record();
+        assert_eq!(
+            entered_service(schema, &doc),
+            Some(time::macros::date!(2008 - 09 - 01))
+        );
+        let mut without = doc.clone();
+        schema.set_role_value(&mut without, FieldRole::RecruitmentDate, Value::Null);
+        assert_eq!(entered_service(schema, &without), None);
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub struct BulkPerson {
     /// Rows of the history projection.
     pub history: Vec<HistoryRow>,
     pub version: VersionRow,
+    /// The day its version is the person's state from (`person_states.valid_from`).
+    pub state_from: String,
     pub secret: SecretRow,
     pub username: String,
     pub display_name: String,
@@ -77,8 +79,9 @@ fn placeholders(conn: &AnyConnection, rows: usize, cols: usize) -> String {
 }
 
 /// Tables a bulk load fills.
-const LOADED_TABLES: [&str; 6] = [
+const LOADED_TABLES: [&str; 7] = [
     "persons",
+    "person_states",
     "record_history",
     "record_versions",
     "record_secrets",
@@ -192,6 +195,19 @@ pub async fn insert_people(
         .await?;
 
         insert_versions(conn, chunk.iter().map(|p| &p.version)).await?;
+        let states: Vec<crate::states::StateRow<'_>> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, p)| crate::states::StateRow {
+                person_id: ids[base + i],
+                version: p.version.version,
+                valid_from: p.state_from.clone(),
+                unit_id: p.unit_id,
+                status: &p.status,
+                projection: &p.projection,
+            })
+            .collect();
+        crate::states::insert_first(conn, states.iter()).await?;
         insert_secrets(conn, chunk.iter().map(|p| &p.secret)).await?;
 
         let sql = format!(

@@ -42,6 +42,7 @@ pub mod report_submissions;
 pub mod saved_searches;
 pub mod secrets;
 pub mod sessions;
+pub mod states;
 pub mod status_decisions;
 pub mod testing;
 

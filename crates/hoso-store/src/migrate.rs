@@ -239,6 +239,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 52,
+        name: "person_states",
+        common: include_str!("../migrations/0052_person_states.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {

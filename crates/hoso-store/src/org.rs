@@ -194,6 +194,29 @@ pub async fn get_many(conn: &mut AnyConnection, ids: &[i64]) -> StoreResult<Vec<
     Ok(query::fetch_all(conn, &q).await?.iter().map(row).collect())
 }
 
+/// The names these units had on `day` (ISO), from their history: the last change in effect by
+/// then. A unit not set up yet on that day has none.
+pub async fn names_on(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+    day: &str,
+) -> StoreResult<std::collections::HashMap<i64, String>> {
+    let mut names = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let mut q = Query::select();
+        q.columns([ident("unit_id"), ident("name")])
+            .from(ident("org_unit_history"))
+            .and_where(Expr::col(ident("unit_id")).is_in(chunk.iter().copied()))
+            .and_where(Expr::col(ident("effective_on")).lte(day))
+            .order_by(ident("effective_on"), sea_query::Order::Asc)
+            .order_by(ident("id"), sea_query::Order::Asc);
+        for r in query::fetch_all(conn, &q).await? {
+            names.insert(r.try_get("unit_id")?, r.try_get("name")?);
+        }
+    }
+    Ok(names)
+}
+
 pub async fn get_by_code(conn: &mut AnyConnection, code: &str) -> StoreResult<Option<OrgUnitRow>> {
     let sql = format!("SELECT {COLUMNS} FROM org_units WHERE code = $1");
     Ok(sqlx::query(sqlx::AssertSqlSafe(sql))

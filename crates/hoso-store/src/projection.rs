@@ -48,8 +48,10 @@ pub struct ProjectionLayout {
 }
 
 /// The columns every layout has whose values are computed from the name here, with the version
-/// of their computation: a new version changes the fingerprint, so the rows are rebuilt with it.
-const NAME_KEYS: &str = "persons.search_key:fold/1\npersons.sort_key:collation/1\n";
+/// of their computation, and the version of how `person_states` is derived: a new version
+/// changes the fingerprint, so the rows are rebuilt with it.
+const NAME_KEYS: &str =
+    "persons.search_key:fold/1\npersons.sort_key:collation/1\nperson_states:from-versions/1\n";
 
 impl ProjectionLayout {
     /// Changes whenever a column is added, dropped or changes type, or a name key is computed
@@ -110,6 +112,7 @@ pub async fn check(conn: &mut AnyConnection, layout: &ProjectionLayout) -> Store
     let mut missing = Vec::new();
     for (table, columns) in [
         ("persons", &layout.persons),
+        ("person_states", &layout.persons),
         ("record_history", &layout.history),
     ] {
         for c in columns {

@@ -5,7 +5,7 @@ use hoso_store::persons::{self, NewPerson, PersonFilter, PersonSort, Scope};
 use hoso_store::projection::{self, LayoutColumn, ProjectionLayout};
 use hoso_store::report::{self, Dimension, Field, Filter, Measure, ReportQuery, Source};
 use hoso_store::testing::databases;
-use hoso_store::{Store, org};
+use hoso_store::{Store, org, states};
 
 /// The instant the rows are stamped with: 2 Dec 2026, 09:00 in Hà Nội (no test reads the wall clock).
 const AT: i64 = 1_796_176_800_000;
@@ -247,10 +247,10 @@ async fn projected_columns_are_written_filtered_grouped_and_dated() {
             ..Scope::default()
         };
         assert_eq!(report::run(&mut conn, &layout, &q).await.unwrap().total, 1);
-        // The current state has no other day.
+        // As of a day, people are read from their states, and these have none recorded.
         let mut q = report(Source::Persons);
         q.as_of = Some("2020-01-01".into());
-        assert!(report::run(&mut conn, &layout, &q).await.is_err());
+        assert_eq!(report::run(&mut conn, &layout, &q).await.unwrap().total, 0);
 
         // Rewriting a person's history replaces it.
         drop(conn);
@@ -324,5 +324,128 @@ async fn a_bulk_load_sets_the_secondary_indexes_aside_and_builds_them_again() {
             .unwrap();
         tx.commit().await.unwrap();
         assert_eq!(secondary_indexes(&store).await, before, "{}", db.label);
+    }
+}
+
+#[tokio::test]
+async fn states_are_in_force_from_their_day_until_the_next_ones_whatever_order_they_take_effect_in()
+{
+    for db in databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let layout = layout();
+        let mut tx = store.begin().await.unwrap();
+        fn unit<'a>(code: &'a str, parent: Option<&'a org::OrgUnitRow>) -> org::NewOrgUnit<'a> {
+            org::NewOrgUnit {
+                parent,
+                code,
+                name: code,
+                kind: "department",
+                valid_from: "2000-01-01",
+                actor_id: None,
+                decision_ref: None,
+            }
+        }
+        let root = org::insert(&mut tx, unit("T", None), AT).await.unwrap();
+        let a = org::insert(&mut tx, unit("A", Some(&root)), AT)
+            .await
+            .unwrap();
+        let b = org::insert(&mut tx, unit("B", Some(&root)), AT)
+            .await
+            .unwrap();
+        let c = org::insert(&mut tx, unit("C", Some(&root)), AT)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let id = person(&store, c.id, "Hoa", "nu", "1990-01-01", None, &[]).await;
+        let state = |gender: &str| Projection {
+            full_name: "Hoa".into(),
+            cells: vec![cell("gender", ProjectedKind::Code, text(gender))],
+        };
+        let (nu, nam) = (state("nu"), state("nam"));
+        let mut tx = store.begin().await.unwrap();
+        for (version, from, unit_id, projection) in [
+            (1, "2010-01-01", a.id, &nu),
+            (2, "2026-06-01", b.id, &nu),
+            // Back-dated: takes effect before version 2, which is then never in force.
+            (3, "2026-03-01", c.id, &nam),
+        ] {
+            states::record(
+                &mut tx,
+                &states::StateRow {
+                    person_id: id,
+                    version,
+                    valid_from: from.into(),
+                    unit_id,
+                    status: "working",
+                    projection,
+                },
+            )
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+        let mut conn = store.reader().await.unwrap();
+        for (day, expected) in [
+            ("2009-12-31", None),
+            ("2010-01-01", Some((1, a.id))),
+            ("2026-02-28", Some((1, a.id))),
+            ("2026-03-01", Some((3, c.id))),
+            ("2026-07-01", Some((3, c.id))),
+        ] {
+            assert_eq!(
+                states::on_day(&mut conn, id, day).await.unwrap(),
+                expected,
+                "{}: {day}",
+                db.label
+            );
+        }
+        // A report of a day reads the state of that day, its columns included.
+        let mut q = report(Source::Persons);
+        q.dimensions = vec![Dimension::Field(Field::Projected("gender".into()))];
+        q.measures = vec![Measure::Count];
+        for (day, gender) in [("2026-02-28", "nu"), ("2026-06-15", "nam")] {
+            q.as_of = Some(day.into());
+            let r = report::run(&mut conn, &layout, &q).await.unwrap();
+            assert_eq!(
+                r.rows,
+                vec![vec![text(gender), Some(ProjectedValue::Integer(1))]],
+                "{}: {day}",
+                db.label
+            );
+        }
+        // A trend counts each day in one pass, and the filters hold on each day's state.
+        let days: Vec<String> = ["2009-12-31", "2010-01-01", "2026-02-28", "2026-07-01"]
+            .map(String::from)
+            .to_vec();
+        let q = report(Source::Persons);
+        assert_eq!(
+            report::counts_on_days(&mut conn, &layout, &q, &days)
+                .await
+                .unwrap(),
+            vec![0, 1, 1, 1],
+            "{}",
+            db.label
+        );
+        let mut q = report(Source::Persons);
+        q.filters = vec![Filter::Equals(
+            Field::Person("unit_id"),
+            ProjectedValue::Integer(a.id),
+        )];
+        assert_eq!(
+            report::counts_on_days(&mut conn, &layout, &q, &days)
+                .await
+                .unwrap(),
+            vec![0, 1, 1, 0]
+        );
+        // Rebuilt from nothing, a person has no state.
+        drop(conn);
+        let mut tx = store.begin().await.unwrap();
+        states::clear(&mut tx, id).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut conn = store.reader().await.unwrap();
+        assert_eq!(
+            states::on_day(&mut conn, id, "2026-07-01").await.unwrap(),
+            None
+        );
     }
 }

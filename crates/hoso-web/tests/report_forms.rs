@@ -843,6 +843,69 @@ async fn the_form_pages_show_the_table_drill_down_and_export() {
             csv.contains("Chia theo hạng chức danh nghề nghiệp: Hạng I"),
             "{csv}"
         );
+
+        // The same form as of a past day: the day field, the notice of how it is made, links
+        // that keep the day, and people behind a figure counted that day.
+        let today = hoso_store::testing::today();
+        let day = (today - time::Duration::days(200)).to_string();
+        let then = admin
+            .get(&format!("/api/v1/report-forms/bm01-vien-chuc?as_of={day}"))
+            .await;
+        assert_eq!(then.status, StatusCode::OK, "{}", then.body);
+        assert_eq!(then.body["on"], day.as_str());
+        let page = admin
+            .get(&format!("/bao-cao/mau/bm01-vien-chuc?ngay={day}"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{}", db.label);
+        let html = page.body.as_str().unwrap().to_string();
+        assert!(
+            html.contains(&format!("name=\"ngay\" type=\"date\" value=\"{day}\"")),
+            "{html}"
+        );
+        assert!(
+            html.contains("được dựng lại từ các phiên bản hồ sơ"),
+            "{html}"
+        );
+        let then_total = counts(&then.body["total"]);
+        assert!(
+            html.contains(&format!(
+                "<a href=\"/bao-cao/mau/bm01-vien-chuc/danh-sach?don_vi={province}&#38;cot=total&#38;ngay={day}&#38;ve={province}\">{}</a>",
+                then_total[0]
+            )),
+            "{html}"
+        );
+        let people = admin
+            .get(&format!(
+                "/bao-cao/mau/bm01-vien-chuc/danh-sach?don_vi={province}&cot=total&ngay={day}"
+            ))
+            .await;
+        assert_eq!(people.status, StatusCode::OK);
+        assert!(
+            people.body.as_str().unwrap().contains(&format!(
+                "<strong id=\"so-nguoi\">{}</strong>",
+                then_total[0]
+            )),
+            "{}",
+            db.label
+        );
+        // A day to come is refused with a message, on the page and through the API.
+        let ahead = (today + time::Duration::days(1)).to_string();
+        let refused = admin
+            .get(&format!(
+                "/api/v1/report-forms/bm01-vien-chuc?as_of={ahead}"
+            ))
+            .await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        assert!(
+            refused.body.to_string().contains("sau hôm nay"),
+            "{}",
+            refused.body
+        );
+        let page = admin
+            .get(&format!("/bao-cao/mau/bm01-vien-chuc?ngay={ahead}"))
+            .await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST);
+        assert!(page.body.as_str().unwrap().contains("sau hôm nay"));
     }
 }
 

@@ -45,7 +45,9 @@ const ADD_COLUMNS: Migration = Migration {
     version: 1001,
     name: "project_family_social_origin_and_phone",
     common: "ALTER TABLE persons ADD COLUMN family_social_origin TEXT;\n\
-             ALTER TABLE persons ADD COLUMN phone TEXT;",
+             ALTER TABLE persons ADD COLUMN phone TEXT;\n\
+             ALTER TABLE person_states ADD COLUMN family_social_origin TEXT;\n\
+             ALTER TABLE person_states ADD COLUMN phone TEXT;",
     sqlite: "",
     postgres: "",
 };
@@ -272,7 +274,7 @@ async fn history_reports_answer_as_of_a_day_and_bad_specifications_change_nothin
                 json!({"group_by": ["gender"], "measures": ["sum:gender"]}),
                 "Không cộng được",
             ),
-            (json!({"as_of": "2020-01-01"}), "tình trạng hôm nay"),
+            (json!({"as_of": "2099-01-01"}), "sau hôm nay"),
             (
                 json!({"source": "salary_history", "as_of": "2020-02-30"}),
                 "không hợp lệ",

@@ -36,10 +36,13 @@ pub enum FieldRole {
     /// The day the current step took effect.
     SalaryEffectiveDate,
     CurrentPosition,
+    /// The day the person first entered public service (ngày được tuyển dụng lần đầu): a
+    /// record entered later describes them since then.
+    RecruitmentDate,
 }
 
 impl FieldRole {
-    pub const ALL: [FieldRole; 13] = [
+    pub const ALL: [FieldRole; 14] = [
         FieldRole::DossierId,
         FieldRole::ManagingAgency,
         FieldRole::EmployingUnit,
@@ -53,6 +56,7 @@ impl FieldRole {
         FieldRole::SalaryCoefficient,
         FieldRole::SalaryEffectiveDate,
         FieldRole::CurrentPosition,
+        FieldRole::RecruitmentDate,
     ];
 
     /// The identifier used in the schema files.
@@ -71,6 +75,7 @@ impl FieldRole {
             FieldRole::SalaryCoefficient => "salary_coefficient",
             FieldRole::SalaryEffectiveDate => "salary_effective_date",
             FieldRole::CurrentPosition => "current_position",
+            FieldRole::RecruitmentDate => "recruitment_date",
         }
     }
 
@@ -107,7 +112,7 @@ impl FieldRole {
             R::PersonnelCategory => kind == K::Choice,
             R::DisplayName | R::CurrentPosition => kind == K::Text,
             R::Sex => kind == K::Gender,
-            R::BirthDate | R::SalaryEffectiveDate => kind == K::Date,
+            R::BirthDate | R::SalaryEffectiveDate | R::RecruitmentDate => kind == K::Date,
             R::RankOrTitle => matches!(kind, K::Catalog | K::Text),
             R::SalaryStep => kind == K::Integer,
             R::SalaryCoefficient => kind == K::Decimal,

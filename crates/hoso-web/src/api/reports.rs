@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use hoso_app::App;
-use hoso_app::report_forms::{FormCell, FormReport, FormSummary};
+use hoso_app::report_forms::{FormAsk, FormCell, FormReport, FormSummary};
 use hoso_app::reports::{REPORT_ROW_CAP, ReportSpec, ReportTable};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -72,12 +72,25 @@ pub async fn forms(
     Ok(Json(app.report_forms()))
 }
 
+impl FormParams {
+    fn ask(&self) -> FormAsk {
+        FormAsk {
+            unit: self.unit,
+            year: self.year,
+            as_of: self.as_of.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct FormParams {
     /// The unit whose subunits are the rows (default: the units the caller sees).
     pub unit: Option<i64>,
     /// A yearly form's year (default: last year).
     pub year: Option<i32>,
+    /// A form of the workforce as of this past day (`YYYY-MM-DD`; default today): each person
+    /// as their record stood that day, ages counted on it.
+    pub as_of: Option<String>,
     /// For the export: `xlsx` (default), `csv`, `pdf`, `docx`.
     pub format: Option<String>,
     /// A list form's page of lines (default 1) and lines per page (default 100); the export
@@ -88,7 +101,7 @@ pub struct FormParams {
 
 /// Runs a form over the subunits of `unit`, counting only the people the caller may read:
 /// one row per subunit (its whole subtree) and one for the people directly in `unit`, and the
-/// total. Ages are counted on today. A list form (BM03) lists its people instead, a page of
+/// total. Ages are counted on the day of the form (today, or `as_of`). A list form (BM03) lists its people instead, a page of
 /// lines in `list`. Audited.
 #[utoipa::path(get, path = "/api/v1/report-forms/{code}", tag = "reports",
     params(("code" = String, Path, description = "The form (`bm01-cong-chuc`…)"), FormParams),
@@ -105,8 +118,7 @@ pub async fn form(
         app.run_report_form(
             &actor,
             &code,
-            params.unit,
-            params.year,
+            &params.ask(),
             Some((params.page.unwrap_or(1), params.per_page.unwrap_or(100))),
             &client,
         )
@@ -133,7 +145,7 @@ pub async fn form_export(
 ) -> ApiResult<Response> {
     let format = documents::report_format_of(params.format.as_deref())?;
     let report = app
-        .run_report_form(&actor, &code, params.unit, params.year, None, &client)
+        .run_report_form(&actor, &code, &params.ask(), None, &client)
         .await?;
     let table = report.table();
     let truncated = table.total > table.rows.len() as i64;
@@ -150,6 +162,8 @@ pub struct FormPeopleParams {
     /// The column's key (`female`, `rank_cvc`…).
     pub column: String,
     pub year: Option<i32>,
+    /// The day the figure is of (`YYYY-MM-DD`; default today).
+    pub as_of: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
 }
@@ -172,6 +186,7 @@ pub async fn form_people(
         direct: params.direct,
         column: params.column,
         year: params.year,
+        as_of: params.as_of,
     };
     Ok(Json(
         app.report_form_people(&actor, &code, &cell, params.page, params.per_page, &client)

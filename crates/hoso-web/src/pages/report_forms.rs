@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use hoso_app::App;
-use hoso_app::report_forms::{FormCell, FormReport, FormSummary};
+use hoso_app::report_forms::{FormAsk, FormCell, FormReport, FormSummary};
 use hoso_app::reports::ReportTable;
 use serde::Deserialize;
 
@@ -27,6 +27,8 @@ pub struct Params {
     nam: Option<String>,
     truc_tiep: Option<String>,
     cot: Option<String>,
+    /// The day a form of the workforce is of (`YYYY-MM-DD` or `dd/mm/yyyy`; empty: today).
+    ngay: Option<String>,
     /// The form's unit a list of people was opened from (its "back" link).
     ve: Option<String>,
     page: Option<i64>,
@@ -52,6 +54,25 @@ impl Params {
 
     fn year(&self) -> Result<Option<i32>, PageError> {
         number(&self.nam, "Năm")
+    }
+
+    /// The day asked, as typed (ISO when typed as `dd/mm/yyyy`); empty: today.
+    fn day(&self) -> String {
+        self.ngay
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(super::format::typed_day)
+            .unwrap_or_default()
+    }
+
+    fn ask(&self) -> Result<FormAsk, PageError> {
+        let day = self.day();
+        Ok(FormAsk {
+            unit: self.unit()?,
+            year: self.year()?,
+            as_of: (!day.is_empty()).then_some(day),
+        })
     }
 }
 
@@ -106,6 +127,9 @@ struct FormPage {
     form: FormReport,
     on: String,
     year: String,
+    /// The day asked (ISO; empty: today) and today, for the day field.
+    day: String,
+    today: String,
     up: Option<String>,
     lines: Vec<Line>,
     total: Line,
@@ -113,7 +137,7 @@ struct FormPage {
     save: String,
 }
 
-fn lines(code: &str, form: &FormReport) -> (Vec<Line>, Line) {
+fn lines(code: &str, form: &FormReport, day: &str) -> (Vec<Line>, Line) {
     let base = format!("{PATH}/{code}");
     let people = format!("{base}/danh-sach");
     let keys: Vec<&str> = form
@@ -133,7 +157,11 @@ fn lines(code: &str, form: &FormReport) -> (Vec<Line>, Line) {
             href: (row.unit_id.is_some() && !row.direct).then(|| {
                 link(
                     &base,
-                    &[("don_vi", opt(row.unit_id)), ("nam", year.clone())],
+                    &[
+                        ("don_vi", opt(row.unit_id)),
+                        ("nam", year.clone()),
+                        ("ngay", day.to_string()),
+                    ],
                 )
             }),
             figures: row
@@ -149,6 +177,7 @@ fn lines(code: &str, form: &FormReport) -> (Vec<Line>, Line) {
                             ("truc_tiep", if direct { "1".into() } else { String::new() }),
                             ("cot", key.to_string()),
                             ("nam", year.clone()),
+                            ("ngay", day.to_string()),
                             ("ve", opt(form.unit_id)),
                         ],
                     ),
@@ -170,7 +199,7 @@ async fn run(
     lines: Option<(i64, i64)>,
 ) -> Result<FormReport, PageError> {
     Ok(app
-        .run_report_form(&page.actor, code, p.unit()?, p.year()?, lines, client)
+        .run_report_form(&page.actor, code, &p.ask()?, lines, client)
         .await?)
 }
 
@@ -192,7 +221,7 @@ pub async fn form(
     )
     .await?;
     if let Some(list) = &report.list {
-        return list_page(&page, &code, &p, &report, list);
+        return list_page(&page, app.today(), &code, &p, &report, list);
     }
     let up = unit.map(|_| {
         link(
@@ -200,11 +229,17 @@ pub async fn form(
             &[
                 ("don_vi", opt(report.parent_unit_id)),
                 ("nam", opt(report.year)),
+                ("ngay", p.day()),
             ],
         )
     });
-    let (lines, total) = lines(&code, &report);
-    let asked = [("don_vi", opt(unit)), ("nam", opt(report.year))];
+    let day = p.day();
+    let (lines, total) = lines(&code, &report, &day);
+    let asked = [
+        ("don_vi", opt(unit)),
+        ("nam", opt(report.year)),
+        ("ngay", day.clone()),
+    ];
     let export = link(&format!("{PATH}/{code}/xuat"), &asked);
     let save = super::saved_searches::save_link(&link(&format!("{PATH}/{code}"), &asked));
     Ok(render(&FormPage {
@@ -212,6 +247,8 @@ pub async fn form(
         layout: page.layout(report.short.clone(), "forms"),
         on: super::format::date(&report.on),
         year: opt(report.year),
+        day,
+        today: app.today().to_string(),
         up,
         lines,
         total,
@@ -251,6 +288,8 @@ struct ListFormPage {
     form: FormReport,
     on: String,
     year: String,
+    day: String,
+    today: String,
     top: Vec<ListHeading>,
     below: Vec<String>,
     lines: Vec<Person>,
@@ -267,12 +306,17 @@ struct ListFormPage {
 /// A list form (BM03): its lines under the printed form's two header rows, paged.
 fn list_page(
     page: &PageActor,
+    today: time::Date,
     code: &str,
     p: &Params,
     report: &FormReport,
     list: &ReportTable,
 ) -> PageResult {
-    let asked = [("don_vi", opt(p.unit()?)), ("nam", opt(report.year))];
+    let asked = [
+        ("don_vi", opt(p.unit()?)),
+        ("nam", opt(report.year)),
+        ("ngay", p.day()),
+    ];
     let at_page = |n: i64| {
         let mut pairs = asked.to_vec();
         pairs.push(("page", n.to_string()));
@@ -304,6 +348,8 @@ fn list_page(
         layout: page.layout(report.short.clone(), "forms"),
         on: super::format::date(&report.on),
         year: opt(report.year),
+        day: p.day(),
+        today: today.to_string(),
         top,
         below,
         lines,
@@ -378,6 +424,7 @@ pub async fn people(
         direct: p.truc_tiep.as_deref() == Some("1"),
         column: p.cot.clone().unwrap_or_default(),
         year: p.year()?,
+        as_of: Some(p.day()).filter(|d| !d.is_empty()),
     };
     let current = p.page.unwrap_or(1).max(1);
     let table = app
@@ -406,6 +453,7 @@ pub async fn people(
                 ),
                 ("cot", cell.column.clone()),
                 ("nam", opt(cell.year)),
+                ("ngay", p.day()),
                 ("ve", p.ve.clone().unwrap_or_default()),
                 ("page", if n > 1 { n.to_string() } else { String::new() }),
             ],
@@ -425,6 +473,7 @@ pub async fn people(
                         .unwrap_or_default(),
                 ),
                 ("nam", opt(cell.year)),
+                ("ngay", p.day()),
             ],
         ),
         headers,

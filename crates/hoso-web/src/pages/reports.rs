@@ -281,10 +281,7 @@ impl Params {
                 vec![self.measure.clone()]
             },
             group_by,
-            // The day field belongs to history sources; left over after switching to the
-            // current state, it means nothing.
-            as_of: (!self.as_of.is_empty() && self.source_key() != "persons")
-                .then(|| format::typed_day(&self.as_of)),
+            as_of: (!self.as_of.is_empty()).then(|| format::typed_day(&self.as_of)),
             page: Some(self.page),
             per_page: Some(PER_PAGE),
         }
@@ -532,7 +529,6 @@ pub struct Answer {
 struct ReportPage {
     layout: Layout,
     sources: Vec<Choice>,
-    history: bool,
     columns: Vec<(String, String, bool)>,
     groups: Vec<Choice>,
     across: Vec<Choice>,
@@ -975,7 +971,6 @@ pub async fn page(
                 label: s.label.clone(),
             })
             .collect(),
-        history: source.history,
         columns: source
             .columns
             .iter()
