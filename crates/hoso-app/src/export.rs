@@ -13,6 +13,7 @@ use hoso_store::org as org_store;
 use hoso_store::persons::Scope;
 use hoso_store::report::{self, Dimension, Field, Filter, Measure, ReportQuery, Source};
 use serde::Serialize;
+use time::Date;
 
 use crate::alerts::{AlertQuery, AlertView};
 use crate::records::{PersonQuery, PersonSummary};
@@ -61,6 +62,19 @@ pub struct Dashboard {
     /// The last twelve months, oldest first: how many joined and left (empty when the schema
     /// keeps no personnel events).
     pub changes_by_month: Vec<MonthChanges>,
+    /// People at work at the end of each of the last twelve months (today for this one),
+    /// oldest first, each as their record stood that day.
+    pub working_by_month: Vec<MonthHeadcount>,
+}
+
+/// People at work on a month's last day (today for the current month).
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthHeadcount {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// The day counted (ISO).
+    pub day: String,
+    pub working: i64,
 }
 
 /// Joining (tuyển dụng, tiếp nhận) and leaving (nghỉ hưu, thôi việc) in one month, counted from
@@ -314,8 +328,10 @@ impl App {
         by_unit.truncate(10);
 
         let changes_by_month = self.changes_by_month(&mut conn, &scope).await?;
+        let working_by_month = self.working_by_month(&mut conn, &scope).await?;
         Ok(Dashboard {
             changes_by_month,
+            working_by_month,
             total,
             working: working_n,
             by_status,
@@ -325,6 +341,41 @@ impl App {
             by_category,
             age_pyramid: bands,
         })
+    }
+
+    /// People at work at the end of each of the last twelve months, from their states then.
+    async fn working_by_month(
+        &self,
+        conn: &mut hoso_store::AnyConnection,
+        scope: &Scope,
+    ) -> AppResult<Vec<MonthHeadcount>> {
+        let days = hoso_domain::calendar::month_ends_to(self.today(), 12);
+        let query = ReportQuery {
+            source: Source::Persons,
+            scope: scope.clone(),
+            filters: vec![Filter::Equals(
+                Field::Person("status"),
+                ProjectedValue::Text(PersonStatus::Working.as_str().into()),
+            )],
+            columns: Vec::new(),
+            dimensions: Vec::new(),
+            measures: Vec::new(),
+            as_of: None,
+            limit: 1,
+            offset: 0,
+        };
+        let iso: Vec<String> = days.iter().map(Date::to_string).collect();
+        let counts = report::counts_on_days(conn, &self.layout, &query, &iso).await?;
+        Ok(days
+            .iter()
+            .zip(iso)
+            .zip(counts)
+            .map(|((d, day), working)| MonthHeadcount {
+                month: format!("{:04}-{:02}", d.year(), u8::from(d.month())),
+                day,
+                working,
+            })
+            .collect())
     }
 
     /// Joining and leaving in each of the last twelve months (this one included), from the

@@ -311,24 +311,38 @@ pub async fn run(
     let mut out: Vec<Compared> = Vec::new();
     let working = json!({"column": "status", "op": "eq", "value": "working"});
 
-    // 1–2. Headcount by ngạch of the people at work.
+    // 1–3. Headcount by ngạch of the people at work; the last as of a year ago, from each
+    // person's state that day.
     let mut top_codes = Vec::new();
-    for (name, scope, from, cond) in [
+    let year_ago = (app.today() - time::Duration::days(365)).to_string();
+    let in_force_a_year_ago = format!(
+        " AND p.valid_from <= '{year_ago}' AND (p.valid_to IS NULL OR p.valid_to > '{year_ago}')"
+    );
+    for (name, scope, from, cond, day) in [
         (
             "headcount by ngạch, everyone",
             None,
-            FROM_EVERYONE,
+            FROM_EVERYONE.to_string(),
             String::new(),
+            None,
         ),
         (
             "headcount by ngạch, largest top-level subtree",
             Some(unit),
-            FROM,
+            FROM.to_string(),
             format!(" AND {}", subtree(&path)),
+            None,
+        ),
+        (
+            "headcount by ngạch, everyone, a year ago",
+            None,
+            "FROM person_states p".to_string(),
+            in_force_a_year_ago,
+            Some(year_ago.clone()),
         ),
     ] {
         let spec = json!({"filters": [working], "group_by": ["rank_or_title_code"],
-            "measures": ["count"], "unit": scope, "per_page": 1000});
+            "measures": ["count"], "unit": scope, "per_page": 1000, "as_of": day});
         let statement = format!(
             "SELECT p.rank_or_title_code, CAST(COUNT(*) AS BIGINT) {from} \
              WHERE p.status = 'working'{cond} GROUP BY p.rank_or_title_code \

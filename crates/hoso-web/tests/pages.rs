@@ -3312,6 +3312,68 @@ async fn the_home_page_shows_joining_and_leaving_over_the_last_twelve_months() {
     }
 }
 
+#[tokio::test]
+async fn the_home_page_shows_the_people_at_work_at_each_month_end_as_their_records_stood() {
+    let today = hoso_store::testing::today();
+    for db in databases().await {
+        let app = demo_app(&db, 30).await;
+        let admin = common::Client::login(&app, "admin").await;
+        // Counted here from the documents: a record entered today describes its person from
+        // their recruitment (none written: from today).
+        let days = hoso_domain::calendar::month_ends_to(today, 12);
+        let mut expected = vec![0i64; days.len()];
+        let list = admin.get("/api/v1/persons?per_page=100").await;
+        for item in list.body["items"].as_array().unwrap() {
+            if item["status"] != "working" {
+                continue;
+            }
+            let id = item["id"].as_i64().unwrap();
+            let doc = admin.get(&format!("/api/v1/persons/{id}")).await.body["record"].clone();
+            let since = doc["recruitment"]["first_recruitment_date"]
+                .as_str()
+                .map_or(today.to_string(), str::to_string)
+                .min(today.to_string());
+            for (n, day) in expected.iter_mut().zip(&days) {
+                if since.as_str() <= day.to_string().as_str() {
+                    *n += 1;
+                }
+            }
+        }
+        assert!(expected[0] < expected[11], "{}: {expected:?}", db.label);
+        let mut b = signed_in(&app, "admin").await;
+        let home = b.get("/").await;
+        let html = &home.body[home
+            .body
+            .find("id=\"dang-cong-tac-theo-thang\"")
+            .expect("the monthly headcount")..];
+        let html = &html[..html.find("</ul>").unwrap()];
+        let bars: Vec<&str> = html.split("<li>").skip(1).collect();
+        assert_eq!(bars.len(), 12, "{}", db.label);
+        for ((bar, day), n) in bars.iter().zip(&days).zip(&expected) {
+            let label = format!("{:02}/{}", u8::from(day.month()), day.year());
+            assert!(bar.contains(&format!(">{label}</a>")), "{label} in {bar}");
+            assert!(
+                bar.contains(&format!("<span class=\"bar-n\">{n}</span>")),
+                "{}: {day}: {n} in {bar}",
+                db.label
+            );
+            // Each opens that day's headcount by unit.
+            assert!(
+                bar.contains(&format!("/bao-cao?ngay={day}&amp;nhom=unit"))
+                    || bar.contains(&format!("/bao-cao?ngay={day}&#38;nhom=unit")),
+                "{bar}"
+            );
+        }
+        let report = b
+            .get(&format!(
+                "/bao-cao?ngay={}&nhom=unit&f_cot=status&f_op=eq&f_gt=working",
+                days[0]
+            ))
+            .await;
+        assert_eq!(report.status, StatusCode::OK, "{}", db.label);
+    }
+}
+
 /// Issue 12: the annual report an agency sends is signed by its head like an approval batch.
 /// Recording it sent freezes what it says (the agency's headcount by ngạch that day) as a
 /// manifest; the head opens it from the list, signs it with the key file, and the signature is

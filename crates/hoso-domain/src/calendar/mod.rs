@@ -40,6 +40,23 @@ pub fn format_date(d: Date) -> String {
     format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
 }
 
+/// The last day of each of the `months` months up to `today`'s, oldest first, `today` itself
+/// for its own month: the days a monthly trend is counted on.
+pub fn month_ends_to(today: Date, months: u32) -> Vec<Date> {
+    let mut days = Vec::new();
+    let mut end = today;
+    for _ in 0..months {
+        days.push(end);
+        // The day before the first of this month: the previous month's last day.
+        match end.replace_day(1).ok().and_then(Date::previous_day) {
+            Some(previous) => end = previous,
+            None => break,
+        }
+    }
+    days.reverse();
+    days
+}
+
 /// What an entry of an official schedule says about a day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

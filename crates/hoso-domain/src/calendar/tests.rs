@@ -541,3 +541,27 @@ fn every_announced_day_cites_the_act_that_set_it_and_no_news_site() {
         }
     }
 }
+
+#[test]
+fn a_monthly_trend_is_counted_on_each_month_end_and_today() {
+    assert_eq!(
+        month_ends_to(date!(2026 - 03 - 15), 4),
+        vec![
+            date!(2025 - 12 - 31),
+            date!(2026 - 01 - 31),
+            date!(2026 - 02 - 28),
+            date!(2026 - 03 - 15),
+        ]
+    );
+    // Leap February, and a year turned.
+    assert_eq!(
+        month_ends_to(date!(2028 - 03 - 01), 2),
+        vec![date!(2028 - 02 - 29), date!(2028 - 03 - 01)]
+    );
+    assert_eq!(month_ends_to(date!(2026 - 12 - 05), 12).len(), 12);
+    assert_eq!(
+        month_ends_to(date!(2026 - 12 - 05), 12)[0],
+        date!(2026 - 01 - 31)
+    );
+    assert!(month_ends_to(date!(2026 - 12 - 05), 0).is_empty());
+}

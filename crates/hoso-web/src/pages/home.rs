@@ -89,6 +89,8 @@ struct HomePage {
     /// Joining and leaving over the last twelve months, oldest first.
     changes: Vec<TwoSidedRow>,
     any_change: bool,
+    /// People at work at each month's end, each bar opening that day's headcount by unit.
+    working_by_month: Vec<Bar>,
     own: Option<OwnSummary>,
     /// What is due in the scope (from the daily alert job): label, count, link.
     alerts: Vec<(String, String, String)>,
@@ -153,6 +155,7 @@ pub async fn home(State(app): State<App>, page: PageActor, Client(client): Clien
             by_category: vec![],
             age_pyramid: vec![],
             changes_by_month: vec![],
+            working_by_month: vec![],
         }
     };
     let changes = two_sided(
@@ -161,6 +164,21 @@ pub async fn home(State(app): State<App>, page: PageActor, Client(client): Clien
             .map(|m| (format::month_year(&m.month), m.left, m.joined)),
     );
     let any_change = d.changes_by_month.iter().any(|m| m.joined + m.left > 0);
+    let month_ends: Vec<Count> = d
+        .working_by_month
+        .iter()
+        .map(|m| Count {
+            key: m.day.clone(),
+            label: format::month_year(&m.month),
+            count: m.working,
+        })
+        .collect();
+    let working_by_month = bars(&month_ends, |c| {
+        Some(format!(
+            "/bao-cao?ngay={}&nhom=unit&f_cot=status&f_op=eq&f_gt=working",
+            c.key
+        ))
+    });
     let pyramid = two_sided(
         d.age_pyramid
             .iter()
@@ -280,6 +298,7 @@ pub async fn home(State(app): State<App>, page: PageActor, Client(client): Clien
         pyramid,
         changes,
         any_change,
+        working_by_month,
         own,
         layout,
     }))
