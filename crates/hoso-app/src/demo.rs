@@ -357,9 +357,14 @@ fn prepare_person(
         },
         created_at,
     );
-    let state_from = crate::versions::in_force_from(today, None, true, prepared.entered_service);
+    let from = crate::versions::in_force_from(today, None, true, prepared.entered_service);
+    let left_on = crate::versions::first_left_on(&prepared.canonical, p.status);
+    let states = crate::versions::state_starts(1, from, today, p.status, left_on)
+        .into_iter()
+        .map(|s| (s.version, s.from.to_string(), s.status.as_str().to_string()))
+        .collect();
     Ok(BulkPerson {
-        state_from: state_from.to_string(),
+        states,
         national_id_hash: key.national_id_hash(&prepared.national_id),
         unit_id: unit.id,
         status: p.status.as_str().to_string(),

@@ -116,6 +116,24 @@ pub fn rank_name(catalogs: &hoso_domain::catalog::Catalogs, code: &str) -> Optio
         .map(str::to_string)
 }
 
+/// The people at work in `scope`, all of them: what the dashboard's breakdowns count.
+fn at_work(scope: &Scope) -> ReportQuery {
+    ReportQuery {
+        source: Source::Persons,
+        scope: scope.clone(),
+        filters: vec![Filter::Equals(
+            Field::Person("status"),
+            ProjectedValue::Text(PersonStatus::Working.as_str().into()),
+        )],
+        columns: Vec::new(),
+        dimensions: Vec::new(),
+        measures: Vec::new(),
+        as_of: None,
+        limit: i64::MAX,
+        offset: 0,
+    }
+}
+
 fn gender_label(code: &str) -> &'static str {
     hoso_domain::national_id::Gender::parse(code).map_or("Chưa rõ", |g| g.label_vi())
 }
@@ -225,13 +243,6 @@ impl App {
             .collect();
         if let (Some(sex), Some(birth)) = (role(FieldRole::Sex), role(FieldRole::BirthDate)) {
             let query = ReportQuery {
-                source: Source::Persons,
-                scope: scope.clone(),
-                filters: vec![Filter::Equals(
-                    Field::Person("status"),
-                    ProjectedValue::Text(PersonStatus::Working.as_str().into()),
-                )],
-                columns: Vec::new(),
                 dimensions: vec![
                     Dimension::Field(sex),
                     Dimension::Bands(
@@ -244,9 +255,7 @@ impl App {
                     ),
                 ],
                 measures: vec![Measure::Count],
-                as_of: None,
-                limit: i64::MAX,
-                offset: 0,
+                ..at_work(&scope)
             };
             for row in report::run(&mut conn, &self.layout, &query).await?.rows {
                 let (Some(ProjectedValue::Text(sex)), Some(ProjectedValue::Integer(band))) =
@@ -350,20 +359,7 @@ impl App {
         scope: &Scope,
     ) -> AppResult<Vec<MonthHeadcount>> {
         let days = hoso_domain::calendar::month_ends_to(self.today(), 12);
-        let query = ReportQuery {
-            source: Source::Persons,
-            scope: scope.clone(),
-            filters: vec![Filter::Equals(
-                Field::Person("status"),
-                ProjectedValue::Text(PersonStatus::Working.as_str().into()),
-            )],
-            columns: Vec::new(),
-            dimensions: Vec::new(),
-            measures: Vec::new(),
-            as_of: None,
-            limit: 1,
-            offset: 0,
-        };
+        let query = at_work(scope);
         let iso: Vec<String> = days.iter().map(Date::to_string).collect();
         let counts = report::counts_on_days(conn, &self.layout, &query, &iso).await?;
         Ok(days

@@ -3,6 +3,7 @@
 //! the rebuild from the versions when the layout changed or on demand
 //! (`hoso rebuild-projections`).
 
+use hoso_domain::org::PersonStatus;
 use hoso_domain::schema::SchemaSet;
 use hoso_store::StoreError;
 use hoso_store::persons;
@@ -134,18 +135,51 @@ impl App {
                     crate::versions::entered_service(schema, &doc),
                 )
                 .await?;
-            states::record(
-                conn,
-                &states::StateRow {
-                    person_id,
-                    version: version.version,
-                    valid_from: valid_from.to_string(),
-                    unit_id: version.unit_id,
-                    status: &version.status,
-                    projection: &schema.project(&doc),
-                },
-            )
-            .await?;
+            // A status not known (written by an older Hoso) is kept as it is, in one state.
+            let status = PersonStatus::parse(&version.status);
+            let left_on = match (version.version, status) {
+                (1, Some(status)) => hoso_domain::status_decisions::left_service_on(&doc, status),
+                _ => None,
+            };
+            let projection = schema.project(&doc);
+            let starts = match status {
+                Some(status) => crate::versions::state_starts(
+                    version.version,
+                    valid_from,
+                    crate::alert_sources::date_of_ms(version.created_at).unwrap_or(self.today()),
+                    status,
+                    left_on,
+                ),
+                None => Vec::new(),
+            };
+            if starts.is_empty() {
+                states::record(
+                    conn,
+                    &states::StateRow {
+                        person_id,
+                        version: version.version,
+                        valid_from: valid_from.to_string(),
+                        unit_id: version.unit_id,
+                        status: &version.status,
+                        projection: &projection,
+                    },
+                )
+                .await?;
+            }
+            for start in starts {
+                states::record(
+                    conn,
+                    &states::StateRow {
+                        person_id,
+                        version: start.version,
+                        valid_from: start.from.to_string(),
+                        unit_id: version.unit_id,
+                        status: start.status.as_str(),
+                        projection: &projection,
+                    },
+                )
+                .await?;
+            }
         }
         Ok(())
     }

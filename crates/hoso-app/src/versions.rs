@@ -279,6 +279,65 @@ pub(crate) fn in_force_from(
     }
 }
 
+/// A state a record stands for over time, before it is stored: the version (0 for the years
+/// before a record entered with its person already gone), the day it is in force from, the
+/// status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StateStart {
+    pub version: i64,
+    pub from: Date,
+    pub status: PersonStatus,
+}
+
+/// The states a version stands for: one, from `from` ([`in_force_from`]), with its status —
+/// except a record's first version entered with its person retired or resigned on a day its
+/// events give (`left_on`, [`hoso_domain::status_decisions::left_service_on`]) after `from` and
+/// by the day it was `recorded`: the person was at work until then (the same record otherwise,
+/// as version 0), and gone since.
+pub(crate) fn state_starts(
+    version: i64,
+    from: Date,
+    recorded: Date,
+    status: PersonStatus,
+    left_on: Option<Date>,
+) -> Vec<StateStart> {
+    match left_on {
+        Some(left)
+            if version == 1
+                && status != PersonStatus::Working
+                && left > from
+                && left <= recorded =>
+        {
+            vec![
+                StateStart {
+                    version: 0,
+                    from,
+                    status: PersonStatus::Working,
+                },
+                StateStart {
+                    version,
+                    from: left,
+                    status,
+                },
+            ]
+        }
+        _ => vec![StateStart {
+            version,
+            from,
+            status,
+        }],
+    }
+}
+
+/// [`state_starts`] of a first version by its document: when its person left, if gone.
+pub(crate) fn first_left_on(canonical: &str, status: PersonStatus) -> Option<Date> {
+    if status == PersonStatus::Working {
+        return None;
+    }
+    let doc = serde_json::from_str::<RecordDoc>(canonical).ok()?;
+    hoso_domain::status_decisions::left_service_on(&doc, status)
+}
+
 /// A version to append.
 pub(crate) struct NewVersion<'a> {
     pub person_id: i64,
@@ -359,18 +418,25 @@ impl App {
         let valid_from = self
             .version_in_force_from(conn, &version, new.prepared.entered_service)
             .await?;
-        states::record(
-            conn,
-            &states::StateRow {
-                person_id: new.person_id,
-                version: version.version,
-                valid_from: valid_from.to_string(),
-                unit_id: new.unit_id,
-                status: new.status.as_str(),
-                projection: &new.prepared.projection,
-            },
-        )
-        .await?;
+        let left_on = match version.version {
+            1 => first_left_on(&new.prepared.canonical, new.status),
+            _ => None,
+        };
+        let recorded = crate::alert_sources::date_of_ms(version.created_at).unwrap_or(self.today());
+        for start in state_starts(version.version, valid_from, recorded, new.status, left_on) {
+            states::record(
+                conn,
+                &states::StateRow {
+                    person_id: new.person_id,
+                    version: start.version,
+                    valid_from: start.from.to_string(),
+                    unit_id: new.unit_id,
+                    status: start.status.as_str(),
+                    projection: &new.prepared.projection,
+                },
+            )
+            .await?;
+        }
         self.settle_decision_deadlines(conn, &new, &version).await?;
         Ok(version)
     }
@@ -517,6 +583,47 @@ mod tests {
             in_force_from(recorded, None, false, Some(recruited)),
             recorded
         );
+    }
+
+    #[test]
+    fn a_record_entered_after_its_person_left_stands_for_the_years_at_work_before() {
+        use time::macros::date;
+        let from = date!(2001 - 03 - 01);
+        let left = date!(2025 - 09 - 01);
+        let one = |version, from, status| StateStart {
+            version,
+            from,
+            status,
+        };
+        assert_eq!(
+            state_starts(1, from, today(), PersonStatus::Retired, Some(left)),
+            vec![
+                one(0, from, PersonStatus::Working),
+                one(1, left, PersonStatus::Retired)
+            ]
+        );
+        // At work, or gone without a day its record gives, or a day not after the start, or
+        // one to come: one.
+        for (status, left_on) in [
+            (PersonStatus::Working, Some(left)),
+            (PersonStatus::Retired, None),
+            (PersonStatus::Retired, Some(from)),
+            (PersonStatus::Retired, Some(date!(2027 - 01 - 01))),
+        ] {
+            assert_eq!(
+                state_starts(1, from, date!(2026 - 12 - 01), status, left_on),
+                vec![one(1, from, status)]
+            );
+        }
+        // A later version is what it is from its own day.
+        assert_eq!(
+            state_starts(4, left, today(), PersonStatus::Retired, Some(from)),
+            vec![one(4, left, PersonStatus::Retired)]
+        );
+        let canonical =
+            r#"{"personnel_events":[{"event_type":"nghi_huu","effective_date":"2025-09-01"}]}"#;
+        assert_eq!(first_left_on(canonical, PersonStatus::Retired), Some(left));
+        assert_eq!(first_left_on(canonical, PersonStatus::Working), None);
     }
 
     #[test]

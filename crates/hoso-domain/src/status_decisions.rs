@@ -160,10 +160,58 @@ pub fn apply(doc: &mut RecordDoc, d: &StatusDecision<'_>) {
     }
 }
 
+/// The day a record says its person left service, for a record entered with them already
+/// gone: the effective date of its last `personnel_events` row of the type that leads to their
+/// status (nghỉ hưu for a retirement, thôi việc for a resignation). `None` when the record does
+/// not say: no such row, or a status no event type of its own leads to (a death is written
+/// under "khác", a transfer out of the province under a movement).
+pub fn left_service_on(doc: &RecordDoc, status: PersonStatus) -> Option<Date> {
+    let event = match status {
+        PersonStatus::Retired => StatusDecisionKind::Retirement.event_type(),
+        PersonStatus::Resigned => StatusDecisionKind::Resignation.event_type(),
+        _ => return None,
+    };
+    doc.get(EVENTS)?
+        .as_array()?
+        .iter()
+        .filter(|row| row.get("event_type").and_then(|t| t.as_str()) == Some(event))
+        .filter_map(|row| row.get("effective_date")?.as_str())
+        .filter_map(|d| {
+            Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")).ok()
+        })
+        .max()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn a_record_entered_after_its_person_left_says_when_by_its_last_event_of_that_kind() {
+        let doc: RecordDoc = serde_json::from_value(json!({
+            "personnel_events": [
+                {"event_type": "tuyen_dung", "effective_date": "2001-03-01"},
+                {"event_type": "nghi_huu", "effective_date": "2019-06-01"},
+                {"event_type": "tiep_nhan", "effective_date": "2020-01-01"},
+                {"event_type": "nghi_huu", "effective_date": "2025-09-01"},
+                {"event_type": "thoi_viec", "effective_date": "não"},
+            ]
+        }))
+        .unwrap();
+        assert_eq!(
+            left_service_on(&doc, PersonStatus::Retired),
+            Some(date!(2025 - 09 - 01))
+        );
+        // No readable row of the kind, or a status without a kind of its own: it does not say.
+        assert_eq!(left_service_on(&doc, PersonStatus::Resigned), None);
+        assert_eq!(left_service_on(&doc, PersonStatus::Deceased), None);
+        assert_eq!(left_service_on(&doc, PersonStatus::Working), None);
+        assert_eq!(
+            left_service_on(&RecordDoc::new(), PersonStatus::Retired),
+            None
+        );
+    }
 
     fn decision(kind: StatusDecisionKind) -> StatusDecision<'static> {
         StatusDecision {

@@ -22,8 +22,9 @@ pub struct BulkPerson {
     /// Rows of the history projection.
     pub history: Vec<HistoryRow>,
     pub version: VersionRow,
-    /// The day its version is the person's state from (`person_states.valid_from`).
-    pub state_from: String,
+    /// The states its version stands for (`person_states`): version, in force from (ISO),
+    /// status.
+    pub states: Vec<(i64, String, String)>,
     pub secret: SecretRow,
     pub username: String,
     pub display_name: String,
@@ -198,13 +199,18 @@ pub async fn insert_people(
         let states: Vec<crate::states::StateRow<'_>> = chunk
             .iter()
             .enumerate()
-            .map(|(i, p)| crate::states::StateRow {
-                person_id: ids[base + i],
-                version: p.version.version,
-                valid_from: p.state_from.clone(),
-                unit_id: p.unit_id,
-                status: &p.status,
-                projection: &p.projection,
+            .flat_map(|(i, p)| {
+                let person_id = ids[base + i];
+                p.states
+                    .iter()
+                    .map(move |(version, from, status)| crate::states::StateRow {
+                        person_id,
+                        version: *version,
+                        valid_from: from.clone(),
+                        unit_id: p.unit_id,
+                        status,
+                        projection: &p.projection,
+                    })
             })
             .collect();
         crate::states::insert_first(conn, states.iter()).await?;

@@ -65,12 +65,31 @@ pub async fn record(conn: &mut AnyConnection, row: &StateRow<'_>) -> StoreResult
     insert_with_ends(conn, std::iter::once((row, valid_to))).await
 }
 
-/// Inserts the first state of new records (a bulk load): nothing before them to close.
+/// Inserts the states of new records (a bulk load): nothing stored before them to close; each
+/// ends when a later one of the same person takes effect.
 pub async fn insert_first<'r>(
     conn: &mut AnyConnection,
     rows: impl Iterator<Item = &'r StateRow<'r>>,
 ) -> StoreResult<()> {
-    insert_with_ends(conn, rows.map(|r| (r, None))).await
+    let rows: Vec<&StateRow<'_>> = rows.collect();
+    let mut of_person: std::collections::HashMap<i64, Vec<(i64, &str)>> = Default::default();
+    for row in &rows {
+        of_person
+            .entry(row.person_id)
+            .or_default()
+            .push((row.version, &row.valid_from));
+    }
+    let ends: Vec<Option<String>> = rows
+        .iter()
+        .map(|row| {
+            of_person[&row.person_id]
+                .iter()
+                .filter(|(version, _)| *version > row.version)
+                .map(|(_, from)| from.to_string())
+                .min()
+        })
+        .collect();
+    insert_with_ends(conn, rows.into_iter().zip(ends)).await
 }
 
 async fn insert_with_ends<'r>(

@@ -3318,28 +3318,74 @@ async fn the_home_page_shows_the_people_at_work_at_each_month_end_as_their_recor
     for db in databases().await {
         let app = demo_app(&db, 30).await;
         let admin = common::Client::login(&app, "admin").await;
+        // Someone entered today already retired, a hundred days ago by their record.
+        let unit = admin.get("/api/v1/persons?per_page=1").await.body["items"][0]["unit_id"]
+            .as_i64()
+            .unwrap();
+        let record = hoso_domain::schema::fixtures::RecordBuilder::civil_servant()
+            .national_id("020165900001")
+            .born("1965-02-01")
+            .push_row(
+                "personnel_events",
+                serde_json::json!({"event_type": "nghi_huu",
+                                   "effective_date": (today - time::Duration::days(100)).to_string()}),
+            )
+            .build();
+        let r = admin
+            .post(
+                "/api/v1/persons",
+                serde_json::json!({"unit_id": unit, "status": "retired", "record": record}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}: {}", db.label, r.body);
         // Counted here from the documents: a record entered today describes its person from
-        // their recruitment (none written: from today).
+        // their recruitment (none written: from today); one entered retired or resigned, at
+        // work until the day of its last nghỉ hưu or thôi việc row.
         let days = hoso_domain::calendar::month_ends_to(today, 12);
         let mut expected = vec![0i64; days.len()];
+        let mut gone = 0;
         let list = admin.get("/api/v1/persons?per_page=100").await;
         for item in list.body["items"].as_array().unwrap() {
-            if item["status"] != "working" {
-                continue;
-            }
             let id = item["id"].as_i64().unwrap();
             let doc = admin.get(&format!("/api/v1/persons/{id}")).await.body["record"].clone();
             let since = doc["recruitment"]["first_recruitment_date"]
                 .as_str()
                 .map_or(today.to_string(), str::to_string)
                 .min(today.to_string());
+            let left_kind = match item["status"].as_str().unwrap() {
+                "working" => None,
+                "retired" => Some("nghi_huu"),
+                "resigned" => Some("thoi_viec"),
+                _ => continue,
+            };
+            let until = match left_kind {
+                None => None,
+                Some(kind) => {
+                    let left = doc["personnel_events"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter(|r| r["event_type"] == kind)
+                        .filter_map(|r| r["effective_date"].as_str())
+                        .max()
+                        .map(str::to_string);
+                    match left {
+                        Some(left) if left > since => {
+                            gone += 1;
+                            Some(left)
+                        }
+                        _ => continue,
+                    }
+                }
+            };
             for (n, day) in expected.iter_mut().zip(&days) {
-                if since.as_str() <= day.to_string().as_str() {
+                let day = day.to_string();
+                if since <= day && until.as_ref().is_none_or(|u| day < *u) {
                     *n += 1;
                 }
             }
         }
-        assert!(expected[0] < expected[11], "{}: {expected:?}", db.label);
+        assert!(gone > 0, "{}: someone entered already gone", db.label);
         let mut b = signed_in(&app, "admin").await;
         let home = b.get("/").await;
         let html = &home.body[home
