@@ -1063,15 +1063,35 @@ impl App {
                 .collect();
             ids.sort_unstable();
             ids.dedup();
-            // As of a day, a unit is named as it was then.
+            // "Văn phòng" is in every Sở: a unit is named with its parent (not the province),
+            // as the staff list names it; as of a day, both as they were named then.
+            let found = org_store::get_many(&mut conn, &ids).await?;
+            let mut parent_ids: Vec<i64> = found.iter().filter_map(|u| u.parent_id).collect();
+            parent_ids.sort_unstable();
+            parent_ids.dedup();
+            let parents = org_store::get_many(&mut conn, &parent_ids).await?;
             let then = match &query.as_of {
-                Some(day) => org_store::names_on(&mut conn, &ids, day).await?,
+                Some(day) => {
+                    let named: Vec<i64> = ids.iter().chain(&parent_ids).copied().collect();
+                    org_store::names_on(&mut conn, &named, day).await?
+                }
                 None => Default::default(),
             };
-            for u in org_store::get_many(&mut conn, &ids).await? {
+            let name_of = |u: &org_store::OrgUnitRow| then.get(&u.id).unwrap_or(&u.name).clone();
+            for u in &found {
                 if caps.may_name_unit(&u.path) {
-                    let name = then.get(&u.id).cloned().unwrap_or(u.name);
-                    units.insert(u.id, name);
+                    let parent = parents
+                        .iter()
+                        .find(|p| Some(p.id) == u.parent_id)
+                        .filter(|p| {
+                            hoso_domain::org::OrgUnitKind::parse(&p.kind)
+                                != Some(hoso_domain::org::OrgUnitKind::Province)
+                        })
+                        .map(name_of);
+                    units.insert(
+                        u.id,
+                        hoso_domain::org::unit_label(&name_of(u), parent.as_deref()),
+                    );
                 }
             }
         }
