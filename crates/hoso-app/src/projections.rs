@@ -4,7 +4,7 @@
 //! (`hoso rebuild-projections`).
 
 use hoso_domain::org::PersonStatus;
-use hoso_domain::schema::SchemaSet;
+use hoso_domain::schema::{RecordDoc, SchemaSet};
 use hoso_store::StoreError;
 use hoso_store::persons;
 use hoso_store::projection::{self, LayoutColumn, ProjectionLayout};
@@ -84,15 +84,13 @@ impl App {
             let Some(&last) = batch.last() else { break };
             let mut tx = self.store.begin().await?;
             for id in batch {
+                // Every version decoded once: the states from each, the projections from the
+                // latest (decoded documents are migrated to the latest schema).
                 let versions = persons::versions(&mut tx, id).await?;
-                let version = versions
-                    .iter()
-                    .max_by_key(|v| v.version)
-                    .cloned()
+                let (version, doc) = self
+                    .rebuild_states(&mut tx, id, &versions)
+                    .await?
                     .ok_or_else(AppError::record_not_found)?;
-                self.rebuild_states(&mut tx, id, &versions).await?;
-                let doc = self.decode_document(&mut tx, &version).await?;
-                // Decoded documents are migrated to the latest version.
                 let schema = self.schemas.latest();
                 persons::set_projection(
                     &mut tx,
@@ -115,58 +113,41 @@ impl App {
         Ok(rebuilt)
     }
 
-    /// A person's states over time, again from every version of the record.
+    /// A person's states over time, again from every version of the record (oldest first);
+    /// returns the latest version with its document.
     async fn rebuild_states(
         &self,
         conn: &mut hoso_store::AnyConnection,
         person_id: i64,
         versions: &[persons::VersionRow],
-    ) -> AppResult<()> {
+    ) -> AppResult<Option<(persons::VersionRow, RecordDoc)>> {
         states::clear(conn, person_id).await?;
         let schema = self.schemas.latest();
-        let mut ordered: Vec<&persons::VersionRow> = versions.iter().collect();
-        ordered.sort_by_key(|v| v.version);
-        for version in ordered {
+        let mut latest = None;
+        for version in versions {
             let doc = self.decode_document(conn, version).await?;
-            let valid_from = self
-                .version_in_force_from(
-                    conn,
-                    version,
-                    crate::versions::entered_service(schema, &doc),
-                )
-                .await?;
+            let projection = schema.project(&doc);
             // A status not known (written by an older Hoso) is kept as it is, in one state.
-            let status = PersonStatus::parse(&version.status);
-            let left_on = match (version.version, status) {
+            let known = PersonStatus::parse(&version.status);
+            let left_on = match (version.version, known) {
                 (1, Some(status)) => hoso_domain::status_decisions::left_service_on(&doc, status),
                 _ => None,
             };
-            let projection = schema.project(&doc);
-            let starts = match status {
-                Some(status) => crate::versions::state_starts(
-                    version.version,
-                    valid_from,
-                    crate::alert_sources::date_of_ms(version.created_at).unwrap_or(self.today()),
-                    status,
-                    left_on,
-                ),
-                None => Vec::new(),
-            };
-            if starts.is_empty() {
-                states::record(
+            let entered = crate::versions::entered_service(schema, &doc);
+            let starts = self
+                .version_states(
                     conn,
-                    &states::StateRow {
-                        person_id,
-                        version: version.version,
-                        valid_from: valid_from.to_string(),
-                        unit_id: version.unit_id,
-                        status: &version.status,
-                        projection: &projection,
-                    },
+                    version,
+                    known.unwrap_or(PersonStatus::Working),
+                    entered,
+                    left_on,
                 )
                 .await?;
-            }
             for start in starts {
+                let status = match known {
+                    Some(_) => start.status.as_str(),
+                    None => version.status.as_str(),
+                };
                 states::record(
                     conn,
                     &states::StateRow {
@@ -174,13 +155,14 @@ impl App {
                         version: start.version,
                         valid_from: start.from.to_string(),
                         unit_id: version.unit_id,
-                        status: start.status.as_str(),
+                        status,
                         projection: &projection,
                     },
                 )
                 .await?;
             }
+            latest = Some((version.clone(), doc));
         }
-        Ok(())
+        Ok(latest)
     }
 }

@@ -631,6 +631,7 @@ impl App {
         }
         drop(conn);
 
+        let day_text = as_of.map(|d| d.to_string());
         let width = form.columns().count();
         let mut counts = vec![vec![0i64; width]; rows.len()];
         let mut total = vec![0i64; width];
@@ -661,8 +662,9 @@ impl App {
             // and no one directly in the chosen unit, make no row.
             .filter(|(r, c)| {
                 let empty = c.iter().all(|n| *n == 0);
-                let later =
-                    as_of.is_some_and(|d| r.unit.valid_from.as_str() > d.to_string().as_str());
+                let later = day_text
+                    .as_deref()
+                    .is_some_and(|d| r.unit.valid_from.as_str() > d);
                 !(empty && (r.direct || r.unit.dissolved_on.is_some() || later))
             })
             .map(|(r, c)| FormRow {

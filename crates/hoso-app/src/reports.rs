@@ -1063,13 +1063,18 @@ impl App {
                 .collect();
             ids.sort_unstable();
             ids.dedup();
-            // "Văn phòng" is in every Sở: a unit is named with its parent (not the province),
-            // as the staff list names it; as of a day, both as they were named then.
+            // "Văn phòng" is in every Sở: a unit is named with its parent, as a decision names
+            // it (`movements::unit_label`); as of a day, both as they were named then.
             let found = org_store::get_many(&mut conn, &ids).await?;
             let mut parent_ids: Vec<i64> = found.iter().filter_map(|u| u.parent_id).collect();
             parent_ids.sort_unstable();
             parent_ids.dedup();
-            let parents = org_store::get_many(&mut conn, &parent_ids).await?;
+            let parents: std::collections::HashMap<i64, org_store::OrgUnitRow> =
+                org_store::get_many(&mut conn, &parent_ids)
+                    .await?
+                    .into_iter()
+                    .map(|p| (p.id, p))
+                    .collect();
             let then = match &query.as_of {
                 Some(day) => {
                     let named: Vec<i64> = ids.iter().chain(&parent_ids).copied().collect();
@@ -1080,13 +1085,11 @@ impl App {
             let name_of = |u: &org_store::OrgUnitRow| then.get(&u.id).unwrap_or(&u.name).clone();
             for u in &found {
                 if caps.may_name_unit(&u.path) {
-                    let parent = parents
-                        .iter()
-                        .find(|p| Some(p.id) == u.parent_id)
-                        .filter(|p| {
-                            hoso_domain::org::OrgUnitKind::parse(&p.kind)
-                                != Some(hoso_domain::org::OrgUnitKind::Province)
-                        })
+                    // A top unit's parent is the province: no need to name it.
+                    let parent = u
+                        .parent_id
+                        .and_then(|p| parents.get(&p))
+                        .filter(|p| p.parent_id.is_some())
                         .map(name_of);
                     units.insert(
                         u.id,

@@ -415,15 +415,20 @@ impl App {
         )
         .await?;
         projection::write_history(conn, new.person_id, &new.prepared.history).await?;
-        let valid_from = self
-            .version_in_force_from(conn, &version, new.prepared.entered_service)
-            .await?;
         let left_on = match version.version {
             1 => first_left_on(&new.prepared.canonical, new.status),
             _ => None,
         };
-        let recorded = crate::alert_sources::date_of_ms(version.created_at).unwrap_or(self.today());
-        for start in state_starts(version.version, valid_from, recorded, new.status, left_on) {
+        let starts = self
+            .version_states(
+                conn,
+                &version,
+                new.status,
+                new.prepared.entered_service,
+                left_on,
+            )
+            .await?;
+        for start in starts {
             states::record(
                 conn,
                 &states::StateRow {
@@ -441,23 +446,37 @@ impl App {
         Ok(version)
     }
 
-    /// [`in_force_from`] of a stored version: the effective date of its decision is read
-    /// from the decision.
-    pub(crate) async fn version_in_force_from(
+    /// [`state_starts`] of a stored version with `status`: from [`in_force_from`] the day it
+    /// was recorded and the effective date of the decision it records, read from the decision.
+    pub(crate) async fn version_states(
         &self,
         conn: &mut hoso_store::AnyConnection,
         version: &VersionRow,
+        status: PersonStatus,
         entered_service: Option<Date>,
-    ) -> AppResult<Date> {
-        let decided = states::decided_on(conn, &version.source, version.source_ref.as_deref())
-            .await?
-            .and_then(|d| Date::parse(&d, ISO_DAY).ok());
+        left_on: Option<Date>,
+    ) -> AppResult<Vec<StateStart>> {
+        let decided = match Provenance::of(version) {
+            Provenance::Movement(id) => hoso_store::movements::get(conn, id)
+                .await?
+                .map(|m| m.effective_date),
+            Provenance::StatusDecision(id) => hoso_store::status_decisions::get(conn, id)
+                .await?
+                .map(|d| d.effective_date),
+            Provenance::Reorganisation(id) => {
+                hoso_store::org::reorganisation_effective_date(conn, id).await?
+            }
+            _ => None,
+        }
+        .and_then(|d| Date::parse(&d, ISO_DAY).ok());
         let recorded = crate::alert_sources::date_of_ms(version.created_at).unwrap_or(self.today());
-        Ok(in_force_from(
+        let from = in_force_from(recorded, decided, version.version == 1, entered_service);
+        Ok(state_starts(
+            version.version,
+            from,
             recorded,
-            decided,
-            version.version == 1,
-            entered_service,
+            status,
+            left_on,
         ))
     }
 

@@ -504,6 +504,19 @@ pub async fn insert_reorganisation(
     Ok(id)
 }
 
+/// The day a reorganisation took effect (ISO).
+pub async fn reorganisation_effective_date(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> StoreResult<Option<String>> {
+    let r: Option<(String,)> =
+        sqlx::query_as("SELECT effective_date FROM reorganisations WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(r.map(|(day,)| day))
+}
+
 pub async fn count_people_in_subtree(conn: &mut AnyConnection, path: &str) -> StoreResult<i64> {
     let (lo, hi) = subtree_range(path);
     let (n,): (i64,) = sqlx::query_as(

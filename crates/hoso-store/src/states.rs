@@ -1,7 +1,7 @@
 //! Each person's state over time (`person_states`): the projection of every version of the
 //! record, in force from the day the version took effect until the next one did, so that a
 //! report can be run as of a past day. The application says when a version took effect; this
-//! module keeps the intervals consistent, whatever order the versions are written in.
+//! module keeps the intervals consistent, whatever order the versions take effect in.
 
 use std::collections::BTreeMap;
 
@@ -37,19 +37,9 @@ const STATE_COLUMNS: [&str; 6] = [
 /// Rows per INSERT: 26 values each, far under SQLite's 32,766 bound parameters.
 const ROWS_PER_STATEMENT: usize = 500;
 
-/// Records the state of a version written after others: the earlier versions stop being in
-/// force on the day it takes effect, and it stops on the day a later one (already written,
-/// taking effect later) does.
+/// Records the state of a version written after every earlier one (versions are appended): the
+/// earlier states stop being in force on the day it takes effect, and it stays in force.
 pub async fn record(conn: &mut AnyConnection, row: &StateRow<'_>) -> StoreResult<()> {
-    let mut next = Query::select();
-    next.expr(Expr::col(ident("valid_from")).min())
-        .from(ident("person_states"))
-        .and_where(Expr::col(ident("id")).eq(row.person_id))
-        .and_where(Expr::col(ident("version")).gt(row.version));
-    let valid_to: Option<String> = match query::fetch_optional(conn, &next).await? {
-        Some(r) => r.try_get::<Option<String>, _>(0)?,
-        None => None,
-    };
     let mut close = Query::update();
     close
         .table(ident("person_states"))
@@ -62,7 +52,7 @@ pub async fn record(conn: &mut AnyConnection, row: &StateRow<'_>) -> StoreResult
                 .add(Expr::col(ident("valid_to")).gt(row.valid_from.clone())),
         );
     query::execute(conn, &close).await?;
-    insert_with_ends(conn, std::iter::once((row, valid_to))).await
+    insert_with_ends(conn, std::iter::once((row, None))).await
 }
 
 /// Inserts the states of new records (a bulk load): nothing stored before them to close; each
@@ -140,39 +130,6 @@ pub async fn clear(conn: &mut AnyConnection, person_id: i64) -> StoreResult<()> 
         .and_where(Expr::col(ident("id")).eq(person_id));
     query::execute(conn, &delete).await?;
     Ok(())
-}
-
-/// The decision a version records, by its `record_versions.source`, when it has an effective
-/// date of its own: a movement, a status decision or a reorganisation.
-fn decision_table(source: &str) -> Option<&'static str> {
-    match source {
-        "movement" => Some("movements"),
-        "status_decision" => Some("status_decisions"),
-        "reorganisation" => Some("reorganisations"),
-        _ => None,
-    }
-}
-
-/// The effective date (ISO) of the decision a version records (`source`, `source_ref`), if it
-/// records one.
-pub async fn decided_on(
-    conn: &mut AnyConnection,
-    source: &str,
-    source_ref: Option<&str>,
-) -> StoreResult<Option<String>> {
-    let (Some(table), Some(id)) = (
-        decision_table(source),
-        source_ref.and_then(|r| r.parse::<i64>().ok()),
-    ) else {
-        return Ok(None);
-    };
-    let mut q = Query::select();
-    q.column(ident("effective_date"))
-        .from(ident(table))
-        .and_where(Expr::col(ident("id")).eq(id));
-    Ok(query::fetch_optional(conn, &q)
-        .await?
-        .map(|r| r.get::<String, _>("effective_date")))
 }
 
 /// The state of a person on `day` (ISO): (version, unit), if the record was in force then.
