@@ -40,6 +40,8 @@ pub struct AlertPerson {
     pub account_created: Option<Date>,
     /// The person's movements under way or done, for the deadlines on moving the record.
     pub moves: Vec<hoso_domain::late::MoveEvent>,
+    /// Their reception from outside the province, their transfer out of it.
+    pub handovers: record_facts::Handovers,
 }
 
 /// An alert about one person.
@@ -72,6 +74,7 @@ impl App {
     ) -> AppResult<Vec<AlertPerson>> {
         let times = creation_times(conn, ids).await?;
         let mut moves = move_events(conn, ids).await?;
+        let mut crossings = crossings(conn, ids).await?;
         let mut out = Vec::with_capacity(ids.len());
         for &id in ids {
             let Some(person) = persons::get(conn, id).await? else {
@@ -81,9 +84,14 @@ impl App {
                 continue;
             };
             let doc = self.decode_document(conn, &version).await?;
+            let mut handovers = crossings.remove(&id).unwrap_or_default();
+            if person.status == PersonStatus::TransferredOut.as_str() {
+                handovers.departure = departure(conn, id).await?;
+            }
             let (created, account) = times.get(&id).copied().unwrap_or((person.updated_at, None));
             out.push(AlertPerson {
                 moves: moves.remove(&id).unwrap_or_default(),
+                handovers,
                 version: person.current_version,
                 id,
                 unit_id: person.unit_id,
@@ -173,6 +181,67 @@ async fn move_events(
     Ok(out)
 }
 
+/// The hand-overs of `ids`: the day each was last received from outside the province, and
+/// the records handed over (the effective date of the transfer out, the day it was recorded).
+async fn crossings(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+) -> AppResult<HashMap<i64, record_facts::Handovers>> {
+    use hoso_store::handovers as store;
+    let mut out: HashMap<i64, record_facts::Handovers> = HashMap::new();
+    for h in store::of_persons(conn, ids).await? {
+        let Ok(effective) = Date::parse(&h.effective_date, ISO_DAY) else {
+            continue;
+        };
+        let entry = out.entry(h.person_id).or_default();
+        if h.direction == store::IN {
+            entry.arrived = entry.arrived.max(Some(effective));
+        } else {
+            entry.departure = Some(hoso_domain::late::Departure {
+                effective_date: effective,
+                handed_over: date_of_ms(h.created_at),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The transfer out of the province in force of a person who left it, and whether their record
+/// has been handed over since.
+async fn departure(
+    conn: &mut AnyConnection,
+    person_id: i64,
+) -> AppResult<Option<hoso_domain::late::Departure>> {
+    use hoso_domain::status_decisions::StatusDecisionKind;
+    let Some(decision) = hoso_store::status_decisions::of_person(conn, person_id)
+        .await?
+        .into_iter()
+        .find(|d| {
+            d.kind == StatusDecisionKind::TransferOut.as_str()
+                && d.state == hoso_store::status_decisions::DONE
+        })
+    else {
+        return Ok(None);
+    };
+    let Ok(effective_date) = Date::parse(&decision.effective_date, ISO_DAY) else {
+        return Ok(None);
+    };
+    let handed_over = hoso_store::handovers::of_person(conn, person_id)
+        .await?
+        .into_iter()
+        .find(|h| {
+            h.direction == hoso_store::handovers::OUT && h.effective_date == decision.effective_date
+        })
+        .and_then(|h| date_of_ms(h.created_at));
+    Ok(Some(hoso_domain::late::Departure {
+        effective_date,
+        handed_over,
+    }))
+}
+
+const ISO_DAY: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
+
 /// The directly employing agency of a unit: itself, or its nearest ancestor that is not a
 /// phòng, ban, khoa.
 async fn agency_of(
@@ -216,6 +285,7 @@ fn deadline_alerts(
                 p.created,
                 p.account_created,
                 p.moves.clone(),
+                p.handovers,
             );
             late_alerts(&timeline, as_of, calendar, &app.deadline_rules)
                 .into_iter()

@@ -176,6 +176,9 @@ pub struct PackageReport {
     pub batch_id: i64,
     pub signer_subject: String,
     pub attachments: usize,
+    /// How many versions of the record's history came with it, each checked (0: a package made
+    /// before packages carried their history).
+    pub history_versions: usize,
 }
 
 /// The detached signature over `content` a signer sends: made outside (`signature`: base64 of
@@ -793,7 +796,30 @@ serde_json::json!({"items": manifest.items.len(), "manifest_sha256": sha, "windo
         if actor.clearance_for(person_id, &unit.path) != Some(AccessLevel::Secret) {
             return Err(AppError::Forbidden);
         }
-        let item = store::items_of_person(&mut conn, person_id)
+        let (zip, batch_id) = self.package_of(&mut conn, person_id, version).await?;
+        drop(conn);
+        let mut tx = self.begin_work(actor, client).await?;
+        tx.audit(
+            AuditAction::RecordExportPackage,
+            About::new("person", person_id),
+            serde_json::json!({"version": version, "batch_id": batch_id}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(zip)
+    }
+
+    /// The signed package of an approved version (see [`App::export_package`]), with the
+    /// record's history up to it (`history.json`: every version, each with its document and
+    /// hash, so that the chain can be checked up to the signed one), and its batch. The caller
+    /// checks the rights and audits.
+    pub(crate) async fn package_of(
+        &self,
+        conn: &mut hoso_store::AnyConnection,
+        person_id: i64,
+        version: i64,
+    ) -> AppResult<(Vec<u8>, i64)> {
+        let item = store::items_of_person(conn, person_id)
             .await?
             .into_iter()
             .find(|i| i.version == version)
@@ -802,16 +828,31 @@ serde_json::json!({"items": manifest.items.len(), "manifest_sha256": sha, "windo
                     "Phiên bản {version} chưa được phê duyệt bằng chữ ký số nên chưa đóng gói được."
                 ))
             })?;
-        let batch = store::get_batch(&mut conn, item.batch_id)
+        let batch = store::get_batch(conn, item.batch_id)
             .await?
             .ok_or_else(|| AppError::Internal("approval without its batch".into()))?;
         let signature = hex::decode(batch.signature.clone().unwrap_or_default())
             .map_err(|e| AppError::Internal(format!("stored signature: {e}")))?;
-        let row = persons::version(&mut conn, person_id, version)
+        let row = persons::version(conn, person_id, version)
             .await?
             .ok_or(AppError::NotFound("Không có phiên bản này của hồ sơ."))?;
-        let document = self.full_document(&mut conn, &row).await?;
-        drop(conn);
+        let document = self.full_document(conn, &row).await?;
+        let mut history = Vec::new();
+        for v in persons::versions(conn, person_id)
+            .await?
+            .into_iter()
+            .filter(|v| v.version <= version)
+        {
+            history.push(PackagedVersion {
+                version: v.version,
+                schema_version: v.schema_version.clone(),
+                prev_hash: v.prev_hash.clone(),
+                hash: v.hash.clone(),
+                created_at: v.created_at,
+                source: crate::versions::Provenance::of(&v).label_vi(),
+                document: self.full_document(conn, &v).await?,
+            });
+        }
         let manifest = Manifest::parse(batch.manifest.as_bytes()).map_err(AppError::Internal)?;
         let entry = manifest
             .items
@@ -855,24 +896,25 @@ serde_json::json!({"items": manifest.items.len(), "manifest_sha256": sha, "windo
                     "package.json".to_string(),
                     serde_json::to_vec_pretty(&package).unwrap_or_default(),
                 ),
+                (
+                    "history.json".to_string(),
+                    serde_json::to_vec(&history).unwrap_or_default(),
+                ),
                 ("HUONG-DAN.txt".to_string(), readme.as_bytes().to_vec()),
             ],
             &files,
         )?;
-        let mut tx = self.begin_work(actor, client).await?;
-        tx.audit(
-            AuditAction::RecordExportPackage,
-            About::new("person", person_id),
-            serde_json::json!({"version": version, "batch_id": batch.id}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(zip)
+        Ok((zip, batch.id))
     }
 
     /// Checks a signed package made by any Hoso against this deployment's trusted roots.
     pub fn verify_package(&self, zip_bytes: &[u8]) -> AppResult<PackageReport> {
         verify_package(zip_bytes, &self.trusted_roots).map_err(AppError::BadRequest)
+    }
+
+    /// A signed package checked against this deployment's trusted roots, opened.
+    pub(crate) fn open_package(&self, zip_bytes: &[u8]) -> AppResult<OpenedPackage> {
+        open_package(zip_bytes, &self.trusted_roots).map_err(AppError::BadRequest)
     }
 
     /// Re-checks stored signatures offline: each signed batch's signature over its manifest (as
@@ -990,6 +1032,41 @@ pub fn verify_package(
     zip_bytes: &[u8],
     roots: &[openssl::x509::X509],
 ) -> Result<PackageReport, String> {
+    open_package(zip_bytes, roots).map(|p| p.report)
+}
+
+/// One version of a record as a package carries it (`history.json`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PackagedVersion {
+    pub version: i64,
+    pub schema_version: String,
+    pub prev_hash: Option<String>,
+    pub hash: String,
+    /// When it was written where it comes from (ms).
+    pub created_at: i64,
+    /// Where it came from, as the sending Hoso names it.
+    pub source: String,
+    pub document: hoso_domain::schema::RecordDoc,
+}
+
+/// What a checked package holds.
+pub(crate) struct OpenedPackage {
+    pub report: PackageReport,
+    pub schema_version: String,
+    /// The signed version's record.
+    pub document: hoso_domain::schema::RecordDoc,
+    /// Every version up to the signed one, chained (empty for a package made before packages
+    /// carried their history).
+    pub history: Vec<PackagedVersion>,
+    /// The scanned documents of the signed version, by SHA-256.
+    pub attachments: Vec<(String, Vec<u8>)>,
+}
+
+/// [`verify_package`], keeping what the package holds.
+pub(crate) fn open_package(
+    zip_bytes: &[u8],
+    roots: &[openssl::x509::X509],
+) -> Result<OpenedPackage, String> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes))
         .map_err(|_| "Tệp không phải gói hồ sơ (zip) hợp lệ.".to_string())?;
     let manifest_bytes = read_entry(&mut zip, "manifest.json")?;
@@ -1023,6 +1100,7 @@ pub fn verify_package(
             "Nội dung hồ sơ trong gói đã bị thay đổi: mã băm không khớp bản kê đã ký.".into(),
         );
     }
+    let mut attachments = Vec::new();
     for sha in &item.attachments {
         let bytes = read_entry(&mut zip, &format!("attachments/{sha}"))?;
         if sha256_hex(&bytes) != *sha {
@@ -1030,13 +1108,56 @@ pub fn verify_package(
                 "Tệp đính kèm {sha} trong gói đã bị thay đổi (mã băm không khớp)."
             ));
         }
+        attachments.push((sha.clone(), bytes));
     }
-    Ok(PackageReport {
-        person_id,
-        version,
-        hash: recomputed,
-        batch_id: manifest.batch_id,
-        signer_subject: signer.subject,
-        attachments: item.attachments.len(),
+    let history: Vec<PackagedVersion> = if zip.index_for_name("history.json").is_some() {
+        serde_json::from_slice(&read_entry(&mut zip, "history.json")?)
+            .map_err(|_| "Gói không hợp lệ: history.json không đúng định dạng.".to_string())?
+    } else {
+        Vec::new()
+    };
+    check_history(&history, version, &recomputed)?;
+    Ok(OpenedPackage {
+        report: PackageReport {
+            person_id,
+            version,
+            hash: recomputed,
+            batch_id: manifest.batch_id,
+            signer_subject: signer.subject,
+            attachments: item.attachments.len(),
+            history_versions: history.len(),
+        },
+        schema_version: schema_version.to_string(),
+        document: document.clone(),
+        history,
+        attachments,
     })
+}
+
+/// A package's history is a hash chain from a first version to the signed one: each version's
+/// hash recomputed from its content, each chained to the one before. The signature covers the
+/// last hash, so it covers them all.
+fn check_history(
+    history: &[PackagedVersion],
+    signed: i64,
+    signed_hash: &str,
+) -> Result<(), String> {
+    let Some(last) = history.last() else {
+        return Ok(());
+    };
+    let mut prev: Option<&str> = None;
+    for (i, v) in history.iter().enumerate() {
+        let recomputed = version_hash(prev, &v.schema_version, &canonical_json(&v.document));
+        if v.version != i as i64 + 1 || v.prev_hash.as_deref() != prev || v.hash != recomputed {
+            return Err(format!(
+                "Lịch sử hồ sơ trong gói đã bị thay đổi: phiên bản {} không khớp chuỗi mã băm.",
+                v.version
+            ));
+        }
+        prev = Some(&v.hash);
+    }
+    if last.version != signed || last.hash != signed_hash {
+        return Err("Lịch sử hồ sơ trong gói không dẫn đến phiên bản đã ký.".into());
+    }
+    Ok(())
 }

@@ -27,6 +27,7 @@ pub mod display;
 pub mod documents;
 pub mod error;
 pub mod export;
+pub mod handovers;
 pub mod holidays;
 pub mod idempotency;
 pub mod import_mappings;
@@ -303,6 +304,11 @@ impl App {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The content-addressed store of scans and packages.
+    pub fn attachments(&self) -> &attachments::AttachmentStore {
+        &self.attachments
     }
 
     pub fn schemas(&self) -> &'static SchemaSet {

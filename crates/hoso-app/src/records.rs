@@ -203,7 +203,7 @@ fn parse_status(s: Option<&str>) -> AppResult<PersonStatus> {
 
 impl App {
     /// The unit a record is to be kept in: one the actor writes records in, not dissolved.
-    async fn unit_for_records(
+    pub(crate) async fn unit_for_records(
         &self,
         actor: &Actor,
         unit_id: i64,
@@ -328,6 +328,12 @@ impl App {
             .await?
             .ok_or_else(AppError::record_not_found)?;
         drop(conn);
+        // The record of a person who left the province is kept as it was handed over.
+        if current.status == PersonStatus::TransferredOut.as_str() {
+            return Err(AppError::Conflict(
+                "Hồ sơ của người đã chuyển công tác ra ngoài tỉnh chỉ được xem, không sửa. Người trở lại tỉnh được tiếp nhận bằng gói hồ sơ nơi chuyển đi bàn giao.".into(),
+            ));
+        }
         let unit = self
             .unit_for_records(actor, input.unit_id.unwrap_or(current.unit_id), attempt())
             .await?;

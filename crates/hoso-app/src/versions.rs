@@ -32,6 +32,9 @@ pub enum Provenance {
     StatusDecision(i64),
     /// A reorganisation of the tree (sáp nhập, chia tách đơn vị), by its id.
     Reorganisation(i64),
+    /// A record received from outside the province as a signed package, by the id of its
+    /// hand-over.
+    Received(i64),
     /// The synthetic demo province.
     Demo,
     /// A row of a spreadsheet brought in by an import (`hoso import`, `/nhap-du-lieu`).
@@ -48,6 +51,7 @@ impl Provenance {
             Provenance::Movement(_) => "movement",
             Provenance::StatusDecision(_) => "status_decision",
             Provenance::Reorganisation(_) => "reorganisation",
+            Provenance::Received(_) => "received",
             Provenance::Demo => "demo",
             Provenance::Import => "import",
             Provenance::Legacy => "legacy",
@@ -59,7 +63,8 @@ impl Provenance {
             Provenance::ChangeRequest(id)
             | Provenance::Movement(id)
             | Provenance::StatusDecision(id)
-            | Provenance::Reorganisation(id) => Some(id.to_string()),
+            | Provenance::Reorganisation(id)
+            | Provenance::Received(id) => Some(id.to_string()),
             _ => None,
         }
     }
@@ -73,6 +78,7 @@ impl Provenance {
             ("movement", Some(id)) => Provenance::Movement(id),
             ("status_decision", Some(id)) => Provenance::StatusDecision(id),
             ("reorganisation", Some(id)) => Provenance::Reorganisation(id),
+            ("received", Some(id)) => Provenance::Received(id),
             ("demo", _) => Provenance::Demo,
             ("import", _) => Provenance::Import,
             _ => Provenance::Legacy,
@@ -92,6 +98,9 @@ impl Provenance {
             }
             Provenance::Reorganisation(id) => {
                 format!("Sắp xếp tổ chức theo quyết định (sáp nhập, chia tách số {id})")
+            }
+            Provenance::Received(id) => {
+                format!("Tiếp nhận từ ngoài tỉnh theo gói hồ sơ đã ký (bàn giao số {id})")
             }
             Provenance::Demo => "Dữ liệu mẫu".into(),
             Provenance::Import => "Nhập từ tệp bảng tính".into(),
@@ -456,7 +465,11 @@ impl App {
         entered_service: Option<Date>,
         left_on: Option<Date>,
     ) -> AppResult<Vec<StateStart>> {
-        let decided = match Provenance::of(version) {
+        let provenance = Provenance::of(version);
+        let decided = match provenance {
+            Provenance::Received(id) => hoso_store::handovers::get(conn, id)
+                .await?
+                .map(|h| h.effective_date),
             Provenance::Movement(id) => hoso_store::movements::get(conn, id)
                 .await?
                 .map(|m| m.effective_date),
@@ -470,7 +483,9 @@ impl App {
         }
         .and_then(|d| Date::parse(&d, ISO_DAY).ok());
         let recorded = crate::alert_sources::date_of_ms(version.created_at).unwrap_or(self.today());
-        let from = in_force_from(recorded, decided, version.version == 1, entered_service);
+        // A record received from outside the province says nothing of the years before here.
+        let first = version.version == 1 && !matches!(provenance, Provenance::Received(_));
+        let from = in_force_from(recorded, decided, first, entered_service);
         Ok(state_starts(
             version.version,
             from,

@@ -26,6 +26,12 @@ pub enum AuditAction {
     RecordUpdate,
     /// Xuất gói hồ sơ đã ký.
     RecordExportPackage,
+    /// Bàn giao hồ sơ người chuyển công tác ra ngoài tỉnh (gói đã ký).
+    RecordHandOver,
+    /// Tiếp nhận hồ sơ từ ngoài tỉnh (gói đã ký).
+    RecordReceive,
+    /// Đơn vị tiếp nhận xác nhận hồ sơ nhận từ ngoài tỉnh.
+    RecordReceiveConfirm,
     /// Kiểm tra tệp nhập dữ liệu (chạy thử).
     ImportDryRun,
     /// Nhập dữ liệu từ tệp.
@@ -228,6 +234,9 @@ impl AuditAction {
         AuditAction::RecordCreate,
         AuditAction::RecordUpdate,
         AuditAction::RecordExportPackage,
+        AuditAction::RecordHandOver,
+        AuditAction::RecordReceive,
+        AuditAction::RecordReceiveConfirm,
         AuditAction::ImportDryRun,
         AuditAction::ImportRun,
         AuditAction::ImportBatch,
@@ -336,6 +345,9 @@ impl AuditAction {
             AuditAction::RecordCreate => "record.create",
             AuditAction::RecordUpdate => "record.update",
             AuditAction::RecordExportPackage => "record.export_package",
+            AuditAction::RecordHandOver => "record.hand_over",
+            AuditAction::RecordReceive => "record.receive",
+            AuditAction::RecordReceiveConfirm => "record.receive_confirm",
             AuditAction::ImportDryRun => "import.dry_run",
             AuditAction::ImportRun => "import.run",
             AuditAction::ImportBatch => "import.batch",
@@ -447,6 +459,9 @@ impl AuditAction {
             AuditAction::RecordCreate => "Tạo hồ sơ",
             AuditAction::RecordUpdate => "Sửa hồ sơ",
             AuditAction::RecordExportPackage => "Xuất gói hồ sơ đã ký",
+            AuditAction::RecordHandOver => "Bàn giao hồ sơ ra ngoài tỉnh",
+            AuditAction::RecordReceive => "Tiếp nhận hồ sơ từ ngoài tỉnh",
+            AuditAction::RecordReceiveConfirm => "Xác nhận hồ sơ tiếp nhận từ ngoài tỉnh",
             AuditAction::ImportDryRun => "Kiểm tra tệp nhập dữ liệu",
             AuditAction::ImportRun => "Nhập dữ liệu từ tệp",
             AuditAction::ImportBatch => "Ghi lô hồ sơ nhập từ tệp",

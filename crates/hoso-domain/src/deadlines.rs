@@ -177,13 +177,9 @@ impl Trigger {
             Trigger::TransferEffective | Trigger::TransferredRecordReceived => {
                 "Hoso chưa ghi nhận bước đơn vị tiếp nhận chuyển tiếp hồ sơ đến đơn vị trực tiếp sử dụng (quy trình điều chuyển của Hoso chuyển hồ sơ thẳng đến đơn vị nhận)"
             }
-            Trigger::ReceivedFromOutside => {
-                "Hoso chưa ghi nhận việc tiếp nhận người từ tỉnh khác, bộ, ngành hoặc khối Đảng, đoàn thể"
-            }
-            Trigger::TransferredOutside => {
-                "Hoso chưa ghi nhận quyết định chuyển công tác ra ngoài tỉnh hoặc sang khối Đảng, đoàn thể, cũng chưa ghi việc bàn giao dữ liệu"
-            }
             Trigger::DecisionDate
+            | Trigger::ReceivedFromOutside
+            | Trigger::TransferredOutside
             | Trigger::AccountCreated
             | Trigger::MovedWithinUnit
             | Trigger::MovedToAnotherUnit
@@ -222,7 +218,13 @@ fn unrecorded_satisfaction_reason_vi(satisfied_by: &str) -> String {
         "first_declaration_submitted" => {
             "Hoso chưa phân biệt lần kê khai đầu tiên của cá nhân với các đề nghị sau".to_string()
         }
-        "national_db_synced" | "data_synced_from_national_db" => {
+        "reported_to_so_noi_vu" => {
+            "Hoso chưa ghi nhận việc đơn vị báo cáo Sở Nội vụ về người chuyển đến, chuyển đi"
+                .to_string()
+        }
+        "national_db_synced"
+        | "data_synced_from_national_db"
+        | "account_created_and_data_synced" => {
             "Hoso chưa kết nối, đồng bộ với Cơ sở dữ liệu quốc gia về CBCCVC".to_string()
         }
         other => format!("Hoso chưa ghi nhận sự kiện «{other}» để biết thời hạn đã được đáp ứng"),
@@ -387,7 +389,8 @@ impl DeadlineRule {
         use Trigger as T;
         let evaluated = match (self.trigger, self.satisfied_by.as_str()) {
             (T::PersonJoined | T::AccountCreated | T::RecordCreated, "record_created") => true,
-            (T::PersonJoined, "account_created") => true,
+            (T::PersonJoined | T::ReceivedFromOutside, "account_created") => true,
+            (T::TransferredOutside, "record_transferred_and_access_revoked") => true,
             (T::StatusChanged, "status_updated") => true,
             (T::MovedWithinUnit, "record_moved_to_department") => true,
             (T::MovedToAnotherUnit, "record_transferred") => true,
@@ -1354,18 +1357,17 @@ dong-thap-2024  dong_thap.annual_report_province           2024-12-15 2025-02-03
             "lang_son.annual_report_unit",
             "lang_son.annual_report_province",
             "dak_nong.report_may",
+            "lang_son.arrival_account",
+            "lang_son.transfer_out",
         ] {
             assert!(tracked.iter().any(|t| t == id), "{id} should be tracked");
         }
         let departure = preset_rule("dong-thap-2024", "dong_thap.report_departure");
         match departure.tracking() {
             Tracking::NotYetTracked { reason_vi } => {
-                assert!(
-                    reason_vi.contains("chuyển công tác ra ngoài tỉnh"),
-                    "{reason_vi}"
-                )
+                assert!(reason_vi.contains("báo cáo Sở Nội vụ"), "{reason_vi}")
             }
-            Tracking::Tracked => panic!("no transfer out of the province is recorded yet"),
+            Tracking::Tracked => panic!("no report to the Sở on a departure is recorded yet"),
         }
         let signing = preset_rule("lai-chau-2024", "lai_chau.province_signing");
         assert!(
@@ -1373,7 +1375,7 @@ dong-thap-2024  dong_thap.annual_report_province           2024-12-15 2025-02-03
         );
         let arrival = preset_rule("lai-chau-2024", "lai_chau.arrival_account_and_sync");
         assert!(
-            matches!(arrival.tracking(), Tracking::NotYetTracked { reason_vi } if reason_vi.contains("tiếp nhận"))
+            matches!(arrival.tracking(), Tracking::NotYetTracked { reason_vi } if reason_vi.contains("Cơ sở dữ liệu quốc gia"))
         );
         let salary = preset_rule("dong-thap-2024", "dong_thap.salary_consolidation");
         assert!(

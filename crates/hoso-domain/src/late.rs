@@ -80,6 +80,23 @@ pub struct RecordTimeline {
     /// Movements decided and not cancelled or refused.
     #[serde(default)]
     pub moves: Vec<MoveEvent>,
+    /// The day the person was received from outside the province with the record their former
+    /// agency handed over (LS Đ9.1a: their account within 5 working days).
+    #[serde(default)]
+    pub arrived_from_outside: Option<Date>,
+    /// Their transfer out of the province, once in force (LS Đ9.1d: the record handed over and
+    /// access ended within 5 working days).
+    #[serde(default)]
+    pub departure: Option<Departure>,
+}
+
+/// A transfer out of the province in force: access ended with it (the status ends the
+/// person's account), what is left is handing the record over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Departure {
+    pub effective_date: Date,
+    /// The day the signed package was recorded as handed over; `None`: not yet.
+    pub handed_over: Option<Date>,
 }
 
 fn unit_label(rule: &DeadlineRule) -> &'static str {
@@ -113,6 +130,25 @@ pub fn late_alerts(
     rules: &RuleSet,
 ) -> Vec<Alert> {
     let mut out = Vec::new();
+    if let Some(d) = t.departure.filter(|d| d.handed_over.is_none()) {
+        for rule in rules.rules().iter().filter(|r| {
+            r.trigger == Trigger::TransferredOutside
+                && r.satisfied_by == "record_transferred_and_access_revoked"
+                && r.in_force(d.effective_date)
+        }) {
+            let due = rule.due_date(d.effective_date, cal);
+            if today > due {
+                out.push(overdue(rule, due, format!(
+                    "Quá hạn «{}»: chuyển công tác ra ngoài tỉnh từ ngày {}, hạn {} ({} {}) — chưa ghi nhận bàn giao gói hồ sơ đã ký",
+                    rule.name_vi,
+                    format_date(d.effective_date),
+                    format_date(due),
+                    rule.length,
+                    unit_label(rule)
+                )));
+            }
+        }
+    }
     if t.status.is_some_and(|s| s != PersonStatus::Active) {
         return out;
     }
@@ -150,6 +186,22 @@ pub fn late_alerts(
                 if today > due {
                     out.push(overdue(rule, due, format!(
                             "Quá hạn «{}»: {} {} kể từ ngày nhận công tác {}, hạn {} — chưa có tài khoản cá nhân",
+                            rule.name_vi,
+                            rule.length,
+                            unit_label(rule),
+                            format_date(start),
+                            format_date(due)
+                        )));
+                }
+            }
+            ("account_created", Trigger::ReceivedFromOutside) if t.account_created.is_none() => {
+                let Some(start) = t.arrived_from_outside.filter(|s| rule.in_force(*s)) else {
+                    continue;
+                };
+                let due = rule.due_date(start, cal);
+                if today > due {
+                    out.push(overdue(rule, due, format!(
+                            "Quá hạn «{}»: {} {} kể từ ngày tiếp nhận từ ngoài tỉnh {}, hạn {} — chưa có tài khoản cá nhân",
                             rule.name_vi,
                             rule.length,
                             unit_label(rule),
@@ -297,7 +349,85 @@ mod tests {
             status_events: vec![],
             status: Some(PersonStatus::Active),
             moves: vec![],
+            arrived_from_outside: None,
+            departure: None,
         }
+    }
+
+    #[test]
+    fn lang_son_a_person_received_from_outside_has_an_account_within_five_working_days() {
+        // Received Fri 13/02/2026, the eve of Tết (holidays 14–22/02): five working days are
+        // 23, 24, 25, 26, 27/02.
+        let rules = preset("lang-son-2023");
+        let received = RecordTimeline {
+            account_created: None,
+            required_fields_missing: 0,
+            arrived_from_outside: Some(date!(2026 - 02 - 13)),
+            ..new_hire()
+        };
+        let rule = rules.get("lang_son.arrival_account").unwrap();
+        assert!(rule.is_tracked());
+        assert_eq!(
+            rule.due_date(date!(2026 - 02 - 13), &cal()),
+            date!(2026 - 02 - 27)
+        );
+        let arrival = |t: &RecordTimeline, day| {
+            dues(t, day, &rules)
+                .into_iter()
+                .filter(|(_, b)| b.contains("lang_son.arrival_account"))
+                .count()
+        };
+        assert_eq!(arrival(&received, date!(2026 - 02 - 27)), 0);
+        assert_eq!(arrival(&received, date!(2026 - 03 - 02)), 1);
+        let with_account = RecordTimeline {
+            account_created: Some(date!(2026 - 03 - 02)),
+            ..received.clone()
+        };
+        assert_eq!(arrival(&with_account, date!(2026 - 03 - 02)), 0, "cleared");
+    }
+
+    #[test]
+    fn lang_son_a_transfer_out_is_handed_over_within_five_working_days_even_once_gone() {
+        // In force Thu 30/04/2026: 30/4 and 1/5 are holidays, so the days are 4–8/05.
+        let rules = preset("lang-son-2023");
+        let rule = rules.get("lang_son.transfer_out").unwrap();
+        assert!(rule.is_tracked());
+        let gone = |handed_over| RecordTimeline {
+            status: Some(PersonStatus::TransferredOut),
+            departure: Some(Departure {
+                effective_date: date!(2026 - 04 - 30),
+                handed_over,
+            }),
+            ..new_hire()
+        };
+        let due = date!(2026 - 05 - 08);
+        assert_eq!(rule.due_date(date!(2026 - 04 - 30), &cal()), due);
+        assert!(dues(&gone(None), due, &rules).is_empty());
+        let late = late_alerts(&gone(None), date!(2026 - 05 - 11), &cal(), &rules);
+        assert_eq!(
+            late.len(),
+            1,
+            "only the hand-over: the person is no longer at work"
+        );
+        assert!(
+            late[0].message_vi.contains("bàn giao"),
+            "{}",
+            late[0].message_vi
+        );
+        assert!(
+            dues(
+                &gone(Some(date!(2026 - 05 - 11))),
+                date!(2026 - 05 - 12),
+                &rules
+            )
+            .is_empty(),
+            "cleared by the hand-over"
+        );
+        let dt = preset("dong-thap-2024");
+        assert!(
+            dues(&gone(None), date!(2026 - 12 - 01), &dt).is_empty(),
+            "Đồng Tháp asks a report to the Sở, which Hoso does not record"
+        );
     }
 
     fn dues(t: &RecordTimeline, today: Date, rules: &RuleSet) -> Vec<(Date, String)> {
@@ -582,6 +712,11 @@ mod tests {
                             done_on: None,
                         })
                         .collect(),
+                    arrived_from_outside: Some(start),
+                    departure: Some(Departure {
+                        effective_date: start,
+                        handed_over: None,
+                    }),
                 };
                 let late = !late_alerts(&undone(None), much_later, &c, &single).is_empty()
                     || !late_alerts(&undone(Some(start)), much_later, &c, &single).is_empty();

@@ -302,9 +302,12 @@ pub fn timeline(
     record_created: Option<Date>,
     account_created: Option<Date>,
     moves: Vec<crate::late::MoveEvent>,
+    handovers: Handovers,
 ) -> RecordTimeline {
     RecordTimeline {
         moves,
+        arrived_from_outside: handovers.arrived,
+        departure: handovers.departure,
         record_created,
         joined: date(doc, JOINED),
         account_created,
@@ -312,6 +315,14 @@ pub fn timeline(
         status_events: status_events(doc),
         status: Some(person_status(status)),
     }
+}
+
+/// What Hoso recorded of a person crossing the province's border: the day they were received
+/// with a handed-over record, and their transfer out once in force.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Handovers {
+    pub arrived: Option<Date>,
+    pub departure: Option<crate::late::Departure>,
 }
 
 fn person_status(status: org::PersonStatus) -> PersonStatus {
@@ -589,6 +600,7 @@ mod tests {
             Some(date!(2026 - 01 - 02)),
             None,
             Vec::new(),
+            Handovers::default(),
         );
         assert_eq!(t.joined, Some(date!(2008 - 09 - 01)));
         assert_eq!(t.record_created, Some(date!(2026 - 01 - 02)));

@@ -26,16 +26,20 @@ pub enum StatusDecisionKind {
     Death,
     /// Trở lại công tác (after a resignation or retirement, on a new decision).
     Return,
+    /// Chuyển công tác ra ngoài tỉnh, sang bộ, ngành hoặc khối Đảng, đoàn thể (LS Đ9.1d, ĐT
+    /// Đ22.5): the record stays here, read-only, its data handed over as a signed package.
+    TransferOut,
 }
 
 impl StatusDecisionKind {
-    pub const ALL: [StatusDecisionKind; 6] = [
+    pub const ALL: [StatusDecisionKind; 7] = [
         StatusDecisionKind::Retirement,
         StatusDecisionKind::Resignation,
         StatusDecisionKind::Dismissal,
         StatusDecisionKind::ContractEnd,
         StatusDecisionKind::Death,
         StatusDecisionKind::Return,
+        StatusDecisionKind::TransferOut,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -46,6 +50,7 @@ impl StatusDecisionKind {
             StatusDecisionKind::ContractEnd => "cham_dut_hop_dong",
             StatusDecisionKind::Death => "tu_tran",
             StatusDecisionKind::Return => "tro_lai_cong_tac",
+            StatusDecisionKind::TransferOut => "chuyen_ra_ngoai_tinh",
         }
     }
 
@@ -61,6 +66,7 @@ impl StatusDecisionKind {
             StatusDecisionKind::ContractEnd => "Chấm dứt hợp đồng",
             StatusDecisionKind::Death => "Từ trần",
             StatusDecisionKind::Return => "Trở lại công tác",
+            StatusDecisionKind::TransferOut => "Chuyển công tác ra ngoài tỉnh",
         }
     }
 
@@ -73,11 +79,13 @@ impl StatusDecisionKind {
             | StatusDecisionKind::ContractEnd => PersonStatus::Resigned,
             StatusDecisionKind::Death => PersonStatus::Deceased,
             StatusDecisionKind::Return => PersonStatus::Working,
+            StatusDecisionKind::TransferOut => PersonStatus::TransferredOut,
         }
     }
 
     /// The type of the `personnel_events` row (the schema's choices: no type of its own for a
-    /// death or a return, which go under "khac" and "tiep_nhan").
+    /// death or a return, which go under "khac" and "tiep_nhan"; a transfer out of the province
+    /// is a "điều động" to an agency outside it).
     pub const fn event_type(self) -> &'static str {
         match self {
             StatusDecisionKind::Retirement => "nghi_huu",
@@ -86,6 +94,7 @@ impl StatusDecisionKind {
             | StatusDecisionKind::ContractEnd => "thoi_viec",
             StatusDecisionKind::Death => "khac",
             StatusDecisionKind::Return => "tiep_nhan",
+            StatusDecisionKind::TransferOut => "dieu_dong",
         }
     }
 
@@ -158,6 +167,57 @@ pub fn apply(doc: &mut RecordDoc, d: &StatusDecision<'_>) {
             row.insert("to".into(), json!(end));
         }
     }
+}
+
+/// A person received from outside the province (another province, a ministry, the Party
+/// bloc) with the record their former agency handed over: who decided it and from where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arrival<'a> {
+    pub decision_number: &'a str,
+    pub decision_date: Date,
+    pub effective_date: Date,
+    /// The agency the person comes from, as the package or the decision names it.
+    pub from: &'a str,
+    /// The receiving unit, by its full name.
+    pub unit: &'a str,
+}
+
+/// Writes a reception into the record as received: a "tiếp nhận" event from the former agency
+/// to the unit; the work rows still open there end the month before, and a row opens at the
+/// unit from the effective month.
+pub fn apply_arrival(doc: &mut RecordDoc, a: &Arrival<'_>) {
+    rows(doc, EVENTS).push(json!({
+        "event_type": StatusDecisionKind::Return.event_type(),
+        "decision_number": a.decision_number,
+        "decision_date": a.decision_date.to_string(),
+        "effective_date": a.effective_date.to_string(),
+        "from_unit": a.from,
+        "to_unit": a.unit,
+        "note": "Tiếp nhận từ ngoài tỉnh",
+    }));
+    let at = month(a.effective_date);
+    let before = month(
+        a.effective_date
+            .replace_day(1)
+            .ok()
+            .and_then(|d| d.previous_day())
+            .unwrap_or(a.effective_date),
+    );
+    for row in rows(doc, WORK).iter_mut() {
+        let Some(row) = row.as_object_mut() else {
+            continue;
+        };
+        if row.get("to").is_none_or(|t| t.is_null() || t == "") {
+            let from = row.get("from").and_then(|v| v.as_str()).unwrap_or_default();
+            let end = if from > before.as_str() {
+                from.to_string()
+            } else {
+                before.clone()
+            };
+            row.insert("to".into(), json!(end));
+        }
+    }
+    rows(doc, WORK).push(json!({"from": at, "unit": a.unit}));
 }
 
 /// The day a record says its person left service, for a record entered with them already
@@ -296,6 +356,62 @@ mod tests {
         apply(&mut doc, &decision(StatusDecisionKind::Death));
         assert_eq!(doc["personnel_events"][0]["event_type"], "khac");
         assert_eq!(doc["personnel_events"][0]["note"], "Từ trần");
+    }
+
+    #[test]
+    fn a_transfer_out_is_a_dieu_dong_from_a_working_person_to_transferred_out() {
+        use StatusDecisionKind as K;
+        assert_eq!(K::TransferOut.status(), PersonStatus::TransferredOut);
+        assert!(K::TransferOut.check_from(PersonStatus::Working).is_ok());
+        assert!(K::TransferOut.check_from(PersonStatus::Retired).is_err());
+        let mut doc: RecordDoc =
+            serde_json::from_value(json!({"work_history": [{"from": "2010-09", "unit": "X"}]}))
+                .unwrap();
+        apply(
+            &mut doc,
+            &StatusDecision {
+                note: Some("Sở Nội vụ tỉnh Cao Bằng"),
+                ..decision(K::TransferOut)
+            },
+        );
+        assert_eq!(doc["personnel_events"][0]["event_type"], "dieu_dong");
+        assert_eq!(
+            doc["personnel_events"][0]["note"],
+            "Chuyển công tác ra ngoài tỉnh: Sở Nội vụ tỉnh Cao Bằng"
+        );
+        assert_eq!(doc["work_history"][0]["to"], "2026-12");
+    }
+
+    #[test]
+    fn an_arrival_closes_the_rows_of_the_former_agency_and_opens_one_at_the_unit() {
+        let mut doc: RecordDoc = serde_json::from_value(json!({
+            "work_history": [
+                {"from": "2001-03", "to": "2010-08", "unit": "Xã B"},
+                {"from": "2010-09", "unit": "Sở Nội vụ tỉnh Cao Bằng"},
+                {"from": "2027-02", "unit": "Lạ"}
+            ]
+        }))
+        .unwrap();
+        apply_arrival(
+            &mut doc,
+            &Arrival {
+                decision_number: "12/QĐ-UBND",
+                decision_date: date!(2026 - 11 - 20),
+                effective_date: date!(2026 - 12 - 01),
+                from: "Sở Nội vụ tỉnh Cao Bằng",
+                unit: "Phòng Nội vụ — UBND huyện A",
+            },
+        );
+        let event = &doc["personnel_events"][0];
+        assert_eq!(event["event_type"], "tiep_nhan");
+        assert_eq!(event["from_unit"], "Sở Nội vụ tỉnh Cao Bằng");
+        assert_eq!(event["effective_date"], "2026-12-01");
+        let work = doc["work_history"].as_array().unwrap();
+        assert_eq!(work[0]["to"], "2010-08");
+        assert_eq!(work[1]["to"], "2026-11", "ends the month before");
+        assert_eq!(work[2]["to"], "2027-02", "never ends before it began");
+        assert_eq!(work[3]["from"], "2026-12");
+        assert_eq!(work[3]["unit"], "Phòng Nội vụ — UBND huyện A");
     }
 
     #[test]

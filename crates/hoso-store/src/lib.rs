@@ -23,6 +23,7 @@ pub mod digest;
 pub mod document_templates;
 pub mod dump;
 pub mod figures;
+pub mod handovers;
 pub mod holidays;
 pub mod idempotency;
 pub mod import_mappings;

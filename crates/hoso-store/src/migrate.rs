@@ -246,6 +246,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 53,
+        name: "record_handovers",
+        common: include_str!("../migrations/0053_record_handovers.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {

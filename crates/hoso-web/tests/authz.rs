@@ -407,6 +407,22 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
         ("post", "/api/v1/status-decisions/{id}/cancel"),
         move_record(200),
     );
+    // Hand-overs across the province's border: read by whoever reads the record; handed over
+    // by its HR (a working person: refused with 400 past the rights), the package downloaded
+    // by those cleared for the whole record, a reception confirmed by the receiving unit's HR.
+    t.insert(("get", "/api/v1/persons/{id}/handovers"), read_record);
+    t.insert(("post", "/api/v1/persons/{id}/handovers"), move_record(400));
+    t.insert(("get", "/api/v1/handovers/{id}/package"), move_record(200));
+    t.insert(("post", "/api/v1/handovers/{id}/confirm"), move_record(200));
+    // Receiving into the target's unit: its HR, past the rights a package that is no zip (400);
+    // outside its scope the unit is not found.
+    t.insert(
+        ("post", "/api/v1/handovers/receive"),
+        Rule {
+            individual: (404, 404),
+            ..write_record(400)
+        },
+    );
     // A movement's decision and hand-over record: printed by the HR officers of either side;
     // the other roles who see the movement may not print it.
     t.insert(
@@ -861,6 +877,31 @@ impl World {
                     Value::Object(fields),
                 )
             }
+            ("get", "/api/v1/persons/{id}/handovers") => (
+                path.replace("{id}", &self.person(target).to_string()),
+                Value::Null,
+            ),
+            ("post", "/api/v1/persons/{id}/handovers") => (
+                path.replace("{id}", &self.fresh_person(target).await.to_string()),
+                json!({"counterpart": "Sở Nội vụ tỉnh Cao Bằng"}),
+            ),
+            ("get", "/api/v1/handovers/{id}/package") => (
+                path.replace("{id}", &self.fresh_handover(target).await.to_string()),
+                Value::Null,
+            ),
+            ("post", "/api/v1/handovers/{id}/confirm") => (
+                path.replace("{id}", &self.fresh_handover(target).await.to_string()),
+                Value::Null,
+            ),
+            ("post", "/api/v1/handovers/receive") => (
+                format!(
+                    "{path}?unit_id={}&counterpart=S%E1%BB%9F&decision_number=12&decision_date={}&effective_date={}",
+                    self.unit(target),
+                    self.app.today(),
+                    self.app.today()
+                ),
+                json!({"not": "a zip"}),
+            ),
             ("get", "/api/v1/persons/{id}/status-decisions") => (
                 path.replace("{id}", &self.person(target).to_string()),
                 Value::Null,

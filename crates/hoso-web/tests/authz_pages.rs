@@ -721,6 +721,45 @@ fn rules() -> Table {
             ..writers(303)
         },
     );
+    // Hand-overs across the province's border: read by the record's readers; handed over by
+    // its HR (a working person: the form comes back with the refusal, 422); a package and a
+    // confirmation of a reception (a fresh person of the target's unit) by its HR.
+    one("GET", "/ho-so/{id}/ban-giao", readers(200));
+    one(
+        "POST",
+        "/ho-so/{id}/ban-giao",
+        Rule {
+            individual: (404, 404),
+            ..writers(422)
+        },
+    );
+    one(
+        "GET",
+        "/ban-giao/{id}/goi",
+        Rule {
+            individual: (404, 404),
+            ..writers(200)
+        },
+    );
+    one(
+        "POST",
+        "/ban-giao/{id}/xac-nhan",
+        Rule {
+            individual: (404, 404),
+            ..writers(303)
+        },
+    );
+    // Receiving from outside: the form for whoever creates records; a reception without its
+    // package comes back with the refusal (422) past the rights on the unit.
+    one("GET", "/tiep-nhan-ngoai-tinh", create_record(200, 200));
+    one(
+        "POST",
+        "/tiep-nhan-ngoai-tinh",
+        Rule {
+            individual: (404, 404),
+            ..writers(422)
+        },
+    );
     one("GET", "/dang-nhap/kich-hoat", Rule::everyone(200, 200));
     one("POST", "/dang-nhap/kich-hoat", Rule::everyone(422, 422));
     one("GET", "/quan-tri/nhat-ky", administrators(200));
@@ -1072,6 +1111,36 @@ impl Pages {
                 path.replace("{id}", &w.fresh_status_decision(target).await.to_string()),
                 &[],
             ),
+            ("GET", "/ho-so/{id}/ban-giao") => Call::get(path.replace("{id}", &person.to_string())),
+            ("POST", "/ho-so/{id}/ban-giao") => Call::form(
+                path.replace("{id}", &w.fresh_person(target).await.to_string()),
+                &[("counterpart", "Sở Nội vụ tỉnh Cao Bằng")],
+            ),
+            ("GET", "/ban-giao/{id}/goi") => {
+                Call::get(path.replace("{id}", &w.fresh_handover(target).await.to_string()))
+            }
+            ("POST", "/ban-giao/{id}/xac-nhan") => Call::form(
+                path.replace("{id}", &w.fresh_handover(target).await.to_string()),
+                &[],
+            ),
+            ("POST", "/tiep-nhan-ngoai-tinh") => {
+                let today = w.app.today().to_string();
+                Call {
+                    uri: path.to_string(),
+                    body: Body::Multipart(
+                        vec![
+                            ("unit_id".into(), unit.to_string()),
+                            ("counterpart".into(), "Sở Nội vụ tỉnh Cao Bằng".into()),
+                            ("decision_number".into(), format!("{n}/QĐ-SNV")),
+                            ("decision_date".into(), today.clone()),
+                            ("effective_date".into(), today),
+                        ],
+                        Some(("goi.zip".into(), b"not a zip".to_vec())),
+                    ),
+                    csrf: true,
+                    cookie: None,
+                }
+            }
             ("GET", "/ho-so/{id}/bien-dong") => {
                 Call::get(path.replace("{id}", &person.to_string()))
             }

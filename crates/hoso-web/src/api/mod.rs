@@ -11,6 +11,7 @@ pub mod changes;
 pub mod data_quality;
 pub mod digest;
 pub mod documents;
+pub mod handovers;
 pub mod holidays;
 pub mod jobs;
 pub mod movements;
@@ -157,6 +158,9 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(documents::unit_form_2c))
         .routes(routes!(templates::list))
         .routes(routes!(templates::download, templates::reset))
+        .routes(routes!(handovers::of_person, handovers::hand_over))
+        .routes(routes!(handovers::package))
+        .routes(routes!(handovers::confirm))
         .routes(routes!(templates::movement_document))
         .routes(routes!(templates::person_document))
         .routes(routes!(backups::list, backups::request))
@@ -174,6 +178,7 @@ pub fn uploads(limit: usize) -> OpenApiRouter<App> {
             status_decisions::of_person
         ))
         .routes(routes!(status_decisions::cancel))
+        .routes(routes!(handovers::receive))
         .routes(routes!(templates::upload))
         .layer(axum::extract::DefaultBodyLimit::max(limit))
 }

@@ -20,6 +20,7 @@ pub(crate) mod data_quality;
 mod deadline_report;
 mod documents;
 pub mod format;
+mod handovers;
 mod holidays;
 mod home;
 mod imports;
@@ -123,6 +124,7 @@ fn pages(upload_limit: usize) -> Pages {
     // Spreadsheets to import: larger than scans.
     let imports_upload = Pages::new()
         .post(imports::UPLOAD_PATH, imports::upload)
+        .post(handovers::RECEIVE_PATH, handovers::receive)
         .with_body_limit(imports::MAX_UPLOAD);
     Pages::new()
         .merge(uploads)
@@ -254,6 +256,11 @@ fn pages(upload_limit: usize) -> Pages {
         .post("/bien-dong/{id}/huy", movements::cancel)
         .get("/bien-dong/{id}/ban-quet", movements::scan)
         .get("/ho-so/{id}/bien-dong", movements::form)
+        .get("/ho-so/{id}/ban-giao", handovers::show)
+        .post("/ho-so/{id}/ban-giao", handovers::hand_over)
+        .get("/ban-giao/{id}/goi", handovers::package)
+        .post("/ban-giao/{id}/xac-nhan", handovers::confirm)
+        .get(handovers::RECEIVE_PATH, handovers::receive_form)
         .get("/ho-so/{id}/trang-thai", status_decisions::form)
         .post("/ho-so/{id}/trang-thai", status_decisions::submit)
         .post("/quyet-dinh-trang-thai/{id}/huy", status_decisions::cancel)

@@ -696,6 +696,40 @@ impl World {
         r.body["id"].as_i64().unwrap()
     }
 
+    /// A person received from outside the province into the target's unit, waiting for the
+    /// unit to confirm: the id of the hand-over. Written straight into the store, with a
+    /// stand-in package: a real one needs a second province (the hand-overs' own tests make
+    /// one); here only the rights are at stake.
+    pub async fn fresh_handover(&self, target: Target) -> i64 {
+        let person = self.fresh_person(target).await;
+        let bytes = format!("goi ho so {person}").into_bytes();
+        let sha = hoso_app::attachments::sha256_hex(&bytes);
+        self.app.attachments().put(&sha, bytes).await.unwrap();
+        let mut tx = self.app.store().begin().await.unwrap();
+        let id = hoso_store::handovers::insert(
+            &mut tx,
+            hoso_store::handovers::NewHandover {
+                person_id: person,
+                direction: hoso_store::handovers::IN,
+                counterpart: "Sở Nội vụ tỉnh Cao Bằng",
+                decision_number: "12/QĐ-SNV",
+                effective_date: &self.app.today().to_string(),
+                package_sha256: &sha,
+                origin_person_id: 7,
+                origin_version: 2,
+                versions_in_package: 2,
+                signer_subject: "CN=Thủ trưởng đơn vị",
+                note: None,
+                created_by: 1,
+                created_at: self.app.now_ms(),
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
     /// The province's top unit, which only the system administrator keeps.
     pub async fn root_unit(&self) -> i64 {
         let mut conn = self.app.store().reader().await.unwrap();
