@@ -181,8 +181,7 @@ async fn move_events(
     Ok(out)
 }
 
-/// The hand-overs of `ids`: the day each was last received from outside the province, and
-/// the records handed over (the effective date of the transfer out, the day it was recorded).
+/// The receptions of `ids` from outside the province: the last of each person's.
 async fn crossings(
     conn: &mut AnyConnection,
     ids: &[i64],
@@ -190,28 +189,43 @@ async fn crossings(
     use hoso_store::handovers as store;
     let mut out: HashMap<i64, record_facts::Handovers> = HashMap::new();
     for h in store::of_persons(conn, ids).await? {
-        let Ok(effective) = Date::parse(&h.effective_date, ISO_DAY) else {
+        if h.direction != store::IN {
+            continue;
+        }
+        let (Ok(effective_date), Ok(decided)) = (
+            Date::parse(&h.effective_date, ISO_DAY),
+            Date::parse(&h.decision_date, ISO_DAY),
+        ) else {
             continue;
         };
         let entry = out.entry(h.person_id).or_default();
-        if h.direction == store::IN {
-            entry.arrived = entry.arrived.max(Some(effective));
-        } else {
-            entry.departure = Some(hoso_domain::late::Departure {
-                effective_date: effective,
-                handed_over: date_of_ms(h.created_at),
+        if entry
+            .arrival
+            .is_none_or(|a| a.effective_date <= effective_date)
+        {
+            entry.arrival = Some(hoso_domain::late::Crossing {
+                decided,
+                effective_date,
+                handed_over: None,
+                reported: reported_on(&h),
             });
         }
     }
     Ok(out)
 }
 
-/// The transfer out of the province in force of a person who left it, and whether their record
-/// has been handed over since.
+fn reported_on(h: &hoso_store::handovers::HandoverRow) -> Option<Date> {
+    h.reported_on
+        .as_deref()
+        .and_then(|d| Date::parse(d, ISO_DAY).ok())
+}
+
+/// The transfer out of the province in force of a person who left it, with what followed: the
+/// record handed over, the Sở told.
 async fn departure(
     conn: &mut AnyConnection,
     person_id: i64,
-) -> AppResult<Option<hoso_domain::late::Departure>> {
+) -> AppResult<Option<hoso_domain::late::Crossing>> {
     use hoso_domain::status_decisions::StatusDecisionKind;
     let Some(decision) = hoso_store::status_decisions::of_person(conn, person_id)
         .await?
@@ -223,19 +237,23 @@ async fn departure(
     else {
         return Ok(None);
     };
-    let Ok(effective_date) = Date::parse(&decision.effective_date, ISO_DAY) else {
+    let (Ok(effective_date), Ok(decided)) = (
+        Date::parse(&decision.effective_date, ISO_DAY),
+        Date::parse(&decision.decision_date, ISO_DAY),
+    ) else {
         return Ok(None);
     };
-    let handed_over = hoso_store::handovers::of_person(conn, person_id)
+    let handover = hoso_store::handovers::of_person(conn, person_id)
         .await?
         .into_iter()
         .find(|h| {
             h.direction == hoso_store::handovers::OUT && h.effective_date == decision.effective_date
-        })
-        .and_then(|h| date_of_ms(h.created_at));
-    Ok(Some(hoso_domain::late::Departure {
+        });
+    Ok(Some(hoso_domain::late::Crossing {
+        decided,
         effective_date,
-        handed_over,
+        handed_over: handover.as_ref().and_then(|h| date_of_ms(h.created_at)),
+        reported: handover.as_ref().and_then(reported_on),
     }))
 }
 

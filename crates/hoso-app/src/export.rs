@@ -108,6 +108,37 @@ pub struct UnitNode {
     pub has_children: bool,
 }
 
+/// The units at the top of a scope: those of `paths` not within another of them.
+fn top_unit_ids(mut paths: Vec<String>) -> Vec<i64> {
+    paths.sort();
+    paths.dedup();
+    paths
+        .iter()
+        .filter(|p| !paths.iter().any(|o| o != *p && is_within(p, o)))
+        .filter_map(|p| {
+            p.trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .and_then(|s| s.parse::<i64>().ok())
+        })
+        .collect()
+}
+
+/// The people counted in a unit and every unit below it, by `children`.
+fn subtree_sum(unit: i64, children: &HashMap<i64, Vec<i64>>, counts: &HashMap<i64, i64>) -> i64 {
+    let mut total = 0;
+    let mut stack = vec![unit];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(u) = stack.pop() {
+        if !seen.insert(u) {
+            continue;
+        }
+        total += counts.get(&u).copied().unwrap_or(0);
+        stack.extend(children.get(&u).into_iter().flatten().copied());
+    }
+    total
+}
+
 /// The Vietnamese name of a ngạch / chức danh nghề nghiệp code.
 pub fn rank_name(catalogs: &hoso_domain::catalog::Catalogs, code: &str) -> Option<String> {
     catalogs
@@ -539,22 +570,8 @@ impl App {
                 None => org_store::roots(&mut conn).await?,
                 Some(paths) => {
                     let mut out = Vec::new();
-                    let mut paths = paths;
-                    paths.sort();
-                    paths.dedup();
-                    for p in &paths {
-                        if paths.iter().any(|o| o != p && is_within(p, o)) {
-                            continue;
-                        }
-                        let id = p
-                            .trim_end_matches('/')
-                            .rsplit('/')
-                            .next()
-                            .and_then(|s| s.parse::<i64>().ok());
-                        if let Some(unit) = match id {
-                            Some(id) => org_store::get(&mut conn, id).await?,
-                            None => None,
-                        } {
+                    for id in top_unit_ids(paths) {
+                        if let Some(unit) = org_store::get(&mut conn, id).await? {
                             out.push(unit);
                         }
                     }
@@ -590,6 +607,80 @@ impl App {
                 has_children,
             });
         }
+        Ok(out)
+    }
+
+    /// [`App::org_children`] as the tree stood on `day`: the units that existed then, under
+    /// the parents and with the names and kinds of that day, each with the people at work in
+    /// its subtree of that day (from the records' states, `person_states`). Which units the
+    /// caller may open is decided by today's rights: a unit administrator sees the past of the
+    /// units they keep now.
+    pub async fn org_children_on(
+        &self,
+        actor: &Actor,
+        parent: Option<i64>,
+        day: Date,
+    ) -> AppResult<Vec<UnitNode>> {
+        let mut conn = self.store.reader().await?;
+        let iso = day.to_string();
+        let tree = org_store::tree_on(&mut conn, &iso).await?;
+        let ids: Vec<i64> = match parent {
+            None => match actor.unit_paths() {
+                None => tree
+                    .values()
+                    .filter(|u| u.parent_id.is_none())
+                    .map(|u| u.id)
+                    .collect(),
+                Some(paths) => top_unit_ids(paths)
+                    .into_iter()
+                    .filter(|id| tree.contains_key(id))
+                    .collect(),
+            },
+            Some(id) => {
+                let unit = org_store::get(&mut conn, id)
+                    .await?
+                    .ok_or_else(AppError::unit_not_found)?;
+                if !actor
+                    .capabilities()
+                    .may(Capability::SeeUnits, Target::Unit(&unit.path))
+                {
+                    return Err(AppError::unit_not_found());
+                }
+                tree.values()
+                    .filter(|u| u.parent_id == Some(id) && tree.contains_key(&id))
+                    .map(|u| u.id)
+                    .collect()
+            }
+        };
+        let working = hoso_store::states::working_by_unit_on(&mut conn, &iso).await?;
+        let codes: HashMap<i64, String> = org_store::get_many(&mut conn, &ids)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.code))
+            .collect();
+        drop(conn);
+        let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
+        for u in tree.values() {
+            if let Some(p) = u.parent_id {
+                children.entry(p).or_default().push(u.id);
+            }
+        }
+        let mut out: Vec<UnitNode> = ids
+            .iter()
+            .filter_map(|id| tree.get(id))
+            .map(|u| UnitNode {
+                id: u.id,
+                name: u.name.clone(),
+                code: codes.get(&u.id).cloned().unwrap_or_default(),
+                kind_label: OrgUnitKind::parse(&u.kind)
+                    .map(|k| k.label_vi().to_string())
+                    .unwrap_or_default(),
+                dissolved: false,
+                staff: subtree_sum(u.id, &children, &working),
+                has_children: children.get(&u.id).is_some_and(|c| !c.is_empty()),
+            })
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
         Ok(out)
     }
 

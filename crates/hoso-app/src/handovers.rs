@@ -23,7 +23,7 @@ use crate::attachments::sha256_hex;
 use crate::authz::Attempt;
 use crate::movements::{day_vi, parse_day, text, unit_label};
 use crate::versions::{NewVersion, Provenance};
-use crate::work::About;
+use crate::work::{About, Work};
 use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo};
 
 /// What the HR officer says of a hand-over to an agency outside the province.
@@ -59,6 +59,7 @@ pub struct HandoverView {
     pub direction_label: String,
     pub counterpart: String,
     pub decision_number: String,
+    pub decision_date: String,
     pub effective_date: String,
     /// The package's SHA-256: what was handed over or received, byte for byte.
     pub package_sha256: String,
@@ -72,6 +73,18 @@ pub struct HandoverView {
     /// A received record confirmed by the receiving unit (always true of a hand-over out).
     pub confirmed: bool,
     pub confirmed_at: Option<i64>,
+    /// The day the unit reported it to the Sở Nội vụ (ĐT Đ22.5), and by which document.
+    pub reported_on: Option<String>,
+    pub report_ref: Option<String>,
+}
+
+/// What the unit says of its report to the Sở Nội vụ on an arrival or a departure.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct ReportToSo {
+    /// `YYYY-MM-DD` or `dd/mm/yyyy`.
+    pub reported_on: String,
+    /// The number of the report (công văn, báo cáo) that carried the decision.
+    pub reference: String,
 }
 
 fn view(r: HandoverRow) -> HandoverView {
@@ -88,6 +101,7 @@ fn view(r: HandoverRow) -> HandoverView {
         direction: r.direction,
         counterpart: r.counterpart,
         decision_number: r.decision_number,
+        decision_date: r.decision_date,
         effective_date: r.effective_date,
         package_sha256: r.package_sha256,
         origin_person_id: r.origin_person_id,
@@ -98,6 +112,8 @@ fn view(r: HandoverRow) -> HandoverView {
         created_at: r.created_at,
         confirmed: out || r.confirmed_at.is_some(),
         confirmed_at: r.confirmed_at,
+        reported_on: r.reported_on,
+        report_ref: r.report_ref,
     }
 }
 
@@ -250,6 +266,7 @@ impl App {
                 counterpart: &counterpart,
                 decision_number: &transfer.decision_number,
                 effective_date: &transfer.effective_date,
+                decision_date: &transfer.decision_date,
                 package_sha256: &sha,
                 origin_person_id: person_id,
                 origin_version: approved,
@@ -268,12 +285,7 @@ impl App {
                 "package_sha256": sha}),
         )
         .await?;
-        let row = store::get(&mut work, id)
-            .await?
-            .ok_or_else(|| AppError::Internal("a hand-over just written is gone".into()))?;
-        work.commit().await?;
-        self.refresh_alerts_of(&[person_id]).await;
-        Ok(view(row))
+        self.committed(work, id).await
     }
 
     /// Receives a person from outside the province with their signed package: checked against
@@ -429,6 +441,7 @@ impl App {
                 counterpart: &counterpart,
                 decision_number: &decision_number,
                 effective_date: &effective_date.to_string(),
+                decision_date: &decision_date.to_string(),
                 package_sha256: &package_sha,
                 origin_person_id: opened.report.person_id,
                 origin_version: opened.report.version,
@@ -478,12 +491,7 @@ impl App {
                 "package_sha256": package_sha}),
         )
         .await?;
-        let row = store::get(&mut work, handover)
-            .await?
-            .ok_or_else(|| AppError::Internal("a hand-over just written is gone".into()))?;
-        work.commit().await?;
-        self.refresh_alerts_of(&[person_id]).await;
-        Ok(view(row))
+        self.committed(work, handover).await
     }
 
     /// The receiving unit confirms a record received from outside (its HR officer).
@@ -517,11 +525,82 @@ impl App {
             serde_json::json!({"handover": handover_id}),
         )
         .await?;
-        let row = store::get(&mut work, handover_id)
-            .await?
-            .ok_or_else(|| AppError::Internal("a hand-over just confirmed is gone".into()))?;
-        work.commit().await?;
-        Ok(view(row))
+        self.committed(work, handover_id).await
+    }
+
+    /// Records that the unit reported an arrival or a departure to the Sở Nội vụ (ĐT Đ22.5:
+    /// within 10 working days of the decision), by the record's HR officer.
+    pub async fn report_handover(
+        &self,
+        actor: &Actor,
+        handover_id: i64,
+        input: ReportToSo,
+        client: &ClientInfo,
+    ) -> AppResult<HandoverView> {
+        let mut conn = self.store.reader().await?;
+        let row = self.visible_handover(&mut conn, actor, handover_id).await?;
+        self.require_record_writer(
+            &mut conn,
+            actor,
+            row.person_id,
+            AuditAction::RecordHandoverReport,
+            client,
+        )
+        .await?;
+        drop(conn);
+        let checked = (|| {
+            let reference =
+                text(&input.reference, "số văn bản báo cáo", 100, true)?.unwrap_or_default();
+            let day = parse_day(&input.reported_on, "Ngày báo cáo")?;
+            if day > self.today() {
+                return Err(AppError::BadRequest(
+                    "Ngày báo cáo không được sau hôm nay.".into(),
+                ));
+            }
+            if day.to_string() < row.decision_date {
+                return Err(AppError::BadRequest(format!(
+                    "Ngày báo cáo không được trước ngày quyết định ({}).",
+                    day_vi(&row.decision_date)
+                )));
+            }
+            Ok((day, reference))
+        })();
+        let (day, reference) = match checked {
+            Ok(c) => c,
+            Err(e) => {
+                self.audit_refused(
+                    actor,
+                    client,
+                    AuditAction::RecordHandoverReport,
+                    About::new("person", row.person_id),
+                    &e,
+                )
+                .await?;
+                return Err(e);
+            }
+        };
+        let mut work = self.begin_work(actor, client).await?;
+        if !store::set_reported(
+            &mut work,
+            handover_id,
+            &day.to_string(),
+            &reference,
+            actor.account_id,
+        )
+        .await?
+        {
+            return Err(AppError::Conflict(
+                "Việc báo cáo Sở Nội vụ đã được ghi nhận.".into(),
+            ));
+        }
+        work.audit(
+            AuditAction::RecordHandoverReport,
+            About::new("person", row.person_id),
+            serde_json::json!({"handover": handover_id, "reported_on": day.to_string(),
+                "reference": reference}),
+        )
+        .await?;
+        self.committed(work, handover_id).await
     }
 
     /// The hand-overs of a record, latest first (whoever reads the record), and whether the
@@ -600,6 +679,26 @@ impl App {
         let bytes = self.attachments.get(&row.package_sha256).await?;
         let opened = self.open_package(&bytes)?;
         Ok(opened.history.iter().map(ReceivedVersion::from).collect())
+    }
+
+    /// The record a hand-over belongs to (whoever reads it).
+    pub async fn handover_person(&self, actor: &Actor, handover_id: i64) -> AppResult<i64> {
+        let mut conn = self.store.reader().await?;
+        Ok(self
+            .visible_handover(&mut conn, actor, handover_id)
+            .await?
+            .person_id)
+    }
+
+    /// Ends a unit of work that wrote hand-over `id`: reads it back, commits, and recomputes
+    /// the person's alerts (the deadlines these events start or meet).
+    async fn committed(&self, mut work: Work<'_>, id: i64) -> AppResult<HandoverView> {
+        let row = store::get(&mut work, id)
+            .await?
+            .ok_or_else(|| AppError::Internal("a hand-over just written is gone".into()))?;
+        work.commit().await?;
+        self.refresh_alerts_of(&[row.person_id]).await;
+        Ok(view(row))
     }
 
     /// A hand-over of a record the actor reads; "not found" otherwise.

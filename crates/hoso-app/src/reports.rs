@@ -779,7 +779,7 @@ pub struct ReportSource {
 impl App {
     /// The day a report is run as of (`YYYY-MM-DD`): today or a day before it, since 1945 (a
     /// day ahead would show today's records as if they were that day's).
-    pub(crate) fn report_day(&self, text: &str) -> AppResult<Date> {
+    pub fn report_day(&self, text: &str) -> AppResult<Date> {
         let day = Date::parse(
             text.trim(),
             time::macros::format_description!("[year]-[month]-[day]"),

@@ -1,7 +1,8 @@
 //! Records crossing the province's border, on every database: one Hoso transfers a person out
 //! of its province and hands the record over as a signed package; another Hoso, on a database
 //! of its own, checks the package and receives the person with the record's history as it was.
-//! Lạng Sơn's deadlines (Điều 9 khoản 1 điểm a and d) fire and clear on these events. Every
+//! Lạng Sơn's hand-over deadline (Điều 9 khoản 1 điểm d) and Đồng Tháp's report to the Sở
+//! (Điều 22 khoản 5) fire and clear on these events. Every
 //! refusal changes nothing and is audited.
 
 mod common;
@@ -17,10 +18,15 @@ use time::macros::date;
 
 const DAY: i64 = 86_400;
 
-/// Lạng Sơn's regulation (no approval window), trusting `root`.
-fn lang_son(db: &common::TestDb, root: &std::path::Path, today: time::Date) -> Config {
+/// A province's regulation (`preset`), trusting `root`.
+fn province(
+    db: &common::TestDb,
+    preset: &str,
+    root: &std::path::Path,
+    today: time::Date,
+) -> Config {
     Config {
-        deadline_preset: "lang-son-2023".into(),
+        deadline_preset: preset.into(),
         trusted_roots_file: Some(root.to_path_buf()),
         ..config_on(db, today)
     }
@@ -43,7 +49,8 @@ async fn late(app: &App, admin: &Actor, person: i64, rule: &str) -> Vec<String> 
     .collect()
 }
 
-async fn refusals(app: &App, action: &str) -> i64 {
+/// The audit entries of `action`, done or refused.
+async fn audited(app: &App, action: &str) -> i64 {
     let mut conn = app.store().reader().await.unwrap();
     hoso_store::audit::search(
         &mut conn,
@@ -108,7 +115,7 @@ async fn a_person_leaves_one_province_with_a_signed_package_and_is_received_by_a
         let client = ClientInfo::default();
 
         // Province A: a person, their record signed, then transferred out.
-        let a = demo_app(lang_son(&here, &root_file, today), 4).await;
+        let a = demo_app(province(&here, "lang-son-2023", &root_file, today), 4).await;
         let admin_a = login(&a, "admin").await;
         let unit_a = some_unit(&a, &admin_a).await;
         let record = RecordBuilder::civil_servant()
@@ -187,7 +194,7 @@ async fn a_person_leaves_one_province_with_a_signed_package_and_is_received_by_a
             matches!(&e, Err(AppError::BadRequest(m)) if m.contains("phê duyệt bằng chữ ký số")),
             "{e:?}"
         );
-        assert_eq!(refusals(&a, "record.hand_over").await, 3, "{}", here.label);
+        assert_eq!(audited(&a, "record.hand_over").await, 3, "{}", here.label);
         let head_a = login(&a, &format!("pd.{}", unit_code(&a, unit_a).await)).await;
         let batch = a
             .prepare_batch(
@@ -278,9 +285,14 @@ async fn a_person_leaves_one_province_with_a_signed_package_and_is_received_by_a
             handed.package_sha256
         );
 
-        // Province B, on a database of its own, trusting the same root.
+        // Province B (Đồng Tháp's regulation), on a database of its own, trusting the same
+        // root.
         let received_on = date!(2026 - 05 - 12);
-        let b = demo_app(lang_son(&there, &root_file, received_on), 4).await;
+        let b = demo_app(
+            province(&there, "dong-thap-2024", &root_file, received_on),
+            4,
+        )
+        .await;
         let admin_b = login(&b, "admin").await;
         let unit_b = some_unit(&b, &admin_b).await;
         let before = person_count(&b, &admin_b).await;
@@ -315,7 +327,7 @@ async fn a_person_leaves_one_province_with_a_signed_package_and_is_received_by_a
             "{e:?}"
         );
         assert_eq!(person_count(&b, &admin_b).await, before);
-        assert_eq!(refusals(&b, "record.receive").await, 2, "{}", there.label);
+        assert_eq!(audited(&b, "record.receive").await, 2, "{}", there.label);
         // Rights come before the package: an officer of another unit learns nothing.
         let other_unit = b
             .list_persons(&admin_b, Default::default())
@@ -391,19 +403,54 @@ async fn a_person_leaves_one_province_with_a_signed_package_and_is_received_by_a
             Err(AppError::Conflict(_))
         ));
 
-        // Lạng Sơn Điều 9 khoản 1 điểm a: an account within 5 working days of the reception
-        // (Mon 11/05 → Mon 18/05).
-        b.compute_all_alerts(date!(2026 - 05 - 18)).await.unwrap();
-        assert!(
-            late(&b, &admin_b, arrived, "lang_son.arrival_account")
-                .await
-                .is_empty()
-        );
-        b.compute_all_alerts(date!(2026 - 05 - 19)).await.unwrap();
+        // Đồng Tháp Điều 22 khoản 5: the Sở told within 10 working days of the decision (Fri
+        // 08/05 → Fri 22/05), cleared when the report is recorded.
+        let rule = "dong_thap.report_arrival";
+        b.compute_all_alerts(date!(2026 - 05 - 22)).await.unwrap();
+        assert!(late(&b, &admin_b, arrived, rule).await.is_empty());
+        b.compute_all_alerts(date!(2026 - 05 - 25)).await.unwrap();
         assert_eq!(
-            late(&b, &admin_b, arrived, "lang_son.arrival_account").await,
-            vec!["2026-05-18".to_string()],
+            late(&b, &admin_b, arrived, rule).await,
+            vec!["2026-05-22".to_string()],
             "{}",
+            there.label
+        );
+        let report = |day: &str| hoso_app::handovers::ReportToSo {
+            reported_on: day.into(),
+            reference: "25/BC-UBND".into(),
+        };
+        let e = b
+            .report_handover(&hr_b, received.id, report("07/05/2026"), &client)
+            .await;
+        assert!(
+            matches!(&e, Err(AppError::BadRequest(m)) if m.contains("trước ngày quyết định")),
+            "{e:?}"
+        );
+        assert!(matches!(
+            b.report_handover(&stranger, received.id, report("12/05/2026"), &client)
+                .await,
+            Err(AppError::NotFound(_))
+        ));
+        let reported = b
+            .report_handover(&hr_b, received.id, report("12/05/2026"), &client)
+            .await
+            .unwrap();
+        assert_eq!(reported.reported_on.as_deref(), Some("2026-05-12"));
+        assert!(matches!(
+            b.report_handover(&hr_b, received.id, report("12/05/2026"), &client)
+                .await,
+            Err(AppError::Conflict(_))
+        ));
+        b.compute_all_alerts(date!(2026 - 05 - 25)).await.unwrap();
+        assert!(
+            late(&b, &admin_b, arrived, rule).await.is_empty(),
+            "{}: cleared by the report",
+            there.label
+        );
+        assert_eq!(
+            audited(&b, "record.handover_report").await,
+            2,
+            "{}: the refusal and the report",
             there.label
         );
     }

@@ -240,6 +240,43 @@ async fn the_system_administrator_merges_two_communes_and_their_staff_and_accoun
             0
         );
         assert!(unit(&app, their_unit).await.path.starts_with(&c.path));
+        // The tree as it stood: the day before, both communes under the province, with their
+        // offices and their staff; from the effective date, the new commune alone.
+        let day_before = date!(2026 - 11 - 24);
+        let then = app
+            .org_children_on(&admin, Some(province), day_before)
+            .await
+            .unwrap();
+        let staff_then: i64 = then
+            .iter()
+            .filter(|n| n.id == a.id || n.id == b.id)
+            .map(|n| n.staff)
+            .sum();
+        assert_eq!(staff_then, staff_before, "{}", db.label);
+        assert!(!then.iter().any(|n| n.id == c.id));
+        assert!(
+            !app.org_children_on(&admin, Some(a.id), day_before)
+                .await
+                .unwrap()
+                .is_empty(),
+            "its offices were under it"
+        );
+        let since = app
+            .org_children_on(&admin, Some(province), TODAY)
+            .await
+            .unwrap();
+        let c_node = since
+            .iter()
+            .find(|n| n.id == c.id)
+            .expect("the new commune");
+        assert_eq!(c_node.staff, staff_before, "{}", db.label);
+        assert!(!since.iter().any(|n| n.id == a.id || n.id == b.id));
+        assert!(
+            app.org_children_on(&admin, Some(a.id), TODAY)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         let after = person_state(&app, someone).await;
         assert_eq!(after.0, before.0, "the office stays the person's unit");
         assert_eq!(after.1, before.1 + 1, "a new version");

@@ -32,6 +32,8 @@ pub enum AuditAction {
     RecordReceive,
     /// Đơn vị tiếp nhận xác nhận hồ sơ nhận từ ngoài tỉnh.
     RecordReceiveConfirm,
+    /// Ghi nhận đã báo cáo Sở Nội vụ về người chuyển đến, chuyển đi.
+    RecordHandoverReport,
     /// Kiểm tra tệp nhập dữ liệu (chạy thử).
     ImportDryRun,
     /// Nhập dữ liệu từ tệp.
@@ -237,6 +239,7 @@ impl AuditAction {
         AuditAction::RecordHandOver,
         AuditAction::RecordReceive,
         AuditAction::RecordReceiveConfirm,
+        AuditAction::RecordHandoverReport,
         AuditAction::ImportDryRun,
         AuditAction::ImportRun,
         AuditAction::ImportBatch,
@@ -348,6 +351,7 @@ impl AuditAction {
             AuditAction::RecordHandOver => "record.hand_over",
             AuditAction::RecordReceive => "record.receive",
             AuditAction::RecordReceiveConfirm => "record.receive_confirm",
+            AuditAction::RecordHandoverReport => "record.handover_report",
             AuditAction::ImportDryRun => "import.dry_run",
             AuditAction::ImportRun => "import.run",
             AuditAction::ImportBatch => "import.batch",
@@ -462,6 +466,9 @@ impl AuditAction {
             AuditAction::RecordHandOver => "Bàn giao hồ sơ ra ngoài tỉnh",
             AuditAction::RecordReceive => "Tiếp nhận hồ sơ từ ngoài tỉnh",
             AuditAction::RecordReceiveConfirm => "Xác nhận hồ sơ tiếp nhận từ ngoài tỉnh",
+            AuditAction::RecordHandoverReport => {
+                "Ghi nhận đã báo cáo Sở Nội vụ về người chuyển đến, chuyển đi"
+            }
             AuditAction::ImportDryRun => "Kiểm tra tệp nhập dữ liệu",
             AuditAction::ImportRun => "Nhập dữ liệu từ tệp",
             AuditAction::ImportBatch => "Ghi lô hồ sơ nhập từ tệp",

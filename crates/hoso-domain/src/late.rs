@@ -80,23 +80,29 @@ pub struct RecordTimeline {
     /// Movements decided and not cancelled or refused.
     #[serde(default)]
     pub moves: Vec<MoveEvent>,
-    /// The day the person was received from outside the province with the record their former
-    /// agency handed over (LS Đ9.1a: their account within 5 working days).
+    /// The person's reception from outside the province with the record their former agency
+    /// handed over (LS Đ9.1a: their account within 5 working days of it; ĐT Đ22.5: the Sở told
+    /// within 10 working days of the decision).
     #[serde(default)]
-    pub arrived_from_outside: Option<Date>,
+    pub arrival: Option<Crossing>,
     /// Their transfer out of the province, once in force (LS Đ9.1d: the record handed over and
-    /// access ended within 5 working days).
+    /// access ended within 5 working days; ĐT Đ22.5: the Sở told within 10 of the decision).
     #[serde(default)]
-    pub departure: Option<Departure>,
+    pub departure: Option<Crossing>,
 }
 
-/// A transfer out of the province in force: access ended with it (the status ends the
-/// person's account), what is left is handing the record over.
+/// A person crossing the province's border, by a decision in force: for a departure, access
+/// ended with it (the status ends the person's account) and the record is to be handed over;
+/// either way, the Sở Nội vụ may have to be told.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Departure {
+pub struct Crossing {
+    /// The day of the decision.
+    pub decided: Date,
     pub effective_date: Date,
-    /// The day the signed package was recorded as handed over; `None`: not yet.
+    /// The day the signed package was recorded as handed over (a departure); `None`: not yet.
     pub handed_over: Option<Date>,
+    /// The day the unit reported it to the Sở Nội vụ; `None`: not recorded.
+    pub reported: Option<Date>,
 }
 
 fn unit_label(rule: &DeadlineRule) -> &'static str {
@@ -130,6 +136,39 @@ pub fn late_alerts(
     rules: &RuleSet,
 ) -> Vec<Alert> {
     let mut out = Vec::new();
+    for (crossing, trigger, what) in [
+        (
+            t.arrival,
+            Trigger::ReceivedFromOutside,
+            "tiếp nhận từ ngoài tỉnh",
+        ),
+        (
+            t.departure,
+            Trigger::TransferredOutside,
+            "chuyển công tác ra ngoài tỉnh",
+        ),
+    ] {
+        let Some(c) = crossing.filter(|c| c.reported.is_none()) else {
+            continue;
+        };
+        for rule in rules.rules().iter().filter(|r| {
+            r.trigger == trigger
+                && r.satisfied_by == "reported_to_so_noi_vu"
+                && r.in_force(c.decided)
+        }) {
+            let due = rule.due_date(c.decided, cal);
+            if today > due {
+                out.push(overdue(rule, due, format!(
+                    "Quá hạn «{}»: quyết định {what} ngày {}, hạn {} ({} {}) — chưa ghi nhận đã báo cáo Sở Nội vụ",
+                    rule.name_vi,
+                    format_date(c.decided),
+                    format_date(due),
+                    rule.length,
+                    unit_label(rule)
+                )));
+            }
+        }
+    }
     if let Some(d) = t.departure.filter(|d| d.handed_over.is_none()) {
         for rule in rules.rules().iter().filter(|r| {
             r.trigger == Trigger::TransferredOutside
@@ -195,7 +234,11 @@ pub fn late_alerts(
                 }
             }
             ("account_created", Trigger::ReceivedFromOutside) if t.account_created.is_none() => {
-                let Some(start) = t.arrived_from_outside.filter(|s| rule.in_force(*s)) else {
+                let Some(start) = t
+                    .arrival
+                    .map(|a| a.effective_date)
+                    .filter(|s| rule.in_force(*s))
+                else {
                     continue;
                 };
                 let due = rule.due_date(start, cal);
@@ -349,8 +392,17 @@ mod tests {
             status_events: vec![],
             status: Some(PersonStatus::Active),
             moves: vec![],
-            arrived_from_outside: None,
+            arrival: None,
             departure: None,
+        }
+    }
+
+    fn crossing(decided: Date, effective_date: Date) -> Crossing {
+        Crossing {
+            decided,
+            effective_date,
+            handed_over: None,
+            reported: None,
         }
     }
 
@@ -362,7 +414,7 @@ mod tests {
         let received = RecordTimeline {
             account_created: None,
             required_fields_missing: 0,
-            arrived_from_outside: Some(date!(2026 - 02 - 13)),
+            arrival: Some(crossing(date!(2026 - 02 - 10), date!(2026 - 02 - 13))),
             ..new_hire()
         };
         let rule = rules.get("lang_son.arrival_account").unwrap();
@@ -394,9 +446,9 @@ mod tests {
         assert!(rule.is_tracked());
         let gone = |handed_over| RecordTimeline {
             status: Some(PersonStatus::TransferredOut),
-            departure: Some(Departure {
-                effective_date: date!(2026 - 04 - 30),
+            departure: Some(Crossing {
                 handed_over,
+                ..crossing(date!(2026 - 04 - 20), date!(2026 - 04 - 30))
             }),
             ..new_hire()
         };
@@ -423,11 +475,51 @@ mod tests {
             .is_empty(),
             "cleared by the hand-over"
         );
-        let dt = preset("dong-thap-2024");
-        assert!(
-            dues(&gone(None), date!(2026 - 12 - 01), &dt).is_empty(),
-            "Đồng Tháp asks a report to the Sở, which Hoso does not record"
-        );
+    }
+
+    #[test]
+    fn dong_thap_the_so_is_told_of_an_arrival_or_a_departure_within_ten_working_days() {
+        // Decided Mon 20/04/2026: 10 working days, with Giỗ Tổ observed Mon 27/04 and 30/4,
+        // 1/5 off, are 21–24, 28, 29/04, 4–7/05 → Thu 07/05.
+        let rules = preset("dong-thap-2024");
+        let due = date!(2026 - 05 - 07);
+        for id in ["dong_thap.report_arrival", "dong_thap.report_departure"] {
+            let rule = rules.get(id).unwrap();
+            assert!(rule.is_tracked(), "{id}");
+            assert_eq!(rule.due_date(date!(2026 - 04 - 20), &cal()), due, "{id}");
+        }
+        let decided = crossing(date!(2026 - 04 - 20), date!(2026 - 05 - 04));
+        let arriving = |reported| RecordTimeline {
+            required_fields_missing: 0,
+            arrival: Some(Crossing {
+                reported,
+                ..decided
+            }),
+            ..new_hire()
+        };
+        let leaving = |reported| RecordTimeline {
+            status: Some(PersonStatus::TransferredOut),
+            departure: Some(Crossing {
+                reported,
+                handed_over: Some(date!(2026 - 05 - 05)),
+                ..decided
+            }),
+            ..new_hire()
+        };
+        let reports = |t: &RecordTimeline, day| {
+            dues(t, day, &rules)
+                .into_iter()
+                .filter(|(_, b)| b.contains("Điều 22 khoản 5"))
+                .map(|(due, _)| due)
+                .collect::<Vec<_>>()
+        };
+        for t in [arriving(None), leaving(None)] {
+            assert!(reports(&t, due).is_empty());
+            assert_eq!(reports(&t, date!(2026 - 05 - 08)), vec![due]);
+        }
+        let reported = Some(date!(2026 - 05 - 08));
+        assert!(reports(&arriving(reported), date!(2026 - 05 - 11)).is_empty());
+        assert!(reports(&leaving(reported), date!(2026 - 05 - 11)).is_empty());
     }
 
     fn dues(t: &RecordTimeline, today: Date, rules: &RuleSet) -> Vec<(Date, String)> {
@@ -712,11 +804,8 @@ mod tests {
                             done_on: None,
                         })
                         .collect(),
-                    arrived_from_outside: Some(start),
-                    departure: Some(Departure {
-                        effective_date: start,
-                        handed_over: None,
-                    }),
+                    arrival: Some(crossing(start, start)),
+                    departure: Some(crossing(start, start)),
                 };
                 let late = !late_alerts(&undone(None), much_later, &c, &single).is_empty()
                     || !late_alerts(&undone(Some(start)), much_later, &c, &single).is_empty();

@@ -306,7 +306,7 @@ pub fn timeline(
 ) -> RecordTimeline {
     RecordTimeline {
         moves,
-        arrived_from_outside: handovers.arrived,
+        arrival: handovers.arrival,
         departure: handovers.departure,
         record_created,
         joined: date(doc, JOINED),
@@ -317,12 +317,12 @@ pub fn timeline(
     }
 }
 
-/// What Hoso recorded of a person crossing the province's border: the day they were received
-/// with a handed-over record, and their transfer out once in force.
+/// What Hoso recorded of a person crossing the province's border: their last reception with a
+/// handed-over record, and their transfer out once in force.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Handovers {
-    pub arrived: Option<Date>,
-    pub departure: Option<crate::late::Departure>,
+    pub arrival: Option<crate::late::Crossing>,
+    pub departure: Option<crate::late::Crossing>,
 }
 
 fn person_status(status: org::PersonStatus) -> PersonStatus {

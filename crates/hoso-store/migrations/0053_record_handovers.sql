@@ -10,6 +10,7 @@ CREATE TABLE record_handovers (
     -- The agency on the other side, as the HR officer names it.
     counterpart TEXT NOT NULL,
     decision_number TEXT NOT NULL,
+    decision_date TEXT NOT NULL,
     effective_date TEXT NOT NULL,
     package_sha256 TEXT NOT NULL,
     -- What the package says of itself: the record and version it carries in the system that
@@ -23,6 +24,11 @@ CREATE TABLE record_handovers (
     created_at BIGINT NOT NULL,
     -- A received record, confirmed by the receiving unit (none while it waits).
     confirmed_by BIGINT,
-    confirmed_at BIGINT
+    confirmed_at BIGINT,
+    -- The day the unit reported the arrival or departure to the Sở Nội vụ, with the number of
+    -- its report (ĐT Đ22.5); none while not recorded.
+    reported_on TEXT,
+    report_ref TEXT,
+    reported_by BIGINT
 );
 CREATE INDEX record_handovers_person ON record_handovers (person_id);

@@ -19,6 +19,7 @@ pub struct HandoverRow {
     pub direction: String,
     pub counterpart: String,
     pub decision_number: String,
+    pub decision_date: String,
     pub effective_date: String,
     pub package_sha256: String,
     pub origin_person_id: i64,
@@ -30,15 +31,18 @@ pub struct HandoverRow {
     pub created_at: i64,
     pub confirmed_by: Option<i64>,
     pub confirmed_at: Option<i64>,
+    pub reported_on: Option<String>,
+    pub report_ref: Option<String>,
 }
 
-const COLUMNS: [&str; 16] = [
+const COLUMNS: [&str; 19] = [
     "id",
     "person_id",
     "direction",
     "counterpart",
     "decision_number",
     "effective_date",
+    "decision_date",
     "package_sha256",
     "origin_person_id",
     "origin_version",
@@ -49,6 +53,8 @@ const COLUMNS: [&str; 16] = [
     "created_at",
     "confirmed_by",
     "confirmed_at",
+    "reported_on",
+    "report_ref",
 ];
 
 fn select() -> SelectStatement {
@@ -66,6 +72,7 @@ fn read(r: &AnyRow) -> StoreResult<HandoverRow> {
         counterpart: r.try_get("counterpart")?,
         decision_number: r.try_get("decision_number")?,
         effective_date: r.try_get("effective_date")?,
+        decision_date: r.try_get("decision_date")?,
         package_sha256: r.try_get("package_sha256")?,
         origin_person_id: r.try_get("origin_person_id")?,
         origin_version: r.try_get("origin_version")?,
@@ -76,6 +83,8 @@ fn read(r: &AnyRow) -> StoreResult<HandoverRow> {
         created_at: r.try_get("created_at")?,
         confirmed_by: r.try_get("confirmed_by")?,
         confirmed_at: r.try_get("confirmed_at")?,
+        reported_on: r.try_get("reported_on")?,
+        report_ref: r.try_get("report_ref")?,
     })
 }
 
@@ -86,6 +95,7 @@ pub struct NewHandover<'a> {
     pub counterpart: &'a str,
     pub decision_number: &'a str,
     pub effective_date: &'a str,
+    pub decision_date: &'a str,
     pub package_sha256: &'a str,
     pub origin_person_id: i64,
     pub origin_version: i64,
@@ -99,13 +109,14 @@ pub struct NewHandover<'a> {
 pub async fn insert(conn: &mut AnyConnection, h: NewHandover<'_>) -> StoreResult<i64> {
     let insert = Query::insert()
         .into_table(ident("record_handovers"))
-        .columns(COLUMNS[1..14].iter().copied().map(Alias::new))
+        .columns(COLUMNS[1..15].iter().copied().map(Alias::new))
         .values_panic([
             h.person_id.into(),
             h.direction.into(),
             h.counterpart.into(),
             h.decision_number.into(),
             h.effective_date.into(),
+            h.decision_date.into(),
             h.package_sha256.into(),
             h.origin_person_id.into(),
             h.origin_version.into(),
@@ -159,6 +170,28 @@ pub async fn confirm(conn: &mut AnyConnection, id: i64, by: i64, at: i64) -> Sto
         .and_where(Expr::col(ident("id")).eq(id))
         .and_where(Expr::col(ident("direction")).eq(IN))
         .and_where(Expr::col(ident("confirmed_at")).is_null())
+        .to_owned();
+    Ok(query::execute(conn, &update).await? == 1)
+}
+
+/// Records that the unit reported a hand-over to the Sở Nội vụ on `day` (ISO) by `reference`;
+/// false when it already was.
+pub async fn set_reported(
+    conn: &mut AnyConnection,
+    id: i64,
+    day: &str,
+    reference: &str,
+    by: i64,
+) -> StoreResult<bool> {
+    let update = Query::update()
+        .table(ident("record_handovers"))
+        .values([
+            (ident("reported_on"), day.into()),
+            (ident("report_ref"), reference.into()),
+            (ident("reported_by"), by.into()),
+        ])
+        .and_where(Expr::col(ident("id")).eq(id))
+        .and_where(Expr::col(ident("reported_on")).is_null())
         .to_owned();
     Ok(query::execute(conn, &update).await? == 1)
 }

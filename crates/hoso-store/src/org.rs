@@ -217,6 +217,55 @@ pub async fn names_on(
     Ok(names)
 }
 
+/// A unit as it stood on a day, from its history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitOnDay {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub parent_id: Option<i64>,
+}
+
+/// Every unit that existed on `day` (ISO), as it stood then: the last change of its history in
+/// effect by that day, unless that change dissolved it (a unit dissolved, merged away or split
+/// up is gone from its effective date on).
+pub async fn tree_on(
+    conn: &mut AnyConnection,
+    day: &str,
+) -> StoreResult<std::collections::HashMap<i64, UnitOnDay>> {
+    let mut q = Query::select();
+    q.columns([
+        ident("unit_id"),
+        ident("change"),
+        ident("name"),
+        ident("kind"),
+        ident("parent_id"),
+    ])
+    .from(ident("org_unit_history"))
+    .and_where(Expr::col(ident("effective_on")).lte(day))
+    .order_by(ident("effective_on"), sea_query::Order::Asc)
+    .order_by(ident("id"), sea_query::Order::Asc);
+    let mut units = std::collections::HashMap::new();
+    for r in query::fetch_all(conn, &q).await? {
+        let id: i64 = r.try_get("unit_id")?;
+        let change: String = r.try_get("change")?;
+        if change == "dissolved" {
+            units.remove(&id);
+            continue;
+        }
+        units.insert(
+            id,
+            UnitOnDay {
+                id,
+                name: r.try_get("name")?,
+                kind: r.try_get("kind")?,
+                parent_id: r.try_get("parent_id")?,
+            },
+        );
+    }
+    Ok(units)
+}
+
 pub async fn get_by_code(conn: &mut AnyConnection, code: &str) -> StoreResult<Option<OrgUnitRow>> {
     let sql = format!("SELECT {COLUMNS} FROM org_units WHERE code = $1");
     Ok(sqlx::query(sqlx::AssertSqlSafe(sql))

@@ -148,6 +148,25 @@ pub async fn on_day(
         .map(|r| (r.get::<i64, _>("version"), r.get::<i64, _>("unit_id"))))
 }
 
+/// The people at work on `day` (ISO), by the unit they were in that day.
+pub async fn working_by_unit_on(
+    conn: &mut AnyConnection,
+    day: &str,
+) -> StoreResult<std::collections::HashMap<i64, i64>> {
+    let mut q = Query::select();
+    q.column(ident("unit_id"))
+        .expr_as(Expr::cust("COUNT(*)"), ident("n"))
+        .from(ident("person_states"))
+        .cond_where(in_force_on("person_states", day))
+        .and_where(Expr::col(ident("status")).eq("working"))
+        .group_by_col(ident("unit_id"));
+    query::fetch_all(conn, &q)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("unit_id")?, r.try_get("n")?)))
+        .collect()
+}
+
 /// The rows of `table` (its alias) in force on `day` (ISO): begun by then, not yet ended.
 pub fn in_force_on(table: &str, day: &str) -> sea_query::Cond {
     sea_query::Cond::all()

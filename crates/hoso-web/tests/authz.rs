@@ -414,6 +414,7 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
     t.insert(("post", "/api/v1/persons/{id}/handovers"), move_record(400));
     t.insert(("get", "/api/v1/handovers/{id}/package"), move_record(200));
     t.insert(("post", "/api/v1/handovers/{id}/confirm"), move_record(200));
+    t.insert(("post", "/api/v1/handovers/{id}/report"), move_record(200));
     // Receiving into the target's unit: its HR, past the rights a package that is no zip (400);
     // outside its scope the unit is not found.
     t.insert(
@@ -888,6 +889,10 @@ impl World {
             ("get", "/api/v1/handovers/{id}/package") => (
                 path.replace("{id}", &self.fresh_handover(target).await.to_string()),
                 Value::Null,
+            ),
+            ("post", "/api/v1/handovers/{id}/report") => (
+                path.replace("{id}", &self.fresh_handover(target).await.to_string()),
+                json!({"reported_on": self.app.today().to_string(), "reference": "25/BC-UBND"}),
             ),
             ("post", "/api/v1/handovers/{id}/confirm") => (
                 path.replace("{id}", &self.fresh_handover(target).await.to_string()),

@@ -743,6 +743,14 @@ fn rules() -> Table {
     );
     one(
         "POST",
+        "/ban-giao/{id}/bao-cao",
+        Rule {
+            individual: (404, 404),
+            ..writers(303)
+        },
+    );
+    one(
+        "POST",
         "/ban-giao/{id}/xac-nhan",
         Rule {
             individual: (404, 404),
@@ -1118,6 +1126,13 @@ impl Pages {
             ),
             ("GET", "/ban-giao/{id}/goi") => {
                 Call::get(path.replace("{id}", &w.fresh_handover(target).await.to_string()))
+            }
+            ("POST", "/ban-giao/{id}/bao-cao") => {
+                let today = w.app.today().to_string();
+                Call::form(
+                    path.replace("{id}", &w.fresh_handover(target).await.to_string()),
+                    &[("reported_on", today.as_str()), ("reference", "25/BC-UBND")],
+                )
             }
             ("POST", "/ban-giao/{id}/xac-nhan") => Call::form(
                 path.replace("{id}", &w.fresh_handover(target).await.to_string()),

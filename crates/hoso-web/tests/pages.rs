@@ -597,6 +597,24 @@ async fn individuals_see_their_own_record_and_leaders_the_tree() {
         let tree = b.get("/co-cau").await;
         assert_eq!(tree.status, StatusCode::OK);
         assert!(tree.body.contains("hx-get=\"/co-cau/con?parent="));
+        // As of a past day: the day is kept in the links that open the units.
+        let day = app.today() - time::Duration::days(1);
+        let typed = format!(
+            "{:02}/{:02}/{}",
+            day.day(),
+            u8::from(day.month()),
+            day.year()
+        );
+        let then = b
+            .get(&format!("/co-cau?ngay={}", typed.replace('/', "%2F")))
+            .await;
+        assert_eq!(then.status, StatusCode::OK);
+        assert!(then.body.contains("id=\"co-cau-ngay\""), "{}", then.body);
+        assert!(then.body.contains(&format!("&amp;ngay={day}")));
+        let ahead = b.get("/co-cau?ngay=01%2F01%2F2999").await;
+        assert_eq!(ahead.status, StatusCode::OK);
+        assert!(ahead.body.contains("id=\"loi-ngay\""));
+        assert!(ahead.body.contains("sau hôm nay"));
         let unit = b.get(&format!("/don-vi/{}", person.unit_id)).await;
         assert_eq!(unit.status, StatusCode::OK);
         assert!(unit.body.contains(&person.full_name));

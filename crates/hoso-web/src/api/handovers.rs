@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use hoso_app::App;
 use hoso_app::handovers::{
-    HandOver, HandoverView, ReceivePackage, RecordHandovers, package_file_name,
+    HandOver, HandoverView, ReceivePackage, RecordHandovers, ReportToSo, package_file_name,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -119,4 +119,20 @@ pub async fn confirm(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<HandoverView>> {
     Ok(Json(app.confirm_received(&actor, id, &client).await?))
+}
+
+/// Record that the unit reported an arrival or a departure to the Sở Nội vụ, with the decision
+/// (ĐT Đ22.5: within 10 working days of it).
+#[utoipa::path(post, path = "/api/v1/handovers/{id}/report", tag = "movements", params(("id" = i64, Path)),
+    request_body = ReportToSo,
+    responses((status = 200, body = HandoverView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn report(
+    State(app): State<App>,
+    Authenticated(actor): Authenticated,
+    Client(client): Client,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<ReportToSo>,
+) -> ApiResult<Json<HandoverView>> {
+    Ok(Json(app.report_handover(&actor, id, input, &client).await?))
 }

@@ -161,6 +161,7 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(handovers::of_person, handovers::hand_over))
         .routes(routes!(handovers::package))
         .routes(routes!(handovers::confirm))
+        .routes(routes!(handovers::report))
         .routes(routes!(templates::movement_document))
         .routes(routes!(templates::person_document))
         .routes(routes!(backups::list, backups::request))

@@ -11,7 +11,7 @@ use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use hoso_app::handovers::{HandOver, HandoverView, ReceivePackage, package_file_name};
+use hoso_app::handovers::{HandOver, HandoverView, ReceivePackage, ReportToSo, package_file_name};
 use hoso_app::{App, AppError, Capability};
 
 use super::admin_accounts::unit_opts;
@@ -33,6 +33,8 @@ pub struct Line {
     pub signer: String,
     pub recorded: String,
     pub confirmed: bool,
+    /// "dd/mm/yyyy, văn bản số …" once reported to the Sở Nội vụ.
+    pub reported: Option<String>,
     /// A received record's versions before it came here: (version, date, source).
     pub history: Vec<(i64, String, String)>,
     pub history_error: Option<String>,
@@ -48,6 +50,7 @@ struct HandoversPage {
     /// The person left the province and the caller keeps the record: the form is shown.
     may_hand_over: bool,
     lines: Vec<Line>,
+    today: String,
     counterpart: String,
     note: String,
     error: Option<String>,
@@ -81,7 +84,18 @@ async fn lines(app: &App, page: &PageActor, handovers: Vec<HandoverView>) -> Vec
             outgoing: h.direction == "out",
             direction: h.direction_label,
             counterpart: h.counterpart,
-            decision: h.decision_number,
+            decision: format!(
+                "{} ngày {}",
+                h.decision_number,
+                format::date(&h.decision_date)
+            ),
+            reported: h.reported_on.as_deref().map(|d| {
+                format!(
+                    "{}, văn bản số {}",
+                    format::date(d),
+                    h.report_ref.clone().unwrap_or_default()
+                )
+            }),
             effective: format::date(&h.effective_date),
             package: format!(
                 "{} phiên bản, phiên bản đã ký số {} (mã băm {}…)",
@@ -119,6 +133,7 @@ async fn handovers_page(
         status_label: format::status(&record.status),
         may_hand_over: record.may_hand_over,
         lines: lines(app, page, record.handovers).await,
+        today: format::date(&app.today().to_string()),
         counterpart: get("counterpart"),
         note: get("note"),
         error,
@@ -141,6 +156,7 @@ pub async fn show(
                 .to_string(),
         ),
         "da-xac-nhan" => Some("Đã xác nhận hồ sơ tiếp nhận.".to_string()),
+        "da-bao-cao" => Some("Đã ghi nhận việc báo cáo Sở Nội vụ.".to_string()),
         _ => None,
     };
     let view = handovers_page(&app, &page, id, &HashMap::new(), None, notice).await?;
@@ -266,6 +282,32 @@ pub async fn receive(
         ),
         Err(e @ (AppError::BadRequest(_) | AppError::Conflict(_) | AppError::Invalid(_))) => {
             let view = receive_page(&app, &page, fields, Some(e.to_string())).await?;
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &view))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn report(
+    State(app): State<App>,
+    page: PageActor,
+    Client(client): Client,
+    Path(id): Path<i64>,
+    Form(fields): Form<HashMap<String, String>>,
+) -> PageResult {
+    page.check_csrf(fields.get("_csrf").map(String::as_str))?;
+    let input = ReportToSo {
+        reported_on: fields.get("reported_on").cloned().unwrap_or_default(),
+        reference: fields.get("reference").cloned().unwrap_or_default(),
+    };
+    match app.report_handover(&page.actor, id, input, &client).await {
+        Ok(h) => Ok(
+            Redirect::to(&format!("/ho-so/{}/ban-giao?ok=da-bao-cao", h.person_id)).into_response(),
+        ),
+        Err(e @ (AppError::BadRequest(_) | AppError::Conflict(_) | AppError::Invalid(_))) => {
+            let person = app.handover_person(&page.actor, id).await?;
+            let view =
+                handovers_page(&app, &page, person, &fields, Some(e.to_string()), None).await?;
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &view))
         }
         Err(e) => Err(e.into()),

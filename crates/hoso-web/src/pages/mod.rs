@@ -260,6 +260,7 @@ fn pages(upload_limit: usize) -> Pages {
         .post("/ho-so/{id}/ban-giao", handovers::hand_over)
         .get("/ban-giao/{id}/goi", handovers::package)
         .post("/ban-giao/{id}/xac-nhan", handovers::confirm)
+        .post("/ban-giao/{id}/bao-cao", handovers::report)
         .get(handovers::RECEIVE_PATH, handovers::receive_form)
         .get("/ho-so/{id}/trang-thai", status_decisions::form)
         .post("/ho-so/{id}/trang-thai", status_decisions::submit)

@@ -45,19 +45,58 @@ struct TreePage {
     nodes: Vec<NodeView>,
     /// Merging and splitting units is the system administrator's page.
     may_reorganise: bool,
+    /// The day the tree is shown as of (`dd/mm/yyyy`; empty: today), as typed.
+    day: String,
+    /// The same, ISO, for the links that open a unit's children.
+    day_iso: String,
+    error: Option<String>,
 }
 
 #[derive(Template)]
 #[template(path = "org_nodes.html")]
 struct NodesFragment {
     nodes: Vec<NodeView>,
+    day_iso: String,
 }
 
-pub async fn tree(State(app): State<App>, page: PageActor) -> PageResult {
-    let mut top = nodes(app.org_children(&page.actor, None).await?);
+#[derive(Debug, Default, Deserialize)]
+pub struct TreeQuery {
+    /// A past day to see the tree as it stood (`dd/mm/yyyy`).
+    #[serde(default)]
+    ngay: String,
+}
+
+/// The children of `parent` today, or as of `day`.
+async fn children_of(
+    app: &App,
+    page: &PageActor,
+    parent: Option<i64>,
+    day: Option<time::Date>,
+) -> Result<Vec<NodeView>, hoso_app::AppError> {
+    Ok(nodes(match day {
+        None => app.org_children(&page.actor, parent).await?,
+        Some(day) => app.org_children_on(&page.actor, parent, day).await?,
+    }))
+}
+
+pub async fn tree(
+    State(app): State<App>,
+    page: PageActor,
+    Query(q): Query<TreeQuery>,
+) -> PageResult {
+    let typed = q.ngay.trim().to_string();
+    let (day, error) = if typed.is_empty() {
+        (None, None)
+    } else {
+        match app.report_day(&format::typed_day(&typed)) {
+            Ok(d) => (Some(d), None),
+            Err(e) => (None, Some(e.to_string())),
+        }
+    };
+    let mut top = children_of(&app, &page, None, day).await?;
     let (root, nodes) = if top.len() == 1 && top[0].has_children {
         let root = top.remove(0);
-        let children = nodes(app.org_children(&page.actor, Some(root.id)).await?);
+        let children = children_of(&app, &page, Some(root.id), day).await?;
         (Some(root), children)
     } else {
         (None, top)
@@ -67,12 +106,18 @@ pub async fn tree(State(app): State<App>, page: PageActor) -> PageResult {
         root,
         nodes,
         may_reorganise: page.actor.is_system_admin(),
+        day: if day.is_some() { typed } else { String::new() },
+        day_iso: day.map(|d| d.to_string()).unwrap_or_default(),
+        error,
     }))
 }
 
 #[derive(Debug, Deserialize)]
 pub struct ChildrenQuery {
     parent: i64,
+    /// ISO; the tree as of that day.
+    #[serde(default)]
+    ngay: Option<String>,
 }
 
 pub async fn children(
@@ -80,9 +125,13 @@ pub async fn children(
     page: PageActor,
     Query(q): Query<ChildrenQuery>,
 ) -> PageResult {
-    let units = app.org_children(&page.actor, Some(q.parent)).await?;
+    let day = match q.ngay.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => Some(app.report_day(d)?),
+        None => None,
+    };
     Ok(render(&NodesFragment {
-        nodes: nodes(units),
+        nodes: children_of(&app, &page, Some(q.parent), day).await?,
+        day_iso: day.map(|d| d.to_string()).unwrap_or_default(),
     }))
 }
 
@@ -116,6 +165,8 @@ struct UnitPage {
     rows: Vec<Row>,
     total: i64,
     history: Vec<HistoryView>,
+    /// The children are today's.
+    day_iso: String,
 }
 
 fn change_label(c: &str) -> &str {
@@ -203,5 +254,6 @@ pub async fn unit(
                     .collect(),
             })
             .collect(),
+        day_iso: String::new(),
     }))
 }

@@ -714,6 +714,7 @@ impl World {
                 counterpart: "Sở Nội vụ tỉnh Cao Bằng",
                 decision_number: "12/QĐ-SNV",
                 effective_date: &self.app.today().to_string(),
+                decision_date: &self.app.today().to_string(),
                 package_sha256: &sha,
                 origin_person_id: 7,
                 origin_version: 2,
