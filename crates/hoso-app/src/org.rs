@@ -72,7 +72,8 @@ pub struct CreateOrgUnit {
     pub parent_id: i64,
     pub code: String,
     pub name: String,
-    /// administrative_agency, commune, public_service_unit, department.
+    /// administrative_agency, commune, public_service_unit, department; district only before
+    /// 01/7/2025 (a province entering its tree as it stood then).
     pub kind: String,
     /// ISO date the unit exists from (decision date); today when absent.
     pub valid_from: Option<String>,
@@ -198,7 +199,7 @@ impl App {
         }
         let kind = OrgUnitKind::parse(&input.kind).ok_or_else(|| {
             AppError::BadRequest(format!(
-                "Loại đơn vị '{}' không hợp lệ. Chọn: administrative_agency, commune, public_service_unit, department.",
+                "Loại đơn vị '{}' không hợp lệ. Chọn: administrative_agency, commune, public_service_unit, department, district.",
                 input.kind
             ))
         })?;
@@ -238,6 +239,8 @@ impl App {
             Some(s) => parse_date("Ngày thành lập", s)?,
             None => self.today(),
         };
+        kind.check_set_up_on(valid_from)
+            .map_err(AppError::BadRequest)?;
         let mut tx = self.begin_work(actor, client).await?;
         if store::get_by_code(&mut tx, code).await?.is_some() {
             return Err(AppError::Conflict(format!(

@@ -214,6 +214,14 @@ fn parse_day(s: &str, what: &str) -> Result<Date, Refusal> {
 }
 
 fn kind_of(s: &str) -> Result<OrgUnitKind, Refusal> {
+    // A reorganisation never sets up a district: the level is gone.
+    if OrgUnitKind::parse(s.trim()) == Some(OrgUnitKind::District) {
+        let why = OrgUnitKind::District
+            .check_set_up_on(hoso_domain::org::DISTRICT_LEVEL_ENDED)
+            .err()
+            .unwrap_or_default();
+        return Err(bad("bad_kind", why));
+    }
     OrgUnitKind::parse(s.trim())
         .filter(|k| *k != OrgUnitKind::Province)
         .ok_or_else(|| {

@@ -6,8 +6,8 @@ mod common;
 
 use std::time::Instant;
 
-use common::{config_on, databases, demo_app, login};
-use hoso_app::org::OrgUnitView;
+use common::{config_on, create_person, databases, demo_app, login};
+use hoso_app::org::{CreateOrgUnit, OrgUnitView};
 use hoso_app::reorganisation::{
     DecisionInput, Operation, ReorganisationPreview, Reorganise, SplitPart, UnitChoice,
 };
@@ -670,5 +670,165 @@ async fn a_thousand_records_move_in_one_transaction_and_nothing_changes_when_one
         for (p, state) in people.iter().zip(&states).step_by(97) {
             assert_eq!(person_state(&app, *p).await, (c.id, state.1 + 1));
         }
+    }
+}
+
+/// The 2025 model: a district set up before 01/7/2025, with communes and their people, is
+/// abolished by merging it into the province: its communes stand directly under the province
+/// and manage their people, the district is dissolved, and the tree as of the day before still
+/// shows it. No district may be set up from that day.
+#[tokio::test]
+async fn a_district_is_abolished_and_its_communes_come_under_the_province() {
+    for db in databases().await {
+        let app = demo_app(config_on(&db, TODAY), 20).await;
+        let admin = login(&app, "admin").await;
+        let client = ClientInfo::default();
+        let province = app
+            .org_units(&admin)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|u| u.parent_id.is_none())
+            .unwrap()
+            .id;
+        let unit_of =
+            |code: &str, name: &str, kind: &str, parent_id, valid_from: &str| CreateOrgUnit {
+                parent_id,
+                code: code.into(),
+                name: name.into(),
+                kind: kind.into(),
+                valid_from: Some(valid_from.into()),
+                decision_ref: None,
+            };
+        let late = app
+            .create_org_unit(
+                &admin,
+                unit_of("H.MOI", "Huyện Mới", "district", province, "2025-07-01"),
+                &client,
+            )
+            .await;
+        assert!(
+            matches!(&late, Err(AppError::BadRequest(m)) if m.contains("202/2025/QH15")),
+            "{late:?}"
+        );
+        let district = app
+            .create_org_unit(
+                &admin,
+                unit_of(
+                    "H.LD",
+                    "Huyện Lạc Dương",
+                    "district",
+                    province,
+                    "2020-01-01",
+                ),
+                &client,
+            )
+            .await
+            .unwrap();
+        let mut communes = Vec::new();
+        let mut people = Vec::new();
+        for (i, name) in ["Xã Đạ Sar", "Xã Đạ Nhim"].into_iter().enumerate() {
+            let commune = app
+                .create_org_unit(
+                    &admin,
+                    unit_of(
+                        &format!("X.LD{i}"),
+                        name,
+                        "commune",
+                        district.id,
+                        "2020-01-01",
+                    ),
+                    &client,
+                )
+                .await
+                .unwrap();
+            let record = hoso_domain::schema::fixtures::RecordBuilder::civil_servant()
+                .national_id(&format!("06818500010{i}"))
+                .build();
+            people.push(create_person(&app, &admin, commune.id, record).await);
+            communes.push(commune.id);
+        }
+
+        let abolish = Reorganise {
+            operation: Operation::Merge {
+                sources: vec![district.id],
+                into: UnitChoice::Existing { id: province },
+                carry_over_grants: false,
+            },
+            decision: DecisionInput {
+                number: "1680/NQ-UBTVQH15".into(),
+                date: "2025-06-16".into(),
+                signer: None,
+                effective_date: "2025-07-01".into(),
+            },
+            dry_run: false,
+        };
+        run(&app, &admin, abolish).await.unwrap();
+        assert_eq!(
+            unit(&app, district.id).await.dissolved_on.as_deref(),
+            Some("2025-07-01")
+        );
+        for (c, p) in communes.iter().zip(&people) {
+            assert_eq!(
+                unit(&app, *c).await.parent_id,
+                Some(province),
+                "{}",
+                db.label
+            );
+            assert_eq!(managing_agency(&app, &admin, *p).await, Some(*c));
+        }
+        // As it stood: the district's communes and people the day before (the demo province
+        // itself dates from 01/7/2025), the communes under the province from the effective
+        // date.
+        let before = date!(2025 - 06 - 30);
+        let mut under: Vec<(i64, i64)> = app
+            .org_children_on(&admin, Some(district.id), before)
+            .await
+            .unwrap()
+            .iter()
+            .map(|n| (n.id, n.staff))
+            .collect();
+        under.sort();
+        assert_eq!(
+            under,
+            communes.iter().map(|c| (*c, 1)).collect::<Vec<_>>(),
+            "{}",
+            db.label
+        );
+        assert!(
+            app.org_children_on(&admin, Some(district.id), date!(2025 - 07 - 01))
+                .await
+                .unwrap()
+                .is_empty(),
+            "gone with the district"
+        );
+        let since = app
+            .org_children_on(&admin, Some(province), date!(2025 - 07 - 01))
+            .await
+            .unwrap();
+        assert!(!since.iter().any(|n| n.id == district.id));
+        for c in &communes {
+            let n = since
+                .iter()
+                .find(|n| n.id == *c)
+                .expect("a commune of the province");
+            assert_eq!(n.staff, 1, "{}", db.label);
+        }
+        // Nor may a reorganisation set one up.
+        let new_district = run(
+            &app,
+            &admin,
+            merge(
+                vec![communes[0]],
+                new_unit(province, "H.LAI", "Huyện Lại", "district"),
+                false,
+                true,
+            ),
+        )
+        .await;
+        assert!(
+            matches!(&new_district, Err(AppError::BadRequest(m)) if m.contains("202/2025/QH15")),
+            "{new_district:?}"
+        );
     }
 }

@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 /// What kind of node a unit is. Since 01/7/2025 there is no district level: a province holds
-/// sở/ngành and xã/phường directly.
+/// sở/ngành and xã/phường directly. A province that kept its tree before then has its districts
+/// ([`OrgUnitKind::District`]) until it abolishes them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OrgUnitKind {
@@ -17,15 +18,23 @@ pub enum OrgUnitKind {
     PublicServiceUnit,
     /// Phòng, ban, khoa inside an agency or unit.
     Department,
+    /// Huyện, thị xã, thành phố thuộc tỉnh: the level abolished on 01/7/2025 (NQ 202/2025/QH15),
+    /// kept for the years before; none may be set up from that day ([`DISTRICT_LEVEL_ENDED`]).
+    District,
 }
 
+/// The first day without a district level (NQ 202/2025/QH15: local government of two levels
+/// from 01/7/2025).
+pub const DISTRICT_LEVEL_ENDED: time::Date = time::macros::date!(2025 - 07 - 01);
+
 impl OrgUnitKind {
-    pub const ALL: [OrgUnitKind; 5] = [
+    pub const ALL: [OrgUnitKind; 6] = [
         OrgUnitKind::Province,
         OrgUnitKind::AdministrativeAgency,
         OrgUnitKind::Commune,
         OrgUnitKind::PublicServiceUnit,
         OrgUnitKind::Department,
+        OrgUnitKind::District,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -35,6 +44,7 @@ impl OrgUnitKind {
             OrgUnitKind::Commune => "commune",
             OrgUnitKind::PublicServiceUnit => "public_service_unit",
             OrgUnitKind::Department => "department",
+            OrgUnitKind::District => "district",
         }
     }
 
@@ -49,6 +59,7 @@ impl OrgUnitKind {
             OrgUnitKind::Commune => "Xã, phường, đặc khu",
             OrgUnitKind::PublicServiceUnit => "Đơn vị sự nghiệp công lập",
             OrgUnitKind::Department => "Phòng, ban, khoa",
+            OrgUnitKind::District => "Huyện, thị xã, thành phố thuộc tỉnh (đến 30/6/2025)",
         }
     }
 
@@ -59,12 +70,21 @@ impl OrgUnitKind {
         match self {
             Province => matches!(
                 child,
-                AdministrativeAgency | Commune | PublicServiceUnit | Department
+                AdministrativeAgency | Commune | PublicServiceUnit | Department | District
             ),
+            District => matches!(child, Commune | PublicServiceUnit | Department),
             AdministrativeAgency | Commune => matches!(child, PublicServiceUnit | Department),
             PublicServiceUnit => matches!(child, PublicServiceUnit | Department),
             Department => matches!(child, Department),
         }
+    }
+
+    /// Whether a unit of this kind may be set up on `day`; otherwise why not, in Vietnamese.
+    pub fn check_set_up_on(self, day: time::Date) -> Result<(), String> {
+        if self == OrgUnitKind::District && day >= DISTRICT_LEVEL_ENDED {
+            return Err("Từ ngày 01/7/2025 chính quyền địa phương chỉ còn hai cấp (Nghị quyết 202/2025/QH15): không lập đơn vị cấp huyện mới. Đơn vị cấp huyện cũ được giữ đến ngày giải thể, có thể sáp nhập vào tỉnh để đưa các xã, phường lên trực thuộc tỉnh.".into());
+        }
+        Ok(())
     }
 }
 
@@ -192,6 +212,24 @@ mod tests {
         fn name(&self) -> &str {
             self.2
         }
+    }
+
+    #[test]
+    fn a_district_holds_communes_until_the_level_ended_and_no_new_one_after() {
+        use OrgUnitKind as K;
+        assert!(K::Province.may_contain(K::District));
+        assert!(K::District.may_contain(K::Commune));
+        assert!(K::District.may_contain(K::Department));
+        assert!(!K::District.may_contain(K::District));
+        assert!(!K::Commune.may_contain(K::District));
+        assert_eq!(K::parse("district"), Some(K::District));
+        let last_day = time::macros::date!(2025 - 06 - 30);
+        assert!(K::District.check_set_up_on(last_day).is_ok());
+        let e = K::District
+            .check_set_up_on(DISTRICT_LEVEL_ENDED)
+            .unwrap_err();
+        assert!(e.contains("202/2025/QH15"), "{e}");
+        assert!(K::Commune.check_set_up_on(DISTRICT_LEVEL_ENDED).is_ok());
     }
 
     #[test]
