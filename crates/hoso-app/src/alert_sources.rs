@@ -226,15 +226,7 @@ async fn departure(
     conn: &mut AnyConnection,
     person_id: i64,
 ) -> AppResult<Option<hoso_domain::late::Crossing>> {
-    use hoso_domain::status_decisions::StatusDecisionKind;
-    let Some(decision) = hoso_store::status_decisions::of_person(conn, person_id)
-        .await?
-        .into_iter()
-        .find(|d| {
-            d.kind == StatusDecisionKind::TransferOut.as_str()
-                && d.state == hoso_store::status_decisions::DONE
-        })
-    else {
+    let Some((decision, handover)) = crate::handovers::departure_of(conn, person_id).await? else {
         return Ok(None);
     };
     let (Ok(effective_date), Ok(decided)) = (
@@ -243,12 +235,6 @@ async fn departure(
     ) else {
         return Ok(None);
     };
-    let handover = hoso_store::handovers::of_person(conn, person_id)
-        .await?
-        .into_iter()
-        .find(|h| {
-            h.direction == hoso_store::handovers::OUT && h.effective_date == decision.effective_date
-        });
     Ok(Some(hoso_domain::late::Crossing {
         decided,
         effective_date,

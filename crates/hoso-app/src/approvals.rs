@@ -796,17 +796,17 @@ serde_json::json!({"items": manifest.items.len(), "manifest_sha256": sha, "windo
         if actor.clearance_for(person_id, &unit.path) != Some(AccessLevel::Secret) {
             return Err(AppError::Forbidden);
         }
-        let (zip, batch_id) = self.package_of(&mut conn, person_id, version).await?;
+        let package = self.package_of(&mut conn, person_id, version).await?;
         drop(conn);
         let mut tx = self.begin_work(actor, client).await?;
         tx.audit(
             AuditAction::RecordExportPackage,
             About::new("person", person_id),
-            serde_json::json!({"version": version, "batch_id": batch_id}),
+            serde_json::json!({"version": version, "batch_id": package.batch_id}),
         )
         .await?;
         tx.commit().await?;
-        Ok(zip)
+        Ok(package.zip)
     }
 
     /// The signed package of an approved version (see [`App::export_package`]), with the
@@ -818,7 +818,7 @@ serde_json::json!({"items": manifest.items.len(), "manifest_sha256": sha, "windo
         conn: &mut hoso_store::AnyConnection,
         person_id: i64,
         version: i64,
-    ) -> AppResult<(Vec<u8>, i64)> {
+    ) -> AppResult<SignedPackage> {
         let item = store::items_of_person(conn, person_id)
             .await?
             .into_iter()
@@ -833,26 +833,29 @@ serde_json::json!({"items": manifest.items.len(), "manifest_sha256": sha, "windo
             .ok_or_else(|| AppError::Internal("approval without its batch".into()))?;
         let signature = hex::decode(batch.signature.clone().unwrap_or_default())
             .map_err(|e| AppError::Internal(format!("stored signature: {e}")))?;
-        let row = persons::version(conn, person_id, version)
-            .await?
-            .ok_or(AppError::NotFound("Không có phiên bản này của hồ sơ."))?;
-        let document = self.full_document(conn, &row).await?;
-        let mut history = Vec::new();
-        for v in persons::versions(conn, person_id)
+        let versions: Vec<_> = persons::versions(conn, person_id)
             .await?
             .into_iter()
             .filter(|v| v.version <= version)
-        {
+            .collect();
+        let row = versions
+            .last()
+            .filter(|v| v.version == version)
+            .ok_or(AppError::NotFound("Không có phiên bản này của hồ sơ."))?;
+        let mut history = Vec::new();
+        for v in &versions {
             history.push(PackagedVersion {
                 version: v.version,
                 schema_version: v.schema_version.clone(),
                 prev_hash: v.prev_hash.clone(),
                 hash: v.hash.clone(),
                 created_at: v.created_at,
-                source: crate::versions::Provenance::of(&v).label_vi(),
-                document: self.full_document(conn, &v).await?,
+                source: crate::versions::Provenance::of(v).label_vi(),
+                document: self.full_document(conn, v).await?,
             });
         }
+        // The signed version's document, decoded once above.
+        let document = &history[history.len() - 1].document;
         let manifest = Manifest::parse(batch.manifest.as_bytes()).map_err(AppError::Internal)?;
         let entry = manifest
             .items
@@ -904,7 +907,12 @@ serde_json::json!({"items": manifest.items.len(), "manifest_sha256": sha, "windo
             ],
             &files,
         )?;
-        Ok((zip, batch.id))
+        Ok(SignedPackage {
+            zip,
+            batch_id: batch.id,
+            signer_subject: batch.signer_subject.unwrap_or_default(),
+            versions: history.len(),
+        })
     }
 
     /// Checks a signed package made by any Hoso against this deployment's trusted roots.
@@ -1033,6 +1041,16 @@ pub fn verify_package(
     roots: &[openssl::x509::X509],
 ) -> Result<PackageReport, String> {
     open_package(zip_bytes, roots).map(|p| p.report)
+}
+
+/// A package made here ([`App::package_of`]): the zip, and what it says of itself.
+pub(crate) struct SignedPackage {
+    pub zip: Vec<u8>,
+    pub batch_id: i64,
+    /// Who signed its batch, as the certificate names them.
+    pub signer_subject: String,
+    /// How many versions of the history it carries.
+    pub versions: usize,
 }
 
 /// One version of a record as a package carries it (`history.json`).

@@ -19,7 +19,7 @@ use crate::alerts::{AlertQuery, AlertView};
 use crate::records::{PersonQuery, PersonSummary};
 use crate::security::{AuditEntryView, AuditQuery};
 use crate::work::About;
-use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Target};
+use crate::{Actor, App, AppResult, ClientInfo};
 
 /// Most rows a list of people exports.
 pub const EXPORT_CAP: usize = 50_000;
@@ -579,15 +579,7 @@ impl App {
                 }
             },
             Some(id) => {
-                let unit = org_store::get(&mut conn, id)
-                    .await?
-                    .ok_or_else(AppError::unit_not_found)?;
-                if !actor
-                    .capabilities()
-                    .may(Capability::SeeUnits, Target::Unit(&unit.path))
-                {
-                    return Err(AppError::unit_not_found());
-                }
+                self.visible_unit(actor, id).await?;
                 org_store::children(&mut conn, id).await?
             }
         };
@@ -637,15 +629,7 @@ impl App {
                     .collect(),
             },
             Some(id) => {
-                let unit = org_store::get(&mut conn, id)
-                    .await?
-                    .ok_or_else(AppError::unit_not_found)?;
-                if !actor
-                    .capabilities()
-                    .may(Capability::SeeUnits, Target::Unit(&unit.path))
-                {
-                    return Err(AppError::unit_not_found());
-                }
+                self.visible_unit(actor, id).await?;
                 tree.values()
                     .filter(|u| u.parent_id == Some(id) && tree.contains_key(&id))
                     .map(|u| u.id)

@@ -213,15 +213,8 @@ impl App {
             Ok(n) => n,
             Err(e) => return refused(e).await,
         };
-        let transfer = hoso_store::status_decisions::of_person(&mut conn, person_id)
-            .await?
-            .into_iter()
-            .find(|d| {
-                d.kind == StatusDecisionKind::TransferOut.as_str()
-                    && d.state == hoso_store::status_decisions::DONE
-            });
-        let transfer = match transfer {
-            Some(t) if person.status == PersonStatus::TransferredOut.as_str() => t,
+        let (transfer, done) = match departure_of(&mut conn, person_id).await? {
+            Some(d) if person.status == PersonStatus::TransferredOut.as_str() => d,
             _ => {
                 return refused(AppError::BadRequest(
                     "Chỉ bàn giao hồ sơ của người đã chuyển công tác ra ngoài tỉnh: ghi quyết định «Chuyển công tác ra ngoài tỉnh» (trang Trạng thái công tác) và chờ ngày hiệu lực trước.".into(),
@@ -229,11 +222,7 @@ impl App {
                 .await;
             }
         };
-        if let Some(done) = store::of_person(&mut conn, person_id)
-            .await?
-            .into_iter()
-            .find(|h| h.direction == store::OUT && h.effective_date == transfer.effective_date)
-        {
+        if let Some(done) = done {
             return refused(AppError::Conflict(format!(
                 "Hồ sơ đã được bàn giao cho {} (bàn giao số {}); tải lại gói đã bàn giao trên trang hồ sơ.",
                 done.counterpart, done.id
@@ -251,11 +240,10 @@ impl App {
             ))
             .await;
         };
-        let (zip, batch_id) = self.package_of(&mut conn, person_id, approved).await?;
+        let package = self.package_of(&mut conn, person_id, approved).await?;
         drop(conn);
-        let opened = self.open_package(&zip)?;
-        let sha = sha256_hex(&zip);
-        self.attachments.put(&sha, zip).await?;
+        let sha = sha256_hex(&package.zip);
+        self.attachments.put(&sha, package.zip).await?;
         let mut work = self.begin_work(actor, client).await?;
         let at = work.at;
         let id = store::insert(
@@ -270,8 +258,8 @@ impl App {
                 package_sha256: &sha,
                 origin_person_id: person_id,
                 origin_version: approved,
-                versions_in_package: opened.history.len() as i64,
-                signer_subject: &opened.report.signer_subject,
+                versions_in_package: package.versions as i64,
+                signer_subject: &package.signer_subject,
                 note: note.as_deref(),
                 created_by: actor.account_id,
                 created_at: at,
@@ -281,7 +269,7 @@ impl App {
         work.audit(
             AuditAction::RecordHandOver,
             About::new("person", person_id),
-            serde_json::json!({"handover": id, "version": approved, "batch_id": batch_id,
+            serde_json::json!({"handover": id, "version": approved, "batch_id": package.batch_id,
                 "package_sha256": sha}),
         )
         .await?;
@@ -354,11 +342,7 @@ impl App {
         // The sending province's unit numbers mean nothing here: the unit is the receiving one,
         // the managing agency its own.
         for role in [FieldRole::EmployingUnit, FieldRole::ManagingAgency] {
-            if let Some((section, field)) = schema.role_field(role)
-                && let Some(s) = doc.get_mut(&section.id).and_then(|s| s.as_object_mut())
-            {
-                s.remove(&field.id);
-            }
+            schema.clear_role_value(&mut doc, role);
         }
         let mut conn = self.store.reader().await?;
         let unit_name = unit_label(&mut conn, unit).await?;
@@ -501,17 +485,14 @@ impl App {
         handover_id: i64,
         client: &ClientInfo,
     ) -> AppResult<HandoverView> {
-        let mut conn = self.store.reader().await?;
-        let row = self.visible_handover(&mut conn, actor, handover_id).await?;
-        self.require_record_writer(
-            &mut conn,
-            actor,
-            row.person_id,
-            AuditAction::RecordReceiveConfirm,
-            client,
-        )
-        .await?;
-        drop(conn);
+        let row = self
+            .writable_handover(
+                actor,
+                handover_id,
+                AuditAction::RecordReceiveConfirm,
+                client,
+            )
+            .await?;
         let mut work = self.begin_work(actor, client).await?;
         let at = work.at;
         if !store::confirm(&mut work, handover_id, actor.account_id, at).await? {
@@ -537,17 +518,14 @@ impl App {
         input: ReportToSo,
         client: &ClientInfo,
     ) -> AppResult<HandoverView> {
-        let mut conn = self.store.reader().await?;
-        let row = self.visible_handover(&mut conn, actor, handover_id).await?;
-        self.require_record_writer(
-            &mut conn,
-            actor,
-            row.person_id,
-            AuditAction::RecordHandoverReport,
-            client,
-        )
-        .await?;
-        drop(conn);
+        let row = self
+            .writable_handover(
+                actor,
+                handover_id,
+                AuditAction::RecordHandoverReport,
+                client,
+            )
+            .await?;
         let checked = (|| {
             let reference =
                 text(&input.reference, "số văn bản báo cáo", 100, true)?.unwrap_or_default();
@@ -701,6 +679,22 @@ impl App {
         Ok(view(row))
     }
 
+    /// A hand-over of a record the actor keeps: "not found" unless they read it, an audited
+    /// "forbidden" unless they write it.
+    async fn writable_handover(
+        &self,
+        actor: &Actor,
+        handover_id: i64,
+        action: AuditAction,
+        client: &ClientInfo,
+    ) -> AppResult<HandoverRow> {
+        let mut conn = self.store.reader().await?;
+        let row = self.visible_handover(&mut conn, actor, handover_id).await?;
+        self.require_record_writer(&mut conn, actor, row.person_id, action, client)
+            .await?;
+        Ok(row)
+    }
+
     /// A hand-over of a record the actor reads; "not found" otherwise.
     async fn visible_handover(
         &self,
@@ -718,6 +712,34 @@ impl App {
         }
         Ok(row)
     }
+}
+
+/// A person's transfer out of the province in force (their last), with the hand-over of their
+/// record that followed it, if any.
+pub(crate) async fn departure_of(
+    conn: &mut hoso_store::AnyConnection,
+    person_id: i64,
+) -> AppResult<
+    Option<(
+        hoso_store::status_decisions::StatusDecisionRow,
+        Option<HandoverRow>,
+    )>,
+> {
+    let Some(decision) = hoso_store::status_decisions::of_person(conn, person_id)
+        .await?
+        .into_iter()
+        .find(|d| {
+            d.kind == StatusDecisionKind::TransferOut.as_str()
+                && d.state == hoso_store::status_decisions::DONE
+        })
+    else {
+        return Ok(None);
+    };
+    let handover = store::of_person(conn, person_id)
+        .await?
+        .into_iter()
+        .find(|h| h.direction == store::OUT && h.effective_date == decision.effective_date);
+    Ok(Some((decision, handover)))
 }
 
 /// A reception's dates: the decision before it takes effect, neither in the future.

@@ -124,7 +124,7 @@ impl App {
         Ok(out)
     }
 
-    async fn visible_unit(&self, actor: &Actor, id: i64) -> AppResult<OrgUnitRow> {
+    pub(crate) async fn visible_unit(&self, actor: &Actor, id: i64) -> AppResult<OrgUnitRow> {
         let mut conn = self.store.reader().await?;
         let unit = store::get(&mut conn, id)
             .await?

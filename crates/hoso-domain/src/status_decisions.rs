@@ -152,18 +152,19 @@ pub fn apply(doc: &mut RecordDoc, d: &StatusDecision<'_>) {
     }
     event["from_unit"] = json!(d.unit);
     rows(doc, EVENTS).push(event);
+    close_open_work_rows(doc, &at);
+}
+
+/// Ends the work-history rows still open at `month` (`YYYY-MM`); a row that began after it
+/// cannot end before it began, and ends the month it began.
+fn close_open_work_rows(doc: &mut RecordDoc, month: &str) {
     for row in rows(doc, WORK).iter_mut() {
         let Some(row) = row.as_object_mut() else {
             continue;
         };
         if row.get("to").is_none_or(|t| t.is_null() || t == "") {
-            // A row that began after the effective month cannot end before it began.
             let from = row.get("from").and_then(|v| v.as_str()).unwrap_or_default();
-            let end = if from > at.as_str() {
-                from.to_string()
-            } else {
-                at.clone()
-            };
+            let end = from.max(month).to_string();
             row.insert("to".into(), json!(end));
         }
     }
@@ -195,7 +196,6 @@ pub fn apply_arrival(doc: &mut RecordDoc, a: &Arrival<'_>) {
         "to_unit": a.unit,
         "note": "Tiếp nhận từ ngoài tỉnh",
     }));
-    let at = month(a.effective_date);
     let before = month(
         a.effective_date
             .replace_day(1)
@@ -203,21 +203,8 @@ pub fn apply_arrival(doc: &mut RecordDoc, a: &Arrival<'_>) {
             .and_then(|d| d.previous_day())
             .unwrap_or(a.effective_date),
     );
-    for row in rows(doc, WORK).iter_mut() {
-        let Some(row) = row.as_object_mut() else {
-            continue;
-        };
-        if row.get("to").is_none_or(|t| t.is_null() || t == "") {
-            let from = row.get("from").and_then(|v| v.as_str()).unwrap_or_default();
-            let end = if from > before.as_str() {
-                from.to_string()
-            } else {
-                before.clone()
-            };
-            row.insert("to".into(), json!(end));
-        }
-    }
-    rows(doc, WORK).push(json!({"from": at, "unit": a.unit}));
+    close_open_work_rows(doc, &before);
+    rows(doc, WORK).push(json!({"from": month(a.effective_date), "unit": a.unit}));
 }
 
 /// The day a record says its person left service, for a record entered with them already

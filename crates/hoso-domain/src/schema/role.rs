@@ -160,6 +160,11 @@ impl RecordSchema {
         })
     }
 
+    /// Empties the field playing `role`.
+    pub fn clear_role_value(&self, doc: &mut RecordDoc, role: FieldRole) -> bool {
+        self.update_role(doc, role, |slot| *slot = None)
+    }
+
     fn update_role(
         &self,
         doc: &mut RecordDoc,
