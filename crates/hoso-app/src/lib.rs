@@ -36,6 +36,7 @@ pub mod jobs;
 pub mod movements;
 pub mod oidc;
 pub mod org;
+pub mod payroll;
 pub mod periodic_reports;
 pub mod personal_accounts;
 pub mod projections;

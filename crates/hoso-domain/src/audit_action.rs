@@ -199,6 +199,14 @@ pub enum AuditAction {
     /// A signature of a periodic report refused past the rights (signed already, no manifest, a
     /// signature that fails); a refusal on rights is audited as the attempt it was.
     ReportSubmissionSignRefused,
+    /// A unit's payroll sheet of a month recorded (or recorded again).
+    PayrollSheetRecord,
+    /// A payroll sheet read: its lines are personal data.
+    PayrollSheetRead,
+    /// A payroll sheet downloaded as a file.
+    PayrollSheetExport,
+    /// The month's payroll sheets consolidated for the province.
+    PayrollConsolidationRecord,
     /// A search or report saved, personal or shared with a unit.
     SavedSearchSave,
     /// A saved search deleted by its owner.
@@ -322,6 +330,10 @@ impl AuditAction {
         AuditAction::ReportSubmissionRecord,
         AuditAction::ReportSubmissionSign,
         AuditAction::ReportSubmissionSignRefused,
+        AuditAction::PayrollSheetRecord,
+        AuditAction::PayrollSheetRead,
+        AuditAction::PayrollSheetExport,
+        AuditAction::PayrollConsolidationRecord,
         AuditAction::SavedSearchSave,
         AuditAction::SavedSearchDelete,
         AuditAction::KeysRotate,
@@ -434,6 +446,10 @@ impl AuditAction {
             AuditAction::ReportSubmissionRecord => "report.submission_record",
             AuditAction::ReportSubmissionSign => "report.submission_sign",
             AuditAction::ReportSubmissionSignRefused => "report.submission_sign_refused",
+            AuditAction::PayrollSheetRecord => "payroll.sheet_record",
+            AuditAction::PayrollSheetRead => "payroll.sheet_read",
+            AuditAction::PayrollSheetExport => "payroll.sheet_export",
+            AuditAction::PayrollConsolidationRecord => "payroll.consolidation_record",
             AuditAction::SavedSearchSave => "saved_search.save",
             AuditAction::SavedSearchDelete => "saved_search.delete",
             AuditAction::KeysRotate => "keys.rotate",
@@ -551,6 +567,10 @@ impl AuditAction {
             AuditAction::ReportSubmissionRecord => "Ghi nhận đã gửi báo cáo định kỳ",
             AuditAction::ReportSubmissionSign => "Lãnh đạo ký số báo cáo định kỳ",
             AuditAction::ReportSubmissionSignRefused => "Từ chối ký số báo cáo định kỳ",
+            AuditAction::PayrollSheetRecord => "Lập bảng lương tháng",
+            AuditAction::PayrollSheetRead => "Xem bảng lương",
+            AuditAction::PayrollSheetExport => "Tải bảng lương",
+            AuditAction::PayrollConsolidationRecord => "Tổng hợp bảng lương toàn tỉnh",
             AuditAction::SavedSearchSave => "Lưu tìm kiếm, báo cáo",
             AuditAction::SavedSearchDelete => "Xóa tìm kiếm, báo cáo đã lưu",
             AuditAction::KeysRotate => "Xoay khóa mã hóa",

@@ -208,9 +208,6 @@ fn unrecorded_satisfaction_reason_vi(satisfied_by: &str) -> String {
         "annual_report_submitted" | "report_submitted" => {
             "Hoso chưa lập và chưa ghi nhận việc gửi báo cáo định kỳ".to_string()
         }
-        "salary_updated" | "salary_consolidated" => {
-            "Hoso chưa có phân hệ quản lý tiền lương".to_string()
-        }
         "province_data_signed" => {
             "Hoso chưa có bước Sở Nội vụ ký số dữ liệu của tỉnh sau phê duyệt của đơn vị"
                 .to_string()
@@ -379,8 +376,9 @@ impl DeadlineRule {
 
     /// Whether Hoso evaluates this rule today, and if not, why. The pairs listed here are the
     /// ones [`crate::late::late_alerts`] and [`crate::changes::waiting_alert`] evaluate, those
-    /// [`crate::late::decision_updates`] settles when a decision is recorded, and the periodic
-    /// reports of [`crate::periodic_reports`]; a test there keeps them in step.
+    /// [`crate::late::decision_updates`] settles when a decision is recorded, the periodic
+    /// reports of [`crate::periodic_reports`] and the salary cycles of [`crate::payroll`]; a test
+    /// there keeps them in step.
     pub fn tracking(&self) -> Tracking {
         use Trigger as T;
         let evaluated = match (self.trigger, self.satisfied_by.as_str()) {
@@ -394,6 +392,8 @@ impl DeadlineRule {
             (T::ChangeSubmitted, "change_verified") => true,
             (T::DecisionDate, "change_recorded") => true,
             (T::MonthlyBeforeDay { .. }, "month_verified") => true,
+            (T::MonthlyDay { .. } | T::MonthlyWindow { .. }, "salary_updated") => true,
+            (T::MonthlyDay { .. }, "salary_consolidated") => true,
             (
                 T::FixedYearly { .. } | T::YearlyBeforeDate { .. },
                 "annual_report_submitted" | "report_submitted",
@@ -495,6 +495,29 @@ impl DeadlineRule {
             Trigger::YearlyBeforeDate { month, day } => {
                 Some(working_day_before(date_of_year(year, month, day), cal))
             }
+            _ => None,
+        }
+    }
+
+    /// For a rule due on a day of every month (`monthly_day`, `monthly_window`): its due date in
+    /// `year`/`month` moved past days off, and the first day it may be done (the window's first
+    /// day, or the month's). `None` for other triggers.
+    pub fn due_in_month(
+        &self,
+        year: i32,
+        month: u8,
+        cal: &HolidayCalendar,
+    ) -> Option<(Date, Date)> {
+        let month_start = Date::from_calendar_date(year, Month::try_from(month).ok()?, 1).ok()?;
+        match self.trigger {
+            Trigger::MonthlyDay { day } => Some((
+                month_start,
+                cal.working_day_on_or_after(day_of_month(month_start, day)),
+            )),
+            Trigger::MonthlyWindow { from_day, to_day } => Some((
+                day_of_month(month_start, from_day),
+                cal.working_day_on_or_after(day_of_month(month_start, to_day)),
+            )),
             _ => None,
         }
     }
@@ -1358,6 +1381,9 @@ dong-thap-2024  dong_thap.annual_report_province           2024-12-15 2025-02-03
             "lang_son.transfer_out",
             "dong_thap.report_arrival",
             "dong_thap.report_departure",
+            "dong_thap.salary_update_provincial",
+            "dong_thap.salary_update_district",
+            "dong_thap.salary_consolidation",
         ] {
             assert!(tracked.iter().any(|t| t == id), "{id} should be tracked");
         }
@@ -1370,9 +1396,7 @@ dong-thap-2024  dong_thap.annual_report_province           2024-12-15 2025-02-03
             matches!(arrival.tracking(), Tracking::NotYetTracked { reason_vi } if reason_vi.contains("Cơ sở dữ liệu quốc gia"))
         );
         let salary = preset_rule("dong-thap-2024", "dong_thap.salary_consolidation");
-        assert!(
-            matches!(salary.tracking(), Tracking::NotYetTracked { reason_vi } if reason_vi.contains("tiền lương"))
-        );
+        assert_eq!(salary.tracking(), Tracking::Tracked);
         assert_eq!(NOT_YET_TRACKED_VI, "chưa theo dõi được");
     }
 

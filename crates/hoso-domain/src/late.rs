@@ -823,7 +823,8 @@ mod tests {
                     by_unit: much_later,
                 };
                 let settled = !decision_updates(&[start], start, recorded, &c, &single).is_empty();
-                let reported = !crate::periodic_reports::cycles(rule, much_later, &c).is_empty();
+                let reported = !crate::periodic_reports::cycles(rule, much_later, &c).is_empty()
+                    || !crate::payroll::cycles(rule, much_later, &c).is_empty();
                 assert_eq!(
                     rule.is_tracked(),
                     late || waiting || settled || reported,

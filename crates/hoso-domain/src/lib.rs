@@ -22,6 +22,7 @@ pub mod movements;
 pub mod national_id;
 pub mod org;
 pub mod password_policy;
+pub mod payroll;
 pub mod periodic_reports;
 pub mod record_facts;
 pub mod reorganisation;

@@ -11,6 +11,7 @@ use crate::career::{
 use crate::late::{RecordTimeline, StatusEvent};
 use crate::national_id::Gender;
 use crate::org;
+use crate::payroll::{AllowanceRow, PayInputs};
 use crate::salary::{SalaryTable, SalaryTables, salary_group_of};
 use crate::schema::{FieldKind, RecordDoc, RecordSchema, Requirement};
 
@@ -69,6 +70,29 @@ const STEP: FieldRead = read("salary", "salary_step", FieldKind::Integer);
 const STEP_SINCE: FieldRead = read("salary", "salary_effective_date", FieldKind::Date);
 const PAY_PERCENT: FieldRead = read("salary", "salary_percent", FieldKind::Percent);
 const CONTRACT_END: FieldRead = read("contract", "contract_end_date", FieldKind::Date);
+const COEFFICIENT: FieldRead = read("salary", "salary_coefficient", FieldKind::Decimal);
+const BEYOND_SCALE: FieldRead = read(
+    "salary",
+    "beyond_scale_seniority_percent",
+    FieldKind::Percent,
+);
+const POSITION_ALLOWANCE: FieldRead = read(
+    "salary",
+    "position_allowance_coefficient",
+    FieldKind::Decimal,
+);
+const CONCURRENT_ALLOWANCE: FieldRead = read(
+    "salary",
+    "concurrent_position_allowance",
+    FieldKind::Percent,
+);
+const ALLOWANCE_FROM: FieldRead = read_row("allowance_history", "from", FieldKind::MonthYear);
+const ALLOWANCE_TO: FieldRead = read_row("allowance_history", "to", FieldKind::MonthYear);
+const ALLOWANCE_TYPE: FieldRead = read_row("allowance_history", "allowance_type", FieldKind::Text);
+const ALLOWANCE_PERCENT: FieldRead = read_row("allowance_history", "percent", FieldKind::Percent);
+const ALLOWANCE_COEFFICIENT: FieldRead =
+    read_row("allowance_history", "coefficient", FieldKind::Decimal);
+const ALLOWANCE_AMOUNT: FieldRead = read_row("allowance_history", "amount", FieldKind::Money);
 const EVENT_TYPE: FieldRead = with_codes(
     read_row("personnel_events", "event_type", FieldKind::Choice),
     &["tuyen_dung", "nghi_huu", "thoi_viec"],
@@ -118,6 +142,16 @@ pub const READS: &[FieldRead] = &[
     STEP_SINCE,
     PAY_PERCENT,
     CONTRACT_END,
+    COEFFICIENT,
+    BEYOND_SCALE,
+    POSITION_ALLOWANCE,
+    CONCURRENT_ALLOWANCE,
+    ALLOWANCE_FROM,
+    ALLOWANCE_TO,
+    ALLOWANCE_TYPE,
+    ALLOWANCE_PERCENT,
+    ALLOWANCE_COEFFICIENT,
+    ALLOWANCE_AMOUNT,
     EVENT_TYPE,
     EVENT_DECIDED,
     EVENT_EFFECTIVE,
@@ -353,6 +387,53 @@ pub fn required_fields_missing(schema: &RecordSchema, doc: &RecordDoc) -> u32 {
             }
         })
         .count() as u32
+}
+
+/// A decimal or percent value in hundredths (2,34 → 234; 85% → 8500).
+fn hundredths(v: &Value) -> Option<i64> {
+    v.as_i64()
+        .map(|n| n * 100)
+        .or_else(|| v.as_f64().map(|f| (f * 100.0).round() as i64))
+}
+
+/// What a record says of a person's pay, for a payroll sheet (section 30 and the other
+/// allowances of section 37.2): the ngạch and bậc, the coefficient, the share of it paid, the
+/// position and beyond-scale allowances, and the other allowances with their periods.
+pub fn pay_inputs(doc: &RecordDoc) -> PayInputs {
+    let allowances = rows(doc, ALLOWANCE_FROM)
+        .filter_map(|r| {
+            let from = cell(r, ALLOWANCE_FROM).and_then(parse_month)?;
+            let to = cell(r, ALLOWANCE_TO).and_then(parse_month);
+            let number = |at: FieldRead| r.get(at.field).and_then(hundredths).unwrap_or(0);
+            Some(AllowanceRow {
+                kind: cell(r, ALLOWANCE_TYPE)
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string(),
+                from,
+                to,
+                percent_hundredths: number(ALLOWANCE_PERCENT),
+                coefficient_hundredths: number(ALLOWANCE_COEFFICIENT),
+                amount: r
+                    .get(ALLOWANCE_AMOUNT.field)
+                    .and_then(Value::as_i64)
+                    .unwrap_or(0),
+            })
+        })
+        .collect();
+    let number = |at: FieldRead| get(doc, at).and_then(hundredths);
+    PayInputs {
+        rank_code: text(doc, RANK).map(str::to_string),
+        step: get(doc, STEP)
+            .and_then(Value::as_u64)
+            .and_then(|s| u32::try_from(s).ok()),
+        coefficient_hundredths: number(COEFFICIENT),
+        salary_percent_hundredths: number(PAY_PERCENT),
+        position_hundredths: number(POSITION_ALLOWANCE).unwrap_or(0),
+        beyond_scale_percent: number(BEYOND_SCALE).map_or(0, |h| h / 100),
+        concurrent_percent_hundredths: number(CONCURRENT_ALLOWANCE).unwrap_or(0),
+        allowances,
+    }
 }
 
 /// The facts of one record for the alert rules.

@@ -458,6 +458,9 @@ impl Rounding {
 /// The allowances of one person for one month, in the forms NĐ 204/2004 uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Allowances {
+    /// Phần trăm hưởng of the salary itself (85% during probation), in hundredths of a
+    /// percent; `None` for the whole salary.
+    pub salary_percent_hundredths: Option<i64>,
     /// Phụ cấp chức vụ lãnh đạo, coefficient in hundredths (0,20 → 20).
     pub position_hundredths: i64,
     /// Phụ cấp thâm niên vượt khung, whole percent (5, 6, …).
@@ -517,7 +520,13 @@ pub fn monthly_salary_with(
     rounding: Rounding,
 ) -> Option<MonthlySalary> {
     let lcs = i128::from(base_salary_on(date)?);
-    let salary = rounding.apply(lcs * i128::from(coefficient_hundredths), 100);
+    let salary = match a.salary_percent_hundredths {
+        None => rounding.apply(lcs * i128::from(coefficient_hundredths), 100),
+        Some(p) => rounding.apply(
+            lcs * i128::from(coefficient_hundredths) * i128::from(p),
+            100 * 100 * 100,
+        ),
+    };
     let position_allowance = rounding.apply(lcs * i128::from(a.position_hundredths), 100);
     let beyond_scale_allowance = rounding.apply(
         lcs * i128::from(a.last_step_hundredths) * i128::from(a.beyond_scale_percent),
@@ -677,6 +686,20 @@ mod tests {
         let m = monthly_salary(498, &a, date!(2026 - 07 - 01)).unwrap();
         assert_eq!(m.beyond_scale_allowance, 1_007_952);
         assert_eq!(m.salary, 12_599_400);
+    }
+
+    #[test]
+    fn a_share_of_the_salary_during_probation() {
+        // 85% of A1 step 1: 2,34 × 2.530.000 × 85% = 5.032.170 đ; the allowances in full.
+        let a = Allowances {
+            salary_percent_hundredths: Some(8500),
+            position_hundredths: 10,
+            ..Allowances::default()
+        };
+        let m = monthly_salary(234, &a, date!(2026 - 07 - 01)).unwrap();
+        assert_eq!(m.salary, 5_032_170);
+        assert_eq!(m.position_allowance, 253_000);
+        assert_eq!(m.total, 5_032_170 + 253_000);
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub mod migrate;
 pub mod movements;
 pub mod oidc;
 pub mod org;
+pub mod payroll;
 pub mod personal_accounts;
 pub mod persons;
 pub mod projection;

@@ -253,6 +253,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 54,
+        name: "payroll",
+        common: include_str!("../migrations/0054_payroll.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 impl Migration {

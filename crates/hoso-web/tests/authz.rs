@@ -577,6 +577,42 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
             ..write_record(400)
         },
     );
+    // The payroll: every staff account sees the duties and sheets of the units it sees;
+    // recording a unit's sheet is its HR officers'; a sheet's lines are for those who read the
+    // unit's records and their salary section; consolidating the month is for an account that
+    // reads the whole province (here the system administrator, a month of its own each time).
+    t.insert(
+        ("get", "/api/v1/payroll"),
+        Rule {
+            individual: (403, 403),
+            ..any_signed_in(200)
+        },
+    );
+    t.insert(
+        ("post", "/api/v1/payroll/sheets"),
+        Rule {
+            individual: (404, 404),
+            ..write_record(201)
+        },
+    );
+    t.insert(
+        ("get", "/api/v1/payroll/sheets/{id}"),
+        Rule {
+            system_admin: (200, 200),
+            unit_admin: (200, 404),
+            viewer: (200, 404),
+            approver: (200, 404),
+            individual: (404, 404),
+            anonymous: 401,
+        },
+    );
+    t.insert(
+        ("post", "/api/v1/payroll/consolidations"),
+        Rule {
+            system_admin: (201, 201),
+            ..any_signed_in(403)
+        },
+    );
     // A recorded report: whoever sees its unit reads what it said (individuals see no unit);
     // the signature exists only once signed (404 past the rights).
     t.insert(
@@ -798,6 +834,18 @@ impl World {
                     Value::Null
                 },
             ),
+            ("post", "/api/v1/payroll/sheets") => (
+                path.into(),
+                json!({"unit_id": self.unit(target), "period": self.this_month(),
+                       "paid_on": self.app.today().to_string()}),
+            ),
+            ("get", "/api/v1/payroll/sheets/{id}") => (
+                path.replace("{id}", &self.fresh_payroll_sheet(target).await.to_string()),
+                Value::Null,
+            ),
+            ("post", "/api/v1/payroll/consolidations") => {
+                (path.into(), json!({"period": World::fresh_past_month()}))
+            }
             ("post", "/api/v1/periodic-reports") => (
                 path.into(),
                 json!({"rule_id": "lang_son.annual_report_unit", "year": 2027,

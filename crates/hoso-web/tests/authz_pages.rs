@@ -303,6 +303,31 @@ fn rules() -> Table {
             ..writers(BACK_WITH_ERROR)
         },
     );
+    // The payroll: every staff account, of the units it sees; recording a unit's sheet is its
+    // HR officers'; consolidating the month is for an account that reads the whole province
+    // (the Sở Tài chính's; here the system administrator, a month of its own each time); a
+    // sheet's lines are for those who read the unit's records and their salary section.
+    one("GET", "/bang-luong", periodic);
+    one("GET", "/bang-luong/xuat-excel", periodic);
+    one(
+        "POST",
+        "/bang-luong/lap",
+        Rule {
+            individual: (404, 404),
+            ..writers(303)
+        },
+    );
+    one("POST", "/bang-luong/tong-hop", system_admin_only(303));
+    let sheet = Rule {
+        system_admin: (200, 200),
+        unit_admin: (200, 404),
+        viewer: (200, 404),
+        approver: (200, 404),
+        individual: (404, 404),
+        anonymous: SIGN_IN,
+    };
+    one("GET", "/bang-luong/{id}", sheet);
+    one("GET", "/bang-luong/{id}/tai-ve", sheet);
     // A recorded report: whoever sees its unit; signing it is its head's (the approver's
     // writable grant, or the system administrator): past the rights, a signature that is not
     // one is refused on the page (400).
@@ -1451,6 +1476,25 @@ impl Pages {
                 ),
                 &[],
             ),
+            ("POST", "/bang-luong/lap") => Call::form(
+                path,
+                &[
+                    ("unit_id", &w.unit(target).to_string()),
+                    ("period", &w.this_month()),
+                    ("paid_on", &w.app.today().to_string()),
+                ],
+            ),
+            ("POST", "/bang-luong/tong-hop") => {
+                Call::form(path, &[("period", &World::fresh_past_month())])
+            }
+            ("GET", "/bang-luong/{id}") => Call::get(format!(
+                "/bang-luong/{}",
+                w.fresh_payroll_sheet(target).await
+            )),
+            ("GET", "/bang-luong/{id}/tai-ve") => Call::get(format!(
+                "/bang-luong/{}/tai-ve",
+                w.fresh_payroll_sheet(target).await
+            )),
             ("POST", "/bao-cao-dinh-ky/ghi-nhan") => Call::form(
                 path,
                 &[

@@ -16,6 +16,7 @@ pub mod holidays;
 pub mod jobs;
 pub mod movements;
 pub mod org;
+pub mod payroll;
 pub mod personal_accounts;
 pub mod persons;
 pub mod record_access;
@@ -44,6 +45,7 @@ use utoipa_axum::routes;
         (name = "approvals", description = "Phê duyệt bằng chữ ký số"),
         (name = "jobs", description = "Việc nền"),
         (name = "movements", description = "Biến động: điều động, luân chuyển, biệt phái"),
+        (name = "payroll", description = "Bảng lương hằng tháng"),
         (name = "reports", description = "Báo cáo, thống kê và xuất tệp trên dữ liệu tra cứu"),
         (name = "documents", description = "Mẫu văn bản: quyết định, thông báo, biên bản, phiếu bàn giao"),
         (name = "operations", description = "Vận hành: sao lưu, khôi phục"),
@@ -99,6 +101,10 @@ pub fn router() -> OpenApiRouter<App> {
             alerts::periodic_reports,
             alerts::record_report_sent
         ))
+        .routes(routes!(payroll::overview))
+        .routes(routes!(payroll::record_sheet))
+        .routes(routes!(payroll::sheet))
+        .routes(routes!(payroll::consolidate))
         .routes(routes!(alerts::report_manifest))
         .routes(routes!(alerts::sign_report))
         .routes(routes!(alerts::report_signature))

@@ -27,6 +27,7 @@ mod imports;
 mod movements;
 mod oidc;
 mod org;
+mod payroll;
 mod periodic_reports;
 mod person_new;
 mod personal_accounts;
@@ -158,6 +159,12 @@ fn pages(upload_limit: usize) -> Pages {
         .get(alerts::RULES_PATH, alerts::rules)
         .get(deadline_report::PATH, deadline_report::page)
         .get(deadline_report::EXPORT_PATH, deadline_report::export)
+        .get(payroll::PATH, payroll::page)
+        .get(payroll::EXPORT_PATH, payroll::export)
+        .post(payroll::RECORD_PATH, payroll::record)
+        .post(payroll::CONSOLIDATE_PATH, payroll::consolidate)
+        .get(payroll::SHEET_PATH, payroll::sheet)
+        .get(payroll::SHEET_EXPORT_PATH, payroll::sheet_export)
         .get(periodic_reports::PATH, periodic_reports::page)
         .get(periodic_reports::EXPORT_PATH, periodic_reports::export)
         .post(periodic_reports::RECORD_PATH, periodic_reports::record)
@@ -347,7 +354,8 @@ pub(crate) fn back_with_message(
     } else {
         format!("#{anchor}")
     };
-    Ok(Redirect::to(&format!("{path}?{flash}{anchor}")).into_response())
+    let sep = if path.contains('?') { '&' } else { '?' };
+    Ok(Redirect::to(&format!("{path}{sep}{flash}{anchor}")).into_response())
 }
 
 fn flash_tag(csrf: &str, kind: &str, message: &str) -> String {

@@ -467,6 +467,44 @@ impl World {
         id
     }
 
+    /// A payroll sheet of the target's unit, recorded straight into the store (no lines), for
+    /// the routes that read one; a month of its own each time.
+    pub async fn fresh_payroll_sheet(&self, target: Target) -> i64 {
+        let period = format!("{}-01", 3000 + serial());
+        let mut tx = self.app.store().begin().await.unwrap();
+        let (id, _) = hoso_store::payroll::record_sheet(
+            &mut tx,
+            &hoso_store::payroll::NewSheet {
+                unit_id: self.unit(target),
+                period: &period,
+                paid_on: "2026-11-05",
+                recorded_on: "2026-11-02",
+                headcount: 0,
+                incomplete: 0,
+                total: 0,
+                lines: "[]",
+                note: None,
+                by: 1,
+                at: 0,
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
+    /// This month of the matrix's clock (`YYYY-MM`), the month a sheet may be recorded for.
+    pub fn this_month(&self) -> String {
+        hoso_domain::payroll::Period::of(self.app.today()).code()
+    }
+
+    /// A month long past, a new one each time: consolidating it succeeds once.
+    pub fn fresh_past_month() -> String {
+        let n = serial();
+        format!("{}-{:02}", 1000 + (n / 12) % 999, n % 12 + 1)
+    }
+
     /// Who proposes the change requests of a target: the individual of the inside record, the
     /// system administrator on the outside record.
     pub fn proposer(target: Target) -> Who {
