@@ -469,6 +469,24 @@ impl App {
         })
     }
 
+    /// How many salary duties in the caller's scope are overdue and due soon (the home page);
+    /// `None` when the regulation in force sets no salary date or the account sees no unit.
+    pub async fn payroll_counts(&self, actor: &Actor) -> AppResult<Option<(usize, usize)>> {
+        if !self
+            .deadline_rules
+            .rules()
+            .iter()
+            .any(|r| domain::duty(r).is_some())
+        {
+            return Ok(None);
+        }
+        match self.payroll(actor, &PayrollQuery::default()).await {
+            Ok(view) => Ok(Some((view.overdue, view.due_soon))),
+            Err(AppError::Forbidden) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The salary duties of the province's agencies for a month: the rule that asks each unit
     /// right under the province for its sheet, by kind.
     fn duty_of_unit(

@@ -3141,6 +3141,98 @@ async fn the_periodic_reports_page_records_a_report_sent_and_filters_and_exports
     }
 }
 
+/// Đồng Tháp's salary dates on Tue 08/12/2026: November's sheets are overdue (the home page
+/// says so), December's run to Thu 10/12. The HR officer makes a unit's sheet from the page
+/// (a bad payment day is told and nothing is made), opens its lines and downloads them; the
+/// duty turns on time; the Sở Tài chính's consolidation closes the month.
+#[tokio::test]
+async fn the_payroll_page_makes_a_months_sheet_shows_and_exports_it_and_consolidates() {
+    for db in databases().await {
+        let config = hoso_app::Config {
+            deadline_preset: "dong-thap-2024".into(),
+            fixed_today: Some(time::macros::date!(2026 - 12 - 08)),
+            ..common::config(&db)
+        };
+        let app = App::start(config).await.unwrap();
+        app.seed_demo(8, PASSWORD, &|_, _| {}).await.unwrap();
+        let mut b = signed_in(&app, "admin").await;
+        let home = unescape(&b.get("/").await.body);
+        assert!(home.contains("Bảng lương tháng quá hạn, chưa lập"), "{home}");
+        let page = b.get("/bang-luong").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let text = unescape(&page.body);
+        assert!(text.contains("Điều 17 khoản 1"), "{}: {text}", db.label);
+        assert!(text.contains("Còn 2 ngày làm việc"), "{text}");
+        // The first agency the form offers (an option indented once: right under the province).
+        let unit = page
+            .body
+            .split("<option value=\"")
+            .skip(1)
+            .filter(|o| o.starts_with(|c: char| c.is_ascii_digit()))
+            .find(|o| o.split('>').nth(1).is_some_and(|l| l.starts_with("— ") && !l.starts_with("— — ")))
+            .and_then(|o| o.split('"').next())
+            .expect("an agency to make a sheet for")
+            .to_string();
+        let form = |paid_on: &str| {
+            pairs(&[
+                ("_csrf", &csrf_of(&page.body)),
+                ("unit_id", &unit),
+                ("period", "2026-12"),
+                ("paid_on", paid_on),
+                ("note", ""),
+            ])
+        };
+        let bad = b.post("/bang-luong/lap", &form("01/03/2027")).await;
+        assert_eq!(bad.status, StatusCode::SEE_OTHER);
+        let told = unescape(&b.get(bad.location()).await.body);
+        assert!(told.contains("không gần tháng 12/2026"), "{told}");
+        assert!(told.contains("Chưa có bảng lương tháng 12/2026"), "{told}");
+        let done = b.post("/bang-luong/lap", &form("05/12/2026")).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        let after = b.get(done.location()).await;
+        let text = unescape(&after.body);
+        assert!(text.contains("Đã lập bảng lương tháng 12/2026"), "{text}");
+        assert!(text.contains("Đã lập đúng hạn"), "{text}");
+        let sheet = after
+            .body
+            .split("href=\"/bang-luong/")
+            .skip(1)
+            .filter_map(|h| h.split('"').next())
+            .find(|id| id.chars().all(|c| c.is_ascii_digit()))
+            .expect("a link to the sheet")
+            .to_string();
+        let shown = b.get(&format!("/bang-luong/{sheet}")).await;
+        assert_eq!(shown.status, StatusCode::OK);
+        let lines = unescape(&shown.body);
+        assert!(lines.contains("Lương cơ sở"), "{lines}");
+        assert!(lines.contains("2.530.000 đ"), "{lines}");
+        assert!(lines.contains("id=\"dong-luong\""));
+        let csv = b.get(&format!("/bang-luong/{sheet}/tai-ve?format=csv")).await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(csv.body.contains("Họ và tên"), "{}", csv.body);
+        assert!(csv.body.contains("2530000"), "{}", csv.body);
+        let xlsx = b.get(&format!("/bang-luong/{sheet}/tai-ve")).await;
+        assert_eq!(&xlsx.bytes[..2], b"PK");
+        let duties = b.get("/bang-luong/xuat-excel?format=csv").await;
+        assert!(duties.body.contains("Điều 17 khoản 3"), "{}", duties.body);
+        // The consolidation of December, once.
+        let consolidate = pairs(&[
+            ("_csrf", &csrf_of(&page.body)),
+            ("period", "2026-12"),
+            ("note", ""),
+        ]);
+        let closed = b.post("/bang-luong/tong-hop", &consolidate).await;
+        assert_eq!(closed.status, StatusCode::SEE_OTHER);
+        let closed = unescape(&b.get(closed.location()).await.body);
+        assert!(closed.contains("Đã tổng hợp bảng lương tháng 12/2026: 1/"), "{closed}");
+        let again = b.post("/bang-luong/lap", &form("05/12/2026")).await;
+        let again = unescape(&b.get(again.location()).await.body);
+        assert!(again.contains("đã được tổng hợp"), "{again}");
+        let bad_state = b.get("/bang-luong?state=xong").await;
+        assert_eq!(bad_state.status, StatusCode::BAD_REQUEST);
+    }
+}
+
 #[tokio::test]
 async fn a_search_is_saved_from_its_page_shared_with_a_unit_and_deleted() {
     for db in databases().await {

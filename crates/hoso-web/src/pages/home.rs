@@ -239,6 +239,29 @@ pub async fn home(State(app): State<App>, page: PageActor, Client(client): Clien
             }
         }
     }
+    // The salary dates of the regulation (ĐT Đ17), for the units this account sees.
+    if let Some((overdue, due_soon)) = app.payroll_counts(&page.actor).await? {
+        let soon = format!(
+            "Bảng lương tháng đến hạn lập trong {} ngày làm việc tới",
+            hoso_app::payroll::DUE_SOON_WORKING_DAYS
+        );
+        for (count, label, state) in [
+            (
+                overdue,
+                "Bảng lương tháng quá hạn, chưa lập".to_string(),
+                "overdue",
+            ),
+            (due_soon, soon, "open"),
+        ] {
+            if count > 0 {
+                alerts.push((
+                    label,
+                    format::thousands(count as i64),
+                    format!("/bang-luong?state={state}"),
+                ));
+            }
+        }
+    }
     alerts.extend(app.alert_summary(&page.actor).await?.into_iter().map(|c| {
         (
             c.kind_label,
