@@ -2,7 +2,8 @@
 //! how many deadlines that fell due in a period were met on time, met late, or are still open
 //! past their date, and by how many working days — read from the history the daily alert job
 //! keeps (`hoso_store::deadline_outcomes`), and the deadlines settled as a decision is recorded
-//! (`hoso_domain::late::decision_updates`, written with the version). Only deadlines Hoso
+//! (`hoso_domain::late::decision_updates`, written with the version), and the units' own
+//! deadlines: the periodic reports and the salary dates, from their registers. Only deadlines Hoso
 //! follows are there; a rule counted only once overdue (the late-record rules of `hoso_domain::late`) is
 //! never "on time", since an alert of it only exists once its date has passed.
 
@@ -207,8 +208,24 @@ impl App {
             .capabilities()
             .scope(Capability::SeeAdministration)
             .clone();
-        let groups = store::groups(&mut conn, &scope, &filter, MAX_GROUPS + 1).await?;
+        let mut groups = store::groups(&mut conn, &scope, &filter, MAX_GROUPS + 1).await?;
         drop(conn);
+        // The units' own deadlines (periodic reports, salary dates), in the caller's scope and
+        // under the unit asked for.
+        let caps = actor.capabilities();
+        let units_own = self
+            .periodic_report_outcomes(from, to)
+            .await?
+            .into_iter()
+            .chain(self.payroll_outcomes(from, to).await?)
+            .filter(|g| {
+                caps.may(Capability::SeeAdministration, Target::Unit(&g.unit_path))
+                    && filter
+                        .unit_path
+                        .as_deref()
+                        .is_none_or(|p| g.unit_path.starts_with(p))
+            });
+        groups.extend(units_own);
         let truncated = groups.len() as u64 > MAX_GROUPS;
         let calendar = self.calendar();
         // Keyed by the unit's path first, so that units read in tree order.

@@ -17,6 +17,7 @@ use hoso_domain::org::OrgUnitKind;
 use hoso_domain::payroll::{self as domain, PayLine, Period, SalaryCycle, SalaryDuty};
 use hoso_domain::periodic_reports::ReportState;
 use hoso_domain::record_facts::pay_inputs;
+use hoso_store::deadline_outcomes::OutcomeGroup;
 use hoso_store::org::{self as org_store, OrgUnitRow};
 use hoso_store::payroll::{self as store, ConsolidationRow, NewSheet, SheetRow};
 use serde::{Deserialize, Serialize};
@@ -467,6 +468,94 @@ impl App {
             units: writable,
             consolidation,
         })
+    }
+
+    /// Every responsible unit's duty of each salary month due from `from` to `to`, with the day
+    /// its sheet (or the consolidation) was first recorded: the deadline report's share of the
+    /// salary dates. Unscoped: the caller filters by rights.
+    pub(crate) async fn payroll_outcomes(
+        &self,
+        from: Date,
+        to: Date,
+    ) -> AppResult<Vec<OutcomeGroup>> {
+        let cal = self.calendar();
+        let mut months = Vec::new();
+        let mut month = Period::of(from).previous();
+        while month.first_day() <= to {
+            months.push(month);
+            month = Period::of(hoso_domain::deadlines::add_months(month.first_day(), 1));
+        }
+        let mut cycles: Vec<(&DeadlineRule, SalaryDuty, SalaryCycle)> = Vec::new();
+        for rule in self.deadline_rules.rules() {
+            let Some(duty) = domain::duty(rule) else {
+                continue;
+            };
+            for m in &months {
+                if let Some(c) = domain::cycle_of(rule, *m, &cal)
+                    && (from..=to).contains(&c.due)
+                {
+                    cycles.push((rule, duty, c));
+                }
+            }
+        }
+        if cycles.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut periods: Vec<String> = cycles.iter().map(|c| c.2.period.code()).collect();
+        periods.sort();
+        periods.dedup();
+        let mut conn = self.store.reader().await?;
+        let mut units: Vec<OrgUnitRow> = Vec::new();
+        for root in org_store::roots(&mut conn).await? {
+            units.push(root.clone());
+            units.extend(org_store::children(&mut conn, root.id).await?);
+        }
+        let sheets = store::sheets_of_periods(&mut conn, &periods).await?;
+        let consolidations = store::consolidations_of_periods(&mut conn, &periods).await?;
+        drop(conn);
+        let done: HashMap<(i64, &str, bool), &str> = sheets
+            .iter()
+            .map(|s| {
+                (
+                    (s.unit_id, s.period.as_str(), false),
+                    s.recorded_on.as_str(),
+                )
+            })
+            .chain(
+                consolidations
+                    .iter()
+                    .map(|c| ((c.unit_id, c.period.as_str(), true), c.recorded_on.as_str())),
+            )
+            .collect();
+        let mut out = Vec::new();
+        for (rule, duty, cycle) in cycles {
+            let due = cycle.due.to_string();
+            let code = cycle.period.code();
+            let consolidation = duty == SalaryDuty::Consolidation;
+            let responsible = units.iter().filter(|u| {
+                existed(u, &due)
+                    && if consolidation {
+                        u.depth == 0
+                    } else {
+                        owes(duty, u)
+                    }
+            });
+            for unit in responsible {
+                out.push(OutcomeGroup {
+                    unit_id: unit.id,
+                    unit_name: unit.name.clone(),
+                    unit_path: unit.path.clone(),
+                    rule_id: rule.id.clone(),
+                    rule_name: rule.name_vi.clone(),
+                    due: due.clone(),
+                    cleared_on: done
+                        .get(&(unit.id, code.as_str(), consolidation))
+                        .map(|d| d.to_string()),
+                    count: 1,
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// How many salary duties in the caller's scope are overdue and due soon (the home page);

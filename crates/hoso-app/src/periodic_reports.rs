@@ -14,6 +14,7 @@ use hoso_domain::periodic_reports::{
     self as domain, HeadcountLine, REPORT_MANIFEST_FORMAT, ReportManifest, ReportState, Reporter,
 };
 use hoso_domain::schema::FieldRole;
+use hoso_store::deadline_outcomes::OutcomeGroup;
 use hoso_store::org::{self as org_store, OrgUnitRow};
 use hoso_store::report_submissions::{self as store, NewReportSubmission};
 use serde::{Deserialize, Serialize};
@@ -210,6 +211,65 @@ impl App {
             units.extend(org_store::children(&mut conn, root.id).await?);
         }
         Ok(units)
+    }
+
+    /// Every reporting unit's report of each cycle due from `from` to `to`, with the day it was
+    /// sent (none: not sent): the deadline report's share of the periodic reports. Unscoped:
+    /// the caller filters by rights.
+    pub(crate) async fn periodic_report_outcomes(
+        &self,
+        from: Date,
+        to: Date,
+    ) -> AppResult<Vec<OutcomeGroup>> {
+        let cal = self.calendar();
+        let mut cycles: Vec<(&DeadlineRule, domain::Cycle)> = Vec::new();
+        for rule in self.deadline_rules.rules() {
+            for year in from.year() - 1..=to.year() + 1 {
+                if let Some(c) = domain::cycle_of_year(rule, year, &cal)
+                    && (from..=to).contains(&c.due)
+                {
+                    cycles.push((rule, c));
+                }
+            }
+        }
+        if cycles.is_empty() {
+            return Ok(Vec::new());
+        }
+        let units = self.reporting_units().await?;
+        let rule_ids: Vec<String> = cycles.iter().map(|(r, _)| r.id.clone()).collect();
+        let years: Vec<i64> = cycles.iter().map(|(_, c)| i64::from(c.year)).collect();
+        let mut conn = self.store.reader().await?;
+        let sent = store::of_cycles(&mut conn, &rule_ids, &years).await?;
+        drop(conn);
+        let sent: HashMap<(&str, i64, i64), &str> = sent
+            .iter()
+            .map(|s| {
+                (
+                    (s.rule_id.as_str(), s.cycle_year, s.unit_id),
+                    s.sent_on.as_str(),
+                )
+            })
+            .collect();
+        let mut out = Vec::new();
+        for (rule, cycle) in cycles {
+            let due = cycle.due.to_string();
+            let reporter = domain::reporter(rule);
+            for unit in units.iter().filter(|u| sends_report(reporter, u, &due)) {
+                out.push(OutcomeGroup {
+                    unit_id: unit.id,
+                    unit_name: unit.name.clone(),
+                    unit_path: unit.path.clone(),
+                    rule_id: rule.id.clone(),
+                    rule_name: rule.name_vi.clone(),
+                    due: due.clone(),
+                    cleared_on: sent
+                        .get(&(rule.id.as_str(), i64::from(cycle.year), unit.id))
+                        .map(|d| d.to_string()),
+                    count: 1,
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// The periodic reports of the rules in force, for the units the caller sees: each rule's

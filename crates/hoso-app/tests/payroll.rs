@@ -335,6 +335,36 @@ async fn an_agency_records_its_monthly_sheet_and_the_so_tai_chinh_consolidates_i
             audited(&app, "payroll.consolidation_record.refused").await,
             1
         );
+        // The Sở's inspection view counts the salary dates with the other deadlines.
+        let report = app
+            .deadline_report(
+                &admin,
+                &hoso_app::deadline_report::DeadlineReportQuery {
+                    from: Some("2026-11-01".into()),
+                    to: Some("2026-12-31".into()),
+                    unit: None,
+                },
+                &client,
+            )
+            .await
+            .unwrap();
+        let counts = |rule: &str, unit_id: i64| {
+            report
+                .rows
+                .iter()
+                .find(|r| r.rule_id == rule && r.unit_id == unit_id)
+                .map(|r| {
+                    let c = &r.counts;
+                    (c.total, c.on_time, c.late, c.overdue, c.running)
+                })
+        };
+        assert_eq!(counts(PROVINCIAL, unit), Some((2, 1, 1, 0, 0)), "{label}");
+        assert_eq!(counts(PROVINCIAL, other), Some((2, 0, 0, 1, 1)), "{label}");
+        assert_eq!(
+            counts(CONSOLIDATION, root.unit_id),
+            Some((2, 1, 0, 1, 0)),
+            "{label}"
+        );
         // Filters: a state, a unit's name; a bad state is told.
         let open = app
             .payroll(

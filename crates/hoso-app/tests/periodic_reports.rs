@@ -199,6 +199,35 @@ async fn each_agency_and_the_so_report_by_their_dates_met_late_or_overdue() {
             .unwrap();
         assert!(!by_name.rows.is_empty() && by_name.rows.iter().all(|r| r.unit_name == c_name));
 
+        // The Sở's inspection view counts the reports with the other deadlines; B's officer
+        // sees B's alone.
+        let window = hoso_app::deadline_report::DeadlineReportQuery {
+            from: Some("2027-01-01".into()),
+            to: Some("2027-01-20".into()),
+            unit: None,
+        };
+        let report = app.deadline_report(&admin, &window, &client).await.unwrap();
+        let counted = |report: &hoso_app::deadline_report::DeadlineReport, unit: i64| {
+            report
+                .rows
+                .iter()
+                .find(|r| r.rule_id == UNIT_RULE && r.unit_id == unit)
+                .map(|r| {
+                    (
+                        r.counts.on_time,
+                        r.counts.late,
+                        r.counts.overdue,
+                        r.counts.max_days_late,
+                    )
+                })
+        };
+        assert_eq!(counted(&report, a), Some((1, 0, 0, 0)), "{label}");
+        assert_eq!(counted(&report, b), Some((0, 1, 0, 2)), "{label}");
+        assert_eq!(counted(&report, c), Some((0, 0, 1, 3)), "{label}");
+        let own = app.deadline_report(&hr_b, &window, &client).await.unwrap();
+        assert!(own.rows.iter().all(|r| r.unit_id == b), "{label}");
+        assert_eq!(counted(&own, b), Some((0, 1, 0, 2)), "{label}");
+
         // B's officer sees B's reports only, and may record none of another agency's.
         let own = app
             .periodic_reports(&hr_b, &PeriodicReportQuery::default())

@@ -3157,7 +3157,10 @@ async fn the_payroll_page_makes_a_months_sheet_shows_and_exports_it_and_consolid
         app.seed_demo(8, PASSWORD, &|_, _| {}).await.unwrap();
         let mut b = signed_in(&app, "admin").await;
         let home = unescape(&b.get("/").await.body);
-        assert!(home.contains("Bảng lương tháng quá hạn, chưa lập"), "{home}");
+        assert!(
+            home.contains("Bảng lương tháng quá hạn, chưa lập"),
+            "{home}"
+        );
         let page = b.get("/bang-luong").await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
         let text = unescape(&page.body);
@@ -3169,7 +3172,11 @@ async fn the_payroll_page_makes_a_months_sheet_shows_and_exports_it_and_consolid
             .split("<option value=\"")
             .skip(1)
             .filter(|o| o.starts_with(|c: char| c.is_ascii_digit()))
-            .find(|o| o.split('>').nth(1).is_some_and(|l| l.starts_with("— ") && !l.starts_with("— — ")))
+            .find(|o| {
+                o.split('>')
+                    .nth(1)
+                    .is_some_and(|l| l.starts_with("— ") && !l.starts_with("— — "))
+            })
             .and_then(|o| o.split('"').next())
             .expect("an agency to make a sheet for")
             .to_string();
@@ -3207,7 +3214,9 @@ async fn the_payroll_page_makes_a_months_sheet_shows_and_exports_it_and_consolid
         assert!(lines.contains("Lương cơ sở"), "{lines}");
         assert!(lines.contains("2.530.000 đ"), "{lines}");
         assert!(lines.contains("id=\"dong-luong\""));
-        let csv = b.get(&format!("/bang-luong/{sheet}/tai-ve?format=csv")).await;
+        let csv = b
+            .get(&format!("/bang-luong/{sheet}/tai-ve?format=csv"))
+            .await;
         assert_eq!(csv.status, StatusCode::OK);
         assert!(csv.body.contains("Họ và tên"), "{}", csv.body);
         assert!(csv.body.contains("2530000"), "{}", csv.body);
@@ -3224,7 +3233,10 @@ async fn the_payroll_page_makes_a_months_sheet_shows_and_exports_it_and_consolid
         let closed = b.post("/bang-luong/tong-hop", &consolidate).await;
         assert_eq!(closed.status, StatusCode::SEE_OTHER);
         let closed = unescape(&b.get(closed.location()).await.body);
-        assert!(closed.contains("Đã tổng hợp bảng lương tháng 12/2026: 1/"), "{closed}");
+        assert!(
+            closed.contains("Đã tổng hợp bảng lương tháng 12/2026: 1/"),
+            "{closed}"
+        );
         let again = b.post("/bang-luong/lap", &form("05/12/2026")).await;
         let again = unescape(&b.get(again.location()).await.body);
         assert!(again.contains("đã được tổng hợp"), "{again}");
