@@ -1119,6 +1119,21 @@ async fn browser_every_page_passes_axe_for_every_role_at_desktop_and_phone_width
         .unwrap()
         .unit_id;
 
+    let sheet = app
+        .record_payroll_sheet(
+            &admin,
+            &hoso_app::payroll::RecordPayrollSheet {
+                unit_id: unit,
+                period: hoso_domain::payroll::Period::of(app.today()).code(),
+                paid_on: app.today().to_string(),
+                note: None,
+            },
+            &ClientInfo::default(),
+        )
+        .await
+        .unwrap();
+    let sheet_page = format!("/bang-luong/{}", sheet.id);
+
     let session = start_session(&app).await;
     let (c, base) = (&session.client, session.base.as_str());
     let record = format!("/ho-so/{person}");
@@ -1146,6 +1161,8 @@ async fn browser_every_page_passes_axe_for_every_role_at_desktop_and_phone_width
                 "/thoi-han",
                 "/thoi-han/bao-cao",
                 "/bao-cao-dinh-ky",
+                "/bang-luong",
+                &sheet_page,
                 "/lich-nghi",
                 "/quan-tri/tai-khoan",
                 "/quan-tri/tai-khoan-ca-nhan",
@@ -1170,6 +1187,7 @@ async fn browser_every_page_passes_axe_for_every_role_at_desktop_and_phone_width
                 "/xac-thuc",
                 "/bien-dong",
                 "/canh-bao",
+                "/bang-luong",
             ],
         ),
         (&head, vec!["/", "/phe-duyet"]),
