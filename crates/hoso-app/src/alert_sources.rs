@@ -22,6 +22,7 @@ use hoso_store::alerts::creation_times;
 use hoso_store::{AnyConnection, persons};
 use time::Date;
 
+use crate::versions::ISO_DAY;
 use crate::{App, AppResult};
 
 /// One person of a batch, with the current record decoded.
@@ -242,9 +243,6 @@ async fn departure(
         reported: handover.as_ref().and_then(reported_on),
     }))
 }
-
-const ISO_DAY: &[time::format_description::BorrowedFormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
 
 /// The directly employing agency of a unit: itself, or its nearest ancestor that is not a
 /// phòng, ban, khoa.

@@ -204,6 +204,9 @@ pub struct PayrollSheet {
 /// Working days ahead within which a duty not yet done counts as due soon.
 pub const DUE_SOON_WORKING_DAYS: i32 = 5;
 const MAX_NOTE: usize = 1000;
+/// The most people one sheet holds: each line is computed from the record as the request is
+/// served, and a sheet is one unit's payroll, not the province's.
+pub const MAX_SHEET_PEOPLE: usize = 5_000;
 
 fn parse_period(s: &str) -> AppResult<Period> {
     Period::parse(s).ok_or_else(|| {
@@ -736,6 +739,14 @@ impl App {
             )));
         }
         let payees = store::working_in_subtree(&mut conn, &unit.path).await?;
+        if payees.len() > MAX_SHEET_PEOPLE {
+            return Err(AppError::BadRequest(format!(
+                "{} có {} người đang công tác: một bảng lương lập được cho tối đa {} người; hãy lập bảng lương của từng đơn vị trực thuộc.",
+                unit.name,
+                payees.len(),
+                MAX_SHEET_PEOPLE
+            )));
+        }
         let mut lines = Vec::with_capacity(payees.len());
         for p in &payees {
             let Some(version) =

@@ -266,7 +266,8 @@ pub(crate) fn entered_service(schema: &RecordSchema, doc: &RecordDoc) -> Option<
         .and_then(|d| Date::parse(d, ISO_DAY).ok())
 }
 
-const ISO_DAY: &[time::format_description::BorrowedFormatItem<'static>] =
+/// A stored day (`YYYY-MM-DD`).
+pub(crate) const ISO_DAY: &[time::format_description::BorrowedFormatItem<'static>] =
     time::macros::format_description!("[year]-[month]-[day]");
 
 /// The day from which a version is the record's state, for a report as of a past day: the
