@@ -657,7 +657,7 @@ impl App {
             recorded_on: None,
             recorded_by: None,
             note: None,
-            may_record: period < Period::of(today) || period == Period::of(today),
+            may_record: period <= Period::of(today),
         }
         .with_rights(actor, root))
     }

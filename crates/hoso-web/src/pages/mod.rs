@@ -393,6 +393,52 @@ pub(crate) fn same_token(a: &str, b: &str) -> bool {
             == 0
 }
 
+/// A list page's address: its filters (those given), its order when not the default one, and its
+/// page after the first.
+pub(crate) fn list_url(
+    base: &str,
+    filters: &[(&str, &str)],
+    (sort, default_sort): (&str, &str),
+    descending: bool,
+    page: Option<usize>,
+) -> String {
+    let mut q: Vec<String> = filters
+        .iter()
+        .filter(|(_, value)| !value.trim().is_empty())
+        .map(|(key, value)| format!("{key}={}", format::url_encode(value.trim())))
+        .collect();
+    if sort != default_sort || descending {
+        q.push(format!("sort={sort}"));
+    }
+    if descending {
+        q.push("dir=desc".into());
+    }
+    if let Some(page) = page.filter(|p| *p > 1) {
+        q.push(format!("page={page}"));
+    }
+    if q.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", q.join("&"))
+    }
+}
+
+/// The sortable headers of a list: each a link to the list sorted by its column, ascending
+/// first, descending when it is the column sorted ascending already.
+pub(crate) fn sort_headers(
+    columns: &[(&'static str, &'static str)],
+    (current, descending): (&str, bool),
+    url: impl Fn(&str, bool) -> String,
+) -> Vec<SortHeader> {
+    columns
+        .iter()
+        .map(|(code, label)| {
+            let active = *code == current;
+            SortHeader::new(label, url(code, active && !descending), active, descending)
+        })
+        .collect()
+}
+
 /// A sortable column's header: where a click leads and its `aria-sort` ("ascending",
 /// "descending" or "none").
 pub struct SortHeader {

@@ -90,31 +90,18 @@ impl Params {
     }
 
     fn url(&self, base: &str, sort: Option<(&str, bool)>, page: Option<usize>) -> String {
-        let mut q = vec![];
-        for (key, value) in [
-            ("q", &self.q),
-            ("state", &self.state),
-            ("thang", &self.thang),
-        ] {
-            if !value.trim().is_empty() {
-                q.push(format!("{key}={}", format::url_encode(value.trim())));
-            }
-        }
         let (sort, desc) = sort.unwrap_or((self.sort(), self.descending()));
-        if sort != "due" || desc {
-            q.push(format!("sort={sort}"));
-        }
-        if desc {
-            q.push("dir=desc".into());
-        }
-        if let Some(page) = page.filter(|p| *p > 1) {
-            q.push(format!("page={page}"));
-        }
-        if q.is_empty() {
-            base.to_string()
-        } else {
-            format!("{base}?{}", q.join("&"))
-        }
+        super::list_url(
+            base,
+            &[
+                ("q", self.q.as_str()),
+                ("state", self.state.as_str()),
+                ("thang", self.thang.as_str()),
+            ],
+            (sort, "due"),
+            desc,
+            page,
+        )
     }
 }
 
@@ -329,19 +316,9 @@ struct OverviewPage {
 }
 
 fn headers(p: &Params) -> Vec<super::SortHeader> {
-    let (current, desc) = (p.sort(), p.descending());
-    SORTS
-        .iter()
-        .map(|(code, label)| {
-            let active = *code == current;
-            super::SortHeader::new(
-                label,
-                p.url(PATH, Some((code, active && !desc)), None),
-                active,
-                desc,
-            )
-        })
-        .collect()
+    super::sort_headers(&SORTS, (p.sort(), p.descending()), |code, desc| {
+        p.url(PATH, Some((code, desc)), None)
+    })
 }
 
 pub async fn page(State(app): State<App>, page: PageActor, Query(p): Query<Params>) -> PageResult {
