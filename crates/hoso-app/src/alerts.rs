@@ -312,6 +312,7 @@ impl App {
             total,
             page: paging.page,
             per_page: paging.per_page,
+            total_capped: false,
         })
     }
 
@@ -407,6 +408,7 @@ impl App {
             total,
             page: paging.page,
             per_page: paging.per_page,
+            total_capped: false,
         })
     }
 }

@@ -504,6 +504,7 @@ serde_json::json!({"items": manifest.items.len(), "manifest_sha256": sha, "windo
             total,
             page: paging.page,
             per_page: paging.per_page,
+            total_capped: false,
         })
     }
 

@@ -575,6 +575,7 @@ impl App {
                 total,
                 page,
                 per_page,
+                total_capped: false,
             },
         })
     }

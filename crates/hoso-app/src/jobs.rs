@@ -632,6 +632,7 @@ impl App {
             total,
             page: paging.page,
             per_page: paging.per_page,
+            total_capped: false,
         })
     }
 

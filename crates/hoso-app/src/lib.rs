@@ -87,6 +87,9 @@ pub struct Page<T> {
     pub total: i64,
     pub page: i64,
     pub per_page: i64,
+    /// The matches were counted only up to `total`: there are more (the list of records counts
+    /// to [`records::COUNT_CAP`]; narrow the search to count them all).
+    pub total_capped: bool,
 }
 
 /// Paging requested by a client, clamped to sane bounds.

@@ -330,6 +330,7 @@ impl App {
             total,
             page: paging.page,
             per_page: paging.per_page,
+            total_capped: false,
         })
     }
 

@@ -201,6 +201,10 @@ fn parse_status(s: Option<&str>) -> AppResult<PersonStatus> {
     }
 }
 
+/// The list of records counts its matches up to this many; past it the count says "more than"
+/// (a count of millions costs what reading them costs, on every page).
+pub const COUNT_CAP: i64 = 10_000;
+
 impl App {
     /// The unit a record is to be kept in: one the actor writes records in, not dissolved.
     pub(crate) async fn unit_for_records(
@@ -703,6 +707,7 @@ impl App {
             descending,
             limit: paging.per_page,
             offset: paging.offset(),
+            count_cap: Some(COUNT_CAP),
         };
         let columns = self.summary_columns();
         // Looking a person up by số định danh is reading it: only where the caller may see it
@@ -721,9 +726,10 @@ impl App {
                 .into_iter()
                 .map(|r| PersonSummary::new(schema, r))
                 .collect(),
-            total,
+            total: total.min(COUNT_CAP),
             page: paging.page,
             per_page: paging.per_page,
+            total_capped: total > COUNT_CAP,
         })
     }
 

@@ -907,6 +907,7 @@ serde_json::json!({"account_id": grant.account_id, "role": grant.role,
             total,
             page: paging.page,
             per_page: paging.per_page,
+            total_capped: false,
         })
     }
 
@@ -948,6 +949,7 @@ serde_json::json!({"account_id": grant.account_id, "role": grant.role,
             total,
             page: paging.page,
             per_page: paging.per_page,
+            total_capped: false,
         })
     }
 }

@@ -347,6 +347,10 @@ pub struct PersonFilter {
     pub descending: bool,
     pub limit: i64,
     pub offset: i64,
+    /// Count the matches only up to this many: past it [`list`] answers `cap + 1` ("more than
+    /// `cap`"), and the count costs no more than reading `cap + 1` index entries. `None`: count
+    /// them all.
+    pub count_cap: Option<i64>,
 }
 
 /// The condition limiting rows to a scope, over `persons p` joined to `org_units u` (`None`
@@ -448,7 +452,7 @@ fn filtered(
 }
 
 /// One page of persons in scope matching the filter, with the projected `columns`, and the
-/// total count.
+/// total count (at most `count_cap + 1`).
 pub async fn list(
     conn: &mut AnyConnection,
     columns: &[LayoutColumn],
@@ -484,7 +488,11 @@ pub async fn list(
         })
         .collect::<StoreResult<Vec<_>>>()?;
 
-    let total = query::count(conn, filtered(sqlite, columns, scope, f)?).await?;
+    let matching = filtered(sqlite, columns, scope, f)?;
+    let total = match f.count_cap {
+        Some(cap) => query::count_up_to(conn, matching, cap).await?,
+        None => query::count(conn, matching).await?,
+    };
     Ok((people, total))
 }
 

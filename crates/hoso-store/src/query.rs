@@ -126,6 +126,23 @@ pub async fn count(conn: &mut AnyConnection, select: SelectStatement) -> StoreRe
     )?)
 }
 
+/// How many rows `select` gives, counted no further than `cap + 1`: the count of a huge match
+/// costs what reading `cap + 1` rows costs. An answer above `cap` means "more than `cap`".
+pub async fn count_up_to(
+    conn: &mut AnyConnection,
+    mut select: SelectStatement,
+    cap: i64,
+) -> StoreResult<i64> {
+    select.clear_selects();
+    select.expr(Expr::cust("1"));
+    select.limit(u64::try_from(cap).unwrap_or(0) + 1);
+    let outer = Query::select()
+        .expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), ident("n"))
+        .from_subquery(select, ident("capped"))
+        .to_owned();
+    Ok(sqlx::Row::try_get(&fetch_one(conn, &outer).await?, "n")?)
+}
+
 /// [`count`], planned at each run ([`replanned`]).
 pub async fn count_replanned(
     conn: &mut AnyConnection,

@@ -265,6 +265,59 @@ async fn people_are_listed_as_vietnamese_lists_are_ordered() {
     }
 }
 
+/// A capped count reads no further than its cap: past it, it answers `cap + 1`, whatever the
+/// filter and the scope, on both databases.
+#[tokio::test]
+async fn a_capped_count_says_more_than_the_cap() {
+    for db in databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let root = unit(&store, None, "T01", "province").await;
+        let a = unit(&store, Some(&root), "S01", "administrative_agency").await;
+        let b = unit(&store, Some(&root), "S02", "administrative_agency").await;
+        for i in 0..12 {
+            person(&store, a.id, &format!("nguyen van {i}")).await;
+        }
+        for i in 0..3 {
+            person(&store, b.id, &format!("tran thi {i}")).await;
+        }
+        let mut conn = store.reader().await.unwrap();
+        let total = |cap: Option<i64>, q: Option<&str>, scope: Scope| {
+            let filter = PersonFilter {
+                limit: 5,
+                q: q.map(str::to_string),
+                count_cap: cap,
+                ..PersonFilter::default()
+            };
+            (filter, scope)
+        };
+        let mut counts = Vec::new();
+        for (cap, q, scope) in [
+            (None, None, Scope::everything()),
+            (Some(10), None, Scope::everything()),
+            (Some(15), None, Scope::everything()),
+            (Some(100), None, Scope::everything()),
+            (Some(10), Some("nguyen"), Scope::everything()),
+            (Some(2), Some("tran"), Scope::everything()),
+            (
+                Some(10),
+                None,
+                Scope {
+                    subtrees: vec![b.path.clone()],
+                    ..Scope::default()
+                },
+            ),
+        ] {
+            let (filter, scope) = total(cap, q, scope);
+            let (rows, n) = persons::list(&mut conn, &[], &scope, &filter)
+                .await
+                .unwrap();
+            assert!(rows.len() <= 5);
+            counts.push(n);
+        }
+        assert_eq!(counts, [15, 11, 15, 15, 11, 3, 3], "{}", db.label);
+    }
+}
+
 #[tokio::test]
 async fn subtree_scope_and_moves() {
     for db in databases().await {

@@ -308,6 +308,8 @@ pub struct Results {
     pub headers: Vec<(&'static str, String)>,
     pub total: String,
     pub total_n: i64,
+    /// More than `total` match (the count stops there).
+    pub capped: bool,
     pub page: i64,
     pub pages: i64,
     pub prev: Option<String>,
@@ -330,7 +332,11 @@ pub async fn list(
         .await?;
     let catalogs = app.catalogs();
     let rows = rows_for(&list.items, &names, &catalogs);
-    let pages = ((list.total + p.per_page - 1) / p.per_page).max(1);
+    let mut pages = ((list.total + p.per_page - 1) / p.per_page).max(1);
+    // Counted only so far: a full page may have another after it.
+    if list.total_capped && list.items.len() as i64 == p.per_page {
+        pages = pages.max(p.page + 1);
+    }
     let schema = app.schemas().latest();
     let results = Results {
         rows,
@@ -338,6 +344,7 @@ pub async fn list(
         headers: shown_headers(schema, &p),
         total: format::thousands(list.total),
         total_n: list.total,
+        capped: list.total_capped,
         page: p.page,
         pages,
         prev: (p.page > 1).then(|| format!("/can-bo?{}", p.qs(p.page - 1))),
