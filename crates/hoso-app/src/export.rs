@@ -746,7 +746,13 @@ impl App {
             let query = query.clone();
             async move {
                 let batch = self.list_persons(actor, query).await?;
-                Ok((batch.items, batch.total))
+                // A list counted only so far has more than its count: read on to the cap.
+                let total = if batch.total_capped {
+                    i64::MAX
+                } else {
+                    batch.total
+                };
+                Ok((batch.items, total))
             }
         })
         .await?;

@@ -164,6 +164,8 @@ struct UnitPage {
     children: Vec<NodeView>,
     rows: Vec<Row>,
     total: i64,
+    /// More than `total` (the count stops there).
+    total_capped: bool,
     history: Vec<HistoryView>,
     /// The children are today's.
     day_iso: String,
@@ -233,6 +235,7 @@ pub async fn unit(
         children: nodes(children),
         rows,
         total: list.total,
+        total_capped: list.total_capped,
         history: detail
             .history
             .into_iter()
