@@ -890,3 +890,39 @@ where
         page += 1;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::collect_pages;
+
+    /// Pages of `per_page` numbers out of `matches`, the count given as `told`.
+    async fn read(
+        matches: i64,
+        told: i64,
+        page: i64,
+        per_page: i64,
+    ) -> crate::AppResult<(Vec<i64>, i64)> {
+        let from = (page - 1) * per_page;
+        Ok(((from..matches.min(from + per_page)).collect(), told))
+    }
+
+    #[tokio::test]
+    async fn an_export_reads_every_page_to_its_cap_whatever_the_count_says() {
+        // Counted in full: every match, not cut.
+        let (rows, cut) = collect_pages(50_000, |p, n| read(12_345, 12_345, p, n))
+            .await
+            .unwrap();
+        assert_eq!((rows.len(), cut), (12_345, false));
+        // Counted only so far ("more than"): read on past the count until the pages end.
+        let (rows, cut) = collect_pages(50_000, |p, n| read(12_345, i64::MAX, p, n))
+            .await
+            .unwrap();
+        assert_eq!((rows.len(), cut), (12_345, false));
+        assert_eq!(rows.last(), Some(&12_344));
+        // More than the export's cap: cut there, and said so.
+        let (rows, cut) = collect_pages(5_000, |p, n| read(12_345, i64::MAX, p, n))
+            .await
+            .unwrap();
+        assert_eq!((rows.len(), cut), (5_000, true));
+    }
+}
