@@ -228,26 +228,22 @@ fn note_of(note: Option<&str>) -> AppResult<Option<&str>> {
 }
 
 fn iso(s: &str) -> Option<Date> {
-    hoso_domain::typed_date::parse_named(s, "date").ok()
+    Date::parse(s, crate::versions::ISO_DAY).ok()
 }
 
-/// Whether `unit` existed on `day` (set up by then, not dissolved before).
-fn existed(unit: &OrgUnitRow, day: &str) -> bool {
-    unit.valid_from.as_str() <= day && unit.dissolved_on.as_deref().is_none_or(|d| day < d)
-}
-
-/// Whether a unit right under the province owes the sheet of a salary duty: the districts owe
-/// the districts' rule, the agencies of the province (not districts, not communes) the other.
-fn owes(duty: SalaryDuty, unit: &OrgUnitRow) -> bool {
+/// Whether `unit` owes a salary duty of the cycle due on `due` (ISO), having existed that day:
+/// the province's root the consolidation; of the units right under it, the districts the
+/// districts' rule and the agencies of the province (not districts, not communes) the other.
+fn owes(duty: SalaryDuty, unit: &OrgUnitRow, due: &str) -> bool {
     let kind = OrgUnitKind::parse(&unit.kind);
-    unit.depth == 1
-        && match duty {
-            SalaryDuty::Districts => kind == Some(OrgUnitKind::District),
-            SalaryDuty::ProvincialAgencies => {
-                !matches!(kind, Some(OrgUnitKind::District | OrgUnitKind::Commune))
-            }
-            SalaryDuty::Consolidation => false,
+    let by_kind = match duty {
+        SalaryDuty::Consolidation => unit.depth == 0,
+        SalaryDuty::Districts => unit.depth == 1 && kind == Some(OrgUnitKind::District),
+        SalaryDuty::ProvincialAgencies => {
+            unit.depth == 1 && !matches!(kind, Some(OrgUnitKind::District | OrgUnitKind::Commune))
         }
+    };
+    by_kind && unit.existed_on(due)
 }
 
 fn summary(
@@ -286,6 +282,17 @@ impl App {
     /// The duties of the salary rules in force, the sheets of a month, the units the caller may
     /// record one for, and the month's consolidation for those who read the whole province.
     pub async fn payroll(&self, actor: &Actor, q: &PayrollQuery) -> AppResult<PayrollOverview> {
+        self.payroll_view(actor, q, true).await
+    }
+
+    /// [`App::payroll`]; without `full`, only the duties and their counts (the home page): no
+    /// sheets, units to record for, names or consolidation, and only the units that owe duties.
+    async fn payroll_view(
+        &self,
+        actor: &Actor,
+        q: &PayrollQuery,
+        full: bool,
+    ) -> AppResult<PayrollOverview> {
         let caps = actor.capabilities();
         if !caps.staff || !caps.may(Capability::SeeUnits, Target::Somewhere) {
             return Err(AppError::Forbidden);
@@ -323,24 +330,33 @@ impl App {
         periods.push(period.code());
         periods.sort();
         periods.dedup();
+        let units = if full {
+            let mut conn = self.store.reader().await?;
+            let mut units: Vec<OrgUnitRow> = Vec::new();
+            for root in org_store::roots(&mut conn).await? {
+                units.extend(org_store::subtree(&mut conn, &root.path).await?);
+            }
+            units
+        } else {
+            self.reporting_units().await?
+        };
+        let roots: Vec<&OrgUnitRow> = units.iter().filter(|u| u.depth == 0).collect();
         let mut conn = self.store.reader().await?;
-        let roots = org_store::roots(&mut conn).await?;
-        let mut units: Vec<OrgUnitRow> = Vec::new();
-        for root in &roots {
-            units.extend(org_store::subtree(&mut conn, &root.path).await?);
-        }
         let sheets = store::sheets_of_periods(&mut conn, &periods).await?;
         let consolidations = store::consolidations_of_periods(&mut conn, &periods).await?;
         drop(conn);
-        let names = self
-            .display_names(
+        let names = if full {
+            self.display_names(
                 sheets
                     .iter()
                     .map(|s| s.recorded_by)
                     .chain(consolidations.iter().map(|c| c.recorded_by))
                     .collect(),
             )
-            .await?;
+            .await?
+        } else {
+            HashMap::new()
+        };
         let sheet_of: HashMap<(i64, &str), &SheetRow> = sheets
             .iter()
             .map(|s| ((s.unit_id, s.period.as_str()), s))
@@ -355,10 +371,7 @@ impl App {
         for (rule, duty, cycle) in &cycles {
             let due_iso = cycle.due.to_string();
             let code = cycle.period.code();
-            let responsible = units.iter().filter(|u| match duty {
-                SalaryDuty::Consolidation => u.depth == 0 && existed(u, &due_iso),
-                _ => owes(*duty, u) && existed(u, &due_iso),
-            });
+            let responsible = units.iter().filter(|u| owes(*duty, u, &due_iso));
             for unit in responsible {
                 let target = Target::Unit(&unit.path);
                 if !caps.may(Capability::SeeUnits, target) {
@@ -424,6 +437,20 @@ impl App {
             }
         }
         let code = period.code();
+        let today_iso = today.to_string();
+        if !full {
+            return Ok(PayrollOverview {
+                as_of: today_iso,
+                period: code,
+                open_periods: open_periods.iter().map(|p| p.code()).collect(),
+                duties,
+                overdue,
+                due_soon,
+                sheets: Vec::new(),
+                units: Vec::new(),
+                consolidation: None,
+            });
+        }
         let sheets_shown = units
             .iter()
             .filter(|u| caps.may(Capability::SeeUnits, Target::Unit(&u.path)))
@@ -434,10 +461,9 @@ impl App {
                     .map(|s| summary(s, &u.name, &names, Self::may_read_pay(actor, &u.path)))
             })
             .collect();
-        let today_iso = today.to_string();
         let writable = units
             .iter()
-            .filter(|u| existed(u, &today_iso))
+            .filter(|u| u.existed_on(&today_iso))
             .filter(|u| caps.may(Capability::WriteRecords, Target::Unit(&u.path)))
             .map(|u| PayrollUnit {
                 id: u.id,
@@ -450,7 +476,6 @@ impl App {
             .find(|r| caps.may(Capability::ReadRecords, Target::Unit(&r.path)))
         {
             Some(root) => Some(self.consolidation_as_it_stands(
-                actor,
                 root,
                 period,
                 &units,
@@ -486,7 +511,7 @@ impl App {
         let mut month = Period::of(from).previous();
         while month.first_day() <= to {
             months.push(month);
-            month = Period::of(hoso_domain::deadlines::add_months(month.first_day(), 1));
+            month = month.next();
         }
         let mut cycles: Vec<(&DeadlineRule, SalaryDuty, SalaryCycle)> = Vec::new();
         for rule in self.deadline_rules.rules() {
@@ -507,12 +532,8 @@ impl App {
         let mut periods: Vec<String> = cycles.iter().map(|c| c.2.period.code()).collect();
         periods.sort();
         periods.dedup();
+        let units = self.reporting_units().await?;
         let mut conn = self.store.reader().await?;
-        let mut units: Vec<OrgUnitRow> = Vec::new();
-        for root in org_store::roots(&mut conn).await? {
-            units.push(root.clone());
-            units.extend(org_store::children(&mut conn, root.id).await?);
-        }
         let sheets = store::sheets_of_periods(&mut conn, &periods).await?;
         let consolidations = store::consolidations_of_periods(&mut conn, &periods).await?;
         drop(conn);
@@ -535,14 +556,7 @@ impl App {
             let due = cycle.due.to_string();
             let code = cycle.period.code();
             let consolidation = duty == SalaryDuty::Consolidation;
-            let responsible = units.iter().filter(|u| {
-                existed(u, &due)
-                    && if consolidation {
-                        u.depth == 0
-                    } else {
-                        owes(duty, u)
-                    }
-            });
+            let responsible = units.iter().filter(|u| owes(duty, u, &due));
             for unit in responsible {
                 out.push(OutcomeGroup {
                     unit_id: unit.id,
@@ -572,32 +586,30 @@ impl App {
         {
             return Ok(None);
         }
-        match self.payroll(actor, &PayrollQuery::default()).await {
+        match self
+            .payroll_view(actor, &PayrollQuery::default(), false)
+            .await
+        {
             Ok(view) => Ok(Some((view.overdue, view.due_soon))),
             Err(AppError::Forbidden) => Ok(None),
             Err(e) => Err(e),
         }
     }
 
-    /// The salary duties of the province's agencies for a month: the rule that asks each unit
-    /// right under the province for its sheet, by kind.
-    fn duty_of_unit(
-        &self,
-        unit: &OrgUnitRow,
-        period: Period,
-    ) -> Option<(&DeadlineRule, SalaryDuty)> {
+    /// The rule that asks a unit for its sheet of a month, if one does.
+    fn rule_owed_by(&self, unit: &OrgUnitRow, period: Period) -> Option<&DeadlineRule> {
         let cal = self.calendar();
-        self.deadline_rules.rules().iter().find_map(|rule| {
-            let duty = domain::duty(rule)?;
-            let cycle = domain::cycle_of(rule, period, &cal)?;
-            (owes(duty, unit) && existed(unit, &cycle.due.to_string())).then_some((rule, duty))
+        self.deadline_rules.rules().iter().find(|rule| {
+            domain::duty(rule)
+                .zip(domain::cycle_of(rule, period, &cal))
+                .is_some_and(|(duty, cycle)| owes(duty, unit, &cycle.due.to_string()))
         })
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// The month's consolidation for `root` (a root the caller reads): as recorded, or as the
+    /// sheets stand today.
     fn consolidation_as_it_stands(
         &self,
-        actor: &Actor,
         root: &OrgUnitRow,
         period: Period,
         units: &[OrgUnitRow],
@@ -627,14 +639,14 @@ impl App {
         let first = period.first_day().to_string();
         let lines: Vec<ConsolidationLine> = units
             .iter()
-            .filter(|u| u.depth == 1 && u.path.starts_with(&root.path) && existed(u, &first))
+            .filter(|u| u.depth == 1 && u.path.starts_with(&root.path) && u.existed_on(&first))
             .map(|u| {
-                let duty = self.duty_of_unit(u, period);
+                let rule = self.rule_owed_by(u, period);
                 let sheet = sheet_of.get(&(u.id, code.as_str()));
                 ConsolidationLine {
                     unit_id: u.id,
                     unit_name: u.name.clone(),
-                    duty: duty.map(|(r, _)| r.name_vi.clone()).unwrap_or_default(),
+                    duty: rule.map(|r| r.name_vi.clone()).unwrap_or_default(),
                     sheet_id: sheet.map(|s| s.id),
                     recorded_on: sheet.map(|s| s.recorded_on.clone()),
                     paid_on: sheet.map(|s| s.paid_on.clone()),
@@ -658,8 +670,7 @@ impl App {
             recorded_by: None,
             note: None,
             may_record: period <= Period::of(today),
-        }
-        .with_rights(actor, root))
+        })
     }
 
     /// Records a unit's sheet of a month (or records it again, until the month is
@@ -698,7 +709,7 @@ impl App {
                 period.label()
             )));
         }
-        if !existed(&unit, &today.to_string()) {
+        if !unit.existed_on(&today.to_string()) {
             return Err(AppError::BadRequest(format!(
                 "{} đã giải thể: không lập bảng lương được.",
                 unit.name
@@ -820,12 +831,10 @@ impl App {
             }),
         )
         .await?;
-        work.commit().await?;
-        let mut conn = self.store.reader().await?;
-        let row = store::sheet(&mut conn, id)
+        let row = store::sheet_summary(&mut work, id)
             .await?
             .ok_or_else(|| AppError::Internal("the sheet just recorded is gone".into()))?;
-        drop(conn);
+        work.commit().await?;
         let names = self.display_names(vec![row.recorded_by]).await?;
         Ok(summary(
             &row,
@@ -993,16 +1002,6 @@ impl App {
             may_record: false,
             ..view
         })
-    }
-}
-
-impl PayrollConsolidation {
-    fn with_rights(mut self, actor: &Actor, root: &OrgUnitRow) -> Self {
-        self.may_record = self.may_record
-            && actor
-                .capabilities()
-                .may(Capability::ReadRecords, Target::Unit(&root.path));
-        self
     }
 }
 

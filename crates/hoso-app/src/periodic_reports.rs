@@ -150,9 +150,7 @@ fn sends_report(reporter: Reporter, unit: &OrgUnitRow, due: &str) -> bool {
         Reporter::Province => 0,
         Reporter::Agencies => 1,
     };
-    unit.depth == depth
-        && unit.valid_from.as_str() <= due
-        && unit.dissolved_on.as_deref().is_none_or(|d| due < d)
+    unit.depth == depth && unit.existed_on(due)
 }
 
 /// A report recorded as sent, as a row shows it.
@@ -202,8 +200,9 @@ impl PeriodicReportRow {
 }
 
 impl App {
-    /// The units that may send reports: the roots and the agencies right under them.
-    async fn reporting_units(&self) -> AppResult<Vec<OrgUnitRow>> {
+    /// The units that may send reports or owe the salary dates: the roots and the agencies right
+    /// under them.
+    pub(crate) async fn reporting_units(&self) -> AppResult<Vec<OrgUnitRow>> {
         let mut conn = self.store.reader().await?;
         let roots = org_store::roots(&mut conn).await?;
         let mut units = roots.clone();

@@ -63,6 +63,10 @@ impl Period {
         )
     }
 
+    pub fn next(self) -> Period {
+        Period::of(crate::deadlines::add_months(self.first_day(), 1))
+    }
+
     /// `YYYY-MM`, as stored.
     pub fn code(self) -> String {
         format!("{:04}-{:02}", self.year, self.month)
@@ -330,7 +334,7 @@ pub fn cycles(rule: &DeadlineRule, today: Date, cal: &HolidayCalendar) -> Vec<Sa
         this.previous().previous(),
         this.previous(),
         this,
-        Period::of(crate::deadlines::add_months(this.first_day(), 1)),
+        this.next(),
     ];
     let all: Vec<SalaryCycle> = months
         .into_iter()
@@ -343,12 +347,7 @@ pub fn cycles(rule: &DeadlineRule, today: Date, cal: &HolidayCalendar) -> Vec<Sa
                 })
         })
         .collect();
-    let last = all.iter().rev().find(|c| c.due < today).copied();
-    let next = all.iter().find(|c| c.due >= today).copied();
-    last.into_iter()
-        .chain(next)
-        .filter(|c| rule.in_force(c.due))
-        .collect()
+    crate::periodic_reports::last_and_next(rule, &all, |c| c.due, today)
 }
 
 /// Where a month of a salary rule stands, from the day its sheet (or consolidation) was first

@@ -78,11 +78,22 @@ pub fn cycles(rule: &DeadlineRule, today: Date, cal: &HolidayCalendar) -> Vec<Cy
     let all: Vec<Cycle> = (today.year() - 2..=today.year() + 2)
         .filter_map(|y| rule.due_in_year(y, cal).map(|due| Cycle { year: y, due }))
         .collect();
-    let last = all.iter().rev().find(|c| c.due < today).copied();
-    let next = all.iter().find(|c| c.due >= today).copied();
+    last_and_next(rule, &all, |c| c.due, today)
+}
+
+/// Of a rule's cycles in order of their due dates, the last one due before `today` and the
+/// next (due today or later), each only while the rule is in force on its due date.
+pub(crate) fn last_and_next<C: Copy>(
+    rule: &DeadlineRule,
+    all: &[C],
+    due: impl Fn(&C) -> Date,
+    today: Date,
+) -> Vec<C> {
+    let last = all.iter().rev().find(|c| due(c) < today).copied();
+    let next = all.iter().find(|c| due(c) >= today).copied();
     last.into_iter()
         .chain(next)
-        .filter(|c| rule.in_force(c.due))
+        .filter(|c| rule.in_force(due(c)))
         .collect()
 }
 

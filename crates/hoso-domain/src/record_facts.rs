@@ -13,7 +13,7 @@ use crate::national_id::Gender;
 use crate::org;
 use crate::payroll::{AllowanceRow, PayInputs};
 use crate::salary::{SalaryTable, SalaryTables, salary_group_of};
-use crate::schema::{FieldKind, RecordDoc, RecordSchema, Requirement};
+use crate::schema::{FieldKind, RecordDoc, RecordSchema, Requirement, hundredths};
 
 /// A field the facts read. They are all declared here, once ([`READS`]), and a test holds
 /// every schema version to them: a renamed or retyped field fails the tests instead of quietly
@@ -387,13 +387,6 @@ pub fn required_fields_missing(schema: &RecordSchema, doc: &RecordDoc) -> u32 {
             }
         })
         .count() as u32
-}
-
-/// A decimal or percent value in hundredths (2,34 → 234; 85% → 8500).
-fn hundredths(v: &Value) -> Option<i64> {
-    v.as_i64()
-        .map(|n| n * 100)
-        .or_else(|| v.as_f64().map(|f| (f * 100.0).round() as i64))
 }
 
 /// What a record says of a person's pay, for a payroll sheet (section 30 and the other

@@ -19,6 +19,13 @@ pub struct OrgUnitRow {
     pub dissolved_on: Option<String>,
 }
 
+impl OrgUnitRow {
+    /// Whether the unit existed on `day` (ISO): set up by then, not dissolved before.
+    pub fn existed_on(&self, day: &str) -> bool {
+        self.valid_from.as_str() <= day && self.dissolved_on.as_deref().is_none_or(|d| day < d)
+    }
+}
+
 const COLUMNS: &str = "id, parent_id, code, name, kind, path, depth, valid_from, dissolved_on";
 
 fn row(r: &AnyRow) -> OrgUnitRow {

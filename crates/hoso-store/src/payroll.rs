@@ -172,16 +172,41 @@ fn read_sheet(r: &sqlx::any::AnyRow, with_lines: bool) -> StoreResult<SheetRow> 
     })
 }
 
-/// One sheet with its lines.
-pub async fn sheet(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<SheetRow>> {
+/// The sheets' columns, with or without their lines.
+fn select_sheets(with_lines: bool) -> sea_query::SelectStatement {
     let mut q = Query::select();
-    q.columns(SHEET_COLUMNS.iter().copied().map(ident))
-        .from(ident("payroll_sheets"))
-        .and_where(Expr::col(ident("id")).eq(id));
+    q.columns(
+        SHEET_COLUMNS
+            .iter()
+            .copied()
+            .filter(|c| with_lines || *c != "lines")
+            .map(ident),
+    )
+    .from(ident("payroll_sheets"));
+    q
+}
+
+async fn one_sheet(
+    conn: &mut AnyConnection,
+    id: i64,
+    with_lines: bool,
+) -> StoreResult<Option<SheetRow>> {
+    let mut q = select_sheets(with_lines);
+    q.and_where(Expr::col(ident("id")).eq(id));
     query::fetch_optional(conn, &q)
         .await?
-        .map(|r| read_sheet(&r, true))
+        .map(|r| read_sheet(&r, with_lines))
         .transpose()
+}
+
+/// One sheet with its lines.
+pub async fn sheet(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<SheetRow>> {
+    one_sheet(conn, id, true).await
+}
+
+/// One sheet without its lines.
+pub async fn sheet_summary(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<SheetRow>> {
+    one_sheet(conn, id, false).await
 }
 
 /// The sheets of these months, every unit, without their lines.
@@ -192,17 +217,9 @@ pub async fn sheets_of_periods(
     if periods.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q = Query::select();
-    q.columns(
-        SHEET_COLUMNS
-            .iter()
-            .copied()
-            .filter(|c| *c != "lines")
-            .map(ident),
-    )
-    .from(ident("payroll_sheets"))
-    .and_where(Expr::col(ident("period")).is_in(periods.iter().cloned()))
-    .order_by(ident("id"), Order::Asc);
+    let mut q = select_sheets(false);
+    q.and_where(Expr::col(ident("period")).is_in(periods.iter().cloned()))
+        .order_by(ident("id"), Order::Asc);
     query::fetch_all(conn, &q)
         .await?
         .iter()

@@ -30,7 +30,7 @@ use time::Date;
 use crate::access::AccessLevel;
 use crate::catalog::{CATALOGS, Catalogs};
 
-pub use project::{HistoryRow, ProjectedCell, ProjectedValue, Projection};
+pub use project::{HistoryRow, ProjectedCell, ProjectedValue, Projection, hundredths};
 pub use role::FieldRole;
 pub use validate::{FieldError, MAX_LISTED_ERRORS, ValidationErrors};
 

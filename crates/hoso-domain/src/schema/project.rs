@@ -89,11 +89,16 @@ fn projected_value(kind: ProjectedKind, field: &Field, v: &Value) -> Option<Proj
             .and_then(|t| Some(format!("{:04}-{:02}", t.year, t.month?)))
             .map(ProjectedValue::Text),
         ProjectedKind::Integer => v.as_i64().map(ProjectedValue::Integer),
-        ProjectedKind::Hundredths => v
-            .as_f64()
-            .filter(|x| x.is_finite())
-            .map(|x| ProjectedValue::Integer((x * 100.0).round() as i64)),
+        ProjectedKind::Hundredths => hundredths(v).map(ProjectedValue::Integer),
     }
+}
+
+/// A decimal or percent value of a record in hundredths (2,34 → 234; 85% → 8500), as the
+/// projections store it.
+pub fn hundredths(v: &Value) -> Option<i64> {
+    v.as_f64()
+        .filter(|x| x.is_finite())
+        .map(|x| (x * 100.0).round() as i64)
 }
 
 /// The first or last day a temporal value covers, as an ISO date.

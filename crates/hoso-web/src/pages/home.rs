@@ -216,51 +216,38 @@ pub async fn home(State(app): State<App>, page: PageActor, Client(client): Clien
             "/phe-duyet".to_string(),
         ));
     }
-    // The periodic reports of the units this account sees (none for an individual).
-    if let Some((overdue, due_soon)) = app.periodic_report_counts(&page.actor).await? {
-        let soon = format!(
-            "Báo cáo định kỳ đến hạn trong {} ngày làm việc tới",
-            hoso_app::periodic_reports::DUE_SOON_WORKING_DAYS
-        );
-        for (count, label, state) in [
+    // The periodic reports and the salary dates of the units this account sees (none for an
+    // individual).
+    if let Some(counts) = app.periodic_report_counts(&page.actor).await? {
+        push_unit_deadlines(
+            &mut alerts,
+            counts,
             (
-                overdue,
-                "Báo cáo định kỳ quá hạn, chưa gửi".to_string(),
-                "overdue",
+                "Báo cáo định kỳ quá hạn, chưa gửi",
+                &format!(
+                    "Báo cáo định kỳ đến hạn trong {} ngày làm việc tới",
+                    hoso_app::periodic_reports::DUE_SOON_WORKING_DAYS
+                ),
             ),
-            (due_soon, soon, "due_soon"),
-        ] {
-            if count > 0 {
-                alerts.push((
-                    label,
-                    format::thousands(count as i64),
-                    format!("/bao-cao-dinh-ky?state={state}"),
-                ));
-            }
-        }
+            (
+                "/bao-cao-dinh-ky?state=overdue",
+                "/bao-cao-dinh-ky?state=due_soon",
+            ),
+        );
     }
-    // The salary dates of the regulation (ĐT Đ17), for the units this account sees.
-    if let Some((overdue, due_soon)) = app.payroll_counts(&page.actor).await? {
-        let soon = format!(
-            "Bảng lương tháng đến hạn lập trong {} ngày làm việc tới",
-            hoso_app::payroll::DUE_SOON_WORKING_DAYS
-        );
-        for (count, label, state) in [
+    if let Some(counts) = app.payroll_counts(&page.actor).await? {
+        push_unit_deadlines(
+            &mut alerts,
+            counts,
             (
-                overdue,
-                "Bảng lương tháng quá hạn, chưa lập".to_string(),
-                "overdue",
+                "Bảng lương tháng quá hạn, chưa lập",
+                &format!(
+                    "Bảng lương tháng đến hạn lập trong {} ngày làm việc tới",
+                    hoso_app::payroll::DUE_SOON_WORKING_DAYS
+                ),
             ),
-            (due_soon, soon, "open"),
-        ] {
-            if count > 0 {
-                alerts.push((
-                    label,
-                    format::thousands(count as i64),
-                    format!("/bang-luong?state={state}"),
-                ));
-            }
-        }
+            ("/bang-luong?state=overdue", "/bang-luong?state=open"),
+        );
     }
     alerts.extend(app.alert_summary(&page.actor).await?.into_iter().map(|c| {
         (
@@ -385,4 +372,26 @@ async fn my_decisions(
         .take(MY_DECISIONS)
         .map(|(_, l)| l)
         .collect())
+}
+
+/// The lines of a unit deadline's counts (overdue, due soon) that are not zero: label, count and
+/// the list they open.
+fn push_unit_deadlines(
+    alerts: &mut Vec<(String, String, String)>,
+    (overdue, due_soon): (usize, usize),
+    (overdue_label, soon_label): (&str, &str),
+    (overdue_link, soon_link): (&str, &str),
+) {
+    for (count, label, link) in [
+        (overdue, overdue_label, overdue_link),
+        (due_soon, soon_label, soon_link),
+    ] {
+        if count > 0 {
+            alerts.push((
+                label.to_string(),
+                format::thousands(count as i64),
+                link.to_string(),
+            ));
+        }
+    }
 }

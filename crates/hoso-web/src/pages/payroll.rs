@@ -291,7 +291,6 @@ pub struct Choice {
 struct OverviewPage {
     layout: Layout,
     q: String,
-    thang: String,
     month: String,
     states: Vec<Choice>,
     as_of: String,
@@ -349,7 +348,6 @@ pub async fn page(State(app): State<App>, page: PageActor, Query(p): Query<Param
     Ok(render(&OverviewPage {
         layout: page.layout("Bảng lương", "payroll"),
         q: p.q.clone(),
-        thang: month_label(&period),
         month: month_label(&period),
         states: STATES
             .iter()
@@ -567,12 +565,17 @@ fn hundredths(h: i64) -> String {
     format::decimal(h as f64 / 100.0)
 }
 
-fn line_shown(n: usize, l: &PayrollLine) -> LineShown {
-    let rank = match (&l.rank_code, &l.rank_name) {
+/// "Chuyên viên (01.003)": the ngạch's name and code, as the record has them.
+fn rank_label(l: &PayrollLine) -> String {
+    match (&l.rank_code, &l.rank_name) {
         (Some(code), Some(name)) => format!("{name} ({code})"),
         (Some(code), None) => code.clone(),
         _ => String::new(),
-    };
+    }
+}
+
+fn line_shown(n: usize, l: &PayrollLine) -> LineShown {
+    let rank = rank_label(l);
     let p = l.pay.as_ref();
     LineShown {
         n,
@@ -721,7 +724,7 @@ pub async fn sheet_export(
             Cell::Integer(n as i64 + 1),
             Cell::text(l.full_name.clone()),
             Cell::text(l.unit_name.clone()),
-            Cell::text(line_shown(n + 1, l).rank),
+            Cell::text(rank_label(l)),
             l.step.map_or(Cell::Empty, |s| Cell::Integer(i64::from(s))),
             p.map_or(Cell::Empty, |p| {
                 Cell::Number(p.coefficient_hundredths as f64 / 100.0)
