@@ -354,8 +354,11 @@ impl App {
             limit: CAP,
             ..PersonFilter::default()
         };
-        let (people, total_people) =
-            persons::list(&mut conn, &[], &actor.read_scope(), &filter).await?;
+        let persons::Listed {
+            people,
+            total: total_people,
+            ..
+        } = persons::list(&mut conn, &[], &actor.read_scope(), &filter).await?;
         if total_people > CAP {
             return Err(AppError::BadRequest(format!(
                 "Phạm vi có {total_people} người, quá {CAP} người cho một lần xem trước: hãy chọn một đơn vị (unit)."

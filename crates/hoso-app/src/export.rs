@@ -740,22 +740,27 @@ impl App {
             "unit": query.unit, "status": query.status, "grade": query.grade,
             "category": query.category, "gender": query.gender, "sort": query.sort,
         });
-        let rows = collect_pages(EXPORT_CAP, |page, per_page| {
-            query.page = Some(page);
-            query.per_page = Some(per_page);
-            let query = query.clone();
-            async move {
-                let batch = self.list_persons(actor, query).await?;
-                // A list counted only so far has more than its count: read on to the cap.
-                let total = if batch.total_capped {
-                    i64::MAX
-                } else {
-                    batch.total
-                };
-                Ok((batch.items, total))
+        // Each page follows the last row of the one before (keyset paging): the thousandth
+        // page costs what the first does, and the count, however capped, plays no part.
+        query.page = None;
+        query.before = None;
+        query.after = None;
+        query.per_page = Some(crate::Paging::MAX_PER_PAGE);
+        let mut items = Vec::new();
+        let truncated = loop {
+            let batch = self.list_persons(actor, query.clone()).await?;
+            items.extend(batch.items);
+            if items.len() >= EXPORT_CAP {
+                let more = items.len() > EXPORT_CAP || batch.next.is_some();
+                items.truncate(EXPORT_CAP);
+                break more;
             }
-        })
-        .await?;
+            match batch.next {
+                Some(next) => query.after = Some(next),
+                None => break false,
+            }
+        };
+        let rows = (items, truncated);
         self.audit_export(
             actor,
             AuditAction::PersonsExport,

@@ -40,6 +40,7 @@ pub mod payroll;
 pub mod periodic_reports;
 pub mod personal_accounts;
 pub mod projections;
+mod read_audits;
 pub mod record_access;
 pub mod records;
 pub mod reference;
@@ -153,6 +154,8 @@ pub struct App {
     pub(crate) reference_seen: Arc<reference::Seen>,
     /// The projected columns the schemas declare (see [`projections`]).
     pub(crate) layout: Arc<hoso_store::projection::ProjectionLayout>,
+    /// The queue of read audits committed together (see [`read_audits`]).
+    pub(crate) read_audits: read_audits::ReadAudits,
 }
 
 /// The keys in force: the configured key, plus older ones found beside the key file (an
@@ -282,6 +285,7 @@ impl App {
         let calendar = holidays::load_calendar(&mut conn).await?;
         drop(conn);
         let app = App {
+            read_audits: read_audits::ReadAudits::start(store.clone()),
             store,
             clock: Clock::from_fixed(config.fixed_today),
             config: Arc::new(config),

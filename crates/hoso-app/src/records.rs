@@ -7,7 +7,9 @@ use hoso_domain::audit_action::AuditAction;
 use hoso_domain::org::PersonStatus;
 use hoso_domain::schema::{FieldRole, ProjectedValue, RecordDoc, RecordSchema};
 use hoso_store::org as org_store;
-use hoso_store::persons::{self, PersonFilter, PersonRow, PersonSort, ProjectedPerson, VersionRow};
+use hoso_store::persons::{
+    self, Keyset, PersonFilter, PersonRow, PersonSort, ProjectedPerson, VersionRow,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -15,7 +17,7 @@ use crate::authz::Attempt;
 use crate::versions::{NewVersion, Provenance};
 pub use crate::versions::{canonical_json, version_hash};
 use crate::work::About;
-use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Page, Paging};
+use crate::{Actor, App, AppError, AppResult, Capability, ClientInfo, Paging};
 
 /// A person in a list: projected columns only, nothing sensitive.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -186,8 +188,88 @@ pub struct PersonQuery {
     pub gender: Option<String>,
     /// name (default), date_of_birth, rank, updated; prefix with '-' for descending.
     pub sort: Option<String>,
+    /// Without `after` or `before`, the page to read (counted from 1). With one of them, only the
+    /// number the page is shown with.
     pub page: Option<i64>,
     pub per_page: Option<i64>,
+    /// The page following a row: the `next` of the page before. However deep, it costs what the
+    /// first page costs (keyset paging). With the same sort as the page it came from.
+    pub after: Option<String>,
+    /// The page preceding a row: the `prev` of the page after.
+    pub before: Option<String>,
+}
+
+/// One page of the list of records, with where the pages around it start.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PersonPage {
+    pub items: Vec<PersonSummary>,
+    /// The matches, counted up to [`COUNT_CAP`] (`total_capped`: more).
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+    pub total_capped: bool,
+    /// `after=` this for the page after this one, when there is one.
+    pub next: Option<String>,
+    /// `before=` this for the page before this one, when there is one.
+    pub prev: Option<String>,
+}
+
+/// A row's place in a sorted list, carried between pages as an opaque text: the sort it belongs
+/// to, the row's value for it and its id (`persons::Cursor`).
+#[derive(Debug, Serialize, Deserialize)]
+struct PageCursor {
+    #[serde(rename = "s")]
+    sort: String,
+    #[serde(rename = "k")]
+    key: Option<serde_json::Value>,
+    #[serde(rename = "i")]
+    id: i64,
+}
+
+impl PageCursor {
+    fn encode(sort: &str, cursor: &persons::Cursor) -> String {
+        use base64::Engine as _;
+        let key = cursor.key.as_ref().map(|k| match k {
+            ProjectedValue::Text(t) => serde_json::Value::from(t.as_str()),
+            ProjectedValue::Integer(n) => serde_json::Value::from(*n),
+        });
+        let text = serde_json::to_vec(&PageCursor {
+            sort: sort.to_string(),
+            key,
+            id: cursor.id,
+        })
+        .unwrap_or_default();
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
+    }
+
+    fn decode(text: &str, sort: &str) -> AppResult<persons::Cursor> {
+        use base64::Engine as _;
+        let bad = || {
+            AppError::BadRequest(
+                "Con trỏ trang (after/before) không hợp lệ: hãy mở lại trang đầu của danh sách."
+                    .into(),
+            )
+        };
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(text.trim())
+            .map_err(|_| bad())?;
+        let cursor: PageCursor = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+        if cursor.sort != sort {
+            return Err(AppError::BadRequest(
+                "Con trỏ trang thuộc một cách sắp xếp khác: hãy mở lại trang đầu của danh sách."
+                    .into(),
+            ));
+        }
+        let key = match cursor.key {
+            None => None,
+            Some(serde_json::Value::String(t)) => Some(ProjectedValue::Text(t)),
+            Some(serde_json::Value::Number(n)) => {
+                Some(ProjectedValue::Integer(n.as_i64().ok_or_else(bad)?))
+            }
+            Some(_) => return Err(bad()),
+        };
+        Ok(persons::Cursor { key, id: cursor.id })
+    }
 }
 
 fn parse_status(s: Option<&str>) -> AppResult<PersonStatus> {
@@ -483,8 +565,9 @@ impl App {
         let doc = self.decode_document(&mut conn, &version).await?;
         drop(conn);
         let redacted = self.schemas.latest().redact(&doc, clearance);
-        let mut tx = self.begin_work(actor, client).await?;
-        tx.audit(
+        self.audit_read(
+            actor,
+            client,
             AuditAction::RecordRead,
             About::new("person", person_id),
             match &via_grant {
@@ -494,7 +577,6 @@ impl App {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok((person, unit, version, redacted, clearance))
     }
 
@@ -621,12 +703,15 @@ impl App {
     }
 
     /// Lists records in the caller's scope.
-    pub async fn list_persons(
-        &self,
-        actor: &Actor,
-        query: PersonQuery,
-    ) -> AppResult<Page<PersonSummary>> {
+    pub async fn list_persons(&self, actor: &Actor, query: PersonQuery) -> AppResult<PersonPage> {
         let paging = Paging::new(query.page, query.per_page)?;
+        // The sort a cursor belongs to, one name for each ("" and "name" are the same).
+        let sort_name = query
+            .sort
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .unwrap_or("name")
+            .to_string();
         let schema = self.schemas.latest();
         let role_column = |role: FieldRole| {
             schema
@@ -670,6 +755,16 @@ impl App {
         if let Some(s) = &query.status {
             parse_status(Some(s))?;
         }
+        let keyset = match (&query.after, &query.before) {
+            (None, None) => None,
+            (Some(after), None) => Some(Keyset::After(PageCursor::decode(after, &sort_name)?)),
+            (None, Some(before)) => Some(Keyset::Before(PageCursor::decode(before, &sort_name)?)),
+            (Some(_), Some(_)) => {
+                return Err(AppError::BadRequest(
+                    "Chỉ dùng một trong after và before.".into(),
+                ));
+            }
+        };
         let mut conn = self.store.reader().await?;
         let unit_path = match query.unit {
             None => None,
@@ -706,7 +801,8 @@ impl App {
             sort,
             descending,
             limit: paging.per_page,
-            offset: paging.offset(),
+            offset: if keyset.is_some() { 0 } else { paging.offset() },
+            keyset,
             count_cap: Some(COUNT_CAP),
         };
         let columns = self.summary_columns();
@@ -720,16 +816,27 @@ impl App {
         } else {
             actor.read_scope()
         };
-        let (rows, total) = persons::list(&mut conn, &columns, &scope, &filter).await?;
-        Ok(Page {
-            items: rows
+        let listed = persons::list(&mut conn, &columns, &scope, &filter).await?;
+        // A page read backwards has more before it when `more`; one read forwards, after it.
+        let (more_before, more_after) = match &filter.keyset {
+            Some(Keyset::Before(_)) => (listed.more, true),
+            Some(Keyset::After(_)) => (true, listed.more),
+            None => (filter.offset > 0, listed.more),
+        };
+        let cursor =
+            |c: &Option<persons::Cursor>| c.as_ref().map(|c| PageCursor::encode(&sort_name, c));
+        Ok(PersonPage {
+            next: cursor(&listed.last).filter(|_| more_after),
+            prev: cursor(&listed.first).filter(|_| more_before),
+            items: listed
+                .people
                 .into_iter()
                 .map(|r| PersonSummary::new(schema, r))
                 .collect(),
-            total: total.min(COUNT_CAP),
+            total: listed.total.min(COUNT_CAP),
             page: paging.page,
             per_page: paging.per_page,
-            total_capped: total > COUNT_CAP,
+            total_capped: listed.total > COUNT_CAP,
         })
     }
 

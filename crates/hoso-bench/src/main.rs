@@ -9,6 +9,8 @@
 //!
 //! `--keep` leaves the SQLite database (and key file) in place and prints where, for
 //! inspecting query plans afterwards; likewise the PostgreSQL schema (drop it yourself).
+//! `--reuse DIR` measures such a kept SQLite database again, without seeding (`--people` is
+//! then what it holds): a second build against the same 2.5 million people.
 
 mod import;
 mod reports;
@@ -42,6 +44,9 @@ struct Args {
     phase_seconds: u64,
     keep: bool,
     import_rows: Option<usize>,
+    /// A folder a run with `--keep` left (its `hoso.db` and `hoso.key`): measured again without
+    /// seeding.
+    reuse: Option<std::path::PathBuf>,
 }
 
 fn parse_args() -> Res<Args> {
@@ -53,6 +58,7 @@ fn parse_args() -> Res<Args> {
         phase_seconds: 120,
         keep: false,
         import_rows: None,
+        reuse: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -65,11 +71,12 @@ fn parse_args() -> Res<Args> {
             "--phase-seconds" => args.phase_seconds = value()?.parse()?,
             "--keep" => args.keep = true,
             "--import-rows" => args.import_rows = Some(value()?.parse()?),
+            "--reuse" => args.reuse = Some(value()?.into()),
             "-h" | "--help" => {
                 println!(
                     "hoso-bench --people N [--database-url URL] [--concurrency C] \
-                     [--requests R] [--phase-seconds S] [--keep] | --import-rows N \
-                     [--database-url URL]"
+                     [--requests R] [--phase-seconds S] [--keep] [--reuse DIR] | \
+                     --import-rows N [--database-url URL]"
                 );
                 std::process::exit(0);
             }
@@ -550,6 +557,18 @@ async fn main() {
             std::process::exit(2);
         }
     };
+    if let Some(dir) = &args.reuse {
+        let db = Database {
+            url: format!("sqlite://{}/hoso.db", dir.display()),
+            label: "SQLite (reused)",
+            drop: None,
+        };
+        if let Err(e) = run(&args, &db, dir).await {
+            eprintln!("hoso-bench: {e}");
+            std::process::exit(1);
+        }
+        std::process::exit(0);
+    }
     let dir = match tempfile::tempdir() {
         Ok(d) => d,
         Err(e) => {
@@ -647,17 +666,26 @@ async fn run(args: &Args, db: &Database, dir: &std::path::Path) -> Res<()> {
             );
         }
     };
-    let report = app.seed_demo(args.people, PASSWORD, &progress).await?;
-    let seed_time = seed_started.elapsed();
-    let seed_rate = report.people as f64 / seed_time.as_secs_f64();
-    println!(
-        "seeding: {} people, {} units, {} accounts in {:.1} s = {:.0} people/s",
-        report.people,
-        report.units,
-        report.accounts,
-        seed_time.as_secs_f64(),
-        seed_rate
-    );
+    let (seed_rate, seeding) = if args.reuse.is_some() {
+        println!("seeding: none, the database is reused");
+        (
+            0.0,
+            "none: the database of an earlier run, reused".to_string(),
+        )
+    } else {
+        let report = app.seed_demo(args.people, PASSWORD, &progress).await?;
+        let seed_time = seed_started.elapsed();
+        let seed_rate = report.people as f64 / seed_time.as_secs_f64();
+        let seeding = format!(
+            "{} people, {} units, {} accounts in {:.1} s",
+            report.people,
+            report.units,
+            report.accounts,
+            seed_time.as_secs_f64()
+        );
+        println!("seeding: {seeding} = {seed_rate:.0} people/s");
+        (seed_rate, seeding)
+    };
     let size_after_seed = app.store().size_bytes().await?;
     let schema_after_seed = schema_size(db).await;
     let (rss_seed, _) = rss();
@@ -788,6 +816,41 @@ async fn run(args: &Args, db: &Database, dir: &std::path::Path) -> Res<()> {
         )
         .await,
     );
+    // The same depths by keyset paging (issue 17): the cursor of a random deep page, taken
+    // from the API's own `next`, then the page after it.
+    let mut cursors = Vec::new();
+    for _ in 0..20 {
+        let p = rng.gen_range(1..=list_pages);
+        let v = get_json(
+            &mut conn,
+            &format!("/api/v1/persons?page={p}&per_page=50"),
+            &admin,
+        )
+        .await?;
+        if let Some(next) = v["next"].as_str() {
+            cursors.push(next.to_string());
+        }
+    }
+    if !cursors.is_empty() {
+        let cursors = Arc::new(cursors);
+        phases.push(
+            run_phase(
+                "list page after a cursor (per_page=50, random depth, keyset)",
+                addr,
+                &admin,
+                r,
+                c,
+                limit,
+                Arc::new(move |rng: &mut StdRng| {
+                    format!(
+                        "/api/v1/persons?after={}&per_page=50",
+                        cursors[rng.gen_range(0..cursors.len())]
+                    )
+                }),
+            )
+            .await,
+        );
+    }
     let queries = Arc::new(queries);
     phases.push(
         run_phase(
@@ -1073,14 +1136,7 @@ async fn run(args: &Args, db: &Database, dir: &std::path::Path) -> Res<()> {
         db.label, args.people, c, r
     );
     let _ = writeln!(md, "| Measure | Value |\n|---|---|");
-    let _ = writeln!(
-        md,
-        "| Seeding | {} people, {} units, {} accounts in {:.1} s |",
-        report.people,
-        report.units,
-        report.accounts,
-        seed_time.as_secs_f64()
-    );
+    let _ = writeln!(md, "| Seeding | {seeding} |");
     let _ = writeln!(md, "| Seeding rate | {seed_rate:.0} people/s |");
     let _ = writeln!(
         md,

@@ -6,6 +6,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::StoreResult;
+use crate::query::{self, Expr, Query, ident};
 
 #[derive(Debug, Clone, Default)]
 pub struct NewEntry<'a> {
@@ -65,42 +66,77 @@ struct EntryFields<'a> {
 /// Appends one entry. Must run inside the caller's write transaction so that the entry commits
 /// (or not) with the change it records.
 pub async fn append(conn: &mut AnyConnection, e: NewEntry<'_>) -> StoreResult<()> {
+    append_all(conn, std::slice::from_ref(&e)).await
+}
+
+/// Rows of one `INSERT`: 9 values each, far below SQLite's limit on bound values.
+const ROWS_PER_INSERT: usize = 128;
+
+/// Appends entries in their order, each chained to the one before. The head is read (locked on
+/// PostgreSQL) and written once for all of them, so that many reads share one commit: the
+/// group commit of `hoso_app`'s read audits. Inside the caller's write transaction.
+pub async fn append_all(conn: &mut AnyConnection, entries: &[NewEntry<'_>]) -> StoreResult<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
     let lock = if conn.backend_name() == "PostgreSQL" {
         " FOR UPDATE"
     } else {
         ""
     };
     let sql = format!("SELECT last_hash FROM audit_head WHERE id = 1{lock}");
-    let (prev,): (String,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    let (mut prev,): (String,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .fetch_one(&mut *conn)
         .await?;
-    let at = e.at;
-    let fields = EntryFields {
-        actor_id: e.actor_id,
-        action: e.action,
-        target_kind: e.target_kind,
-        target_id: e.target_id.as_deref(),
-        client_addr: e.client_addr,
-        detail: &e.detail,
-    };
-    let hash = entry_hash(&prev, at, &fields);
-    sqlx::query(
-        "INSERT INTO audit_log (at, actor_id, action, target_kind, target_id, client_addr, detail, prev_hash, hash) \
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
-    )
-    .bind(at)
-    .bind(e.actor_id)
-    .bind(e.action)
-    .bind(e.target_kind)
-    .bind(e.target_id.as_deref())
-    .bind(e.client_addr)
-    .bind(&e.detail)
-    .bind(&prev)
-    .bind(&hash)
-    .execute(&mut *conn)
-    .await?;
+    let mut links = Vec::with_capacity(entries.len());
+    for e in entries {
+        let fields = EntryFields {
+            actor_id: e.actor_id,
+            action: e.action,
+            target_kind: e.target_kind,
+            target_id: e.target_id.as_deref(),
+            client_addr: e.client_addr,
+            detail: &e.detail,
+        };
+        let hash = entry_hash(&prev, e.at, &fields);
+        links.push((std::mem::replace(&mut prev, hash.clone()), hash));
+    }
+    for (chunk, chunk_links) in entries
+        .chunks(ROWS_PER_INSERT)
+        .zip(links.chunks(ROWS_PER_INSERT))
+    {
+        let mut insert = Query::insert();
+        insert.into_table(ident("audit_log")).columns(
+            [
+                "at",
+                "actor_id",
+                "action",
+                "target_kind",
+                "target_id",
+                "client_addr",
+                "detail",
+                "prev_hash",
+                "hash",
+            ]
+            .map(ident),
+        );
+        for (e, (prev_hash, hash)) in chunk.iter().zip(chunk_links) {
+            insert.values_panic([
+                Expr::val(e.at),
+                Expr::val(e.actor_id),
+                Expr::val(e.action),
+                Expr::val(e.target_kind),
+                Expr::val(e.target_id.clone()),
+                Expr::val(e.client_addr),
+                Expr::val(e.detail.as_str()),
+                Expr::val(prev_hash.as_str()),
+                Expr::val(hash.as_str()),
+            ]);
+        }
+        query::execute(conn, &insert).await?;
+    }
     sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
-        .bind(&hash)
+        .bind(&prev)
         .execute(&mut *conn)
         .await?;
     Ok(())

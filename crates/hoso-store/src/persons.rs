@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use hoso_domain::schema::{ProjectedValue, Projection};
-use sea_query::{Cond, LikeExpr, Order, Query, SelectStatement, SimpleExpr};
+use sea_query::{Cond, LikeExpr, NullOrdering, Order, Query, SelectStatement, SimpleExpr};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
@@ -347,10 +347,94 @@ pub struct PersonFilter {
     pub descending: bool,
     pub limit: i64,
     pub offset: i64,
+    /// Keyset paging: the page starts just after (or ends just before) this row of the list,
+    /// whatever its depth; `offset` is then 0.
+    pub keyset: Option<Keyset>,
     /// Count the matches only up to this many: past it [`list`] answers `cap + 1` ("more than
     /// `cap`"), and the count costs no more than reading `cap + 1` index entries. `None`: count
     /// them all.
     pub count_cap: Option<i64>,
+}
+
+/// A row of a list, as keyset paging finds its place: the value the list is sorted by (`None`
+/// where the row has none) and the id breaking ties.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub key: Option<ProjectedValue>,
+    pub id: i64,
+}
+
+/// Where a keyset page lies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Keyset {
+    /// The rows following this one.
+    After(Cursor),
+    /// The rows preceding this one (the page before).
+    Before(Cursor),
+}
+
+/// One page of a list.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub people: Vec<ProjectedPerson>,
+    /// The matches, counted up to the filter's cap (`cap + 1`: more).
+    pub total: i64,
+    /// Where the first and last rows of the page are, for the pages before and after.
+    pub first: Option<Cursor>,
+    pub last: Option<Cursor>,
+    /// More rows follow the page in the direction it was read: after it (by offset or
+    /// [`Keyset::After`]), or before it ([`Keyset::Before`]).
+    pub more: bool,
+}
+
+/// The value a list is sorted by, as a column of `persons p`, and whether rows may lack it.
+fn sort_column(columns: &[LayoutColumn], sort: &PersonSort) -> StoreResult<(LayoutColumn, bool)> {
+    Ok(match sort {
+        PersonSort::Name => (
+            LayoutColumn {
+                name: "sort_key".into(),
+                numeric: false,
+            },
+            false,
+        ),
+        PersonSort::Updated => (
+            LayoutColumn {
+                name: "updated_at".into(),
+                numeric: true,
+            },
+            false,
+        ),
+        PersonSort::Column(name) => (checked(columns, name)?.clone(), true),
+    })
+}
+
+/// The rows beyond `cursor` in the order `key ASC NULLS LAST, id ASC` (`ascending`) or its exact
+/// reverse `key DESC NULLS FIRST, id DESC`. A key every row has is compared as a row value, which
+/// both databases answer from an index on `(key, id)`.
+fn beyond(key: &LayoutColumn, nullable: bool, cursor: &Cursor, ascending: bool) -> Cond {
+    let k = || col("p", &key.name);
+    let id = || col("p", "id");
+    match &cursor.key {
+        Some(value) => {
+            let pair = Expr::tuple([k(), id()]);
+            let at = Expr::tuple([
+                crate::projection::value_expr(key.numeric, Some(value)),
+                Expr::val(cursor.id),
+            ]);
+            let past = if ascending { pair.gt(at) } else { pair.lt(at) };
+            if ascending && nullable {
+                // The rows without a key come last.
+                Cond::any().add(past).add(k().is_null())
+            } else {
+                Cond::all().add(past)
+            }
+        }
+        // The cursor lies among the rows without a key: last going up, first going down.
+        None if ascending => Cond::all().add(k().is_null()).add(id().gt(cursor.id)),
+        None => Cond::any()
+            .add(k().is_not_null())
+            .add(Cond::all().add(k().is_null()).add(id().lt(cursor.id))),
+    }
 }
 
 /// The condition limiting rows to a scope, over `persons p` joined to `org_units u` (`None`
@@ -452,48 +536,78 @@ fn filtered(
 }
 
 /// One page of persons in scope matching the filter, with the projected `columns`, and the
-/// total count (at most `count_cap + 1`).
+/// total count (at most `count_cap + 1`). Sorted by the filter's key then the id, rows without a
+/// key last (first when descending), the same on both databases.
 pub async fn list(
     conn: &mut AnyConnection,
     columns: &[LayoutColumn],
     scope: &Scope,
     f: &PersonFilter,
-) -> StoreResult<(Vec<ProjectedPerson>, i64)> {
+) -> StoreResult<Listed> {
     let sqlite = conn.backend_name() == "SQLite";
+    let (key, nullable) = sort_column(columns, &f.sort)?;
+    // Going back reads the list backwards from the cursor, then turns the page round.
+    let backwards = matches!(f.keyset, Some(Keyset::Before(_)));
+    let ascending = f.descending == backwards;
     let mut q = filtered(sqlite, columns, scope, f)?;
     q.columns(COLUMNS.map(|c| (ident("p"), ident(c))))
-        .columns(columns.iter().map(|c| (ident("p"), ident(&c.name))));
-    let order = if f.descending {
-        Order::Desc
+        .columns(columns.iter().map(|c| (ident("p"), ident(&c.name))))
+        .expr_as(col("p", &key.name), ident("page_key"));
+    match &f.keyset {
+        Some(Keyset::After(cursor) | Keyset::Before(cursor)) => {
+            q.cond_where(beyond(&key, nullable, cursor, ascending));
+        }
+        None => {
+            q.offset(u64::try_from(f.offset).unwrap_or(0));
+        }
+    }
+    let order = if ascending { Order::Asc } else { Order::Desc };
+    if nullable {
+        let nulls = if ascending {
+            NullOrdering::Last
+        } else {
+            NullOrdering::First
+        };
+        q.order_by_with_nulls((ident("p"), ident(&key.name)), order.clone(), nulls);
     } else {
-        Order::Asc
-    };
-    let key = match &f.sort {
-        PersonSort::Name => "sort_key",
-        PersonSort::Updated => "updated_at",
-        PersonSort::Column(name) => &checked(columns, name)?.name,
-    };
-    q.order_by((ident("p"), ident(key)), order.clone())
-        .order_by((ident("p"), ident("id")), order)
-        .limit(u64::try_from(f.limit).unwrap_or(0))
-        .offset(u64::try_from(f.offset).unwrap_or(0));
+        q.order_by((ident("p"), ident(&key.name)), order.clone());
+    }
+    // One row past the page tells whether more follow.
+    let limit = u64::try_from(f.limit).unwrap_or(0);
+    q.order_by((ident("p"), ident("id")), order)
+        .limit(limit + 1);
     let rows = query::fetch_all(conn, &q).await?;
-    let people = rows
-        .iter()
-        .map(|r| {
-            Ok(ProjectedPerson {
-                person: PersonRow::read(r)?,
-                values: read_values(r, columns)?,
-            })
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
+    let more = rows.len() as u64 > limit;
+    let mut people = Vec::with_capacity(rows.len());
+    let mut cursors = Vec::with_capacity(rows.len());
+    for r in rows.iter().take(rows.len().min(limit as usize)) {
+        let person = PersonRow::read(r)?;
+        cursors.push(Cursor {
+            key: key.read(r, "page_key")?,
+            id: person.id,
+        });
+        people.push(ProjectedPerson {
+            person,
+            values: read_values(r, columns)?,
+        });
+    }
+    if backwards {
+        people.reverse();
+        cursors.reverse();
+    }
 
     let matching = filtered(sqlite, columns, scope, f)?;
     let total = match f.count_cap {
         Some(cap) => query::count_up_to(conn, matching, cap).await?,
         None => query::count(conn, matching).await?,
     };
-    Ok((people, total))
+    Ok(Listed {
+        people,
+        total,
+        first: cursors.first().cloned(),
+        last: cursors.last().cloned(),
+        more,
+    })
 }
 
 /// The path of the unit that keeps a person's record (for authorization), if the person exists.

@@ -165,10 +165,13 @@ async fn projected_columns_are_written_filtered_grouped_and_dated() {
             limit: 10,
             ..PersonFilter::default()
         };
-        let (rows, total) =
-            persons::list(&mut conn, &layout.persons, &Scope::everything(), &filter)
-                .await
-                .unwrap();
+        let persons::Listed {
+            people: rows,
+            total,
+            ..
+        } = persons::list(&mut conn, &layout.persons, &Scope::everything(), &filter)
+            .await
+            .unwrap();
         assert_eq!((total, rows[0].person.id), (1, lan), "{}", db.label);
         assert_eq!(rows[0].text("date_of_birth"), Some("1985-03-12"));
         assert_eq!(rows[0].integer("salary_coefficient"), Some(508));
@@ -447,5 +450,165 @@ async fn states_are_in_force_from_their_day_until_the_next_ones_whatever_order_t
             states::on_day(&mut conn, id, "2026-07-01").await.unwrap(),
             None
         );
+    }
+}
+
+/// Keyset paging (issue 17): walking a list page after page from each page's last row, or back
+/// from each page's first row, gives exactly the list read at once, for every sort, in both
+/// directions, ties and rows without a value included; rows without a value come last going up
+/// and first going down, on both databases alike.
+#[tokio::test]
+async fn pages_after_and_before_a_row_walk_the_whole_list_in_every_sort() {
+    for db in databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let layout = layout();
+        let mut tx = store.begin().await.unwrap();
+        let root = org::insert(
+            &mut tx,
+            org::NewOrgUnit {
+                parent: None,
+                code: "T",
+                name: "Tỉnh",
+                kind: "province",
+                valid_from: "2025-07-01",
+                actor_id: None,
+                decision_ref: None,
+            },
+            AT,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let names = ["Lan", "Minh", "Lan", "Đức", "An", "Lan", "Bình", "Minh"];
+        for i in 0..23i64 {
+            let name = format!("{} {}", names[i as usize % names.len()], i % 3);
+            // Coefficients with ties and gaps: every fourth person has none.
+            let coef = (i % 4 != 0).then_some(200 + (i % 5) * 33);
+            let born = format!("19{:02}-01-01", 60 + i % 7);
+            let projection = Projection {
+                full_name: name,
+                cells: vec![
+                    cell("gender", ProjectedKind::Code, text("nu")),
+                    cell("date_of_birth", ProjectedKind::Date, text(&born)),
+                    cell(
+                        "salary_coefficient",
+                        ProjectedKind::Hundredths,
+                        coef.map(ProjectedValue::Integer),
+                    ),
+                ],
+            };
+            // Namesakes are different people: each its own số định danh.
+            let mut tx = store.begin().await.unwrap();
+            persons::insert(
+                &mut tx,
+                NewPerson {
+                    national_id_hash: &format!("h{i}"),
+                    unit_id: root.id,
+                    status: "working",
+                    projection: &projection,
+                },
+                AT,
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+        }
+        let mut conn = store.reader().await.unwrap();
+        let sorts = [
+            PersonSort::Name,
+            PersonSort::Updated,
+            PersonSort::Column("salary_coefficient".into()),
+            PersonSort::Column("date_of_birth".into()),
+        ];
+        for sort in sorts {
+            for descending in [false, true] {
+                let label = format!("{} {sort:?} desc={descending}", db.label);
+                let filter = |keyset, limit| PersonFilter {
+                    sort: sort.clone(),
+                    descending,
+                    limit,
+                    keyset,
+                    ..PersonFilter::default()
+                };
+                let ids =
+                    |l: &persons::Listed| l.people.iter().map(|p| p.person.id).collect::<Vec<_>>();
+                let all = persons::list(
+                    &mut conn,
+                    &layout.persons,
+                    &Scope::everything(),
+                    &filter(None, 100),
+                )
+                .await
+                .unwrap();
+                assert_eq!((all.people.len(), all.more), (23, false), "{label}");
+                let whole = ids(&all);
+
+                let mut forward = Vec::new();
+                let mut page = persons::list(
+                    &mut conn,
+                    &layout.persons,
+                    &Scope::everything(),
+                    &filter(None, 4),
+                )
+                .await
+                .unwrap();
+                let mut pages = 1;
+                loop {
+                    forward.extend(ids(&page));
+                    if !page.more {
+                        break;
+                    }
+                    let after = persons::Keyset::After(page.last.clone().unwrap());
+                    page = persons::list(
+                        &mut conn,
+                        &layout.persons,
+                        &Scope::everything(),
+                        &filter(Some(after), 4),
+                    )
+                    .await
+                    .unwrap();
+                    pages += 1;
+                }
+                assert_eq!(forward, whole, "{label}");
+                assert_eq!(pages, 6, "{label}");
+
+                // Back from the last page, each page the one before its first row.
+                let mut backward = ids(&page);
+                for _ in 0..10 {
+                    let before = persons::Keyset::Before(page.first.clone().unwrap());
+                    page = persons::list(
+                        &mut conn,
+                        &layout.persons,
+                        &Scope::everything(),
+                        &filter(Some(before), 4),
+                    )
+                    .await
+                    .unwrap();
+                    let mut earlier = ids(&page);
+                    earlier.extend(backward);
+                    backward = earlier;
+                    if !page.more {
+                        break;
+                    }
+                }
+                assert_eq!(backward, whole, "{label}");
+                assert_eq!(page.people.len(), 4, "{label}: the first page is full");
+
+                if let PersonSort::Column(c) = &sort {
+                    let empty: Vec<bool> = all
+                        .people
+                        .iter()
+                        .map(|p| p.values.get(c.as_str()).is_none())
+                        .collect();
+                    let first_empty = empty.iter().position(|e| *e);
+                    if c == "salary_coefficient" {
+                        // Six of the 23 have no coefficient: last going up, first going down.
+                        assert_eq!(empty.iter().filter(|e| **e).count(), 6, "{label}");
+                        let expect = if descending { Some(0) } else { Some(17) };
+                        assert_eq!(first_empty, expect, "{label}");
+                    }
+                }
+            }
+        }
     }
 }

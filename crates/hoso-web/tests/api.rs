@@ -198,6 +198,87 @@ async fn admin_sees_the_province_and_searches_without_accents() {
         let p2 = admin.get("/api/v1/persons?per_page=7&page=2").await;
         assert_eq!(p1.body["items"].as_array().unwrap().len(), 7);
         assert_ne!(p1.body["items"][0]["id"], p2.body["items"][0]["id"]);
+        assert!(
+            p1.body["prev"].is_null(),
+            "the first page has none before it"
+        );
+
+        // Keyset paging: each page after the last row of the one before, in the order of
+        // `sort`, gives the list read at once; back from the end, the same.
+        for sort in ["name", "-date_of_birth", "rank", "-updated"] {
+            let whole = admin
+                .get(&format!("/api/v1/persons?per_page=200&sort={sort}"))
+                .await;
+            let whole: Vec<Value> = whole.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["id"].clone())
+                .collect();
+            let ids = |body: &Value| -> Vec<Value> {
+                body["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| p["id"].clone())
+                    .collect()
+            };
+            let mut walked = Vec::new();
+            let mut page = admin
+                .get(&format!("/api/v1/persons?per_page=7&sort={sort}"))
+                .await;
+            let mut last;
+            loop {
+                assert_eq!(page.status, StatusCode::OK, "{sort}");
+                assert_eq!(page.body["total"], 60);
+                walked.extend(ids(&page.body));
+                last = page.body;
+                let Some(next) = last["next"].as_str() else {
+                    break;
+                };
+                page = admin
+                    .get(&format!(
+                        "/api/v1/persons?per_page=7&sort={sort}&after={next}"
+                    ))
+                    .await;
+            }
+            assert_eq!(walked, whole, "{sort} on {}", db.label);
+            let mut back = ids(&last);
+            while let Some(prev) = last["prev"].as_str() {
+                last = admin
+                    .get(&format!(
+                        "/api/v1/persons?per_page=7&sort={sort}&before={prev}"
+                    ))
+                    .await
+                    .body;
+                let mut earlier = ids(&last);
+                earlier.extend(back);
+                back = earlier;
+            }
+            assert_eq!(back, whole, "{sort} back on {}", db.label);
+        }
+        // A cursor of another sort, a made-up one, or both directions at once: refused.
+        let next = p1.body["next"].as_str().unwrap().to_string();
+        let r = admin
+            .get(&format!("/api/v1/persons?sort=-name&after={next}"))
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(
+            r.error_message().contains("cách sắp xếp khác"),
+            "{}",
+            r.error_message()
+        );
+        let r = admin.get("/api/v1/persons?after=khong-phai-con-tro").await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(
+            r.error_message().contains("Con trỏ trang"),
+            "{}",
+            r.error_message()
+        );
+        let r = admin
+            .get(&format!("/api/v1/persons?after={next}&before={next}"))
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
 
         // Accent-insensitive search: type a name without diacritics.
         let name = list.body["items"][0]["full_name"]

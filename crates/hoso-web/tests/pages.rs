@@ -278,6 +278,86 @@ async fn anonymous_visitors_are_sent_to_sign_in_and_unknown_pages_are_vietnamese
     }
 }
 
+/// The link of the pager marked `rel`, as the browser follows it.
+fn pager_link(body: &str, rel: &str) -> Option<String> {
+    let mark = format!("rel=\"{rel}\"");
+    let end = body.find(&mark)?;
+    let start = body[..end].rfind("<a ")?;
+    attr(&body[start..end + mark.len()], "href")
+}
+
+/// The names of a staff list page, in order.
+fn listed_names(body: &str) -> Vec<String> {
+    body.split("<td><a href=\"/ho-so/")
+        .skip(1)
+        .map(|row| {
+            let row = &row[row.find('>').unwrap() + 1..];
+            unescape(&row[..row.find("</a>").unwrap()])
+        })
+        .collect()
+}
+
+/// The staff list's pager goes forward from each page's last row and back from each page's
+/// first (keyset paging): the pages read one by one are the list, and going back shows the
+/// same page again.
+#[tokio::test]
+async fn the_staff_pager_walks_forward_and_back_by_rows_not_offsets() {
+    for db in databases().await {
+        let app = demo_app(&db, 35).await;
+        let admin = actor(&app, "admin").await;
+        let whole: Vec<String> = app
+            .list_persons(
+                &admin,
+                PersonQuery {
+                    sort: Some("-date_of_birth".into()),
+                    per_page: Some(100),
+                    ..PersonQuery::default()
+                },
+            )
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|p| p.full_name)
+            .collect();
+        let mut b = signed_in(&app, "admin").await;
+        let first = b.get("/can-bo?sort=-date_of_birth&per_page=10").await;
+        assert!(pager_link(&first.body, "prev").is_none(), "{}", db.label);
+        let mut pages = vec![listed_names(&first.body)];
+        let mut current = first.body;
+        while let Some(next) = pager_link(&current, "next") {
+            assert!(next.contains("&sau="), "{next}");
+            let r = b.get(&next).await;
+            assert_eq!(r.status, StatusCode::OK, "{next}");
+            assert!(
+                r.body.contains(&format!("Trang {} / 4", pages.len() + 1)),
+                "{}",
+                db.label
+            );
+            pages.push(listed_names(&r.body));
+            current = r.body;
+        }
+        assert_eq!(pages.len(), 4, "{}", db.label);
+        assert_eq!(pages.concat(), whole, "{}", db.label);
+        // Back from the last page: the third, by its first row; then the second; the first is
+        // the list's own address.
+        let back = pager_link(&current, "prev").unwrap();
+        assert!(back.contains("&truoc="), "{back}");
+        let third = b.get(&back).await;
+        assert_eq!(listed_names(&third.body), pages[2], "{}", db.label);
+        assert!(third.body.contains("Trang 3 / 4"));
+        let second = b.get(&pager_link(&third.body, "prev").unwrap()).await;
+        assert_eq!(listed_names(&second.body), pages[1], "{}", db.label);
+        let to_first = pager_link(&second.body, "prev").unwrap();
+        assert!(!to_first.contains("truoc="), "{to_first}");
+        assert_eq!(listed_names(&b.get(&to_first).await.body), pages[0]);
+        // A damaged link says so in Vietnamese and shows nothing else.
+        let r = b.get("/can-bo?sau=hong").await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", db.label);
+        assert!(r.body.contains("Con trỏ trang"), "{}", db.label);
+    }
+}
+
 #[tokio::test]
 async fn staff_list_renders_filters_and_exports() {
     for db in databases().await {

@@ -5,11 +5,11 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use hoso_app::App;
 use hoso_app::idempotency::Once;
 use hoso_app::records::{
-    CreatePerson, PersonQuery, PersonSummary, PersonView, UpdateRecord, VersionSummary, VersionView,
+    CreatePerson, PersonPage, PersonQuery, PersonView, UpdateRecord, VersionSummary, VersionView,
 };
-use hoso_app::{App, Page};
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, Authenticated, Client};
@@ -17,12 +17,12 @@ use sha2::{Digest, Sha256};
 
 /// Records in the caller's scope, paged, with filters.
 #[utoipa::path(get, path = "/api/v1/persons", tag = "persons", params(PersonQuery),
-    responses((status = 200, body = Page<PersonSummary>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = PersonPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn list(
     State(app): State<App>,
     Authenticated(actor): Authenticated,
     Query(query): Query<PersonQuery>,
-) -> ApiResult<Json<Page<PersonSummary>>> {
+) -> ApiResult<Json<PersonPage>> {
     Ok(Json(app.list_persons(&actor, query).await?))
 }
 

@@ -156,6 +156,9 @@ pub struct Params {
     pub sort: String,
     pub page: i64,
     pub per_page: i64,
+    /// The page follows (`sau`) or precedes (`truoc`) a row: keyset paging, however deep.
+    pub after: String,
+    pub before: String,
     pub cols: Vec<String>,
 }
 
@@ -179,6 +182,8 @@ impl Params {
                 "sort" if SORTS.iter().any(|(s, _)| *s == v) => p.sort = v.into(),
                 "page" => p.page = v.parse().unwrap_or(1).max(1),
                 "per_page" => p.per_page = v.parse().unwrap_or(25).clamp(10, 200),
+                "sau" => p.after = v.chars().take(CURSOR_CHARS).collect(),
+                "truoc" => p.before = v.chars().take(CURSOR_CHARS).collect(),
                 "cot" => {
                     cols_given = true;
                     if COLUMNS.iter().any(|(c, _)| *c == v) && !p.cols.iter().any(|c| c == v) {
@@ -213,6 +218,31 @@ impl Params {
             sort: Self::some(&self.sort),
             page: Some(self.page),
             per_page: Some(self.per_page),
+            after: Self::some(&self.after),
+            before: Self::some(&self.before).filter(|_| self.after.is_empty()),
+        }
+    }
+
+    /// The address of the page after this one, which begins after the cursor `next`.
+    fn next_page(&self, next: &str) -> String {
+        format!(
+            "/can-bo?{}&sau={}",
+            self.qs(self.page + 1),
+            format::url_encode(next)
+        )
+    }
+
+    /// The address of the page before this one, which ends before the cursor `prev` (the first
+    /// page is the list's own address).
+    fn prev_page(&self, prev: &str) -> String {
+        if self.page <= 2 {
+            format!("/can-bo?{}", self.qs(1))
+        } else {
+            format!(
+                "/can-bo?{}&truoc={}",
+                self.qs(self.page - 1),
+                format::url_encode(prev)
+            )
         }
     }
 
@@ -251,6 +281,9 @@ impl Params {
         self.cols.iter().any(|c| c == col)
     }
 }
+
+/// A page cursor is a few dozen characters; anything longer is not one.
+const CURSOR_CHARS: usize = 400;
 
 pub const SORTS: &[(&str, &str)] = &[
     ("name", "Họ tên (A–Z)"),
@@ -347,8 +380,10 @@ pub async fn list(
         capped: list.total_capped,
         page: p.page,
         pages,
-        prev: (p.page > 1).then(|| format!("/can-bo?{}", p.qs(p.page - 1))),
-        next: (p.page < pages).then(|| format!("/can-bo?{}", p.qs(p.page + 1))),
+        // Each page opens where the one before ended (keyset paging): the thousandth page
+        // costs what the first does.
+        prev: list.prev.as_deref().map(|c| p.prev_page(c)),
+        next: list.next.as_deref().map(|c| p.next_page(c)),
         export: format!("/can-bo/xuat-excel?{}", p.qs(1)),
         save: super::saved_searches::save_link(&format!("/can-bo?{}", p.qs(1))),
     };
