@@ -101,10 +101,6 @@ impl App {
         about: About<'_>,
         detail: serde_json::Value,
     ) -> AppResult<()> {
-        let detail = match detail {
-            serde_json::Value::Null => "{}".to_string(),
-            other => other.to_string(),
-        };
         let entry = Entry {
             at: self.now_ms(),
             actor_id: Some(actor.account_id),
@@ -112,7 +108,7 @@ impl App {
             target_kind: about.kind.to_string(),
             target_id: about.id,
             client_addr: client.addr.clone(),
-            detail,
+            detail: crate::work::detail_text(detail),
         };
         let (committed, answer) = oneshot::channel();
         let entry = match self

@@ -34,6 +34,14 @@ impl<'a> About<'a> {
     }
 }
 
+/// An entry's detail as stored: JSON, `{}` when there is none.
+pub(crate) fn detail_text(detail: serde_json::Value) -> String {
+    match detail {
+        serde_json::Value::Null => "{}".to_string(),
+        other => other.to_string(),
+    }
+}
+
 /// A write transaction, the acting account and where the request came from.
 pub struct Work<'c> {
     tx: WriteTx,
@@ -90,10 +98,7 @@ impl Work<'_> {
         about: About<'_>,
         detail: serde_json::Value,
     ) -> AppResult<()> {
-        let detail = match detail {
-            serde_json::Value::Null => "{}".to_string(),
-            other => other.to_string(),
-        };
+        let detail = detail_text(detail);
         audit::append(
             &mut self.tx,
             audit::NewEntry {

@@ -62,6 +62,18 @@ async fn person(
     coef: Option<i64>,
     history: &[HistoryRow],
 ) -> i64 {
+    numbered_person(store, unit_id, name, name, (gender, born, coef), history).await
+}
+
+/// [`person`] with its own số định danh (hashed): namesakes are different people.
+async fn numbered_person(
+    store: &Store,
+    unit_id: i64,
+    national_id_hash: &str,
+    name: &str,
+    (gender, born, coef): (&str, &str, Option<i64>),
+    history: &[HistoryRow],
+) -> i64 {
     let projection = Projection {
         full_name: name.into(),
         cells: vec![
@@ -78,7 +90,7 @@ async fn person(
     let id = persons::insert(
         &mut tx,
         NewPerson {
-            national_id_hash: name,
+            national_id_hash,
             unit_id,
             status: "working",
             projection: &projection,
@@ -92,6 +104,28 @@ async fn person(
         .unwrap();
     tx.commit().await.unwrap();
     id
+}
+
+/// The province, the one unit of these tests.
+async fn province(store: &Store) -> i64 {
+    let mut tx = store.begin().await.unwrap();
+    let root = org::insert(
+        &mut tx,
+        org::NewOrgUnit {
+            parent: None,
+            code: "T",
+            name: "Tỉnh",
+            kind: "province",
+            valid_from: "2025-07-01",
+            actor_id: None,
+            decision_ref: None,
+        },
+        AT,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    root.id
 }
 
 fn report(source: Source) -> ReportQuery {
@@ -116,26 +150,10 @@ async fn projected_columns_are_written_filtered_grouped_and_dated() {
         let mut conn = store.reader().await.unwrap();
         projection::check(&mut conn, &layout).await.unwrap();
         drop(conn);
-        let mut tx = store.begin().await.unwrap();
-        let root = org::insert(
-            &mut tx,
-            org::NewOrgUnit {
-                parent: None,
-                code: "T",
-                name: "Tỉnh",
-                kind: "province",
-                valid_from: "2025-07-01",
-                actor_id: None,
-                decision_ref: None,
-            },
-            AT,
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
+        let root = province(&store).await;
         let lan = person(
             &store,
-            root.id,
+            root,
             "Lan",
             "nu",
             "1985-03-12",
@@ -148,7 +166,7 @@ async fn projected_columns_are_written_filtered_grouped_and_dated() {
         .await;
         let minh = person(
             &store,
-            root.id,
+            root,
             "Minh",
             "nam",
             "1990-07-01",
@@ -462,56 +480,15 @@ async fn pages_after_and_before_a_row_walk_the_whole_list_in_every_sort() {
     for db in databases().await {
         let store = Store::open(&db.url).await.unwrap();
         let layout = layout();
-        let mut tx = store.begin().await.unwrap();
-        let root = org::insert(
-            &mut tx,
-            org::NewOrgUnit {
-                parent: None,
-                code: "T",
-                name: "Tỉnh",
-                kind: "province",
-                valid_from: "2025-07-01",
-                actor_id: None,
-                decision_ref: None,
-            },
-            AT,
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
+        let root = province(&store).await;
         let names = ["Lan", "Minh", "Lan", "Đức", "An", "Lan", "Bình", "Minh"];
         for i in 0..23i64 {
             let name = format!("{} {}", names[i as usize % names.len()], i % 3);
             // Coefficients with ties and gaps: every fourth person has none.
             let coef = (i % 4 != 0).then_some(200 + (i % 5) * 33);
             let born = format!("19{:02}-01-01", 60 + i % 7);
-            let projection = Projection {
-                full_name: name,
-                cells: vec![
-                    cell("gender", ProjectedKind::Code, text("nu")),
-                    cell("date_of_birth", ProjectedKind::Date, text(&born)),
-                    cell(
-                        "salary_coefficient",
-                        ProjectedKind::Hundredths,
-                        coef.map(ProjectedValue::Integer),
-                    ),
-                ],
-            };
-            // Namesakes are different people: each its own số định danh.
-            let mut tx = store.begin().await.unwrap();
-            persons::insert(
-                &mut tx,
-                NewPerson {
-                    national_id_hash: &format!("h{i}"),
-                    unit_id: root.id,
-                    status: "working",
-                    projection: &projection,
-                },
-                AT,
-            )
-            .await
-            .unwrap();
-            tx.commit().await.unwrap();
+            let hash = format!("h{i}");
+            numbered_person(&store, root, &hash, &name, ("nu", &born, coef), &[]).await;
         }
         let mut conn = store.reader().await.unwrap();
         let sorts = [
