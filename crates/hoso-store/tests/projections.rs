@@ -575,7 +575,7 @@ async fn pages_after_and_before_a_row_walk_the_whole_list_in_every_sort() {
                     let empty: Vec<bool> = all
                         .people
                         .iter()
-                        .map(|p| p.values.get(c.as_str()).is_none())
+                        .map(|p| !p.values.contains_key(c.as_str()))
                         .collect();
                     let first_empty = empty.iter().position(|e| *e);
                     if c == "salary_coefficient" {
