@@ -801,7 +801,7 @@ impl App {
             sort,
             descending,
             limit: paging.per_page,
-            offset: if keyset.is_some() { 0 } else { paging.offset() },
+            offset: paging.offset(),
             keyset,
             count_cap: Some(COUNT_CAP),
         };

@@ -348,7 +348,7 @@ pub struct PersonFilter {
     pub limit: i64,
     pub offset: i64,
     /// Keyset paging: the page starts just after (or ends just before) this row of the list,
-    /// whatever its depth; `offset` is then 0.
+    /// whatever its depth; `offset` is then ignored.
     pub keyset: Option<Keyset>,
     /// Count the matches only up to this many: past it [`list`] answers `cap + 1` ("more than
     /// `cap`"), and the count costs no more than reading `cap + 1` index entries. `None`: count
